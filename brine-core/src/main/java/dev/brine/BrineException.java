@@ -1,0 +1,35 @@
+package dev.brine;
+
+import java.io.IOException;
+
+/**
+ * The one exception family for everything Brine refuses: malformed or hostile input, a limit that
+ * was hit, a value that cannot be written. It extends {@link IOException} in the way
+ * {@link java.util.zip.ZipException} does, so a caller that reads files handles I/O failures and
+ * bad content in one place.
+ *
+ * <p>The message always says what went wrong and where (file, member, byte offset, opcode), so it
+ * can be shown to a user as it is.
+ */
+public class BrineException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    /** Creates an exception with a message that says what and where. */
+    public BrineException(String message) {
+        super(message);
+    }
+
+    /** Creates an exception with a message and the failure that caused it. */
+    public BrineException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /**
+     * Returns a copy of this exception whose message is prefixed with a location such as a file
+     * or an archive member ({@code "model.zip: member W: "}). The type is kept where possible.
+     */
+    public BrineException withContext(String context) {
+        BrineException wrapped = new BrineException(context + ": " + getMessage(), this);
+        return wrapped;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.brine;
+
+/**
+ * A configured safety limit was reached. The message names the limit (for example
+ * {@code maxDepth}) so that a user who trusts the file knows which option to raise.
+ */
+public final class LimitExceededException extends BrineException {
+    private static final long serialVersionUID = 1L;
+    private final String limit;
+
+    /** Creates the exception for the limit named {@code limit}, with a message saying where. */
+    public LimitExceededException(String limit, String message) {
+        super(message + " (limit " + limit + "; raise it in the reader's options if the file is trusted)");
+        this.limit = limit;
+    }
+
+    /** The name of the option whose limit was hit, as it appears in the options builder. */
+    public String limit() {
+        return limit;
+    }
+}

@@ -1,0 +1,317 @@
+package dev.brine.py;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Python's {@code repr()} for the Java values Brine reads, with reprlib-style bounds: containers
+ * deeper than {@code maxDepth} show as {@code [...]}, and only the first {@code maxItems} items of a
+ * container are shown, so that huge or deep structures print in bounded time and stack.
+ */
+public final class PythonRepr {
+    private static final PythonRepr UNBOUNDED = new PythonRepr(64, Integer.MAX_VALUE, Integer.MAX_VALUE);
+
+    private final int maxDepth;
+    private final int maxItems;
+    private final int maxString;
+
+    /** A repr that shows {@code maxDepth} levels, {@code maxItems} per container, {@code maxString} chars per string. */
+    public PythonRepr(int maxDepth, int maxItems, int maxString) {
+        this.maxDepth = maxDepth;
+        this.maxItems = maxItems;
+        this.maxString = maxString;
+    }
+
+    /** The repr of {@code value} with every item shown (nesting beyond 64 levels is elided). */
+    public static String repr(Object value) {
+        return UNBOUNDED.format(value);
+    }
+
+    /** The repr of {@code value} within this instance's bounds. */
+    public String format(Object value) {
+        StringBuilder out = new StringBuilder();
+        append(out, value, 0, new IdentityHashMap<>());
+        return out.toString();
+    }
+
+    private void append(StringBuilder out, Object v, int depth, IdentityHashMap<Object, Boolean> active) {
+        if (v == null) {
+            out.append("None");
+        } else if (v instanceof Boolean) {
+            out.append((Boolean) v ? "True" : "False");
+        } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
+                || v instanceof BigInteger) {
+            out.append(v);
+        } else if (v instanceof Double || v instanceof Float) {
+            out.append(PyFloat.repr(((Number) v).doubleValue()));
+        } else if (v instanceof String) {
+            appendString(out, (String) v);
+        } else if (v instanceof byte[]) {
+            appendBytes(out, (byte[]) v);
+        } else if (v instanceof ByteArray) {
+            out.append("bytearray(");
+            appendBytes(out, ((ByteArray) v).array());
+            out.append(')');
+        } else if (v instanceof Complex) {
+            appendComplex(out, (Complex) v);
+        } else if (v instanceof BigDecimal) {
+            out.append("Decimal('").append(((BigDecimal) v).toString()).append("')");
+        } else if (v instanceof Global) {
+            out.append("<class '").append(v).append("'>");
+        } else if (isContainer(v)) {
+            if (active.containsKey(v)) {
+                out.append(openBracket(v)).append("...").append(closeBracket(v));
+                return;
+            }
+            if (depth >= maxDepth) {
+                out.append(openBracket(v)).append("...").append(closeBracket(v));
+                return;
+            }
+            active.put(v, Boolean.TRUE);
+            appendContainer(out, v, depth, active);
+            active.remove(v);
+        } else if (v instanceof GenericObject) {
+            appendGeneric(out, (GenericObject) v, depth, active);
+        } else if (v instanceof PickleBuffer) {
+            out.append(v);
+        } else if (v instanceof LocalDate || v instanceof LocalDateTime || v instanceof LocalTime
+                || v instanceof OffsetDateTime || v instanceof OffsetTime || v instanceof Duration
+                || v instanceof ZoneOffset) {
+            out.append(DateTimeRepr.repr(v));
+        } else {
+            out.append(v);
+        }
+    }
+
+    private static boolean isContainer(Object v) {
+        return v instanceof List || v instanceof Tuple || v instanceof Map || v instanceof Set;
+    }
+
+    private static String openBracket(Object v) {
+        if (v instanceof Tuple) {
+            return "(";
+        }
+        if (v instanceof List) {
+            return "[";
+        }
+        if (v instanceof OrderedDict) {
+            return "OrderedDict({";
+        }
+        if (v instanceof FrozenSet) {
+            return "frozenset({";
+        }
+        return "{";
+    }
+
+    private static String closeBracket(Object v) {
+        if (v instanceof Tuple) {
+            return ")";
+        }
+        if (v instanceof List) {
+            return "]";
+        }
+        if (v instanceof OrderedDict || v instanceof FrozenSet) {
+            return "})";
+        }
+        return "}";
+    }
+
+    private void appendContainer(StringBuilder out, Object v, int depth, IdentityHashMap<Object, Boolean> active) {
+        if (v instanceof Set && ((Set<?>) v).isEmpty()) {
+            out.append(v instanceof FrozenSet ? "frozenset()" : "set()");
+            return;
+        }
+        if (v instanceof OrderedDict && ((Map<?, ?>) v).isEmpty()) {
+            out.append("OrderedDict()");
+            return;
+        }
+        out.append(openBracket(v));
+        int shown = 0;
+        int size;
+        if (v instanceof Map) {
+            Map<?, ?> map = (Map<?, ?>) v;
+            size = map.size();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (shown == maxItems) {
+                    break;
+                }
+                if (shown++ > 0) {
+                    out.append(", ");
+                }
+                append(out, e.getKey(), depth + 1, active);
+                out.append(": ");
+                append(out, e.getValue(), depth + 1, active);
+            }
+        } else {
+            Iterator<?> it = v instanceof Tuple ? ((Tuple) v).iterator() : ((Collection<?>) v).iterator();
+            size = v instanceof Tuple ? ((Tuple) v).size() : ((Collection<?>) v).size();
+            while (it.hasNext() && shown < maxItems) {
+                if (shown++ > 0) {
+                    out.append(", ");
+                }
+                append(out, it.next(), depth + 1, active);
+            }
+        }
+        if (size > shown) {
+            out.append(", ...");
+        }
+        if (v instanceof Tuple && size == 1) {
+            out.append(',');
+        }
+        out.append(closeBracket(v));
+    }
+
+    private void appendGeneric(StringBuilder out, GenericObject g, int depth, IdentityHashMap<Object, Boolean> active) {
+        if (depth >= maxDepth || active.containsKey(g)) {
+            out.append("<").append(g.callable()).append(" object ...>");
+            return;
+        }
+        active.put(g, Boolean.TRUE);
+        out.append(g.callable() instanceof Global ? g.callable().toString() : "<callable>");
+        out.append('(');
+        int n = 0;
+        for (Object arg : g.args()) {
+            if (n++ > 0) {
+                out.append(", ");
+            }
+            append(out, arg, depth + 1, active);
+        }
+        for (Map.Entry<Object, Object> kw : g.kwargs().entrySet()) {
+            if (n++ > 0) {
+                out.append(", ");
+            }
+            out.append(kw.getKey()).append('=');
+            append(out, kw.getValue(), depth + 1, active);
+        }
+        out.append(')');
+        if (g.hasState()) {
+            out.append(" with state ");
+            append(out, g.state(), depth + 1, active);
+        }
+        if (!g.listItems().isEmpty()) {
+            out.append(" with items ");
+            append(out, g.listItems(), depth + 1, active);
+        }
+        if (!g.dictItems().isEmpty()) {
+            out.append(" with entries ");
+            append(out, g.dictItems(), depth + 1, active);
+        }
+        active.remove(g);
+    }
+
+    private void appendString(StringBuilder out, String s) {
+        boolean truncated = s.length() > maxString;
+        String shown = truncated ? s.substring(0, maxString) : s;
+        char quote = shown.indexOf('\'') >= 0 && shown.indexOf('"') < 0 ? '"' : '\'';
+        out.append(quote);
+        for (int i = 0; i < shown.length(); ) {
+            int cp = shown.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp == quote || cp == '\\') {
+                out.append('\\').appendCodePoint(cp);
+            } else if (cp == '\n') {
+                out.append("\\n");
+            } else if (cp == '\r') {
+                out.append("\\r");
+            } else if (cp == '\t') {
+                out.append("\\t");
+            } else if (isPrintable(cp)) {
+                out.appendCodePoint(cp);
+            } else if (cp < 0x100) {
+                out.append(String.format("\\x%02x", cp));
+            } else if (cp < 0x10000) {
+                out.append(String.format("\\u%04x", cp));
+            } else {
+                out.append(String.format("\\U%08x", cp));
+            }
+        }
+        out.append(quote);
+        if (truncated) {
+            out.append("...");
+        }
+    }
+
+    /** Python's {@code str.isprintable} for one code point (space counts as printable). */
+    static boolean isPrintable(int cp) {
+        if (cp == ' ') {
+            return true;
+        }
+        switch (Character.getType(cp)) {
+            case Character.CONTROL:
+            case Character.FORMAT:
+            case Character.SURROGATE:
+            case Character.PRIVATE_USE:
+            case Character.UNASSIGNED:
+            case Character.LINE_SEPARATOR:
+            case Character.PARAGRAPH_SEPARATOR:
+            case Character.SPACE_SEPARATOR:
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    private void appendBytes(StringBuilder out, byte[] b) {
+        boolean hasSingle = false;
+        boolean hasDouble = false;
+        for (byte x : b) {
+            hasSingle |= x == '\'';
+            hasDouble |= x == '"';
+        }
+        char quote = hasSingle && !hasDouble ? '"' : '\'';
+        out.append('b').append(quote);
+        int limit = Math.min(b.length, maxString);
+        for (int i = 0; i < limit; i++) {
+            int c = b[i] & 0xff;
+            if (c == quote || c == '\\') {
+                out.append('\\').append((char) c);
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else if (c < 0x20 || c >= 0x7f) {
+                out.append(String.format("\\x%02x", c));
+            } else {
+                out.append((char) c);
+            }
+        }
+        out.append(quote);
+        if (b.length > limit) {
+            out.append("...");
+        }
+    }
+
+    private static void appendComplex(StringBuilder out, Complex c) {
+        // Python: complex(0, 2) -> 2j; complex(1, 2) -> (1+2j); integral parts drop ".0"
+        String imag = shortRepr(c.imag());
+        if (c.real() == 0 && Double.doubleToRawLongBits(c.real()) == 0) {
+            out.append(imag).append('j');
+            return;
+        }
+        out.append('(').append(shortRepr(c.real()));
+        if (!imag.startsWith("-")) {
+            out.append('+');
+        }
+        out.append(imag).append("j)");
+    }
+
+    private static String shortRepr(double d) {
+        String r = PyFloat.repr(d);
+        return r.endsWith(".0") ? r.substring(0, r.length() - 2) : r;
+    }
+}

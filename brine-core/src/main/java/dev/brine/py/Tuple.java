@@ -1,0 +1,84 @@
+package dev.brine.py;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * A Python tuple: immutable, ordered, compared by value. It deliberately does not implement
+ * {@link List}, so that a tuple never equals a list, just as in Python ({@code (1,) != [1]}).
+ */
+public final class Tuple implements Iterable<Object> {
+    private static final Tuple EMPTY = new Tuple(new Object[0]);
+    private final Object[] items;
+
+    private Tuple(Object[] items) {
+        this.items = items;
+    }
+
+    /** A tuple of the given items (copied; {@code null} items stand for Python's None). */
+    public static Tuple of(Object... items) {
+        return items.length == 0 ? EMPTY : new Tuple(items.clone());
+    }
+
+    /** A tuple of the items of a list, in order. */
+    public static Tuple copyOf(List<?> items) {
+        return items.isEmpty() ? EMPTY : new Tuple(items.toArray());
+    }
+
+    /** The empty tuple. */
+    public static Tuple empty() {
+        return EMPTY;
+    }
+
+    /** Wraps an array that the caller promises never to touch again (used by the unpickler). */
+    static Tuple adopt(Object[] items) {
+        return items.length == 0 ? EMPTY : new Tuple(items);
+    }
+
+    /** The item at {@code index}. */
+    public Object get(int index) {
+        return items[index];
+    }
+
+    /** The number of items. */
+    public int size() {
+        return items.length;
+    }
+
+    /** Whether the tuple has no items. */
+    public boolean isEmpty() {
+        return items.length == 0;
+    }
+
+    /** An unmodifiable list view of the items. */
+    public List<Object> asList() {
+        return Collections.unmodifiableList(Arrays.asList(items));
+    }
+
+    /** A copy of the items. */
+    public Object[] toArray() {
+        return items.clone();
+    }
+
+    @Override
+    public Iterator<Object> iterator() {
+        return asList().iterator();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Tuple && Arrays.deepEquals(items, ((Tuple) o).items);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.deepHashCode(items);
+    }
+
+    @Override
+    public String toString() {
+        return PythonRepr.repr(this);
+    }
+}
