@@ -1,0 +1,200 @@
+package dev.brine;
+
+/**
+ * The safety limits a reader enforces on untrusted input. Immutable; every reader takes one, and
+ * {@link #DEFAULT} is safe for files from strangers. A limit that is hit raises a
+ * {@link LimitExceededException} naming the builder method that raises it.
+ *
+ * <pre>{@code
+ * Limits trusted = Limits.DEFAULT.toBuilder().maxAllocation(8L << 30).build();
+ * }</pre>
+ */
+public final class Limits {
+    /** Safe defaults for untrusted files. */
+    public static final Limits DEFAULT = new Builder().build();
+
+    /** No practical limits: for files you wrote yourself. Lengths are still checked against the data present. */
+    public static final Limits TRUSTED = new Builder()
+            .maxDepth(Integer.MAX_VALUE).maxStackSize(Integer.MAX_VALUE).maxMemoEntries(Integer.MAX_VALUE)
+            .maxAllocation(Long.MAX_VALUE).maxNpyHeaderSize(Integer.MAX_VALUE).maxArrayElements(Long.MAX_VALUE)
+            .maxZipMembers(Integer.MAX_VALUE).maxInflatedSize(Long.MAX_VALUE).maxInflateRatio(Long.MAX_VALUE)
+            .build();
+
+    private final int maxDepth;
+    private final int maxStackSize;
+    private final int maxMemoEntries;
+    private final long maxAllocation;
+    private final int maxNpyHeaderSize;
+    private final long maxArrayElements;
+    private final int maxZipMembers;
+    private final long maxInflatedSize;
+    private final long maxInflateRatio;
+
+    private Limits(Builder b) {
+        this.maxDepth = b.maxDepth;
+        this.maxStackSize = b.maxStackSize;
+        this.maxMemoEntries = b.maxMemoEntries;
+        this.maxAllocation = b.maxAllocation;
+        this.maxNpyHeaderSize = b.maxNpyHeaderSize;
+        this.maxArrayElements = b.maxArrayElements;
+        this.maxZipMembers = b.maxZipMembers;
+        this.maxInflatedSize = b.maxInflatedSize;
+        this.maxInflateRatio = b.maxInflateRatio;
+    }
+
+    /** Nesting depth: open MARKs while reading, container nesting while writing. Default 100,000. */
+    public int maxDepth() {
+        return maxDepth;
+    }
+
+    /** Values on the unpickler's stack at once. Default 10,000,000. */
+    public int maxStackSize() {
+        return maxStackSize;
+    }
+
+    /** Memo entries in one pickle. Default 10,000,000. */
+    public int maxMemoEntries() {
+        return maxMemoEntries;
+    }
+
+    /** The largest single allocation a length field may cause, in bytes. Default 2 GiB. */
+    public long maxAllocation() {
+        return maxAllocation;
+    }
+
+    /** The largest NPY header, in bytes (numpy's own default is 10,000). */
+    public int maxNpyHeaderSize() {
+        return maxNpyHeaderSize;
+    }
+
+    /** The most elements one array may declare. Default 2^34. */
+    public long maxArrayElements() {
+        return maxArrayElements;
+    }
+
+    /** The most members a ZIP (archive, NPZ, checkpoint) may have. Default 100,000. */
+    public int maxZipMembers() {
+        return maxZipMembers;
+    }
+
+    /** The largest inflated size of one ZIP member, in bytes. Default 64 GiB. */
+    public long maxInflatedSize() {
+        return maxInflatedSize;
+    }
+
+    /** The largest inflated/compressed ratio of one deflated ZIP member (zip-bomb guard). Default 1,100. */
+    public long maxInflateRatio() {
+        return maxInflateRatio;
+    }
+
+    /** A builder starting from these limits. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link Limits}; every setter names the limit it raises. */
+    public static final class Builder {
+        private int maxDepth = 100_000;
+        private int maxStackSize = 10_000_000;
+        private int maxMemoEntries = 10_000_000;
+        private long maxAllocation = 1L << 31;
+        private int maxNpyHeaderSize = 10_000;
+        private long maxArrayElements = 1L << 34;
+        private int maxZipMembers = 100_000;
+        private long maxInflatedSize = 64L << 30;
+        private long maxInflateRatio = 1_100;
+
+        private Builder() {
+        }
+
+        private Builder(Limits l) {
+            maxDepth = l.maxDepth;
+            maxStackSize = l.maxStackSize;
+            maxMemoEntries = l.maxMemoEntries;
+            maxAllocation = l.maxAllocation;
+            maxNpyHeaderSize = l.maxNpyHeaderSize;
+            maxArrayElements = l.maxArrayElements;
+            maxZipMembers = l.maxZipMembers;
+            maxInflatedSize = l.maxInflatedSize;
+            maxInflateRatio = l.maxInflateRatio;
+        }
+
+        /** See {@link Limits#maxDepth()}. */
+        public Builder maxDepth(int v) {
+            maxDepth = positive(v);
+            return this;
+        }
+
+        /** See {@link Limits#maxStackSize()}. */
+        public Builder maxStackSize(int v) {
+            maxStackSize = positive(v);
+            return this;
+        }
+
+        /** See {@link Limits#maxMemoEntries()}. */
+        public Builder maxMemoEntries(int v) {
+            maxMemoEntries = positive(v);
+            return this;
+        }
+
+        /** See {@link Limits#maxAllocation()}. */
+        public Builder maxAllocation(long v) {
+            maxAllocation = positive(v);
+            return this;
+        }
+
+        /** See {@link Limits#maxNpyHeaderSize()}. */
+        public Builder maxNpyHeaderSize(int v) {
+            maxNpyHeaderSize = positive(v);
+            return this;
+        }
+
+        /** See {@link Limits#maxArrayElements()}. */
+        public Builder maxArrayElements(long v) {
+            maxArrayElements = positive(v);
+            return this;
+        }
+
+        /** See {@link Limits#maxZipMembers()}. */
+        public Builder maxZipMembers(int v) {
+            maxZipMembers = positive(v);
+            return this;
+        }
+
+        /** See {@link Limits#maxInflatedSize()}. */
+        public Builder maxInflatedSize(long v) {
+            maxInflatedSize = positive(v);
+            return this;
+        }
+
+        /** See {@link Limits#maxInflateRatio()}. */
+        public Builder maxInflateRatio(long v) {
+            maxInflateRatio = positive(v);
+            return this;
+        }
+
+        /** The limits. */
+        public Limits build() {
+            return new Limits(this);
+        }
+
+        private static int positive(int v) {
+            if (v <= 0) {
+                throw new IllegalArgumentException("a limit must be positive: " + v);
+            }
+            return v;
+        }
+
+        private static long positive(long v) {
+            if (v <= 0) {
+                throw new IllegalArgumentException("a limit must be positive: " + v);
+            }
+            return v;
+        }
+    }
+}
