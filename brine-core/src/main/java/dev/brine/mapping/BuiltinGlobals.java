@@ -1,0 +1,282 @@
+package dev.brine.mapping;
+
+import dev.brine.BrineException;
+import dev.brine.py.ByteArray;
+import dev.brine.py.Complex;
+import dev.brine.py.FrozenSet;
+import dev.brine.py.GenericObject;
+import dev.brine.py.Global;
+import dev.brine.py.OrderedDict;
+import dev.brine.py.Tuple;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The globals CPython itself writes when it pickles builtin types, each mapped to Java code that
+ * builds the same value. This is the whole of what {@link ClassRegistry#builtins()} trusts.
+ */
+final class BuiltinGlobals {
+    /** {@code builtins.object}, which {@code copyreg._reconstructor} names as the base class. */
+    static final Global OBJECT = new Global("builtins", "object");
+
+    private BuiltinGlobals() {
+    }
+
+    static ClassRegistry.Builder addTo(ClassRegistry.Builder b) {
+        b.registerCallable(new SimpleCallable("_codecs", "encode", BuiltinGlobals::codecsEncode));
+        b.registerCallable(new SimpleCallable("builtins", "set", a -> new LinkedHashSet<>(iterable(a, "set"))));
+        b.registerCallable(new SimpleCallable("builtins", "frozenset", a -> FrozenSet.copyOf(iterable(a, "frozenset"))));
+        b.registerCallable(new SimpleCallable("builtins", "bytearray", BuiltinGlobals::bytearray));
+        b.registerCallable(new SimpleCallable("builtins", "bytes", BuiltinGlobals::bytes));
+        b.registerCallable(new SimpleCallable("builtins", "complex", BuiltinGlobals::complex));
+        b.registerCallable(new ObjectClass());
+        b.registerCallable(new SimpleCallable("copyreg", "_reconstructor", BuiltinGlobals::reconstructor));
+        b.registerCallable(new SimpleCallable("copyreg", "__newobj__", BuiltinGlobals::newobj));
+        b.registerCallable(new SimpleCallable("copyreg", "__newobj_ex__", BuiltinGlobals::newobjEx));
+        b.registerCallable(new SimpleCallable("decimal", "Decimal", BuiltinGlobals::decimal));
+        b.registerCallable(new OrderedDictClass());
+        b.registerWriter(BigDecimal.class, d -> Reduction.call(new Global("decimal", "Decimal"), d.toString()));
+        b.registerWriter(Complex.class, c -> Reduction.call(new Global("builtins", "complex"), c.real(), c.imag()));
+        DateTimes.addTo(b);
+        return b;
+    }
+
+    private static Object codecsEncode(Tuple a) throws BrineException {
+        if (a.size() < 1 || a.size() > 3 || !(a.get(0) instanceof String)) {
+            throw new BrineException("_codecs.encode expects (str, encoding), got " + a);
+        }
+        String text = (String) a.get(0);
+        String encoding = a.size() > 1 ? String.valueOf(a.get(1)) : "utf-8";
+        switch (encoding.toLowerCase(java.util.Locale.ROOT).replace('_', '-')) {
+            case "latin1":
+            case "latin-1":
+            case "iso-8859-1":
+            case "l1":
+                for (int i = 0; i < text.length(); i++) {
+                    if (text.charAt(i) > 0xff) {
+                        throw new BrineException("_codecs.encode: character U+" + Integer.toHexString(text.charAt(i))
+                                + " is not latin-1");
+                    }
+                }
+                return text.getBytes(StandardCharsets.ISO_8859_1);
+            case "utf-8":
+            case "utf8":
+                return text.getBytes(StandardCharsets.UTF_8);
+            case "ascii":
+                for (int i = 0; i < text.length(); i++) {
+                    if (text.charAt(i) > 0x7f) {
+                        throw new BrineException("_codecs.encode: text is not ASCII");
+                    }
+                }
+                return text.getBytes(StandardCharsets.US_ASCII);
+            default:
+                throw new BrineException("_codecs.encode: encoding '" + encoding + "' is not supported");
+        }
+    }
+
+    private static Collection<?> iterable(Tuple a, String what) throws BrineException {
+        if (a.isEmpty()) {
+            return List.of();
+        }
+        Object it = a.get(0);
+        if (a.size() == 1 && it instanceof Collection) {
+            return (Collection<?>) it;
+        }
+        if (a.size() == 1 && it instanceof Tuple) {
+            return ((Tuple) it).asList();
+        }
+        throw new BrineException(what + "() expects one list or tuple, got " + a);
+    }
+
+    private static Object bytearray(Tuple a) throws BrineException {
+        if (a.isEmpty()) {
+            return ByteArray.wrap(new byte[0]);
+        }
+        Object first = a.get(0);
+        if (a.size() == 1 && first instanceof byte[]) {
+            return ByteArray.wrap(((byte[]) first).clone());
+        }
+        if (first instanceof String && a.size() == 2) {
+            // bytearray(str, encoding): what Python 2-compatible protocols write
+            return ByteArray.wrap((byte[]) codecsEncode(a));
+        }
+        if (a.size() == 1 && first instanceof List) {
+            return ByteArray.wrap(byteList((List<?>) first));
+        }
+        throw new BrineException("bytearray() arguments not understood: " + a);
+    }
+
+    private static Object bytes(Tuple a) throws BrineException {
+        if (a.isEmpty()) {
+            return new byte[0];
+        }
+        if (a.size() == 1 && a.get(0) instanceof List) {
+            return byteList((List<?>) a.get(0));
+        }
+        if (a.size() == 2 && a.get(0) instanceof String) {
+            return codecsEncode(a);
+        }
+        throw new BrineException("bytes() arguments not understood: " + a);
+    }
+
+    private static byte[] byteList(List<?> list) throws BrineException {
+        byte[] out = new byte[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            Object v = list.get(i);
+            if (!(v instanceof Long) || (Long) v < 0 || (Long) v > 255) {
+                throw new BrineException("bytes must be in range(0, 256), got " + v);
+            }
+            out[i] = (byte) (long) (Long) v;
+        }
+        return out;
+    }
+
+    private static Object complex(Tuple a) throws BrineException {
+        if (a.size() > 2) {
+            throw new BrineException("complex() takes at most 2 arguments, got " + a.size());
+        }
+        double re = a.size() > 0 ? real(a.get(0)) : 0;
+        double im = a.size() > 1 ? real(a.get(1)) : 0;
+        return new Complex(re, im);
+    }
+
+    private static double real(Object v) throws BrineException {
+        if (v instanceof Double || v instanceof Long) {
+            return ((Number) v).doubleValue();
+        }
+        if (v instanceof BigInteger) {
+            return ((BigInteger) v).doubleValue();
+        }
+        if (v instanceof Boolean) {
+            return (Boolean) v ? 1 : 0;
+        }
+        throw new BrineException("complex() argument must be a number, not " + v);
+    }
+
+    /** {@code copyreg._reconstructor(cls, base, state)}: how protocols 0 and 1 create plain objects. */
+    private static Object reconstructor(Tuple a) throws BrineException {
+        if (a.size() != 3) {
+            throw new BrineException("copyreg._reconstructor takes 3 arguments, got " + a.size());
+        }
+        Object cls = a.get(0);
+        Object base = a.get(1);
+        boolean plainObject = base instanceof ObjectClass && a.get(2) == null;
+        if (plainObject && cls instanceof PyCallable) {
+            return ((PyCallable) cls).newObject(Tuple.empty(), Map.of());
+        }
+        if (cls instanceof Global || cls instanceof GenericObject || !plainObject) {
+            // an unregistered class (generic reading) or a builtin base we do not model: keep it inert
+            return GenericObject.reduced(new Global("copyreg", "_reconstructor"), a);
+        }
+        throw new BrineException("copyreg._reconstructor: " + cls + " is not a class");
+    }
+
+    /** {@code copyreg.__newobj__(cls, *args)}: NEWOBJ spelled for protocols 0 and 1. */
+    private static Object newobj(Tuple a) throws BrineException {
+        if (a.isEmpty()) {
+            throw new BrineException("copyreg.__newobj__ needs a class");
+        }
+        Object cls = a.get(0);
+        Object[] rest = new Object[a.size() - 1];
+        for (int i = 1; i < a.size(); i++) {
+            rest[i - 1] = a.get(i);
+        }
+        if (cls instanceof PyCallable) {
+            return ((PyCallable) cls).newObject(Tuple.of(rest), Map.of());
+        }
+        return GenericObject.reduced(new Global("copyreg", "__newobj__"), a);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object newobjEx(Tuple a) throws BrineException {
+        if (a.size() != 3 || !(a.get(1) instanceof Tuple) || !(a.get(2) instanceof Map)) {
+            throw new BrineException("copyreg.__newobj_ex__ takes (cls, args, kwargs), got " + a);
+        }
+        if (a.get(0) instanceof PyCallable) {
+            return ((PyCallable) a.get(0)).newObject((Tuple) a.get(1), (Map<Object, Object>) a.get(2));
+        }
+        return GenericObject.reduced(new Global("copyreg", "__newobj_ex__"), a);
+    }
+
+    private static Object decimal(Tuple a) throws BrineException {
+        if (a.size() != 1) {
+            throw new BrineException("decimal.Decimal expects one argument, got " + a);
+        }
+        Object v = a.get(0);
+        if (v instanceof Long) {
+            return BigDecimal.valueOf((Long) v);
+        }
+        if (!(v instanceof String)) {
+            throw new BrineException("decimal.Decimal expects a string, got " + v);
+        }
+        String s = ((String) v).strip().replace("_", "");
+        try {
+            return new BigDecimal(s);
+        } catch (NumberFormatException e) {
+            String lower = s.toLowerCase(java.util.Locale.ROOT);
+            if (lower.matches("[+-]?(nan|snan|inf|infinity)")) {
+                // NaN and infinities have no BigDecimal: keep them as an inert Decimal that writes back the same
+                return GenericObject.reduced(new Global("decimal", "Decimal"), a);
+            }
+            throw new BrineException("invalid Decimal literal: " + v);
+        }
+    }
+
+    /** {@code builtins.object}: only ever a base-class argument of {@code copyreg._reconstructor}. */
+    private static final class ObjectClass implements PyCallable {
+        @Override
+        public Global global() {
+            return OBJECT;
+        }
+
+        @Override
+        public Object call(Tuple args) throws BrineException {
+            throw new BrineException("builtins.object cannot be called from a pickle");
+        }
+
+        @Override
+        public String toString() {
+            return "<class 'object'>";
+        }
+    }
+
+    /** {@code collections.OrderedDict}: REDUCE with no arguments (items follow with SETITEMS). */
+    private static final class OrderedDictClass implements PyCallable {
+        private static final Global NAME = new Global("collections", "OrderedDict");
+
+        @Override
+        public Global global() {
+            return NAME;
+        }
+
+        @Override
+        public Object call(Tuple args) throws BrineException {
+            OrderedDict<Object, Object> d = new OrderedDict<>();
+            if (args.size() == 1 && args.get(0) instanceof List) {
+                for (Object pair : (List<?>) args.get(0)) {
+                    Object[] kv = pair instanceof Tuple ? ((Tuple) pair).toArray()
+                            : pair instanceof List ? ((List<?>) pair).toArray() : null;
+                    if (kv == null || kv.length != 2) {
+                        throw new BrineException("OrderedDict items must be pairs, got " + pair);
+                    }
+                    d.put(kv[0], kv[1]);
+                }
+            } else if (args.size() == 1 && args.get(0) instanceof Map) {
+                d.putAll((Map<?, ?>) args.get(0));
+            } else if (!args.isEmpty()) {
+                throw new BrineException("OrderedDict() arguments not understood: " + args);
+            }
+            return d;
+        }
+
+        @Override
+        public Object newObject(Tuple args, Map<Object, Object> kwargs) {
+            return new OrderedDict<>();
+        }
+    }
+}

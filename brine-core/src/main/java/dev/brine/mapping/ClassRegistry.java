@@ -1,0 +1,268 @@
+package dev.brine.mapping;
+
+import dev.brine.BrineException;
+import dev.brine.py.Global;
+import dev.brine.py.Tuple;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The only way a name in a pickle becomes Java behaviour. An immutable map from Python globals
+ * ({@code module.name}) to {@link PyCallable}s for reading, and from Java classes to
+ * {@link Reduction}s for writing. Nothing outside it is ever looked up, loaded or instantiated.
+ *
+ * <p>{@link #builtins()} holds the globals CPython itself emits for builtin types (set, frozenset,
+ * bytearray, complex, bytes via {@code _codecs.encode}, {@code copyreg} helpers, Decimal, the
+ * datetime types, OrderedDict) and nothing else. Add your own classes with a builder:
+ *
+ * <pre>{@code
+ * ClassRegistry registry = ClassRegistry.builtins().toBuilder()
+ *         .register(Model.class, Model::new)        // @PythonName(module="mymodel", name="Model")
+ *         .build();
+ * }</pre>
+ */
+public final class ClassRegistry {
+    private static final ClassRegistry BUILTINS = BuiltinGlobals.addTo(new Builder()).build();
+
+    private final Map<Global, PyCallable> callables;
+    private final Map<Class<?>, Reducer<Object>> writers;
+
+    private ClassRegistry(Builder b) {
+        this.callables = Collections.unmodifiableMap(new LinkedHashMap<>(b.callables));
+        this.writers = Collections.unmodifiableMap(new LinkedHashMap<>(b.writers));
+    }
+
+    /** The safe globals CPython emits for builtin types, and nothing else. */
+    public static ClassRegistry builtins() {
+        return BUILTINS;
+    }
+
+    /** An empty builder (not even the builtins: start from {@code builtins().toBuilder()} instead). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this registry's entries. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.callables.putAll(callables);
+        b.writers.putAll(writers);
+        return b;
+    }
+
+    /**
+     * The callable registered for {@code module.name}, or {@code null}. Python 2 names that
+     * CPython maps on load ({@code __builtin__}, {@code copy_reg}) are found under their Python 3 names.
+     */
+    public PyCallable resolve(String module, String name) {
+        PyCallable c = callables.get(new Global(module, name));
+        if (c == null) {
+            Global mapped = PythonNames.toPython3(module, name);
+            if (mapped != null) {
+                c = callables.get(mapped);
+            }
+        }
+        return c;
+    }
+
+    /** Every registered global, in registration order. */
+    public Iterable<Global> globals() {
+        return callables.keySet();
+    }
+
+    /**
+     * How to write an instance of {@code type}: the writer registered for it or for its nearest
+     * registered superclass, or {@code null}.
+     */
+    public Reducer<Object> writerFor(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            Reducer<Object> w = writers.get(c);
+            if (w != null) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    /** Collects registrations; {@link #build()} makes the immutable registry. */
+    public static final class Builder {
+        private final Map<Global, PyCallable> callables = new LinkedHashMap<>();
+        private final Map<Class<?>, Reducer<Object>> writers = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** Reads {@code callable.global()} through {@code callable}. */
+        public Builder registerCallable(PyCallable callable) {
+            callables.put(callable.global(), callable);
+            return this;
+        }
+
+        /** Also reads the old name {@code oldModule.oldName} as the already registered {@code module.name}. */
+        public Builder alias(String oldModule, String oldName, String module, String name) {
+            PyCallable target = callables.get(new Global(module, name));
+            if (target == null) {
+                throw new IllegalArgumentException(module + "." + name + " is not registered");
+            }
+            callables.put(new Global(oldModule, oldName), target);
+            return this;
+        }
+
+        /** Writes instances of {@code type} (and subclasses) as {@code reducer} says. */
+        @SuppressWarnings("unchecked")
+        public <T> Builder registerWriter(Class<T> type, Reducer<? super T> reducer) {
+            writers.put(type, (Reducer<Object>) reducer);
+            return this;
+        }
+
+        /**
+         * Registers a class that saves its own state ({@link PickleState}) under the name its
+         * {@link PythonName} annotation gives. It is written as Python writes a plain object
+         * ({@code cls.__new__(cls)} then BUILD with the state) and read back by {@code factory}
+         * followed by {@link PickleState#setState}.
+         */
+        public <T extends PickleState> Builder register(Class<T> type, Supplier<? extends T> factory) {
+            Global g = nameOf(type);
+            return register(g.module(), g.name(), type, factory);
+        }
+
+        /** Like {@link #register(Class, Supplier)} with the Python name given here. */
+        public <T extends PickleState> Builder register(String module, String name, Class<T> type,
+                                                        Supplier<? extends T> factory) {
+            Global g = new Global(module, name);
+            Objects.requireNonNull(factory, "factory");
+            registerCallable(new StatefulClass(g, factory));
+            return registerWriter(type, obj -> {
+                Object state = obj.getState();
+                return Reduction.newObjectWithState(g, state == null ? Reduction.NONE_STATE : state);
+            });
+        }
+
+        /**
+         * Registers a record, pickled by its components: {@code module.Name(c1, c2, ...)} through
+         * REDUCE, and read back through its canonical constructor. The name comes from
+         * {@link PythonName}.
+         */
+        public <R extends Record> Builder registerRecord(Class<R> type) {
+            Global g = nameOf(type);
+            return registerRecord(g.module(), g.name(), type);
+        }
+
+        /** Like {@link #registerRecord(Class)} with the Python name given here. */
+        public <R extends Record> Builder registerRecord(String module, String name, Class<R> type) {
+            Global g = new Global(module, name);
+            RecordComponent[] components = type.getRecordComponents();
+            Class<?>[] types = new Class<?>[components.length];
+            for (int i = 0; i < components.length; i++) {
+                types[i] = components[i].getType();
+            }
+            Constructor<R> constructor;
+            try {
+                constructor = type.getDeclaredConstructor(types);
+                constructor.setAccessible(true);
+                for (RecordComponent rc : components) {
+                    rc.getAccessor().setAccessible(true);
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new IllegalArgumentException("record " + type.getName() + " cannot be registered: " + e, e);
+            }
+            registerCallable(new RecordClass<>(g, constructor, types));
+            return registerWriter(type, rec -> {
+                Object[] values = new Object[components.length];
+                for (int i = 0; i < components.length; i++) {
+                    try {
+                        values[i] = components[i].getAccessor().invoke(rec);
+                    } catch (IllegalAccessException | InvocationTargetException e) {
+                        throw new BrineException("cannot read record component " + components[i].getName(), e);
+                    }
+                }
+                return Reduction.call(g, values);
+            });
+        }
+
+        /** The immutable registry. */
+        public ClassRegistry build() {
+            return new ClassRegistry(this);
+        }
+
+        private static Global nameOf(Class<?> type) {
+            PythonName n = type.getAnnotation(PythonName.class);
+            if (n == null) {
+                throw new IllegalArgumentException(type.getName()
+                        + " has no @PythonName; give its Python module and name when registering it");
+            }
+            return new Global(n.module(), n.name());
+        }
+    }
+
+    /** A registered {@link PickleState} class: NEWOBJ (or a no-argument call) makes a fresh instance. */
+    private static final class StatefulClass implements PyCallable {
+        private final Global global;
+        private final Supplier<?> factory;
+
+        StatefulClass(Global global, Supplier<?> factory) {
+            this.global = global;
+            this.factory = factory;
+        }
+
+        @Override
+        public Global global() {
+            return global;
+        }
+
+        @Override
+        public Object call(Tuple args) throws BrineException {
+            if (!args.isEmpty()) {
+                throw new BrineException(global + " takes no constructor arguments, got " + args.size());
+            }
+            return factory.get();
+        }
+
+        @Override
+        public Object newObject(Tuple args, Map<Object, Object> kwargs) {
+            return factory.get();
+        }
+    }
+
+    /** A registered record: REDUCE with its components calls the canonical constructor. */
+    private static final class RecordClass<R extends Record> implements PyCallable {
+        private final Global global;
+        private final Constructor<R> constructor;
+        private final Class<?>[] types;
+
+        RecordClass(Global global, Constructor<R> constructor, Class<?>[] types) {
+            this.global = global;
+            this.constructor = constructor;
+            this.types = types;
+        }
+
+        @Override
+        public Global global() {
+            return global;
+        }
+
+        @Override
+        public Object call(Tuple args) throws BrineException {
+            if (args.size() != types.length) {
+                throw new BrineException(global + " takes " + types.length + " arguments, got " + args.size());
+            }
+            Object[] values = new Object[types.length];
+            for (int i = 0; i < types.length; i++) {
+                values[i] = Coercion.to(types[i], args.get(i), global + " argument " + i);
+            }
+            try {
+                return constructor.newInstance(values);
+            } catch (InvocationTargetException e) {
+                throw new BrineException(global + " rejected its arguments: " + e.getCause(), e.getCause());
+            } catch (ReflectiveOperationException | IllegalArgumentException e) {
+                throw new BrineException(global + " could not be created: " + e, e);
+            }
+        }
+    }
+}

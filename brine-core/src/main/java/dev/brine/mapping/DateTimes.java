@@ -1,0 +1,198 @@
+package dev.brine.mapping;
+
+import dev.brine.BrineException;
+import dev.brine.py.GenericObject;
+import dev.brine.py.Global;
+import dev.brine.py.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
+
+/**
+ * Python's {@code datetime} types as java.time values, both ways. CPython pickles date, datetime
+ * and time as packed bytes ({@code datetime(b'\x07\xe4\x01\x02...', tz)}), timedelta as
+ * {@code (days, seconds, microseconds)} and a fixed-offset timezone as {@code (timedelta,)}.
+ * Naive values map to Local* types and aware ones to Offset* types, so the two never mix.
+ * Java's nanoseconds are truncated to Python's microseconds on writing.
+ */
+final class DateTimes {
+    static final Global DATE = new Global("datetime", "date");
+    static final Global DATETIME = new Global("datetime", "datetime");
+    static final Global TIME = new Global("datetime", "time");
+    static final Global TIMEDELTA = new Global("datetime", "timedelta");
+    static final Global TIMEZONE = new Global("datetime", "timezone");
+
+    private DateTimes() {
+    }
+
+    static void addTo(ClassRegistry.Builder b) {
+        b.registerCallable(new SimpleCallable("datetime", "date", DateTimes::date));
+        b.registerCallable(new SimpleCallable("datetime", "datetime", DateTimes::dateTime));
+        b.registerCallable(new SimpleCallable("datetime", "time", DateTimes::time));
+        b.registerCallable(new SimpleCallable("datetime", "timedelta", DateTimes::timedelta));
+        b.registerCallable(new SimpleCallable("datetime", "timezone", DateTimes::timezone));
+        b.registerWriter(LocalDate.class, d -> Reduction.call(DATE, (Object) dateBytes(d)));
+        b.registerWriter(LocalDateTime.class, d -> Reduction.call(DATETIME, (Object) dateTimeBytes(d)));
+        b.registerWriter(OffsetDateTime.class, d -> Reduction.call(DATETIME, dateTimeBytes(d.toLocalDateTime()), d.getOffset()));
+        b.registerWriter(LocalTime.class, t -> Reduction.call(TIME, (Object) timeBytes(t)));
+        b.registerWriter(OffsetTime.class, t -> Reduction.call(TIME, timeBytes(t.toLocalTime()), t.getOffset()));
+        b.registerWriter(Duration.class, DateTimes::reduceTimedelta);
+        b.registerWriter(ZoneOffset.class, z -> Reduction.call(TIMEZONE, Duration.ofSeconds(z.getTotalSeconds())));
+    }
+
+    private static Reduction reduceTimedelta(Duration d) {
+        long micros = d.getSeconds() * 1_000_000L + d.getNano() / 1000;
+        long days = Math.floorDiv(micros, 86_400_000_000L);
+        long rest = Math.floorMod(micros, 86_400_000_000L);
+        return Reduction.call(TIMEDELTA, days, rest / 1_000_000L, rest % 1_000_000L);
+    }
+
+    private static byte[] dateBytes(LocalDate d) {
+        return new byte[] {(byte) (d.getYear() >> 8), (byte) d.getYear(), (byte) d.getMonthValue(), (byte) d.getDayOfMonth()};
+    }
+
+    private static byte[] dateTimeBytes(LocalDateTime t) {
+        byte[] out = new byte[10];
+        System.arraycopy(dateBytes(t.toLocalDate()), 0, out, 0, 4);
+        System.arraycopy(timeBytes(t.toLocalTime()), 0, out, 4, 6);
+        return out;
+    }
+
+    private static byte[] timeBytes(LocalTime t) {
+        int us = t.getNano() / 1000;
+        return new byte[] {(byte) t.getHour(), (byte) t.getMinute(), (byte) t.getSecond(),
+            (byte) (us >> 16), (byte) (us >> 8), (byte) us};
+    }
+
+    /** The packed state: bytes, or (from Python 2 pickles read as latin-1) a str of the same code units. */
+    private static byte[] packed(Object v, int size) {
+        if (v instanceof byte[] && ((byte[]) v).length == size) {
+            return (byte[]) v;
+        }
+        if (v instanceof String && ((String) v).length() == size) {
+            String s = (String) v;
+            for (int i = 0; i < size; i++) {
+                if (s.charAt(i) > 0xff) {
+                    return null;
+                }
+            }
+            return s.getBytes(StandardCharsets.ISO_8859_1);
+        }
+        return null;
+    }
+
+    private static int u8(byte[] b, int i) {
+        return b[i] & 0xff;
+    }
+
+    private static Object date(Tuple a) throws BrineException {
+        try {
+            byte[] p = a.size() == 1 ? packed(a.get(0), 4) : null;
+            if (p != null) {
+                return LocalDate.of(u8(p, 0) << 8 | u8(p, 1), u8(p, 2), u8(p, 3));
+            }
+            if (a.size() == 3) {
+                return LocalDate.of(intArg(a, 0), intArg(a, 1), intArg(a, 2));
+            }
+        } catch (DateTimeException e) {
+            throw new BrineException("datetime.date: " + e.getMessage());
+        }
+        throw new BrineException("datetime.date arguments not understood: " + a);
+    }
+
+    private static Object dateTime(Tuple a) throws BrineException {
+        try {
+            byte[] p = a.size() >= 1 && a.size() <= 2 ? packed(a.get(0), 10) : null;
+            if (p != null) {
+                int month = u8(p, 2) & 0x7f; // the top bit is the fold flag (protocol 4+)
+                LocalDateTime t = LocalDateTime.of(u8(p, 0) << 8 | u8(p, 1), month, u8(p, 3), u8(p, 4), u8(p, 5), u8(p, 6),
+                        (u8(p, 7) << 16 | u8(p, 8) << 8 | u8(p, 9)) * 1000);
+                return withZone(t, a.size() == 2 ? a.get(1) : null, a);
+            }
+        } catch (DateTimeException e) {
+            throw new BrineException("datetime.datetime: " + e.getMessage());
+        }
+        throw new BrineException("datetime.datetime arguments not understood: " + a);
+    }
+
+    private static Object withZone(LocalDateTime t, Object tz, Tuple a) {
+        if (tz == null) {
+            return t;
+        }
+        if (tz instanceof ZoneOffset) {
+            return OffsetDateTime.of(t, (ZoneOffset) tz);
+        }
+        return GenericObject.reduced(DATETIME, a); // a zone Java cannot hold (zoneinfo, pytz): keep it inert
+    }
+
+    private static Object time(Tuple a) throws BrineException {
+        try {
+            byte[] p = a.size() >= 1 && a.size() <= 2 ? packed(a.get(0), 6) : null;
+            if (p != null) {
+                LocalTime t = LocalTime.of(u8(p, 0) & 0x7f, u8(p, 1), u8(p, 2),
+                        (u8(p, 3) << 16 | u8(p, 4) << 8 | u8(p, 5)) * 1000);
+                Object tz = a.size() == 2 ? a.get(1) : null;
+                if (tz == null) {
+                    return t;
+                }
+                if (tz instanceof ZoneOffset) {
+                    return OffsetTime.of(t, (ZoneOffset) tz);
+                }
+                return GenericObject.reduced(TIME, a);
+            }
+        } catch (DateTimeException e) {
+            throw new BrineException("datetime.time: " + e.getMessage());
+        }
+        throw new BrineException("datetime.time arguments not understood: " + a);
+    }
+
+    private static Object timedelta(Tuple a) throws BrineException {
+        if (a.size() > 3) {
+            throw new BrineException("datetime.timedelta takes (days, seconds, microseconds), got " + a);
+        }
+        long days = a.size() > 0 ? longArg(a, 0) : 0;
+        long seconds = a.size() > 1 ? longArg(a, 1) : 0;
+        long micros = a.size() > 2 ? longArg(a, 2) : 0;
+        try {
+            return Duration.ofDays(days).plusSeconds(seconds).plusNanos(Math.multiplyExact(micros, 1000L));
+        } catch (ArithmeticException e) {
+            throw new BrineException("datetime.timedelta out of range: " + a);
+        }
+    }
+
+    private static Object timezone(Tuple a) throws BrineException {
+        if (a.isEmpty() || !(a.get(0) instanceof Duration)) {
+            throw new BrineException("datetime.timezone expects a timedelta, got " + a);
+        }
+        Duration d = (Duration) a.get(0);
+        if (a.size() > 1) {
+            return GenericObject.reduced(TIMEZONE, a); // a named timezone: ZoneOffset has no name to keep
+        }
+        if (d.getNano() != 0 || Math.abs(d.getSeconds()) > 18 * 3600) {
+            return GenericObject.reduced(TIMEZONE, a);
+        }
+        return ZoneOffset.ofTotalSeconds((int) d.getSeconds());
+    }
+
+    private static int intArg(Tuple a, int i) throws BrineException {
+        long v = longArg(a, i);
+        if ((int) v != v) {
+            throw new BrineException("datetime argument out of range: " + v);
+        }
+        return (int) v;
+    }
+
+    private static long longArg(Tuple a, int i) throws BrineException {
+        Object v = a.get(i);
+        if (!(v instanceof Long)) {
+            throw new BrineException("datetime argument " + i + " must be an int, got " + v);
+        }
+        return (Long) v;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.brine.pickle;
+
+import dev.brine.BrineException;
+import dev.brine.io.AtomicFiles;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Python's {@code pickle} module functions: {@code dump}/{@code dumps}/{@code load}/{@code loads}.
+ *
+ * <pre>{@code
+ * Pickle.dump(model, Path.of("obj.save"), Pickle.HIGHEST_PROTOCOL);
+ * Object loaded = Pickle.load(Path.of("obj.save"));
+ * }</pre>
+ *
+ * Loading uses {@link UnpicklerOptions#DEFAULT} (builtins only) unless options are given.
+ */
+public final class Pickle {
+    /** Python's {@code pickle.HIGHEST_PROTOCOL}: 5. */
+    public static final int HIGHEST_PROTOCOL = Opcode.HIGHEST_PROTOCOL;
+    /** Python 3.8+'s {@code pickle.DEFAULT_PROTOCOL}: 4. Brine's own default is the highest, 5. */
+    public static final int DEFAULT_PROTOCOL = 4;
+
+    private Pickle() {
+    }
+
+    /** The pickle of {@code obj} at the highest protocol. */
+    public static byte[] dumps(Object obj) throws BrineException {
+        return Pickler.dumps(obj, PicklerOptions.DEFAULT);
+    }
+
+    /** The pickle of {@code obj} at {@code protocol}. */
+    public static byte[] dumps(Object obj, int protocol) throws BrineException {
+        return Pickler.dumps(obj, PicklerOptions.DEFAULT.withProtocol(protocol));
+    }
+
+    /** The pickle of {@code obj} with {@code options}. */
+    public static byte[] dumps(Object obj, PicklerOptions options) throws BrineException {
+        return Pickler.dumps(obj, options);
+    }
+
+    /** Writes one pickle of {@code obj} to {@code out} (a fresh memo, like {@code pickle.dump}). */
+    public static void dump(Object obj, OutputStream out, int protocol) throws IOException {
+        new Pickler(out, PicklerOptions.DEFAULT.withProtocol(protocol)).dump(obj);
+    }
+
+    /** Writes one pickle of {@code obj} to {@code out} with {@code options}. */
+    public static void dump(Object obj, OutputStream out, PicklerOptions options) throws IOException {
+        new Pickler(out, options).dump(obj);
+    }
+
+    /** Saves {@code obj} to {@code file} atomically (a temporary file renamed into place). */
+    public static void dump(Object obj, Path file, int protocol) throws IOException {
+        PicklerOptions options = PicklerOptions.DEFAULT.withProtocol(protocol);
+        AtomicFiles.write(file, out -> new Pickler(out, options).dump(obj));
+    }
+
+    /** The object in {@code data} (builtins only). */
+    public static Object loads(byte[] data) throws IOException {
+        return new Unpickler(data, UnpicklerOptions.DEFAULT).load();
+    }
+
+    /** The object in {@code data}, read with {@code options}. */
+    public static Object loads(byte[] data, UnpicklerOptions options) throws IOException {
+        return new Unpickler(data, options).load();
+    }
+
+    /**
+     * Reads one pickle from {@code in}. When the stream supports mark/reset it is left exactly
+     * after the pickle, so calling this again reads the next one; for other streams use one
+     * {@link Unpickler} for all of them.
+     */
+    public static Object load(InputStream in) throws IOException {
+        return new Unpickler(in, UnpicklerOptions.DEFAULT).load();
+    }
+
+    /** Reads one pickle from {@code in} with {@code options}. */
+    public static Object load(InputStream in, UnpicklerOptions options) throws IOException {
+        return new Unpickler(in, options).load();
+    }
+
+    /** The first pickle in {@code file}. */
+    public static Object load(Path file) throws IOException {
+        return load(file, UnpicklerOptions.DEFAULT);
+    }
+
+    /** The first pickle in {@code file}, read with {@code options}. */
+    public static Object load(Path file, UnpicklerOptions options) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            return new Unpickler(in, options).load();
+        } catch (BrineException e) {
+            throw e.withContext(file.toString());
+        }
+    }
+
+    /** Every pickle in {@code file}, in order (several {@code dump} calls to one file). */
+    public static List<Object> loadAll(Path file, UnpicklerOptions options) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            Unpickler u = new Unpickler(in, options);
+            List<Object> all = new ArrayList<>();
+            while (u.hasNext()) {
+                all.add(u.load());
+            }
+            return all;
+        } catch (BrineException e) {
+            throw e.withContext(file.toString());
+        }
+    }
+}

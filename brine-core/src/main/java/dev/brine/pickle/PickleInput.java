@@ -1,0 +1,298 @@
+package dev.brine.pickle;
+
+import dev.brine.BrineException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The unpickler's byte source: a buffer over an array or a stream, in the spirit of protobuf's
+ * CodedInputStream. Every length is checked against the bytes that are really there before
+ * anything is allocated for it, and pickle 4 frames are enforced here: a read that would straddle
+ * the end of the current frame is an error.
+ *
+ * <p>The fast path of {@link #readByte()} is one comparison and an array load: {@code readLimit}
+ * is the smaller of the buffer's end and the current frame's end, so frame checks cost nothing
+ * until a boundary is reached.
+ */
+final class PickleInput {
+    private static final int CHUNK = 64 * 1024;
+    private static final byte[] EMPTY = new byte[0];
+
+    private final InputStream in; // null: everything is in buf
+    private byte[] buf;
+    private int pos;
+    private int end;
+    private int readLimit;
+    private long bufStart; // absolute offset of buf[0]
+    private long frameEnd = -1; // absolute; -1 when not inside a frame
+    private int lastFillStart; // where in buf the last stream read began (for mark/reset)
+    private boolean exhausted;
+
+    /** Reads {@code length} bytes of {@code data} from {@code offset}; the array is not copied. */
+    PickleInput(byte[] data, int offset, int length) {
+        this.in = null;
+        this.buf = data;
+        this.pos = offset;
+        this.end = offset + length;
+        this.readLimit = end;
+        this.bufStart = -offset;
+        this.exhausted = true;
+    }
+
+    /** Reads from a stream, buffering; see {@link #finishPickle()} for where the stream is left. */
+    PickleInput(InputStream in) {
+        this.in = in;
+        this.buf = new byte[CHUNK];
+    }
+
+    /** The absolute offset of the next byte. */
+    long offset() {
+        return bufStart + pos;
+    }
+
+    /** Whether no byte is left (checked before reading an opcode, to tell EOF from truncation). */
+    boolean atEnd() throws IOException {
+        return pos >= end && !fill(1);
+    }
+
+    int readByte() throws IOException {
+        if (pos < readLimit) {
+            return buf[pos++] & 0xff;
+        }
+        ensure(1);
+        return buf[pos++] & 0xff;
+    }
+
+    int readUInt16() throws IOException {
+        ensure(2);
+        int v = (buf[pos] & 0xff) | (buf[pos + 1] & 0xff) << 8;
+        pos += 2;
+        return v;
+    }
+
+    int readInt32() throws IOException {
+        ensure(4);
+        int v = (buf[pos] & 0xff) | (buf[pos + 1] & 0xff) << 8 | (buf[pos + 2] & 0xff) << 16 | (buf[pos + 3] & 0xff) << 24;
+        pos += 4;
+        return v;
+    }
+
+    long readUInt32() throws IOException {
+        return readInt32() & 0xffffffffL;
+    }
+
+    long readInt64() throws IOException {
+        ensure(8);
+        long v = 0;
+        for (int i = 7; i >= 0; i--) {
+            v = (v << 8) | (buf[pos + i] & 0xff);
+        }
+        pos += 8;
+        return v;
+    }
+
+    double readFloat64BigEndian() throws IOException {
+        ensure(8);
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (buf[pos + i] & 0xff);
+        }
+        pos += 8;
+        return Double.longBitsToDouble(v);
+    }
+
+    /**
+     * Reads {@code n} bytes. From a stream, a large declared length is read in chunks, so an
+     * input that claims gigabytes but holds a few bytes fails as truncated after allocating only
+     * what arrived.
+     */
+    byte[] readBytes(long n) throws IOException {
+        if (n == 0) {
+            return EMPTY;
+        }
+        if (n < 0 || n > Integer.MAX_VALUE - 16) {
+            throw truncated(n);
+        }
+        int len = (int) n;
+        if (len <= CHUNK || in == null) {
+            ensure(len);
+            byte[] out = Arrays.copyOfRange(buf, pos, pos + len);
+            pos += len;
+            return out;
+        }
+        checkFrame(len);
+        byte[] out = new byte[Math.min(len, 4 * CHUNK)];
+        int got = 0;
+        while (got < len) {
+            if (pos >= end && !fill(1)) {
+                throw truncated(len);
+            }
+            int take = Math.min(end - pos, len - got);
+            if (got + take > out.length) {
+                out = Arrays.copyOf(out, (int) Math.min(len, Math.max((long) out.length * 2, got + take)));
+            }
+            System.arraycopy(buf, pos, out, got, take);
+            pos += take;
+            got += take;
+        }
+        updateReadLimit();
+        return out;
+    }
+
+    /** A UTF-8 (surrogatepass) string of {@code n} bytes; ASCII is decoded without a detour. */
+    String readUtf8(long n) throws IOException {
+        if (n >= 0 && n <= CHUNK) {
+            int len = (int) n;
+            ensure(len);
+            int start = pos;
+            int stop = start + len;
+            boolean ascii = true;
+            for (int i = start; i < stop; i++) {
+                if (buf[i] < 0) {
+                    ascii = false;
+                    break;
+                }
+            }
+            pos = stop;
+            if (ascii) {
+                return new String(buf, start, len, StandardCharsets.ISO_8859_1);
+            }
+            return decodeOrFail(buf, start, len, start);
+        }
+        long at = offset();
+        byte[] bytes = readBytes(n);
+        return decodeOrFail(bytes, 0, bytes.length, -1 - at);
+    }
+
+    private String decodeOrFail(byte[] b, int off, int len, long where) throws UnpicklingException {
+        String s = Utf8.decode(b, off, len);
+        if (s == null) {
+            long at = where >= 0 ? bufStart + where : -1 - where;
+            throw new UnpicklingException("invalid UTF-8 in a string argument starting", at, null);
+        }
+        return s;
+    }
+
+    /** Reads up to and including a newline; returns the line without it, as Latin-1 text. */
+    String readLine() throws IOException {
+        int scan = pos;
+        while (true) {
+            for (int i = scan; i < end; i++) {
+                if (buf[i] == '\n') {
+                    checkFrame(i + 1 - pos);
+                    String line = new String(buf, pos, i - pos, StandardCharsets.ISO_8859_1);
+                    pos = i + 1;
+                    updateReadLimit();
+                    return line;
+                }
+            }
+            int consumed = end - pos;
+            if (!fill(consumed + 1)) {
+                throw new UnpicklingException("pickle data was truncated: no newline ends the argument", offset(), null);
+            }
+            scan = pos + consumed;
+        }
+    }
+
+    /** Starts a frame of {@code length} bytes at the current offset (FRAME opcode). */
+    void startFrame(long length, long opcodeOffset) throws UnpicklingException {
+        if (frameEnd >= 0 && offset() < frameEnd) {
+            throw new UnpicklingException("beginning of a new frame before end of current frame", opcodeOffset, "FRAME");
+        }
+        if (length < 0) {
+            throw new UnpicklingException("negative frame length", opcodeOffset, "FRAME");
+        }
+        frameEnd = offset() + length;
+        updateReadLimit();
+    }
+
+    /**
+     * Called after STOP. For a stream that supports mark/reset, rewinds it so that it is left
+     * exactly after this pickle's STOP; otherwise the buffered rest stays here for the next load.
+     */
+    void finishPickle() throws IOException {
+        frameEnd = -1;
+        updateReadLimit();
+        if (in != null && pos < end && in.markSupported()) {
+            in.reset();
+            long skip = pos - lastFillStart;
+            while (skip > 0) {
+                long s = in.skip(skip);
+                if (s <= 0) {
+                    throw new BrineException("stream could not be repositioned after STOP");
+                }
+                skip -= s;
+            }
+            bufStart += pos;
+            pos = 0;
+            end = 0;
+            lastFillStart = 0;
+            exhausted = false;
+            updateReadLimit();
+        }
+    }
+
+    private void ensure(int n) throws IOException {
+        checkFrame(n);
+        if (end - pos < n && !fill(n)) {
+            throw truncated(n);
+        }
+        updateReadLimit();
+    }
+
+    private void checkFrame(long n) throws UnpicklingException {
+        if (frameEnd >= 0) {
+            long at = offset();
+            if (at >= frameEnd) {
+                frameEnd = -1; // the frame is used up: reading continues outside frames
+            } else if (at + n > frameEnd) {
+                throw new UnpicklingException("read of " + n + " bytes straddles the end of a frame", at, null);
+            }
+        }
+    }
+
+    /** Makes at least {@code n} bytes available from pos; false at end of input. */
+    private boolean fill(int n) throws IOException {
+        if (in == null || exhausted) {
+            return end - pos >= n;
+        }
+        if (pos > 0) {
+            int keep = end - pos;
+            System.arraycopy(buf, pos, buf, 0, keep);
+            bufStart += pos;
+            end = keep;
+            pos = 0;
+        }
+        if (buf.length < n) {
+            buf = Arrays.copyOf(buf, Math.max(n, buf.length * 2));
+        }
+        while (end - pos < n) {
+            lastFillStart = end;
+            if (in.markSupported()) {
+                in.mark(buf.length);
+            }
+            int r = in.read(buf, end, buf.length - end);
+            if (r < 0) {
+                exhausted = true;
+                break;
+            }
+            end += r;
+        }
+        updateReadLimit();
+        return end - pos >= n;
+    }
+
+    private void updateReadLimit() {
+        if (frameEnd >= 0 && frameEnd - bufStart < end) {
+            readLimit = (int) Math.max(pos, frameEnd - bufStart);
+        } else {
+            readLimit = end;
+        }
+    }
+
+    private UnpicklingException truncated(long wanted) {
+        return new UnpicklingException("pickle data was truncated: " + wanted + " bytes wanted", offset(), null);
+    }
+}

@@ -1,0 +1,162 @@
+package dev.brine.pickle;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+
+/**
+ * The pickler's byte sink, with protocol 4 framing exactly as CPython's C pickler does it: a frame
+ * opens with the first write after PROTO, closes at the first object boundary once it holds 64 KiB,
+ * is dropped when it holds fewer than 4 bytes, and large payloads (64 KiB and more) are written
+ * outside any frame. Committed bytes are passed on to the stream so memory stays bounded.
+ */
+final class PickleOutput {
+    static final int FRAME_SIZE_TARGET = 64 * 1024;
+    private static final int FRAME_HEADER_SIZE = 9;
+    private static final int FRAME_SIZE_MIN = 4;
+
+    private final OutputStream sink; // null: keep everything (toByteArray)
+    private byte[] buf = new byte[8192];
+    private int len;
+    private boolean framing;
+    private int frameStart = -1;
+
+    PickleOutput(OutputStream sink) {
+        this.sink = sink;
+    }
+
+    void setFraming(boolean on) {
+        framing = on;
+    }
+
+    /** Called before each object is saved: closes the frame when it has reached its target size. */
+    void opcodeBoundary() throws IOException {
+        if (framing && frameStart >= 0 && len - frameStart - FRAME_HEADER_SIZE >= FRAME_SIZE_TARGET) {
+            commitFrame();
+        }
+    }
+
+    /** Closes the open frame, writing its header, or removing the header when the frame is tiny. */
+    void commitFrame() throws IOException {
+        if (!framing || frameStart < 0) {
+            return;
+        }
+        int frameLen = len - frameStart - FRAME_HEADER_SIZE;
+        if (frameLen >= FRAME_SIZE_MIN) {
+            buf[frameStart] = (byte) Opcode.FRAME.code();
+            long v = frameLen;
+            for (int i = 1; i <= 8; i++) {
+                buf[frameStart + i] = (byte) v;
+                v >>>= 8;
+            }
+        } else {
+            System.arraycopy(buf, frameStart + FRAME_HEADER_SIZE, buf, frameStart, frameLen);
+            len -= FRAME_HEADER_SIZE;
+        }
+        frameStart = -1;
+        passOn();
+    }
+
+    private void ensure(int n) {
+        int need = len + n + (framing && frameStart < 0 ? FRAME_HEADER_SIZE : 0);
+        if (need > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(need, buf.length * 2));
+        }
+        if (framing && frameStart < 0) {
+            frameStart = len;
+            len += FRAME_HEADER_SIZE;
+        }
+    }
+
+    void write(int b) {
+        if (len < buf.length && (!framing || frameStart >= 0)) {
+            buf[len++] = (byte) b;
+            return;
+        }
+        ensure(1);
+        buf[len++] = (byte) b;
+    }
+
+    void write(int op, int b1) {
+        ensure(2);
+        buf[len++] = (byte) op;
+        buf[len++] = (byte) b1;
+    }
+
+    void write(byte[] data) {
+        write(data, 0, data.length);
+    }
+
+    void write(byte[] data, int off, int n) {
+        ensure(n);
+        System.arraycopy(data, off, buf, len, n);
+        len += n;
+    }
+
+    /** An opcode followed by a little-endian integer of {@code size} bytes. */
+    void writeOpLE(int op, long value, int size) {
+        ensure(1 + size);
+        buf[len++] = (byte) op;
+        for (int i = 0; i < size; i++) {
+            buf[len++] = (byte) value;
+            value >>>= 8;
+        }
+    }
+
+    /** Writes an ASCII string (protocol 0 arguments). */
+    void writeAscii(String s) {
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            buf[len++] = (byte) s.charAt(i);
+        }
+    }
+
+    /**
+     * A header and a payload; payloads of 64 KiB and more go outside frames (after closing the
+     * current one) and straight to the stream, as CPython's {@code _Pickler_write_bytes} does.
+     */
+    void writeLarge(byte[] header, int headerLen, byte[] data, int off, int n) throws IOException {
+        if (n < FRAME_SIZE_TARGET) {
+            write(header, 0, headerLen);
+            write(data, off, n);
+            return;
+        }
+        boolean wasFraming = framing;
+        commitFrame();
+        framing = false;
+        write(header, 0, headerLen);
+        if (sink != null) {
+            flushAll();
+            sink.write(data, off, n);
+        } else {
+            write(data, off, n);
+        }
+        framing = wasFraming;
+    }
+
+    /** Writes what is complete to the stream when no frame is open and enough has gathered. */
+    private void passOn() throws IOException {
+        if (sink != null && frameStart < 0 && len >= FRAME_SIZE_TARGET) {
+            flushAll();
+        }
+    }
+
+    /** After each opcode of unframed protocols, pass on full buffers. */
+    void maybePassOn() throws IOException {
+        if (!framing) {
+            passOn();
+        }
+    }
+
+    void flushAll() throws IOException {
+        if (sink != null && len > 0) {
+            sink.write(buf, 0, len);
+            len = 0;
+        }
+    }
+
+    byte[] toByteArray() {
+        return Arrays.copyOf(buf, len);
+    }
+}

@@ -1,0 +1,778 @@
+package dev.brine.pickle;
+
+import dev.brine.BrineException;
+import dev.brine.mapping.PickleState;
+import dev.brine.mapping.PyCallable;
+import dev.brine.mapping.PythonName;
+import dev.brine.mapping.PythonNames;
+import dev.brine.mapping.Reducer;
+import dev.brine.mapping.Reduction;
+import dev.brine.py.ByteArray;
+import dev.brine.py.FrozenSet;
+import dev.brine.py.GenericObject;
+import dev.brine.py.Global;
+import dev.brine.py.OrderedDict;
+import dev.brine.py.PickleBuffer;
+import dev.brine.py.PyFloat;
+import dev.brine.py.Tuple;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes pickles of protocols 0–5 with the same opcode choices, memo indices and frames as
+ * CPython's C pickler, so that the same object graph gives the same bytes.
+ *
+ * <p>Like Python's {@code Pickler}, the memo lives as long as the Pickler: objects written by one
+ * {@link #dump} and met again in a later one are written as memo references, and must then be read
+ * by one Unpickler. Use a fresh Pickler per object (as {@link Pickle#dump} does) for independent
+ * pickles in one stream, or call {@link #clearMemo()}.
+ */
+public final class Pickler {
+    private static final int BATCHSIZE = 1000;
+    /** CPython passes one interned "latin1" string for every bytes object below protocol 3. */
+    private static final String LATIN1 = "latin1";
+    private static final Global CODECS_ENCODE = new Global("_codecs", "encode");
+    private static final Global BYTES = new Global("builtins", "bytes");
+    private static final Global BYTEARRAY = new Global("builtins", "bytearray");
+    private static final Global SET = new Global("builtins", "set");
+    private static final Global FROZENSET = new Global("builtins", "frozenset");
+    private static final Global ORDERED_DICT = new Global("collections", "OrderedDict");
+    private static final Global RECONSTRUCTOR = new Global("copyreg", "_reconstructor");
+    private static final Global NEWOBJ = new Global("copyreg", "__newobj__");
+    private static final Global NEWOBJ_EX = new Global("copyreg", "__newobj_ex__");
+    private static final Global OBJECT = new Global("builtins", "object");
+
+    private final PickleOutput out;
+    private final PicklerOptions options;
+    private final int proto;
+    private final boolean bin;
+    private final IdentityMemo memo = new IdentityMemo();
+    private final Map<Global, Integer> globalMemo = new HashMap<>();
+    private final Map<String, Integer> nameMemo = new HashMap<>();
+    private int memoSize;
+    private final byte[] header = new byte[9];
+
+    /** A pickler writing to {@code out} with {@code options}. */
+    public Pickler(OutputStream out, PicklerOptions options) {
+        this.out = new PickleOutput(out);
+        this.options = options;
+        this.proto = options.protocol();
+        this.bin = proto >= 1;
+    }
+
+    private Pickler(PicklerOptions options) {
+        this((OutputStream) null, options);
+    }
+
+    /** The pickle of {@code obj} as bytes. */
+    public static byte[] dumps(Object obj, PicklerOptions options) throws BrineException {
+        Pickler p = new Pickler(options);
+        try {
+            p.dump(obj);
+        } catch (BrineException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new PicklingException("unexpected I/O error writing to memory", e);
+        }
+        return p.out.toByteArray();
+    }
+
+    /** Forgets the objects written so far (Python's {@code clear_memo}). */
+    public void clearMemo() {
+        memo.clear();
+        globalMemo.clear();
+        nameMemo.clear();
+        memoSize = 0;
+    }
+
+    /** Writes one pickle of {@code obj}. */
+    public void dump(Object obj) throws IOException {
+        if (proto >= 2) {
+            out.write(Opcode.PROTO.code(), proto);
+        }
+        if (proto >= 4) {
+            out.setFraming(true);
+        }
+        try {
+            save(obj, 0, false);
+        } catch (StackOverflowError e) {
+            throw new PicklingException("structure too deep to pickle on this thread's stack; lower the nesting or"
+                    + " run with a bigger stack (PicklerOptions.maxDepth is " + options.maxDepth() + ")");
+        }
+        out.write(Opcode.STOP.code());
+        out.commitFrame();
+        out.setFraming(false);
+        out.flushAll();
+    }
+
+    // ---- dispatch -------------------------------------------------------------------------------
+
+    private void save(Object obj, int depth, boolean persSave) throws IOException {
+        out.opcodeBoundary();
+        if (depth > options.maxDepth()) {
+            throw new PicklingException("nesting deeper than " + options.maxDepth()
+                    + " levels (PicklerOptions.maxDepth); is the structure cyclic through a type without a memo?");
+        }
+        if (!persSave && options.persistentId() != null) {
+            Object pid = options.persistentId().persistentId(obj);
+            if (pid != null) {
+                savePers(pid, depth);
+                return;
+            }
+        }
+        if (obj == null) {
+            out.write(Opcode.NONE.code());
+        } else if (obj instanceof Boolean) {
+            saveBool((Boolean) obj);
+        } else if (obj instanceof Long || obj instanceof Integer || obj instanceof Short || obj instanceof Byte) {
+            saveLong(((Number) obj).longValue());
+        } else if (obj instanceof Double || obj instanceof Float) {
+            saveFloat(((Number) obj).doubleValue());
+        } else if (obj instanceof BigInteger) {
+            saveBigInteger((BigInteger) obj);
+        } else {
+            int index = memo.get(obj);
+            if (index >= 0) {
+                writeGet(index);
+            } else {
+                saveObject(obj, depth);
+            }
+        }
+        out.maybePassOn();
+    }
+
+    private void saveObject(Object obj, int depth) throws IOException {
+        if (obj instanceof String) {
+            saveString((String) obj);
+        } else if (obj instanceof byte[]) {
+            saveBytes((byte[]) obj, obj);
+        } else if (obj instanceof ByteArray) {
+            saveByteArray(((ByteArray) obj).array(), obj, depth);
+        } else if (obj instanceof Tuple) {
+            saveTuple(((Tuple) obj).toArray(), obj, depth);
+        } else if (obj instanceof Object[]) {
+            saveTuple((Object[]) obj, obj, depth);
+        } else if (obj instanceof List) {
+            saveList((List<?>) obj, depth);
+        } else if (obj instanceof OrderedDict) {
+            saveReduce(new Reduction(ORDERED_DICT, Reduction.Style.REDUCE, Tuple.empty(), null, null, null,
+                    (Map<?, ?>) obj), obj, depth);
+        } else if (obj instanceof Map) {
+            saveDict((Map<?, ?>) obj, depth);
+        } else if (obj instanceof FrozenSet) {
+            saveFrozenSet((FrozenSet) obj, depth);
+        } else if (obj instanceof Set) {
+            saveSet((Set<?>) obj, depth);
+        } else if (obj instanceof Global) {
+            saveGlobal((Global) obj);
+        } else if (obj instanceof PyCallable) {
+            saveGlobal(((PyCallable) obj).global());
+        } else if (obj instanceof GenericObject) {
+            saveReduce(reductionOf((GenericObject) obj), obj, depth);
+        } else if (obj instanceof PickleBuffer) {
+            savePickleBuffer((PickleBuffer) obj, depth);
+        } else {
+            saveReduce(reduce(obj), obj, depth);
+        }
+    }
+
+    private Reduction reduce(Object obj) throws BrineException {
+        Reducer<Object> writer = options.registry().writerFor(obj.getClass());
+        if (writer != null) {
+            return writer.reduce(obj);
+        }
+        PythonName name = obj.getClass().getAnnotation(PythonName.class);
+        if (name != null && obj instanceof PickleState) {
+            Object state = ((PickleState) obj).getState();
+            return Reduction.newObjectWithState(new Global(name.module(), name.name()),
+                    state == null ? Reduction.NONE_STATE : state);
+        }
+        if (name != null && obj instanceof Record) {
+            return RecordComponents.reduce((Record) obj, new Global(name.module(), name.name()));
+        }
+        String hint = obj instanceof Collection ? " (only List and Set collections map to Python)" : "";
+        throw new PicklingException("cannot pickle '" + obj.getClass().getName() + "'" + hint
+                + ": register a writer (ClassRegistry.Builder.registerWriter), or give the class @PythonName and"
+                + " implement PickleState (records need only @PythonName)");
+    }
+
+    // ---- atoms ----------------------------------------------------------------------------------
+
+    private void saveBool(boolean v) {
+        if (proto >= 2) {
+            out.write(v ? Opcode.NEWTRUE.code() : Opcode.NEWFALSE.code());
+        } else {
+            out.writeAscii(v ? "I01\n" : "I00\n");
+        }
+    }
+
+    private void saveLong(long v) {
+        if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+            if (!bin) {
+                out.writeAscii("I" + v + "\n");
+            } else if (v >= 0 && v <= 0xff) {
+                out.write(Opcode.BININT1.code(), (int) v);
+            } else if (v >= 0 && v <= 0xffff) {
+                out.writeOpLE(Opcode.BININT2.code(), v, 2);
+            } else {
+                out.writeOpLE(Opcode.BININT.code(), v, 4);
+            }
+            return;
+        }
+        saveBigInteger(BigInteger.valueOf(v));
+    }
+
+    private void saveBigInteger(BigInteger v) {
+        if (v.bitLength() < 32) {
+            saveLong(v.longValue());
+            return;
+        }
+        if (proto >= 2) {
+            byte[] be = v.toByteArray(); // minimal two's complement, big-endian
+            int n = be.length;
+            if (n < 256) {
+                out.write(Opcode.LONG1.code(), n);
+            } else {
+                out.writeOpLE(Opcode.LONG4.code(), n, 4);
+            }
+            byte[] le = new byte[n];
+            for (int i = 0; i < n; i++) {
+                le[i] = be[n - 1 - i];
+            }
+            out.write(le);
+        } else {
+            out.writeAscii("L" + v + "L\n");
+        }
+    }
+
+    private void saveFloat(double v) {
+        if (bin) {
+            out.writeOpLE(Opcode.BINFLOAT.code(), Long.reverseBytes(Double.doubleToRawLongBits(v)), 8);
+        } else {
+            out.writeAscii("F" + PyFloat.repr(v) + "\n");
+        }
+    }
+
+    // ---- strings and bytes ----------------------------------------------------------------------
+
+    private void saveString(String s) throws IOException {
+        writeString(s);
+        memoize(s);
+    }
+
+    private void writeString(String s) throws IOException {
+        if (!bin) {
+            out.write(Opcode.UNICODE.code());
+            out.write(RawUnicodeEscape.encode(s));
+            out.write('\n');
+            return;
+        }
+        byte[] utf8 = Utf8.encode(s);
+        int n = utf8.length;
+        int h;
+        if (n <= 0xff && proto >= 4) {
+            header[0] = (byte) Opcode.SHORT_BINUNICODE.code();
+            header[1] = (byte) n;
+            h = 2;
+        } else {
+            // a Java string's UTF-8 always fits four bytes of length
+            h = sizedHeader(Opcode.BINUNICODE, n, 4);
+        }
+        out.writeLarge(header, h, utf8, 0, n);
+    }
+
+    private int sizedHeader(Opcode op, long n, int width) {
+        header[0] = (byte) op.code();
+        for (int i = 0; i < width; i++) {
+            header[1 + i] = (byte) (n >>> (8 * i));
+        }
+        return 1 + width;
+    }
+
+    private void saveBytes(byte[] data, Object obj) throws IOException {
+        if (proto < 3) {
+            Reduction r = data.length == 0 ? Reduction.call(BYTES)
+                    : Reduction.call(CODECS_ENCODE, new String(data, StandardCharsets.ISO_8859_1), LATIN1);
+            saveReduce(r, obj, 0);
+            return;
+        }
+        writeBytesData(data, 0, data.length);
+        memoize(obj);
+    }
+
+    private void writeBytesData(byte[] data, int off, int n) throws IOException {
+        int h;
+        if (n <= 0xff) {
+            header[0] = (byte) Opcode.SHORT_BINBYTES.code();
+            header[1] = (byte) n;
+            h = 2;
+        } else {
+            h = sizedHeader(Opcode.BINBYTES, n, 4);
+        }
+        out.writeLarge(header, h, data, off, n);
+    }
+
+    private void saveByteArray(byte[] data, Object obj, int depth) throws IOException {
+        if (proto < 5) {
+            Reduction r = data.length == 0 ? Reduction.call(BYTEARRAY) : Reduction.call(BYTEARRAY, (Object) data.clone());
+            saveReduce(r, obj, depth);
+            return;
+        }
+        int h = sizedHeader(Opcode.BYTEARRAY8, data.length, 8);
+        out.writeLarge(header, h, data, 0, data.length);
+        memoize(obj);
+    }
+
+    private void savePickleBuffer(PickleBuffer buffer, int depth) throws IOException {
+        if (proto < 5) {
+            throw new PicklingException("a PickleBuffer can only be pickled with protocol >= 5");
+        }
+        BufferCallback callback = options.bufferCallback();
+        if (callback != null && callback.outOfBand(buffer)) {
+            out.write(Opcode.NEXT_BUFFER.code());
+            if (buffer.isReadOnly()) {
+                out.write(Opcode.READONLY_BUFFER.code());
+            }
+            return;
+        }
+        ByteBuffer view = buffer.data();
+        byte[] data;
+        int off = 0;
+        if (view.hasArray() && !view.isReadOnly()) {
+            data = view.array();
+            off = view.arrayOffset() + view.position();
+        } else {
+            data = new byte[view.remaining()];
+            view.duplicate().get(data);
+        }
+        if (buffer.isReadOnly()) {
+            writeBytesData(data, off, view.remaining());
+        } else {
+            int h = sizedHeader(Opcode.BYTEARRAY8, view.remaining(), 8);
+            out.writeLarge(header, h, data, off, view.remaining());
+        }
+        memoize(buffer);
+    }
+
+    // ---- containers -----------------------------------------------------------------------------
+
+    private void saveTuple(Object[] items, Object obj, int depth) throws IOException {
+        int n = items.length;
+        if (n == 0) {
+            if (bin) {
+                out.write(Opcode.EMPTY_TUPLE.code());
+            } else {
+                out.write(Opcode.MARK.code());
+                out.write(Opcode.TUPLE.code());
+            }
+            return;
+        }
+        if (n <= 3 && proto >= 2) {
+            for (Object item : items) {
+                save(item, depth + 1, false);
+            }
+            int index = memo.get(obj);
+            if (index >= 0) { // recursive: the tuple was memoized while saving its items
+                for (int i = 0; i < n; i++) {
+                    out.write(Opcode.POP.code());
+                }
+                writeGet(index);
+                return;
+            }
+            out.write(n == 1 ? Opcode.TUPLE1.code() : n == 2 ? Opcode.TUPLE2.code() : Opcode.TUPLE3.code());
+            memoize(obj);
+            return;
+        }
+        out.write(Opcode.MARK.code());
+        for (Object item : items) {
+            save(item, depth + 1, false);
+        }
+        int index = memo.get(obj);
+        if (index >= 0) {
+            if (bin) {
+                out.write(Opcode.POP_MARK.code());
+            } else {
+                for (int i = 0; i <= n; i++) {
+                    out.write(Opcode.POP.code());
+                }
+            }
+            writeGet(index);
+            return;
+        }
+        out.write(Opcode.TUPLE.code());
+        memoize(obj);
+    }
+
+    private void saveList(List<?> list, int depth) throws IOException {
+        if (bin) {
+            out.write(Opcode.EMPTY_LIST.code());
+        } else {
+            out.write(Opcode.MARK.code());
+            out.write(Opcode.LIST.code());
+        }
+        memoize(list);
+        if (list.isEmpty()) {
+            return;
+        }
+        if (!bin) {
+            batchAppends(list.iterator(), depth);
+            return;
+        }
+        int size = list.size();
+        if (size == 1) {
+            save(list.get(0), depth + 1, false);
+            out.write(Opcode.APPEND.code());
+            return;
+        }
+        Iterator<?> it = list.iterator();
+        int total = 0;
+        while (total < size) {
+            out.write(Opcode.MARK.code());
+            int batch = 0;
+            while (total < size && batch < BATCHSIZE) {
+                save(it.next(), depth + 1, false);
+                total++;
+                batch++;
+            }
+            out.write(Opcode.APPENDS.code());
+        }
+    }
+
+    /** The generic batching CPython uses for iterators: a lone trailing item uses APPEND. */
+    private void batchAppends(Iterator<?> items, int depth) throws IOException {
+        if (!bin) {
+            while (items.hasNext()) {
+                save(items.next(), depth + 1, false);
+                out.write(Opcode.APPEND.code());
+            }
+            return;
+        }
+        int n;
+        do {
+            if (!items.hasNext()) {
+                return;
+            }
+            Object first = items.next();
+            if (!items.hasNext()) {
+                save(first, depth + 1, false);
+                out.write(Opcode.APPEND.code());
+                return;
+            }
+            out.write(Opcode.MARK.code());
+            save(first, depth + 1, false);
+            n = 1;
+            while (items.hasNext() && n < BATCHSIZE) {
+                save(items.next(), depth + 1, false);
+                n++;
+            }
+            out.write(Opcode.APPENDS.code());
+        } while (n == BATCHSIZE);
+    }
+
+    private void saveDict(Map<?, ?> map, int depth) throws IOException {
+        if (bin) {
+            out.write(Opcode.EMPTY_DICT.code());
+        } else {
+            out.write(Opcode.MARK.code());
+            out.write(Opcode.DICT.code());
+        }
+        memoize(map);
+        if (map.isEmpty()) {
+            return;
+        }
+        if (!bin) {
+            batchSetItems(map.entrySet().iterator(), depth);
+            return;
+        }
+        int size = map.size();
+        Iterator<? extends Map.Entry<?, ?>> it = map.entrySet().iterator();
+        if (size == 1) {
+            Map.Entry<?, ?> e = it.next();
+            save(e.getKey(), depth + 1, false);
+            save(e.getValue(), depth + 1, false);
+            out.write(Opcode.SETITEM.code());
+            return;
+        }
+        int total = 0;
+        while (total < size) {
+            out.write(Opcode.MARK.code());
+            int batch = 0;
+            while (total < size && batch < BATCHSIZE) {
+                Map.Entry<?, ?> e = it.next();
+                save(e.getKey(), depth + 1, false);
+                save(e.getValue(), depth + 1, false);
+                total++;
+                batch++;
+            }
+            out.write(Opcode.SETITEMS.code());
+        }
+    }
+
+    private void batchSetItems(Iterator<? extends Map.Entry<?, ?>> items, int depth) throws IOException {
+        if (!bin) {
+            while (items.hasNext()) {
+                Map.Entry<?, ?> e = items.next();
+                save(e.getKey(), depth + 1, false);
+                save(e.getValue(), depth + 1, false);
+                out.write(Opcode.SETITEM.code());
+            }
+            return;
+        }
+        int n;
+        do {
+            if (!items.hasNext()) {
+                return;
+            }
+            Map.Entry<?, ?> first = items.next();
+            if (!items.hasNext()) {
+                save(first.getKey(), depth + 1, false);
+                save(first.getValue(), depth + 1, false);
+                out.write(Opcode.SETITEM.code());
+                return;
+            }
+            out.write(Opcode.MARK.code());
+            save(first.getKey(), depth + 1, false);
+            save(first.getValue(), depth + 1, false);
+            n = 1;
+            while (items.hasNext() && n < BATCHSIZE) {
+                Map.Entry<?, ?> e = items.next();
+                save(e.getKey(), depth + 1, false);
+                save(e.getValue(), depth + 1, false);
+                n++;
+            }
+            out.write(Opcode.SETITEMS.code());
+        } while (n == BATCHSIZE);
+    }
+
+    private void saveSet(Set<?> set, int depth) throws IOException {
+        if (proto < 4) {
+            saveReduce(Reduction.call(SET, new ArrayList<>(set)), set, depth);
+            return;
+        }
+        out.write(Opcode.EMPTY_SET.code());
+        memoize(set);
+        Iterator<?> it = set.iterator();
+        int total = 0;
+        int size = set.size();
+        while (total < size) {
+            out.write(Opcode.MARK.code());
+            int batch = 0;
+            while (total < size && batch < BATCHSIZE) {
+                save(it.next(), depth + 1, false);
+                total++;
+                batch++;
+            }
+            out.write(Opcode.ADDITEMS.code());
+        }
+    }
+
+    private void saveFrozenSet(FrozenSet set, int depth) throws IOException {
+        if (proto < 4) {
+            saveReduce(Reduction.call(FROZENSET, new ArrayList<>(set)), set, depth);
+            return;
+        }
+        out.write(Opcode.MARK.code());
+        for (Object item : set) {
+            save(item, depth + 1, false);
+        }
+        int index = memo.get(set);
+        if (index >= 0) {
+            out.write(Opcode.POP_MARK.code());
+            writeGet(index);
+            return;
+        }
+        out.write(Opcode.FROZENSET.code());
+        memoize(set);
+    }
+
+    // ---- globals, reductions, persistent ids -------------------------------------------------
+
+    private void saveGlobal(Global g) throws IOException {
+        Integer known = globalMemo.get(g);
+        if (known != null) {
+            writeGet(known);
+            return;
+        }
+        if (proto >= 2) {
+            Integer code = options.extensions().codeOf(g);
+            if (code != null) {
+                if (code <= 0xff) {
+                    out.write(Opcode.EXT1.code(), code);
+                } else if (code <= 0xffff) {
+                    out.writeOpLE(Opcode.EXT2.code(), code, 2);
+                } else {
+                    out.writeOpLE(Opcode.EXT4.code(), code, 4);
+                }
+                return;
+            }
+        }
+        if (proto >= 4) {
+            saveName(g.module());
+            saveName(g.name());
+            out.write(Opcode.STACK_GLOBAL.code());
+        } else {
+            Global written = proto < 3 && options.fixImports() ? PythonNames.toPython2(g) : g;
+            if (proto < 3 && !isAscii(written.module() + written.name())) {
+                throw new PicklingException("can't pickle global " + g + " with a non-ASCII name at protocol " + proto);
+            }
+            out.write(Opcode.GLOBAL.code());
+            out.write(Utf8.encode(written.module()));
+            out.write('\n');
+            out.write(Utf8.encode(written.name()));
+            out.write('\n');
+        }
+        globalMemo.put(g, memoSize);
+        writePut(memoSize++);
+    }
+
+    /** Module and class names are interned in CPython, so equal names share one memo entry. */
+    private void saveName(String name) throws IOException {
+        out.opcodeBoundary();
+        Integer known = nameMemo.get(name);
+        if (known != null) {
+            writeGet(known);
+            return;
+        }
+        writeString(name);
+        nameMemo.put(name, memoSize);
+        writePut(memoSize++);
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Reduction reductionOf(GenericObject g) {
+        Reduction.Style style = switch (g.creation()) {
+            case REDUCE -> Reduction.Style.REDUCE;
+            case NEWOBJ -> Reduction.Style.NEWOBJ;
+            case NEWOBJ_EX -> Reduction.Style.NEWOBJ_EX;
+        };
+        Object state = g.hasState() ? (g.state() == null ? Reduction.NONE_STATE : g.state()) : null;
+        return new Reduction(g.callable(), style, g.args(), g.kwargs(), state,
+                g.listItems().isEmpty() ? null : g.listItems(), g.dictItems().isEmpty() ? null : g.dictItems());
+    }
+
+    private void saveReduce(Reduction r, Object obj, int depth) throws IOException {
+        switch (r.style()) {
+            case NEWOBJ -> {
+                if (proto >= 2) {
+                    save(r.callable(), depth + 1, false);
+                    save(r.args(), depth + 1, false);
+                    out.write(Opcode.NEWOBJ.code());
+                } else if (r.args().isEmpty()) {
+                    // what object.__reduce_ex__ gives for protocols 0 and 1
+                    save(RECONSTRUCTOR, depth + 1, false);
+                    save(Tuple.of(r.callable(), OBJECT, null), depth + 1, false);
+                    out.write(Opcode.REDUCE.code());
+                } else {
+                    Object[] args = new Object[r.args().size() + 1];
+                    args[0] = r.callable();
+                    System.arraycopy(r.args().toArray(), 0, args, 1, r.args().size());
+                    save(NEWOBJ, depth + 1, false);
+                    save(Tuple.of(args), depth + 1, false);
+                    out.write(Opcode.REDUCE.code());
+                }
+            }
+            case NEWOBJ_EX -> {
+                if (proto >= 4) {
+                    save(r.callable(), depth + 1, false);
+                    save(r.args(), depth + 1, false);
+                    save(r.kwargs(), depth + 1, false);
+                    out.write(Opcode.NEWOBJ_EX.code());
+                } else {
+                    save(NEWOBJ_EX, depth + 1, false);
+                    save(Tuple.of(r.callable(), r.args(), r.kwargs()), depth + 1, false);
+                    out.write(Opcode.REDUCE.code());
+                }
+            }
+            default -> {
+                save(r.callable(), depth + 1, false);
+                save(r.args(), depth + 1, false);
+                out.write(Opcode.REDUCE.code());
+            }
+        }
+        if (obj != null) {
+            int index = memo.get(obj);
+            if (index >= 0) { // recursive reduction: drop the copy, use the memo
+                out.write(Opcode.POP.code());
+                writeGet(index);
+                return;
+            }
+            memoize(obj);
+        }
+        if (r.listItems() != null) {
+            batchAppends(r.listItems().iterator(), depth);
+        }
+        if (r.dictItems() != null) {
+            batchSetItems(r.dictItems().entrySet().iterator(), depth);
+        }
+        if (r.state() != null) {
+            save(r.state() == Reduction.NONE_STATE ? null : r.state(), depth + 1, false);
+            out.write(Opcode.BUILD.code());
+        }
+    }
+
+    private void savePers(Object pid, int depth) throws IOException {
+        if (bin) {
+            save(pid, depth + 1, true);
+            out.write(Opcode.BINPERSID.code());
+            return;
+        }
+        String s = pid instanceof String ? (String) pid : dev.brine.py.PythonRepr.repr(pid);
+        if (!isAscii(s) || s.indexOf('\n') >= 0) {
+            throw new PicklingException("persistent IDs in protocol 0 must be ASCII strings without newlines");
+        }
+        out.write(Opcode.PERSID.code());
+        out.writeAscii(s);
+        out.write('\n');
+    }
+
+    // ---- memo ---------------------------------------------------------------------------------
+
+    private void memoize(Object obj) {
+        memo.put(obj, memoSize);
+        writePut(memoSize++);
+    }
+
+    private void writePut(int index) {
+        if (proto >= 4) {
+            out.write(Opcode.MEMOIZE.code());
+        } else if (bin) {
+            if (index < 256) {
+                out.write(Opcode.BINPUT.code(), index);
+            } else {
+                out.writeOpLE(Opcode.LONG_BINPUT.code(), index, 4);
+            }
+        } else {
+            out.writeAscii("p" + index + "\n");
+        }
+    }
+
+    private void writeGet(int index) {
+        if (bin) {
+            if (index < 256) {
+                out.write(Opcode.BINGET.code(), index);
+            } else {
+                out.writeOpLE(Opcode.LONG_BINGET.code(), index, 4);
+            }
+        } else {
+            out.writeAscii("g" + index + "\n");
+        }
+    }
+}

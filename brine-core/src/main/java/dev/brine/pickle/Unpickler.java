@@ -1,0 +1,836 @@
+package dev.brine.pickle;
+
+import dev.brine.BrineException;
+import dev.brine.LimitExceededException;
+import dev.brine.mapping.PickleState;
+import dev.brine.mapping.PyCallable;
+import dev.brine.py.ByteArray;
+import dev.brine.py.FrozenSet;
+import dev.brine.py.GenericObject;
+import dev.brine.py.Global;
+import dev.brine.py.PickleBuffer;
+import dev.brine.py.Tuple;
+import dev.brine.py.TupleAccess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads pickles of protocols 0–5: the stack machine of CPython's {@code Lib/pickle.py}, one short
+ * method per opcode, iterative (deep input never grows the Java stack).
+ *
+ * <p>Several pickles in one stream are read by calling {@link #load()} repeatedly; {@link #hasNext()}
+ * tells whether another one follows. After each STOP the source is left exactly after it when the
+ * source is a byte array or a stream that supports mark/reset ({@link java.io.BufferedInputStream},
+ * {@link java.io.ByteArrayInputStream}), so a fresh Unpickler may read the next pickle. Other
+ * streams ({@link java.io.FileInputStream}) are read ahead in blocks: keep using the same
+ * Unpickler for the next object, or wrap the stream in a BufferedInputStream.
+ *
+ * <p>Globals resolve only through the options' {@link dev.brine.mapping.ClassRegistry}; nothing named
+ * in the input is ever looked up elsewhere, loaded or run.
+ */
+public final class Unpickler {
+    private static final Object[] NO_ITEMS = new Object[0];
+
+    private final PickleInput in;
+    private final UnpicklerOptions options;
+    private final Iterator<PickleBuffer> buffers;
+    private final int maxDepth;
+    private final int maxStack;
+    private final int maxMemo;
+
+    private Object[] stack = new Object[32];
+    private int sp;
+    private int[] marks = new int[8];
+    private int markCount;
+    private int fence; // stack index below which the current mark frame may not pop
+    private Object[] memo = new Object[32];
+    private Map<Long, Object> sparseMemo; // PUT indices far beyond the memo's size
+    private int memoCount;
+    private int protocol;
+    private long opOffset;
+    private Opcode op;
+
+    private Unpickler(PickleInput in, UnpicklerOptions options, Iterable<PickleBuffer> buffers) {
+        this.in = in;
+        this.options = options;
+        this.buffers = buffers == null ? null : buffers.iterator();
+        this.maxDepth = options.limits().maxDepth();
+        this.maxStack = options.limits().maxStackSize();
+        this.maxMemo = options.limits().maxMemoEntries();
+    }
+
+    /** Reads from a stream with {@code options}. */
+    public Unpickler(InputStream in, UnpicklerOptions options) {
+        this(new PickleInput(in), options, null);
+    }
+
+    /** Reads from a stream with {@code options} and the out-of-band buffers of protocol 5. */
+    public Unpickler(InputStream in, UnpicklerOptions options, Iterable<PickleBuffer> buffers) {
+        this(new PickleInput(in), options, buffers);
+    }
+
+    /** Reads from a byte array (not copied). */
+    public Unpickler(byte[] data, UnpicklerOptions options) {
+        this(new PickleInput(data, 0, data.length), options, null);
+    }
+
+    /** Reads from a byte array with out-of-band buffers. */
+    public Unpickler(byte[] data, UnpicklerOptions options, Iterable<PickleBuffer> buffers) {
+        this(new PickleInput(data, 0, data.length), options, buffers);
+    }
+
+    /** Whether another pickle follows in the input. */
+    public boolean hasNext() throws IOException {
+        return !in.atEnd();
+    }
+
+    /** The byte offset reached in the input (just after the last STOP, after a load). */
+    public long offset() {
+        return in.offset();
+    }
+
+    /**
+     * Reads one pickle and returns the object it holds.
+     *
+     * @throws UnpicklingException when the pickle is malformed, truncated or refused
+     * @throws IOException when the source fails
+     */
+    public Object load() throws IOException {
+        sp = 0;
+        markCount = 0;
+        fence = 0;
+        protocol = 0; // the memo lives on across loads, as in CPython's Unpickler
+        if (in.atEnd()) {
+            throw new UnpicklingException("no pickle: the input is empty or used up", in.offset(), null);
+        }
+        try {
+            while (true) {
+                opOffset = in.offset();
+                int code = in.readByte();
+                op = Opcode.of(code);
+                if (op == null) {
+                    throw new UnpicklingException(String.format("invalid load key, '\\x%02x'", code), opOffset, null);
+                }
+                if (op == Opcode.STOP) {
+                    Object value = pop();
+                    in.finishPickle();
+                    sp = 0;
+                    return value;
+                }
+                dispatch(op);
+            }
+        } catch (UnpicklingException e) {
+            throw e;
+        } catch (LimitExceededException e) {
+            throw e;
+        } catch (BrineException e) {
+            UnpicklingException wrapped = new UnpicklingException(e.getMessage(), opOffset, op == null ? null : op.name());
+            wrapped.initCause(e);
+            throw wrapped;
+        } catch (RuntimeException e) {
+            // a safety net: no raw runtime exception escapes, whatever the input
+            UnpicklingException wrapped = new UnpicklingException("malformed pickle (" + e + ")", opOffset,
+                    op == null ? null : op.name());
+            wrapped.initCause(e);
+            throw wrapped;
+        }
+    }
+
+    private void dispatch(Opcode op) throws IOException {
+        switch (op) {
+            case PROTO -> loadProto();
+            case FRAME -> loadFrame();
+            case POP -> loadPop();
+            case DUP -> push(top());
+            case MARK -> loadMark();
+            case POP_MARK -> popMark();
+            case NONE -> push(null);
+            case NEWTRUE -> push(Boolean.TRUE);
+            case NEWFALSE -> push(Boolean.FALSE);
+            case INT -> loadInt();
+            case BININT -> push((long) in.readInt32());
+            case BININT1 -> push((long) in.readByte());
+            case BININT2 -> push((long) in.readUInt16());
+            case LONG -> loadLong();
+            case LONG1 -> push(decodeLong(in.readBytes(in.readByte())));
+            case LONG4 -> push(decodeLong(in.readBytes(length(in.readInt32()))));
+            case FLOAT -> loadFloat();
+            case BINFLOAT -> push(in.readFloat64BigEndian());
+            case STRING -> loadString();
+            case BINSTRING -> push(py2String(in.readBytes(length(in.readInt32()))));
+            case SHORT_BINSTRING -> push(py2String(in.readBytes(in.readByte())));
+            case BINBYTES -> push(in.readBytes(in.readUInt32()));
+            case SHORT_BINBYTES -> push(in.readBytes(in.readByte()));
+            case BINBYTES8 -> push(in.readBytes(length64(in.readInt64())));
+            case BYTEARRAY8 -> push(ByteArray.wrap(in.readBytes(length64(in.readInt64()))));
+            case NEXT_BUFFER -> loadNextBuffer();
+            case READONLY_BUFFER -> loadReadonlyBuffer();
+            case UNICODE -> push(RawUnicodeEscape.decode(in.readLine()));
+            case SHORT_BINUNICODE -> push(in.readUtf8(in.readByte()));
+            case BINUNICODE -> push(in.readUtf8(in.readUInt32()));
+            case BINUNICODE8 -> push(in.readUtf8(length64(in.readInt64())));
+            case EMPTY_LIST -> push(new ArrayList<>());
+            case APPEND -> loadAppend();
+            case APPENDS -> loadAppends();
+            case LIST -> push(new ArrayList<>(Arrays.asList(popMark())));
+            case EMPTY_TUPLE -> push(Tuple.empty());
+            case TUPLE -> push(TupleAccess.adopt(popMark()));
+            case TUPLE1 -> loadTupleN(1);
+            case TUPLE2 -> loadTupleN(2);
+            case TUPLE3 -> loadTupleN(3);
+            case EMPTY_DICT -> push(new LinkedHashMap<>());
+            case DICT -> loadDict();
+            case SETITEM -> loadSetItem();
+            case SETITEMS -> loadSetItems();
+            case EMPTY_SET -> push(new LinkedHashSet<>());
+            case ADDITEMS -> loadAddItems();
+            case FROZENSET -> push(FrozenSet.copyOf(Arrays.asList(popMark())));
+            case GET -> push(memoGet(decimalIndex(in.readLine())));
+            case BINGET -> push(memoGet(in.readByte()));
+            case LONG_BINGET -> push(memoGet(in.readUInt32()));
+            case PUT -> memoPut(decimalIndex(in.readLine()));
+            case BINPUT -> memoPut(in.readByte());
+            case LONG_BINPUT -> memoPut(in.readUInt32());
+            case MEMOIZE -> memoPut(memoCount);
+            case EXT1 -> loadExt(in.readByte());
+            case EXT2 -> loadExt(in.readUInt16());
+            case EXT4 -> loadExt(in.readInt32());
+            case GLOBAL -> loadGlobal();
+            case STACK_GLOBAL -> loadStackGlobal();
+            case REDUCE -> loadReduce();
+            case BUILD -> loadBuild();
+            case INST -> loadInst();
+            case OBJ -> loadObj();
+            case NEWOBJ -> loadNewObj();
+            case NEWOBJ_EX -> loadNewObjEx();
+            case PERSID -> loadPersistent(asciiLine());
+            case BINPERSID -> loadPersistent(pop());
+            default -> throw fail("unhandled opcode"); // STOP is handled by the loop
+        }
+    }
+
+    // ---- machine control and stack -------------------------------------------------------
+
+    private void loadProto() throws IOException {
+        int p = in.readByte();
+        if (p > Opcode.HIGHEST_PROTOCOL) {
+            throw fail("unsupported pickle protocol: " + p);
+        }
+        protocol = p;
+    }
+
+    private void loadFrame() throws IOException {
+        long length = in.readInt64();
+        if (length < 0) {
+            throw fail("frame length out of range");
+        }
+        in.startFrame(length, opOffset);
+    }
+
+    private void loadPop() throws BrineException {
+        if (sp > fence) {
+            stack[--sp] = null;
+        } else if (markCount > 0) {
+            popMark(); // like CPython: POP on an empty mark frame discards the MARK
+        } else {
+            throw underflow();
+        }
+    }
+
+    private void loadMark() throws BrineException {
+        if (markCount == maxDepth) {
+            throw new LimitExceededException("maxDepth", "more than " + maxDepth + " nested MARKs at offset " + opOffset);
+        }
+        if (markCount == marks.length) {
+            marks = Arrays.copyOf(marks, marks.length * 2);
+        }
+        marks[markCount++] = sp;
+        fence = sp;
+    }
+
+    private Object[] popMark() throws BrineException {
+        if (markCount == 0) {
+            throw fail("could not find MARK");
+        }
+        int start = marks[--markCount];
+        fence = markCount > 0 ? marks[markCount - 1] : 0;
+        int n = sp - start;
+        if (n == 0) {
+            return NO_ITEMS;
+        }
+        Object[] items = Arrays.copyOfRange(stack, start, sp);
+        Arrays.fill(stack, start, sp, null);
+        sp = start;
+        return items;
+    }
+
+    private void push(Object value) throws BrineException {
+        if (sp == stack.length) {
+            if (sp >= maxStack) {
+                throw new LimitExceededException("maxStackSize", "more than " + maxStack + " values on the stack at offset "
+                        + opOffset);
+            }
+            stack = Arrays.copyOf(stack, (int) Math.min((long) maxStack, stack.length * 2L));
+        }
+        stack[sp++] = value;
+    }
+
+    private Object pop() throws BrineException {
+        if (sp <= fence) {
+            throw underflow();
+        }
+        Object v = stack[--sp];
+        stack[sp] = null;
+        return v;
+    }
+
+    private Object top() throws BrineException {
+        if (sp <= fence) {
+            throw underflow();
+        }
+        return stack[sp - 1];
+    }
+
+    // ---- numbers and strings ----------------------------------------------------------------
+
+    private void loadInt() throws IOException {
+        String line = in.readLine();
+        if (line.equals("00")) {
+            push(Boolean.FALSE);
+        } else if (line.equals("01")) {
+            push(Boolean.TRUE);
+        } else {
+            push(parseDecimal(line, "INT"));
+        }
+    }
+
+    private void loadLong() throws IOException {
+        String line = in.readLine();
+        if (line.endsWith("L")) {
+            line = line.substring(0, line.length() - 1);
+        }
+        push(parseDecimal(line, "LONG"));
+    }
+
+    private Object parseDecimal(String text, String what) throws BrineException {
+        if (!isDecimal(text)) {
+            throw fail("invalid literal for " + what + ": '" + abbreviate(text) + "' is not a decimal integer");
+        }
+        if (text.length() <= 18) {
+            return Long.parseLong(text);
+        }
+        return narrow(new BigInteger(text));
+    }
+
+    private static boolean isDecimal(String s) {
+        int i = (s.startsWith("-") || s.startsWith("+")) ? 1 : 0;
+        if (i == s.length()) {
+            return false;
+        }
+        for (; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Long when the value fits in 64 bits, else BigInteger: the contract for Python ints. */
+    static Object narrow(BigInteger v) {
+        return v.bitLength() < 64 ? (Object) v.longValue() : v;
+    }
+
+    /** LONG1/LONG4 payloads: little-endian two's complement, empty for zero. */
+    private static Object decodeLong(byte[] le) {
+        if (le.length == 0) {
+            return 0L;
+        }
+        if (le.length <= 8) {
+            long v = le[le.length - 1]; // sign-extends
+            for (int i = le.length - 2; i >= 0; i--) {
+                v = (v << 8) | (le[i] & 0xff);
+            }
+            return v;
+        }
+        byte[] be = new byte[le.length];
+        for (int i = 0; i < le.length; i++) {
+            be[i] = le[le.length - 1 - i];
+        }
+        return narrow(new BigInteger(be));
+    }
+
+    private void loadFloat() throws IOException {
+        String line = in.readLine();
+        try {
+            push(dev.brine.py.PyFloat.parse(line));
+        } catch (NumberFormatException e) {
+            throw fail("could not convert string to float: '" + abbreviate(line) + "'");
+        }
+    }
+
+    private void loadString() throws IOException {
+        String line = in.readLine();
+        byte[] raw = Py2StringLiteral.decode(line);
+        if (raw == null) {
+            throw fail("the STRING opcode argument must be quoted and its escapes valid: " + abbreviate(line));
+        }
+        push(py2String(raw));
+    }
+
+    private Object py2String(byte[] raw) throws BrineException {
+        switch (options.py2Strings()) {
+            case BYTES:
+                return raw;
+            case LATIN1:
+                return new String(raw, StandardCharsets.ISO_8859_1);
+            default:
+                for (byte b : raw) {
+                    if (b < 0) {
+                        throw fail("a Python 2 str holds non-ASCII bytes; read with py2Strings(LATIN1) or BYTES");
+                    }
+                }
+                return new String(raw, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private long length(int declared) throws BrineException {
+        if (declared < 0) {
+            throw fail(op.name() + " pickle has negative byte count");
+        }
+        return declared;
+    }
+
+    private long length64(long declared) throws BrineException {
+        if (declared < 0 || declared > options.limits().maxAllocation()) {
+            if (declared >= 0) {
+                throw new LimitExceededException("maxAllocation", op.name() + " declares " + declared
+                        + " bytes at offset " + opOffset);
+            }
+            throw fail(op.name() + " exceeds the maximum size");
+        }
+        return declared;
+    }
+
+    private String asciiLine() throws IOException {
+        String line = in.readLine();
+        for (int i = 0; i < line.length(); i++) {
+            if (line.charAt(i) > 0x7f) {
+                throw fail("persistent IDs in protocol 0 must be ASCII strings");
+            }
+        }
+        return line;
+    }
+
+    // ---- out-of-band buffers ------------------------------------------------------------------
+
+    private void loadNextBuffer() throws BrineException {
+        if (buffers == null) {
+            throw fail("pickle stream refers to out-of-band data but no buffers were given");
+        }
+        if (!buffers.hasNext()) {
+            throw fail("not enough out-of-band buffers");
+        }
+        push(buffers.next());
+    }
+
+    private void loadReadonlyBuffer() throws BrineException {
+        Object top = pop();
+        if (top instanceof PickleBuffer) {
+            PickleBuffer b = (PickleBuffer) top;
+            push(b.isReadOnly() ? b : new PickleBuffer(b.data(), true));
+        } else if (top instanceof byte[]) {
+            push(new PickleBuffer(ByteBuffer.wrap((byte[]) top), true));
+        } else if (top instanceof ByteArray) {
+            push(new PickleBuffer(ByteBuffer.wrap(((ByteArray) top).array()), true));
+        } else {
+            throw fail("READONLY_BUFFER needs a buffer on the stack, found " + typeName(top));
+        }
+    }
+
+    // ---- containers -----------------------------------------------------------------------------
+
+    private void loadTupleN(int n) throws BrineException {
+        if (sp - n < fence) {
+            throw underflow();
+        }
+        Object[] items = Arrays.copyOfRange(stack, sp - n, sp);
+        Arrays.fill(stack, sp - n, sp, null);
+        sp -= n;
+        push(TupleAccess.adopt(items));
+    }
+
+    private void loadAppend() throws BrineException {
+        Object value = pop();
+        appendTo(top(), value);
+    }
+
+    private void loadAppends() throws BrineException {
+        Object[] items = popMark();
+        Object target = top();
+        if (target instanceof ArrayList) {
+            ArrayList<Object> list = cast(target);
+            list.ensureCapacity(list.size() + items.length);
+            list.addAll(Arrays.asList(items));
+            return;
+        }
+        for (Object item : items) {
+            appendTo(target, item);
+        }
+    }
+
+    private void appendTo(Object target, Object value) throws BrineException {
+        if (target instanceof List) {
+            List<Object> list = cast(target);
+            list.add(value);
+        } else if (target instanceof GenericObject) {
+            ((GenericObject) target).listItems().add(value);
+        } else {
+            throw fail("cannot append to " + typeName(target));
+        }
+    }
+
+    private void loadDict() throws BrineException {
+        Object[] items = popMark();
+        if ((items.length & 1) != 0) {
+            throw fail("odd number of items for DICT");
+        }
+        Map<Object, Object> dict = new LinkedHashMap<>(Math.max(16, items.length));
+        for (int i = 0; i < items.length; i += 2) {
+            dict.put(hashable(items[i]), items[i + 1]);
+        }
+        push(dict);
+    }
+
+    private void loadSetItem() throws BrineException {
+        Object value = pop();
+        Object key = pop();
+        setItem(top(), key, value);
+    }
+
+    private void loadSetItems() throws BrineException {
+        Object[] items = popMark();
+        if ((items.length & 1) != 0) {
+            throw fail("odd number of items for SETITEMS");
+        }
+        Object target = top();
+        for (int i = 0; i < items.length; i += 2) {
+            setItem(target, items[i], items[i + 1]);
+        }
+    }
+
+    private void setItem(Object target, Object key, Object value) throws BrineException {
+        if (target instanceof Map) {
+            Map<Object, Object> map = cast(target);
+            map.put(hashable(key), value);
+        } else if (target instanceof GenericObject) {
+            ((GenericObject) target).dictItems().put(hashable(key), value);
+        } else {
+            throw fail("cannot set items on " + typeName(target));
+        }
+    }
+
+    private void loadAddItems() throws BrineException {
+        Object[] items = popMark();
+        Object target = top();
+        if (!(target instanceof Set) || target instanceof FrozenSet) {
+            throw fail("cannot add items to " + typeName(target));
+        }
+        Set<Object> set = cast(target);
+        for (Object item : items) {
+            set.add(hashable(item));
+        }
+    }
+
+    /** Python refuses mutable keys; so do we (their Java hash codes change as they change). */
+    private Object hashable(Object key) throws BrineException {
+        if (key instanceof List || key instanceof Map || (key instanceof Set && !(key instanceof FrozenSet))
+                || key instanceof ByteArray) {
+            throw fail("unhashable type: '" + typeName(key) + "'");
+        }
+        return key;
+    }
+
+    // ---- memo ---------------------------------------------------------------------------------
+
+    private long decimalIndex(String line) throws BrineException {
+        if (!isDecimal(line) || line.length() > 18) {
+            throw fail("memo index is not a decimal integer: '" + abbreviate(line) + "'");
+        }
+        long v = Long.parseLong(line);
+        if (v < 0) {
+            throw fail(op == Opcode.PUT ? "negative PUT argument" : "negative GET argument");
+        }
+        return v;
+    }
+
+    private Object memoGet(long index) throws BrineException {
+        Object v;
+        if (index < memo.length) {
+            v = memo[(int) index];
+            if (v != null) {
+                return v == NullMarker.NULL ? null : v;
+            }
+        }
+        if (sparseMemo != null && (v = sparseMemo.get(index)) != null) {
+            return v == NullMarker.NULL ? null : v;
+        }
+        throw fail("memo value not found at index " + index);
+    }
+
+    private void memoPut(long index) throws BrineException {
+        Object value = top();
+        Object stored = value == null ? NullMarker.NULL : value;
+        if (index < memo.length) {
+            if (memo[(int) index] == null) {
+                countMemo();
+            }
+            memo[(int) index] = stored;
+            return;
+        }
+        // grow the array only as far as the number of entries justifies; far-off indices go to a map
+        if (index < 2L * memoCount + 64 && index < Integer.MAX_VALUE - 8) {
+            memo = Arrays.copyOf(memo, (int) Math.max(index + 1, Math.min(Integer.MAX_VALUE - 8, memo.length * 2L)));
+            countMemo();
+            memo[(int) index] = stored;
+            return;
+        }
+        if (sparseMemo == null) {
+            sparseMemo = new HashMap<>();
+        }
+        if (sparseMemo.put(index, stored) == null) {
+            countMemo();
+        }
+    }
+
+    private void countMemo() throws BrineException {
+        if (memoCount == maxMemo) {
+            throw new LimitExceededException("maxMemoEntries", "more than " + maxMemo + " memo entries at offset " + opOffset);
+        }
+        memoCount++;
+    }
+
+    /** Stands for None in the memo, whose empty slots are Java nulls. */
+    private enum NullMarker { NULL }
+
+    // ---- globals and objects ------------------------------------------------------------------
+
+    private void loadGlobal() throws IOException {
+        String module = utf8Line();
+        String name = utf8Line();
+        push(resolve(module, name));
+    }
+
+    private String utf8Line() throws IOException {
+        String latin = in.readLine();
+        byte[] raw = latin.getBytes(StandardCharsets.ISO_8859_1);
+        String s = Utf8.decode(raw, 0, raw.length);
+        if (s == null) {
+            throw fail("invalid UTF-8 in a global name");
+        }
+        return s;
+    }
+
+    private void loadStackGlobal() throws BrineException {
+        Object name = pop();
+        Object module = pop();
+        if (!(name instanceof String) || !(module instanceof String)) {
+            throw fail("STACK_GLOBAL requires str, found " + typeName(module) + " and " + typeName(name));
+        }
+        push(resolve((String) module, (String) name));
+    }
+
+    private void loadExt(int code) throws BrineException {
+        if (code <= 0) {
+            throw fail("EXT specifies code <= 0");
+        }
+        Global g = options.extensions().lookup(code);
+        if (g == null) {
+            throw fail("unregistered extension code " + code);
+        }
+        push(resolve(g.module(), g.name()));
+    }
+
+    private Object resolve(String module, String name) throws BrineException {
+        PyCallable c = options.registry().resolve(module, name);
+        if (c != null) {
+            return c;
+        }
+        if (options.genericObjects()) {
+            return new Global(module, name);
+        }
+        throw fail("global '" + module + "." + name + "' is not allowed: register it in a ClassRegistry"
+                + " (UnpicklerOptions.builder().registry(...)) or read with genericObjects(true) to keep it as an inert object");
+    }
+
+    private void loadReduce() throws IOException {
+        Object args = pop();
+        Object callable = pop();
+        if (!(args instanceof Tuple)) {
+            throw fail("REDUCE arguments must be a tuple, found " + typeName(args));
+        }
+        push(call(callable, (Tuple) args));
+    }
+
+    private Object call(Object callable, Tuple args) throws IOException {
+        if (callable instanceof PyCallable) {
+            return ((PyCallable) callable).call(args);
+        }
+        if (callable instanceof Global || callable instanceof GenericObject) {
+            return GenericObject.reduced(callable, args);
+        }
+        throw fail("'" + typeName(callable) + "' object is not callable");
+    }
+
+    private void loadNewObj() throws IOException {
+        Object args = pop();
+        Object cls = pop();
+        if (!(args instanceof Tuple)) {
+            throw fail("NEWOBJ expected an argument tuple, found " + typeName(args));
+        }
+        push(newObject(cls, (Tuple) args, null));
+    }
+
+    private void loadNewObjEx() throws IOException {
+        Object kwargs = pop();
+        Object args = pop();
+        Object cls = pop();
+        if (!(args instanceof Tuple)) {
+            throw fail("NEWOBJ_EX args argument must be a tuple, found " + typeName(args));
+        }
+        if (!(kwargs instanceof Map)) {
+            throw fail("NEWOBJ_EX kwargs argument must be a dict, found " + typeName(kwargs));
+        }
+        Map<Object, Object> kw = cast(kwargs);
+        push(newObject(cls, (Tuple) args, kw));
+    }
+
+    private Object newObject(Object cls, Tuple args, Map<Object, Object> kwargs) throws IOException {
+        if (cls instanceof PyCallable) {
+            return ((PyCallable) cls).newObject(args, kwargs == null ? Map.of() : kwargs);
+        }
+        if (cls instanceof Global) {
+            return new GenericObject(cls, kwargs == null ? GenericObject.Creation.NEWOBJ
+                    : GenericObject.Creation.NEWOBJ_EX, args, kwargs);
+        }
+        throw fail(op.name() + " class argument isn't a type: " + typeName(cls));
+    }
+
+    private void loadInst() throws IOException {
+        String module = utf8Line();
+        String name = utf8Line();
+        Object[] args = popMark();
+        push(instantiate(resolve(module, name), args));
+    }
+
+    private void loadObj() throws IOException {
+        Object[] items = popMark();
+        if (items.length == 0) {
+            throw fail("OBJ needs a class after the MARK");
+        }
+        push(instantiate(items[0], Arrays.copyOfRange(items, 1, items.length)));
+    }
+
+    /** INST and OBJ: {@code cls(*args)}, or {@code cls.__new__(cls)} when there are no arguments. */
+    private Object instantiate(Object cls, Object[] args) throws IOException {
+        if (cls instanceof PyCallable && args.length == 0) {
+            return ((PyCallable) cls).newObject(Tuple.empty(), Map.of());
+        }
+        return call(cls, TupleAccess.adopt(args));
+    }
+
+    private void loadBuild() throws IOException {
+        Object state = pop();
+        Object target = top();
+        if (target instanceof GenericObject) {
+            ((GenericObject) target).setState(state);
+        } else if (target instanceof PickleState) {
+            ((PickleState) target).setState(state);
+        } else {
+            throw fail("cannot BUILD a " + typeName(target) + ": it has no state hook");
+        }
+    }
+
+    private void loadPersistent(Object pid) throws IOException {
+        PersistentLoader loader = options.persistentLoader();
+        if (loader == null) {
+            throw fail("a persistent id was found, but no persistent loader was given");
+        }
+        push(loader.load(pid));
+    }
+
+    // ---- errors -------------------------------------------------------------------------------
+
+    private UnpicklingException underflow() {
+        return fail("unpickling stack underflow");
+    }
+
+    private UnpicklingException fail(String what) {
+        return new UnpicklingException(what, opOffset, op == null ? null : op.name());
+    }
+
+    static String typeName(Object v) {
+        if (v == null) {
+            return "NoneType";
+        }
+        if (v instanceof PyCallable) {
+            return ((PyCallable) v).global().toString();
+        }
+        if (v instanceof GenericObject) {
+            return String.valueOf(((GenericObject) v).callable());
+        }
+        if (v instanceof List) {
+            return "list";
+        }
+        if (v instanceof Map) {
+            return "dict";
+        }
+        if (v instanceof Tuple) {
+            return "tuple";
+        }
+        if (v instanceof Set) {
+            return v instanceof FrozenSet ? "frozenset" : "set";
+        }
+        if (v instanceof String) {
+            return "str";
+        }
+        if (v instanceof byte[]) {
+            return "bytes";
+        }
+        if (v instanceof Long || v instanceof BigInteger) {
+            return "int";
+        }
+        if (v instanceof Double) {
+            return "float";
+        }
+        if (v instanceof Boolean) {
+            return "bool";
+        }
+        if (v instanceof Collection) {
+            return "collection";
+        }
+        return v.getClass().getSimpleName();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T cast(Object o) {
+        return (T) o;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.brine.pickle;
+
+import dev.brine.BrineException;
+
+/**
+ * A pickle could not be read: malformed, truncated, or refused. The message names the byte offset
+ * of the opcode at fault and the opcode itself, like {@code "stack underflow at offset 12 (opcode
+ * APPEND)"}.
+ */
+public class UnpicklingException extends BrineException {
+    private static final long serialVersionUID = 1L;
+    private final long offset;
+    private final String opcode;
+
+    /** An error about the opcode {@code opcode} (may be null) that starts at {@code offset}. */
+    public UnpicklingException(String what, long offset, String opcode) {
+        super(what + " at offset " + offset + (opcode == null ? "" : " (opcode " + opcode + ")"));
+        this.offset = offset;
+        this.opcode = opcode;
+    }
+
+    /** The byte offset of the opcode at fault. */
+    public long offset() {
+        return offset;
+    }
+
+    /** The opcode's name, or {@code null} when the fault is not tied to an opcode. */
+    public String opcode() {
+        return opcode;
+    }
+}
