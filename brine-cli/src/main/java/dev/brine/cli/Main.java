@@ -1,0 +1,36 @@
+package dev.brine.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code brine} command: look inside pickles, arrays, archives and checkpoints without running
+ * anything they name, and convert between formats. Exit status: 0 ok, 1 bad input or failure,
+ * 2 usage error.
+ */
+@Command(name = "brine", mixinStandardHelpOptions = true, version = "brine 0.1.0",
+        description = "Python's pickle, NumPy, model archives, torch and safetensors on the JVM.",
+        subcommands = {DemoCommand.class, ShowCommand.class, ConvertCommand.class})
+public final class Main implements Runnable {
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces for errors.")
+    boolean debug;
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** Runs the command line and returns its exit status. */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(new ErrorReporter());
+        return cl.execute(args);
+    }
+
+    /** Entry point. */
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+}
