@@ -2,6 +2,7 @@ package dev.brine.pickle;
 
 import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
+import dev.brine.mapping.Deferred;
 import dev.brine.mapping.PickleState;
 import dev.brine.mapping.PyCallable;
 import dev.brine.py.ByteArray;
@@ -59,6 +60,7 @@ public final class Unpickler {
     private Object[] memo = new Object[32];
     private Map<Long, Object> sparseMemo; // PUT indices far beyond the memo's size
     private int memoCount;
+    private Map<Object, List<Long>> deferredSlots; // memo slots of stand-ins that BUILD will replace
     private int protocol;
     private long opOffset;
     private Opcode op;
@@ -593,6 +595,12 @@ public final class Unpickler {
 
     private void memoPut(long index) throws BrineException {
         Object value = top();
+        if (value instanceof Deferred) {
+            if (deferredSlots == null) {
+                deferredSlots = new java.util.IdentityHashMap<>();
+            }
+            deferredSlots.computeIfAbsent(value, k -> new ArrayList<>()).add(index);
+        }
         Object stored = value == null ? NullMarker.NULL : value;
         if (index < memo.length) {
             if (memo[(int) index] == null) {
@@ -755,12 +763,34 @@ public final class Unpickler {
     private void loadBuild() throws IOException {
         Object state = pop();
         Object target = top();
-        if (target instanceof GenericObject) {
+        if (target instanceof Deferred) {
+            Object done = ((Deferred) target).complete(state);
+            stack[sp - 1] = done;
+            replaceInMemo(target, done);
+        } else if (target instanceof GenericObject) {
             ((GenericObject) target).setState(state);
         } else if (target instanceof PickleState) {
             ((PickleState) target).setState(state);
         } else {
             throw fail("cannot BUILD a " + typeName(target) + ": it has no state hook");
+        }
+    }
+
+    /** Puts {@code done} in the memo slots that hold the stand-in {@code pending}. */
+    private void replaceInMemo(Object pending, Object done) {
+        if (deferredSlots == null) {
+            return;
+        }
+        List<Long> slots = deferredSlots.remove(pending);
+        if (slots == null) {
+            return;
+        }
+        for (long index : slots) {
+            if (index < memo.length && memo[(int) index] == pending) {
+                memo[(int) index] = done;
+            } else if (sparseMemo != null && sparseMemo.get(index) == pending) {
+                sparseMemo.put(index, done);
+            }
         }
     }
 
