@@ -1,0 +1,464 @@
+package dev.brine.ndarray;
+
+import dev.brine.py.Complex;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * numpy's {@code repr(array)} closely enough to read: the same brackets, line wrapping at 75
+ * columns, {@code ...} summaries past 1000 elements with 3 edge items, float formatting with
+ * common padding and up to 8 fractional digits, and the {@code dtype=} / {@code shape=} suffixes.
+ */
+final class ArrayFormatter {
+    private static final int LINE_WIDTH = 75;
+    private static final int THRESHOLD = 1000;
+    private static final int EDGE_ITEMS = 3;
+    private static final int PRECISION = 8;
+    private static final String PREFIX = "array(";
+
+    private final NDArray a;
+    private final boolean summarize;
+    private ElementFormat format;
+
+    private ArrayFormatter(NDArray a) {
+        this.a = a;
+        this.summarize = a.size() > THRESHOLD;
+    }
+
+    static String repr(NDArray a) {
+        return new ArrayFormatter(a).repr();
+    }
+
+    private String repr() {
+        List<String> extras = new ArrayList<>();
+        long[] shape = a.shape();
+        String body;
+        if (a.size() == 0) {
+            body = "[]";
+            if (!(shape.length == 1 && shape[0] == 0)) {
+                extras.add("shape=" + shapeRepr(shape));
+            }
+        } else {
+            format = new ElementFormat(a.dtype(), shownOffsets());
+            body = shape.length == 0 ? format.format(0) : recurse(new long[0], " ".repeat(PREFIX.length()), LINE_WIDTH - 1);
+            if (summarize) {
+                extras.add("shape=" + shapeRepr(shape));
+            }
+        }
+        if (a.size() == 0 || !impliedDtype(a.dtype())) {
+            extras.add("dtype=" + dtypeShortRepr(a.dtype()));
+        }
+        if (extras.isEmpty()) {
+            return PREFIX + body + ")";
+        }
+        String arr = PREFIX + body + ",";
+        String extra = String.join(", ", extras) + ")";
+        int lastLine = arr.length() - (arr.lastIndexOf('\n') + 1);
+        String spacer = lastLine + extra.length() + 1 > LINE_WIDTH ? "\n" + " ".repeat(PREFIX.length()) : " ";
+        return arr + spacer + extra;
+    }
+
+    /** Byte offsets of the elements that will be shown, for computing the common format. */
+    private List<Long> shownOffsets() {
+        List<Long> out = new ArrayList<>();
+        collect(new long[0], out);
+        return out;
+    }
+
+    private void collect(long[] index, List<Long> out) {
+        long[] shape = a.shape();
+        if (index.length == shape.length) {
+            out.add(a.offsetOf(index));
+            return;
+        }
+        for (long i : indicesOf(shape[index.length])) {
+            long[] next = Arrays.copyOf(index, index.length + 1);
+            next[index.length] = i;
+            collect(next, out);
+        }
+    }
+
+    private long[] indicesOf(long len) {
+        if (summarize && len > 2 * EDGE_ITEMS) {
+            long[] r = new long[2 * EDGE_ITEMS];
+            for (int i = 0; i < EDGE_ITEMS; i++) {
+                r[i] = i;
+                r[EDGE_ITEMS + i] = len - EDGE_ITEMS + i;
+            }
+            return r;
+        }
+        long[] r = new long[(int) len];
+        for (int i = 0; i < len; i++) {
+            r[i] = i;
+        }
+        return r;
+    }
+
+    /** numpy's {@code _formatArray} recursion (non-legacy mode). */
+    private String recurse(long[] index, String hanging, int width) {
+        long[] shape = a.shape();
+        int axis = index.length;
+        if (axis == shape.length) {
+            return format.format(a.offsetOf(index));
+        }
+        int axesLeft = shape.length - axis;
+        String nextHanging = hanging + " ";
+        int nextWidth = width - 1;
+        long len = shape[axis];
+        boolean summary = summarize && 2 * EDGE_ITEMS < len;
+        long leading = summary ? EDGE_ITEMS : 0;
+        long trailing = summary ? EDGE_ITEMS : len;
+        StringBuilder s = new StringBuilder();
+        if (axesLeft == 1) {
+            int elemWidth = width - 1;
+            StringBuilder line = new StringBuilder(hanging);
+            for (long i = 0; i < leading; i++) {
+                extend(s, line, recurse(with(index, i), nextHanging, nextWidth), elemWidth, hanging);
+                line.append(", ");
+            }
+            if (summary) {
+                extend(s, line, "...", elemWidth, hanging);
+                line.append(", ");
+            }
+            for (long i = trailing; i > 1; i--) {
+                extend(s, line, recurse(with(index, len - i), nextHanging, nextWidth), elemWidth, hanging);
+                line.append(", ");
+            }
+            extend(s, line, recurse(with(index, len - 1), nextHanging, nextWidth), elemWidth, hanging);
+            s.append(line);
+        } else {
+            String lineSep = "," + "\n".repeat(axesLeft - 1);
+            for (long i = 0; i < leading; i++) {
+                s.append(hanging).append(recurse(with(index, i), nextHanging, nextWidth)).append(lineSep);
+            }
+            if (summary) {
+                s.append(hanging).append("...").append(lineSep);
+            }
+            for (long i = trailing; i > 1; i--) {
+                s.append(hanging).append(recurse(with(index, len - i), nextHanging, nextWidth)).append(lineSep);
+            }
+            s.append(hanging).append(recurse(with(index, len - 1), nextHanging, nextWidth));
+        }
+        return "[" + s.substring(hanging.length()) + "]";
+    }
+
+    private static void extend(StringBuilder s, StringBuilder line, String word, int width, String hanging) {
+        boolean wrap = line.length() + word.length() > width && line.length() > hanging.length();
+        if (wrap) {
+            s.append(line.toString().stripTrailing()).append('\n');
+            line.setLength(0);
+            line.append(hanging);
+        }
+        line.append(word);
+    }
+
+    private static long[] with(long[] index, long i) {
+        long[] next = Arrays.copyOf(index, index.length + 1);
+        next[index.length] = i;
+        return next;
+    }
+
+    private static String shapeRepr(long[] shape) {
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            if (i > 0) {
+                b.append(", ");
+            }
+            b.append(shape[i]);
+        }
+        return b.append(shape.length == 1 ? ",)" : ")").toString();
+    }
+
+    private static boolean impliedDtype(DType t) {
+        return t.equals(DType.FLOAT64) || t.equals(DType.INT64) || t.equals(DType.BOOL) || t.equals(DType.COMPLEX128);
+    }
+
+    /** numpy's {@code dtype_short_repr}. */
+    static String dtypeShortRepr(DType t) {
+        switch (t.kind()) {
+            case STRUCTURED:
+                try {
+                    return t.descrRepr();
+                } catch (IllegalStateException e) {
+                    return t.toString();
+                }
+            case BYTES:
+            case UNICODE:
+            case VOID:
+                return "'" + t.str() + "'";
+            case DATETIME:
+            case TIMEDELTA:
+                return t.byteOrderChar() == '>' ? "'" + t.str() + "'" : "'" + t.name() + "'";
+            default:
+                return t.byteOrderChar() == '>' ? "'" + t.str() + "'" : t.name();
+        }
+    }
+
+    // ---------------------------------------------------------------- element formats
+
+    /** Formats elements of one dtype with widths shared across the shown elements. */
+    private final class ElementFormat {
+        private final DType type;
+        private final FloatFormat floats;
+        private final FloatFormat reals;
+        private final FloatFormat imags;
+        private int width;
+
+        ElementFormat(DType type, List<Long> offsets) {
+            this.type = type;
+            Storage s = a.storage();
+            if (type.kind() == DType.Kind.FLOAT || type.kind() == DType.Kind.BFLOAT16) {
+                double[] v = new double[offsets.size()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = Elements.getDouble(type, s, offsets.get(i));
+                }
+                floats = new FloatFormat(v, type, false);
+                reals = null;
+                imags = null;
+            } else if (type.kind() == DType.Kind.COMPLEX) {
+                double[] re = new double[offsets.size()];
+                double[] im = new double[offsets.size()];
+                for (int i = 0; i < re.length; i++) {
+                    Complex c = Elements.getComplex(type, s, offsets.get(i));
+                    re[i] = c.real();
+                    im[i] = c.imag();
+                }
+                DType part = DType.numeric(DType.Kind.FLOAT, type.itemsize() / 2);
+                floats = null;
+                reals = new FloatFormat(re, part, false);
+                imags = new FloatFormat(im, part, true);
+            } else {
+                floats = null;
+                reals = null;
+                imags = null;
+            }
+            if (type.kind() != DType.Kind.STRUCTURED && type.kind() != DType.Kind.BYTES
+                    && type.kind() != DType.Kind.UNICODE && type.kind() != DType.Kind.VOID) {
+                int w = 0;
+                for (long off : offsets) {
+                    w = Math.max(w, raw(off).length());
+                }
+                width = w;
+            }
+        }
+
+        String format(long off) {
+            String r = raw(off);
+            return r.length() < width ? " ".repeat(width - r.length()) + r : r;
+        }
+
+        private String raw(long off) {
+            Storage s = a.storage();
+            switch (type.kind()) {
+                case FLOAT:
+                case BFLOAT16:
+                    return floats.format(Elements.getDouble(type, s, off));
+                case COMPLEX: {
+                    Complex c = Elements.getComplex(type, s, off);
+                    return reals.format(c.real()) + imags.format(c.imag()) + "j";
+                }
+                case DATETIME: {
+                    TimeValue t = (TimeValue) Elements.get(type, s, off);
+                    return "'" + t + "'";
+                }
+                case TIMEDELTA: {
+                    TimeValue t = (TimeValue) Elements.get(type, s, off);
+                    return t.isNaT() ? "'NaT'" : Long.toString(t.count());
+                }
+                default:
+                    return scalarRepr(type, Elements.get(type, s, off));
+            }
+        }
+    }
+
+    /** Python-ish repr of a non-float element value (used inside records too). */
+    private static String scalarRepr(DType t, Object v) {
+        if (v instanceof Boolean) {
+            return (Boolean) v ? "True" : "False";
+        }
+        if (v instanceof String) {
+            return Descrs.repr(v);
+        }
+        if (v instanceof byte[]) {
+            return bytesRepr((byte[]) v);
+        }
+        if (v instanceof Double) {
+            return new FloatFormat(new double[] {(Double) v}, t, false).format((Double) v);
+        }
+        if (v instanceof Complex) {
+            Complex c = (Complex) v;
+            DType part = DType.numeric(DType.Kind.FLOAT, t.itemsize() / 2);
+            return new FloatFormat(new double[] {c.real()}, part, false).format(c.real())
+                    + new FloatFormat(new double[] {c.imag()}, part, true).format(c.imag()) + "j";
+        }
+        if (v instanceof TimeValue) {
+            return "'" + v + "'";
+        }
+        if (v instanceof Map) {
+            StringBuilder b = new StringBuilder("(");
+            int i = 0;
+            for (DType.Field f : t.fields()) {
+                if (i++ > 0) {
+                    b.append(", ");
+                }
+                b.append(scalarRepr(f.type(), ((Map<?, ?>) v).get(f.name())));
+            }
+            return b.append(t.fields().size() == 1 ? ",)" : ")").toString();
+        }
+        if (v instanceof NDArray) {
+            NDArray sub = (NDArray) v;
+            String r = sub.toString();
+            int open = r.indexOf('[');
+            int close = r.lastIndexOf(']');
+            return open >= 0 && close > open ? r.substring(open, close + 1).replaceAll("\\s+", " ") : r;
+        }
+        return String.valueOf(v);
+    }
+
+    private static String bytesRepr(byte[] b) {
+        StringBuilder out = new StringBuilder("b'");
+        for (byte x : b) {
+            int c = x & 0xFF;
+            if (c == '\'' || c == '\\') {
+                out.append('\\').append((char) c);
+            } else if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else if (c < 0x20 || c >= 0x7F) {
+                out.append(String.format("\\x%02x", c));
+            } else {
+                out.append((char) c);
+            }
+        }
+        return out.append('\'').toString();
+    }
+
+    /** numpy's {@code FloatingFormat} in its default mode: shortest unique digits, at most 8 after the point. */
+    private static final class FloatFormat {
+        private final DType type;
+        private final boolean sign;
+        private final boolean exp;
+        private int padLeft;
+        private int padRight;
+        private int expPrecision;
+
+        FloatFormat(double[] values, DType type, boolean sign) {
+            this.type = type;
+            this.sign = sign;
+            double max = 0;
+            double min = Double.POSITIVE_INFINITY;
+            boolean anyFinite = false;
+            for (double v : values) {
+                if (Double.isFinite(v) && v != 0) {
+                    double x = Math.abs(v);
+                    max = Math.max(max, x);
+                    min = Math.min(min, x);
+                }
+                anyFinite |= Double.isFinite(v);
+            }
+            exp = max > 0 && (max >= 1e8 || min < 1e-4 || max / min > 1e3);
+            for (double v : values) {
+                if (!Double.isFinite(v)) {
+                    continue;
+                }
+                if (exp) {
+                    String m = unique(v).round(new MathContext(PRECISION + 1, RoundingMode.HALF_EVEN)).stripTrailingZeros()
+                            .unscaledValue().abs().toString();
+                    expPrecision = Math.max(expPrecision, m.length() - 1);
+                } else {
+                    String p = positional(v);
+                    int dot = p.indexOf('.');
+                    padLeft = Math.max(padLeft, dot);
+                    padRight = Math.max(padRight, p.length() - dot - 1);
+                }
+            }
+            if (!anyFinite) {
+                padLeft = 0;
+                padRight = 0;
+            }
+        }
+
+        String format(double v) {
+            String body;
+            if (!Double.isFinite(v)) {
+                String r = Double.isNaN(v) ? "nan" : v > 0 ? (sign ? "+inf" : "inf") : "-inf";
+                int total = exp ? 0 : padLeft + padRight + 1;
+                return r.length() < total ? " ".repeat(total - r.length()) + r : r;
+            }
+            if (exp) {
+                body = scientific(v);
+            } else {
+                String p = positional(v);
+                int dot = p.indexOf('.');
+                body = " ".repeat(Math.max(0, padLeft - dot)) + p + " ".repeat(Math.max(0, padRight - (p.length() - dot - 1)));
+            }
+            return body;
+        }
+
+        private String positional(double v) {
+            BigDecimal d = unique(v).setScale(PRECISION, RoundingMode.HALF_EVEN).stripTrailingZeros();
+            String s = d.scale() <= 0 ? d.toBigInteger().toString() + "." : d.toPlainString();
+            boolean negative = v < 0 || (v == 0 && 1 / v < 0);
+            if (negative && !s.startsWith("-")) {
+                s = "-" + s;
+            }
+            if (sign && !negative) {
+                s = "+" + s;
+            }
+            return s;
+        }
+
+        private String scientific(double v) {
+            boolean negative = v < 0 || (v == 0 && 1 / v < 0);
+            BigDecimal d = unique(v).abs();
+            int e = d.signum() == 0 ? 0 : d.precision() - d.scale() - 1;
+            BigDecimal mant = d.movePointLeft(e).setScale(expPrecision, RoundingMode.HALF_EVEN);
+            if (mant.compareTo(BigDecimal.TEN) >= 0) {
+                e++;
+                mant = d.movePointLeft(e).setScale(expPrecision, RoundingMode.HALF_EVEN);
+            }
+            String m = mant.toPlainString();
+            if (expPrecision == 0) {
+                m = m + ".";
+            }
+            String ex = Integer.toString(Math.abs(e));
+            return (negative ? "-" : sign ? "+" : "") + m + "e" + (e < 0 ? "-" : "+") + (ex.length() < 2 ? "0" + ex : ex);
+        }
+
+        /** The shortest decimal that reads back as the same value of this float type. */
+        private BigDecimal unique(double v) {
+            if (v == 0) {
+                return BigDecimal.ZERO;
+            }
+            BigDecimal exact = new BigDecimal(v);
+            for (int p = 1; p < 17; p++) {
+                BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
+                if (sameValue(r, v)) {
+                    return r;
+                }
+            }
+            return exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
+        }
+
+        private boolean sameValue(BigDecimal r, double v) {
+            switch (type.kind() == DType.Kind.BFLOAT16 ? 3 : type.itemsize()) {
+                case 2:
+                    return Floats.doubleToHalf(r.doubleValue()) == Floats.doubleToHalf(v);
+                case 3:
+                    return Floats.floatToBfloat16(r.floatValue()) == Floats.floatToBfloat16((float) v);
+                case 4:
+                    return r.floatValue() == (float) v;
+                default:
+                    return r.doubleValue() == v;
+            }
+        }
+    }
+}

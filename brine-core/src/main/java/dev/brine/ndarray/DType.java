@@ -1,0 +1,883 @@
+package dev.brine.ndarray;
+
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A numpy data type: what one element of an array is and how its bytes are laid out. Immutable.
+ *
+ * <p>Covers numpy's bool, signed and unsigned integers, float16/32/64 and long double, complex,
+ * fixed-size bytes ({@code S<n>}), unicode ({@code U<n>}, UTF-32), raw void ({@code V<n>}),
+ * datetime64/timedelta64 with units, subarrays and structured (record) types with named,
+ * possibly nested and padded fields; plus {@link Kind#BFLOAT16}, which numpy has no descr for (torch
+ * uses it). The byte order is kept exactly as numpy keeps it: {@code '<'}, {@code '>'}, or
+ * {@code '|'} where it does not apply.
+ *
+ * <p>{@link #descr()} and {@link #str()} give what {@code numpy.lib.format.dtype_to_descr} and
+ * {@code dtype.str} give; {@link #fromDescr(Object)} parses any descr numpy writes (it is parsed,
+ * never evaluated). The {@code state*} accessors expose what {@code dtype.__reduce__()} puts in a
+ * pickle.
+ *
+ * <p>Equality is numpy's: same kind, byte order, size, unit and fields (name, title, type,
+ * offset); whether a structured type was built with {@code align=True} does not count.
+ */
+public final class DType {
+
+    /** What kind of value an element holds. */
+    public enum Kind {
+        /** {@code bool}, one byte. */
+        BOOL('b'),
+        /** Signed integers of 1, 2, 4 or 8 bytes. */
+        INT('i'),
+        /** Unsigned integers of 1, 2, 4 or 8 bytes. */
+        UINT('u'),
+        /** IEEE floats of 2, 4 or 8 bytes, or an x87 long double in 16 (or 12) bytes. */
+        FLOAT('f'),
+        /** Two floats: 8, 16 or 32 bytes. */
+        COMPLEX('c'),
+        /** Brain float: the top half of a float32. Brine-only; numpy has no descr for it. */
+        BFLOAT16('f'),
+        /** Fixed-size bytes, {@code S<n>}, NUL-padded. */
+        BYTES('S'),
+        /** Fixed-size UTF-32 text, {@code U<n>}, NUL-padded. */
+        UNICODE('U'),
+        /** Raw bytes without structure, {@code V<n>}. */
+        VOID('V'),
+        /** A record of named fields. */
+        STRUCTURED('V'),
+        /** A fixed-shape block of a base type (only as a field's type). */
+        SUBARRAY('V'),
+        /** {@code datetime64}: a signed 64-bit count of units since 1970-01-01. */
+        DATETIME('M'),
+        /** {@code timedelta64}: a signed 64-bit count of units. */
+        TIMEDELTA('m'),
+        /** Python objects: arrays of them need pickle and are never read from NPY data. */
+        OBJECT('O');
+
+        private final char numpyKind;
+
+        Kind(char numpyKind) {
+            this.numpyKind = numpyKind;
+        }
+
+        /** numpy's {@code dtype.kind} letter. */
+        public char numpyKind() {
+            return numpyKind;
+        }
+    }
+
+    /**
+     * One field of a structured type.
+     *
+     * @param name the field's name (may be empty, as numpy allows)
+     * @param type the field's type
+     * @param offset the field's byte offset inside the record
+     * @param title numpy's optional title (an alias), or {@code null}
+     */
+    public record Field(String name, DType type, int offset, String title) {
+        /** Validates the field. */
+        public Field {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(type, "type");
+            if (offset < 0) {
+                throw new IllegalArgumentException("negative field offset " + offset + " for field '" + name + "'");
+            }
+        }
+
+        /** A field without a title. */
+        public Field(String name, DType type, int offset) {
+            this(name, type, offset, null);
+        }
+    }
+
+    /** Little-endian constants for numpy's plain types. */
+    public static final DType BOOL = scalar(Kind.BOOL, '|', 1);
+    /** {@code int8}. */
+    public static final DType INT8 = scalar(Kind.INT, '|', 1);
+    /** {@code <i2}. */
+    public static final DType INT16 = scalar(Kind.INT, '<', 2);
+    /** {@code <i4}. */
+    public static final DType INT32 = scalar(Kind.INT, '<', 4);
+    /** {@code <i8}. */
+    public static final DType INT64 = scalar(Kind.INT, '<', 8);
+    /** {@code uint8}. */
+    public static final DType UINT8 = scalar(Kind.UINT, '|', 1);
+    /** {@code <u2}. */
+    public static final DType UINT16 = scalar(Kind.UINT, '<', 2);
+    /** {@code <u4}. */
+    public static final DType UINT32 = scalar(Kind.UINT, '<', 4);
+    /** {@code <u8}. */
+    public static final DType UINT64 = scalar(Kind.UINT, '<', 8);
+    /** {@code <f2}. */
+    public static final DType FLOAT16 = scalar(Kind.FLOAT, '<', 2);
+    /** {@code <f4}. */
+    public static final DType FLOAT32 = scalar(Kind.FLOAT, '<', 4);
+    /** {@code <f8}. */
+    public static final DType FLOAT64 = scalar(Kind.FLOAT, '<', 8);
+    /** {@code <c8}. */
+    public static final DType COMPLEX64 = scalar(Kind.COMPLEX, '<', 8);
+    /** {@code <c16}. */
+    public static final DType COMPLEX128 = scalar(Kind.COMPLEX, '<', 16);
+    /** Little-endian bfloat16 (Brine-only; no numpy descr). */
+    public static final DType BFLOAT16 = scalar(Kind.BFLOAT16, '<', 2);
+    /** numpy's object dtype {@code |O}; only for describing pickled dtypes, never for array data. */
+    public static final DType OBJECT = scalar(Kind.OBJECT, '|', 8);
+
+    // numpy flag bits (ndarraytypes.h) that the pickled state carries
+    private static final int NPY_NEEDS_INIT = 0x08;
+    private static final int NPY_NEEDS_PYAPI = 0x10;
+    private static final int NPY_ALIGNED_STRUCT = 0x80;
+    private static final int NPY_FROM_FIELDS = 0x01 | 0x02 | NPY_NEEDS_INIT | NPY_NEEDS_PYAPI;
+    private static final int NPY_OBJECT_FLAGS = 63;
+
+    private final Kind kind;
+    private final char byteOrder;
+    private final int itemsize;
+    private final int alignment;
+    private final DateTimeUnit unit;
+    private final int unitCount;
+    private final List<Field> fields;
+    private final boolean alignedStruct;
+    private final DType base;
+    private final long[] subShape;
+
+    private DType(Kind kind, char byteOrder, int itemsize, int alignment, DateTimeUnit unit, int unitCount,
+            List<Field> fields, boolean alignedStruct, DType base, long[] subShape) {
+        this.kind = kind;
+        this.byteOrder = byteOrder;
+        this.itemsize = itemsize;
+        this.alignment = alignment;
+        this.unit = unit;
+        this.unitCount = unitCount;
+        this.fields = fields;
+        this.alignedStruct = alignedStruct;
+        this.base = base;
+        this.subShape = subShape;
+    }
+
+    private static DType scalar(Kind kind, char order, int itemsize) {
+        int align;
+        switch (kind) {
+            case COMPLEX:
+                align = itemsize / 2;
+                break;
+            case BYTES:
+            case VOID:
+                align = 1;
+                break;
+            case UNICODE:
+                align = 4;
+                break;
+            default:
+                align = itemsize;
+        }
+        if (itemsize == 12 && kind == Kind.FLOAT) {
+            align = 4; // 32-bit x86 long double
+        }
+        return new DType(kind, order, itemsize, Math.max(align, 1), null, 0, null, false, null, null);
+    }
+
+    // ---------------------------------------------------------------- factories
+
+    /**
+     * A plain numeric or bool type of the given kind and size in little-endian order; 1-byte types
+     * get {@code '|'}.
+     *
+     * @throws IllegalArgumentException when numpy has no such type
+     */
+    public static DType numeric(Kind kind, int itemsize) {
+        boolean ok;
+        switch (kind) {
+            case BOOL:
+                ok = itemsize == 1;
+                break;
+            case INT:
+            case UINT:
+                ok = itemsize == 1 || itemsize == 2 || itemsize == 4 || itemsize == 8;
+                break;
+            case FLOAT:
+                ok = itemsize == 2 || itemsize == 4 || itemsize == 8 || itemsize == 12 || itemsize == 16;
+                break;
+            case COMPLEX:
+                ok = itemsize == 8 || itemsize == 16 || itemsize == 24 || itemsize == 32;
+                break;
+            case BFLOAT16:
+                ok = itemsize == 2;
+                break;
+            default:
+                ok = false;
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("no numeric type " + kind + " of " + itemsize + " bytes");
+        }
+        return scalar(kind, itemsize == 1 ? '|' : '<', itemsize);
+    }
+
+    /** {@code S<n>}: fixed-size bytes. */
+    public static DType bytes(int n) {
+        requireSize(n);
+        return scalar(Kind.BYTES, '|', n);
+    }
+
+    /** {@code <U<n>}: {@code n} UTF-32 code points, little-endian. */
+    public static DType unicode(int n) {
+        requireSize(n);
+        if (n > Integer.MAX_VALUE / 4) {
+            throw new IllegalArgumentException("U" + n + " is too large");
+        }
+        return scalar(Kind.UNICODE, '<', n * 4);
+    }
+
+    /** {@code V<n>}: raw bytes. */
+    public static DType voidType(int n) {
+        requireSize(n);
+        return scalar(Kind.VOID, '|', n);
+    }
+
+    /** {@code <M8[unit]} with {@code count} units per step ({@code M8[2D]}), little-endian. */
+    public static DType datetime64(DateTimeUnit unit, int count) {
+        return time(Kind.DATETIME, '<', unit, count);
+    }
+
+    /** {@code <m8[unit]} with {@code count} units per step, little-endian. */
+    public static DType timedelta64(DateTimeUnit unit, int count) {
+        return time(Kind.TIMEDELTA, '<', unit, count);
+    }
+
+    static DType time(Kind kind, char order, DateTimeUnit unit, int count) {
+        Objects.requireNonNull(unit, "unit");
+        if (count <= 0) {
+            throw new IllegalArgumentException("datetime unit count must be positive: " + count);
+        }
+        if (unit == DateTimeUnit.GENERIC) {
+            count = 1;
+        }
+        return new DType(kind, order, 8, 8, unit, count, null, false, null, null);
+    }
+
+    /**
+     * A subarray type: a block of {@code shape} elements of {@code base}, as numpy's
+     * {@code dtype((base, shape))}. An empty shape gives {@code base} itself, as in numpy.
+     */
+    public static DType subarray(DType base, long... shape) {
+        Objects.requireNonNull(base, "base");
+        if (shape.length == 0) {
+            return base;
+        }
+        if (base.kind == Kind.SUBARRAY) {
+            // numpy flattens a subarray of subarrays: ((i4, (2,)), (3,)) is (i4, (3, 2))
+            long[] joined = Arrays.copyOf(shape, shape.length + base.subShape.length);
+            System.arraycopy(base.subShape, 0, joined, shape.length, base.subShape.length);
+            return subarray(base.base, joined);
+        }
+        if (shape.length > NDArray.MAX_DIMS) {
+            throw new IllegalArgumentException("subarray has more than " + NDArray.MAX_DIMS + " dimensions");
+        }
+        long size = base.itemsize;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative subarray dimension " + d);
+            }
+            size = Math.multiplyExact(size, d);
+        }
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("subarray of " + size + " bytes is too large");
+        }
+        return new DType(Kind.SUBARRAY, '|', (int) size, base.alignment, null, 0, null, false, base, shape.clone());
+    }
+
+    /**
+     * A structured type with explicit offsets and itemsize, like numpy's
+     * {@code dtype({'names': ..., 'formats': ..., 'offsets': ..., 'itemsize': ...})}.
+     *
+     * @throws IllegalArgumentException if a name or title repeats or a field lies outside the itemsize
+     */
+    public static DType structured(List<Field> fields, int itemsize) {
+        return structured(fields, itemsize, false);
+    }
+
+    /**
+     * Like {@link #structured(List, int)}, marking it as built with {@code align=True} (which
+     * makes its alignment that of its most-aligned field, and sets numpy's aligned flag).
+     */
+    public static DType structured(List<Field> fields, int itemsize, boolean aligned) {
+        List<Field> copy = List.copyOf(fields);
+        if (itemsize < 0) {
+            throw new IllegalArgumentException("negative itemsize " + itemsize);
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        int maxAlign = 1;
+        for (Field f : copy) {
+            if (!seen.add(f.name()) || (f.title() != null && !seen.add(f.title()))) {
+                throw new IllegalArgumentException("field name or title '" + f.name() + "' is used twice");
+            }
+            if (f.type().kind == Kind.OBJECT) {
+                // allowed in a dtype (pickled dtypes can hold it), never in array data
+            }
+            if ((long) f.offset() + f.type().itemsize > itemsize) {
+                throw new IllegalArgumentException("field '" + f.name() + "' at offset " + f.offset()
+                        + " with " + f.type().itemsize + " bytes lies outside the itemsize " + itemsize);
+            }
+            maxAlign = Math.max(maxAlign, f.type().alignment);
+        }
+        return new DType(Kind.STRUCTURED, '|', itemsize, aligned ? maxAlign : 1, null, 0,
+                Collections.unmodifiableList(copy), aligned, null, null);
+    }
+
+    /** A builder that lays out fields one after another, packed or aligned as numpy does. */
+    public static StructBuilder struct() {
+        return new StructBuilder();
+    }
+
+    /** Lays fields out in order, as numpy's list form {@code dtype([('a', 'i4'), ...], align=...)}. */
+    public static final class StructBuilder {
+        private final List<String> names = new ArrayList<>();
+        private final List<DType> types = new ArrayList<>();
+        private boolean aligned;
+
+        private StructBuilder() {
+        }
+
+        /** Adds a field after the previous one. */
+        public StructBuilder add(String name, DType type) {
+            names.add(Objects.requireNonNull(name, "name"));
+            types.add(Objects.requireNonNull(type, "type"));
+            return this;
+        }
+
+        /** Adds a subarray field of {@code shape} elements of {@code type}. */
+        public StructBuilder add(String name, DType type, long... shape) {
+            return add(name, subarray(type, shape));
+        }
+
+        /** Whether to align each field to its type's alignment, as numpy's {@code align=True}. */
+        public StructBuilder aligned(boolean aligned) {
+            this.aligned = aligned;
+            return this;
+        }
+
+        /** The structured type. */
+        public DType build() {
+            List<Field> fields = new ArrayList<>();
+            long offset = 0;
+            int maxAlign = 1;
+            for (int i = 0; i < names.size(); i++) {
+                DType t = types.get(i);
+                if (aligned) {
+                    offset = roundUp(offset, t.alignment);
+                    maxAlign = Math.max(maxAlign, t.alignment);
+                }
+                fields.add(new Field(names.get(i), t, Math.toIntExact(offset)));
+                offset += t.itemsize;
+            }
+            if (aligned) {
+                offset = roundUp(offset, maxAlign);
+            }
+            return structured(fields, Math.toIntExact(offset), aligned);
+        }
+
+        private static long roundUp(long v, int align) {
+            return (v + align - 1) / align * align;
+        }
+    }
+
+    /**
+     * Parses a numpy type string or name: {@code '<f8'}, {@code 'f8'}, {@code 'float64'},
+     * {@code 'd'}, {@code '|S5'}, {@code '<U3'}, {@code 'M8[ns]'}, {@code 'bool'}, and Brine's
+     * {@code 'bfloat16'}. Native order ({@code '='}) means this machine's.
+     *
+     * @throws IllegalArgumentException when the text is not a type numpy knows
+     */
+    public static DType parse(String typestr) {
+        return TypeStrings.parse(typestr);
+    }
+
+    /**
+     * Builds a type from a numpy descr as {@code np.save} writes it and
+     * {@code numpy.lib.format.descr_to_dtype} reads it: a type string, a list of
+     * {@code (name, descr)} / {@code (name, descr, shape)} items (lists as {@link List}, tuples as
+     * {@link dev.brine.py.Tuple}, {@link List} or {@code Object[]}; names may be
+     * {@code (title, name)}), or a {@code (descr, shape)} tuple. Padding items {@code ('', '|V4')}
+     * become gaps, as in numpy.
+     *
+     * @throws dev.brine.BrineException when the descr is not one numpy accepts
+     */
+    public static DType fromDescr(Object descr) throws dev.brine.BrineException {
+        return Descrs.toDType(descr, 0);
+    }
+
+    private static void requireSize(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("negative size " + n);
+        }
+    }
+
+    // ---------------------------------------------------------------- properties
+
+    /** What an element is. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** numpy's {@code dtype.kind} letter ({@code 'f'}, {@code 'V'} for structured, ...). */
+    public char numpyKind() {
+        return kind.numpyKind();
+    }
+
+    /** The byte-order character: {@code '<'}, {@code '>'} or {@code '|'} (not applicable). */
+    public char byteOrderChar() {
+        return byteOrder;
+    }
+
+    /** The order to read multi-byte values in ({@code '|'} reads as little-endian: it does not matter). */
+    public ByteOrder byteOrder() {
+        return byteOrder == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+    }
+
+    /** Bytes per element ({@code dtype.itemsize}). */
+    public int itemsize() {
+        return itemsize;
+    }
+
+    /** numpy's {@code dtype.alignment}. */
+    public int alignment() {
+        return alignment;
+    }
+
+    /** Whether this structured type was built with {@code align=True} ({@code dtype.isalignedstruct}). */
+    public boolean isAlignedStruct() {
+        return alignedStruct;
+    }
+
+    /** Whether this is a structured (record) type. */
+    public boolean isStructured() {
+        return kind == Kind.STRUCTURED;
+    }
+
+    /** The fields of a structured type in order, or an empty list. */
+    public List<Field> fields() {
+        return fields == null ? List.of() : fields;
+    }
+
+    /** The field names in order ({@code dtype.names}), or an empty list. */
+    public List<String> names() {
+        List<String> out = new ArrayList<>();
+        for (Field f : fields()) {
+            out.add(f.name());
+        }
+        return out;
+    }
+
+    /** The field called {@code name} (or titled so), or {@code null}. */
+    public Field field(String name) {
+        for (Field f : fields()) {
+            if (f.name().equals(name) || name.equals(f.title())) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /** The base type of a subarray type, or {@code null}. */
+    public DType subarrayBase() {
+        return base;
+    }
+
+    /** The shape of a subarray type, or an empty array. */
+    public long[] subarrayShape() {
+        return subShape == null ? new long[0] : subShape.clone();
+    }
+
+    /** The unit of a datetime64/timedelta64 type, or {@code null}. */
+    public DateTimeUnit unit() {
+        return unit;
+    }
+
+    /** Units per step of a datetime64/timedelta64 type (the 2 of {@code M8[2D]}), or 0. */
+    public int unitCount() {
+        return unitCount;
+    }
+
+    /** Whether elements are plain numbers (bool, integers, floats, bfloat16, complex). */
+    public boolean isNumeric() {
+        switch (kind) {
+            case BOOL:
+            case INT:
+            case UINT:
+            case FLOAT:
+            case BFLOAT16:
+            case COMPLEX:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** Whether numpy can describe this type in an NPY header (no bfloat16, no objects anywhere inside). */
+    public boolean hasNumpyDescr() {
+        switch (kind) {
+            case BFLOAT16:
+            case OBJECT:
+                return false;
+            case SUBARRAY:
+                return base.hasNumpyDescr();
+            case STRUCTURED:
+                for (Field f : fields) {
+                    if (!f.type().hasNumpyDescr()) {
+                        return false;
+                    }
+                }
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    /** Whether an object type occurs anywhere in this type. */
+    public boolean hasObject() {
+        switch (kind) {
+            case OBJECT:
+                return true;
+            case SUBARRAY:
+                return base.hasObject();
+            case STRUCTURED:
+                for (Field f : fields) {
+                    if (f.type().hasObject()) {
+                        return true;
+                    }
+                }
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * The same type in byte order {@code order} ({@code '<'}, {@code '>'}, {@code '='} for native);
+     * structured and subarray types change their fields, as numpy's {@code newbyteorder} does.
+     * Types whose order does not apply keep {@code '|'}.
+     */
+    public DType withByteOrder(char order) {
+        char o = normalizeOrder(order);
+        switch (kind) {
+            case STRUCTURED: {
+                List<Field> out = new ArrayList<>();
+                for (Field f : fields) {
+                    out.add(new Field(f.name(), f.type().withByteOrder(o), f.offset(), f.title()));
+                }
+                return new DType(kind, '|', itemsize, alignment, null, 0, Collections.unmodifiableList(out),
+                        alignedStruct, null, null);
+            }
+            case SUBARRAY:
+                return new DType(kind, '|', itemsize, alignment, null, 0, null, false, base.withByteOrder(o), subShape);
+            default:
+                if (byteOrder == '|' || o == '|') {
+                    return this;
+                }
+                return new DType(kind, o, itemsize, alignment, unit, unitCount, null, false, null, null);
+        }
+    }
+
+    static char normalizeOrder(char order) {
+        switch (order) {
+            case '<':
+            case '>':
+            case '|':
+                return order;
+            case '=':
+                return ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN ? '>' : '<';
+            case '!':
+                return '>';
+            default:
+                throw new IllegalArgumentException("not a byte order: '" + order + "'");
+        }
+    }
+
+    // ---------------------------------------------------------------- numpy spellings
+
+    /**
+     * numpy's {@code dtype.str}: {@code '<f8'}, {@code '|S5'}, {@code '<U3'}, {@code '<M8[ns]'},
+     * {@code '|V12'} for structured and subarray types, {@code '|O'}. For bfloat16, which numpy
+     * lacks, Brine's own {@code '<bfloat16'}.
+     */
+    public String str() {
+        switch (kind) {
+            case BFLOAT16:
+                return byteOrder + "bfloat16";
+            case UNICODE:
+                return byteOrder + "U" + (itemsize / 4);
+            case OBJECT:
+                return "|O";
+            case DATETIME:
+            case TIMEDELTA:
+                return byteOrder + String.valueOf(kind.numpyKind()) + "8" + unitSuffix();
+            case STRUCTURED:
+            case SUBARRAY:
+            case VOID:
+                return "|V" + itemsize;
+            default:
+                return byteOrder + String.valueOf(kind.numpyKind()) + itemsize;
+        }
+    }
+
+    private String unitSuffix() {
+        if (unit == DateTimeUnit.GENERIC) {
+            return "";
+        }
+        return "[" + (unitCount == 1 ? "" : Integer.toString(unitCount)) + unit.symbol() + "]";
+    }
+
+    /**
+     * numpy's {@code dtype.name}: {@code 'float64'}, {@code 'int8'}, {@code 'bool'},
+     * {@code 'bytes40'} for {@code S5}, {@code 'str96'} for {@code U3}, {@code 'void96'},
+     * {@code 'datetime64[ns]'}, {@code 'object'}, and {@code 'bfloat16'}.
+     */
+    public String name() {
+        switch (kind) {
+            case BOOL:
+                return "bool";
+            case INT:
+                return "int" + (itemsize * 8);
+            case UINT:
+                return "uint" + (itemsize * 8);
+            case FLOAT:
+                return "float" + (itemsize * 8);
+            case COMPLEX:
+                return "complex" + (itemsize * 8);
+            case BFLOAT16:
+                return "bfloat16";
+            case BYTES:
+                return "bytes" + (itemsize * 8L);
+            case UNICODE:
+                return "str" + (itemsize * 8L);
+            case DATETIME:
+                return "datetime64" + unitSuffix();
+            case TIMEDELTA:
+                return "timedelta64" + unitSuffix();
+            case OBJECT:
+                return "object";
+            default:
+                return "void" + (itemsize * 8L);
+        }
+    }
+
+    /**
+     * numpy's {@code dtype.char}: {@code '?'}, {@code 'b'}, {@code 'B'}, {@code 'h'}, {@code 'i'},
+     * {@code 'l'}, {@code 'e'}, {@code 'f'}, {@code 'd'}, {@code 'g'}, {@code 'F'}, {@code 'D'},
+     * {@code 'S'}, {@code 'U'}, {@code 'V'}, {@code 'M'}, {@code 'm'}, {@code 'O'} (as on 64-bit
+     * Linux); bfloat16 gets {@code 'E'} as ml_dtypes gives it.
+     */
+    public char charCode() {
+        switch (kind) {
+            case BOOL:
+                return '?';
+            case INT:
+                return "bhil".charAt(log2(itemsize));
+            case UINT:
+                return "BHIL".charAt(log2(itemsize));
+            case FLOAT:
+                return itemsize == 2 ? 'e' : itemsize == 4 ? 'f' : itemsize == 8 ? 'd' : 'g';
+            case COMPLEX:
+                return itemsize == 8 ? 'F' : itemsize == 16 ? 'D' : 'G';
+            case BFLOAT16:
+                return 'E';
+            case BYTES:
+                return 'S';
+            case UNICODE:
+                return 'U';
+            case DATETIME:
+                return 'M';
+            case TIMEDELTA:
+                return 'm';
+            case OBJECT:
+                return 'O';
+            default:
+                return 'V';
+        }
+    }
+
+    private static int log2(int n) {
+        return Integer.numberOfTrailingZeros(n);
+    }
+
+    /**
+     * The descr {@code np.save} writes for this type, as {@code numpy.lib.format.dtype_to_descr}
+     * builds it: {@link #str()} for plain types, and for structured types a {@link List} of
+     * {@link dev.brine.py.Tuple}s {@code (name, descr)} or {@code (name, descr, shape)} with
+     * {@code ('', '|V<n>')} entries for gaps (names with titles become {@code (title, name)}).
+     *
+     * @throws IllegalStateException for bfloat16 (numpy has no descr for it) and for structured
+     *     types whose fields overlap or are out of order (numpy refuses those too)
+     */
+    public Object descr() {
+        if (kind == Kind.BFLOAT16) {
+            throw new IllegalStateException("bfloat16 has no numpy descr; convert to float32 first");
+        }
+        if (kind == Kind.STRUCTURED) {
+            return Descrs.structuredDescr(this);
+        }
+        return str();
+    }
+
+    /** numpy's {@code repr(descr)} as it appears in an NPY header ({@code "'<f8'"}, {@code "[('a', '<i4')]"}). */
+    public String descrRepr() {
+        return Descrs.repr(descr());
+    }
+
+    // ---------------------------------------------------------------- what pickle needs
+
+    /**
+     * The first argument of {@code numpy.dtype(...)} in {@code dtype.__reduce__()}: {@code 'f8'},
+     * {@code 'b1'}, {@code 'S5'}, {@code 'U3'} (code points), {@code 'V12'}, {@code 'M8'},
+     * {@code 'O8'}.
+     */
+    public String reduceTypeString() {
+        switch (kind) {
+            case UNICODE:
+                return "U" + (itemsize / 4);
+            case DATETIME:
+                return "M8";
+            case TIMEDELTA:
+                return "m8";
+            case OBJECT:
+                return "O8";
+            case STRUCTURED:
+            case SUBARRAY:
+            case VOID:
+                return "V" + itemsize;
+            case BFLOAT16:
+                return "bfloat16";
+            default:
+                return String.valueOf(kind.numpyKind()) + itemsize;
+        }
+    }
+
+    /**
+     * The pickled state's version: 4 for datetime types (which carry unit metadata), else 3, as in
+     * {@code dtype.__reduce__()[2][0]}.
+     */
+    public int stateVersion() {
+        return kind == Kind.DATETIME || kind == Kind.TIMEDELTA ? 4 : 3;
+    }
+
+    /**
+     * The pickled state's element size: the itemsize for flexible and structured types
+     * ({@code S}, {@code U}, {@code V}), -1 otherwise.
+     */
+    public int stateElementSize() {
+        return isFlexible() ? itemsize : -1;
+    }
+
+    /** The pickled state's alignment: the alignment for flexible and structured types, -1 otherwise. */
+    public int stateAlignment() {
+        return isFlexible() ? alignment : -1;
+    }
+
+    private boolean isFlexible() {
+        switch (kind) {
+            case BYTES:
+            case UNICODE:
+            case VOID:
+            case STRUCTURED:
+            case SUBARRAY:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** numpy's {@code dtype.flags} as the pickled state carries them (0, 8 for U, 16.. for records). */
+    public int flags() {
+        switch (kind) {
+            case UNICODE:
+                return NPY_NEEDS_INIT;
+            case OBJECT:
+                return NPY_OBJECT_FLAGS;
+            case SUBARRAY:
+                return base.flags();
+            case STRUCTURED: {
+                int f = 0;
+                for (Field field : fields) {
+                    f |= field.type().flags();
+                }
+                return NPY_NEEDS_PYAPI | (f & NPY_FROM_FIELDS) | (alignedStruct ? NPY_ALIGNED_STRUCT : 0);
+            }
+            default:
+                return 0;
+        }
+    }
+
+    /**
+     * The field table as the pickled state holds it ({@code dtype.fields}): name (and title) to
+     * {@code (type, offset)} or {@code (type, offset, title)}, in field order, each title following
+     * its field as numpy lists it. Empty for non-structured types.
+     */
+    public Map<String, Field> fieldTable() {
+        Map<String, Field> out = new LinkedHashMap<>();
+        for (Field f : fields()) {
+            out.put(f.name(), f);
+            if (f.title() != null) {
+                out.put(f.title(), f);
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- object methods
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof DType)) {
+            return false;
+        }
+        DType d = (DType) o;
+        return kind == d.kind && byteOrder == d.byteOrder && itemsize == d.itemsize && unit == d.unit
+                && unitCount == d.unitCount && Objects.equals(fields, d.fields) && Objects.equals(base, d.base)
+                && Arrays.equals(subShape, d.subShape);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, byteOrder, itemsize, unit, unitCount, fields, base, Arrays.hashCode(subShape));
+    }
+
+    /** numpy's {@code repr(dtype)} in its common forms: {@code dtype('float64')}, {@code dtype('>i4')}, {@code dtype('<U3')}. */
+    @Override
+    public String toString() {
+        switch (kind) {
+            case BOOL:
+            case INT:
+            case UINT:
+            case FLOAT:
+            case COMPLEX:
+            case BFLOAT16:
+                return "dtype('" + (byteOrder == '>' ? str() : name()) + "')";
+            case BYTES:
+                return "dtype('S" + itemsize + "')";
+            case VOID:
+                return "dtype('V" + itemsize + "')";
+            case OBJECT:
+                return "dtype('O')";
+            case SUBARRAY:
+                return "dtype((" + Descrs.repr(base.kind == Kind.STRUCTURED ? base.descr() : base.str()) + ", "
+                        + Descrs.repr(Descrs.shapeTuple(subShape)) + "))";
+            case STRUCTURED:
+                try {
+                    return "dtype(" + descrRepr() + (alignedStruct ? ", align=True" : "") + ")";
+                } catch (IllegalStateException e) {
+                    return "dtype(" + fieldTable().keySet() + ", itemsize=" + itemsize + ")";
+                }
+            default:
+                return "dtype('" + str() + "')";
+        }
+    }
+}

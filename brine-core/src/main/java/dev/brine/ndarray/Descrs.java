@@ -1,0 +1,290 @@
+package dev.brine.ndarray;
+
+import dev.brine.BrineException;
+import dev.brine.py.Tuple;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Converts between {@link DType}s and numpy descrs (the {@code 'descr'} value of an NPY header),
+ * and prints descrs as Python's {@code repr} does. Mirrors {@code numpy.lib.format.descr_to_dtype}
+ * and {@code numpy._core._internal._array_descr}.
+ */
+final class Descrs {
+    /** Deeper nesting than this is not a real dtype; refusing it keeps recursion bounded. */
+    static final int MAX_NESTING = 64;
+
+    private Descrs() {
+    }
+
+    // ---------------------------------------------------------------- descr -> DType
+
+    static DType toDType(Object descr, int depth) throws BrineException {
+        if (depth > MAX_NESTING) {
+            throw new BrineException("descr is nested more than " + MAX_NESTING + " levels deep");
+        }
+        if (descr instanceof String) {
+            try {
+                return TypeStrings.parse((String) descr);
+            } catch (IllegalArgumentException e) {
+                throw new BrineException("unknown descr " + repr(descr) + ": " + e.getMessage());
+            }
+        }
+        if (descr instanceof List) {
+            return structured((List<?>) descr, depth);
+        }
+        List<?> tuple = asTuple(descr);
+        if (tuple != null && tuple.size() == 2) {
+            DType base = toDType(tuple.get(0), depth + 1);
+            return subarray(base, tuple.get(1));
+        }
+        throw new BrineException("descr is not a valid dtype descriptor: " + shortRepr(descr));
+    }
+
+    private static DType structured(List<?> items, int depth) throws BrineException {
+        List<DType.Field> fields = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        long offset = 0;
+        for (Object item : items) {
+            List<?> t = asTuple(item);
+            if (t == null || t.size() < 2 || t.size() > 3) {
+                throw new BrineException("structured descr item is not a (name, descr[, shape]) tuple: " + shortRepr(item));
+            }
+            String name;
+            String title = null;
+            Object rawName = t.get(0);
+            List<?> titled = asTuple(rawName);
+            if (rawName instanceof String) {
+                name = (String) rawName;
+            } else if (titled != null && titled.size() == 2 && titled.get(0) instanceof String
+                    && titled.get(1) instanceof String) {
+                title = (String) titled.get(0);
+                name = (String) titled.get(1);
+            } else {
+                throw new BrineException("field name is not a string or (title, name): " + shortRepr(rawName));
+            }
+            DType type = toDType(t.get(1), depth + 1);
+            if (t.size() == 3) {
+                type = subarray(type, t.get(2));
+            }
+            boolean isPad = title == null && name.isEmpty()
+                    && (type.kind() == DType.Kind.VOID || type.kind() == DType.Kind.SUBARRAY);
+            if (!isPad) {
+                if (!names.add(name) || (title != null && !names.add(title))) {
+                    throw new BrineException("field name " + repr(name) + " is used twice in descr");
+                }
+                fields.add(new DType.Field(name, type, (int) offset, title));
+            }
+            offset += type.itemsize();
+            if (offset > Integer.MAX_VALUE) {
+                throw new BrineException("structured descr is larger than " + Integer.MAX_VALUE + " bytes");
+            }
+        }
+        return DType.structured(fields, (int) offset);
+    }
+
+    private static DType subarray(DType base, Object shapeObj) throws BrineException {
+        List<?> dims = asTuple(shapeObj);
+        List<Object> list = new ArrayList<>();
+        if (dims != null) {
+            list.addAll(dims);
+        } else {
+            list.add(shapeObj);
+        }
+        if (list.size() > NDArray.MAX_DIMS) {
+            throw new BrineException("subarray shape has more than " + NDArray.MAX_DIMS + " dimensions");
+        }
+        long[] shape = new long[list.size()];
+        for (int i = 0; i < shape.length; i++) {
+            Object d = list.get(i);
+            long v;
+            if (d instanceof Long || d instanceof Integer) {
+                v = ((Number) d).longValue();
+            } else if (d instanceof BigInteger && ((BigInteger) d).bitLength() < 63) {
+                v = ((BigInteger) d).longValue();
+            } else {
+                throw new BrineException("subarray shape is not a tuple of ints: " + shortRepr(shapeObj));
+            }
+            if (v < 0) {
+                throw new BrineException("subarray shape has a negative dimension: " + shortRepr(shapeObj));
+            }
+            shape[i] = v;
+        }
+        try {
+            return DType.subarray(base, shape);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new BrineException("subarray " + shortRepr(shapeObj) + " is too large");
+        }
+    }
+
+    /** A tuple-like value as a list: {@link Tuple}, {@code Object[]}, or null if it is neither. */
+    private static List<?> asTuple(Object o) {
+        if (o instanceof Tuple) {
+            return ((Tuple) o).asList();
+        }
+        if (o instanceof Object[]) {
+            return Arrays.asList((Object[]) o);
+        }
+        if (o instanceof List) {
+            return (List<?>) o;
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- DType -> descr
+
+    /** numpy's {@code _array_descr} for a structured type: fields in order, gaps as {@code ('', '|V<n>')}. */
+    static List<Object> structuredDescr(DType t) {
+        List<Object> out = new ArrayList<>();
+        long offset = 0;
+        for (DType.Field f : t.fields()) {
+            if (f.offset() > offset) {
+                long gap = f.offset() - offset;
+                out.add(Tuple.of("", "|V" + gap));
+                offset += gap;
+            } else if (f.offset() < offset) {
+                throw new IllegalStateException(
+                        "dtype.descr is not defined for types with overlapping or out-of-order fields (field '"
+                                + f.name() + "')");
+            }
+            Object name = f.title() == null ? f.name() : Tuple.of(f.title(), f.name());
+            DType ft = f.type();
+            if (ft.kind() == DType.Kind.SUBARRAY) {
+                out.add(Tuple.of(name, arrayDescr(ft.subarrayBase()), shapeTuple(ft.subarrayShape())));
+            } else {
+                out.add(Tuple.of(name, arrayDescr(ft)));
+            }
+            offset += ft.itemsize();
+        }
+        if (t.itemsize() > offset) {
+            out.add(Tuple.of("", "|V" + (t.itemsize() - offset)));
+        }
+        return out;
+    }
+
+    private static Object arrayDescr(DType t) {
+        switch (t.kind()) {
+            case STRUCTURED:
+                return structuredDescr(t);
+            case SUBARRAY:
+                return Tuple.of(arrayDescr(t.subarrayBase()), shapeTuple(t.subarrayShape()));
+            case BFLOAT16:
+                throw new IllegalStateException("bfloat16 has no numpy descr; convert to float32 first");
+            default:
+                return t.str();
+        }
+    }
+
+    static Tuple shapeTuple(long[] shape) {
+        Object[] items = new Object[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            items[i] = shape[i];
+        }
+        return Tuple.of(items);
+    }
+
+    // ---------------------------------------------------------------- Python repr
+
+    /** Python's {@code repr} of a descr value: strings, ints, bools, lists and tuples. */
+    static String repr(Object v) {
+        StringBuilder out = new StringBuilder();
+        appendRepr(out, v);
+        return out.toString();
+    }
+
+    private static String shortRepr(Object v) {
+        String s;
+        try {
+            s = repr(v);
+        } catch (RuntimeException e) {
+            s = String.valueOf(v);
+        }
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+
+    private static void appendRepr(StringBuilder out, Object v) {
+        if (v instanceof String) {
+            appendString(out, (String) v);
+        } else if (v instanceof Boolean) {
+            out.append((Boolean) v ? "True" : "False");
+        } else if (v == null) {
+            out.append("None");
+        } else if (v instanceof List) {
+            out.append('[');
+            List<?> l = (List<?>) v;
+            for (int i = 0; i < l.size(); i++) {
+                if (i > 0) {
+                    out.append(", ");
+                }
+                appendRepr(out, l.get(i));
+            }
+            out.append(']');
+        } else if (v instanceof Tuple || v instanceof Object[]) {
+            List<?> l = asTuple(v);
+            out.append('(');
+            for (int i = 0; i < l.size(); i++) {
+                if (i > 0) {
+                    out.append(", ");
+                }
+                appendRepr(out, l.get(i));
+            }
+            if (l.size() == 1) {
+                out.append(',');
+            }
+            out.append(')');
+        } else {
+            out.append(v);
+        }
+    }
+
+    /** Python's {@code repr(str)}: quote choice, escapes, and {@code str.isprintable} kept as-is. */
+    static void appendString(StringBuilder out, String s) {
+        char quote = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
+        out.append(quote);
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp == quote || cp == '\\') {
+                out.append('\\').appendCodePoint(cp);
+            } else if (cp == '\n') {
+                out.append("\\n");
+            } else if (cp == '\r') {
+                out.append("\\r");
+            } else if (cp == '\t') {
+                out.append("\\t");
+            } else if (isPrintable(cp)) {
+                out.appendCodePoint(cp);
+            } else if (cp < 0x100) {
+                out.append(String.format("\\x%02x", cp));
+            } else if (cp < 0x10000) {
+                out.append(String.format("\\u%04x", cp));
+            } else {
+                out.append(String.format("\\U%08x", cp));
+            }
+        }
+        out.append(quote);
+    }
+
+    private static boolean isPrintable(int cp) {
+        if (cp == ' ') {
+            return true;
+        }
+        switch (Character.getType(cp)) {
+            case Character.CONTROL:
+            case Character.FORMAT:
+            case Character.SURROGATE:
+            case Character.PRIVATE_USE:
+            case Character.UNASSIGNED:
+            case Character.LINE_SEPARATOR:
+            case Character.PARAGRAPH_SEPARATOR:
+            case Character.SPACE_SEPARATOR:
+                return false;
+            default:
+                return true;
+        }
+    }
+}

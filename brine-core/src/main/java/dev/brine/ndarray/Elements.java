@@ -1,0 +1,525 @@
+package dev.brine.ndarray;
+
+import dev.brine.py.Complex;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads and writes one element of any {@link DType} at a byte position in a {@link Storage},
+ * honouring the type's byte order. Conversions between kinds follow numpy's C casts (truncation
+ * towards zero from float to int, wrap-around between integer sizes).
+ */
+final class Elements {
+    private static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
+
+    private Elements() {
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    static double getDouble(DType t, Storage s, long pos) {
+        boolean be = t.byteOrderChar() == '>';
+        switch (t.kind()) {
+            case BOOL:
+                return s.getByte(pos) != 0 ? 1.0 : 0.0;
+            case INT:
+            case DATETIME:
+            case TIMEDELTA:
+                return getLong(t, s, pos);
+            case UINT: {
+                long v = getLong(t, s, pos);
+                return v >= 0 ? v : (double) ((v >>> 1) | (v & 1)) * 2.0;
+            }
+            case FLOAT:
+                return readFloat(t.itemsize(), s, pos, be);
+            case BFLOAT16:
+                return Floats.bfloat16ToFloat(s.getShort(pos, be));
+            default:
+                throw new IllegalStateException(t.name() + " elements have no double value" + hint(t));
+        }
+    }
+
+    private static double readFloat(int size, Storage s, long pos, boolean be) {
+        switch (size) {
+            case 2:
+                return Floats.halfToDouble(s.getShort(pos, be));
+            case 4:
+                return Float.intBitsToFloat(s.getInt(pos, be));
+            case 8:
+                return Double.longBitsToDouble(s.getLong(pos, be));
+            default: {
+                // x87 extended: 8 bytes of mantissa then 2 of sign and exponent (little-endian);
+                // big-endian files hold the 10 significant bytes first
+                long mant;
+                int se;
+                if (be) {
+                    int pad = size - 10;
+                    se = s.getShort(pos + pad, true) & 0xFFFF;
+                    mant = s.getLong(pos + pad + 2, true);
+                } else {
+                    mant = s.getLong(pos, false);
+                    se = s.getShort(pos + 8, false) & 0xFFFF;
+                }
+                return Floats.extendedToDouble(mant, se);
+            }
+        }
+    }
+
+    static long getLong(DType t, Storage s, long pos) {
+        boolean be = t.byteOrderChar() == '>';
+        switch (t.kind()) {
+            case BOOL:
+                return s.getByte(pos) != 0 ? 1 : 0;
+            case INT:
+                switch (t.itemsize()) {
+                    case 1:
+                        return s.getByte(pos);
+                    case 2:
+                        return s.getShort(pos, be);
+                    case 4:
+                        return s.getInt(pos, be);
+                    default:
+                        return s.getLong(pos, be);
+                }
+            case UINT:
+                switch (t.itemsize()) {
+                    case 1:
+                        return s.getByte(pos) & 0xFFL;
+                    case 2:
+                        return s.getShort(pos, be) & 0xFFFFL;
+                    case 4:
+                        return s.getInt(pos, be) & 0xFFFFFFFFL;
+                    default:
+                        return s.getLong(pos, be);
+                }
+            case DATETIME:
+            case TIMEDELTA:
+                return s.getLong(pos, be);
+            case FLOAT:
+            case BFLOAT16:
+                return (long) getDouble(t, s, pos);
+            default:
+                throw new IllegalStateException(t.name() + " elements have no integer value" + hint(t));
+        }
+    }
+
+    static Complex getComplex(DType t, Storage s, long pos) {
+        if (t.kind() == DType.Kind.COMPLEX) {
+            int half = t.itemsize() / 2;
+            boolean be = t.byteOrderChar() == '>';
+            return new Complex(readFloat(half, s, pos, be), readFloat(half, s, pos + half, be));
+        }
+        return new Complex(getDouble(t, s, pos), 0.0);
+    }
+
+    static Object get(DType t, Storage s, long pos) {
+        switch (t.kind()) {
+            case BOOL:
+                return s.getByte(pos) != 0;
+            case INT:
+                return getLong(t, s, pos);
+            case UINT: {
+                long v = getLong(t, s, pos);
+                return v >= 0 ? (Object) v : BigInteger.valueOf(v).add(TWO_64);
+            }
+            case FLOAT:
+            case BFLOAT16:
+                return getDouble(t, s, pos);
+            case COMPLEX:
+                return getComplex(t, s, pos);
+            case BYTES: {
+                byte[] b = raw(t, s, pos);
+                int n = b.length;
+                while (n > 0 && b[n - 1] == 0) {
+                    n--;
+                }
+                return n == b.length ? b : Arrays.copyOf(b, n);
+            }
+            case UNICODE:
+                return getString(t, s, pos);
+            case VOID:
+                return raw(t, s, pos);
+            case DATETIME:
+            case TIMEDELTA:
+                return new TimeValue(s.getLong(pos, t.byteOrderChar() == '>'), t.unit(), t.unitCount(),
+                        t.kind() == DType.Kind.TIMEDELTA);
+            case STRUCTURED: {
+                Map<String, Object> out = new LinkedHashMap<>();
+                for (DType.Field f : t.fields()) {
+                    out.put(f.name(), get(f.type(), s, pos + f.offset()));
+                }
+                return out;
+            }
+            case SUBARRAY: {
+                DType base = t.subarrayBase();
+                long[] shape = t.subarrayShape();
+                NDArray out = NDArray.zeros(base, shape);
+                s.copyTo(pos, out.storage(), 0, t.itemsize());
+                return out;
+            }
+            default:
+                throw new IllegalStateException(t.name() + " elements are Python objects and cannot be read from raw bytes");
+        }
+    }
+
+    private static String getString(DType t, Storage s, long pos) {
+        int n = t.itemsize() / 4;
+        boolean be = t.byteOrderChar() == '>';
+        while (n > 0 && s.getInt(pos + 4L * (n - 1), be) == 0) {
+            n--;
+        }
+        StringBuilder out = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            int cp = s.getInt(pos + 4L * i, be);
+            out.appendCodePoint(Character.isValidCodePoint(cp) ? cp : 0xFFFD);
+        }
+        return out.toString();
+    }
+
+    static byte[] raw(DType t, Storage s, long pos) {
+        byte[] b = new byte[t.itemsize()];
+        s.get(pos, b, 0, b.length);
+        return b;
+    }
+
+    private static String hint(DType t) {
+        switch (t.kind()) {
+            case COMPLEX:
+                return "; use getComplex or get";
+            case BYTES:
+            case UNICODE:
+            case VOID:
+            case STRUCTURED:
+            case SUBARRAY:
+                return "; use get";
+            default:
+                return "";
+        }
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    static void setDouble(DType t, Storage s, long pos, double v) {
+        boolean be = t.byteOrderChar() == '>';
+        switch (t.kind()) {
+            case BOOL:
+                s.putByte(pos, (byte) (v != 0 ? 1 : 0));
+                return;
+            case INT:
+            case DATETIME:
+            case TIMEDELTA:
+                setLong(t, s, pos, (long) v);
+                return;
+            case UINT:
+                setLong(t, s, pos, v >= 0x1p63 ? (long) (v - 0x1p63) ^ Long.MIN_VALUE : (long) v);
+                return;
+            case FLOAT:
+                writeFloat(t.itemsize(), s, pos, v, be);
+                return;
+            case BFLOAT16:
+                s.putShort(pos, Floats.floatToBfloat16((float) v), be);
+                return;
+            case COMPLEX: {
+                int half = t.itemsize() / 2;
+                writeFloat(half, s, pos, v, be);
+                writeFloat(half, s, pos + half, 0.0, be);
+                return;
+            }
+            default:
+                throw new IllegalArgumentException("cannot store a number in a " + t.name() + " element" + hint(t));
+        }
+    }
+
+    private static void writeFloat(int size, Storage s, long pos, double v, boolean be) {
+        switch (size) {
+            case 2:
+                s.putShort(pos, Floats.doubleToHalf(v), be);
+                return;
+            case 4:
+                s.putInt(pos, Float.floatToRawIntBits((float) v), be);
+                return;
+            case 8:
+                s.putLong(pos, Double.doubleToRawLongBits(v), be);
+                return;
+            default: {
+                long mant = Floats.doubleToExtendedMantissa(v);
+                short se = (short) Floats.doubleToExtendedSignExp(v);
+                int pad = size - 10;
+                if (be) {
+                    s.putShort(pos + pad, se, true);
+                    s.putLong(pos + pad + 2, mant, true);
+                    for (int i = 0; i < pad; i++) {
+                        s.putByte(pos + i, (byte) 0);
+                    }
+                } else {
+                    s.putLong(pos, mant, false);
+                    s.putShort(pos + 8, se, false);
+                    for (int i = 0; i < pad; i++) {
+                        s.putByte(pos + 10 + i, (byte) 0);
+                    }
+                }
+            }
+        }
+    }
+
+    static void setLong(DType t, Storage s, long pos, long v) {
+        boolean be = t.byteOrderChar() == '>';
+        switch (t.kind()) {
+            case BOOL:
+                s.putByte(pos, (byte) (v != 0 ? 1 : 0));
+                return;
+            case INT:
+            case UINT:
+                switch (t.itemsize()) {
+                    case 1:
+                        s.putByte(pos, (byte) v);
+                        return;
+                    case 2:
+                        s.putShort(pos, (short) v, be);
+                        return;
+                    case 4:
+                        s.putInt(pos, (int) v, be);
+                        return;
+                    default:
+                        s.putLong(pos, v, be);
+                        return;
+                }
+            case DATETIME:
+            case TIMEDELTA:
+                s.putLong(pos, v, be);
+                return;
+            default:
+                setDouble(t, s, pos, v);
+        }
+    }
+
+    static void set(DType t, Storage s, long pos, Object v) {
+        if (v == null) {
+            throw new IllegalArgumentException("cannot store null in a " + t.name() + " element");
+        }
+        switch (t.kind()) {
+            case BYTES:
+            case VOID:
+                putBytes(t, s, pos, toBytes(t, v));
+                return;
+            case UNICODE:
+                if (!(v instanceof String)) {
+                    throw mismatch(t, v);
+                }
+                putString(t, s, pos, (String) v);
+                return;
+            case STRUCTURED:
+                setStructured(t, s, pos, v);
+                return;
+            case SUBARRAY:
+                setSubarray(t, s, pos, v);
+                return;
+            case OBJECT:
+                throw new IllegalArgumentException("object elements cannot be stored as raw bytes");
+            default:
+                setScalar(t, s, pos, v);
+        }
+    }
+
+    private static void setScalar(DType t, Storage s, long pos, Object v) {
+        if (v instanceof Boolean) {
+            setLong(t, s, pos, (Boolean) v ? 1 : 0);
+        } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            setLong(t, s, pos, ((Number) v).longValue());
+        } else if (v instanceof BigInteger) {
+            BigInteger b = (BigInteger) v;
+            if (b.signum() >= 0 && b.bitLength() <= 64 && t.kind() == DType.Kind.UINT) {
+                setLong(t, s, pos, b.longValue());
+            } else if (b.bitLength() <= 63) {
+                setLong(t, s, pos, b.longValue());
+            } else if (t.kind() == DType.Kind.FLOAT || t.kind() == DType.Kind.BFLOAT16 || t.kind() == DType.Kind.COMPLEX) {
+                setDouble(t, s, pos, b.doubleValue());
+            } else {
+                throw new IllegalArgumentException("Python int " + b + " out of bounds for " + t.name());
+            }
+        } else if (v instanceof Character) {
+            setLong(t, s, pos, (Character) v);
+        } else if (v instanceof Number) {
+            setDouble(t, s, pos, ((Number) v).doubleValue());
+        } else if (v instanceof Complex) {
+            Complex c = (Complex) v;
+            if (t.kind() == DType.Kind.COMPLEX) {
+                int half = t.itemsize() / 2;
+                boolean be = t.byteOrderChar() == '>';
+                writeFloat(half, s, pos, c.real(), be);
+                writeFloat(half, s, pos + half, c.imag(), be);
+            } else {
+                // numpy drops the imaginary part here (with a ComplexWarning)
+                setDouble(t, s, pos, c.real());
+            }
+        } else if (v instanceof TimeValue && (t.kind() == DType.Kind.DATETIME || t.kind() == DType.Kind.TIMEDELTA)) {
+            TimeValue tv = (TimeValue) v;
+            if (tv.unit() != t.unit() || tv.unitCount() != t.unitCount()) {
+                if (!tv.isNaT()) {
+                    throw new IllegalArgumentException("time value in " + tv.unit().symbol() + " does not match " + t.str());
+                }
+            }
+            setLong(t, s, pos, tv.count());
+        } else {
+            throw mismatch(t, v);
+        }
+    }
+
+    private static byte[] toBytes(DType t, Object v) {
+        if (v instanceof byte[]) {
+            return (byte[]) v;
+        }
+        if (v instanceof String && t.kind() == DType.Kind.BYTES) {
+            String str = (String) v;
+            for (int i = 0; i < str.length(); i++) {
+                if (str.charAt(i) > 0x7F) {
+                    throw new IllegalArgumentException("a bytes element takes ASCII text only; encode it first");
+                }
+            }
+            return str.getBytes(StandardCharsets.US_ASCII);
+        }
+        throw mismatch(t, v);
+    }
+
+    private static void putBytes(DType t, Storage s, long pos, byte[] b) {
+        int n = Math.min(b.length, t.itemsize());
+        s.put(pos, b, 0, n);
+        for (int i = n; i < t.itemsize(); i++) {
+            s.putByte(pos + i, (byte) 0);
+        }
+    }
+
+    private static void putString(DType t, Storage s, long pos, String str) {
+        int cap = t.itemsize() / 4;
+        boolean be = t.byteOrderChar() == '>';
+        int i = 0;
+        int k = 0;
+        // numpy truncates text that is longer than the field
+        while (i < str.length() && k < cap) {
+            int cp = str.codePointAt(i);
+            i += Character.charCount(cp);
+            s.putInt(pos + 4L * k++, cp, be);
+        }
+        while (k < cap) {
+            s.putInt(pos + 4L * k++, 0, be);
+        }
+    }
+
+    private static void setStructured(DType t, Storage s, long pos, Object v) {
+        if (!(v instanceof Map)) {
+            throw mismatch(t, v);
+        }
+        Map<?, ?> m = (Map<?, ?>) v;
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            DType.Field f = e.getKey() instanceof String ? t.field((String) e.getKey()) : null;
+            if (f == null) {
+                throw new IllegalArgumentException("no field " + e.getKey() + " in " + t);
+            }
+            set(f.type(), s, pos + f.offset(), e.getValue());
+        }
+    }
+
+    private static void setSubarray(DType t, Storage s, long pos, Object v) {
+        DType base = t.subarrayBase();
+        long count = t.itemsize() / Math.max(1, base.itemsize());
+        if (v instanceof NDArray) {
+            NDArray a = (NDArray) v;
+            if (!Arrays.equals(a.shape(), t.subarrayShape())) {
+                throw new IllegalArgumentException("subarray value of shape " + Arrays.toString(a.shape())
+                        + " does not match " + Arrays.toString(t.subarrayShape()));
+            }
+            NDArray c = a.dtype().equals(base) && a.order() == Order.C ? a : a.astype(base).toOrder(Order.C);
+            c.storage().copyTo(0, s, pos, t.itemsize());
+        } else if (v instanceof List && ((List<?>) v).size() == count) {
+            List<?> l = (List<?>) v;
+            for (int i = 0; i < count; i++) {
+                set(base, s, pos + (long) i * base.itemsize(), l.get(i));
+            }
+        } else {
+            throw mismatch(t, v);
+        }
+    }
+
+    private static IllegalArgumentException mismatch(DType t, Object v) {
+        return new IllegalArgumentException("cannot store a " + v.getClass().getSimpleName() + " in a " + t.name() + " element");
+    }
+
+    // ---------------------------------------------------------------- equality
+
+    /** Element equality: floats as {@link Double#equals} (NaN equals NaN), records field by field, padding ignored. */
+    static boolean equal(DType t, Storage a, long pa, Storage b, long pb) {
+        switch (t.kind()) {
+            case FLOAT:
+            case BFLOAT16:
+                return Double.doubleToLongBits(getDouble(t, a, pa)) == Double.doubleToLongBits(getDouble(t, b, pb));
+            case COMPLEX:
+                return getComplex(t, a, pa).equals(getComplex(t, b, pb));
+            case STRUCTURED:
+                for (DType.Field f : t.fields()) {
+                    if (!equal(f.type(), a, pa + f.offset(), b, pb + f.offset())) {
+                        return false;
+                    }
+                }
+                return true;
+            case SUBARRAY: {
+                DType base = t.subarrayBase();
+                int step = base.itemsize();
+                for (long off = 0; step > 0 && off < t.itemsize(); off += step) {
+                    if (!equal(base, a, pa + off, b, pb + off)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            case BOOL:
+                return (a.getByte(pa) != 0) == (b.getByte(pb) != 0);
+            default:
+                for (int i = 0; i < t.itemsize(); i++) {
+                    if (a.getByte(pa + i) != b.getByte(pb + i)) {
+                        return false;
+                    }
+                }
+                return true;
+        }
+    }
+
+    /** A hash consistent with {@link #equal}. */
+    static int hash(DType t, Storage s, long pos) {
+        switch (t.kind()) {
+            case FLOAT:
+            case BFLOAT16:
+                return Double.hashCode(getDouble(t, s, pos));
+            case COMPLEX:
+                return getComplex(t, s, pos).hashCode();
+            case STRUCTURED: {
+                int h = 1;
+                for (DType.Field f : t.fields()) {
+                    h = 31 * h + hash(f.type(), s, pos + f.offset());
+                }
+                return h;
+            }
+            case SUBARRAY: {
+                DType base = t.subarrayBase();
+                int step = base.itemsize();
+                int h = 1;
+                for (long off = 0; step > 0 && off < t.itemsize(); off += step) {
+                    h = 31 * h + hash(base, s, pos + off);
+                }
+                return h;
+            }
+            case BOOL:
+                return s.getByte(pos) != 0 ? 1 : 0;
+            default: {
+                int h = 1;
+                for (int i = 0; i < t.itemsize(); i++) {
+                    h = 31 * h + s.getByte(pos + i);
+                }
+                return h;
+            }
+        }
+    }
+}

@@ -1,0 +1,727 @@
+package dev.brine.ndarray;
+
+import dev.brine.py.Complex;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A numpy-style n-dimensional array: a {@link DType}, a shape of 0 to {@value #MAX_DIMS}
+ * dimensions, and contiguous elements in C (row-major) or Fortran (column-major) order held in a
+ * {@link Storage} that may exceed 2 GiB and may be memory-mapped.
+ *
+ * <p>Element values follow the Python ↔ Java contract: {@link #get(long...)} gives Boolean, Long
+ * (BigInteger for uint64 values above {@code Long.MAX_VALUE}), Double, {@link Complex}, String
+ * ({@code U}), byte[] ({@code S}, trailing NULs removed as numpy does; {@code V} whole),
+ * {@link TimeValue} for datetime64/timedelta64, a {@code Map<String, Object>} for records and an
+ * NDArray for subarray fields. Elements are read honouring the dtype's byte order.
+ *
+ * <p>Arrays are mutable (unless mapped read-only). Two arrays are equal when dtype, shape and
+ * values are equal, whatever their memory order; floats compare as {@link Double#equals} does, so
+ * NaN equals NaN. The optional {@link #memberName()} (which archive member an array came from)
+ * does not take part in equality.
+ */
+public final class NDArray {
+    /** The most dimensions an array may have. */
+    public static final int MAX_DIMS = 32;
+
+    private final DType dtype;
+    private final long[] shape;
+    private final Order order;
+    private final Storage storage;
+    private final long size;
+    private final long[] strides;
+    private final String memberName;
+
+    private NDArray(DType dtype, long[] shape, Order order, Storage storage, String memberName) {
+        this.dtype = dtype;
+        this.shape = shape;
+        this.order = order;
+        this.storage = storage;
+        try {
+            byteSize(dtype, shape);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " of " + dtype.name() + " is too large");
+        }
+        this.size = elementCount(shape);
+        this.strides = strides(shape, order, dtype.itemsize());
+        this.memberName = memberName;
+    }
+
+    // ---------------------------------------------------------------- creating
+
+    /**
+     * An array of {@code shape} whose elements are the bytes of {@code storage}, laid out in
+     * {@code order} in the dtype's byte order. The storage is shared, not copied. A subarray dtype
+     * adds its shape to the array's, as numpy does.
+     *
+     * @throws IllegalArgumentException if the storage size is not {@code size * itemsize}, the
+     *     shape is negative or too large, or the dtype holds objects
+     */
+    public static NDArray wrap(DType dtype, Order order, long[] shape, Storage storage) {
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(order, "order");
+        Objects.requireNonNull(storage, "storage");
+        long[] s = checkShape(shape);
+        DType t = dtype;
+        if (t.kind() == DType.Kind.SUBARRAY) {
+            long[] sub = t.subarrayShape();
+            s = order == Order.C ? concat(s, sub) : concat(sub, s);
+            s = checkShape(s);
+            t = t.subarrayBase();
+        }
+        if (t.hasObject()) {
+            throw new IllegalArgumentException("object arrays cannot be held as raw bytes");
+        }
+        long bytes = byteSize(t, s);
+        if (storage.size() != bytes) {
+            throw new IllegalArgumentException("storage holds " + storage.size() + " bytes but shape "
+                    + Arrays.toString(s) + " of " + t.str() + " needs " + bytes);
+        }
+        return new NDArray(t, s, order, storage, null);
+    }
+
+    /** A zero-filled C-order array. */
+    public static NDArray zeros(DType dtype, long... shape) {
+        return zeros(dtype, Order.C, shape);
+    }
+
+    /** A zero-filled array in {@code order}. */
+    public static NDArray zeros(DType dtype, Order order, long... shape) {
+        DType t = dtype.kind() == DType.Kind.SUBARRAY ? dtype.subarrayBase() : dtype;
+        long[] s = checkShape(shape);
+        if (dtype.kind() == DType.Kind.SUBARRAY) {
+            s = checkShape(order == Order.C ? concat(s, dtype.subarrayShape()) : concat(dtype.subarrayShape(), s));
+        }
+        return wrap(t, order, s, Storage.allocate(byteSize(t, s)));
+    }
+
+    /**
+     * An array over {@code raw}, the elements' bytes in {@code order} and the dtype's byte order
+     * (the bytes are copied).
+     */
+    public static NDArray fromBytes(DType dtype, Order order, byte[] raw, long... shape) {
+        return wrap(dtype, order, shape, Storage.wrap(raw.clone()));
+    }
+
+    /** A 0-d array holding {@code value} (see {@link #set(Object, long...)} for accepted values). */
+    public static NDArray scalar(DType dtype, Object value) {
+        NDArray a = zeros(dtype);
+        a.set(value);
+        return a;
+    }
+
+    /**
+     * An array of {@code dtype} filled from {@code values} in C order, each stored as
+     * {@link #set(Object, long...)} would. Without a shape it is 1-d.
+     */
+    public static NDArray fromValues(DType dtype, List<?> values, long... shape) {
+        long[] s = shape.length == 0 ? new long[] {values.size()} : shape;
+        NDArray a = zeros(dtype, s);
+        if (a.size != values.size()) {
+            throw new IllegalArgumentException(values.size() + " values for shape " + Arrays.toString(s));
+        }
+        for (int i = 0; i < values.size(); i++) {
+            Elements.set(a.dtype, a.storage, (long) i * a.dtype.itemsize(), values.get(i));
+        }
+        return a;
+    }
+
+    /** A {@code bool} array from {@code data} in C order; without a shape it is 1-d. */
+    public static NDArray of(boolean[] data, long... shape) {
+        NDArray a = zeros(DType.BOOL, shapeFor(data.length, shape));
+        for (int i = 0; i < data.length; i++) {
+            a.storage.putByte(i, (byte) (data[i] ? 1 : 0));
+        }
+        return a;
+    }
+
+    /** An {@code int8} array from {@code data} in C order; without a shape it is 1-d. */
+    public static NDArray of(byte[] data, long... shape) {
+        NDArray a = zeros(DType.INT8, shapeFor(data.length, shape));
+        a.storage.put(0, data, 0, data.length);
+        return a;
+    }
+
+    /** An {@code int16} array from {@code data} in C order. */
+    public static NDArray of(short[] data, long... shape) {
+        NDArray a = zeros(DType.INT16, shapeFor(data.length, shape));
+        a.fillBulk(data.length, (buf, from, count) -> buf.asShortBuffer().put(data, from, count));
+        return a;
+    }
+
+    /** A {@code uint16} array from {@code data} in C order. */
+    public static NDArray of(char[] data, long... shape) {
+        NDArray a = zeros(DType.UINT16, shapeFor(data.length, shape));
+        a.fillBulk(data.length, (buf, from, count) -> buf.asCharBuffer().put(data, from, count));
+        return a;
+    }
+
+    /** An {@code int32} array from {@code data} in C order. */
+    public static NDArray of(int[] data, long... shape) {
+        NDArray a = zeros(DType.INT32, shapeFor(data.length, shape));
+        a.fillBulk(data.length, (buf, from, count) -> buf.asIntBuffer().put(data, from, count));
+        return a;
+    }
+
+    /** An {@code int64} array from {@code data} in C order. */
+    public static NDArray of(long[] data, long... shape) {
+        NDArray a = zeros(DType.INT64, shapeFor(data.length, shape));
+        a.fillBulk(data.length, (buf, from, count) -> buf.asLongBuffer().put(data, from, count));
+        return a;
+    }
+
+    /** A {@code float32} array from {@code data} in C order. */
+    public static NDArray of(float[] data, long... shape) {
+        NDArray a = zeros(DType.FLOAT32, shapeFor(data.length, shape));
+        a.fillBulk(data.length, (buf, from, count) -> buf.asFloatBuffer().put(data, from, count));
+        return a;
+    }
+
+    /** A {@code float64} array from {@code data} in C order. */
+    public static NDArray of(double[] data, long... shape) {
+        NDArray a = zeros(DType.FLOAT64, shapeFor(data.length, shape));
+        a.fillBulk(data.length, (buf, from, count) -> buf.asDoubleBuffer().put(data, from, count));
+        return a;
+    }
+
+    /** A {@code complex128} array from {@code data} in C order. */
+    public static NDArray of(Complex[] data, long... shape) {
+        NDArray a = zeros(DType.COMPLEX128, shapeFor(data.length, shape));
+        for (int i = 0; i < data.length; i++) {
+            Elements.set(a.dtype, a.storage, 16L * i, data[i]);
+        }
+        return a;
+    }
+
+    /** A {@code <U<n>} array from {@code data} in C order, {@code n} being the longest string's code points (at least 1). */
+    public static NDArray of(String[] data, long... shape) {
+        int n = 1;
+        for (String s : data) {
+            n = Math.max(n, s.codePointCount(0, s.length()));
+        }
+        NDArray a = zeros(DType.unicode(n), shapeFor(data.length, shape));
+        for (int i = 0; i < data.length; i++) {
+            Elements.set(a.dtype, a.storage, (long) i * a.dtype.itemsize(), data[i]);
+        }
+        return a;
+    }
+
+    /** This array's elements under another member name (the storage is shared). */
+    public NDArray withMemberName(String name) {
+        return new NDArray(dtype, shape, order, storage, name);
+    }
+
+    // ---------------------------------------------------------------- shape
+
+    /** The element type. */
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** The shape (a copy). */
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    /** The number of dimensions. */
+    public int ndim() {
+        return shape.length;
+    }
+
+    /** The number of elements (1 for a 0-d array). */
+    public long size() {
+        return size;
+    }
+
+    /** The number of data bytes: {@code size() * dtype().itemsize()}. */
+    public long nbytes() {
+        return storage.size();
+    }
+
+    /** The memory order of the elements. */
+    public Order order() {
+        return order;
+    }
+
+    /**
+     * Whether the elements lie in C order, which is also true of a Fortran-order array with at
+     * most one dimension longer than 1 (numpy's {@code flags.c_contiguous}).
+     */
+    public boolean isCContiguous() {
+        if (order == Order.C || size == 0) {
+            return true;
+        }
+        int longDims = 0;
+        for (long d : shape) {
+            if (d > 1) {
+                longDims++;
+            }
+        }
+        return longDims <= 1;
+    }
+
+    /** The bytes behind the elements, shared (changes show through). */
+    public Storage storage() {
+        return storage;
+    }
+
+    /** Whether writes are refused (a read-only memory mapping). */
+    public boolean isReadOnly() {
+        return storage.isReadOnly();
+    }
+
+    /** The archive member this array was read from or is to be written as, or {@code null}. */
+    public String memberName() {
+        return memberName;
+    }
+
+    /** A copy of the raw element bytes in memory order and the dtype's byte order. */
+    public byte[] rawBytes() {
+        byte[] out = new byte[toIntSize(storage.size(), "bytes")];
+        storage.get(0, out, 0, out.length);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- elements
+
+    /** The byte offset of the element at {@code index} (one index per dimension). */
+    public long offsetOf(long... index) {
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException("array is " + shape.length + "-dimensional, but " + index.length
+                    + " indices were given");
+        }
+        long off = 0;
+        for (int i = 0; i < index.length; i++) {
+            long k = index[i];
+            if (k < 0) {
+                k += shape[i];
+            }
+            if (k < 0 || k >= shape[i]) {
+                throw new IndexOutOfBoundsException("index " + index[i] + " is out of bounds for axis " + i
+                        + " with size " + shape[i]);
+            }
+            off += k * strides[i];
+        }
+        return off;
+    }
+
+    /** The byte offset of the element number {@code flat} counting in C order. */
+    long offsetOfFlat(long flat) {
+        if (order == Order.C || isCContiguous()) {
+            return flat * dtype.itemsize();
+        }
+        long off = 0;
+        long rest = flat;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            long d = shape[i];
+            off += (rest % d) * strides[i];
+            rest /= d;
+        }
+        return off;
+    }
+
+    /** The element as a boxed value (see the class comment for the Java types). Negative indices count from the end. */
+    public Object get(long... index) {
+        return Elements.get(dtype, storage, offsetOf(index));
+    }
+
+    /** The element as a double (bool, integers, floats, bfloat16; datetime counts). */
+    public double getDouble(long... index) {
+        return Elements.getDouble(dtype, storage, offsetOf(index));
+    }
+
+    /** The element as a long (bool, integers, uint64 as its bit pattern, datetime counts; floats truncated). */
+    public long getLong(long... index) {
+        return Elements.getLong(dtype, storage, offsetOf(index));
+    }
+
+    /** The element as a boolean: non-zero is true. */
+    public boolean getBoolean(long... index) {
+        long off = offsetOf(index);
+        if (dtype.kind() == DType.Kind.FLOAT || dtype.kind() == DType.Kind.BFLOAT16) {
+            return Elements.getDouble(dtype, storage, off) != 0;
+        }
+        if (dtype.kind() == DType.Kind.COMPLEX) {
+            Complex c = Elements.getComplex(dtype, storage, off);
+            return c.real() != 0 || c.imag() != 0;
+        }
+        return Elements.getLong(dtype, storage, off) != 0;
+    }
+
+    /** The element as a complex number (real types have imaginary part 0). */
+    public Complex getComplex(long... index) {
+        return Elements.getComplex(dtype, storage, offsetOf(index));
+    }
+
+    /**
+     * Stores {@code value} at {@code index}: a Boolean, Number (BigInteger up to 2^64-1 for
+     * uint64), {@link Complex}, String (text for {@code U}, ASCII for {@code S}), byte[]
+     * ({@code S}/{@code V}, truncated or NUL-padded), {@link TimeValue}, a Map of field values for
+     * records, an NDArray or flat List for subarrays. Conversions follow numpy's casts.
+     */
+    public void set(Object value, long... index) {
+        Elements.set(dtype, storage, offsetOf(index), value);
+    }
+
+    /** Stores a double at {@code index}, converted as numpy casts. */
+    public void setDouble(double value, long... index) {
+        Elements.setDouble(dtype, storage, offsetOf(index), value);
+    }
+
+    /** Stores a long at {@code index}, converted as numpy casts. */
+    public void setLong(long value, long... index) {
+        Elements.setLong(dtype, storage, offsetOf(index), value);
+    }
+
+    /** Stores a boolean at {@code index} as 1 or 0. */
+    public void setBoolean(boolean value, long... index) {
+        Elements.setLong(dtype, storage, offsetOf(index), value ? 1 : 0);
+    }
+
+    // ---------------------------------------------------------------- to Java arrays
+
+    /** All elements in C order as booleans (non-zero is true). */
+    public boolean[] toBooleanArray() {
+        int n = toIntSize(size, "elements");
+        boolean[] out = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            long off = offsetOfFlat(i);
+            out[i] = dtype.kind() == DType.Kind.BOOL ? storage.getByte(off) != 0 : Elements.getDouble(dtype, storage, off) != 0;
+        }
+        return out;
+    }
+
+    /** All elements in C order as bytes (numbers cast as numpy's {@code astype(int8)}). */
+    public byte[] toByteArray() {
+        int n = toIntSize(size, "elements");
+        byte[] out = new byte[n];
+        if (fastPath(DType.Kind.INT, DType.Kind.UINT, 1)) {
+            storage.get(0, out, 0, n);
+            return out;
+        }
+        for (int i = 0; i < n; i++) {
+            out[i] = (byte) Elements.getLong(dtype, storage, offsetOfFlat(i));
+        }
+        return out;
+    }
+
+    /** All elements in C order as shorts. */
+    public short[] toShortArray() {
+        int n = toIntSize(size, "elements");
+        short[] out = new short[n];
+        if (fastPath(DType.Kind.INT, DType.Kind.UINT, 2)) {
+            forEachBulk(n, 2, (buf, from, count) -> buf.asShortBuffer().get(out, from, count));
+            return out;
+        }
+        for (int i = 0; i < n; i++) {
+            out[i] = (short) Elements.getLong(dtype, storage, offsetOfFlat(i));
+        }
+        return out;
+    }
+
+    /** All elements in C order as chars (unsigned 16-bit). */
+    public char[] toCharArray() {
+        int n = toIntSize(size, "elements");
+        char[] out = new char[n];
+        if (fastPath(DType.Kind.UINT, DType.Kind.INT, 2)) {
+            forEachBulk(n, 2, (buf, from, count) -> buf.asCharBuffer().get(out, from, count));
+            return out;
+        }
+        for (int i = 0; i < n; i++) {
+            out[i] = (char) Elements.getLong(dtype, storage, offsetOfFlat(i));
+        }
+        return out;
+    }
+
+    /** All elements in C order as ints. */
+    public int[] toIntArray() {
+        int n = toIntSize(size, "elements");
+        int[] out = new int[n];
+        if (fastPath(DType.Kind.INT, DType.Kind.UINT, 4)) {
+            forEachBulk(n, 4, (buf, from, count) -> buf.asIntBuffer().get(out, from, count));
+            return out;
+        }
+        for (int i = 0; i < n; i++) {
+            out[i] = (int) Elements.getLong(dtype, storage, offsetOfFlat(i));
+        }
+        return out;
+    }
+
+    /** All elements in C order as longs (uint64 as bit patterns, datetimes as counts). */
+    public long[] toLongArray() {
+        int n = toIntSize(size, "elements");
+        long[] out = new long[n];
+        if (fastPath(DType.Kind.INT, DType.Kind.UINT, 8)) {
+            forEachBulk(n, 8, (buf, from, count) -> buf.asLongBuffer().get(out, from, count));
+            return out;
+        }
+        for (int i = 0; i < n; i++) {
+            out[i] = Elements.getLong(dtype, storage, offsetOfFlat(i));
+        }
+        return out;
+    }
+
+    /** All elements in C order as floats. */
+    public float[] toFloatArray() {
+        int n = toIntSize(size, "elements");
+        float[] out = new float[n];
+        if (fastPath(DType.Kind.FLOAT, DType.Kind.FLOAT, 4)) {
+            forEachBulk(n, 4, (buf, from, count) -> buf.asFloatBuffer().get(out, from, count));
+            return out;
+        }
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) Elements.getDouble(dtype, storage, offsetOfFlat(i));
+        }
+        return out;
+    }
+
+    /** All elements in C order as doubles. */
+    public double[] toDoubleArray() {
+        int n = toIntSize(size, "elements");
+        double[] out = new double[n];
+        if (fastPath(DType.Kind.FLOAT, DType.Kind.FLOAT, 8)) {
+            forEachBulk(n, 8, (buf, from, count) -> buf.asDoubleBuffer().get(out, from, count));
+            return out;
+        }
+        for (int i = 0; i < n; i++) {
+            out[i] = Elements.getDouble(dtype, storage, offsetOfFlat(i));
+        }
+        return out;
+    }
+
+    /** All elements in C order as boxed values, as {@link #get(long...)} gives them. */
+    public Object[] toObjectArray() {
+        int n = toIntSize(size, "elements");
+        Object[] out = new Object[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = Elements.get(dtype, storage, offsetOfFlat(i));
+        }
+        return out;
+    }
+
+    private boolean fastPath(DType.Kind k1, DType.Kind k2, int itemsize) {
+        return (dtype.kind() == k1 || dtype.kind() == k2) && dtype.itemsize() == itemsize && isCContiguous();
+    }
+
+    private interface BulkReader {
+        void read(ByteBuffer buf, int from, int count);
+    }
+
+    /** Runs {@code reader} over the storage chunk by chunk, in the dtype's byte order. */
+    private void forEachBulk(int n, int itemsize, BulkReader reader) {
+        ByteOrder bo = dtype.byteOrder();
+        int done = 0;
+        for (ByteBuffer b : storage.buffers()) {
+            int count = Math.min(n - done, b.remaining() / itemsize);
+            reader.read(b.order(bo), done, count);
+            done += count;
+        }
+    }
+
+    /** Runs {@code writer} over the writable storage chunk by chunk, in the dtype's byte order. */
+    private void fillBulk(int n, BulkReader writer) {
+        ByteOrder bo = dtype.byteOrder();
+        int itemsize = dtype.itemsize();
+        int done = 0;
+        for (ByteBuffer b : storage.writableBuffers()) {
+            int count = Math.min(n - done, b.remaining() / itemsize);
+            writer.read(b.order(bo), done, count);
+            done += count;
+        }
+    }
+
+    // ---------------------------------------------------------------- copies and conversions
+
+    /** A heap copy with its own storage, in the same order. */
+    public NDArray copy() {
+        return new NDArray(dtype, shape, order, storage.copy(), memberName);
+    }
+
+    /** This array in {@code target} order: itself if already so, else a rearranged copy. */
+    public NDArray toOrder(Order target) {
+        if (target == order) {
+            return this;
+        }
+        NDArray out = new NDArray(dtype, shape, target, Storage.allocate(storage.size()), memberName);
+        if (isCContiguous() && out.isCContiguous()) {
+            storage.copyTo(0, out.storage, 0, storage.size());
+            return out;
+        }
+        int item = dtype.itemsize();
+        for (long i = 0; i < size; i++) {
+            storage.copyTo(offsetOfFlat(i), out.storage, out.offsetOfFlat(i), item);
+        }
+        return out;
+    }
+
+    /**
+     * A copy converted to {@code target}, as numpy's {@code astype} with unsafe casting for
+     * numbers; the same type only changes byte order; other kinds must match exactly.
+     *
+     * @throws IllegalArgumentException for conversions between non-numeric kinds
+     */
+    public NDArray astype(DType target) {
+        if (target.equals(dtype)) {
+            return copy();
+        }
+        NDArray out = new NDArray(target, shape, order, Storage.allocate(byteSize(target, shape)), memberName);
+        boolean numeric = (dtype.isNumeric() || isTime(dtype)) && (target.isNumeric() || isTime(target));
+        boolean sameKindReordered = dtype.equals(target.withByteOrder(dtype.byteOrderChar() == '|' ? '<' : dtype.byteOrderChar()));
+        if (!numeric && !sameKindReordered && dtype.kind() != target.kind()) {
+            throw new IllegalArgumentException("cannot convert " + dtype.name() + " to " + target.name());
+        }
+        int si = dtype.itemsize();
+        int ti = target.itemsize();
+        for (long i = 0; i < size; i++) {
+            long so = i * si;
+            long to = i * ti;
+            if (dtype.kind() == DType.Kind.COMPLEX || target.kind() == DType.Kind.COMPLEX) {
+                Elements.set(target, out.storage, to, Elements.getComplex(dtype, storage, so));
+            } else if (numeric && (dtype.kind() == DType.Kind.FLOAT || dtype.kind() == DType.Kind.BFLOAT16
+                    || target.kind() == DType.Kind.FLOAT || target.kind() == DType.Kind.BFLOAT16)) {
+                Elements.setDouble(target, out.storage, to, Elements.getDouble(dtype, storage, so));
+            } else if (numeric) {
+                Elements.setLong(target, out.storage, to, Elements.getLong(dtype, storage, so));
+            } else {
+                Elements.set(target, out.storage, to, Elements.get(dtype, storage, so));
+            }
+        }
+        return out;
+    }
+
+    private static boolean isTime(DType t) {
+        return t.kind() == DType.Kind.DATETIME || t.kind() == DType.Kind.TIMEDELTA;
+    }
+
+    /** The same elements under another shape with the same element count (storage shared). */
+    public NDArray reshape(long... newShape) {
+        long[] s = checkShape(newShape);
+        if (elementCount(s) != size) {
+            throw new IllegalArgumentException("cannot reshape array of size " + size + " into shape " + Arrays.toString(s));
+        }
+        return new NDArray(dtype, s, order, storage, memberName);
+    }
+
+    // ---------------------------------------------------------------- object methods
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof NDArray)) {
+            return false;
+        }
+        NDArray a = (NDArray) o;
+        if (!dtype.equals(a.dtype) || !Arrays.equals(shape, a.shape)) {
+            return false;
+        }
+        boolean sameLayout = order == a.order || (isCContiguous() && a.isCContiguous());
+        int item = dtype.itemsize();
+        for (long i = 0; i < size; i++) {
+            long p = sameLayout ? i * item : offsetOfFlat(i);
+            long q = sameLayout ? i * item : a.offsetOfFlat(i);
+            if (!Elements.equal(dtype, storage, p, a.storage, q)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Hashes dtype, shape and up to the first 64 elements in C order (consistent with equals). */
+    @Override
+    public int hashCode() {
+        int h = 31 * dtype.hashCode() + Arrays.hashCode(shape);
+        long n = Math.min(size, 64);
+        for (long i = 0; i < n; i++) {
+            h = 31 * h + Elements.hash(dtype, storage, offsetOfFlat(i));
+        }
+        return h;
+    }
+
+    /** numpy's {@code repr}: {@code array([1., 2., 3.], dtype=float32)}, summarised with {@code ...} past 1000 elements. */
+    @Override
+    public String toString() {
+        return ArrayFormatter.repr(this);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static long[] shapeFor(int length, long[] shape) {
+        return shape.length == 0 ? new long[] {length} : shape;
+    }
+
+    private static long[] checkShape(long[] shape) {
+        // callers pass user shapes; the constructor checks their byte size
+        Objects.requireNonNull(shape, "shape");
+        if (shape.length > MAX_DIMS) {
+            throw new IllegalArgumentException("arrays have at most " + MAX_DIMS + " dimensions, not " + shape.length);
+        }
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+            }
+        }
+        return shape.clone();
+    }
+
+    private static long[] concat(long[] a, long[] b) {
+        long[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** The number of elements of {@code shape}: its product, 1 for 0-d. */
+    public static long elementCount(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+
+    /**
+     * The data bytes an array of {@code shape} and {@code dtype} needs. Also checks that the
+     * non-zero dimensions alone fit in 63 bits, so strides cannot overflow even for empty arrays.
+     *
+     * @throws ArithmeticException when the size overflows a long
+     */
+    public static long byteSize(DType dtype, long[] shape) {
+        long n = dtype.itemsize();
+        long nonZero = Math.max(1, dtype.itemsize());
+        for (long d : shape) {
+            n = Math.multiplyExact(n, d);
+            if (d > 0) {
+                nonZero = Math.multiplyExact(nonZero, d);
+            }
+        }
+        return n;
+    }
+
+    private static long[] strides(long[] shape, Order order, int itemsize) {
+        long[] st = new long[shape.length];
+        long s = itemsize;
+        if (order == Order.C) {
+            for (int i = shape.length - 1; i >= 0; i--) {
+                st[i] = s;
+                s *= Math.max(1, shape[i]);
+            }
+        } else {
+            for (int i = 0; i < shape.length; i++) {
+                st[i] = s;
+                s *= Math.max(1, shape[i]);
+            }
+        }
+        return st;
+    }
+
+    private static int toIntSize(long n, String what) {
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("array has " + n + " " + what + ", too many for one Java array");
+        }
+        return (int) n;
+    }
+}

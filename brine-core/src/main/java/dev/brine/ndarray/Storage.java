@@ -1,0 +1,394 @@
+package dev.brine.ndarray;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The bytes behind an array: a sequence of up to {@code 2^63-1} bytes held as chunks of at most
+ * 1 GiB, because one {@link ByteBuffer} stops at 2 GiB. Chunks are heap buffers or memory-mapped
+ * regions of a file (read-only or copy-on-write). Values are read and written at absolute byte
+ * positions in either byte order; a value that spans two chunks is assembled byte by byte.
+ *
+ * <p>Not thread-safe for concurrent writes, like a {@link ByteBuffer}.
+ */
+public final class Storage {
+    /** Chunks are {@code 2^30} bytes (1 GiB): large enough to be few, small enough for ByteBuffer. */
+    public static final int DEFAULT_CHUNK_SHIFT = 30;
+
+    private static final Storage EMPTY = new Storage(new ByteBuffer[0], DEFAULT_CHUNK_SHIFT, 0, false);
+    /** Stream reads grow a chunk from this size, so a stream that lies about its length costs little. */
+    private static final int FIRST_READ_BUFFER = 1 << 20;
+
+    private final ByteBuffer[] chunks;
+    private final int shift;
+    private final long mask;
+    private final long size;
+    private final boolean readOnly;
+
+    private Storage(ByteBuffer[] chunks, int shift, long size, boolean readOnly) {
+        this.chunks = chunks;
+        this.shift = shift;
+        this.mask = (1L << shift) - 1;
+        this.size = size;
+        this.readOnly = readOnly;
+    }
+
+    /** Zero-filled heap storage of {@code size} bytes. */
+    public static Storage allocate(long size) {
+        return allocate(size, DEFAULT_CHUNK_SHIFT);
+    }
+
+    /** Zero-filled heap storage with chunks of {@code 2^shift} bytes (small chunks help tests). */
+    static Storage allocate(long size, int shift) {
+        checkShift(shift);
+        if (size < 0) {
+            throw new IllegalArgumentException("negative size " + size);
+        }
+        if (size == 0) {
+            return shift == DEFAULT_CHUNK_SHIFT ? EMPTY : new Storage(new ByteBuffer[0], shift, 0, false);
+        }
+        long chunkSize = 1L << shift;
+        int n = Math.toIntExact((size + chunkSize - 1) >>> shift);
+        ByteBuffer[] chunks = new ByteBuffer[n];
+        for (int i = 0; i < n; i++) {
+            long len = Math.min(chunkSize, size - ((long) i << shift));
+            chunks[i] = ByteBuffer.allocate((int) len).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        return new Storage(chunks, shift, size, false);
+    }
+
+    /** Storage over {@code bytes} (not copied: changes show through both ways). */
+    public static Storage wrap(byte[] bytes) {
+        if (bytes.length == 0) {
+            return EMPTY;
+        }
+        int shift = Math.max(DEFAULT_CHUNK_SHIFT, 64 - Long.numberOfLeadingZeros(bytes.length - 1L));
+        // one chunk always: a byte[] is below 2 GiB, and the shift only has to cover its length
+        return new Storage(new ByteBuffer[] {ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN)},
+                Math.min(shift, 31), bytes.length, false);
+    }
+
+    /**
+     * Maps {@code size} bytes of {@code channel} from {@code position}: read-only with
+     * {@link FileChannel.MapMode#READ_ONLY}, copy-on-write with {@link FileChannel.MapMode#PRIVATE}.
+     * Costs nothing per byte; pages are read when touched. The mapping outlives the channel.
+     */
+    public static Storage map(FileChannel channel, long position, long size, FileChannel.MapMode mode)
+            throws IOException {
+        if (size == 0) {
+            return mode == FileChannel.MapMode.READ_ONLY ? new Storage(new ByteBuffer[0], DEFAULT_CHUNK_SHIFT, 0, true) : EMPTY;
+        }
+        long chunkSize = 1L << DEFAULT_CHUNK_SHIFT;
+        int n = Math.toIntExact((size + chunkSize - 1) >>> DEFAULT_CHUNK_SHIFT);
+        ByteBuffer[] chunks = new ByteBuffer[n];
+        for (int i = 0; i < n; i++) {
+            long off = (long) i << DEFAULT_CHUNK_SHIFT;
+            long len = Math.min(chunkSize, size - off);
+            chunks[i] = channel.map(mode, position + off, len).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        return new Storage(chunks, DEFAULT_CHUNK_SHIFT, size, mode == FileChannel.MapMode.READ_ONLY);
+    }
+
+    /**
+     * Reads exactly {@code size} bytes from {@code in} into new heap storage. Memory grows with the
+     * bytes that actually arrive (doubling from 1 MiB), so a stream that claims more than it holds
+     * ends in an {@link EOFException} without a large allocation first.
+     *
+     * @throws EOFException when the stream ends early; its message says how many bytes arrived
+     */
+    public static Storage read(ReadableByteChannel in, long size) throws IOException {
+        if (size < 0) {
+            throw new IllegalArgumentException("negative size " + size);
+        }
+        if (size == 0) {
+            return EMPTY;
+        }
+        long chunkSize = 1L << DEFAULT_CHUNK_SHIFT;
+        int n = Math.toIntExact((size + chunkSize - 1) >>> DEFAULT_CHUNK_SHIFT);
+        List<ByteBuffer> chunks = new ArrayList<>();
+        long done = 0;
+        for (int i = 0; i < n; i++) {
+            int len = (int) Math.min(chunkSize, size - ((long) i << DEFAULT_CHUNK_SHIFT));
+            ByteBuffer buf = ByteBuffer.allocate(Math.min(len, FIRST_READ_BUFFER));
+            while (true) {
+                int r = in.read(buf);
+                if (r < 0) {
+                    throw new EOFException("expected " + size + " bytes of data, found only " + (done + buf.position()));
+                }
+                if (!buf.hasRemaining()) {
+                    if (buf.capacity() == len) {
+                        break;
+                    }
+                    ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(len, 2L * buf.capacity()));
+                    buf.flip();
+                    bigger.put(buf);
+                    buf = bigger;
+                }
+            }
+            buf.flip();
+            chunks.add(buf.order(ByteOrder.LITTLE_ENDIAN));
+            done += len;
+        }
+        return new Storage(chunks.toArray(new ByteBuffer[0]), DEFAULT_CHUNK_SHIFT, size, false);
+    }
+
+    /** Like {@link #read(ReadableByteChannel, long)} for a stream. */
+    public static Storage read(InputStream in, long size) throws IOException {
+        return read(Channels.newChannel(in), size);
+    }
+
+    private static void checkShift(int shift) {
+        if (shift < 3 || shift > DEFAULT_CHUNK_SHIFT) {
+            throw new IllegalArgumentException("chunk shift out of range: " + shift);
+        }
+    }
+
+    /** The number of bytes. */
+    public long size() {
+        return size;
+    }
+
+    /** Whether writes are refused (a read-only mapping). */
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    /** A heap copy of these bytes, writable. */
+    public Storage copy() {
+        Storage out = allocate(size);
+        copyTo(0, out, 0, size);
+        return out;
+    }
+
+    /** Copies {@code length} bytes from {@code srcPos} here to {@code dstPos} in {@code dst}. */
+    public void copyTo(long srcPos, Storage dst, long dstPos, long length) {
+        checkRange(srcPos, length);
+        dst.checkWritable();
+        dst.checkRange(dstPos, length);
+        long done = 0;
+        while (done < length) {
+            long s = srcPos + done;
+            long d = dstPos + done;
+            ByteBuffer sc = chunks[(int) (s >>> shift)];
+            ByteBuffer dc = dst.chunks[(int) (d >>> dst.shift)];
+            int so = (int) (s & mask);
+            int dOff = (int) (d & dst.mask);
+            int n = (int) Math.min(length - done, Math.min(sc.limit() - so, dc.limit() - dOff));
+            dc.put(dOff, sc, so, n);
+            done += n;
+        }
+    }
+
+    /** The byte at {@code pos}. */
+    public byte getByte(long pos) {
+        checkRange(pos, 1);
+        return chunks[(int) (pos >>> shift)].get((int) (pos & mask));
+    }
+
+    /** Writes the byte at {@code pos}. */
+    public void putByte(long pos, byte b) {
+        checkWritable();
+        checkRange(pos, 1);
+        chunks[(int) (pos >>> shift)].put((int) (pos & mask), b);
+    }
+
+    /** Copies {@code len} bytes from {@code pos} into {@code dst[off..]}. */
+    public void get(long pos, byte[] dst, int off, int len) {
+        checkRange(pos, len);
+        int done = 0;
+        while (done < len) {
+            long p = pos + done;
+            ByteBuffer c = chunks[(int) (p >>> shift)];
+            int o = (int) (p & mask);
+            int n = Math.min(len - done, c.limit() - o);
+            c.get(o, dst, off + done, n);
+            done += n;
+        }
+    }
+
+    /** Copies {@code src[off..off+len)} to {@code pos}. */
+    public void put(long pos, byte[] src, int off, int len) {
+        checkWritable();
+        checkRange(pos, len);
+        int done = 0;
+        while (done < len) {
+            long p = pos + done;
+            ByteBuffer c = chunks[(int) (p >>> shift)];
+            int o = (int) (p & mask);
+            int n = Math.min(len - done, c.limit() - o);
+            c.put(o, src, off + done, n);
+            done += n;
+        }
+    }
+
+    /** The 2-byte value at {@code pos}, big-endian if {@code bigEndian}. */
+    public short getShort(long pos, boolean bigEndian) {
+        short v;
+        ByteBuffer c = chunkFor(pos, 2);
+        if (c != null) {
+            v = c.getShort((int) (pos & mask));
+        } else {
+            v = (short) slowGet(pos, 2);
+        }
+        return bigEndian ? Short.reverseBytes(v) : v;
+    }
+
+    /** The 4-byte value at {@code pos}. */
+    public int getInt(long pos, boolean bigEndian) {
+        int v;
+        ByteBuffer c = chunkFor(pos, 4);
+        if (c != null) {
+            v = c.getInt((int) (pos & mask));
+        } else {
+            v = (int) slowGet(pos, 4);
+        }
+        return bigEndian ? Integer.reverseBytes(v) : v;
+    }
+
+    /** The 8-byte value at {@code pos}. */
+    public long getLong(long pos, boolean bigEndian) {
+        long v;
+        ByteBuffer c = chunkFor(pos, 8);
+        if (c != null) {
+            v = c.getLong((int) (pos & mask));
+        } else {
+            v = slowGet(pos, 8);
+        }
+        return bigEndian ? Long.reverseBytes(v) : v;
+    }
+
+    /** Writes a 2-byte value at {@code pos}. */
+    public void putShort(long pos, short v, boolean bigEndian) {
+        checkWritable();
+        short x = bigEndian ? Short.reverseBytes(v) : v;
+        ByteBuffer c = chunkFor(pos, 2);
+        if (c != null) {
+            c.putShort((int) (pos & mask), x);
+        } else {
+            slowPut(pos, x, 2);
+        }
+    }
+
+    /** Writes a 4-byte value at {@code pos}. */
+    public void putInt(long pos, int v, boolean bigEndian) {
+        checkWritable();
+        int x = bigEndian ? Integer.reverseBytes(v) : v;
+        ByteBuffer c = chunkFor(pos, 4);
+        if (c != null) {
+            c.putInt((int) (pos & mask), x);
+        } else {
+            slowPut(pos, x, 4);
+        }
+    }
+
+    /** Writes an 8-byte value at {@code pos}. */
+    public void putLong(long pos, long v, boolean bigEndian) {
+        checkWritable();
+        long x = bigEndian ? Long.reverseBytes(v) : v;
+        ByteBuffer c = chunkFor(pos, 8);
+        if (c != null) {
+            c.putLong((int) (pos & mask), x);
+        } else {
+            slowPut(pos, x, 8);
+        }
+    }
+
+    /** The chunk holding {@code [pos, pos+n)} whole, or null when the range spans two chunks. */
+    private ByteBuffer chunkFor(long pos, int n) {
+        checkRange(pos, n);
+        ByteBuffer c = chunks[(int) (pos >>> shift)];
+        return (pos & mask) + n <= c.limit() ? c : null;
+    }
+
+    private long slowGet(long pos, int n) {
+        long v = 0;
+        for (int i = n - 1; i >= 0; i--) {
+            v = (v << 8) | (getByte(pos + i) & 0xFF);
+        }
+        return v;
+    }
+
+    private void slowPut(long pos, long v, int n) {
+        for (int i = 0; i < n; i++) {
+            putByte(pos + i, (byte) (v >>> (8 * i)));
+        }
+    }
+
+    /**
+     * Read-only views of the chunks in order, each positioned at 0, for bulk transfer (writing to a
+     * channel, checksums, typed bulk copies).
+     */
+    public List<ByteBuffer> buffers() {
+        List<ByteBuffer> out = new ArrayList<>(chunks.length);
+        for (ByteBuffer c : chunks) {
+            out.add(c.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
+        }
+        return out;
+    }
+
+    /** Writable views of the chunks in order, for bulk filling of fresh heap storage. */
+    List<ByteBuffer> writableBuffers() {
+        checkWritable();
+        List<ByteBuffer> out = new ArrayList<>(chunks.length);
+        for (ByteBuffer c : chunks) {
+            out.add(c.duplicate().order(ByteOrder.LITTLE_ENDIAN));
+        }
+        return out;
+    }
+
+    /**
+     * A view of {@code [pos, pos+len)} when it lies inside one chunk, else null. The view shares the
+     * bytes, is little-endian ordered and is read-only when this storage is.
+     */
+    ByteBuffer slice(long pos, int len) {
+        ByteBuffer c = chunkFor(pos, len);
+        if (c == null) {
+            return null;
+        }
+        ByteBuffer s = c.slice((int) (pos & mask), len).order(ByteOrder.LITTLE_ENDIAN);
+        return readOnly ? s.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN) : s;
+    }
+
+    /** Writes all bytes to {@code out}. */
+    public void writeTo(WritableByteChannel out) throws IOException {
+        for (ByteBuffer b : buffers()) {
+            while (b.hasRemaining()) {
+                out.write(b);
+            }
+        }
+    }
+
+    /** Writes all bytes to {@code out}, in pieces of at most 1 MiB so no large temporary is made. */
+    public void writeTo(OutputStream out) throws IOException {
+        byte[] tmp = new byte[(int) Math.min(size, 1 << 20)];
+        long done = 0;
+        while (done < size) {
+            int n = (int) Math.min(tmp.length, size - done);
+            get(done, tmp, 0, n);
+            out.write(tmp, 0, n);
+            done += n;
+        }
+    }
+
+    private void checkWritable() {
+        if (readOnly) {
+            throw new IllegalStateException("storage is read-only (a read-only memory mapping); map it copy-on-write to change it");
+        }
+    }
+
+    private void checkRange(long pos, long len) {
+        if (pos < 0 || len < 0 || pos > size - len) {
+            throw new IndexOutOfBoundsException("bytes [" + pos + ", " + (pos + len) + ") outside storage of " + size + " bytes");
+        }
+    }
+}

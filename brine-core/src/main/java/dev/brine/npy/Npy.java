@@ -1,0 +1,206 @@
+package dev.brine.npy;
+
+import dev.brine.BrineException;
+import dev.brine.LimitExceededException;
+import dev.brine.Limits;
+import dev.brine.ndarray.NDArray;
+import dev.brine.ndarray.Order;
+import dev.brine.ndarray.Storage;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Reads and writes NumPy's {@code .npy} files, byte-compatible with {@code np.save} and
+ * {@code np.load}: versions 1.0, 2.0 and 3.0, any dtype numpy writes except object arrays, C and
+ * Fortran order. Headers are parsed, never evaluated, and checked against {@link Limits} and the
+ * bytes actually present before anything is allocated. Saving an array that {@code np.save} wrote
+ * gives the same bytes back.
+ *
+ * <pre>{@code
+ * NDArray a = Npy.read(Path.of("weights.npy"));
+ * Npy.write(NDArray.of(new float[] {1, 2, 3}), Path.of("out.npy"));
+ * NDArray big = Npy.map(Path.of("huge.npy"), false);   // memory-mapped, read-only
+ * }</pre>
+ */
+public final class Npy {
+    private Npy() {
+    }
+
+    // ---------------------------------------------------------------- headers
+
+    /** The header of the NPY file at {@code path}, without reading the data. */
+    public static NpyHeader readHeader(Path path) throws IOException {
+        return readHeader(path, Limits.DEFAULT);
+    }
+
+    /** The header of the NPY file at {@code path} under {@code limits}. */
+    public static NpyHeader readHeader(Path path, Limits limits) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            return NpyFormat.readHeader(ch, ch.size(), limits, path.toString());
+        }
+    }
+
+    /** Reads the header from {@code in}, leaving it at the first data byte. */
+    public static NpyHeader readHeader(InputStream in, Limits limits) throws IOException {
+        return NpyFormat.readHeader(Channels.newChannel(in), -1, limits, "NPY stream");
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** Reads the NPY file at {@code path} into memory with the default limits. */
+    public static NDArray read(Path path) throws IOException {
+        return read(path, Limits.DEFAULT);
+    }
+
+    /** Reads the NPY file at {@code path} into memory. */
+    public static NDArray read(Path path, Limits limits) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            return read(ch, ch.size(), limits, path.toString());
+        }
+    }
+
+    /** Reads one NPY array from {@code in}; memory grows only with the bytes that arrive. */
+    public static NDArray read(InputStream in, Limits limits) throws IOException {
+        return read(Channels.newChannel(in), -1, limits, "NPY stream");
+    }
+
+    /**
+     * Reads one NPY array from {@code in}. A {@link SeekableByteChannel}'s size is checked against
+     * the header before anything is allocated.
+     */
+    public static NDArray read(ReadableByteChannel in, Limits limits) throws IOException {
+        long available = -1;
+        if (in instanceof SeekableByteChannel) {
+            SeekableByteChannel s = (SeekableByteChannel) in;
+            available = s.size() - s.position();
+        }
+        return read(in, available, limits, "NPY stream");
+    }
+
+    /**
+     * Reads one NPY array from {@code in}, which holds {@code available} bytes (-1 if unknown);
+     * {@code where} names the source in error messages.
+     */
+    static NDArray read(ReadableByteChannel in, long available, Limits limits, String where) throws IOException {
+        NpyHeader h = NpyFormat.readHeader(in, available, limits, where);
+        long length = h.dataLength();
+        if (available >= 0 && h.dataOffset() + length > available) {
+            throw new BrineException(where + ": truncated NPY data: shape " + NpyFormat.shapeRepr(h.shape()) + " of "
+                    + h.dtype().name() + " needs " + length + " bytes at byte " + h.dataOffset() + " but the file has only "
+                    + Math.max(0, available - h.dataOffset()));
+        }
+        if (length > limits.maxAllocation()) {
+            throw new LimitExceededException("maxAllocation", where + ": the array needs " + length
+                    + " bytes in memory, more than the " + limits.maxAllocation() + " allowed (Npy.map costs no memory)");
+        }
+        Storage data;
+        try {
+            data = Storage.read(in, length);
+        } catch (EOFException e) {
+            throw new BrineException(where + ": truncated NPY data at byte " + h.dataOffset() + ": " + e.getMessage());
+        }
+        return NDArray.wrap(h.dtype(), h.order(), h.shape(), data);
+    }
+
+    /**
+     * Memory-maps the NPY file at {@code path}: nothing is read until elements are touched, and
+     * arrays beyond 2 GiB work. Read-only unless {@code copyOnWrite}, in which case writes change
+     * only this process's copy (numpy's {@code mmap_mode='c'}; Java needs the file to be writable
+     * to map it so).
+     */
+    public static NDArray map(Path path, boolean copyOnWrite) throws IOException {
+        return map(path, copyOnWrite, Limits.DEFAULT);
+    }
+
+    /** Like {@link #map(Path, boolean)} under {@code limits} (the allocation limit does not apply). */
+    public static NDArray map(Path path, boolean copyOnWrite, Limits limits) throws IOException {
+        String where = path.toString();
+        FileChannel ch;
+        try {
+            ch = copyOnWrite ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    : FileChannel.open(path, StandardOpenOption.READ);
+        } catch (AccessDeniedException e) {
+            throw new BrineException(where + ": cannot map copy-on-write: Java needs write permission for that; map it read-only", e);
+        }
+        try (ch) {
+            long size = ch.size();
+            NpyHeader h = NpyFormat.readHeader(ch, size, limits, where);
+            long length = h.dataLength();
+            if (h.dataOffset() + length > size) {
+                throw new BrineException(where + ": truncated NPY data: shape " + NpyFormat.shapeRepr(h.shape()) + " of "
+                        + h.dtype().name() + " needs " + length + " bytes at byte " + h.dataOffset()
+                        + " but the file has only " + Math.max(0, size - h.dataOffset()));
+            }
+            Storage data = Storage.map(ch, h.dataOffset(), length,
+                    copyOnWrite ? FileChannel.MapMode.PRIVATE : FileChannel.MapMode.READ_ONLY);
+            return NDArray.wrap(h.dtype(), h.order(), h.shape(), data);
+        }
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /** Saves {@code array} to {@code path} atomically, choosing the version as numpy does. */
+    public static void write(NDArray array, Path path) throws IOException {
+        write(array, path, null);
+    }
+
+    /** Saves {@code array} to {@code path} atomically in format {@code version} (null: as numpy chooses). */
+    public static void write(NDArray array, Path path, NpyVersion version) throws IOException {
+        byte[] header = header(array, version);
+        AtomicFile.write(path, ch -> {
+            writeFully(ch, ByteBuffer.wrap(header));
+            array.storage().writeTo(ch);
+        });
+    }
+
+    /** Writes {@code array} as NPY to {@code out} (not closed). */
+    public static void write(NDArray array, OutputStream out) throws IOException {
+        write(array, out, null);
+    }
+
+    /** Writes {@code array} as NPY in format {@code version} (null: as numpy chooses) to {@code out}. */
+    public static void write(NDArray array, OutputStream out, NpyVersion version) throws IOException {
+        out.write(header(array, version));
+        array.storage().writeTo(out);
+    }
+
+    /** Writes {@code array} as NPY to {@code out} (not closed). */
+    public static void write(NDArray array, WritableByteChannel out) throws IOException {
+        writeFully(out, ByteBuffer.wrap(header(array, null)));
+        array.storage().writeTo(out);
+    }
+
+    /**
+     * The header bytes numpy writes for {@code array} (magic to newline); the data follows in the
+     * array's memory order.
+     */
+    public static byte[] header(NDArray array, NpyVersion version) throws BrineException {
+        // numpy writes fortran_order True only for arrays that are not also C-contiguous
+        boolean fortran = array.order() == Order.F && !array.isCContiguous();
+        return NpyFormat.header(array.dtype(), fortran, array.shape(), version);
+    }
+
+    /** The whole NPY file for {@code array} as bytes (for small arrays). */
+    public static byte[] toBytes(NDArray array) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        write(array, out);
+        return out.toByteArray();
+    }
+
+    private static void writeFully(WritableByteChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+}

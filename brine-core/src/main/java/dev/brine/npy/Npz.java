@@ -1,0 +1,117 @@
+package dev.brine.npy;
+
+import dev.brine.BrineException;
+import dev.brine.Limits;
+import dev.brine.ndarray.NDArray;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Reads and writes NumPy's {@code .npz} archives: a ZIP of {@code <name>.npy} members, stored
+ * ({@code np.savez}) or deflated ({@code np.savez_compressed}).
+ */
+public final class Npz {
+    /** 1980-01-01 00:00, the earliest DOS time: fixed so that saving the same arrays gives the same bytes. */
+    private static final long FIXED_TIME = java.time.LocalDateTime.of(1980, 1, 1, 0, 0)
+            .atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
+
+    private Npz() {
+    }
+
+    /** Opens an NPZ file with the default limits; close it when done. */
+    public static NpzFile open(Path path) throws IOException {
+        return NpzFile.open(path, Limits.DEFAULT);
+    }
+
+    /** Opens an NPZ file under {@code limits}; close it when done. */
+    public static NpzFile open(Path path, Limits limits) throws IOException {
+        return NpzFile.open(path, limits);
+    }
+
+    /** Reads every member of an NPZ file: arrays, or byte[] for non-NPY members, in archive order. */
+    public static Map<String, Object> readAll(Path path, Limits limits) throws IOException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (NpzFile f = open(path, limits)) {
+            for (String name : f.names()) {
+                out.put(name, f.get(name));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Saves {@code arrays} to {@code path} atomically, each as member {@code <key>.npy}, deflated
+     * when {@code compressed} (like {@code np.savez_compressed}) else stored (like {@code np.savez}).
+     */
+    public static void write(Map<String, NDArray> arrays, Path path, boolean compressed) throws IOException {
+        checkNames(arrays);
+        AtomicFile.write(path, ch -> write(arrays, Channels.newOutputStream(ch), compressed));
+    }
+
+    /** Writes {@code arrays} as an NPZ archive to {@code out}, which is left open. */
+    public static void write(Map<String, NDArray> arrays, OutputStream out, boolean compressed) throws IOException {
+        checkNames(arrays);
+        ZipOutputStream zip = new ZipOutputStream(new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.flush(); // finish the archive but leave the caller's stream open
+            }
+        });
+        zip.setLevel(Deflater.DEFAULT_COMPRESSION);
+        for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
+            NDArray a = e.getValue();
+            byte[] header = Npy.header(a, null);
+            ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
+            entry.setTime(FIXED_TIME);
+            if (compressed) {
+                entry.setMethod(ZipEntry.DEFLATED);
+            } else {
+                // a stored entry must state its size and CRC before its data
+                CRC32 crc = new CRC32();
+                crc.update(header);
+                for (ByteBuffer b : a.storage().buffers()) {
+                    crc.update(b);
+                }
+                long size = header.length + a.nbytes();
+                entry.setMethod(ZipEntry.STORED);
+                entry.setSize(size);
+                entry.setCompressedSize(size);
+                entry.setCrc(crc.getValue());
+            }
+            zip.putNextEntry(entry);
+            zip.write(header);
+            a.storage().writeTo(zip);
+            zip.closeEntry();
+        }
+        zip.finish();
+        zip.flush();
+    }
+
+    private static void checkNames(Map<String, NDArray> arrays) throws BrineException {
+        for (String key : arrays.keySet()) {
+            String n = key.replace('\\', '/');
+            boolean bad = key.isEmpty() || n.startsWith("/") || key.indexOf('\0') >= 0;
+            for (String seg : n.split("/", -1)) {
+                bad |= seg.equals("..");
+            }
+            if (bad) {
+                throw new BrineException("cannot write NPZ member '" + key + "': empty names, '..' segments and absolute paths are refused");
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.brine.npy;
+
+import dev.brine.BrineException;
+import dev.brine.LimitExceededException;
+import dev.brine.Limits;
+import dev.brine.ndarray.NDArray;
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An open {@code .npz} file, read lazily member by member as numpy's {@code NpzFile} reads it:
+ * keys are member names with a {@code .npy} suffix removed (the full names work too), NPY members
+ * load as arrays and any other member as raw bytes. Both {@code np.savez} (stored) and
+ * {@code np.savez_compressed} (deflated) files are read, ZIP64 included, under {@link Limits}.
+ *
+ * <pre>{@code
+ * try (NpzFile npz = Npz.open(Path.of("data.npz"))) {
+ *     for (String name : npz.names()) {
+ *         NDArray a = npz.array(name);
+ *     }
+ * }
+ * }</pre>
+ */
+public final class NpzFile implements Closeable {
+    private static final String SUFFIX = ".npy";
+
+    private final ZipReader zip;
+    private final Limits limits;
+    private final List<String> names;
+    private final Map<String, ZipReader.Entry> byKey;
+
+    private NpzFile(ZipReader zip, Limits limits) {
+        this.zip = zip;
+        this.limits = limits;
+        List<String> n = new ArrayList<>();
+        Map<String, ZipReader.Entry> keys = new LinkedHashMap<>();
+        for (ZipReader.Entry e : zip.entries()) {
+            String key = e.name().endsWith(SUFFIX) ? e.name().substring(0, e.name().length() - SUFFIX.length()) : e.name();
+            n.add(key);
+            keys.put(key, e);
+        }
+        // numpy's NpzFile: full member names are keys too, and win over stripped ones
+        for (ZipReader.Entry e : zip.entries()) {
+            keys.put(e.name(), zip.entry(e.name()));
+        }
+        this.names = Collections.unmodifiableList(n);
+        this.byKey = keys;
+    }
+
+    /** Opens {@code path} under {@code limits}; only the central directory is read now. */
+    static NpzFile open(Path path, Limits limits) throws IOException {
+        return new NpzFile(ZipReader.open(path, limits), limits);
+    }
+
+    /** The keys in archive order: member names without their {@code .npy} suffix (numpy's {@code files}). */
+    public List<String> names() {
+        return names;
+    }
+
+    /** Whether {@code key} names a member (with or without {@code .npy}). */
+    public boolean contains(String key) {
+        return byKey.containsKey(key);
+    }
+
+    /**
+     * The member {@code key}: an {@link NDArray} (whose {@link NDArray#memberName()} is the key)
+     * when it is an NPY file, else its raw bytes as {@code byte[]}, as numpy returns them.
+     *
+     * @throws BrineException naming the file and member if it is missing or malformed
+     */
+    public Object get(String key) throws IOException {
+        ZipReader.Entry e = entry(key);
+        String where = zip.where() + ": member " + e.name();
+        try (InputStream raw = zip.open(e); BufferedInputStream in = new BufferedInputStream(raw, 1 << 16)) {
+            in.mark(NpyFormat.MAGIC.length);
+            byte[] magic = in.readNBytes(NpyFormat.MAGIC.length);
+            in.reset();
+            if (Arrays.equals(magic, NpyFormat.MAGIC)) {
+                NDArray a = Npy.read(Channels.newChannel(in), e.size(), limits, where);
+                drain(in);
+                return a.withMemberName(key);
+            }
+            return readAll(in, e, where);
+        }
+    }
+
+    /**
+     * The member {@code key} as an array.
+     *
+     * @throws BrineException if the member is not an NPY file
+     */
+    public NDArray array(String key) throws IOException {
+        Object v = get(key);
+        if (!(v instanceof NDArray)) {
+            throw new BrineException(zip.where() + ": member " + entry(key).name() + " is not an NPY file");
+        }
+        return (NDArray) v;
+    }
+
+    /** The NPY header of member {@code key}, reading nothing past it. */
+    public NpyHeader header(String key) throws IOException {
+        ZipReader.Entry e = entry(key);
+        try (InputStream in = zip.open(e)) {
+            return NpyFormat.readHeader(Channels.newChannel(in), e.size(), limits, zip.where() + ": member " + e.name());
+        }
+    }
+
+    /** The underlying archive entries (names, sizes, methods). */
+    public List<ZipReader.Entry> entries() {
+        return zip.entries();
+    }
+
+    private ZipReader.Entry entry(String key) throws BrineException {
+        ZipReader.Entry e = byKey.get(key);
+        if (e == null) {
+            throw new BrineException(zip.where() + ": " + key + " is not a file in the archive");
+        }
+        return e;
+    }
+
+    /** Reads to the end so that the member's size and CRC are verified. */
+    private static void drain(InputStream in) throws IOException {
+        byte[] buf = new byte[8192];
+        while (in.read(buf) >= 0) {
+            // numpy ignores bytes after the array; they are still checked against the CRC
+        }
+    }
+
+    private byte[] readAll(InputStream in, ZipReader.Entry e, String where) throws IOException {
+        if (e.size() > limits.maxAllocation() || e.size() > Integer.MAX_VALUE - 8) {
+            throw new LimitExceededException("maxAllocation", where + ": " + e.size() + " bytes are too many to read into memory");
+        }
+        // the stream refuses to yield more than the declared size, so this stays bounded
+        return in.readAllBytes();
+    }
+
+    @Override
+    public void close() throws IOException {
+        zip.close();
+    }
+
+    @Override
+    public String toString() {
+        return "NpzFile " + zip.where() + " with keys: " + String.join(", ", names);
+    }
+}

@@ -1,0 +1,478 @@
+package dev.brine.npy;
+
+import dev.brine.BrineException;
+import dev.brine.LimitExceededException;
+import dev.brine.Limits;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * A ZIP reader for untrusted archives (NPZ files, model archives, checkpoints): it reads the
+ * central directory itself (ZIP64 included), refuses unsafe member names ({@code ..} segments,
+ * absolute paths), enforces {@link Limits} on member count, inflated size and inflate ratio, and
+ * checks every member's data against the bytes the file really holds, its declared size and its
+ * CRC. A zip bomb ends in a {@link LimitExceededException} before or while inflating, never in
+ * running out of memory.
+ *
+ * <p>Members are read lazily through streams; stored members can also be located
+ * ({@link #dataOffset(Entry)}) for memory mapping. Several members may be read at once.
+ */
+public final class ZipReader implements Closeable {
+    private static final int EOCD_SIG = 0x06054b50;
+    private static final int ZIP64_LOCATOR_SIG = 0x07064b50;
+    private static final int ZIP64_EOCD_SIG = 0x06064b50;
+    private static final int CEN_SIG = 0x02014b50;
+    private static final int LOC_SIG = 0x04034b50;
+    private static final int EOCD_LEN = 22;
+    private static final int CEN_LEN = 46;
+    private static final int LOC_LEN = 30;
+
+    /**
+     * One member as the central directory describes it.
+     *
+     * @param name the member name, decoded as Python's zipfile decodes it (UTF-8 when flagged, else cp437)
+     * @param method 0 stored, 8 deflated (others are listed but cannot be read)
+     * @param flags the general-purpose flags
+     * @param crc the declared CRC-32 of the uncompressed data
+     * @param compressedSize the declared size in the file
+     * @param size the declared uncompressed size
+     * @param localHeaderOffset where the member's local header starts in the file
+     */
+    public record Entry(String name, int method, int flags, long crc, long compressedSize, long size,
+            long localHeaderOffset) {
+    }
+
+    private final FileChannel channel;
+    private final String where;
+    private final Limits limits;
+    private final long fileSize;
+    private final long centralDirStart;
+    private final List<Entry> entries;
+    private final Map<String, Entry> byName;
+
+    private ZipReader(FileChannel channel, String where, Limits limits) throws IOException {
+        this.channel = channel;
+        this.where = where;
+        this.limits = limits;
+        this.fileSize = channel.size();
+        long[] dir = findCentralDirectory();
+        this.centralDirStart = dir[0];
+        this.entries = Collections.unmodifiableList(readCentralDirectory(dir[0], dir[1], dir[2], dir[3]));
+        Map<String, Entry> m = new LinkedHashMap<>();
+        for (Entry e : entries) {
+            m.put(e.name(), e); // as Python's zipfile: a later duplicate wins
+        }
+        this.byName = m;
+    }
+
+    /** Opens the ZIP file at {@code path}, reading its central directory under {@code limits}. */
+    public static ZipReader open(Path path, Limits limits) throws IOException {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            return new ZipReader(ch, path.toString(), limits);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** The members in central-directory order. */
+    public List<Entry> entries() {
+        return entries;
+    }
+
+    /** The member called {@code name}, or null. */
+    public Entry entry(String name) {
+        return byName.get(name);
+    }
+
+    /** How this archive is named in messages. */
+    String where() {
+        return where;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    // ---------------------------------------------------------------- central directory
+
+    /** Returns {start, size, entry count, concatenation offset} of the central directory. */
+    private long[] findCentralDirectory() throws IOException {
+        if (fileSize < EOCD_LEN) {
+            throw new BrineException(where + ": not a ZIP file: only " + fileSize + " bytes");
+        }
+        int tailLen = (int) Math.min(fileSize, EOCD_LEN + 0xFFFFL);
+        ByteBuffer tail = readAt(fileSize - tailLen, tailLen);
+        int found = -1;
+        int fallback = -1;
+        for (int i = tailLen - EOCD_LEN; i >= 0; i--) {
+            if (tail.getInt(i) == EOCD_SIG) {
+                int commentLen = tail.getShort(i + 20) & 0xFFFF;
+                if (i + EOCD_LEN + commentLen == tailLen) {
+                    found = i;
+                    break;
+                }
+                if (fallback < 0) {
+                    fallback = i;
+                }
+            }
+        }
+        if (found < 0) {
+            found = fallback;
+        }
+        if (found < 0) {
+            throw new BrineException(where + ": not a ZIP file: no end-of-central-directory record");
+        }
+        long eocdPos = fileSize - tailLen + found;
+        long count = tail.getShort(found + 10) & 0xFFFFL;
+        long cdSize = tail.getInt(found + 12) & 0xFFFFFFFFL;
+        long cdOffset = tail.getInt(found + 16) & 0xFFFFFFFFL;
+        long cdEnd = eocdPos;
+        if (eocdPos >= 20) {
+            ByteBuffer loc = readAt(eocdPos - 20, 20);
+            if (loc.getInt(0) == ZIP64_LOCATOR_SIG) {
+                long z64Pos = loc.getLong(8);
+                if (z64Pos < 0 || z64Pos > eocdPos - 20 - 56) {
+                    throw new BrineException(where + ": bad ZIP64 locator at byte " + (eocdPos - 20)
+                            + ": the ZIP64 record offset " + z64Pos + " lies outside the file");
+                }
+                // the ZIP64 record sits just before the locator; a concatenated file shifts both alike
+                long z64Actual = eocdPos - 20 - 56;
+                ByteBuffer z = readAt(z64Actual, 56);
+                if (z.getInt(0) != ZIP64_EOCD_SIG) {
+                    z = readAt(z64Pos, 56);
+                    z64Actual = z64Pos;
+                    if (z.getInt(0) != ZIP64_EOCD_SIG) {
+                        throw new BrineException(where + ": bad ZIP64 end-of-central-directory record at byte " + z64Pos);
+                    }
+                }
+                count = z.getLong(32);
+                cdSize = z.getLong(40);
+                cdOffset = z.getLong(48);
+                cdEnd = z64Actual;
+            }
+        }
+        if (count < 0 || count > limits.maxZipMembers()) {
+            throw new LimitExceededException("maxZipMembers", where + ": the ZIP declares " + Long.toUnsignedString(count)
+                    + " members, more than the " + limits.maxZipMembers() + " allowed");
+        }
+        if (cdSize < 0 || cdSize > cdEnd) {
+            throw new BrineException(where + ": the central directory claims " + cdSize + " bytes but only " + cdEnd
+                    + " precede its end record");
+        }
+        long cdStart = cdEnd - cdSize;
+        long concat = cdStart - cdOffset; // bytes prepended to the archive (self-extractors), as Python allows
+        if (cdOffset < 0 || concat < 0) {
+            throw new BrineException(where + ": the central directory offset " + cdOffset + " is past its actual start "
+                    + cdStart);
+        }
+        return new long[] {cdStart, cdSize, count, concat};
+    }
+
+    private List<Entry> readCentralDirectory(long start, long size, long declared, long concat) throws IOException {
+        List<Entry> out = new ArrayList<>();
+        long pos = start;
+        long end = start + size;
+        while (pos < end) {
+            if (out.size() >= limits.maxZipMembers()) {
+                throw new LimitExceededException("maxZipMembers", where + ": the ZIP has more than "
+                        + limits.maxZipMembers() + " members");
+            }
+            if (pos + CEN_LEN > end) {
+                throw new BrineException(where + ": truncated central directory at byte " + pos);
+            }
+            ByteBuffer h = readAt(pos, CEN_LEN);
+            if (h.getInt(0) != CEN_SIG) {
+                throw new BrineException(where + ": bad central directory entry at byte " + pos);
+            }
+            int flags = h.getShort(8) & 0xFFFF;
+            int method = h.getShort(10) & 0xFFFF;
+            long crc = h.getInt(16) & 0xFFFFFFFFL;
+            long csize = h.getInt(20) & 0xFFFFFFFFL;
+            long usize = h.getInt(24) & 0xFFFFFFFFL;
+            int nameLen = h.getShort(28) & 0xFFFF;
+            int extraLen = h.getShort(30) & 0xFFFF;
+            int commentLen = h.getShort(32) & 0xFFFF;
+            long offset = h.getInt(42) & 0xFFFFFFFFL;
+            long varEnd = pos + CEN_LEN + nameLen + extraLen + commentLen;
+            if (varEnd > end) {
+                throw new BrineException(where + ": central directory entry at byte " + pos + " runs past the directory");
+            }
+            ByteBuffer var = readAt(pos + CEN_LEN, nameLen + extraLen);
+            byte[] nameBytes = new byte[nameLen];
+            var.get(0, nameBytes);
+            String name = decodeName(nameBytes, (flags & 0x800) != 0, pos);
+            // ZIP64 extra field: only the values that are 0xFFFFFFFF in the record follow, in this order
+            int e = nameLen;
+            while (e + 4 <= nameLen + extraLen) {
+                int id = var.getShort(e) & 0xFFFF;
+                int len = var.getShort(e + 2) & 0xFFFF;
+                if (e + 4 + len > nameLen + extraLen) {
+                    break;
+                }
+                if (id == 0x0001) {
+                    int p = e + 4;
+                    int fieldEnd = p + len;
+                    if (usize == 0xFFFFFFFFL && p + 8 <= fieldEnd) {
+                        usize = var.getLong(p);
+                        p += 8;
+                    }
+                    if (csize == 0xFFFFFFFFL && p + 8 <= fieldEnd) {
+                        csize = var.getLong(p);
+                        p += 8;
+                    }
+                    if (offset == 0xFFFFFFFFL && p + 8 <= fieldEnd) {
+                        offset = var.getLong(p);
+                    }
+                }
+                e += 4 + len;
+            }
+            if (usize < 0 || csize < 0 || offset < 0) {
+                throw new BrineException(where + ": member " + name + ": sizes beyond 2^63 bytes");
+            }
+            checkName(name);
+            out.add(new Entry(name, method, flags, crc, csize, usize, offset + concat));
+            pos = varEnd;
+        }
+        return out;
+    }
+
+    private String decodeName(byte[] b, boolean utf8, long at) throws BrineException {
+        if (utf8) {
+            try {
+                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+            } catch (CharacterCodingException e) {
+                throw new BrineException(where + ": member name at byte " + at + " is flagged UTF-8 but is not");
+            }
+        }
+        StringBuilder s = new StringBuilder(b.length);
+        for (byte x : b) {
+            int c = x & 0xFF;
+            s.append(c < 0x80 ? (char) c : CP437_HIGH.charAt(c - 0x80));
+        }
+        return s.toString();
+    }
+
+    /** Refuses names that could escape a folder when extracted: {@code ..} segments, absolute paths, NULs. */
+    private void checkName(String name) throws BrineException {
+        String n = name.replace('\\', '/');
+        boolean bad = n.startsWith("/") || n.indexOf('\0') >= 0
+                || (n.length() >= 2 && n.charAt(1) == ':' && Character.isLetter(n.charAt(0)));
+        for (String seg : n.split("/", -1)) {
+            bad |= seg.equals("..");
+        }
+        if (bad) {
+            throw new BrineException(where + ": unsafe member name '" + name
+                    + "': names with '..' segments or absolute paths are refused");
+        }
+    }
+
+    // ---------------------------------------------------------------- member data
+
+    /**
+     * Where the member's data starts in the file (after its local header), checked to lie with
+     * its compressed size inside the file before the central directory.
+     */
+    public long dataOffset(Entry e) throws IOException {
+        String at = where + ": member " + e.name();
+        if (e.localHeaderOffset() > fileSize - LOC_LEN) {
+            throw new BrineException(at + ": its local header at byte " + e.localHeaderOffset() + " lies outside the file");
+        }
+        ByteBuffer h = readAt(e.localHeaderOffset(), LOC_LEN);
+        if (h.getInt(0) != LOC_SIG) {
+            throw new BrineException(at + ": bad local header at byte " + e.localHeaderOffset());
+        }
+        long start = e.localHeaderOffset() + LOC_LEN + (h.getShort(26) & 0xFFFF) + (h.getShort(28) & 0xFFFF);
+        long limit = Math.max(centralDirStart, start);
+        if (e.compressedSize() > limit - start || start > centralDirStart) {
+            throw new BrineException(at + ": it claims " + e.compressedSize() + " bytes at byte " + start
+                    + " but the ZIP holds only " + Math.max(0, centralDirStart - start) + " there");
+        }
+        return start;
+    }
+
+    /**
+     * A stream of the member's uncompressed bytes. Checks before reading that the member is not
+     * encrypted, uses stored or deflate, declares no more than {@link Limits#maxInflatedSize()} and
+     * inflates by at most {@link Limits#maxInflateRatio()}; while reading, that it yields exactly
+     * its declared size with the declared CRC.
+     */
+    public InputStream open(Entry e) throws IOException {
+        String at = where + ": member " + e.name();
+        if ((e.flags() & 1) != 0) {
+            throw new BrineException(at + ": encrypted members are not supported");
+        }
+        if (e.method() != 0 && e.method() != 8) {
+            throw new BrineException(at + ": compression method " + e.method() + " is not supported (only stored and deflated)");
+        }
+        if (e.size() > limits.maxInflatedSize()) {
+            throw new LimitExceededException("maxInflatedSize", at + ": it declares " + e.size()
+                    + " bytes, more than the " + limits.maxInflatedSize() + " allowed");
+        }
+        if (e.method() == 8 && e.size() > 0 && (e.compressedSize() == 0
+                || e.size() / e.compressedSize() > limits.maxInflateRatio())) {
+            throw new LimitExceededException("maxInflateRatio", at + ": it inflates " + e.compressedSize() + " bytes to "
+                    + e.size() + ", a ratio above the " + limits.maxInflateRatio() + " allowed");
+        }
+        long start = dataOffset(e);
+        if (e.method() == 0 && e.compressedSize() != e.size()) {
+            throw new BrineException(at + ": stored member with compressed size " + e.compressedSize()
+                    + " different from its size " + e.size());
+        }
+        return new MemberStream(e, start, at);
+    }
+
+    private ByteBuffer readAt(long pos, int len) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
+        while (b.hasRemaining()) {
+            int r = channel.read(b, pos + b.position());
+            if (r < 0) {
+                throw new BrineException(where + ": truncated ZIP: " + len + " bytes expected at byte " + pos);
+            }
+        }
+        b.flip();
+        return b;
+    }
+
+    /** Reads a member's bytes with positional reads, inflating and verifying as it goes. */
+    private final class MemberStream extends InputStream {
+        private final Entry entry;
+        private final String at;
+        private final Inflater inflater;
+        private final ByteBuffer inBuf;
+        private final CRC32 crc = new CRC32();
+        private long rawPos;
+        private final long rawEnd;
+        private long produced;
+        private boolean finished;
+
+        MemberStream(Entry entry, long start, String at) {
+            this.entry = entry;
+            this.at = at;
+            this.rawPos = start;
+            this.rawEnd = start + entry.compressedSize();
+            this.inflater = entry.method() == 8 ? new Inflater(true) : null;
+            this.inBuf = ByteBuffer.allocate((int) Math.min(64 * 1024, Math.max(1, entry.compressedSize())));
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (finished) {
+                return -1;
+            }
+            int n = inflater == null ? readStored(b, off, len) : readDeflated(b, off, len);
+            if (n < 0) {
+                finish();
+                return -1;
+            }
+            produced += n;
+            if (produced > entry.size()) {
+                throw new BrineException(at + ": it yields more than the " + entry.size() + " bytes it declares");
+            }
+            crc.update(b, off, n);
+            return n;
+        }
+
+        private int readStored(byte[] b, int off, int len) throws IOException {
+            long left = rawEnd - rawPos;
+            if (left <= 0) {
+                return -1;
+            }
+            ByteBuffer dst = ByteBuffer.wrap(b, off, (int) Math.min(len, left));
+            int r = channel.read(dst, rawPos);
+            if (r < 0) {
+                throw new BrineException(at + ": truncated at byte " + rawPos);
+            }
+            rawPos += r;
+            return r;
+        }
+
+        private int readDeflated(byte[] b, int off, int len) throws IOException {
+            try {
+                while (true) {
+                    int n = inflater.inflate(b, off, len);
+                    if (n > 0) {
+                        return n;
+                    }
+                    if (inflater.finished()) {
+                        return -1;
+                    }
+                    if (inflater.needsDictionary()) {
+                        throw new BrineException(at + ": the deflate stream needs a preset dictionary");
+                    }
+                    if (inflater.needsInput()) {
+                        long left = rawEnd - rawPos;
+                        if (left <= 0) {
+                            throw new BrineException(at + ": truncated deflate data: " + produced + " of "
+                                    + entry.size() + " bytes inflated when the compressed data ended");
+                        }
+                        inBuf.clear();
+                        inBuf.limit((int) Math.min(inBuf.capacity(), left));
+                        int r = channel.read(inBuf, rawPos);
+                        if (r <= 0) {
+                            throw new BrineException(at + ": truncated at byte " + rawPos);
+                        }
+                        rawPos += r;
+                        inflater.setInput(inBuf.array(), 0, r);
+                    }
+                }
+            } catch (DataFormatException ex) {
+                throw new BrineException(at + ": corrupt deflate data: " + ex.getMessage());
+            }
+        }
+
+        private void finish() throws BrineException {
+            finished = true;
+            if (produced != entry.size()) {
+                throw new BrineException(at + ": it yields " + produced + " bytes but declares " + entry.size());
+            }
+            if (crc.getValue() != entry.crc()) {
+                throw new BrineException(at + ": CRC mismatch (" + Long.toHexString(crc.getValue()) + " instead of "
+                        + Long.toHexString(entry.crc()) + ")");
+            }
+        }
+
+        @Override
+        public void close() {
+            finished = true;
+            if (inflater != null) {
+                inflater.end();
+            }
+        }
+    }
+
+    /** cp437 (the ZIP default name encoding) for bytes 0x80-0xFF, as Python's zipfile decodes names. */
+    private static final String CP437_HIGH =
+            "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀"
+            + "αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0";
+}
