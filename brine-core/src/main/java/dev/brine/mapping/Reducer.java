@@ -12,4 +12,13 @@ import dev.brine.BrineException;
 public interface Reducer<T> {
     /** How to recreate {@code obj} when the pickle is loaded. */
     Reduction reduce(T obj) throws BrineException;
+
+    /**
+     * How to recreate {@code obj} in a pickle of {@code protocol}; by default the same at every
+     * protocol. Types whose Python form depends on the protocol (numpy arrays use out-of-band
+     * capable buffers from protocol 5) override this.
+     */
+    default Reduction reduce(T obj, int protocol) throws BrineException {
+        return reduce(obj);
+    }
 }

@@ -189,7 +189,7 @@ public final class Pickler {
     private Reduction reduce(Object obj) throws BrineException {
         Reducer<Object> writer = options.registry().writerFor(obj.getClass());
         if (writer != null) {
-            return writer.reduce(obj);
+            return writer.reduce(obj, proto);
         }
         PythonName name = obj.getClass().getAnnotation(PythonName.class);
         if (name != null && obj instanceof PickleState) {

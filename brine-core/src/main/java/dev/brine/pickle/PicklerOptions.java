@@ -90,7 +90,7 @@ public final class PicklerOptions {
     /** Builds {@link PicklerOptions}. */
     public static final class Builder {
         private int protocol = Opcode.HIGHEST_PROTOCOL;
-        private ClassRegistry registry = ClassRegistry.builtins();
+        private ClassRegistry registry = dev.brine.numpy.NumpyPickles.standardRegistry();
         private PersistentIdHook persistentId;
         private BufferCallback bufferCallback;
         private ExtensionRegistry extensions = ExtensionRegistry.EMPTY;

@@ -6,11 +6,12 @@ import java.util.Objects;
 
 /**
  * How an {@link Unpickler} reads: which globals it trusts, what it does with the rest, its limits
- * and hooks. Immutable; {@link #DEFAULT} trusts only {@link ClassRegistry#builtins()} and refuses
+ * and hooks. Immutable; {@link #DEFAULT} trusts {@link ClassRegistry#builtins()} plus numpy arrays, dtypes and scalars
+ * ({@link dev.brine.numpy.NumpyPickles#standardRegistry()}) and refuses
  * every other global.
  */
 public final class UnpicklerOptions {
-    /** Builtins only, unknown globals refused, default limits. */
+    /** Python builtins and numpy data types only, other globals refused, default limits. */
     public static final UnpicklerOptions DEFAULT = builder().build();
 
     /** How Python 2 {@code str} values (STRING, BINSTRING, SHORT_BINSTRING) are decoded. */
@@ -88,7 +89,7 @@ public final class UnpicklerOptions {
 
     /** Builds {@link UnpicklerOptions}. */
     public static final class Builder {
-        private ClassRegistry registry = ClassRegistry.builtins();
+        private ClassRegistry registry = dev.brine.numpy.NumpyPickles.standardRegistry();
         private boolean genericObjects;
         private Limits limits = Limits.DEFAULT;
         private PersistentLoader persistentLoader;

@@ -1,0 +1,168 @@
+package dev.brine.numpy;
+
+import dev.brine.BrineException;
+import dev.brine.ndarray.DType;
+import dev.brine.ndarray.DateTimeUnit;
+import dev.brine.py.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * numpy's pickled dtype: {@code numpy.dtype(typestr, False, True)} followed by BUILD with the state
+ * {@code (version, byteorder, subarray, names, fields, elsize, alignment, flags[, metadata])}, both ways.
+ */
+final class DTypeState {
+    private static final int NPY_ALIGNED_STRUCT = 0x80;
+
+    private DTypeState() {
+    }
+
+    /** The arguments of {@code numpy.dtype(...)} for {@code t}. */
+    static Tuple args(DType t) {
+        return Tuple.of(t.reduceTypeString(), Boolean.FALSE, Boolean.TRUE);
+    }
+
+    /** The BUILD state numpy writes for {@code t}. */
+    static Tuple state(DType t) {
+        Object subarray = null;
+        Object names = null;
+        Object fields = null;
+        if (t.kind() == DType.Kind.SUBARRAY) {
+            subarray = Tuple.of(t.subarrayBase(), shapeTuple(t.subarrayShape()));
+        }
+        if (t.isStructured()) {
+            names = Tuple.copyOf(new ArrayList<>(t.names()));
+            Map<Object, Object> table = new LinkedHashMap<>();
+            for (Map.Entry<String, DType.Field> e : t.fieldTable().entrySet()) {
+                DType.Field f = e.getValue();
+                table.put(e.getKey(), f.title() == null ? Tuple.of(f.type(), (long) f.offset())
+                        : Tuple.of(f.type(), (long) f.offset(), f.title()));
+            }
+            fields = table;
+        }
+        List<Object> s = new ArrayList<>(List.of((long) t.stateVersion(), String.valueOf(t.byteOrderChar())));
+        s.add(subarray);
+        s.add(names);
+        s.add(fields);
+        s.add((long) t.stateElementSize());
+        s.add((long) t.stateAlignment());
+        s.add((long) t.flags());
+        if (t.stateVersion() == 4) {
+            byte[] unit = t.unit().symbol().getBytes(StandardCharsets.US_ASCII);
+            s.add(Tuple.of(null, Tuple.of(unit, (long) t.unitCount(), 1L, 1L)));
+        }
+        return Tuple.copyOf(s);
+    }
+
+    static Tuple shapeTuple(long[] shape) {
+        Object[] dims = new Object[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            dims[i] = shape[i];
+        }
+        return Tuple.of(dims);
+    }
+
+    /** The dtype that {@code numpy.dtype(typestr)} followed by BUILD with {@code state} makes. */
+    static DType build(String typestr, Object state) throws BrineException {
+        if (!(state instanceof Tuple) || ((Tuple) state).size() < 8) {
+            throw new BrineException("numpy.dtype state must be a tuple of 8 or 9 items, got " + state);
+        }
+        Tuple s = (Tuple) state;
+        String order = str(s.get(1), "byte order");
+        Object subarray = s.get(2);
+        Object names = s.get(3);
+        Object fields = s.get(4);
+        int elsize = (int) num(s.get(5));
+        int flags = (int) num(s.get(7));
+        try {
+            if (names instanceof Tuple && fields instanceof Map) {
+                List<DType.Field> list = new ArrayList<>();
+                Map<?, ?> table = (Map<?, ?>) fields;
+                for (Object name : (Tuple) names) {
+                    Object entry = table.get(name);
+                    if (!(entry instanceof Tuple) || ((Tuple) entry).size() < 2) {
+                        throw new BrineException("numpy.dtype field '" + name + "' has no (dtype, offset) entry");
+                    }
+                    Tuple e = (Tuple) entry;
+                    DType type = dtype(e.get(0));
+                    int offset = (int) num(e.get(1));
+                    String title = e.size() > 2 && e.get(2) instanceof String ? (String) e.get(2) : null;
+                    list.add(new DType.Field(str(name, "field name"), type, offset, title));
+                }
+                return DType.structured(list, elsize, (flags & NPY_ALIGNED_STRUCT) != 0);
+            }
+            if (subarray instanceof Tuple && ((Tuple) subarray).size() == 2) {
+                Tuple sub = (Tuple) subarray;
+                Object shape = sub.get(1);
+                long[] dims = shape instanceof Tuple ? dims((Tuple) shape) : new long[] {num(shape)};
+                return DType.subarray(dtype(sub.get(0)), dims);
+            }
+            DType base;
+            if (typestr.equals("M8") || typestr.equals("m8")) {
+                DateTimeUnit unit = DateTimeUnit.GENERIC;
+                int count = 1;
+                if (s.size() > 8 && s.get(8) instanceof Tuple) {
+                    Tuple meta = (Tuple) s.get(8);
+                    Object info = meta.size() == 2 ? meta.get(1) : meta;
+                    if (info instanceof Tuple && ((Tuple) info).size() >= 2) {
+                        Object u = ((Tuple) info).get(0);
+                        String symbol = u instanceof byte[] ? new String((byte[]) u, StandardCharsets.US_ASCII) : str(u, "unit");
+                        unit = DateTimeUnit.fromSymbol(symbol);
+                        count = (int) num(((Tuple) info).get(1));
+                    }
+                }
+                base = typestr.equals("M8") ? DType.datetime64(unit, count) : DType.timedelta64(unit, count);
+            } else if ((typestr.startsWith("V") || typestr.startsWith("S") || typestr.startsWith("U")) && elsize > 0) {
+                char k = typestr.charAt(0);
+                base = k == 'V' ? DType.voidType(elsize) : k == 'S' ? DType.bytes(elsize) : DType.unicode(elsize / 4);
+            } else {
+                base = DType.parse(typestr);
+            }
+            char bo = order.isEmpty() ? '|' : order.charAt(0);
+            if (bo == '=') {
+                bo = '<'; // numpy writes native order as '<' or '>' explicitly; '=' only in odd old files
+            }
+            return bo == '|' ? base : base.withByteOrder(bo);
+        } catch (IllegalArgumentException e) {
+            throw new BrineException("numpy.dtype('" + typestr + "') with state " + state + " is not valid: " + e.getMessage());
+        }
+    }
+
+    static long[] dims(Tuple shape) throws BrineException {
+        long[] out = new long[shape.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = num(shape.get(i));
+            if (out[i] < 0) {
+                throw new BrineException("negative dimension in shape " + shape);
+            }
+        }
+        return out;
+    }
+
+    private static DType dtype(Object v) throws BrineException {
+        if (v instanceof DType) {
+            return (DType) v;
+        }
+        throw new BrineException("expected a numpy dtype, got " + v);
+    }
+
+    static long num(Object v) throws BrineException {
+        if (v instanceof Long) {
+            return (Long) v;
+        }
+        throw new BrineException("expected an int, got " + v);
+    }
+
+    private static String str(Object v, String what) throws BrineException {
+        if (v instanceof String) {
+            return (String) v;
+        }
+        if (v instanceof byte[]) {
+            return new String((byte[]) v, StandardCharsets.ISO_8859_1);
+        }
+        throw new BrineException("numpy.dtype " + what + " must be a str, got " + v);
+    }
+}

@@ -1,0 +1,290 @@
+package dev.brine.numpy;
+
+import dev.brine.BrineException;
+import dev.brine.mapping.ClassRegistry;
+import dev.brine.mapping.Deferred;
+import dev.brine.mapping.PyCallable;
+import dev.brine.mapping.Reducer;
+import dev.brine.mapping.Reduction;
+import dev.brine.ndarray.DType;
+import dev.brine.ndarray.NDArray;
+import dev.brine.ndarray.Order;
+import dev.brine.ndarray.Storage;
+import dev.brine.py.ByteArray;
+import dev.brine.py.GenericObject;
+import dev.brine.py.Global;
+import dev.brine.py.PickleBuffer;
+import dev.brine.py.Tuple;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * numpy arrays, dtypes and scalars inside pickles, read and written as numpy 1.x and 2.x do:
+ * {@code _reconstruct(ndarray, (0,), b'b')} + BUILD {@code (1, shape, dtype, is_fortran, data)}
+ * (also the old four-item state), {@code _frombuffer(buffer, dtype, shape, order)} at protocol 5
+ * (in-band or out-of-band buffers), {@code numpy.dtype(str, False, True)} + BUILD, and
+ * {@code scalar(dtype, bytes)}; under both {@code numpy.core} and {@code numpy._core}.
+ *
+ * <p>Only these data-building globals are registered; nothing in numpy is ever called.
+ */
+public final class NumpyPickles {
+    private static final ClassRegistry STANDARD = addTo(ClassRegistry.builtins().toBuilder(), NumpyNames.NUMPY1, false).build();
+
+    private NumpyPickles() {
+    }
+
+    /**
+     * Python's builtins plus numpy's arrays, dtypes and scalars (object arrays refused), writing
+     * numpy 1.x names: the registry Brine uses unless told otherwise.
+     */
+    public static ClassRegistry standardRegistry() {
+        return STANDARD;
+    }
+
+    /**
+     * Registers numpy's pickled forms: reading under both module spellings, writing under
+     * {@code names}. Object arrays (items are Python values) are read as {@link ObjectArray} only
+     * when {@code objectArrays} is true.
+     */
+    public static ClassRegistry.Builder addTo(ClassRegistry.Builder b, NumpyNames names, boolean objectArrays) {
+        NdarrayClass ndarray = new NdarrayClass();
+        b.registerCallable(ndarray);
+        b.registerCallable(new DTypeClass());
+        for (NumpyNames n : NumpyNames.values()) {
+            b.registerCallable(new Reconstruct(n.reconstruct(), objectArrays));
+            b.registerCallable(new FromBuffer(n.frombuffer()));
+            b.registerCallable(new ScalarCallable(n.scalar()));
+        }
+        b.registerWriter(NDArray.class, new ArrayWriter(names, ndarray));
+        b.registerWriter(DType.class, t -> new Reduction(NumpyNames.DTYPE, Reduction.Style.REDUCE,
+                DTypeState.args(t), null, DTypeState.state(t), null, null));
+        b.registerWriter(NumpyScalar.class, s -> Reduction.call(names.scalar(), s.dtype(), s.raw()));
+        b.registerWriter(ObjectArray.class, a -> new Reduction(names.reconstruct(), Reduction.Style.REDUCE,
+                Tuple.of(ndarray, Tuple.of(0L), "b".getBytes(StandardCharsets.US_ASCII)), null,
+                Tuple.of(1L, DTypeState.shapeTuple(a.shape()), DType.OBJECT, a.isFortran(), a.items()), null, null));
+        return b;
+    }
+
+    /** Writes arrays as numpy's {@code __reduce_ex__} does at each protocol. */
+    private static final class ArrayWriter implements Reducer<NDArray> {
+        private final NumpyNames names;
+        private final NdarrayClass ndarray;
+
+        ArrayWriter(NumpyNames names, NdarrayClass ndarray) {
+            this.names = names;
+            this.ndarray = ndarray;
+        }
+
+        @Override
+        public Reduction reduce(NDArray a) throws BrineException {
+            return reduce(a, 2);
+        }
+
+        @Override
+        public Reduction reduce(NDArray a, int protocol) throws BrineException {
+            if (a.nbytes() > Integer.MAX_VALUE - 16) {
+                throw new BrineException("an array of " + a.nbytes() + " bytes is too large for a pickle; save it in"
+                        + " an archive or an .npy file");
+            }
+            if (a.dtype().kind() == DType.Kind.BFLOAT16) {
+                throw new BrineException("numpy has no bfloat16 dtype: convert the array (astype float32) to pickle it");
+            }
+            Tuple shape = DTypeState.shapeTuple(a.shape());
+            boolean cOrder = a.isCContiguous();
+            byte[] raw = a.rawBytes();
+            if (protocol >= 5) {
+                PickleBuffer buffer = new PickleBuffer(ByteBuffer.wrap(raw), a.isReadOnly());
+                return Reduction.call(names.frombuffer(), buffer, a.dtype(), shape, cOrder ? "C" : "F");
+            }
+            return new Reduction(names.reconstruct(), Reduction.Style.REDUCE,
+                    Tuple.of(ndarray, Tuple.of(0L), "b".getBytes(StandardCharsets.US_ASCII)), null,
+                    Tuple.of(1L, shape, a.dtype(), !cOrder, raw), null, null);
+        }
+    }
+
+    /** {@code numpy.ndarray}: only ever an argument of {@code _reconstruct}. */
+    private static final class NdarrayClass implements PyCallable {
+        @Override
+        public Global global() {
+            return NumpyNames.NDARRAY;
+        }
+
+        @Override
+        public Object call(Tuple args) throws BrineException {
+            throw new BrineException("numpy.ndarray cannot be called from a pickle");
+        }
+
+        @Override
+        public String toString() {
+            return "<class 'numpy.ndarray'>";
+        }
+    }
+
+    /** {@code numpy.dtype(typestr, align, copy)}: completed by BUILD. */
+    private static final class DTypeClass implements PyCallable {
+        @Override
+        public Global global() {
+            return NumpyNames.DTYPE;
+        }
+
+        @Override
+        public Object call(Tuple args) throws BrineException {
+            if (args.isEmpty() || !(args.get(0) instanceof String)) {
+                throw new BrineException("numpy.dtype expects a type string, got " + args);
+            }
+            String typestr = (String) args.get(0);
+            return (Deferred) state -> DTypeState.build(typestr, state);
+        }
+    }
+
+    /** {@code _reconstruct(ndarray, (0,), b'b')}: an empty array that BUILD fills. */
+    private static final class Reconstruct implements PyCallable {
+        private final Global global;
+        private final boolean objectArrays;
+
+        Reconstruct(Global global, boolean objectArrays) {
+            this.global = global;
+            this.objectArrays = objectArrays;
+        }
+
+        @Override
+        public Global global() {
+            return global;
+        }
+
+        @Override
+        public Object call(Tuple args) throws BrineException {
+            if (args.size() != 3) {
+                throw new BrineException(global + " takes 3 arguments, got " + args.size());
+            }
+            if (!(args.get(0) instanceof NdarrayClass)) {
+                if (args.get(0) instanceof Global || args.get(0) instanceof GenericObject) {
+                    return GenericObject.reduced(global, args); // an ndarray subclass we do not model
+                }
+                throw new BrineException(global + ": " + args.get(0) + " is not numpy.ndarray");
+            }
+            return (Deferred) this::build;
+        }
+
+        private Object build(Object state) throws BrineException {
+            if (!(state instanceof Tuple) || (((Tuple) state).size() != 5 && ((Tuple) state).size() != 4)) {
+                throw new BrineException("numpy array state must be (version, shape, dtype, is_fortran, data), got "
+                        + abbreviate(state));
+            }
+            Tuple s = (Tuple) state;
+            int o = s.size() == 5 ? 1 : 0; // the four-item state of old numpy has no version
+            if (!(s.get(o) instanceof Tuple) || !(s.get(o + 1) instanceof DType) || !(s.get(o + 2) instanceof Boolean)) {
+                throw new BrineException("numpy array state has the wrong types: " + abbreviate(state));
+            }
+            long[] shape = DTypeState.dims((Tuple) s.get(o));
+            DType dtype = (DType) s.get(o + 1);
+            boolean fortran = (Boolean) s.get(o + 2);
+            Object data = s.get(o + 3);
+            if (dtype.hasObject()) {
+                if (!objectArrays) {
+                    throw new BrineException("a numpy object array was refused: its items are arbitrary Python objects;"
+                            + " register numpy with object arrays allowed to read it");
+                }
+                if (!(data instanceof List)) {
+                    throw new BrineException("numpy object array data must be a list");
+                }
+                return new ObjectArray(shape, (List<?>) data, fortran);
+            }
+            return array(dtype, fortran ? Order.F : Order.C, shape, bytesOf(data));
+        }
+    }
+
+    /** {@code _frombuffer(buffer, dtype, shape, order)}: protocol 5's form. */
+    private static final class FromBuffer implements PyCallable {
+        private final Global global;
+
+        FromBuffer(Global global) {
+            this.global = global;
+        }
+
+        @Override
+        public Global global() {
+            return global;
+        }
+
+        @Override
+        public Object call(Tuple a) throws BrineException {
+            if (a.size() != 4 || !(a.get(1) instanceof DType) || !(a.get(2) instanceof Tuple) || !(a.get(3) instanceof String)) {
+                throw new BrineException(global + " expects (buffer, dtype, shape, order), got " + abbreviate(a));
+            }
+            String order = (String) a.get(3);
+            if (!order.equals("C") && !order.equals("F")) {
+                throw new BrineException(global + ": order must be 'C' or 'F', got '" + order + "'");
+            }
+            return array((DType) a.get(1), order.equals("C") ? Order.C : Order.F, DTypeState.dims((Tuple) a.get(2)),
+                    bytesOf(a.get(0)));
+        }
+    }
+
+    /** {@code scalar(dtype, bytes)}: a numpy scalar. */
+    private static final class ScalarCallable implements PyCallable {
+        private final Global global;
+
+        ScalarCallable(Global global) {
+            this.global = global;
+        }
+
+        @Override
+        public Global global() {
+            return global;
+        }
+
+        @Override
+        public Object call(Tuple a) throws BrineException {
+            if (a.size() != 2 || !(a.get(0) instanceof DType)) {
+                throw new BrineException(global + " expects (dtype, bytes), got " + abbreviate(a));
+            }
+            DType dtype = (DType) a.get(0);
+            if (dtype.hasObject()) {
+                return a.get(1); // numpy's object scalar is the object itself
+            }
+            byte[] raw = bytesOf(a.get(1));
+            if (raw.length != dtype.itemsize()) {
+                throw new BrineException(global + ": " + dtype + " scalar needs " + dtype.itemsize() + " bytes, got " + raw.length);
+            }
+            return new NumpyScalar(dtype, raw);
+        }
+    }
+
+    private static NDArray array(DType dtype, Order order, long[] shape, byte[] data) throws BrineException {
+        try {
+            return NDArray.wrap(dtype, order, shape, Storage.wrap(data));
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new BrineException("numpy array data does not fit its shape and dtype: " + e.getMessage());
+        }
+    }
+
+    /** Array bytes as pickles carry them: bytes, bytearray, a buffer, or a latin-1 str from Python 2. */
+    private static byte[] bytesOf(Object data) throws BrineException {
+        if (data instanceof byte[]) {
+            return (byte[]) data;
+        }
+        if (data instanceof ByteArray) {
+            return ((ByteArray) data).array();
+        }
+        if (data instanceof PickleBuffer) {
+            return ((PickleBuffer) data).toByteArray();
+        }
+        if (data instanceof String) {
+            String s = (String) data;
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) > 0xff) {
+                    throw new BrineException("numpy array data given as a str must be latin-1");
+                }
+            }
+            return s.getBytes(StandardCharsets.ISO_8859_1);
+        }
+        throw new BrineException("numpy array data must be bytes, got " + (data == null ? "None" : data.getClass().getSimpleName()));
+    }
+
+    private static String abbreviate(Object o) {
+        String s = String.valueOf(o);
+        return s.length() > 120 ? s.substring(0, 120) + "..." : s;
+    }
+}

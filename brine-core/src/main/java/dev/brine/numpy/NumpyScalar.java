@@ -1,0 +1,65 @@
+package dev.brine.numpy;
+
+import dev.brine.ndarray.DType;
+import dev.brine.ndarray.NDArray;
+import dev.brine.ndarray.Order;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A numpy scalar such as {@code numpy.float32(1.5)}: a dtype and the bytes of one element. It is
+ * kept apart from a 0-d array so that it pickles back as a scalar ({@code scalar(dtype, bytes)}).
+ */
+public final class NumpyScalar {
+    private final DType dtype;
+    private final byte[] raw;
+
+    /** A scalar of {@code dtype} whose element bytes are {@code raw} (copied). */
+    public NumpyScalar(DType dtype, byte[] raw) {
+        this.dtype = Objects.requireNonNull(dtype);
+        if (raw.length != dtype.itemsize()) {
+            throw new IllegalArgumentException(dtype + " scalars have " + dtype.itemsize() + " bytes, not " + raw.length);
+        }
+        this.raw = raw.clone();
+    }
+
+    /** A scalar of {@code dtype} holding {@code value} (as {@link NDArray#set} accepts it). */
+    public static NumpyScalar of(DType dtype, Object value) {
+        return new NumpyScalar(dtype, NDArray.scalar(dtype, value).rawBytes());
+    }
+
+    /** The dtype. */
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** The element's bytes (a copy). */
+    public byte[] raw() {
+        return raw.clone();
+    }
+
+    /** The value as a Java object (Long, Double, Boolean, Complex, String, ...). */
+    public Object value() {
+        return toArray().get();
+    }
+
+    /** The scalar as a 0-d array. */
+    public NDArray toArray() {
+        return NDArray.fromBytes(dtype, Order.C, raw);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof NumpyScalar && ((NumpyScalar) o).dtype.equals(dtype) && Arrays.equals(((NumpyScalar) o).raw, raw);
+    }
+
+    @Override
+    public int hashCode() {
+        return dtype.hashCode() * 31 + Arrays.hashCode(raw);
+    }
+
+    @Override
+    public String toString() {
+        return "np." + dtype.name() + "(" + dev.brine.py.PythonRepr.repr(value()) + ")";
+    }
+}

@@ -1,0 +1,55 @@
+package dev.brine.numpy;
+
+import dev.brine.py.PythonRepr;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A numpy array of dtype {@code object}: a shape and Python values in C order. numpy pickles such
+ * arrays with their items as a list; Brine reads them only when asked
+ * ({@link NumpyPickles#addTo(dev.brine.mapping.ClassRegistry.Builder, NumpyNames, boolean)}).
+ */
+public final class ObjectArray {
+    private final long[] shape;
+    private final List<Object> items;
+    private final boolean fortran;
+
+    /** An object array of {@code shape} holding {@code items} (C order unless {@code fortran}). */
+    public ObjectArray(long[] shape, List<?> items, boolean fortran) {
+        this.shape = shape.clone();
+        this.items = new ArrayList<>(items);
+        this.fortran = fortran;
+    }
+
+    /** The shape. */
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    /** The items in storage order; live. */
+    public List<Object> items() {
+        return items;
+    }
+
+    /** Whether the items are in Fortran order. */
+    public boolean isFortran() {
+        return fortran;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ObjectArray && Arrays.equals(((ObjectArray) o).shape, shape)
+                && ((ObjectArray) o).items.equals(items) && ((ObjectArray) o).fortran == fortran;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(shape) * 31 + items.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "array(" + PythonRepr.repr(items) + ", dtype=object, shape=" + Arrays.toString(shape) + ")";
+    }
+}
