@@ -1,6 +1,10 @@
 package dev.brine.cli;
 
+import dev.brine.BrineException;
 import dev.brine.io.AtomicFiles;
+import dev.brine.npy.Npy;
+import dev.brine.npy.Npz;
+import java.io.PrintWriter;
 import dev.brine.pickle.Pickle;
 import dev.brine.pickle.Pickler;
 import dev.brine.pickle.PicklerOptions;
@@ -26,6 +30,9 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--protocol", defaultValue = "5", description = "Pickle protocol to write, 0-5 (default ${DEFAULT-VALUE}).")
     int protocol;
 
+    @Option(names = "--compressed", description = "Deflate the members of an .npz output (savez_compressed).")
+    boolean compressed;
+
     @Spec
     CommandSpec spec;
 
@@ -34,13 +41,22 @@ final class ConvertCommand implements Callable<Integer> {
         if (protocol < 0 || protocol > Pickle.HIGHEST_PROTOCOL) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--protocol must be 0 to 5");
         }
-        List<Object> objects = Inputs.loadAll(in);
-        PicklerOptions options = PicklerOptions.DEFAULT.withProtocol(protocol);
-        AtomicFiles.write(out, stream -> {
-            for (Object o : objects) {
-                new Pickler(stream, options).dump(o);
+        List<Object> objects = Loaded.open(in).objects;
+        PrintWriter err = spec.commandLine().getErr();
+        switch (Formats.forOutput(out)) {
+            case NPY -> Npy.write(Conversions.singleArray(objects, in), out);
+            case NPZ -> Npz.write(Conversions.arrays(objects, in, err), out, compressed);
+            case ARCHIVE -> throw new BrineException("writing model archives needs a newer build of brine");
+            default -> {
+                PicklerOptions options = PicklerOptions.DEFAULT.withProtocol(protocol);
+                AtomicFiles.write(out, stream -> {
+                    for (Object o : objects) {
+                        new Pickler(stream, options).dump(o);
+                    }
+                });
             }
-        });
+        }
+        err.flush();
         return 0;
     }
 }

@@ -27,15 +27,26 @@ final class ShowCommand implements Callable<Integer> {
     @Option(names = "--width", defaultValue = "200", description = "Characters shown per string (default ${DEFAULT-VALUE}).")
     int width;
 
+    @Option(names = "--stats", description = "Add min, max, mean, std and NaN/Inf counts to arrays.")
+    boolean stats;
+
+    @Option(names = "--json", description = "Print JSON (one document per object) for scripts.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        List<Object> objects = Inputs.loadAll(file);
-        PythonRepr repr = new PythonRepr(depth, items, width);
+        List<Object> objects = Loaded.open(file).objects;
+        Values values = new Values(stats, 6);
+        PythonRepr repr = values.repr(depth, items, width);
         PrintWriter out = spec.commandLine().getOut();
         for (int i = 0; i < objects.size(); i++) {
+            if (json) {
+                out.println(new Json(depth, items, stats).write(objects.get(i)));
+                continue;
+            }
             if (objects.size() > 1) {
                 out.println("# object " + (i + 1) + " of " + objects.size());
             }

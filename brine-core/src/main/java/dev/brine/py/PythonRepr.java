@@ -27,12 +27,22 @@ public final class PythonRepr {
     private final int maxDepth;
     private final int maxItems;
     private final int maxString;
+    private final java.util.function.Function<Object, String> other;
 
     /** A repr that shows {@code maxDepth} levels, {@code maxItems} per container, {@code maxString} chars per string. */
     public PythonRepr(int maxDepth, int maxItems, int maxString) {
+        this(maxDepth, maxItems, maxString, null);
+    }
+
+    /**
+     * Like {@link #PythonRepr(int, int, int)}, with {@code other} giving the text of values this class
+     * does not know (arrays, say); it may return {@code null} to fall back to {@code toString()}.
+     */
+    public PythonRepr(int maxDepth, int maxItems, int maxString, java.util.function.Function<Object, String> other) {
         this.maxDepth = maxDepth;
         this.maxItems = maxItems;
         this.maxString = maxString;
+        this.other = other;
     }
 
     /** The repr of {@code value} with every item shown (nesting beyond 64 levels is elided). */
@@ -92,7 +102,8 @@ public final class PythonRepr {
                 || v instanceof ZoneOffset) {
             out.append(DateTimeRepr.repr(v));
         } else {
-            out.append(v);
+            String text = other == null ? null : other.apply(v);
+            out.append(text != null ? text : String.valueOf(v));
         }
     }
 

@@ -1,0 +1,160 @@
+package dev.brine.cli;
+
+import dev.brine.BrineException;
+import dev.brine.Limits;
+import dev.brine.ndarray.DType;
+import dev.brine.ndarray.NDArray;
+import dev.brine.npy.Npy;
+import dev.brine.npy.NpyHeader;
+import dev.brine.npy.Npz;
+import dev.brine.npy.NpzFile;
+import dev.brine.npy.ZipReader;
+import dev.brine.pickle.Pickle;
+import dev.brine.pickle.UnpicklerOptions;
+import dev.brine.py.GenericObject;
+import dev.brine.py.Tuple;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a file holds, as the verbs see it: the objects (for show and convert) and the arrays or
+ * members with their dtype, shape and size (for ls and extract). Reading never runs anything: unknown
+ * classes become inert generic objects.
+ */
+final class Loaded {
+    /** The CLI's reading options: nothing is refused for being unknown, nothing is ever run. */
+    static final UnpicklerOptions VIEWING = UnpicklerOptions.builder().genericObjects(true)
+            .py2Strings(UnpicklerOptions.Py2Strings.LATIN1).build();
+
+    /** One array or member: name, dtype and shape (null for non-arrays), bytes, how it is stored. */
+    record Member(String name, DType dtype, long[] shape, long bytes, String storage, Object value) {
+    }
+
+    final Path path;
+    final Formats format;
+    final List<Object> objects;
+    final List<Member> members;
+
+    private Loaded(Path path, Formats format, List<Object> objects, List<Member> members) {
+        this.path = path;
+        this.format = format;
+        this.objects = objects;
+        this.members = members;
+    }
+
+    static Loaded open(Path path) throws IOException {
+        Formats format = Formats.detect(path);
+        try {
+            return switch (format) {
+                case PICKLE -> pickle(path);
+                case NPY -> npy(path);
+                case NPZ -> npz(path);
+                case ARCHIVE -> throw new BrineException("model archives need a newer build of brine");
+            };
+        } catch (BrineException e) {
+            if (e.getMessage() != null && e.getMessage().contains(path.toString())) {
+                throw e;
+            }
+            throw e.withContext(path.toString());
+        }
+    }
+
+    private static Loaded pickle(Path path) throws IOException {
+        List<Object> objects = Pickle.loadAll(path, VIEWING);
+        return new Loaded(path, Formats.PICKLE, objects, arraysIn(objects));
+    }
+
+    private static Loaded npy(Path path) throws IOException {
+        NDArray a = Npy.read(path, Limits.DEFAULT);
+        NpyHeader h = Npy.readHeader(path);
+        String name = path.getFileName().toString().replaceFirst("\\.npy$", "");
+        return new Loaded(path, Formats.NPY, List.of(a),
+                List.of(new Member(name, a.dtype(), a.shape(), a.nbytes(), "npy " + h.version(), a)));
+    }
+
+    private static Loaded npz(Path path) throws IOException {
+        try (NpzFile z = Npz.open(path, Limits.DEFAULT)) {
+            Map<String, Object> all = new LinkedHashMap<>();
+            List<Member> members = new ArrayList<>();
+            List<ZipReader.Entry> entries = z.entries();
+            for (int i = 0; i < z.names().size(); i++) {
+                String key = z.names().get(i);
+                Object v = z.get(key);
+                all.put(key, v);
+                String method = entries.get(i).method() == 0 ? "stored" : "deflated";
+                members.add(member(key, v, method));
+            }
+            return new Loaded(path, Formats.NPZ, List.of(all), members);
+        }
+    }
+
+    static Member member(String name, Object v, String storage) {
+        if (v instanceof NDArray) {
+            NDArray a = (NDArray) v;
+            return new Member(name, a.dtype(), a.shape(), a.nbytes(), storage, a);
+        }
+        long size = v instanceof byte[] ? ((byte[]) v).length : 0;
+        return new Member(name, null, null, size, storage, v);
+    }
+
+    /** Every distinct array reachable from the objects, named by its path ({@code [0]['W']}). Iterative. */
+    static List<Member> arraysIn(List<Object> objects) {
+        List<Member> found = new ArrayList<>();
+        IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
+        Deque<Object[]> todo = new ArrayDeque<>();
+        for (int i = objects.size() - 1; i >= 0; i--) {
+            todo.push(new Object[] {objects.size() == 1 ? "" : "[" + i + "]", objects.get(i)});
+        }
+        while (!todo.isEmpty()) {
+            Object[] next = todo.pop();
+            String where = (String) next[0];
+            Object v = next[1];
+            if (v == null || seen.put(v, Boolean.TRUE) != null) {
+                continue;
+            }
+            if (v instanceof NDArray) {
+                NDArray a = (NDArray) v;
+                String name = a.memberName() != null ? a.memberName() : where.isEmpty() ? "array" : where;
+                found.add(new Member(name, a.dtype(), a.shape(), a.nbytes(), "pickled", a));
+            } else if (v instanceof Map) {
+                List<Object[]> children = new ArrayList<>();
+                for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                    children.add(new Object[] {where + "[" + dev.brine.py.PythonRepr.repr(e.getKey()) + "]", e.getValue()});
+                }
+                pushAll(todo, children);
+            } else if (v instanceof Collection || v instanceof Tuple) {
+                List<Object[]> children = new ArrayList<>();
+                int i = 0;
+                for (Object item : v instanceof Tuple ? ((Tuple) v).asList() : (Collection<?>) v) {
+                    children.add(new Object[] {where + "[" + i++ + "]", item});
+                }
+                pushAll(todo, children);
+            } else if (v instanceof GenericObject) {
+                GenericObject g = (GenericObject) v;
+                List<Object[]> children = new ArrayList<>();
+                children.add(new Object[] {where + ".args", g.args()});
+                if (g.hasState()) {
+                    children.add(new Object[] {where + ".state", g.state()});
+                }
+                children.add(new Object[] {where + ".items", g.listItems()});
+                children.add(new Object[] {where + ".entries", g.dictItems()});
+                pushAll(todo, children);
+            }
+        }
+        return found;
+    }
+
+    private static void pushAll(Deque<Object[]> todo, List<Object[]> children) {
+        for (int i = children.size() - 1; i >= 0; i--) {
+            todo.push(children.get(i));
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.brine.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code brine ls FILE}: one line per array or member: name, dtype, shape, size, storage. */
+@Command(name = "ls", mixinStandardHelpOptions = true,
+        description = "List the arrays or members of a file: name, dtype, shape, size, compression.")
+final class LsCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE", description = "The file to list.")
+    Path file;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Loaded loaded = Loaded.open(file);
+        PrintWriter out = spec.commandLine().getOut();
+        for (Loaded.Member m : loaded.members) {
+            String dtype = m.dtype() == null ? "-" : m.dtype().name();
+            String shape = m.shape() == null ? "-" : Values.shape(m.shape());
+            out.printf("%-24s %-12s %-16s %10s  %s%n", m.name(), dtype, shape, Sizes.human(m.bytes()), m.storage());
+        }
+        if (loaded.members.isEmpty()) {
+            out.println("(no arrays)");
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.brine.cli;
+
+import dev.brine.ndarray.DType;
+import dev.brine.ndarray.NDArray;
+import dev.brine.numpy.NumpyScalar;
+import dev.brine.py.PyFloat;
+import dev.brine.py.PythonRepr;
+import java.util.Locale;
+
+/** How the CLI shows values: Python's repr, with arrays summarised as dtype, shape and a few values. */
+final class Values {
+    private final boolean stats;
+    private final int maxValues;
+
+    Values(boolean stats, int maxValues) {
+        this.stats = stats;
+        this.maxValues = maxValues;
+    }
+
+    PythonRepr repr(int depth, int items, int width) {
+        return new PythonRepr(depth, items, width, this::describe);
+    }
+
+    String describe(Object v) {
+        if (v instanceof NDArray) {
+            return summary((NDArray) v);
+        }
+        if (v instanceof DType) {
+            return "dtype('" + ((DType) v).name() + "')";
+        }
+        if (v instanceof NumpyScalar) {
+            return v.toString();
+        }
+        return null;
+    }
+
+    String summary(NDArray a) {
+        StringBuilder out = new StringBuilder("array(").append(a.dtype().name()).append(", shape=")
+                .append(shape(a.shape())).append(")");
+        if (a.size() > 0) {
+            out.append(" [");
+            ArrayStats.Odometer it = new ArrayStats.Odometer(a.shape());
+            long n = Math.min(a.size(), maxValues);
+            for (long i = 0; i < n; i++) {
+                if (i > 0) {
+                    out.append(", ");
+                }
+                out.append(element(a.get(it.index())));
+                it.next();
+            }
+            if (a.size() > n) {
+                out.append(", ...");
+            }
+            out.append(']');
+        }
+        if (stats && ArrayStats.applies(a.dtype()) && a.size() > 0) {
+            ArrayStats s = ArrayStats.of(a);
+            out.append(String.format(Locale.ROOT, " {min=%s, max=%s, mean=%s, std=%s, nan=%d, inf=%d}",
+                    num(s.min()), num(s.max()), num(s.mean()), num(s.std()), s.nans(), s.infs()));
+        }
+        return out.toString();
+    }
+
+    private static String element(Object v) {
+        return v instanceof Double ? PyFloat.repr((Double) v) : PythonRepr.repr(v);
+    }
+
+    private static String num(double d) {
+        return Double.isNaN(d) ? "nan" : PyFloat.repr(d);
+    }
+
+    static String shape(long[] shape) {
+        StringBuilder out = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            if (i > 0) {
+                out.append(", ");
+            }
+            out.append(shape[i]);
+        }
+        if (shape.length == 1) {
+            out.append(',');
+        }
+        return out.append(')').toString();
+    }
+}

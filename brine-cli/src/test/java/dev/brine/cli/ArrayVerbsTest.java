@@ -1,0 +1,89 @@
+package dev.brine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.brine.testing.Python;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The verbs on files numpy itself wrote: show, ls, verify, extract, convert. */
+class ArrayVerbsTest {
+    @TempDir
+    Path tmp;
+
+    private void numpy(String script) throws Exception {
+        Python.require("numpy");
+        Python.check("import numpy as np, pickle, os, zipfile\nos.chdir(" + pyStr(tmp.toString()) + ")\n" + script, new byte[0]);
+    }
+
+    private static String pyStr(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    @Test
+    void showAndLsDescribeNumpyFiles() throws Exception {
+        numpy("np.save('a.npy', np.arange(12, dtype='<f4').reshape(3, 4))\n"
+                + "np.savez_compressed('z.npz', w=np.ones((2, 2)), b=np.array([1, 2, 3]))\n");
+        CliTest.Run show = CliTest.run("show", "--stats", tmp.resolve("a.npy").toString());
+        assertEquals(0, show.status(), show.err());
+        assertEquals("array(float32, shape=(3, 4)) [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, ...]"
+                + " {min=0.0, max=11.0, mean=5.5, std=3.452052529534663, nan=0, inf=0}\n", show.out());
+        CliTest.Run ls = CliTest.run("ls", tmp.resolve("z.npz").toString());
+        assertEquals(0, ls.status(), ls.err());
+        assertTrue(ls.out().matches("(?s)w\\s+float64\\s+\\(2, 2\\)\\s+32 B\\s+deflated\\nb\\s+int64\\s+\\(3,\\)\\s+24 B\\s+deflated\\n"),
+                ls.out());
+    }
+
+    @Test
+    void convertPickleOfArraysToNpzFlattensAndWarns() throws Exception {
+        numpy("pickle.dump({'W': np.arange(4.), 'cfg': {'lr': 0.1, 'b': np.zeros(2, dtype='i8')}, 'n': 3},"
+                + " open('m.pkl', 'wb'), 4)\n");
+        CliTest.Run r = CliTest.run("convert", tmp.resolve("m.pkl").toString(), tmp.resolve("m.npz").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("not converted: cfg.lr, n"), r.err());
+        numpy("z = np.load('m.npz')\nassert z.files == ['W', 'cfg.b'], z.files\n"
+                + "assert (z['W'] == np.arange(4.)).all() and z['cfg.b'].dtype == np.int64\n");
+    }
+
+    @Test
+    void convertNpyToNpyIsByteIdentical() throws Exception {
+        numpy("np.save('a.npy', np.arange(6, dtype='>i2').reshape(2, 3, order='F'))\n");
+        CliTest.Run r = CliTest.run("convert", tmp.resolve("a.npy").toString(), tmp.resolve("b.npy").toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals(-1, Files.mismatch(tmp.resolve("a.npy"), tmp.resolve("b.npy")));
+    }
+
+    @Test
+    void extractWritesEveryArrayAndRefusesEscapingNames() throws Exception {
+        numpy("np.savez('z.npz', w=np.ones(2), b=np.zeros(3))\n"
+                + "import io\nbuf = io.BytesIO(); np.save(buf, np.ones(1))\n"
+                + "with zipfile.ZipFile('evil.npz', 'w') as z: z.writestr('../evil.npy', buf.getvalue())\n");
+        Path out = tmp.resolve("out");
+        CliTest.Run r = CliTest.run("extract", tmp.resolve("z.npz").toString(), "-o", out.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(Files.exists(out.resolve("w.npy")) && Files.exists(out.resolve("b.npy")));
+        numpy("assert (np.load('out/b.npy') == np.zeros(3)).all()\n");
+        CliTest.Run evil = CliTest.run("extract", tmp.resolve("evil.npz").toString(), "-o", tmp.resolve("out2").toString());
+        assertEquals(1, evil.status());
+        assertTrue(evil.err().contains("../evil.npy"), evil.err());
+        assertFalse(Files.exists(tmp.resolve("evil.npy")));
+    }
+
+    @Test
+    void verifyReportsOkAndTheFirstProblem() throws Exception {
+        numpy("np.savez_compressed('z.npz', w=np.arange(1000.))\n");
+        CliTest.Run ok = CliTest.run("verify", tmp.resolve("z.npz").toString());
+        assertEquals(0, ok.status(), ok.err());
+        byte[] bytes = Files.readAllBytes(tmp.resolve("z.npz"));
+        bytes[bytes.length / 3] ^= 0x5a; // inside the deflated data
+        Files.write(tmp.resolve("bad.npz"), bytes);
+        CliTest.Run bad = CliTest.run("verify", tmp.resolve("bad.npz").toString());
+        assertEquals(1, bad.status());
+        assertTrue(bad.err().startsWith("brine: ") && bad.err().contains("bad.npz"), bad.err());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+    }
+}
