@@ -45,7 +45,7 @@ final class ArrayFormatter {
             }
         } else {
             format = new ElementFormat(a.dtype(), shownOffsets());
-            body = shape.length == 0 ? format.format(0) : recurse(new long[0], " ".repeat(PREFIX.length()), LINE_WIDTH - 1);
+            body = shape.length == 0 ? format.format(0) : recurse(new long[0], " ".repeat(PREFIX.length() + 1), LINE_WIDTH - 1);
             if (summarize) {
                 extras.add("shape=" + shapeRepr(shape));
             }
@@ -201,44 +201,69 @@ final class ArrayFormatter {
 
     // ---------------------------------------------------------------- element formats
 
-    /** Formats elements of one dtype with widths shared across the shown elements. */
+    /**
+     * Formats elements of one dtype with widths shared across the shown elements; records get one
+     * format per field over the whole column, and subarrays one over all their elements, as numpy's
+     * {@code StructuredVoidFormat} and {@code SubArrayFormat} do.
+     */
     private final class ElementFormat {
         private final DType type;
         private final FloatFormat floats;
         private final FloatFormat reals;
         private final FloatFormat imags;
+        private final List<ElementFormat> fields = new ArrayList<>();
+        private final ElementFormat base;
         private int width;
 
         ElementFormat(DType type, List<Long> offsets) {
             this.type = type;
             Storage s = a.storage();
+            FloatFormat fl = null;
+            FloatFormat re = null;
+            FloatFormat im = null;
+            ElementFormat sub = null;
             if (type.kind() == DType.Kind.FLOAT || type.kind() == DType.Kind.BFLOAT16) {
                 double[] v = new double[offsets.size()];
                 for (int i = 0; i < v.length; i++) {
                     v[i] = Elements.getDouble(type, s, offsets.get(i));
                 }
-                floats = new FloatFormat(v, type, false);
-                reals = null;
-                imags = null;
+                fl = new FloatFormat(v, type, false);
             } else if (type.kind() == DType.Kind.COMPLEX) {
-                double[] re = new double[offsets.size()];
-                double[] im = new double[offsets.size()];
-                for (int i = 0; i < re.length; i++) {
+                double[] rv = new double[offsets.size()];
+                double[] iv = new double[offsets.size()];
+                for (int i = 0; i < rv.length; i++) {
                     Complex c = Elements.getComplex(type, s, offsets.get(i));
-                    re[i] = c.real();
-                    im[i] = c.imag();
+                    rv[i] = c.real();
+                    iv[i] = c.imag();
                 }
                 DType part = DType.numeric(DType.Kind.FLOAT, type.itemsize() / 2);
-                floats = null;
-                reals = new FloatFormat(re, part, false);
-                imags = new FloatFormat(im, part, true);
-            } else {
-                floats = null;
-                reals = null;
-                imags = null;
+                re = new FloatFormat(rv, part, false);
+                im = new FloatFormat(iv, part, true);
+            } else if (type.kind() == DType.Kind.STRUCTURED) {
+                for (DType.Field f : type.fields()) {
+                    List<Long> shifted = new ArrayList<>();
+                    for (long off : offsets) {
+                        shifted.add(off + f.offset());
+                    }
+                    fields.add(new ElementFormat(f.type(), shifted));
+                }
+            } else if (type.kind() == DType.Kind.SUBARRAY) {
+                DType b = type.subarrayBase();
+                List<Long> all = new ArrayList<>();
+                for (long off : offsets) {
+                    for (long k = 0; b.itemsize() > 0 && k < type.itemsize(); k += b.itemsize()) {
+                        all.add(off + k);
+                    }
+                }
+                sub = new ElementFormat(b, all);
             }
-            if (type.kind() != DType.Kind.STRUCTURED && type.kind() != DType.Kind.BYTES
-                    && type.kind() != DType.Kind.UNICODE && type.kind() != DType.Kind.VOID) {
+            floats = fl;
+            reals = re;
+            imags = im;
+            base = sub;
+            if (type.kind() != DType.Kind.STRUCTURED && type.kind() != DType.Kind.SUBARRAY
+                    && type.kind() != DType.Kind.BYTES && type.kind() != DType.Kind.UNICODE
+                    && type.kind() != DType.Kind.VOID) {
                 int w = 0;
                 for (long off : offsets) {
                     w = Math.max(w, raw(off).length());
@@ -270,9 +295,37 @@ final class ArrayFormatter {
                     TimeValue t = (TimeValue) Elements.get(type, s, off);
                     return t.isNaT() ? "'NaT'" : Long.toString(t.count());
                 }
+                case STRUCTURED: {
+                    StringBuilder b = new StringBuilder("(");
+                    List<DType.Field> fs = type.fields();
+                    for (int i = 0; i < fs.size(); i++) {
+                        if (i > 0) {
+                            b.append(", ");
+                        }
+                        b.append(fields.get(i).format(off + fs.get(i).offset()));
+                    }
+                    return b.append(fs.size() == 1 ? ",)" : ")").toString();
+                }
+                case SUBARRAY:
+                    return subarray(off, type.subarrayShape(), 0);
                 default:
                     return scalarRepr(type, Elements.get(type, s, off));
             }
+        }
+
+        private String subarray(long off, long[] shape, int axis) {
+            long step = type.subarrayBase().itemsize();
+            for (int i = axis + 1; i < shape.length; i++) {
+                step *= shape[i];
+            }
+            StringBuilder b = new StringBuilder("[");
+            for (long i = 0; i < shape[axis]; i++) {
+                if (i > 0) {
+                    b.append(", ");
+                }
+                b.append(axis == shape.length - 1 ? base.format(off + i * step) : subarray(off + i * step, shape, axis + 1));
+            }
+            return b.append(']').toString();
         }
     }
 

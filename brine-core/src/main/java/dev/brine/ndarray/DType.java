@@ -653,9 +653,9 @@ public final class DType {
             case BFLOAT16:
                 return "bfloat16";
             case BYTES:
-                return "bytes" + (itemsize * 8L);
+                return "bytes" + bits();
             case UNICODE:
-                return "str" + (itemsize * 8L);
+                return "str" + bits();
             case DATETIME:
                 return "datetime64" + unitSuffix();
             case TIMEDELTA:
@@ -663,8 +663,13 @@ public final class DType {
             case OBJECT:
                 return "object";
             default:
-                return "void" + (itemsize * 8L);
+                return "void" + bits();
         }
+    }
+
+    /** numpy's sized names count bits, and drop the count for flexible types of size 0. */
+    private String bits() {
+        return itemsize == 0 ? "" : Long.toString(itemsize * 8L);
     }
 
     /**

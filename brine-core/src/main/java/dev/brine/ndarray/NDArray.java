@@ -75,7 +75,7 @@ public final class NDArray {
         if (t.hasObject()) {
             throw new IllegalArgumentException("object arrays cannot be held as raw bytes");
         }
-        long bytes = byteSize(t, s);
+        long bytes = checkedByteSize(t, s);
         if (storage.size() != bytes) {
             throw new IllegalArgumentException("storage holds " + storage.size() + " bytes but shape "
                     + Arrays.toString(s) + " of " + t.str() + " needs " + bytes);
@@ -95,7 +95,7 @@ public final class NDArray {
         if (dtype.kind() == DType.Kind.SUBARRAY) {
             s = checkShape(order == Order.C ? concat(s, dtype.subarrayShape()) : concat(dtype.subarrayShape(), s));
         }
-        return wrap(t, order, s, Storage.allocate(byteSize(t, s)));
+        return wrap(t, order, s, Storage.allocate(checkedByteSize(t, s)));
     }
 
     /**
@@ -567,7 +567,7 @@ public final class NDArray {
         if (target.equals(dtype)) {
             return copy();
         }
-        NDArray out = new NDArray(target, shape, order, Storage.allocate(byteSize(target, shape)), memberName);
+        NDArray out = new NDArray(target, shape, order, Storage.allocate(checkedByteSize(target, shape)), memberName);
         boolean numeric = (dtype.isNumeric() || isTime(dtype)) && (target.isNumeric() || isTime(target));
         boolean sameKindReordered = dtype.equals(target.withByteOrder(dtype.byteOrderChar() == '|' ? '<' : dtype.byteOrderChar()));
         if (!numeric && !sameKindReordered && dtype.kind() != target.kind()) {
@@ -651,7 +651,27 @@ public final class NDArray {
     // ---------------------------------------------------------------- helpers
 
     private static long[] shapeFor(int length, long[] shape) {
-        return shape.length == 0 ? new long[] {length} : shape;
+        if (shape.length == 0) {
+            return new long[] {length};
+        }
+        long n;
+        try {
+            n = elementCount(shape);
+        } catch (ArithmeticException e) {
+            n = -1;
+        }
+        if (n != length) {
+            throw new IllegalArgumentException(length + " values do not fill shape " + Arrays.toString(shape));
+        }
+        return shape;
+    }
+
+    private static long checkedByteSize(DType t, long[] shape) {
+        try {
+            return byteSize(t, shape);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " of " + t.name() + " is too large");
+        }
     }
 
     private static long[] checkShape(long[] shape) {

@@ -75,19 +75,6 @@ final class TypeStrings {
         if (mapped == null) {
             mapped = head;
         }
-        if (head.startsWith("bytes") || head.startsWith("str") || head.startsWith("void")) {
-            // numpy's sized names count bits: bytes40 is S5
-            String digits = head.replaceFirst("^(bytes|str|void)", "");
-            if (!digits.isEmpty() && digits.chars().allMatch(Character::isDigit)) {
-                long bits = Long.parseLong(digits.length() > 12 ? "-1" : digits);
-                if (bits < 0 || bits % 8 != 0) {
-                    return null;
-                }
-                long bytes = bits / 8;
-                char k = head.startsWith("bytes") ? 'S' : head.startsWith("str") ? 'U' : 'V';
-                mapped = k == 'U' ? "U" + (bytes / 4) : k + Long.toString(bytes);
-            }
-        }
         return mapped + tail;
     }
 

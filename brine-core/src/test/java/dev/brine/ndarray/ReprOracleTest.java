@@ -1,0 +1,97 @@
+package dev.brine.ndarray;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.brine.npy.Npy;
+import dev.brine.py.Complex;
+import dev.brine.testing.Python;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** NDArray.toString compared with numpy's repr for the common shapes of output. */
+class ReprOracleTest {
+    @TempDir
+    Path dir;
+
+    private static List<NDArray> cases() {
+        List<NDArray> out = new ArrayList<>();
+        out.add(NDArray.of(new float[] {1, 2, 3}));
+        double[] big = new double[2000];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = i;
+        }
+        out.add(NDArray.of(big));
+        long[] l = new long[24];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = i;
+        }
+        out.add(NDArray.of(l, 2, 3, 4));
+        out.add(NDArray.of(new double[] {1.5, Double.NaN, Double.NEGATIVE_INFINITY, 1e-5}));
+        out.add(NDArray.of(new double[] {1e10, 1}));
+        out.add(NDArray.zeros(DType.FLOAT64, 0, 3));
+        out.add(NDArray.zeros(DType.FLOAT64, 0));
+        out.add(NDArray.scalar(DType.INT32, 3));
+        out.add(NDArray.scalar(DType.FLOAT64, 2.5));
+        out.add(NDArray.of(new String[] {"a", "bc"}));
+        out.add(NDArray.fromValues(DType.bytes(2), List.of(new byte[] {'a'}, new byte[] {'b', 'c'})));
+        out.add(NDArray.of(new Complex[] {new Complex(1, 2), new Complex(3, -1)}));
+        out.add(NDArray.of(new boolean[] {true, false}));
+        NDArray t = NDArray.zeros(DType.timedelta64(DateTimeUnit.SECOND, 1), 2);
+        t.setLong(1, 0);
+        t.setLong(2, 1);
+        out.add(t);
+        DType rec = DType.struct().add("a", DType.INT32).add("b", DType.FLOAT64).build();
+        out.add(NDArray.fromValues(rec, List.of(Map.of("a", 0, "b", 0.0), Map.of("a", 1, "b", 2.5))));
+        double[] forty = new double[40];
+        for (int i = 0; i < forty.length; i++) {
+            forty[i] = i;
+        }
+        out.add(NDArray.of(forty));
+        out.add(NDArray.of(new double[] {1, 2.5, 100.25}));
+        out.add(NDArray.of(new int[] {1, -20, 300}).astype(DType.parse(">i4")));
+        out.add(NDArray.of(new double[] {0.1, 0.2, 0.30000000000000004}));
+        out.add(NDArray.of(new float[] {0.1f, 1.0f / 3}, 1, 2));
+        out.add(NDArray.of(new double[] {-1.0, 0.0, 1.0}));
+        out.add(NDArray.of(new short[] {1, 2, 3, 4, 5, 6}, 3, 2).toOrder(Order.F));
+        return out;
+    }
+
+    @Test
+    void reprMatchesNumpy() throws IOException {
+        Python.require("numpy");
+        List<NDArray> cases = cases();
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            Path f = dir.resolve("r" + i + ".npy");
+            Npy.write(cases.get(i), f);
+            files.add(f);
+        }
+        String out = Python.checkText("import sys, numpy as np\n"
+                + "for f in sys.argv[1:]:\n"
+                + "    print(repr(np.load(f)))\n"
+                + "    print('\\x00')\n", files.toArray(new Path[0]));
+        String[] reprs = out.split("\n\u0000\n");
+        StringBuilder mismatches = new StringBuilder();
+        for (int i = 0; i < cases.size(); i++) {
+            String mine = cases.get(i).toString();
+            if (!reprs[i].equals(mine)) {
+                mismatches.append("case ").append(i).append(":\nnumpy: ").append(reprs[i]).append("\nbrine: ").append(mine).append('\n');
+            }
+        }
+        assertEquals("", mismatches.toString());
+    }
+
+    @Test
+    void largeArraysSummariseWithoutWalkingEveryElement() {
+        NDArray big = NDArray.zeros(DType.FLOAT32, 1000, 1000, 10);
+        String s = big.toString();
+        assertEquals(true, s.contains("..."));
+        assertEquals(true, s.length() < 2000, s);
+    }
+
+}

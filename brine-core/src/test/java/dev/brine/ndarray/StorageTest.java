@@ -1,0 +1,76 @@
+package dev.brine.ndarray;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/** Chunked storage: values that straddle chunks, copies across chunk sizes, bounded stream reads. */
+class StorageTest {
+    @Property(tries = 200)
+    void valuesStraddlingChunksReadBack(@ForAll @IntRange(min = 0, max = 90) int pos, @ForAll long value,
+            @ForAll boolean bigEndian, @ForAll @IntRange(min = 3, max = 6) int shift) {
+        Storage s = Storage.allocate(100, shift);
+        s.putLong(pos, value, bigEndian);
+        assertEquals(value, s.getLong(pos, bigEndian));
+        s.putInt(pos + 1, (int) value, bigEndian);
+        assertEquals((int) value, s.getInt(pos + 1, bigEndian));
+        s.putShort(pos + 3, (short) value, bigEndian);
+        assertEquals((short) value, s.getShort(pos + 3, bigEndian));
+        ByteBuffer expected = ByteBuffer.allocate(2).order(bigEndian ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
+        expected.putShort((short) value);
+        assertEquals(expected.get(0), s.getByte(pos + 3));
+    }
+
+    @Test
+    void bulkCopiesAcrossChunkSizes() throws IOException {
+        byte[] data = new byte[1000];
+        new Random(1).nextBytes(data);
+        Storage small = Storage.allocate(1000, 5);
+        small.put(0, data, 0, 1000);
+        Storage copy = Storage.allocate(1000, 7);
+        small.copyTo(0, copy, 0, 1000);
+        byte[] back = new byte[1000];
+        copy.get(0, back, 0, 1000);
+        assertArrayEquals(data, back);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        small.writeTo(out);
+        assertArrayEquals(data, out.toByteArray());
+        Storage read = Storage.read(new ByteArrayInputStream(data), 1000);
+        byte[] again = new byte[1000];
+        read.get(0, again, 0, 1000);
+        assertArrayEquals(data, again);
+        assertThrows(IndexOutOfBoundsException.class, () -> small.getLong(995, false));
+    }
+
+    @Test
+    void streamsShorterThanClaimedEndInEof() {
+        EOFException e = assertThrows(EOFException.class, () -> Storage.read(new ByteArrayInputStream(new byte[10]), 1L << 40));
+        assertEquals("expected 1099511627776 bytes of data, found only 10", e.getMessage());
+    }
+
+    @Test
+    void arraysOverSmallChunksBehave() {
+        // a 12-byte record type over 16-byte chunks: every other element straddles a boundary
+        DType rec = DType.struct().add("a", DType.INT32).add("b", DType.FLOAT64).build();
+        Storage s = Storage.allocate(12 * 10, 4);
+        NDArray a = NDArray.wrap(rec, Order.C, new long[] {10}, s);
+        for (int i = 0; i < 10; i++) {
+            a.set(java.util.Map.of("a", i, "b", i * 1.5), i);
+        }
+        for (int i = 0; i < 10; i++) {
+            assertEquals(java.util.Map.of("a", (long) i, "b", i * 1.5), a.get(i));
+        }
+        assertEquals(a, a.copy());
+    }
+}
