@@ -317,9 +317,6 @@ public final class DType {
             if (!seen.add(f.name()) || (f.title() != null && !seen.add(f.title()))) {
                 throw new IllegalArgumentException("field name or title '" + f.name() + "' is used twice");
             }
-            if (f.type().kind == Kind.OBJECT) {
-                // allowed in a dtype (pickled dtypes can hold it), never in array data
-            }
             if ((long) f.offset() + f.type().itemsize > itemsize) {
                 throw new IllegalArgumentException("field '" + f.name() + "' at offset " + f.offset()
                         + " with " + f.type().itemsize + " bytes lies outside the itemsize " + itemsize);

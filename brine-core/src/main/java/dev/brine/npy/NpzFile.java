@@ -107,6 +107,30 @@ public final class NpzFile implements Closeable {
         return (NDArray) v;
     }
 
+    /**
+     * Member {@code key} memory-mapped read-only, as {@link Npy#map} maps a file: only stored
+     * members ({@code np.savez}) can be mapped, and nothing but the header is read now.
+     *
+     * @throws BrineException if the member is compressed, not NPY, or claims more than it holds
+     */
+    public NDArray map(String key) throws IOException {
+        ZipReader.Entry e = entry(key);
+        String where = zip.where() + ": member " + e.name();
+        if (e.method() != 0) {
+            throw new BrineException(where + ": only stored members can be memory-mapped; this one is compressed (use get)");
+        }
+        NpyHeader h;
+        try (InputStream in = zip.open(e)) {
+            h = NpyFormat.readHeader(Channels.newChannel(in), e.size(), limits, where);
+        }
+        long length = h.dataLength();
+        if (h.dataOffset() + length > e.size()) {
+            throw new BrineException(where + ": truncated NPY data: it needs " + length + " bytes at byte "
+                    + h.dataOffset() + " but the member has only " + Math.max(0, e.size() - h.dataOffset()));
+        }
+        return NDArray.wrap(h.dtype(), h.order(), h.shape(), zip.mapStored(e, h.dataOffset(), length)).withMemberName(key);
+    }
+
     /** The NPY header of member {@code key}, reading nothing past it. */
     public NpyHeader header(String key) throws IOException {
         ZipReader.Entry e = entry(key);

@@ -3,6 +3,7 @@ package dev.brine.npy;
 import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
 import dev.brine.Limits;
+import dev.brine.ndarray.Storage;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -340,6 +341,22 @@ public final class ZipReader implements Closeable {
                     + " different from its size " + e.size());
         }
         return new MemberStream(e, start, at);
+    }
+
+    /**
+     * Memory-maps {@code length} bytes from {@code offset} inside a stored (uncompressed) member,
+     * read-only. Costs nothing per byte; the member's CRC is not checked (that would read it all).
+     */
+    public Storage mapStored(Entry e, long offset, long length) throws IOException {
+        String at = where + ": member " + e.name();
+        if (e.method() != 0) {
+            throw new BrineException(at + ": only stored members can be memory-mapped; this one is compressed");
+        }
+        if (offset < 0 || length < 0 || offset > e.size() - length) {
+            throw new BrineException(at + ": bytes [" + offset + ", " + (offset + length) + ") lie outside its "
+                    + e.size() + " bytes");
+        }
+        return Storage.map(channel, dataOffset(e) + offset, length, FileChannel.MapMode.READ_ONLY);
     }
 
     private ByteBuffer readAt(long pos, int len) throws IOException {

@@ -3,8 +3,10 @@ package dev.brine.npy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brine.BrineException;
 import dev.brine.Limits;
 import dev.brine.ndarray.NDArray;
 import dev.brine.ndarray.Order;
@@ -93,6 +95,20 @@ class NpyGoldenTest {
                 }
                 assertEquals(NpyVersion.V1_0, npz.header("b").version());
             }
+        }
+    }
+
+    @Test
+    void storedMembersMemoryMap() throws IOException {
+        try (NpzFile npz = Npz.open(DIR.resolve("savez.npz"))) {
+            for (String key : npz.names()) {
+                NDArray mapped = npz.map(key);
+                assertTrue(mapped.isReadOnly());
+                assertEquals(npz.get(key), mapped);
+            }
+        }
+        try (NpzFile npz = Npz.open(DIR.resolve("savez_compressed.npz"))) {
+            assertThrows(BrineException.class, () -> npz.map("b"));
         }
     }
 

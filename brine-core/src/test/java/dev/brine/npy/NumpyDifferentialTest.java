@@ -129,6 +129,23 @@ class NumpyDifferentialTest {
     }
 
     @Test
+    void zip64CentralDirectoryWithMoreThan65535Members() throws IOException {
+        Path f = dir.resolve("many.npz");
+        Python.check(PRELUDE
+                + "import zipfile\n"
+                + "with zipfile.ZipFile(sys.argv[1], 'w') as z:\n"
+                + "    b = io.BytesIO(); np.save(b, np.arange(3, dtype='<i8')); z.writestr('first.npy', b.getvalue())\n"
+                + "    for i in range(65540): z.writestr('m%d' % i, b'')\n"
+                + "    z.writestr('last.npy', b.getvalue())\n",
+                new byte[0], f.toString());
+        try (NpzFile npz = Npz.open(f)) {
+            assertEquals(65542, npz.names().size());
+            assertEquals(NDArray.of(new long[] {0, 1, 2}), npz.get("last"));
+            assertEquals(0, ((byte[]) npz.get("m65539")).length);
+        }
+    }
+
+    @Test
     void brineWritesNpzNumpyLoadsEqual() throws IOException {
         Random r = new Random(3);
         Map<String, NDArray> arrays = new LinkedHashMap<>();
