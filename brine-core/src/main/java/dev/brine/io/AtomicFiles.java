@@ -1,5 +1,6 @@
 package dev.brine.io;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -13,31 +14,44 @@ import java.nio.file.StandardOpenOption;
 /**
  * Crash-safe saving: the content goes to a temporary file in the target's folder, is forced to
  * disk, and only then renamed over the target. A save killed at any moment leaves either the old
- * complete file or the new complete file, never a torn one, and no temporary file on failure.
+ * complete file or the new complete file, never a torn one, and a failed save removes its
+ * temporary file.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** What writes the content. */
+    /** What writes the content to a stream. */
     @FunctionalInterface
     public interface Content {
         /** Writes the whole file to {@code out} (buffered; do not close it). */
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** Writes {@code target} atomically with {@code content}. */
+    /** What writes the content to a channel (for bulk data such as arrays, without copying through a stream). */
+    @FunctionalInterface
+    public interface ChannelContent {
+        /** Writes the whole file to {@code out} (do not close it). */
+        void writeTo(FileChannel out) throws IOException;
+    }
+
+    /** Writes {@code target} atomically through a buffered stream. */
     public static void write(Path target, Content content) throws IOException {
+        writeChannel(target, ch -> {
+            BufferedOutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+            content.writeTo(out);
+            out.flush();
+        });
+    }
+
+    /** Writes {@code target} atomically through its file channel. */
+    public static void writeChannel(Path target, ChannelContent content) throws IOException {
         Path absolute = target.toAbsolutePath();
-        Path dir = absolute.getParent();
-        Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        Path tmp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
         boolean done = false;
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                OutputStream raw = Channels.newOutputStream(ch);
-                java.io.BufferedOutputStream out = new java.io.BufferedOutputStream(raw, 1 << 16);
-                content.writeTo(out);
-                out.flush();
+                content.writeTo(ch);
                 ch.force(true);
             }
             try {

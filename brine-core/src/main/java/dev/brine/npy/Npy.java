@@ -1,5 +1,6 @@
 package dev.brine.npy;
 
+import dev.brine.io.AtomicFiles;
 import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
 import dev.brine.Limits;
@@ -158,7 +159,7 @@ public final class Npy {
     /** Saves {@code array} to {@code path} atomically in format {@code version} (null: as numpy chooses). */
     public static void write(NDArray array, Path path, NpyVersion version) throws IOException {
         byte[] header = header(array, version);
-        AtomicFile.write(path, ch -> {
+        AtomicFiles.writeChannel(path, ch -> {
             writeFully(ch, ByteBuffer.wrap(header));
             array.storage().writeTo(ch);
         });

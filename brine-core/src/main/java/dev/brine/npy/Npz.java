@@ -1,5 +1,6 @@
 package dev.brine.npy;
 
+import dev.brine.io.AtomicFiles;
 import dev.brine.BrineException;
 import dev.brine.Limits;
 import dev.brine.ndarray.NDArray;
@@ -55,7 +56,7 @@ public final class Npz {
      */
     public static void write(Map<String, NDArray> arrays, Path path, boolean compressed) throws IOException {
         checkNames(arrays);
-        AtomicFile.write(path, ch -> write(arrays, Channels.newOutputStream(ch), compressed));
+        AtomicFiles.writeChannel(path, ch -> write(arrays, Channels.newOutputStream(ch), compressed));
     }
 
     /** Writes {@code arrays} as an NPZ archive to {@code out}, which is left open. */
