@@ -132,16 +132,14 @@ final class CheckpointWriter {
     private static final class Plan {
         final Map<Object, Place> places = new IdentityHashMap<>();
         final List<Record> keyed = new ArrayList<>(); // in key order, filled while pickling
-        final Map<Object, Item> converted = new IdentityHashMap<>();
     }
 
     /** Finds every array and storage by pickling once, then decides which bytes each record holds. */
     private static Plan plan(Object obj) throws BrineException {
-        Map<Object, Item> items = new LinkedHashMap<>();
-        Plan plan = new Plan();
+        Map<Object, Item> items = new IdentityHashMap<>(); // arrays are equal by value; here identity counts
         ClassRegistry collect = registry(a -> {
             if (!items.containsKey(a)) {
-                items.put(a, item(a, plan));
+                items.put(a, item(a));
             }
             return Reduction.call(new Global("brine", "collect"));
         });
@@ -154,6 +152,7 @@ final class CheckpointWriter {
             return null;
         }).build();
         Pickler.dumps(obj, o);
+        Plan plan = new Plan();
         // group by root storage and record kind; merge overlapping ranges of one kind into one record
         Map<Storage, List<Item>> byRoot = new IdentityHashMap<>();
         for (Item it : items.values()) {
@@ -185,7 +184,7 @@ final class CheckpointWriter {
     }
 
     /** What to write for array {@code a}: its bytes when torch can hold them as they are, else a converted copy. */
-    private static Item item(NDArray a, Plan plan) throws BrineException {
+    private static Item item(NDArray a) throws BrineException {
         TorchDType t = TorchDType.forArrayType(a.dtype());
         if (t == null) {
             throw new PicklingException("cannot save a " + a.dtype().name() + " array (" + a.dtype().str()
@@ -194,7 +193,6 @@ final class CheckpointWriter {
         NDArray w = a;
         if (!a.dtype().equals(t.arrayType())) {
             w = a.astype(t.arrayType()); // big-endian to little
-            plan.converted.put(a, null);
         }
         return new Item(a, w.storage(), t, t.storageClass() == null);
     }
