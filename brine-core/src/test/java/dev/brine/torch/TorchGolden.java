@@ -68,7 +68,7 @@ final class TorchGolden {
         for (long i = 0; i < n; i++) {
             values.add(value(type, i));
         }
-        return NDArray.fromValues(type, values, shape);
+        return shape.length == 0 ? NDArray.scalar(type, values.get(0)) : NDArray.fromValues(type, values, shape);
     }
 
     static NDArray filled(TorchDType type, long... shape) {
