@@ -93,13 +93,20 @@ final class CheckpointWriter {
         String folder = archiveName(path);
         Plan plan = plan(obj);
         byte[] pickle = pickle(obj, plan);
-        AtomicFiles.write(path, out -> writeZip(out, folder, pickle, plan));
+        AtomicFiles.write(path, out -> writeZip(new ZipWriter(out), folder, pickle, plan));
     }
 
     static void save(Object obj, OutputStream out, String folder) throws IOException {
+        save(obj, out, folder, new ZipWriter(out));
+    }
+
+    static void save(Object obj, OutputStream out, String folder, ZipWriter zip) throws IOException {
+        if (folder.isEmpty() || folder.contains("/") || folder.contains("\\")) {
+            throw new BrineException("a checkpoint folder name must be non-empty without slashes: '" + folder + "'");
+        }
         Plan plan = plan(obj);
         byte[] pickle = pickle(obj, plan);
-        writeZip(out, folder, pickle, plan);
+        writeZip(zip, folder, pickle, plan);
     }
 
     /** The folder torch names after the file: its name without the last extension ({@code archive} if none is left). */
@@ -113,8 +120,7 @@ final class CheckpointWriter {
         return name.isEmpty() ? "archive" : name;
     }
 
-    private static void writeZip(OutputStream out, String folder, byte[] pickle, Plan plan) throws IOException {
-        ZipWriter zip = new ZipWriter(out);
+    private static void writeZip(ZipWriter zip, String folder, byte[] pickle, Plan plan) throws IOException {
         String p = folder + "/";
         zip.add(p + "data.pkl", pickle);
         zip.add(p + ".format_version", FORMAT_VERSION.getBytes(java.nio.charset.StandardCharsets.US_ASCII));

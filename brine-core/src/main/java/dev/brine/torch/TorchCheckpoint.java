@@ -2,9 +2,19 @@ package dev.brine.torch;
 
 import dev.brine.BrineException;
 import dev.brine.ndarray.NDArray;
+import dev.brine.py.Tuple;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * PyTorch's {@code torch.save} and {@code torch.load(weights_only=True)} on the JVM, without
@@ -71,5 +81,50 @@ public final class TorchCheckpoint {
      */
     public static void save(Object obj, OutputStream out, String folder) throws IOException {
         CheckpointWriter.save(obj, out, folder);
+    }
+
+    /**
+     * Every tensor reachable in {@code checkpoint} through dicts, lists and tuples, named by its
+     * dotted path as a state dict names it: {@code {"model": {"fc.weight": w}, "opt": [t]}} gives
+     * {@code "model.fc.weight"} and {@code "opt.0"}. A top-level state dict keeps its keys. The
+     * map is in the order the tensors are met; handy for writing a checkpoint as safetensors.
+     *
+     * @throws BrineException when two tensors get the same name
+     */
+    public static Map<String, NDArray> tensors(Object checkpoint) throws BrineException {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Object[]> todo = new ArrayDeque<>(); // {path, value}
+        todo.push(new Object[] {"", checkpoint});
+        while (!todo.isEmpty()) {
+            Object[] next = todo.pop();
+            String path = (String) next[0];
+            Object v = next[1];
+            if (v instanceof NDArray) {
+                if (out.putIfAbsent(path, (NDArray) v) != null) {
+                    throw new BrineException("two tensors are named '" + path + "'");
+                }
+                continue;
+            }
+            List<Object[]> children = new ArrayList<>();
+            if (v instanceof Map && seen.add(v)) {
+                for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                    children.add(new Object[] {join(path, String.valueOf(e.getKey())), e.getValue()});
+                }
+            } else if ((v instanceof List || v instanceof Tuple) && seen.add(v)) {
+                List<?> items = v instanceof Tuple ? ((Tuple) v).asList() : (List<?>) v;
+                for (int i = 0; i < items.size(); i++) {
+                    children.add(new Object[] {join(path, String.valueOf(i)), items.get(i)});
+                }
+            }
+            for (int i = children.size() - 1; i >= 0; i--) {
+                todo.push(children.get(i));
+            }
+        }
+        return out;
+    }
+
+    private static String join(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
     }
 }

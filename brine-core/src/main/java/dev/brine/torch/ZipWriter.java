@@ -22,6 +22,7 @@ final class ZipWriter {
     private static final long MAX32 = 0xFFFFFFFFL;
 
     private final OutputStream out;
+    private final long zip64From; // sizes and offsets from here on get ZIP64 records (0xFFFFFFFF; lower in tests)
     private long pos;
     private final List<Member> members = new ArrayList<>();
 
@@ -29,7 +30,13 @@ final class ZipWriter {
     }
 
     ZipWriter(OutputStream out) {
+        this(out, MAX32);
+    }
+
+    /** A writer that uses ZIP64 records for sizes and offsets from {@code zip64From} on (tests use 0). */
+    ZipWriter(OutputStream out, long zip64From) {
         this.out = out;
+        this.zip64From = zip64From;
     }
 
     /** Adds a member holding {@code data}. */
@@ -42,7 +49,7 @@ final class ZipWriter {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         CRC32 crc = new CRC32();
         forEachRange(data, start, length, crc::update);
-        boolean zip64 = length >= MAX32 || pos >= MAX32;
+        boolean zip64 = length >= zip64From || pos >= zip64From;
         int z64Len = zip64 ? 4 + 16 : 0;
         long unpadded = pos + 30 + n.length + z64Len + 4;
         int pad = (int) ((ALIGNMENT - unpadded % ALIGNMENT) % ALIGNMENT);
@@ -88,8 +95,8 @@ final class ZipWriter {
     void finish() throws IOException {
         long cdStart = pos;
         for (Member m : members) {
-            boolean bigSize = m.size >= MAX32;
-            boolean bigOffset = m.offset >= MAX32;
+            boolean bigSize = m.size >= zip64From;
+            boolean bigOffset = m.offset >= zip64From;
             int z64 = (bigSize ? 16 : 0) + (bigOffset ? 8 : 0);
             int extra = z64 == 0 ? 0 : 4 + z64;
             ByteBuffer c = le(46 + m.name.length + extra);
@@ -126,7 +133,7 @@ final class ZipWriter {
         }
         long cdSize = pos - cdStart;
         int count = members.size();
-        boolean zip64 = count >= 0xFFFF || cdStart >= MAX32 || cdSize >= MAX32;
+        boolean zip64 = count >= 0xFFFF || cdStart >= zip64From || cdSize >= zip64From;
         if (zip64) {
             long z64Start = pos;
             ByteBuffer z = le(56 + 20);
@@ -150,10 +157,10 @@ final class ZipWriter {
         e.putInt(0x06054b50);
         e.putShort((short) 0);
         e.putShort((short) 0);
-        e.putShort((short) Math.min(count, 0xFFFF));
-        e.putShort((short) Math.min(count, 0xFFFF));
-        e.putInt((int) Math.min(cdSize, MAX32));
-        e.putInt((int) Math.min(cdStart, MAX32));
+        e.putShort((short) (zip64 ? 0xFFFF : count));
+        e.putShort((short) (zip64 ? 0xFFFF : count));
+        e.putInt((int) (zip64 ? MAX32 : cdSize));
+        e.putInt((int) (zip64 ? MAX32 : cdStart));
         e.putShort((short) 0);
         write(e.array());
         out.flush();

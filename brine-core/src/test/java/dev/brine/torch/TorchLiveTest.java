@@ -218,4 +218,21 @@ class TorchLiveTest {
         assertEquals("ok", out.strip());
         assertInstanceOf(OrderedDict.class, TorchCheckpoint.load(dir.resolve("state_dict.pt")));
     }
+
+    @Test
+    void zip64CheckpointLoadsInTorch() throws Exception {
+        Python.require("torch");
+        Path f = dir.resolve("z64.pt");
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(f)) {
+            CheckpointWriter.save(TorchWriteTest.views(), out, "z64", new ZipWriter(out, 0));
+        }
+        String out = Python.checkText(String.join("\n", PY_FILLED,
+                "import sys, zipfile, warnings",
+                "warnings.filterwarnings('ignore')",
+                "assert zipfile.ZipFile(sys.argv[1]).testzip() is None",
+                "d = torch.load(sys.argv[1], weights_only=True)",
+                "assert torch.equal(d['t'], filled(torch.float32, (3, 4))) and torch.equal(d['T'], d['t'].t())",
+                "print('ok')"), f);
+        assertEquals("ok", out.strip());
+    }
 }

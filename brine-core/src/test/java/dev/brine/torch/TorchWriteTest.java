@@ -134,4 +134,37 @@ class TorchWriteTest {
         assertEquals("noext", CheckpointWriter.archiveName(Path.of("noext")));
         assertEquals("archive", CheckpointWriter.archiveName(Path.of(".pt")));
     }
+
+    @Test
+    void zip64RecordsReadBack() throws Exception {
+        Path f = dir.resolve("z64.pt");
+        try (java.io.OutputStream out = Files.newOutputStream(f)) {
+            CheckpointWriter.save(views(), out, "z64", new ZipWriter(out, 0));
+        }
+        try (ZipReader zip = ZipReader.open(f, Limits.DEFAULT)) {
+            assertEquals(10, zip.entries().size());
+            for (ZipReader.Entry e : zip.entries()) {
+                assertEquals(0, zip.dataOffset(e) % 64, e.name());
+            }
+        }
+        Map<?, ?> back = (Map<?, ?>) TorchCheckpoint.load(f);
+        assertEquals(filled(DType.FLOAT32, 3, 4), back.get("t"));
+        assertEquals(views().get("tail"), back.get("tail"));
+    }
+
+    @Test
+    void tensorsByPath() throws Exception {
+        Map<?, ?> d = (Map<?, ?>) TorchCheckpoint.load(TORCH.resolve("nested.pt"));
+        Map<String, NDArray> t = TorchCheckpoint.tensors(d);
+        assertEquals(List.of("model.0.weight", "model.0.bias", "model.1.weight", "model.1.bias", "model.1.running_mean",
+                "model.1.running_var", "model.1.num_batches_tracked", "optimizer.state.0.step",
+                "optimizer.state.0.exp_avg", "param", "frozen", "attr"), List.copyOf(t.keySet()));
+        assertSame(((Map<?, ?>) d.get("model")).get("0.weight"), t.get("model.0.weight"));
+        Map<String, NDArray> sd = TorchCheckpoint.tensors(TorchCheckpoint.load(TORCH.resolve("state_dict.pt")));
+        assertEquals("0.weight", sd.keySet().iterator().next());
+        Map<String, Object> clash = new LinkedHashMap<>();
+        clash.put("a.b", NDArray.zeros(DType.INT8, 1));
+        clash.put("a", Map.of("b", NDArray.zeros(DType.INT8, 1)));
+        assertThrows(BrineException.class, () -> TorchCheckpoint.tensors(clash));
+    }
 }
