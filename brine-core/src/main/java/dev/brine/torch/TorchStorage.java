@@ -21,12 +21,16 @@ public final class TorchStorage {
      * when {@code untyped}, a {@code torch.UntypedStorage} of the raw bytes (the dtype is then
      * {@link TorchDType#UINT8}).
      *
-     * @throws IllegalArgumentException when the bytes are not a whole number of elements
+     * @throws IllegalArgumentException when the bytes are not a whole number of elements, or torch
+     *     has no typed storage class for {@code dtype} (uint16 and the newer types are stored untyped)
      */
     public TorchStorage(TorchDType dtype, boolean untyped, Storage bytes) {
         this.dtype = untyped ? TorchDType.UINT8 : Objects.requireNonNull(dtype, "dtype");
         this.untyped = untyped;
         this.bytes = Objects.requireNonNull(bytes, "bytes");
+        if (!untyped && dtype.storageClass() == null) {
+            throw new IllegalArgumentException("torch has no typed storage for " + dtype + "; use an untyped storage");
+        }
         if (bytes.size() % this.dtype.itemsize() != 0) {
             throw new IllegalArgumentException(bytes.size() + " bytes are not a whole number of " + this.dtype
                     + " elements");
