@@ -174,10 +174,20 @@ final class CheckpointWriter {
                 Record current = null;
                 for (Item it : kind) {
                     int item = it.dtype.itemsize();
-                    boolean fits = current != null && it.length > 0 && it.start < current.end
-                            && (it.start - current.start) % item == 0;
-                    if (!fits) {
-                        TorchDType recordType = it.untyped ? TorchDType.UINT8 : it.dtype;
+                    TorchDType recordType = it.untyped ? TorchDType.UINT8 : it.dtype;
+                    if (it.length == 0) { // an empty tensor gets an empty storage of its own, as in torch
+                        plan.places.put(it.owner, new Place(new Record(it.root, it.start, it.start, recordType,
+                                it.untyped), 0));
+                        continue;
+                    }
+                    boolean overlaps = current != null && it.start < current.end;
+                    if (overlaps && (it.start - current.start) % item != 0) {
+                        // bytes shared off the element grid: torch cannot view them so; a record of its own
+                        plan.places.put(it.owner, new Place(new Record(it.root, it.start, it.start + it.length,
+                                recordType, it.untyped), 0));
+                        continue;
+                    }
+                    if (!overlaps) {
                         current = new Record(it.root, it.start, it.start + it.length, recordType, it.untyped);
                     } else {
                         current.end = Math.max(current.end, it.start + it.length);

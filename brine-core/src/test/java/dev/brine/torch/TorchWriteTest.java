@@ -167,4 +167,29 @@ class TorchWriteTest {
         clash.put("a", Map.of("b", NDArray.zeros(DType.INT8, 1)));
         assertThrows(BrineException.class, () -> TorchCheckpoint.tensors(clash));
     }
+
+    @Test
+    void overlappingViewsShareOneRecordWhateverComesBetween() throws Exception {
+        NDArray t = filled(DType.FLOAT32, 12);
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("t", t);
+        d.put("b", NDArray.wrap(DType.FLOAT32, Order.C, new long[] {4}, t.storage().view(16, 16)));
+        d.put("e", NDArray.wrap(DType.FLOAT32, Order.C, new long[] {0}, t.storage().view(16, 0)));
+        d.put("c", NDArray.wrap(DType.FLOAT32, Order.C, new long[] {2}, t.storage().view(20, 8)));
+        d.put("odd", NDArray.wrap(DType.FLOAT32, Order.C, new long[] {2}, t.storage().view(22, 8))); // misaligned
+        d.put("i", NDArray.wrap(DType.INT32, Order.C, new long[] {2}, t.storage().view(8, 8))); // another dtype
+        Path f = dir.resolve("v.pt");
+        TorchCheckpoint.save(d, f);
+        Map<?, ?> back = (Map<?, ?>) TorchCheckpoint.load(f);
+        NDArray bt = (NDArray) back.get("t");
+        assertSame(bt.storage(), ((NDArray) back.get("b")).storage().base());
+        assertSame(bt.storage(), ((NDArray) back.get("c")).storage().base());
+        for (String k : d.keySet()) {
+            assertEquals(d.get(k), back.get(k), k);
+        }
+        try (ZipReader zip = ZipReader.open(f, Limits.DEFAULT)) {
+            // t (with b and c), e, odd, i
+            assertEquals(4, zip.entries().stream().filter(e -> e.name().startsWith("v/data/")).count());
+        }
+    }
 }
