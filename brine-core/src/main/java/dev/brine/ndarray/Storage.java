@@ -34,13 +34,21 @@ public final class Storage {
     private final long mask;
     private final long size;
     private final boolean readOnly;
+    private final Storage base;
+    private final long baseOffset;
 
     private Storage(ByteBuffer[] chunks, int shift, long size, boolean readOnly) {
+        this(chunks, shift, size, readOnly, null, 0);
+    }
+
+    private Storage(ByteBuffer[] chunks, int shift, long size, boolean readOnly, Storage base, long baseOffset) {
         this.chunks = chunks;
         this.shift = shift;
         this.mask = (1L << shift) - 1;
         this.size = size;
         this.readOnly = readOnly;
+        this.base = base;
+        this.baseOffset = baseOffset;
     }
 
     /** Zero-filled heap storage of {@code size} bytes. */
@@ -151,6 +159,62 @@ public final class Storage {
         if (shift < 3 || shift > DEFAULT_CHUNK_SHIFT) {
             throw new IllegalArgumentException("chunk shift out of range: " + shift);
         }
+    }
+
+    /**
+     * The bytes {@code [pos, pos+length)} as a storage of their own that shares them with this one
+     * (writes show through both ways, as between a numpy array and its view). The view remembers
+     * where it lies: {@link #base()} and {@link #baseOffset()}. The whole range gives this storage
+     * itself.
+     *
+     * <p>A range that crosses a 1 GiB chunk boundary without starting on one cannot be shared and
+     * is copied; the copy has no base. Memory-mapped and heap storages below 1 GiB always share.
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside this storage
+     */
+    public Storage view(long pos, long length) {
+        checkRange(pos, length);
+        if (pos == 0 && length == size) {
+            return this;
+        }
+        Storage root = base == null ? this : base;
+        long rootOffset = baseOffset + pos;
+        if (length == 0) {
+            return new Storage(new ByteBuffer[0], DEFAULT_CHUNK_SHIFT, 0, readOnly, root, rootOffset);
+        }
+        int first = (int) (pos >>> shift);
+        int last = (int) ((pos + length - 1) >>> shift);
+        int within = (int) (pos & mask);
+        if (first == last) {
+            ByteBuffer c = chunks[first].slice(within, (int) length).order(ByteOrder.LITTLE_ENDIAN);
+            int sliceShift = Math.max(shift, Math.min(31, 64 - Long.numberOfLeadingZeros(length - 1)));
+            return new Storage(new ByteBuffer[] {c}, sliceShift, length, readOnly, root, rootOffset);
+        }
+        if (within == 0) {
+            ByteBuffer[] out = new ByteBuffer[last - first + 1];
+            for (int i = first; i <= last; i++) {
+                ByteBuffer c = chunks[i];
+                int len = (int) Math.min(c.limit(), pos + length - ((long) i << shift));
+                out[i - first] = c.slice(0, len).order(ByteOrder.LITTLE_ENDIAN);
+            }
+            return new Storage(out, shift, length, readOnly, root, rootOffset);
+        }
+        Storage copy = allocate(length);
+        copyTo(pos, copy, 0, length);
+        return copy;
+    }
+
+    /**
+     * The storage this one is a {@link #view} of (the outermost one, when views were viewed), or
+     * {@code null} when it owns its bytes.
+     */
+    public Storage base() {
+        return base;
+    }
+
+    /** Where this storage's first byte lies in {@link #base()}; 0 without a base. */
+    public long baseOffset() {
+        return baseOffset;
     }
 
     /** The number of bytes. */

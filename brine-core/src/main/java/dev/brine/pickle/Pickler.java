@@ -165,8 +165,9 @@ public final class Pickler {
         } else if (obj instanceof List) {
             saveList((List<?>) obj, depth);
         } else if (obj instanceof OrderedDict) {
-            saveReduce(new Reduction(ORDERED_DICT, Reduction.Style.REDUCE, Tuple.empty(), null, null, null,
-                    (Map<?, ?>) obj), obj, depth);
+            OrderedDict<?, ?> od = (OrderedDict<?, ?>) obj;
+            saveReduce(new Reduction(ORDERED_DICT, Reduction.Style.REDUCE, Tuple.empty(), null,
+                    od.hasAttributes() ? new java.util.LinkedHashMap<>(od.attributes()) : null, null, od), obj, depth);
         } else if (obj instanceof Map) {
             saveDict((Map<?, ?>) obj, depth);
         } else if (obj instanceof FrozenSet) {

@@ -771,8 +771,23 @@ public final class Unpickler {
             ((GenericObject) target).setState(state);
         } else if (target instanceof PickleState) {
             ((PickleState) target).setState(state);
+        } else if (target instanceof dev.brine.py.OrderedDict && (state == null || state instanceof Map)) {
+            // OrderedDict.__reduce__ gives its instance __dict__ as the state (torch's state dicts: _metadata)
+            setAttributes((dev.brine.py.OrderedDict<?, ?>) target, (Map<?, ?>) state);
         } else {
             throw fail("cannot BUILD a " + typeName(target) + ": it has no state hook");
+        }
+    }
+
+    private void setAttributes(dev.brine.py.OrderedDict<?, ?> target, Map<?, ?> state) throws BrineException {
+        if (state == null) {
+            return;
+        }
+        for (Map.Entry<?, ?> e : state.entrySet()) {
+            if (!(e.getKey() instanceof String)) {
+                throw fail("attribute name must be string, not '" + typeName(e.getKey()) + "'");
+            }
+            target.attributes().put((String) e.getKey(), e.getValue());
         }
     }
 

@@ -1,0 +1,247 @@
+package dev.brine.safetensors;
+
+import dev.brine.BrineException;
+import dev.brine.LimitExceededException;
+import dev.brine.ndarray.DType;
+import dev.brine.ndarray.NDArray;
+import dev.brine.ndarray.Order;
+import dev.brine.ndarray.Storage;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An open safetensors file whose header has been read and fully checked. Tensors are read on
+ * demand: into the heap, or — when opened with {@link SafeTensorsOptions#mmap()} — as read-only
+ * views of one memory mapping of the data, costing no heap and no reading until touched.
+ *
+ * <pre>{@code
+ * try (SafeTensorsFile f = SafeTensors.open(Path.of("model.safetensors"))) {
+ *     for (String name : f.names()) {
+ *         NDArray w = f.get(name);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Arrays read from a mapped file stay valid after {@link #close()}. Not thread-safe for
+ * concurrent heap reads of one instance.
+ */
+public final class SafeTensorsFile implements Closeable {
+    private final Path path;
+    private final String where;
+    private final SafeTensorsOptions options;
+    private final Header header;
+    private final long dataStart;
+    private final FileChannel channel; // null once closed or when mapped
+    private final Storage mapped;
+    private boolean closed;
+
+    private SafeTensorsFile(Path path, SafeTensorsOptions options, Header header, long dataStart, FileChannel channel,
+            Storage mapped) {
+        this.path = path;
+        this.where = path.toString();
+        this.options = options;
+        this.header = header;
+        this.dataStart = dataStart;
+        this.channel = channel;
+        this.mapped = mapped;
+    }
+
+    static SafeTensorsFile open(Path path, SafeTensorsOptions options) throws IOException {
+        String where = path.toString();
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        boolean keep = false;
+        try {
+            long size = ch.size();
+            if (size < 8) {
+                throw new BrineException(where + ": not a safetensors file: only " + size
+                        + " bytes, less than the 8-byte header length");
+            }
+            ByteBuffer lenBuf = readFully(ch, 0, 8, where).order(ByteOrder.LITTLE_ENDIAN);
+            long n = lenBuf.getLong(0);
+            if (Long.compareUnsigned(n, options.maxHeaderSize()) > 0) {
+                throw new LimitExceededException("maxHeaderSize", where + ": the header claims "
+                        + Long.toUnsignedString(n) + " bytes, more than the " + options.maxHeaderSize() + " allowed");
+            }
+            if (n > size - 8) {
+                throw new BrineException(where + ": the header claims " + n + " bytes but only " + (size - 8)
+                        + " follow the header length");
+            }
+            if (n > Integer.MAX_VALUE - 8) {
+                throw new LimitExceededException("maxHeaderSize", where + ": a " + n + "-byte header is too large");
+            }
+            byte[] json = new byte[(int) n];
+            ByteBuffer hb = ByteBuffer.wrap(json);
+            while (hb.hasRemaining()) {
+                if (ch.read(hb, 8 + hb.position()) < 0) {
+                    throw new BrineException(where + ": truncated header at byte " + (8 + hb.position()));
+                }
+            }
+            long dataStart = 8 + n;
+            Header header = Header.parse(json, json.length, size - dataStart, where);
+            Storage mapped = null;
+            if (options.mmap()) {
+                mapped = Storage.map(ch, dataStart, size - dataStart, FileChannel.MapMode.READ_ONLY);
+                return new SafeTensorsFile(path, options, header, dataStart, null, mapped);
+            }
+            keep = true;
+            return new SafeTensorsFile(path, options, header, dataStart, ch, null);
+        } finally {
+            if (!keep) {
+                ch.close();
+            }
+        }
+    }
+
+    private static ByteBuffer readFully(FileChannel ch, long pos, int len, String where) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(len);
+        while (b.hasRemaining()) {
+            if (ch.read(b, pos + b.position()) < 0) {
+                throw new BrineException(where + ": truncated at byte " + (pos + b.position()));
+            }
+        }
+        b.flip();
+        return b;
+    }
+
+    /** The file. */
+    public Path path() {
+        return path;
+    }
+
+    /** Whether tensors are views of a memory mapping (see {@link SafeTensorsOptions#mmap()}). */
+    public boolean isMapped() {
+        return mapped != null;
+    }
+
+    /** The tensor names in the order of their data in the file. */
+    public List<String> names() {
+        return new ArrayList<>(header.byName.keySet());
+    }
+
+    /** Every tensor entry, in the order of their data in the file. */
+    public List<TensorInfo> tensors() {
+        return header.tensors;
+    }
+
+    /** Whether a tensor is called {@code name}. */
+    public boolean contains(String name) {
+        return header.byName.containsKey(name);
+    }
+
+    /** The number of tensors. */
+    public int size() {
+        return header.tensors.size();
+    }
+
+    /**
+     * The header entry of tensor {@code name}.
+     *
+     * @throws BrineException naming the file when there is no such tensor
+     */
+    public TensorInfo info(String name) throws BrineException {
+        TensorInfo t = header.byName.get(name);
+        if (t == null) {
+            throw new BrineException(where + ": no tensor named '" + name + "'");
+        }
+        return t;
+    }
+
+    /** The {@code __metadata__} strings in header order; empty when the header has none. */
+    public Map<String, String> metadata() {
+        return header.metadata == null ? Collections.emptyMap() : header.metadata;
+    }
+
+    /** Whether the header has a {@code __metadata__} entry (possibly empty). */
+    public boolean hasMetadata() {
+        return header.metadata != null;
+    }
+
+    /** Where the data buffer starts in the file: 8 + the header length. */
+    public long dataStart() {
+        return dataStart;
+    }
+
+    /**
+     * Tensor {@code name} as a C-order little-endian array: a heap copy, or a read-only view of the
+     * mapping. Its {@link NDArray#memberName()} is the name.
+     *
+     * @throws BrineException when there is no such tensor, its type has no NDArray form (the 8-,
+     *     6- and 4-bit floats: use {@link #raw(String)}), it has more than
+     *     {@value NDArray#MAX_DIMS} dimensions, or reading fails
+     */
+    public NDArray get(String name) throws IOException {
+        TensorInfo t = info(name);
+        DType type = t.dtype().arrayType();
+        if (type == null) {
+            throw new BrineException(where + ": tensor '" + name + "' is " + t.dtype()
+                    + ", which has no NDArray type in Brine; read its bytes with raw(name)");
+        }
+        if (t.shape().length > NDArray.MAX_DIMS) {
+            throw new BrineException(where + ": tensor '" + name + "' has " + t.shape().length
+                    + " dimensions, more than the " + NDArray.MAX_DIMS + " an NDArray may have");
+        }
+        return NDArray.wrap(type, Order.C, t.shape(), raw(name)).withMemberName(name);
+    }
+
+    /**
+     * Every tensor, in file order. Fails on the first tensor {@link #get(String)} cannot read.
+     */
+    public Map<String, NDArray> getAll() throws IOException {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (TensorInfo t : header.tensors) {
+            out.put(t.name(), get(t.name()));
+        }
+        return out;
+    }
+
+    /**
+     * The raw little-endian bytes of tensor {@code name}, whatever its type: a heap copy, or a
+     * read-only view of the mapping.
+     *
+     * @throws LimitExceededException when a heap copy would exceed {@code Limits.maxAllocation}
+     *     (open the file with mmap instead)
+     */
+    public Storage raw(String name) throws IOException {
+        TensorInfo t = info(name);
+        if (mapped != null) {
+            return mapped.view(t.begin(), t.byteLength());
+        }
+        if (closed) {
+            throw new BrineException(where + ": the file is closed");
+        }
+        long max = options.limits().maxAllocation();
+        if (t.byteLength() > max) {
+            throw new LimitExceededException("maxAllocation", where + ": tensor '" + name + "' holds " + t.byteLength()
+                    + " bytes, more than the " + max + " allowed in memory (open the file with mmap to map it instead)");
+        }
+        synchronized (channel) {
+            channel.position(dataStart + t.begin());
+            try {
+                return Storage.read(channel, t.byteLength());
+            } catch (EOFException e) {
+                throw new BrineException(where + ": tensor '" + name + "': the file changed while it was read: "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Closes the file. Arrays already read, mapped ones included, stay usable. */
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        if (channel != null) {
+            channel.close();
+        }
+    }
+}

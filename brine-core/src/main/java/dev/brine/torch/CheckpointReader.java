@@ -1,0 +1,504 @@
+package dev.brine.torch;
+
+import dev.brine.BrineException;
+import dev.brine.LimitExceededException;
+import dev.brine.Limits;
+import dev.brine.ndarray.DType;
+import dev.brine.ndarray.NDArray;
+import dev.brine.ndarray.Storage;
+import dev.brine.npy.ZipReader;
+import dev.brine.pickle.PersistentLoader;
+import dev.brine.pickle.Unpickler;
+import dev.brine.pickle.UnpicklerOptions;
+import dev.brine.py.GenericObject;
+import dev.brine.py.Global;
+import dev.brine.py.Tuple;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads {@code torch.save} files: the ZIP format (PyTorch 1.6+) and the legacy pickle sequence. */
+final class CheckpointReader {
+    /** {@code torch.serialization.MAGIC_NUMBER}, the first pickle of a legacy file. */
+    static final BigInteger LEGACY_MAGIC = new BigInteger("1950A86A20F9469CFC6C", 16);
+    /** {@code torch.serialization.PROTOCOL_VERSION}. */
+    static final long LEGACY_PROTOCOL = 1001;
+    /** The newest ZIP format version torch reads ({@code kMaxSupportedFileFormatVersion}). */
+    static final long MAX_VERSION = 10;
+
+    private final Path path;
+    private final String where;
+    private final TorchOptions options;
+    private final Limits limits;
+    /** Untyped storages byte-swapped for a big-endian file, and the unit they were swapped by. */
+    private final Map<TorchStorage, Integer> swapped = new IdentityHashMap<>();
+    private boolean bigEndian;
+
+    private CheckpointReader(Path path, TorchOptions options) {
+        this.path = path;
+        this.where = path.toString();
+        this.options = options;
+        this.limits = options.limits();
+    }
+
+    static Object load(Path path, TorchOptions options) throws IOException {
+        CheckpointReader r = new CheckpointReader(path, options);
+        byte[] head = new byte[512];
+        int got;
+        try (InputStream in = java.nio.file.Files.newInputStream(path)) {
+            got = in.readNBytes(head, 0, head.length);
+        }
+        if (got >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
+            return r.loadZip();
+        }
+        if (got >= 262 && new String(head, 257, 5, StandardCharsets.US_ASCII).equals("ustar")) {
+            throw new BrineException(r.where + ": a tar checkpoint (PyTorch before 0.4) is not supported;"
+                    + " load and re-save it with a newer torch");
+        }
+        if (got >= 2 && (head[0] & 0xFF) == 0x80) {
+            return r.loadLegacy();
+        }
+        throw new BrineException(r.where + ": not a torch checkpoint: neither a ZIP archive nor a legacy pickle");
+    }
+
+    // ------------------------------------------------------------------------------------ ZIP
+
+    private Object loadZip() throws IOException {
+        try (ZipReader zip = ZipReader.open(path, limits)) {
+            String prefix = archivePrefix(zip);
+            if (zip.entry(prefix + "constants.pkl") != null) {
+                throw new BrineException(where + ": a TorchScript archive (torch.jit.save), not a torch.save checkpoint");
+            }
+            ZipReader.Entry versionEntry = zip.entry(prefix + ".data/version");
+            if (versionEntry == null) {
+                versionEntry = zip.entry(prefix + "version");
+            }
+            if (versionEntry == null) {
+                throw new BrineException(where + ": no version record (" + prefix + "version)");
+            }
+            String v = text(zip, versionEntry, 64);
+            long version;
+            try {
+                version = Long.parseLong(v.strip());
+            } catch (NumberFormatException e) {
+                throw new BrineException(where + ": member " + versionEntry.name() + ": not a version number: '" + v + "'");
+            }
+            if (version < 1 || version > MAX_VERSION) {
+                throw new BrineException(where + ": member " + versionEntry.name() + ": format version " + version
+                        + " is not supported (1 to " + MAX_VERSION + ")");
+            }
+            ZipReader.Entry bo = zip.entry(prefix + "byteorder");
+            if (bo != null) {
+                String order = text(zip, bo, 16);
+                if (order.equals("big")) {
+                    bigEndian = true;
+                } else if (!order.equals("little")) {
+                    throw new BrineException(where + ": member " + bo.name() + ": unknown byte order '" + order + "'");
+                }
+            }
+            ZipReader.Entry pkl = zip.entry(prefix + "data.pkl");
+            byte[] pickle = bytes(zip, pkl);
+            boolean map = options.mmap() && !bigEndian;
+            try (FileChannel channel = map ? FileChannel.open(path, StandardOpenOption.READ) : null) {
+                Map<String, TorchStorage> loaded = new HashMap<>();
+                PersistentLoader loader = pid -> zipStorage(zip, channel, prefix, loaded, pid);
+                try {
+                    return new Unpickler(pickle, unpicklerOptions(loader, this::tensor)).load();
+                } catch (BrineException e) {
+                    throw e.withContext(where + ": member " + pkl.name());
+                }
+            }
+        }
+    }
+
+    /** The one top folder every member sits in, with its slash: {@code "archive/"}. */
+    private String archivePrefix(ZipReader zip) throws BrineException {
+        String prefix = null;
+        for (ZipReader.Entry e : zip.entries()) {
+            String n = e.name();
+            int slash = n.indexOf('/');
+            if (slash > 0 && n.substring(slash + 1).equals("data.pkl")) {
+                if (prefix != null && !prefix.equals(n.substring(0, slash + 1))) {
+                    throw new BrineException(where + ": two checkpoints in one archive: " + prefix + "data.pkl and " + n);
+                }
+                prefix = n.substring(0, slash + 1);
+            }
+        }
+        if (prefix == null) {
+            throw new BrineException(where + ": not a torch checkpoint: no <folder>/data.pkl member");
+        }
+        for (ZipReader.Entry e : zip.entries()) {
+            if (!e.name().startsWith(prefix)) {
+                throw new BrineException(where + ": member " + e.name() + " lies outside the checkpoint's folder "
+                        + prefix);
+            }
+        }
+        return prefix;
+    }
+
+    private String text(ZipReader zip, ZipReader.Entry e, int max) throws IOException {
+        if (e.size() > max) {
+            throw new BrineException(where + ": member " + e.name() + ": " + e.size() + " bytes, more than a record of"
+                    + " this kind holds (" + max + ")");
+        }
+        return new String(bytes(zip, e), StandardCharsets.UTF_8);
+    }
+
+    private byte[] bytes(ZipReader zip, ZipReader.Entry e) throws IOException {
+        if (e.size() > limits.maxAllocation() || e.size() > Integer.MAX_VALUE - 8) {
+            throw new LimitExceededException("maxAllocation", where + ": member " + e.name() + ": " + e.size()
+                    + " bytes, more than the " + limits.maxAllocation() + " allowed in memory");
+        }
+        try (InputStream in = zip.open(e)) {
+            return in.readAllBytes(); // the member stream stops at the declared size and checks the CRC
+        }
+    }
+
+    private Object zipStorage(ZipReader zip, FileChannel channel, String prefix, Map<String, TorchStorage> loaded,
+            Object pid) throws BrineException {
+        StorageId id = storageId(pid, 5);
+        TorchStorage cached = loaded.get(id.key);
+        if (cached != null) {
+            return cached;
+        }
+        String name = prefix + "data/" + id.key;
+        String at = where + ": member " + name;
+        ZipReader.Entry e = zip.entry(name);
+        if (e == null) {
+            throw new BrineException(where + ": data.pkl refers to storage '" + id.key + "' but member " + name
+                    + " is missing");
+        }
+        long nbytes = nbytes(id, at);
+        if (e.size() != nbytes) {
+            throw new BrineException(at + ": holds " + e.size() + " bytes but the pickle declares " + id.numel + " "
+                    + id.type.dtype + " elements (" + nbytes + " bytes)");
+        }
+        Storage bytes;
+        try {
+            if (channel != null && e.method() == 0) {
+                bytes = Storage.map(channel, zip.dataOffset(e), nbytes, FileChannel.MapMode.READ_ONLY);
+            } else {
+                checkHeap(nbytes, at);
+                try (InputStream in = zip.open(e)) {
+                    bytes = Storage.read(in, nbytes);
+                    if (in.read() >= 0) { // reaching the end checks the CRC
+                        throw new BrineException(at + ": longer than declared");
+                    }
+                }
+            }
+        } catch (BrineException ex) {
+            throw ex;
+        } catch (IOException ex) {
+            throw new BrineException(at + ": " + ex.getMessage(), ex);
+        }
+        TorchStorage s = storage(id, bytes);
+        loaded.put(id.key, s);
+        return s;
+    }
+
+    // --------------------------------------------------------------------------------- legacy
+
+    /**
+     * The legacy format: pickles of the magic number, the protocol version (1001) and system info,
+     * then the object (storages as persistent ids), then the list of storage keys, then each
+     * storage as an 8-byte little-endian element count and its little-endian bytes.
+     */
+    private Object loadLegacy() throws IOException {
+        long objectStart;
+        long objectEnd;
+        List<String> keys;
+        Map<String, StorageId> ids = new LinkedHashMap<>();
+        long dataStart;
+        try (InputStream raw = java.nio.file.Files.newInputStream(path);
+                BufferedInputStream in = new BufferedInputStream(raw, 1 << 16)) {
+            // pass 1: check the header pickles, learn the storages the object names, find the raw data
+            PersistentLoader recorder = pid -> {
+                StorageId id = legacyStorageId(pid);
+                StorageId seen = ids.putIfAbsent(id.key, id);
+                if (seen != null && seen.type != id.type) {
+                    throw new BrineException("storage '" + id.key + "' is named with two types, " + seen.type
+                            + " and " + id.type);
+                }
+                return new TorchStorage(id.type.dtype, id.type.untyped, Storage.allocate(0));
+            };
+            NDArray placeholder = NDArray.zeros(DType.UINT8);
+            Unpickler u = new Unpickler(in, unpicklerOptions(recorder, (s, d, o, size, stride) -> placeholder));
+            try {
+                Object magic = u.load();
+                if (!LEGACY_MAGIC.equals(magic)) {
+                    throw new BrineException("not a torch checkpoint: invalid magic number");
+                }
+                Object proto = u.load();
+                if (!Long.valueOf(LEGACY_PROTOCOL).equals(proto)) {
+                    throw new BrineException("unsupported legacy protocol version " + proto + " (expected "
+                            + LEGACY_PROTOCOL + ")");
+                }
+                u.load(); // sys_info: byte order and C type sizes of the saving machine; the data is little-endian
+                objectStart = u.offset();
+                u.load();
+                objectEnd = u.offset();
+                Object k = u.load();
+                if (!(k instanceof List)) {
+                    throw new BrineException("the storage key list is missing after the object");
+                }
+                keys = new ArrayList<>();
+                for (Object key : (List<?>) k) {
+                    if (!(key instanceof String)) {
+                        throw new BrineException("storage keys must be strings, found " + key);
+                    }
+                    keys.add((String) key);
+                }
+                dataStart = u.offset();
+            } catch (BrineException e) {
+                throw e.withContext(where + " (legacy format)");
+            }
+        }
+        // the raw storages, in key order
+        Map<String, long[]> extents = new HashMap<>();
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            long pos = dataStart;
+            for (String key : keys) {
+                StorageId id = ids.get(key);
+                String at = where + ": legacy storage '" + key + "' at byte " + pos;
+                if (id == null) {
+                    throw new BrineException(at + ": the object names no such storage");
+                }
+                if (extents.containsKey(key)) {
+                    throw new BrineException(at + ": listed twice");
+                }
+                if (size - pos < 8) {
+                    throw new BrineException(at + ": truncated: its element count is missing");
+                }
+                ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+                while (b.hasRemaining()) {
+                    if (ch.read(b, pos + b.position()) < 0) {
+                        throw new BrineException(at + ": truncated");
+                    }
+                }
+                long numel = b.getLong(0);
+                if (numel != id.numel) {
+                    throw new BrineException(at + ": holds " + numel + " elements but the pickle declares " + id.numel);
+                }
+                long nbytes = nbytes(id, at);
+                if (nbytes > size - pos - 8) {
+                    throw new BrineException(at + ": claims " + nbytes + " bytes but only " + (size - pos - 8) + " remain");
+                }
+                extents.put(key, new long[] {pos + 8, nbytes});
+                pos += 8 + nbytes;
+            }
+            if (pos != size) {
+                throw new BrineException(where + ": " + (size - pos) + " unexpected bytes after the last storage, at byte " + pos);
+            }
+            // pass 2: the object, its storages read from their places
+            long objLen = objectEnd - objectStart;
+            if (objLen > limits.maxAllocation() || objLen > Integer.MAX_VALUE - 8) {
+                throw new LimitExceededException("maxAllocation", where + ": the pickled object has " + objLen
+                        + " bytes, more than the " + limits.maxAllocation() + " allowed in memory");
+            }
+            ByteBuffer pickle = ByteBuffer.allocate((int) objLen);
+            while (pickle.hasRemaining()) {
+                if (ch.read(pickle, objectStart + pickle.position()) < 0) {
+                    throw new BrineException(where + ": truncated");
+                }
+            }
+            Map<String, TorchStorage> loaded = new HashMap<>();
+            PersistentLoader loader = pid -> legacyStorage(ch, extents, loaded, pid);
+            try {
+                return new Unpickler(pickle.array(), unpicklerOptions(loader, this::tensor)).load();
+            } catch (BrineException e) {
+                throw e.withContext(where + " (legacy format, object at byte " + objectStart + ")");
+            }
+        }
+    }
+
+    private Object legacyStorage(FileChannel ch, Map<String, long[]> extents, Map<String, TorchStorage> loaded,
+            Object pid) throws BrineException {
+        StorageId id = legacyStorageId(pid);
+        TorchStorage root = loaded.get(id.key);
+        if (root == null) {
+            long[] ext = extents.get(id.key);
+            if (ext == null) {
+                throw new BrineException("storage '" + id.key + "' is not in the file's storage list");
+            }
+            String at = where + ": legacy storage '" + id.key + "'";
+            Storage bytes;
+            try {
+                if (options.mmap()) {
+                    bytes = Storage.map(ch, ext[0], ext[1], FileChannel.MapMode.READ_ONLY);
+                } else {
+                    checkHeap(ext[1], at);
+                    ch.position(ext[0]);
+                    bytes = Storage.read(ch, ext[1]);
+                }
+            } catch (EOFException ex) {
+                throw new BrineException(at + ": truncated: " + ex.getMessage(), ex);
+            } catch (BrineException ex) {
+                throw ex;
+            } catch (IOException ex) {
+                throw new BrineException(at + ": " + ex.getMessage(), ex);
+            }
+            root = new TorchStorage(id.type.dtype, id.type.untyped, bytes);
+            loaded.put(id.key, root);
+        }
+        if (id.view == null) {
+            return root;
+        }
+        // an old storage view: (view_key, offset, size) in elements of the root
+        String viewKey = id.view[0];
+        TorchStorage v = loaded.get("view:" + viewKey);
+        if (v == null) {
+            int item = root.dtype().itemsize();
+            long off = Long.parseLong(id.view[1]);
+            long len = Long.parseLong(id.view[2]);
+            if (off < 0 || len < 0 || off > root.size() || len > root.size() - off) {
+                throw new BrineException("storage view '" + viewKey + "' of [" + off + ", " + (off + len)
+                        + ") lies outside storage '" + id.key + "' of " + root.size() + " elements");
+            }
+            v = new TorchStorage(root.dtype(), root.isUntyped(), root.bytes().view(off * item, len * item));
+            loaded.put("view:" + viewKey, v);
+        }
+        return v;
+    }
+
+    // ------------------------------------------------------------------------------ shared
+
+    private UnpicklerOptions unpicklerOptions(PersistentLoader loader, TorchGlobals.Rebuilder rebuilder) {
+        return UnpicklerOptions.builder()
+                .registry(TorchGlobals.registry(options.registry(), rebuilder))
+                .genericObjects(options.genericObjects())
+                .limits(limits)
+                .persistentLoader(loader)
+                .build();
+    }
+
+    /** What a persistent id says about a storage. */
+    private static final class StorageId {
+        TorchGlobals.StorageType type;
+        String key;
+        long numel;
+        String[] view; // legacy storage views: key, offset, size
+    }
+
+    private StorageId storageId(Object pid, int arity) throws BrineException {
+        if (!(pid instanceof Tuple) || ((Tuple) pid).size() != arity) {
+            throw new BrineException("persistent id must be a " + arity + "-tuple ('storage', type, key, location,"
+                    + " numel" + (arity == 6 ? ", view" : "") + "), not " + pid);
+        }
+        Tuple t = (Tuple) pid;
+        Object kind = ascii(t.get(0));
+        if (!"storage".equals(kind)) {
+            if ("module".equals(kind)) {
+                throw new BrineException("a whole nn.Module was saved (persistent id 'module'); torch.load(weights_only=True)"
+                        + " refuses it too: save the model's state_dict() instead");
+            }
+            throw new BrineException("only storages may be persistent ids, not '" + kind + "'");
+        }
+        Object type = t.get(1);
+        if (!(type instanceof TorchGlobals.StorageType)) {
+            throw new BrineException("unsupported storage type " + (type instanceof Global || type instanceof GenericObject
+                    ? type.toString() : String.valueOf(type)));
+        }
+        StorageId id = new StorageId();
+        id.type = (TorchGlobals.StorageType) type;
+        if (id.type.dtype.arrayType() == null && !id.type.untyped) {
+            throw new BrineException("storages of " + id.type.dtype + " are not supported");
+        }
+        Object key = ascii(t.get(2));
+        if (!(key instanceof String)) {
+            throw new BrineException("storage key must be a string, not " + key);
+        }
+        id.key = (String) key;
+        if (!(ascii(t.get(3)) instanceof String)) {
+            throw new BrineException("storage location must be a string, not " + t.get(3));
+        }
+        id.numel = TorchGlobals.integer(t.get(4), "storage numel");
+        if (id.numel < 0) {
+            throw new BrineException("negative storage size " + id.numel);
+        }
+        return id;
+    }
+
+    private StorageId legacyStorageId(Object pid) throws BrineException {
+        StorageId id = storageId(pid, 6);
+        Object view = ((Tuple) pid).get(5);
+        if (view != null) {
+            if (!(view instanceof Tuple) || ((Tuple) view).size() != 3 || !(ascii(((Tuple) view).get(0)) instanceof String)) {
+                throw new BrineException("storage view metadata must be (key, offset, size), not " + view);
+            }
+            Tuple v = (Tuple) view;
+            id.view = new String[] {(String) ascii(v.get(0)), String.valueOf(TorchGlobals.integer(v.get(1), "view offset")),
+                String.valueOf(TorchGlobals.integer(v.get(2), "view size"))};
+        }
+        return id;
+    }
+
+    /** Python 2 checkpoints may hold these strings as bytes: torch decodes them as ASCII. */
+    private static Object ascii(Object o) {
+        if (o instanceof byte[]) {
+            return new String((byte[]) o, StandardCharsets.US_ASCII);
+        }
+        return o;
+    }
+
+    private static long nbytes(StorageId id, String at) throws BrineException {
+        try {
+            return Math.multiplyExact(id.numel, (long) id.type.dtype.itemsize());
+        } catch (ArithmeticException e) {
+            throw new BrineException(at + ": storage size " + id.numel + " overflows");
+        }
+    }
+
+    private void checkHeap(long nbytes, String at) throws LimitExceededException {
+        if (nbytes > limits.maxAllocation()) {
+            throw new LimitExceededException("maxAllocation", at + ": " + nbytes + " bytes, more than the "
+                    + limits.maxAllocation() + " allowed in memory (load with TorchOptions.mmap(true) to map it instead)");
+        }
+    }
+
+    /** A loaded storage; a big-endian file's typed storages are byte-swapped once, here. */
+    private TorchStorage storage(StorageId id, Storage bytes) {
+        if (bigEndian && !id.type.untyped) {
+            Tensors.swap(bytes, Tensors.swapUnit(id.type.dtype.arrayType()));
+        }
+        return new TorchStorage(id.type.dtype, id.type.untyped, bytes);
+    }
+
+    private NDArray tensor(TorchStorage st, TorchDType dtype, long offset, long[] size, long[] stride)
+            throws BrineException {
+        TorchDType t = dtype == null ? st.dtype() : dtype;
+        DType arrayType = t.arrayType();
+        if (arrayType == null) {
+            throw new BrineException("tensors of " + t + " are not supported (Brine has no array type for them)");
+        }
+        if (dtype != null && dtype != st.dtype() && !st.isUntyped()) {
+            throw new BrineException("a " + dtype + " tensor over a " + st.dtype() + " storage");
+        }
+        if (bigEndian && st.isUntyped()) {
+            int unit = Tensors.swapUnit(arrayType);
+            Integer done = swapped.get(st);
+            if (done == null) {
+                Tensors.swap(st.bytes(), unit);
+                swapped.put(st, unit);
+            } else if (done != unit && (done > 1 || unit > 1)) {
+                throw new BrineException("one big-endian storage viewed as " + done + "- and " + unit + "-byte elements");
+            }
+        }
+        return Tensors.rebuild(st.bytes(), arrayType, offset, size, stride, limits);
+    }
+}

@@ -1,0 +1,282 @@
+package dev.brine.torch;
+
+import dev.brine.BrineException;
+import dev.brine.io.AtomicFiles;
+import dev.brine.mapping.ClassRegistry;
+import dev.brine.mapping.Reduction;
+import dev.brine.ndarray.NDArray;
+import dev.brine.ndarray.Storage;
+import dev.brine.pickle.Pickler;
+import dev.brine.pickle.PicklerOptions;
+import dev.brine.pickle.PicklingException;
+import dev.brine.py.Global;
+import dev.brine.py.OrderedDict;
+import dev.brine.py.Tuple;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes checkpoints as {@code torch.save} does: a ZIP whose members sit under one folder named
+ * after the file, holding {@code data.pkl} (pickle protocol 2, tensors as
+ * {@code torch._utils._rebuild_tensor_v2} and storages as persistent ids), the
+ * {@code .format_version}, {@code .storage_alignment} and {@code byteorder} records, one
+ * {@code data/<key>} record per storage (64-byte aligned, stored) and {@code version}.
+ *
+ * <p>Arrays that share bytes ({@link Storage#view} of one storage, as tensors read from one torch
+ * storage do) are written as views of one storage record, as torch writes them.
+ */
+final class CheckpointWriter {
+    static final String FORMAT_VERSION = "1";
+    static final String VERSION = "3\n";
+
+    private CheckpointWriter() {
+    }
+
+    /** One stored storage: a byte range of a root storage. */
+    private static final class Record {
+        final Storage root;
+        final long start;
+        long end;
+        final TorchDType dtype; // UINT8 for untyped records
+        final boolean untyped;
+        String key;
+
+        Record(Storage root, long start, long end, TorchDType dtype, boolean untyped) {
+            this.root = root;
+            this.start = start;
+            this.end = end;
+            this.dtype = dtype;
+            this.untyped = untyped;
+        }
+    }
+
+    /** Where a tensor or bare storage lives: its record and its offset there in its own elements. */
+    private record Place(Record record, long offset) {
+    }
+
+    /** The bytes an array or storage is written from, and how. */
+    private static final class Item {
+        final Object owner; // NDArray or TorchStorage
+        final Storage root;
+        final long start;
+        final long length;
+        final TorchDType dtype;
+        final boolean untyped;
+
+        Item(Object owner, Storage bytes, TorchDType dtype, boolean untyped) {
+            this.owner = owner;
+            this.root = bytes.base() == null ? bytes : bytes.base();
+            this.start = bytes.baseOffset();
+            this.length = bytes.size();
+            this.dtype = dtype;
+            this.untyped = untyped;
+        }
+    }
+
+    /** The placeholder a tensor's reduction names for its storage; the persistent-id hook turns it into the id. */
+    private static final class StorageRef {
+        final Record record;
+
+        StorageRef(Record record) {
+            this.record = record;
+        }
+    }
+
+    static void save(Object obj, Path path) throws IOException {
+        String folder = archiveName(path);
+        Plan plan = plan(obj);
+        byte[] pickle = pickle(obj, plan);
+        AtomicFiles.write(path, out -> writeZip(new ZipWriter(out), folder, pickle, plan));
+    }
+
+    static void save(Object obj, OutputStream out, String folder) throws IOException {
+        save(obj, out, folder, new ZipWriter(out));
+    }
+
+    static void save(Object obj, OutputStream out, String folder, ZipWriter zip) throws IOException {
+        if (folder.isEmpty() || folder.contains("/") || folder.contains("\\")) {
+            throw new BrineException("a checkpoint folder name must be non-empty without slashes: '" + folder + "'");
+        }
+        Plan plan = plan(obj);
+        byte[] pickle = pickle(obj, plan);
+        writeZip(zip, folder, pickle, plan);
+    }
+
+    /** The folder torch names after the file: its name without the last extension ({@code archive} if none is left). */
+    static String archiveName(Path path) {
+        Path file = path.getFileName();
+        String name = file == null ? "" : file.toString();
+        int dot = name.lastIndexOf('.');
+        if (dot >= 0) {
+            name = name.substring(0, dot);
+        }
+        return name.isEmpty() ? "archive" : name;
+    }
+
+    private static void writeZip(ZipWriter zip, String folder, byte[] pickle, Plan plan) throws IOException {
+        String p = folder + "/";
+        zip.add(p + "data.pkl", pickle);
+        zip.add(p + ".format_version", FORMAT_VERSION.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        zip.add(p + ".storage_alignment", String.valueOf(ZipWriter.ALIGNMENT).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        zip.add(p + "byteorder", "little".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        for (Record r : plan.keyed) {
+            zip.add(p + "data/" + r.key, r.root, r.start, r.end - r.start);
+        }
+        zip.add(p + "version", VERSION.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        zip.finish();
+    }
+
+    // ------------------------------------------------------------------------------ planning
+
+    private static final class Plan {
+        final Map<Object, Place> places = new IdentityHashMap<>();
+        final List<Record> keyed = new ArrayList<>(); // in key order, filled while pickling
+    }
+
+    /** Finds every array and storage by pickling once, then decides which bytes each record holds. */
+    private static Plan plan(Object obj) throws BrineException {
+        Map<Object, Item> items = new IdentityHashMap<>(); // arrays are equal by value; here identity counts
+        ClassRegistry collect = registry(a -> {
+            if (!items.containsKey(a)) {
+                items.put(a, item(a));
+            }
+            return Reduction.call(new Global("brine", "collect"));
+        });
+        PicklerOptions o = PicklerOptions.builder().protocol(2).registry(collect).persistentId(x -> {
+            if (x instanceof TorchStorage) {
+                TorchStorage s = (TorchStorage) x;
+                items.computeIfAbsent(s, k -> new Item(s, s.bytes(), s.dtype(), s.isUntyped()));
+                return "s";
+            }
+            return null;
+        }).build();
+        Pickler.dumps(obj, o);
+        Plan plan = new Plan();
+        // group by root storage and record kind; merge overlapping ranges of one kind into one record
+        Map<Storage, List<Item>> byRoot = new IdentityHashMap<>();
+        for (Item it : items.values()) {
+            byRoot.computeIfAbsent(it.root, k -> new ArrayList<>()).add(it);
+        }
+        for (List<Item> group : byRoot.values()) {
+            Map<String, List<Item>> kinds = new LinkedHashMap<>();
+            for (Item it : group) {
+                kinds.computeIfAbsent(it.untyped ? "untyped" : it.dtype.name(), k -> new ArrayList<>()).add(it);
+            }
+            for (List<Item> kind : kinds.values()) {
+                kind.sort(Comparator.comparingLong((Item it) -> it.start).thenComparing(it -> -it.length));
+                Record current = null;
+                for (Item it : kind) {
+                    int item = it.dtype.itemsize();
+                    TorchDType recordType = it.untyped ? TorchDType.UINT8 : it.dtype;
+                    if (it.length == 0) { // an empty tensor gets an empty storage of its own, as in torch
+                        plan.places.put(it.owner, new Place(new Record(it.root, it.start, it.start, recordType,
+                                it.untyped), 0));
+                        continue;
+                    }
+                    boolean overlaps = current != null && it.start < current.end;
+                    if (overlaps && (it.start - current.start) % item != 0) {
+                        // bytes shared off the element grid: torch cannot view them so; a record of its own
+                        plan.places.put(it.owner, new Place(new Record(it.root, it.start, it.start + it.length,
+                                recordType, it.untyped), 0));
+                        continue;
+                    }
+                    if (!overlaps) {
+                        current = new Record(it.root, it.start, it.start + it.length, recordType, it.untyped);
+                    } else {
+                        current.end = Math.max(current.end, it.start + it.length);
+                    }
+                    plan.places.put(it.owner, new Place(current, (it.start - current.start) / item));
+                }
+            }
+        }
+        return plan;
+    }
+
+    /** What to write for array {@code a}: its bytes when torch can hold them as they are, else a converted copy. */
+    private static Item item(NDArray a) throws BrineException {
+        TorchDType t = TorchDType.forArrayType(a.dtype());
+        if (t == null) {
+            throw new PicklingException("cannot save a " + a.dtype().name() + " array (" + a.dtype().str()
+                    + ") in a torch checkpoint: torch has no such dtype");
+        }
+        NDArray w = a;
+        if (!a.dtype().equals(t.arrayType())) {
+            w = a.astype(t.arrayType()); // big-endian to little
+        }
+        return new Item(a, w.storage(), t, t.storageClass() == null);
+    }
+
+    // ------------------------------------------------------------------------------ pickling
+
+    private static byte[] pickle(Object obj, Plan plan) throws BrineException {
+        Map<Record, StorageRef> refs = new IdentityHashMap<>();
+        ClassRegistry reg = registry(a -> tensorReduction(a, plan, refs));
+        PicklerOptions o = PicklerOptions.builder().protocol(2).registry(reg).persistentId(x -> {
+            if (x instanceof StorageRef) {
+                return pid(((StorageRef) x).record, plan);
+            }
+            if (x instanceof TorchStorage) {
+                return pid(plan.places.get(x).record(), plan);
+            }
+            return null;
+        }).build();
+        return Pickler.dumps(obj, o);
+    }
+
+    private static Tuple pid(Record r, Plan plan) {
+        if (r.key == null) {
+            r.key = String.valueOf(plan.keyed.size());
+            plan.keyed.add(r);
+        }
+        Global type = r.untyped ? TorchGlobals.UNTYPED_STORAGE : new Global("torch", r.dtype.storageClass());
+        long numel = (r.end - r.start) / r.dtype.itemsize();
+        return Tuple.of("storage", type, r.key, "cpu", numel);
+    }
+
+    private static Reduction tensorReduction(NDArray a, Plan plan, Map<Record, StorageRef> refs) throws BrineException {
+        Place place = plan.places.get(a);
+        if (place == null) {
+            throw new PicklingException("internal error: an array was not seen while planning the checkpoint");
+        }
+        StorageRef ref = refs.computeIfAbsent(place.record(), StorageRef::new);
+        long[] shape = a.shape();
+        Object[] size = new Object[shape.length];
+        Object[] stride = new Object[shape.length];
+        boolean c = a.isCContiguous();
+        long s = 1;
+        for (int k = 0; k < shape.length; k++) {
+            int i = c ? shape.length - 1 - k : k;
+            size[i] = shape[i];
+            stride[i] = s;
+            s *= Math.max(1, shape[i]);
+        }
+        TorchDType t = TorchDType.forArrayType(a.dtype());
+        OrderedDict<Object, Object> hooks = new OrderedDict<>();
+        if (t.storageClass() == null) {
+            return Reduction.call(TorchGlobals.REBUILD_TENSOR_V3, ref, place.offset(), Tuple.of(size), Tuple.of(stride),
+                    false, hooks, t);
+        }
+        return Reduction.call(TorchGlobals.REBUILD_TENSOR_V2, ref, place.offset(), Tuple.of(size), Tuple.of(stride),
+                false, hooks);
+    }
+
+    /** How an array is written, given the session. */
+    private interface ArrayWriter {
+        Reduction reduce(NDArray a) throws BrineException;
+    }
+
+    private static ClassRegistry registry(ArrayWriter arrays) {
+        return ClassRegistry.builtins().toBuilder()
+                .registerWriter(NDArray.class, arrays::reduce)
+                .registerWriter(TorchDevice.class, d -> d.index() == null ? Reduction.call(TorchGlobals.DEVICE, d.type())
+                        : Reduction.call(TorchGlobals.DEVICE, d.type(), d.index()))
+                .build();
+    }
+}

@@ -1,0 +1,161 @@
+package dev.brine.torch;
+
+import dev.brine.BrineException;
+import dev.brine.LimitExceededException;
+import dev.brine.Limits;
+import dev.brine.ndarray.DType;
+import dev.brine.ndarray.NDArray;
+import dev.brine.ndarray.Order;
+import dev.brine.ndarray.Storage;
+import java.util.Arrays;
+
+/** Turns a torch tensor's (storage, offset, size, stride) into an NDArray, checking every number. */
+final class Tensors {
+    private Tensors() {
+    }
+
+    /**
+     * The tensor of {@code dtype} whose elements are at {@code offset + sum(index[i] * stride[i])}
+     * (in elements) of {@code bytes}: a view sharing the bytes when the layout is C or Fortran
+     * contiguous, else a C-order copy.
+     */
+    static NDArray rebuild(Storage bytes, DType dtype, long offset, long[] size, long[] stride, Limits limits)
+            throws BrineException {
+        if (size.length != stride.length) {
+            throw new BrineException("tensor size " + Arrays.toString(size) + " and stride " + Arrays.toString(stride)
+                    + " differ in length");
+        }
+        if (size.length > NDArray.MAX_DIMS) {
+            throw new BrineException("tensor has " + size.length + " dimensions, more than the " + NDArray.MAX_DIMS
+                    + " an NDArray may have");
+        }
+        if (offset < 0) {
+            throw new BrineException("negative storage offset " + offset);
+        }
+        long n = 1;
+        try {
+            for (int i = 0; i < size.length; i++) {
+                if (size[i] < 0 || stride[i] < 0) {
+                    throw new BrineException("negative size or stride in size " + Arrays.toString(size) + ", stride "
+                            + Arrays.toString(stride));
+                }
+                n = Math.multiplyExact(n, size[i]);
+            }
+        } catch (ArithmeticException e) {
+            throw new BrineException("tensor size " + Arrays.toString(size) + " overflows");
+        }
+        if (n > limits.maxArrayElements()) {
+            throw new LimitExceededException("maxArrayElements", "tensor of size " + Arrays.toString(size) + " has " + n
+                    + " elements, more than the " + limits.maxArrayElements() + " allowed");
+        }
+        int item = dtype.itemsize();
+        long available = bytes.size() / item;
+        if (n == 0) {
+            return NDArray.wrap(dtype, Order.C, size, Storage.allocate(0));
+        }
+        long last;
+        try {
+            last = offset;
+            for (int i = 0; i < size.length; i++) {
+                last = Math.addExact(last, Math.multiplyExact(size[i] - 1, stride[i]));
+            }
+        } catch (ArithmeticException e) {
+            throw new BrineException("tensor extent overflows: size " + Arrays.toString(size) + ", stride "
+                    + Arrays.toString(stride) + ", offset " + offset);
+        }
+        if (last >= available) {
+            throw new BrineException("tensor of size " + Arrays.toString(size) + ", stride " + Arrays.toString(stride)
+                    + " at offset " + offset + " reaches element " + last + " of a storage of " + available + " " + dtype.name()
+                    + " elements");
+        }
+        if (contiguous(size, stride, true)) {
+            return NDArray.wrap(dtype, Order.C, size, bytes.view(offset * item, n * item));
+        }
+        if (contiguous(size, stride, false)) {
+            return NDArray.wrap(dtype, Order.F, size, bytes.view(offset * item, n * item));
+        }
+        long total = n * item; // cannot overflow: n elements fit in the storage
+        if (total > limits.maxAllocation()) {
+            throw new LimitExceededException("maxAllocation", "a strided tensor of " + total
+                    + " bytes must be copied, more than the " + limits.maxAllocation() + " allowed");
+        }
+        return NDArray.wrap(dtype, Order.C, size, gather(bytes, item, offset, size, stride, n));
+    }
+
+    /** Whether elements lie without gaps in C ({@code c}) or Fortran order; dimensions of 1 do not count. */
+    static boolean contiguous(long[] size, long[] stride, boolean c) {
+        long expected = 1;
+        for (int k = 0; k < size.length; k++) {
+            int i = c ? size.length - 1 - k : k;
+            if (size[i] == 1) {
+                continue;
+            }
+            if (stride[i] != expected) {
+                return false;
+            }
+            expected *= size[i];
+        }
+        return true;
+    }
+
+    /** Copies the strided elements into fresh C-order storage, a run of the last dimension at a time. */
+    private static Storage gather(Storage src, int item, long offset, long[] size, long[] stride, long n) {
+        Storage out = Storage.allocate(n * item);
+        int nd = size.length;
+        long inner = size[nd - 1];
+        long innerStride = stride[nd - 1];
+        long[] index = new long[nd];
+        long dst = 0;
+        long rows = n / inner;
+        for (long r = 0; r < rows; r++) {
+            long base = offset;
+            for (int i = 0; i < nd - 1; i++) {
+                base += index[i] * stride[i];
+            }
+            if (innerStride == 1) {
+                src.copyTo(base * item, out, dst, inner * item);
+                dst += inner * item;
+            } else {
+                for (long j = 0; j < inner; j++) {
+                    src.copyTo((base + j * innerStride) * item, out, dst, item);
+                    dst += item;
+                }
+            }
+            for (int i = nd - 2; i >= 0; i--) {
+                if (++index[i] < size[i]) {
+                    break;
+                }
+                index[i] = 0;
+            }
+        }
+        return out;
+    }
+
+    /** Reverses the bytes of every {@code unit}-byte group of {@code s} in place (big-endian files). */
+    static void swap(Storage s, int unit) {
+        if (unit <= 1) {
+            return;
+        }
+        long n = s.size() / unit;
+        for (long i = 0; i < n; i++) {
+            long p = i * unit;
+            switch (unit) {
+                case 2 -> s.putShort(p, s.getShort(p, true), false);
+                case 4 -> s.putInt(p, s.getInt(p, true), false);
+                case 8 -> s.putLong(p, s.getLong(p, true), false);
+                default -> {
+                    for (int a = 0, b = unit - 1; a < b; a++, b--) {
+                        byte x = s.getByte(p + a);
+                        s.putByte(p + a, s.getByte(p + b));
+                        s.putByte(p + b, x);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The byte-swap unit of a dtype: the item size, or half of it for complex numbers. */
+    static int swapUnit(DType t) {
+        return t.kind() == DType.Kind.COMPLEX ? t.itemsize() / 2 : t.itemsize();
+    }
+}

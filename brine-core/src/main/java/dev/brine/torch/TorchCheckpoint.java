@@ -1,0 +1,130 @@
+package dev.brine.torch;
+
+import dev.brine.BrineException;
+import dev.brine.ndarray.NDArray;
+import dev.brine.py.Tuple;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * PyTorch's {@code torch.save} and {@code torch.load(weights_only=True)} on the JVM, without
+ * Python: checkpoints hold state dicts and other nested containers of tensors and plain values.
+ *
+ * <pre>{@code
+ * Object checkpoint = TorchCheckpoint.load(Path.of("model.pt"));   // e.g. an OrderedDict
+ * Map<?, ?> state = (Map<?, ?>) checkpoint;
+ * NDArray weight = (NDArray) state.get("fc.weight");
+ * TorchCheckpoint.save(state, Path.of("copy.pt"));                  // torch.load reads it back
+ * }</pre>
+ *
+ * <h2>Reading</h2>
+ * Both the ZIP format (PyTorch 1.6 and later) and the older pickle-sequence format
+ * ({@code _use_new_zipfile_serialization=False}) are read. Tensors become {@link NDArray}s of
+ * their dtype: views sharing the storage's bytes when the layout is C or Fortran contiguous
+ * (tensors viewing one storage then share it, as in torch), C-order copies when it is strided
+ * otherwise (a column slice, a broadcast). {@code nn.Parameter}s read as their data. A storage
+ * reached directly reads as a {@link TorchStorage}; dtypes as {@link TorchDType}, {@code torch.device}
+ * as {@link TorchDevice}, {@code torch.Size} as a {@link dev.brine.py.Tuple},
+ * {@code OrderedDict} as {@link dev.brine.py.OrderedDict} (with its {@code _metadata} attribute).
+ * Only the globals {@code torch.load(weights_only=True)} allows are resolved; see
+ * {@link TorchOptions}. Nothing named in a file is ever executed.
+ *
+ * <h2>Writing</h2>
+ * Files load with {@code torch.load(path, weights_only=True)}. {@link NDArray}s of bool, int8–64,
+ * uint8–64, float16/32/64, bfloat16 and complex64/128 become tensors; everything else pickles as
+ * Python values (Map, List, Tuple, String, Long, Double, ...). Arrays sharing bytes are written as
+ * views of one storage.
+ */
+public final class TorchCheckpoint {
+    private TorchCheckpoint() {
+    }
+
+    /** Loads the checkpoint at {@code path} as {@code torch.load(path, weights_only=True)} would. */
+    public static Object load(Path path) throws IOException {
+        return load(path, TorchOptions.DEFAULT);
+    }
+
+    /**
+     * Loads the checkpoint at {@code path} with {@code options}.
+     *
+     * @throws BrineException naming the file, member and offset when the file is malformed, a
+     *     global is not allowed, or a limit is hit
+     */
+    public static Object load(Path path, TorchOptions options) throws IOException {
+        return CheckpointReader.load(path, options);
+    }
+
+    /**
+     * Saves {@code obj} to {@code path} atomically as {@code torch.save(obj, path)} would; the
+     * archive's folder is named after the file ({@code model.pt} → {@code model/}).
+     *
+     * @throws BrineException when a value cannot be written (an array of a type torch lacks, an
+     *     unregistered Java class)
+     */
+    public static void save(Object obj, Path path) throws IOException {
+        CheckpointWriter.save(obj, path);
+    }
+
+    /**
+     * Writes the checkpoint of {@code obj} to {@code out} (left open), its members under
+     * {@code folder} ({@code torch.save} to a buffer uses {@code "archive"}).
+     */
+    public static void save(Object obj, OutputStream out, String folder) throws IOException {
+        CheckpointWriter.save(obj, out, folder);
+    }
+
+    /**
+     * Every tensor reachable in {@code checkpoint} through dicts, lists and tuples, named by its
+     * dotted path as a state dict names it: {@code {"model": {"fc.weight": w}, "opt": [t]}} gives
+     * {@code "model.fc.weight"} and {@code "opt.0"}. A top-level state dict keeps its keys. The
+     * map is in the order the tensors are met; handy for writing a checkpoint as safetensors.
+     *
+     * @throws BrineException when two tensors get the same name
+     */
+    public static Map<String, NDArray> tensors(Object checkpoint) throws BrineException {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Object[]> todo = new ArrayDeque<>(); // {path, value}
+        todo.push(new Object[] {"", checkpoint});
+        while (!todo.isEmpty()) {
+            Object[] next = todo.pop();
+            String path = (String) next[0];
+            Object v = next[1];
+            if (v instanceof NDArray) {
+                if (out.putIfAbsent(path, (NDArray) v) != null) {
+                    throw new BrineException("two tensors are named '" + path + "'");
+                }
+                continue;
+            }
+            List<Object[]> children = new ArrayList<>();
+            if (v instanceof Map && seen.add(v)) {
+                for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                    children.add(new Object[] {join(path, String.valueOf(e.getKey())), e.getValue()});
+                }
+            } else if ((v instanceof List || v instanceof Tuple) && seen.add(v)) {
+                List<?> items = v instanceof Tuple ? ((Tuple) v).asList() : (List<?>) v;
+                for (int i = 0; i < items.size(); i++) {
+                    children.add(new Object[] {join(path, String.valueOf(i)), items.get(i)});
+                }
+            }
+            for (int i = children.size() - 1; i >= 0; i--) {
+                todo.push(children.get(i));
+            }
+        }
+        return out;
+    }
+
+    private static String join(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+}

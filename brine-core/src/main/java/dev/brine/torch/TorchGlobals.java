@@ -1,0 +1,281 @@
+package dev.brine.torch;
+
+import dev.brine.BrineException;
+import dev.brine.mapping.ClassRegistry;
+import dev.brine.mapping.PyCallable;
+import dev.brine.ndarray.NDArray;
+import dev.brine.py.GenericObject;
+import dev.brine.py.Global;
+import dev.brine.py.Tuple;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The globals a checkpoint may name, as {@code torch.load(weights_only=True)} allows them
+ * ({@code torch/_weights_only_unpickler.py}), each mapped to Java code that builds the value:
+ * tensor rebuild functions, storage classes, dtypes, {@code torch.Size}, {@code torch.device},
+ * {@code torch.Tensor} and {@code torch.nn.Parameter}. Quantized, sparse, nested, meta and
+ * wrapper-subclass tensors are registered only to be refused with a reason.
+ */
+final class TorchGlobals {
+    static final Global REBUILD_TENSOR_V2 = new Global("torch._utils", "_rebuild_tensor_v2");
+    static final Global REBUILD_TENSOR_V3 = new Global("torch._utils", "_rebuild_tensor_v3");
+    static final Global UNTYPED_STORAGE = new Global("torch.storage", "UntypedStorage");
+    static final Global DEVICE = new Global("torch", "device");
+
+    /** What the rebuild functions need from the reader. */
+    interface Rebuilder {
+        /** The tensor over {@code storage}; {@code dtype} is null for the storage's own type. */
+        NDArray tensor(TorchStorage storage, TorchDType dtype, long offset, long[] size, long[] stride)
+                throws BrineException;
+    }
+
+    private TorchGlobals() {
+    }
+
+    /** A storage class named in persistent ids: {@code torch.FloatStorage}, {@code torch.storage.UntypedStorage}. */
+    static final class StorageType implements PyCallable {
+        private final Global global;
+        final TorchDType dtype;
+        final boolean untyped;
+
+        StorageType(Global global, TorchDType dtype, boolean untyped) {
+            this.global = global;
+            this.dtype = dtype;
+            this.untyped = untyped;
+        }
+
+        @Override
+        public Global global() {
+            return global;
+        }
+
+        @Override
+        public Object call(Tuple args) throws BrineException {
+            throw new BrineException(global + " can only name the type of a stored storage");
+        }
+
+        @Override
+        public String toString() {
+            return "<class '" + global + "'>";
+        }
+    }
+
+    /** A callable made of a name and a function. */
+    private static final class Fn implements PyCallable {
+        interface Body {
+            Object apply(Tuple args) throws BrineException;
+        }
+
+        private final Global global;
+        private final Body body;
+        private final Body newObject;
+
+        Fn(String module, String name, Body body, Body newObject) {
+            this.global = new Global(module, name);
+            this.body = body;
+            this.newObject = newObject;
+        }
+
+        @Override
+        public Global global() {
+            return global;
+        }
+
+        @Override
+        public Object call(Tuple args) throws BrineException {
+            return body.apply(args);
+        }
+
+        @Override
+        public Object newObject(Tuple args, Map<Object, Object> kwargs) throws BrineException {
+            if (newObject == null) {
+                return PyCallable.super.newObject(args, kwargs);
+            }
+            return newObject.apply(args);
+        }
+
+        @Override
+        public String toString() {
+            return "<" + global + ">";
+        }
+    }
+
+    /** The storage classes, typed (legacy names) and untyped. */
+    static void addStorageTypes(ClassRegistry.Builder b) {
+        for (TorchDType t : TorchDType.values()) {
+            if (t.storageClass() != null) {
+                b.registerCallable(new StorageType(new Global("torch", t.storageClass()), t, false));
+            }
+        }
+        b.registerCallable(new StorageType(UNTYPED_STORAGE, TorchDType.UINT8, true));
+    }
+
+    /** Every torch global a checkpoint may name, on top of {@code base}. */
+    static ClassRegistry registry(ClassRegistry base, Rebuilder r) {
+        ClassRegistry.Builder b = base.toBuilder();
+        for (TorchDType t : TorchDType.values()) {
+            b.registerCallable(t);
+        }
+        addStorageTypes(b);
+        String u = "torch._utils";
+        b.registerCallable(new Fn(u, "_rebuild_tensor", a -> {
+            arity(a, 4, 4, "_rebuild_tensor");
+            return r.tensor(storage(a.get(0)), null, integer(a.get(1), "storage_offset"), longs(a.get(2), "size"),
+                    longs(a.get(3), "stride"));
+        }, null));
+        b.registerCallable(new Fn(u, "_rebuild_tensor_v2", a -> {
+            arity(a, 6, 7, "_rebuild_tensor_v2");
+            return r.tensor(storage(a.get(0)), null, integer(a.get(1), "storage_offset"), longs(a.get(2), "size"),
+                    longs(a.get(3), "stride"));
+        }, null));
+        b.registerCallable(new Fn(u, "_rebuild_tensor_v3", a -> {
+            arity(a, 7, 8, "_rebuild_tensor_v3");
+            if (!(a.get(6) instanceof TorchDType)) {
+                throw new BrineException("_rebuild_tensor_v3: argument 7 must be a torch dtype, not " + a.get(6));
+            }
+            return r.tensor(storage(a.get(0)), (TorchDType) a.get(6), integer(a.get(1), "storage_offset"),
+                    longs(a.get(2), "size"), longs(a.get(3), "stride"));
+        }, null));
+        b.registerCallable(new Fn(u, "_rebuild_parameter", a -> {
+            arity(a, 3, 3, "_rebuild_parameter");
+            return tensorData(a.get(0), "_rebuild_parameter");
+        }, null));
+        b.registerCallable(new Fn(u, "_rebuild_parameter_with_state", a -> {
+            arity(a, 4, 4, "_rebuild_parameter_with_state");
+            return tensorData(a.get(0), "_rebuild_parameter_with_state");
+        }, null));
+        b.registerCallable(new Fn(u, "_rebuild_device_tensor_from_cpu_tensor", a -> {
+            arity(a, 4, 4, "_rebuild_device_tensor_from_cpu_tensor");
+            return tensorData(a.get(0), "_rebuild_device_tensor_from_cpu_tensor");
+        }, null));
+        b.registerCallable(new Fn(u, "_rebuild_device_tensor_from_numpy", a -> {
+            arity(a, 4, 4, "_rebuild_device_tensor_from_numpy");
+            return tensorData(a.get(0), "_rebuild_device_tensor_from_numpy");
+        }, null));
+        refuse(b, u, "_rebuild_qtensor", "quantized tensors are not supported");
+        refuse(b, u, "_rebuild_sparse_tensor", "sparse tensors are not supported");
+        refuse(b, u, "_rebuild_nested_tensor", "nested tensors are not supported");
+        refuse(b, u, "_rebuild_wrapper_subclass", "tensor subclasses without storage are not supported");
+        refuse(b, u, "_rebuild_meta_tensor_no_storage", "meta tensors hold no data");
+        refuse(b, "torch.serialization", "_get_layout", "sparse layouts are not supported");
+        b.registerCallable(new Fn("torch._tensor", "_rebuild_from_type_v2", a -> {
+            // (func, new_type, args, state): a tensor with Python attributes or of a subclass; keep the tensor
+            arity(a, 4, 4, "_rebuild_from_type_v2");
+            if (!(a.get(2) instanceof Tuple)) {
+                throw new BrineException("_rebuild_from_type_v2: its arguments must be a tuple");
+            }
+            Object func = a.get(0);
+            if (func instanceof PyCallable) {
+                return ((PyCallable) func).call((Tuple) a.get(2));
+            }
+            if (func instanceof Global || func instanceof GenericObject) {
+                return GenericObject.reduced(new Global("torch._tensor", "_rebuild_from_type_v2"), a);
+            }
+            throw new BrineException("_rebuild_from_type_v2: '" + func + "' is not callable");
+        }, null));
+        b.registerCallable(new Fn("torch", "Size", a -> {
+            arity(a, 0, 1, "torch.Size");
+            if (a.isEmpty()) {
+                return Tuple.empty();
+            }
+            long[] dims = longs(a.get(0), "torch.Size");
+            Object[] out = new Object[dims.length];
+            for (int i = 0; i < dims.length; i++) {
+                out[i] = dims[i];
+            }
+            return Tuple.of(out);
+        }, null));
+        b.registerCallable(new Fn("torch", "device", TorchGlobals::device, null));
+        b.registerCallable(new Fn("torch", "Tensor", a -> {
+            throw new BrineException("torch.Tensor cannot be called from a checkpoint");
+        }, null));
+        b.registerCallable(new Fn("torch.nn.parameter", "Parameter", a -> {
+            arity(a, 1, 2, "torch.nn.Parameter");
+            return tensorData(a.get(0), "torch.nn.Parameter");
+        }, a -> {
+            arity(a, 1, 2, "torch.nn.Parameter");
+            return tensorData(a.get(0), "torch.nn.Parameter");
+        }));
+        return b.build();
+    }
+
+    private static void refuse(ClassRegistry.Builder b, String module, String name, String why) {
+        b.registerCallable(new Fn(module, name, a -> {
+            throw new BrineException(module + "." + name + ": " + why);
+        }, null));
+    }
+
+    private static Object device(Tuple a) throws BrineException {
+        arity(a, 1, 2, "torch.device");
+        if (!(a.get(0) instanceof String)) {
+            throw new BrineException("torch.device expects a string, not " + a.get(0));
+        }
+        String type = (String) a.get(0);
+        Long index = null;
+        if (a.size() == 2 && a.get(1) != null) {
+            index = integer(a.get(1), "device index");
+        } else if (a.size() == 1 && type.indexOf(':') > 0) {
+            String idx = type.substring(type.indexOf(':') + 1);
+            type = type.substring(0, type.indexOf(':'));
+            try {
+                index = Long.parseLong(idx);
+            } catch (NumberFormatException e) {
+                throw new BrineException("torch.device: invalid device string '" + a.get(0) + "'");
+            }
+        }
+        return new TorchDevice(type, index);
+    }
+
+    private static Object tensorData(Object data, String what) throws BrineException {
+        if (data instanceof NDArray || data instanceof GenericObject) {
+            return data;
+        }
+        throw new BrineException(what + ": expected a tensor, not " + (data == null ? "None" : data.getClass().getSimpleName()));
+    }
+
+    private static void arity(Tuple a, int min, int max, String what) throws BrineException {
+        if (a.size() < min || a.size() > max) {
+            throw new BrineException(what + " takes " + (min == max ? String.valueOf(min) : min + " to " + max)
+                    + " arguments, got " + a.size());
+        }
+    }
+
+    private static TorchStorage storage(Object o) throws BrineException {
+        if (o instanceof TorchStorage) {
+            return (TorchStorage) o;
+        }
+        throw new BrineException("a tensor's storage must be a stored storage, not " + (o == null ? "None" : o));
+    }
+
+    static long integer(Object o, String what) throws BrineException {
+        if (o instanceof Long) {
+            return (Long) o;
+        }
+        if (o instanceof BigInteger) {
+            throw new BrineException(what + " " + o + " is out of range");
+        }
+        throw new BrineException(what + " must be an int, not " + (o == null ? "None" : o.getClass().getSimpleName()));
+    }
+
+    private static long[] longs(Object o, String what) throws BrineException {
+        List<?> items;
+        if (o instanceof Tuple) {
+            items = ((Tuple) o).asList();
+        } else if (o instanceof List) {
+            items = (List<?>) o;
+        } else {
+            throw new BrineException(what + " must be a tuple of ints, not " + (o == null ? "None" : o.getClass().getSimpleName()));
+        }
+        if (items.size() > NDArray.MAX_DIMS) {
+            throw new BrineException(what + " has " + items.size() + " dimensions, more than the " + NDArray.MAX_DIMS
+                    + " an NDArray may have");
+        }
+        long[] out = new long[items.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = integer(items.get(i), what + "[" + i + "]");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.brine.safetensors;
+
+import static dev.brine.safetensors.SafeTensorsGoldenTest.filled;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.brine.Limits;
+import dev.brine.ndarray.DType;
+import dev.brine.ndarray.NDArray;
+import dev.brine.ndarray.Order;
+import dev.brine.npy.Npz;
+import dev.brine.testing.Python;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Differential tests against the safetensors package: Brine's files there, its files here. */
+class SafeTensorsLiveTest {
+    @TempDir
+    Path dir;
+
+    static final String PY_FILLED = String.join("\n",
+            "import math, torch",
+            "def filled(dtype, shape):",
+            "    v = [((i * 5) % 17) - 8 for i in range(math.prod(shape))]",
+            "    if dtype == torch.bool: t = torch.tensor([(x + 8) % 3 == 0 for x in v])",
+            "    elif dtype in (torch.uint8, torch.uint16, torch.uint32, torch.uint64):",
+            "        t = torch.tensor([x + 8 for x in v]).to(dtype)",
+            "    elif dtype.is_complex:",
+            "        t = torch.complex(torch.tensor([x / 2 for x in v], dtype=torch.float64),",
+            "                          torch.tensor([-x / 4 for x in v], dtype=torch.float64)).to(dtype)",
+            "    elif dtype.is_floating_point: t = torch.tensor([x / 2 for x in v], dtype=torch.float64).to(dtype)",
+            "    else: t = torch.tensor(v).to(dtype)",
+            "    return t.reshape(shape)",
+            "NAMES = {'F64': torch.float64, 'F32': torch.float32, 'F16': torch.float16, 'BF16': torch.bfloat16,",
+            "         'I64': torch.int64, 'I32': torch.int32, 'I16': torch.int16, 'I8': torch.int8, 'U8': torch.uint8,",
+            "         'BOOL': torch.bool, 'C64': torch.complex64, 'U16': torch.uint16, 'U32': torch.uint32, 'U64': torch.uint64}",
+            "def reference():",
+            "    d = {k: filled(t, (2, 3)) for k, t in NAMES.items()}",
+            "    d['scalar'] = filled(torch.float64, ())",
+            "    d['empty'] = filled(torch.float32, (0, 3))",
+            "    d['fortran'] = filled(torch.float64, (3, 2))",
+            "    d['b\\u00e9'] = filled(torch.int32, (4,))",
+            "    return d",
+            "");
+
+    static Map<String, NDArray> reference() {
+        Map<String, NDArray> d = new LinkedHashMap<>();
+        for (SafeTensorsDType t : SafeTensorsDType.values()) {
+            if (t.arrayType() != null) {
+                d.put(t.name(), filled(t.arrayType(), 2, 3));
+            }
+        }
+        d.put("scalar", filled(DType.FLOAT64));
+        d.put("empty", filled(DType.FLOAT32, 0, 3));
+        d.put("fortran", filled(DType.FLOAT64, 3, 2).toOrder(Order.F)); // written in C order
+        d.put("b\u00e9", filled(DType.INT32, 4).astype(DType.INT32.withByteOrder('>'))); // written little-endian
+        return d;
+    }
+
+    @Test
+    void brinesBytesAreThePackagesBytes() throws Exception {
+        Python.require("torch", "safetensors");
+        Path f = dir.resolve("brine.safetensors");
+        SafeTensors.write(reference(), Map.of("format", "pt"), f);
+        String out = Python.checkText(String.join("\n", PY_FILLED,
+                "import sys, safetensors.torch, safetensors.numpy, numpy as np",
+                "theirs = safetensors.torch.save(reference(), metadata={'format': 'pt'})",
+                "ours = open(sys.argv[1], 'rb').read()",
+                "assert theirs == ours, (theirs[:400], ours[:400])",
+                "got = safetensors.torch.load_file(sys.argv[1])",
+                "ref = reference()",
+                "assert list(sorted(got)) == list(sorted(ref))",
+                "for k in ref: assert got[k].dtype == ref[k].dtype and got[k].shape == ref[k].shape and torch.equal(got[k], ref[k]), k",
+                "with safetensors.safe_open(sys.argv[1], 'np') as s:",
+                "    for k in ref:",
+                "        if ref[k].dtype != torch.bfloat16:  # numpy has no bfloat16",
+                "            assert np.array_equal(s.get_tensor(k), ref[k].numpy()), k",
+                "with safetensors.safe_open(sys.argv[1], 'pt') as s: assert s.metadata() == {'format': 'pt'}",
+                "print('ok')"), f);
+        assertEquals("ok", out.strip());
+    }
+
+    @Test
+    void packagesFilesLoadInBrine() throws Exception {
+        Python.require("numpy", "safetensors");
+        Python.checkText(String.join("\n",
+                "import sys, numpy as np, safetensors.numpy",
+                "r = np.random.default_rng(7)",
+                "d = {'w': r.standard_normal((31, 17)).astype(np.float32), 'h': r.standard_normal(100).astype(np.float16),",
+                "     'd': r.standard_normal((2, 3, 4)), 'i': r.integers(-2**40, 2**40, 50), 'u': r.integers(0, 2**16, 9).astype(np.uint16),",
+                "     'b': r.random(11) > 0.5, 'c': (r.standard_normal(5) + 1j * r.standard_normal(5)).astype(np.complex64),",
+                "     'i8': r.integers(-128, 127, 3).astype(np.int8), 'z': np.zeros((0, 5), np.float32), 's': np.array(2.5)}",
+                "safetensors.numpy.save_file(d, sys.argv[1] + '/np.safetensors', metadata={'k': 'v'})",
+                "np.savez(sys.argv[1] + '/oracle.npz', **d)",
+                "print('ok')"), dir);
+        Map<String, Object> oracle = Npz.readAll(dir.resolve("oracle.npz"), Limits.DEFAULT);
+        for (boolean mmap : new boolean[] {false, true}) {
+            try (SafeTensorsFile f = SafeTensors.open(dir.resolve("np.safetensors"),
+                    SafeTensorsOptions.builder().mmap(mmap).build())) {
+                assertEquals(Map.of("k", "v"), f.metadata());
+                assertEquals(oracle.keySet(), new java.util.HashSet<>(f.names()));
+                for (String k : oracle.keySet()) {
+                    assertEquals(oracle.get(k), f.get(k), k);
+                }
+            }
+        }
+    }
+}

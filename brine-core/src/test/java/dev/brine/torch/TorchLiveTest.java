@@ -1,0 +1,238 @@
+package dev.brine.torch;
+
+import static dev.brine.torch.TorchGolden.PY_FILLED;
+import static dev.brine.torch.TorchGolden.TORCH;
+import static dev.brine.torch.TorchGolden.filled;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.brine.ndarray.DType;
+import dev.brine.ndarray.NDArray;
+import dev.brine.npy.Npz;
+import dev.brine.py.Complex;
+import dev.brine.py.OrderedDict;
+import dev.brine.py.Tuple;
+import dev.brine.testing.Python;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Differential tests against the real torch: Brine's files in torch, torch's files in Brine. */
+class TorchLiveTest {
+    @TempDir
+    Path dir;
+
+    /** Recursive equality in Python, tensors by dtype, shape and values; torch.Size counts as a tuple. */
+    static final String PY_SAME = String.join("\n",
+            "import collections",
+            "def same(a, b, where='value'):",
+            "    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):",
+            "        assert isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor), (where, a, b)",
+            "        assert a.dtype == b.dtype and a.shape == b.shape, (where, a.dtype, b.dtype, a.shape, b.shape)",
+            "        assert a.numel() == 0 or torch.equal(a, b), (where, a, b)",
+            "        return",
+            "    if isinstance(a, dict):",
+            "        assert type(a) is type(b) and list(a) == list(b), (where, type(a), type(b), list(a), list(b))",
+            "        for k in a: same(a[k], b[k], f'{where}[{k!r}]')",
+            "        return",
+            "    if isinstance(a, (list, tuple)):",
+            "        assert isinstance(b, (list, tuple)) and isinstance(a, list) == isinstance(b, list), (where, a, b)",
+            "        assert len(a) == len(b), where",
+            "        for i, (x, y) in enumerate(zip(a, b)): same(x, y, f'{where}[{i}]')",
+            "        return",
+            "    if isinstance(a, (torch.storage.TypedStorage, torch.UntypedStorage)):",
+            "        raw = lambda s: bytes(s._untyped_storage if isinstance(s, torch.storage.TypedStorage) else s)",
+            "        assert raw(a) == raw(b), where",
+            "        return",
+            "    assert type(a) is type(b) and (a == b or (a != a and b != b)), (where, a, b)",
+            "");
+
+    /** Everything torch can hold, built in Java like the golden files' objects. */
+    static Map<String, Object> everything() {
+        Map<String, Object> d = new LinkedHashMap<>(TorchWriteTest.views());
+        for (TorchDType t : TorchGoldenTest.DTYPES) {
+            d.put(t.pythonName(), filled(t, 2, 3));
+        }
+        OrderedDict<Object, Object> sd = new OrderedDict<>();
+        sd.put("weight", filled(DType.FLOAT32, 2, 3));
+        sd.put("bias", filled(DType.FLOAT32, 2));
+        OrderedDict<Object, Object> meta = new OrderedDict<>();
+        meta.put("", new LinkedHashMap<>(Map.of("version", 1L)));
+        sd.attributes().put("_metadata", meta);
+        d.put("sd", sd);
+        d.put("epoch", 5L);
+        d.put("name", "run-\u00e9");
+        d.put("flags", Arrays.asList(true, false, null));
+        d.put("big", BigInteger.TWO.pow(70));
+        d.put("bytes", new byte[] {0, -1});
+        d.put("set", new LinkedHashSet<>(List.of(1L, 2L)));
+        d.put("complex", new Complex(1, 2));
+        d.put("inf", Double.POSITIVE_INFINITY);
+        d.put("dtype", TorchDType.BFLOAT16);
+        d.put("device", new TorchDevice("cuda", 1L));
+        d.put("nested", List.of(List.of(1L, Tuple.of(2.5, Map.of("k", "v")))));
+        return d;
+    }
+
+    static final String PY_EVERYTHING = String.join("\n",
+            "def everything():",
+            "    t = filled(torch.float32, (3, 4))",
+            "    d = {'t': t, 'T': t.t(), 'row': t[1], 'tail': t.view(12)[5:], 'flat': t.view(12), 'again': t,",
+            "         'scalar': torch.tensor(3.5), 'empty': torch.zeros(0, 3),",
+            "         'bare': filled(torch.int16, (3,)).untyped_storage(),",
+            "         'typed': filled(torch.float64, (2,)).storage()}",
+            "    for name in ['float32', 'float64', 'float16', 'bfloat16', 'int8', 'int16', 'int32', 'int64', 'uint8',",
+            "                 'bool', 'complex64', 'complex128', 'uint16', 'uint32', 'uint64']:",
+            "        d[name] = filled(getattr(torch, name), (2, 3))",
+            "    m = torch.nn.Linear(3, 2)",
+            "    with torch.no_grad():",
+            "        m.weight.copy_(filled(torch.float32, (2, 3))); m.bias.copy_(filled(torch.float32, (2,)))",
+            "    d['sd'] = m.state_dict()",
+            "    d.update({'epoch': 5, 'name': 'run-\\u00e9', 'flags': [True, False, None], 'big': 2 ** 70,",
+            "              'bytes': b'\\x00\\xff', 'set': {1, 2}, 'complex': 1 + 2j, 'inf': float('inf'),",
+            "              'dtype': torch.bfloat16, 'device': torch.device('cuda', 1),",
+            "              'nested': [[1, (2.5, {'k': 'v'})]]})",
+            "    return d",
+            "");
+
+    @Test
+    void brinesCheckpointLoadsInTorchWeightsOnly() throws Exception {
+        Python.require("torch");
+        Path f = dir.resolve("brine.pt");
+        TorchCheckpoint.save(everything(), f);
+        String out = Python.checkText(String.join("\n", PY_FILLED, PY_SAME, PY_EVERYTHING,
+                "import sys, warnings",
+                "warnings.filterwarnings('ignore')",
+                "got = torch.load(sys.argv[1], weights_only=True)",
+                "same(everything(), got)",
+                "assert got['sd']._metadata == {'': {'version': 1}}, got['sd']._metadata",
+                "ptr = lambda x: x.untyped_storage().data_ptr()",
+                "assert ptr(got['t']) == ptr(got['T']) == ptr(got['row']) == ptr(got['tail']) == ptr(got['flat'])",
+                "assert got['again'] is got['t']",
+                "assert got['T'].stride() == (1, 4) and got['row'].storage_offset() == 4",
+                "mm = torch.load(sys.argv[1], weights_only=True, mmap=True)",
+                "same(everything(), mm)",
+                "print('ok')"), f);
+        assertEquals("ok", out.strip());
+    }
+
+    @Test
+    void dataPklIsByteForByteWhatTorchWrites() throws Exception {
+        Python.require("torch");
+        Map<String, Object> views = new LinkedHashMap<>(TorchWriteTest.views());
+        views.remove("bare");
+        views.remove("typed");
+        views.put("sd", everything().get("sd"));
+        views.put("u16", filled(DType.UINT16, 2));
+        views.put("c128", filled(DType.COMPLEX128, 2, 2));
+        Path f = dir.resolve("same.pt");
+        TorchCheckpoint.save(views, f);
+        String out = Python.checkText(String.join("\n", PY_FILLED,
+                "import sys, io, zipfile",
+                "t = filled(torch.float32, (3, 4))",
+                "m = torch.nn.Linear(3, 2)",
+                "with torch.no_grad():",
+                "    m.weight.copy_(filled(torch.float32, (2, 3))); m.bias.copy_(filled(torch.float32, (2,)))",
+                "d = {'t': t, 'T': t.t(), 'row': t[1], 'tail': t.view(12)[5:], 'flat': t.view(12), 'again': t,",
+                "     'scalar': torch.tensor(3.5), 'empty': torch.zeros(0, 3), 'sd': m.state_dict(),",
+                "     'u16': filled(torch.uint16, (2,)), 'c128': filled(torch.complex128, (2, 2))}",
+                "torch.save(d, sys.argv[1] + '.torch.pt')",
+                "theirs = zipfile.ZipFile(sys.argv[1] + '.torch.pt')",
+                "ours = zipfile.ZipFile(sys.argv[1])",
+                "names = [n.split('/', 1)[1] for n in theirs.namelist() if not n.endswith('serialization_id')]",
+                "assert names == [n.split('/', 1)[1] for n in ours.namelist()], (names, ours.namelist())",
+                "for n in names:",
+                "    a, b = theirs.read(theirs.namelist()[0].split('/')[0] + '/' + n), ours.read('same/' + n)",
+                "    assert a == b, (n, a, b)",
+                "print('ok')"), f);
+        assertEquals("ok", out.strip());
+    }
+
+    @Test
+    void torchsCheckpointsLoadInBrine() throws Exception {
+        Python.require("torch", "numpy");
+        // random values, both formats, with the values again in an NPZ (bfloat16 as float32) as the oracle
+        Python.checkText(String.join("\n",
+                "import sys, torch, numpy as np, warnings",
+                "warnings.filterwarnings('ignore')",
+                "g = torch.Generator().manual_seed(1234)",
+                "base = torch.randn(40, 30, generator=g)",
+                "d = {'w': base, 'wT': base.t(), 'part': base[7:19], 'cols': base[:, 3:9], 'skip': base[::3, ::2],",
+                "     'h': torch.randn(5, 7, generator=g).half(), 'bf': torch.randn(9, generator=g).bfloat16(),",
+                "     'i': torch.randint(-1000, 1000, (3, 4, 5), generator=g), 'u8': torch.randint(0, 255, (17,), generator=g).byte(),",
+                "     'b': torch.randn(6, generator=g) > 0, 'c': torch.randn(4, 2, generator=g, dtype=torch.complex64),",
+                "     'u16': torch.randint(0, 65535, (8,), generator=g).to(torch.uint16),",
+                "     'perm': torch.randn(2, 3, 4, generator=g).permute(2, 0, 1)}",
+                "torch.save(d, sys.argv[1] + '/zip.pt')",
+                "torch.save(d, sys.argv[1] + '/legacy.pt', _use_new_zipfile_serialization=False)",
+                "np.savez(sys.argv[1] + '/oracle.npz', **{k: (v.float() if v.dtype == torch.bfloat16 else v).numpy() for k, v in d.items()})",
+                "print('ok')"), dir);
+        Map<String, Object> oracle = Npz.readAll(dir.resolve("oracle.npz"), dev.brine.Limits.DEFAULT);
+        for (String file : List.of("zip.pt", "legacy.pt")) {
+            for (TorchOptions o : List.of(TorchOptions.DEFAULT, TorchOptions.builder().mmap(true).build())) {
+                Map<?, ?> d = (Map<?, ?>) TorchCheckpoint.load(dir.resolve(file), o);
+                assertEquals(oracle.keySet(), d.keySet());
+                for (String k : oracle.keySet()) {
+                    NDArray a = (NDArray) d.get(k);
+                    NDArray want = (NDArray) oracle.get(k);
+                    if (a.dtype().equals(DType.BFLOAT16)) {
+                        a = a.astype(DType.FLOAT32);
+                    }
+                    assertEquals(want, a, file + " " + k + " " + o.mmap());
+                }
+                assertSame(((NDArray) d.get("w")).storage(), ((NDArray) d.get("part")).storage().base(), file);
+            }
+        }
+    }
+
+    @Test
+    void torchsFilesSurviveBrine() throws Exception {
+        Python.require("torch");
+        List<Path> pairs = new ArrayList<>();
+        for (String name : List.of("nested.pt", "views.pt", "state_dict.pt", "legacy.pt", "dtypes.pt")) {
+            Object o = TorchCheckpoint.load(TORCH.resolve(name));
+            Path f = dir.resolve(name);
+            TorchCheckpoint.save(o, f);
+            pairs.add(TORCH.resolve(name));
+            pairs.add(f);
+        }
+        String out = Python.checkText(String.join("\n", "import torch", PY_SAME,
+                "import sys, warnings",
+                "warnings.filterwarnings('ignore')",
+                "for theirs, ours in zip(sys.argv[1::2], sys.argv[2::2]):",
+                "    a = torch.load(theirs, weights_only=True)",
+                "    b = torch.load(ours, weights_only=True)",
+                "    same(a, b, ours)",
+                "    for x, y in ((a, b), (a.get('model'), b.get('model'))):",
+                "        if x is not None and hasattr(x, '_metadata'):",
+                "            assert x._metadata == y._metadata, ours",
+                "print('ok')"), pairs.toArray(new Path[0]));
+        assertEquals("ok", out.strip());
+        assertInstanceOf(OrderedDict.class, TorchCheckpoint.load(dir.resolve("state_dict.pt")));
+    }
+
+    @Test
+    void zip64CheckpointLoadsInTorch() throws Exception {
+        Python.require("torch");
+        Path f = dir.resolve("z64.pt");
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(f)) {
+            CheckpointWriter.save(TorchWriteTest.views(), out, "z64", new ZipWriter(out, 0));
+        }
+        String out = Python.checkText(String.join("\n", PY_FILLED,
+                "import sys, zipfile, warnings",
+                "warnings.filterwarnings('ignore')",
+                "assert zipfile.ZipFile(sys.argv[1]).testzip() is None",
+                "d = torch.load(sys.argv[1], weights_only=True)",
+                "assert torch.equal(d['t'], filled(torch.float32, (3, 4))) and torch.equal(d['T'], d['t'].t())",
+                "print('ok')"), f);
+        assertEquals("ok", out.strip());
+    }
+}
