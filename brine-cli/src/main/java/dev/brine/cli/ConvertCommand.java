@@ -4,6 +4,8 @@ import dev.brine.BrineException;
 import dev.brine.io.AtomicFiles;
 import dev.brine.npy.Npy;
 import dev.brine.npy.Npz;
+import dev.brine.safetensors.SafeTensors;
+import dev.brine.torch.TorchCheckpoint;
 import java.io.PrintWriter;
 import dev.brine.pickle.Pickle;
 import dev.brine.pickle.Pickler;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code brine convert IN OUT}: every object of IN written to OUT, the format chosen by OUT's extension. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-        description = "Convert between formats (by extension): pickle, .npy, .npz, archive .zip.")
+        description = "Convert between formats (by extension): pickle, .npy, .npz, archive .zip, .pt/.pth, .safetensors.")
 final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN", description = "The file to read.")
     Path in;
@@ -45,8 +47,10 @@ final class ConvertCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         switch (Formats.forOutput(out)) {
             case NPY -> Npy.write(Conversions.singleArray(objects, in), out);
-            case NPZ -> Npz.write(Conversions.arrays(objects, in, err), out, compressed);
+            case NPZ -> Npz.write(Conversions.arrays(objects, in, err, ".npz"), out, compressed);
             case ARCHIVE -> throw new BrineException("writing model archives needs a newer build of brine");
+            case TORCH -> TorchCheckpoint.save(Conversions.single(objects, in, err), out);
+            case SAFETENSORS -> SafeTensors.write(Conversions.arrays(objects, in, err, ".safetensors"), Conversions.metadata(objects), out);
             default -> {
                 PicklerOptions options = PicklerOptions.DEFAULT.withProtocol(protocol);
                 AtomicFiles.write(out, stream -> {

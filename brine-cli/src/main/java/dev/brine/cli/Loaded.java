@@ -10,6 +10,10 @@ import dev.brine.npy.Npz;
 import dev.brine.npy.NpzFile;
 import dev.brine.npy.ZipReader;
 import dev.brine.pickle.Pickle;
+import dev.brine.safetensors.SafeTensors;
+import dev.brine.safetensors.SafeTensorsFile;
+import dev.brine.torch.TorchCheckpoint;
+import dev.brine.torch.TorchOptions;
 import dev.brine.pickle.UnpicklerOptions;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Tuple;
@@ -58,6 +62,8 @@ final class Loaded {
                 case NPY -> npy(path);
                 case NPZ -> npz(path);
                 case ARCHIVE -> throw new BrineException("model archives need a newer build of brine");
+                case TORCH -> torch(path);
+                case SAFETENSORS -> safetensors(path);
             };
         } catch (BrineException e) {
             if (e.getMessage() != null && e.getMessage().contains(path.toString())) {
@@ -93,6 +99,31 @@ final class Loaded {
                 members.add(member(key, v, method));
             }
             return new Loaded(path, Formats.NPZ, List.of(all), members);
+        }
+    }
+
+    private static Loaded torch(Path path) throws IOException {
+        Object checkpoint = TorchCheckpoint.load(path, TorchOptions.builder().genericObjects(true).build());
+        List<Member> members = new ArrayList<>();
+        for (Map.Entry<String, NDArray> e : TorchCheckpoint.tensors(checkpoint).entrySet()) {
+            members.add(member(e.getKey(), e.getValue(), "torch"));
+        }
+        return new Loaded(path, Formats.TORCH, List.of(checkpoint), members);
+    }
+
+    private static Loaded safetensors(Path path) throws IOException {
+        try (SafeTensorsFile f = SafeTensors.open(path)) {
+            Map<String, Object> all = new LinkedHashMap<>();
+            List<Member> members = new ArrayList<>();
+            for (String name : f.names()) {
+                NDArray a = f.get(name);
+                all.put(name, a);
+                members.add(member(name, a, "safetensors"));
+            }
+            if (f.hasMetadata()) {
+                all.put("__metadata__", new LinkedHashMap<>(f.metadata()));
+            }
+            return new Loaded(path, Formats.SAFETENSORS, List.of(all), members);
         }
     }
 

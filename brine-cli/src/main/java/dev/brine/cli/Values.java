@@ -45,7 +45,7 @@ final class Values {
                 if (i > 0) {
                     out.append(", ");
                 }
-                out.append(element(a.get(it.index())));
+                out.append(element(a.dtype(), a.get(it.index())));
                 it.next();
             }
             if (a.size() > n) {
@@ -61,8 +61,13 @@ final class Values {
         return out.toString();
     }
 
-    private static String element(Object v) {
-        return v instanceof Double ? PyFloat.repr((Double) v) : PythonRepr.repr(v);
+    private static String element(DType t, Object v) {
+        if (v instanceof Double) {
+            double d = (Double) v;
+            // float16/float32 elements print with the digits of their own precision, as numpy does
+            return t.itemsize() <= 4 && t.kind() != DType.Kind.BOOL ? PyFloat.repr((float) d) : PyFloat.repr(d);
+        }
+        return PythonRepr.repr(v);
     }
 
     private static String num(double d) {

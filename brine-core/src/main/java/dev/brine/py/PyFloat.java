@@ -15,6 +15,31 @@ public final class PyFloat {
     private PyFloat() {
     }
 
+    /**
+     * numpy's {@code repr(numpy.float32(value))}: the shortest digits that read back as the same
+     * float (not the same double), in Python's layout.
+     */
+    public static String repr(float value) {
+        if (Float.isNaN(value) || Float.isInfinite(value) || value == 0) {
+            return repr((double) value);
+        }
+        BigDecimal exact = new BigDecimal(value);
+        for (int precision = 1; precision <= 9; precision++) {
+            BigDecimal best = null;
+            for (RoundingMode mode : CANDIDATES) {
+                BigDecimal candidate = exact.round(new MathContext(precision, mode));
+                if (candidate.floatValue() == value
+                        && (best == null || candidate.subtract(exact).abs().compareTo(best.subtract(exact).abs()) < 0)) {
+                    best = candidate;
+                }
+            }
+            if (best != null) {
+                return layout(value < 0, best.stripTrailingZeros());
+            }
+        }
+        return repr((double) value);
+    }
+
     /** Python's {@code repr(value)}: shortest round-tripping digits, Python's layout. */
     public static String repr(double value) {
         if (Double.isNaN(value)) {
@@ -26,11 +51,14 @@ public final class PyFloat {
         if (value == 0) {
             return (Double.doubleToRawLongBits(value) < 0) ? "-0.0" : "0.0";
         }
-        BigDecimal shortest = shortestDigits(value);
+        return layout(value < 0, shortestDigits(value));
+    }
+
+    private static String layout(boolean negative, BigDecimal shortest) {
         String digits = shortest.unscaledValue().abs().toString();
         int decpt = digits.length() - shortest.scale();
         StringBuilder out = new StringBuilder(24);
-        if (value < 0) {
+        if (negative) {
             out.append('-');
         }
         if (decpt <= -4 || decpt > 16) {
