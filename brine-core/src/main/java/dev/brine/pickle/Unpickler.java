@@ -770,7 +770,8 @@ public final class Unpickler {
         } else if (target instanceof GenericObject) {
             ((GenericObject) target).setState(state);
         } else if (target instanceof PickleState) {
-            ((PickleState) target).setState(state);
+            // a class registered with versions sees its state migrated to the current version
+            ((PickleState) target).setState(options.registry().upgradeState(target, state));
         } else {
             throw fail("cannot BUILD a " + typeName(target) + ": it has no state hook");
         }
