@@ -34,7 +34,10 @@ public final class ArchiveOptions {
         STORED
     }
 
-    /** How {@code load} gets the arrays of stored members of an archive file. */
+    /**
+     * How {@code load} gets the arrays of stored members of an archive file (members smaller
+     * than {@link #minMappedBytes()} are always read).
+     */
     public enum ArrayAccess {
         /** Every array is read into memory, its CRC checked. */
         READ,
@@ -58,6 +61,7 @@ public final class ArchiveOptions {
     private final ClassRegistry writeRegistry;
     private final UnpicklerOptions unpicklerOptions;
     private final ArrayAccess arrayAccess;
+    private final long minMappedBytes;
     private final ClassRegistry readRegistry;
 
     private ArchiveOptions(Builder b) {
@@ -68,6 +72,7 @@ public final class ArchiveOptions {
         this.writeRegistry = b.writeRegistry;
         this.unpicklerOptions = b.unpicklerOptions;
         this.arrayAccess = b.arrayAccess;
+        this.minMappedBytes = b.minMappedBytes;
         this.readRegistry = withSharedVariable(b.unpicklerOptions.registry());
     }
 
@@ -99,6 +104,7 @@ public final class ArchiveOptions {
         b.writeRegistry = writeRegistry;
         b.unpicklerOptions = unpicklerOptions;
         b.arrayAccess = arrayAccess;
+        b.minMappedBytes = minMappedBytes;
         return b;
     }
 
@@ -146,6 +152,11 @@ public final class ArchiveOptions {
         return arrayAccess;
     }
 
+    /** Stored members smaller than this many bytes are read even when mapping (default 1 MiB). */
+    public long minMappedBytes() {
+        return minMappedBytes;
+    }
+
     /** Builds {@link ArchiveOptions}; later calls override earlier ones where they overlap. */
     public static final class Builder {
         private int protocol = Pickle.HIGHEST_PROTOCOL;
@@ -155,6 +166,7 @@ public final class ArchiveOptions {
         private ClassRegistry writeRegistry = UnpicklerOptions.DEFAULT.registry();
         private UnpicklerOptions unpicklerOptions = UnpicklerOptions.DEFAULT;
         private ArrayAccess arrayAccess = ArrayAccess.MAP;
+        private long minMappedBytes = 1L << 20;
 
         private Builder() {
         }
@@ -223,6 +235,20 @@ public final class ArchiveOptions {
         /** How arrays of stored members are loaded (default {@link ArrayAccess#MAP}). */
         public Builder arrayAccess(ArrayAccess access) {
             this.arrayAccess = Objects.requireNonNull(access);
+            return this;
+        }
+
+        /**
+         * Stored members smaller than {@code bytes} are read into memory even when mapping
+         * (default 1 MiB, 0 maps every one). A mapping costs a page and one of the few tens of
+         * thousands of mappings a process may hold, more than reading a small array does; a
+         * model with many small arrays would otherwise run the process out of mappings.
+         */
+        public Builder minMappedBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("minMappedBytes must not be negative: " + bytes);
+            }
+            this.minMappedBytes = bytes;
             return this;
         }
 

@@ -43,7 +43,7 @@ final class ArchiveReader implements PersistentLoader {
         String where = file.toString();
         ZipReader zip = open(file, archive, options);
         try (zip; MemberArrays arrays = new MemberArrays(zip, mappable ? file : null, options.limits(),
-                options.arrayAccess())) {
+                options.arrayAccess(), options.minMappedBytes())) {
             return new ArchiveReader(zip, archive, where, options, arrays).load();
         }
     }

@@ -34,33 +34,44 @@ final class MemberArrays implements Closeable {
     private final ZipReader zip;
     private final Path file;
     private final Limits limits;
+    /**
+     * At most this many mappings per load, whatever the member sizes: the system allows a process
+     * about 65,000 in all, and running out of them kills the JVM rather than failing one call.
+     */
+    static final int MAX_MAPPINGS = 16_384;
+
     private final ArchiveOptions.ArrayAccess access;
+    private final long minMappedBytes;
     private FileChannel mapChannel;
+    private int mappings;
 
     /**
      * Reads members of {@code zip}; {@code file} is the ZIP's path when its stored members may be
      * mapped ({@code null} for a spooled stream, whose file is gone before the arrays are used).
      */
-    MemberArrays(ZipReader zip, Path file, Limits limits, ArchiveOptions.ArrayAccess access) {
+    MemberArrays(ZipReader zip, Path file, Limits limits, ArchiveOptions.ArrayAccess access, long minMappedBytes) {
         this.zip = zip;
         this.file = file;
         this.limits = limits;
         this.access = file == null ? ArchiveOptions.ArrayAccess.READ : access;
+        this.minMappedBytes = minMappedBytes;
     }
 
     /** The array of an {@code ndarray.<name>} id. */
     NDArray ndarray(ZipReader.Entry e) throws IOException {
-        if (e.method() == 0 && access != ArchiveOptions.ArrayAccess.READ) {
+        if (e.method() == 0 && access != ArchiveOptions.ArrayAccess.READ && e.size() >= minMappedBytes
+                && mappings < MAX_MAPPINGS) {
+            mappings++;
             return map(e);
         }
-        try (InputStream in = new BufferedInputStream(zip.open(e), 1 << 16)) {
+        try (InputStream in = new BufferedInputStream(zip.open(e), bufferSize(e))) {
             return readNpy(in, e);
         }
     }
 
     /** The array of a {@code gpuarray.<name>} id: the context name is read and dropped. */
     NDArray gpuarray(ZipReader.Entry e) throws IOException {
-        try (InputStream in = new BufferedInputStream(zip.open(e), 1 << 16)) {
+        try (InputStream in = new BufferedInputStream(zip.open(e), bufferSize(e))) {
             // a buffered stream is left right after the pickle's STOP, where the NPY data starts
             Object context = new Unpickler(in, CONTEXT_NAME.toBuilder().limits(limits).build()).load();
             if (context != null && !(context instanceof String)) {
@@ -79,7 +90,7 @@ final class MemberArrays implements Closeable {
         } catch (IllegalArgumentException ex) {
             throw new BrineException("bad NPY data: " + ex.getMessage(), ex);
         }
-        drain(in);
+        drain(in, e);
         return a;
     }
 
@@ -98,7 +109,7 @@ final class MemberArrays implements Closeable {
         if (access == ArchiveOptions.ArrayAccess.MAP) {
             // one pass through the member checks its size and CRC; the mapping then costs no copy
             try (InputStream in = zip.open(e)) {
-                drain(in);
+                drain(in, e);
             }
         }
         long start = zip.dataOffset(e) + h.dataOffset();
@@ -122,9 +133,14 @@ final class MemberArrays implements Closeable {
         }
     }
 
+    /** A read buffer no larger than the member: archives may hold many tiny arrays. */
+    static int bufferSize(ZipReader.Entry e) {
+        return (int) Math.max(64, Math.min(1 << 16, e.size() + 1));
+    }
+
     /** Reads to the end, which makes the ZIP reader check the member's size and CRC. */
-    static void drain(InputStream in) throws IOException {
-        byte[] buf = new byte[1 << 16];
+    static void drain(InputStream in, ZipReader.Entry e) throws IOException {
+        byte[] buf = new byte[bufferSize(e)];
         while (in.read(buf) >= 0) {
             // bytes after the array are ignored, as numpy ignores them, but still checked
         }

@@ -124,7 +124,7 @@ public final class ModelArchive {
         try (ZipReader zip = ArchiveReader.open(file, archive, options)) {
             for (ZipReader.Entry e : zip.entries()) {
                 try (InputStream in = zip.open(e)) {
-                    MemberArrays.drain(in);
+                    MemberArrays.drain(in, e);
                 } catch (IOException | RuntimeException ex) {
                     throw ArchiveException.wrap(archive, archive, e.name(), ex);
                 }
