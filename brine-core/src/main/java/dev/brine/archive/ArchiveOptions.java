@@ -81,7 +81,7 @@ public final class ArchiveOptions {
         if (r.resolve("brine", "SharedVariable") != null) {
             return r;
         }
-        return r.toBuilder().register(SharedVariable.class, SharedVariable::new).build();
+        return SharedVariable.addTo(r.toBuilder()).build();
     }
 
     /** The registry the pickle is read with: the unpickler options' plus {@link SharedVariable}. */

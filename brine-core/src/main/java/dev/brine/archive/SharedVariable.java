@@ -1,6 +1,7 @@
 package dev.brine.archive;
 
 import dev.brine.BrineException;
+import dev.brine.mapping.ClassRegistry;
 import dev.brine.mapping.PickleState;
 import dev.brine.mapping.PythonName;
 import java.util.LinkedHashMap;
@@ -15,7 +16,7 @@ import java.util.Objects;
  *
  * <p>It pickles as {@code brine.SharedVariable} with the state {@code {'name': name, 'value':
  * value}}, the class of the same name in {@code python/brine.py}, and is registered by default
- * for loading archives. Equality compares names and values (arrays by value).
+ * for loading archives ({@link #addTo} registers it for plain pickles). Equality compares names and values (arrays by value).
  */
 @PythonName(module = "brine", name = "SharedVariable")
 public final class SharedVariable implements PickleState {
@@ -30,6 +31,14 @@ public final class SharedVariable implements PickleState {
 
     /** An unnamed variable holding nothing, for the unpickler to fill. */
     SharedVariable() {
+    }
+
+    /**
+     * Registers {@code brine.SharedVariable} in {@code b}, for reading plain pickles that hold
+     * variables (archives register it themselves).
+     */
+    public static ClassRegistry.Builder addTo(ClassRegistry.Builder b) {
+        return b.register(SharedVariable.class, SharedVariable::new);
     }
 
     /** The name, or {@code null}. */

@@ -64,9 +64,9 @@ final class Perceptron implements PickleState {
         this.activation = activation;
     }
 
-    /** Builtins, numpy and this class with its versions. */
+    /** Builtins, numpy, shared variables and this class with its versions. */
     static ClassRegistry registry() {
-        return NumpyPickles.standardRegistry().toBuilder()
+        return SharedVariable.addTo(NumpyPickles.standardRegistry().toBuilder())
                 .registerVersioned(Perceptron.class, Perceptron::new, VERSIONS)
                 .build();
     }
