@@ -80,8 +80,8 @@ final class ArchiveReader implements PersistentLoader {
     /** The pickle, read whole before unpickling so that a bad CRC is reported as such. */
     private byte[] readWhole(ZipReader.Entry e) throws IOException {
         if (e.size() > options.limits().maxAllocation() || e.size() > Integer.MAX_VALUE - 8) {
-            throw new ArchiveException(archive, e.name(), new LimitExceededException("maxAllocation", e.size()
-                    + " bytes of pickle are too many to read into memory").getMessage());
+            throw ArchiveException.wrap(archive, where, e.name(), new LimitExceededException("maxAllocation",
+                    e.size() + " bytes of pickle are too many to read into memory"));
         }
         try (InputStream in = zip.open(e)) {
             // the member stream yields no more than the declared size and checks the CRC at its end

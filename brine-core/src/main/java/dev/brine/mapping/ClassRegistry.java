@@ -26,6 +26,10 @@ import java.util.function.Supplier;
  *         .register(Model.class, Model::new)        // @PythonName(module="mymodel", name="Model")
  *         .build();
  * }</pre>
+ *
+ * <p>A class whose state changes shape across releases registers with
+ * {@link Builder#registerVersioned}: its state carries a version and old states are migrated on
+ * load (see {@link StateVersions}).
  */
 public final class ClassRegistry {
     private static final ClassRegistry BUILTINS = BuiltinGlobals.addTo(new Builder()).build();

@@ -47,9 +47,11 @@ import java.util.TreeMap;
  *         .build();
  * }</pre>
  *
- * A class that is pickled without a registry entry (only {@link PythonName}) can call
- * {@link #stamp} from its {@code getState} and {@link #upgrade} from its {@code setState} itself.
- * Immutable.
+ * Write such a class with the same registry: a pickler without the entry falls back to the
+ * {@link PythonName} annotation and writes the bare state, which would then read as version 1. A
+ * class that is pickled without a registry entry can instead call {@link #stamp} from its
+ * {@code getState} and {@link #upgrade} from its {@code setState} itself (stamping twice is
+ * harmless: the key is replaced). Immutable.
  */
 public final class StateVersions {
     /** The dict key that holds the state version: {@value}. */

@@ -69,6 +69,19 @@ class ArchiveRoundTripTest {
         assertEquals(arrays, loaded);
     }
 
+    @ParameterizedTest
+    @EnumSource(ArchiveOptions.ArrayAccess.class)
+    void emptyAndZeroDimensionalArrays(ArchiveOptions.ArrayAccess access) throws Exception {
+        List<Object> obj = List.of(NDArray.zeros(dev.brine.ndarray.DType.FLOAT32, 0),
+                NDArray.zeros(dev.brine.ndarray.DType.INT16, 3, 0, 2), NDArray.scalar(dev.brine.ndarray.DType.FLOAT64, 2.5),
+                NDArray.of(new String[] {"ab", "ü"}));
+        for (ArchiveOptions.Compression c : ArchiveOptions.Compression.values()) {
+            Path f = tmp.resolve("empty-" + c + ".zip");
+            ModelArchive.dump(obj, f, ArchiveOptions.builder().compression(c).build());
+            assertEquals(obj, ModelArchive.load(f, ArchiveOptions.builder().arrayAccess(access).minMappedBytes(0).build()));
+        }
+    }
+
     @Test
     void deflatedArchivesAreAlwaysRead() throws Exception {
         Path f = tmp.resolve("deflated.zip");
