@@ -202,7 +202,11 @@ class _Unpickler(pickle.Unpickler):
 
 
 class _ArrayIds:
-    """persistent_id for dump: each distinct ndarray becomes one NPY member."""
+    """persistent_id for dump: each distinct ndarray becomes one NPY member.
+
+    Names follow Aesara's rules (a named variable's name, ``_2``, ``_3`` for duplicates, else
+    ``array_0``, ``array_1``...) and, as Brine's Java writer does, never give a name twice.
+    """
 
     def __init__(self, zip_file, allow_unnamed, allow_duplicates):
         self.zip_file = zip_file
@@ -212,6 +216,7 @@ class _ArrayIds:
         self.seen = {}
         self.names = {}
         self.name_counter = defaultdict(int)
+        self.used = {"pkl"}
         self.keep = []  # keeps ids stable while pickling
 
     def _member_name(self, array):
@@ -219,20 +224,30 @@ class _ArrayIds:
         if name is not None:
             count = self.name_counter[name]
             self.name_counter[name] += 1
-            if count:
-                if not self.allow_duplicates:
-                    raise ValueError("multiple shared variables with the name `%s` found" % name)
-                return "%s_%d" % (name, count + 1)
-            return name
-        name = "array_%d" % self.count
-        self.count += 1
-        return name
+            if count and not self.allow_duplicates:
+                raise ValueError("multiple shared variables with the name `%s` found" % name)
+            member = name if count == 0 else "%s_%d" % (name, count + 1)
+            while member in self.used:
+                count = self.name_counter[name]
+                self.name_counter[name] += 1
+                member = "%s_%d" % (name, count + 1)
+        else:
+            member = "array_%d" % self.count
+            self.count += 1
+            while member in self.used:
+                member = "array_%d" % self.count
+                self.count += 1
+        self.used.add(member)
+        return member
 
     def __call__(self, obj):
         if isinstance(obj, SharedVariable):
             if obj.name:
                 if obj.name == "pkl":
                     raise ValueError("can't pickle shared variable with name `pkl`")
+                problem = _unsafe(obj.name)
+                if problem:
+                    raise ValueError("shared variable name %r cannot be a member name: %s" % (obj.name, problem))
                 if isinstance(obj.value, np.ndarray):
                     self.names[id(obj.value)] = obj.name
             elif not self.allow_unnamed:
@@ -249,6 +264,18 @@ class _ArrayIds:
                 self.keep.append(obj)
             return self.seen[key]
         return None
+
+
+def _unsafe(name):
+    """Why ``name`` cannot be a member name (readers refuse it), or None."""
+    n = name.replace("\\", "/")
+    if n.startswith("/") or (len(n) >= 2 and n[1] == ":" and n[0].isalpha()):
+        return "absolute paths are refused"
+    if "\0" in n:
+        return "NUL characters are refused"
+    if ".." in n.split("/"):
+        return "'..' segments are refused"
+    return None
 
 
 def dump(obj, file, protocol=pickle.HIGHEST_PROTOCOL, compression=zipfile.ZIP_DEFLATED,

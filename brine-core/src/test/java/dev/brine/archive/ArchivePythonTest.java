@@ -174,6 +174,23 @@ class ArchivePythonTest {
     }
 
     @Test
+    void brinePyNamesMembersAsBrineDoes() throws Exception {
+        // taken names are never given twice, on either side
+        Path f = tmp.resolve("names.zip");
+        python("""
+                obj = [brine.SharedVariable(np.array([1], dtype='<i4'), 'W_2'), brine.SharedVariable(np.array([2], dtype='<i4'), 'W'),
+                       brine.SharedVariable(np.array([3], dtype='<i4'), 'W'), brine.SharedVariable(np.array([4], dtype='<i4'), 'array_0'),
+                       np.array([5], dtype='<i4')]
+                brine.dump(obj, sys.argv[1])
+                """, f);
+        assertEquals(List.of("W_2", "W", "W_3", "array_0", "array_1", "pkl"), ModelArchive.verify(f));
+        List<?> loaded = (List<?>) ModelArchive.load(f);
+        Path again = tmp.resolve("again.zip");
+        ModelArchive.dump(loaded, again);
+        assertEquals(ModelArchive.verify(f), ModelArchive.verify(again));
+    }
+
+    @Test
     void brineLoadsArchivesAesarasPklUtilsWrote() throws Exception {
         Path f = tmp.resolve("aesara.zip");
         python(PythonScripts.MODEL + PythonScripts.PKL_UTILS_DUMP + "pkl_utils_dump(model, sys.argv[1])\n", f);
