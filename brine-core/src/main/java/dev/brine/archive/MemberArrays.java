@@ -2,6 +2,7 @@ package dev.brine.archive;
 
 import dev.brine.BrineException;
 import dev.brine.Limits;
+import dev.brine.mapping.ClassRegistry;
 import dev.brine.ndarray.NDArray;
 import dev.brine.ndarray.Storage;
 import dev.brine.npy.Npy;
@@ -9,7 +10,6 @@ import dev.brine.npy.NpyHeader;
 import dev.brine.npy.ZipReader;
 import dev.brine.pickle.Unpickler;
 import dev.brine.pickle.UnpicklerOptions;
-import dev.brine.mapping.ClassRegistry;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -26,6 +26,12 @@ import java.util.Arrays;
  * checked to the end against its size and CRC.
  */
 final class MemberArrays implements Closeable {
+    /**
+     * At most this many mappings per load, whatever the member sizes: the system allows a process
+     * about 65,000 in all, and running out of them kills the JVM rather than failing one call.
+     */
+    static final int MAX_MAPPINGS = 16_384;
+
     private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** The context name of a gpuarray member is a pickled str or None: only builtins may appear. */
     private static final UnpicklerOptions CONTEXT_NAME = UnpicklerOptions.builder()
@@ -34,12 +40,6 @@ final class MemberArrays implements Closeable {
     private final ZipReader zip;
     private final Path file;
     private final Limits limits;
-    /**
-     * At most this many mappings per load, whatever the member sizes: the system allows a process
-     * about 65,000 in all, and running out of them kills the JVM rather than failing one call.
-     */
-    static final int MAX_MAPPINGS = 16_384;
-
     private final ArchiveOptions.ArrayAccess access;
     private final long minMappedBytes;
     private FileChannel mapChannel;
