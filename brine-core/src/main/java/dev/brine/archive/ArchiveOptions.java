@@ -43,7 +43,9 @@ public final class ArchiveOptions {
         READ,
         /**
          * Arrays of stored members are memory-mapped read-only (no copy on the Java heap) after
-         * one pass that checks their CRCs; deflated members and streams are read.
+         * one pass that checks their CRCs; deflated members and streams are read. A mapping
+         * survives the file being replaced by a new (atomic) save, but not being truncated or
+         * rewritten in place by another program.
          */
         MAP,
         /**
