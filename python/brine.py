@@ -16,6 +16,18 @@ module; this module loads and saves the whole object, Brine's own classes includ
 
 Old archives whose ids say ``gpuarray.<name>`` (a context name pickled before the NPY data in the
 same member) load as plain numpy arrays.
+
+Long-term saving: a class whose state changes shape over time records a version in its state, a
+dict with the key ``'__version__'`` (a state without it is version 1), and migrates older states
+when loading. Brine's Java ``StateVersions`` writes exactly that; ``Versioned`` is the same for
+Python classes, so either side reads what the other wrote::
+
+    class Perceptron(brine.Versioned):
+        __state_version__ = 3
+        __migrations__ = {1: from_tuple, 2: rename_fields}   # version -> function(state) -> next
+
+``load(file, generic=True)`` loads files naming classes that cannot be imported here as
+``GenericObject`` stand-ins that keep the class name, arguments and state, for inspection.
 """
 
 import io
@@ -27,7 +39,11 @@ from collections import defaultdict
 
 import numpy as np
 
-__all__ = ["SharedVariable", "dump", "load"]
+__all__ = ["SharedVariable", "Versioned", "GenericObject", "VERSION_KEY", "state_version", "stamp", "upgrade",
+           "dump", "load"]
+
+VERSION_KEY = "__version__"
+"""The state key that holds a state's version (Brine's ``StateVersions.VERSION_KEY``)."""
 
 
 class SharedVariable:
@@ -62,8 +78,135 @@ def _values_equal(a, b):
     return a == b
 
 
+def state_version(state):
+    """The version ``state`` was written at: its ``'__version__'`` entry if it is a dict with one, else 1."""
+    if isinstance(state, dict) and VERSION_KEY in state:
+        version = state[VERSION_KEY]
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise ValueError("the state's %s must be an int of at least 1, not %r" % (VERSION_KEY, version))
+        return version
+    return 1
+
+
+def stamp(state, version):
+    """``state`` (a dict) as pickled at ``version``: a copy with ``'__version__'`` first."""
+    if not isinstance(state, dict):
+        raise TypeError("a versioned state must be a dict, not %s" % type(state).__name__)
+    out = {VERSION_KEY: version}
+    out.update((k, v) for k, v in state.items() if k != VERSION_KEY)
+    return out
+
+
+def upgrade(state, current, migrations):
+    """``state`` migrated from the version it was written at to ``current``, without ``'__version__'``.
+
+    ``migrations`` maps each version ``v`` to a function turning a version-``v`` state into a
+    version-``v + 1`` one; each sees and returns states without the version key.
+    """
+    version = state_version(state)
+    if version > current:
+        raise ValueError("state version %d is newer than version %d, the newest this class reads"
+                         % (version, current))
+    state = _without_version(state)
+    for v in range(version, current):
+        if v not in migrations:
+            raise ValueError("no migration from state version %d" % v)
+        state = _without_version(migrations[v](state))
+    return state
+
+
+def _without_version(state):
+    if isinstance(state, dict):
+        return {k: v for k, v in state.items() if k != VERSION_KEY}
+    return state
+
+
+class Versioned:
+    """Base for classes whose pickled state carries a version and migrates on load.
+
+    Set ``__state_version__`` (the current version) and ``__migrations__`` (version -> function);
+    the state is the instance ``__dict__`` unless ``_current_state``/``_restore`` are overridden.
+    Files stay loadable by plain pickle: the state is an ordinary dict with one more key.
+    """
+
+    __state_version__ = 1
+    __migrations__ = {}
+
+    def _current_state(self):
+        return dict(self.__dict__)
+
+    def _restore(self, state):
+        self.__dict__.update(state)
+
+    def __getstate__(self):
+        return stamp(self._current_state(), self.__state_version__)
+
+    def __setstate__(self, state):
+        self._restore(upgrade(state, self.__state_version__, self.__migrations__))
+
+
+class GenericObject:
+    """Stands for an instance of a class that cannot be imported here (``load(..., generic=True)``).
+
+    ``module`` and ``name`` say which class, ``args`` what it was created with, ``state`` what
+    BUILD gave it (None if nothing). It cannot be pickled back under its original name.
+    """
+
+    module = None
+    name = None
+    args = ()
+    kwargs = {}
+    state = None
+
+    def __new__(cls, *args, **kwargs):
+        obj = object.__new__(cls)
+        obj.args = args
+        obj.kwargs = kwargs
+        obj.state = None
+        return obj
+
+    def __init__(self, *args, **kwargs):
+        pass  # REDUCE calls the class: the arguments are already kept by __new__
+
+    def __setstate__(self, state):
+        self.state = state
+
+    def __repr__(self):
+        return "<%s.%s args=%r state=%r>" % (self.module, self.name, self.args, self.state)
+
+
+_generic_classes = {}
+
+
+def _generic_class(module, name):
+    key = (module, name)
+    if key not in _generic_classes:
+        _generic_classes[key] = type(name, (GenericObject,), {"module": module, "name": name})
+    return _generic_classes[key]
+
+
+class _Unpickler(pickle.Unpickler):
+    """An Unpickler that, when asked, stands in for classes it cannot import."""
+
+    def __init__(self, data, generic):
+        super().__init__(data)
+        self.generic = generic
+
+    def find_class(self, module, name):
+        try:
+            return super().find_class(module, name)
+        except (ImportError, AttributeError):
+            if not self.generic:
+                raise
+            return _generic_class(module, name)
+
+
 class _ArrayIds:
-    """persistent_id for dump: each distinct ndarray becomes one NPY member."""
+    """persistent_id for dump: each distinct ndarray becomes one NPY member.
+
+    Names follow Aesara's rules (a named variable's name, ``_2``, ``_3`` for duplicates, else
+    ``array_0``, ``array_1``...) and, as Brine's Java writer does, never give a name twice.
+    """
 
     def __init__(self, zip_file, allow_unnamed, allow_duplicates):
         self.zip_file = zip_file
@@ -73,6 +216,7 @@ class _ArrayIds:
         self.seen = {}
         self.names = {}
         self.name_counter = defaultdict(int)
+        self.used = {"pkl"}
         self.keep = []  # keeps ids stable while pickling
 
     def _member_name(self, array):
@@ -80,20 +224,30 @@ class _ArrayIds:
         if name is not None:
             count = self.name_counter[name]
             self.name_counter[name] += 1
-            if count:
-                if not self.allow_duplicates:
-                    raise ValueError("multiple shared variables with the name `%s` found" % name)
-                return "%s_%d" % (name, count + 1)
-            return name
-        name = "array_%d" % self.count
-        self.count += 1
-        return name
+            if count and not self.allow_duplicates:
+                raise ValueError("multiple shared variables with the name `%s` found" % name)
+            member = name if count == 0 else "%s_%d" % (name, count + 1)
+            while member in self.used:
+                count = self.name_counter[name]
+                self.name_counter[name] += 1
+                member = "%s_%d" % (name, count + 1)
+        else:
+            member = "array_%d" % self.count
+            self.count += 1
+            while member in self.used:
+                member = "array_%d" % self.count
+                self.count += 1
+        self.used.add(member)
+        return member
 
     def __call__(self, obj):
         if isinstance(obj, SharedVariable):
             if obj.name:
                 if obj.name == "pkl":
                     raise ValueError("can't pickle shared variable with name `pkl`")
+                problem = _unsafe(obj.name)
+                if problem:
+                    raise ValueError("shared variable name %r cannot be a member name: %s" % (obj.name, problem))
                 if isinstance(obj.value, np.ndarray):
                     self.names[id(obj.value)] = obj.name
             elif not self.allow_unnamed:
@@ -110,6 +264,18 @@ class _ArrayIds:
                 self.keep.append(obj)
             return self.seen[key]
         return None
+
+
+def _unsafe(name):
+    """Why ``name`` cannot be a member name (readers refuse it), or None."""
+    n = name.replace("\\", "/")
+    if n.startswith("/") or (len(n) >= 2 and n[1] == ":" and n[0].isalpha()):
+        return "absolute paths are refused"
+    if "\0" in n:
+        return "NUL characters are refused"
+    if ".." in n.split("/"):
+        return "'..' segments are refused"
+    return None
 
 
 def dump(obj, file, protocol=pickle.HIGHEST_PROTOCOL, compression=zipfile.ZIP_DEFLATED,
@@ -165,9 +331,12 @@ class _ArrayLoader:
         return array
 
 
-def load(file):
-    """Loads the object saved in a Brine archive (a path or a binary file object)."""
+def load(file, generic=False):
+    """Loads the object saved in a Brine archive (a path or a binary file object).
+
+    With ``generic=True``, classes that cannot be imported load as ``GenericObject`` stand-ins.
+    """
     with zipfile.ZipFile(file, "r") as zip_file:
-        unpickler = pickle.Unpickler(io.BytesIO(zip_file.read("pkl")))
+        unpickler = _Unpickler(io.BytesIO(zip_file.read("pkl")), generic)
         unpickler.persistent_load = _ArrayLoader(zip_file)
         return unpickler.load()

@@ -26,16 +26,22 @@ import java.util.function.Supplier;
  *         .register(Model.class, Model::new)        // @PythonName(module="mymodel", name="Model")
  *         .build();
  * }</pre>
+ *
+ * <p>A class whose state changes shape across releases registers with
+ * {@link Builder#registerVersioned}: its state carries a version and old states are migrated on
+ * load (see {@link StateVersions}).
  */
 public final class ClassRegistry {
     private static final ClassRegistry BUILTINS = BuiltinGlobals.addTo(new Builder()).build();
 
     private final Map<Global, PyCallable> callables;
     private final Map<Class<?>, Reducer<Object>> writers;
+    private final Map<Class<?>, StateVersions> versions;
 
     private ClassRegistry(Builder b) {
         this.callables = Collections.unmodifiableMap(new LinkedHashMap<>(b.callables));
         this.writers = Collections.unmodifiableMap(new LinkedHashMap<>(b.writers));
+        this.versions = Collections.unmodifiableMap(new LinkedHashMap<>(b.versions));
     }
 
     /** The safe globals CPython emits for builtin types, and nothing else. */
@@ -53,6 +59,7 @@ public final class ClassRegistry {
         Builder b = new Builder();
         b.callables.putAll(callables);
         b.writers.putAll(writers);
+        b.versions.putAll(versions);
         return b;
     }
 
@@ -90,10 +97,46 @@ public final class ClassRegistry {
         return null;
     }
 
+    /**
+     * The state that BUILD hands to {@code target}'s {@link PickleState#setState}: {@code state}
+     * itself, or, when {@code target}'s class was registered with
+     * {@link Builder#registerVersioned}, {@code state} migrated from the version it was written at
+     * to the current one (see {@link StateVersions#upgrade}).
+     */
+    public Object upgradeState(Object target, Object state) throws BrineException {
+        StateVersions v = null;
+        for (Class<?> c = target == null ? null : target.getClass(); c != null && v == null; c = c.getSuperclass()) {
+            v = versions.get(c);
+        }
+        if (v == null) {
+            return state;
+        }
+        try {
+            return v.upgrade(state);
+        } catch (BrineException e) {
+            throw new BrineException(nameFor(target.getClass()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The state versions registered for {@code type}, or {@code null} when it is not versioned. */
+    public StateVersions versionsOf(Class<?> type) {
+        return versions.get(type);
+    }
+
+    private String nameFor(Class<?> type) {
+        for (Map.Entry<Global, PyCallable> e : callables.entrySet()) {
+            if (e.getValue() instanceof StatefulClass && ((StatefulClass) e.getValue()).type == type) {
+                return e.getKey().toString();
+            }
+        }
+        return type.getName();
+    }
+
     /** Collects registrations; {@link #build()} makes the immutable registry. */
     public static final class Builder {
         private final Map<Global, PyCallable> callables = new LinkedHashMap<>();
         private final Map<Class<?>, Reducer<Object>> writers = new LinkedHashMap<>();
+        private final Map<Class<?>, StateVersions> versions = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -137,10 +180,44 @@ public final class ClassRegistry {
                                                         Supplier<? extends T> factory) {
             Global g = new Global(module, name);
             Objects.requireNonNull(factory, "factory");
-            registerCallable(new StatefulClass(g, factory));
+            versions.remove(type);
+            registerCallable(new StatefulClass(g, type, factory));
             return registerWriter(type, obj -> {
                 Object state = obj.getState();
                 return Reduction.newObjectWithState(g, state == null ? Reduction.NONE_STATE : state);
+            });
+        }
+
+        /**
+         * Registers a class whose state has versions (long-term serialization): like
+         * {@link #register(Class, Supplier)}, but the state written is {@code getState()} stamped
+         * with the current version ({@link StateVersions#stamp}), and a state read back is migrated
+         * to the current version before {@code setState} sees it ({@link StateVersions#upgrade}).
+         * The class's own {@code getState}/{@code setState} deal only with current states, which
+         * must be dicts ({@code Map}s with string keys).
+         */
+        public <T extends PickleState> Builder registerVersioned(Class<T> type, Supplier<? extends T> factory,
+                                                                 StateVersions stateVersions) {
+            Global g = nameOf(type);
+            return registerVersioned(g.module(), g.name(), type, factory, stateVersions);
+        }
+
+        /** Like {@link #registerVersioned(Class, Supplier, StateVersions)} with the Python name given here. */
+        public <T extends PickleState> Builder registerVersioned(String module, String name, Class<T> type,
+                                                                 Supplier<? extends T> factory,
+                                                                 StateVersions stateVersions) {
+            Objects.requireNonNull(stateVersions, "stateVersions");
+            Global g = new Global(module, name);
+            register(module, name, type, factory);
+            versions.put(type, stateVersions);
+            return registerWriter(type, obj -> {
+                Map<String, Object> state;
+                try {
+                    state = stateVersions.stamp(obj.getState());
+                } catch (BrineException e) {
+                    throw new BrineException(g + ": " + e.getMessage(), e);
+                }
+                return Reduction.newObjectWithState(g, state);
             });
         }
 
@@ -204,10 +281,12 @@ public final class ClassRegistry {
     /** A registered {@link PickleState} class: NEWOBJ (or a no-argument call) makes a fresh instance. */
     private static final class StatefulClass implements PyCallable {
         private final Global global;
+        private final Class<?> type;
         private final Supplier<?> factory;
 
-        StatefulClass(Global global, Supplier<?> factory) {
+        StatefulClass(Global global, Class<?> type, Supplier<?> factory) {
             this.global = global;
+            this.type = type;
             this.factory = factory;
         }
 

@@ -770,7 +770,8 @@ public final class Unpickler {
         } else if (target instanceof GenericObject) {
             ((GenericObject) target).setState(state);
         } else if (target instanceof PickleState) {
-            ((PickleState) target).setState(state);
+            // a class registered with versions sees its state migrated to the current version
+            ((PickleState) target).setState(options.registry().upgradeState(target, state));
         } else if (target instanceof dev.brine.py.OrderedDict && (state == null || state instanceof Map)) {
             // OrderedDict.__reduce__ gives its instance __dict__ as the state (torch's state dicts: _metadata)
             setAttributes((dev.brine.py.OrderedDict<?, ?>) target, (Map<?, ?>) state);

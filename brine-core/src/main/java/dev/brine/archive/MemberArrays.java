@@ -1,0 +1,164 @@
+package dev.brine.archive;
+
+import dev.brine.BrineException;
+import dev.brine.Limits;
+import dev.brine.mapping.ClassRegistry;
+import dev.brine.ndarray.NDArray;
+import dev.brine.ndarray.Storage;
+import dev.brine.npy.Npy;
+import dev.brine.npy.NpyHeader;
+import dev.brine.npy.ZipReader;
+import dev.brine.pickle.Unpickler;
+import dev.brine.pickle.UnpicklerOptions;
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/**
+ * Turns one archive member into an array: an NPY member read into memory or memory-mapped in
+ * place, or an old Aesara {@code gpuarray} member (a pickled context name, then the NPY data),
+ * which loads as a plain array since the GPU context means nothing here. Every member read is
+ * checked to the end against its size and CRC.
+ */
+final class MemberArrays implements Closeable {
+    /**
+     * At most this many mappings per load, whatever the member sizes: the system allows a process
+     * about 65,000 in all, and running out of them kills the JVM rather than failing one call.
+     */
+    static final int MAX_MAPPINGS = 16_384;
+
+    private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    /** The context name of a gpuarray member is a pickled str or None: only builtins may appear. */
+    private static final UnpicklerOptions CONTEXT_NAME = UnpicklerOptions.builder()
+            .registry(ClassRegistry.builtins()).build();
+
+    private final ZipReader zip;
+    private final Path file;
+    private final Limits limits;
+    private final ArchiveOptions.ArrayAccess access;
+    private final long minMappedBytes;
+    private FileChannel mapChannel;
+    private int mappings;
+
+    /**
+     * Reads members of {@code zip}; {@code file} is the ZIP's path when its stored members may be
+     * mapped ({@code null} for a spooled stream, whose file is gone before the arrays are used).
+     */
+    MemberArrays(ZipReader zip, Path file, Limits limits, ArchiveOptions.ArrayAccess access, long minMappedBytes) {
+        this.zip = zip;
+        this.file = file;
+        this.limits = limits;
+        this.access = file == null ? ArchiveOptions.ArrayAccess.READ : access;
+        this.minMappedBytes = minMappedBytes;
+    }
+
+    /** The array of an {@code ndarray.<name>} id. */
+    NDArray ndarray(ZipReader.Entry e) throws IOException {
+        if (e.method() == 0 && access != ArchiveOptions.ArrayAccess.READ && e.size() >= minMappedBytes
+                && mappings < MAX_MAPPINGS) {
+            mappings++;
+            return map(e);
+        }
+        try (InputStream in = new BufferedInputStream(zip.open(e), bufferSize(e))) {
+            return readNpy(in, e);
+        }
+    }
+
+    /** The array of a {@code gpuarray.<name>} id: the context name is read and dropped. */
+    NDArray gpuarray(ZipReader.Entry e) throws IOException {
+        try (InputStream in = new BufferedInputStream(zip.open(e), bufferSize(e))) {
+            // a buffered stream is left right after the pickle's STOP, where the NPY data starts
+            Object context = new Unpickler(in, CONTEXT_NAME.toBuilder().limits(limits).build()).load();
+            if (context != null && !(context instanceof String)) {
+                throw new BrineException("a gpuarray member starts with a pickled context name, not "
+                        + context.getClass().getSimpleName());
+            }
+            return readNpy(in, e);
+        }
+    }
+
+    private NDArray readNpy(InputStream in, ZipReader.Entry e) throws IOException {
+        checkMagic(in);
+        NDArray a;
+        try {
+            a = Npy.read(in, limits);
+        } catch (IllegalArgumentException ex) {
+            throw new BrineException("bad NPY data: " + ex.getMessage(), ex);
+        }
+        drain(in, e);
+        return a;
+    }
+
+    /** Maps the array's bytes where they lie in the archive file: nothing is copied. */
+    private NDArray map(ZipReader.Entry e) throws IOException {
+        NpyHeader h;
+        try (InputStream in = new BufferedInputStream(zip.open(e), 1024)) {
+            checkMagic(in);
+            h = Npy.readHeader(in, limits);
+        }
+        long length = h.dataLength();
+        if (h.dataOffset() + length > e.size()) {
+            throw new BrineException("truncated NPY data: the header asks for " + length + " bytes at byte "
+                    + h.dataOffset() + " but the member holds " + e.size());
+        }
+        if (access == ArchiveOptions.ArrayAccess.MAP) {
+            // one pass through the member checks its size and CRC; the mapping then costs no copy
+            try (InputStream in = zip.open(e)) {
+                drain(in, e);
+            }
+        }
+        long start = zip.dataOffset(e) + h.dataOffset();
+        if (mapChannel == null) {
+            mapChannel = FileChannel.open(file, StandardOpenOption.READ);
+        }
+        Storage data = Storage.map(mapChannel, start, length, FileChannel.MapMode.READ_ONLY);
+        try {
+            return NDArray.wrap(h.dtype(), h.order(), h.shape(), data);
+        } catch (IllegalArgumentException ex) {
+            throw new BrineException("bad NPY data: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static void checkMagic(InputStream in) throws IOException {
+        in.mark(NPY_MAGIC.length);
+        byte[] magic = in.readNBytes(NPY_MAGIC.length);
+        in.reset();
+        if (!Arrays.equals(magic, NPY_MAGIC)) {
+            throw new BrineException("not an NPY file (it starts with " + hex(magic) + ", not \\x93NUMPY)");
+        }
+    }
+
+    /** A read buffer no larger than the member: archives may hold many tiny arrays. */
+    static int bufferSize(ZipReader.Entry e) {
+        return (int) Math.max(64, Math.min(1 << 16, e.size() + 1));
+    }
+
+    /** Reads to the end, which makes the ZIP reader check the member's size and CRC. */
+    static void drain(InputStream in, ZipReader.Entry e) throws IOException {
+        byte[] buf = new byte[bufferSize(e)];
+        while (in.read(buf) >= 0) {
+            // bytes after the array are ignored, as numpy ignores them, but still checked
+        }
+    }
+
+    private static String hex(byte[] b) {
+        StringBuilder s = new StringBuilder();
+        for (byte x : b) {
+            s.append(String.format("\\x%02x", x & 0xFF));
+        }
+        return s.length() == 0 ? "nothing" : s.toString();
+    }
+
+    /** Closes the channel used for mapping; mappings made stay valid. */
+    @Override
+    public void close() throws IOException {
+        if (mapChannel != null) {
+            mapChannel.close();
+        }
+    }
+}

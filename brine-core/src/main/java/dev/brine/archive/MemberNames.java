@@ -1,0 +1,125 @@
+package dev.brine.archive;
+
+import dev.brine.BrineException;
+import dev.brine.ndarray.NDArray;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Chooses the member name of each array, with the rules of Aesara's
+ * {@code PersistentSharedVariableID}: an array held by a named {@link SharedVariable} met before
+ * the array takes the variable's name, the second array of that name gets {@code name_2}, the
+ * third {@code name_3}, and any other array is {@code array_0}, {@code array_1}, ... in the order
+ * met.
+ *
+ * <p>Two additions: an array that remembers the member it was loaded from
+ * ({@link NDArray#memberName()}) and that no variable names keeps that name, so archive to
+ * archive keeps names; and a name already taken is never given twice (Aesara would write two
+ * members of one name, of which readers see only the last).
+ */
+final class MemberNames {
+    static final String PICKLE_MEMBER = "pkl";
+    /** Names the numbering gave, which carry no meaning worth keeping. */
+    private static final Pattern GENERATED = Pattern.compile("array_\\d+");
+
+    private final boolean allowUnnamed;
+    private final boolean allowDuplicates;
+    private final Map<NDArray, String> variableNames = new IdentityHashMap<>();
+    private final Map<String, Integer> counts = new HashMap<>();
+    private final Set<String> used = new HashSet<>();
+    private int unnamed;
+
+    MemberNames(boolean allowUnnamed, boolean allowDuplicates) {
+        this.allowUnnamed = allowUnnamed;
+        this.allowDuplicates = allowDuplicates;
+        used.add(PICKLE_MEMBER);
+    }
+
+    /** Notes a variable met while pickling: its array, if not written yet, will take its name. */
+    void noteVariable(SharedVariable v) throws BrineException {
+        if (!v.isNamed()) {
+            if (!allowUnnamed) {
+                throw new BrineException("unnamed shared variable " + v + " (allowUnnamed is off): name it, or allow"
+                        + " unnamed variables in the ArchiveOptions");
+            }
+            return;
+        }
+        String name = v.name();
+        if (PICKLE_MEMBER.equals(name)) {
+            throw new BrineException("a shared variable is named 'pkl', the name of the archive's pickle member; rename it");
+        }
+        String problem = unsafe(name);
+        if (problem != null) {
+            throw new BrineException("shared variable name '" + name + "' cannot be a member name: " + problem);
+        }
+        if (v.getValue() instanceof NDArray) {
+            variableNames.put((NDArray) v.getValue(), name);
+        }
+    }
+
+    /** The member name for {@code array}, met for the first time. */
+    String nameFor(NDArray array) throws BrineException {
+        String base = variableNames.get(array);
+        if (base != null) {
+            int count = counts.merge(base, 1, Integer::sum) - 1;
+            if (count > 0 && !allowDuplicates) {
+                throw new BrineException("multiple shared variables with the name '" + base + "' found (allowDuplicates"
+                        + " is off)");
+            }
+            return take(numbered(base, count));
+        }
+        String remembered = array.memberName();
+        if (remembered != null && !GENERATED.matcher(remembered).matches() && unsafe(remembered) == null
+                && !PICKLE_MEMBER.equals(remembered)) {
+            int count = counts.merge(remembered, 1, Integer::sum) - 1;
+            return take(numbered(remembered, count));
+        }
+        String name;
+        do {
+            name = "array_" + unnamed++;
+        } while (used.contains(name));
+        return take(name);
+    }
+
+    /** {@code base} for the first, {@code base_2}, {@code base_3}, ... after, skipping names taken. */
+    private String numbered(String base, int count) {
+        String name = count == 0 ? base : base + "_" + (count + 1);
+        while (used.contains(name)) {
+            count = counts.merge(base, 1, Integer::sum) - 1;
+            name = base + "_" + (count + 1);
+        }
+        return name;
+    }
+
+    private String take(String name) {
+        used.add(name);
+        return name;
+    }
+
+    /**
+     * Why {@code name} cannot be a member name, or {@code null}: the same rules readers (Brine's
+     * ZipReader among them) apply to refuse names that could escape a folder when extracted.
+     */
+    static String unsafe(String name) {
+        String n = name.replace('\\', '/');
+        if (n.startsWith("/") || (n.length() >= 2 && n.charAt(1) == ':' && Character.isLetter(n.charAt(0)))) {
+            return "absolute paths are refused";
+        }
+        if (n.indexOf('\0') >= 0) {
+            return "NUL characters are refused";
+        }
+        for (String seg : n.split("/", -1)) {
+            if (seg.equals("..")) {
+                return "'..' segments are refused";
+            }
+        }
+        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 0xFFFF) {
+            return "longer than 65535 bytes";
+        }
+        return null;
+    }
+}

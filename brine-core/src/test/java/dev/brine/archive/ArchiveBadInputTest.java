@@ -1,0 +1,321 @@
+package dev.brine.archive;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.brine.LimitExceededException;
+import dev.brine.Limits;
+import dev.brine.ndarray.NDArray;
+import dev.brine.npy.Npy;
+import dev.brine.npy.ZipReader;
+import dev.brine.pickle.Pickle;
+import dev.brine.pickle.PicklerOptions;
+import dev.brine.py.Tuple;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Every malformed archive ends in an ArchiveException that names the archive and, where one is at fault, the member. */
+class ArchiveBadInputTest {
+    @TempDir
+    Path tmp;
+
+    /** A ZIP with the given members in order, written by java.util.zip (not by Brine). */
+    private Path zip(Map<String, byte[]> members) throws Exception {
+        Path f = tmp.resolve("bad.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(f))) {
+            for (Map.Entry<String, byte[]> m : members.entrySet()) {
+                z.putNextEntry(new ZipEntry(m.getKey()));
+                z.write(m.getValue());
+                z.closeEntry();
+            }
+        }
+        return f;
+    }
+
+    /** A pickle whose persistent ids are the strings (or other values) given. */
+    private static byte[] pickleWithIds(Object obj) throws Exception {
+        PicklerOptions po = PicklerOptions.builder().persistentId(o -> o instanceof Pid ? ((Pid) o).id : null).build();
+        return Pickle.dumps(obj, po);
+    }
+
+    /** Stands for an object pickled as a persistent id. */
+    private record Pid(Object id) {
+    }
+
+    private ArchiveException loadFails(Path f, ArchiveOptions options) {
+        ArchiveException e = assertThrows(ArchiveException.class, () -> ModelArchive.load(f, options));
+        assertEquals(f.toString(), e.archive());
+        assertTrue(e.getMessage().startsWith(f.toString() + ": "), e.getMessage());
+        return e;
+    }
+
+    private ArchiveException loadFails(Path f) {
+        return loadFails(f, ArchiveOptions.DEFAULT);
+    }
+
+    private Path goodArchive(ArchiveOptions.Compression c) throws Exception {
+        Path f = tmp.resolve("good-" + c + ".zip");
+        ModelArchive.dump(ArchiveFixtures.model(), f, ArchiveOptions.builder().compression(c).build());
+        return f;
+    }
+
+    @Test
+    void notAZip() throws Exception {
+        Path f = tmp.resolve("model.zip");
+        Files.write(f, "this is not a zip file, just some text that goes on long enough".getBytes());
+        ArchiveException e = loadFails(f);
+        assertNull(e.member());
+        assertTrue(e.getMessage().contains("not a ZIP file"), e.getMessage());
+        Files.write(f, new byte[0]);
+        loadFails(f);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ArchiveOptions.Compression.class)
+    void truncatedAnywhere(ArchiveOptions.Compression c) throws Exception {
+        byte[] whole = Files.readAllBytes(goodArchive(c));
+        Path f = tmp.resolve("truncated.zip");
+        for (int len = 0; len < whole.length; len += Math.max(1, whole.length / 97)) {
+            Files.write(f, Arrays.copyOf(whole, len));
+            ArchiveException e = loadFails(f);
+            assertTrue(e.getMessage().length() > f.toString().length() + 5, e.getMessage());
+            assertThrows(ArchiveException.class, () -> ModelArchive.verify(f));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ArchiveOptions.Compression.class)
+    void everyCorruptedByteIsCaught(ArchiveOptions.Compression c) throws Exception {
+        // flip each byte in turn: the load must fail cleanly (or, for bytes nobody reads, such as
+        // padding and timestamps, succeed with the right object), never crash or return garbage
+        byte[] whole = Files.readAllBytes(goodArchive(c));
+        Path f = tmp.resolve("corrupt.zip");
+        ArchiveOptions read = ArchiveOptions.builder().arrayAccess(ArchiveOptions.ArrayAccess.READ).build();
+        int failures = 0;
+        int tried = 0;
+        for (int i = 0; i < whole.length; i += 2, tried++) {
+            byte[] b = whole.clone();
+            b[i] ^= 0x5A;
+            Files.write(f, b);
+            try {
+                Object loaded = ModelArchive.load(f, read);
+                assertEquals(ArchiveFixtures.model(), loaded, "byte " + i + " changed the content unnoticed");
+            } catch (ArchiveException e) {
+                failures++;
+                assertTrue(e.getMessage().startsWith(f.toString() + ": "), e.getMessage());
+            }
+        }
+        assertTrue(failures > tried / 2, failures + " of " + tried);
+    }
+
+    @Test
+    void noPklMember() throws Exception {
+        Path f = zip(Map.of("W", Npy.toBytes(ArchiveFixtures.w())));
+        ArchiveException e = loadFails(f);
+        assertTrue(e.getMessage().contains("no member 'pkl'"), e.getMessage());
+        assertThrows(ArchiveException.class, () -> ModelArchive.verify(f));
+    }
+
+    @Test
+    void aPersistentIdNamingAMissingMember() throws Exception {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        m.put("W", Npy.toBytes(ArchiveFixtures.w()));
+        m.put("pkl", pickleWithIds(List.of(new Pid("ndarray.W"), new Pid("ndarray.nothere"))));
+        ArchiveException e = loadFails(zip(m));
+        assertEquals("pkl", e.member());
+        assertTrue(e.getMessage().contains("'ndarray.nothere'") && e.getMessage().contains("not in the archive"),
+                e.getMessage());
+    }
+
+    @Test
+    void aMemberThatIsNotNpy() throws Exception {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        m.put("W", "hello, not an array".getBytes());
+        m.put("pkl", pickleWithIds(List.of(new Pid("ndarray.W"))));
+        ArchiveException e = loadFails(zip(m));
+        assertEquals("W", e.member());
+        assertTrue(e.getMessage().contains("not an NPY file"), e.getMessage());
+        // the same for a gpuarray member whose data after the context name is not NPY
+        m.put("W", concat(Pickle.dumps("dev0", 2), "junk".getBytes()));
+        m.put("pkl", pickleWithIds(List.of(new Pid("gpuarray.W"))));
+        e = loadFails(zip(m));
+        assertEquals("W", e.member());
+        assertTrue(e.getMessage().contains("not an NPY file"), e.getMessage());
+    }
+
+    @Test
+    void anNpyMemberWhoseHeaderLies() throws Exception {
+        byte[] npy = Npy.toBytes(NDArray.of(new double[] {1, 2, 3, 4}));
+        byte[] cut = Arrays.copyOf(npy, npy.length - 8); // the header still says 4 elements
+        for (ArchiveOptions.Compression c : ArchiveOptions.Compression.values()) {
+            Path f = tmp.resolve("lies-" + c + ".zip");
+            // write it with Brine's own writer so the stored member can be mapped
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            ZipWriter z = new ZipWriter(out);
+            writeMember(z, c, "W", cut);
+            writeMember(z, c, "pkl", pickleWithIds(List.of(new Pid("ndarray.W"))));
+            z.finish();
+            Files.write(f, out.toByteArray());
+            for (ArchiveOptions.ArrayAccess access : ArchiveOptions.ArrayAccess.values()) {
+                ArchiveException e = loadFails(f, ArchiveOptions.builder().arrayAccess(access).minMappedBytes(0).build());
+                assertEquals("W", e.member());
+                assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void memberNamesWithDotDotOrAbsolutePaths() throws Exception {
+        for (String name : List.of("../W", "a/../../W", "/etc/W", "C:/W")) {
+            Map<String, byte[]> m = new LinkedHashMap<>();
+            m.put(name, Npy.toBytes(ArchiveFixtures.w()));
+            m.put("pkl", pickleWithIds(List.of(new Pid("ndarray.W"))));
+            ArchiveException e = loadFails(zip(m));
+            assertTrue(e.getMessage().contains("unsafe member name '" + name + "'"), e.getMessage());
+        }
+        // and a persistent id that tries one, in an archive that is otherwise fine
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        m.put("pkl", pickleWithIds(List.of(new Pid("ndarray.../../etc/passwd"))));
+        ArchiveException e = loadFails(zip(m));
+        assertEquals("pkl", e.member());
+        assertTrue(e.getMessage().contains("unsafe member"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @EnumSource(ArchiveOptions.Compression.class)
+    void aCrcMismatch(ArchiveOptions.Compression c) throws Exception {
+        Path f = goodArchive(c);
+        // change the CRC the central directory declares for W: data and sizes stay consistent
+        byte[] b = Files.readAllBytes(f);
+        int cen = centralEntryOf(b, "W");
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(cen + 16, 0x12345678);
+        Files.write(f, b);
+        for (ArchiveOptions.ArrayAccess access : List.of(ArchiveOptions.ArrayAccess.READ, ArchiveOptions.ArrayAccess.MAP)) {
+            ArchiveException e = loadFails(f, ArchiveOptions.builder().arrayAccess(access).minMappedBytes(0).build());
+            assertEquals("W", e.member());
+            assertTrue(e.getMessage().contains("CRC mismatch"), e.getMessage());
+        }
+        ArchiveException e = assertThrows(ArchiveException.class, () -> ModelArchive.verify(f));
+        assertEquals("W", e.member());
+    }
+
+    @Test
+    void changedArrayBytesInAStoredArchive() throws Exception {
+        Path f = goodArchive(ArchiveOptions.Compression.STORED);
+        byte[] b = Files.readAllBytes(f);
+        long dataStart;
+        try (ZipReader z = ZipReader.open(f, Limits.DEFAULT)) {
+            dataStart = z.dataOffset(z.entry("array_1")) + 128; // the NPY header is 128 bytes
+        }
+        b[(int) dataStart] ^= 1;
+        Files.write(f, b);
+        ArchiveOptions mapAll = ArchiveOptions.builder().minMappedBytes(0).build();
+        ArchiveException e = loadFails(f, mapAll);
+        assertEquals("array_1", e.member());
+        assertTrue(e.getMessage().contains("CRC mismatch"), e.getMessage());
+        // a lazy mapping does not read the data, so only verify notices
+        Object lazy = ModelArchive.load(f, mapAll.toBuilder().arrayAccess(ArchiveOptions.ArrayAccess.MAP_LAZY).build());
+        assertTrue(lazy instanceof Map);
+        e = assertThrows(ArchiveException.class, () -> ModelArchive.verify(f));
+        assertEquals("array_1", e.member());
+    }
+
+    @Test
+    void aStreamIsCheckedLikeAFile() throws Exception {
+        byte[] b = Files.readAllBytes(goodArchive(ArchiveOptions.Compression.DEFLATED));
+        ArchiveException e = assertThrows(ArchiveException.class,
+                () -> ModelArchive.load(new ByteArrayInputStream(Arrays.copyOf(b, b.length / 2)), ArchiveOptions.DEFAULT));
+        assertEquals("archive stream", e.archive());
+        assertTrue(e.getMessage().startsWith("archive stream: "), e.getMessage());
+    }
+
+    @Test
+    void unsupportedPersistentIds() throws Exception {
+        for (Object pid : List.of("torch.W", "noseparator", Tuple.of("storage", "x"), 42L)) {
+            Map<String, byte[]> m = new LinkedHashMap<>();
+            m.put("W", Npy.toBytes(ArchiveFixtures.w()));
+            m.put("pkl", pickleWithIds(List.of(new Pid(pid))));
+            ArchiveException e = loadFails(zip(m));
+            assertEquals("pkl", e.member());
+            assertTrue(e.getMessage().contains("unsupported persistent id"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aPickleThatIsNotOneOrNamesAnUnknownClass() throws Exception {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        m.put("pkl", "not a pickle".getBytes());
+        ArchiveException e = loadFails(zip(m));
+        assertEquals("pkl", e.member());
+        m.put("pkl", hexPickle());
+        e = loadFails(zip(m));
+        assertEquals("pkl", e.member());
+        assertTrue(e.getMessage().contains("os.system"), e.getMessage());
+    }
+
+    @Test
+    void limitsApply() throws Exception {
+        Path f = goodArchive(ArchiveOptions.Compression.DEFLATED);
+        ArchiveException e = loadFails(f, ArchiveOptions.builder().limits(Limits.builder().maxZipMembers(3).build()).build());
+        assertInstanceOf(LimitExceededException.class, e.getCause());
+        e = loadFails(f, ArchiveOptions.builder().limits(Limits.builder().maxArrayElements(5).build()).build());
+        assertEquals("W", e.member());
+        assertTrue(e.getMessage().contains("maxArrayElements"), e.getMessage());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** {@code os.system('echo hi')} at protocol 2: a global nothing should resolve. */
+    private static byte[] hexPickle() {
+        return new byte[] {(byte) 0x80, 2, 'c', 'o', 's', '\n', 's', 'y', 's', 't', 'e', 'm', '\n', 'X', 7, 0, 0, 0,
+            'e', 'c', 'h', 'o', ' ', 'h', 'i', (byte) 0x85, 'R', '.'};
+    }
+
+    private static void writeMember(ZipWriter z, ArchiveOptions.Compression c, String name, byte[] data) throws Exception {
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        try (var out = c == ArchiveOptions.Compression.STORED ? z.beginStored(name, data.length, crc.getValue())
+                : z.beginDeflated(name, data.length)) {
+            out.write(data);
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(a);
+        out.writeBytes(b);
+        return out.toByteArray();
+    }
+
+    /** Where the central directory entry of {@code name} starts. */
+    private static int centralEntryOf(byte[] zip, String name) {
+        ByteBuffer b = ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = zip.length - 46; i >= 0; i--) {
+            if (b.getInt(i) == 0x02014b50) {
+                int n = b.getShort(i + 28) & 0xFFFF;
+                if (i + 46 + n <= zip.length && new String(zip, i + 46, n).equals(name)) {
+                    return i;
+                }
+            }
+        }
+        throw new AssertionError("no central entry " + name);
+    }
+}

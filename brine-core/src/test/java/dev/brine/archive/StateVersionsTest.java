@@ -1,0 +1,130 @@
+package dev.brine.archive;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.brine.BrineException;
+import dev.brine.mapping.StateVersions;
+import dev.brine.pickle.Pickle;
+import dev.brine.pickle.PicklerOptions;
+import dev.brine.pickle.UnpicklerOptions;
+import dev.brine.pickle.UnpicklingException;
+import dev.brine.py.GenericObject;
+import dev.brine.py.Tuple;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The rules of versioned states: how the version is recorded, found, and migrated from. */
+class StateVersionsTest {
+    private static final StateVersions V3 = Perceptron.VERSIONS;
+
+    private static Map<String, Object> dict(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void aStateWithoutVersionIsVersionOne() throws Exception {
+        assertEquals(1, StateVersions.versionOf(Tuple.of(1L, 2L)));
+        assertEquals(1, StateVersions.versionOf(dict("W", 1L)));
+        assertEquals(1, StateVersions.versionOf(null));
+        assertEquals(4, StateVersions.versionOf(dict("__version__", 4L)));
+    }
+
+    @Test
+    void stampPutsTheCurrentVersionFirstAndLeavesTheStateAlone() throws Exception {
+        Map<String, Object> state = dict("weights", 1L, "__version__", 1L, "bias", 2L);
+        Map<String, Object> stamped = V3.stamp(state);
+        assertEquals(List.of("__version__", "weights", "bias"), List.copyOf(stamped.keySet()));
+        assertEquals(3L, stamped.get("__version__"));
+        assertEquals(1L, state.get("__version__"));
+        assertThrows(BrineException.class, () -> V3.stamp(Tuple.of(1L)));
+        assertThrows(BrineException.class, () -> V3.stamp(Map.of(1L, 2L)));
+    }
+
+    @Test
+    void upgradeRunsTheChainFromTheWrittenVersion() throws Exception {
+        Map<String, Object> v3 = dict("weights", "w", "bias", "b", "learning_rate", 0.01, "activation", "tanh");
+        assertEquals(v3, V3.upgrade(Tuple.of("w", "b")));
+        assertEquals(v3, V3.upgrade(dict("__version__", 2L, "W", "w", "b", "b", "learning_rate", 0.01)));
+        // a current state passes through, minus its version key
+        assertEquals(v3, V3.upgrade(V3.stamp(v3)));
+    }
+
+    @Test
+    void newerOlderAndMalformedVersionsAreRefusedClearly() {
+        BrineException e = assertThrows(BrineException.class, () -> V3.upgrade(dict("__version__", 4L)));
+        assertTrue(e.getMessage().contains("newer"), e.getMessage());
+        StateVersions from2 = StateVersions.current(3).migration(2, s -> s);
+        e = assertThrows(BrineException.class, () -> from2.upgrade(Tuple.of(1L)));
+        assertTrue(e.getMessage().contains("older than version 2"), e.getMessage());
+        for (Object bad : new Object[] {"3", 2.0, 0L, -1L, true, null}) {
+            assertThrows(BrineException.class, () -> V3.upgrade(dict("__version__", bad)), String.valueOf(bad));
+        }
+        // a migration that chokes on odd input is a bad file, reported with the step
+        e = assertThrows(BrineException.class, () -> V3.upgrade(dict("__version__", 1L)));
+        assertTrue(e.getMessage().contains("from version 1 to 2"), e.getMessage());
+    }
+
+    @Test
+    void migrationsAreDeclaredOncePerVersionBelowTheCurrent() {
+        assertThrows(IllegalArgumentException.class, () -> StateVersions.current(0));
+        assertThrows(IllegalArgumentException.class, () -> StateVersions.current(2).migration(2, s -> s));
+        assertThrows(IllegalArgumentException.class, () -> StateVersions.current(2).migration(0, s -> s));
+        assertThrows(IllegalArgumentException.class,
+                () -> StateVersions.current(3).migration(1, s -> s).migration(1, s -> s));
+        assertEquals(1, V3.oldest());
+        assertEquals(3, StateVersions.current(3).oldest());
+    }
+
+    @Test
+    void aRegisteredVersionedClassIsStampedOnWriteAndMigratedOnRead() throws Exception {
+        Perceptron p = new Perceptron(new SharedVariable("W", GoldenArchiveGenerator.w()),
+                new SharedVariable("b", GoldenArchiveGenerator.b()), 0.5, "relu");
+        byte[] bytes = Pickle.dumps(p, PicklerOptions.builder().registry(Perceptron.registry()).build());
+        // the file holds a plain dict state with the version in it
+        UnpicklerOptions generic = UnpicklerOptions.builder().genericObjects(true).build();
+        GenericObject g = assertInstanceOf(GenericObject.class, Pickle.loads(bytes, generic));
+        assertEquals(3L, ((Map<?, ?>) g.state()).get("__version__"));
+        // and reads back with the registry
+        UnpicklerOptions withClass = UnpicklerOptions.builder().registry(Perceptron.registry()).build();
+        assertEquals(p, Pickle.loads(bytes, withClass));
+        // a file from the future is refused, naming the class
+        byte[] future = Pickle.dumps(new GenericObjectLike(dict("__version__", 9L)),
+                PicklerOptions.builder().registry(GenericObjectLike.registry()).build());
+        UnpicklingException e = assertThrows(UnpicklingException.class, () -> Pickle.loads(future, withClass));
+        assertTrue(e.getMessage().contains("examples.perceptron.Perceptron") && e.getMessage().contains("newer"),
+                e.getMessage());
+    }
+
+    /** Writes any state under Perceptron's Python name, to forge files of other versions. */
+    private static final class GenericObjectLike implements dev.brine.mapping.PickleState {
+        private final Object state;
+
+        GenericObjectLike(Object state) {
+            this.state = state;
+        }
+
+        static dev.brine.mapping.ClassRegistry registry() {
+            return dev.brine.numpy.NumpyPickles.standardRegistry().toBuilder()
+                    .register("examples.perceptron", "Perceptron", GenericObjectLike.class, () -> new GenericObjectLike(null))
+                    .build();
+        }
+
+        @Override
+        public Object getState() {
+            return state;
+        }
+
+        @Override
+        public void setState(Object s) {
+        }
+    }
+}
