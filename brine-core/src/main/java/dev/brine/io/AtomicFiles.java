@@ -18,7 +18,19 @@ import java.nio.file.StandardOpenOption;
  * temporary file.
  */
 public final class AtomicFiles {
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private AtomicFiles() {
+    }
+
+    private static void keepPermissions(Path target, Path tmp) {
+        try {
+            if (Files.exists(target)) {
+                Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // not a POSIX file system, or not ours to read: the new file keeps the default permissions
+        }
     }
 
     /** What writes the content to a stream. */
@@ -47,13 +59,16 @@ public final class AtomicFiles {
     /** Writes {@code target} atomically through its file channel. */
     public static void writeChannel(Path target, ChannelContent content) throws IOException {
         Path absolute = target.toAbsolutePath();
-        Path tmp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
+        // CREATE_NEW with a random name (not Files.createTempFile, which makes files owner-only):
+        // the new file gets the permissions of an ordinary new file (the umask), or the old file's
+        Path tmp = absolute.resolveSibling("." + absolute.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
         boolean done = false;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 content.writeTo(ch);
                 ch.force(true);
             }
+            keepPermissions(absolute, tmp);
             try {
                 Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
