@@ -278,6 +278,17 @@ def _unsafe(name):
     return None
 
 
+def _ordinary_permissions(tmp, target):
+    """mkstemp makes owner-only files; give the new file the replaced file's mode, or the umask's."""
+    try:
+        mode = os.stat(target).st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(tmp, mode)
+
+
 def dump(obj, file, protocol=pickle.HIGHEST_PROTOCOL, compression=zipfile.ZIP_DEFLATED,
          allow_unnamed=True, allow_duplicates=True):
     """Saves ``obj`` as a Brine archive to ``file`` (a path or a binary file object).
@@ -289,6 +300,7 @@ def dump(obj, file, protocol=pickle.HIGHEST_PROTOCOL, compression=zipfile.ZIP_DE
         fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".",
                                    suffix=".tmp", dir=os.path.dirname(os.path.abspath(target)))
         try:
+            _ordinary_permissions(tmp, target)
             with os.fdopen(fd, "wb") as f:
                 dump(obj, f, protocol, compression, allow_unnamed, allow_duplicates)
                 f.flush()
