@@ -1,6 +1,7 @@
 package dev.brine.cli;
 
-import dev.brine.BrineException;
+import dev.brine.archive.ArchiveOptions;
+import dev.brine.archive.ModelArchive;
 import dev.brine.io.AtomicFiles;
 import dev.brine.npy.Npy;
 import dev.brine.npy.Npz;
@@ -35,6 +36,9 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--compressed", description = "Deflate the members of an .npz output (savez_compressed).")
     boolean compressed;
 
+    @Option(names = "--stored", description = "Store (not deflate) an archive's members, 64-byte aligned for mapping.")
+    boolean stored;
+
     @Spec
     CommandSpec spec;
 
@@ -48,7 +52,9 @@ final class ConvertCommand implements Callable<Integer> {
         switch (Formats.forOutput(out)) {
             case NPY -> Npy.write(Conversions.singleArray(objects, in), out);
             case NPZ -> Npz.write(Conversions.arrays(objects, in, err, ".npz"), out, compressed);
-            case ARCHIVE -> throw new BrineException("writing model archives needs a newer build of brine");
+            case ARCHIVE -> ModelArchive.dump(Conversions.single(objects, in, err), out, ArchiveOptions.builder()
+                    .protocol(protocol).compression(stored ? ArchiveOptions.Compression.STORED : ArchiveOptions.Compression.DEFLATED)
+                    .build());
             case TORCH -> TorchCheckpoint.save(Conversions.single(objects, in, err), out);
             case SAFETENSORS -> SafeTensors.write(Conversions.arrays(objects, in, err, ".safetensors"), Conversions.metadata(objects), out);
             default -> {

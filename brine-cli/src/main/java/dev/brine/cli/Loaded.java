@@ -2,6 +2,9 @@ package dev.brine.cli;
 
 import dev.brine.BrineException;
 import dev.brine.Limits;
+import dev.brine.archive.ArchiveOptions;
+import dev.brine.archive.ModelArchive;
+import dev.brine.mapping.PickleState;
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
 import dev.brine.npy.Npy;
@@ -61,7 +64,7 @@ final class Loaded {
                 case PICKLE -> pickle(path);
                 case NPY -> npy(path);
                 case NPZ -> npz(path);
-                case ARCHIVE -> throw new BrineException("model archives need a newer build of brine");
+                case ARCHIVE -> archive(path);
                 case TORCH -> torch(path);
                 case SAFETENSORS -> safetensors(path);
             };
@@ -100,6 +103,24 @@ final class Loaded {
             }
             return new Loaded(path, Formats.NPZ, List.of(all), members);
         }
+    }
+
+    private static Loaded archive(Path path) throws IOException {
+        ArchiveOptions options = ArchiveOptions.builder().genericObjects(true)
+                .arrayAccess(ArchiveOptions.ArrayAccess.READ).build();
+        Object obj = ModelArchive.load(path, options);
+        Map<String, String> methods = new LinkedHashMap<>();
+        try (ZipReader zip = ZipReader.open(path, Limits.DEFAULT)) {
+            for (ZipReader.Entry e : zip.entries()) {
+                methods.put(e.name(), e.method() == 0 ? "stored" : "deflated");
+            }
+        }
+        List<Member> members = new ArrayList<>();
+        for (Member m : arraysIn(List.of(obj))) {
+            members.add(new Member(m.name(), m.dtype(), m.shape(), m.bytes(),
+                    methods.getOrDefault(m.name(), "archive"), m.value()));
+        }
+        return new Loaded(path, Formats.ARCHIVE, List.of(obj), members);
     }
 
     private static Loaded torch(Path path) throws IOException {
@@ -168,6 +189,13 @@ final class Loaded {
                     children.add(new Object[] {where + "[" + i++ + "]", item});
                 }
                 pushAll(todo, children);
+            } else if (v instanceof PickleState) {
+                // a registered Java class (a SharedVariable, say): its arrays are in the state it saves
+                try {
+                    pushAll(todo, List.<Object[]>of(new Object[] {where, ((PickleState) v).getState()}));
+                } catch (BrineException e) {
+                    // a class that cannot give its state has no arrays to list
+                }
             } else if (v instanceof GenericObject) {
                 GenericObject g = (GenericObject) v;
                 List<Object[]> children = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.brine.cli;
 
+import dev.brine.archive.SharedVariable;
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
 import dev.brine.numpy.NumpyScalar;
@@ -30,6 +31,12 @@ final class Values {
         }
         if (v instanceof NumpyScalar) {
             return v.toString();
+        }
+        if (v instanceof SharedVariable) {
+            SharedVariable s = (SharedVariable) v;
+            Object value = s.getValue();
+            return "SharedVariable(" + PythonRepr.repr(s.name()) + ", "
+                    + (value instanceof NDArray ? summary((NDArray) value) : PythonRepr.repr(value)) + ")";
         }
         return null;
     }
