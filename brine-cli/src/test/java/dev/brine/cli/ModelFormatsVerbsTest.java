@@ -1,0 +1,84 @@
+package dev.brine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.brine.testing.Python;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The verbs on model archives (written by python/brine.py), torch checkpoints and safetensors files. */
+class ModelFormatsVerbsTest {
+    @TempDir
+    Path tmp;
+
+    private void python(String script, String... modules) throws Exception {
+        Python.require(modules);
+        Python.check("import os, sys\nsys.path.insert(0, " + str(Path.of("..", "python").toAbsolutePath().toString())
+                + ")\nos.chdir(" + str(tmp.toString()) + ")\n" + script, new byte[0]);
+    }
+
+    private static String str(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    @Test
+    void archivesWrittenByPythonShowListConvertAndKeepTheirNames() throws Exception {
+        python("import brine, numpy as np\n"
+                + "brine.dump({'W': brine.SharedVariable(np.arange(6.).reshape(2, 3), 'W'), 'b': np.zeros(2), 'lr': 0.1},"
+                + " 'model.zip')\n", "numpy");
+        CliTest.Run show = CliTest.run("show", tmp.resolve("model.zip").toString());
+        assertEquals(0, show.status(), show.err());
+        assertEquals("{'W': SharedVariable('W', array(float64, shape=(2, 3)) [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]),"
+                + " 'b': array(float64, shape=(2,)) [0.0, 0.0], 'lr': 0.1}\n", show.out());
+        CliTest.Run ls = CliTest.run("ls", tmp.resolve("model.zip").toString());
+        assertTrue(ls.out().matches("(?s)W\\s+float64\\s+\\(2, 3\\)\\s+48 B\\s+deflated\\narray_0\\s+float64.*"), ls.out());
+        assertEquals(0, CliTest.run("verify", tmp.resolve("model.zip").toString()).status());
+        CliTest.Run conv = CliTest.run("convert", tmp.resolve("model.zip").toString(), tmp.resolve("copy.zip").toString(),
+                "--stored");
+        assertEquals(0, conv.status(), conv.err());
+        python("import brine, numpy as np\nz = np.load('copy.zip')\nassert z.files == ['W', 'array_0', 'pkl'], z.files\n"
+                + "m = brine.load('copy.zip')\nassert m['W'].name == 'W' and m['lr'] == 0.1\n", "numpy");
+    }
+
+    @Test
+    void torchCheckpointsAndSafetensorsConvertBothWays() throws Exception {
+        python("import torch, safetensors.torch as st\n"
+                + "torch.manual_seed(0)\n"
+                + "torch.save({'model': torch.nn.Linear(3, 2).state_dict(), 'epoch': 3}, 'ck.pt')\n",
+                "torch", "safetensors");
+        CliTest.Run ls = CliTest.run("ls", tmp.resolve("ck.pt").toString());
+        assertEquals(0, ls.status(), ls.err());
+        assertTrue(ls.out().matches("(?s)model\\.weight\\s+float32\\s+\\(2, 3\\)\\s+24 B\\s+torch\\n"
+                + "model\\.bias\\s+float32\\s+\\(2,\\)\\s+8 B\\s+torch\\n"), ls.out());
+        CliTest.Run conv = CliTest.run("convert", tmp.resolve("ck.pt").toString(), tmp.resolve("ck.safetensors").toString());
+        assertEquals(0, conv.status(), conv.err());
+        assertTrue(conv.err().contains("not converted: epoch"), conv.err());
+        CliTest.Run back = CliTest.run("convert", tmp.resolve("ck.safetensors").toString(), tmp.resolve("back.pt").toString());
+        assertEquals(0, back.status(), back.err());
+        python("import torch, safetensors.torch as st\n"
+                + "ref = torch.load('ck.pt', weights_only=True)['model']\n"
+                + "s = st.load_file('ck.safetensors')\n"
+                + "assert torch.equal(s['model.weight'], ref['weight']) and torch.equal(s['model.bias'], ref['bias'])\n"
+                + "b = torch.load('back.pt', weights_only=True)\n"
+                + "assert torch.equal(b['model.weight'], ref['weight'])\n", "torch", "safetensors");
+    }
+
+    @Test
+    void aCheckpointThatNamesOsSystemIsShownInertNeverRun() throws Exception {
+        Path marker = tmp.resolve("pwned");
+        python("import torch, pickle, zipfile\n"
+                + "class Evil:\n    def __reduce__(self): return (os.system, ('touch " + marker + "',))\n"
+                + "torch.save({'x': torch.ones(1)}, 'ok.pt')\n"
+                + "z = zipfile.ZipFile('ok.pt'); names = z.namelist()\n"
+                + "with zipfile.ZipFile('evil.pt', 'w') as out:\n"
+                + "    for n in names:\n"
+                + "        data = pickle.dumps({'x': Evil()}, 2) if n.endswith('data.pkl') else z.read(n)\n"
+                + "        out.writestr(n, data)\n", "torch");
+        CliTest.Run show = CliTest.run("show", tmp.resolve("evil.pt").toString());
+        assertEquals(0, show.status(), show.err());
+        assertTrue(show.out().contains("system"), show.out());
+        assertTrue(!java.nio.file.Files.exists(marker), "nothing named in the file ran");
+    }
+}
