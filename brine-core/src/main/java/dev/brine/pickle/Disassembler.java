@@ -2,7 +2,6 @@ package dev.brine.pickle;
 
 import dev.brine.pickle.PyText.PyError;
 import dev.brine.pickle.PyText.PyStr;
-import dev.brine.py.PyFloat;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -521,7 +520,7 @@ public final class Disassembler {
 
         /** One opcode: its line, its checks, its stack effect — in pickletools' order. */
         private void step(Object arg) throws IOException {
-            out.text(String.format("%5d: ", pos));
+            out.text(offsetColumn(pos));
             out.resetColumn(); // the annotation column counts from here, as Python's len(line) does
             StackObj[] before = BEFORE[op.ordinal()];
             StackObj[] after = AFTER[op.ordinal()];
@@ -585,8 +584,7 @@ public final class Disassembler {
 
             // a scalar's repr can fail (too many digits) after the offset was printed, as in Python
             String scalar = arg == null || arg instanceof Bytes || arg instanceof PyStr ? null : reprOrFail(arg);
-            out.text(op.code() < 0x80 ? String.valueOf((char) op.code()) + "   " : String.format("\\x%02x", op.code()));
-            out.ch(' ');
+            out.text(CODE_COLUMN[op.ordinal()]);
             for (int i = 0; i < indentLevels; i++) {
                 out.text(indentChunk);
             }
@@ -924,9 +922,27 @@ public final class Disassembler {
             return (Boolean) arg ? "True" : "False";
         }
         if (arg instanceof Double) {
-            return PyFloat.repr((Double) arg);
+            return PyNumbers.floatRepr((Double) arg);
         }
         return PyNumbers.intRepr(arg);
+    }
+
+    /** {@code "%-4s " % repr(opcode.code)[1:-1]} for each opcode: {@code "(    "}, {@code "\\x80 "}. */
+    private static final String[] CODE_COLUMN = new String[Opcode.values().length];
+
+    static {
+        for (Opcode op : Opcode.values()) {
+            // every opcode below 0x80 is a printable ASCII character; those above are C1 controls
+            String repr = op.code() < 0x80 ? String.valueOf((char) op.code())
+                    : "\\x" + Integer.toHexString(op.code());
+            CODE_COLUMN[op.ordinal()] = repr + " ".repeat(Math.max(0, 4 - repr.length())) + " ";
+        }
+    }
+
+    /** {@code "%5d: " % pos}, without the cost of a Formatter per line. */
+    private static String offsetColumn(long pos) {
+        String digits = Long.toString(pos);
+        return digits.length() >= 5 ? digits + ": " : "     ".substring(digits.length()) + digits + ": ";
     }
 
     /** A memo key as Python's dict sees it: True is 1, False is 0. */

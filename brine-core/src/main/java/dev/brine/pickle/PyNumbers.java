@@ -1,6 +1,7 @@
 package dev.brine.pickle;
 
 import dev.brine.pickle.PyText.PyError;
+import dev.brine.py.PyFloat;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 
@@ -211,6 +212,65 @@ final class PyNumbers {
     private static PyError tooManyDigits() {
         return PyError.value("Exceeds the limit (" + MAX_STR_DIGITS + " digits) for integer string conversion; "
                 + "use sys.set_int_max_str_digits() to increase the limit");
+    }
+
+    /**
+     * {@code repr(float)}. {@link PyFloat#repr} finds the shortest digits exactly but slowly; most
+     * floats in real pickles are short, and for those Java's own digits are already the answer:
+     * any decimal of at most 15 significant digits survives the trip to a double and back
+     * (C's {@code DBL_DIG}), so when {@link Double#toString} — which always round-trips — yields at
+     * most 15 digits, no shorter decimal can name the same double, and no other of that length.
+     * Subnormals carry fewer bits, so the argument does not hold for them.
+     */
+    static String floatRepr(double d) {
+        if (!(Math.abs(d) >= Double.MIN_NORMAL) || Double.isInfinite(d)) {
+            return PyFloat.repr(d);
+        }
+        String s = Double.toString(d);
+        int e = s.indexOf('E');
+        String mantissa = e < 0 ? s : s.substring(0, e);
+        int exp = e < 0 ? 0 : Integer.parseInt(s.substring(e + 1));
+        boolean negative = mantissa.charAt(0) == '-';
+        int dot = mantissa.indexOf('.');
+        String digits = mantissa.substring(negative ? 1 : 0, dot) + mantissa.substring(dot + 1);
+        int decpt = dot - (negative ? 1 : 0) + exp; // the decimal point sits after this many digits
+        int lead = 0;
+        while (lead < digits.length() - 1 && digits.charAt(lead) == '0') {
+            lead++;
+        }
+        int end = digits.length();
+        while (end > lead + 1 && digits.charAt(end - 1) == '0') {
+            end--;
+        }
+        digits = digits.substring(lead, end);
+        decpt -= lead;
+        if (digits.length() > 15) {
+            return PyFloat.repr(d);
+        }
+        // Python's layout: exponent form when the exponent is below -4 or above 15
+        StringBuilder out = new StringBuilder(24);
+        if (negative) {
+            out.append('-');
+        }
+        if (decpt <= -4 || decpt > 16) {
+            out.append(digits.charAt(0));
+            if (digits.length() > 1) {
+                out.append('.').append(digits, 1, digits.length());
+            }
+            int x = decpt - 1;
+            out.append('e').append(x < 0 ? '-' : '+');
+            if (Math.abs(x) < 10) {
+                out.append('0');
+            }
+            out.append(Math.abs(x));
+        } else if (decpt <= 0) {
+            out.append("0.").append("0".repeat(-decpt)).append(digits);
+        } else if (decpt >= digits.length()) {
+            out.append(digits).append("0".repeat(decpt - digits.length())).append(".0");
+        } else {
+            out.append(digits, 0, decpt).append('.').append(digits, decpt, digits.length());
+        }
+        return out.toString();
     }
 
     /** {@code int.from_bytes(data, 'little', signed=True)}. */
