@@ -162,21 +162,44 @@ public final class Disassembler {
      * {@code python3 -m pickletools [options] FILE...}: one file is listed as by
      * {@link #disassemble(byte[], Appendable, Options)}; several are each preceded by the preamble
      * line, and share one memo when {@link Options#preserveMemo()} is set. The file name in the
-     * preamble is the path as given. Stops at the first file that fails, as the command line does.
+     * preamble is the path as given. Every file is opened before anything is printed, so a missing
+     * file fails the whole command (as the command line's argument parser does); a file that
+     * cannot be disassembled stops the listing there, after the files before it.
      */
     public static void disassembleFiles(List<Path> files, Appendable out, Options options) throws IOException {
-        if (files.size() == 1) {
-            try (InputStream in = Files.newInputStream(files.get(0))) {
-                disassemble(in, out, options);
+        List<InputStream> opened = new ArrayList<>(files.size());
+        Throwable primary = null;
+        try {
+            for (Path file : files) {
+                opened.add(Files.newInputStream(file));
             }
-            return;
-        }
-        Map<BigInteger, String> memo = options.preserveMemo() ? new HashMap<>() : null;
-        for (Path file : files) {
-            // the preamble is written before the file is read, as the command line writes it
-            out.append(formatPreamble(options.preamble(), file.toString())).append('\n');
-            try (InputStream in = Files.newInputStream(file)) {
-                run(new DisInput.StreamInput(buffered(in), 0), out, memo, options);
+            if (files.size() == 1) {
+                disassemble(opened.get(0), out, options);
+                return;
+            }
+            Map<BigInteger, String> memo = options.preserveMemo() ? new HashMap<>() : null;
+            for (int i = 0; i < files.size(); i++) {
+                out.append(formatPreamble(options.preamble(), files.get(i).toString())).append('\n');
+                run(new DisInput.StreamInput(buffered(opened.get(i)), 0), out, memo, options);
+            }
+        } catch (Throwable t) {
+            primary = t;
+            throw t;
+        } finally {
+            IOException closeFailure = null;
+            for (InputStream in : opened) {
+                try {
+                    in.close();
+                } catch (IOException e) {
+                    if (primary != null) {
+                        primary.addSuppressed(e);
+                    } else if (closeFailure == null) {
+                        closeFailure = e;
+                    }
+                }
+            }
+            if (closeFailure != null) {
+                throw closeFailure;
             }
         }
     }
@@ -571,10 +594,11 @@ public final class Disassembler {
                     }
                 }
                 case GET, BINGET, LONG_BINGET -> {
-                    String stored = memo.get(memoKey(arg));
-                    if (stored != null) {
+                    BigInteger key = memoKey(arg);
+                    String stored = memo.get(key);
+                    if (stored != null || memo.containsKey(key)) {
                         // pickletools pushes what was stored, for a better model of the stack
-                        after = new StackObj[] {named(stored)};
+                        after = new StackObj[] {named(String.valueOf(stored))};
                     } else {
                         errorMsg = "memo key " + reprOrFail(arg) + " has never been stored into";
                     }
@@ -585,8 +609,11 @@ public final class Disassembler {
             // a scalar's repr can fail (too many digits) after the offset was printed, as in Python
             String scalar = arg == null || arg instanceof Bytes || arg instanceof PyStr ? null : reprOrFail(arg);
             out.text(CODE_COLUMN[op.ordinal()]);
-            for (int i = 0; i < indentLevels; i++) {
-                out.text(indentChunk);
+            if (!indentChunk.isEmpty()) {
+                // as long as Python's indentchunk * len(markstack): output-sized work, nothing more
+                for (int i = 0; i < indentLevels; i++) {
+                    out.text(indentChunk);
+                }
             }
             out.text(op.name());
             if (arg != null || markMsg != null) {
