@@ -50,7 +50,9 @@ import java.util.Objects;
  * pickletools' model of the stack and memo (a name per entry), so its memory grows with the number
  * of stack and memo entries, as pickletools' does. Arguments are printed as they are read: a huge
  * bytes or str argument is printed in pieces from the input (an array is read in place; a stream
- * argument is held once, as long as it really is). Input depth costs no Java stack.
+ * argument is held once, as long as it really is). Input depth costs no Java stack. One limit is
+ * Java's: an argument or line of 2 GiB or more read from a stream cannot be held in an array and
+ * ends the listing with a {@link dev.brine.BrineException} that says so.
  *
  * <p><b>Deliberate differences.</b> CPython's file reader allocates a counted argument before it
  * reads it, so a length field that claims more memory than the machine has fails with
@@ -702,7 +704,7 @@ public final class Disassembler {
                 case UINT2:
                     return fixed(2, "uint2");
                 case INT4:
-                    return (long) (int) (long) fixed(4, "int4");
+                    return (long) (int) fixed(4, "int4");
                 case UINT4:
                     return fixed(4, "uint4");
                 case UINT8: {
@@ -758,7 +760,7 @@ public final class Disassembler {
                 case STRING1:
                     return latin1(counted(uint1(), "string1"));
                 case STRING4: {
-                    long n = (int) (long) fixed(4, "int4");
+                    long n = (int) fixed(4, "int4");
                     if (n < 0) {
                         throw PyError.value("string4 byte count < 0: " + n);
                     }
@@ -890,7 +892,7 @@ public final class Disassembler {
          * bytes are scanned rather than kept: what matters is where the sign extension begins.
          */
         private Object long4() throws IOException, PyError {
-            long n = (int) (long) fixed(4, "int4");
+            long n = (int) fixed(4, "int4");
             if (n < 0) {
                 throw PyError.value("long4 byte count < 0: " + n);
             }
