@@ -19,6 +19,16 @@ public class UnpicklingException extends BrineException {
         this.opcode = opcode;
     }
 
+    /**
+     * An error whose message is exactly {@code message}, for subclasses that must repeat another
+     * tool's words: {@link DisassemblyException} repeats {@code pickletools}' messages verbatim.
+     */
+    protected UnpicklingException(long offset, String opcode, String message) {
+        super(message);
+        this.offset = offset;
+        this.opcode = opcode;
+    }
+
     /** The byte offset of the opcode at fault. */
     public long offset() {
         return offset;
