@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "brine", mixinStandardHelpOptions = true, version = "brine 0.1.0",
         description = "Python's pickle, NumPy, model archives, torch and safetensors on the JVM.",
-        subcommands = {DemoCommand.class, ShowCommand.class, LsCommand.class, ConvertCommand.class, ExtractCommand.class,
+        subcommands = {DemoCommand.class, ShowCommand.class, DisCommand.class, LsCommand.class, ConvertCommand.class, ExtractCommand.class,
             VerifyCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

@@ -1,0 +1,95 @@
+package dev.brine.cli;
+
+import dev.brine.BrineException;
+import dev.brine.Limits;
+import dev.brine.npy.ZipReader;
+import dev.brine.pickle.Disassembler;
+import dev.brine.pickle.DisassemblyException;
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code brine dis FILE}: the opcodes of a pickle exactly as {@code python3 -m pickletools FILE}
+ * prints them; for model archives and torch checkpoints, of their pickle member. Where pickletools
+ * would stop with a traceback, the listing so far is printed and the error is one line on stderr.
+ */
+@Command(name = "dis", mixinStandardHelpOptions = true,
+        description = "Disassemble a pickle as python3 -m pickletools does (archives and torch files: their pickle).")
+final class DisCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE", description = "A pickle, a model archive or a torch checkpoint.")
+    Path file;
+
+    @Option(names = {"-a", "--annotate"}, description = "Annotate each line with a short opcode description.")
+    boolean annotate;
+
+    @Option(names = {"-l", "--indentlevel"}, defaultValue = "4", description = "Blanks per MARK level (default 4).")
+    int indent;
+
+    @Option(names = "--all", description = "Every pickle in the file, not just the first (pickletools shows the first).")
+    boolean all;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Disassembler.Options options = Disassembler.Options.DEFAULT.withIndentLevel(indent).withAnnotate(annotate);
+        Formats format = Formats.detect(file);
+        try (InputStream in = open(format)) {
+            if (all) {
+                Disassembler.disassembleAll(in, out, null, options);
+            } else {
+                Disassembler.disassemble(in, out, options);
+            }
+        } catch (DisassemblyException e) {
+            out.flush();
+            throw new BrineException(file + ": " + e.pythonErrorLine(), e);
+        } finally {
+            out.flush();
+        }
+        return 0;
+    }
+
+    private InputStream open(Formats format) throws java.io.IOException {
+        if (format != Formats.ARCHIVE && format != Formats.TORCH || !isZip()) {
+            return new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        }
+        ZipReader zip = ZipReader.open(file, Limits.DEFAULT);
+        ZipReader.Entry pickle = null;
+        for (ZipReader.Entry e : zip.entries()) {
+            if (format == Formats.ARCHIVE ? e.name().equals("pkl") : e.name().endsWith("/data.pkl")) {
+                pickle = e;
+                break;
+            }
+        }
+        if (pickle == null) {
+            zip.close();
+            throw new BrineException(file + ": no pickle member found");
+        }
+        InputStream member = zip.open(pickle);
+        return new BufferedInputStream(new java.io.FilterInputStream(member) {
+            @Override
+            public void close() throws java.io.IOException {
+                super.close();
+                zip.close();
+            }
+        }, 1 << 16);
+    }
+
+    private boolean isZip() throws java.io.IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(2);
+            return head.length == 2 && head[0] == 'P' && head[1] == 'K';
+        }
+    }
+}
