@@ -503,19 +503,20 @@ public final class Pickler {
             out.write(Opcode.SETITEM.code());
             return;
         }
-        int total = 0;
-        while (total < size) {
+        // CPython's batch_dict_exact: after a full batch it starts another, so a dict of 1000 (2000, ...)
+        // items ends with an empty MARK SETITEMS
+        int batch;
+        do {
             out.write(Opcode.MARK.code());
-            int batch = 0;
-            while (total < size && batch < BATCHSIZE) {
+            batch = 0;
+            while (it.hasNext() && batch < BATCHSIZE) {
                 Map.Entry<?, ?> e = it.next();
                 save(e.getKey(), depth + 1, false);
                 save(e.getValue(), depth + 1, false);
-                total++;
                 batch++;
             }
             out.write(Opcode.SETITEMS.code());
-        }
+        } while (batch == BATCHSIZE);
     }
 
     private void batchSetItems(Iterator<? extends Map.Entry<?, ?>> items, int depth) throws IOException {
@@ -561,19 +562,21 @@ public final class Pickler {
         }
         out.write(Opcode.EMPTY_SET.code());
         memoize(set);
+        if (set.isEmpty()) {
+            return;
+        }
+        // like CPython's save_set (and dicts): a full batch is always followed by another, maybe empty
         Iterator<?> it = set.iterator();
-        int total = 0;
-        int size = set.size();
-        while (total < size) {
+        int batch;
+        do {
             out.write(Opcode.MARK.code());
-            int batch = 0;
-            while (total < size && batch < BATCHSIZE) {
+            batch = 0;
+            while (it.hasNext() && batch < BATCHSIZE) {
                 save(it.next(), depth + 1, false);
-                total++;
                 batch++;
             }
             out.write(Opcode.ADDITEMS.code());
-        }
+        } while (batch == BATCHSIZE);
     }
 
     private void saveFrozenSet(FrozenSet set, int depth) throws IOException {
