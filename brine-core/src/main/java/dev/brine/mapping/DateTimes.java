@@ -47,10 +47,11 @@ final class DateTimes {
     }
 
     private static Reduction reduceTimedelta(Duration d) {
-        long micros = d.getSeconds() * 1_000_000L + d.getNano() / 1000;
-        long days = Math.floorDiv(micros, 86_400_000_000L);
-        long rest = Math.floorMod(micros, 86_400_000_000L);
-        return Reduction.call(TIMEDELTA, days, rest / 1_000_000L, rest % 1_000_000L);
+        // Duration's nanoseconds are never negative, so floor division of the seconds normalizes it as Python
+        // does (0 <= seconds < 86400); counting in microseconds would overflow beyond about 106,000 days
+        long days = Math.floorDiv(d.getSeconds(), 86_400L);
+        long seconds = Math.floorMod(d.getSeconds(), 86_400L);
+        return Reduction.call(TIMEDELTA, days, seconds, (long) (d.getNano() / 1000));
     }
 
     private static byte[] dateBytes(LocalDate d) {
