@@ -43,7 +43,7 @@ final class DateTimes {
         b.registerWriter(LocalTime.class, t -> Reduction.call(TIME, (Object) timeBytes(t)));
         b.registerWriter(OffsetTime.class, t -> Reduction.call(TIME, timeBytes(t.toLocalTime()), t.getOffset()));
         b.registerWriter(Duration.class, DateTimes::reduceTimedelta);
-        b.registerWriter(ZoneOffset.class, z -> Reduction.call(TIMEZONE, Duration.ofSeconds(z.getTotalSeconds())));
+        b.registerWriter(ZoneOffset.class, DateTimes::reduceTimezone);
     }
 
     private static Reduction reduceTimedelta(Duration d) {
@@ -52,6 +52,16 @@ final class DateTimes {
         long days = Math.floorDiv(d.getSeconds(), 86_400L);
         long seconds = Math.floorMod(d.getSeconds(), 86_400L);
         return Reduction.call(TIMEDELTA, days, seconds, (long) (d.getNano() / 1000));
+    }
+
+    /**
+     * {@code timezone(timedelta)} with a timedelta object of its own, as every CPython timezone has: the
+     * offset must not be a Duration the graph may also hold (Duration.ZERO is a singleton, so UTC would
+     * otherwise be written as a memo reference to an unrelated timedelta(0)).
+     */
+    private static Reduction reduceTimezone(ZoneOffset z) {
+        Reduction offset = reduceTimedelta(Duration.ofSeconds(z.getTotalSeconds()));
+        return Reduction.call(TIMEZONE, GenericObject.reduced(TIMEDELTA, offset.args()));
     }
 
     private static byte[] dateBytes(LocalDate d) {
