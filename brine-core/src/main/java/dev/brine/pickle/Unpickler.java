@@ -4,6 +4,7 @@ import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
 import dev.brine.mapping.PickleState;
 import dev.brine.mapping.PyCallable;
+import dev.brine.mapping.PythonNames;
 import dev.brine.py.ByteArray;
 import dev.brine.py.FrozenSet;
 import dev.brine.py.GenericObject;
@@ -670,7 +671,9 @@ public final class Unpickler {
             return c;
         }
         if (options.genericObjects()) {
-            return new Global(module, name);
+            // what CPython's find_class looks up: below protocol 3, Python 2 names are mapped to Python 3 ones
+            Global mapped = protocol < 3 ? PythonNames.toPython3(module, name) : null;
+            return mapped != null ? mapped : new Global(module, name);
         }
         throw fail("global '" + module + "." + name + "' is not allowed: register it in a ClassRegistry"
                 + " (UnpicklerOptions.builder().registry(...)) or read with genericObjects(true) to keep it as an inert object");
