@@ -170,7 +170,7 @@ final class PickleInput {
         String s = Utf8.decode(b, off, len);
         if (s == null) {
             long at = where >= 0 ? bufStart + where : -1 - where;
-            throw new UnpicklingException("invalid UTF-8 in a string argument starting", at, null);
+            throw new UnpicklingException("invalid UTF-8 in the string argument starting at byte " + at, at, null);
         }
         return s;
     }

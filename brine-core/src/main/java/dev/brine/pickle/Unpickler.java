@@ -120,7 +120,13 @@ public final class Unpickler {
         try {
             while (true) {
                 opOffset = in.offset();
-                int code = in.readByte();
+                op = null;
+                int code;
+                try {
+                    code = in.readByte();
+                } catch (UnpicklingException e) {
+                    throw new UnpicklingException("pickle data was truncated: it ends before STOP", opOffset, null);
+                }
                 op = Opcode.of(code);
                 if (op == null) {
                     throw new UnpicklingException(String.format("invalid load key, '\\x%02x'", code), opOffset, null);
@@ -134,6 +140,9 @@ public final class Unpickler {
                 dispatch(op);
             }
         } catch (UnpicklingException e) {
+            if ((e.opcode() == null && op != null) || e.offset() < 0) {
+                throw e.atOpcode(opOffset, op == null ? null : op.name()); // from PickleInput or an argument decoder
+            }
             throw e;
         } catch (LimitExceededException e) {
             throw e;
