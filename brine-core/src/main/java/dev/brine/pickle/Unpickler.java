@@ -123,7 +123,7 @@ public final class Unpickler {
                 op = null;
                 int code;
                 try {
-                    code = in.readByte();
+                    code = in.readOpcode();
                 } catch (UnpicklingException e) {
                     throw new UnpicklingException("pickle data was truncated: it ends before STOP", opOffset, null);
                 }
