@@ -335,8 +335,14 @@ public final class Unpickler {
         push(parseDecimal(line, "LONG"));
     }
 
+    /**
+     * INT and LONG arguments: decimal digits only. CPython's C unpickler reads them with base 0, so it
+     * would also take 0x10, 0o7, 1_000, spaces, and read I010 as octal 8; its pure Python unpickler refuses
+     * leading zeros. CPython never writes any of these: Brine refuses them all rather than guess.
+     */
     private Object parseDecimal(String text, String what) throws BrineException {
-        if (!isDecimal(text)) {
+        int digits = text.startsWith("-") || text.startsWith("+") ? 1 : 0;
+        if (!isDecimal(text) || (text.length() - digits > 1 && text.charAt(digits) == '0')) {
             throw fail("invalid literal for " + what + ": '" + abbreviate(text) + "' is not a decimal integer");
         }
         if (text.length() <= 18) {
