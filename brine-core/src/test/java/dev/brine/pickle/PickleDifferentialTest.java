@@ -14,7 +14,9 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.LifecycleContext;
+import net.jqwik.api.lifecycle.SkipExecutionHook;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -29,13 +31,23 @@ import org.opentest4j.AssertionFailedError;
  * </ol>
  * Without python3 the properties are skipped, or fail when {@code BRINE_REQUIRE_PYTHON=1}.
  */
+@AddLifecycleHook(PickleDifferentialTest.NeedsPython.class)
 class PickleDifferentialTest {
     private static final int GRAPHS_PER_PROCESS = 40;
     private static final UnpicklerOptions READ = UnpicklerOptions.builder().genericObjects(true).build();
 
-    @BeforeContainer
-    static void python() {
-        Python.require();
+    /** Skips the properties without python3, unless BRINE_REQUIRE_PYTHON=1 (then they run, and fail). */
+    static final class NeedsPython implements SkipExecutionHook {
+        @Override
+        public SkipResult shouldBeSkipped(LifecycleContext context) {
+            boolean available;
+            try {
+                available = Python.run("import pickle", new byte[0]).exitCode == 0;
+            } catch (IOException e) {
+                available = false;
+            }
+            return available || Python.required() ? SkipResult.doNotSkip() : SkipResult.skip("python3 is needed");
+        }
     }
 
     @Provide
@@ -45,6 +57,7 @@ class PickleDifferentialTest {
 
     @Property(tries = 25, shrinking = ShrinkingMode.BOUNDED)
     void brineAndCPythonAgreeOnEveryProtocol(@ForAll("batches") List<RandomGraphs.Graph> batch) throws IOException {
+        Python.require(); // fails when python3 is required but missing
         List<Object> graphs = new ArrayList<>();
         List<JsonGraph> descriptions = new ArrayList<>();
         List<byte[][]> brine = new ArrayList<>();
