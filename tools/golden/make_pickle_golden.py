@@ -300,6 +300,12 @@ def cases():
     add("cycle_list_dict", mixed_cycle)
     add("cycle_through_tuple", tuple_cycle)
     add("cycle_through_long_tuple", long_tuple_cycle)
+    # framing: frames close at the first object boundary past 64 KiB; big payloads go outside frames
+    add("frames_many_small_objects", lambda: ["s%05d" % i for i in range(20000)], protocols=[4, 5])
+    add("frames_mixed_payloads", lambda: ["a", b"x" * 65000, "b", "y" * 65535, [b"z" * 30000, b"w" * 40000],
+                                          bytearray(b"v" * 65536), ("t" * 64000, "u" * 2000), 1.5],
+        protocols=[4, 5])
+    add("datetime_fold", lambda: datetime.datetime(2021, 11, 7, 1, 30, fold=1), protocols=[3, 4, 5])
     add("memo_300_entries", lambda: (lambda strs: strs + strs + [tuple(strs)])(["s%03d" % i for i in range(300)]))
 
     # classes Brine does not know

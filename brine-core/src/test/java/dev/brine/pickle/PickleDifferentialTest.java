@@ -55,7 +55,7 @@ class PickleDifferentialTest {
         return RandomGraphs.graphs().list().ofSize(GRAPHS_PER_PROCESS);
     }
 
-    @Property(tries = 25, shrinking = ShrinkingMode.BOUNDED)
+    @Property(tries = 20, shrinking = ShrinkingMode.BOUNDED)
     void brineAndCPythonAgreeOnEveryProtocol(@ForAll("batches") List<RandomGraphs.Graph> batch) throws IOException {
         Python.require(); // fails when python3 is required but missing
         List<Object> graphs = new ArrayList<>();
