@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -207,7 +208,7 @@ public final class Unpickler {
             case SETITEMS -> loadSetItems();
             case EMPTY_SET -> push(new LinkedHashSet<>());
             case ADDITEMS -> loadAddItems();
-            case FROZENSET -> push(FrozenSet.copyOf(Arrays.asList(popMark())));
+            case FROZENSET -> loadFrozenSet();
             case GET -> push(memoGet(decimalIndex(in.readLine())));
             case BINGET -> push(memoGet(in.readByte()));
             case LONG_BINGET -> push(memoGet(in.readUInt32()));
@@ -559,6 +560,14 @@ public final class Unpickler {
         }
     }
 
+    private void loadFrozenSet() throws BrineException {
+        Object[] items = popMark();
+        for (Object item : items) {
+            hashable(item);
+        }
+        push(FrozenSet.copyOf(Arrays.asList(items)));
+    }
+
     private void loadAddItems() throws BrineException {
         Object[] items = popMark();
         Object target = top();
@@ -571,13 +580,41 @@ public final class Unpickler {
         }
     }
 
-    /** Python refuses mutable keys; so do we (their Java hash codes change as they change). */
+    /**
+     * Python refuses mutable keys and set elements, also inside a tuple or frozenset; so do we (their Java
+     * hash codes change as they change, and a cycle through one would never finish hashing). Iterative:
+     * keys may nest deeply.
+     */
     private Object hashable(Object key) throws BrineException {
-        if (key instanceof List || key instanceof Map || (key instanceof Set && !(key instanceof FrozenSet))
-                || key instanceof ByteArray) {
-            throw fail("unhashable type: '" + typeName(key) + "'");
+        if (!(key instanceof Tuple || key instanceof FrozenSet)) {
+            if (unhashable(key)) {
+                throw fail("unhashable type: '" + typeName(key) + "'");
+            }
+            return key;
+        }
+        ArrayDeque<Object> todo = new ArrayDeque<>();
+        todo.push(key);
+        while (!todo.isEmpty()) {
+            Object v = todo.pop();
+            if (unhashable(v)) {
+                throw fail("unhashable type: '" + typeName(v) + "' (inside a " + typeName(key) + ")");
+            }
+            if (v instanceof Tuple) {
+                for (Object item : (Tuple) v) {
+                    todo.push(item);
+                }
+            } else if (v instanceof FrozenSet) {
+                for (Object item : (FrozenSet) v) {
+                    todo.push(item);
+                }
+            }
         }
         return key;
+    }
+
+    private static boolean unhashable(Object v) {
+        return v instanceof List || v instanceof Map || (v instanceof Set && !(v instanceof FrozenSet))
+                || v instanceof ByteArray;
     }
 
     // ---- memo ---------------------------------------------------------------------------------
