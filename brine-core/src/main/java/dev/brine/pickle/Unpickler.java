@@ -151,6 +151,11 @@ public final class Unpickler {
             UnpicklingException wrapped = new UnpicklingException(e.getMessage(), opOffset, op == null ? null : op.name());
             wrapped.initCause(e);
             throw wrapped;
+        } catch (StackOverflowError e) {
+            // reading is iterative, but Java's hashCode/equals recurse: a dict key or set element nested
+            // deeper than the thread's stack (a tuple in a tuple in ...) cannot be hashed
+            throw new UnpicklingException("a dict key or set element is nested too deeply to hash on this thread's stack",
+                    opOffset, op == null ? null : op.name());
         } catch (RuntimeException e) {
             // a safety net: no raw runtime exception escapes, whatever the input
             UnpicklingException wrapped = new UnpicklingException("malformed pickle (" + e + ")", opOffset,
