@@ -1,5 +1,6 @@
 package dev.brine.pickle;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -283,6 +284,45 @@ class UnpicklerBadInputTest {
         // a long string (read in chunks from streams) with one bad byte at its end
         byte[] longBad = cat(b("X\u0000\u0000\u0002\u0000"), b("a".repeat(0x20000 - 1)), new byte[] {(byte) 0xff}, b("."));
         assertAt(refused(longBad), 0, "BINUNICODE", "invalid UTF-8");
+    }
+
+    // ---- keys --------------------------------------------------------------------------------------
+
+    @Test
+    void unhashableKeysAndSetElementsAreRefusedEvenInsideTuples() {
+        String p2 = "\u0080\u0002";
+        String p4 = "\u0080\u0004";
+        assertRefused(p2 + "}]Ns.", 5, "SETITEM", "unhashable type: 'list'");
+        assertRefused(p2 + "}]\u0085Ns.", 6, "SETITEM", "unhashable type: 'list' (inside a tuple)");
+        assertRefused(p2 + "}]q\u0000h\u0000a\u0085Ns.", 11, "SETITEM", "unhashable type: 'list' (inside a tuple)"); // a cycle
+        assertRefused(p4 + "(]\u0091.", 4, "FROZENSET", "unhashable type: 'list'");
+        assertRefused(p4 + "\u008f(}\u0090.", 5, "ADDITEMS", "unhashable type: 'dict'");
+        assertRefused("\u0080\u0005(\u0096\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000Nd.", 13, "DICT",
+                "unhashable type: 'ByteArray'");
+        assertRefused(p4 + "}(]\u0091\u0085K\u0002s.", 5, "FROZENSET", "unhashable type: 'list'");
+        // what Python can hash, Brine can
+        Map<Object, Object> ok = new LinkedHashMap<>();
+        ok.put(Tuple.of(FrozenSet.of(1L)), 2L);
+        assertEquals(ok, assertDoesLoad(p4 + "}(K\u0001\u0091\u0085K\u0002s."));
+    }
+
+    @Test
+    void deeplyNestedKeysFailWithoutStackOverflow() {
+        String p2 = "\u0080\u0002";
+        String deepTuple = "K\u0001" + "\u0085".repeat(200_000);
+        // a dict key, a set element, an element of set() called through REDUCE: hashing recurses in Java
+        assertRefused(p2 + "}" + deepTuple + "Ns.", 200_006, "SETITEM", "nested too deeply to hash");
+        assertRefused("\u0080\u0004\u008f(" + deepTuple + "\u0090.", 200_006, "ADDITEMS", "nested too deeply to hash");
+        assertRefused(p2 + "c__builtin__\nfrozenset\n]" + deepTuple + "a\u0085R.", 200_030, "REDUCE", "nested too deeply to hash");
+        // alone it is a fine value (the reader is iterative)
+        Object v = assertDoesNotThrow(() -> Pickle.loads(b(p2 + deepTuple + ".")));
+        int depth = 0;
+        while (v instanceof Tuple) {
+            v = ((Tuple) v).get(0);
+            depth++;
+        }
+        assertEquals(200_000, depth);
+        assertEquals(1L, v);
     }
 
     // ---- opcodes and protocols ----------------------------------------------------------------
