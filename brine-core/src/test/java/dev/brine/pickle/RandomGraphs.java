@@ -241,29 +241,28 @@ final class RandomGraphs {
 
     private static Arbitrary<Node> node(int depth) {
         if (depth == 0) {
-            return Arbitraries.frequencyOf(Tuple2Of(12, leaf()), Tuple2Of(2, share()), Tuple2Of(1, smallSet()),
-                    Tuple2Of(1, byteArray()));
+            return Arbitraries.frequencyOf(List.of(weighted(12, leaf()), weighted(2, share()), weighted(1, smallSet()),
+                    weighted(1, byteArray())));
         }
         Arbitrary<Node> child = node(depth - 1);
-        List<Tuple2<Integer, Arbitrary<? extends Node>>> choices = new ArrayList<>(List.of(
-                Tuple2Of(6, leaf()),
-                Tuple2Of(2, share()),
-                Tuple2Of(3, child.list().ofMaxSize(6).map(items -> (Node) new Seq(false, items))),
-                Tuple2Of(2, child.list().ofMaxSize(5).map(items -> (Node) new Seq(true, items))),
-                Tuple2Of(2, dict(child, false)),
-                Tuple2Of(1, dict(child, true)),
-                Tuple2Of(1, smallSet()),
-                Tuple2Of(1, byteArray()),
-                Tuple2Of(1, thing(child))));
+        List<Tuple2<Integer, Arbitrary<Node>>> choices = new ArrayList<>(List.of(
+                weighted(6, leaf()),
+                weighted(2, share()),
+                weighted(3, child.list().ofMaxSize(6).map(items -> new Seq(false, items))),
+                weighted(2, child.list().ofMaxSize(5).map(items -> new Seq(true, items))),
+                weighted(2, dict(child, false)),
+                weighted(1, dict(child, true)),
+                weighted(1, smallSet()),
+                weighted(1, byteArray()),
+                weighted(1, thing(child))));
         if (depth >= 2) {
-            choices.add(Tuple2Of(1, bigItem())); // near the top only: a few per batch
+            choices.add(weighted(1, bigItem())); // near the top only: a few per batch
         }
-        return Arbitraries.frequencyOf(choices.toArray(Tuple2[]::new));
+        return Arbitraries.frequencyOf(choices);
     }
 
-    @SuppressWarnings("unchecked")
-    private static Tuple2<Integer, Arbitrary<? extends Node>> Tuple2Of(int weight, Arbitrary<? extends Node> a) {
-        return net.jqwik.api.Tuple.of(weight, a);
+    private static Tuple2<Integer, Arbitrary<Node>> weighted(int weight, Arbitrary<? extends Node> a) {
+        return net.jqwik.api.Tuple.of(weight, a.map(n -> (Node) n));
     }
 
     private static Arbitrary<Node> share() {
