@@ -107,6 +107,13 @@ class NewObjEx:
         return (self.n,), {"key": self.key}
 
 
+class Ünicöde:
+    """A class whose name is not ASCII: GLOBAL carries UTF-8 from protocol 3."""
+
+    def __init__(self):
+        self.café = "crème"
+
+
 class PersistentRef:
     """Stands for an object kept outside the pickle: persistent_id returns its key."""
 
@@ -323,9 +330,20 @@ def cases():
 
     add("generic_shared", generic_shared, generic=True)
 
+    def generic_self_reference():
+        p = Plain(None, [])
+        p.x = p
+        p.y.append(p)
+        return p
+
+    add("generic_self_reference", generic_self_reference, generic=True)
+    add("generic_non_ascii_class", lambda: Ünicöde(), protocols=[3, 4, 5], generic=True)
+
     # persistent ids, extensions, out-of-band buffers
     add("persistent_ids", lambda: (lambda r: [r, PersistentRef("blob-2"), r, "plain"])(PersistentRef("blob-1")),
         persistent=True)
+    add("persistent_ids_tuples", lambda: (lambda r: [r, r, PersistentRef(("storage", "other", 2))])(
+        PersistentRef(("storage", "key", 7))), persistent=True)
     add("extension_codes", lambda: [collections.OrderedDict([("k", 1)]), decimal.Decimal("1"), datetime.date(2000, 1, 1),
                                     collections.OrderedDict()], protocols=range(2, 6),
         extensions=((1, "collections", "OrderedDict"), (300, "decimal", "Decimal"), (70000, "datetime", "date")))
@@ -615,6 +633,18 @@ class Encoder:
 
     def tz(self, tzinfo):
         return None if tzinfo is None else self.enc(tzinfo)
+
+
+def _read_utf8_pair(f):
+    module = f.readline()
+    name = f.readline()
+    if not module.endswith(b"\n") or not name.endswith(b"\n"):
+        raise ValueError("no newline found when trying to read stringnl_noescape_pair")
+    return "%s %s" % (module[:-1].decode("utf-8"), name[:-1].decode("utf-8"))
+
+
+# pickletools reads GLOBAL and INST names as ASCII, but CPython writes them in UTF-8 from protocol 3
+pickletools.stringnl_noescape_pair.reader = _read_utf8_pair
 
 
 def opcodes_of(data):
