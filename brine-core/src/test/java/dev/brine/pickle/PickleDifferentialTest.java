@@ -83,20 +83,22 @@ class PickleDifferentialTest {
         DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(response));
         for (int i = 0; i < graphs.size(); i++) {
             Object graph = graphs.get(i);
-            String what = "graph " + i + " of the batch: " + batch.get(i);
             String report = new String(unframe(in), StandardCharsets.UTF_8);
-            if (!report.isEmpty()) {
-                throw new AssertionFailedError("(b) CPython loads Brine's pickles differently, " + what + "\n" + report);
-            }
+            byte[][] cpython = new byte[6][];
             for (int p = 0; p <= 5; p++) {
-                byte[] cpython = unframe(in);
-                PickleGoldenTest.assertBytes(cpython, brine.get(i)[p], "(a) protocol " + p + ", " + what);
-                Object loaded = Pickle.loads(cpython, READ);
-                try {
-                    new GraphAssert(descriptions.get(i).tracked()).check(graph, loaded, "(c) protocol " + p + ": $");
-                } catch (AssertionFailedError e) {
-                    throw new AssertionFailedError(e.getMessage() + "\n in " + what, e);
+                cpython[p] = unframe(in);
+            }
+            try {
+                if (!report.isEmpty()) {
+                    throw new AssertionFailedError("(b) CPython loads Brine's pickles differently:\n" + report);
                 }
+                for (int p = 0; p <= 5; p++) {
+                    PickleGoldenTest.assertBytes(cpython[p], brine.get(i)[p], "(a) protocol " + p);
+                    Object loaded = Pickle.loads(cpython[p], READ);
+                    new GraphAssert(descriptions.get(i).tracked()).check(graph, loaded, "(c) protocol " + p + ": $");
+                }
+            } catch (AssertionFailedError | IOException e) {
+                throw new AssertionFailedError(e.getMessage() + "\n in graph " + i + " of the batch: " + batch.get(i), e);
             }
         }
     }

@@ -94,7 +94,7 @@ class UnpicklerFuzzTest {
         Object fromArray = read(data, true);
         Object fromStream = read(data, false);
         assertTrue((fromArray instanceof BrineException) == (fromStream instanceof BrineException),
-                "array and stream agree: " + fromArray + " / " + fromStream);
+                () -> "array and stream agree: " + PythonRepr.repr(fromArray) + " / " + PythonRepr.repr(fromStream));
         if (!(fromArray instanceof BrineException)) {
             assertFalse(PythonRepr.repr(fromArray).isEmpty());
             for (int p = 0; p <= 5; p++) {
