@@ -129,7 +129,7 @@ def persistent_id(obj):
 
 class Case:
     def __init__(self, name, make=None, protocols=PROTOCOLS, generic=False, persistent=False,
-                 buffers=False, extensions=(), multi=False, handwritten=None):
+                 buffers=False, extensions=(), multi=False, one_pickler=False, handwritten=None):
         self.name = name
         self.make = make  # () -> value, or () -> list of values when multi
         self.protocols = protocols
@@ -138,6 +138,7 @@ class Case:
         self.buffers = buffers
         self.extensions = extensions  # ((code, module, name), ...)
         self.multi = multi
+        self.one_pickler = one_pickler  # several dump calls of one Pickler: its memo goes on
         self.handwritten = handwritten  # {protocol: bytes}
 
 
@@ -354,6 +355,12 @@ def cases():
 
     # several pickles in one file
     add("several_pickles", lambda: [1, "two", [3, "three"], {"four": 4.0}, None], multi=True)
+
+    def one_pickler():
+        shared = ["shared", b"bytes", (1, 2)]
+        return [shared, [shared, "new"], {"again": shared[2]}, shared]
+
+    add("one_pickler_several_dumps", one_pickler, multi=True, one_pickler=True)
 
     # hand-written opcodes CPython 3 never writes
     hw = {
@@ -680,22 +687,25 @@ def write_case(case, proto, out_dir):
         else:
             f = io.BytesIO()
             values = case.make() if case.multi else [case.make()]
+            p = None
             for v in values:
-                p = pickle.Pickler(f, proto, buffer_callback=(lambda b: buffers.append(b)) if case.buffers else None)
-                if case.persistent:
-                    p.persistent_id = persistent_id
+                if p is None or not case.one_pickler:
+                    p = pickle.Pickler(f, proto, buffer_callback=(lambda b: buffers.append(b)) if case.buffers else None)
+                    if case.persistent:
+                        p.persistent_id = persistent_id
                 p.dump(v)
             data = f.getvalue()
         oob = [pickle.PickleBuffer(bytearray(memoryview(b).tobytes())) for b in buffers]
-        loaded = []
-        for one in pickles_in(data):
-            loaded.append(ModelUnpickler(one, buffers=iter(oob)).load())
+        # one unpickler for all the pickles of a file, as its memo goes on like the pickler's
+        model = ModelUnpickler(data, buffers=iter(oob))
+        loaded = [model.load() for _ in pickles_in(data)]
         enc = Encoder()
         expected = [enc.enc(v) for v in loaded]
         if not case.generic:
             enc2 = Encoder()
             oob2 = [pickle.PickleBuffer(bytearray(memoryview(b).tobytes())) for b in buffers]
-            real = [enc2.enc(RealUnpickler(io.BytesIO(one), buffers=iter(oob2)).load()) for one in pickles_in(data)]
+            real_unpickler = RealUnpickler(io.BytesIO(data), buffers=iter(oob2))
+            real = [enc2.enc(real_unpickler.load()) for _ in pickles_in(data)]
             if real != expected:
                 raise AssertionError("%s p%d: the model unpickler disagrees with CPython's" % (case.name, proto))
     finally:
@@ -708,6 +718,7 @@ def write_case(case, proto, out_dir):
         "handwritten": case.handwritten is not None,
         "genericObjects": case.generic,
         "persistent": case.persistent,
+        "onePickler": case.one_pickler,
         "extensions": [list(e) for e in case.extensions],
         "buffers": [memoryview(b).tobytes().hex() for b in buffers],
         "opcodes": sorted(opcodes_of(data)),
