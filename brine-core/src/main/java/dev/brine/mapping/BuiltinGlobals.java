@@ -169,6 +169,11 @@ final class BuiltinGlobals {
         if (plainObject && cls instanceof PyCallable) {
             return ((PyCallable) cls).newObject(Tuple.empty(), Map.of());
         }
+        if (plainObject && cls instanceof Global) {
+            // an instance of an unknown class: the same generic object protocol 2's NEWOBJ gives (of that
+            // class, not of copyreg), which the pickler writes back as this call below protocol 2
+            return GenericObject.newObject((Global) cls, Tuple.empty());
+        }
         if (cls instanceof Global || cls instanceof GenericObject || !plainObject) {
             // an unregistered class (generic reading) or a builtin base we do not model: keep it inert
             return GenericObject.reduced(new Global("copyreg", "_reconstructor"), a);
@@ -188,6 +193,9 @@ final class BuiltinGlobals {
         }
         if (cls instanceof PyCallable) {
             return ((PyCallable) cls).newObject(Tuple.of(rest), Map.of());
+        }
+        if (cls instanceof Global) {
+            return GenericObject.newObject((Global) cls, Tuple.of(rest)); // written back as this call below protocol 2
         }
         return GenericObject.reduced(new Global("copyreg", "__newobj__"), a);
     }

@@ -43,14 +43,25 @@ final class DateTimes {
         b.registerWriter(LocalTime.class, t -> Reduction.call(TIME, (Object) timeBytes(t)));
         b.registerWriter(OffsetTime.class, t -> Reduction.call(TIME, timeBytes(t.toLocalTime()), t.getOffset()));
         b.registerWriter(Duration.class, DateTimes::reduceTimedelta);
-        b.registerWriter(ZoneOffset.class, z -> Reduction.call(TIMEZONE, Duration.ofSeconds(z.getTotalSeconds())));
+        b.registerWriter(ZoneOffset.class, DateTimes::reduceTimezone);
     }
 
     private static Reduction reduceTimedelta(Duration d) {
-        long micros = d.getSeconds() * 1_000_000L + d.getNano() / 1000;
-        long days = Math.floorDiv(micros, 86_400_000_000L);
-        long rest = Math.floorMod(micros, 86_400_000_000L);
-        return Reduction.call(TIMEDELTA, days, rest / 1_000_000L, rest % 1_000_000L);
+        // Duration's nanoseconds are never negative, so floor division of the seconds normalizes it as Python
+        // does (0 <= seconds < 86400); counting in microseconds would overflow beyond about 106,000 days
+        long days = Math.floorDiv(d.getSeconds(), 86_400L);
+        long seconds = Math.floorMod(d.getSeconds(), 86_400L);
+        return Reduction.call(TIMEDELTA, days, seconds, (long) (d.getNano() / 1000));
+    }
+
+    /**
+     * {@code timezone(timedelta)} with a timedelta object of its own, as every CPython timezone has: the
+     * offset must not be a Duration the graph may also hold (Duration.ZERO is a singleton, so UTC would
+     * otherwise be written as a memo reference to an unrelated timedelta(0)).
+     */
+    private static Reduction reduceTimezone(ZoneOffset z) {
+        Reduction offset = reduceTimedelta(Duration.ofSeconds(z.getTotalSeconds()));
+        return Reduction.call(TIMEZONE, GenericObject.reduced(TIMEDELTA, offset.args()));
     }
 
     private static byte[] dateBytes(LocalDate d) {

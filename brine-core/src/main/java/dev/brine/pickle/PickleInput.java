@@ -57,6 +57,22 @@ final class PickleInput {
         return pos >= end && !fill(1);
     }
 
+    /**
+     * Reads an opcode's byte. An opcode may start right where a frame ends: the frame is then over and
+     * reading goes on outside frames (an argument that reaches past a frame's end is an error).
+     */
+    int readOpcode() throws IOException {
+        if (pos < readLimit) {
+            return buf[pos++] & 0xff;
+        }
+        if (frameEnd >= 0 && offset() >= frameEnd) {
+            frameEnd = -1;
+            updateReadLimit();
+        }
+        ensure(1);
+        return buf[pos++] & 0xff;
+    }
+
     int readByte() throws IOException {
         if (pos < readLimit) {
             return buf[pos++] & 0xff;
@@ -170,7 +186,7 @@ final class PickleInput {
         String s = Utf8.decode(b, off, len);
         if (s == null) {
             long at = where >= 0 ? bufStart + where : -1 - where;
-            throw new UnpicklingException("invalid UTF-8 in a string argument starting", at, null);
+            throw new UnpicklingException("invalid UTF-8 in the string argument starting at byte " + at, at, null);
         }
         return s;
     }
@@ -245,9 +261,8 @@ final class PickleInput {
     private void checkFrame(long n) throws UnpicklingException {
         if (frameEnd >= 0) {
             long at = offset();
-            if (at >= frameEnd) {
-                frameEnd = -1; // the frame is used up: reading continues outside frames
-            } else if (at + n > frameEnd) {
+            // only an opcode may begin where a frame ends (readOpcode): an argument read here straddles it
+            if (at + n > frameEnd) {
                 throw new UnpicklingException("read of " + n + " bytes straddles the end of a frame", at, null);
             }
         }

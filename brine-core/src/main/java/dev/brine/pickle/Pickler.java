@@ -58,6 +58,7 @@ public final class Pickler {
     private final boolean bin;
     private final IdentityMemo memo = new IdentityMemo();
     private final Map<Global, Integer> globalMemo = new HashMap<>();
+    private final Map<String, Integer> moduleMemo = new HashMap<>();
     private final Map<String, Integer> nameMemo = new HashMap<>();
     private int memoSize;
     private final byte[] header = new byte[9];
@@ -91,6 +92,7 @@ public final class Pickler {
     public void clearMemo() {
         memo.clear();
         globalMemo.clear();
+        moduleMemo.clear();
         nameMemo.clear();
         memoSize = 0;
     }
@@ -504,19 +506,20 @@ public final class Pickler {
             out.write(Opcode.SETITEM.code());
             return;
         }
-        int total = 0;
-        while (total < size) {
+        // CPython's batch_dict_exact: after a full batch it starts another, so a dict of 1000 (2000, ...)
+        // items ends with an empty MARK SETITEMS
+        int batch;
+        do {
             out.write(Opcode.MARK.code());
-            int batch = 0;
-            while (total < size && batch < BATCHSIZE) {
+            batch = 0;
+            while (it.hasNext() && batch < BATCHSIZE) {
                 Map.Entry<?, ?> e = it.next();
                 save(e.getKey(), depth + 1, false);
                 save(e.getValue(), depth + 1, false);
-                total++;
                 batch++;
             }
             out.write(Opcode.SETITEMS.code());
-        }
+        } while (batch == BATCHSIZE);
     }
 
     private void batchSetItems(Iterator<? extends Map.Entry<?, ?>> items, int depth) throws IOException {
@@ -562,19 +565,21 @@ public final class Pickler {
         }
         out.write(Opcode.EMPTY_SET.code());
         memoize(set);
+        if (set.isEmpty()) {
+            return;
+        }
+        // like CPython's save_set (and dicts): a full batch is always followed by another, maybe empty
         Iterator<?> it = set.iterator();
-        int total = 0;
-        int size = set.size();
-        while (total < size) {
+        int batch;
+        do {
             out.write(Opcode.MARK.code());
-            int batch = 0;
-            while (total < size && batch < BATCHSIZE) {
+            batch = 0;
+            while (it.hasNext() && batch < BATCHSIZE) {
                 save(it.next(), depth + 1, false);
-                total++;
                 batch++;
             }
             out.write(Opcode.ADDITEMS.code());
-        }
+        } while (batch == BATCHSIZE);
     }
 
     private void saveFrozenSet(FrozenSet set, int depth) throws IOException {
@@ -618,8 +623,8 @@ public final class Pickler {
             }
         }
         if (proto >= 4) {
-            saveName(g.module());
-            saveName(g.name());
+            saveName(moduleMemo, g.module());
+            saveName(nameMemo, g.name());
             out.write(Opcode.STACK_GLOBAL.code());
         } else {
             Global written = proto < 3 && options.fixImports() ? PythonNames.toPython2(g) : g;
@@ -636,16 +641,20 @@ public final class Pickler {
         writePut(memoSize++);
     }
 
-    /** Module and class names are interned in CPython, so equal names share one memo entry. */
-    private void saveName(String name) throws IOException {
+    /**
+     * Module names are interned in CPython, so equal module names share one memo entry, and so do equal
+     * qualified names. A qualified name is not the module's string even when equal ({@code datetime.datetime}
+     * writes "datetime" twice: a C type's {@code __qualname__} is a fresh string), so each has its own table.
+     */
+    private void saveName(Map<String, Integer> names, String name) throws IOException {
         out.opcodeBoundary();
-        Integer known = nameMemo.get(name);
+        Integer known = names.get(name);
         if (known != null) {
             writeGet(known);
             return;
         }
         writeString(name);
-        nameMemo.put(name, memoSize);
+        names.put(name, memoSize);
         writePut(memoSize++);
     }
 

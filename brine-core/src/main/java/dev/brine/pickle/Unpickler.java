@@ -5,6 +5,7 @@ import dev.brine.LimitExceededException;
 import dev.brine.mapping.Deferred;
 import dev.brine.mapping.PickleState;
 import dev.brine.mapping.PyCallable;
+import dev.brine.mapping.PythonNames;
 import dev.brine.py.ByteArray;
 import dev.brine.py.FrozenSet;
 import dev.brine.py.GenericObject;
@@ -17,6 +18,7 @@ import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -121,7 +123,13 @@ public final class Unpickler {
         try {
             while (true) {
                 opOffset = in.offset();
-                int code = in.readByte();
+                op = null;
+                int code;
+                try {
+                    code = in.readOpcode();
+                } catch (UnpicklingException e) {
+                    throw new UnpicklingException("pickle data was truncated: it ends before STOP", opOffset, null);
+                }
                 op = Opcode.of(code);
                 if (op == null) {
                     throw new UnpicklingException(String.format("invalid load key, '\\x%02x'", code), opOffset, null);
@@ -135,6 +143,9 @@ public final class Unpickler {
                 dispatch(op);
             }
         } catch (UnpicklingException e) {
+            if ((e.opcode() == null && op != null) || e.offset() < 0) {
+                throw e.atOpcode(opOffset, op == null ? null : op.name()); // from PickleInput or an argument decoder
+            }
             throw e;
         } catch (LimitExceededException e) {
             throw e;
@@ -142,6 +153,11 @@ public final class Unpickler {
             UnpicklingException wrapped = new UnpicklingException(e.getMessage(), opOffset, op == null ? null : op.name());
             wrapped.initCause(e);
             throw wrapped;
+        } catch (StackOverflowError e) {
+            // reading is iterative, but Java's hashCode/equals recurse: a dict key or set element nested
+            // deeper than the thread's stack (a tuple in a tuple in ...) cannot be hashed
+            throw new UnpicklingException("a dict key or set element is nested too deeply to hash on this thread's stack",
+                    opOffset, op == null ? null : op.name());
         } catch (RuntimeException e) {
             // a safety net: no raw runtime exception escapes, whatever the input
             UnpicklingException wrapped = new UnpicklingException("malformed pickle (" + e + ")", opOffset,
@@ -199,7 +215,7 @@ public final class Unpickler {
             case SETITEMS -> loadSetItems();
             case EMPTY_SET -> push(new LinkedHashSet<>());
             case ADDITEMS -> loadAddItems();
-            case FROZENSET -> push(FrozenSet.copyOf(Arrays.asList(popMark())));
+            case FROZENSET -> loadFrozenSet();
             case GET -> push(memoGet(decimalIndex(in.readLine())));
             case BINGET -> push(memoGet(in.readByte()));
             case LONG_BINGET -> push(memoGet(in.readUInt32()));
@@ -327,8 +343,14 @@ public final class Unpickler {
         push(parseDecimal(line, "LONG"));
     }
 
+    /**
+     * INT and LONG arguments: decimal digits only. CPython's C unpickler reads them with base 0, so it
+     * would also take 0x10, 0o7, 1_000, spaces, and read I010 as octal 8; its pure Python unpickler refuses
+     * leading zeros. CPython never writes any of these: Brine refuses them all rather than guess.
+     */
     private Object parseDecimal(String text, String what) throws BrineException {
-        if (!isDecimal(text)) {
+        int digits = text.startsWith("-") || text.startsWith("+") ? 1 : 0;
+        if (!isDecimal(text) || (text.length() - digits > 1 && text.charAt(digits) == '0')) {
             throw fail("invalid literal for " + what + ": '" + abbreviate(text) + "' is not a decimal integer");
         }
         if (text.length() <= 18) {
@@ -545,6 +567,14 @@ public final class Unpickler {
         }
     }
 
+    private void loadFrozenSet() throws BrineException {
+        Object[] items = popMark();
+        for (Object item : items) {
+            hashable(item);
+        }
+        push(FrozenSet.copyOf(Arrays.asList(items)));
+    }
+
     private void loadAddItems() throws BrineException {
         Object[] items = popMark();
         Object target = top();
@@ -557,13 +587,41 @@ public final class Unpickler {
         }
     }
 
-    /** Python refuses mutable keys; so do we (their Java hash codes change as they change). */
+    /**
+     * Python refuses mutable keys and set elements, also inside a tuple or frozenset; so do we (their Java
+     * hash codes change as they change, and a cycle through one would never finish hashing). Iterative:
+     * keys may nest deeply.
+     */
     private Object hashable(Object key) throws BrineException {
-        if (key instanceof List || key instanceof Map || (key instanceof Set && !(key instanceof FrozenSet))
-                || key instanceof ByteArray) {
-            throw fail("unhashable type: '" + typeName(key) + "'");
+        if (!(key instanceof Tuple || key instanceof FrozenSet)) {
+            if (unhashable(key)) {
+                throw fail("unhashable type: '" + typeName(key) + "'");
+            }
+            return key;
+        }
+        ArrayDeque<Object> todo = new ArrayDeque<>();
+        todo.push(key);
+        while (!todo.isEmpty()) {
+            Object v = todo.pop();
+            if (unhashable(v)) {
+                throw fail("unhashable type: '" + typeName(v) + "' (inside a " + typeName(key) + ")");
+            }
+            if (v instanceof Tuple) {
+                for (Object item : (Tuple) v) {
+                    todo.push(item);
+                }
+            } else if (v instanceof FrozenSet) {
+                for (Object item : (FrozenSet) v) {
+                    todo.push(item);
+                }
+            }
         }
         return key;
+    }
+
+    private static boolean unhashable(Object v) {
+        return v instanceof List || v instanceof Map || (v instanceof Set && !(v instanceof FrozenSet))
+                || v instanceof ByteArray;
     }
 
     // ---- memo ---------------------------------------------------------------------------------
@@ -678,7 +736,9 @@ public final class Unpickler {
             return c;
         }
         if (options.genericObjects()) {
-            return new Global(module, name);
+            // what CPython's find_class looks up: below protocol 3, Python 2 names are mapped to Python 3 ones
+            Global mapped = protocol < 3 ? PythonNames.toPython3(module, name) : null;
+            return mapped != null ? mapped : new Global(module, name);
         }
         throw fail("global '" + module + "." + name + "' is not allowed: register it in a ClassRegistry"
                 + " (UnpicklerOptions.builder().registry(...)) or read with genericObjects(true) to keep it as an inert object");

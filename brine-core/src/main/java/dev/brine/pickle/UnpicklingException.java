@@ -9,12 +9,14 @@ import dev.brine.BrineException;
  */
 public class UnpicklingException extends BrineException {
     private static final long serialVersionUID = 1L;
+    private final String what;
     private final long offset;
     private final String opcode;
 
     /** An error about the opcode {@code opcode} (may be null) that starts at {@code offset}. */
     public UnpicklingException(String what, long offset, String opcode) {
         super(what + " at offset " + offset + (opcode == null ? "" : " (opcode " + opcode + ")"));
+        this.what = what;
         this.offset = offset;
         this.opcode = opcode;
     }
@@ -25,8 +27,16 @@ public class UnpicklingException extends BrineException {
      */
     protected UnpicklingException(long offset, String opcode, String message) {
         super(message);
+        this.what = message;
         this.offset = offset;
         this.opcode = opcode;
+    }
+
+    /** The same error told of the opcode being read (raised below the opcode level, it knew none). */
+    UnpicklingException atOpcode(long opcodeOffset, String opcodeName) {
+        UnpicklingException e = new UnpicklingException(what, opcodeOffset, opcodeName);
+        e.initCause(this);
+        return e;
     }
 
     /** The byte offset of the opcode at fault. */

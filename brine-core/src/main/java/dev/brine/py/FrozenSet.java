@@ -12,16 +12,20 @@ import java.util.Set;
  * Like in Python, a frozenset equals a set with the same items.
  */
 public final class FrozenSet extends AbstractSet<Object> {
-    private static final FrozenSet EMPTY = new FrozenSet(Collections.emptySet());
     private final Set<Object> items;
 
     private FrozenSet(Set<Object> items) {
         this.items = items;
     }
 
-    /** A frozenset of {@code items}, keeping their first-seen order. */
+    /**
+     * A new frozenset of {@code items}, keeping their first-seen order. Even an empty one is a new object:
+     * CPython has no empty-frozenset singleton and memoizes each frozenset, so two empty frozensets read
+     * from a pickle must stay two objects for the pickle to be written back the same.
+     */
     public static FrozenSet copyOf(Collection<?> items) {
-        return items.isEmpty() ? EMPTY : new FrozenSet(Collections.unmodifiableSet(new LinkedHashSet<>(items)));
+        return new FrozenSet(items.isEmpty() ? Collections.emptySet()
+                : Collections.unmodifiableSet(new LinkedHashSet<>(items)));
     }
 
     /** A frozenset of the given items. */
