@@ -138,7 +138,7 @@ final class DemoCommand implements Callable<Integer> {
                     zip.toString()).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
             if (p.waitFor() == 0) {
-                out("  ok  python3: " + out);
+                out("  " + Colors.green("ok") + "  python3: " + out);
             } else {
                 out("  --  python3 with numpy is not available here; skipped the numpy proof");
             }
@@ -178,14 +178,14 @@ final class DemoCommand implements Callable<Integer> {
 
     private void heading(String title) {
         out.println();
-        out.println("== " + title);
+        out.println(Colors.bold("== " + title));
     }
 
     private void check(boolean ok, String what) throws BrineException {
         if (!ok) {
             throw new BrineException("demo check failed: " + what);
         }
-        out.println("  ok  " + what);
+        out.println("  " + Colors.green("ok") + "  " + what);
     }
 
     private void report(Path file, String what) throws IOException {

@@ -17,7 +17,7 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         if (ex instanceof java.nio.file.NoSuchFileException) {
             message = ex.getMessage() + ": no such file";
         }
-        cmd.getErr().println("brine: " + message.replace('\n', ' '));
+        cmd.getErr().println(Colors.red("brine:") + " " + message.replace('\n', ' '));
         if (debug) {
             ex.printStackTrace(cmd.getErr());
         }
