@@ -616,9 +616,9 @@ public final class SideBySide {
             }
             Time t = time(call, reps, warmup);
             HeapMeter.Cost cost = new HeapMeter().measure(call);
-            System.out.printf(Locale.ROOT, "RESULT %s_best=%.9f %s_median=%.9f encoded=%d %s_alloc=%d %s_retained=%d"
-                            + " %s_peak=%d check=%s%n", op, t.best(), op, t.median(), encodedSize, op, cost.allocated(),
-                    op, cost.retained(), op, cost.peak(), check);
+            System.out.printf(Locale.ROOT, "RESULT %s_best=%.9f %s_median=%.9f %s_cpu=%.9f encoded=%d %s_alloc=%d"
+                            + " %s_retained=%d %s_peak=%d check=%s%n", op, t.best(), op, t.median(), op, bestCpuSeconds,
+                    encodedSize, op, cost.allocated(), op, cost.retained(), op, cost.peak(), check);
         }
 
         /**
@@ -652,6 +652,8 @@ public final class SideBySide {
         }
 
         private static double firstSeconds;
+        /** The best thread CPU time of the timed runs: steadier than wall time on a shared machine (no GC threads). */
+        private static double bestCpuSeconds;
 
         /** Correctness before speed: what each library reads must be the workload's data. */
         private static String checkLoads(Workload w, Lib lib, Object value, Object back) {
@@ -678,15 +680,20 @@ public final class SideBySide {
                 }
             }
             double[] t = new double[reps];
+            double cpu = Double.MAX_VALUE;
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
             for (int i = 0; i < reps; i++) {
                 sink = null;
                 HeapMeter.fullGc();
+                long c = threads.getCurrentThreadCpuTime();
                 long s = System.nanoTime();
                 sink = op.call();
                 t[i] = (System.nanoTime() - s) / 1e9;
+                cpu = Math.min(cpu, (threads.getCurrentThreadCpuTime() - c) / 1e9);
             }
             sink = null;
             Arrays.sort(t);
+            bestCpuSeconds = cpu;
             return new Time(t[0], t[reps / 2]);
         }
     }
