@@ -15,9 +15,21 @@ final class PickleOutput {
     private static final int FRAME_HEADER_SIZE = 9;
     private static final int FRAME_SIZE_MIN = 4;
 
+    /**
+     * Without a sink, committed bytes are set aside in blocks of about this size instead of
+     * growing one array by doubling: each byte is then copied once (into toByteArray's result)
+     * rather than about three times, and no ever-bigger array has to be allocated and zeroed.
+     * floats_1m dumps 13.5 -> 11.5 ms best CPU (9 MB out; brine-bench, interleaved A/B); ints_1m,
+     * strings_300k and records_200k unchanged.
+     */
+    private static final int BLOCK = 1 << 20;
+
     private final OutputStream sink; // null: keep everything (toByteArray)
     private byte[] buf = new byte[8192];
     private int len;
+    private java.util.List<byte[]> blocks; // without a sink: full blocks set aside, each used to its end
+    private java.util.List<Integer> blockLengths;
+    private long blocksSize;
     private boolean framing;
     private int frameStart = -1;
 
@@ -139,7 +151,22 @@ final class PickleOutput {
     private void passOn() throws IOException {
         if (sink != null && frameStart < 0 && len >= FRAME_SIZE_TARGET) {
             flushAll();
+        } else if (sink == null && frameStart < 0 && len >= BLOCK) {
+            setAside();
         }
+    }
+
+    /** Keeps the committed buffer as a block and starts a new one (no frame is open). */
+    private void setAside() {
+        if (blocks == null) {
+            blocks = new java.util.ArrayList<>();
+            blockLengths = new java.util.ArrayList<>();
+        }
+        blocks.add(buf);
+        blockLengths.add(len);
+        blocksSize += len;
+        buf = new byte[BLOCK + FRAME_SIZE_TARGET + 2 * FRAME_HEADER_SIZE];
+        len = 0;
     }
 
     /** After each opcode of unframed protocols, pass on full buffers. */
@@ -157,6 +184,17 @@ final class PickleOutput {
     }
 
     byte[] toByteArray() {
-        return Arrays.copyOf(buf, len);
+        if (blocks == null) {
+            return Arrays.copyOf(buf, len);
+        }
+        byte[] all = new byte[Math.toIntExact(blocksSize + len)];
+        int at = 0;
+        for (int i = 0; i < blocks.size(); i++) {
+            int n = blockLengths.get(i);
+            System.arraycopy(blocks.get(i), 0, all, at, n);
+            at += n;
+        }
+        System.arraycopy(buf, 0, all, at, len);
+        return all;
     }
 }
