@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * Guards the speed work on the reader and writer (brine-bench): for a corpus of values chosen to
  * cross every fast path and its fallback — integer width boundaries, ASCII and non-ASCII and
  * lone-surrogate strings around the 1-byte length and 64 KiB frame limits, batches of 1000,
- * frames, memo references past 256 — CPython writes the pickles at protocols 0 to 5, and Brine
+ * frames, memo references past 256, outputs of several MiB — CPython writes the pickles at protocols 0 to 5, and Brine
  * must read each one and write back exactly the same bytes, from arrays and from streams.
  */
 class HotPathIdentityTest {
@@ -39,7 +39,8 @@ class HotPathIdentityTest {
             "          {str(i): i for i in range(1500)}, {'a': None, 'b': True, 'c': False, 'd': (), 'e': (1,), 'f': (1, 2), 'g': (1, 2, 3),",
             "          'h': (1, 2, 3, 4), 'i': b'', 'j': b'bytes', 'k': b'\\xff' * 300, 'l': bytearray(b'ba'), 'm': {1, 2, 3},",
             "          'n': frozenset({4, 5}), 'o': [[[]]], 'p': {'nested': {'deep': [1.5, 'é']}}},",
-            "          [str(i) for i in range(600)] * 2, ['k%d' % i for i in range(300)], 1, 'top level', None]",
+            "          [str(i) for i in range(600)] * 2, ['k%d' % i for i in range(300)], 1, 'top level', None,",
+            "          list(range(-1000, 300000)), [b'x' * 3000000, 'y' * 1500000, [1.5] * 200000]]",
             "out = sys.stdout.buffer",
             "for proto in range(6):",
             "    for obj in corpus:",
