@@ -2,6 +2,9 @@ package dev.brine.pickle;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -14,6 +17,7 @@ final class PickleOutput {
     static final int FRAME_SIZE_TARGET = 64 * 1024;
     private static final int FRAME_HEADER_SIZE = 9;
     private static final int FRAME_SIZE_MIN = 4;
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     /**
      * Without a sink, committed bytes are set aside in blocks of about this size instead of
@@ -113,6 +117,21 @@ final class PickleOutput {
             buf[len++] = (byte) value;
             value >>>= 8;
         }
+    }
+
+    /**
+     * An int in 32 bits as BININT1 (0..0xff), BININT2 (0..0xffff) or BININT. Written without
+     * branching on the value: the opcode and width are computed (conditional moves), four bytes are
+     * stored and the length advances by the width only; the bytes past it are overwritten by what
+     * comes next and never leave the buffer. Random ints of mixed widths made the three-way branch
+     * mispredict on most values: ints_1m dumps 9.9 -> 7.3 ms best CPU (brine-bench, interleaved A/B).
+     */
+    void writeBinInt(int v) {
+        ensure(5);
+        int width = (v & ~0xff) == 0 ? 1 : (v & ~0xffff) == 0 ? 2 : 4;
+        buf[len] = (byte) (width == 1 ? 'K' : width == 2 ? 'M' : 'J');
+        INT_LE.set(buf, len + 1, v);
+        len += 1 + width;
     }
 
     /** Writes an ASCII string (protocol 0 arguments). */
