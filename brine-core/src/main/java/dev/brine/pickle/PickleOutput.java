@@ -18,6 +18,7 @@ final class PickleOutput {
     private static final int FRAME_HEADER_SIZE = 9;
     private static final int FRAME_SIZE_MIN = 4;
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     /**
      * Without a sink, committed bytes are set aside in blocks of about this size instead of
@@ -132,6 +133,17 @@ final class PickleOutput {
         buf[len] = (byte) (width == 1 ? 'K' : width == 2 ? 'M' : 'J');
         INT_LE.set(buf, len + 1, v);
         len += 1 + width;
+    }
+
+    /**
+     * BINFLOAT: the opcode and the IEEE 754 bits big-endian in one store, where writeOpLE looped over
+     * bytes: floats_1m dumps 10.4 -> 8.8 ms best CPU (brine-bench, interleaved A/B).
+     */
+    void writeBinFloat(double v) {
+        ensure(9);
+        buf[len] = 'G';
+        LONG_BE.set(buf, len + 1, Double.doubleToRawLongBits(v));
+        len += 9;
     }
 
     /** Writes an ASCII string (protocol 0 arguments). */

@@ -253,7 +253,7 @@ public final class Pickler {
 
     private void saveFloat(double v) {
         if (bin) {
-            out.writeOpLE(Opcode.BINFLOAT.code(), Long.reverseBytes(Double.doubleToRawLongBits(v)), 8);
+            out.writeBinFloat(v);
         } else {
             out.writeAscii("F" + PyFloat.repr(v) + "\n");
         }
