@@ -273,6 +273,9 @@ public final class Pickler {
             out.write('\n');
             return;
         }
+        if (proto >= 4 && s.length() <= 0xff && out.writeShortAsciiUnicode(s)) {
+            return; // the common short ASCII string, without an intermediate byte[]
+        }
         byte[] utf8 = Utf8.encode(s);
         int n = utf8.length;
         int h;
