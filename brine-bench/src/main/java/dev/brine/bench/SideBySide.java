@@ -61,11 +61,17 @@ public final class SideBySide {
         boolean cli = true;
         int cliRecords = 500_000;
         int cliReps = 5;
-        double budgetSeconds = 300;
+        double budgetSeconds = 120;
         Path root = Path.of(".");
         Path work = Path.of("brine-bench/target/side-by-side");
         String python = "python3";
-        List<String> jvmArgs = new ArrayList<>(List.of("-Xms2g", "-Xmx8g"));
+        /**
+         * The throughput collector: G1 (the JVM's default on this machine) pays a card-marking
+         * barrier on every reference store and keeps dead humongous Object[] arrays (a growing
+         * million-element list) as roots until a concurrent cycle; on 2 cores that doubled the
+         * loading thread's CPU time for ints_1m. Pass --jvm-args to measure another collector.
+         */
+        List<String> jvmArgs = new ArrayList<>(List.of("-XX:+UseParallelGC", "-Xms2g", "-Xmx8g"));
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -113,7 +119,11 @@ public final class SideBySide {
     // ---- results ----------------------------------------------------------------------------
 
     /** Best and median seconds of one operation. */
-    record Time(double best, double median) {
+    record Time(double best, double median, double steady) {
+        Time(double best, double median) {
+            this(best, median, Double.NaN);
+        }
+
         /** The first call did not finish within the budget. */
         boolean gaveUp() {
             return Double.isInfinite(best);
@@ -202,8 +212,8 @@ public final class SideBySide {
             String out = exec(List.of(o.python, script.toString(), String.valueOf(o.repsFor(w)),
                     o.work.resolve(w.label() + ".pkl").toString()));
             PyResult r = new PyResult();
-            r.loads = new Time(num(out, "loads_best"), num(out, "loads_median"));
-            r.dumps = new Time(num(out, "dumps_best"), num(out, "dumps_median"));
+            r.loads = new Time(num(out, "loads_best"), num(out, "loads_median"), num(out, "loads_steady"));
+            r.dumps = new Time(num(out, "dumps_best"), num(out, "dumps_median"), num(out, "dumps_steady"));
             r.identical = out.contains("\"identical\": true");
             r.loadsPeak = (long) num(out, "loads_peak_bytes");
             r.dumpsPeak = (long) num(out, "dumps_peak_bytes");
@@ -251,7 +261,7 @@ public final class SideBySide {
             if (timeout >= 0) {
                 return new Time(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY);
             }
-            return new Time(num(out, op + "_best"), num(out, op + "_median"));
+            return new Time(num(out, op + "_best"), num(out, op + "_median"), num(out, op + "_steady", Double.NaN));
         }
 
         private static HeapMeter.Cost cost(String out, String op) {
@@ -335,6 +345,7 @@ public final class SideBySide {
             if (!o.workloads.isEmpty()) {
                 brineVsCpython();
                 ratios();
+                steady();
                 peers();
                 scaling();
                 memory();
@@ -403,6 +414,35 @@ public final class SideBySide {
                 }
             }
             line("");
+        }
+
+        private void steady() {
+            line("### Steady state: mean ms per call over back-to-back calls, no GC forced in between (GC and freeing"
+                    + " of earlier results included)");
+            line("");
+            line("| workload | op | Brine | CPython | Brine ÷ CPython | razorvine | JDK | Kryo |");
+            line("|---|---|---:|---:|---:|---:|---:|---:|");
+            for (Workload w : o.workloads) {
+                for (String op : List.of("loads", "dumps")) {
+                    LibResult b = lib(w, Lib.BRINE);
+                    PyResult p = py.get(w);
+                    double tb = b == null ? Double.NaN : pick(b, op).steady();
+                    double tp = p == null ? Double.NaN : (op.equals("loads") ? p.loads : p.dumps).steady();
+                    StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", w.label(), op,
+                            msOf(tb), msOf(tp), Double.isNaN(tb) || Double.isNaN(tp) ? "-"
+                                    : String.format(Locale.ROOT, "%.2f×", tp / tb)));
+                    for (Lib peer : List.of(Lib.RAZORVINE, Lib.JDK, Lib.KRYO)) {
+                        LibResult r = lib(w, peer);
+                        row.append(' ').append(msOf(r == null ? Double.NaN : pick(r, op).steady())).append(" |");
+                    }
+                    line(row.toString());
+                }
+            }
+            line("");
+        }
+
+        private static String msOf(double seconds) {
+            return Double.isNaN(seconds) || Double.isInfinite(seconds) ? "-" : String.format(Locale.ROOT, "%.1f", seconds * 1e3);
         }
 
         private void peers() {
@@ -616,9 +656,10 @@ public final class SideBySide {
             }
             Time t = time(call, reps, warmup);
             HeapMeter.Cost cost = new HeapMeter().measure(call);
-            System.out.printf(Locale.ROOT, "RESULT %s_best=%.9f %s_median=%.9f %s_cpu=%.9f encoded=%d %s_alloc=%d"
-                            + " %s_retained=%d %s_peak=%d check=%s%n", op, t.best(), op, t.median(), op, bestCpuSeconds,
-                    encodedSize, op, cost.allocated(), op, cost.retained(), op, cost.peak(), check);
+            System.out.printf(Locale.ROOT, "RESULT %s_best=%.9f %s_median=%.9f %s_cpu=%.9f %s_steady=%.9f encoded=%d"
+                            + " %s_alloc=%d %s_retained=%d %s_peak=%d check=%s%n", op, t.best(), op, t.median(), op,
+                    bestCpuSeconds, op, steadySeconds, encodedSize, op, cost.allocated(), op, cost.retained(), op,
+                    cost.peak(), check);
         }
 
         /**
@@ -654,6 +695,8 @@ public final class SideBySide {
         private static double firstSeconds;
         /** The best thread CPU time of the timed runs: steadier than wall time on a shared machine (no GC threads). */
         private static double bestCpuSeconds;
+        /** Mean seconds per call over back-to-back calls (GC included). */
+        private static double steadySeconds;
 
         /** Correctness before speed: what each library reads must be the workload's data. */
         private static String checkLoads(Workload w, Lib lib, Object value, Object back) {
@@ -694,6 +737,14 @@ public final class SideBySide {
             sink = null;
             Arrays.sort(t);
             bestCpuSeconds = cpu;
+            // steady state: the same number of calls back to back, no GC forced in between, so the
+            // collection of earlier results (and of this one's garbage) is paid inside the loop
+            long s = System.nanoTime();
+            for (int i = 0; i < reps; i++) {
+                sink = op.call();
+            }
+            steadySeconds = (System.nanoTime() - s) / 1e9 / reps;
+            sink = null;
             return new Time(t[0], t[reps / 2]);
         }
     }
