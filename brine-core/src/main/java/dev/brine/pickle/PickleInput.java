@@ -3,6 +3,9 @@ package dev.brine.pickle;
 import dev.brine.BrineException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -19,6 +22,11 @@ import java.util.Arrays;
 final class PickleInput {
     private static final int CHUNK = 64 * 1024;
     private static final byte[] EMPTY = new byte[0];
+    // one bounds check and one load instead of a loop over bytes, and no ensure() bookkeeping when the
+    // bytes are in the buffer and frame: floats_1m loads 13.4 -> 11.2 ms CPU (brine-bench, interleaved A/B)
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final InputStream in; // null: everything is in buf
     private byte[] buf;
@@ -82,15 +90,19 @@ final class PickleInput {
     }
 
     int readUInt16() throws IOException {
-        ensure(2);
+        if (pos + 2 > readLimit) {
+            ensure(2);
+        }
         int v = (buf[pos] & 0xff) | (buf[pos + 1] & 0xff) << 8;
         pos += 2;
         return v;
     }
 
     int readInt32() throws IOException {
-        ensure(4);
-        int v = (buf[pos] & 0xff) | (buf[pos + 1] & 0xff) << 8 | (buf[pos + 2] & 0xff) << 16 | (buf[pos + 3] & 0xff) << 24;
+        if (pos + 4 > readLimit) { // the fast path skips ensure()'s frame and refill bookkeeping
+            ensure(4);
+        }
+        int v = (int) INT_LE.get(buf, pos);
         pos += 4;
         return v;
     }
@@ -100,21 +112,19 @@ final class PickleInput {
     }
 
     long readInt64() throws IOException {
-        ensure(8);
-        long v = 0;
-        for (int i = 7; i >= 0; i--) {
-            v = (v << 8) | (buf[pos + i] & 0xff);
+        if (pos + 8 > readLimit) {
+            ensure(8);
         }
+        long v = (long) LONG_LE.get(buf, pos);
         pos += 8;
         return v;
     }
 
     double readFloat64BigEndian() throws IOException {
-        ensure(8);
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = (v << 8) | (buf[pos + i] & 0xff);
+        if (pos + 8 > readLimit) {
+            ensure(8);
         }
+        long v = (long) LONG_BE.get(buf, pos);
         pos += 8;
         return Double.longBitsToDouble(v);
     }
@@ -161,7 +171,9 @@ final class PickleInput {
     String readUtf8(long n) throws IOException {
         if (n >= 0 && n <= CHUNK) {
             int len = (int) n;
-            ensure(len);
+            if (pos + len > readLimit) {
+                ensure(len);
+            }
             int start = pos;
             int stop = start + len;
             boolean ascii = true;

@@ -39,6 +39,8 @@ import java.util.Set;
  */
 public final class Pickler {
     private static final int BATCHSIZE = 1000;
+    /** The stack of the thread that takes over structures too deep for the caller's stack. */
+    private static final long DEEP_STACK_BYTES = 512L << 20;
     /** CPython passes one interned "latin1" string for every bytes object below protocol 3. */
     private static final String LATIN1 = "latin1";
     private static final Global CODECS_ENCODE = new Global("_codecs", "encode");
@@ -105,16 +107,57 @@ public final class Pickler {
         if (proto >= 4) {
             out.setFraming(true);
         }
+        PickleOutput.Mark start = out.mark();
+        boolean freshMemo = memoSize == 0;
         try {
             save(obj, 0, false);
         } catch (StackOverflowError e) {
-            throw new PicklingException("structure too deep to pickle on this thread's stack; lower the nesting or"
-                    + " run with a bigger stack (PicklerOptions.maxDepth is " + options.maxDepth() + ")");
+            // writing recurses once per level of nesting; the caller's thread may have a small stack.
+            // Like javac, redo the work on a thread of our own with a big stack, when nothing has
+            // left the buffer yet (deep structures overflow early, so in practice it has not).
+            if (!freshMemo || !out.rewind(start)) {
+                throw tooDeep();
+            }
+            clearMemo();
+            saveOnDeepStack(obj);
         }
         out.write(Opcode.STOP.code());
         out.commitFrame();
         out.setFraming(false);
         out.flushAll();
+    }
+
+    private void saveOnDeepStack(Object obj) throws IOException {
+        Throwable[] failure = new Throwable[1];
+        Thread worker = new Thread(null, () -> {
+            try {
+                save(obj, 0, false);
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        }, "brine-pickler-deep", DEEP_STACK_BYTES);
+        worker.start();
+        try {
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PicklingException("interrupted while pickling a deep structure", e);
+        }
+        Throwable t = failure[0];
+        if (t instanceof StackOverflowError) {
+            throw tooDeep();
+        } else if (t instanceof IOException) {
+            throw (IOException) t;
+        } else if (t instanceof RuntimeException) {
+            throw (RuntimeException) t;
+        } else if (t instanceof Error) {
+            throw (Error) t;
+        }
+    }
+
+    private PicklingException tooDeep() {
+        return new PicklingException("structure too deep to pickle even on a " + (DEEP_STACK_BYTES >> 20)
+                + " MiB stack; lower the nesting (PicklerOptions.maxDepth is " + options.maxDepth() + ")");
     }
 
     // ---- dispatch -------------------------------------------------------------------------------
@@ -223,12 +266,8 @@ public final class Pickler {
         if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
             if (!bin) {
                 out.writeAscii("I" + v + "\n");
-            } else if (v >= 0 && v <= 0xff) {
-                out.write(Opcode.BININT1.code(), (int) v);
-            } else if (v >= 0 && v <= 0xffff) {
-                out.writeOpLE(Opcode.BININT2.code(), v, 2);
             } else {
-                out.writeOpLE(Opcode.BININT.code(), v, 4);
+                out.writeBinInt((int) v); // BININT1, BININT2 or BININT, as CPython chooses
             }
             return;
         }
@@ -260,7 +299,7 @@ public final class Pickler {
 
     private void saveFloat(double v) {
         if (bin) {
-            out.writeOpLE(Opcode.BINFLOAT.code(), Long.reverseBytes(Double.doubleToRawLongBits(v)), 8);
+            out.writeBinFloat(v);
         } else {
             out.writeAscii("F" + PyFloat.repr(v) + "\n");
         }
@@ -279,6 +318,9 @@ public final class Pickler {
             out.write(RawUnicodeEscape.encode(s));
             out.write('\n');
             return;
+        }
+        if (proto >= 4 && s.length() <= 0xff && out.writeShortAsciiUnicode(s)) {
+            return; // the common short ASCII string, without an intermediate byte[]
         }
         byte[] utf8 = Utf8.encode(s);
         int n = utf8.length;
@@ -438,12 +480,26 @@ public final class Pickler {
             return;
         }
         Iterator<?> it = list.iterator();
+        // ints and floats straight to their opcodes, with exactly the steps save() takes for them,
+        // when save()'s other checks (persistent ids, depth) cannot apply: ints_1m dumps, brine-bench
+        boolean atoms = options.persistentId() == null && depth + 1 <= options.maxDepth();
         int total = 0;
         while (total < size) {
             out.write(Opcode.MARK.code());
             int batch = 0;
             while (total < size && batch < BATCHSIZE) {
-                save(it.next(), depth + 1, false);
+                Object item = it.next();
+                if (atoms && item instanceof Long) {
+                    out.opcodeBoundary();
+                    saveLong((Long) item);
+                    out.maybePassOn();
+                } else if (atoms && item instanceof Double) {
+                    out.opcodeBoundary();
+                    saveFloat((Double) item);
+                    out.maybePassOn();
+                } else {
+                    save(item, depth + 1, false);
+                }
                 total++;
                 batch++;
             }

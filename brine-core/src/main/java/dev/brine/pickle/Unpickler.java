@@ -130,6 +130,76 @@ public final class Unpickler {
                 } catch (UnpicklingException e) {
                     throw new UnpicklingException("pickle data was truncated: it ends before STOP", opOffset, null);
                 }
+                // the hottest opcodes, switched on the byte itself before the enum lookup and the
+                // enum switch in dispatch(); each case does what dispatch() does for it. Measured
+                // (brine-bench, interleaved A/B, best CPU): ints_1m loads 14.1 -> 12.1 ms, floats_1m
+                // 12.4 -> 9.2 ms, records_200k 104 -> 99 ms
+                // (the enum switch costs an extra table load and a call per opcode into dispatch(),
+                // which is too big to inline)
+                switch (code) {
+                    case 'K' -> {
+                        op = Opcode.BININT1;
+                        push((long) in.readByte());
+                        continue;
+                    }
+                    case 'M' -> {
+                        op = Opcode.BININT2;
+                        push((long) in.readUInt16());
+                        continue;
+                    }
+                    case 'J' -> {
+                        op = Opcode.BININT;
+                        push((long) in.readInt32());
+                        continue;
+                    }
+                    case 'G' -> {
+                        op = Opcode.BINFLOAT;
+                        push(in.readFloat64BigEndian());
+                        continue;
+                    }
+                    case 0x8c -> {
+                        op = Opcode.SHORT_BINUNICODE;
+                        push(in.readUtf8(in.readByte()));
+                        continue;
+                    }
+                    case 0x94 -> {
+                        op = Opcode.MEMOIZE;
+                        memoPut(memoCount);
+                        continue;
+                    }
+                    case 'h' -> {
+                        op = Opcode.BINGET;
+                        push(memoGet(in.readByte()));
+                        continue;
+                    }
+                    case '(' -> {
+                        op = Opcode.MARK;
+                        loadMark();
+                        continue;
+                    }
+                    case '}' -> {
+                        op = Opcode.EMPTY_DICT;
+                        push(new LinkedHashMap<>());
+                        continue;
+                    }
+                    case ']' -> {
+                        op = Opcode.EMPTY_LIST;
+                        push(new ArrayList<>());
+                        continue;
+                    }
+                    case 'u' -> {
+                        op = Opcode.SETITEMS;
+                        loadSetItems();
+                        continue;
+                    }
+                    case 'e' -> {
+                        op = Opcode.APPENDS;
+                        loadAppends();
+                        continue;
+                    }
+                    default -> {
+                    }
+                }
                 op = Opcode.of(code);
                 if (op == null) {
                     throw new UnpicklingException(String.format("invalid load key, '\\x%02x'", code), opOffset, null);
