@@ -51,6 +51,8 @@ public final class Unpickler {
     private final int maxDepth;
     private final int maxStack;
     private final int maxMemo;
+    private final long maxBytesRatio;
+    private long built; // bytes built by calls from values already read (see Limits.maxBytesRatio)
 
     private Object[] stack = new Object[32];
     private int sp;
@@ -72,6 +74,7 @@ public final class Unpickler {
         this.maxDepth = options.limits().maxDepth();
         this.maxStack = options.limits().maxStackSize();
         this.maxMemo = options.limits().maxMemoEntries();
+        this.maxBytesRatio = options.limits().maxBytesRatio();
     }
 
     /** Reads from a stream with {@code options}. */
@@ -330,6 +333,11 @@ public final class Unpickler {
     private Object parseDecimal(String text, String what) throws BrineException {
         if (!isDecimal(text)) {
             throw fail("invalid literal for " + what + ": '" + abbreviate(text) + "' is not a decimal integer");
+        }
+        int digits = text.length() - (text.charAt(0) == '-' || text.charAt(0) == '+' ? 1 : 0);
+        if (digits > options.limits().maxIntDigits()) {
+            throw new LimitExceededException("maxIntDigits", what + " at offset " + opOffset + " has " + digits
+                    + " decimal digits, more than the " + options.limits().maxIntDigits() + " allowed");
         }
         if (text.length() <= 18) {
             return Long.parseLong(text);
@@ -695,7 +703,7 @@ public final class Unpickler {
 
     private Object call(Object callable, Tuple args) throws IOException {
         if (callable instanceof PyCallable) {
-            return ((PyCallable) callable).call(args);
+            return charge(((PyCallable) callable).call(args));
         }
         if (callable instanceof Global || callable instanceof GenericObject) {
             return GenericObject.reduced(callable, args);
@@ -728,7 +736,7 @@ public final class Unpickler {
 
     private Object newObject(Object cls, Tuple args, Map<Object, Object> kwargs) throws IOException {
         if (cls instanceof PyCallable) {
-            return ((PyCallable) cls).newObject(args, kwargs == null ? Map.of() : kwargs);
+            return charge(((PyCallable) cls).newObject(args, kwargs == null ? Map.of() : kwargs));
         }
         if (cls instanceof Global) {
             return new GenericObject(cls, kwargs == null ? GenericObject.Creation.NEWOBJ
@@ -755,7 +763,7 @@ public final class Unpickler {
     /** INST and OBJ: {@code cls(*args)}, or {@code cls.__new__(cls)} when there are no arguments. */
     private Object instantiate(Object cls, Object[] args) throws IOException {
         if (cls instanceof PyCallable && args.length == 0) {
-            return ((PyCallable) cls).newObject(Tuple.empty(), Map.of());
+            return charge(((PyCallable) cls).newObject(Tuple.empty(), Map.of()));
         }
         return call(cls, TupleAccess.adopt(args));
     }
@@ -764,7 +772,7 @@ public final class Unpickler {
         Object state = pop();
         Object target = top();
         if (target instanceof Deferred) {
-            Object done = ((Deferred) target).complete(state);
+            Object done = charge(((Deferred) target).complete(state));
             stack[sp - 1] = done;
             replaceInMemo(target, done);
         } else if (target instanceof GenericObject) {
@@ -800,6 +808,57 @@ public final class Unpickler {
             throw fail("a persistent id was found, but no persistent loader was given");
         }
         push(loader.load(pid));
+    }
+
+    /**
+     * Counts what a callable built against {@link dev.brine.Limits#maxBytesRatio()}: a copy of a
+     * memoized value costs the input a few bytes, and may be asked for thousands of times.
+     */
+    private Object charge(Object made) throws LimitExceededException {
+        long weight = weight(made);
+        if (weight == 0) {
+            return made;
+        }
+        built = saturatingAdd(built, weight);
+        long read = in.offset() + 65536;
+        long budget = read > Long.MAX_VALUE / maxBytesRatio ? Long.MAX_VALUE : read * maxBytesRatio;
+        if (built > budget) {
+            throw new LimitExceededException("maxBytesRatio", "the pickle's calls built " + built + " bytes from "
+                    + in.offset() + " bytes of input by offset " + opOffset + ", more than " + maxBytesRatio
+                    + " times the input");
+        }
+        return made;
+    }
+
+    /** Roughly the bytes a value holds that a call may have copied: payloads and container slots. */
+    private static long weight(Object v) {
+        if (v instanceof byte[]) {
+            return ((byte[]) v).length;
+        }
+        if (v instanceof ByteArray) {
+            return ((ByteArray) v).array().length;
+        }
+        if (v instanceof String) {
+            return 2L * ((String) v).length();
+        }
+        if (v instanceof dev.brine.ndarray.NDArray) {
+            return ((dev.brine.ndarray.NDArray) v).nbytes();
+        }
+        if (v instanceof Map) {
+            return 16L * ((Map<?, ?>) v).size();
+        }
+        if (v instanceof Collection) {
+            return 8L * ((Collection<?>) v).size();
+        }
+        if (v instanceof Tuple) {
+            return 8L * ((Tuple) v).size();
+        }
+        return 0;
+    }
+
+    private static long saturatingAdd(long a, long b) {
+        long r = a + b;
+        return r < 0 ? Long.MAX_VALUE : r;
     }
 
     // ---- errors -------------------------------------------------------------------------------
