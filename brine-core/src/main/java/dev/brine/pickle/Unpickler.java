@@ -145,6 +145,12 @@ public final class Unpickler {
             UnpicklingException wrapped = new UnpicklingException(e.getMessage(), opOffset, op == null ? null : op.name());
             wrapped.initCause(e);
             throw wrapped;
+        } catch (StackOverflowError e) {
+            // a safety net, like the one below: input nested so deep that Java code called on it recursed too far
+            UnpicklingException wrapped = new UnpicklingException("the pickle is nested too deeply to process", opOffset,
+                    op == null ? null : op.name());
+            wrapped.initCause(e);
+            throw wrapped;
         } catch (RuntimeException e) {
             // a safety net: no raw runtime exception escapes, whatever the input
             UnpicklingException wrapped = new UnpicklingException("malformed pickle (" + e + ")", opOffset,
@@ -202,7 +208,7 @@ public final class Unpickler {
             case SETITEMS -> loadSetItems();
             case EMPTY_SET -> push(new LinkedHashSet<>());
             case ADDITEMS -> loadAddItems();
-            case FROZENSET -> push(FrozenSet.copyOf(Arrays.asList(popMark())));
+            case FROZENSET -> push(FrozenSet.copyOf(hashables(popMark())));
             case GET -> push(memoGet(decimalIndex(in.readLine())));
             case BINGET -> push(memoGet(in.readByte()));
             case LONG_BINGET -> push(memoGet(in.readUInt32()));
@@ -567,11 +573,15 @@ public final class Unpickler {
 
     /** Python refuses mutable keys; so do we (their Java hash codes change as they change). */
     private Object hashable(Object key) throws BrineException {
-        if (key instanceof List || key instanceof Map || (key instanceof Set && !(key instanceof FrozenSet))
-                || key instanceof ByteArray) {
-            throw fail("unhashable type: '" + typeName(key) + "'");
-        }
+        dev.brine.py.Hashing.requireHashable(key);
         return key;
+    }
+
+    private List<Object> hashables(Object[] items) throws BrineException {
+        for (Object item : items) {
+            hashable(item);
+        }
+        return Arrays.asList(items);
     }
 
     // ---- memo ---------------------------------------------------------------------------------
