@@ -22,6 +22,8 @@ import java.util.Set;
  * container are shown, so that huge or deep structures print in bounded time and stack.
  */
 public final class PythonRepr {
+    /** The longest text {@link #format} returns (plus a closing "..."): one million characters. */
+    public static final int MAX_OUTPUT = 1_000_000;
     private static final PythonRepr UNBOUNDED = new PythonRepr(64, Integer.MAX_VALUE, Integer.MAX_VALUE);
 
     private final int maxDepth;
@@ -45,19 +47,41 @@ public final class PythonRepr {
         this.other = other;
     }
 
+    private static final PythonRepr BRIEF = new PythonRepr(4, 8, 60);
+
+    /**
+     * A short repr for error messages: 4 levels, 8 items per container, 60 characters per string,
+     * at most 300 characters in all; safe on any value read from a file.
+     */
+    public static String brief(Object value) {
+        String s = BRIEF.format(value);
+        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+
     /** The repr of {@code value} with every item shown (nesting beyond 64 levels is elided). */
     public static String repr(Object value) {
         return UNBOUNDED.format(value);
     }
 
-    /** The repr of {@code value} within this instance's bounds. */
+    /**
+     * The repr of {@code value} within this instance's bounds. The text is cut after
+     * {@link #MAX_OUTPUT} characters: a small structure whose parts are shared can have an
+     * exponentially long repr.
+     */
     public String format(Object value) {
         StringBuilder out = new StringBuilder();
         append(out, value, 0, new IdentityHashMap<>());
+        if (out.length() > MAX_OUTPUT) {
+            out.setLength(MAX_OUTPUT);
+            out.append("...");
+        }
         return out.toString();
     }
 
     private void append(StringBuilder out, Object v, int depth, IdentityHashMap<Object, Boolean> active) {
+        if (out.length() > MAX_OUTPUT) {
+            return; // over budget: format() cuts the text; stop walking
+        }
         if (v == null) {
             out.append("None");
         } else if (v instanceof Boolean) {
