@@ -132,10 +132,14 @@ public final class HostileVectors {
         ZipBuilder honest = new ZipBuilder();
         honest.rawDeflated("a.npy", ZipBuilder.zerosBomb(header, 3072), header.length + (3L << 30), 0);
         m.put("bomb-3GiB.npz", honest.build());
-        // inflates 64 MiB but claims a huge size from 64 KiB: over the inflate ratio before reading a byte
+        // inflates 64 MiB but claims 16 GiB from 64 KiB: over the inflate ratio before reading a byte
         ZipBuilder claims = new ZipBuilder();
-        claims.rawDeflated("a.npy", ZipBuilder.zerosBomb(header, 64), 1L << 40, 0);
-        m.put("bomb-claims-1TiB.npz", claims.build());
+        claims.rawDeflated("a.npy", ZipBuilder.zerosBomb(header, 64), 16L << 30, 0);
+        m.put("bomb-claims-16GiB.npz", claims.build());
+        // claims 1 TiB: over maxInflatedSize (64 GiB)
+        ZipBuilder tera = new ZipBuilder();
+        tera.rawDeflated("a.npy", ZipBuilder.zerosBomb(header, 64), 1L << 40, 0);
+        m.put("bomb-claims-1TiB.npz", tera.build());
         // claims a small size and inflates far beyond it: stopped at the declared size
         ZipBuilder liar = new ZipBuilder();
         byte[] small = npy("{'descr': '|u1', 'fortran_order': False, 'shape': (100,), }", new byte[0]);
