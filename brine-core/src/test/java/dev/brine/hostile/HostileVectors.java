@@ -79,7 +79,15 @@ public final class HostileVectors {
         m.put("negative-LONG4.pkl", new Bytes().u8(0x80, 2).u8(0x8b).u32(0xFFFFFFFFL).bytes());
         m.put("negative-FRAME.pkl", new Bytes().u8(0x80, 4).u8(0x95).u64(-1).op('N').op('.').bytes());
         m.put("empty.pkl", new byte[0]);
-        m.put("os-system.pkl", new Bytes().u8(0x80, 2).ascii("cos\nsystem\nX\u0004\u0000\u0000\u0000echo\u0085R.").bytes());
+        m.put("copies-of-1MiB.pkl", AmplificationTest.repeatedCall("builtins", "bytearray", AmplificationTest.bytesOf(1 << 20), 3000));
+        m.put("million-digit-int.pkl", new Bytes().op('I').ascii("9".repeat(1_000_000)).ascii("\n.").bytes());
+        m.put("doubling-key.pkl", StructureBombTest.doublingTuple(new Bytes().u8(0x80, 4).op('}'), 100).op('N').op('s').op('.')
+                .bytes());
+        Bytes deepKey = new Bytes().u8(0x80, 4).op('}').op(')');
+        for (int i = 0; i < 200_000; i++) {
+            deepKey.u8(0x85);
+        }
+        m.put("deep-key.pkl", deepKey.op('N').op('s').op('.').bytes());
         return m;
     }
 
