@@ -37,6 +37,10 @@ final class Json {
     }
 
     private void value(Object v, int depth) {
+        if (out.length() > PythonRepr.MAX_OUTPUT) {
+            string("..."); // over budget: shared parts can make the tree exponentially larger than the file
+            return;
+        }
         if (v == null) {
             out.append("null");
         } else if (v instanceof Boolean || v instanceof Long || v instanceof Integer || v instanceof BigInteger) {
