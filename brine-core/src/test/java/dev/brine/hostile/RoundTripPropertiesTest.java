@@ -44,7 +44,7 @@ import net.jqwik.api.Provide;
  * (including arrays of random dtypes, byte orders, shapes and memory orders) at every protocol,
  * through byte arrays and streams; arrays through NPY too.
  */
-class RoundTripProperties {
+class RoundTripPropertiesTest {
     @Property(tries = 300)
     void picklesReadBackEqual(@ForAll("values") Object value, @ForAll("protocols") int protocol) throws Exception {
         byte[] data = Pickle.dumps(value, protocol);
