@@ -22,6 +22,8 @@ import java.util.Map;
  * builds the same value. This is the whole of what {@link ClassRegistry#builtins()} trusts.
  */
 final class BuiltinGlobals {
+    /** The longest decimal.Decimal literal read (digits, sign, point and exponent). */
+    static final int MAX_DECIMAL_LENGTH = 5_000;
     /** {@code builtins.object}, which {@code copyreg._reconstructor} names as the base class. */
     static final Global OBJECT = new Global("builtins", "object");
 
@@ -223,6 +225,11 @@ final class BuiltinGlobals {
             throw new BrineException("decimal.Decimal expects a string, got " + dev.brine.py.PythonRepr.brief(v));
         }
         String s = ((String) v).strip().replace("_", "");
+        if (s.length() > MAX_DECIMAL_LENGTH) {
+            // BigDecimal parses in time quadratic in the digits: a million-digit literal would take a minute
+            throw new BrineException("decimal.Decimal literal of " + s.length() + " characters: more than the "
+                    + MAX_DECIMAL_LENGTH + " Brine reads");
+        }
         try {
             return new BigDecimal(s);
         } catch (NumberFormatException e) {

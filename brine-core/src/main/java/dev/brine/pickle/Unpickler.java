@@ -854,6 +854,10 @@ public final class Unpickler {
         if (v instanceof dev.brine.ndarray.NDArray) {
             return ((dev.brine.ndarray.NDArray) v).nbytes();
         }
+        if (v instanceof java.math.BigDecimal) {
+            // charged per bit, not per byte: parsing its digits costs time quadratic in their number
+            return ((java.math.BigDecimal) v).unscaledValue().bitLength();
+        }
         if (v instanceof Map) {
             return 16L * ((Map<?, ?>) v).size();
         }
