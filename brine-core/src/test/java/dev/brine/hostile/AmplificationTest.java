@@ -74,6 +74,22 @@ class AmplificationTest {
     }
 
     @Test
+    void decimalsAreBoundedInLengthAndInCopies() throws Exception {
+        // one million-digit Decimal: BigDecimal would parse it for a minute
+        String digits = "9".repeat(1_000_000);
+        byte[] one = new Bytes().u8(0x80, 4).u8(0x8c, 7).ascii("decimal").u8(0x8c, 7).ascii("Decimal").u8(0x93)
+                .u8(0x8d).u64(digits.length()).ascii(digits).u8(0x85).op('R').op('.').bytes();
+        Bounded.refuses("a million-digit Decimal", () -> Pickle.loads(one));
+        // one 5,000-digit Decimal parsed again and again from the memo
+        String d5000 = "7".repeat(4999);
+        byte[] args = new Bytes().op('X').u32(d5000.length()).ascii(d5000).u8(0x85).bytes();
+        byte[] again = repeatedCall("decimal", "Decimal", args, 100_000);
+        Bounded.hitsLimit("100,000 parses of one Decimal", "maxBytesRatio", () -> Pickle.loads(again));
+        byte[] few = repeatedCall("decimal", "Decimal", args, 3);
+        assertEquals(3, ((List<?>) Pickle.loads(few)).size());
+    }
+
+    @Test
     void hugeDecimalIntegersAreRefusedLikeCPython() throws Exception {
         // CPython refuses int('9' * 4301) (sys.int_info.default_max_str_digits); Java's parse is quadratic
         for (char op : new char[] {'I', 'L'}) {
