@@ -43,6 +43,8 @@ final class Json {
         }
         if (v == null) {
             out.append("null");
+        } else if (v instanceof BigInteger && ((BigInteger) v).bitLength() > PythonRepr.MAX_INT_BITS) {
+            string(PythonRepr.repr(v)); // "<int of N bits>": its digits would take seconds to compute
         } else if (v instanceof Boolean || v instanceof Long || v instanceof Integer || v instanceof BigInteger) {
             out.append(v);
         } else if (v instanceof Double) {

@@ -24,6 +24,8 @@ import java.util.Set;
 public final class PythonRepr {
     /** The longest text {@link #format} returns (plus a closing "..."): one million characters. */
     public static final int MAX_OUTPUT = 1_000_000;
+    /** Integers longer than this many bits (about 4,300 decimal digits) are shown by their size. */
+    public static final int MAX_INT_BITS = 14_300;
     private static final PythonRepr UNBOUNDED = new PythonRepr(64, Integer.MAX_VALUE, Integer.MAX_VALUE);
 
     private final int maxDepth;
@@ -86,6 +88,9 @@ public final class PythonRepr {
             out.append("None");
         } else if (v instanceof Boolean) {
             out.append((Boolean) v ? "True" : "False");
+        } else if (v instanceof BigInteger && ((BigInteger) v).bitLength() > MAX_INT_BITS) {
+            // like Python 3.11+, which refuses str() of ints over 4,300 digits: Java's toString is superlinear too
+            out.append("<int of ").append(((BigInteger) v).bitLength()).append(" bits>");
         } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
                 || v instanceof BigInteger) {
             out.append(v);
