@@ -105,6 +105,23 @@ class HostileCliTest {
         assertEquals(0, ls.status(), ls.err());
     }
 
+    @Test
+    void showOfAHugeIntegerIsFast() throws Exception {
+        ByteArrayBuilder b = new ByteArrayBuilder().add(0x80, 2, 0x8b, 0, 0, 0x10, 0); // LONG4 of 1 MiB
+        byte[] digits = new byte[1 << 20];
+        java.util.Arrays.fill(digits, (byte) 0x5a);
+        byte[] data = b.bytes();
+        Path file = dir.resolve("huge-int.pkl");
+        Files.write(file, data);
+        Files.write(file, digits, java.nio.file.StandardOpenOption.APPEND);
+        Files.write(file, new byte[] {'.'}, java.nio.file.StandardOpenOption.APPEND);
+        for (String flag : new String[] {"--depth=8", "--json"}) {
+            CliTest.Run r = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> CliTest.run("show", flag, file.toString()));
+            assertEquals(0, r.status(), r.err());
+            assertTrue(r.out().contains("<int of 8388607 bits>"), r.out());
+        }
+    }
+
     /** Bytes for a hand-made pickle. */
     static final class ByteArrayBuilder {
         private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();

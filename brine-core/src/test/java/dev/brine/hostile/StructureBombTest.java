@@ -80,6 +80,20 @@ class StructureBombTest {
     }
 
     @Test
+    void hugeIntegersPrintBySizeNotInSeconds() throws Exception {
+        // LONG4 of 1 MiB: 2.4 million digits, which BigInteger.toString takes ~10 s to compute
+        byte[] data = new Bytes().u8(0x80, 2).u8(0x8b).u32(1 << 20).repeat(new byte[] {0x5a}, 1 << 20).op('.').bytes();
+        Object big = Pickle.loads(data);
+        Bounded.Outcome shown = Bounded.run(() -> new PythonRepr(8, 20, 200).format(java.util.List.of(big, big)));
+        assertEquals("[<int of 8388607 bits>, <int of 8388607 bits>]", shown.value());
+        // and an error message about it stays short and fast
+        byte[] bad = new Bytes().u8(0x80, 2).ascii("c__builtin__\nbytearray\n").u8(0x8b).u32(1 << 20)
+                .repeat(new byte[] {0x5a}, 1 << 20).u8(0x85).op('R').op('.').bytes();
+        String msg = Bounded.refuses("bytearray(<huge int>)", () -> Pickle.loads(bad)).getMessage();
+        assertTrue(msg.contains("<int of 8388607 bits>"), msg);
+    }
+
+    @Test
     void errorMessagesAboutHugeOrCyclicArgumentsStayShort() {
         // bytearray(t) with t a 2^60-leaf tuple: the message must not print t in full
         Bytes b = new Bytes().u8(0x80, 4).u8(0x8c, 8).ascii("builtins").u8(0x8c, 9).ascii("bytearray").u8(0x93);
