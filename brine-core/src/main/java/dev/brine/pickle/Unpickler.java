@@ -75,6 +75,7 @@ public final class Unpickler {
         this.maxStack = options.limits().maxStackSize();
         this.maxMemo = options.limits().maxMemoEntries();
         this.maxBytesRatio = options.limits().maxBytesRatio();
+        in.maxLine = options.limits().maxAllocation();
     }
 
     /** Reads from a stream with {@code options}. */
