@@ -234,6 +234,21 @@ class FaultsTest {
             }
         };
         Bounded.hitsLimit("endless MARKs", "maxDepth", () -> Pickle.load(endless));
+        // an endless text argument (INT then digits, no newline): stopped at maxAllocation, not at the heap's end
+        InputStream digits = new java.io.SequenceInputStream(new ByteArrayInputStream(new byte[] {'I'}), new InputStream() {
+            @Override
+            public int read() {
+                return '9';
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                java.util.Arrays.fill(b, off, off + len, (byte) '9');
+                return len;
+            }
+        });
+        UnpicklerOptions mib = UnpicklerOptions.builder().limits(Limits.builder().maxAllocation(1 << 20).build()).build();
+        Bounded.hitsLimit("an endless line", "maxAllocation", () -> Pickle.load(digits, mib));
         // an endless NPY data section is read only as far as the header says
         byte[] header = HostileVectors.npy("{'descr': '|u1', 'fortran_order': False, 'shape': (1000,), }", new byte[0]);
         InputStream npy = new java.io.SequenceInputStream(new ByteArrayInputStream(header), endless);
