@@ -18,6 +18,7 @@ public final class Limits {
             .maxDepth(Integer.MAX_VALUE).maxStackSize(Integer.MAX_VALUE).maxMemoEntries(Integer.MAX_VALUE)
             .maxAllocation(Long.MAX_VALUE).maxNpyHeaderSize(Integer.MAX_VALUE).maxArrayElements(Long.MAX_VALUE)
             .maxZipMembers(Integer.MAX_VALUE).maxInflatedSize(Long.MAX_VALUE).maxInflateRatio(Long.MAX_VALUE)
+            .maxIntDigits(Integer.MAX_VALUE).maxBytesRatio(Long.MAX_VALUE)
             .build();
 
     private final int maxDepth;
@@ -29,6 +30,8 @@ public final class Limits {
     private final int maxZipMembers;
     private final long maxInflatedSize;
     private final long maxInflateRatio;
+    private final int maxIntDigits;
+    private final long maxBytesRatio;
 
     private Limits(Builder b) {
         this.maxDepth = b.maxDepth;
@@ -40,6 +43,8 @@ public final class Limits {
         this.maxZipMembers = b.maxZipMembers;
         this.maxInflatedSize = b.maxInflatedSize;
         this.maxInflateRatio = b.maxInflateRatio;
+        this.maxIntDigits = b.maxIntDigits;
+        this.maxBytesRatio = b.maxBytesRatio;
     }
 
     /** Nesting depth: open MARKs while reading, container nesting while writing. Default 100,000. */
@@ -87,6 +92,26 @@ public final class Limits {
         return maxInflateRatio;
     }
 
+    /**
+     * The most decimal digits of an integer written as text (pickle's INT and LONG opcodes), as
+     * CPython's {@code sys.int_info.default_max_str_digits}: decoding is quadratic in the digits.
+     * Default 4,300. Binary integers (LONG1, LONG4) are not limited by it.
+     */
+    public int maxIntDigits() {
+        return maxIntDigits;
+    }
+
+    /**
+     * What the unpickler may build by copying, per byte of input read: the bytes, strings, arrays
+     * and container slots that registered callables ({@code bytearray(b)}, {@code set(l)},
+     * {@code _codecs.encode(s)}, numpy's array constructors, your own classes) make from values
+     * already read, which a small file could otherwise request thousands of times over through
+     * its memo. Up to this many times the input (plus 64 KiB) is allowed. Default 10.
+     */
+    public long maxBytesRatio() {
+        return maxBytesRatio;
+    }
+
     /** A builder starting from these limits. */
     public Builder toBuilder() {
         return new Builder(this);
@@ -108,6 +133,8 @@ public final class Limits {
         private int maxZipMembers = 100_000;
         private long maxInflatedSize = 64L << 30;
         private long maxInflateRatio = 1_100;
+        private int maxIntDigits = 4_300;
+        private long maxBytesRatio = 10;
 
         private Builder() {
         }
@@ -122,6 +149,8 @@ public final class Limits {
             maxZipMembers = l.maxZipMembers;
             maxInflatedSize = l.maxInflatedSize;
             maxInflateRatio = l.maxInflateRatio;
+            maxIntDigits = l.maxIntDigits;
+            maxBytesRatio = l.maxBytesRatio;
         }
 
         /** See {@link Limits#maxDepth()}. */
@@ -175,6 +204,18 @@ public final class Limits {
         /** See {@link Limits#maxInflateRatio()}. */
         public Builder maxInflateRatio(long v) {
             maxInflateRatio = positive(v);
+            return this;
+        }
+
+        /** See {@link Limits#maxIntDigits()}. */
+        public Builder maxIntDigits(int v) {
+            maxIntDigits = positive(v);
+            return this;
+        }
+
+        /** See {@link Limits#maxBytesRatio()}. */
+        public Builder maxBytesRatio(long v) {
+            maxBytesRatio = positive(v);
             return this;
         }
 

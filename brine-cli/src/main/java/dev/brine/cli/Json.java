@@ -37,8 +37,14 @@ final class Json {
     }
 
     private void value(Object v, int depth) {
+        if (out.length() > PythonRepr.MAX_OUTPUT) {
+            string("..."); // over budget: shared parts can make the tree exponentially larger than the file
+            return;
+        }
         if (v == null) {
             out.append("null");
+        } else if (v instanceof BigInteger && ((BigInteger) v).bitLength() > PythonRepr.MAX_INT_BITS) {
+            string(PythonRepr.repr(v)); // "<int of N bits>": its digits would take seconds to compute
         } else if (v instanceof Boolean || v instanceof Long || v instanceof Integer || v instanceof BigInteger) {
             out.append(v);
         } else if (v instanceof Double) {

@@ -78,6 +78,9 @@ final class Loaded {
 
     private static Loaded pickle(Path path) throws IOException {
         List<Object> objects = Pickle.loadAll(path, VIEWING);
+        if (objects.isEmpty()) {
+            throw new BrineException("no pickle: the file is empty"); // as Python's pickle.load: "Ran out of input"
+        }
         return new Loaded(path, Formats.PICKLE, objects, arraysIn(objects));
     }
 

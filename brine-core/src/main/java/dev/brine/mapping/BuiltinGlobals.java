@@ -6,6 +6,7 @@ import dev.brine.py.Complex;
 import dev.brine.py.FrozenSet;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
+import dev.brine.py.Hashing;
 import dev.brine.py.OrderedDict;
 import dev.brine.py.Tuple;
 import java.math.BigDecimal;
@@ -21,6 +22,8 @@ import java.util.Map;
  * builds the same value. This is the whole of what {@link ClassRegistry#builtins()} trusts.
  */
 final class BuiltinGlobals {
+    /** The longest decimal.Decimal literal read (digits, sign, point and exponent). */
+    static final int MAX_DECIMAL_LENGTH = 5_000;
     /** {@code builtins.object}, which {@code copyreg._reconstructor} names as the base class. */
     static final Global OBJECT = new Global("builtins", "object");
 
@@ -48,7 +51,7 @@ final class BuiltinGlobals {
 
     private static Object codecsEncode(Tuple a) throws BrineException {
         if (a.size() < 1 || a.size() > 3 || !(a.get(0) instanceof String)) {
-            throw new BrineException("_codecs.encode expects (str, encoding), got " + a);
+            throw new BrineException("_codecs.encode expects (str, encoding), got " + dev.brine.py.PythonRepr.brief(a));
         }
         String text = (String) a.get(0);
         String encoding = a.size() > 1 ? String.valueOf(a.get(1)) : "utf-8";
@@ -79,18 +82,25 @@ final class BuiltinGlobals {
         }
     }
 
+    /** The items of a set()/frozenset() argument, each checked to be hashable as Python requires. */
     private static Collection<?> iterable(Tuple a, String what) throws BrineException {
         if (a.isEmpty()) {
             return List.of();
         }
         Object it = a.get(0);
+        Collection<?> items = null;
         if (a.size() == 1 && it instanceof Collection) {
-            return (Collection<?>) it;
+            items = (Collection<?>) it;
+        } else if (a.size() == 1 && it instanceof Tuple) {
+            items = ((Tuple) it).asList();
         }
-        if (a.size() == 1 && it instanceof Tuple) {
-            return ((Tuple) it).asList();
+        if (items == null) {
+            throw new BrineException(what + "() expects one list or tuple, got " + dev.brine.py.PythonRepr.brief(a));
         }
-        throw new BrineException(what + "() expects one list or tuple, got " + a);
+        for (Object item : items) {
+            Hashing.requireHashable(item);
+        }
+        return items;
     }
 
     private static Object bytearray(Tuple a) throws BrineException {
@@ -108,7 +118,7 @@ final class BuiltinGlobals {
         if (a.size() == 1 && first instanceof List) {
             return ByteArray.wrap(byteList((List<?>) first));
         }
-        throw new BrineException("bytearray() arguments not understood: " + a);
+        throw new BrineException("bytearray() arguments not understood: " + dev.brine.py.PythonRepr.brief(a));
     }
 
     private static Object bytes(Tuple a) throws BrineException {
@@ -121,7 +131,7 @@ final class BuiltinGlobals {
         if (a.size() == 2 && a.get(0) instanceof String) {
             return codecsEncode(a);
         }
-        throw new BrineException("bytes() arguments not understood: " + a);
+        throw new BrineException("bytes() arguments not understood: " + dev.brine.py.PythonRepr.brief(a));
     }
 
     private static byte[] byteList(List<?> list) throws BrineException {
@@ -129,7 +139,7 @@ final class BuiltinGlobals {
         for (int i = 0; i < out.length; i++) {
             Object v = list.get(i);
             if (!(v instanceof Long) || (Long) v < 0 || (Long) v > 255) {
-                throw new BrineException("bytes must be in range(0, 256), got " + v);
+                throw new BrineException("bytes must be in range(0, 256), got " + dev.brine.py.PythonRepr.brief(v));
             }
             out[i] = (byte) (long) (Long) v;
         }
@@ -155,7 +165,7 @@ final class BuiltinGlobals {
         if (v instanceof Boolean) {
             return (Boolean) v ? 1 : 0;
         }
-        throw new BrineException("complex() argument must be a number, not " + v);
+        throw new BrineException("complex() argument must be a number, not " + dev.brine.py.PythonRepr.brief(v));
     }
 
     /** {@code copyreg._reconstructor(cls, base, state)}: how protocols 0 and 1 create plain objects. */
@@ -203,7 +213,7 @@ final class BuiltinGlobals {
     @SuppressWarnings("unchecked")
     private static Object newobjEx(Tuple a) throws BrineException {
         if (a.size() != 3 || !(a.get(1) instanceof Tuple) || !(a.get(2) instanceof Map)) {
-            throw new BrineException("copyreg.__newobj_ex__ takes (cls, args, kwargs), got " + a);
+            throw new BrineException("copyreg.__newobj_ex__ takes (cls, args, kwargs), got " + dev.brine.py.PythonRepr.brief(a));
         }
         if (a.get(0) instanceof PyCallable) {
             return ((PyCallable) a.get(0)).newObject((Tuple) a.get(1), (Map<Object, Object>) a.get(2));
@@ -213,16 +223,21 @@ final class BuiltinGlobals {
 
     private static Object decimal(Tuple a) throws BrineException {
         if (a.size() != 1) {
-            throw new BrineException("decimal.Decimal expects one argument, got " + a);
+            throw new BrineException("decimal.Decimal expects one argument, got " + dev.brine.py.PythonRepr.brief(a));
         }
         Object v = a.get(0);
         if (v instanceof Long) {
             return BigDecimal.valueOf((Long) v);
         }
         if (!(v instanceof String)) {
-            throw new BrineException("decimal.Decimal expects a string, got " + v);
+            throw new BrineException("decimal.Decimal expects a string, got " + dev.brine.py.PythonRepr.brief(v));
         }
         String s = ((String) v).strip().replace("_", "");
+        if (s.length() > MAX_DECIMAL_LENGTH) {
+            // BigDecimal parses in time quadratic in the digits: a million-digit literal would take a minute
+            throw new BrineException("decimal.Decimal literal of " + s.length() + " characters: more than the "
+                    + MAX_DECIMAL_LENGTH + " Brine reads");
+        }
         try {
             return new BigDecimal(s);
         } catch (NumberFormatException e) {
@@ -231,7 +246,7 @@ final class BuiltinGlobals {
                 // NaN and infinities have no BigDecimal: keep them as an inert Decimal that writes back the same
                 return GenericObject.reduced(new Global("decimal", "Decimal"), a);
             }
-            throw new BrineException("invalid Decimal literal: " + v);
+            throw new BrineException("invalid Decimal literal: " + dev.brine.py.PythonRepr.brief(v));
         }
     }
 
@@ -270,14 +285,15 @@ final class BuiltinGlobals {
                     Object[] kv = pair instanceof Tuple ? ((Tuple) pair).toArray()
                             : pair instanceof List ? ((List<?>) pair).toArray() : null;
                     if (kv == null || kv.length != 2) {
-                        throw new BrineException("OrderedDict items must be pairs, got " + pair);
+                        throw new BrineException("OrderedDict items must be pairs, got " + dev.brine.py.PythonRepr.brief(pair));
                     }
+                    Hashing.requireHashable(kv[0]);
                     d.put(kv[0], kv[1]);
                 }
             } else if (args.size() == 1 && args.get(0) instanceof Map) {
                 d.putAll((Map<?, ?>) args.get(0));
             } else if (!args.isEmpty()) {
-                throw new BrineException("OrderedDict() arguments not understood: " + args);
+                throw new BrineException("OrderedDict() arguments not understood: " + dev.brine.py.PythonRepr.brief(args));
             }
             return d;
         }

@@ -114,7 +114,7 @@ final class DateTimes {
         } catch (DateTimeException e) {
             throw new BrineException("datetime.date: " + e.getMessage());
         }
-        throw new BrineException("datetime.date arguments not understood: " + a);
+        throw new BrineException("datetime.date arguments not understood: " + dev.brine.py.PythonRepr.brief(a));
     }
 
     private static Object dateTime(Tuple a) throws BrineException {
@@ -129,7 +129,7 @@ final class DateTimes {
         } catch (DateTimeException e) {
             throw new BrineException("datetime.datetime: " + e.getMessage());
         }
-        throw new BrineException("datetime.datetime arguments not understood: " + a);
+        throw new BrineException("datetime.datetime arguments not understood: " + dev.brine.py.PythonRepr.brief(a));
     }
 
     private static Object withZone(LocalDateTime t, Object tz, Tuple a) {
@@ -160,12 +160,12 @@ final class DateTimes {
         } catch (DateTimeException e) {
             throw new BrineException("datetime.time: " + e.getMessage());
         }
-        throw new BrineException("datetime.time arguments not understood: " + a);
+        throw new BrineException("datetime.time arguments not understood: " + dev.brine.py.PythonRepr.brief(a));
     }
 
     private static Object timedelta(Tuple a) throws BrineException {
         if (a.size() > 3) {
-            throw new BrineException("datetime.timedelta takes (days, seconds, microseconds), got " + a);
+            throw new BrineException("datetime.timedelta takes (days, seconds, microseconds), got " + dev.brine.py.PythonRepr.brief(a));
         }
         long days = a.size() > 0 ? longArg(a, 0) : 0;
         long seconds = a.size() > 1 ? longArg(a, 1) : 0;
@@ -173,13 +173,13 @@ final class DateTimes {
         try {
             return Duration.ofDays(days).plusSeconds(seconds).plusNanos(Math.multiplyExact(micros, 1000L));
         } catch (ArithmeticException e) {
-            throw new BrineException("datetime.timedelta out of range: " + a);
+            throw new BrineException("datetime.timedelta out of range: " + dev.brine.py.PythonRepr.brief(a));
         }
     }
 
     private static Object timezone(Tuple a) throws BrineException {
         if (a.isEmpty() || !(a.get(0) instanceof Duration)) {
-            throw new BrineException("datetime.timezone expects a timedelta, got " + a);
+            throw new BrineException("datetime.timezone expects a timedelta, got " + dev.brine.py.PythonRepr.brief(a));
         }
         Duration d = (Duration) a.get(0);
         if (a.size() > 1) {
@@ -194,7 +194,7 @@ final class DateTimes {
     private static int intArg(Tuple a, int i) throws BrineException {
         long v = longArg(a, i);
         if ((int) v != v) {
-            throw new BrineException("datetime argument out of range: " + v);
+            throw new BrineException("datetime argument out of range: " + dev.brine.py.PythonRepr.brief(v));
         }
         return (int) v;
     }
@@ -202,7 +202,7 @@ final class DateTimes {
     private static long longArg(Tuple a, int i) throws BrineException {
         Object v = a.get(i);
         if (!(v instanceof Long)) {
-            throw new BrineException("datetime argument " + i + " must be an int, got " + v);
+            throw new BrineException("datetime argument " + i + " must be an int, got " + dev.brine.py.PythonRepr.brief(v));
         }
         return (Long) v;
     }

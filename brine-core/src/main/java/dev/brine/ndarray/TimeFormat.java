@@ -15,10 +15,10 @@ final class TimeFormat {
         BigInteger total = BigInteger.valueOf(count).multiply(BigInteger.valueOf(unitCount));
         switch (unit) {
             case YEAR:
-                return year(total.add(BigInteger.valueOf(1970)).longValueExact());
+                return year(total.add(BigInteger.valueOf(1970)));
             case MONTH: {
                 BigInteger[] qr = floorDivMod(total, BigInteger.valueOf(12));
-                return year(qr[0].longValue() + 1970) + "-" + two(qr[1].intValue() + 1);
+                return year(qr[0].add(BigInteger.valueOf(1970))) + "-" + two(qr[1].intValue() + 1);
             }
             case WEEK:
                 return date(total.multiply(BigInteger.valueOf(7)));
@@ -63,15 +63,26 @@ final class TimeFormat {
     }
 
     private static String date(BigInteger epochDay) {
-        if (epochDay.bitLength() > 40) {
-            return epochDay + " days";
+        if (epochDay.bitLength() < 38) { // within LocalDate's range (about a billion years either way)
+            LocalDate d = LocalDate.ofEpochDay(epochDay.longValue());
+            return year(BigInteger.valueOf(d.getYear())) + "-" + two(d.getMonthValue()) + "-" + two(d.getDayOfMonth());
         }
-        LocalDate d = LocalDate.ofEpochDay(epochDay.longValue());
-        return year(d.getYear()) + "-" + two(d.getMonthValue()) + "-" + two(d.getDayOfMonth());
+        // beyond it, as numpy still prints: the proleptic Gregorian calendar (Hinnant's civil_from_days)
+        BigInteger[] eraAndDay = floorDivMod(epochDay.add(BigInteger.valueOf(719_468)), BigInteger.valueOf(146_097));
+        long doe = eraAndDay[1].longValue();
+        long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        int day = (int) (doy - (153 * mp + 2) / 5 + 1);
+        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+        BigInteger y = eraAndDay[0].multiply(BigInteger.valueOf(400)).add(BigInteger.valueOf(yoe + (month <= 2 ? 1 : 0)));
+        return year(y) + "-" + two(month) + "-" + two(day);
     }
 
-    private static String year(long y) {
-        return y < 0 ? "-" + String.format("%04d", -y) : String.format("%04d", y);
+    private static String year(BigInteger y) {
+        String digits = y.abs().toString();
+        String padded = digits.length() < 4 ? "0".repeat(4 - digits.length()) + digits : digits;
+        return y.signum() < 0 ? "-" + padded : padded;
     }
 
     private static String two(int v) {

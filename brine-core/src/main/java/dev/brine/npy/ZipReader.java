@@ -191,6 +191,7 @@ public final class ZipReader implements Closeable {
 
     private List<Entry> readCentralDirectory(long start, long size, long declared, long concat) throws IOException {
         List<Entry> out = new ArrayList<>();
+        List<long[]> spans = new ArrayList<>(); // {local header offset, least end of its data, index}
         long pos = start;
         long end = start + size;
         while (pos < end) {
@@ -252,9 +253,30 @@ public final class ZipReader implements Closeable {
             }
             checkName(name);
             out.add(new Entry(name, method, flags, crc, csize, usize, offset + concat));
+            long least = offset + concat + LOC_LEN + nameLen;
+            spans.add(new long[] {offset + concat, least + csize < 0 ? Long.MAX_VALUE : least + csize, out.size() - 1});
             pos = varEnd;
         }
+        checkNoOverlap(out, spans);
         return out;
+    }
+
+    /**
+     * Refuses members whose data overlap (as Python's zipfile does since 3.12): the trick of the
+     * "better zip bomb", in which thousands of directory entries share one highly compressed kernel
+     * so that the total inflated size grows with the square of the file's size.
+     */
+    private void checkNoOverlap(List<Entry> entries, List<long[]> spans) throws BrineException {
+        spans.sort((a, b) -> Long.compare(a[0], b[0]));
+        for (int i = 0; i + 1 < spans.size(); i++) {
+            long[] cur = spans.get(i);
+            long[] next = spans.get(i + 1);
+            if (cur[1] > next[0]) {
+                throw new BrineException(where + ": members " + entries.get((int) cur[2]).name() + " and "
+                        + entries.get((int) next[2]).name() + " overlap (local headers at bytes " + cur[0] + " and "
+                        + next[0] + "): overlapping members are refused");
+            }
+        }
     }
 
     private String decodeName(byte[] b, boolean utf8, long at) throws BrineException {

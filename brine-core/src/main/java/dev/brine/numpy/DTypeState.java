@@ -68,7 +68,7 @@ final class DTypeState {
     /** The dtype that {@code numpy.dtype(typestr)} followed by BUILD with {@code state} makes. */
     static DType build(String typestr, Object state) throws BrineException {
         if (!(state instanceof Tuple) || ((Tuple) state).size() < 8) {
-            throw new BrineException("numpy.dtype state must be a tuple of 8 or 9 items, got " + state);
+            throw new BrineException("numpy.dtype state must be a tuple of 8 or 9 items, got " + dev.brine.py.PythonRepr.brief(state));
         }
         Tuple s = (Tuple) state;
         String order = str(s.get(1), "byte order");
@@ -136,7 +136,7 @@ final class DTypeState {
         for (int i = 0; i < out.length; i++) {
             out[i] = num(shape.get(i));
             if (out[i] < 0) {
-                throw new BrineException("negative dimension in shape " + shape);
+                throw new BrineException("negative dimension in shape " + dev.brine.py.PythonRepr.brief(shape));
             }
         }
         return out;
@@ -146,14 +146,14 @@ final class DTypeState {
         if (v instanceof DType) {
             return (DType) v;
         }
-        throw new BrineException("expected a numpy dtype, got " + v);
+        throw new BrineException("expected a numpy dtype, got " + dev.brine.py.PythonRepr.brief(v));
     }
 
     static long num(Object v) throws BrineException {
         if (v instanceof Long) {
             return (Long) v;
         }
-        throw new BrineException("expected an int, got " + v);
+        throw new BrineException("expected an int, got " + dev.brine.py.PythonRepr.brief(v));
     }
 
     private static String str(Object v, String what) throws BrineException {
@@ -163,6 +163,6 @@ final class DTypeState {
         if (v instanceof byte[]) {
             return new String((byte[]) v, StandardCharsets.ISO_8859_1);
         }
-        throw new BrineException("numpy.dtype " + what + " must be a str, got " + v);
+        throw new BrineException("numpy.dtype " + what + " must be a str, got " + dev.brine.py.PythonRepr.brief(v));
     }
 }

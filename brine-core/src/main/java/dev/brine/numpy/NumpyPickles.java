@@ -131,7 +131,7 @@ public final class NumpyPickles {
         @Override
         public Object call(Tuple args) throws BrineException {
             if (args.isEmpty() || !(args.get(0) instanceof String)) {
-                throw new BrineException("numpy.dtype expects a type string, got " + args);
+                throw new BrineException("numpy.dtype expects a type string, got " + dev.brine.py.PythonRepr.brief(args));
             }
             String typestr = (String) args.get(0);
             return (Deferred) state -> DTypeState.build(typestr, state);
@@ -284,7 +284,6 @@ public final class NumpyPickles {
     }
 
     private static String abbreviate(Object o) {
-        String s = String.valueOf(o);
-        return s.length() > 120 ? s.substring(0, 120) + "..." : s;
+        return dev.brine.py.PythonRepr.brief(o);
     }
 }

@@ -37,6 +37,7 @@ final class PickleInput {
     private long frameEnd = -1; // absolute; -1 when not inside a frame
     private int lastFillStart; // where in buf the last stream read began (for mark/reset)
     private boolean exhausted;
+    long maxLine = Long.MAX_VALUE; // the longest text line (protocol 0 argument) read: Limits.maxAllocation
 
     /** Reads {@code length} bytes of {@code data} from {@code offset}; the array is not copied. */
     PickleInput(byte[] data, int offset, int length) {
@@ -217,6 +218,10 @@ final class PickleInput {
                 }
             }
             int consumed = end - pos;
+            if (consumed >= maxLine) {
+                throw new dev.brine.LimitExceededException("maxAllocation", "a text argument longer than " + maxLine
+                        + " bytes without a newline at offset " + offset());
+            }
             if (!fill(consumed + 1)) {
                 throw new UnpicklingException("pickle data was truncated: no newline ends the argument", offset(), null);
             }

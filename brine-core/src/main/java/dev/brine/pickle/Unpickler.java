@@ -18,7 +18,6 @@ import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -53,6 +52,8 @@ public final class Unpickler {
     private final int maxDepth;
     private final int maxStack;
     private final int maxMemo;
+    private final long maxBytesRatio;
+    private long built; // bytes built by calls from values already read (see Limits.maxBytesRatio)
 
     private Object[] stack = new Object[32];
     private int sp;
@@ -74,6 +75,8 @@ public final class Unpickler {
         this.maxDepth = options.limits().maxDepth();
         this.maxStack = options.limits().maxStackSize();
         this.maxMemo = options.limits().maxMemoEntries();
+        this.maxBytesRatio = options.limits().maxBytesRatio();
+        in.maxLine = options.limits().maxAllocation();
     }
 
     /** Reads from a stream with {@code options}. */
@@ -285,7 +288,7 @@ public final class Unpickler {
             case SETITEMS -> loadSetItems();
             case EMPTY_SET -> push(new LinkedHashSet<>());
             case ADDITEMS -> loadAddItems();
-            case FROZENSET -> loadFrozenSet();
+            case FROZENSET -> push(FrozenSet.copyOf(hashables(popMark())));
             case GET -> push(memoGet(decimalIndex(in.readLine())));
             case BINGET -> push(memoGet(in.readByte()));
             case LONG_BINGET -> push(memoGet(in.readUInt32()));
@@ -419,9 +422,14 @@ public final class Unpickler {
      * leading zeros. CPython never writes any of these: Brine refuses them all rather than guess.
      */
     private Object parseDecimal(String text, String what) throws BrineException {
-        int digits = text.startsWith("-") || text.startsWith("+") ? 1 : 0;
-        if (!isDecimal(text) || (text.length() - digits > 1 && text.charAt(digits) == '0')) {
+        int sign = text.startsWith("-") || text.startsWith("+") ? 1 : 0;
+        if (!isDecimal(text) || (text.length() - sign > 1 && text.charAt(sign) == '0')) {
             throw fail("invalid literal for " + what + ": '" + abbreviate(text) + "' is not a decimal integer");
+        }
+        int digits = text.length() - sign;
+        if (digits > options.limits().maxIntDigits()) {
+            throw new LimitExceededException("maxIntDigits", what + " at offset " + opOffset + " has " + digits
+                    + " decimal digits, more than the " + options.limits().maxIntDigits() + " allowed");
         }
         if (text.length() <= 18) {
             return Long.parseLong(text);
@@ -637,14 +645,6 @@ public final class Unpickler {
         }
     }
 
-    private void loadFrozenSet() throws BrineException {
-        Object[] items = popMark();
-        for (Object item : items) {
-            hashable(item);
-        }
-        push(FrozenSet.copyOf(Arrays.asList(items)));
-    }
-
     private void loadAddItems() throws BrineException {
         Object[] items = popMark();
         Object target = top();
@@ -663,35 +663,15 @@ public final class Unpickler {
      * keys may nest deeply.
      */
     private Object hashable(Object key) throws BrineException {
-        if (!(key instanceof Tuple || key instanceof FrozenSet)) {
-            if (unhashable(key)) {
-                throw fail("unhashable type: '" + typeName(key) + "'");
-            }
-            return key;
-        }
-        ArrayDeque<Object> todo = new ArrayDeque<>();
-        todo.push(key);
-        while (!todo.isEmpty()) {
-            Object v = todo.pop();
-            if (unhashable(v)) {
-                throw fail("unhashable type: '" + typeName(v) + "' (inside a " + typeName(key) + ")");
-            }
-            if (v instanceof Tuple) {
-                for (Object item : (Tuple) v) {
-                    todo.push(item);
-                }
-            } else if (v instanceof FrozenSet) {
-                for (Object item : (FrozenSet) v) {
-                    todo.push(item);
-                }
-            }
-        }
+        dev.brine.py.Hashing.requireHashable(key);
         return key;
     }
 
-    private static boolean unhashable(Object v) {
-        return v instanceof List || v instanceof Map || (v instanceof Set && !(v instanceof FrozenSet))
-                || v instanceof ByteArray;
+    private List<Object> hashables(Object[] items) throws BrineException {
+        for (Object item : items) {
+            hashable(item);
+        }
+        return Arrays.asList(items);
     }
 
     // ---- memo ---------------------------------------------------------------------------------
@@ -825,7 +805,7 @@ public final class Unpickler {
 
     private Object call(Object callable, Tuple args) throws IOException {
         if (callable instanceof PyCallable) {
-            return ((PyCallable) callable).call(args);
+            return charge(((PyCallable) callable).call(args));
         }
         if (callable instanceof Global || callable instanceof GenericObject) {
             return GenericObject.reduced(callable, args);
@@ -858,7 +838,7 @@ public final class Unpickler {
 
     private Object newObject(Object cls, Tuple args, Map<Object, Object> kwargs) throws IOException {
         if (cls instanceof PyCallable) {
-            return ((PyCallable) cls).newObject(args, kwargs == null ? Map.of() : kwargs);
+            return charge(((PyCallable) cls).newObject(args, kwargs == null ? Map.of() : kwargs));
         }
         if (cls instanceof Global) {
             return new GenericObject(cls, kwargs == null ? GenericObject.Creation.NEWOBJ
@@ -885,7 +865,7 @@ public final class Unpickler {
     /** INST and OBJ: {@code cls(*args)}, or {@code cls.__new__(cls)} when there are no arguments. */
     private Object instantiate(Object cls, Object[] args) throws IOException {
         if (cls instanceof PyCallable && args.length == 0) {
-            return ((PyCallable) cls).newObject(Tuple.empty(), Map.of());
+            return charge(((PyCallable) cls).newObject(Tuple.empty(), Map.of()));
         }
         return call(cls, TupleAccess.adopt(args));
     }
@@ -894,7 +874,7 @@ public final class Unpickler {
         Object state = pop();
         Object target = top();
         if (target instanceof Deferred) {
-            Object done = ((Deferred) target).complete(state);
+            Object done = charge(((Deferred) target).complete(state));
             stack[sp - 1] = done;
             replaceInMemo(target, done);
         } else if (target instanceof GenericObject) {
@@ -946,6 +926,61 @@ public final class Unpickler {
             throw fail("a persistent id was found, but no persistent loader was given");
         }
         push(loader.load(pid));
+    }
+
+    /**
+     * Counts what a callable built against {@link dev.brine.Limits#maxBytesRatio()}: a copy of a
+     * memoized value costs the input a few bytes, and may be asked for thousands of times.
+     */
+    private Object charge(Object made) throws LimitExceededException {
+        long weight = weight(made);
+        if (weight == 0) {
+            return made;
+        }
+        built = saturatingAdd(built, weight);
+        long read = in.offset() + 65536;
+        long budget = read > Long.MAX_VALUE / maxBytesRatio ? Long.MAX_VALUE : read * maxBytesRatio;
+        if (built > budget) {
+            throw new LimitExceededException("maxBytesRatio", "the pickle's calls built " + built + " bytes from "
+                    + in.offset() + " bytes of input by offset " + opOffset + ", more than " + maxBytesRatio
+                    + " times the input");
+        }
+        return made;
+    }
+
+    /** Roughly the bytes a value holds that a call may have copied: payloads and container slots. */
+    private static long weight(Object v) {
+        if (v instanceof byte[]) {
+            return ((byte[]) v).length;
+        }
+        if (v instanceof ByteArray) {
+            return ((ByteArray) v).array().length;
+        }
+        if (v instanceof String) {
+            return 2L * ((String) v).length();
+        }
+        if (v instanceof dev.brine.ndarray.NDArray) {
+            return ((dev.brine.ndarray.NDArray) v).nbytes();
+        }
+        if (v instanceof java.math.BigDecimal) {
+            // charged per bit, not per byte: parsing its digits costs time quadratic in their number
+            return ((java.math.BigDecimal) v).unscaledValue().bitLength();
+        }
+        if (v instanceof Map) {
+            return 16L * ((Map<?, ?>) v).size();
+        }
+        if (v instanceof Collection) {
+            return 8L * ((Collection<?>) v).size();
+        }
+        if (v instanceof Tuple) {
+            return 8L * ((Tuple) v).size();
+        }
+        return 0;
+    }
+
+    private static long saturatingAdd(long a, long b) {
+        long r = a + b;
+        return r < 0 ? Long.MAX_VALUE : r;
     }
 
     // ---- errors -------------------------------------------------------------------------------

@@ -22,6 +22,10 @@ import java.util.Set;
  * container are shown, so that huge or deep structures print in bounded time and stack.
  */
 public final class PythonRepr {
+    /** The longest text {@link #format} returns (plus a closing "..."): one million characters. */
+    public static final int MAX_OUTPUT = 1_000_000;
+    /** Integers longer than this many bits (about 4,300 decimal digits) are shown by their size. */
+    public static final int MAX_INT_BITS = 14_300;
     private static final PythonRepr UNBOUNDED = new PythonRepr(64, Integer.MAX_VALUE, Integer.MAX_VALUE);
 
     private final int maxDepth;
@@ -45,23 +49,48 @@ public final class PythonRepr {
         this.other = other;
     }
 
+    private static final PythonRepr BRIEF = new PythonRepr(4, 8, 60);
+
+    /**
+     * A short repr for error messages: 4 levels, 8 items per container, 60 characters per string,
+     * at most 300 characters in all; safe on any value read from a file.
+     */
+    public static String brief(Object value) {
+        String s = BRIEF.format(value);
+        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+
     /** The repr of {@code value} with every item shown (nesting beyond 64 levels is elided). */
     public static String repr(Object value) {
         return UNBOUNDED.format(value);
     }
 
-    /** The repr of {@code value} within this instance's bounds. */
+    /**
+     * The repr of {@code value} within this instance's bounds. The text is cut after
+     * {@link #MAX_OUTPUT} characters: a small structure whose parts are shared can have an
+     * exponentially long repr.
+     */
     public String format(Object value) {
         StringBuilder out = new StringBuilder();
         append(out, value, 0, new IdentityHashMap<>());
+        if (out.length() > MAX_OUTPUT) {
+            out.setLength(MAX_OUTPUT);
+            out.append("...");
+        }
         return out.toString();
     }
 
     private void append(StringBuilder out, Object v, int depth, IdentityHashMap<Object, Boolean> active) {
+        if (out.length() > MAX_OUTPUT) {
+            return; // over budget: format() cuts the text; stop walking
+        }
         if (v == null) {
             out.append("None");
         } else if (v instanceof Boolean) {
             out.append((Boolean) v ? "True" : "False");
+        } else if (v instanceof BigInteger && ((BigInteger) v).bitLength() > MAX_INT_BITS) {
+            // like Python 3.11+, which refuses str() of ints over 4,300 digits: Java's toString is superlinear too
+            out.append("<int of ").append(((BigInteger) v).bitLength()).append(" bits>");
         } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
                 || v instanceof BigInteger) {
             out.append(v);

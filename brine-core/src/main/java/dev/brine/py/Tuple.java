@@ -12,6 +12,8 @@ import java.util.List;
 public final class Tuple implements Iterable<Object> {
     private static final Tuple EMPTY = new Tuple(new Object[0]);
     private final Object[] items;
+    private int hash; // cached once computed from values that cannot change (see hashCode)
+    private boolean hashCached;
 
     private Tuple(Object[] items) {
         this.items = items;
@@ -74,7 +76,21 @@ public final class Tuple implements Iterable<Object> {
 
     @Override
     public int hashCode() {
-        return Arrays.deepHashCode(items);
+        if (hashCached) {
+            return hash;
+        }
+        int h = Arrays.deepHashCode(items);
+        // cache it when no item can change: then a tuple shared by many keys is hashed once, not once per use
+        for (Object item : items) {
+            if (!(item == null || item instanceof String || item instanceof Long || item instanceof Double
+                    || item instanceof Boolean || item instanceof java.math.BigInteger || item instanceof Complex
+                    || (item instanceof Tuple && ((Tuple) item).hashCached))) {
+                return h;
+            }
+        }
+        hash = h;
+        hashCached = true;
+        return h;
     }
 
     @Override

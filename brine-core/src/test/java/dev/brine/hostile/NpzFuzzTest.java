@@ -1,0 +1,28 @@
+package dev.brine.hostile;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.brine.npy.Npz;
+import dev.brine.npy.NpzFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The NPZ reader over the bounded ZIP reader: every member, as an array or raw bytes. */
+class NpzFuzzTest {
+    @FuzzTest
+    void fuzzNpz(byte[] data) throws IOException {
+        Path f = Fuzzing.tempFile(data, ".npz");
+        try {
+            Fuzzing.loadsOrRefuses(() -> {
+                try (NpzFile z = Npz.open(f)) {
+                    for (String name : z.names()) {
+                        Fuzzing.loadsOrRefuses(() -> z.header(name));
+                        Fuzzing.loadsOrRefuses(() -> String.valueOf(z.get(name)));
+                    }
+                }
+            });
+        } finally {
+            Files.delete(f);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.brine.hostile;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.brine.Limits;
+import dev.brine.npy.Npy;
+import dev.brine.pickle.Pickle;
+import dev.brine.pickle.UnpicklerOptions;
+import dev.brine.py.PythonRepr;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@code brine show FILE} does with a file (brine-cli's Loaded + ShowCommand, kept in step
+ * here because the fuzzer lives in brine-core): detect NPY by its magic, else read every pickle
+ * with generic objects and latin-1 Python 2 strings, then print each object with the bounded repr.
+ */
+class ShowPathFuzzTest {
+    static final UnpicklerOptions VIEWING = UnpicklerOptions.builder().genericObjects(true)
+            .py2Strings(UnpicklerOptions.Py2Strings.LATIN1).build();
+    private static final PythonRepr SHOW = new PythonRepr(8, 20, 200);
+
+    @FuzzTest
+    void fuzzShowPath(byte[] data) throws IOException {
+        Path f = Fuzzing.tempFile(data, ".bin");
+        try {
+            Fuzzing.loadsOrRefuses(() -> {
+                if (data.length >= 6 && (data[0] & 0xff) == 0x93 && data[1] == 'N') {
+                    SHOW.format(Npy.read(f, Limits.DEFAULT));
+                    return;
+                }
+                List<Object> all = Pickle.loadAll(f, VIEWING);
+                for (Object o : all) {
+                    SHOW.format(o);
+                    String.valueOf(o); // toString of containers, tuples and generic objects too
+                }
+            });
+        } finally {
+            Files.delete(f);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.brine.hostile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.brine.BrineException;
+import dev.brine.Limits;
+import dev.brine.npy.Npy;
+import dev.brine.npy.Npz;
+import dev.brine.pickle.Pickle;
+import dev.brine.pickle.UnpicklerOptions;
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The worst vectors (every hostile file of every format) read by a JVM with a 64 MiB heap: each is
+ * refused with a BrineException, none runs it out of memory. Proof that "fails fast without
+ * allocating gigabytes" holds, not just that a 3 GiB test heap was big enough.
+ */
+class SmallHeapTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyHostileFileIsRefusedWithin64MiBOfHeap() throws Exception {
+        for (Map.Entry<String, byte[]> e : HostileVectors.all().entrySet()) {
+            Files.write(tmp.resolve(e.getKey()), e.getValue());
+        }
+        Path log = tmp.resolve("child.log");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-Xss1m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), ReadAll.class.getName(), tmp.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child JVM hung");
+        String out = Files.readString(log);
+        assertEquals(0, p.exitValue(), out);
+        long files = HostileVectors.all().size();
+        assertTrue(out.contains("refused " + files + " files"), out);
+    }
+
+    /** The child's main: reads every file in the folder with every reader that fits its suffix. */
+    public static final class ReadAll {
+        public static void main(String[] args) throws Exception {
+            List<Path> files;
+            try (Stream<Path> s = Files.list(Path.of(args[0]))) {
+                files = new ArrayList<>(s.filter(f -> !f.getFileName().toString().endsWith(".log")).sorted().toList());
+            }
+            int refused = 0;
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                List<Bounded.Read> reads = new ArrayList<>();
+                if (name.endsWith(".pkl")) {
+                    reads.add(() -> Pickle.load(f));
+                    if (Files.size(f) > 0) { // an empty file holds no pickles: loadAll rightly returns []
+                        reads.add(() -> Pickle.loadAll(f, UnpicklerOptions.builder().genericObjects(true).build()));
+                    }
+                    reads.add(() -> {
+                        try (InputStream in = PickleDenialOfServiceTest.trickle(Files.readAllBytes(f))) {
+                            return Pickle.load(in);
+                        }
+                    });
+                } else if (name.endsWith(".npy")) {
+                    reads.add(() -> Npy.read(f));
+                    reads.add(() -> Npy.map(f, false));
+                    reads.add(() -> {
+                        try (InputStream in = new BufferedInputStream(Files.newInputStream(f))) {
+                            return Npy.read(in, Limits.DEFAULT);
+                        }
+                    });
+                } else {
+                    reads.add(() -> Npz.readAll(f, Limits.DEFAULT));
+                }
+                for (Bounded.Read r : reads) {
+                    try {
+                        r.run();
+                        System.out.println("NOT REFUSED: " + name);
+                        System.exit(2);
+                    } catch (BrineException expected) {
+                        // refused, as it must be
+                    } catch (Throwable t) {
+                        System.out.println(name + ": " + t);
+                        t.printStackTrace(System.out);
+                        System.exit(3);
+                    }
+                }
+                refused++;
+            }
+            System.out.println("refused " + refused + " files");
+        }
+    }
+}
