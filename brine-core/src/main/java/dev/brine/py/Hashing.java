@@ -27,7 +27,7 @@ public final class Hashing {
     /** Throws unless {@code key} may be a dict key or set item. Linear in the distinct values inside it. */
     public static void requireHashable(Object key) throws BrineException {
         if (!(key instanceof Tuple) && !(key instanceof FrozenSet)) {
-            checkLeaf(key);
+            checkLeaf(key, null);
             return;
         }
         IdentityHashMap<Object, long[]> done = new IdentityHashMap<>(); // node -> {tree size, height}
@@ -53,7 +53,7 @@ public final class Hashing {
                         open.put(c, Boolean.TRUE);
                     }
                 } else {
-                    checkLeaf(c);
+                    checkLeaf(c, key);
                     f.add(1, 0);
                 }
                 continue;
@@ -71,11 +71,12 @@ public final class Hashing {
         }
     }
 
-    private static void checkLeaf(Object v) throws BrineException {
+    private static void checkLeaf(Object v, Object container) throws BrineException {
         String type = v instanceof List ? "list" : v instanceof Map ? "dict" : v instanceof Set ? "set"
                 : v instanceof ByteArray ? "bytearray" : null;
         if (type != null) {
-            throw new BrineException("unhashable type: '" + type + "'");
+            throw new BrineException("unhashable type: '" + type + "'"
+                    + (container == null ? "" : " (inside a " + (container instanceof Tuple ? "tuple" : "frozenset") + ")"));
         }
     }
 
