@@ -54,6 +54,7 @@ public final class Unpickler {
     private final int maxMemo;
     private final long maxBytesRatio;
     private long built; // bytes built by calls from values already read (see Limits.maxBytesRatio)
+    private long outOfBand; // bytes of the caller's out-of-band buffers: input too, for that ratio
 
     private Object[] stack = new Object[32];
     private int sp;
@@ -546,7 +547,9 @@ public final class Unpickler {
         if (!buffers.hasNext()) {
             throw fail("not enough out-of-band buffers");
         }
-        push(buffers.next());
+        PickleBuffer buffer = buffers.next();
+        outOfBand = saturatingAdd(outOfBand, buffer.size());
+        push(buffer);
     }
 
     private void loadReadonlyBuffer() throws BrineException {
@@ -938,11 +941,11 @@ public final class Unpickler {
             return made;
         }
         built = saturatingAdd(built, weight);
-        long read = in.offset() + 65536;
+        long read = saturatingAdd(in.offset() + 65536, outOfBand);
         long budget = read > Long.MAX_VALUE / maxBytesRatio ? Long.MAX_VALUE : read * maxBytesRatio;
         if (built > budget) {
             throw new LimitExceededException("maxBytesRatio", "the pickle's calls built " + built + " bytes from "
-                    + in.offset() + " bytes of input by offset " + opOffset + ", more than " + maxBytesRatio
+                    + saturatingAdd(in.offset(), outOfBand) + " bytes of input by offset " + opOffset + ", more than " + maxBytesRatio
                     + " times the input");
         }
         return made;

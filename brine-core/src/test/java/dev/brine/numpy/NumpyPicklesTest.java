@@ -171,6 +171,16 @@ class NumpyPicklesTest {
     }
 
     @Test
+    void bigOutOfBandBuffersCountAsInputForTheAmplificationLimit() throws IOException {
+        // an 8 MiB array from a ~100-byte pickle: the buffer is input the caller gave, not amplification
+        NDArray big = NDArray.zeros(DType.FLOAT64, 1L << 20);
+        List<PickleBuffer> buffers = new ArrayList<>();
+        byte[] p = Pickle.dumps(big, PicklerOptions.builder().protocol(5).bufferCallback(buffers::add).build());
+        assertTrue(p.length < 200);
+        assertEquals(big, new Unpickler(p, UnpicklerOptions.DEFAULT, buffers).load());
+    }
+
+    @Test
     void aSharedArrayStaysSharedAndIsWrittenOnce() throws IOException {
         NDArray a = NDArray.of(new int[] {1, 2, 3}, 3);
         List<Object> twice = List.of(a, a);
