@@ -241,50 +241,8 @@ final class Descrs {
         }
     }
 
-    /** Python's {@code repr(str)}: quote choice, escapes, and {@code str.isprintable} kept as-is. */
+    /** Python's {@code repr(str)} (one implementation for the whole library: {@link dev.brine.py.PythonRepr}). */
     static void appendString(StringBuilder out, String s) {
-        char quote = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
-        out.append(quote);
-        for (int i = 0; i < s.length(); ) {
-            int cp = s.codePointAt(i);
-            i += Character.charCount(cp);
-            if (cp == quote || cp == '\\') {
-                out.append('\\').appendCodePoint(cp);
-            } else if (cp == '\n') {
-                out.append("\\n");
-            } else if (cp == '\r') {
-                out.append("\\r");
-            } else if (cp == '\t') {
-                out.append("\\t");
-            } else if (isPrintable(cp)) {
-                out.appendCodePoint(cp);
-            } else if (cp < 0x100) {
-                out.append(String.format("\\x%02x", cp));
-            } else if (cp < 0x10000) {
-                out.append(String.format("\\u%04x", cp));
-            } else {
-                out.append(String.format("\\U%08x", cp));
-            }
-        }
-        out.append(quote);
-    }
-
-    private static boolean isPrintable(int cp) {
-        if (cp == ' ') {
-            return true;
-        }
-        switch (Character.getType(cp)) {
-            case Character.CONTROL:
-            case Character.FORMAT:
-            case Character.SURROGATE:
-            case Character.PRIVATE_USE:
-            case Character.UNASSIGNED:
-            case Character.LINE_SEPARATOR:
-            case Character.PARAGRAPH_SEPARATOR:
-            case Character.SPACE_SEPARATOR:
-                return false;
-            default:
-                return true;
-        }
+        out.append(dev.brine.py.PythonRepr.repr(s));
     }
 }
