@@ -114,6 +114,31 @@ public final class Storage {
      *
      * @throws EOFException when the stream ends early; its message says how many bytes arrived
      */
+    /**
+     * Reads exactly {@code size} bytes, allocating them up front. Only for sizes already checked
+     * against the source (a file's length): an untrusted size goes to {@link #read(ReadableByteChannel, long)},
+     * which grows only as bytes arrive.
+     */
+    public static Storage readKnownSize(ReadableByteChannel in, long size) throws IOException {
+        if (size <= 0) {
+            return read(in, size);
+        }
+        Storage s = allocate(size);
+        long done = 0;
+        for (ByteBuffer chunk : s.chunks) {
+            ByteBuffer b = chunk.duplicate();
+            b.clear();
+            while (b.hasRemaining()) {
+                int r = in.read(b);
+                if (r < 0) {
+                    throw new EOFException("expected " + size + " bytes of data, found only " + (done + b.position()));
+                }
+            }
+            done += b.capacity();
+        }
+        return s;
+    }
+
     public static Storage read(ReadableByteChannel in, long size) throws IOException {
         if (size < 0) {
             throw new IllegalArgumentException("negative size " + size);
