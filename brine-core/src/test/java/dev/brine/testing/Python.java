@@ -49,7 +49,7 @@ public final class Python {
             if (required()) {
                 fail(msg + " (BRINE_REQUIRE_PYTHON=1)");
             }
-            Assumptions.assumeTrue(false, msg);
+            Assumptions.abort(msg); // only outside CI: .ci/run sets BRINE_REQUIRE_PYTHON=1, which fails above
         }
     }
 
