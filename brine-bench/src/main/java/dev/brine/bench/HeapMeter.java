@@ -26,10 +26,12 @@ import javax.management.openmbean.CompositeData;
  *   <li><b>allocated</b>: bytes the thread allocated during the operation
  *       ({@code com.sun.management.ThreadMXBean.getCurrentThreadAllocatedBytes}); exact, GC-independent;</li>
  *   <li><b>retained</b>: heap in use after a full GC with the result still reachable, minus the
- *       same before the operation: the size of the result;</li>
+ *       same before the operation (both as the collector reports them in its notification): the
+ *       size of the result;</li>
  *   <li><b>peak</b>: the highest heap occupancy seen during the operation — the "used before GC"
  *       of every collection that ran during it (GC notifications) and the occupancy at its end —
- *       minus the occupancy after a full GC before it. This includes garbage not yet collected.</li>
+ *       minus the occupancy after a full GC before it. This includes garbage not yet collected, so
+ *       it depends on the young generation's size; read it next to "allocated".</li>
  * </ul>
  */
 final class HeapMeter {
@@ -40,6 +42,8 @@ final class HeapMeter {
     private final Set<String> heapPools = new HashSet<>();
     private final List<MemoryPoolMXBean> pools = new ArrayList<>();
     private final AtomicLong peakBeforeGc = new AtomicLong();
+    /** Heap in use right after the latest collection, as the collector itself reported it. */
+    private final AtomicLong lastAfterGc = new AtomicLong();
     private final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -68,6 +72,13 @@ final class HeapMeter {
             }
         }
         peakBeforeGc.accumulateAndGet(used, Math::max);
+        long after = 0;
+        for (var e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+            if (heapPools.contains(e.getKey())) {
+                after += e.getValue().getUsed();
+            }
+        }
+        lastAfterGc.set(after);
     }
 
     long used() {
@@ -83,7 +94,9 @@ final class HeapMeter {
     Cost measure(Callable<?> op) throws Exception {
         fullGc();
         settle(); // the full GC's own notifications must not count as the operation's
-        long base = used();
+        // what the collector reports right after a full GC: reading the pools a moment later was
+        // unreliable under ParallelGC (eden showed anything from 0 to 20 MB after System.gc())
+        long base = lastAfterGc.get();
         peakBeforeGc.set(0);
         long a0 = threads.getCurrentThreadAllocatedBytes();
         Object result = op.call();
@@ -92,7 +105,8 @@ final class HeapMeter {
         settle();
         long peak = Math.max(peakBeforeGc.get(), end) - base;
         fullGc();
-        long retained = used() - base;
+        settle();
+        long retained = lastAfterGc.get() - base;
         Reference.reachabilityFence(result);
         return new Cost(allocated, Math.max(0, retained), Math.max(0, peak));
     }
