@@ -26,10 +26,9 @@ public class BrineException extends IOException {
 
     /**
      * Returns a copy of this exception whose message is prefixed with a location such as a file
-     * or an archive member ({@code "model.zip: member W: "}). The type is kept where possible.
+     * or an archive member ({@code "model.zip: member W: "}). A {@link LimitExceededException} stays one.
      */
     public BrineException withContext(String context) {
-        BrineException wrapped = new BrineException(context + ": " + getMessage(), this);
-        return wrapped;
+        return new BrineException(context + ": " + getMessage(), this);
     }
 }

@@ -14,6 +14,17 @@ public final class LimitExceededException extends BrineException {
         this.limit = limit;
     }
 
+    private LimitExceededException(String limit, String fullMessage, LimitExceededException cause) {
+        super(fullMessage, cause);
+        this.limit = limit;
+    }
+
+    /** The same limit, with a location such as a file in front of the message: still a LimitExceededException. */
+    @Override
+    public LimitExceededException withContext(String context) {
+        return new LimitExceededException(limit, context + ": " + getMessage(), this);
+    }
+
     /** The name of the option whose limit was hit, as it appears in the options builder. */
     public String limit() {
         return limit;
