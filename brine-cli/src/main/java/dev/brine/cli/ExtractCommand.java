@@ -35,8 +35,8 @@ final class ExtractCommand implements Callable<Integer> {
         Path root = dir.toAbsolutePath().normalize();
         PrintWriter out = spec.commandLine().getOut();
         Set<String> used = new HashSet<>();
-        Progress progress = Progress.start(spec.commandLine().getErr(), "extract", loaded.members.size());
-        for (Loaded.Member m : loaded.members) {
+        Progress progress = Progress.start(spec.commandLine().getErr(), "extract", loaded.members().size());
+        for (Loaded.Member m : loaded.members()) {
             if (!(m.value() instanceof NDArray)) {
                 continue;
             }

@@ -48,13 +48,21 @@ final class Loaded {
     final Path path;
     final Formats format;
     final List<Object> objects;
-    final List<Member> members;
+    private List<Member> members; // for pickles, found on first use: converting does not need them
 
     private Loaded(Path path, Formats format, List<Object> objects, List<Member> members) {
         this.path = path;
         this.format = format;
         this.objects = objects;
         this.members = members;
+    }
+
+    /** The arrays or members, in file order (for a pickle: every distinct array reachable, by path). */
+    List<Member> members() {
+        if (members == null) {
+            members = arraysIn(objects);
+        }
+        return members;
     }
 
     static Loaded open(Path path) throws IOException {
@@ -81,7 +89,7 @@ final class Loaded {
         if (objects.isEmpty()) {
             throw new BrineException("no pickle: the file is empty"); // as Python's pickle.load: "Ran out of input"
         }
-        return new Loaded(path, Formats.PICKLE, objects, arraysIn(objects));
+        return new Loaded(path, Formats.PICKLE, objects, null);
     }
 
     private static Loaded npy(Path path) throws IOException {

@@ -22,12 +22,12 @@ final class LsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Loaded loaded = Loaded.open(file);
         PrintWriter out = spec.commandLine().getOut();
-        for (Loaded.Member m : loaded.members) {
+        for (Loaded.Member m : loaded.members()) {
             String dtype = m.dtype() == null ? "-" : m.dtype().name();
             String shape = m.shape() == null ? "-" : Values.shape(m.shape());
             out.printf("%-24s %-12s %-16s %10s  %s%n", m.name(), dtype, shape, Sizes.human(m.bytes()), m.storage());
         }
-        if (loaded.members.isEmpty()) {
+        if (loaded.members().isEmpty()) {
             out.println("(no arrays)");
         }
         out.flush();

@@ -60,7 +60,7 @@ final class VerifyCommand implements Callable<Integer> {
                         progress.done();
                     }
                 }
-                default -> count = Loaded.open(file).members.size(); // archives, torch, safetensors: every member read
+                default -> count = Loaded.open(file).members().size(); // archives, torch, safetensors: every member read
             }
         } catch (dev.brine.BrineException e) {
             throw e.getMessage().contains(file.toString()) ? e : e.withContext(file.toString());
