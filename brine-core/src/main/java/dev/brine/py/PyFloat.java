@@ -130,7 +130,7 @@ public final class PyFloat {
         if (body.isEmpty() || !isDecimalLiteral(body)) {
             throw new NumberFormatException("not a float: " + text);
         }
-        return Double.parseDouble(t.replace("_", ""));
+        return Double.parseDouble(t); // isDecimalLiteral admitted only digits, one dot, an exponent
     }
 
     private static boolean isAsciiDigit(char c) {
