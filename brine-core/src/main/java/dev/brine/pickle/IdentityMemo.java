@@ -4,24 +4,51 @@ import java.util.Arrays;
 
 /**
  * The pickler's memo: object identity to memo index, like CPython's {@code PyMemoTable}. Open
- * addressing over two parallel arrays, so a lookup allocates nothing (an IdentityHashMap would box
- * every index).
+ * addressing, so a lookup allocates nothing (an IdentityHashMap would box every index).
  *
- * <p>Layout, for speed: the hash table itself is an {@code int[]} of entry numbers (0 = empty),
- * and the keys, their hashes and their memo indices sit in arrays in insertion order. A pickle
- * memoizes hundreds of thousands of fresh objects; storing each key at a random slot of a big
- * {@code Object[]} made every insert a random reference store, and each one dirtied another GC
- * card (G1's write barrier and remembered-set work). Here reference stores are sequential and the
- * random accesses touch only ints: records_200k dumps went from 0.53 s to 0.31 s, strings_300k
- * dumps from 0.19 s to 0.02 s (brine-bench side-by-side worker, best of 15 runs each, A/B
- * alternated on a busy machine); in isolation 750,000 get+put went from 336 ms to 72 ms.
+ * <p>Layout, for speed. Most lookups are for fresh objects and miss, and a big pickle's table is
+ * bigger than the caches, so a lookup costs about the number of random cache lines it touches:
+ * <ul>
+ *   <li>the hash table is an {@code int[]} of entry numbers, each with a fingerprint of its hash
+ *       in the spare high bits: a miss reads its probe's slots and nothing else, where comparing
+ *       full hashes kept beside the keys cost one more random read per occupied slot on the probe
+ *       (records_200k dumps 102 → 91 ms, records_2m 2.10 → 1.73 s; AbCompare, thread CPU);</li>
+ *   <li>keys, hashes and memo indices sit in arrays in insertion order, so inserts store
+ *       sequentially. Storing each key at a random slot of a big {@code Object[]} dirtied another
+ *       GC card on every insert (records_200k dumps went from 0.53 s to 0.31 s when that changed).</li>
+ * </ul>
+ * Tried and dropped, both slower on the same A/B: a {@code long[]} table holding full hashes (twice
+ * the footprint: records_200k 112 → 122 ms), a table filled to 3/4 instead of 1/2 (77 → 86 ms), and
+ * a one-bit-per-hash filter in front of the table (records_2m 1.32 → 1.83 s).
  */
 final class IdentityMemo {
-    private int[] table = new int[64]; // entry number + 1, or 0 for an empty slot
+    /**
+     * Slots: 0 = empty, else the entry number + 1 in the low bits ({@link #entryMask}) and the
+     * top bits of the key's hash ({@link #fingerprintMask}) above them.
+     */
+    private int[] table = new int[64];
     private Object[] keys = new Object[32]; // by entry number, in insertion order
     private int[] hashes = new int[32];
     private int[] values = new int[32];
     private int size;
+    // A miss on a fresh object should touch one random cache line: the slot's fingerprint (8 bits
+    // of the hash) rules out almost every occupied slot on the probe without reading hashes[] or
+    // keys[] (another random line each). Beyond 2^24 - 1 entries the slots need all 32 bits for
+    // the entry number and the fingerprint is dropped (every occupied slot then reads its key).
+    private final int narrowEntryMask;
+    private int fingerprintMask;
+    private int entryMask;
+
+    IdentityMemo() {
+        this(24);
+    }
+
+    /** A memo whose slots hold {@code entryBits} bits of entry number beside a fingerprint (tests use few). */
+    IdentityMemo(int entryBits) {
+        narrowEntryMask = (1 << entryBits) - 1;
+        fingerprintMask = ~narrowEntryMask;
+        entryMask = narrowEntryMask;
+    }
 
     /** The index stored for {@code key}, or -1. */
     int get(Object key) {
@@ -30,13 +57,15 @@ final class IdentityMemo {
         int mask = t.length - 1;
         int i = h & mask;
         while (true) {
-            int e = t[i];
-            if (e == 0) {
+            int slot = t[i];
+            if (slot == 0) {
                 return -1;
             }
-            // compare the hashes first: it spares reading a key (a cache miss) on collisions
-            if (hashes[e - 1] == h && keys[e - 1] == key) {
-                return values[e - 1];
+            if (((slot ^ h) & fingerprintMask) == 0) {
+                int e = (slot & entryMask) - 1;
+                if (keys[e] == key) {
+                    return values[e];
+                }
             }
             i = (i + 1) & mask;
         }
@@ -55,8 +84,12 @@ final class IdentityMemo {
         hashes[size] = h;
         values[size] = index;
         size++;
-        if (size * 2 > table.length) {
-            grow();
+        if (size == entryMask) { // the next entry number would not fit beside a fingerprint
+            fingerprintMask = 0;
+            entryMask = -1;
+            rebuild(table.length);
+        } else if (size * 2 > table.length) {
+            rebuild(table.length * 2);
         } else {
             insert(table, h, size);
         }
@@ -68,26 +101,28 @@ final class IdentityMemo {
 
     void clear() {
         Arrays.fill(table, 0);
+        fingerprintMask = ~narrowEntryMask;
+        entryMask = narrowEntryMask;
         Arrays.fill(keys, 0, size, null);
         size = 0;
     }
 
-    /** Doubles the table and re-inserts every entry (the hashes are kept, the keys not touched). */
-    private void grow() {
-        int[] t = new int[table.length * 2];
+    /** Re-inserts every entry into a new table (the hashes are kept, so no key is touched). */
+    private void rebuild(int length) {
+        int[] t = new int[length];
         for (int e = 0; e < size; e++) {
             insert(t, hashes[e], e + 1);
         }
         table = t;
     }
 
-    private static void insert(int[] t, int h, int entry) {
+    private void insert(int[] t, int h, int entry) {
         int mask = t.length - 1;
         int i = h & mask;
         while (t[i] != 0) {
             i = (i + 1) & mask;
         }
-        t[i] = entry;
+        t[i] = (h & fingerprintMask) | entry;
     }
 
     private static int hash(Object key) {
