@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 import java.util.Set;
 
 /**
@@ -479,10 +480,14 @@ public final class Pickler {
             out.write(Opcode.APPEND.code());
             return;
         }
-        Iterator<?> it = list.iterator();
         // ints and floats straight to their opcodes, with exactly the steps save() takes for them,
         // when save()'s other checks (persistent ids, depth) cannot apply: ints_1m dumps, brine-bench
         boolean atoms = options.persistentId() == null && depth + 1 <= options.maxDepth();
+        if (atoms && list instanceof RandomAccess) {
+            saveIndexedBatches(list, depth);
+            return;
+        }
+        Iterator<?> it = list.iterator();
         int total = 0;
         while (total < size) {
             out.write(Opcode.MARK.code());
@@ -502,6 +507,28 @@ public final class Pickler {
                 }
                 total++;
                 batch++;
+            }
+            out.write(Opcode.APPENDS.code());
+        }
+    }
+
+    /**
+     * The batches of a random-access list whose items need no persistent-id or depth check: runs of
+     * ints and floats go to PickleOutput's bulk loops, anything else through save().
+     */
+    private void saveIndexedBatches(List<?> list, int depth) throws IOException {
+        int size = list.size();
+        for (int start = 0; start < size; start += BATCHSIZE) {
+            int end = Math.min(size, start + BATCHSIZE);
+            out.write(Opcode.MARK.code());
+            int i = start;
+            while (i < end) {
+                int next = out.writeBinFloatRun(list, out.writeBinIntRun(list, i, end), end);
+                if (next == i) { // neither an int nor a float: the general path
+                    save(list.get(i), depth + 1, false);
+                    next = i + 1;
+                }
+                i = next;
             }
             out.write(Opcode.APPENDS.code());
         }

@@ -40,7 +40,10 @@ class HotPathIdentityTest {
             "          'h': (1, 2, 3, 4), 'i': b'', 'j': b'bytes', 'k': b'\\xff' * 300, 'l': bytearray(b'ba'), 'm': {1, 2, 3},",
             "          'n': frozenset({4, 5}), 'o': [[[]]], 'p': {'nested': {'deep': [1.5, 'é']}}},",
             "          [str(i) for i in range(600)] * 2, ['k%d' % i for i in range(300)], 1, 'top level', None,",
-            "          list(range(-1000, 300000)), [b'x' * 3000000, 'y' * 1500000, [1.5] * 200000]]",
+            "          list(range(-1000, 300000)), [b'x' * 3000000, 'y' * 1500000, [1.5] * 200000],",
+            // runs of ints and floats broken by big ints, strings, None and nested lists, across frames
+            "          [(i if i % 7 else 2**40 + i) if i % 3 else (i * 0.5 if i % 2 else (str(i) if i % 4 else [i]))",
+            "           for i in range(90000)] + [None] * 3 + [2**31 - 1, -2**31, 2**31] * 700]",
             "out = sys.stdout.buffer",
             "for proto in range(6):",
             "    for obj in corpus:",
