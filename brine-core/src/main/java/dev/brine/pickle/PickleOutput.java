@@ -241,27 +241,43 @@ final class PickleOutput {
         len += 9;
     }
 
+    /** Strings of at most this many chars are encoded straight into the buffer by writeSmallUnicode. */
+    static final int SMALL_STRING = 0xff;
+
     /**
-     * SHORT_BINUNICODE of a string of at most 255 chars copied straight from its chars, or
-     * {@code false}, with nothing written, when it is not ASCII. Spares Utf8.encode's byte[] and its
-     * copy: strings_300k dumps 23.0 -> 21.2 ms best CPU (brine-bench, interleaved A/B).
+     * A string of at most {@link #SMALL_STRING} chars as SHORT_BINUNICODE (when {@code shortOpcode}
+     * and its UTF-8 fits 255 bytes) or BINUNICODE, encoded straight into the buffer: no
+     * intermediate byte[] for ASCII (strings_300k dumps 23.0 -> 21.2 ms best CPU) nor for the other
+     * strings (every tenth of strings_300k has one non-ASCII char: 21.8 -> 21.2 ms; AbCompare).
      */
-    boolean writeShortAsciiUnicode(String s) {
+    void writeSmallUnicode(String s, boolean shortOpcode) {
         int n = s.length();
-        ensure(2 + n);
+        ensure(5 + 3 * n);
         byte[] b = buf;
-        int at = len + 2;
-        for (int i = 0; i < n; i++) {
+        int header = shortOpcode ? 2 : 5;
+        int at = len + header;
+        int i = 0;
+        while (i < n) { // ASCII, the common case, needs no further checks
             char c = s.charAt(i);
             if (c >= 0x80) {
-                return false;
+                break;
             }
             b[at + i] = (byte) c;
+            i++;
         }
-        b[len] = (byte) Opcode.SHORT_BINUNICODE.code();
-        b[len + 1] = (byte) n;
-        len = at + n;
-        return true;
+        int size = i == n ? n : Utf8.encodeInto(s, i, b, at + i) - at;
+        if (shortOpcode && size > 0xff) { // too long for one length byte after all: make room for four
+            System.arraycopy(b, at, b, at + 3, size);
+            header = 5;
+        }
+        if (header == 2) {
+            b[len] = (byte) Opcode.SHORT_BINUNICODE.code();
+            b[len + 1] = (byte) size;
+        } else {
+            b[len] = (byte) Opcode.BINUNICODE.code();
+            INT_LE.set(b, len + 1, size);
+        }
+        len += header + size;
     }
 
     /** Writes an ASCII string (protocol 0 arguments). */

@@ -320,8 +320,9 @@ public final class Pickler {
             out.write('\n');
             return;
         }
-        if (proto >= 4 && s.length() <= 0xff && out.writeShortAsciiUnicode(s)) {
-            return; // the common short ASCII string, without an intermediate byte[]
+        if (s.length() <= PickleOutput.SMALL_STRING) {
+            out.writeSmallUnicode(s, proto >= 4);
+            return;
         }
         byte[] utf8 = Utf8.encode(s);
         int n = utf8.length;

@@ -22,8 +22,21 @@ final class Utf8 {
             return s.getBytes(StandardCharsets.ISO_8859_1);
         }
         byte[] out = new byte[encodedLength(s)];
-        int o = 0;
-        for (int k = 0; k < n; k++) {
+        encodeInto(s, i, out, i);
+        for (int k = 0; k < i; k++) {
+            out[k] = (byte) s.charAt(k);
+        }
+        return out;
+    }
+
+    /**
+     * Encodes {@code s} from char {@code from} on into {@code out} at {@code at}, which must have
+     * room for 3 bytes per char; returns where the bytes end.
+     */
+    static int encodeInto(String s, int from, byte[] out, int at) {
+        int n = s.length();
+        int o = at;
+        for (int k = from; k < n; k++) {
             char c = s.charAt(k);
             if (c < 0x80) {
                 out[o++] = (byte) c;
@@ -43,7 +56,7 @@ final class Utf8 {
                 out[o++] = (byte) (0x80 | (c & 0x3f));
             }
         }
-        return out;
+        return o;
     }
 
     /** The encoded length of {@code s} in bytes. */

@@ -30,7 +30,9 @@ class HotPathIdentityTest {
             "floats = [0.0, -0.0, 1.5, float('nan'), float('inf'), float('-inf'), 1e300, 5e-324, 0.1, -2.5e-8]",
             "strs = ['', 'a', 'x' * 255, 'x' * 256, 'é', 'ascii then é', '漢字', 'emoji 😀 here', '\\ud800', 'a\\udfffb',",
             "        'y' * 65535, 'é' * 32767 + 'z', 'z' * 65536, 'w' * 70000, 'q' * 200000, 'line\\nfeed\\\\back\\x00nul\\x1a',",
-            "        'mixed ü 漢 😀 \\ud83d end']",
+            "        'mixed ü 漢 😀 \\ud83d end',",
+            // at most 255 chars, around 255 bytes of UTF-8: SHORT_BINUNICODE or BINUNICODE after all
+            "        'é' * 127 + 'a', 'é' * 128, 'a' * 254 + 'é', '漢' * 255, '😀' * 127, 'x' * 200 + '\\udc80' * 55]",
             "words = [''.join(chr(r.randrange(97, 123)) for _ in range(r.randrange(0, 20))) for _ in range(3000)]",
             "records = [{'id': i, 'name': 'user%d' % i, 'score': r.random() * 100, 'tags': [r.randrange(1000) for _ in range(i % 4)],",
             "            'active': i % 2 == 0} for i in range(6000)]",
