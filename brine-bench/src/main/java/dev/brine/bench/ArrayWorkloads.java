@@ -31,7 +31,7 @@ import java.util.Map;
  * run: a plain memory copy of the same bytes and a plain file copy of the same file. Best of N wall
  * times; throughput is payload bytes per second.
  *
- * <pre>java -cp brine-bench/target/brine-bench.jar dev.brine.bench.ArrayWorkloads [--dir D] [--reps N] [--gib G]</pre>
+ * <pre>java -cp brine-bench/target/brine-bench.jar dev.brine.bench.ArrayWorkloads [--dir D] [--reps N] [--gib G] [--only npy|pickle|archive]</pre>
  */
 public final class ArrayWorkloads {
     private final Path dir;
@@ -49,20 +49,28 @@ public final class ArrayWorkloads {
         Path dir = Path.of(System.getProperty("java.io.tmpdir"));
         int reps = 3;
         double gib = 1.0;
+        String only = null; // npy, pickle or archive: one section, for quicker repeated measurements
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dir" -> dir = Path.of(args[++i]);
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--gib" -> gib = Double.parseDouble(args[++i]);
+                case "--only" -> only = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         Path work = Files.createTempDirectory(dir, "brine-array-bench");
         try {
             ArrayWorkloads w = new ArrayWorkloads(work, reps);
-            w.npy((long) (gib * (1L << 30)));
-            w.pickled(64L << 20);
-            w.archive(100L << 20);
+            if (only == null || only.equals("npy")) {
+                w.npy((long) (gib * (1L << 30)));
+            }
+            if (only == null || only.equals("pickle")) {
+                w.pickled(64L << 20);
+            }
+            if (only == null || only.equals("archive")) {
+                w.archive(100L << 20);
+            }
             w.print();
         } finally {
             try (var files = Files.walk(work)) {

@@ -425,6 +425,19 @@ public final class Storage {
         return out;
     }
 
+    /**
+     * All the bytes as one buffer that shares them (writes show through both ways), positioned at
+     * 0 and little-endian, when they lie in one chunk (below 1 GiB, or a view inside one chunk);
+     * else null. Read-only when this storage is. Lets a writer hand the bytes on without copying
+     * them first (a pickled array's payload: see NumpyPickles).
+     */
+    public ByteBuffer sharedBuffer() {
+        if (chunks.length == 0) {
+            return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        return chunks.length == 1 ? slice(0, (int) size) : null;
+    }
+
     /** Writable views of the chunks in order, for bulk filling of fresh heap storage. */
     List<ByteBuffer> writableBuffers() {
         checkWritable();
