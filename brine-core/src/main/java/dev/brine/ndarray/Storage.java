@@ -28,6 +28,8 @@ public final class Storage {
     private static final Storage EMPTY = new Storage(new ByteBuffer[0], DEFAULT_CHUNK_SHIFT, 0, false);
     /** Stream reads grow a chunk from this size, so a stream that lies about its length costs little. */
     private static final int FIRST_READ_BUFFER = 1 << 20;
+    /** Files read from this size on are mapped and copied (readMapped); below it a mapping's fixed cost is not worth it. */
+    private static final long MAPPED_READ_MIN = 1 << 20;
 
     private final ByteBuffer[] chunks;
     private final int shift;
@@ -108,20 +110,16 @@ public final class Storage {
     }
 
     /**
-     * Reads exactly {@code size} bytes from {@code in} into new heap storage. Memory grows with the
-     * bytes that actually arrive (doubling from 1 MiB), so a stream that claims more than it holds
-     * ends in an {@link EOFException} without a large allocation first.
-     *
-     * @throws EOFException when the stream ends early; its message says how many bytes arrived
-     */
-    /**
      * Reads exactly {@code size} bytes, allocating them up front. Only for sizes already checked
      * against the source (a file's length): an untrusted size goes to {@link #read(ReadableByteChannel, long)},
-     * which grows only as bytes arrive.
+     * which grows only as bytes arrive. A file channel is left just after the bytes read.
      */
     public static Storage readKnownSize(ReadableByteChannel in, long size) throws IOException {
         if (size <= 0) {
             return read(in, size);
+        }
+        if (in instanceof FileChannel && size >= MAPPED_READ_MIN) {
+            return readMapped((FileChannel) in, size);
         }
         Storage s = allocate(size);
         long done = 0;
@@ -139,6 +137,36 @@ public final class Storage {
         return s;
     }
 
+    /**
+     * Reads a file's bytes into the heap by mapping them and bulk-copying from the mapping: each
+     * byte is copied once. {@code FileChannel.read} into a heap buffer copies twice, through a
+     * temporary direct buffer as large as the read (which the JDK then keeps, per thread).
+     * 1 GiB from the page cache (best of 5, 2 shared cores): read 0.30-0.33 s, mapped copy
+     * 0.19-0.20 s; 1 MiB slices through a reused direct buffer 0.21-0.23 s.
+     */
+    private static Storage readMapped(FileChannel in, long size) throws IOException {
+        long pos = in.position();
+        if (size > in.size() - pos) {
+            throw new EOFException("expected " + size + " bytes of data, found only " + Math.max(0, in.size() - pos));
+        }
+        Storage copy;
+        try {
+            copy = map(in, pos, size, FileChannel.MapMode.READ_ONLY).copy();
+        } catch (InternalError e) {
+            // the JVM's report of a fault in a mapping: the file shrank while it was being copied
+            throw new EOFException("the file changed while being read: " + e.getMessage());
+        }
+        in.position(pos + size);
+        return copy;
+    }
+
+    /**
+     * Reads exactly {@code size} bytes from {@code in} into new heap storage. Memory grows with the
+     * bytes that actually arrive (doubling from 1 MiB), so a stream that claims more than it holds
+     * ends in an {@link EOFException} without a large allocation first.
+     *
+     * @throws EOFException when the stream ends early; its message says how many bytes arrived
+     */
     public static Storage read(ReadableByteChannel in, long size) throws IOException {
         if (size < 0) {
             throw new IllegalArgumentException("negative size " + size);
