@@ -9,6 +9,7 @@ import dev.brine.ndarray.NDArray;
 import dev.brine.ndarray.Order;
 import dev.brine.ndarray.Storage;
 import dev.brine.npy.Npy;
+import dev.brine.npy.NpyWriteOptions;
 import dev.brine.pickle.Pickle;
 import dev.brine.pickle.PicklerOptions;
 import dev.brine.pickle.Unpickler;
@@ -149,6 +150,16 @@ public final class ArrayWorkloads {
             return null;
         });
         row(name, "Npy.write (atomic, forced to disk)", bytes, write, mem, "");
+        NpyWriteOptions unforced = NpyWriteOptions.builder().forceToDisk(false).build();
+        double writeUnforced = best(() -> {
+            Npy.write(a, file, unforced);
+            return null;
+        });
+        row(name, "Npy.write (atomic, not forced)", bytes, writeUnforced, mem, "");
+        for (boolean force : new boolean[] {true, false}) {
+            double plain = best(() -> plainWrite(a, copy, force));
+            row(name, "plain FileChannel write over the file" + (force ? ", forced" : "") + " (reference)", bytes, plain, mem, "");
+        }
         double fileCopy = best(() -> Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING));
         row(name, "plain file copy (reference)", bytes, fileCopy, mem, "");
         Limits big = Limits.DEFAULT.toBuilder().maxAllocation(Long.MAX_VALUE).build();
@@ -163,6 +174,26 @@ public final class ArrayWorkloads {
         row(name, "Npy.map + last element", bytes, map, mem, heapNote(mapCost, bytes));
         Files.deleteIfExists(file);
         Files.deleteIfExists(copy);
+    }
+
+    /**
+     * The array's bytes written as a plain program would, over the existing file: what the JDK, the
+     * kernel and the disk cost without Brine's header, temporary file and rename.
+     */
+    private static Object plainWrite(NDArray a, Path file, boolean force) throws java.io.IOException {
+        Files.deleteIfExists(file);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            for (ByteBuffer b : a.storage().buffers()) {
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+            }
+            if (force) {
+                ch.force(true);
+            }
+        }
+        return null;
     }
 
     private void pickled(long bytes) throws Exception {

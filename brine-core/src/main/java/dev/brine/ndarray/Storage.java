@@ -28,6 +28,8 @@ public final class Storage {
     private static final Storage EMPTY = new Storage(new ByteBuffer[0], DEFAULT_CHUNK_SHIFT, 0, false);
     /** Stream reads grow a chunk from this size, so a stream that lies about its length costs little. */
     private static final int FIRST_READ_BUFFER = 1 << 20;
+    /** Heap bytes go to a channel in slices of this size: see writeTo. */
+    private static final int WRITE_SLICE = 4 << 20;
     /** Files read from this size on are mapped and copied (readMapped); below it a mapping's fixed cost is not worth it. */
     private static final long MAPPED_READ_MIN = 1 << 20;
 
@@ -489,11 +491,21 @@ public final class Storage {
         return readOnly ? s.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN) : s;
     }
 
-    /** Writes all bytes to {@code out}. */
+    /**
+     * Writes all bytes to {@code out}. Mapped (direct) chunks go to the channel as they are; heap
+     * chunks go in slices of {@link #WRITE_SLICE}, because the JDK copies a heap buffer through a
+     * temporary direct buffer as large as the write and keeps it cached per thread: writing a
+     * 1 GiB chunk at once left 1 GiB of native memory behind. 4 MiB slices stay in the CPU caches:
+     * 1 GiB to a file (unforced, best of 3, two runs) 0.276-0.278 s -> 0.240-0.243 s.
+     */
     public void writeTo(WritableByteChannel out) throws IOException {
         for (ByteBuffer b : buffers()) {
-            while (b.hasRemaining()) {
-                out.write(b);
+            int step = b.isDirect() ? b.limit() : WRITE_SLICE;
+            for (int pos = 0; pos < b.limit(); pos += step) {
+                ByteBuffer slice = b.slice(pos, Math.min(step, b.limit() - pos));
+                while (slice.hasRemaining()) {
+                    out.write(slice);
+                }
             }
         }
     }

@@ -153,18 +153,27 @@ public final class Npy {
 
     // ---------------------------------------------------------------- writing
 
-    /** Saves {@code array} to {@code path} atomically, choosing the version as numpy does. */
+    /** Saves {@code array} to {@code path} atomically, choosing the version as numpy does, forced to disk. */
     public static void write(NDArray array, Path path) throws IOException {
-        write(array, path, null);
+        write(array, path, NpyWriteOptions.DEFAULT);
     }
 
     /** Saves {@code array} to {@code path} atomically in format {@code version} (null: as numpy chooses). */
     public static void write(NDArray array, Path path, NpyVersion version) throws IOException {
-        byte[] header = header(array, version);
+        write(array, path, NpyWriteOptions.builder().version(version).build());
+    }
+
+    /**
+     * Saves {@code array} to {@code path} atomically, as {@code options} say: a temporary file in the
+     * same folder, forced to disk unless {@link NpyWriteOptions#forceToDisk()} is false, renamed over
+     * {@code path}.
+     */
+    public static void write(NDArray array, Path path, NpyWriteOptions options) throws IOException {
+        byte[] header = header(array, options.version());
         AtomicFiles.writeChannel(path, ch -> {
             writeFully(ch, ByteBuffer.wrap(header));
             array.storage().writeTo(ch);
-        });
+        }, options.forceToDisk());
     }
 
     /** Writes {@code array} as NPY to {@code out} (not closed). */
