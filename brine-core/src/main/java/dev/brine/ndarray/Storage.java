@@ -140,6 +140,30 @@ public final class Storage {
     }
 
     /**
+     * Reads exactly {@code size} bytes from {@code in} straight into storage allocated up front:
+     * the stream writes into the storage's own arrays (an inflating ZIP member inflates into
+     * them), with no buffer in between. Only for sizes checked against limits, as for
+     * {@link #readKnownSize(ReadableByteChannel, long)}.
+     *
+     * @throws EOFException when the stream ends early; its message says how many bytes arrived
+     */
+    public static Storage readKnownSize(InputStream in, long size) throws IOException {
+        if (size < 0) {
+            throw new IllegalArgumentException("negative size " + size);
+        }
+        Storage s = allocate(size);
+        long done = 0;
+        for (ByteBuffer chunk : s.chunks) {
+            int got = in.readNBytes(chunk.array(), chunk.arrayOffset(), chunk.capacity());
+            if (got < chunk.capacity()) {
+                throw new EOFException("expected " + size + " bytes of data, found only " + (done + got));
+            }
+            done += got;
+        }
+        return s;
+    }
+
+    /**
      * Reads a file's bytes into the heap by mapping them and bulk-copying from the mapping: each
      * byte is copied once. {@code FileChannel.read} into a heap buffer copies twice, through a
      * temporary direct buffer as large as the read (which the JDK then keeps, per thread).
