@@ -89,6 +89,19 @@ class StorageTest {
     }
 
     @Test
+    void streamsOfKnownSizeReadWholeInSlices() throws IOException {
+        byte[] data = new byte[(9 << 20) + 5]; // more than two 4 MiB slices
+        new Random(4).nextBytes(data);
+        Storage s = Storage.readKnownSize(new ByteArrayInputStream(data), data.length);
+        byte[] back = new byte[data.length];
+        s.get(0, back, 0, back.length);
+        assertArrayEquals(data, back);
+        EOFException e = assertThrows(EOFException.class,
+                () -> Storage.readKnownSize(new ByteArrayInputStream(data), data.length + 1L));
+        assertEquals("expected " + (data.length + 1L) + " bytes of data, found only " + data.length, e.getMessage());
+    }
+
+    @Test
     void arraysOverSmallChunksBehave() {
         // a 12-byte record type over 16-byte chunks: every other element straddles a boundary
         DType rec = DType.struct().add("a", DType.INT32).add("b", DType.FLOAT64).build();
