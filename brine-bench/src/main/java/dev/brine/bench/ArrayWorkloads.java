@@ -9,6 +9,7 @@ import dev.brine.ndarray.NDArray;
 import dev.brine.ndarray.Order;
 import dev.brine.ndarray.Storage;
 import dev.brine.npy.Npy;
+import dev.brine.npy.NpyWriteOptions;
 import dev.brine.pickle.Pickle;
 import dev.brine.pickle.PicklerOptions;
 import dev.brine.pickle.Unpickler;
@@ -31,7 +32,7 @@ import java.util.Map;
  * run: a plain memory copy of the same bytes and a plain file copy of the same file. Best of N wall
  * times; throughput is payload bytes per second.
  *
- * <pre>java -cp brine-bench/target/brine-bench.jar dev.brine.bench.ArrayWorkloads [--dir D] [--reps N] [--gib G]</pre>
+ * <pre>java -cp brine-bench/target/brine-bench.jar dev.brine.bench.ArrayWorkloads [--dir D] [--reps N] [--gib G] [--only npy|pickle|archive]</pre>
  */
 public final class ArrayWorkloads {
     private final Path dir;
@@ -49,20 +50,28 @@ public final class ArrayWorkloads {
         Path dir = Path.of(System.getProperty("java.io.tmpdir"));
         int reps = 3;
         double gib = 1.0;
+        String only = null; // npy, pickle or archive: one section, for quicker repeated measurements
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dir" -> dir = Path.of(args[++i]);
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--gib" -> gib = Double.parseDouble(args[++i]);
+                case "--only" -> only = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         Path work = Files.createTempDirectory(dir, "brine-array-bench");
         try {
             ArrayWorkloads w = new ArrayWorkloads(work, reps);
-            w.npy((long) (gib * (1L << 30)));
-            w.pickled(64L << 20);
-            w.archive(100L << 20);
+            if (only == null || only.equals("npy")) {
+                w.npy((long) (gib * (1L << 30)));
+            }
+            if (only == null || only.equals("pickle")) {
+                w.pickled(64L << 20);
+            }
+            if (only == null || only.equals("archive")) {
+                w.archive(100L << 20);
+            }
             w.print();
         } finally {
             try (var files = Files.walk(work)) {
@@ -141,6 +150,16 @@ public final class ArrayWorkloads {
             return null;
         });
         row(name, "Npy.write (atomic, forced to disk)", bytes, write, mem, "");
+        NpyWriteOptions unforced = NpyWriteOptions.builder().forceToDisk(false).build();
+        double writeUnforced = best(() -> {
+            Npy.write(a, file, unforced);
+            return null;
+        });
+        row(name, "Npy.write (atomic, not forced)", bytes, writeUnforced, mem, "");
+        for (boolean force : new boolean[] {true, false}) {
+            double plain = best(() -> plainWrite(a, copy, force));
+            row(name, "plain FileChannel write over the file" + (force ? ", forced" : "") + " (reference)", bytes, plain, mem, "");
+        }
         double fileCopy = best(() -> Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING));
         row(name, "plain file copy (reference)", bytes, fileCopy, mem, "");
         Limits big = Limits.DEFAULT.toBuilder().maxAllocation(Long.MAX_VALUE).build();
@@ -157,11 +176,34 @@ public final class ArrayWorkloads {
         Files.deleteIfExists(copy);
     }
 
+    /**
+     * The array's bytes written as a plain program would, over the existing file: what the JDK, the
+     * kernel and the disk cost without Brine's header, temporary file and rename.
+     */
+    private static Object plainWrite(NDArray a, Path file, boolean force) throws java.io.IOException {
+        Files.deleteIfExists(file);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            for (ByteBuffer b : a.storage().buffers()) {
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+            }
+            if (force) {
+                ch.force(true);
+            }
+        }
+        return null;
+    }
+
     private void pickled(long bytes) throws Exception {
         NDArray a = randomFloats(DType.FLOAT64, bytes);
         String name = (bytes >> 20) + " MiB float64 array, pickle protocol 5";
         double mem = memoryCopy(bytes);
         row(name, "memory copy (reference)", bytes, mem, mem, "");
+        // what any dumps() must do at least: allocate the result on the heap and copy the bytes in
+        double allocCopy = best(() -> a.rawBytes());
+        row(name, "new byte[] + copy into it (reference)", bytes, allocCopy, mem, "");
         double inBandDump = best(() -> Pickle.dumps(a, 5));
         byte[] inBand = Pickle.dumps(a, 5);
         row(name, "dumps, in band", bytes, inBandDump, mem, "");

@@ -86,7 +86,11 @@ final class MemberArrays implements Closeable {
         checkMagic(in);
         NDArray a;
         try {
-            a = Npy.read(in, limits);
+            // the member's declared size is checked against the limits (ZipReader.open), and the bytes it yields
+            // against it, so the array is allocated at once and inflated straight into place, where a growing buffer
+            // doubled and copied: deflated 100 MiB archive load peak heap 2.01-2.24x -> 1.12x (= retained). The
+            // declared size bounds what is left of the member (after a gpuarray's context name, a little less)
+            a = Npy.read(in, e.size(), limits);
         } catch (IllegalArgumentException ex) {
             throw new BrineException("bad NPY data: " + ex.getMessage(), ex);
         }

@@ -58,6 +58,15 @@ public final class AtomicFiles {
 
     /** Writes {@code target} atomically through its file channel. */
     public static void writeChannel(Path target, ChannelContent content) throws IOException {
+        writeChannel(target, content, true);
+    }
+
+    /**
+     * Writes {@code target} atomically through its file channel, forcing the content to disk before
+     * the rename only when {@code force}: without it the save is still atomic for a process that
+     * dies, but not for a power loss or a crash of the operating system.
+     */
+    public static void writeChannel(Path target, ChannelContent content, boolean force) throws IOException {
         Path absolute = target.toAbsolutePath();
         // CREATE_NEW with a random name (not Files.createTempFile, which makes files owner-only):
         // the new file gets the permissions of an ordinary new file (the umask), or the old file's
@@ -66,7 +75,9 @@ public final class AtomicFiles {
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 content.writeTo(ch);
-                ch.force(true);
+                if (force) {
+                    ch.force(true);
+                }
             }
             keepPermissions(absolute, tmp);
             try {

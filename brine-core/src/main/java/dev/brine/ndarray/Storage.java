@@ -28,6 +28,10 @@ public final class Storage {
     private static final Storage EMPTY = new Storage(new ByteBuffer[0], DEFAULT_CHUNK_SHIFT, 0, false);
     /** Stream reads grow a chunk from this size, so a stream that lies about its length costs little. */
     private static final int FIRST_READ_BUFFER = 1 << 20;
+    /** Heap bytes go to a channel, or come from a stream, in slices of this size: see writeTo. */
+    private static final int IO_SLICE = 4 << 20;
+    /** Files read from this size on are mapped and copied (readMapped); below it a mapping's fixed cost is not worth it. */
+    private static final long MAPPED_READ_MIN = 1 << 20;
 
     private final ByteBuffer[] chunks;
     private final int shift;
@@ -108,20 +112,16 @@ public final class Storage {
     }
 
     /**
-     * Reads exactly {@code size} bytes from {@code in} into new heap storage. Memory grows with the
-     * bytes that actually arrive (doubling from 1 MiB), so a stream that claims more than it holds
-     * ends in an {@link EOFException} without a large allocation first.
-     *
-     * @throws EOFException when the stream ends early; its message says how many bytes arrived
-     */
-    /**
      * Reads exactly {@code size} bytes, allocating them up front. Only for sizes already checked
      * against the source (a file's length): an untrusted size goes to {@link #read(ReadableByteChannel, long)},
-     * which grows only as bytes arrive.
+     * which grows only as bytes arrive. A file channel is left just after the bytes read.
      */
     public static Storage readKnownSize(ReadableByteChannel in, long size) throws IOException {
         if (size <= 0) {
             return read(in, size);
+        }
+        if (in instanceof FileChannel && size >= MAPPED_READ_MIN) {
+            return readMapped((FileChannel) in, size);
         }
         Storage s = allocate(size);
         long done = 0;
@@ -139,6 +139,67 @@ public final class Storage {
         return s;
     }
 
+    /**
+     * Reads exactly {@code size} bytes from {@code in} straight into storage allocated up front:
+     * the stream writes into the storage's own arrays (an inflating ZIP member inflates into
+     * them), with no buffer in between. Only for sizes checked against limits, as for
+     * {@link #readKnownSize(ReadableByteChannel, long)}. Reads ask for at most 4 MiB
+     * at a time: streams that read files (FileInputStream, a stored ZIP member) go through a
+     * native buffer as large as the read.
+     *
+     * @throws EOFException when the stream ends early; its message says how many bytes arrived
+     */
+    public static Storage readKnownSize(InputStream in, long size) throws IOException {
+        if (size < 0) {
+            throw new IllegalArgumentException("negative size " + size);
+        }
+        Storage s = allocate(size);
+        long done = 0;
+        for (ByteBuffer chunk : s.chunks) {
+            for (int pos = 0; pos < chunk.capacity(); ) {
+                int want = Math.min(IO_SLICE, chunk.capacity() - pos);
+                int got = in.readNBytes(chunk.array(), chunk.arrayOffset() + pos, want);
+                pos += got;
+                if (got < want) {
+                    throw new EOFException("expected " + size + " bytes of data, found only " + (done + pos));
+                }
+            }
+            done += chunk.capacity();
+        }
+        return s;
+    }
+
+    /**
+     * Reads a file's bytes into the heap by mapping them and bulk-copying from the mapping: each
+     * byte is copied once. {@code FileChannel.read} into a heap buffer copies twice, through a
+     * temporary direct buffer as large as the read (which the JDK then keeps, per thread).
+     * 1 GiB from the page cache (best of 5, 2 shared cores): read 0.30-0.33 s, mapped copy
+     * 0.19-0.20 s; 1 MiB slices through a reused direct buffer 0.21-0.23 s. ArrayWorkloads'
+     * Npy.read of 1 GiB: 0.215-0.223 s -> 0.103-0.130 s (0.39x -> 0.64-0.75x of a memory copy).
+     */
+    private static Storage readMapped(FileChannel in, long size) throws IOException {
+        long pos = in.position();
+        if (size > in.size() - pos) {
+            throw new EOFException("expected " + size + " bytes of data, found only " + Math.max(0, in.size() - pos));
+        }
+        Storage copy;
+        try {
+            copy = map(in, pos, size, FileChannel.MapMode.READ_ONLY).copy();
+        } catch (InternalError e) {
+            // the JVM's report of a fault in a mapping: the file shrank while it was being copied
+            throw new EOFException("the file changed while being read: " + e.getMessage());
+        }
+        in.position(pos + size);
+        return copy;
+    }
+
+    /**
+     * Reads exactly {@code size} bytes from {@code in} into new heap storage. Memory grows with the
+     * bytes that actually arrive (doubling from 1 MiB), so a stream that claims more than it holds
+     * ends in an {@link EOFException} without a large allocation first.
+     *
+     * @throws EOFException when the stream ends early; its message says how many bytes arrived
+     */
     public static Storage read(ReadableByteChannel in, long size) throws IOException {
         if (size < 0) {
             throw new IllegalArgumentException("negative size " + size);
@@ -425,6 +486,19 @@ public final class Storage {
         return out;
     }
 
+    /**
+     * All the bytes as one buffer that shares them (writes show through both ways), positioned at
+     * 0 and little-endian, when they lie in one chunk (below 1 GiB, or a view inside one chunk);
+     * else null. Read-only when this storage is. Lets a writer hand the bytes on without copying
+     * them first (a pickled array's payload: see NumpyPickles).
+     */
+    public ByteBuffer sharedBuffer() {
+        if (chunks.length == 0) {
+            return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        return chunks.length == 1 ? slice(0, (int) size) : null;
+    }
+
     /** Writable views of the chunks in order, for bulk filling of fresh heap storage. */
     List<ByteBuffer> writableBuffers() {
         checkWritable();
@@ -448,11 +522,21 @@ public final class Storage {
         return readOnly ? s.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN) : s;
     }
 
-    /** Writes all bytes to {@code out}. */
+    /**
+     * Writes all bytes to {@code out}. Mapped (direct) chunks go to the channel as they are; heap
+     * chunks go in slices of 4 MiB, because the JDK copies a heap buffer through a
+     * temporary direct buffer as large as the write and keeps it cached per thread: writing a
+     * 1 GiB chunk at once left 1 GiB of native memory behind. 4 MiB slices stay in the CPU caches:
+     * 1 GiB to a file (unforced, best of 3, two runs) 0.276-0.278 s -> 0.240-0.243 s.
+     */
     public void writeTo(WritableByteChannel out) throws IOException {
         for (ByteBuffer b : buffers()) {
-            while (b.hasRemaining()) {
-                out.write(b);
+            int step = b.isDirect() ? b.limit() : IO_SLICE;
+            for (int pos = 0; pos < b.limit(); pos += step) {
+                ByteBuffer slice = b.slice(pos, Math.min(step, b.limit() - pos));
+                while (slice.hasRemaining()) {
+                    out.write(slice);
+                }
             }
         }
     }

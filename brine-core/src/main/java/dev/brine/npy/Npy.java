@@ -95,6 +95,49 @@ public final class Npy {
      */
     static NDArray read(ReadableByteChannel in, long available, Limits limits, String where) throws IOException {
         NpyHeader h = NpyFormat.readHeader(in, available, limits, where);
+        long length = checkedLength(h, available, limits, where);
+        Storage data;
+        try {
+            // a size checked against the file itself (a plain .npy) can be allocated at once: no growing copies, so
+            // reading an N-byte array peaks at about N of heap (ArrayWorkloads: 1.51x -> ~1.0x)
+            data = in instanceof java.nio.channels.FileChannel ? Storage.readKnownSize(in, length) : Storage.read(in, length);
+        } catch (EOFException e) {
+            throw new BrineException(where + ": truncated NPY data at byte " + h.dataOffset() + ": " + e.getMessage());
+        }
+        return NDArray.wrap(h.dtype(), h.order(), h.shape(), data);
+    }
+
+    /**
+     * Reads one NPY array from {@code in}, a source of at most {@code declaredSize} bytes whose
+     * declared size has been checked against the limits, such as a ZIP member that {@link ZipReader}
+     * opened (it checks the declared inflated size against {@link Limits#maxInflatedSize()} and
+     * {@link Limits#maxInflateRatio()}, and fails a member that yields more or fewer bytes). The
+     * array is allocated at once, at the size its header gives when that fits in the declared size,
+     * and read straight into place: no growing buffer, no second copy, so loading an N-byte array
+     * peaks at about N of heap. A source that declares more than it holds costs at most the
+     * allocation its limits allow before it fails.
+     */
+    public static NDArray read(InputStream in, long declaredSize, Limits limits) throws IOException {
+        return read(in, declaredSize, limits, "NPY stream");
+    }
+
+    static NDArray read(InputStream in, long declaredSize, Limits limits, String where) throws IOException {
+        if (declaredSize < 0) {
+            throw new IllegalArgumentException("negative declared size " + declaredSize);
+        }
+        NpyHeader h = NpyFormat.readHeader(Channels.newChannel(in), declaredSize, limits, where);
+        long length = checkedLength(h, declaredSize, limits, where);
+        Storage data;
+        try {
+            data = Storage.readKnownSize(in, length);
+        } catch (EOFException e) {
+            throw new BrineException(where + ": truncated NPY data at byte " + h.dataOffset() + ": " + e.getMessage());
+        }
+        return NDArray.wrap(h.dtype(), h.order(), h.shape(), data);
+    }
+
+    /** The header's data length, checked against the bytes the source holds (-1: unknown) and the allocation limit. */
+    private static long checkedLength(NpyHeader h, long available, Limits limits, String where) throws BrineException {
         long length = h.dataLength();
         if (available >= 0 && h.dataOffset() + length > available) {
             throw new BrineException(where + ": truncated NPY data: shape " + NpyFormat.shapeRepr(h.shape()) + " of "
@@ -105,15 +148,7 @@ public final class Npy {
             throw new LimitExceededException("maxAllocation", where + ": the array needs " + length
                     + " bytes in memory, more than the " + limits.maxAllocation() + " allowed (Npy.map costs no memory)");
         }
-        Storage data;
-        try {
-            // a size checked against the file itself (a plain .npy) can be allocated at once: no growing copies, so
-            // reading an N-byte array peaks at about N of heap (ArrayWorkloads: 1.51x -> ~1.0x)
-            data = in instanceof java.nio.channels.FileChannel ? Storage.readKnownSize(in, length) : Storage.read(in, length);
-        } catch (EOFException e) {
-            throw new BrineException(where + ": truncated NPY data at byte " + h.dataOffset() + ": " + e.getMessage());
-        }
-        return NDArray.wrap(h.dtype(), h.order(), h.shape(), data);
+        return length;
     }
 
     /**
@@ -153,18 +188,27 @@ public final class Npy {
 
     // ---------------------------------------------------------------- writing
 
-    /** Saves {@code array} to {@code path} atomically, choosing the version as numpy does. */
+    /** Saves {@code array} to {@code path} atomically, choosing the version as numpy does, forced to disk. */
     public static void write(NDArray array, Path path) throws IOException {
-        write(array, path, null);
+        write(array, path, NpyWriteOptions.DEFAULT);
     }
 
     /** Saves {@code array} to {@code path} atomically in format {@code version} (null: as numpy chooses). */
     public static void write(NDArray array, Path path, NpyVersion version) throws IOException {
-        byte[] header = header(array, version);
+        write(array, path, NpyWriteOptions.builder().version(version).build());
+    }
+
+    /**
+     * Saves {@code array} to {@code path} atomically, as {@code options} say: a temporary file in the
+     * same folder, forced to disk unless {@link NpyWriteOptions#forceToDisk()} is false, renamed over
+     * {@code path}.
+     */
+    public static void write(NDArray array, Path path, NpyWriteOptions options) throws IOException {
+        byte[] header = header(array, options.version());
         AtomicFiles.writeChannel(path, ch -> {
             writeFully(ch, ByteBuffer.wrap(header));
             array.storage().writeTo(ch);
-        });
+        }, options.forceToDisk());
     }
 
     /** Writes {@code array} as NPY to {@code out} (not closed). */

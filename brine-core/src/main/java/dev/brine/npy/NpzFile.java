@@ -86,7 +86,7 @@ public final class NpzFile implements Closeable {
             byte[] magic = in.readNBytes(NpyFormat.MAGIC.length);
             in.reset();
             if (Arrays.equals(magic, NpyFormat.MAGIC)) {
-                NDArray a = Npy.read(Channels.newChannel(in), e.size(), limits, where);
+                NDArray a = Npy.read(in, e.size(), limits, where); // inflated straight into the array
                 drain(in);
                 return a.withMemberName(key);
             }

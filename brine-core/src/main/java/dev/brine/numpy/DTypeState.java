@@ -43,7 +43,10 @@ final class DTypeState {
             }
             fields = table;
         }
-        List<Object> s = new ArrayList<>(List.of((long) t.stateVersion(), String.valueOf(t.byteOrderChar())));
+        // one String per byte-order char, as CPython has one str per latin-1 char: a second dtype in the same
+        // pickle then refers to the first one's '<' with a memo GET, as numpy's pickles do
+        String byteOrder = String.valueOf(t.byteOrderChar()).intern();
+        List<Object> s = new ArrayList<>(List.of((long) t.stateVersion(), byteOrder));
         s.add(subarray);
         s.add(names);
         s.add(fields);

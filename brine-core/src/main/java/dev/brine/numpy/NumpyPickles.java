@@ -29,6 +29,12 @@ import java.util.List;
  * <p>Only these data-building globals are registered; nothing in numpy is ever called.
  */
 public final class NumpyPickles {
+    /**
+     * {@code b'b'}, the third argument of {@code _reconstruct}: one object for every array, as CPython
+     * has one bytes object per single byte, so that a second array in the same pickle refers to it with
+     * a memo GET, as numpy's pickles do. Never changed.
+     */
+    private static final byte[] ONE_B = {'b'};
     private static final ClassRegistry STANDARD = addTo(ClassRegistry.builtins().toBuilder(), NumpyNames.NUMPY1, false).build();
 
     private NumpyPickles() {
@@ -61,7 +67,7 @@ public final class NumpyPickles {
                 DTypeState.args(t), null, DTypeState.state(t), null, null));
         b.registerWriter(NumpyScalar.class, s -> Reduction.call(names.scalar(), s.dtype(), s.raw()));
         b.registerWriter(ObjectArray.class, a -> new Reduction(names.reconstruct(), Reduction.Style.REDUCE,
-                Tuple.of(ndarray, Tuple.of(0L), "b".getBytes(StandardCharsets.US_ASCII)), null,
+                Tuple.of(ndarray, Tuple.of(0L), ONE_B), null,
                 Tuple.of(1L, DTypeState.shapeTuple(a.shape()), DType.OBJECT, a.isFortran(), a.items()), null, null));
         return b;
     }
@@ -92,14 +98,16 @@ public final class NumpyPickles {
             }
             Tuple shape = DTypeState.shapeTuple(a.shape());
             boolean cOrder = a.isCContiguous();
-            byte[] raw = a.rawBytes();
             if (protocol >= 5) {
-                PickleBuffer buffer = new PickleBuffer(ByteBuffer.wrap(raw), a.isReadOnly());
+                // numpy's PickleBuffer(self): a view of the array's own bytes, not a copy. In band, the
+                // pickler then copies them once, into its result; out of band, the caller gets the view
+                ByteBuffer view = a.storage().sharedBuffer();
+                PickleBuffer buffer = new PickleBuffer(view != null ? view : ByteBuffer.wrap(a.rawBytes()), a.isReadOnly());
                 return Reduction.call(names.frombuffer(), buffer, a.dtype(), shape, cOrder ? "C" : "F");
             }
             return new Reduction(names.reconstruct(), Reduction.Style.REDUCE,
-                    Tuple.of(ndarray, Tuple.of(0L), "b".getBytes(StandardCharsets.US_ASCII)), null,
-                    Tuple.of(1L, shape, a.dtype(), !cOrder, raw), null, null);
+                    Tuple.of(ndarray, Tuple.of(0L), ONE_B), null,
+                    Tuple.of(1L, shape, a.dtype(), !cOrder, a.rawBytes()), null, null);
         }
     }
 

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brine.LimitExceededException;
 import dev.brine.Limits;
+import dev.brine.hostile.ZipBuilder;
+import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
 import dev.brine.npy.Npy;
 import dev.brine.npy.ZipReader;
@@ -180,6 +182,43 @@ class ArchiveBadInputTest {
                 assertTrue(e.getMessage().contains("truncated"), e.getMessage());
             }
         }
+    }
+
+    @Test
+    void aDeflatedMemberWhoseDeclaredSizeLies() throws Exception {
+        // arrays are inflated into an allocation of the size the member declares: each lie must still be caught
+        double[] values = new java.util.Random(3).doubles(100_000).toArray(); // 800 KB that do not deflate much
+        byte[] npy = Npy.toBytes(NDArray.of(values));
+        byte[] deflated = ZipBuilder.deflate(npy);
+        long crc = ZipBuilder.crc(npy);
+        Map<Long, String> lies = new LinkedHashMap<>();
+        lies.put(npy.length + 1000L, "yields " + npy.length + " bytes but declares " + (npy.length + 1000));
+        lies.put(npy.length - 8L, "truncated NPY data");
+        lies.put(deflated.length * 2000L, "maxInflateRatio");
+        lies.put(1L << 40, "maxInflatedSize");
+        for (Map.Entry<Long, String> lie : lies.entrySet()) {
+            ZipBuilder z = new ZipBuilder();
+            z.rawDeflated("W", deflated, lie.getKey(), crc);
+            z.deflated("pkl", pickleWithIds(List.of(new Pid("ndarray.W"))));
+            Path f = tmp.resolve("size-lies.zip");
+            Files.write(f, z.build());
+            ArchiveException e = loadFails(f);
+            assertEquals("W", e.member(), e.getMessage());
+            assertTrue(e.getMessage().contains(lie.getValue()), e.getMessage());
+        }
+        // an NPY header asking for twice the data the member holds, and a member declaring that much
+        byte[] bigHeader = Npy.header(NDArray.zeros(DType.FLOAT64, 200_000), null);
+        int headerLength = Npy.header(NDArray.of(values), null).length;
+        byte[] lying = concat(bigHeader, Arrays.copyOfRange(npy, headerLength, npy.length));
+        ZipBuilder z = new ZipBuilder();
+        z.rawDeflated("W", ZipBuilder.deflate(lying), bigHeader.length + 1_600_000L, ZipBuilder.crc(lying));
+        z.deflated("pkl", pickleWithIds(List.of(new Pid("ndarray.W"))));
+        Path f = tmp.resolve("header-lies.zip");
+        Files.write(f, z.build());
+        ArchiveException e = loadFails(f);
+        assertEquals("W", e.member(), e.getMessage());
+        assertTrue(e.getMessage().contains("yields " + lying.length + " bytes but declares " + (bigHeader.length + 1_600_000)),
+                e.getMessage());
     }
 
     @Test

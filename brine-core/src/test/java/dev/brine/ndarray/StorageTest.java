@@ -9,11 +9,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Chunked storage: values that straddle chunks, copies across chunk sizes, bounded stream reads. */
 class StorageTest {
@@ -57,6 +62,43 @@ class StorageTest {
     void streamsShorterThanClaimedEndInEof() {
         EOFException e = assertThrows(EOFException.class, () -> Storage.read(new ByteArrayInputStream(new byte[10]), 1L << 40));
         assertEquals("expected 1099511627776 bytes of data, found only 10", e.getMessage());
+    }
+
+    @Test
+    void filesOfKnownSizeReadWhole(@TempDir Path dir) throws IOException {
+        // 3 MiB: above the size from which a file is mapped and copied rather than read
+        byte[] data = new byte[3 << 20];
+        new Random(2).nextBytes(data);
+        Path file = dir.resolve("data");
+        Files.write(file, data);
+        for (int size : new int[] {100, data.length - 7}) {
+            try (FileChannel ch = FileChannel.open(file)) {
+                ch.position(7);
+                Storage s = Storage.readKnownSize(ch, size);
+                byte[] back = new byte[size];
+                s.get(0, back, 0, size);
+                assertArrayEquals(Arrays.copyOfRange(data, 7, 7 + size), back);
+                assertEquals(7 + size, ch.position(), "the channel is left after the bytes read");
+            }
+        }
+        try (FileChannel ch = FileChannel.open(file)) {
+            ch.position(7);
+            EOFException e = assertThrows(EOFException.class, () -> Storage.readKnownSize(ch, data.length));
+            assertEquals("expected 3145728 bytes of data, found only 3145721", e.getMessage());
+        }
+    }
+
+    @Test
+    void streamsOfKnownSizeReadWholeInSlices() throws IOException {
+        byte[] data = new byte[(9 << 20) + 5]; // more than two 4 MiB slices
+        new Random(4).nextBytes(data);
+        Storage s = Storage.readKnownSize(new ByteArrayInputStream(data), data.length);
+        byte[] back = new byte[data.length];
+        s.get(0, back, 0, back.length);
+        assertArrayEquals(data, back);
+        EOFException e = assertThrows(EOFException.class,
+                () -> Storage.readKnownSize(new ByteArrayInputStream(data), data.length + 1L));
+        assertEquals("expected " + (data.length + 1L) + " bytes of data, found only " + data.length, e.getMessage());
     }
 
     @Test

@@ -42,6 +42,25 @@ class NpyWriteTest {
     }
 
     @Test
+    void unforcedAndMappedSavesWriteTheSameBytes() throws IOException {
+        // 9 MiB: heap chunks go to the file in slices; a mapped array's chunks go as they are
+        NDArray a = NDArray.zeros(DType.INT64, 9 << 17);
+        for (long i = 0; i < a.size(); i += 1001) {
+            a.set(i * 7, i);
+        }
+        Path forced = dir.resolve("forced.npy");
+        Path unforced = dir.resolve("unforced.npy");
+        Npy.write(a, forced);
+        Npy.write(a, unforced, NpyWriteOptions.builder().forceToDisk(false).build());
+        assertArrayEquals(Files.readAllBytes(forced), Files.readAllBytes(unforced));
+        assertArrayEquals(Npy.toBytes(a), Files.readAllBytes(forced));
+        Path again = dir.resolve("again.npy");
+        Npy.write(Npy.map(forced, false), again, NpyWriteOptions.DEFAULT.toBuilder().version(NpyVersion.of(1, 0)).build());
+        assertArrayEquals(Files.readAllBytes(forced), Files.readAllBytes(again));
+        assertEquals(a, Npy.read(again));
+    }
+
+    @Test
     void headerLayoutIsNumpys() throws IOException {
         byte[] h = Npy.header(NDArray.zeros(DType.FLOAT32, 2, 3), null);
         assertEquals(128, h.length);
