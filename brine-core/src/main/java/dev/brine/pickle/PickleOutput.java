@@ -370,11 +370,16 @@ final class PickleOutput {
         }
     }
 
-    byte[] toByteArray() {
+    byte[] toByteArray() throws PicklingException {
         if (segments.isEmpty()) {
             return Arrays.copyOf(buf, len);
         }
-        byte[] all = new byte[Math.toIntExact(segmentsSize + len)];
+        long total = segmentsSize + len;
+        if (total > Integer.MAX_VALUE - 8) { // the largest array the JVM allocates
+            throw new PicklingException("the pickle is " + total + " bytes, more than a Java byte[] holds;"
+                    + " dump it to a stream or file instead");
+        }
+        byte[] all = new byte[(int) total];
         int at = 0;
         for (Segment s : segments) {
             System.arraycopy(s.bytes(), s.off(), all, at, s.len());
