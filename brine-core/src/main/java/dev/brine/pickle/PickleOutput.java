@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
@@ -33,15 +34,11 @@ final class PickleOutput {
     private final OutputStream sink; // null: keep everything (toByteArray)
     private byte[] buf = new byte[8192];
     private int len;
-    private final java.util.List<Segment> segments = new java.util.ArrayList<>(); // without a sink: what left buf, in order
+    private final java.util.List<ByteBuffer> segments = new java.util.ArrayList<>(); // without a sink: what left buf, in order
     private long segmentsSize;
     private boolean framing;
     private int frameStart = -1;
     private long handedOff; // bytes that have left buf (to the sink or set aside): past rewinding
-
-    /** Bytes that have left buf without a sink: a full block, or a large payload kept by reference. */
-    private record Segment(byte[] bytes, int off, int len) {
-    }
 
     /** A point to go back to, as long as nothing written after it has left the buffer. */
     record Mark(long handedOff, int len, int frameStart, boolean framing) {
@@ -298,9 +295,22 @@ final class PickleOutput {
      * current one) and straight to the stream, as CPython's {@code _Pickler_write_bytes} does.
      */
     void writeLarge(byte[] header, int headerLen, byte[] data, int off, int n) throws IOException {
-        if (n < FRAME_SIZE_TARGET) {
+        if (n < FRAME_SIZE_TARGET) { // the common small string or bytes: no buffer views
             write(header, 0, headerLen);
             write(data, off, n);
+            return;
+        }
+        writeLarge(header, headerLen, ByteBuffer.wrap(data, off, n));
+    }
+
+    /** {@link #writeLarge(byte[], int, byte[], int, int)} of the bytes remaining in {@code data}, a heap, direct or mapped buffer. */
+    void writeLarge(byte[] header, int headerLen, ByteBuffer data) throws IOException {
+        int n = data.remaining();
+        if (n < FRAME_SIZE_TARGET) {
+            write(header, 0, headerLen);
+            ensure(n);
+            data.duplicate().get(buf, len, n);
+            len += n;
             return;
         }
         boolean wasFraming = framing;
@@ -309,34 +319,48 @@ final class PickleOutput {
         write(header, 0, headerLen);
         if (sink != null) {
             flushAll();
-            sink.write(data, off, n);
+            writeToSink(data.duplicate());
             handedOff += n;
         } else {
-            keepByReference(data, off, n);
+            keepByReference(data.duplicate());
         }
         framing = wasFraming;
     }
 
-    /**
-     * Keeps a large payload (an array's bytes, typically the array's own storage) by reference
-     * instead of copying it into buf: {@link #toByteArray} then copies it once, straight into the
-     * result. What buf holds so far is copied out (it is small next to the payload) so that buf can
-     * be reused. In-band protocol 5 dumps of a 64 MiB float64 array: 3 copies of the data -> 1
-     * (with NumpyPickles passing the array's storage itself), 0.16x -> 0.80x of a memory copy
-     * (ArrayWorkloads). The payload must not change before toByteArray; dumps() returns only after it.
-     */
-    private void keepByReference(byte[] data, int off, int n) {
-        if (len > 0) {
-            addSegment(Arrays.copyOf(buf, len), 0, len);
-            len = 0;
+    /** A payload to the stream: straight from its array, or in slices through buf (a direct or mapped buffer). */
+    private void writeToSink(ByteBuffer data) throws IOException {
+        if (data.hasArray()) {
+            sink.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
+            return;
         }
-        addSegment(data, off, n);
+        while (data.hasRemaining()) {
+            int n = Math.min(data.remaining(), buf.length);
+            data.get(buf, 0, n);
+            sink.write(buf, 0, n);
+        }
     }
 
-    private void addSegment(byte[] bytes, int off, int n) {
-        segments.add(new Segment(bytes, off, n));
-        segmentsSize += n;
-        handedOff += n;
+    /**
+     * Keeps a large payload (an array's bytes, typically the array's own storage, mapped or not) by
+     * reference instead of copying it into buf: {@link #toByteArray} then copies it once, straight
+     * into the result. What buf holds so far is copied out (it is small next to the payload) so
+     * that buf can be reused. In-band protocol 5 dumps of a 64 MiB float64 array: 3 copies of the
+     * data -> 1 (with NumpyPickles passing the array's storage itself), 0.16x -> 0.80x of a memory
+     * copy (ArrayWorkloads). The payload must not change before toByteArray; dumps() returns only
+     * after it.
+     */
+    private void keepByReference(ByteBuffer data) {
+        if (len > 0) {
+            addSegment(ByteBuffer.wrap(Arrays.copyOf(buf, len)));
+            len = 0;
+        }
+        addSegment(data);
+    }
+
+    private void addSegment(ByteBuffer bytes) {
+        segments.add(bytes);
+        segmentsSize += bytes.remaining();
+        handedOff += bytes.remaining();
     }
 
     /** Writes what is complete to the stream when no frame is open and enough has gathered. */
@@ -350,7 +374,7 @@ final class PickleOutput {
 
     /** Keeps the committed buffer as a block and starts a new one (no frame is open). */
     private void setAside() {
-        addSegment(buf, 0, len);
+        addSegment(ByteBuffer.wrap(buf, 0, len));
         buf = new byte[BLOCK + FRAME_SIZE_TARGET + 2 * FRAME_HEADER_SIZE];
         len = 0;
     }
@@ -381,9 +405,10 @@ final class PickleOutput {
         }
         byte[] all = new byte[(int) total];
         int at = 0;
-        for (Segment s : segments) {
-            System.arraycopy(s.bytes(), s.off(), all, at, s.len());
-            at += s.len();
+        for (ByteBuffer segment : segments) {
+            int n = segment.remaining();
+            segment.get(all, at, n);
+            at += n;
         }
         System.arraycopy(buf, 0, all, at, len);
         return all;

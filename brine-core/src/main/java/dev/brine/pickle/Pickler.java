@@ -358,15 +358,17 @@ public final class Pickler {
     }
 
     private void writeBytesData(byte[] data, int off, int n) throws IOException {
-        int h;
+        out.writeLarge(header, bytesHeader(n), data, off, n);
+    }
+
+    /** SHORT_BINBYTES or BINBYTES for {@code n} bytes into {@link #header}; returns its length. */
+    private int bytesHeader(int n) {
         if (n <= 0xff) {
             header[0] = (byte) Opcode.SHORT_BINBYTES.code();
             header[1] = (byte) n;
-            h = 2;
-        } else {
-            h = sizedHeader(Opcode.BINBYTES, n, 4);
+            return 2;
         }
-        out.writeLarge(header, h, data, off, n);
+        return sizedHeader(Opcode.BINBYTES, n, 4);
     }
 
     private void saveByteArray(byte[] data, Object obj, int depth) throws IOException {
@@ -392,22 +394,9 @@ public final class Pickler {
             }
             return;
         }
-        ByteBuffer view = buffer.data();
-        byte[] data;
-        int off = 0;
-        if (view.hasArray() && !view.isReadOnly()) {
-            data = view.array();
-            off = view.arrayOffset() + view.position();
-        } else {
-            data = new byte[view.remaining()];
-            view.duplicate().get(data);
-        }
-        if (buffer.isReadOnly()) {
-            writeBytesData(data, off, view.remaining());
-        } else {
-            int h = sizedHeader(Opcode.BYTEARRAY8, view.remaining(), 8);
-            out.writeLarge(header, h, data, off, view.remaining());
-        }
+        ByteBuffer view = buffer.data(); // written from where it lies: heap, direct or mapped, no copy here
+        int h = buffer.isReadOnly() ? bytesHeader(view.remaining()) : sizedHeader(Opcode.BYTEARRAY8, view.remaining(), 8);
+        out.writeLarge(header, h, view);
         memoize(buffer);
     }
 
