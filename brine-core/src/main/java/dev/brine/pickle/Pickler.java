@@ -513,9 +513,11 @@ public final class Pickler {
             out.write(Opcode.MARK.code());
             int i = start;
             while (i < end) {
-                int next = out.writeBinFloatRun(list, out.writeBinIntRun(list, i, end), end);
-                if (next == i) { // neither an int nor a float: the general path
-                    save(list.get(i), depth + 1, false);
+                Object item = list.get(i);
+                int next = item instanceof Long ? out.writeBinIntRun(list, i, end)
+                        : item instanceof Double ? out.writeBinFloatRun(list, i, end) : i;
+                if (next == i) { // not a run (or an int beyond 32 bits): the general path
+                    save(item, depth + 1, false);
                     next = i + 1;
                 }
                 i = next;
