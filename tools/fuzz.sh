@@ -21,7 +21,7 @@
 #   TorchFuzzTest             torch.save checkpoints, ZIP and legacy: heap, mmap and generic objects
 #   SafeTensorsFuzzTest       safetensors: open (heap and mmap), every tensor's info, raw bytes, array
 #   ModelArchiveFuzzTest      model archives: READ, MAP, MAP_LAZY, defaults, a stream, verify
-# The three ZIP-based targets (Npz aside) also run each input with its CRCs recomputed, so that
+# TorchFuzzTest and ModelArchiveFuzzTest also run each input with its ZIP CRCs recomputed, so that
 # mutations inside members reach the member parsers.
 set -uo pipefail
 cd "$(dirname "$0")/.."
