@@ -11,6 +11,18 @@
 # brine-core/src/test/resources/dev/brine/hostile/<Target>Inputs/<method>/crash-*, where every
 # later `mvn verify` replays it. Fix the bug, keep the file. The growing corpus is kept in
 # brine-core/.cifuzz-corpus/ (ignored by git). Exit status: 0 when no target found anything.
+#
+# Targets:
+#   UnpicklerFuzzTest         Pickle.loads with the API's defaults, from bytes and from a stream
+#   GenericUnpicklerFuzzTest  the unpickler with generic objects
+#   NpyFuzzTest               NPY from a stream, a file and memory-mapped; the array printed
+#   NpzFuzzTest               NPZ over the bounded ZIP reader: every member's header and array
+#   ShowPathFuzzTest          what `brine show FILE` does: NPY or every pickle, printed bounded
+#   TorchFuzzTest             torch.save checkpoints, ZIP and legacy: heap, mmap and generic objects
+#   SafeTensorsFuzzTest       safetensors: open (heap and mmap), every tensor's info, raw bytes, array
+#   ModelArchiveFuzzTest      model archives: READ, MAP, MAP_LAZY, defaults, a stream, verify
+# TorchFuzzTest and ModelArchiveFuzzTest also run each input with its ZIP CRCs recomputed, so that
+# mutations inside members reach the member parsers.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +30,8 @@ seconds="${1:-120}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(UnpicklerFuzzTest GenericUnpicklerFuzzTest NpyFuzzTest NpzFuzzTest ShowPathFuzzTest)
+  targets=(UnpicklerFuzzTest GenericUnpicklerFuzzTest NpyFuzzTest NpzFuzzTest ShowPathFuzzTest TorchFuzzTest
+    SafeTensorsFuzzTest ModelArchiveFuzzTest)
 fi
 
 mvn -B -q -pl brine-core test-compile >/dev/null || { echo "fuzz: build failed" >&2; exit 2; }

@@ -26,6 +26,8 @@ import java.util.Map;
 final class Json {
     /** The deepest nesting of arrays and objects read. */
     static final int MAX_DEPTH = 64;
+    /** The most digits of an integer read (CPython's default {@code int} limit; a u64 has 20). */
+    static final int MAX_INT_DIGITS = 4300;
 
     private final byte[] in;
     private final int end;
@@ -302,6 +304,12 @@ final class Json {
         }
         if (pos - start <= 18) {
             return Long.parseLong(text);
+        }
+        if (pos - start > MAX_INT_DIGITS) {
+            // BigInteger parses in quadratic time: a 100 MB header of digits would take hours
+            pos = start;
+            throw error("an integer of " + (text.length() - (text.charAt(0) == '-' ? 1 : 0))
+                    + " digits, more than the " + MAX_INT_DIGITS + " read");
         }
         BigInteger v = new BigInteger(text);
         return v.bitLength() < 64 ? (Object) v.longValue() : v;

@@ -23,6 +23,7 @@ final class TorchGlobals {
     static final Global REBUILD_TENSOR_V3 = new Global("torch._utils", "_rebuild_tensor_v3");
     static final Global UNTYPED_STORAGE = new Global("torch.storage", "UntypedStorage");
     static final Global DEVICE = new Global("torch", "device");
+    static final Global REBUILD_FROM_TYPE_V2 = new Global("torch._tensor", "_rebuild_from_type_v2");
 
     /** What the rebuild functions need from the reader. */
     interface Rebuilder {
@@ -160,20 +161,29 @@ final class TorchGlobals {
         refuse(b, u, "_rebuild_wrapper_subclass", "tensor subclasses without storage are not supported");
         refuse(b, u, "_rebuild_meta_tensor_no_storage", "meta tensors hold no data");
         refuse(b, "torch.serialization", "_get_layout", "sparse layouts are not supported");
-        b.registerCallable(new Fn("torch._tensor", "_rebuild_from_type_v2", a -> {
-            // (func, new_type, args, state): a tensor with Python attributes or of a subclass; keep the tensor
-            arity(a, 4, 4, "_rebuild_from_type_v2");
-            if (!(a.get(2) instanceof Tuple)) {
-                throw new BrineException("_rebuild_from_type_v2: its arguments must be a tuple");
+        b.registerCallable(new Fn(REBUILD_FROM_TYPE_V2.module(), REBUILD_FROM_TYPE_V2.name(), a -> {
+            // (func, new_type, args, state): a tensor with Python attributes or of a subclass; keep the tensor.
+            // A func that is _rebuild_from_type_v2 again is unwrapped in this loop, not by recursion: the
+            // file decides how deep the calls nest
+            for (int level = 0;; level++) {
+                String what = "_rebuild_from_type_v2" + (level == 0 ? "" : " (nested " + level + " deep)");
+                arity(a, 4, 4, what);
+                if (!(a.get(2) instanceof Tuple)) {
+                    throw new BrineException(what + ": its arguments must be a tuple");
+                }
+                Object func = a.get(0);
+                if (func instanceof PyCallable && REBUILD_FROM_TYPE_V2.equals(((PyCallable) func).global())) {
+                    a = (Tuple) a.get(2);
+                    continue;
+                }
+                if (func instanceof PyCallable) {
+                    return ((PyCallable) func).call((Tuple) a.get(2));
+                }
+                if (func instanceof Global || func instanceof GenericObject) {
+                    return GenericObject.reduced(REBUILD_FROM_TYPE_V2, a);
+                }
+                throw new BrineException(what + ": '" + func + "' is not callable");
             }
-            Object func = a.get(0);
-            if (func instanceof PyCallable) {
-                return ((PyCallable) func).call((Tuple) a.get(2));
-            }
-            if (func instanceof Global || func instanceof GenericObject) {
-                return GenericObject.reduced(new Global("torch._tensor", "_rebuild_from_type_v2"), a);
-            }
-            throw new BrineException("_rebuild_from_type_v2: '" + func + "' is not callable");
         }, null));
         b.registerCallable(new Fn("torch", "Size", a -> {
             arity(a, 0, 1, "torch.Size");

@@ -1,9 +1,22 @@
 package dev.brine.hostile;
 
 import dev.brine.BrineException;
+import dev.brine.archive.SharedVariable;
+import dev.brine.ndarray.NDArray;
+import dev.brine.ndarray.Storage;
+import dev.brine.py.GenericObject;
+import dev.brine.py.Tuple;
+import dev.brine.torch.TorchStorage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The one property every fuzz target checks: whatever the bytes, the reader either returns or
@@ -42,5 +55,65 @@ final class Fuzzing {
         Path f = Files.createTempFile("brine-fuzz-", suffix);
         Files.write(f, data);
         return f;
+    }
+
+    /**
+     * Walks what a reader returned (maps, collections, tuples, shared variables, generic objects;
+     * at most 10,000 values, iteratively) and touches every array and storage met: its repr, and its
+     * first and last byte, so that lazily mapped or lazily read data is really accessed.
+     */
+    static void touchAll(Object loaded) {
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Object> todo = new ArrayDeque<>();
+        todo.push(loaded == null ? "" : loaded);
+        int budget = 10_000;
+        while (!todo.isEmpty() && budget-- > 0) {
+            Object v = todo.pop();
+            if (!seen.add(v)) {
+                continue;
+            }
+            if (v instanceof NDArray) {
+                NDArray a = (NDArray) v;
+                a.toString();
+                touch(a.storage());
+            } else if (v instanceof TorchStorage) {
+                touch(((TorchStorage) v).bytes());
+            } else if (v instanceof Map) {
+                for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                    push(todo, e.getKey());
+                    push(todo, e.getValue());
+                }
+            } else if (v instanceof Collection) {
+                for (Object o : (Collection<?>) v) {
+                    push(todo, o);
+                }
+            } else if (v instanceof Tuple) {
+                for (Object o : (Tuple) v) {
+                    push(todo, o);
+                }
+            } else if (v instanceof SharedVariable) {
+                push(todo, ((SharedVariable) v).getValue());
+            } else if (v instanceof GenericObject) {
+                GenericObject g = (GenericObject) v;
+                push(todo, g.args());
+                push(todo, g.state());
+                push(todo, g.listItems());
+                push(todo, g.dictItems());
+            }
+        }
+    }
+
+    private static void push(Deque<Object> todo, Object o) {
+        if (o != null) {
+            todo.push(o);
+        }
+    }
+
+    /** Reads the first and last byte of {@code s}. */
+    static void touch(Storage s) {
+        if (s.size() > 0) {
+            s.getByte(0);
+            s.getByte(s.size() - 1);
+        }
     }
 }

@@ -184,6 +184,14 @@ class SafeTensorsTest {
         contains(refused(file("{\"__metadata__\":{\"k\":1}}", 0)), "'k' holds a number");
         contains(refused(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[18446744073709551616],\"data_offsets\":[0,0]}}", 0)),
                 "too large");
+        // a million-digit integer: BigInteger would parse it for seconds, 100 MB of digits for hours
+        long t0 = System.nanoTime();
+        contains(refused(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[" + "9".repeat(1_000_000) + "],\"data_offsets\":[0,0]}}",
+                0)), "an integer of 1000000 digits, more than the 4300 read at byte 37");
+        assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "a long integer took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        contains(refused(file("{\"x\":-" + "1".repeat(4301) + "}", 0)), "an integer of 4301 digits");
+        contains(refused(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[" + "1".repeat(4300) + "],\"data_offsets\":[0,0]}}", 0)),
+                "too large");
     }
 
     @Test

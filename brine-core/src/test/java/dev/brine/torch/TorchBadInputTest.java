@@ -170,6 +170,32 @@ class TorchBadInputTest {
         assertInstanceOf(LimitExceededException.class, e.getCause());
     }
 
+    /**
+     * {@code _rebuild_from_type_v2(_rebuild_from_type_v2, None, (_rebuild_from_type_v2, None, ..., None), None)}
+     * nested {@code depth} deep, the innermost call's arguments {@code inner} (pickle opcodes).
+     */
+    static byte[] nestedRebuildFromType(int depth, String inner) {
+        StringBuilder p = new StringBuilder("\u0080\u0002ctorch._tensor\n_rebuild_from_type_v2\nq\u0000");
+        p.append("(h\u0000N".repeat(depth)).append(inner).append("Nt".repeat(depth)).append("R.");
+        return p.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void nestedRebuildFromTypeDoesNotRecurse() throws Exception {
+        Map<String, byte[]> m = checkpoint(Map.of(), 0);
+        // 99,999 levels (the MARKs stay under maxDepth) used to overflow the stack, reported as a hashing failure
+        m.put("ck/data.pkl", nestedRebuildFromType(99_999, ")"));
+        contains(refused(zip("deep.pt", m)), "_rebuild_from_type_v2 (nested 99999 deep) takes 4 arguments, got 0");
+        // a tensor two levels down is still a tensor
+        Global fromType = new Global("torch._tensor", "_rebuild_from_type_v2");
+        Tuple tensorArgs = Tuple.of(new Pid(Tuple.of("storage", FLOAT, "0", "cpu", 2L)), 0L, Tuple.of(2L), Tuple.of(1L),
+                false, new OrderedDict<>());
+        Object nested = GenericObject.reduced(fromType, Tuple.of(fromType, null,
+                Tuple.of(REBUILD, null, tensorArgs, new LinkedHashMap<>()), new LinkedHashMap<>()));
+        Object loaded = TorchCheckpoint.load(zip("nested-ok.pt", checkpoint(nested, 2)));
+        assertEquals(2, assertInstanceOf(dev.brine.ndarray.NDArray.class, loaded).size());
+    }
+
     @Test
     void genericObjectsStayInert() throws Exception {
         Object evil = GenericObject.reduced(new Global("builtins", "eval"), Tuple.of("__import__('os').system('x')"));
