@@ -228,9 +228,10 @@ public final class Unpickler {
             wrapped.initCause(e);
             throw wrapped;
         } catch (StackOverflowError e) {
-            // reading is iterative, but Java's hashCode/equals recurse: a dict key or set element nested
-            // deeper than the thread's stack (a tuple in a tuple in ...) cannot be hashed
-            throw new UnpicklingException("a dict key or set element is nested too deeply to hash on this thread's stack",
+            // reading is iterative, but Java's hashCode/equals recurse (a dict key or set element nested
+            // deeper than the thread's stack: a tuple in a tuple in ...), and so may a registered callable
+            throw new UnpicklingException("a value is nested too deeply for this thread's stack (hashing a dict key or"
+                    + " set element, or in a registered callable)",
                     opOffset, op == null ? null : op.name());
         } catch (RuntimeException e) {
             // a safety net: no raw runtime exception escapes, whatever the input
