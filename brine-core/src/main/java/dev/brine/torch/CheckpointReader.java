@@ -318,7 +318,8 @@ final class CheckpointReader {
                 }
             }
             Map<String, TorchStorage> loaded = new HashMap<>();
-            PersistentLoader loader = pid -> legacyStorage(ch, extents, loaded, pid);
+            Map<String, TorchStorage> views = new HashMap<>(); // apart from storages: keys are any strings
+            PersistentLoader loader = pid -> legacyStorage(ch, extents, loaded, views, pid);
             try {
                 return new Unpickler(pickle.array(), unpicklerOptions(loader, this::tensor)).load();
             } catch (BrineException e) {
@@ -328,7 +329,7 @@ final class CheckpointReader {
     }
 
     private Object legacyStorage(FileChannel ch, Map<String, long[]> extents, Map<String, TorchStorage> loaded,
-            Object pid) throws BrineException {
+            Map<String, TorchStorage> views, Object pid) throws BrineException {
         StorageId id = legacyStorageId(pid);
         TorchStorage root = loaded.get(id.key);
         if (root == null) {
@@ -361,7 +362,7 @@ final class CheckpointReader {
         }
         // an old storage view: (view_key, offset, size) in elements of the root
         String viewKey = id.view[0];
-        TorchStorage v = loaded.get("view:" + viewKey);
+        TorchStorage v = views.get(viewKey);
         if (v == null) {
             int item = root.dtype().itemsize();
             long off = Long.parseLong(id.view[1]);
@@ -371,7 +372,7 @@ final class CheckpointReader {
                         + ") lies outside storage '" + id.key + "' of " + root.size() + " elements");
             }
             v = new TorchStorage(root.dtype(), root.isUntyped(), root.bytes().view(off * item, len * item));
-            loaded.put("view:" + viewKey, v);
+            views.put(viewKey, v);
         }
         return v;
     }
