@@ -150,10 +150,15 @@ final class PickleOutput {
      */
     void writeBinInt(int v) {
         ensure(5);
+        len = putBinInt(buf, len, v);
+    }
+
+    /** Stores {@code v} as writeBinInt does at {@code b[p]} (5 bytes of room) and returns where it ends. */
+    private static int putBinInt(byte[] b, int p, int v) {
         int width = (v & ~0xff) == 0 ? 1 : (v & ~0xffff) == 0 ? 2 : 4;
-        buf[len] = (byte) (width == 1 ? 'K' : width == 2 ? 'M' : 'J');
-        INT_LE.set(buf, len + 1, v);
-        len += 1 + width;
+        b[p] = (byte) (width == 1 ? 'K' : width == 2 ? 'M' : 'J');
+        INT_LE.set(b, p + 1, v);
+        return p + 1 + width;
     }
 
     /**
@@ -180,11 +185,7 @@ final class PickleOutput {
                     other = true;
                     break;
                 }
-                int x = (int) v; // as writeBinInt: the width without branches
-                int width = (x & ~0xff) == 0 ? 1 : (x & ~0xffff) == 0 ? 2 : 4;
-                b[p] = (byte) (width == 1 ? 'K' : width == 2 ? 'M' : 'J');
-                INT_LE.set(b, p + 1, x);
-                p += 1 + width;
+                p = putBinInt(b, p, (int) v);
                 i++;
             }
             len = p;
@@ -212,9 +213,7 @@ final class PickleOutput {
                     other = true;
                     break;
                 }
-                b[p] = 'G';
-                LONG_BE.set(b, p + 1, Double.doubleToRawLongBits((Double) o));
-                p += 9;
+                p = putBinFloat(b, p, (Double) o);
                 i++;
             }
             len = p;
@@ -237,9 +236,13 @@ final class PickleOutput {
      */
     void writeBinFloat(double v) {
         ensure(9);
-        buf[len] = 'G';
-        LONG_BE.set(buf, len + 1, Double.doubleToRawLongBits(v));
-        len += 9;
+        len = putBinFloat(buf, len, v);
+    }
+
+    private static int putBinFloat(byte[] b, int p, double v) {
+        b[p] = 'G';
+        LONG_BE.set(b, p + 1, Double.doubleToRawLongBits(v));
+        return p + 9;
     }
 
     /** Strings of at most this many chars are encoded straight into the buffer by writeSmallUnicode. */

@@ -470,11 +470,8 @@ public final class Pickler {
             out.write(Opcode.APPEND.code());
             return;
         }
-        // ints and floats straight to their opcodes, with exactly the steps save() takes for them,
-        // when save()'s other checks (persistent ids, depth) cannot apply: ints_1m dumps, brine-bench
-        boolean atoms = options.persistentId() == null && depth + 1 <= options.maxDepth();
-        if (atoms && list instanceof RandomAccess) {
-            saveIndexedBatches(list, depth);
+        if (list instanceof RandomAccess && options.persistentId() == null && depth + 1 <= options.maxDepth()) {
+            saveIndexedBatches(list, depth); // save()'s other checks (persistent ids, depth) cannot apply
             return;
         }
         Iterator<?> it = list.iterator();
@@ -483,18 +480,7 @@ public final class Pickler {
             out.write(Opcode.MARK.code());
             int batch = 0;
             while (total < size && batch < BATCHSIZE) {
-                Object item = it.next();
-                if (atoms && item instanceof Long) {
-                    out.opcodeBoundary();
-                    saveLong((Long) item);
-                    out.maybePassOn();
-                } else if (atoms && item instanceof Double) {
-                    out.opcodeBoundary();
-                    saveFloat((Double) item);
-                    out.maybePassOn();
-                } else {
-                    save(item, depth + 1, false);
-                }
+                save(it.next(), depth + 1, false);
                 total++;
                 batch++;
             }
