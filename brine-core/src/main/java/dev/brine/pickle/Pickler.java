@@ -60,6 +60,7 @@ public final class Pickler {
     private final int proto;
     private final boolean bin;
     private final IdentityMemo memo = new IdentityMemo();
+    private int prefetchSink; // see prefetchMemo
     private final Map<Global, Integer> globalMemo = new HashMap<>();
     private final Map<String, Integer> moduleMemo = new HashMap<>();
     private final Map<String, Integer> nameMemo = new HashMap<>();
@@ -497,12 +498,17 @@ public final class Pickler {
         for (int start = 0; start < size; start += BATCHSIZE) {
             int end = Math.min(size, start + BATCHSIZE);
             out.write(Opcode.MARK.code());
+            boolean prefetched = false;
             int i = start;
             while (i < end) {
                 Object item = list.get(i);
                 int next = item instanceof Long ? out.writeBinIntRun(list, i, end)
                         : item instanceof Double ? out.writeBinFloatRun(list, i, end) : i;
                 if (next == i) { // not a run (or an int beyond 32 bits): the general path
+                    if (!prefetched && !(item instanceof String)) {
+                        prefetchMemo(list, i, end);
+                        prefetched = true;
+                    }
                     save(item, depth + 1, false);
                     next = i + 1;
                 }
@@ -510,6 +516,40 @@ public final class Pickler {
             }
             out.write(Opcode.APPENDS.code());
         }
+    }
+
+    /**
+     * Touches the memo slots of a batch's containers and of their values before the batch is saved.
+     * Saving a record does enough work between two memo lookups that the CPU cannot overlap their
+     * cache misses (the memo of a big pickle is far bigger than the caches); a tight loop of
+     * independent reads can, and leaves the slots in cache for the real lookups. Measured with
+     * AbCompare, dumps: records_200k 110 → 94 ms, records_2m 1.82 → 1.12 s. Not done for a list of
+     * strings, whose per-item loop is already tight (no gain), nor for runs of ints and floats.
+     * Wrong guesses cost time only: the memo is unchanged.
+     */
+    private void prefetchMemo(List<?> list, int start, int end) {
+        int sink = 0;
+        for (int i = start; i < end; i++) {
+            Object item = list.get(i);
+            if (item instanceof String || !isMemoized(item)) { // String first: a final class is a cheap test
+                continue;
+            }
+            sink += memo.touch(item);
+            if (item instanceof Map && ((Map<?, ?>) item).size() <= PREFETCH_MAX_VALUES) { // records, not tables
+                for (Object v : ((Map<?, ?>) item).values()) {
+                    if (isMemoized(v)) {
+                        sink += memo.touch(v);
+                    }
+                }
+            }
+        }
+        prefetchSink += sink; // keeps the JIT from dropping the reads
+    }
+
+    private static final int PREFETCH_MAX_VALUES = 32;
+
+    private static boolean isMemoized(Object o) {
+        return !(o == null || o instanceof Long || o instanceof Double || o instanceof Boolean);
     }
 
     /** The generic batching CPython uses for iterators: a lone trailing item uses APPEND. */
