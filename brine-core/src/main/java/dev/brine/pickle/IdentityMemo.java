@@ -13,9 +13,13 @@ import java.util.Arrays;
  *       in the spare high bits: a miss reads its probe's slots and nothing else, where comparing
  *       full hashes kept beside the keys cost one more random read per occupied slot on the probe
  *       (records_200k dumps 102 → 91 ms, records_2m 2.10 → 1.73 s; AbCompare, thread CPU);</li>
- *   <li>keys, hashes and memo indices sit in arrays in insertion order, so inserts store
- *       sequentially. Storing each key at a random slot of a big {@code Object[]} dirtied another
- *       GC card on every insert (records_200k dumps went from 0.53 s to 0.31 s when that changed).</li>
+ *   <li>keys and hashes sit in arrays in insertion order, so inserts store sequentially. Storing
+ *       each key at a random slot of a big {@code Object[]} dirtied another GC card on every insert
+ *       (records_200k dumps went from 0.53 s to 0.31 s when that changed).</li>
+ *   <li>an entry's number is its memo index: the pickler numbers memo entries densely, and the
+ *       few it keeps elsewhere (globals and their names, memoized by value) take a keyless entry
+ *       ({@link #reserve}). So there is no array of indices: a hit reads one line fewer, and a big
+ *       memo allocates a quarter less.</li>
  * </ul>
  * Tried and dropped, both slower on the same A/B: a {@code long[]} table holding full hashes (twice
  * the footprint: records_200k 112 → 122 ms), a table filled to 3/4 instead of 1/2 (77 → 86 ms), and
@@ -27,9 +31,8 @@ final class IdentityMemo {
      * top bits of the key's hash ({@link #fingerprintMask}) above them.
      */
     private int[] table = new int[64];
-    private Object[] keys = new Object[32]; // by entry number, in insertion order
+    private Object[] keys = new Object[32]; // by entry number = memo index; null for reserved ones
     private int[] hashes = new int[32];
-    private int[] values = new int[32];
     private int size;
     // A miss on a fresh object should touch one random cache line: the slot's fingerprint (8 bits
     // of the hash) rules out almost every occupied slot on the probe without reading hashes[] or
@@ -50,7 +53,7 @@ final class IdentityMemo {
         entryMask = narrowEntryMask;
     }
 
-    /** The index stored for {@code key}, or -1. */
+    /** The memo index of {@code key}, or -1. */
     int get(Object key) {
         int h = hash(key);
         int[] t = table;
@@ -64,7 +67,7 @@ final class IdentityMemo {
             if (((slot ^ h) & fingerprintMask) == 0) {
                 int e = (slot & entryMask) - 1;
                 if (keys[e] == key) {
-                    return values[e];
+                    return e;
                 }
             }
             i = (i + 1) & mask;
@@ -81,19 +84,10 @@ final class IdentityMemo {
         return t[hash(key) & (t.length - 1)];
     }
 
-    /** Stores {@code index} for {@code key}, which must not be present. */
-    void put(Object key, int index) {
-        if (size == keys.length) {
-            int n = size * 2;
-            keys = Arrays.copyOf(keys, n);
-            hashes = Arrays.copyOf(hashes, n);
-            values = Arrays.copyOf(values, n);
-        }
+    /** Gives {@code key}, which must not be present, the next memo index ({@link #size()}). */
+    void add(Object key) {
         int h = hash(key);
-        keys[size] = key;
-        hashes[size] = h;
-        values[size] = index;
-        size++;
+        append(key, h);
         if (size == entryMask) { // the next entry number would not fit beside a fingerprint
             fingerprintMask = 0;
             entryMask = -1;
@@ -103,6 +97,27 @@ final class IdentityMemo {
         } else {
             insert(table, h, size);
         }
+    }
+
+    /** Takes the next memo index for something the caller keys itself (a global, by value). */
+    void reserve() {
+        append(null, 0);
+        if (size == entryMask) {
+            fingerprintMask = 0;
+            entryMask = -1;
+            rebuild(table.length);
+        }
+    }
+
+    private void append(Object key, int h) {
+        if (size == keys.length) {
+            int n = size * 2;
+            keys = Arrays.copyOf(keys, n);
+            hashes = Arrays.copyOf(hashes, n);
+        }
+        keys[size] = key;
+        hashes[size] = h;
+        size++;
     }
 
     int size() {
@@ -121,7 +136,10 @@ final class IdentityMemo {
     private void rebuild(int length) {
         int[] t = new int[length];
         for (int e = 0; e < size; e++) {
-            insert(t, hashes[e], e + 1);
+            int h = hashes[e];
+            if (h != 0 || keys[e] != null) { // hash 0 is rare; reserved entries have no slot
+                insert(t, h, e + 1);
+            }
         }
         table = t;
     }

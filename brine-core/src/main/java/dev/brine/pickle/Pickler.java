@@ -64,7 +64,6 @@ public final class Pickler {
     private final Map<Global, Integer> globalMemo = new HashMap<>();
     private final Map<String, Integer> moduleMemo = new HashMap<>();
     private final Map<String, Integer> nameMemo = new HashMap<>();
-    private int memoSize;
     private final byte[] header = new byte[9];
 
     /** A pickler writing to {@code out} with {@code options}. */
@@ -98,7 +97,6 @@ public final class Pickler {
         globalMemo.clear();
         moduleMemo.clear();
         nameMemo.clear();
-        memoSize = 0;
     }
 
     /** Writes one pickle of {@code obj}. */
@@ -110,7 +108,7 @@ public final class Pickler {
             out.setFraming(true);
         }
         PickleOutput.Mark start = out.mark();
-        boolean freshMemo = memoSize == 0;
+        boolean freshMemo = memo.size() == 0;
         try {
             save(obj, 0, false);
         } catch (StackOverflowError e) {
@@ -738,8 +736,9 @@ public final class Pickler {
             out.write(Utf8.encode(written.name()));
             out.write('\n');
         }
-        globalMemo.put(g, memoSize);
-        writePut(memoSize++);
+        globalMemo.put(g, memo.size());
+        writePut(memo.size());
+        memo.reserve();
     }
 
     /**
@@ -755,8 +754,9 @@ public final class Pickler {
             return;
         }
         writeString(name);
-        names.put(name, memoSize);
-        writePut(memoSize++);
+        names.put(name, memo.size());
+        writePut(memo.size());
+        memo.reserve();
     }
 
     private static boolean isAscii(String s) {
@@ -857,8 +857,8 @@ public final class Pickler {
     // ---- memo ---------------------------------------------------------------------------------
 
     private void memoize(Object obj) {
-        memo.put(obj, memoSize);
-        writePut(memoSize++);
+        writePut(memo.size());
+        memo.add(obj);
     }
 
     private void writePut(int index) {

@@ -9,7 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The pickler's memo against the JDK's IdentityHashMap, across growth and the switch to wide slots. */
+/**
+ * The pickler's memo against the JDK's IdentityHashMap, across growth, reserved (keyless) indices
+ * and the switch to wide slots.
+ */
 class IdentityMemoTest {
 
     @ParameterizedTest
@@ -17,21 +20,26 @@ class IdentityMemoTest {
     void agreesWithIdentityHashMapAcrossGrowthAndWideSlots(int entryBits) {
         IdentityMemo memo = new IdentityMemo(entryBits);
         Map<Object, Integer> expected = new IdentityHashMap<>();
+        int reserved = 0;
         List<Object> keys = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {
             // equal strings that are distinct objects must stay distinct entries
             Object key = i % 3 == 0 ? new String("same") : i % 3 == 1 ? new ArrayList<>() : Integer.valueOf(i * 7919);
             keys.add(key);
             assertEquals(-1, memo.get(key));
-            memo.put(key, i + 100);
-            expected.put(key, i + 100);
+            if (i % 50 == 7) { // a global's index: taken, never found by identity
+                memo.reserve();
+                reserved++;
+            }
+            expected.put(key, memo.size());
+            memo.add(key);
             if (i % 97 == 0) { // every earlier key is still found, with its own index
                 for (Object k : keys) {
                     assertEquals(expected.get(k), memo.get(k));
                 }
             }
         }
-        assertEquals(5_000, memo.size());
+        assertEquals(5_000 + reserved, memo.size());
         for (Object k : keys) {
             assertEquals(expected.get(k), memo.get(k));
         }
@@ -40,7 +48,8 @@ class IdentityMemoTest {
         memo.clear(); // back to narrow slots, empty
         assertEquals(0, memo.size());
         assertEquals(-1, memo.get(keys.get(0)));
-        memo.put(keys.get(0), 7);
-        assertEquals(7, memo.get(keys.get(0)));
+        memo.reserve();
+        memo.add(keys.get(0));
+        assertEquals(1, memo.get(keys.get(0)));
     }
 }
