@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.RandomAccess;
@@ -59,6 +60,8 @@ public final class Pickler {
     private final PicklerOptions options;
     private final int proto;
     private final boolean bin;
+    private final int maxDepth; // the options' values, read once per save(): kept here
+    private final PersistentIdHook persistentId;
     private final IdentityMemo memo = new IdentityMemo();
     private int prefetchSink; // see prefetchMemo
     private final Map<Global, Integer> globalMemo = new HashMap<>();
@@ -72,6 +75,8 @@ public final class Pickler {
         this.options = options;
         this.proto = options.protocol();
         this.bin = proto >= 1;
+        this.maxDepth = options.maxDepth();
+        this.persistentId = options.persistentId();
     }
 
     private Pickler(PicklerOptions options) {
@@ -164,12 +169,12 @@ public final class Pickler {
 
     private void save(Object obj, int depth, boolean persSave) throws IOException {
         out.opcodeBoundary();
-        if (depth > options.maxDepth()) {
+        if (depth > maxDepth) {
             throw new PicklingException("nesting deeper than " + options.maxDepth()
                     + " levels (PicklerOptions.maxDepth); is the structure cyclic through a type without a memo?");
         }
-        if (!persSave && options.persistentId() != null) {
-            Object pid = options.persistentId().persistentId(obj);
+        if (!persSave && persistentId != null) {
+            Object pid = persistentId.persistentId(obj);
             if (pid != null) {
                 savePers(pid, depth);
                 return;
@@ -197,6 +202,16 @@ public final class Pickler {
     }
 
     private void saveObject(Object obj, int depth) throws IOException {
+        // the JDK containers the unpickler builds, by exact class first: a failed interface test
+        // (a dict is not a List) scans the class's interfaces on every call
+        Class<?> type = obj.getClass();
+        if (type == LinkedHashMap.class || type == HashMap.class) {
+            saveDict((Map<?, ?>) obj, depth);
+            return;
+        } else if (type == ArrayList.class) {
+            saveList((List<?>) obj, depth);
+            return;
+        }
         if (obj instanceof String) {
             saveString((String) obj);
         } else if (obj instanceof byte[]) {
@@ -212,7 +227,7 @@ public final class Pickler {
         } else if (obj instanceof OrderedDict) {
             OrderedDict<?, ?> od = (OrderedDict<?, ?>) obj;
             saveReduce(new Reduction(ORDERED_DICT, Reduction.Style.REDUCE, Tuple.empty(), null,
-                    od.hasAttributes() ? new java.util.LinkedHashMap<>(od.attributes()) : null, null, od), obj, depth);
+                    od.hasAttributes() ? new LinkedHashMap<>(od.attributes()) : null, null, od), obj, depth);
         } else if (obj instanceof Map) {
             saveDict((Map<?, ?>) obj, depth);
         } else if (obj instanceof FrozenSet) {
@@ -469,7 +484,7 @@ public final class Pickler {
             out.write(Opcode.APPEND.code());
             return;
         }
-        if (list instanceof RandomAccess && options.persistentId() == null && depth + 1 <= options.maxDepth()) {
+        if (list instanceof RandomAccess && persistentId == null && depth + 1 <= maxDepth) {
             saveIndexedBatches(list, depth); // save()'s other checks (persistent ids, depth) cannot apply
             return;
         }
