@@ -65,6 +65,7 @@ public final class Unpickler {
     private Map<Long, Object> sparseMemo; // PUT indices far beyond the memo's size
     private int memoCount;
     private Map<Object, List<Long>> deferredSlots; // memo slots of stand-ins that BUILD will replace
+    private boolean deferredMade; // see noteDeferred
     private int protocol;
     private long opOffset;
     private Opcode op;
@@ -707,7 +708,7 @@ public final class Unpickler {
 
     private void memoPut(long index) throws BrineException {
         Object value = top();
-        if (value instanceof Deferred) {
+        if (deferredMade && value instanceof Deferred) {
             if (deferredSlots == null) {
                 deferredSlots = new java.util.IdentityHashMap<>();
             }
@@ -929,14 +930,27 @@ public final class Unpickler {
         if (loader == null) {
             throw fail("a persistent id was found, but no persistent loader was given");
         }
-        push(loader.load(pid));
+        push(noteDeferred(loader.load(pid)));
     }
 
     /**
      * Counts what a callable built against {@link dev.brine.Limits#maxBytesRatio()}: a copy of a
      * memoized value costs the input a few bytes, and may be asked for thousands of times.
      */
+    /**
+     * Remembers that a {@link Deferred} exists, so that MEMOIZE tests for one only then: an
+     * interface test that fails (a str is not a Deferred) scans the class's interfaces, and MEMOIZE
+     * follows nearly every string (strings_300k loads: see BENCHMARKS.md).
+     */
+    private Object noteDeferred(Object made) {
+        if (made instanceof Deferred) {
+            deferredMade = true;
+        }
+        return made;
+    }
+
     private Object charge(Object made) throws LimitExceededException {
+        noteDeferred(made);
         long weight = weight(made);
         if (weight == 0) {
             return made;
