@@ -99,6 +99,42 @@ final class IdentityMemo {
         }
     }
 
+    /**
+     * The memo index of {@code key}; or, when it has none, gives it the next one ({@link #size()})
+     * and returns -1: one hash and one probe where {@link #get} then {@link #add} take two, for
+     * objects whose memo index is known before they are written (strings contain nothing).
+     */
+    int getOrAdd(Object key) {
+        int h = hash(key);
+        int[] t = table;
+        int mask = t.length - 1;
+        int i = h & mask;
+        while (true) {
+            int slot = t[i];
+            if (slot == 0) {
+                break;
+            }
+            if (((slot ^ h) & fingerprintMask) == 0) {
+                int e = (slot & entryMask) - 1;
+                if (keys[e] == key) {
+                    return e;
+                }
+            }
+            i = (i + 1) & mask;
+        }
+        append(key, h);
+        if (size == entryMask) {
+            fingerprintMask = 0;
+            entryMask = -1;
+            rebuild(table.length);
+        } else if (size * 2 > table.length) {
+            rebuild(table.length * 2);
+        } else {
+            t[i] = (h & fingerprintMask) | size;
+        }
+        return -1;
+    }
+
     /** Takes the next memo index for something the caller keys itself (a global, by value). */
     void reserve() {
         append(null, 0);

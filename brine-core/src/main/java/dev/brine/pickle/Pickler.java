@@ -190,6 +190,8 @@ public final class Pickler {
             saveFloat(((Number) obj).doubleValue());
         } else if (obj instanceof BigInteger) {
             saveBigInteger((BigInteger) obj);
+        } else if (obj instanceof String) {
+            saveString((String) obj);
         } else {
             int index = memo.get(obj);
             if (index >= 0) {
@@ -212,9 +214,7 @@ public final class Pickler {
             saveList((List<?>) obj, depth);
             return;
         }
-        if (obj instanceof String) {
-            saveString((String) obj);
-        } else if (obj instanceof byte[]) {
+        if (obj instanceof byte[]) {
             saveBytes((byte[]) obj, obj);
         } else if (obj instanceof ByteArray) {
             saveByteArray(((ByteArray) obj).array(), obj, depth);
@@ -323,8 +323,13 @@ public final class Pickler {
     // ---- strings and bytes ----------------------------------------------------------------------
 
     private void saveString(String s) throws IOException {
-        writeString(s);
-        memoize(s);
+        int index = memo.getOrAdd(s);
+        if (index >= 0) {
+            writeGet(index);
+        } else {
+            writeString(s);
+            writePut(memo.size() - 1);
+        }
     }
 
     private void writeString(String s) throws IOException {

@@ -32,7 +32,12 @@ class IdentityMemoTest {
                 reserved++;
             }
             expected.put(key, memo.size());
-            memo.add(key);
+            if (i % 2 == 0) {
+                memo.add(key);
+            } else { // the one-probe form, as strings use it
+                assertEquals(-1, memo.getOrAdd(key));
+                assertEquals(expected.get(key), memo.getOrAdd(key));
+            }
             if (i % 97 == 0) { // every earlier key is still found, with its own index
                 for (Object k : keys) {
                     assertEquals(expected.get(k), memo.get(k));
