@@ -554,7 +554,9 @@ public final class Pickler {
             }
             sink += memo.touch(item);
             if (item instanceof Map && ((Map<?, ?>) item).size() <= PREFETCH_MAX_VALUES) { // records, not tables
-                for (Object v : ((Map<?, ?>) item).values()) {
+                // entrySet(), which saveDict uses too: values() would add a second view to each map
+                for (Map.Entry<?, ?> e : ((Map<?, ?>) item).entrySet()) {
+                    Object v = e.getValue();
                     if (isMemoized(v)) {
                         sink += memo.touch(v);
                     }
