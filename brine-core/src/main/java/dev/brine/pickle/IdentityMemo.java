@@ -55,23 +55,8 @@ final class IdentityMemo {
 
     /** The memo index of {@code key}, or -1. */
     int get(Object key) {
-        int h = hash(key);
-        int[] t = table;
-        int mask = t.length - 1;
-        int i = h & mask;
-        while (true) {
-            int slot = t[i];
-            if (slot == 0) {
-                return -1;
-            }
-            if (((slot ^ h) & fingerprintMask) == 0) {
-                int e = (slot & entryMask) - 1;
-                if (keys[e] == key) {
-                    return e;
-                }
-            }
-            i = (i + 1) & mask;
-        }
+        int found = find(key, hash(key));
+        return found >= 0 ? found : -1;
     }
 
     /**
@@ -88,15 +73,7 @@ final class IdentityMemo {
     void add(Object key) {
         int h = hash(key);
         append(key, h);
-        if (size == entryMask) { // the next entry number would not fit beside a fingerprint
-            fingerprintMask = 0;
-            entryMask = -1;
-            rebuild(table.length);
-        } else if (size * 2 > table.length) {
-            rebuild(table.length * 2);
-        } else {
-            insert(table, h, size);
-        }
+        place(h, emptySlot(table, h));
     }
 
     /**
@@ -106,13 +83,32 @@ final class IdentityMemo {
      */
     int getOrAdd(Object key) {
         int h = hash(key);
+        int found = find(key, h);
+        if (found >= 0) {
+            return found;
+        }
+        append(key, h);
+        place(h, -1 - found);
+        return -1;
+    }
+
+    /** Takes the next memo index for something the caller keys itself (a global, by value). */
+    void reserve() {
+        append(null, 0);
+        if (size == entryMask) {
+            widen();
+        }
+    }
+
+    /** The entry number of {@code key}, or -1 - the empty slot where its probe ended. */
+    private int find(Object key, int h) {
         int[] t = table;
         int mask = t.length - 1;
         int i = h & mask;
         while (true) {
             int slot = t[i];
             if (slot == 0) {
-                break;
+                return -1 - i;
             }
             if (((slot ^ h) & fingerprintMask) == 0) {
                 int e = (slot & entryMask) - 1;
@@ -122,27 +118,26 @@ final class IdentityMemo {
             }
             i = (i + 1) & mask;
         }
-        append(key, h);
+    }
+
+    /**
+     * Gives the entry just appended its empty table slot {@code i}; or rebuilds the table, when it
+     * would be more than half full or entry numbers no longer fit beside a fingerprint.
+     */
+    private void place(int h, int i) {
         if (size == entryMask) {
-            fingerprintMask = 0;
-            entryMask = -1;
-            rebuild(table.length);
+            widen();
         } else if (size * 2 > table.length) {
             rebuild(table.length * 2);
         } else {
-            t[i] = (h & fingerprintMask) | size;
+            table[i] = (h & fingerprintMask) | size;
         }
-        return -1;
     }
 
-    /** Takes the next memo index for something the caller keys itself (a global, by value). */
-    void reserve() {
-        append(null, 0);
-        if (size == entryMask) {
-            fingerprintMask = 0;
-            entryMask = -1;
-            rebuild(table.length);
-        }
+    private void widen() {
+        fingerprintMask = 0;
+        entryMask = -1;
+        rebuild(table.length);
     }
 
     private void append(Object key, int h) {
@@ -174,19 +169,19 @@ final class IdentityMemo {
         for (int e = 0; e < size; e++) {
             int h = hashes[e];
             if (h != 0 || keys[e] != null) { // hash 0 is rare; reserved entries have no slot
-                insert(t, h, e + 1);
+                t[emptySlot(t, h)] = (h & fingerprintMask) | (e + 1);
             }
         }
         table = t;
     }
 
-    private void insert(int[] t, int h, int entry) {
+    private static int emptySlot(int[] t, int h) {
         int mask = t.length - 1;
         int i = h & mask;
         while (t[i] != 0) {
             i = (i + 1) & mask;
         }
-        t[i] = (h & fingerprintMask) | entry;
+        return i;
     }
 
     private static int hash(Object key) {
