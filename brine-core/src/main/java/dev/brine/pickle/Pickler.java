@@ -878,7 +878,7 @@ public final class Pickler {
 
     // ---- memo ---------------------------------------------------------------------------------
 
-    private void memoize(Object obj) {
+    private void memoize(Object obj) throws PicklingException {
         writePut(memo.size());
         memo.add(obj);
     }

@@ -1,11 +1,13 @@
 package dev.brine.pickle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,8 +19,8 @@ class IdentityMemoTest {
 
     @ParameterizedTest
     @ValueSource(ints = {24, 10, 4})
-    void agreesWithIdentityHashMapAcrossGrowthAndWideSlots(int entryBits) {
-        IdentityMemo memo = new IdentityMemo(entryBits);
+    void agreesWithIdentityHashMapAcrossGrowthAndWideSlots(int entryBits) throws PicklingException {
+        IdentityMemo memo = new IdentityMemo(entryBits, 1 << 30);
         Map<Object, Integer> expected = new IdentityHashMap<>();
         int reserved = 0;
         List<Object> keys = new ArrayList<>();
@@ -56,5 +58,22 @@ class IdentityMemoTest {
         memo.reserve();
         memo.add(keys.get(0));
         assertEquals(1, memo.get(keys.get(0)));
+    }
+
+    /** Past its largest table the memo fills to 7/8, then refuses with the project's exception. */
+    @Test
+    void refusesMoreObjectsThanItsLargestTableHolds() throws PicklingException {
+        IdentityMemo memo = new IdentityMemo(24, 1 << 10);
+        List<Object> keys = new ArrayList<>();
+        for (int i = 0; i < 896; i++) { // 7/8 of 1024 slots
+            Object key = new Object();
+            keys.add(key);
+            assertEquals(-1, memo.getOrAdd(key));
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            assertEquals(i, memo.get(keys.get(i)));
+        }
+        PicklingException e = assertThrows(PicklingException.class, () -> memo.add(new Object()));
+        assertEquals("more than 896 objects to memoize: the pickler's memo is full", e.getMessage());
     }
 }
