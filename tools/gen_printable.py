@@ -3,9 +3,10 @@
 
 repr(str) prints printable characters as they are and escapes the rest; the answer depends on the
 Unicode version of CPython's database (3.11: Unicode 14), which can be newer than the JVM's
-(Java 17: Unicode 13). The disassembler reads this table so that its reprs match CPython's.
+(Java 17: Unicode 13). dev.brine.py.Printable reads this table so that reprs (the disassembler's
+and PythonRepr's, which `brine show` prints) match CPython's.
 Re-run when the target CPython moves to a new Unicode version:
-    python3 tools/gen_printable.py > brine-core/src/main/resources/dev/brine/pickle/python-printable.txt
+    python3 tools/gen_printable.py > brine-core/src/main/resources/dev/brine/py/python-printable.txt
 """
 import sys
 import unicodedata

@@ -1,5 +1,6 @@
 package dev.brine.pickle;
 
+import dev.brine.py.Printable;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,64 +38,6 @@ final class PyText {
         static PyError value(String message) {
             return new PyError("ValueError", message);
         }
-    }
-
-    // ---------------------------------------------------------------- str.isprintable
-
-    /** Inclusive ranges, start and end interleaved, from CPython's Unicode database. */
-    private static final class Printable {
-        static final int[] RANGES = load();
-
-        private static int[] load() {
-            try (InputStream in = PyText.class.getResourceAsStream("python-printable.txt")) {
-                if (in == null) {
-                    throw new IllegalStateException("resource python-printable.txt is missing");
-                }
-                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
-                List<int[]> ranges = new ArrayList<>();
-                for (String line; (line = r.readLine()) != null; ) {
-                    if (line.isEmpty() || line.startsWith("#")) {
-                        continue;
-                    }
-                    int space = line.indexOf(' ');
-                    ranges.add(new int[] {Integer.parseInt(line.substring(0, space), 16),
-                        Integer.parseInt(line.substring(space + 1), 16)});
-                }
-                int[] out = new int[ranges.size() * 2];
-                for (int i = 0; i < ranges.size(); i++) {
-                    out[2 * i] = ranges.get(i)[0];
-                    out[2 * i + 1] = ranges.get(i)[1];
-                }
-                return out;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
-
-    /**
-     * Python's {@code str.isprintable} for one code point. The table comes from CPython (generated
-     * by tools/gen_printable.py) because Java's Unicode version lags Python's, and a character that
-     * is new in Python's version would otherwise print escaped.
-     */
-    static boolean isPrintable(int cp) {
-        if (cp < 0x7f) {
-            return cp >= 0x20;
-        }
-        int[] r = Printable.RANGES;
-        int lo = 0;
-        int hi = r.length / 2 - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (cp < r[2 * mid]) {
-                hi = mid - 1;
-            } else if (cp > r[2 * mid + 1]) {
-                lo = mid + 1;
-            } else {
-                return true;
-            }
-        }
-        return false;
     }
 
     // ---------------------------------------------------------------- str values
@@ -537,7 +480,7 @@ final class PyText {
                 } else {
                     out.ch((char) cp);
                 }
-            } else if (isPrintable(cp)) {
+            } else if (Printable.isPrintable(cp)) {
                 out.codePoint(cp);
             } else if (cp <= 0xff) {
                 hexEscape(out, 'x', cp, 2);

@@ -268,7 +268,7 @@ public final class PythonRepr {
                 out.append("\\r");
             } else if (cp == '\t') {
                 out.append("\\t");
-            } else if (isPrintable(cp)) {
+            } else if (Printable.isPrintable(cp)) {
                 out.appendCodePoint(cp);
             } else if (cp < 0x100) {
                 out.append(String.format("\\x%02x", cp));
@@ -281,26 +281,6 @@ public final class PythonRepr {
         out.append(quote);
         if (truncated) {
             out.append("...");
-        }
-    }
-
-    /** Python's {@code str.isprintable} for one code point (space counts as printable). */
-    static boolean isPrintable(int cp) {
-        if (cp == ' ') {
-            return true;
-        }
-        switch (Character.getType(cp)) {
-            case Character.CONTROL:
-            case Character.FORMAT:
-            case Character.SURROGATE:
-            case Character.PRIVATE_USE:
-            case Character.UNASSIGNED:
-            case Character.LINE_SEPARATOR:
-            case Character.PARAGRAPH_SEPARATOR:
-            case Character.SPACE_SEPARATOR:
-                return false;
-            default:
-                return true;
         }
     }
 

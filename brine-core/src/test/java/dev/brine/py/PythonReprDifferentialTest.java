@@ -1,0 +1,110 @@
+package dev.brine.py;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.brine.testing.Python;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.StringJoiner;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link PythonRepr} on strings against CPython's {@code repr(str)}: which characters print as
+ * they are and which are escaped (backslash x, u or U and hex digits), the choice of quote, and
+ * the short escapes. The inputs cover every plane, controls, format characters, lone surrogates,
+ * private use, and the characters the JVM's Unicode tables do not know yet but CPython's do (Java
+ * 17 has Unicode 13, CPython 3.11 Unicode 14), which a repr built on {@code Character.getType}
+ * would escape.
+ */
+class PythonReprDifferentialTest {
+    private static final String ORACLE = String.join("\n",
+            "import sys",
+            "out = []",
+            "for line in sys.stdin.read().split('\\n'):",
+            "    if line:",
+            "        out.append(repr(''.join(chr(int(c, 16)) for c in line.split(','))))",
+            "sys.stdout.buffer.write('\\n'.join(out).encode('utf-8'))");
+
+    @Test
+    void stringsReprAsCPythonWritesThem() throws IOException {
+        Python.require();
+        List<int[]> inputs = inputs(new SplittableRandom(0x5EED), 4_000);
+        StringBuilder stdin = new StringBuilder();
+        for (int[] cps : inputs) {
+            StringJoiner j = new StringJoiner(",");
+            for (int cp : cps) {
+                j.add(Integer.toHexString(cp));
+            }
+            stdin.append(j).append('\n');
+        }
+        String[] expected = new String(Python.check(ORACLE, stdin.toString().getBytes(StandardCharsets.US_ASCII)),
+                StandardCharsets.UTF_8).split("\n", -1);
+        assertEquals(inputs.size(), expected.length);
+        PythonRepr repr = new PythonRepr(4, 10, Integer.MAX_VALUE);
+        for (int k = 0; k < inputs.size(); k++) {
+            String s = new String(inputs.get(k), 0, inputs.get(k).length);
+            assertEquals(expected[k], repr.format(s), "code points " + hex(inputs.get(k)));
+        }
+    }
+
+    private static List<Integer> newerThanJvmCache;
+
+    /** The code points the JVM's Unicode tables call unassigned. */
+    private static List<Integer> newerThanJvm() {
+        if (newerThanJvmCache == null) {
+            List<Integer> out = new ArrayList<>();
+            for (int cp = 0; cp < 0x110000; cp++) {
+                if (Character.getType(cp) == Character.UNASSIGNED) {
+                    out.add(cp);
+                }
+            }
+            newerThanJvmCache = out;
+        }
+        return newerThanJvmCache;
+    }
+
+    private static List<int[]> inputs(SplittableRandom r, int n) {
+        List<int[]> out = new ArrayList<>();
+        // every code point the JVM calls unassigned, 64 to a string: most are unassigned in
+        // CPython too (escaped by both), the rest are the newer characters
+        List<Integer> unassigned = newerThanJvm();
+        for (int i = 0; i < unassigned.size(); i += 64) {
+            List<Integer> part = unassigned.subList(i, Math.min(unassigned.size(), i + 64));
+            out.add(part.stream().mapToInt(Integer::intValue).toArray());
+        }
+        int[][] samples = {
+            {'a', '\'', 'b'}, {'a', '"', 'b'}, {'\'', '"'}, {'\\', '\n', '\r', '\t', 0, 0x7f},
+            {0x80, 0x9f, 0xa0, 0xad, 0xff}, {0x2028, 0x2029, 0x200b, 0xfeff}, {0xd800}, {0xdfff, 'x'},
+            {0xe000, 0xf8ff, 0xf0000, 0x10ffff}, {0x1f600, 0x1f9ff}, {0x3000, 0x1680, 0x85},
+        };
+        for (int[] s : samples) {
+            out.add(s);
+        }
+        for (int i = out.size(); i < n; i++) {
+            int len = 1 + r.nextInt(8);
+            int[] cps = new int[len];
+            for (int k = 0; k < len; k++) {
+                cps[k] = switch (r.nextInt(5)) {
+                    case 0 -> r.nextInt(0x100);
+                    case 1 -> r.nextInt(0x10000);
+                    case 2 -> 0x10000 + r.nextInt(0x20000);
+                    case 3 -> r.nextInt(0x110000);
+                    default -> new int[] {'\'', '"', '\\', ' ', 'a'}[r.nextInt(5)];
+                };
+            }
+            out.add(cps);
+        }
+        return out;
+    }
+
+    private static String hex(int[] cps) {
+        StringJoiner j = new StringJoiner(" ");
+        for (int cp : cps) {
+            j.add(String.format("U+%04X", cp));
+        }
+        return j.toString();
+    }
+}
