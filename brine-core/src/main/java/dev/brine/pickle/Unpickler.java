@@ -788,7 +788,7 @@ public final class Unpickler {
     private Object resolve(String module, String name) throws BrineException {
         PyCallable c = options.registry().resolve(module, name);
         if (c != null) {
-            return c;
+            return noteDeferred(c); // a registry's callable could be a Deferred itself
         }
         if (options.genericObjects()) {
             // what CPython's find_class looks up: below protocol 3, Python 2 names are mapped to Python 3 ones
