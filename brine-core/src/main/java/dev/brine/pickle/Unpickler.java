@@ -934,10 +934,6 @@ public final class Unpickler {
     }
 
     /**
-     * Counts what a callable built against {@link dev.brine.Limits#maxBytesRatio()}: a copy of a
-     * memoized value costs the input a few bytes, and may be asked for thousands of times.
-     */
-    /**
      * Remembers that a {@link Deferred} exists, so that MEMOIZE tests for one only then: an
      * interface test that fails (a str is not a Deferred) scans the class's interfaces, and MEMOIZE
      * follows nearly every string (strings_300k loads: see BENCHMARKS.md).
@@ -949,6 +945,10 @@ public final class Unpickler {
         return made;
     }
 
+    /**
+     * Counts what a callable built against {@link dev.brine.Limits#maxBytesRatio()}: a copy of a
+     * memoized value costs the input a few bytes, and may be asked for thousands of times.
+     */
     private Object charge(Object made) throws LimitExceededException {
         noteDeferred(made);
         long weight = weight(made);
