@@ -50,27 +50,22 @@ class PythonReprDifferentialTest {
         }
     }
 
-    private static List<Integer> newerThanJvmCache;
-
     /** The code points the JVM's Unicode tables call unassigned. */
-    private static List<Integer> newerThanJvm() {
-        if (newerThanJvmCache == null) {
-            List<Integer> out = new ArrayList<>();
-            for (int cp = 0; cp < 0x110000; cp++) {
-                if (Character.getType(cp) == Character.UNASSIGNED) {
-                    out.add(cp);
-                }
+    private static List<Integer> unassignedInJvm() {
+        List<Integer> out = new ArrayList<>();
+        for (int cp = 0; cp < 0x110000; cp++) {
+            if (Character.getType(cp) == Character.UNASSIGNED) {
+                out.add(cp);
             }
-            newerThanJvmCache = out;
         }
-        return newerThanJvmCache;
+        return out;
     }
 
     private static List<int[]> inputs(SplittableRandom r, int n) {
         List<int[]> out = new ArrayList<>();
         // every code point the JVM calls unassigned, 64 to a string: most are unassigned in
         // CPython too (escaped by both), the rest are the newer characters
-        List<Integer> unassigned = newerThanJvm();
+        List<Integer> unassigned = unassignedInJvm();
         for (int i = 0; i < unassigned.size(); i += 64) {
             List<Integer> part = unassigned.subList(i, Math.min(unassigned.size(), i + 64));
             out.add(part.stream().mapToInt(Integer::intValue).toArray());
