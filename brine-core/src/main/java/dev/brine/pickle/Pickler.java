@@ -521,9 +521,10 @@ public final class Pickler {
             while (i < end) {
                 Object item = list.get(i);
                 int next = item instanceof Long ? out.writeBinIntRun(list, i, end)
-                        : item instanceof Double ? out.writeBinFloatRun(list, i, end) : i;
+                        : item instanceof Double ? out.writeBinFloatRun(list, i, end)
+                        : item instanceof String ? saveStringRun(list, i, end) : i;
                 if (next == i) { // not a run (or an int beyond 32 bits): the general path
-                    if (!prefetched && !(item instanceof String)) {
+                    if (!prefetched) { // strings took the run above
                         prefetchMemo(list, i, end);
                         prefetched = true;
                     }
@@ -534,6 +535,23 @@ public final class Pickler {
             }
             out.write(Opcode.APPENDS.code());
         }
+    }
+
+    /**
+     * Saves the strings from {@code i} on, up to the first item that is not one, and returns where
+     * it stopped: what save() does for a string, without its chain of type tests, so the loop stays
+     * small (strings_300k dumps 15.0-15.7 -> 14.6-14.8 ms, two AbCompare runs; records unchanged).
+     * Doing each batch's memo lookups first, in a loop of their own, was slower (14 -> 17 ms).
+     */
+    private int saveStringRun(List<?> list, int i, int end) throws IOException {
+        Object item;
+        while (i < end && (item = list.get(i)) instanceof String) {
+            out.opcodeBoundary();
+            saveString((String) item);
+            out.maybePassOn();
+            i++;
+        }
+        return i;
     }
 
     /**
