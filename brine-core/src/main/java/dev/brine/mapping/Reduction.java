@@ -35,7 +35,11 @@ public record Reduction(Object callable, Style style, Tuple args, Map<Object, Ob
         REDUCE,
         /** {@code cls.__new__(cls, *args)}: NEWOBJ (protocol 2+; below, {@code copyreg} forms). */
         NEWOBJ,
-        /** {@code cls.__new__(cls, *args, **kwargs)}: NEWOBJ_EX (protocol 4+). */
+        /**
+         * {@code cls.__new__(cls, *args, **kwargs)}: NEWOBJ_EX at protocol 4+; at 2 and 3, as CPython,
+         * a call of {@code functools.partial(getattr(cls, '__new__'), cls, *args, **kwargs)}; below
+         * 2, {@code copyreg.__newobj_ex__(cls, args, kwargs)}.
+         */
         NEWOBJ_EX
     }
 

@@ -54,6 +54,8 @@ public final class Pickler {
     private static final Global RECONSTRUCTOR = new Global("copyreg", "_reconstructor");
     private static final Global NEWOBJ = new Global("copyreg", "__newobj__");
     private static final Global NEWOBJ_EX = new Global("copyreg", "__newobj_ex__");
+    private static final Global PARTIAL = new Global("functools", "partial");
+    private static final Global GETATTR = new Global("builtins", "getattr");
     private static final Global OBJECT = new Global("builtins", "object");
 
     private final PickleOutput out;
@@ -819,6 +821,26 @@ public final class Pickler {
                 g.listItems().isEmpty() ? null : g.listItems(), g.dictItems().isEmpty() ? null : g.dictItems());
     }
 
+    /**
+     * What CPython writes for NEWOBJ_EX at protocols 2 and 3 ({@code save_reduce} in pickle.py and
+     * _pickle.c): {@code functools.partial(cls.__new__, cls, *args, **kwargs)}, called with no
+     * arguments. The partial pickles as its {@code __reduce__} gives it, {@code partial(func)} with
+     * the state {@code (func, (cls, *args), kwargs or None, None)}, and {@code cls.__new__} as
+     * {@code getattr(cls, '__new__')}. CPython names the class that defines {@code __new__}, which
+     * Java cannot know; naming {@code cls} finds the same method, and is what CPython writes for the
+     * usual case of a class with {@code __getnewargs_ex__} and its own {@code __new__}.
+     */
+    private static GenericObject newWithKeywords(Reduction r) {
+        GenericObject newMethod = GenericObject.reduced(GETATTR, Tuple.of(r.callable(), "__new__"));
+        Object[] args = new Object[r.args().size() + 1];
+        args[0] = r.callable();
+        System.arraycopy(r.args().toArray(), 0, args, 1, r.args().size());
+        Map<Object, Object> kwargs = r.kwargs() == null || r.kwargs().isEmpty() ? null : new LinkedHashMap<>(r.kwargs());
+        GenericObject partial = GenericObject.reduced(PARTIAL, Tuple.of(newMethod));
+        partial.setState(Tuple.of(newMethod, Tuple.of(args), kwargs, null));
+        return partial;
+    }
+
     private void saveReduce(Reduction r, Object obj, int depth) throws IOException {
         switch (r.style()) {
             case NEWOBJ -> {
@@ -846,7 +868,11 @@ public final class Pickler {
                     save(r.args(), depth + 1, false);
                     save(r.kwargs(), depth + 1, false);
                     out.write(Opcode.NEWOBJ_EX.code());
-                } else {
+                } else if (proto >= 2) {
+                    save(newWithKeywords(r), depth + 1, false);
+                    save(Tuple.empty(), depth + 1, false);
+                    out.write(Opcode.REDUCE.code());
+                } else { // CPython's reducers give no __newobj_ex__ below protocol 2; a plain call
                     save(NEWOBJ_EX, depth + 1, false);
                     save(Tuple.of(r.callable(), r.args(), r.kwargs()), depth + 1, false);
                     out.write(Opcode.REDUCE.code());

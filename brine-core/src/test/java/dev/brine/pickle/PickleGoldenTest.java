@@ -192,6 +192,21 @@ class PickleGoldenTest {
         }));
     }
 
+    /**
+     * A NEWOBJ_EX object (read from the protocol 4 file) written at protocols 2 and 3 gives the bytes
+     * CPython wrote there: its {@code functools.partial(cls.__new__, cls, *args, **kwargs)} form.
+     */
+    @Test
+    void newobjExBelowProtocol4IsWrittenAsCPythonsPartial() throws IOException {
+        Map<String, Golden> byStem = goldens().stream().collect(Collectors.toMap(Golden::stem, g -> g));
+        Golden p4 = byStem.get("generic_newobj_ex.p4");
+        Object value = loadAll(p4, p4.readOptions(true)).get(0);
+        for (int proto = 2; proto <= 3; proto++) {
+            Golden g = byStem.get("generic_newobj_ex.p" + proto);
+            assertBytes(g.data(), Pickle.dumps(value, g.writeOptions()), g.stem() + " written from " + p4.stem());
+        }
+    }
+
     @TestFactory
     Stream<DynamicTest> unknownClassesAreRefusedByDefault() throws IOException {
         return goldens().stream().filter(Golden::generic).map(g -> dynamicTest(g.stem(), () -> {
