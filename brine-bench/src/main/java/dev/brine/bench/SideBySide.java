@@ -71,18 +71,14 @@ public final class SideBySide {
          * million-element list) as roots until a concurrent cycle; on 2 cores that doubled the
          * loading thread's CPU time for ints_1m. Pass --jvm-args to measure another collector.
          *
-         * <p>A fixed heap, touched in full at start-up ({@code AlwaysPreTouch}) and never resized
-         * ({@code -UseAdaptiveSizePolicy}), in transparent huge pages: the usual set-up of a JVM
-         * with a big heap, and the same for every Java library here. A dump's memo lookups and
-         * its walk over the object graph land on random pages; with 4 KiB pages most of them also
-         * miss the TLB (records_2m dumps 1.00 -> 0.71 s). Without the pre-touch, the first pass of
-         * the allocator over each page faults it in, which lands in the steady-state loops (ints_1m
-         * loads 8 -> 42 ms there), and a resized generation faults its pages in again. Where the
-         * kernel has no huge pages, the JVM warns and goes on. BENCHMARKS.md, "Huge pages", has a
-         * run with the previous arguments, {@code -XX:+UseParallelGC -Xms2g -Xmx8g}, for comparison.
+         * <p>A fixed-size heap, so the collector's resizing of its generations (the kernel then
+         * clears every page it hands back) stays out of the timings; and transparent huge pages,
+         * the usual setting for a JVM with a big heap: a dump's memo lookups and its walk over the
+         * object graph land on random pages, and with 4 KiB pages most of them also miss the TLB
+         * (records_200k dumps 97-101 -> 74-83 ms, records_2m 1.00 -> 0.71 s; BENCHMARKS.md
+         * "Huge pages"). Loads are unaffected. Where the kernel has none, the JVM warns and goes on.
          */
-        List<String> jvmArgs = new ArrayList<>(List.of("-XX:+UseParallelGC", "-XX:+UseTransparentHugePages",
-                "-XX:+AlwaysPreTouch", "-XX:-UseAdaptiveSizePolicy", "-Xms8g", "-Xmx8g"));
+        List<String> jvmArgs = new ArrayList<>(List.of("-XX:+UseParallelGC", "-XX:+UseTransparentHugePages", "-Xms8g", "-Xmx8g"));
 
         static Options parse(String[] args) {
             Options o = new Options();
