@@ -70,15 +70,8 @@ public final class SideBySide {
          * barrier on every reference store and keeps dead humongous Object[] arrays (a growing
          * million-element list) as roots until a concurrent cycle; on 2 cores that doubled the
          * loading thread's CPU time for ints_1m. Pass --jvm-args to measure another collector.
-         *
-         * <p>A fixed-size heap, so the collector's resizing of its generations (the kernel then
-         * clears every page it hands back) stays out of the timings; and transparent huge pages,
-         * the usual setting for a JVM with a big heap: a dump's memo lookups and its walk over the
-         * object graph land on random pages, and with 4 KiB pages most of them also miss the TLB
-         * (records_200k dumps 97-101 -> 74-83 ms, records_2m 1.00 -> 0.71 s; BENCHMARKS.md
-         * "Huge pages"). Loads are unaffected. Where the kernel has none, the JVM warns and goes on.
          */
-        List<String> jvmArgs = new ArrayList<>(List.of("-XX:+UseParallelGC", "-XX:+UseTransparentHugePages", "-Xms8g", "-Xmx8g"));
+        List<String> jvmArgs = new ArrayList<>(List.of("-XX:+UseParallelGC", "-Xms2g", "-Xmx8g"));
 
         static Options parse(String[] args) {
             Options o = new Options();
