@@ -478,13 +478,25 @@ public final class Unpickler {
         return narrow(new BigInteger(be));
     }
 
+    /**
+     * As CPython's C reader ({@code PyOS_string_to_double}), which is stricter than {@code float()}:
+     * no whitespace around the literal, and a finite literal beyond the doubles is an error.
+     */
     private void loadFloat() throws IOException {
         String line = in.readLine();
+        double v;
         try {
-            push(dev.brine.py.PyFloat.parse(line));
+            if (line.strip().length() != line.length()) {
+                throw new NumberFormatException();
+            }
+            v = dev.brine.py.PyFloat.parse(line);
         } catch (NumberFormatException e) {
             throw fail("could not convert string to float: '" + abbreviate(line) + "'");
         }
+        if (Double.isInfinite(v) && !line.toLowerCase(java.util.Locale.ROOT).contains("inf")) {
+            throw fail("value too large to convert to float: '" + abbreviate(line) + "'");
+        }
+        push(v);
     }
 
     private void loadString() throws IOException {
