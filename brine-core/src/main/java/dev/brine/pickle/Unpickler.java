@@ -484,19 +484,23 @@ public final class Unpickler {
      */
     private void loadFloat() throws IOException {
         String line = in.readLine();
+        if (line.strip().length() != line.length()) {
+            throw notAFloat(line);
+        }
         double v;
         try {
-            if (line.strip().length() != line.length()) {
-                throw new NumberFormatException();
-            }
             v = dev.brine.py.PyFloat.parse(line);
         } catch (NumberFormatException e) {
-            throw fail("could not convert string to float: '" + abbreviate(line) + "'");
+            throw notAFloat(line);
         }
         if (Double.isInfinite(v) && !line.toLowerCase(java.util.Locale.ROOT).contains("inf")) {
             throw fail("value too large to convert to float: '" + abbreviate(line) + "'");
         }
         push(v);
+    }
+
+    private UnpicklingException notAFloat(String line) {
+        return fail("could not convert string to float: '" + abbreviate(line) + "'");
     }
 
     private void loadString() throws IOException {
