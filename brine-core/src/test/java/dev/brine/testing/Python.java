@@ -120,6 +120,31 @@ public final class Python {
         return r.stdout;
     }
 
+    /**
+     * The oracle of a line-by-line differential test: runs {@code setup} (imports, helper functions),
+     * then the Python expression {@code expression} of {@code line} for each of {@code lines} (none may
+     * hold a newline), and returns its values, in order, one per line. A line whose expression raises
+     * {@code refusal} (an exception class, or null to let every exception fail the run) gives "-".
+     */
+    public static List<String> eachLine(String setup, String expression, String refusal, List<String> lines)
+            throws IOException {
+        String call = "out.append(" + expression + ")";
+        String script = String.join("\n",
+                "import sys",
+                setup,
+                "out = []",
+                "for line in sys.stdin.read().split('\\n'):",
+                refusal == null ? "    " + call
+                        : "    try:\n        " + call + "\n    except " + refusal + ":\n        out.append('-')",
+                "sys.stdout.buffer.write('\\n'.join(out).encode('utf-8'))");
+        byte[] out = check(script, String.join("\n", lines).getBytes(StandardCharsets.UTF_8));
+        List<String> values = List.of(new String(out, StandardCharsets.UTF_8).split("\n", -1));
+        if (values.size() != lines.size()) {
+            fail("python3 gave " + values.size() + " values for " + lines.size() + " lines");
+        }
+        return values;
+    }
+
     /** Like {@link #check} with a file argument. */
     public static String checkText(String script, Path... files) throws IOException {
         String[] args = new String[files.length];
