@@ -182,7 +182,9 @@ public final class Pickler {
                 return;
             }
         }
-        if (obj == null) {
+        if (obj instanceof String) { // first: dict keys and most values are strings
+            saveString((String) obj);
+        } else if (obj == null) {
             out.write(Opcode.NONE.code());
         } else if (obj instanceof Boolean) {
             saveBool((Boolean) obj);
@@ -192,8 +194,6 @@ public final class Pickler {
             saveFloat(((Number) obj).doubleValue());
         } else if (obj instanceof BigInteger) {
             saveBigInteger((BigInteger) obj);
-        } else if (obj instanceof String) {
-            saveString((String) obj);
         } else {
             int index = memo.get(obj);
             if (index >= 0) {
