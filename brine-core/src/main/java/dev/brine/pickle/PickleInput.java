@@ -246,6 +246,9 @@ final class PickleInput {
      * exactly after this pickle's STOP; otherwise the buffered rest stays here for the next load.
      */
     void finishPickle() throws IOException {
+        if (frameEnd >= 0) {
+            skipRestOfFrame();
+        }
         frameEnd = -1;
         updateReadLimit();
         if (in != null && pos < end && in.markSupported()) {
@@ -264,6 +267,26 @@ final class PickleInput {
             lastFillStart = 0;
             exhausted = false;
             updateReadLimit();
+        }
+    }
+
+    /**
+     * STOP came before the end of its frame (CPython never writes that: its frames end with STOP).
+     * CPython reads a whole frame before running it, so it consumes the rest of the frame (the
+     * next pickle in the stream starts after it) and its C reader refuses a frame that runs past
+     * the end of the input ("pickle data was truncated"), even when STOP comes first. So does this,
+     * through the buffer a block at a time: nothing is allocated for the frame's declared length.
+     */
+    private void skipRestOfFrame() throws IOException {
+        long rest = frameEnd - offset();
+        while (rest > 0) {
+            if (pos == end && !fill(1)) {
+                throw new UnpicklingException("pickle data was truncated: the input ends " + rest
+                        + " bytes before the end of the frame this STOP is in", -1, null);
+            }
+            int step = (int) Math.min(rest, end - pos);
+            pos += step;
+            rest -= step;
         }
     }
 

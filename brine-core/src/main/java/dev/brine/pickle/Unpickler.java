@@ -38,7 +38,9 @@ import java.util.Set;
  * source is a byte array or a stream that supports mark/reset ({@link java.io.BufferedInputStream},
  * {@link java.io.ByteArrayInputStream}), so a fresh Unpickler may read the next pickle. Other
  * streams ({@link java.io.FileInputStream}) are read ahead in blocks: keep using the same
- * Unpickler for the next object, or wrap the stream in a BufferedInputStream.
+ * Unpickler for the next object, or wrap the stream in a BufferedInputStream. A frame that
+ * declares more bytes than its pickle uses is consumed whole, as CPython does (the next pickle
+ * starts after it), and refused when it runs past the end of the input, as CPython's C reader does.
  *
  * <p>Globals resolve only through the options' {@link dev.brine.mapping.ClassRegistry}; nothing named
  * in the input is ever looked up elsewhere, loaded or run.
@@ -106,7 +108,7 @@ public final class Unpickler {
         return !in.atEnd();
     }
 
-    /** The byte offset reached in the input (just after the last STOP, after a load). */
+    /** The byte offset reached in the input (after a load: just after its STOP, or its frame's end). */
     public long offset() {
         return in.offset();
     }

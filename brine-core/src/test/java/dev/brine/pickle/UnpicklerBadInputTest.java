@@ -464,6 +464,9 @@ class UnpicklerBadInputTest {
         assertRefused(frame + len3 + "\u008c\u0003ab\u0094.", 11, "SHORT_BINUNICODE", "straddles the end of a frame");
         assertRefused(frame + len20 + "K\u0001\u0095" + len1 + "K.", 13, "FRAME",
                 "beginning of a new frame before end of current frame");
+        // a frame that runs past the input is refused even when STOP comes first (CPython's C reader:
+        // "pickle data was truncated"); FrameDifferentialTest checks this and the rest against it
+        assertRefused(frame + len20 + "K\u0001.", 13, "STOP", "pickle data was truncated: the input ends 17 bytes");
         // an opcode may start right where a frame ends, inside a new frame or outside any
         assertEquals(7L, assertDoesLoad(frame + len2 + "K\u0007."));
         assertEquals(Tuple.of(1L, 2L), assertDoesLoad(frame + len2 + "K\u0001\u0095" + len2 + "K\u0002\u0086."));
