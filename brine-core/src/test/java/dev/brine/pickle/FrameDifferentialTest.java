@@ -88,9 +88,11 @@ class FrameDifferentialTest {
         for (int k = 0; k < inputs.size(); k++) {
             byte[] input = inputs.get(k);
             String what = "input " + k + ": " + lines.get(k);
-            assertEquals(expected.get(k), fromArray(input), what + " (array)");
+            assertEquals(expected.get(k), loadAll(new Unpickler(input, UnpicklerOptions.DEFAULT)), what + " (array)");
             assertEquals(expected.get(k), freshUnpicklerPerLoad(input), what + " (stream with mark/reset)");
-            assertEquals(expected.get(k), oneUnpickler(input), what + " (stream without mark/reset)");
+            Unpickler oneForAll = new Unpickler(UnpicklerBadInputTest.noMark(new ByteArrayInputStream(input)),
+                    UnpicklerOptions.DEFAULT);
+            assertEquals(expected.get(k), loadAll(oneForAll), what + " (stream without mark/reset)");
             refused += expected.get(k).endsWith("refused") ? 1 : 0;
             several += expected.get(k).split(" ").length > 1 ? 1 : 0;
         }
@@ -99,8 +101,8 @@ class FrameDifferentialTest {
         assertTrue(several > 100, several + " of " + inputs.size() + " with a second load");
     }
 
-    private static String fromArray(byte[] input) throws IOException {
-        Unpickler u = new Unpickler(input, UnpicklerOptions.DEFAULT);
+    /** Every load of one Unpickler until its input is used up, with its offset after each. */
+    private static String loadAll(Unpickler u) throws IOException {
         List<String> out = new ArrayList<>();
         while (u.hasNext()) {
             if (!loadOne(u, out)) {
@@ -119,18 +121,6 @@ class FrameDifferentialTest {
                 break;
             }
             out.set(out.size() - 1, out.get(out.size() - 1) + (input.length - in.available()));
-        }
-        return String.join(" ", out);
-    }
-
-    private static String oneUnpickler(byte[] input) throws IOException {
-        Unpickler u = new Unpickler(UnpicklerBadInputTest.noMark(new ByteArrayInputStream(input)), UnpicklerOptions.DEFAULT);
-        List<String> out = new ArrayList<>();
-        while (u.hasNext()) {
-            if (!loadOne(u, out)) {
-                break;
-            }
-            out.set(out.size() - 1, out.get(out.size() - 1) + u.offset());
         }
         return String.join(" ", out);
     }
