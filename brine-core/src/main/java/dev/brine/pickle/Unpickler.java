@@ -358,19 +358,41 @@ public final class Unpickler {
     }
 
     private Object[] popMark() throws BrineException {
+        int start = popMarkInPlace();
+        if (sp == start) {
+            return NO_ITEMS;
+        }
+        Object[] items = Arrays.copyOfRange(stack, start, sp);
+        dropFrom(start);
+        return items;
+    }
+
+    /**
+     * Pops the topmost MARK but leaves its items where they are, {@code stack[start..sp)}, for an
+     * opcode that only walks them (SETITEMS): no array per dict. The caller drops them with
+     * {@link #dropFrom}. records_200k loads 40.8 / 41.2 → 40.3 / 40.3 ms (AbCompare, two runs).
+     * APPENDS keeps popMark: an ArrayList takes a batch fastest from an array of its own.
+     */
+    private int popMarkInPlace() throws BrineException {
         if (markCount == 0) {
             throw fail("could not find MARK");
         }
         int start = marks[--markCount];
         fence = markCount > 0 ? marks[markCount - 1] : 0;
-        int n = sp - start;
-        if (n == 0) {
-            return NO_ITEMS;
-        }
-        Object[] items = Arrays.copyOfRange(stack, start, sp);
+        return start;
+    }
+
+    private void dropFrom(int start) {
         Arrays.fill(stack, start, sp, null);
         sp = start;
-        return items;
+    }
+
+    /** The value under the items that start at {@code start} (what top() is once they are dropped). */
+    private Object below(int start) throws BrineException {
+        if (start <= fence) {
+            throw underflow();
+        }
+        return stack[start - 1];
     }
 
     private void push(Object value) throws BrineException {
@@ -647,14 +669,15 @@ public final class Unpickler {
     }
 
     private void loadSetItems() throws BrineException {
-        Object[] items = popMark();
-        if ((items.length & 1) != 0) {
+        int start = popMarkInPlace();
+        if (((sp - start) & 1) != 0) {
             throw fail("odd number of items for SETITEMS");
         }
-        Object target = top();
-        for (int i = 0; i < items.length; i += 2) {
-            setItem(target, items[i], items[i + 1]);
+        Object target = below(start);
+        for (int i = start; i < sp; i += 2) {
+            setItem(target, stack[i], stack[i + 1]);
         }
+        dropFrom(start);
     }
 
     private void setItem(Object target, Object key, Object value) throws BrineException {
