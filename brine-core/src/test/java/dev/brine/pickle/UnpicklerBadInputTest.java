@@ -179,6 +179,8 @@ class UnpicklerBadInputTest {
         assertRefused(p2 + "K\u0001s.", 4, "SETITEM", "stack underflow");
         assertRefused(p2 + "}K\u0001(K\u0002s.", 8, "SETITEM", "stack underflow");
         assertRefused(p2 + "(K\u0001K\u0002u.", 7, "SETITEMS", "stack underflow");
+        assertRefused(p2 + "}(K\u0001u.", 6, "SETITEMS", "odd number of items for SETITEMS"); // CPython's words
+        assertRefused(p2 + "](K\u0001K\u0002u.", 8, "SETITEMS", "cannot set items on list"); // CPython: IndexError
         assertRefused(p4 + "(K\u0001\u0090.", 5, "ADDITEMS", "stack underflow");
         assertRefused(p2 + "\u0085.", 2, "TUPLE1", "stack underflow");
         assertRefused(p2 + "N\u0086.", 3, "TUPLE2", "stack underflow");
