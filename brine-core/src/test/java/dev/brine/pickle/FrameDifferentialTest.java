@@ -23,11 +23,13 @@ import org.junit.jupiter.api.Test;
  * ({@code pickle.load} on a BytesIO, called until the stream is used up): the C reader reads a whole
  * frame before it runs it, so the bytes after STOP that belong to the frame are consumed (the next
  * load starts after them), and a frame that runs past the end of the input is refused although
- * STOP comes first. CPython's writers never produce either (their frames end with STOP). Inputs:
- * framed pickles CPython writes (protocols 4 and 5), followed by a few stray opcode bytes and maybe
- * another pickle, their frame made to cover the stray bytes or any length up to 8 bytes past the input. Brine reads each input three ways, from the
- * array, from a stream with mark/reset (a fresh Unpickler per load, like {@code pickle.load}) and
- * from one without (one Unpickler), and must give CPython's values and stream positions.
+ * STOP comes first. CPython's writers never produce either (their frames end with STOP).
+ *
+ * <p>Inputs: framed pickles CPython writes (protocols 4 and 5), followed by a few stray opcode bytes
+ * and maybe another pickle, their frame made to cover the stray bytes or any length up to 8 bytes
+ * past the input. Brine reads each input three ways, from the array, from a stream with mark/reset
+ * (a fresh Unpickler per load, like {@code pickle.load}) and from one without (one Unpickler), and
+ * must give CPython's values and stream positions.
  */
 class FrameDifferentialTest {
     /** Every load of one hex-encoded input: "repr@position" each, "refused" at the first failure. */
