@@ -261,6 +261,11 @@ final class PickleOutput {
         int header = shortOpcode ? 2 : 5;
         int at = len + header;
         int i = 0;
+        byte[] ascii = AsciiStrings.bytesIfAscii(s);
+        if (ascii != null) { // one copy instead of a loop: see AsciiStrings
+            System.arraycopy(ascii, 0, b, at, n);
+            i = n;
+        }
         while (i < n) { // ASCII, the common case, needs no further checks
             char c = s.charAt(i);
             if (c >= 0x80) {

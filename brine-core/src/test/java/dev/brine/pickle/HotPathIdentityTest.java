@@ -33,11 +33,15 @@ class HotPathIdentityTest {
             "        'mixed ü 漢 😀 \\ud83d end',",
             // at most 255 chars, around 255 bytes of UTF-8: SHORT_BINUNICODE or BINUNICODE after all
             "        'é' * 127 + 'a', 'é' * 128, 'a' * 254 + 'é', '漢' * 255, '😀' * 127, 'x' * 200 + '\\udc80' * 55]",
+            // every short length, with one char just inside or outside ASCII / Latin-1 at every position
+            // (the pickler copies ASCII strings whole, checking 4 or 8 bytes at a time: AsciiStrings)
+            "edges = ['a' * n for n in range(41)] + ['x' * k + c + 'y' * (n - k - 1) for n in range(1, 25) for k in range(n)",
+            "         for c in '\\x7f\\x80\\xff\\u0100\\ud800']",
             "words = [''.join(chr(r.randrange(97, 123)) for _ in range(r.randrange(0, 20))) for _ in range(3000)]",
             "records = [{'id': i, 'name': 'user%d' % i, 'score': r.random() * 100, 'tags': [r.randrange(1000) for _ in range(i % 4)],",
             "            'active': i % 2 == 0} for i in range(6000)]",
             "shared = [1, 2]",
-            "corpus = [ints, floats, strs, words, records, [shared, shared, (shared,)], list(range(2500)), [r.random() for _ in range(3000)],",
+            "corpus = [ints, floats, strs, edges, words, records, [shared, shared, (shared,)], list(range(2500)), [r.random() for _ in range(3000)],",
             "          {str(i): i for i in range(1500)}, {'a': None, 'b': True, 'c': False, 'd': (), 'e': (1,), 'f': (1, 2), 'g': (1, 2, 3),",
             "          'h': (1, 2, 3, 4), 'i': b'', 'j': b'bytes', 'k': b'\\xff' * 300, 'l': bytearray(b'ba'), 'm': {1, 2, 3},",
             "          'n': frozenset({4, 5}), 'o': [[[]]], 'p': {'nested': {'deep': [1.5, 'é']}}},",
