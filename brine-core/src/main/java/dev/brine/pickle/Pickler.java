@@ -549,6 +549,10 @@ public final class Pickler {
     private int saveStringRun(List<?> list, int i, int end) throws IOException {
         Object item;
         while (i < end && (item = list.get(i)) instanceof String) {
+            Object ahead;
+            if (i + STRING_TOUCH_AHEAD < end && (ahead = list.get(i + STRING_TOUCH_AHEAD)) instanceof String) {
+                prefetchSink += memo.touch(ahead);
+            }
             out.opcodeBoundary();
             saveString((String) item);
             out.maybePassOn();
@@ -558,12 +562,21 @@ public final class Pickler {
     }
 
     /**
+     * How far ahead saveStringRun touches the memo slot of a later string, so that its cache miss
+     * overlaps the strings in between: strings_300k dumps 12.90 -> 12.26, 12.74 -> 12.54 and
+     * 13.40 -> 12.53 ms (AbCompare; 4 and 8 ahead gained less, 32 and 64 no more); records_200k
+     * unchanged. Before strings were copied whole (AsciiStrings) the same idea gained nothing.
+     */
+    private static final int STRING_TOUCH_AHEAD = 16;
+
+    /**
      * Touches the memo slots of a batch's containers and of their values before the batch is saved.
      * Saving a record does enough work between two memo lookups that the CPU cannot overlap their
      * cache misses (the memo of a big pickle is far bigger than the caches); a tight loop of
      * independent reads can, and leaves the slots in cache for the real lookups. Measured with
-     * AbCompare, dumps: records_200k 110 → 94 ms, records_2m 1.82 → 1.12 s. Not done for a list of
-     * strings, whose per-item loop is already tight (no gain), nor for runs of ints and floats.
+     * AbCompare, dumps: records_200k 110 → 94 ms, records_2m 1.82 → 1.12 s. Not done for runs of
+     * strings, whose loop touches a few items ahead instead ({@link #STRING_TOUCH_AHEAD}), nor for
+     * runs of ints and floats.
      * Wrong guesses cost time only: the memo is unchanged.
      */
     private void prefetchMemo(List<?> list, int start, int end) {
