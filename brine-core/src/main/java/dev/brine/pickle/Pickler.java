@@ -328,7 +328,7 @@ public final class Pickler {
         int index = memo.getOrAdd(s);
         if (index >= 0) {
             writeGet(index);
-        } else {
+        } else if (proto < 4 || !out.writeMemoizedShortAscii(s)) {
             writeString(s);
             writePut(memo.size() - 1);
         }
