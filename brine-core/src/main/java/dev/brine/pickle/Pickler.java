@@ -21,6 +21,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -101,6 +102,7 @@ public final class Pickler {
     /** Forgets the objects written so far (Python's {@code clear_memo}). */
     public void clearMemo() {
         memo.clear();
+        Arrays.fill(recentKeys, null);
         globalMemo.clear();
         moduleMemo.clear();
         nameMemo.clear();
@@ -324,14 +326,18 @@ public final class Pickler {
 
     // ---- strings and bytes ----------------------------------------------------------------------
 
-    private void saveString(String s) throws IOException {
+    /** Writes {@code s}, or a memo reference to it, and returns its memo index. */
+    private int saveString(String s) throws IOException {
         int index = memo.getOrAdd(s);
         if (index >= 0) {
             writeGet(index);
-        } else if (proto < 4 || !out.writeMemoizedShortAscii(s)) {
+            return index;
+        }
+        if (proto < 4 || !out.writeMemoizedShortAscii(s)) {
             writeString(s);
             writePut(memo.size() - 1);
         }
+        return memo.size() - 1;
     }
 
     private void writeString(String s) throws IOException {
@@ -682,19 +688,49 @@ public final class Pickler {
         }
         // CPython's batch_dict_exact: after a full batch it starts another, so a dict of 1000 (2000, ...)
         // items ends with an empty MARK SETITEMS
+        boolean keysByPosition = persistentId == null && depth + 1 <= maxDepth;
         int batch;
         do {
             out.write(Opcode.MARK.code());
             batch = 0;
             while (it.hasNext() && batch < BATCHSIZE) {
                 Map.Entry<?, ?> e = it.next();
-                save(e.getKey(), depth + 1, false);
+                Object key = e.getKey();
+                if (keysByPosition && batch < RECENT_KEYS && key instanceof String) {
+                    saveRecentKey((String) key, batch);
+                } else {
+                    save(key, depth + 1, false);
+                }
                 save(e.getValue(), depth + 1, false);
                 batch++;
             }
             out.write(Opcode.SETITEMS.code());
         } while (batch == BATCHSIZE);
     }
+
+    /**
+     * Saves a dict's string key, the {@code position}-th of its batch, as save() would (no
+     * persistent-id hook, depth already checked), without the memo lookup when the previous dict
+     * had this very object at this position: records share their key objects, and each key is
+     * then one BINGET whose index is already known. The memo lookup of a key hits, so it costs
+     * instructions rather than cache misses, five per record: records_200k dumps 64.6 -> 63.6 and
+     * 66.9 -> 63.6 ms (53.2 -> 52.0 ms in allocation order), records_2m 842 -> 812 ms (AbCompare).
+     */
+    private void saveRecentKey(String key, int position) throws IOException {
+        out.opcodeBoundary();
+        if (recentKeys[position] == key) {
+            writeGet(recentKeyIndex[position]);
+        } else {
+            recentKeyIndex[position] = saveString(key);
+            recentKeys[position] = key;
+        }
+        out.maybePassOn();
+    }
+
+    private static final int RECENT_KEYS = 8;
+    // the string keys of the last dicts written, by position, and their memo indices: valid until clearMemo
+    private final Object[] recentKeys = new Object[RECENT_KEYS];
+    private final int[] recentKeyIndex = new int[RECENT_KEYS];
 
     private void batchSetItems(Iterator<? extends Map.Entry<?, ?>> items, int depth) throws IOException {
         if (!bin) {
