@@ -135,7 +135,7 @@ final class IdentityMemo {
         if (size == entryMask) {
             widen();
         } else if (size * 2 > n && n < maxTable) {
-            rebuild(n > maxTable / GROWTH ? maxTable : n * GROWTH);
+            rebuild(grownLength(n));
         } else if (size > maxTable - (maxTable >> 3)) { // a full table would make every probe long
             throw new PicklingException("more than " + (maxTable - (maxTable >> 3))
                     + " objects to memoize: the pickler's memo is full");
@@ -151,6 +151,36 @@ final class IdentityMemo {
      * eight-fold was slower. The table stays between 1/8 and 1/2 full, up to {@code maxTable}.
      */
     private static final int GROWTH = 4;
+
+    /** How far one growth may go on the strength of {@link #expect}: a wrong guess stays bounded. */
+    private static final int MAX_HINTED_GROWTH = 16;
+
+    /**
+     * The pickler's estimate of how many entries this memo will end with, or 0: from how many a
+     * big list's items have added so far (see {@code Pickler.saveIndexedBatches}). A growth then
+     * goes straight to a table that holds the estimate at half load, instead of four-fold steps
+     * each of which re-inserts every entry: records_200k's 600,000 entries skip the rebuild at
+     * 512,000 entries into a 16 MiB table (a cache miss per entry). Measured with the step fixed
+     * at eight-fold for that size: records_200k dumps 62.7 -> 55.2 ms (scattered), 52.8 -> 51.1 ms
+     * (ordered); the same fixed step made strings_300k, which the estimate leaves at four-fold,
+     * slower (11.7 -> 13.1 ms: a table bigger than it needs).
+     */
+    private int expected;
+
+    /** See {@link #expected}; a hint only, which may be wrong either way. */
+    void expect(int entries) {
+        expected = entries;
+    }
+
+    /** The next table length after {@code n}: four-fold, or more (up to 16-fold) to hold {@link #expected} at half load. */
+    private int grownLength(int n) {
+        long wanted = Math.max((long) n * GROWTH, ceilPowerOfTwo(2L * expected));
+        return (int) Math.min(Math.min(wanted, (long) n * MAX_HINTED_GROWTH), maxTable);
+    }
+
+    private static long ceilPowerOfTwo(long x) {
+        return x <= 1 ? 1 : Long.highestOneBit(x - 1) << 1;
+    }
 
     private void widen() {
         fingerprintMask = 0;
@@ -173,7 +203,13 @@ final class IdentityMemo {
         return size;
     }
 
+    /** The hash table's length in slots (tests). */
+    int tableLength() {
+        return table.length;
+    }
+
     void clear() {
+        expected = 0;
         Arrays.fill(table, 0);
         fingerprintMask = ~narrowEntryMask;
         entryMask = narrowEntryMask;

@@ -521,8 +521,13 @@ public final class Pickler {
      */
     private void saveIndexedBatches(List<?> list, int depth) throws IOException {
         int size = list.size();
+        int memoAtStart = memo.size();
         for (int start = 0; start < size; start += BATCHSIZE) {
             int end = Math.min(size, start + BATCHSIZE);
+            if (start > 0) { // the memo's growth hint: what the items so far added, scaled to the whole list
+                memo.expect((int) Math.min(Integer.MAX_VALUE,
+                        memo.size() + (long) (memo.size() - memoAtStart) * (size - start) / start));
+            }
             out.write(Opcode.MARK.code());
             boolean prefetched = false;
             int i = start;

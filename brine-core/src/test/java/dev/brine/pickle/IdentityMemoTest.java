@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -17,10 +17,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class IdentityMemoTest {
 
+    /** Also with growth hints (IdentityMemo.expect) that are absent, right, too small, huge or nonsense. */
     @ParameterizedTest
-    @ValueSource(ints = {24, 10, 4})
-    void agreesWithIdentityHashMapAcrossGrowthAndWideSlots(int entryBits) throws PicklingException {
+    @CsvSource({"24, 0", "10, 0", "4, 0", "24, 5000", "24, 100", "10, 2147483647", "4, -5"})
+    void agreesWithIdentityHashMapAcrossGrowthAndWideSlots(int entryBits, int hint) throws PicklingException {
         IdentityMemo memo = new IdentityMemo(entryBits, 1 << 30);
+        memo.expect(hint);
         Map<Object, Integer> expected = new IdentityHashMap<>();
         int reserved = 0;
         List<Object> keys = new ArrayList<>();
@@ -28,6 +30,9 @@ class IdentityMemoTest {
             // equal strings that are distinct objects must stay distinct entries
             Object key = i % 3 == 0 ? new String("same") : i % 3 == 1 ? new ArrayList<>() : Integer.valueOf(i * 7919);
             keys.add(key);
+            if (i == 2_500) {
+                memo.expect(hint / 2); // the pickler revises its estimate batch by batch
+            }
             assertEquals(-1, memo.get(key));
             if (i % 50 == 7) { // a global's index: taken, never found by identity
                 memo.reserve();
@@ -60,10 +65,34 @@ class IdentityMemoTest {
         assertEquals(1, memo.get(keys.get(0)));
     }
 
-    /** Past its largest table the memo fills to 7/8, then refuses with the project's exception. */
-    @Test
-    void refusesMoreObjectsThanItsLargestTableHolds() throws PicklingException {
+    /**
+     * The hint decides how far the table grows when it must: four-fold without one or when the
+     * estimate fits, to the estimate at half load when it does not, never more than sixteen-fold.
+     */
+    @ParameterizedTest
+    @CsvSource({"0, 1048576", "300000, 1048576", "600000, 2097152", "1000000000, 4194304"})
+    void growsToTheEstimateWithinBounds(int hint, int lengthAfterGrowth) throws PicklingException {
+        IdentityMemo memo = new IdentityMemo();
+        memo.expect(hint);
+        int n = 0;
+        while (memo.tableLength() < 1 << 18) { // the tables before are small either way
+            memo.add(new Object());
+            n++;
+        }
+        assertEquals(1 << 18, memo.tableLength());
+        while (memo.tableLength() == 1 << 18) {
+            memo.add(new Object());
+            n++;
+        }
+        assertEquals(lengthAfterGrowth, memo.tableLength(), "after " + n + " entries");
+    }
+
+    /** Past its largest table the memo fills to 7/8, then refuses with the project's exception; a growth hint changes neither. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 896, 2147483647})
+    void refusesMoreObjectsThanItsLargestTableHolds(int hint) throws PicklingException {
         IdentityMemo memo = new IdentityMemo(24, 1 << 10);
+        memo.expect(hint);
         List<Object> keys = new ArrayList<>();
         for (int i = 0; i < 896; i++) { // 7/8 of 1024 slots
             Object key = new Object();
