@@ -250,13 +250,16 @@ final class PickleOutput {
 
     /**
      * A string of at most {@link #SMALL_STRING} chars as SHORT_BINUNICODE (when {@code shortOpcode}
-     * and its UTF-8 fits 255 bytes) or BINUNICODE, encoded straight into the buffer: no
-     * intermediate byte[] for ASCII (strings_300k dumps 23.0 -> 21.2 ms best CPU) nor for the other
-     * strings (every tenth of strings_300k has one non-ASCII char: 21.8 -> 21.2 ms; AbCompare).
+     * and its UTF-8 fits 255 bytes) or BINUNICODE, encoded straight into the buffer, then MEMOIZE
+     * when {@code memoize} (the protocol 4+ pickler's commonest string: one capacity check for
+     * the three, strings_300k dumps 13.04 -> 12.69 and 12.66 -> 12.11 ms against a separate
+     * MEMOIZE). No intermediate byte[] for ASCII (strings_300k dumps 23.0 -> 21.2 ms best CPU) nor
+     * for the other strings (every tenth of strings_300k has one non-ASCII char: 21.8 -> 21.2 ms;
+     * AbCompare); ASCII strings are copied whole when AsciiStrings can read them.
      */
-    void writeSmallUnicode(String s, boolean shortOpcode) {
+    void writeSmallUnicode(String s, boolean shortOpcode, boolean memoize) {
         int n = s.length();
-        ensure(5 + 3 * n);
+        ensure(6 + 3 * n);
         byte[] b = buf;
         int header = shortOpcode ? 2 : 5;
         int at = len + header;
@@ -287,29 +290,9 @@ final class PickleOutput {
             INT_LE.set(b, len + 1, size);
         }
         len += header + size;
-    }
-
-    /**
-     * SHORT_BINUNICODE and MEMOIZE around an ASCII string of at most 255 chars, the protocol 4+
-     * pickler's commonest string, with one capacity check for all three; false, having written
-     * nothing, for any other string. strings_300k dumps 13.04 -> 12.69 and 12.66 -> 12.11 ms
-     * (AbCompare) against writeSmallUnicode followed by a separate MEMOIZE.
-     */
-    boolean writeMemoizedShortAscii(String s) {
-        byte[] ascii = AsciiStrings.bytesIfAscii(s);
-        if (ascii == null || ascii.length > 0xff) {
-            return false;
+        if (memoize) {
+            b[len++] = (byte) Opcode.MEMOIZE.code();
         }
-        int n = ascii.length;
-        ensure(n + 3);
-        byte[] b = buf;
-        int p = len;
-        b[p] = (byte) Opcode.SHORT_BINUNICODE.code();
-        b[p + 1] = (byte) n;
-        System.arraycopy(ascii, 0, b, p + 2, n);
-        b[p + 2 + n] = (byte) Opcode.MEMOIZE.code();
-        len = p + 3 + n;
-        return true;
     }
 
     /** Writes an ASCII string (protocol 0 arguments). */

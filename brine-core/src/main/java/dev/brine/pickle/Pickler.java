@@ -333,7 +333,9 @@ public final class Pickler {
             writeGet(index);
             return index;
         }
-        if (proto < 4 || !out.writeMemoizedShortAscii(s)) {
+        if (proto >= 4 && s.length() <= PickleOutput.SMALL_STRING) {
+            out.writeSmallUnicode(s, true, true);
+        } else {
             writeString(s);
             writePut(memo.size() - 1);
         }
@@ -348,7 +350,7 @@ public final class Pickler {
             return;
         }
         if (s.length() <= PickleOutput.SMALL_STRING) {
-            out.writeSmallUnicode(s, proto >= 4);
+            out.writeSmallUnicode(s, proto >= 4, false);
             return;
         }
         byte[] utf8 = Utf8.encode(s);
