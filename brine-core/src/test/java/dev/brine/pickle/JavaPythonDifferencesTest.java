@@ -1,0 +1,87 @@
+package dev.brine.pickle;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.brine.py.Global;
+import dev.brine.testing.Python;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's "Where Java cannot say what Python says", checked against live CPython: each case
+ * shows what CPython does and what Brine does instead, so a change on either side fails here.
+ */
+class JavaPythonDifferencesTest {
+    @BeforeAll
+    static void python() {
+        Python.require();
+    }
+
+    /** Runs a script printing one hex pickle per line, and returns the pickles. */
+    private static List<byte[]> pickles(String script) throws Exception {
+        String out = new String(Python.check("import pickle, sys\n" + script, new byte[0]), StandardCharsets.US_ASCII);
+        return out.lines().map(HexFormat.of()::parseHex).toList();
+    }
+
+    @Test
+    void aSurrogatePairWrittenAsTwoCodePointsReadsAsTheCharacterTheyEncode() throws Exception {
+        List<byte[]> p = pickles("""
+                for o in ['\\ud83d\\ude00', '\\U0001f600', {'\\ud83d\\ude00': 1, '\\U0001f600': 2}, ['\\ud83d', 'x\\ude00']]:
+                    print(pickle.dumps(o, 5).hex())
+                """);
+        Object pair = Pickle.loads(p.get(0));
+        assertEquals("\ud83d\ude00", pair);
+        assertArrayEquals(p.get(1), Pickle.dumps(pair, 5), "written as the supplementary character");
+        assertFalse(java.util.Arrays.equals(p.get(0), p.get(1)), "CPython writes the two forms differently");
+        assertEquals(Map.of("\ud83d\ude00", 2L), Pickle.loads(p.get(2)), "the dict keeps one of the two keys");
+        Object lone = Pickle.loads(p.get(3));
+        assertEquals(List.of("\ud83d", "x\ude00"), lone);
+        assertArrayEquals(p.get(3), Pickle.dumps(lone, 5), "lone surrogates are preserved");
+    }
+
+    @Test
+    void keysEqualAcrossNumericTypesStayApartInJava() throws Exception {
+        // {1: 'a', 1.0: 'b', True: 'c'}, opcode by opcode (no Python dict can hold these three keys)
+        // PROTO 2, EMPTY_DICT, MARK, BININT1 1, 'a', BINFLOAT 1.0, 'b', NEWTRUE, 'c', SETITEMS, STOP
+        byte[] pickle = HexFormat.of().parseHex("80027d284b01580100000061473ff000000000000058010000006288580100000063752e");
+        String python = new String(Python.check("import pickle, sys\nprint(repr(pickle.loads(sys.stdin.buffer.read())))",
+                pickle), StandardCharsets.UTF_8).strip();
+        assertEquals("{1: 'c'}", python, "CPython keeps the first key with the last value");
+        Map<?, ?> brine = (Map<?, ?>) Pickle.loads(pickle);
+        assertEquals(Set.of(1L, 1.0, true), brine.keySet());
+        assertEquals("c", brine.get(true));
+    }
+
+    @Test
+    void namesOfGlobalsAreMemoizedByValue() throws Exception {
+        List<byte[]> p = pickles("""
+                for o in [[int, len], [int, float], [len, abs]]:
+                    print(pickle.dumps(o, 4).hex())
+                """);
+        byte[] intLen = Pickle.dumps(List.of(new Global("builtins", "int"), new Global("builtins", "len")), 4);
+        assertFalse(java.util.Arrays.equals(p.get(0), intLen), "CPython writes 'builtins' twice here");
+        assertEquals(2, count(p.get(0), "builtins"));
+        assertEquals(1, count(intLen, "builtins"));
+        String loaded = new String(Python.check("import pickle, sys\nprint(pickle.loads(sys.stdin.buffer.read()) == [int, len])",
+                intLen), StandardCharsets.UTF_8).strip();
+        assertEquals("True", loaded);
+        assertArrayEquals(p.get(1), Pickle.dumps(List.of(new Global("builtins", "int"), new Global("builtins", "float")), 4));
+        assertArrayEquals(p.get(2), Pickle.dumps(List.of(new Global("builtins", "len"), new Global("builtins", "abs")), 4));
+    }
+
+    private static int count(byte[] haystack, String needle) {
+        String s = new String(haystack, StandardCharsets.ISO_8859_1);
+        int n = 0;
+        for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
