@@ -109,10 +109,15 @@ final class Loaded {
         }
     }
 
+    /** What every verb says of a file with no pickle in it (Python's pickle.load: "Ran out of input"). */
+    static BrineException emptyPickle() {
+        return new BrineException("no pickle: the file is empty");
+    }
+
     private static Loaded pickle(Path path) throws IOException {
         List<Object> objects = Pickle.loadAll(path, VIEWING);
         if (objects.isEmpty()) {
-            throw new BrineException("no pickle: the file is empty"); // as Python's pickle.load: "Ran out of input"
+            throw emptyPickle();
         }
         return new Loaded(path, Formats.PICKLE, objects, null);
     }
