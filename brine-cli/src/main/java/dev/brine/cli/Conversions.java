@@ -13,6 +13,9 @@ import java.util.Map;
 
 /** Fitting what one format holds into another, saying out loud what does not fit. */
 final class Conversions {
+    /** The header entry a safetensors file keeps for its metadata: no tensor may have that name. */
+    private static final String RESERVED = "__metadata__";
+
     private Conversions() {
     }
 
@@ -25,8 +28,33 @@ final class Conversions {
                 && ((Map<?, ?>) objects.get(0)).values().iterator().next() instanceof NDArray) {
             return (NDArray) ((Map<?, ?>) objects.get(0)).values().iterator().next();
         }
-        throw new BrineException(in + ": an .npy file holds exactly one array, and this file holds "
-                + (objects.size() == 1 ? "an object that is not an array" : objects.size() + " objects"));
+        throw new BrineException(in + ": an .npy file holds exactly one array, and this file holds " + whatInstead(objects));
+    }
+
+    /** What the objects are, for saying why they do not fit one .npy file. */
+    private static String whatInstead(List<Object> objects) {
+        if (objects.size() != 1) {
+            return objects.size() + " objects";
+        }
+        if (!(objects.get(0) instanceof Map)) {
+            return "an object that is not an array";
+        }
+        Map<?, ?> map = (Map<?, ?>) objects.get(0);
+        List<String> arrays = new ArrayList<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (e.getValue() instanceof NDArray) {
+                arrays.add(String.valueOf(e.getKey()));
+            }
+        }
+        if (arrays.size() > 1) {
+            // an .npz or a safetensors file with several arrays: say which, and where they would fit
+            return arrays.size() + " arrays (" + String.join(", ", arrays.size() > 5 ? arrays.subList(0, 5) : arrays)
+                    + (arrays.size() > 5 ? ", ..." : "") + "); convert to .npz, or extract one .npy per array";
+        }
+        if (map.isEmpty()) {
+            return "no arrays";
+        }
+        return "a dict of " + map.size() + (map.size() == 1 ? " entry" : " entries") + " whose value is not one array";
     }
 
     /** The one object a single-object format (a torch checkpoint, an archive) holds; several become a list. */
@@ -38,19 +66,15 @@ final class Conversions {
         return new ArrayList<>(objects);
     }
 
-    /** A safetensors file's {@code __metadata__} when the input (a safetensors file) had one. */
-    @SuppressWarnings("unchecked")
-    static Map<String, String> metadata(List<Object> objects) {
-        if (objects.size() == 1 && objects.get(0) instanceof Map && ((Map<?, ?>) objects.get(0)).get("__metadata__") instanceof Map) {
-            Map<String, String> meta = new LinkedHashMap<>();
-            ((Map<Object, Object>) ((Map<?, ?>) objects.get(0)).get("__metadata__")).forEach((k, v) -> {
-                if (k instanceof String && v instanceof String) {
-                    meta.put((String) k, (String) v);
-                }
-            });
-            return meta;
+    /**
+     * Says that a safetensors header's {@code __metadata__} is left out of an output {@code format} that
+     * has no place for it: it is not a state-dict entry, so it never becomes one.
+     */
+    static void dropMetadata(Map<String, String> metadata, Path in, PrintWriter err, String format) {
+        if (metadata != null && !metadata.isEmpty()) {
+            err.println("brine: warning: " + in + ": " + format + " has no place for the safetensors header's metadata;"
+                    + " not converted: __metadata__ " + dev.brine.py.PythonRepr.repr(metadata));
         }
-        return Map.of();
     }
 
     /**
@@ -79,6 +103,12 @@ final class Conversions {
         } else {
             dropped.add("the whole object (" + root.getClass().getSimpleName() + ")");
         }
+        if (format.equals(".safetensors") && out.containsKey(RESERVED)) {
+            // safetensors' own writer would put it in the header where only strings may be, and its
+            // reader would then refuse the file; Brine's writer refuses the name
+            out.remove(RESERVED);
+            dropped.add(RESERVED + " (a name safetensors reserves for its header)");
+        }
         if (!dropped.isEmpty()) {
             err.println("brine: warning: " + in + ": " + format + " holds only arrays; not converted: " + String.join(", ",
                     dropped.size() > 20 ? dropped.subList(0, 20) : dropped) + (dropped.size() > 20 ? ", ..." : ""));
@@ -95,9 +125,6 @@ final class Conversions {
             throw new BrineException("dicts nested more than 100 deep cannot be flattened");
         }
         for (Map.Entry<?, ?> e : map.entrySet()) {
-            if (depth == 0 && "__metadata__".equals(e.getKey())) {
-                continue; // a safetensors header's metadata, carried separately
-            }
             String key = prefix + e.getKey();
             if (e.getValue() instanceof NDArray) {
                 out.put(key, (NDArray) e.getValue());

@@ -47,16 +47,21 @@ final class ConvertCommand implements Callable<Integer> {
         if (protocol < 0 || protocol > Pickle.HIGHEST_PROTOCOL) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--protocol must be 0 to 5");
         }
-        List<Object> objects = Loaded.open(in).objects;
+        Loaded loaded = Loaded.open(in);
+        List<Object> objects = loaded.objects;
         PrintWriter err = spec.commandLine().getErr();
-        switch (Formats.forOutput(out)) {
+        Formats target = Formats.forOutput(out);
+        if (target != Formats.SAFETENSORS) {
+            Conversions.dropMetadata(loaded.metadata, in, err, target.label());
+        }
+        switch (target) {
             case NPY -> Npy.write(Conversions.singleArray(objects, in), out);
             case NPZ -> Npz.write(Conversions.arrays(objects, in, err, ".npz"), out, compressed);
             case ARCHIVE -> ModelArchive.dump(Conversions.single(objects, in, err), out, ArchiveOptions.builder()
                     .protocol(protocol).compression(stored ? ArchiveOptions.Compression.STORED : ArchiveOptions.Compression.DEFLATED)
                     .build());
             case TORCH -> TorchCheckpoint.save(Conversions.single(objects, in, err), out);
-            case SAFETENSORS -> SafeTensors.write(Conversions.arrays(objects, in, err, ".safetensors"), Conversions.metadata(objects), out);
+            case SAFETENSORS -> SafeTensors.write(Conversions.arrays(objects, in, err, ".safetensors"), loaded.metadata, out);
             default -> {
                 PicklerOptions options = PicklerOptions.DEFAULT.withProtocol(protocol);
                 AtomicFiles.write(out, stream -> {

@@ -3,10 +3,12 @@ package dev.brine.cli;
 import dev.brine.BrineException;
 import dev.brine.ndarray.NDArray;
 import dev.brine.npy.Npy;
+import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,11 +33,36 @@ final class ExtractCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Loaded loaded = Loaded.open(file);
-        Files.createDirectories(dir);
         Path root = dir.toAbsolutePath().normalize();
+        Map<Path, NDArray> plan = plan(loaded, root);
+        // everything that can be refused was refused above; what fails now (the disk) is undone
+        CreatedFiles created = new CreatedFiles();
         PrintWriter out = spec.commandLine().getOut();
+        Progress progress = Progress.start(spec.commandLine().getErr(), "extract", plan.size());
+        try {
+            created.createDirectories(dir);
+            for (Map.Entry<Path, NDArray> e : plan.entrySet()) {
+                created.willWrite(e.getKey());
+                Npy.write(e.getValue(), e.getKey());
+                out.println(e.getKey());
+                progress.step();
+            }
+        } catch (IOException | RuntimeException e) {
+            created.undo(e);
+            throw e;
+        }
+        progress.done();
+        out.flush();
+        return 0;
+    }
+
+    /**
+     * Where each array goes, checked before anything is written: a name that would leave the folder,
+     * or an array NPY cannot hold (bfloat16), stops the run with nothing written.
+     */
+    private Map<Path, NDArray> plan(Loaded loaded, Path root) throws BrineException {
+        Map<Path, NDArray> plan = new LinkedHashMap<>();
         Set<String> used = new HashSet<>();
-        Progress progress = Progress.start(spec.commandLine().getErr(), "extract", loaded.members().size());
         for (Loaded.Member m : loaded.members()) {
             if (!(m.value() instanceof NDArray)) {
                 continue;
@@ -45,13 +72,15 @@ final class ExtractCommand implements Callable<Integer> {
             if (!target.startsWith(root) || !target.getParent().equals(root)) {
                 throw new BrineException(file + ": member " + m.name() + ": refusing to write outside " + dir);
             }
-            Npy.write((NDArray) m.value(), target);
-            out.println(target);
-            progress.step();
+            try {
+                Npy.header((NDArray) m.value(), null);
+            } catch (BrineException e) {
+                throw new BrineException(file + ": member " + m.name() + ": " + e.getMessage()
+                        + "; nothing was extracted", e);
+            }
+            plan.put(target, (NDArray) m.value());
         }
-        progress.done();
-        out.flush();
-        return 0;
+        return plan;
     }
 
     /**

@@ -10,7 +10,18 @@ import java.util.Locale;
 
 /** Which format a file holds: by its first bytes and members, and by extension for files still to be written. */
 enum Formats {
-    PICKLE, NPY, NPZ, ARCHIVE, TORCH, SAFETENSORS;
+    PICKLE("a pickle"), NPY(".npy"), NPZ(".npz"), ARCHIVE("a model archive"), TORCH(".pt"), SAFETENSORS(".safetensors");
+
+    private final String label;
+
+    Formats(String label) {
+        this.label = label;
+    }
+
+    /** How warnings name the format: {@code .npz}, {@code a pickle}. */
+    String label() {
+        return label;
+    }
 
     /** The format of an existing file. */
     static Formats detect(Path file) throws IOException {

@@ -47,14 +47,39 @@ final class Loaded {
 
     final Path path;
     final Formats format;
+    /** What the file holds: for a safetensors file, its tensors by name and nothing else. */
     final List<Object> objects;
+    /**
+     * A safetensors header's {@code __metadata__}, kept apart from the tensors: it is not an entry of
+     * the state dict, and must not become one in a .pt or a pickle. Null when the file has none (a
+     * safetensors writer then writes none, as the package does for {@code metadata=None}).
+     */
+    final Map<String, String> metadata;
     private List<Member> members; // for pickles, found on first use: converting does not need them
 
     private Loaded(Path path, Formats format, List<Object> objects, List<Member> members) {
+        this(path, format, objects, members, null);
+    }
+
+    private Loaded(Path path, Formats format, List<Object> objects, List<Member> members, Map<String, String> metadata) {
         this.path = path;
         this.format = format;
         this.objects = objects;
         this.members = members;
+        this.metadata = metadata;
+    }
+
+    /**
+     * The objects as {@code show} prints them: a safetensors file's {@code __metadata__} is shown after
+     * its tensors, as one more entry, so that nothing in the header goes unseen.
+     */
+    List<Object> shown() {
+        if (metadata == null) {
+            return objects;
+        }
+        Map<Object, Object> all = new LinkedHashMap<>((Map<?, ?>) objects.get(0));
+        all.put("__metadata__", new LinkedHashMap<>(metadata));
+        return List.of(all);
     }
 
     /** The arrays or members, in file order (for a pickle: every distinct array reachable, by path). */
@@ -84,10 +109,15 @@ final class Loaded {
         }
     }
 
+    /** What every verb says of a file with no pickle in it (Python's pickle.load: "Ran out of input"). */
+    static BrineException emptyPickle() {
+        return new BrineException("no pickle: the file is empty");
+    }
+
     private static Loaded pickle(Path path) throws IOException {
         List<Object> objects = Pickle.loadAll(path, VIEWING);
         if (objects.isEmpty()) {
-            throw new BrineException("no pickle: the file is empty"); // as Python's pickle.load: "Ran out of input"
+            throw emptyPickle();
         }
         return new Loaded(path, Formats.PICKLE, objects, null);
     }
@@ -152,10 +182,8 @@ final class Loaded {
                 all.put(name, a);
                 members.add(member(name, a, "safetensors"));
             }
-            if (f.hasMetadata()) {
-                all.put("__metadata__", new LinkedHashMap<>(f.metadata()));
-            }
-            return new Loaded(path, Formats.SAFETENSORS, List.of(all), members);
+            Map<String, String> metadata = f.hasMetadata() ? new LinkedHashMap<>(f.metadata()) : null;
+            return new Loaded(path, Formats.SAFETENSORS, List.of(all), members, metadata);
         }
     }
 

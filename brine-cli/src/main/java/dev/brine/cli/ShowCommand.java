@@ -38,7 +38,7 @@ final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Object> objects = Loaded.open(file).objects;
+        List<Object> objects = Loaded.open(file).shown();
         Values values = new Values(stats, 6);
         PythonRepr repr = values.repr(depth, items, width);
         PrintWriter out = spec.commandLine().getOut();

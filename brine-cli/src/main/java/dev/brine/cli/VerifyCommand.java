@@ -44,6 +44,9 @@ final class VerifyCommand implements Callable<Integer> {
                             count++;
                         }
                     }
+                    if (count == 0) {
+                        throw Loaded.emptyPickle(); // as show says: an empty file is not a valid pickle
+                    }
                 }
                 case NPY -> {
                     Npy.read(file, Limits.DEFAULT);

@@ -70,6 +70,19 @@ class CliTest {
     }
 
     @Test
+    void verifyRefusesAnEmptyFileAsShowDoes() throws Exception {
+        for (String name : new String[] {"e.pkl", "e.npy"}) {
+            Path f = Files.write(tmp.resolve(name), new byte[0]);
+            Run show = run("show", f.toString());
+            Run verify = run("verify", f.toString());
+            assertEquals(1, verify.status(), verify.out());
+            assertEquals("", verify.out());
+            assertEquals("brine: " + f + ": no pickle: the file is empty\n", verify.err());
+            assertEquals(show.err(), verify.err());
+        }
+    }
+
+    @Test
     void badInputIsOneLineAndStatusOne() throws Exception {
         Path f = tmp.resolve("bad.pkl");
         Files.write(f, new byte[] {(byte) 0x80, 5, 'K'});

@@ -25,7 +25,8 @@ import java.util.Objects;
  * pickle.
  *
  * <p>Equality is numpy's: same kind, byte order, size, unit and fields (name, title, type,
- * offset); whether a structured type was built with {@code align=True} does not count.
+ * offset); whether a structured type was built with {@code align=True}, or is a
+ * {@code numpy.record} type, does not count.
  */
 public final class DType {
 
@@ -146,9 +147,16 @@ public final class DType {
     private final boolean alignedStruct;
     private final DType base;
     private final long[] subShape;
+    /** numpy's scalar type is {@code numpy.record} (np.rec arrays): only pickles spell it differently. */
+    private final boolean record;
 
     private DType(Kind kind, char byteOrder, int itemsize, int alignment, DateTimeUnit unit, int unitCount,
             List<Field> fields, boolean alignedStruct, DType base, long[] subShape) {
+        this(kind, byteOrder, itemsize, alignment, unit, unitCount, fields, alignedStruct, base, subShape, false);
+    }
+
+    private DType(Kind kind, char byteOrder, int itemsize, int alignment, DateTimeUnit unit, int unitCount,
+            List<Field> fields, boolean alignedStruct, DType base, long[] subShape, boolean record) {
         this.kind = kind;
         this.byteOrder = byteOrder;
         this.itemsize = itemsize;
@@ -159,6 +167,7 @@ public final class DType {
         this.alignedStruct = alignedStruct;
         this.base = base;
         this.subShape = subShape;
+        this.record = record;
     }
 
     private static DType scalar(Kind kind, char order, int itemsize) {
@@ -452,6 +461,30 @@ public final class DType {
         return alignedStruct;
     }
 
+    /**
+     * Whether numpy's scalar type for this type is {@code numpy.record} rather than {@code numpy.void},
+     * as for {@code dtype((np.record, [...]))} and the arrays {@code np.rec} makes. numpy compares such
+     * a type equal to the plain one and saves the same NPY descr; only its pickle (which names
+     * {@code numpy.record}) and its repr differ, so {@link #equals} ignores it too.
+     */
+    public boolean isRecord() {
+        return record;
+    }
+
+    /**
+     * This structured or void type with {@code numpy.record} as its scalar type, as
+     * {@code np.dtype((np.record, this))}.
+     *
+     * @throws IllegalArgumentException for other kinds (numpy turns those into plain void)
+     */
+    public DType asRecord() {
+        if (kind != Kind.STRUCTURED && kind != Kind.VOID) {
+            throw new IllegalArgumentException("only structured and void types can be numpy.record types, not " + this);
+        }
+        return record ? this : new DType(kind, byteOrder, itemsize, alignment, unit, unitCount, fields, alignedStruct,
+                base, subShape, true);
+    }
+
     /** Whether this is a structured (record) type. */
     public boolean isStructured() {
         return kind == Kind.STRUCTURED;
@@ -569,7 +602,7 @@ public final class DType {
                     out.add(new Field(f.name(), f.type().withByteOrder(o), f.offset(), f.title()));
                 }
                 return new DType(kind, '|', itemsize, alignment, null, 0, Collections.unmodifiableList(out),
-                        alignedStruct, null, null);
+                        alignedStruct, null, null, record);
             }
             case SUBARRAY:
                 return new DType(kind, '|', itemsize, alignment, null, 0, null, false, base.withByteOrder(o), subShape);
@@ -874,7 +907,9 @@ public final class DType {
                         + Descrs.repr(Descrs.shapeTuple(subShape)) + "))";
             case STRUCTURED:
                 try {
-                    return "dtype(" + descrRepr() + (alignedStruct ? ", align=True" : "") + ")";
+                    String descr = descrRepr();
+                    return "dtype(" + (record ? "(numpy.record, " + descr + ")" : descr)
+                            + (alignedStruct ? ", align=True" : "") + ")";
                 } catch (IllegalStateException e) {
                     return "dtype(" + fieldTable().keySet() + ", itemsize=" + itemsize + ")";
                 }

@@ -20,9 +20,12 @@ final class DTypeState {
     private DTypeState() {
     }
 
-    /** The arguments of {@code numpy.dtype(...)} for {@code t}. */
-    static Tuple args(DType t) {
-        return Tuple.of(t.reduceTypeString(), Boolean.FALSE, Boolean.TRUE);
+    /**
+     * The arguments of {@code numpy.dtype(...)} for {@code t}; a {@code numpy.record} type names the
+     * class {@code record} (written as the global {@code numpy.record}) where others give a type string.
+     */
+    static Tuple args(DType t, Object recordClass) {
+        return Tuple.of(t.isRecord() ? recordClass : t.reduceTypeString(), Boolean.FALSE, Boolean.TRUE);
     }
 
     /** The BUILD state numpy writes for {@code t}. */
@@ -66,6 +69,26 @@ final class DTypeState {
             dims[i] = shape[i];
         }
         return Tuple.of(dims);
+    }
+
+    /**
+     * The dtype that {@code numpy.dtype(numpy.record, ...)} followed by BUILD with {@code state} makes:
+     * the void or structured type the state describes (its size is the state's, as numpy takes it
+     * there too), marked as a record type.
+     */
+    static DType buildRecord(Object state) throws BrineException {
+        if (!(state instanceof Tuple) || ((Tuple) state).size() < 8) {
+            throw new BrineException("numpy.dtype state must be a tuple of 8 or 9 items, got " + dev.brine.py.PythonRepr.brief(state));
+        }
+        long elsize = num(((Tuple) state).get(5));
+        if (elsize < 0 || elsize > Integer.MAX_VALUE) {
+            throw new BrineException("numpy.record dtype state has the element size " + elsize);
+        }
+        DType t = build("V" + elsize, state);
+        if (t.kind() != DType.Kind.STRUCTURED && t.kind() != DType.Kind.VOID) {
+            throw new BrineException("numpy.record dtype state describes " + t + ", not a void or structured type");
+        }
+        return t.asRecord();
     }
 
     /** The dtype that {@code numpy.dtype(typestr)} followed by BUILD with {@code state} makes. */

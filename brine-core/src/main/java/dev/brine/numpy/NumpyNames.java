@@ -33,4 +33,5 @@ public enum NumpyNames {
 
     static final Global NDARRAY = new Global("numpy", "ndarray");
     static final Global DTYPE = new Global("numpy", "dtype");
+    static final Global RECORD = new Global("numpy", "record");
 }

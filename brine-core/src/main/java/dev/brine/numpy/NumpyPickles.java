@@ -55,7 +55,9 @@ public final class NumpyPickles {
      */
     public static ClassRegistry.Builder addTo(ClassRegistry.Builder b, NumpyNames names, boolean objectArrays) {
         NdarrayClass ndarray = new NdarrayClass();
+        RecordClass record = new RecordClass();
         b.registerCallable(ndarray);
+        b.registerCallable(record);
         b.registerCallable(new DTypeClass());
         for (NumpyNames n : NumpyNames.values()) {
             b.registerCallable(new Reconstruct(n.reconstruct(), objectArrays));
@@ -64,7 +66,7 @@ public final class NumpyPickles {
         }
         b.registerWriter(NDArray.class, new ArrayWriter(names, ndarray));
         b.registerWriter(DType.class, t -> new Reduction(NumpyNames.DTYPE, Reduction.Style.REDUCE,
-                DTypeState.args(t), null, DTypeState.state(t), null, null));
+                DTypeState.args(t, record), null, DTypeState.state(t), null, null));
         b.registerWriter(NumpyScalar.class, s -> Reduction.call(names.scalar(), s.dtype(), s.raw()));
         b.registerWriter(ObjectArray.class, a -> new Reduction(names.reconstruct(), Reduction.Style.REDUCE,
                 Tuple.of(ndarray, Tuple.of(0L), ONE_B), null,
@@ -129,7 +131,25 @@ public final class NumpyPickles {
         }
     }
 
-    /** {@code numpy.dtype(typestr, align, copy)}: completed by BUILD. */
+    /** {@code numpy.record}: only ever the first argument of {@code numpy.dtype}, for record types. */
+    private static final class RecordClass implements PyCallable {
+        @Override
+        public Global global() {
+            return NumpyNames.RECORD;
+        }
+
+        @Override
+        public Object call(Tuple args) throws BrineException {
+            throw new BrineException("numpy.record cannot be called from a pickle");
+        }
+
+        @Override
+        public String toString() {
+            return "<class 'numpy.record'>";
+        }
+    }
+
+    /** {@code numpy.dtype(typestr, align, copy)}, or {@code numpy.dtype(numpy.record, ...)}: completed by BUILD. */
     private static final class DTypeClass implements PyCallable {
         @Override
         public Global global() {
@@ -138,8 +158,11 @@ public final class NumpyPickles {
 
         @Override
         public Object call(Tuple args) throws BrineException {
+            if (!args.isEmpty() && args.get(0) instanceof RecordClass) {
+                return (Deferred) DTypeState::buildRecord;
+            }
             if (args.isEmpty() || !(args.get(0) instanceof String)) {
-                throw new BrineException("numpy.dtype expects a type string, got " + dev.brine.py.PythonRepr.brief(args));
+                throw new BrineException("numpy.dtype expects a type string or numpy.record, got " + dev.brine.py.PythonRepr.brief(args));
             }
             String typestr = (String) args.get(0);
             return (Deferred) state -> DTypeState.build(typestr, state);

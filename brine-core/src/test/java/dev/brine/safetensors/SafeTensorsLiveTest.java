@@ -83,6 +83,28 @@ class SafeTensorsLiveTest {
     }
 
     @Test
+    void absentAndEmptyMetadataAreWrittenAsThePackageWritesThem() throws Exception {
+        Python.require("torch", "safetensors");
+        Map<String, NDArray> one = Map.of("a", NDArray.of(new float[] {1}, 1));
+        SafeTensors.write(one, null, dir.resolve("none.safetensors"));
+        SafeTensors.write(one, Map.of(), dir.resolve("empty.safetensors"));
+        String out = Python.checkText(String.join("\n",
+                "import sys, torch, safetensors.torch as st",
+                "for path, meta in ((sys.argv[1], None), (sys.argv[2], {})):",
+                "    theirs = st.save({'a': torch.ones(1)}, metadata=meta)",
+                "    ours = open(path, 'rb').read()",
+                "    assert theirs == ours, (meta, theirs[:80], ours[:80])",
+                "print('ok')"), dir.resolve("none.safetensors"), dir.resolve("empty.safetensors"));
+        assertEquals("ok", out.strip());
+        try (SafeTensorsFile f = SafeTensors.open(dir.resolve("none.safetensors"))) {
+            assertEquals(false, f.hasMetadata());
+        }
+        try (SafeTensorsFile f = SafeTensors.open(dir.resolve("empty.safetensors"))) {
+            assertEquals(true, f.hasMetadata());
+        }
+    }
+
+    @Test
     void packagesFilesLoadInBrine() throws Exception {
         Python.require("numpy", "safetensors");
         Python.checkText(String.join("\n",
