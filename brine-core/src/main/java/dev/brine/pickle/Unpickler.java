@@ -827,7 +827,8 @@ public final class Unpickler {
     }
 
     private Object resolve(String module, String name) throws BrineException {
-        PyCallable c = options.registry().resolve(module, name);
+        // CPython's find_class maps Python 2 names only while self->proto < 3, as the PROTO opcode set it
+        PyCallable c = options.registry().resolve(module, name, protocol < 3);
         if (c != null) {
             return noteDeferred(c); // a registry's callable could be a Deferred itself
         }
