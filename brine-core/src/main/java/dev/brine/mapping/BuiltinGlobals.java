@@ -125,11 +125,11 @@ final class BuiltinGlobals {
     private static byte[] zeros(Object count, String what) throws BrineException {
         BigInteger n = count instanceof Boolean ? BigInteger.valueOf((Boolean) count ? 1 : 0) : toBig(count);
         if (n.signum() < 0) {
-            throw new BrineException(what + "(): negative count " + n);
+            throw new BrineException(what + "(): negative count " + PythonRepr.brief(count));
         }
         if (n.compareTo(BigInteger.valueOf(MAX_ZERO_FILL)) > 0) {
             // the unpickler's maxBytesRatio is checked only after a call: bound the allocation here
-            throw new BrineException(what + "(" + n + "): more than the " + MAX_ZERO_FILL
+            throw new BrineException(what + "(" + PythonRepr.brief(count) + "): more than the " + MAX_ZERO_FILL
                     + " zero bytes Brine builds from a count");
         }
         return new byte[n.intValueExact()];
@@ -253,6 +253,11 @@ final class BuiltinGlobals {
         }
         Object v = a.get(0);
         if (v instanceof Long || v instanceof BigInteger) {
+            if (toBig(v).bitLength() > MAX_DECIMAL_LENGTH * 3) {
+                // its digits would take seconds to print: the same bound as a literal's length
+                throw new BrineException("decimal.Decimal of an int of " + toBig(v).bitLength() + " bits: more digits than the "
+                        + MAX_DECIMAL_LENGTH + " Brine reads");
+            }
             return new BigDecimal(toBig(v));
         }
         if (v instanceof Boolean) {

@@ -92,8 +92,38 @@ final class Codecs {
         return out.toString();
     }
 
-    /** Encodes code point by code point; {@code max} is the highest encodable one, or UTF_8_MAX. */
+    /** Encodes {@code text}; {@code max} is the highest encodable code point, or UTF_8_MAX. */
     private static byte[] encode(String text, int max, String encoding, String errors) throws BrineException {
+        // the common case, every character encodable, without a copy per character
+        if (max == UTF_8_MAX ? !hasLoneSurrogate(text) : maxChar(text) <= max) {
+            return text.getBytes(max == UTF_8_MAX ? StandardCharsets.UTF_8
+                    : max == LATIN_1_MAX ? StandardCharsets.ISO_8859_1 : StandardCharsets.US_ASCII);
+        }
+        return encodeWithErrors(text, max, encoding, errors);
+    }
+
+    private static int maxChar(String s) {
+        int max = 0;
+        for (int i = 0; i < s.length(); i++) {
+            max = Math.max(max, s.charAt(i));
+        }
+        return max;
+    }
+
+    private static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Code point by code point, through the error handler for each one the codec cannot encode. */
+    private static byte[] encodeWithErrors(String text, int max, String encoding, String errors) throws BrineException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
         for (int i = 0; i < text.length(); ) {
             int cp = text.codePointAt(i);

@@ -121,6 +121,15 @@ class ReconstructorDifferentialTest {
         hex("\u0080\u0002\u008c\u000b__builtin__\u008c\u0003set\u0093]\u0085R."),
         hex("\u0080\u0003c__builtin__\nbytearray\n)R."),
         hex("\u0080\u0001c__builtin__\nbytearray\n)R."),
+        // APPEND(S) onto a bytearray: CPython calls extend
+        hex("\u0080\u0005\u0096\u0002\0\0\0\0\0\0\0ab(K\u0001K\u0002e."),
+        hex("\u0080\u0005\u0096\u0002\0\0\0\0\0\0\0ab(K\u0001\u0088e."),
+        hex("\u0080\u0005\u0096\u0002\0\0\0\0\0\0\0abK\u0001a."),
+        hex("\u0080\u0005\u0096\0\0\0\0\0\0\0\0(e."),
+        hex("\u0080\u0005\u0096\u0002\0\0\0\0\0\0\0ab(M\0\u0001e."),
+        hex("\u0080\u0005\u0096\0\0\0\0\0\0\0\0(C\u0002xye."),
+        hex("\u0080\u0005\u0096\0\0\0\0\0\0\0\0(J\u00ff\u00ff\u00ff\u00ffe."),
+        hex("c__builtin__\nbytearray\n(VA\nVlatin1\ntR(I66\nI67\ne."),
     };
 
     private static String hex(String latin1) {
