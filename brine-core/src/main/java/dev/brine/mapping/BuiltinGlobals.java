@@ -8,6 +8,7 @@ import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
 import dev.brine.py.Hashing;
 import dev.brine.py.OrderedDict;
+import dev.brine.py.PythonRepr;
 import dev.brine.py.Tuple;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -22,6 +23,8 @@ import java.util.Map;
  * builds the same value. This is the whole of what {@link ClassRegistry#builtins()} trusts.
  */
 final class BuiltinGlobals {
+    /** The most zero bytes {@code bytes(n)} or {@code bytearray(n)} builds (1 MiB). */
+    static final int MAX_ZERO_FILL = 1 << 20;
     /** The longest decimal.Decimal literal read (digits, sign, point and exponent). */
     static final int MAX_DECIMAL_LENGTH = 5_000;
     /** {@code builtins.object}, which {@code copyreg._reconstructor} names as the base class. */
@@ -43,43 +46,15 @@ final class BuiltinGlobals {
         b.registerCallable(new SimpleCallable("copyreg", "__newobj_ex__", BuiltinGlobals::newobjEx));
         b.registerCallable(new SimpleCallable("decimal", "Decimal", BuiltinGlobals::decimal));
         b.registerCallable(new OrderedDictClass());
-        b.registerWriter(BigDecimal.class, d -> Reduction.call(new Global("decimal", "Decimal"), d.toString()));
+        b.registerWriter(BigDecimal.class, d -> Reduction.call(DECIMAL, d.toString()));
         b.registerWriter(Complex.class, c -> Reduction.call(new Global("builtins", "complex"), c.real(), c.imag()));
         DateTimes.addTo(b);
         return b;
     }
 
+    /** {@code _codecs.encode(str, encoding, errors)}: how bytes pickle below protocol 3. */
     private static Object codecsEncode(Tuple a) throws BrineException {
-        if (a.size() < 1 || a.size() > 3 || !(a.get(0) instanceof String)) {
-            throw new BrineException("_codecs.encode expects (str, encoding), got " + dev.brine.py.PythonRepr.brief(a));
-        }
-        String text = (String) a.get(0);
-        String encoding = a.size() > 1 ? String.valueOf(a.get(1)) : "utf-8";
-        switch (encoding.toLowerCase(java.util.Locale.ROOT).replace('_', '-')) {
-            case "latin1":
-            case "latin-1":
-            case "iso-8859-1":
-            case "l1":
-                for (int i = 0; i < text.length(); i++) {
-                    if (text.charAt(i) > 0xff) {
-                        throw new BrineException("_codecs.encode: character U+" + Integer.toHexString(text.charAt(i))
-                                + " is not latin-1");
-                    }
-                }
-                return text.getBytes(StandardCharsets.ISO_8859_1);
-            case "utf-8":
-            case "utf8":
-                return text.getBytes(StandardCharsets.UTF_8);
-            case "ascii":
-                for (int i = 0; i < text.length(); i++) {
-                    if (text.charAt(i) > 0x7f) {
-                        throw new BrineException("_codecs.encode: text is not ASCII");
-                    }
-                }
-                return text.getBytes(StandardCharsets.US_ASCII);
-            default:
-                throw new BrineException("_codecs.encode: encoding '" + encoding + "' is not supported");
-        }
+        return Codecs.encode(a, "_codecs.encode");
     }
 
     /** The items of a set()/frozenset() argument, each checked to be hashable as Python requires. */
@@ -104,42 +79,79 @@ final class BuiltinGlobals {
     }
 
     private static Object bytearray(Tuple a) throws BrineException {
-        if (a.isEmpty()) {
-            return ByteArray.wrap(new byte[0]);
-        }
-        Object first = a.get(0);
-        if (a.size() == 1 && first instanceof byte[]) {
-            return ByteArray.wrap(((byte[]) first).clone());
-        }
-        if (first instanceof String && a.size() == 2) {
-            // bytearray(str, encoding): what Python 2-compatible protocols write
-            return ByteArray.wrap((byte[]) codecsEncode(a));
-        }
-        if (a.size() == 1 && first instanceof List) {
-            return ByteArray.wrap(byteList((List<?>) first));
-        }
-        throw new BrineException("bytearray() arguments not understood: " + dev.brine.py.PythonRepr.brief(a));
+        return ByteArray.wrap(newBytes(a, "bytearray"));
     }
 
     private static Object bytes(Tuple a) throws BrineException {
+        return newBytes(a, "bytes");
+    }
+
+    /**
+     * The contents {@code bytes(*a)} and {@code bytearray(*a)} build, with CPython's argument rules:
+     * nothing; a count of zero bytes; bytes, a bytearray, a list or a tuple of ints in range(256);
+     * or a str with an encoding (and errors). Other iterables are refused.
+     */
+    private static byte[] newBytes(Tuple a, String what) throws BrineException {
         if (a.isEmpty()) {
             return new byte[0];
         }
-        if (a.size() == 1 && a.get(0) instanceof List) {
-            return byteList((List<?>) a.get(0));
+        Object first = a.get(0);
+        if (first instanceof String || a.size() > 1) {
+            if (!(first instanceof String) || a.size() == 1) {
+                // CPython: "string argument without an encoding" / "encoding without a string argument"
+                throw new BrineException(what + "() needs a str and an encoding together, got " + PythonRepr.brief(a));
+            }
+            return Codecs.encode(a, what);
         }
-        if (a.size() == 2 && a.get(0) instanceof String) {
-            return codecsEncode(a);
+        if (first instanceof byte[]) {
+            return ((byte[]) first).clone();
         }
-        throw new BrineException("bytes() arguments not understood: " + dev.brine.py.PythonRepr.brief(a));
+        if (first instanceof ByteArray) {
+            return ((ByteArray) first).array().clone();
+        }
+        if (first instanceof List) {
+            return byteList((List<?>) first);
+        }
+        if (first instanceof Tuple) {
+            return byteList(((Tuple) first).asList());
+        }
+        if (first instanceof Long || first instanceof Boolean || first instanceof BigInteger) {
+            return zeros(first, what);
+        }
+        throw new BrineException(what + "() arguments not understood: " + PythonRepr.brief(a));
     }
 
+    /** {@code bytes(n)}: n zero bytes, n bounded before anything is allocated. */
+    private static byte[] zeros(Object count, String what) throws BrineException {
+        BigInteger n = count instanceof Boolean ? BigInteger.valueOf((Boolean) count ? 1 : 0) : toBig(count);
+        if (n.signum() < 0) {
+            throw new BrineException(what + "(): negative count " + PythonRepr.brief(count));
+        }
+        if (n.compareTo(BigInteger.valueOf(MAX_ZERO_FILL)) > 0) {
+            // the unpickler's maxBytesRatio is checked only after a call: bound the allocation here
+            throw new BrineException(what + "(" + PythonRepr.brief(count) + "): more than the " + MAX_ZERO_FILL
+                    + " zero bytes Brine builds from a count");
+        }
+        return new byte[n.intValueExact()];
+    }
+
+    private static BigInteger toBig(Object v) {
+        return v instanceof BigInteger ? (BigInteger) v : BigInteger.valueOf((Long) v);
+    }
+
+    /** The bytes of a list of ints in range(256); Python's bools are ints (True is 1). */
     private static byte[] byteList(List<?> list) throws BrineException {
         byte[] out = new byte[list.size()];
         for (int i = 0; i < out.length; i++) {
             Object v = list.get(i);
+            if (v instanceof Boolean) {
+                v = (Boolean) v ? 1L : 0L;
+            }
+            if (!(v instanceof Long || v instanceof BigInteger)) {
+                throw new BrineException("bytes items must be ints, got " + PythonRepr.brief(v));
+            }
             if (!(v instanceof Long) || (Long) v < 0 || (Long) v > 255) {
-                throw new BrineException("bytes must be in range(0, 256), got " + dev.brine.py.PythonRepr.brief(v));
+                throw new BrineException("bytes must be in range(0, 256), got " + PythonRepr.brief(v));
             }
             out[i] = (byte) (long) (Long) v;
         }
@@ -160,7 +172,12 @@ final class BuiltinGlobals {
             return ((Number) v).doubleValue();
         }
         if (v instanceof BigInteger) {
-            return ((BigInteger) v).doubleValue();
+            double d = ((BigInteger) v).doubleValue();
+            if (Double.isInfinite(d)) {
+                // CPython: OverflowError "int too large to convert to float"
+                throw new BrineException("complex() argument too large to convert to float: " + PythonRepr.brief(v));
+            }
+            return d;
         }
         if (v instanceof Boolean) {
             return (Boolean) v ? 1 : 0;
@@ -221,34 +238,82 @@ final class BuiltinGlobals {
         return GenericObject.reduced(new Global("copyreg", "__newobj_ex__"), a);
     }
 
+    /**
+     * {@code decimal.Decimal(value)}: a BigDecimal, except for what BigDecimal cannot hold (NaN,
+     * sNaN, infinities and negative zeros such as {@code -0} or {@code -0.00}): those stay an inert
+     * {@link GenericObject} {@code decimal.Decimal(str)} holding CPython's own {@code str()} of the
+     * value, so that it writes back byte for byte as CPython would.
+     */
     private static Object decimal(Tuple a) throws BrineException {
+        if (a.isEmpty()) {
+            return BigDecimal.ZERO; // Decimal() is Decimal('0')
+        }
         if (a.size() != 1) {
-            throw new BrineException("decimal.Decimal expects one argument, got " + dev.brine.py.PythonRepr.brief(a));
+            throw new BrineException("decimal.Decimal expects one argument, got " + PythonRepr.brief(a));
         }
         Object v = a.get(0);
-        if (v instanceof Long) {
-            return BigDecimal.valueOf((Long) v);
+        if (v instanceof Long || v instanceof BigInteger) {
+            if (toBig(v).bitLength() > MAX_DECIMAL_LENGTH * 3) {
+                // its digits would take seconds to print: the same bound as a literal's length
+                throw new BrineException("decimal.Decimal of an int of " + toBig(v).bitLength() + " bits: more digits than the "
+                        + MAX_DECIMAL_LENGTH + " Brine reads");
+            }
+            return new BigDecimal(toBig(v));
+        }
+        if (v instanceof Boolean) {
+            return BigDecimal.valueOf((Boolean) v ? 1 : 0);
         }
         if (!(v instanceof String)) {
-            throw new BrineException("decimal.Decimal expects a string, got " + dev.brine.py.PythonRepr.brief(v));
+            throw new BrineException("decimal.Decimal expects a string, got " + PythonRepr.brief(v));
         }
+        // libmpdec strips surrounding whitespace and drops every underscore
         String s = ((String) v).strip().replace("_", "");
         if (s.length() > MAX_DECIMAL_LENGTH) {
             // BigDecimal parses in time quadratic in the digits: a million-digit literal would take a minute
             throw new BrineException("decimal.Decimal literal of " + s.length() + " characters: more than the "
                     + MAX_DECIMAL_LENGTH + " Brine reads");
         }
-        try {
-            return new BigDecimal(s);
-        } catch (NumberFormatException e) {
-            String lower = s.toLowerCase(java.util.Locale.ROOT);
-            if (lower.matches("[+-]?(nan|snan|inf|infinity)")) {
-                // NaN and infinities have no BigDecimal: keep them as an inert Decimal that writes back the same
-                return GenericObject.reduced(new Global("decimal", "Decimal"), a);
-            }
-            throw new BrineException("invalid Decimal literal: " + dev.brine.py.PythonRepr.brief(v));
+        String special = nonFiniteDecimal(s);
+        if (special != null) {
+            return inertDecimal(special);
         }
+        BigDecimal d;
+        try {
+            d = new BigDecimal(s);
+        } catch (NumberFormatException e) {
+            throw new BrineException("invalid Decimal literal: " + PythonRepr.brief(v));
+        }
+        if (d.signum() == 0 && s.startsWith("-")) {
+            // BigDecimal has no negative zero; Python's str() keeps the sign and the exponent
+            return inertDecimal("-" + d.toString());
+        }
+        return d;
     }
+
+    private static GenericObject inertDecimal(String canonical) {
+        return GenericObject.reduced(DECIMAL, Tuple.of(canonical));
+    }
+
+    /**
+     * CPython's {@code str()} of a NaN, sNaN or infinity literal (case-insensitive, "inf" or
+     * "infinity", a NaN payload of digits whose leading zeros drop), or null for anything else.
+     */
+    private static String nonFiniteDecimal(String s) {
+        java.util.regex.Matcher m = NON_FINITE.matcher(s);
+        if (!m.matches()) {
+            return null;
+        }
+        String sign = "-".equals(m.group(1)) ? "-" : "";
+        if (m.group(4) != null) {
+            return sign + "Infinity";
+        }
+        String payload = m.group(3).replaceFirst("^0+", "");
+        return sign + (m.group(2) != null ? "sNaN" : "NaN") + payload;
+    }
+
+    private static final java.util.regex.Pattern NON_FINITE = java.util.regex.Pattern.compile(
+            "([+-]?)(?:(?i:(s)?nan)([0-9]*)|(?i:(inf|infinity)))");
+    private static final Global DECIMAL = new Global("decimal", "Decimal");
 
     /** {@code builtins.object}: only ever a base-class argument of {@code copyreg._reconstructor}. */
     private static final class ObjectClass implements PyCallable {

@@ -68,8 +68,18 @@ public final class ClassRegistry {
      * CPython maps on load ({@code __builtin__}, {@code copy_reg}) are found under their Python 3 names.
      */
     public PyCallable resolve(String module, String name) {
+        return resolve(module, name, true);
+    }
+
+    /**
+     * The callable registered for {@code module.name}, or {@code null}; Python 2 names are mapped
+     * only when {@code python2Names} is true. CPython's unpickler maps them only while the pickle's
+     * protocol is below 3 (set by its PROTO opcode): in a protocol 3+ pickle {@code __builtin__.set}
+     * is a module Python 3 does not have.
+     */
+    public PyCallable resolve(String module, String name, boolean python2Names) {
         PyCallable c = callables.get(new Global(module, name));
-        if (c == null) {
+        if (c == null && python2Names) {
             Global mapped = PythonNames.toPython3(module, name);
             if (mapped != null) {
                 c = callables.get(mapped);

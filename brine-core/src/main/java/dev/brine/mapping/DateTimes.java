@@ -3,6 +3,7 @@ package dev.brine.mapping;
 import dev.brine.BrineException;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
+import dev.brine.py.PythonRepr;
 import dev.brine.py.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -20,6 +21,12 @@ import java.time.ZoneOffset;
  * {@code (days, seconds, microseconds)} and a fixed-offset timezone as {@code (timedelta,)}.
  * Naive values map to Local* types and aware ones to Offset* types, so the two never mix.
  * Java's nanoseconds are truncated to Python's microseconds on writing.
+ *
+ * <p>Fold: at protocol 4 and above CPython sets the top bit of a state byte for {@code fold=1}.
+ * java.time has no fold, so a naive or fixed-offset datetime or time with {@code fold=1} reads as
+ * its java.time value and writes back with {@code fold=0}. Nothing else changes for such values
+ * (fold only picks an offset in a zone with transitions; Python compares them equal), and a value
+ * whose zone Brine keeps inert (zoneinfo, pytz) keeps its state bytes, fold included.
  */
 final class DateTimes {
     static final Global DATE = new Global("datetime", "date");
@@ -114,7 +121,7 @@ final class DateTimes {
         } catch (DateTimeException e) {
             throw new BrineException("datetime.date: " + e.getMessage());
         }
-        throw new BrineException("datetime.date arguments not understood: " + dev.brine.py.PythonRepr.brief(a));
+        throw new BrineException("datetime.date arguments not understood: " + PythonRepr.brief(a));
     }
 
     private static Object dateTime(Tuple a) throws BrineException {
@@ -124,12 +131,12 @@ final class DateTimes {
                 int month = u8(p, 2) & 0x7f; // the top bit is the fold flag (protocol 4+)
                 LocalDateTime t = LocalDateTime.of(u8(p, 0) << 8 | u8(p, 1), month, u8(p, 3), u8(p, 4), u8(p, 5), u8(p, 6),
                         (u8(p, 7) << 16 | u8(p, 8) << 8 | u8(p, 9)) * 1000);
-                return withZone(t, a.size() == 2 ? a.get(1) : null, a);
+                return withZone(t, tzinfo(a, "datetime.datetime"), a);
             }
         } catch (DateTimeException e) {
             throw new BrineException("datetime.datetime: " + e.getMessage());
         }
-        throw new BrineException("datetime.datetime arguments not understood: " + dev.brine.py.PythonRepr.brief(a));
+        throw new BrineException("datetime.datetime arguments not understood: " + PythonRepr.brief(a));
     }
 
     private static Object withZone(LocalDateTime t, Object tz, Tuple a) {
@@ -148,7 +155,7 @@ final class DateTimes {
             if (p != null) {
                 LocalTime t = LocalTime.of(u8(p, 0) & 0x7f, u8(p, 1), u8(p, 2),
                         (u8(p, 3) << 16 | u8(p, 4) << 8 | u8(p, 5)) * 1000);
-                Object tz = a.size() == 2 ? a.get(1) : null;
+                Object tz = tzinfo(a, "datetime.time");
                 if (tz == null) {
                     return t;
                 }
@@ -160,29 +167,75 @@ final class DateTimes {
         } catch (DateTimeException e) {
             throw new BrineException("datetime.time: " + e.getMessage());
         }
-        throw new BrineException("datetime.time arguments not understood: " + dev.brine.py.PythonRepr.brief(a));
+        throw new BrineException("datetime.time arguments not understood: " + PythonRepr.brief(a));
     }
 
+    /** Python's {@code timedelta.max.days}: a timedelta spans at most this many days either way. */
+    private static final long MAX_DAYS = 999_999_999L;
+    /** The units of timedelta's positional arguments, in seconds (days ... weeks), as whole microseconds. */
+    private static final long[] UNIT_MICROS = {86_400_000_000L, 1_000_000L, 1L, 1_000L, 60_000_000L, 3_600_000_000L,
+        604_800_000_000L};
+
+    /**
+     * {@code timedelta(days, seconds, microseconds, milliseconds, minutes, hours, weeks)} with int
+     * (or bool) arguments, as CPython normalizes it; float arguments are refused. The result must
+     * lie within Python's range of plus or minus 999,999,999 days.
+     */
     private static Object timedelta(Tuple a) throws BrineException {
-        if (a.size() > 3) {
-            throw new BrineException("datetime.timedelta takes (days, seconds, microseconds), got " + dev.brine.py.PythonRepr.brief(a));
+        if (a.size() > UNIT_MICROS.length) {
+            throw new BrineException("datetime.timedelta takes at most 7 arguments, got " + PythonRepr.brief(a));
         }
-        long days = a.size() > 0 ? longArg(a, 0) : 0;
-        long seconds = a.size() > 1 ? longArg(a, 1) : 0;
-        long micros = a.size() > 2 ? longArg(a, 2) : 0;
-        try {
-            return Duration.ofDays(days).plusSeconds(seconds).plusNanos(Math.multiplyExact(micros, 1000L));
-        } catch (ArithmeticException e) {
-            throw new BrineException("datetime.timedelta out of range: " + dev.brine.py.PythonRepr.brief(a));
+        java.math.BigInteger micros = java.math.BigInteger.ZERO;
+        for (int i = 0; i < a.size(); i++) {
+            micros = micros.add(bigArg(a, i).multiply(java.math.BigInteger.valueOf(UNIT_MICROS[i])));
         }
+        java.math.BigInteger[] dayRest = micros.divideAndRemainder(java.math.BigInteger.valueOf(UNIT_MICROS[0]));
+        long days = dayRest[0].longValue() - (dayRest[1].signum() < 0 ? 1 : 0); // floor, as Python's normalization
+        if (dayRest[0].bitLength() > 62 || Math.abs(days) > MAX_DAYS) {
+            // CPython: OverflowError "days=...; must have magnitude <= 999999999"
+            throw new BrineException("datetime.timedelta out of range: " + PythonRepr.brief(a));
+        }
+        long rest = Math.floorMod(micros.mod(java.math.BigInteger.valueOf(UNIT_MICROS[0])).longValue(), UNIT_MICROS[0]);
+        return Duration.ofDays(days).plusNanos(rest * 1000L);
     }
 
+    /** An int argument: Python's bools are ints. */
+    private static java.math.BigInteger bigArg(Tuple a, int i) throws BrineException {
+        Object v = a.get(i);
+        if (v instanceof Boolean) {
+            return (Boolean) v ? java.math.BigInteger.ONE : java.math.BigInteger.ZERO;
+        }
+        if (v instanceof Long) {
+            return java.math.BigInteger.valueOf((Long) v);
+        }
+        if (v instanceof java.math.BigInteger) {
+            return (java.math.BigInteger) v;
+        }
+        throw new BrineException("datetime.timedelta argument " + i + " must be an int, got " + PythonRepr.brief(v));
+    }
+
+    /** Python's bound on a timezone offset: strictly between -24 and +24 hours. */
+    private static final Duration DAY = Duration.ofDays(1);
+
+    /**
+     * {@code timezone(offset[, name])} with CPython's checks: offset a timedelta strictly within a
+     * day (sub-minute offsets are allowed, as since Python 3.7), name a str. An offset that
+     * ZoneOffset cannot hold (beyond 18 hours, or fractions of a second) or a name keeps the
+     * timezone inert.
+     */
     private static Object timezone(Tuple a) throws BrineException {
-        if (a.isEmpty() || !(a.get(0) instanceof Duration)) {
-            throw new BrineException("datetime.timezone expects a timedelta, got " + dev.brine.py.PythonRepr.brief(a));
+        if (a.isEmpty() || a.size() > 2 || !(a.get(0) instanceof Duration)) {
+            throw new BrineException("datetime.timezone expects (timedelta[, str]), got " + PythonRepr.brief(a));
         }
         Duration d = (Duration) a.get(0);
+        if (d.compareTo(DAY) >= 0 || d.compareTo(DAY.negated()) <= 0) {
+            throw new BrineException("datetime.timezone: offset must be a timedelta strictly between"
+                    + " -timedelta(hours=24) and timedelta(hours=24), not " + PythonRepr.brief(d));
+        }
         if (a.size() > 1) {
+            if (!(a.get(1) instanceof String)) {
+                throw new BrineException("datetime.timezone: argument 2 must be str, not " + PythonRepr.brief(a.get(1)));
+            }
             return GenericObject.reduced(TIMEZONE, a); // a named timezone: ZoneOffset has no name to keep
         }
         if (d.getNano() != 0 || Math.abs(d.getSeconds()) > 18 * 3600) {
@@ -191,10 +244,23 @@ final class DateTimes {
         return ZoneOffset.ofTotalSeconds((int) d.getSeconds());
     }
 
+    /**
+     * The tzinfo argument of a pickled datetime or time: None, an offset, or an object Brine keeps
+     * inert (a named or unusual timezone, zoneinfo, pytz). Anything else is no tzinfo: CPython
+     * refuses it ("bad tzinfo state arg").
+     */
+    private static Object tzinfo(Tuple a, String what) throws BrineException {
+        Object tz = a.size() == 2 ? a.get(1) : null;
+        if (tz == null || tz instanceof ZoneOffset || tz instanceof GenericObject) {
+            return tz;
+        }
+        throw new BrineException(what + ": bad tzinfo state arg " + PythonRepr.brief(tz));
+    }
+
     private static int intArg(Tuple a, int i) throws BrineException {
         long v = longArg(a, i);
         if ((int) v != v) {
-            throw new BrineException("datetime argument out of range: " + dev.brine.py.PythonRepr.brief(v));
+            throw new BrineException("datetime argument out of range: " + PythonRepr.brief(v));
         }
         return (int) v;
     }
@@ -202,7 +268,7 @@ final class DateTimes {
     private static long longArg(Tuple a, int i) throws BrineException {
         Object v = a.get(i);
         if (!(v instanceof Long)) {
-            throw new BrineException("datetime argument " + i + " must be an int, got " + dev.brine.py.PythonRepr.brief(v));
+            throw new BrineException("datetime argument " + i + " must be an int, got " + PythonRepr.brief(v));
         }
         return (Long) v;
     }

@@ -631,7 +631,7 @@ public final class Disassembler {
                         if (b.bytearray) {
                             out.text("bytearray(");
                         }
-                        PyText.writeBytesRepr(b.data.a, b.data.off, b.data.len, out);
+                        PyText.writeBytesRepr(b.data.a, b.data.off, b.data.len, b.bytearray, out);
                         if (b.bytearray) {
                             out.ch(')');
                         }

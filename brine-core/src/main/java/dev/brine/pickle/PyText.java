@@ -503,12 +503,21 @@ final class PyText {
 
     /** {@code repr(bytes)}, streamed to {@code out}. */
     static void writeBytesRepr(byte[] a, int off, int len, DisOutput out) throws IOException {
+        writeBytesRepr(a, off, len, false, out);
+    }
+
+    /**
+     * The repr of bytes, or of a bytearray's contents ({@code bytearray} true): CPython's
+     * bytearray repr escapes a single quote even inside double quotes ({@code bytearray(b"it\'s")}),
+     * where bytes' repr does not.
+     */
+    static void writeBytesRepr(byte[] a, int off, int len, boolean bytearray, DisOutput out) throws IOException {
         char quote = bytesQuote(a, off, len);
         out.ch('b');
         out.ch(quote);
         for (int i = off; i < off + len; i++) {
             int c = a[i] & 0xff;
-            if (c == quote || c == '\\') {
+            if (c == quote || c == '\\' || (bytearray && c == '\'')) {
                 out.ch('\\');
                 out.ch((char) c);
             } else if (c == '\t') {

@@ -424,44 +424,28 @@ public final class Unpickler {
 
     // ---- numbers and strings ----------------------------------------------------------------
 
+    /** INT: read as CPython's C unpickler reads it (see {@link TextInts}), False/True for 00/01. */
     private void loadInt() throws IOException {
-        String line = in.readLine();
-        if (line.equals("00")) {
-            push(Boolean.FALSE);
-        } else if (line.equals("01")) {
-            push(Boolean.TRUE);
-        } else {
-            push(parseDecimal(line, "INT"));
-        }
+        push(textInt(in.readLine(), "INT"));
     }
 
+    /** LONG: an optional trailing L, then Python's int(text, 0). */
     private void loadLong() throws IOException {
-        String line = in.readLine();
-        if (line.endsWith("L")) {
-            line = line.substring(0, line.length() - 1);
-        }
-        push(parseDecimal(line, "LONG"));
+        push(textInt(in.readLine(), "LONG"));
     }
 
-    /**
-     * INT and LONG arguments: decimal digits only. CPython's C unpickler reads them with base 0, so it
-     * would also take 0x10, 0o7, 1_000, spaces, and read I010 as octal 8; its pure Python unpickler refuses
-     * leading zeros. CPython never writes any of these: Brine refuses them all rather than guess.
-     */
-    private Object parseDecimal(String text, String what) throws BrineException {
-        int sign = text.startsWith("-") || text.startsWith("+") ? 1 : 0;
-        if (!isDecimal(text) || (text.length() - sign > 1 && text.charAt(sign) == '0')) {
-            throw fail("invalid literal for " + what + ": '" + abbreviate(text) + "' is not a decimal integer");
+    private Object textInt(String line, String what) throws BrineException {
+        Object v;
+        try {
+            v = what.equals("INT") ? TextInts.parseInt(line, options.limits().maxIntDigits())
+                    : TextInts.parseLong(line, options.limits().maxIntDigits());
+        } catch (LimitExceededException e) {
+            throw e.withContext(what + " at offset " + opOffset);
         }
-        int digits = text.length() - sign;
-        if (digits > options.limits().maxIntDigits()) {
-            throw new LimitExceededException("maxIntDigits", what + " at offset " + opOffset + " has " + digits
-                    + " decimal digits, more than the " + options.limits().maxIntDigits() + " allowed");
+        if (v == null) {
+            throw fail("invalid literal for " + what + ": '" + abbreviate(line) + "' is not an integer CPython reads");
         }
-        if (text.length() <= 18) {
-            return Long.parseLong(text);
-        }
-        return narrow(new BigInteger(text));
+        return v instanceof BigInteger ? narrow((BigInteger) v) : v;
     }
 
     private static boolean isDecimal(String s) {
@@ -634,13 +618,41 @@ public final class Unpickler {
             list.addAll(Arrays.asList(items));
             return;
         }
+        if (target instanceof ByteArray) {
+            extendByteArray((ByteArray) target, items);
+            return;
+        }
         for (Object item : items) {
             appendTo(target, item);
         }
     }
 
+    /**
+     * APPEND(S) onto a bytearray: CPython calls its {@code extend}, which takes ints in range(256).
+     * The whole new array is charged against maxBytesRatio, so that many small appends, each a
+     * copy, cannot cost more than the bytes budget.
+     */
+    private void extendByteArray(ByteArray target, Object[] items) throws BrineException {
+        byte[] old = target.array();
+        byte[] grown = Arrays.copyOf(old, Math.addExact(old.length, items.length));
+        for (int i = 0; i < items.length; i++) {
+            Object v = items[i] instanceof Boolean ? (Object) ((Boolean) items[i] ? 1L : 0L) : items[i];
+            if (!(v instanceof Long || v instanceof BigInteger)) {
+                throw fail("'" + typeName(v) + "' object cannot be interpreted as an integer (appending to a bytearray)");
+            }
+            if (!(v instanceof Long) || (Long) v < 0 || (Long) v > 255) {
+                throw fail("byte must be in range(0, 256), got " + v + " (appending to a bytearray)");
+            }
+            grown[old.length + i] = (byte) (long) (Long) v;
+        }
+        target.set(grown);
+        charge(target);
+    }
+
     private void appendTo(Object target, Object value) throws BrineException {
-        if (target instanceof List) {
+        if (target instanceof ByteArray) {
+            extendByteArray((ByteArray) target, new Object[] {value});
+        } else if (target instanceof List) {
             List<Object> list = cast(target);
             list.add(value);
         } else if (target instanceof GenericObject) {
@@ -827,7 +839,8 @@ public final class Unpickler {
     }
 
     private Object resolve(String module, String name) throws BrineException {
-        PyCallable c = options.registry().resolve(module, name);
+        // CPython's find_class maps Python 2 names only while self->proto < 3, as the PROTO opcode set it
+        PyCallable c = options.registry().resolve(module, name, protocol < 3);
         if (c != null) {
             return noteDeferred(c); // a registry's callable could be a Deferred itself
         }

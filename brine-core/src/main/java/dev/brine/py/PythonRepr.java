@@ -99,10 +99,10 @@ public final class PythonRepr {
         } else if (v instanceof String) {
             appendString(out, (String) v);
         } else if (v instanceof byte[]) {
-            appendBytes(out, (byte[]) v);
+            appendBytes(out, (byte[]) v, false);
         } else if (v instanceof ByteArray) {
             out.append("bytearray(");
-            appendBytes(out, ((ByteArray) v).array());
+            appendBytes(out, ((ByteArray) v).array(), true);
             out.append(')');
         } else if (v instanceof Complex) {
             appendComplex(out, (Complex) v);
@@ -284,7 +284,11 @@ public final class PythonRepr {
         }
     }
 
-    private void appendBytes(StringBuilder out, byte[] b) {
+    /**
+     * {@code repr(bytes)}, or the inside of {@code repr(bytearray)}: CPython's bytearray repr escapes
+     * a single quote even inside double quotes ({@code bytearray(b"it\'s")}), bytes' repr does not.
+     */
+    private void appendBytes(StringBuilder out, byte[] b, boolean bytearray) {
         boolean hasSingle = false;
         boolean hasDouble = false;
         for (byte x : b) {
@@ -296,7 +300,7 @@ public final class PythonRepr {
         int limit = Math.min(b.length, maxString);
         for (int i = 0; i < limit; i++) {
             int c = b[i] & 0xff;
-            if (c == quote || c == '\\') {
+            if (c == quote || c == '\\' || (bytearray && c == '\'')) {
                 out.append('\\').append((char) c);
             } else if (c == '\t') {
                 out.append("\\t");

@@ -39,6 +39,49 @@ class PythonReprDifferentialTest {
         }
     }
 
+    /**
+     * bytes and bytearray against CPython's repr: every byte value alone, then quote and backslash
+     * mixes and random byte strings. bytearray's repr escapes a single quote even inside double
+     * quotes ({@code bytearray(b"it\'s")}), bytes' does not.
+     */
+    @Test
+    void bytesAndBytearraysReprAsCPythonWritesThem() throws IOException {
+        Python.require();
+        List<byte[]> inputs = byteInputs(new SplittableRandom(0xBA7E5), 2_000);
+        List<String> lines = new ArrayList<>();
+        for (byte[] b : inputs) {
+            lines.add(java.util.HexFormat.of().formatHex(b));
+        }
+        List<String> expected = Python.eachLine("",
+                "repr(bytes.fromhex(line)) + ' ' + repr(bytearray.fromhex(line))", null, lines);
+        PythonRepr repr = new PythonRepr(4, 10, Integer.MAX_VALUE);
+        for (int k = 0; k < inputs.size(); k++) {
+            byte[] b = inputs.get(k);
+            String actual = repr.format(b) + " " + repr.format(ByteArray.wrap(b.clone()));
+            assertEquals(expected.get(k), actual, "bytes " + lines.get(k));
+        }
+    }
+
+    private static List<byte[]> byteInputs(SplittableRandom r, int n) {
+        List<byte[]> out = new ArrayList<>();
+        for (int c = 0; c < 256; c++) {
+            out.add(new byte[] {(byte) c});
+        }
+        String[] samples = {"", "it's", "say \"hi\"", "'\"", "\"'", "''", "\\'", "\\\"", "a\\b", "'\\\"\n"};
+        for (String s : samples) {
+            out.add(s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        byte[] quotes = {'\'', '"', '\\', 'a', '\n', 0, (byte) 0x80, (byte) 0xff};
+        for (int i = out.size(); i < n; i++) {
+            byte[] b = new byte[1 + r.nextInt(10)];
+            for (int k = 0; k < b.length; k++) {
+                b[k] = r.nextBoolean() ? quotes[r.nextInt(quotes.length)] : (byte) r.nextInt(256);
+            }
+            out.add(b);
+        }
+        return out;
+    }
+
     /** The code points the JVM's Unicode tables call unassigned. */
     private static List<Integer> unassignedInJvm() {
         List<Integer> out = new ArrayList<>();
