@@ -185,13 +185,21 @@ public final class ClassRegistry {
             return register(g.module(), g.name(), type, factory);
         }
 
-        /** Like {@link #register(Class, Supplier)} with the Python name given here. */
+        /**
+         * Like {@link #register(Class, Supplier)} with the Python name given here. Registering a class
+         * that already has a writer (an earlier {@code register} or {@code registerVersioned}) adds a
+         * name it is read by, such as its name in old files, and nothing else: what it is written as,
+         * and its state versions, stay those of the first registration. (Replacing them instead made
+         * the order of two registrations decide whether old states were migrated.)
+         */
         public <T extends PickleState> Builder register(String module, String name, Class<T> type,
                                                         Supplier<? extends T> factory) {
             Global g = new Global(module, name);
             Objects.requireNonNull(factory, "factory");
-            versions.remove(type);
             registerCallable(new StatefulClass(g, type, factory));
+            if (writers.containsKey(type)) {
+                return this;
+            }
             return registerWriter(type, obj -> {
                 Object state = obj.getState();
                 return Reduction.newObjectWithState(g, state == null ? Reduction.NONE_STATE : state);
@@ -212,13 +220,18 @@ public final class ClassRegistry {
             return registerVersioned(g.module(), g.name(), type, factory, stateVersions);
         }
 
-        /** Like {@link #registerVersioned(Class, Supplier, StateVersions)} with the Python name given here. */
+        /**
+         * Like {@link #registerVersioned(Class, Supplier, StateVersions)} with the Python name given
+         * here. This is what the class is written as, with these versions, whatever was registered
+         * for it before; register it under its old names with {@link #register} or {@link #alias}.
+         */
         public <T extends PickleState> Builder registerVersioned(String module, String name, Class<T> type,
                                                                  Supplier<? extends T> factory,
                                                                  StateVersions stateVersions) {
             Objects.requireNonNull(stateVersions, "stateVersions");
+            Objects.requireNonNull(factory, "factory");
             Global g = new Global(module, name);
-            register(module, name, type, factory);
+            registerCallable(new StatefulClass(g, type, factory));
             versions.put(type, stateVersions);
             return registerWriter(type, obj -> {
                 Map<String, Object> state;
