@@ -368,8 +368,14 @@ public final class ClassRegistry {
         }
     }
 
-    /** A registered record: REDUCE with its components calls the canonical constructor. */
-    private static final class RecordClass<R extends Record> implements PyCallable {
+    /**
+     * A registered record: REDUCE with its components calls the canonical constructor, and so do
+     * NEWOBJ and NEWOBJ_EX without keywords, which is what a Python stand-in for it, a
+     * {@code namedtuple}, writes at protocols 2 to 5 ({@code cls.__new__(cls, *fields)}). Below
+     * protocol 2 such a stand-in writes {@code copyreg._reconstructor(cls, tuple, fields)}, which
+     * {@link BuiltinGlobals} hands to {@link #fromTuple}.
+     */
+    static final class RecordClass<R extends Record> implements PyCallable {
         private final Global global;
         private final Constructor<R> constructor;
         private final Class<?>[] types;
@@ -401,6 +407,21 @@ public final class ClassRegistry {
             } catch (ReflectiveOperationException | IllegalArgumentException e) {
                 throw new BrineException(global + " could not be created: " + e, e);
             }
+        }
+
+        @Override
+        public Object newObject(Tuple args, Map<Object, Object> kwargs) throws BrineException {
+            if (!kwargs.isEmpty()) {
+                // a namedtuple's __new__ takes its fields by keyword too, but nothing Python writes does so
+                throw new BrineException(global + " takes its components as positional arguments; NEWOBJ_EX gave"
+                        + " keyword arguments " + kwargs.keySet());
+            }
+            return call(args);
+        }
+
+        /** {@code tuple.__new__(cls, fields)}: the record whose components are {@code fields}' items. */
+        Object fromTuple(Tuple fields) throws BrineException {
+            return call(fields);
         }
     }
 }
