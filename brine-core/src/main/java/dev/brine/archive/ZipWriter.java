@@ -1,12 +1,15 @@
 package dev.brine.archive;
 
+import dev.brine.BrineException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -47,6 +50,8 @@ final class ZipWriter {
     private final OutputStream out;
     private final long zip64Limit;
     private final List<Member> members = new ArrayList<>();
+    /** Names written so far: readers refuse an archive that gives one name to two members. */
+    private final Set<String> names = new HashSet<>();
     private long position;
     private boolean memberOpen;
     private boolean finished;
@@ -159,9 +164,13 @@ final class ZipWriter {
 
     // ---------------------------------------------------------------- records
 
-    private Member begin(String name, int method, int flags) {
+    private Member begin(String name, int method, int flags) throws BrineException {
         if (finished || memberOpen) {
             throw new IllegalStateException(finished ? "the ZIP is finished" : "a member is still open");
+        }
+        if (!names.add(name)) {
+            // MemberNames never gives a name twice; this keeps a slip there from making an archive no reader accepts
+            throw new BrineException("member name '" + name + "' would be written twice");
         }
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         if (n.length > 0xFFFF) {

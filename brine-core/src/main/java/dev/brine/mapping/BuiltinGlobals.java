@@ -41,6 +41,7 @@ final class BuiltinGlobals {
         b.registerCallable(new SimpleCallable("builtins", "bytes", BuiltinGlobals::bytes));
         b.registerCallable(new SimpleCallable("builtins", "complex", BuiltinGlobals::complex));
         b.registerCallable(new ObjectClass());
+        b.registerCallable(new TupleClass());
         b.registerCallable(new SimpleCallable("copyreg", "_reconstructor", BuiltinGlobals::reconstructor));
         b.registerCallable(new SimpleCallable("copyreg", "__newobj__", BuiltinGlobals::newobj));
         b.registerCallable(new SimpleCallable("copyreg", "__newobj_ex__", BuiltinGlobals::newobjEx));
@@ -193,6 +194,9 @@ final class BuiltinGlobals {
         Object cls = a.get(0);
         Object base = a.get(1);
         boolean plainObject = base instanceof ObjectClass && a.get(2) == null;
+        if (base instanceof TupleClass && cls instanceof ClassRegistry.RecordClass) {
+            return recordFromTuple((ClassRegistry.RecordClass<?>) cls, a.get(2));
+        }
         if (plainObject && cls instanceof PyCallable) {
             return ((PyCallable) cls).newObject(Tuple.empty(), Map.of());
         }
@@ -206,6 +210,19 @@ final class BuiltinGlobals {
             return GenericObject.reduced(new Global("copyreg", "_reconstructor"), a);
         }
         throw new BrineException("copyreg._reconstructor: " + cls + " is not a class");
+    }
+
+    /**
+     * {@code tuple.__new__(cls, fields)}, which {@code _reconstructor} does for a tuple subclass: what a
+     * {@code namedtuple} standing in for a registered record writes at protocols 0 and 1. Only a
+     * registered record is made so; any other class with a tuple base stays refused or inert.
+     */
+    private static Object recordFromTuple(ClassRegistry.RecordClass<?> cls, Object fields) throws BrineException {
+        if (!(fields instanceof Tuple)) {
+            throw new BrineException("copyreg._reconstructor: " + cls.global() + " with base tuple needs a tuple of its"
+                    + " components, got " + dev.brine.py.PythonRepr.brief(fields));
+        }
+        return cls.fromTuple((Tuple) fields);
     }
 
     /** {@code copyreg.__newobj__(cls, *args)}: NEWOBJ spelled for protocols 0 and 1. */
@@ -330,6 +347,29 @@ final class BuiltinGlobals {
         @Override
         public String toString() {
             return "<class 'object'>";
+        }
+    }
+
+    /**
+     * {@code builtins.tuple}: only ever a base-class argument of {@code copyreg._reconstructor}, as
+     * Python names it for a tuple subclass (a {@code namedtuple}) at protocols 0 and 1.
+     */
+    private static final class TupleClass implements PyCallable {
+        private static final Global NAME = new Global("builtins", "tuple");
+
+        @Override
+        public Global global() {
+            return NAME;
+        }
+
+        @Override
+        public Object call(Tuple args) throws BrineException {
+            throw new BrineException("builtins.tuple cannot be called from a pickle (tuples have their own opcodes)");
+        }
+
+        @Override
+        public String toString() {
+            return "<class 'tuple'>";
         }
     }
 

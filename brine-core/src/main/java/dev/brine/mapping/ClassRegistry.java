@@ -37,11 +37,13 @@ public final class ClassRegistry {
     private final Map<Global, PyCallable> callables;
     private final Map<Class<?>, Reducer<Object>> writers;
     private final Map<Class<?>, StateVersions> versions;
+    private final Map<Class<?>, Global> names;
 
     private ClassRegistry(Builder b) {
         this.callables = Collections.unmodifiableMap(new LinkedHashMap<>(b.callables));
         this.writers = Collections.unmodifiableMap(new LinkedHashMap<>(b.writers));
         this.versions = Collections.unmodifiableMap(new LinkedHashMap<>(b.versions));
+        this.names = Collections.unmodifiableMap(new LinkedHashMap<>(b.names));
     }
 
     /** The safe globals CPython emits for builtin types, and nothing else. */
@@ -60,6 +62,7 @@ public final class ClassRegistry {
         b.callables.putAll(callables);
         b.writers.putAll(writers);
         b.versions.putAll(versions);
+        b.names.putAll(names);
         return b;
     }
 
@@ -124,7 +127,7 @@ public final class ClassRegistry {
         try {
             return v.upgrade(state);
         } catch (BrineException e) {
-            throw new BrineException(nameFor(target.getClass()) + ": " + e.getMessage(), e);
+            throw new BrineException(describe(target.getClass()) + ": " + e.getMessage(), e);
         }
     }
 
@@ -133,13 +136,28 @@ public final class ClassRegistry {
         return versions.get(type);
     }
 
-    private String nameFor(Class<?> type) {
-        for (Map.Entry<Global, PyCallable> e : callables.entrySet()) {
-            if (e.getValue() instanceof StatefulClass && ((StatefulClass) e.getValue()).type == type) {
-                return e.getKey().toString();
+    /**
+     * The Python name instances of {@code type} are written as: the name it (or its nearest
+     * registered superclass) was registered with by {@link Builder#register}, {@link
+     * Builder#registerVersioned} or {@link Builder#registerRecord}, else its {@link PythonName},
+     * else {@code null} (a class written by a plain {@link Builder#registerWriter} names itself
+     * only in the reduction it returns). Error messages use it to name the class in Python's terms.
+     */
+    public Global pythonNameOf(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            Global g = names.get(c);
+            if (g != null) {
+                return g;
             }
         }
-        return type.getName();
+        PythonName n = type.getAnnotation(PythonName.class);
+        return n == null ? null : new Global(n.module(), n.name());
+    }
+
+    /** {@code type}'s Python name when it has one, else its Java name: for messages. */
+    public String describe(Class<?> type) {
+        Global g = pythonNameOf(type);
+        return g == null ? type.getName() : g.toString();
     }
 
     /** Collects registrations; {@link #build()} makes the immutable registry. */
@@ -147,6 +165,8 @@ public final class ClassRegistry {
         private final Map<Global, PyCallable> callables = new LinkedHashMap<>();
         private final Map<Class<?>, Reducer<Object>> writers = new LinkedHashMap<>();
         private final Map<Class<?>, StateVersions> versions = new LinkedHashMap<>();
+        // the Python name each registered class is written as, for messages (see pythonNameOf)
+        private final Map<Class<?>, Global> names = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -200,6 +220,7 @@ public final class ClassRegistry {
             if (writers.containsKey(type)) {
                 return this;
             }
+            names.put(type, g);
             return registerWriter(type, obj -> {
                 Object state = obj.getState();
                 return Reduction.newObjectWithState(g, state == null ? Reduction.NONE_STATE : state);
@@ -233,6 +254,7 @@ public final class ClassRegistry {
             Global g = new Global(module, name);
             registerCallable(new StatefulClass(g, type, factory));
             versions.put(type, stateVersions);
+            names.put(type, g);
             return registerWriter(type, obj -> {
                 Map<String, Object> state;
                 try {
@@ -273,13 +295,18 @@ public final class ClassRegistry {
                 throw new IllegalArgumentException("record " + type.getName() + " cannot be registered: " + e, e);
             }
             registerCallable(new RecordClass<>(g, constructor, types));
+            names.put(type, g);
             return registerWriter(type, rec -> {
                 Object[] values = new Object[components.length];
                 for (int i = 0; i < components.length; i++) {
                     try {
                         values[i] = components[i].getAccessor().invoke(rec);
-                    } catch (IllegalAccessException | InvocationTargetException e) {
-                        throw new BrineException("cannot read record component " + components[i].getName(), e);
+                    } catch (InvocationTargetException e) {
+                        // the accessor itself threw: name it and keep what it threw
+                        throw new BrineException("its accessor " + components[i].getName() + "() threw "
+                                + e.getCause(), e.getCause());
+                    } catch (IllegalAccessException e) {
+                        throw new BrineException(g + ": cannot read record component " + components[i].getName(), e);
                     }
                 }
                 return Reduction.call(g, values);
@@ -323,17 +350,32 @@ public final class ClassRegistry {
             if (!args.isEmpty()) {
                 throw new BrineException(global + " takes no constructor arguments, got " + args.size());
             }
-            return factory.get();
+            return make();
         }
 
         @Override
-        public Object newObject(Tuple args, Map<Object, Object> kwargs) {
-            return factory.get();
+        public Object newObject(Tuple args, Map<Object, Object> kwargs) throws BrineException {
+            return make();
+        }
+
+        /** The factory's fresh instance; what a user's factory throws is named, not taken for bad input. */
+        private Object make() throws BrineException {
+            try {
+                return factory.get();
+            } catch (RuntimeException e) {
+                throw new BrineException(global + ": its factory threw " + e, e);
+            }
         }
     }
 
-    /** A registered record: REDUCE with its components calls the canonical constructor. */
-    private static final class RecordClass<R extends Record> implements PyCallable {
+    /**
+     * A registered record: REDUCE with its components calls the canonical constructor, and so do
+     * NEWOBJ and NEWOBJ_EX without keywords, which is what a Python stand-in for it, a
+     * {@code namedtuple}, writes at protocols 2 to 5 ({@code cls.__new__(cls, *fields)}). Below
+     * protocol 2 such a stand-in writes {@code copyreg._reconstructor(cls, tuple, fields)}, which
+     * {@link BuiltinGlobals} hands to {@link #fromTuple}.
+     */
+    static final class RecordClass<R extends Record> implements PyCallable {
         private final Global global;
         private final Constructor<R> constructor;
         private final Class<?>[] types;
@@ -365,6 +407,21 @@ public final class ClassRegistry {
             } catch (ReflectiveOperationException | IllegalArgumentException e) {
                 throw new BrineException(global + " could not be created: " + e, e);
             }
+        }
+
+        @Override
+        public Object newObject(Tuple args, Map<Object, Object> kwargs) throws BrineException {
+            if (!kwargs.isEmpty()) {
+                // a namedtuple's __new__ takes its fields by keyword too, but nothing Python writes does so
+                throw new BrineException(global + " takes its components as positional arguments; NEWOBJ_EX gave"
+                        + " keyword arguments " + kwargs.keySet());
+            }
+            return call(args);
+        }
+
+        /** {@code tuple.__new__(cls, fields)}: the record whose components are {@code fields}' items. */
+        Object fromTuple(Tuple fields) throws BrineException {
+            return call(fields);
         }
     }
 }

@@ -27,7 +27,7 @@ import java.util.zip.Inflater;
 /**
  * A ZIP reader for untrusted archives (NPZ files, model archives, checkpoints): it reads the
  * central directory itself (ZIP64 included), refuses unsafe member names ({@code ..} segments,
- * absolute paths), enforces {@link Limits} on member count, inflated size and inflate ratio, and
+ * absolute paths) and a name given to two members, enforces {@link Limits} on member count, inflated size and inflate ratio, and
  * checks every member's data against the bytes the file really holds, its declared size and its
  * CRC. A zip bomb ends in a {@link LimitExceededException} before or while inflating, never in
  * running out of memory.
@@ -76,11 +76,26 @@ public final class ZipReader implements Closeable {
         long[] dir = findCentralDirectory();
         this.centralDirStart = dir[0];
         this.entries = Collections.unmodifiableList(readCentralDirectory(dir[0], dir[1], dir[2], dir[3]));
+        this.byName = indexByName(entries);
+    }
+
+    /**
+     * The members by name. A name given twice is refused: no writer of these formats (Aesara,
+     * numpy, torch, Brine) means two members by one name, Python's zipfile silently reads only the
+     * last, so the first could never be reached, and which one a reader sees would depend on the
+     * reader.
+     */
+    private Map<String, Entry> indexByName(List<Entry> all) throws BrineException {
         Map<String, Entry> m = new LinkedHashMap<>();
-        for (Entry e : entries) {
-            m.put(e.name(), e); // as Python's zipfile: a later duplicate wins
+        for (Entry e : all) {
+            Entry earlier = m.putIfAbsent(e.name(), e);
+            if (earlier != null) {
+                throw new BrineException(where + ": member " + e.name() + ": the name is given to two members (local"
+                        + " headers at bytes " + earlier.localHeaderOffset() + " and " + e.localHeaderOffset()
+                        + "); only one could be read, so the archive is refused");
+            }
         }
-        this.byName = m;
+        return m;
     }
 
     /** Opens the ZIP file at {@code path}, reading its central directory under {@code limits}. */

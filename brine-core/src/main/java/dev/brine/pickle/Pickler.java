@@ -1,6 +1,7 @@
 package dev.brine.pickle;
 
 import dev.brine.BrineException;
+import dev.brine.LimitExceededException;
 import dev.brine.mapping.PickleState;
 import dev.brine.mapping.PyCallable;
 import dev.brine.mapping.PythonName;
@@ -252,6 +253,26 @@ public final class Pickler {
     }
 
     private Reduction reduce(Object obj) throws BrineException {
+        try {
+            return reduceWithHooks(obj);
+        } catch (PicklingException | LimitExceededException e) {
+            throw e; // already says what could not be written
+        } catch (BrineException e) {
+            throw hookFailed(obj, e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // user code failed, not the pickler: the class's own getState, or a writer registered for it
+            String hook = obj instanceof PickleState ? "getState()" : "its registered writer";
+            throw hookFailed(obj, hook + " threw " + e, e);
+        }
+    }
+
+    /** A failure of user code while writing {@code obj}, naming its class as Python and Java know it. */
+    private PicklingException hookFailed(Object obj, String what, Exception cause) {
+        return new PicklingException("cannot pickle " + options.registry().describe(obj.getClass()) + " (Java class "
+                + obj.getClass().getName() + "): " + what, cause);
+    }
+
+    private Reduction reduceWithHooks(Object obj) throws BrineException {
         Reducer<Object> writer = options.registry().writerFor(obj.getClass());
         if (writer != null) {
             return writer.reduce(obj, proto);

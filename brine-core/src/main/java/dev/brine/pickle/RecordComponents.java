@@ -18,8 +18,12 @@ final class RecordComponents {
             try {
                 components[i].getAccessor().setAccessible(true);
                 values[i] = components[i].getAccessor().invoke(rec);
-            } catch (IllegalAccessException | InvocationTargetException | RuntimeException e) {
-                throw new BrineException("cannot read record component " + components[i].getName(), e);
+            } catch (InvocationTargetException e) {
+                // the accessor itself threw: keep what it threw as the cause
+                throw new BrineException("its accessor " + components[i].getName() + "() threw " + e.getCause(),
+                        e.getCause());
+            } catch (IllegalAccessException | RuntimeException e) {
+                throw new BrineException("cannot read record component " + components[i].getName() + ": " + e, e);
             }
         }
         return Reduction.call(name, values);

@@ -940,12 +940,30 @@ public final class Unpickler {
             ((GenericObject) target).setState(state);
         } else if (target instanceof PickleState) {
             // a class registered with versions sees its state migrated to the current version
-            ((PickleState) target).setState(options.registry().upgradeState(target, state));
+            setState((PickleState) target, options.registry().upgradeState(target, state));
         } else if (target instanceof dev.brine.py.OrderedDict && (state == null || state instanceof Map)) {
             // OrderedDict.__reduce__ gives its instance __dict__ as the state (torch's state dicts: _metadata)
             setAttributes((dev.brine.py.OrderedDict<?, ?>) target, (Map<?, ?>) state);
         } else {
             throw fail("cannot BUILD a " + typeName(target) + ": it has no state hook");
+        }
+    }
+
+    /**
+     * Hands {@code state} to the user's {@code setState}. What it throws says that this class refused
+     * this state, not that the pickle is malformed: the message names the class as Python does, and
+     * the exception it threw is kept as the cause. Errors (a stack overflow, say) are left to load().
+     */
+    private void setState(PickleState target, Object state) throws BrineException {
+        try {
+            target.setState(state);
+        } catch (LimitExceededException e) {
+            throw e;
+        } catch (BrineException | RuntimeException e) {
+            UnpicklingException refused = fail(options.registry().describe(target.getClass())
+                    + ".setState refused its state of type " + typeName(state) + ": " + e);
+            refused.initCause(e);
+            throw refused;
         }
     }
 

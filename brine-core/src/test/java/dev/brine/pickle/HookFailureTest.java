@@ -1,0 +1,236 @@
+package dev.brine.pickle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.brine.BrineException;
+import dev.brine.archive.ModelArchive;
+import dev.brine.mapping.ClassRegistry;
+import dev.brine.mapping.PickleState;
+import dev.brine.mapping.PythonName;
+import dev.brine.py.GenericObject;
+import dev.brine.py.Global;
+import dev.brine.py.Tuple;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * User code that fails while Brine saves or loads (getState, setState, a factory, a record's
+ * accessor or constructor, a registered writer) ends in Brine's own exceptions, which name the
+ * class as Python knows it and keep what the user code threw as the cause. Before, a getState
+ * that threw escaped raw, and a setState that threw read as "malformed pickle (ClassCastException)".
+ */
+class HookFailureTest {
+    @TempDir
+    Path tmp;
+
+    private static final IllegalStateException BOOM = new IllegalStateException("boom");
+
+    @PythonName(module = "m", name = "Throws")
+    static final class Throws implements PickleState {
+        @Override
+        public Object getState() {
+            throw BOOM;
+        }
+
+        @Override
+        public void setState(Object state) {
+        }
+    }
+
+    @PythonName(module = "m", name = "Checked")
+    static final class Checked implements PickleState {
+        @Override
+        public Object getState() throws BrineException {
+            throw new BrineException("no state today");
+        }
+
+        @Override
+        public void setState(Object state) {
+        }
+    }
+
+    /** Casts its state as users do: a state of another shape throws ClassCastException. */
+    @PythonName(module = "m", name = "Model")
+    static final class Model implements PickleState {
+        Object w;
+
+        @Override
+        public Object getState() {
+            return new LinkedHashMap<>(Map.of("w", 1L));
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void setState(Object state) {
+            w = ((Map<String, Object>) state).get("w");
+        }
+    }
+
+    @PythonName(module = "m", name = "Rec")
+    record Rec(long a) {
+        Rec {
+            if (a < 0) {
+                throw new IllegalArgumentException("a must not be negative");
+            }
+        }
+    }
+
+    @PythonName(module = "m", name = "BadRec")
+    record BadRec(long a) {
+        @Override
+        public long a() {
+            throw BOOM;
+        }
+    }
+
+    static final class Plain {
+    }
+
+    private static final ClassRegistry REGISTRY = ClassRegistry.builtins().toBuilder()
+            .register(Throws.class, Throws::new)
+            .register(Checked.class, Checked::new)
+            .register(Model.class, Model::new)
+            .registerRecord(Rec.class)
+            .registerRecord(BadRec.class)
+            .registerWriter(Plain.class, p -> {
+                throw BOOM;
+            })
+            .build();
+    private static final PicklerOptions WRITE = PicklerOptions.builder().registry(REGISTRY).build();
+    private static final UnpicklerOptions READ = UnpicklerOptions.builder().registry(REGISTRY).build();
+
+    @Test
+    void getStateThatThrowsIsNamedInEveryWayToSave() throws Exception {
+        PicklingException e = assertThrows(PicklingException.class, () -> Pickler.dumps(new Throws(), WRITE));
+        assertEquals("cannot pickle m.Throws (Java class " + Throws.class.getName()
+                + "): getState() threw java.lang.IllegalStateException: boom", e.getMessage());
+        assertSame(BOOM, e.getCause());
+
+        e = assertThrows(PicklingException.class, () -> Pickle.dump(new Throws(), new ByteArrayOutputStream(), WRITE));
+        assertSame(BOOM, e.getCause());
+
+        // nested: the class at fault is named, not the container
+        e = assertThrows(PicklingException.class, () -> Pickler.dumps(Map.of("k", new Throws()), WRITE));
+        assertTrue(e.getMessage().startsWith("cannot pickle m.Throws "), e.getMessage());
+
+        Path file = tmp.resolve("model.zip");
+        BrineException a = assertThrows(BrineException.class, () -> ModelArchive.dump(new Throws(), file,
+                dev.brine.archive.ArchiveOptions.builder().registry(REGISTRY).build()));
+        assertTrue(a.getMessage().contains("cannot pickle m.Throws"), a.getMessage());
+        assertInstanceOf(PicklingException.class, a.getCause());
+        assertSame(BOOM, a.getCause().getCause());
+        assertTrue(Files.notExists(file), "a failed save leaves no file");
+    }
+
+    @Test
+    void annotatedButUnregisteredClassesAreNamedToo() {
+        PicklingException e = assertThrows(PicklingException.class,
+                () -> Pickler.dumps(new Throws(), PicklerOptions.builder().build()));
+        assertTrue(e.getMessage().startsWith("cannot pickle m.Throws "), e.getMessage());
+        assertSame(BOOM, e.getCause());
+    }
+
+    @Test
+    void checkedExceptionsFromGetStateNameTheClass() {
+        PicklingException e = assertThrows(PicklingException.class, () -> Pickler.dumps(new Checked(), WRITE));
+        assertEquals("cannot pickle m.Checked (Java class " + Checked.class.getName() + "): no state today",
+                e.getMessage());
+    }
+
+    @Test
+    void registeredWriterThatThrowsNamesTheJavaClass() {
+        PicklingException e = assertThrows(PicklingException.class, () -> Pickler.dumps(new Plain(), WRITE));
+        assertEquals("cannot pickle " + Plain.class.getName() + " (Java class " + Plain.class.getName()
+                + "): its registered writer threw java.lang.IllegalStateException: boom", e.getMessage());
+        assertSame(BOOM, e.getCause());
+    }
+
+    @Test
+    void recordAccessorThatThrowsIsNamed() {
+        for (PicklerOptions options : new PicklerOptions[] {WRITE, PicklerOptions.builder().build()}) {
+            PicklingException e = assertThrows(PicklingException.class, () -> Pickler.dumps(new BadRec(1), options));
+            assertEquals("cannot pickle m.BadRec (Java class " + BadRec.class.getName()
+                    + "): its accessor a() threw java.lang.IllegalStateException: boom", e.getMessage());
+            assertSame(BOOM, e.getCause().getCause());
+        }
+    }
+
+    @Test
+    void setStateThatRefusesItsStateIsNamedWithOffsetAndOpcode() throws Exception {
+        // what Python writes for an m.Model whose state is a tuple, not the dict Model expects
+        GenericObject g = GenericObject.newObject(new Global("m", "Model"), Tuple.empty());
+        g.setState(Tuple.of(1L, 2L));
+        byte[] pickle = Pickle.dumps(g, 2);
+        UnpicklingException e = assertThrows(UnpicklingException.class, () -> Pickle.loads(pickle, READ));
+        assertEquals("BUILD", e.opcode());
+        assertEquals(pickle.length - 2, e.offset());
+        assertTrue(e.getMessage().startsWith("m.Model.setState refused its state of type tuple:"
+                + " java.lang.ClassCastException"), e.getMessage());
+        assertInstanceOf(ClassCastException.class, e.getCause());
+        // a state of the right shape still loads
+        assertEquals(1L, ((Model) Pickle.loads(Pickler.dumps(new Model(), WRITE), READ)).w);
+    }
+
+    @Test
+    void factoryThatThrowsIsNamed() throws Exception {
+        ClassRegistry r = ClassRegistry.builtins().toBuilder().register(Model.class, () -> {
+            throw BOOM;
+        }).build();
+        byte[] pickle = Pickler.dumps(new Model(), WRITE);
+        UnpicklingException e = assertThrows(UnpicklingException.class,
+                () -> Pickle.loads(pickle, UnpicklerOptions.builder().registry(r).build()));
+        assertEquals("NEWOBJ", e.opcode());
+        assertTrue(e.getMessage().startsWith("m.Model: its factory threw java.lang.IllegalStateException: boom"),
+                e.getMessage());
+        assertSame(BOOM, e.getCause().getCause());
+    }
+
+    @Test
+    void recordConstructorThatRefusesItsArgumentsIsNamed() throws Exception {
+        byte[] pickle = Pickle.dumps(GenericObject.reduced(new Global("m", "Rec"), Tuple.of(-1L)), 2);
+        UnpicklingException e = assertThrows(UnpicklingException.class, () -> Pickle.loads(pickle, READ));
+        assertEquals("REDUCE", e.opcode());
+        assertTrue(e.getMessage().startsWith("m.Rec rejected its arguments: java.lang.IllegalArgumentException"),
+                e.getMessage());
+        assertInstanceOf(IllegalArgumentException.class, e.getCause().getCause());
+    }
+
+    @PythonName(module = "m", name = "Deep")
+    static final class Deep implements PickleState {
+        @Override
+        public Object getState() {
+            return 1L;
+        }
+
+        @Override
+        public void setState(Object state) {
+            throw new StackOverflowError();
+        }
+    }
+
+    @Test
+    void errorsAreNotTakenForARefusedState() throws Exception {
+        // a stack overflow keeps the handling the unpickler gives it; it is not reported as a refusal
+        ClassRegistry r = ClassRegistry.builtins().toBuilder().register(Deep.class, Deep::new).build();
+        byte[] pickle = Pickler.dumps(new Deep(), PicklerOptions.builder().registry(r).build());
+        UnpicklingException e = assertThrows(UnpicklingException.class,
+                () -> Pickle.loads(pickle, UnpicklerOptions.builder().registry(r).build()));
+        assertTrue(e.getMessage().startsWith("a value is nested too deeply"), e.getMessage());
+    }
+
+    @Test
+    void theRegistryKnowsThePythonNameAClassIsWrittenAs() {
+        assertEquals(new Global("m", "Rec"), REGISTRY.pythonNameOf(Rec.class));
+        assertEquals(new Global("m", "Deep"), REGISTRY.pythonNameOf(Deep.class)); // from @PythonName
+        assertEquals(null, REGISTRY.pythonNameOf(Plain.class));
+    }
+}
