@@ -239,9 +239,9 @@ public final class Pickler {
         } else if (obj instanceof Set) {
             saveSet((Set<?>) obj, depth);
         } else if (obj instanceof Global) {
-            saveGlobal((Global) obj);
+            saveGlobal((Global) obj, depth);
         } else if (obj instanceof PyCallable) {
-            saveGlobal(((PyCallable) obj).global());
+            saveGlobal(((PyCallable) obj).global(), depth);
         } else if (obj instanceof GenericObject) {
             saveReduce(reductionOf((GenericObject) obj), obj, depth);
         } else if (obj instanceof PickleBuffer) {
@@ -827,7 +827,7 @@ public final class Pickler {
 
     // ---- globals, reductions, persistent ids -------------------------------------------------
 
-    private void saveGlobal(Global g) throws IOException {
+    private void saveGlobal(Global g, int depth) throws IOException {
         Integer known = globalMemo.get(g);
         if (known != null) {
             writeGet(known);
@@ -846,10 +846,13 @@ public final class Pickler {
                 return;
             }
         }
+        int dot = g.name().lastIndexOf('.');
         if (proto >= 4) {
             saveName(moduleMemo, g.module());
             saveName(nameMemo, g.name());
             out.write(Opcode.STACK_GLOBAL.code());
+        } else if (dot >= 0) {
+            saveNested(g, dot, depth);
         } else {
             Global written = proto < 3 && options.fixImports() ? PythonNames.toPython2(g) : g;
             if (proto < 3 && !isAscii(written.module() + written.name())) {
@@ -864,6 +867,18 @@ public final class Pickler {
         globalMemo.put(g, memo.size());
         writePut(memo.size());
         memo.reserve();
+    }
+
+    /**
+     * A nested name ({@code HelpFormatter._Section}) below protocol 4, where GLOBAL can only name a
+     * module attribute: CPython writes {@code getattr(parent, lastname)} as a reduction, and saves the
+     * parent as any object (a global again, nested itself or not, or a memo reference), then memoizes
+     * the result as the global. The last name is a string of its own, as CPython splits the name anew.
+     */
+    private void saveNested(Global g, int dot, int depth) throws IOException {
+        Global parent = new Global(g.module(), g.name().substring(0, dot));
+        String lastName = new String(g.name().substring(dot + 1)); // never an object the caller's graph holds
+        saveReduce(Reduction.call(GETATTR, parent, lastName), null, depth);
     }
 
     /**
