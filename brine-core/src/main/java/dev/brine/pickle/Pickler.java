@@ -254,7 +254,15 @@ public final class Pickler {
     private Reduction reduce(Object obj) throws BrineException {
         Reducer<Object> writer = options.registry().writerFor(obj.getClass());
         if (writer != null) {
-            return writer.reduce(obj, proto);
+            try {
+                return writer.reduce(obj, proto);
+            } catch (BrineException e) {
+                if (e.getClass() != BrineException.class) {
+                    throw e; // already says what kind of failure it is
+                }
+                // a writer refusing a value Python cannot hold (a year beyond 9999): a pickling error
+                throw new PicklingException(e.getMessage(), e);
+            }
         }
         PythonName name = obj.getClass().getAnnotation(PythonName.class);
         if (name != null && obj instanceof PickleState) {
