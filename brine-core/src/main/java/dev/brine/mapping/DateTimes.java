@@ -20,7 +20,11 @@ import java.time.ZoneOffset;
  * and time as packed bytes ({@code datetime(b'\x07\xe4\x01\x02...', tz)}), timedelta as
  * {@code (days, seconds, microseconds)} and a fixed-offset timezone as {@code (timedelta,)}.
  * Naive values map to Local* types and aware ones to Offset* types, so the two never mix.
- * Java's nanoseconds are truncated to Python's microseconds on writing.
+ * Java's nanoseconds are truncated (toward zero) to Python's microseconds on writing.
+ *
+ * <p>Writing refuses what Python cannot hold, rather than let the packed bytes wrap: dates and
+ * datetimes outside years 1 to 9999, and durations beyond 999,999,999 days either way. Every
+ * {@link ZoneOffset} fits a Python timezone (within 18 hours, whole seconds).
  *
  * <p>Fold: at protocol 4 and above CPython sets the top bit of a state byte for {@code fold=1}.
  * java.time has no fold, so a naive or fixed-offset datetime or time with {@code fold=1} reads as
@@ -44,21 +48,42 @@ final class DateTimes {
         b.registerCallable(new SimpleCallable("datetime", "time", DateTimes::time));
         b.registerCallable(new SimpleCallable("datetime", "timedelta", DateTimes::timedelta));
         b.registerCallable(new SimpleCallable("datetime", "timezone", DateTimes::timezone));
-        b.registerWriter(LocalDate.class, d -> Reduction.call(DATE, (Object) dateBytes(d)));
-        b.registerWriter(LocalDateTime.class, d -> Reduction.call(DATETIME, (Object) dateTimeBytes(d)));
-        b.registerWriter(OffsetDateTime.class, d -> Reduction.call(DATETIME, dateTimeBytes(d.toLocalDateTime()), d.getOffset()));
+        b.registerWriter(LocalDate.class, d -> Reduction.call(DATE, (Object) dateBytes(d, d)));
+        b.registerWriter(LocalDateTime.class, d -> Reduction.call(DATETIME, (Object) dateTimeBytes(d, d)));
+        b.registerWriter(OffsetDateTime.class, d -> Reduction.call(DATETIME, dateTimeBytes(d.toLocalDateTime(), d),
+                d.getOffset()));
         b.registerWriter(LocalTime.class, t -> Reduction.call(TIME, (Object) timeBytes(t)));
         b.registerWriter(OffsetTime.class, t -> Reduction.call(TIME, timeBytes(t.toLocalTime()), t.getOffset()));
         b.registerWriter(Duration.class, DateTimes::reduceTimedelta);
         b.registerWriter(ZoneOffset.class, DateTimes::reduceTimezone);
     }
 
-    private static Reduction reduceTimedelta(Duration d) {
+    private static Reduction reduceTimedelta(Duration d) throws BrineException {
+        Duration us = truncatedToMicros(d);
         // Duration's nanoseconds are never negative, so floor division of the seconds normalizes it as Python
         // does (0 <= seconds < 86400); counting in microseconds would overflow beyond about 106,000 days
-        long days = Math.floorDiv(d.getSeconds(), 86_400L);
-        long seconds = Math.floorMod(d.getSeconds(), 86_400L);
-        return Reduction.call(TIMEDELTA, days, seconds, (long) (d.getNano() / 1000));
+        long days = Math.floorDiv(us.getSeconds(), 86_400L);
+        if (Math.abs(days) > MAX_DAYS) {
+            // CPython could write no such timedelta, and cannot load one: OverflowError
+            throw new BrineException("cannot pickle Duration " + d + ": a Python timedelta spans at most "
+                    + MAX_DAYS + " days either way (this is " + days + " days)");
+        }
+        long seconds = Math.floorMod(us.getSeconds(), 86_400L);
+        return Reduction.call(TIMEDELTA, days, seconds, (long) (us.getNano() / 1000));
+    }
+
+    /**
+     * {@code d} truncated toward zero to whole microseconds, as times are: -1.5 us writes as -1 us, the
+     * negation of what 1.5 us writes. (Duration.truncatedTo does not: it truncates the part within a
+     * day, so -86399.999999999 s becomes -86400 s.) A Duration's nanoseconds count up from the floor
+     * second, so a negative one rounds them up; neither way can overflow.
+     */
+    private static Duration truncatedToMicros(Duration d) {
+        int rest = d.getNano() % 1000;
+        if (rest == 0) {
+            return d;
+        }
+        return d.isNegative() ? d.plusNanos(1000 - rest) : d.minusNanos(rest);
     }
 
     /**
@@ -66,18 +91,28 @@ final class DateTimes {
      * offset must not be a Duration the graph may also hold (Duration.ZERO is a singleton, so UTC would
      * otherwise be written as a memo reference to an unrelated timedelta(0)).
      */
-    private static Reduction reduceTimezone(ZoneOffset z) {
+    private static Reduction reduceTimezone(ZoneOffset z) throws BrineException {
         Reduction offset = reduceTimedelta(Duration.ofSeconds(z.getTotalSeconds()));
         return Reduction.call(TIMEZONE, GenericObject.reduced(TIMEDELTA, offset.args()));
     }
 
-    private static byte[] dateBytes(LocalDate d) {
+    /** Python's {@code datetime.MINYEAR} and {@code MAXYEAR}. */
+    private static final int MIN_YEAR = 1;
+    private static final int MAX_YEAR = 9999;
+
+    /** The packed date of {@code value}, whose date part is {@code d}; the year takes two bytes, so check it. */
+    private static byte[] dateBytes(LocalDate d, Object value) throws BrineException {
+        if (d.getYear() < MIN_YEAR || d.getYear() > MAX_YEAR) {
+            // two bytes would wrap it to another year (65537 as 1, -1 as 65535), or give a date Python refuses
+            throw new BrineException("cannot pickle " + value.getClass().getSimpleName() + " " + value
+                    + ": Python's datetime holds years " + MIN_YEAR + " to " + MAX_YEAR + " only");
+        }
         return new byte[] {(byte) (d.getYear() >> 8), (byte) d.getYear(), (byte) d.getMonthValue(), (byte) d.getDayOfMonth()};
     }
 
-    private static byte[] dateTimeBytes(LocalDateTime t) {
+    private static byte[] dateTimeBytes(LocalDateTime t, Object value) throws BrineException {
         byte[] out = new byte[10];
-        System.arraycopy(dateBytes(t.toLocalDate()), 0, out, 0, 4);
+        System.arraycopy(dateBytes(t.toLocalDate(), value), 0, out, 0, 4);
         System.arraycopy(timeBytes(t.toLocalTime()), 0, out, 4, 6);
         return out;
     }

@@ -23,7 +23,8 @@ import java.util.List;
  * numpy arrays, dtypes and scalars inside pickles, read and written as numpy 1.x and 2.x do:
  * {@code _reconstruct(ndarray, (0,), b'b')} + BUILD {@code (1, shape, dtype, is_fortran, data)}
  * (also the old four-item state), {@code _frombuffer(buffer, dtype, shape, order)} at protocol 5
- * (in-band or out-of-band buffers), {@code numpy.dtype(str, False, True)} + BUILD, and
+ * (in-band or out-of-band buffers; as numpy, only for arrays that can export a buffer: datetime64,
+ * timedelta64, big-endian long double and zero-size items stay {@code _reconstruct}, in band), {@code numpy.dtype(str, False, True)} + BUILD, and
  * {@code scalar(dtype, bytes)}; under both {@code numpy.core} and {@code numpy._core}.
  *
  * <p>Only these data-building globals are registered; nothing in numpy is ever called.
@@ -100,7 +101,7 @@ public final class NumpyPickles {
             }
             Tuple shape = DTypeState.shapeTuple(a.shape());
             boolean cOrder = a.isCContiguous();
-            if (protocol >= 5) {
+            if (protocol >= 5 && exportsBuffer(a.dtype())) {
                 // numpy's PickleBuffer(self): a view of the array's own bytes, not a copy. In band, the
                 // pickler then copies them once, into its result; out of band, the caller gets the view
                 ByteBuffer view = a.storage().sharedBuffer();
@@ -110,6 +111,42 @@ public final class NumpyPickles {
             return new Reduction(names.reconstruct(), Reduction.Style.REDUCE,
                     Tuple.of(ndarray, Tuple.of(0L), ONE_B), null,
                     Tuple.of(1L, shape, a.dtype(), !cOrder, a.rawBytes()), null, null);
+        }
+
+        /**
+         * Whether numpy's {@code array_reduce_ex} takes the protocol 5 path for an array of {@code t}: it
+         * does only when {@code PickleBuffer(array)} succeeds and the items have a size, and otherwise
+         * falls back to {@code __reduce__} ({@code _reconstruct}), in band, at any protocol. The buffer
+         * protocol refuses datetime64/timedelta64 anywhere in the type ("cannot include dtype 'M' in a
+         * buffer") and a long double in non-native byte order; numpy on a little-endian machine (the only
+         * kind Brine writes for) calls big-endian native-only.
+         */
+        private static boolean exportsBuffer(DType t) {
+            return t.itemsize() > 0 && bufferFormatExists(t);
+        }
+
+        /** Whether numpy's {@code _buffer_format_string} can describe {@code t}. */
+        private static boolean bufferFormatExists(DType t) {
+            switch (t.kind()) {
+                case DATETIME:
+                case TIMEDELTA:
+                    return false;
+                case FLOAT: // 'g', long double: numpy writes it only natively ('^' or '@')
+                    return t.itemsize() <= 8 || t.byteOrderChar() != '>';
+                case COMPLEX: // 'Zg'
+                    return t.itemsize() <= 16 || t.byteOrderChar() != '>';
+                case SUBARRAY:
+                    return bufferFormatExists(t.subarrayBase());
+                case STRUCTURED:
+                    for (DType.Field f : t.fields()) {
+                        if (!bufferFormatExists(f.type())) {
+                            return false;
+                        }
+                    }
+                    return true;
+                default:
+                    return true;
+            }
         }
     }
 

@@ -240,9 +240,9 @@ public final class Pickler {
         } else if (obj instanceof Set) {
             saveSet((Set<?>) obj, depth);
         } else if (obj instanceof Global) {
-            saveGlobal((Global) obj);
+            saveGlobal((Global) obj, depth);
         } else if (obj instanceof PyCallable) {
-            saveGlobal(((PyCallable) obj).global());
+            saveGlobal(((PyCallable) obj).global(), depth);
         } else if (obj instanceof GenericObject) {
             saveReduce(reductionOf((GenericObject) obj), obj, depth);
         } else if (obj instanceof PickleBuffer) {
@@ -275,7 +275,15 @@ public final class Pickler {
     private Reduction reduceWithHooks(Object obj) throws BrineException {
         Reducer<Object> writer = options.registry().writerFor(obj.getClass());
         if (writer != null) {
-            return writer.reduce(obj, proto);
+            try {
+                return writer.reduce(obj, proto);
+            } catch (BrineException e) {
+                if (e.getClass() != BrineException.class) {
+                    throw e; // already says what kind of failure it is
+                }
+                // a writer refusing a value Python cannot hold (a year beyond 9999): a pickling error
+                throw new PicklingException(e.getMessage(), e);
+            }
         }
         PythonName name = obj.getClass().getAnnotation(PythonName.class);
         if (name != null && obj instanceof PickleState) {
@@ -848,7 +856,7 @@ public final class Pickler {
 
     // ---- globals, reductions, persistent ids -------------------------------------------------
 
-    private void saveGlobal(Global g) throws IOException {
+    private void saveGlobal(Global g, int depth) throws IOException {
         Integer known = globalMemo.get(g);
         if (known != null) {
             writeGet(known);
@@ -867,10 +875,13 @@ public final class Pickler {
                 return;
             }
         }
+        int dot = g.name().lastIndexOf('.');
         if (proto >= 4) {
             saveName(moduleMemo, g.module());
             saveName(nameMemo, g.name());
             out.write(Opcode.STACK_GLOBAL.code());
+        } else if (dot >= 0) {
+            saveNested(g, dot, depth);
         } else {
             Global written = proto < 3 && options.fixImports() ? PythonNames.toPython2(g) : g;
             if (proto < 3 && !isAscii(written.module() + written.name())) {
@@ -885,6 +896,18 @@ public final class Pickler {
         globalMemo.put(g, memo.size());
         writePut(memo.size());
         memo.reserve();
+    }
+
+    /**
+     * A nested name ({@code HelpFormatter._Section}) below protocol 4, where GLOBAL can only name a
+     * module attribute: CPython writes {@code getattr(parent, lastname)} as a reduction, and saves the
+     * parent as any object (a global again, nested itself or not, or a memo reference), then memoizes
+     * the result as the global. The last name is a string of its own, as CPython splits the name anew.
+     */
+    private void saveNested(Global g, int dot, int depth) throws IOException {
+        Global parent = new Global(g.module(), g.name().substring(0, dot));
+        String lastName = new String(g.name().substring(dot + 1)); // never an object the caller's graph holds
+        saveReduce(Reduction.call(GETATTR, parent, lastName), null, depth);
     }
 
     /**
