@@ -258,7 +258,12 @@ public final class Pickler {
         } catch (PicklingException | LimitExceededException e) {
             throw e; // already says what could not be written
         } catch (BrineException e) {
-            throw hookFailed(obj, e.getMessage(), e);
+            if (options.registry().pythonNameOf(obj.getClass()) == null) {
+                // a builtin writer refusing a value Python cannot hold (a year beyond 9999): its
+                // message already names the value
+                throw new PicklingException(e.getMessage(), e);
+            }
+            throw hookFailed(obj, e.getMessage(), e); // a user's class: name it
         } catch (RuntimeException e) {
             // user code failed, not the pickler: the class's own getState, or a writer registered for it
             String hook = obj instanceof PickleState ? "getState()" : "its registered writer";
@@ -275,15 +280,7 @@ public final class Pickler {
     private Reduction reduceWithHooks(Object obj) throws BrineException {
         Reducer<Object> writer = options.registry().writerFor(obj.getClass());
         if (writer != null) {
-            try {
-                return writer.reduce(obj, proto);
-            } catch (BrineException e) {
-                if (e.getClass() != BrineException.class) {
-                    throw e; // already says what kind of failure it is
-                }
-                // a writer refusing a value Python cannot hold (a year beyond 9999): a pickling error
-                throw new PicklingException(e.getMessage(), e);
-            }
+            return writer.reduce(obj, proto);
         }
         PythonName name = obj.getClass().getAnnotation(PythonName.class);
         if (name != null && obj instanceof PickleState) {
