@@ -29,6 +29,7 @@ final class BuiltinGlobals {
     static final int MAX_DECIMAL_LENGTH = 5_000;
     /** {@code builtins.object}, which {@code copyreg._reconstructor} names as the base class. */
     static final Global OBJECT = new Global("builtins", "object");
+    static final Global TUPLE = new Global("builtins", "tuple");
 
     private BuiltinGlobals() {
     }
@@ -40,8 +41,9 @@ final class BuiltinGlobals {
         b.registerCallable(new SimpleCallable("builtins", "bytearray", BuiltinGlobals::bytearray));
         b.registerCallable(new SimpleCallable("builtins", "bytes", BuiltinGlobals::bytes));
         b.registerCallable(new SimpleCallable("builtins", "complex", BuiltinGlobals::complex));
-        b.registerCallable(new ObjectClass());
-        b.registerCallable(new TupleClass());
+        b.registerCallable(new ArgumentOnlyClass(OBJECT, null)); // base class of copyreg._reconstructor
+        // the base of a tuple subclass (a namedtuple) at protocols 0 and 1
+        b.registerCallable(new ArgumentOnlyClass(TUPLE, "tuples have their own opcodes"));
         b.registerCallable(new SimpleCallable("copyreg", "_reconstructor", BuiltinGlobals::reconstructor));
         b.registerCallable(new SimpleCallable("copyreg", "__newobj__", BuiltinGlobals::newobj));
         b.registerCallable(new SimpleCallable("copyreg", "__newobj_ex__", BuiltinGlobals::newobjEx));
@@ -193,8 +195,8 @@ final class BuiltinGlobals {
         }
         Object cls = a.get(0);
         Object base = a.get(1);
-        boolean plainObject = base instanceof ObjectClass && a.get(2) == null;
-        if (base instanceof TupleClass && cls instanceof ClassRegistry.RecordClass) {
+        boolean plainObject = ArgumentOnlyClass.is(base, OBJECT) && a.get(2) == null;
+        if (ArgumentOnlyClass.is(base, TUPLE) && cls instanceof ClassRegistry.RecordClass) {
             return recordFromTuple((ClassRegistry.RecordClass<?>) cls, a.get(2));
         }
         if (plainObject && cls instanceof PyCallable) {
@@ -332,46 +334,7 @@ final class BuiltinGlobals {
             "([+-]?)(?:(?i:(s)?nan)([0-9]*)|(?i:(inf|infinity)))");
     private static final Global DECIMAL = new Global("decimal", "Decimal");
 
-    /** {@code builtins.object}: only ever a base-class argument of {@code copyreg._reconstructor}. */
-    private static final class ObjectClass implements PyCallable {
-        @Override
-        public Global global() {
-            return OBJECT;
-        }
 
-        @Override
-        public Object call(Tuple args) throws BrineException {
-            throw new BrineException("builtins.object cannot be called from a pickle");
-        }
-
-        @Override
-        public String toString() {
-            return "<class 'object'>";
-        }
-    }
-
-    /**
-     * {@code builtins.tuple}: only ever a base-class argument of {@code copyreg._reconstructor}, as
-     * Python names it for a tuple subclass (a {@code namedtuple}) at protocols 0 and 1.
-     */
-    private static final class TupleClass implements PyCallable {
-        private static final Global NAME = new Global("builtins", "tuple");
-
-        @Override
-        public Global global() {
-            return NAME;
-        }
-
-        @Override
-        public Object call(Tuple args) throws BrineException {
-            throw new BrineException("builtins.tuple cannot be called from a pickle (tuples have their own opcodes)");
-        }
-
-        @Override
-        public String toString() {
-            return "<class 'tuple'>";
-        }
-    }
 
     /** {@code collections.OrderedDict}: REDUCE with no arguments (items follow with SETITEMS). */
     private static final class OrderedDictClass implements PyCallable {

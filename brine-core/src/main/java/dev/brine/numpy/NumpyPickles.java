@@ -1,6 +1,7 @@
 package dev.brine.numpy;
 
 import dev.brine.BrineException;
+import dev.brine.mapping.ArgumentOnlyClass;
 import dev.brine.mapping.ClassRegistry;
 import dev.brine.mapping.Deferred;
 import dev.brine.mapping.PyCallable;
@@ -55,8 +56,9 @@ public final class NumpyPickles {
      * when {@code objectArrays} is true.
      */
     public static ClassRegistry.Builder addTo(ClassRegistry.Builder b, NumpyNames names, boolean objectArrays) {
-        NdarrayClass ndarray = new NdarrayClass();
-        RecordClass record = new RecordClass();
+        // only ever arguments: the class given to _reconstruct, the type given to numpy.dtype for records
+        ArgumentOnlyClass ndarray = new ArgumentOnlyClass(NumpyNames.NDARRAY, null);
+        ArgumentOnlyClass record = new ArgumentOnlyClass(NumpyNames.RECORD, null);
         b.registerCallable(ndarray);
         b.registerCallable(record);
         b.registerCallable(new DTypeClass());
@@ -78,9 +80,9 @@ public final class NumpyPickles {
     /** Writes arrays as numpy's {@code __reduce_ex__} does at each protocol. */
     private static final class ArrayWriter implements Reducer<NDArray> {
         private final NumpyNames names;
-        private final NdarrayClass ndarray;
+        private final ArgumentOnlyClass ndarray;
 
-        ArrayWriter(NumpyNames names, NdarrayClass ndarray) {
+        ArrayWriter(NumpyNames names, ArgumentOnlyClass ndarray) {
             this.names = names;
             this.ndarray = ndarray;
         }
@@ -150,41 +152,7 @@ public final class NumpyPickles {
         }
     }
 
-    /** {@code numpy.ndarray}: only ever an argument of {@code _reconstruct}. */
-    private static final class NdarrayClass implements PyCallable {
-        @Override
-        public Global global() {
-            return NumpyNames.NDARRAY;
-        }
 
-        @Override
-        public Object call(Tuple args) throws BrineException {
-            throw new BrineException("numpy.ndarray cannot be called from a pickle");
-        }
-
-        @Override
-        public String toString() {
-            return "<class 'numpy.ndarray'>";
-        }
-    }
-
-    /** {@code numpy.record}: only ever the first argument of {@code numpy.dtype}, for record types. */
-    private static final class RecordClass implements PyCallable {
-        @Override
-        public Global global() {
-            return NumpyNames.RECORD;
-        }
-
-        @Override
-        public Object call(Tuple args) throws BrineException {
-            throw new BrineException("numpy.record cannot be called from a pickle");
-        }
-
-        @Override
-        public String toString() {
-            return "<class 'numpy.record'>";
-        }
-    }
 
     /** {@code numpy.dtype(typestr, align, copy)}, or {@code numpy.dtype(numpy.record, ...)}: completed by BUILD. */
     private static final class DTypeClass implements PyCallable {
@@ -195,7 +163,7 @@ public final class NumpyPickles {
 
         @Override
         public Object call(Tuple args) throws BrineException {
-            if (!args.isEmpty() && args.get(0) instanceof RecordClass) {
+            if (!args.isEmpty() && ArgumentOnlyClass.is(args.get(0), NumpyNames.RECORD)) {
                 return (Deferred) DTypeState::buildRecord;
             }
             if (args.isEmpty() || !(args.get(0) instanceof String)) {
@@ -226,7 +194,7 @@ public final class NumpyPickles {
             if (args.size() != 3) {
                 throw new BrineException(global + " takes 3 arguments, got " + args.size());
             }
-            if (!(args.get(0) instanceof NdarrayClass)) {
+            if (!ArgumentOnlyClass.is(args.get(0), NumpyNames.NDARRAY)) {
                 if (args.get(0) instanceof Global || args.get(0) instanceof GenericObject) {
                     return GenericObject.reduced(global, args); // an ndarray subclass we do not model
                 }
