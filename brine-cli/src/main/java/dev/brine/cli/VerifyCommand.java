@@ -40,6 +40,7 @@ final class VerifyCommand implements Callable<Integer> {
                     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
                         Unpickler u = new Unpickler(in, Loaded.VIEWING);
                         while (u.hasNext()) {
+                            u.clearMemo(); // as repeated pickle.load: each pickle's memo starts empty
                             u.load();
                             count++;
                         }

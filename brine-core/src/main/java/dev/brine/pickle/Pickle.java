@@ -99,12 +99,16 @@ public final class Pickle {
         }
     }
 
-    /** Every pickle in {@code file}, in order (several {@code dump} calls to one file). */
+    /**
+     * Every pickle in {@code file}, in order (several {@code dump} calls to one file), each read with
+     * an empty memo as repeated {@code pickle.load} calls read them.
+     */
     public static List<Object> loadAll(Path file, UnpicklerOptions options) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             Unpickler u = new Unpickler(in, options);
             List<Object> all = new ArrayList<>();
             while (u.hasNext()) {
+                u.clearMemo(); // each pickle.dump numbered its memo from 0 (repeated pickle.load)
                 all.add(u.load());
             }
             return all;

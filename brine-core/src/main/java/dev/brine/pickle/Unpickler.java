@@ -41,6 +41,9 @@ import java.util.Set;
  * Unpickler for the next object, or wrap the stream in a BufferedInputStream. A frame that
  * declares more bytes than its pickle uses is consumed whole, as CPython does (the next pickle
  * starts after it), and refused when it runs past the end of the input, as CPython's C reader does.
+ * The memo lives on from one {@code load} to the next, as in CPython's Unpickler: for pickles that
+ * were each dumped with a fresh memo (a {@code dump} per object), call {@link #clearMemo()} before
+ * each {@code load}.
  *
  * <p>Globals resolve only through the options' {@link dev.brine.mapping.ClassRegistry}; nothing named
  * in the input is ever looked up elsewhere, loaded or run.
@@ -106,6 +109,21 @@ public final class Unpickler {
     /** Whether another pickle follows in the input. */
     public boolean hasNext() throws IOException {
         return !in.atEnd();
+    }
+
+    /**
+     * Forgets every memo entry, as {@code unpickler.memo.clear()} does in Python. The memo lives on
+     * across {@link #load} calls, as in CPython's {@code Unpickler}, which is right for a stream that
+     * one {@link Pickler} wrote with several dumps (its memo spans them too). A stream of pickles each
+     * written with a fresh memo ({@code pickle.dump} or {@link Pickle#dump} called in a loop) numbers
+     * each pickle's memo from 0 again: call this before each {@code load}, or use
+     * {@link Pickle#loadAll}, which does.
+     */
+    public void clearMemo() {
+        Arrays.fill(memo, 0, memo.length, null);
+        sparseMemo = null;
+        memoCount = 0;
+        deferredSlots = null;
     }
 
     /** The byte offset reached in the input (after a load: just after its STOP, or its frame's end). */
