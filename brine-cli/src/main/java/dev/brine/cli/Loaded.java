@@ -123,7 +123,9 @@ final class Loaded {
     }
 
     private static Loaded npy(Path path) throws IOException {
-        NDArray a = Npy.read(path, Limits.DEFAULT);
+        // mapped, read-only: the verbs only read the array, and a file over maxAllocation (2 GiB)
+        // lists, shows and converts without being copied into the heap
+        NDArray a = Npy.map(path, false, Limits.DEFAULT);
         NpyHeader h = Npy.readHeader(path);
         String name = path.getFileName().toString().replaceFirst("\\.npy$", "");
         return new Loaded(path, Formats.NPY, List.of(a),

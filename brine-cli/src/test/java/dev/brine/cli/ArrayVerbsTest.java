@@ -50,6 +50,22 @@ class ArrayVerbsTest {
     }
 
     @Test
+    void anNpyOverTwoGibListsVerifiesAndShowsWithoutBeingReadIntoTheHeap() throws Exception {
+        // numpy's open_memmap makes the file sparse, so 2.7 GB cost no disk and no time
+        numpy("m = np.lib.format.open_memmap('big.npy', 'w+', np.uint8, (2_700_000_000,))\n"
+                + "m[-1] = 7\nm.flush()\n");
+        String big = tmp.resolve("big.npy").toString();
+        CliTest.Run ls = CliTest.run("ls", big);
+        assertEquals(0, ls.status(), ls.err());
+        assertTrue(ls.out().matches("big\\s+uint8\\s+\\(2700000000,\\)\\s+.*\\n"), ls.out());
+        CliTest.Run verify = CliTest.run("verify", big);
+        assertEquals(0, verify.status(), verify.err());
+        CliTest.Run show = CliTest.run("show", big);
+        assertEquals(0, show.status(), show.err());
+        assertTrue(show.out().startsWith("array(uint8, shape=(2700000000,)) [0, 0, 0"), show.out());
+    }
+
+    @Test
     void convertNpyToNpyIsByteIdentical() throws Exception {
         numpy("np.save('a.npy', np.arange(6, dtype='>i2').reshape(2, 3, order='F'))\n");
         CliTest.Run r = CliTest.run("convert", tmp.resolve("a.npy").toString(), tmp.resolve("b.npy").toString());

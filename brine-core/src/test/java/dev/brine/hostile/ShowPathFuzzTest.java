@@ -29,7 +29,7 @@ class ShowPathFuzzTest {
         try {
             Fuzzing.loadsOrRefuses(() -> {
                 if (data.length >= 6 && (data[0] & 0xff) == 0x93 && data[1] == 'N') {
-                    SHOW.format(Npy.read(f, Limits.DEFAULT));
+                    SHOW.format(Npy.map(f, false, Limits.DEFAULT)); // as Loaded: mapped, read-only
                     return;
                 }
                 List<Object> all = Pickle.loadAll(f, VIEWING);
