@@ -91,6 +91,21 @@ public final class Storage {
     }
 
     /**
+     * Storage over {@code buffer}'s bytes from its position to its limit (not copied: changes show
+     * through both ways), read-only when {@code readOnly}: how a protocol-5 out-of-band buffer
+     * becomes an array's storage, as numpy's arrays are views of the buffers they were given.
+     */
+    public static Storage wrap(ByteBuffer buffer, boolean readOnly) {
+        ByteBuffer view = (readOnly ? buffer.asReadOnlyBuffer() : buffer.slice()).slice().order(ByteOrder.LITTLE_ENDIAN);
+        if (!readOnly && view.isReadOnly()) {
+            throw new IllegalArgumentException("a read-only ByteBuffer cannot back writable storage");
+        }
+        // one chunk always: a ByteBuffer is below 2 GiB
+        int shift = Math.min(31, Math.max(DEFAULT_CHUNK_SHIFT, 64 - Long.numberOfLeadingZeros(Math.max(1, view.remaining()) - 1L)));
+        return new Storage(new ByteBuffer[] {view}, shift, view.remaining(), readOnly);
+    }
+
+    /**
      * Maps {@code size} bytes of {@code channel} from {@code position}: read-only with
      * {@link FileChannel.MapMode#READ_ONLY}, copy-on-write with {@link FileChannel.MapMode#PRIVATE}.
      * Costs nothing per byte; pages are read when touched. The mapping outlives the channel.

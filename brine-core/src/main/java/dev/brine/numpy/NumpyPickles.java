@@ -227,7 +227,7 @@ public final class NumpyPickles {
                 }
                 return new ObjectArray(shape, (List<?>) data, fortran);
             }
-            return array(dtype, fortran ? Order.F : Order.C, shape, bytesOf(data));
+            return array(dtype, fortran ? Order.F : Order.C, shape, Storage.wrap(bytesOf(data)));
         }
     }
 
@@ -253,8 +253,13 @@ public final class NumpyPickles {
             if (!order.equals("C") && !order.equals("F")) {
                 throw new BrineException(global + ": order must be 'C' or 'F', got '" + order + "'");
             }
-            return array((DType) a.get(1), order.equals("C") ? Order.C : Order.F, DTypeState.dims((Tuple) a.get(2)),
-                    bytesOf(a.get(0)));
+            Order o = order.equals("C") ? Order.C : Order.F;
+            if (a.get(0) instanceof PickleBuffer) {
+                // numpy's array is a view of the buffer it was given, read-only when the buffer is
+                PickleBuffer b = (PickleBuffer) a.get(0);
+                return array((DType) a.get(1), o, DTypeState.dims((Tuple) a.get(2)), Storage.wrap(b.data(), b.isReadOnly()));
+            }
+            return array((DType) a.get(1), o, DTypeState.dims((Tuple) a.get(2)), Storage.wrap(bytesOf(a.get(0))));
         }
     }
 
@@ -288,9 +293,9 @@ public final class NumpyPickles {
         }
     }
 
-    private static NDArray array(DType dtype, Order order, long[] shape, byte[] data) throws BrineException {
+    private static NDArray array(DType dtype, Order order, long[] shape, Storage data) throws BrineException {
         try {
-            return NDArray.wrap(dtype, order, shape, Storage.wrap(data));
+            return NDArray.wrap(dtype, order, shape, data);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new BrineException("numpy array data does not fit its shape and dtype: " + e.getMessage());
         }

@@ -171,6 +171,32 @@ class NumpyPicklesTest {
     }
 
     @Test
+    void arraysFromOutOfBandBuffersAreViewsReadOnlyWhenTheBufferIs() throws IOException {
+        Python.require("numpy");
+        // what numpy does: the array shares the buffer's memory, and is writable only if the buffer is
+        String numpy = new String(Python.check("import numpy as np, pickle\n"
+                + "bufs = []\np = pickle.dumps(np.arange(4, dtype='<i8'), 5, buffer_callback=bufs.append)\n"
+                + "raw = bytearray(bufs[0].raw())\n"
+                + "w = pickle.loads(p, buffers=[raw])\nraw[0] = 9\n"
+                + "r = pickle.loads(p, buffers=[memoryview(bytes(raw)).toreadonly()])\n"
+                + "print(w.flags.writeable, w[0], r.flags.writeable)\n", new byte[0]),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals("True 9 False\n", numpy);
+        NDArray a = NDArray.of(new long[] {0, 1, 2, 3}, 4);
+        List<PickleBuffer> sent = new ArrayList<>();
+        byte[] p = Pickle.dumps(a, PicklerOptions.builder().protocol(5).bufferCallback(sent::add).build());
+        byte[] raw = sent.get(0).toByteArray();
+        NDArray w = (NDArray) new Unpickler(p, UnpicklerOptions.DEFAULT, List.of(PickleBuffer.of(raw))).load();
+        raw[0] = 9;
+        assertEquals(false, w.isReadOnly());
+        assertEquals(NDArray.of(new long[] {9, 1, 2, 3}, 4), w, "a view of the buffer, as numpy's");
+        NDArray r = (NDArray) new Unpickler(p, UnpicklerOptions.DEFAULT,
+                List.of(new PickleBuffer(java.nio.ByteBuffer.wrap(raw), true))).load();
+        assertEquals(true, r.isReadOnly());
+        assertEquals(w, r);
+    }
+
+    @Test
     void bigOutOfBandBuffersCountAsInputForTheAmplificationLimit() throws IOException {
         // an 8 MiB array from a ~100-byte pickle: the buffer is input the caller gave, not amplification
         NDArray big = NDArray.zeros(DType.FLOAT64, 1L << 20);
