@@ -12,7 +12,7 @@ import java.util.List;
 public final class Tuple implements Iterable<Object> {
     private static final Tuple EMPTY = new Tuple(new Object[0]);
     private final Object[] items;
-    private int hash; // cached once computed from values that cannot change (see hashCode)
+    private long hash; // cached once computed from values that cannot change (see keyHash)
     private boolean hashCached;
 
     private Tuple(Object[] items) {
@@ -74,22 +74,31 @@ public final class Tuple implements Iterable<Object> {
         return o instanceof Tuple && Arrays.deepEquals(items, ((Tuple) o).items);
     }
 
+    /** Seeded per JVM, so files cannot pick colliding keys: see {@link KeyHash}. */
     @Override
     public int hashCode() {
+        long h = keyHash();
+        return (int) (h ^ (h >>> 32));
+    }
+
+    /** The 64-bit hash behind {@link #hashCode}, which a tuple inside this one folds in. */
+    long keyHash() {
         if (hashCached) {
             return hash;
         }
-        int h = Arrays.deepHashCode(items);
-        // cache it when no item can change: then a tuple shared by many keys is hashed once, not once per use
+        long h = KeyHash.start(items.length);
+        boolean stable = true;
         for (Object item : items) {
-            if (!(item == null || item instanceof String || item instanceof Long || item instanceof Double
+            h = KeyHash.combine(h, KeyHash.of(item));
+            // cache it when no item can change: then a tuple shared by many keys is hashed once, not once per use
+            stable &= item == null || item instanceof String || item instanceof Long || item instanceof Double
                     || item instanceof Boolean || item instanceof java.math.BigInteger || item instanceof Complex
-                    || (item instanceof Tuple && ((Tuple) item).hashCached))) {
-                return h;
-            }
+                    || (item instanceof Tuple && ((Tuple) item).hashCached);
         }
-        hash = h;
-        hashCached = true;
+        if (stable) {
+            hash = h;
+            hashCached = true;
+        }
         return h;
     }
 
