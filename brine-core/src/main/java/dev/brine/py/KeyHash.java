@@ -44,8 +44,8 @@ final class KeyHash {
             BigInteger b = (BigInteger) o;
             return mix(SEED ^ b.longValue() ^ ((long) b.bitLength() << 48) ^ b.hashCode());
         }
-        if (o instanceof Object[]) { // compared by Arrays.deepEquals, so hashed by content
-            return mix(SEED ^ Arrays.deepHashCode((Object[]) o));
+        if (o.getClass().isArray()) { // long[], Object[]...: Arrays.deepEquals compares them by content
+            return mix(SEED ^ Arrays.deepHashCode(new Object[] {o}));
         }
         return mix(SEED ^ o.hashCode()); // Boolean, Complex, FrozenSet, the caller's own types
     }

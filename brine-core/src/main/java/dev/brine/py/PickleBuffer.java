@@ -11,10 +11,13 @@ public final class PickleBuffer {
     private final ByteBuffer data;
     private final boolean readOnly;
 
-    /** A buffer over {@code data} (its position to limit), writable unless {@code readOnly}. */
+    /**
+     * A buffer over {@code data} (its position to limit), writable unless {@code readOnly} or
+     * {@code data} itself is read-only.
+     */
     public PickleBuffer(ByteBuffer data, boolean readOnly) {
         this.data = data.slice();
-        this.readOnly = readOnly;
+        this.readOnly = readOnly || data.isReadOnly();
     }
 
     /** A writable buffer over {@code bytes}, without copying. */

@@ -12,8 +12,9 @@ import java.util.List;
 public final class Tuple implements Iterable<Object> {
     private static final Tuple EMPTY = new Tuple(new Object[0]);
     private final Object[] items;
-    private long hash; // cached once computed from values that cannot change (see keyHash)
-    private boolean hashCached;
+    // cached once computed from values that cannot change (see keyHash); 0 = not yet. One field, as in
+    // String: a thread that sees it non-zero sees the whole value (no flag written apart from it)
+    private long hash;
 
     private Tuple(Object[] items) {
         this.items = items;
@@ -83,8 +84,9 @@ public final class Tuple implements Iterable<Object> {
 
     /** The 64-bit hash behind {@link #hashCode}, which a tuple inside this one folds in. */
     long keyHash() {
-        if (hashCached) {
-            return hash;
+        long cached = hash;
+        if (cached != 0) {
+            return cached;
         }
         long h = KeyHash.start(items.length);
         boolean stable = true;
@@ -93,11 +95,13 @@ public final class Tuple implements Iterable<Object> {
             // cache it when no item can change: then a tuple shared by many keys is hashed once, not once per use
             stable &= item == null || item instanceof String || item instanceof Long || item instanceof Double
                     || item instanceof Boolean || item instanceof java.math.BigInteger || item instanceof Complex
-                    || (item instanceof Tuple && ((Tuple) item).hashCached);
+                    || (item instanceof Tuple && ((Tuple) item).hash != 0);
+        }
+        if (h == 0) {
+            h = 1; // 0 means "not cached" in the field, so no tuple hashes to 0
         }
         if (stable) {
             hash = h;
-            hashCached = true;
         }
         return h;
     }

@@ -57,6 +57,8 @@ class KeyHashTest {
             {Tuple.of(new BigInteger("123456789012345678901234567890")), Tuple.of(new BigInteger("123456789012345678901234567890"))},
             {Tuple.of(FrozenSet.of(1L, 2L), new Complex(1, 2)), Tuple.of(FrozenSet.of(2L, 1L), new Complex(1, 2))},
             {Tuple.of(Double.NaN), Tuple.of(Double.NaN)},
+            {Tuple.of(new long[] {1, 2}, new int[] {3}, new double[] {0.5}), Tuple.of(new long[] {1, 2}, new int[] {3}, new double[] {0.5})},
+            {Tuple.of(new Object[] {"a", new byte[] {1}}), Tuple.of(new Object[] {"a", new byte[] {1}})},
         };
         for (Object[] p : pairs) {
             assertEquals(p[0], p[1]);
