@@ -877,7 +877,31 @@ public final class Unpickler {
         if (!(args instanceof Tuple)) {
             throw fail("REDUCE arguments must be a tuple, found " + typeName(args));
         }
-        push(call(callable, (Tuple) args));
+        Object nested = nestedGlobal(callable, (Tuple) args);
+        push(nested != null ? nested : call(callable, (Tuple) args));
+    }
+
+    private static final Global GETATTR = new Global("builtins", "getattr");
+
+    /**
+     * {@code getattr(Outer, 'Inner')}: how CPython names a nested class below protocol 4, where GLOBAL
+     * holds only a module attribute. Read as the name {@code module.Outer.Inner}, as protocol 4's
+     * STACK_GLOBAL of that name would be: through the registry, or a {@link Global} when reading
+     * generic objects. Only a name is looked up, nothing is called. Null for any other REDUCE.
+     */
+    private Object nestedGlobal(Object callable, Tuple args) throws BrineException {
+        boolean getattr = GETATTR.equals(callable)
+                || (callable instanceof PyCallable && GETATTR.equals(((PyCallable) callable).global()));
+        if (!getattr || args.size() != 2 || !(args.get(1) instanceof String)) {
+            return null;
+        }
+        Object parent = args.get(0);
+        Global outer = parent instanceof Global ? (Global) parent
+                : parent instanceof PyCallable ? ((PyCallable) parent).global() : null;
+        if (outer == null) {
+            return null;
+        }
+        return resolve(outer.module(), outer.name() + "." + args.get(1));
     }
 
     private Object call(Object callable, Tuple args) throws IOException {

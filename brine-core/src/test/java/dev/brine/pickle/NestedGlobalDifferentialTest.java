@@ -101,6 +101,84 @@ class NestedGlobalDifferentialTest {
     }
 
     @Test
+    void cpythonsNestedGlobalsReadBackAsTheirNamesAndWriteBackTheSameBytes() throws IOException {
+        Python.require();
+        Files.writeString(dir.resolve("brine_nested.py"), MODULE);
+        String setup = String.join("\n",
+                "import argparse, pickle, sys",
+                "sys.path.insert(0, " + pyStr(dir.toString()) + ")",
+                "import brine_nested",
+                "def instance(cls, **state):",
+                "    o = cls.__new__(cls)",
+                "    o.__dict__.update(state)",
+                "    return o");
+        Map<String, Object> cases = cases();
+        List<String> lines = new ArrayList<>();
+        for (String expr : cases.keySet()) {
+            for (int p = 0; p <= 5; p++) {
+                lines.add(p + "\t" + expr);
+            }
+        }
+        List<String> cpython = Python.eachLine(setup,
+                "pickle.dumps(eval(line.split('\\t')[1]), int(line.split('\\t')[0])).hex()", null, lines);
+        UnpicklerOptions generic = UnpicklerOptions.builder().genericObjects(true).build();
+        List<String> differences = new ArrayList<>();
+        int i = 0;
+        for (Object value : cases.values()) {
+            for (int p = 0; p <= 5; p++, i++) {
+                Object read = Pickle.loads(HexFormat.of().parseHex(cpython.get(i)), generic);
+                if (!names(read).equals(names(value))) {
+                    differences.add(lines.get(i) + "\n  read as " + read);
+                }
+                String again = HexFormat.of().formatHex(Pickle.dumps(read, p));
+                if (!again.equals(cpython.get(i))) {
+                    differences.add(lines.get(i) + "\n  CPython " + cpython.get(i) + "\n  again   " + again);
+                }
+            }
+        }
+        assertEquals("", String.join("\n", differences));
+        // without generic objects, a registered class is found by its nested name at every protocol
+        dev.brine.mapping.ClassRegistry registry = dev.brine.mapping.ClassRegistry.builtins().toBuilder()
+                .register("argparse", "HelpFormatter", Nested.class, Nested::new)
+                .register("argparse", "HelpFormatter._Section", Nested.class, Nested::new).build();
+        UnpicklerOptions strict = UnpicklerOptions.builder().registry(registry).build();
+        for (int p = 0; p <= 5; p++) {
+            Object read = Pickle.loads(HexFormat.of().parseHex(cpython.get(p)), strict);
+            assertEquals(new Global("argparse", "HelpFormatter._Section"),
+                    ((dev.brine.mapping.PyCallable) read).global(), "protocol " + p);
+        }
+    }
+
+    /**
+     * What a case names, for comparing what was read with what was written: a global by its name
+     * (builtins.getattr reads as the registry's callable), an instance by its class and state.
+     */
+    private static Object names(Object v) {
+        if (v instanceof dev.brine.mapping.PyCallable) {
+            return ((dev.brine.mapping.PyCallable) v).global();
+        }
+        if (v instanceof List) {
+            return ((List<?>) v).stream().map(NestedGlobalDifferentialTest::names).toList();
+        }
+        if (v instanceof GenericObject) {
+            return List.of(((GenericObject) v).type(), String.valueOf(((GenericObject) v).state()));
+        }
+        return v;
+    }
+
+    /** A stand-in registered under both names above. */
+    static final class Nested implements dev.brine.mapping.PickleState {
+        @Override
+        public Object getState() {
+            return null;
+        }
+
+        @Override
+        public void setState(Object state) {
+        }
+    }
+
+    @Test
     void theReviewersCaseAtProtocol2() throws IOException {
         // CPython 3.11: pickle.dumps(argparse.HelpFormatter._Section, 2); loads back only through getattr
         assertEquals("8002635f5f6275696c74696e5f5f0a676574617474720a71006361726770617273650a48656c70466f726d61747465720a7101"
