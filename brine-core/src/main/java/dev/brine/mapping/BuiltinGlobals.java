@@ -44,11 +44,6 @@ final class BuiltinGlobals {
         b.registerCallable(new ArgumentOnlyClass(OBJECT, null)); // base class of copyreg._reconstructor
         // the base of a tuple subclass (a namedtuple) at protocols 0 and 1
         b.registerCallable(new ArgumentOnlyClass(TUPLE, "tuples have their own opcodes"));
-        // the unpickler reads getattr(Outer, 'Inner') as the name of a nested class (what CPython writes for
-        // one below protocol 4) and never calls this
-        b.registerCallable(new SimpleCallable("builtins", "getattr", a -> {
-            throw new BrineException("builtins.getattr is read only as getattr(class, 'Name'), a nested class's name");
-        }));
         b.registerCallable(new SimpleCallable("copyreg", "_reconstructor", BuiltinGlobals::reconstructor));
         b.registerCallable(new SimpleCallable("copyreg", "__newobj__", BuiltinGlobals::newobj));
         b.registerCallable(new SimpleCallable("copyreg", "__newobj_ex__", BuiltinGlobals::newobjEx));

@@ -885,14 +885,13 @@ public final class Unpickler {
 
     /**
      * {@code getattr(Outer, 'Inner')}: how CPython names a nested class below protocol 4, where GLOBAL
-     * holds only a module attribute. Read as the name {@code module.Outer.Inner}, as protocol 4's
-     * STACK_GLOBAL of that name would be: through the registry, or a {@link Global} when reading
-     * generic objects. Only a name is looked up, nothing is called. Null for any other REDUCE.
+     * holds only a module attribute. When reading generic objects (the only way {@code builtins.getattr}
+     * gets past GLOBAL: it is refused otherwise, like every dangerous name) it reads as the name
+     * {@code module.Outer.Inner}, as protocol 4's STACK_GLOBAL of that name would: a registered class
+     * or a {@link Global}. Only a name is looked up, nothing is called. Null for any other REDUCE.
      */
     private Object nestedGlobal(Object callable, Tuple args) throws BrineException {
-        boolean getattr = GETATTR.equals(callable)
-                || (callable instanceof PyCallable && GETATTR.equals(((PyCallable) callable).global()));
-        if (!getattr || args.size() != 2 || !(args.get(1) instanceof String)) {
+        if (!GETATTR.equals(callable) || args.size() != 2 || !(args.get(1) instanceof String)) {
             return null;
         }
         Object parent = args.get(0);
