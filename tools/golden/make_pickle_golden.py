@@ -491,7 +491,11 @@ class ModelUnpickler(pickle._Unpickler):
     def load_reduce(self):
         args = self.stack.pop()
         func = self.stack[-1]
-        if isinstance(func, (GlobalRef, Generic)):
+        if (isinstance(func, GlobalRef) and (func.module, func.name) == ("builtins", "getattr")
+                and len(args) == 2 and isinstance(args[0], GlobalRef) and isinstance(args[1], str)):
+            # getattr(Outer, 'Inner'), a nested name below protocol 4: Brine reads the name Outer.Inner
+            self.stack[-1] = GlobalRef(args[0].module, args[0].name + "." + args[1])
+        elif isinstance(func, (GlobalRef, Generic)):
             self.stack[-1] = Generic(func, "REDUCE", args)
         else:
             self.stack[-1] = func(*args)
