@@ -1,7 +1,6 @@
 package dev.brine.py;
 
 import java.math.BigInteger;
-import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
@@ -15,7 +14,8 @@ import java.util.Arrays;
  * hashed from what its {@code equals} compares.
  */
 final class KeyHash {
-    private static final long SEED = new SecureRandom().nextLong();
+    // unpredictable to whoever writes the file, without SecureRandom, which would hold /dev/urandom open
+    private static final long SEED = java.util.concurrent.ThreadLocalRandom.current().nextLong() ^ System.nanoTime();
 
     private KeyHash() {
     }
