@@ -66,8 +66,19 @@ class NestedGlobalDifferentialTest {
         return o;
     }
 
-    @Test
-    void nestedGlobalsPickleAsCPythonsAtEveryProtocol() throws IOException {
+    /** "protocol TAB expression" for each case at protocols 0 to 5, in the order of {@code cases}. */
+    private static List<String> lines(Map<String, Object> cases) {
+        List<String> lines = new ArrayList<>();
+        for (String expr : cases.keySet()) {
+            for (int p = 0; p <= 5; p++) {
+                lines.add(p + "\t" + expr);
+            }
+        }
+        return lines;
+    }
+
+    /** CPython's pickle of each line's expression at its protocol, as hex (the module written to {@code dir}). */
+    private List<String> cpythonHex(List<String> lines) throws IOException {
         Python.require();
         Files.writeString(dir.resolve("brine_nested.py"), MODULE);
         String setup = String.join("\n",
@@ -78,15 +89,15 @@ class NestedGlobalDifferentialTest {
                 "    o = cls.__new__(cls)",
                 "    o.__dict__.update(state)",
                 "    return o");
-        Map<String, Object> cases = cases();
-        List<String> lines = new ArrayList<>();
-        for (String expr : cases.keySet()) {
-            for (int p = 0; p <= 5; p++) {
-                lines.add(p + "\t" + expr);
-            }
-        }
-        List<String> expected = Python.eachLine(setup,
+        return Python.eachLine(setup,
                 "pickle.dumps(eval(line.split('\\t')[1]), int(line.split('\\t')[0])).hex()", null, lines);
+    }
+
+    @Test
+    void nestedGlobalsPickleAsCPythonsAtEveryProtocol() throws IOException {
+        Map<String, Object> cases = cases();
+        List<String> lines = lines(cases);
+        List<String> expected = cpythonHex(lines);
         List<String> differences = new ArrayList<>();
         int i = 0;
         for (Object value : cases.values()) {
@@ -102,25 +113,9 @@ class NestedGlobalDifferentialTest {
 
     @Test
     void cpythonsNestedGlobalsReadBackAsTheirNamesAndWriteBackTheSameBytes() throws IOException {
-        Python.require();
-        Files.writeString(dir.resolve("brine_nested.py"), MODULE);
-        String setup = String.join("\n",
-                "import argparse, pickle, sys",
-                "sys.path.insert(0, " + pyStr(dir.toString()) + ")",
-                "import brine_nested",
-                "def instance(cls, **state):",
-                "    o = cls.__new__(cls)",
-                "    o.__dict__.update(state)",
-                "    return o");
         Map<String, Object> cases = cases();
-        List<String> lines = new ArrayList<>();
-        for (String expr : cases.keySet()) {
-            for (int p = 0; p <= 5; p++) {
-                lines.add(p + "\t" + expr);
-            }
-        }
-        List<String> cpython = Python.eachLine(setup,
-                "pickle.dumps(eval(line.split('\\t')[1]), int(line.split('\\t')[0])).hex()", null, lines);
+        List<String> lines = lines(cases);
+        List<String> cpython = cpythonHex(lines);
         UnpicklerOptions generic = UnpicklerOptions.builder().genericObjects(true).build();
         List<String> differences = new ArrayList<>();
         int i = 0;
