@@ -109,7 +109,7 @@ public final class PythonRepr {
         } else if (v instanceof BigDecimal) {
             out.append("Decimal('").append(((BigDecimal) v).toString()).append("')");
         } else if (v instanceof Global) {
-            out.append("<class '").append(v).append("'>");
+            appendGlobal(out, (Global) v);
         } else if (isContainer(v)) {
             if (active.containsKey(v)) {
                 out.append(openBracket(v)).append("...").append(closeBracket(v));
@@ -337,5 +337,19 @@ public final class PythonRepr {
     private static String shortRepr(double d) {
         String r = PyFloat.repr(d);
         return r.endsWith(".0") ? r.substring(0, r.length() - 2) : r;
+    }
+
+    /**
+     * A global as CPython prints what it names: the two builtin constants by name, any other name
+     * as a class (the usual case: a pickle names classes far more often than functions), without
+     * the module for builtins, as {@code repr(int)} is {@code <class 'int'>}.
+     */
+    private static void appendGlobal(StringBuilder out, Global g) {
+        boolean builtin = "builtins".equals(g.module());
+        if (builtin && (g.name().equals("Ellipsis") || g.name().equals("NotImplemented"))) {
+            out.append(g.name());
+        } else {
+            out.append("<class '").append(builtin ? g.name() : g.toString()).append("'>");
+        }
     }
 }
