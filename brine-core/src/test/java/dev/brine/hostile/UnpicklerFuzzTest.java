@@ -1,10 +1,10 @@
 package dev.brine.hostile;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.brine.mapping.PickleState;
 import dev.brine.pickle.Pickle;
 import dev.brine.pickle.Unpickler;
 import dev.brine.pickle.UnpicklerOptions;
+import dev.brine.testing.StateHolder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 
@@ -16,18 +16,7 @@ import java.io.IOException;
  */
 class UnpicklerFuzzTest {
     /** {@code __main__.Outer.Inner} and {@code __main__.Outer.Inner.Deep} (tools/make_fuzz_seeds.py). */
-    static final class Nested implements PickleState {
-        private Object state;
-
-        @Override
-        public Object getState() {
-            return state;
-        }
-
-        @Override
-        public void setState(Object state) {
-            this.state = state;
-        }
+    static final class Nested extends StateHolder {
     }
 
     private static final UnpicklerOptions NESTED = UnpicklerOptions.builder().registry(UnpicklerOptions.DEFAULT.registry()

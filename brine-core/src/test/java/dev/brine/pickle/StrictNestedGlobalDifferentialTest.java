@@ -5,17 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brine.mapping.ClassRegistry;
-import dev.brine.mapping.PickleState;
 import dev.brine.mapping.PyCallable;
 import dev.brine.py.Global;
 import dev.brine.testing.Python;
+import dev.brine.testing.StateHolder;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,60 +29,12 @@ import org.junit.jupiter.api.Test;
 class StrictNestedGlobalDifferentialTest {
     static final String MODULE = "brine_strict_nested";
 
-    /** A registered class whose state is its Python instance's {@code __dict__}. */
-    abstract static class Holder implements PickleState {
-        Object state;
-
-        Holder(Object state) {
-            this.state = state;
-        }
-
-        @Override
-        public Object getState() {
-            return state;
-        }
-
-        @Override
-        public void setState(Object state) {
-            this.state = state;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o != null && o.getClass() == getClass() && Objects.equals(state, ((Holder) o).state);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hashCode(state);
-        }
-
-        @Override
-        public String toString() {
-            return getClass().getSimpleName() + state;
-        }
-    }
-
     /** {@code brine_strict_nested.Outer.Inner}. */
-    static final class Inner extends Holder {
-        Inner() {
-            this(null);
-        }
-
-        Inner(Object state) {
-            super(state);
-        }
+    static final class Inner extends StateHolder {
     }
 
     /** {@code brine_strict_nested.Outer.Mid.Inner}, nested twice. */
-    static final class Deep extends Holder {
-        Deep() {
-            this(null);
-        }
-
-        Deep(Object state) {
-            super(state);
-        }
+    static final class Deep extends StateHolder {
     }
 
     /** Both nested classes registered, their parents not. */
@@ -119,14 +70,19 @@ class StrictNestedGlobalDifferentialTest {
     /** Each case: the Python expression and the Java value that reads from it and writes it. */
     private static Map<String, Object> cases() {
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("instance(Outer.Inner, a=1, b='x')", new Inner(state("a", 1L, "b", "x")));
-        c.put("instance(Outer.Mid.Inner, a=2)", new Deep(state("a", 2L)));
+        c.put("instance(Outer.Inner, a=1, b='x')", holding(new Inner(), state("a", 1L, "b", "x")));
+        c.put("instance(Outer.Mid.Inner, a=2)", holding(new Deep(), state("a", 2L)));
         c.put("Outer.Mid.Inner", DEEP);
         c.put("[instance(Outer.Inner, a=1), instance(Outer.Mid.Inner, a=2), Outer.Inner, Outer.Mid.Inner,"
                 + " instance(Outer.Mid.Inner, a=[3])]",
-                List.of(new Inner(state("a", 1L)), new Deep(state("a", 2L)), INNER, DEEP,
-                        new Deep(state("a", new ArrayList<>(List.of(3L))))));
+                List.of(holding(new Inner(), state("a", 1L)), holding(new Deep(), state("a", 2L)), INNER, DEEP,
+                        holding(new Deep(), state("a", new ArrayList<>(List.of(3L))))));
         return c;
+    }
+
+    static <T extends StateHolder> T holding(T holder, Object state) {
+        holder.setState(state);
+        return holder;
     }
 
     static Map<Object, Object> state(Object... kv) {
