@@ -46,7 +46,10 @@ import java.util.Set;
  * each {@code load}.
  *
  * <p>Globals resolve only through the options' {@link dev.brine.mapping.ClassRegistry}; nothing named
- * in the input is ever looked up elsewhere, loaded or run.
+ * in the input is ever looked up elsewhere, loaded or run. Below protocol 4 CPython names a nested
+ * class {@code getattr(Outer, 'Inner')}: that reads as the name {@code Outer.Inner}, also without
+ * generic objects, where {@code builtins.getattr} and an unregistered Outer are held only as inert
+ * stand-ins that any other use refuses (see {@code Pending}).
  */
 public final class Unpickler {
     private static final Object[] NO_ITEMS = new Object[0];
@@ -887,11 +890,12 @@ public final class Unpickler {
     }
 
     /**
-     * The registered callable named {@code module.name}; with generic objects, else, its {@link Global}.
-     * Strict reading refuses any other name, but for the start of CPython's name of a nested class
-     * below protocol 4, {@code getattr(Outer, 'Inner')}: {@code builtins.getattr} itself, and, when
-     * {@code mayBeParent} (a global by name, not INST's call), an unregistered name read directly onto a
-     * getattr, which only the nested name may follow. Those two it keeps as a {@link Pending}.
+     * The registered callable named {@code module.name}, else, with generic objects, its {@link Global}.
+     * Strict reading refuses any other name but two, which it keeps as a {@link Pending} because they
+     * may begin CPython's name of a nested class below protocol 4, {@code getattr(Outer, 'Inner')}:
+     * {@code builtins.getattr} itself, and, when {@code mayBeParent} (a name from GLOBAL, STACK_GLOBAL,
+     * EXT or getattr; not INST's class, which is called at once), an unregistered name read directly
+     * onto a pending getattr.
      */
     private Object resolve(String module, String name, boolean mayBeParent) throws BrineException {
         // CPython's find_class maps Python 2 names only while self->proto < 3, as the PROTO opcode set it
