@@ -13,7 +13,8 @@
 # brine-core/.cifuzz-corpus/ (ignored by git). Exit status: 0 when no target found anything.
 #
 # Targets:
-#   UnpicklerFuzzTest         Pickle.loads with the API's defaults, from bytes and from a stream
+#   UnpicklerFuzzTest         Pickle.loads with the API's defaults, from bytes and from a stream; and with the
+#                             seeds' nested classes registered (getattr(Outer, 'Inner') in strict mode)
 #   GenericUnpicklerFuzzTest  the unpickler with generic objects
 #   NpyFuzzTest               NPY from a stream, a file and memory-mapped; the array printed
 #   NpzFuzzTest               NPZ over the bounded ZIP reader: every member's header and array

@@ -17,6 +17,13 @@ class Model:  # an unregistered class: refused by default, a generic object on r
         self.name = "m"
 
 
+class Outer:  # nested classes: below protocol 4 named by getattr(Outer, 'Inner')
+    class Inner:
+        class Deep:
+            def __init__(self):
+                self.a = [1]
+
+
 class Slots:
     __slots__ = ("a", "b")
 
@@ -40,6 +47,7 @@ def values():
                   datetime.time(12, 30), datetime.timedelta(days=1, seconds=2)],
         "model": Model(),
         "slots": Slots(),
+        "nested": [Outer.Inner, Outer.Inner.Deep(), Outer.Inner.Deep()],
         "numpy": [np.arange(6, dtype="<f8").reshape(2, 3), np.array([1, 2], dtype=">i2"), np.float32(1.5),
                   np.dtype("<U3"), np.asfortranarray(np.arange(4, dtype="u1").reshape(2, 2)),
                   np.array([(1, 2.0)], dtype=[("a", "<i4"), ("b", "<f4")])],

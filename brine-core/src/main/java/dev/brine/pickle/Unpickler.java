@@ -46,7 +46,10 @@ import java.util.Set;
  * each {@code load}.
  *
  * <p>Globals resolve only through the options' {@link dev.brine.mapping.ClassRegistry}; nothing named
- * in the input is ever looked up elsewhere, loaded or run.
+ * in the input is ever looked up elsewhere, loaded or run. Below protocol 4 CPython names a nested
+ * class {@code getattr(Outer, 'Inner')}: that reads as the name {@code Outer.Inner}, also without
+ * generic objects, where {@code builtins.getattr} and an unregistered Outer are held only as inert
+ * stand-ins that any other use refuses (see {@code Pending}).
  */
 public final class Unpickler {
     private static final Object[] NO_ITEMS = new Object[0];
@@ -71,6 +74,7 @@ public final class Unpickler {
     private int memoCount;
     private Map<Object, List<Long>> deferredSlots; // memo slots of stand-ins that BUILD will replace
     private boolean deferredMade; // see noteDeferred
+    private boolean pendingMade; // a Pending was pushed (see checkedAll); stays set, as the memo may keep one
     private int protocol;
     private long opOffset;
     private Opcode op;
@@ -270,7 +274,7 @@ public final class Unpickler {
             case POP -> loadPop();
             case DUP -> push(top());
             case MARK -> loadMark();
-            case POP_MARK -> popMark();
+            case POP_MARK -> popMarkRaw(); // discarded: nothing of it is used
             case NONE -> push(null);
             case NEWTRUE -> push(Boolean.TRUE);
             case NEWFALSE -> push(Boolean.FALSE);
@@ -301,7 +305,7 @@ public final class Unpickler {
             case APPENDS -> loadAppends();
             case LIST -> push(new ArrayList<>(Arrays.asList(popMark())));
             case EMPTY_TUPLE -> push(Tuple.empty());
-            case TUPLE -> push(TupleAccess.adopt(popMark()));
+            case TUPLE -> push(tuple(popMarkRaw()));
             case TUPLE1 -> loadTupleN(1);
             case TUPLE2 -> loadTupleN(2);
             case TUPLE3 -> loadTupleN(3);
@@ -358,7 +362,7 @@ public final class Unpickler {
         if (sp > fence) {
             stack[--sp] = null;
         } else if (markCount > 0) {
-            popMark(); // like CPython: POP on an empty mark frame discards the MARK
+            popMarkRaw(); // like CPython: POP on an empty mark frame discards the MARK
         } else {
             throw underflow();
         }
@@ -376,6 +380,12 @@ public final class Unpickler {
     }
 
     private Object[] popMark() throws BrineException {
+        Object[] items = popMarkRaw();
+        return checkedAll(items, 0, items.length);
+    }
+
+    /** {@link #popMark} for the opcodes that may see a {@link Pending}: TUPLE and discarding ones. */
+    private Object[] popMarkRaw() throws BrineException {
         int start = popMarkInPlace();
         if (sp == start) {
             return NO_ITEMS;
@@ -410,7 +420,7 @@ public final class Unpickler {
         if (start <= fence) {
             throw underflow();
         }
-        return stack[start - 1];
+        return checked(stack[start - 1]);
     }
 
     private void push(Object value) throws BrineException {
@@ -425,6 +435,11 @@ public final class Unpickler {
     }
 
     private Object pop() throws BrineException {
+        return checked(popRaw());
+    }
+
+    /** {@link #pop} for REDUCE, which may see a {@link Pending} (getattr(Outer, 'Inner')). */
+    private Object popRaw() throws BrineException {
         if (sp <= fence) {
             throw underflow();
         }
@@ -434,6 +449,11 @@ public final class Unpickler {
     }
 
     private Object top() throws BrineException {
+        return checked(topRaw());
+    }
+
+    /** {@link #top} for the memo, which may keep a {@link Pending}. */
+    private Object topRaw() throws BrineException {
         if (sp <= fence) {
             throw underflow();
         }
@@ -619,7 +639,19 @@ public final class Unpickler {
         Object[] items = Arrays.copyOfRange(stack, sp - n, sp);
         Arrays.fill(stack, sp - n, sp, null);
         sp -= n;
-        push(TupleAccess.adopt(items));
+        push(tuple(items));
+    }
+
+    /** A tuple of {@code items}, or getattr's pending arguments when one of them is a {@link Pending}. */
+    private Object tuple(Object[] items) throws BrineException {
+        if (pendingMade) {
+            for (Object item : items) {
+                if (item instanceof Pending) {
+                    return getattrArguments(items, (Pending) item);
+                }
+            }
+        }
+        return TupleAccess.adopt(items);
     }
 
     private void loadAppend() throws BrineException {
@@ -704,6 +736,7 @@ public final class Unpickler {
             throw fail("odd number of items for SETITEMS");
         }
         Object target = below(start);
+        checkedAll(stack, start, sp);
         for (int i = start; i < sp; i += 2) {
             setItem(target, stack[i], stack[i + 1]);
         }
@@ -778,7 +811,7 @@ public final class Unpickler {
     }
 
     private void memoPut(long index) throws BrineException {
-        Object value = top();
+        Object value = topRaw(); // the memo is never handed out: a Pending stays one when fetched (see checked)
         if (deferredMade && value instanceof Deferred) {
             if (deferredSlots == null) {
                 deferredSlots = new java.util.IdentityHashMap<>();
@@ -823,7 +856,7 @@ public final class Unpickler {
     private void loadGlobal() throws IOException {
         String module = utf8Line();
         String name = utf8Line();
-        push(resolve(module, name));
+        push(resolve(module, name, true));
     }
 
     private String utf8Line() throws IOException {
@@ -842,7 +875,7 @@ public final class Unpickler {
         if (!(name instanceof String) || !(module instanceof String)) {
             throw fail("STACK_GLOBAL requires str, found " + typeName(module) + " and " + typeName(name));
         }
-        push(resolve((String) module, (String) name));
+        push(resolve((String) module, (String) name, true));
     }
 
     private void loadExt(int code) throws BrineException {
@@ -853,54 +886,161 @@ public final class Unpickler {
         if (g == null) {
             throw fail("unregistered extension code " + code);
         }
-        push(resolve(g.module(), g.name()));
+        push(resolve(g.module(), g.name(), true));
     }
 
-    private Object resolve(String module, String name) throws BrineException {
+    /**
+     * The registered callable named {@code module.name}, else, with generic objects, its {@link Global}.
+     * Strict reading refuses any other name but two, which it keeps as a {@link Pending} because they
+     * may begin CPython's name of a nested class below protocol 4, {@code getattr(Outer, 'Inner')}:
+     * {@code builtins.getattr} itself, and, when {@code mayBeParent} (a name from GLOBAL, STACK_GLOBAL,
+     * EXT or getattr; not INST's class, which is called at once), an unregistered name read directly
+     * onto a pending getattr.
+     */
+    private Object resolve(String module, String name, boolean mayBeParent) throws BrineException {
         // CPython's find_class maps Python 2 names only while self->proto < 3, as the PROTO opcode set it
         PyCallable c = options.registry().resolve(module, name, protocol < 3);
         if (c != null) {
             return noteDeferred(c); // a registry's callable could be a Deferred itself
         }
+        // what CPython's find_class looks up: below protocol 3, Python 2 names are mapped to Python 3 ones
+        Global mapped = protocol < 3 ? PythonNames.toPython3(module, name) : null;
+        Global global = mapped != null ? mapped : new Global(module, name);
         if (options.genericObjects()) {
-            // what CPython's find_class looks up: below protocol 3, Python 2 names are mapped to Python 3 ones
-            Global mapped = protocol < 3 ? PythonNames.toPython3(module, name) : null;
-            return mapped != null ? mapped : new Global(module, name);
+            return global;
         }
-        throw fail("global '" + module + "." + name + "' is not allowed: register it in a ClassRegistry"
-                + " (UnpicklerOptions.builder().registry(...)) or read with genericObjects(true) to keep it as an inert object");
+        if (mayBeParent && (global.equals(GETATTR) || onGetattr())) {
+            pendingMade = true;
+            return new Pending(global, null, opOffset, op);
+        }
+        throw notAllowed(module + "." + name, "");
     }
 
     private void loadReduce() throws IOException {
-        Object args = pop();
-        Object callable = pop();
+        // the two may be Pending: getattr(Outer, 'Inner') is read here, and anything else refuses them
+        Object args = popRaw();
+        Object callable = popRaw();
+        Global nested = nestedName(callable, args);
+        if (nested != null) {
+            push(resolve(nested.module(), nested.name(), true));
+            return;
+        }
+        checked(callable);
+        checked(args);
         if (!(args instanceof Tuple)) {
             throw fail("REDUCE arguments must be a tuple, found " + typeName(args));
         }
-        Object nested = nestedGlobal(callable, (Tuple) args);
-        push(nested != null ? nested : call(callable, (Tuple) args));
+        push(call(callable, (Tuple) args));
     }
 
     private static final Global GETATTR = new Global("builtins", "getattr");
 
     /**
      * {@code getattr(Outer, 'Inner')}: how CPython names a nested class below protocol 4, where GLOBAL
-     * holds only a module attribute. When reading generic objects (the only way {@code builtins.getattr}
-     * gets past GLOBAL: it is refused otherwise, like every dangerous name) it reads as the name
-     * {@code module.Outer.Inner}, as protocol 4's STACK_GLOBAL of that name would: a registered class
-     * or a {@link Global}. Only a name is looked up, nothing is called. Null for any other REDUCE.
+     * holds only a module attribute. It reads as the name {@code module.Outer.Inner}, as protocol 4's
+     * STACK_GLOBAL of that name would: a registered class, else a {@link Global} with generic objects,
+     * else a {@link Pending} (a parent again, when deeper nesting follows) or a refusal. Outer is a
+     * registered class, a Global, or a Pending name; only a name is looked up, nothing is called.
+     * Null for any other REDUCE.
      */
-    private Object nestedGlobal(Object callable, Tuple args) throws BrineException {
-        if (!GETATTR.equals(callable) || args.size() != 2 || !(args.get(1) instanceof String)) {
+    private static Global nestedName(Object callable, Object args) {
+        if (!GETATTR.equals(callable) && !(callable instanceof Pending && ((Pending) callable).isGetattr())) {
             return null;
         }
-        Object parent = args.get(0);
-        Global outer = parent instanceof Global ? (Global) parent
-                : parent instanceof PyCallable ? ((PyCallable) parent).global() : null;
-        if (outer == null) {
+        Global outer;
+        Object attribute;
+        if (args instanceof Pending) {
+            outer = ((Pending) args).global;
+            attribute = ((Pending) args).attribute; // null unless getattr's arguments
+        } else if (args instanceof Tuple && ((Tuple) args).size() == 2) {
+            Object parent = ((Tuple) args).get(0);
+            outer = parent instanceof Global ? (Global) parent
+                    : parent instanceof PyCallable ? ((PyCallable) parent).global() : null;
+            attribute = ((Tuple) args).get(1);
+        } else {
             return null;
         }
-        return resolve(outer.module(), outer.name() + "." + args.get(1));
+        if (outer == null || !(attribute instanceof String)) {
+            return null;
+        }
+        return new Global(outer.module(), outer.name() + "." + attribute);
+    }
+
+    // ---- pending names: strict reading of getattr(Outer, 'Inner') ---------------------------------
+
+    /**
+     * What strict reading holds in place of a name it may not hand out, while it may still turn out
+     * to be part of CPython's name of a nested class, {@code getattr(Outer, 'Inner')}: the global
+     * {@code builtins.getattr}, an unregistered Outer (only ever pushed directly onto a getattr), or
+     * getattr's argument tuple {@code (Outer, 'Inner')} with such an Outer. It is never a value:
+     * every read of the stack refuses it ({@link #checked}, through pop, top and popMark) but
+     * REDUCE's (which reads the nested name from it or refuses it), the memo's (a fetched one is
+     * checked again) and the tuple opcodes' (which make only getattr's arguments of it), so it
+     * reaches no container, call, state, persistent id or result. A tuple holding one is itself a
+     * Pending, and no other container can hold one.
+     */
+    private static final class Pending {
+        final Global global;
+        final String attribute; // getattr's arguments (global, attribute); null for the name alone
+        final long offset;
+        final Opcode opcode;
+
+        Pending(Global global, String attribute, long offset, Opcode opcode) {
+            this.global = global;
+            this.attribute = attribute;
+            this.offset = offset;
+            this.opcode = opcode;
+        }
+
+        boolean isGetattr() {
+            return attribute == null && global.equals(GETATTR);
+        }
+    }
+
+    /** Whether the top of the stack, even beyond the current MARK, is the pending getattr. */
+    private boolean onGetattr() {
+        return sp > 0 && stack[sp - 1] instanceof Pending && ((Pending) stack[sp - 1]).isGetattr();
+    }
+
+    /**
+     * getattr's arguments {@code (Outer, 'Inner')} with Outer pending: the only tuple of a pending
+     * name there is, and a Pending itself, read only by REDUCE. Any other tuple of one is refused.
+     */
+    private Pending getattrArguments(Object[] items, Pending first) throws BrineException {
+        if (items.length == 2 && items[0] == first && first.attribute == null && !first.isGetattr()
+                && items[1] instanceof String && onGetattr()) {
+            return new Pending(first.global, (String) items[1], first.offset, first.opcode); // named where Outer was
+        }
+        throw refused(first);
+    }
+
+    /** {@code value}, refused when it is a {@link Pending}: every read of the stack but a few goes through here. */
+    private Object checked(Object value) throws BrineException {
+        if (value instanceof Pending) {
+            throw refused((Pending) value);
+        }
+        return value;
+    }
+
+    /** {@link #checked} for {@code items[from..to)}; returns {@code items}. */
+    private Object[] checkedAll(Object[] items, int from, int to) throws BrineException {
+        if (pendingMade) {
+            for (int i = from; i < to; i++) {
+                checked(items[i]);
+            }
+        }
+        return items;
+    }
+
+    /** The refusal of a global that turned out not to be part of a nested class's name. */
+    private UnpicklingException refused(Pending p) {
+        return notAllowed(p.global.toString(), " (named by " + p.opcode + " at offset " + p.offset
+                + (p.isGetattr() ? "; read only as getattr(class, 'Name'), the name of a nested class" : "") + ")");
+    }
+
+    private UnpicklingException notAllowed(String name, String detail) {
+        return fail("global '" + name + "' is not allowed" + detail + ": register it in a ClassRegistry"
+                + " (UnpicklerOptions.builder().registry(...)) or read with genericObjects(true) to keep it as an inert object");
     }
 
     private Object call(Object callable, Tuple args) throws IOException {
@@ -951,7 +1091,7 @@ public final class Unpickler {
         String module = utf8Line();
         String name = utf8Line();
         Object[] args = popMark();
-        push(instantiate(resolve(module, name), args));
+        push(instantiate(resolve(module, name, false), args));
     }
 
     private void loadObj() throws IOException {

@@ -60,7 +60,9 @@ final class Fuzzing {
     /**
      * Walks what a reader returned (maps, collections, tuples, shared variables, generic objects;
      * at most 10,000 values, iteratively) and touches every array and storage met: its repr, and its
-     * first and last byte, so that lazily mapped or lazily read data is really accessed.
+     * first and last byte, so that lazily mapped or lazily read data is really accessed. Fails when
+     * it meets one of the unpickler's own stand-ins (a name strict reading kept for getattr, the
+     * memo's None), which must never reach a result.
      */
     static void touchAll(Object loaded) {
         Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -71,6 +73,9 @@ final class Fuzzing {
             Object v = todo.pop();
             if (!seen.add(v)) {
                 continue;
+            }
+            if (v.getClass().getName().startsWith("dev.brine.pickle.Unpickler$")) {
+                throw new AssertionError("the unpickler's " + v.getClass().getSimpleName() + " escaped into a result");
             }
             if (v instanceof NDArray) {
                 NDArray a = (NDArray) v;
