@@ -7,6 +7,7 @@ import dev.brine.mapping.PickleState;
 import dev.brine.mapping.PyCallable;
 import dev.brine.mapping.PythonNames;
 import dev.brine.py.ByteArray;
+import dev.brine.py.ByteArrayAccess;
 import dev.brine.py.FrozenSet;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
@@ -647,24 +648,32 @@ public final class Unpickler {
 
     /**
      * APPEND(S) onto a bytearray: CPython calls its {@code extend}, which takes ints in range(256).
-     * The whole new array is charged against maxBytesRatio, so that many small appends, each a
-     * copy, cannot cost more than the bytes budget.
+     * The bytearray grows with spare capacity (amortized linear over any run of appends), and only the
+     * bytes added are charged against maxBytesRatio: what the bytearray holds, not what growing it copied.
      */
     private void extendByteArray(ByteArray target, Object[] items) throws BrineException {
-        byte[] old = target.array();
-        byte[] grown = Arrays.copyOf(old, Math.addExact(old.length, items.length));
-        for (int i = 0; i < items.length; i++) {
-            Object v = items[i] instanceof Boolean ? (Object) ((Boolean) items[i] ? 1L : 0L) : items[i];
-            if (!(v instanceof Long || v instanceof BigInteger)) {
-                throw fail("'" + typeName(v) + "' object cannot be interpreted as an integer (appending to a bytearray)");
-            }
-            if (!(v instanceof Long) || (Long) v < 0 || (Long) v > 255) {
-                throw fail("byte must be in range(0, 256), got " + v + " (appending to a bytearray)");
-            }
-            grown[old.length + i] = (byte) (long) (Long) v;
+        if (items.length > ByteArrayAccess.maxSize() - target.size()) {
+            throw new LimitExceededException("maxAllocation", "a bytearray of more than " + ByteArrayAccess.maxSize()
+                    + " bytes at offset " + opOffset);
         }
-        target.set(grown);
-        charge(target);
+        byte[] added = new byte[items.length];
+        for (int i = 0; i < items.length; i++) {
+            added[i] = byteItem(items[i]);
+        }
+        ByteArrayAccess.append(target, added, 0, added.length);
+        chargeWeight(added.length);
+    }
+
+    /** An item appended to a bytearray: an int (or bool) in range(256), as {@code bytearray.extend} takes. */
+    private byte byteItem(Object item) throws UnpicklingException {
+        Object v = item instanceof Boolean ? (Object) ((Boolean) item ? 1L : 0L) : item;
+        if (!(v instanceof Long || v instanceof BigInteger)) {
+            throw fail("'" + typeName(v) + "' object cannot be interpreted as an integer (appending to a bytearray)");
+        }
+        if (!(v instanceof Long) || (Long) v < 0 || (Long) v > 255) {
+            throw fail("byte must be in range(0, 256), got " + v + " (appending to a bytearray)");
+        }
+        return (byte) (long) (Long) v;
     }
 
     private void appendTo(Object target, Object value) throws BrineException {
@@ -1064,9 +1073,14 @@ public final class Unpickler {
      */
     private Object charge(Object made) throws LimitExceededException {
         noteDeferred(made);
-        long weight = weight(made);
+        chargeWeight(weight(made));
+        return made;
+    }
+
+    /** Counts {@code weight} bytes built against {@link dev.brine.Limits#maxBytesRatio()}. */
+    private void chargeWeight(long weight) throws LimitExceededException {
         if (weight == 0) {
-            return made;
+            return;
         }
         built = saturatingAdd(built, weight);
         long read = saturatingAdd(in.offset() + 65536, outOfBand);
@@ -1076,7 +1090,6 @@ public final class Unpickler {
                     + saturatingAdd(in.offset(), outOfBand) + " bytes of input by offset " + opOffset + ", more than " + maxBytesRatio
                     + " times the input");
         }
-        return made;
     }
 
     /** Roughly the bytes a value holds that a call may have copied: payloads and container slots. */
@@ -1085,7 +1098,7 @@ public final class Unpickler {
             return ((byte[]) v).length;
         }
         if (v instanceof ByteArray) {
-            return ((ByteArray) v).array().length;
+            return ((ByteArray) v).size();
         }
         if (v instanceof String) {
             return 2L * ((String) v).length();
