@@ -467,20 +467,6 @@ public final class Unpickler {
         return v instanceof BigInteger ? narrow((BigInteger) v) : v;
     }
 
-    private static boolean isDecimal(String s) {
-        int i = (s.startsWith("-") || s.startsWith("+")) ? 1 : 0;
-        if (i == s.length()) {
-            return false;
-        }
-        for (; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Long when the value fits in 64 bits, else BigInteger: the contract for Python ints. */
     static Object narrow(BigInteger v) {
         return v.bitLength() < 64 ? (Object) v.longValue() : v;
@@ -761,15 +747,28 @@ public final class Unpickler {
 
     // ---- memo ---------------------------------------------------------------------------------
 
+    /**
+     * GET and PUT's memo index, read as CPython's C unpickler reads it (see {@link TextInts#parseMemoIndex}):
+     * beyond a C ssize_t it is refused (OverflowError), and a negative one is refused by PUT and found by no GET.
+     */
     private long decimalIndex(String line) throws BrineException {
-        if (!isDecimal(line) || line.length() > 18) {
+        Object v;
+        try {
+            v = TextInts.parseMemoIndex(line, options.limits().maxIntDigits());
+        } catch (LimitExceededException e) {
+            throw e.withContext(op.name() + " at offset " + opOffset);
+        }
+        if (v == null) {
             throw fail("memo index is not a decimal integer: '" + abbreviate(line) + "'");
         }
-        long v = Long.parseLong(line);
-        if (v < 0) {
-            throw fail(op == Opcode.PUT ? "negative PUT argument" : "negative GET argument");
+        if (!(v instanceof Long)) {
+            throw fail("memo index " + abbreviate(line) + " is too large for a C ssize_t");
         }
-        return v;
+        long index = (Long) v;
+        if (index < 0) {
+            throw fail(op == Opcode.PUT ? "negative PUT argument" : "memo value not found at index " + index);
+        }
+        return index;
     }
 
     private Object memoGet(long index) throws BrineException {
