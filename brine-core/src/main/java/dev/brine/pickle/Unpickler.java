@@ -2,6 +2,7 @@ package dev.brine.pickle;
 
 import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
+import dev.brine.mapping.ArgumentOnlyClass;
 import dev.brine.mapping.Deferred;
 import dev.brine.mapping.PickleState;
 import dev.brine.mapping.PyCallable;
@@ -911,7 +912,17 @@ public final class Unpickler {
         return resolve(outer.module(), outer.name() + "." + args.get(1));
     }
 
-    private Object call(Object callable, Tuple args) throws IOException {
+    /**
+     * What a call or NEWOBJ sees as {@code cls}: when reading generic objects, a class registered only to
+     * be named as an argument ({@code builtins.list} as a base of {@code copyreg._reconstructor}, ...)
+     * is called inertly, as its name, like every class Brine does not model.
+     */
+    private Object callee(Object cls) {
+        return options.genericObjects() && cls instanceof ArgumentOnlyClass ? ((ArgumentOnlyClass) cls).global() : cls;
+    }
+
+    private Object call(Object target, Tuple args) throws IOException {
+        Object callable = callee(target);
         if (callable instanceof PyCallable) {
             return charge(((PyCallable) callable).call(args));
         }
@@ -944,7 +955,8 @@ public final class Unpickler {
         push(newObject(cls, (Tuple) args, kw));
     }
 
-    private Object newObject(Object cls, Tuple args, Map<Object, Object> kwargs) throws IOException {
+    private Object newObject(Object target, Tuple args, Map<Object, Object> kwargs) throws IOException {
+        Object cls = callee(target);
         if (cls instanceof PyCallable) {
             return charge(((PyCallable) cls).newObject(args, kwargs == null ? Map.of() : kwargs));
         }
@@ -971,7 +983,8 @@ public final class Unpickler {
     }
 
     /** INST and OBJ: {@code cls(*args)}, or {@code cls.__new__(cls)} when there are no arguments. */
-    private Object instantiate(Object cls, Object[] args) throws IOException {
+    private Object instantiate(Object target, Object[] args) throws IOException {
+        Object cls = callee(target);
         if (cls instanceof PyCallable && args.length == 0) {
             return charge(((PyCallable) cls).newObject(Tuple.empty(), Map.of()));
         }
