@@ -6,10 +6,11 @@ import dev.brine.py.Tuple;
 
 /**
  * A Python class that a pickle may name only as an argument of another callable, never call:
- * {@code builtins.object} and {@code builtins.tuple} as the base class given to
- * {@code copyreg._reconstructor}, {@code numpy.ndarray} as the class given to {@code _reconstruct},
- * {@code numpy.record} as the type given to {@code numpy.dtype}. The callables that take it test
- * for it with {@link #is}; calling it is refused.
+ * {@code builtins.object}, {@code tuple}, {@code list}, {@code dict}, {@code int}, {@code float} and
+ * {@code str} as the base class given to {@code copyreg._reconstructor}, {@code numpy.ndarray} as the
+ * class given to {@code _reconstruct}, {@code numpy.record} as the type given to {@code numpy.dtype}.
+ * The callables that take it test for it with {@link #is}; calling it is refused (when reading generic
+ * objects, such a call stays an inert generic object, as for any class Brine does not model).
  */
 public final class ArgumentOnlyClass implements PyCallable {
     private final Global global;

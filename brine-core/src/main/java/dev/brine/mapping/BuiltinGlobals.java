@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The globals CPython itself writes when it pickles builtin types, each mapped to Java code that
@@ -30,6 +31,15 @@ final class BuiltinGlobals {
     /** {@code builtins.object}, which {@code copyreg._reconstructor} names as the base class. */
     static final Global OBJECT = new Global("builtins", "object");
     static final Global TUPLE = new Global("builtins", "tuple");
+    private static final Global LIST = new Global("builtins", "list");
+    private static final Global DICT = new Global("builtins", "dict");
+    /**
+     * The bases {@code copyreg._reconstructor} creates a subclass instance of as {@code base.__new__(cls,
+     * state)}: what NEWOBJ does at protocol 2 and above with the args their {@code __getnewargs__} gives.
+     */
+    private static final Global COMPLEX = new Global("builtins", "complex");
+    private static final Set<Global> VALUE_BASES = Set.of(TUPLE, new Global("builtins", "int"),
+            new Global("builtins", "float"), new Global("builtins", "str"), new Global("builtins", "bytes"), COMPLEX);
 
     private BuiltinGlobals() {
     }
@@ -40,17 +50,22 @@ final class BuiltinGlobals {
         b.registerCallable(new SimpleCallable("builtins", "frozenset", a -> FrozenSet.copyOf(iterable(a, "frozenset"))));
         b.registerCallable(new SimpleCallable("builtins", "bytearray", BuiltinGlobals::bytearray));
         b.registerCallable(new SimpleCallable("builtins", "bytes", BuiltinGlobals::bytes));
-        b.registerCallable(new SimpleCallable("builtins", "complex", BuiltinGlobals::complex));
+        b.registerCallable(new SimpleCallable(COMPLEX.module(), COMPLEX.name(), BuiltinGlobals::complex));
         b.registerCallable(new ArgumentOnlyClass(OBJECT, null)); // base class of copyreg._reconstructor
         // the base of a tuple subclass (a namedtuple) at protocols 0 and 1
         b.registerCallable(new ArgumentOnlyClass(TUPLE, "tuples have their own opcodes"));
+        // the bases of the other builtin types' subclasses at protocols 0 and 1 (bytes and complex are callables)
+        for (String name : List.of("list", "dict", "int", "float", "str")) {
+            b.registerCallable(new ArgumentOnlyClass(new Global("builtins", name), "only the base class copyreg._reconstructor"
+                    + " names is registered"));
+        }
         b.registerCallable(new SimpleCallable("copyreg", "_reconstructor", BuiltinGlobals::reconstructor));
         b.registerCallable(new SimpleCallable("copyreg", "__newobj__", BuiltinGlobals::newobj));
         b.registerCallable(new SimpleCallable("copyreg", "__newobj_ex__", BuiltinGlobals::newobjEx));
         b.registerCallable(new SimpleCallable("decimal", "Decimal", BuiltinGlobals::decimal));
         b.registerCallable(new OrderedDictClass());
         b.registerWriter(BigDecimal.class, d -> Reduction.call(DECIMAL, d.toString()));
-        b.registerWriter(Complex.class, c -> Reduction.call(new Global("builtins", "complex"), c.real(), c.imag()));
+        b.registerWriter(Complex.class, c -> Reduction.call(COMPLEX, c.real(), c.imag()));
         DateTimes.addTo(b);
         return b;
     }
@@ -188,30 +203,83 @@ final class BuiltinGlobals {
         throw new BrineException("complex() argument must be a number, not " + dev.brine.py.PythonRepr.brief(v));
     }
 
-    /** {@code copyreg._reconstructor(cls, base, state)}: how protocols 0 and 1 create plain objects. */
+    /**
+     * {@code copyreg._reconstructor(cls, base, state)}: how protocols 0 and 1 create plain objects and
+     * instances of subclasses of builtin types. A registered class is made as {@link #fromBase} says; an
+     * unregistered one (generic reading) stays an inert call, written back as it was read.
+     */
     private static Object reconstructor(Tuple a) throws BrineException {
         if (a.size() != 3) {
             throw new BrineException("copyreg._reconstructor takes 3 arguments, got " + a.size());
         }
         Object cls = a.get(0);
         Object base = a.get(1);
-        boolean plainObject = ArgumentOnlyClass.is(base, OBJECT) && a.get(2) == null;
-        if (ArgumentOnlyClass.is(base, TUPLE) && cls instanceof ClassRegistry.RecordClass) {
-            return recordFromTuple((ClassRegistry.RecordClass<?>) cls, a.get(2));
-        }
-        if (plainObject && cls instanceof PyCallable) {
-            return ((PyCallable) cls).newObject(Tuple.empty(), Map.of());
-        }
-        if (plainObject && cls instanceof Global) {
+        if (cls instanceof Global && ArgumentOnlyClass.is(base, OBJECT) && a.get(2) == null) {
             // an instance of an unknown class: the same generic object protocol 2's NEWOBJ gives (of that
             // class, not of copyreg), which the pickler writes back as this call below protocol 2
             return GenericObject.newObject((Global) cls, Tuple.empty());
         }
-        if (cls instanceof Global || cls instanceof GenericObject || !plainObject) {
-            // an unregistered class (generic reading) or a builtin base we do not model: keep it inert
+        if (cls instanceof Global || cls instanceof GenericObject) {
             return GenericObject.reduced(new Global("copyreg", "_reconstructor"), a);
         }
-        throw new BrineException("copyreg._reconstructor: " + cls + " is not a class");
+        if (!(cls instanceof PyCallable)) {
+            throw new BrineException("copyreg._reconstructor: " + PythonRepr.brief(cls) + " is not a class");
+        }
+        return fromBase((PyCallable) cls, base, a.get(2));
+    }
+
+    /**
+     * A registered class made by {@code _reconstructor}: the same value protocol 2's opcodes give for
+     * the same Python object. Base object: {@code cls.__new__(cls)} (the state is ignored, as CPython
+     * does). Base list or dict: {@code cls.__new__(cls)} holding the state's items, as APPENDS and
+     * SETITEMS would add them, which needs a Java {@link List} or {@link Map}. A value base (tuple,
+     * int, float, str, bytes, complex): {@code cls.__new__(cls, state)}, which a record (a tuple's
+     * fields are its components) or a callable of the user's can take, and a {@link PickleState}
+     * class cannot. Anything else is refused, never made half or left an inert object.
+     */
+    private static Object fromBase(PyCallable cls, Object base, Object state) throws BrineException {
+        Global b = base instanceof PyCallable ? ((PyCallable) base).global() : null;
+        if (OBJECT.equals(b)) {
+            return cls.newObject(Tuple.empty(), Map.of());
+        }
+        if (LIST.equals(b) || DICT.equals(b)) {
+            return withItems(cls, b, state);
+        }
+        if (TUPLE.equals(b) && cls instanceof ClassRegistry.RecordClass) {
+            return recordFromTuple((ClassRegistry.RecordClass<?>) cls, state);
+        }
+        if (VALUE_BASES.contains(b) && !(cls instanceof ClassRegistry.StatefulClass)) {
+            // complex.__getnewargs__ gives (real, imag); the others give (value,)
+            return cls.newObject(COMPLEX.equals(b) && state instanceof Complex
+                    ? Tuple.of(((Complex) state).real(), ((Complex) state).imag()) : Tuple.of(state), Map.of());
+        }
+        String why = VALUE_BASES.contains(b) ? "a class registered with its state (PickleState) cannot hold the "
+                + b.name() + " value of its base; register a record of one component, or a PyCallable whose newObject takes it"
+                : "Brine makes registered classes only on the bases CPython writes at protocols 0 and 1 (object, list, dict,"
+                + " tuple, int, float, str, bytes, complex)";
+        throw new BrineException("copyreg._reconstructor: " + cls.global() + " on the base "
+                + (b != null ? b.toString() : PythonRepr.brief(base)) + ": " + why);
+    }
+
+    /** {@code base.__new__(cls)} then {@code base.__init__(obj, state)} for base list or dict. */
+    @SuppressWarnings("unchecked")
+    private static Object withItems(PyCallable cls, Global base, Object state) throws BrineException {
+        boolean list = LIST.equals(base);
+        if (list ? !(state instanceof List || state instanceof Tuple) : !(state instanceof Map)) {
+            throw new BrineException("copyreg._reconstructor: " + cls.global() + " on the base " + base + " needs its items as a "
+                    + (list ? "list" : "dict") + ", got " + PythonRepr.brief(state));
+        }
+        Object made = cls.newObject(Tuple.empty(), Map.of());
+        if (list && made instanceof List) {
+            ((List<Object>) made).addAll(state instanceof Tuple ? ((Tuple) state).asList() : (List<?>) state);
+        } else if (!list && made instanceof Map) {
+            ((Map<Object, Object>) made).putAll((Map<?, ?>) state);
+        } else {
+            throw new BrineException("copyreg._reconstructor: " + cls.global() + " derives from " + base + " in Python, but"
+                    + " reads as a " + (made == null ? "None" : made.getClass().getName()) + ", not a java.util."
+                    + (list ? "List" : "Map") + " that can hold its items");
+        }
+        return made;
     }
 
     /**

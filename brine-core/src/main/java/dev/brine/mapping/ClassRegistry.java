@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  *
  * <p>{@link #builtins()} holds the globals CPython itself emits for builtin types (set, frozenset,
  * bytearray, complex, bytes via {@code _codecs.encode}, {@code copyreg} helpers, Decimal, the
- * datetime types, OrderedDict) and nothing else. Add your own classes with a builder:
+ * datetime types, OrderedDict), the builtin types {@code _reconstructor} names as base classes
+ * (object, tuple, list, dict, int, float, str: passed as arguments, never called) and nothing else. Add your own classes with a builder:
  *
  * <pre>{@code
  * ClassRegistry registry = ClassRegistry.builtins().toBuilder()
@@ -329,7 +330,7 @@ public final class ClassRegistry {
     }
 
     /** A registered {@link PickleState} class: NEWOBJ (or a no-argument call) makes a fresh instance. */
-    private static final class StatefulClass implements PyCallable {
+    static final class StatefulClass implements PyCallable {
         private final Global global;
         private final Class<?> type;
         private final Supplier<?> factory;

@@ -16,6 +16,7 @@ import java.math.BigInteger;
  * {@code 0o}/{@code 0b}, surrounding whitespace, no leading zeros).</li>
  * <li>LONG drops one trailing {@code L} and reads the rest with {@code int(s, 0)}.</li>
  * </ul>
+ * The memo indices of GET and PUT are read as {@code int(text, 10)} ({@link #parseMemoIndex}).
  * Each method returns null for text CPython refuses. Digit counts are bounded by the caller's
  * limit in every base (CPython bounds base 10 only), since Java's BigInteger parses in quadratic time.
  */
@@ -121,8 +122,23 @@ final class TextInts {
         return r;
     }
 
+    /**
+     * The memo index of GET ({@code g<text>\n}) and PUT ({@code p<text>\n}): C's
+     * {@code PyLong_FromString(s, NULL, 10)}, which is Python's {@code int(s, 10)} on the text up to a
+     * NUL (surrounding whitespace, a sign, underscores between digits, leading zeros; no {@code 0x}
+     * and no non-ASCII digits). Long or BigInteger, or null for text CPython refuses.
+     */
+    static Object parseMemoIndex(String line, int maxDigits) throws LimitExceededException {
+        return pyInt(cString(line), 10, maxDigits);
+    }
+
     /** Python's {@code int(s, 0)} on ASCII text, or null when Python refuses it. */
     static Object pyIntBase0(String s, int maxDigits) throws LimitExceededException {
+        return pyInt(s, 0, maxDigits);
+    }
+
+    /** Python's {@code int(s, base)} for base 0 (the prefix says) or 10 on ASCII text, or null when Python refuses it. */
+    private static Object pyInt(String s, int explicitBase, int maxDigits) throws LimitExceededException {
         int i = 0;
         int n = s.length();
         while (i < n && isSpace(s.charAt(i))) {
@@ -138,7 +154,7 @@ final class TextInts {
         }
         int base = 10;
         boolean zerosOnly = false;
-        if (i < n && s.charAt(i) == '0') {
+        if (explicitBase == 0 && i < n && s.charAt(i) == '0') {
             char p = i + 1 < n ? (char) (s.charAt(i + 1) | 0x20) : 0;
             base = p == 'x' ? 16 : p == 'o' ? 8 : p == 'b' ? 2 : 10;
             if (base != 10) {

@@ -2,11 +2,13 @@ package dev.brine.pickle;
 
 import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
+import dev.brine.mapping.ArgumentOnlyClass;
 import dev.brine.mapping.Deferred;
 import dev.brine.mapping.PickleState;
 import dev.brine.mapping.PyCallable;
 import dev.brine.mapping.PythonNames;
 import dev.brine.py.ByteArray;
+import dev.brine.py.ByteArrayAccess;
 import dev.brine.py.FrozenSet;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
@@ -486,20 +488,6 @@ public final class Unpickler {
         return v instanceof BigInteger ? narrow((BigInteger) v) : v;
     }
 
-    private static boolean isDecimal(String s) {
-        int i = (s.startsWith("-") || s.startsWith("+")) ? 1 : 0;
-        if (i == s.length()) {
-            return false;
-        }
-        for (; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Long when the value fits in 64 bits, else BigInteger: the contract for Python ints. */
     static Object narrow(BigInteger v) {
         return v.bitLength() < 64 ? (Object) v.longValue() : v;
@@ -679,24 +667,32 @@ public final class Unpickler {
 
     /**
      * APPEND(S) onto a bytearray: CPython calls its {@code extend}, which takes ints in range(256).
-     * The whole new array is charged against maxBytesRatio, so that many small appends, each a
-     * copy, cannot cost more than the bytes budget.
+     * The bytearray grows with spare capacity (amortized linear over any run of appends), and only the
+     * bytes added are charged against maxBytesRatio: what the bytearray holds, not what growing it copied.
      */
     private void extendByteArray(ByteArray target, Object[] items) throws BrineException {
-        byte[] old = target.array();
-        byte[] grown = Arrays.copyOf(old, Math.addExact(old.length, items.length));
-        for (int i = 0; i < items.length; i++) {
-            Object v = items[i] instanceof Boolean ? (Object) ((Boolean) items[i] ? 1L : 0L) : items[i];
-            if (!(v instanceof Long || v instanceof BigInteger)) {
-                throw fail("'" + typeName(v) + "' object cannot be interpreted as an integer (appending to a bytearray)");
-            }
-            if (!(v instanceof Long) || (Long) v < 0 || (Long) v > 255) {
-                throw fail("byte must be in range(0, 256), got " + v + " (appending to a bytearray)");
-            }
-            grown[old.length + i] = (byte) (long) (Long) v;
+        if (items.length > ByteArrayAccess.maxSize() - target.size()) {
+            throw new LimitExceededException("maxAllocation", "a bytearray of more than " + ByteArrayAccess.maxSize()
+                    + " bytes at offset " + opOffset);
         }
-        target.set(grown);
-        charge(target);
+        byte[] added = new byte[items.length];
+        for (int i = 0; i < items.length; i++) {
+            added[i] = byteItem(items[i]);
+        }
+        ByteArrayAccess.append(target, added, 0, added.length);
+        chargeWeight(added.length);
+    }
+
+    /** An item appended to a bytearray: an int (or bool) in range(256), as {@code bytearray.extend} takes. */
+    private byte byteItem(Object item) throws UnpicklingException {
+        Object v = item instanceof Boolean ? (Object) ((Boolean) item ? 1L : 0L) : item;
+        if (!(v instanceof Long || v instanceof BigInteger)) {
+            throw fail("'" + typeName(v) + "' object cannot be interpreted as an integer (appending to a bytearray)");
+        }
+        if (!(v instanceof Long) || (Long) v < 0 || (Long) v > 255) {
+            throw fail("byte must be in range(0, 256), got " + v + " (appending to a bytearray)");
+        }
+        return (byte) (long) (Long) v;
     }
 
     private void appendTo(Object target, Object value) throws BrineException {
@@ -785,15 +781,28 @@ public final class Unpickler {
 
     // ---- memo ---------------------------------------------------------------------------------
 
+    /**
+     * GET and PUT's memo index, read as CPython's C unpickler reads it (see {@link TextInts#parseMemoIndex}):
+     * beyond a C ssize_t it is refused (OverflowError), and a negative one is refused by PUT and found by no GET.
+     */
     private long decimalIndex(String line) throws BrineException {
-        if (!isDecimal(line) || line.length() > 18) {
+        Object v;
+        try {
+            v = TextInts.parseMemoIndex(line, options.limits().maxIntDigits());
+        } catch (LimitExceededException e) {
+            throw e.withContext(op.name() + " at offset " + opOffset);
+        }
+        if (v == null) {
             throw fail("memo index is not a decimal integer: '" + abbreviate(line) + "'");
         }
-        long v = Long.parseLong(line);
-        if (v < 0) {
-            throw fail(op == Opcode.PUT ? "negative PUT argument" : "negative GET argument");
+        if (!(v instanceof Long)) {
+            throw fail("memo index " + abbreviate(line) + " is too large for a C ssize_t");
         }
-        return v;
+        long index = (Long) v;
+        if (index < 0) {
+            throw fail(op == Opcode.PUT ? "negative PUT argument" : "memo value not found at index " + index);
+        }
+        return index;
     }
 
     private Object memoGet(long index) throws BrineException {
@@ -1043,7 +1052,17 @@ public final class Unpickler {
                 + " (UnpicklerOptions.builder().registry(...)) or read with genericObjects(true) to keep it as an inert object");
     }
 
-    private Object call(Object callable, Tuple args) throws IOException {
+    /**
+     * What a call or NEWOBJ sees as {@code cls}: when reading generic objects, a class registered only to
+     * be named as an argument ({@code builtins.list} as a base of {@code copyreg._reconstructor}, ...)
+     * is called inertly, as its name, like every class Brine does not model.
+     */
+    private Object callee(Object cls) {
+        return options.genericObjects() && cls instanceof ArgumentOnlyClass ? ((ArgumentOnlyClass) cls).global() : cls;
+    }
+
+    private Object call(Object target, Tuple args) throws IOException {
+        Object callable = callee(target);
         if (callable instanceof PyCallable) {
             return charge(((PyCallable) callable).call(args));
         }
@@ -1076,7 +1095,8 @@ public final class Unpickler {
         push(newObject(cls, (Tuple) args, kw));
     }
 
-    private Object newObject(Object cls, Tuple args, Map<Object, Object> kwargs) throws IOException {
+    private Object newObject(Object target, Tuple args, Map<Object, Object> kwargs) throws IOException {
+        Object cls = callee(target);
         if (cls instanceof PyCallable) {
             return charge(((PyCallable) cls).newObject(args, kwargs == null ? Map.of() : kwargs));
         }
@@ -1103,7 +1123,8 @@ public final class Unpickler {
     }
 
     /** INST and OBJ: {@code cls(*args)}, or {@code cls.__new__(cls)} when there are no arguments. */
-    private Object instantiate(Object cls, Object[] args) throws IOException {
+    private Object instantiate(Object target, Object[] args) throws IOException {
+        Object cls = callee(target);
         if (cls instanceof PyCallable && args.length == 0) {
             return charge(((PyCallable) cls).newObject(Tuple.empty(), Map.of()));
         }
@@ -1204,9 +1225,14 @@ public final class Unpickler {
      */
     private Object charge(Object made) throws LimitExceededException {
         noteDeferred(made);
-        long weight = weight(made);
+        chargeWeight(weight(made));
+        return made;
+    }
+
+    /** Counts {@code weight} bytes built against {@link dev.brine.Limits#maxBytesRatio()}. */
+    private void chargeWeight(long weight) throws LimitExceededException {
         if (weight == 0) {
-            return made;
+            return;
         }
         built = saturatingAdd(built, weight);
         long read = saturatingAdd(in.offset() + 65536, outOfBand);
@@ -1216,7 +1242,6 @@ public final class Unpickler {
                     + saturatingAdd(in.offset(), outOfBand) + " bytes of input by offset " + opOffset + ", more than " + maxBytesRatio
                     + " times the input");
         }
-        return made;
     }
 
     /** Roughly the bytes a value holds that a call may have copied: payloads and container slots. */
@@ -1225,7 +1250,7 @@ public final class Unpickler {
             return ((byte[]) v).length;
         }
         if (v instanceof ByteArray) {
-            return ((ByteArray) v).array().length;
+            return ((ByteArray) v).size();
         }
         if (v instanceof String) {
             return 2L * ((String) v).length();

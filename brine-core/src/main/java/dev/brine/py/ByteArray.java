@@ -7,15 +7,21 @@ import java.util.Arrays;
  * reads as a plain {@code byte[]}) so that the two never collapse into each other on a round trip.
  */
 public final class ByteArray {
+    /** The longest array a JVM allocates reliably. */
+    static final int MAX_SIZE = Integer.MAX_VALUE - 8;
+
     private byte[] bytes;
+    // the bytes held are bytes[0, size); appends (ByteArrayAccess) leave spare capacity after them
+    private int size;
 
     /** A bytearray holding a copy of {@code bytes}. */
     public ByteArray(byte[] bytes) {
-        this.bytes = bytes.clone();
+        this(bytes.clone(), true);
     }
 
     private ByteArray(byte[] bytes, boolean adopt) {
         this.bytes = bytes;
+        this.size = bytes.length;
     }
 
     /** Wraps {@code bytes} without copying; the array becomes this object's storage. */
@@ -25,27 +31,51 @@ public final class ByteArray {
 
     /** The live storage (changes show through). */
     public byte[] array() {
+        if (size != bytes.length) {
+            bytes = Arrays.copyOf(bytes, size); // drop the spare capacity appends left
+        }
         return bytes;
     }
 
     /** Replaces the contents (Python's {@code ba[:] = data}). */
     public void set(byte[] data) {
         this.bytes = data.clone();
+        this.size = bytes.length;
     }
 
     /** The number of bytes. */
     public int size() {
-        return bytes.length;
+        return size;
+    }
+
+    /**
+     * Appends {@code length} bytes of {@code src} from {@code offset}, growing the storage by
+     * doubling so that a run of appends copies each byte a constant number of times on average.
+     */
+    void append(byte[] src, int offset, int length) {
+        if (length > MAX_SIZE - size) {
+            throw new IllegalArgumentException("a bytearray of more than " + MAX_SIZE + " bytes");
+        }
+        int needed = size + length;
+        if (needed > bytes.length) {
+            bytes = Arrays.copyOf(bytes, (int) Math.min(MAX_SIZE, Math.max(needed, 2L * bytes.length + 16)));
+        }
+        System.arraycopy(src, offset, bytes, size, length);
+        size = needed;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ByteArray && Arrays.equals(bytes, ((ByteArray) o).bytes);
+        return o instanceof ByteArray && Arrays.equals(bytes, 0, size, ((ByteArray) o).bytes, 0, ((ByteArray) o).size);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(bytes);
+        int h = 1; // Arrays.hashCode of the bytes held
+        for (int i = 0; i < size; i++) {
+            h = 31 * h + bytes[i];
+        }
+        return h;
     }
 
     @Override

@@ -41,12 +41,7 @@ class FloatOpcodeDifferentialTest {
         List<String> inputs = new ArrayList<>(EDGES);
         SplittableRandom r = new SplittableRandom(0xF10A7);
         for (int i = 0; i < 3_000; i++) {
-            StringBuilder s = new StringBuilder();
-            int n = 1 + r.nextInt(8);
-            for (int k = 0; k < n; k++) {
-                s.append(r.nextInt(3) == 0 ? ALPHABET.charAt(r.nextInt(ALPHABET.length())) : (char) ('0' + r.nextInt(10)));
-            }
-            inputs.add(s.toString());
+            inputs.add(RandomTexts.next(r, ALPHABET, 8, 3));
         }
         List<String> lines = new ArrayList<>();
         for (String s : inputs) {

@@ -43,12 +43,7 @@ class IntOpcodeDifferentialTest {
         List<String> texts = new ArrayList<>(EDGES);
         SplittableRandom r = new SplittableRandom(0x1A7);
         for (int i = 0; i < 3_000; i++) {
-            StringBuilder s = new StringBuilder();
-            int n = 1 + r.nextInt(7);
-            for (int k = 0; k < n; k++) {
-                s.append(r.nextInt(2) == 0 ? ALPHABET.charAt(r.nextInt(ALPHABET.length())) : (char) ('0' + r.nextInt(10)));
-            }
-            texts.add(s.toString());
+            texts.add(RandomTexts.next(r, ALPHABET, 7, 2));
         }
         List<String> lines = new ArrayList<>();
         List<byte[]> pickles = new ArrayList<>();

@@ -234,10 +234,11 @@ class UnpicklerBadInputTest {
     @Test
     void negativeAndNonDecimalMemoIndices() {
         assertRefused("Np-1\n.", 1, "PUT", "negative PUT argument");
-        assertRefused("Np0\ng-1\n.", 4, "GET", "negative GET argument");
+        assertRefused("Np0\ng-1\n.", 4, "GET", "memo value not found at index -1");
         assertRefused("Np0x1\n.", 1, "PUT", "not a decimal integer");
         assertRefused("Np\n.", 1, "PUT", "not a decimal integer");
-        assertRefused("Np0\ng 0\n.", 4, "GET", "not a decimal integer");
+        assertRefused("Np0\ng0 0\n.", 4, "GET", "not a decimal integer");
+        assertRefused("Np9223372036854775808\n.", 1, "PUT", "too large for a C ssize_t");
     }
 
     // ---- text arguments --------------------------------------------------------------------------
