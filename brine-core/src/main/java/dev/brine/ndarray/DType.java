@@ -15,9 +15,9 @@ import java.util.Objects;
  * <p>Covers numpy's bool, signed and unsigned integers, float16/32/64 and long double, complex,
  * fixed-size bytes ({@code S<n>}), unicode ({@code U<n>}, UTF-32), raw void ({@code V<n>}),
  * datetime64/timedelta64 with units, subarrays and structured (record) types with named,
- * possibly nested and padded fields; plus {@link Kind#BFLOAT16} and the 8-bit floats
- * ({@link Kind#FLOAT8_E4M3FN} and its kin), which numpy has no descr for (torch and safetensors use
- * them; see {@link Kind#isBrineOnly()}). The byte order is kept exactly as numpy keeps it: {@code '<'}, {@code '>'}, or
+ * possibly nested and padded fields; plus {@link Kind#BFLOAT16}, the 8-bit floats
+ * ({@link Kind#FLOAT8_E4M3FN} and its kin) and {@link #COMPLEX32}, which numpy has no descr for
+ * (torch and safetensors use them; see {@link #isBrineOnly()}). The byte order is kept exactly as numpy keeps it: {@code '<'}, {@code '>'}, or
  * {@code '|'} where it does not apply.
  *
  * <p>{@link #descr()} and {@link #str()} give what {@code numpy.lib.format.dtype_to_descr} and
@@ -41,7 +41,7 @@ public final class DType {
         UINT('u'),
         /** IEEE floats of 2, 4 or 8 bytes, or an x87 long double in 16 (or 12) bytes. */
         FLOAT('f'),
-        /** Two floats: 8, 16 or 32 bytes. */
+        /** Two floats: 8, 16 or 32 bytes, or two float16 in 4 (torch's complex32, which numpy lacks). */
         COMPLEX('c'),
         /** Brain float: the top half of a float32. Brine-only; numpy has no descr for it. */
         BFLOAT16('f'),
@@ -85,15 +85,7 @@ public final class DType {
 
         /** Whether elements are real floating-point numbers: numpy's floats, bfloat16 and the 8-bit floats. */
         public boolean isFloat() {
-            return this == FLOAT || isBrineOnly();
-        }
-
-        /**
-         * Whether numpy has no dtype of this kind: bfloat16 and the 8-bit floats, which torch and
-         * safetensors hold but NPY files and numpy pickles cannot (convert to float32 first).
-         */
-        public boolean isBrineOnly() {
-            return this == BFLOAT16 || Float8Format.of(this) != null;
+            return this == FLOAT || this == BFLOAT16 || Float8Format.of(this) != null;
         }
     }
 
@@ -149,6 +141,8 @@ public final class DType {
     public static final DType COMPLEX64 = scalar(Kind.COMPLEX, '<', 8);
     /** {@code <c16}. */
     public static final DType COMPLEX128 = scalar(Kind.COMPLEX, '<', 16);
+    /** Two little-endian float16: torch's {@code complex32} (Brine-only; numpy has no {@code c4}). */
+    public static final DType COMPLEX32 = scalar(Kind.COMPLEX, '<', 4);
     /** Little-endian bfloat16 (Brine-only; no numpy descr). */
     public static final DType BFLOAT16 = scalar(Kind.BFLOAT16, '<', 2);
     /** torch's {@code float8_e4m3fn}, safetensors' {@code F8_E4M3} (Brine-only; no numpy descr). */
@@ -248,13 +242,13 @@ public final class DType {
                 ok = itemsize == 2 || itemsize == 4 || itemsize == 8 || itemsize == 12 || itemsize == 16;
                 break;
             case COMPLEX:
-                ok = itemsize == 8 || itemsize == 16 || itemsize == 24 || itemsize == 32;
+                ok = itemsize == 4 || itemsize == 8 || itemsize == 16 || itemsize == 24 || itemsize == 32;
                 break;
             case BFLOAT16:
                 ok = itemsize == 2;
                 break;
             default:
-                ok = kind.isBrineOnly() && itemsize == 1;
+                ok = Float8Format.of(kind) != null && itemsize == 1;
         }
         if (!ok) {
             throw new IllegalArgumentException("no numeric type " + kind + " of " + itemsize + " bytes");
@@ -583,11 +577,31 @@ public final class DType {
     }
 
     /**
-     * Whether numpy can describe this type in an NPY header (no bfloat16 or 8-bit floats, no objects
-     * anywhere inside).
+     * Whether numpy has no dtype for this type: bfloat16, the 8-bit floats and complex32, which torch
+     * and safetensors hold but NPY files and numpy pickles cannot; {@link #exactNumpyType()} can.
+     */
+    public boolean isBrineOnly() {
+        return kind == Kind.BFLOAT16 || Float8Format.of(kind) != null || (kind == Kind.COMPLEX && itemsize == 4);
+    }
+
+    /**
+     * The numpy type that holds every value of this Brine-only type exactly, to convert to before
+     * writing NPY or a numpy pickle: float32 for bfloat16 and the 8-bit floats, complex64 for
+     * complex32; for other types, the type itself.
+     */
+    public DType exactNumpyType() {
+        if (!isBrineOnly()) {
+            return this;
+        }
+        return kind == Kind.COMPLEX ? COMPLEX64 : FLOAT32;
+    }
+
+    /**
+     * Whether numpy can describe this type in an NPY header (not a {@linkplain #isBrineOnly()
+     * Brine-only type}, no objects anywhere inside).
      */
     public boolean hasNumpyDescr() {
-        if (kind.isBrineOnly()) {
+        if (isBrineOnly()) {
             return false;
         }
         switch (kind) {
@@ -672,10 +686,10 @@ public final class DType {
     /**
      * numpy's {@code dtype.str}: {@code '<f8'}, {@code '|S5'}, {@code '<U3'}, {@code '<M8[ns]'},
      * {@code '|V12'} for structured and subarray types, {@code '|O'}. For the types numpy lacks,
-     * Brine's own {@code '<bfloat16'}, {@code '|float8_e4m3fn'}, ...
+     * Brine's own {@code '<bfloat16'}, {@code '|float8_e4m3fn'}, {@code '<complex32'}, ...
      */
     public String str() {
-        if (kind.isBrineOnly()) {
+        if (isBrineOnly()) {
             return byteOrder + name();
         }
         switch (kind) {
@@ -759,7 +773,7 @@ public final class DType {
      * {@code 'S'}, {@code 'U'}, {@code 'V'}, {@code 'M'}, {@code 'm'}, {@code 'O'} (as on 64-bit
      * Linux); the types numpy lacks get the letters ml_dtypes gives them: {@code 'E'} for bfloat16,
      * {@code '4'}, {@code '5'}, {@code 'G'}, {@code 'C'} and {@code 'W'} for float8 e4m3fn, e5m2,
-     * e4m3fnuz, e5m2fnuz and e8m0fnu.
+     * e4m3fnuz, e5m2fnuz and e8m0fnu; complex32, which has a letter nowhere, gets {@code 'V'}.
      */
     public char charCode() {
         switch (kind) {
@@ -772,7 +786,7 @@ public final class DType {
             case FLOAT:
                 return itemsize == 2 ? 'e' : itemsize == 4 ? 'f' : itemsize == 8 ? 'd' : 'g';
             case COMPLEX:
-                return itemsize == 8 ? 'F' : itemsize == 16 ? 'D' : 'G';
+                return itemsize == 4 ? 'V' : itemsize == 8 ? 'F' : itemsize == 16 ? 'D' : 'G';
             case BFLOAT16:
                 return 'E';
             case FLOAT8_E4M3FN:
@@ -810,11 +824,11 @@ public final class DType {
      * {@link dev.brine.py.Tuple}s {@code (name, descr)} or {@code (name, descr, shape)} with
      * {@code ('', '|V<n>')} entries for gaps (names with titles become {@code (title, name)}).
      *
-     * @throws IllegalStateException for bfloat16 and the 8-bit floats (numpy has no descr for them)
+     * @throws IllegalStateException for the {@linkplain #isBrineOnly() Brine-only types} (numpy has no descr for them)
      *     and for structured types whose fields overlap or are out of order (numpy refuses those too)
      */
     public Object descr() {
-        if (kind.isBrineOnly()) {
+        if (isBrineOnly()) {
             throw Descrs.noDescr(this);
         }
         if (kind == Kind.STRUCTURED) {
@@ -850,7 +864,7 @@ public final class DType {
             case VOID:
                 return "V" + itemsize;
             default:
-                return kind.isBrineOnly() ? name() : String.valueOf(kind.numpyKind()) + itemsize;
+                return isBrineOnly() ? name() : String.valueOf(kind.numpyKind()) + itemsize;
         }
     }
 
@@ -949,7 +963,7 @@ public final class DType {
     /** numpy's {@code repr(dtype)} in its common forms: {@code dtype('float64')}, {@code dtype('>i4')}, {@code dtype('<U3')}. */
     @Override
     public String toString() {
-        if (kind.isBrineOnly()) {
+        if (isBrineOnly()) {
             return numberRepr();
         }
         switch (kind) {

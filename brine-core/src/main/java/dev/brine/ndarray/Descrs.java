@@ -167,7 +167,7 @@ final class Descrs {
     }
 
     private static Object arrayDescr(DType t) {
-        if (t.kind().isBrineOnly()) {
+        if (t.isBrineOnly()) {
             throw noDescr(t);
         }
         switch (t.kind()) {
@@ -180,9 +180,9 @@ final class Descrs {
         }
     }
 
-    /** Why a type numpy lacks (bfloat16, the 8-bit floats) has no descr, and what to do. */
+    /** Why a type numpy lacks (bfloat16, the 8-bit floats, complex32) has no descr, and what to do. */
     static IllegalStateException noDescr(DType t) {
-        return new IllegalStateException(t.name() + " has no numpy descr; convert to float32 first");
+        return new IllegalStateException(t.name() + " has no numpy descr; convert to " + t.exactNumpyType().name() + " first");
     }
 
     static Tuple shapeTuple(long[] shape) {

@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * Parses numpy's type strings and names ({@code '<f8'}, {@code 'float64'}, {@code 'd'},
  * {@code 'M8[ns]'}) into {@link DType}s. Only what {@code numpy.dtype(str)} accepts, plus the names
- * of the types numpy lacks ({@code 'bfloat16'}, {@code 'float8_e4m3fn'}, ...); nothing is evaluated.
+ * of the types numpy lacks ({@code 'bfloat16'}, {@code 'float8_e4m3fn'}, {@code 'complex32'}, ...);
+ * nothing is evaluated.
  */
 final class TypeStrings {
     /** numpy's one-letter type codes (64-bit Linux sizes). */
@@ -40,7 +41,7 @@ final class TypeStrings {
     private static final Map<String, DType> BRINE_ONLY = Map.of("bfloat16", DType.BFLOAT16,
             "float8_e4m3fn", DType.FLOAT8_E4M3FN, "float8_e5m2", DType.FLOAT8_E5M2,
             "float8_e4m3fnuz", DType.FLOAT8_E4M3FNUZ, "float8_e5m2fnuz", DType.FLOAT8_E5M2FNUZ,
-            "float8_e8m0fnu", DType.FLOAT8_E8M0FNU);
+            "float8_e8m0fnu", DType.FLOAT8_E8M0FNU, "complex32", DType.COMPLEX32);
 
     private TypeStrings() {
     }
@@ -115,6 +116,9 @@ final class TypeStrings {
             case 'f':
                 return numeric(DType.Kind.FLOAT, size, text);
             case 'c':
+                if (size == 4) {
+                    throw bad(text); // numpy has no c4; Brine's complex32 is spelled 'complex32'
+                }
                 return numeric(DType.Kind.COMPLEX, size, text);
             case 'S':
             case 'a':

@@ -12,7 +12,7 @@ import dev.brine.py.Tuple;
  *
  * <p>Each knows the {@link DType} of its tensors in Brine — {@code null} for the types an
  * {@link dev.brine.ndarray.NDArray} cannot hold (quantized, 4-bit and sub-byte floats and ints,
- * bit types, complex32), whose tensors are refused when read — and the legacy storage class that holds it
+ * bit types), whose tensors are refused when read — and the legacy storage class that holds it
  * ({@code torch.FloatStorage}), or {@code null} for the newer types torch stores untyped.
  */
 public enum TorchDType implements PyCallable {
@@ -46,8 +46,8 @@ public enum TorchDType implements PyCallable {
     UINT32("uint32", DType.UINT32, null, 4),
     /** {@code torch.uint64}. */
     UINT64("uint64", DType.UINT64, null, 8),
-    /** {@code torch.complex32} (no NDArray type). */
-    COMPLEX32("complex32", null, null, 4),
+    /** {@code torch.complex32}: two float16 (stored untyped). */
+    COMPLEX32("complex32", DType.COMPLEX32, null, 4),
     /** {@code torch.qint8} (quantized; no NDArray type). */
     QINT8("qint8", null, "QInt8Storage", 1),
     /** {@code torch.qint32} (quantized). */

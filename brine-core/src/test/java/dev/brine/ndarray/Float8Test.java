@@ -38,7 +38,7 @@ class Float8Test {
             assertEquals('f', t.numpyKind());
             assertEquals("|" + t.name(), t.str());
             assertEquals("dtype('" + t.name() + "')", t.toString());
-            assertTrue(t.isNumeric() && t.kind().isFloat() && t.kind().isBrineOnly(), t.name());
+            assertTrue(t.isNumeric() && t.kind().isFloat() && t.isBrineOnly(), t.name());
             assertFalse(t.hasNumpyDescr());
             assertEquals(t, DType.parse(t.name()));
             assertEquals(t, DType.parse(t.str()));
@@ -50,8 +50,8 @@ class Float8Test {
         }
         assertThrows(IllegalArgumentException.class, () -> DType.numeric(DType.Kind.FLOAT8_E5M2, 2));
         assertThrows(IllegalArgumentException.class, () -> DType.parse("float8"));
-        assertFalse(DType.FLOAT32.kind().isBrineOnly());
-        assertTrue(DType.BFLOAT16.kind().isBrineOnly());
+        assertFalse(DType.FLOAT32.isBrineOnly());
+        assertTrue(DType.BFLOAT16.isBrineOnly());
     }
 
     @Test
