@@ -57,6 +57,19 @@ class TorchLiveTest {
             "    assert type(a) is type(b) and (a == b or (a != a and b != b)), (where, a, b)",
             "");
 
+    /** Two checkpoints' members, each under its own folder, byte for byte, but for torch's random serialization_id. */
+    static final String PY_SAME_MEMBERS = String.join("\n",
+            "import zipfile",
+            "def same_members(theirs, ours):",
+            "    theirs, ours = zipfile.ZipFile(theirs), zipfile.ZipFile(ours)",
+            "    names = [n.split('/', 1)[1] for n in theirs.namelist() if not n.endswith('serialization_id')]",
+            "    assert names == [n.split('/', 1)[1] for n in ours.namelist()], (names, ours.namelist())",
+            "    for n in names:",
+            "        a = theirs.read(theirs.namelist()[0].split('/')[0] + '/' + n)",
+            "        b = ours.read(ours.namelist()[0].split('/')[0] + '/' + n)",
+            "        assert a == b, (n, a, b)",
+            "");
+
     /** Everything torch can hold, built in Java like the golden files' objects. */
     static Map<String, Object> everything() {
         Map<String, Object> d = new LinkedHashMap<>(TorchWriteTest.views());
@@ -137,8 +150,8 @@ class TorchLiveTest {
         views.put("c128", filled(DType.COMPLEX128, 2, 2));
         Path f = dir.resolve("same.pt");
         TorchCheckpoint.save(views, f);
-        String out = Python.checkText(String.join("\n", PY_FILLED,
-                "import sys, io, zipfile",
+        String out = Python.checkText(String.join("\n", PY_FILLED, PY_SAME_MEMBERS,
+                "import sys",
                 "t = filled(torch.float32, (3, 4))",
                 "m = torch.nn.Linear(3, 2)",
                 "with torch.no_grad():",
@@ -147,13 +160,7 @@ class TorchLiveTest {
                 "     'scalar': torch.tensor(3.5), 'empty': torch.zeros(0, 3), 'sd': m.state_dict(),",
                 "     'u16': filled(torch.uint16, (2,)), 'c128': filled(torch.complex128, (2, 2))}",
                 "torch.save(d, sys.argv[1] + '.torch.pt')",
-                "theirs = zipfile.ZipFile(sys.argv[1] + '.torch.pt')",
-                "ours = zipfile.ZipFile(sys.argv[1])",
-                "names = [n.split('/', 1)[1] for n in theirs.namelist() if not n.endswith('serialization_id')]",
-                "assert names == [n.split('/', 1)[1] for n in ours.namelist()], (names, ours.namelist())",
-                "for n in names:",
-                "    a, b = theirs.read(theirs.namelist()[0].split('/')[0] + '/' + n), ours.read('same/' + n)",
-                "    assert a == b, (n, a, b)",
+                "same_members(sys.argv[1] + '.torch.pt', sys.argv[1])",
                 "print('ok')"), f);
         assertEquals("ok", out.strip());
     }
@@ -269,16 +276,10 @@ class TorchLiveTest {
         Python.require("torch");
         Path f = dir.resolve("lacks.pt");
         TorchCheckpoint.save(numpyLacks(), f);
-        String out = Python.checkText(String.join("\n", PY_FILLED, PY_NUMPY_LACKS,
-                "import sys, zipfile",
+        String out = Python.checkText(String.join("\n", PY_FILLED, PY_NUMPY_LACKS, PY_SAME_MEMBERS,
+                "import sys",
                 "torch.save(numpy_lacks(), sys.argv[1] + '.torch.pt')",
-                "theirs = zipfile.ZipFile(sys.argv[1] + '.torch.pt')",
-                "ours = zipfile.ZipFile(sys.argv[1])",
-                "names = [n.split('/', 1)[1] for n in theirs.namelist() if not n.endswith('serialization_id')]",
-                "assert names == [n.split('/', 1)[1] for n in ours.namelist()], (names, ours.namelist())",
-                "for n in names:",
-                "    a, b = theirs.read(theirs.namelist()[0].split('/')[0] + '/' + n), ours.read('lacks/' + n)",
-                "    assert a == b, (n, a, b)",
+                "same_members(sys.argv[1] + '.torch.pt', sys.argv[1])",
                 "got, ref = torch.load(sys.argv[1], weights_only=True), numpy_lacks()",
                 "assert type(got) is collections.OrderedDict and list(got) == list(ref), list(got)",
                 "for k in ref: same_bits(got[k], ref[k], k)",
