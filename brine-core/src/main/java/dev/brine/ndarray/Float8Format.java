@@ -26,7 +26,7 @@ enum Float8Format {
     /** {@code float8_e5m2fnuz}: bias 16, largest 57344, single NaN {@code 0x80}. */
     E5M2FNUZ(2, 16, Top.FNUZ),
     /** {@code float8_e8m0fnu}: {@code 2^(bits - 127)}, NaN {@code 0xFF}; no sign, no zero. */
-    E8M0FNU(0, 127, Top.FNUZ);
+    E8M0FNU(0, 127, Top.SCALE);
 
     /** What the top of a format holds, which decides both its NaNs and where torch puts overflows. */
     private enum Top {
@@ -35,7 +35,9 @@ enum Float8Format {
         /** Only {@code S.1111.111} is NaN, the rest of the top binade finite; overflow gives the largest value. */
         SATURATE,
         /** No negative zero; {@code 0x80} is the only NaN and what overflow gives. */
-        FNUZ
+        FNUZ,
+        /** No sign, no zero: a bare exponent whose top pattern {@code 0xFF} is NaN (e8m0fnu). */
+        SCALE
     }
 
     private static final int FNUZ_NAN = 0x80;
@@ -82,7 +84,7 @@ enum Float8Format {
 
     /** Whether this is e8m0fnu, a bare exponent (tested by field: the constructor runs before the constant is set). */
     private boolean isScale() {
-        return mantissaBits == 0;
+        return top == Top.SCALE;
     }
 
     /** The value of bit pattern {@code bits} (exact; NaN for the NaN patterns). */
