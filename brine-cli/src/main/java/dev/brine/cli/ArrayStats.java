@@ -9,8 +9,8 @@ record ArrayStats(long count, double min, double max, double mean, double std, l
     /** Whether the dtype has numbers to summarise. */
     static boolean applies(DType t) {
         return switch (t.kind()) {
-            case BOOL, INT, UINT, FLOAT, BFLOAT16 -> true;
-            default -> false;
+            case BOOL, INT, UINT -> true;
+            default -> t.kind().isFloat();
         };
     }
 

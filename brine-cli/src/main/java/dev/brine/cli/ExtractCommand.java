@@ -58,7 +58,7 @@ final class ExtractCommand implements Callable<Integer> {
 
     /**
      * Where each array goes, checked before anything is written: a name that would leave the folder,
-     * or an array NPY cannot hold (bfloat16), stops the run with nothing written.
+     * or an array NPY cannot hold (bfloat16, the 8-bit floats, complex32), stops the run with nothing written.
      */
     private Map<Path, NDArray> plan(Loaded loaded, Path root) throws BrineException {
         Map<Path, NDArray> plan = new LinkedHashMap<>();

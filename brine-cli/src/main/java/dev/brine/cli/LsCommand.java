@@ -25,7 +25,8 @@ final class LsCommand implements Callable<Integer> {
         for (Loaded.Member m : loaded.members()) {
             String dtype = m.dtype() == null ? "-" : m.dtype().name();
             String shape = m.shape() == null ? "-" : Values.shape(m.shape());
-            out.printf("%-24s %-12s %-16s %10s  %s%n", m.name(), dtype, shape, Sizes.human(m.bytes()), m.storage());
+            // 15 columns hold the longest dtype names (float8_e4m3fnuz, datetime64[ns]) so the columns stay aligned
+            out.printf("%-24s %-15s %-16s %10s  %s%n", m.name(), dtype, shape, Sizes.human(m.bytes()), m.storage());
         }
         if (loaded.members().isEmpty()) {
             out.println("(no arrays)");

@@ -66,6 +66,38 @@ class ModelFormatsVerbsTest {
     }
 
     @Test
+    void float8TensorsShowListAndConvertBetweenTorchAndSafetensorsButNotToNumpy() throws Exception {
+        python("import torch\n"
+                + "d = {'w': torch.tensor([[1.0, -2.5], [448.0, 0.3125]]).to(torch.float8_e4m3fn),"
+                + " 'scale': torch.tensor([0.5, 4.0]).to(torch.float8_e8m0fnu)}\n"
+                + "torch.save(d, 'f8.pt')\n", "torch");
+        CliTest.Run ls = CliTest.run("ls", tmp.resolve("f8.pt").toString());
+        assertEquals(0, ls.status(), ls.err());
+        assertEquals("w                        float8_e4m3fn   (2, 2)                  4 B  torch\n"
+                + "scale                    float8_e8m0fnu  (2,)                    2 B  torch\n", ls.out());
+        CliTest.Run show = CliTest.run("show", "--stats", tmp.resolve("f8.pt").toString());
+        assertEquals(0, show.status(), show.err());
+        assertTrue(show.out().startsWith("{'w': array(float8_e4m3fn, shape=(2, 2)) [1.0, -2.5, 448.0, 0.3125] {min=-2.5,"
+                + " max=448.0,"), show.out());
+        CliTest.Run conv = CliTest.run("convert", tmp.resolve("f8.pt").toString(), tmp.resolve("f8.safetensors").toString());
+        assertEquals(0, conv.status(), conv.err());
+        CliTest.Run back = CliTest.run("convert", tmp.resolve("f8.safetensors").toString(), tmp.resolve("back.pt").toString());
+        assertEquals(0, back.status(), back.err());
+        python("import torch, safetensors.torch as st\n"
+                + "ref = torch.load('f8.pt', weights_only=True)\n"
+                + "for got in (st.load_file('f8.safetensors'), torch.load('back.pt', weights_only=True)):\n"
+                + "    for k in ref:\n"
+                + "        assert got[k].dtype == ref[k].dtype and torch.equal(got[k], ref[k]), (k, got[k], ref[k])\n",
+                "torch", "safetensors");
+        CliTest.Run npz = CliTest.run("convert", tmp.resolve("f8.pt").toString(), tmp.resolve("f8.npz").toString());
+        assertEquals(1, npz.status());
+        assertTrue(npz.err().contains("cannot write float8_e4m3fn to NPY: numpy has no descr for it"), npz.err());
+        CliTest.Run extract = CliTest.run("extract", tmp.resolve("f8.safetensors").toString(), "-o", tmp.resolve("x").toString());
+        assertEquals(1, extract.status());
+        assertTrue(extract.err().contains("cannot write float8_e"), extract.err());
+    }
+
+    @Test
     void aCheckpointThatNamesOsSystemIsShownInertNeverRun() throws Exception {
         Path marker = tmp.resolve("pwned");
         python("import torch, pickle, zipfile\n"

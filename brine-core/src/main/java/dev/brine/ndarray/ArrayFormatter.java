@@ -222,7 +222,7 @@ final class ArrayFormatter {
             FloatFormat re = null;
             FloatFormat im = null;
             ElementFormat sub = null;
-            if (type.kind() == DType.Kind.FLOAT || type.kind() == DType.Kind.BFLOAT16) {
+            if (type.kind().isFloat()) {
                 double[] v = new double[offsets.size()];
                 for (int i = 0; i < v.length; i++) {
                     v[i] = Elements.getDouble(type, s, offsets.get(i));
@@ -279,10 +279,10 @@ final class ArrayFormatter {
 
         private String raw(long off) {
             Storage s = a.storage();
+            if (floats != null) {
+                return floats.format(Elements.getDouble(type, s, off));
+            }
             switch (type.kind()) {
-                case FLOAT:
-                case BFLOAT16:
-                    return floats.format(Elements.getDouble(type, s, off));
                 case COMPLEX: {
                     Complex c = Elements.getComplex(type, s, off);
                     return reals.format(c.real()) + imags.format(c.imag()) + "j";
@@ -502,6 +502,10 @@ final class ArrayFormatter {
         }
 
         private boolean sameValue(BigDecimal r, double v) {
+            Float8Format f8 = Float8Format.of(type.kind());
+            if (f8 != null) {
+                return f8.fromDouble(r.doubleValue()) == f8.fromDouble(v);
+            }
             switch (type.kind() == DType.Kind.BFLOAT16 ? 3 : type.itemsize()) {
                 case 2:
                     return Floats.doubleToHalf(r.doubleValue()) == Floats.doubleToHalf(v);

@@ -15,8 +15,9 @@ import java.util.Objects;
  * <p>Covers numpy's bool, signed and unsigned integers, float16/32/64 and long double, complex,
  * fixed-size bytes ({@code S<n>}), unicode ({@code U<n>}, UTF-32), raw void ({@code V<n>}),
  * datetime64/timedelta64 with units, subarrays and structured (record) types with named,
- * possibly nested and padded fields; plus {@link Kind#BFLOAT16}, which numpy has no descr for (torch
- * uses it). The byte order is kept exactly as numpy keeps it: {@code '<'}, {@code '>'}, or
+ * possibly nested and padded fields; plus {@link Kind#BFLOAT16}, the 8-bit floats
+ * ({@link Kind#FLOAT8_E4M3FN} and its kin) and {@link #COMPLEX32}, which numpy has no descr for
+ * (torch and safetensors use them; see {@link #isBrineOnly()}). The byte order is kept exactly as numpy keeps it: {@code '<'}, {@code '>'}, or
  * {@code '|'} where it does not apply.
  *
  * <p>{@link #descr()} and {@link #str()} give what {@code numpy.lib.format.dtype_to_descr} and
@@ -40,10 +41,20 @@ public final class DType {
         UINT('u'),
         /** IEEE floats of 2, 4 or 8 bytes, or an x87 long double in 16 (or 12) bytes. */
         FLOAT('f'),
-        /** Two floats: 8, 16 or 32 bytes. */
+        /** Two floats: 8, 16 or 32 bytes, or two float16 in 4 (torch's complex32, which numpy lacks). */
         COMPLEX('c'),
         /** Brain float: the top half of a float32. Brine-only; numpy has no descr for it. */
         BFLOAT16('f'),
+        /** 8-bit float, 4 exponent bits (bias 7), 3 mantissa bits, no infinities, largest 448: torch's {@code float8_e4m3fn}. Brine-only. */
+        FLOAT8_E4M3FN('f'),
+        /** 8-bit float, 5 exponent bits (bias 15), 2 mantissa bits, IEEE infinities and NaNs: torch's {@code float8_e5m2}. Brine-only. */
+        FLOAT8_E5M2('f'),
+        /** 8-bit float like e4m3fn with bias 8, no negative zero, NaN only {@code 0x80}: torch's {@code float8_e4m3fnuz}. Brine-only. */
+        FLOAT8_E4M3FNUZ('f'),
+        /** 8-bit float like e5m2 with bias 16, no negative zero or infinities, NaN only {@code 0x80}: torch's {@code float8_e5m2fnuz}. Brine-only. */
+        FLOAT8_E5M2FNUZ('f'),
+        /** 8-bit unsigned power of two {@code 2^(bits-127)}, NaN {@code 0xFF} (a block scale): torch's {@code float8_e8m0fnu}. Brine-only. */
+        FLOAT8_E8M0FNU('f'),
         /** Fixed-size bytes, {@code S<n>}, NUL-padded. */
         BYTES('S'),
         /** Fixed-size UTF-32 text, {@code U<n>}, NUL-padded. */
@@ -70,6 +81,11 @@ public final class DType {
         /** numpy's {@code dtype.kind} letter. */
         public char numpyKind() {
             return numpyKind;
+        }
+
+        /** Whether elements are real floating-point numbers: numpy's floats, bfloat16 and the 8-bit floats. */
+        public boolean isFloat() {
+            return this == FLOAT || this == BFLOAT16 || Float8Format.of(this) != null;
         }
     }
 
@@ -125,8 +141,20 @@ public final class DType {
     public static final DType COMPLEX64 = scalar(Kind.COMPLEX, '<', 8);
     /** {@code <c16}. */
     public static final DType COMPLEX128 = scalar(Kind.COMPLEX, '<', 16);
+    /** Two little-endian float16: torch's {@code complex32} (Brine-only; numpy has no {@code c4}). */
+    public static final DType COMPLEX32 = scalar(Kind.COMPLEX, '<', 4);
     /** Little-endian bfloat16 (Brine-only; no numpy descr). */
     public static final DType BFLOAT16 = scalar(Kind.BFLOAT16, '<', 2);
+    /** torch's {@code float8_e4m3fn}, safetensors' {@code F8_E4M3} (Brine-only; no numpy descr). */
+    public static final DType FLOAT8_E4M3FN = scalar(Kind.FLOAT8_E4M3FN, '|', 1);
+    /** torch's {@code float8_e5m2}, safetensors' {@code F8_E5M2} (Brine-only). */
+    public static final DType FLOAT8_E5M2 = scalar(Kind.FLOAT8_E5M2, '|', 1);
+    /** torch's {@code float8_e4m3fnuz}, safetensors' {@code F8_E4M3FNUZ} (Brine-only). */
+    public static final DType FLOAT8_E4M3FNUZ = scalar(Kind.FLOAT8_E4M3FNUZ, '|', 1);
+    /** torch's {@code float8_e5m2fnuz}, safetensors' {@code F8_E5M2FNUZ} (Brine-only). */
+    public static final DType FLOAT8_E5M2FNUZ = scalar(Kind.FLOAT8_E5M2FNUZ, '|', 1);
+    /** torch's {@code float8_e8m0fnu}, safetensors' {@code F8_E8M0} (Brine-only). */
+    public static final DType FLOAT8_E8M0FNU = scalar(Kind.FLOAT8_E8M0FNU, '|', 1);
     /** numpy's object dtype {@code |O}; only for describing pickled dtypes, never for array data. */
     public static final DType OBJECT = scalar(Kind.OBJECT, '|', 8);
 
@@ -214,13 +242,13 @@ public final class DType {
                 ok = itemsize == 2 || itemsize == 4 || itemsize == 8 || itemsize == 12 || itemsize == 16;
                 break;
             case COMPLEX:
-                ok = itemsize == 8 || itemsize == 16 || itemsize == 24 || itemsize == 32;
+                ok = itemsize == 4 || itemsize == 8 || itemsize == 16 || itemsize == 24 || itemsize == 32;
                 break;
             case BFLOAT16:
                 ok = itemsize == 2;
                 break;
             default:
-                ok = false;
+                ok = Float8Format.of(kind) != null && itemsize == 1;
         }
         if (!ok) {
             throw new IllegalArgumentException("no numeric type " + kind + " of " + itemsize + " bytes");
@@ -396,7 +424,8 @@ public final class DType {
     /**
      * Parses a numpy type string or name: {@code '<f8'}, {@code 'f8'}, {@code 'float64'},
      * {@code 'd'}, {@code '|S5'}, {@code '<U3'}, {@code 'M8[ns]'}, {@code 'bool'}, and Brine's
-     * {@code 'bfloat16'}. Native order ({@code '='}) means this machine's.
+     * {@code 'bfloat16'}, {@code 'float8_e4m3fn'}, {@code 'float8_e5m2'}, {@code 'float8_e4m3fnuz'},
+     * {@code 'float8_e5m2fnuz'} and {@code 'float8_e8m0fnu'}. Native order ({@code '='}) means this machine's.
      *
      * @throws IllegalArgumentException when the text is not a type numpy knows
      */
@@ -534,25 +563,48 @@ public final class DType {
         return unitCount;
     }
 
-    /** Whether elements are plain numbers (bool, integers, floats, bfloat16, complex). */
+    /** Whether elements are plain numbers (bool, integers, floats, bfloat16, 8-bit floats, complex). */
     public boolean isNumeric() {
         switch (kind) {
             case BOOL:
             case INT:
             case UINT:
-            case FLOAT:
-            case BFLOAT16:
             case COMPLEX:
                 return true;
             default:
-                return false;
+                return kind.isFloat();
         }
     }
 
-    /** Whether numpy can describe this type in an NPY header (no bfloat16, no objects anywhere inside). */
+    /**
+     * Whether numpy has no dtype for this type: bfloat16, the 8-bit floats and complex32, which torch
+     * and safetensors hold but NPY files and numpy pickles cannot; {@link #exactNumpyType()} can.
+     */
+    public boolean isBrineOnly() {
+        return kind == Kind.BFLOAT16 || Float8Format.of(kind) != null || (kind == Kind.COMPLEX && itemsize == 4);
+    }
+
+    /**
+     * The numpy type that holds every value of this Brine-only type exactly, to convert to before
+     * writing NPY or a numpy pickle: float32 for bfloat16 and the 8-bit floats, complex64 for
+     * complex32; for other types, the type itself.
+     */
+    public DType exactNumpyType() {
+        if (!isBrineOnly()) {
+            return this;
+        }
+        return kind == Kind.COMPLEX ? COMPLEX64 : FLOAT32;
+    }
+
+    /**
+     * Whether numpy can describe this type in an NPY header (not a {@linkplain #isBrineOnly()
+     * Brine-only type}, no objects anywhere inside).
+     */
     public boolean hasNumpyDescr() {
+        if (isBrineOnly()) {
+            return false;
+        }
         switch (kind) {
-            case BFLOAT16:
             case OBJECT:
                 return false;
             case SUBARRAY:
@@ -633,13 +685,14 @@ public final class DType {
 
     /**
      * numpy's {@code dtype.str}: {@code '<f8'}, {@code '|S5'}, {@code '<U3'}, {@code '<M8[ns]'},
-     * {@code '|V12'} for structured and subarray types, {@code '|O'}. For bfloat16, which numpy
-     * lacks, Brine's own {@code '<bfloat16'}.
+     * {@code '|V12'} for structured and subarray types, {@code '|O'}. For the types numpy lacks,
+     * Brine's own {@code '<bfloat16'}, {@code '|float8_e4m3fn'}, {@code '<complex32'}, ...
      */
     public String str() {
+        if (isBrineOnly()) {
+            return byteOrder + name();
+        }
         switch (kind) {
-            case BFLOAT16:
-                return byteOrder + "bfloat16";
             case UNICODE:
                 return byteOrder + "U" + (itemsize / 4);
             case OBJECT:
@@ -666,7 +719,9 @@ public final class DType {
     /**
      * numpy's {@code dtype.name}: {@code 'float64'}, {@code 'int8'}, {@code 'bool'},
      * {@code 'bytes40'} for {@code S5}, {@code 'str96'} for {@code U3}, {@code 'void96'},
-     * {@code 'datetime64[ns]'}, {@code 'object'}, and {@code 'bfloat16'}.
+     * {@code 'datetime64[ns]'}, {@code 'object'}, and {@code 'bfloat16'}, {@code 'float8_e4m3fn'},
+     * {@code 'float8_e5m2'}, {@code 'float8_e4m3fnuz'}, {@code 'float8_e5m2fnuz'},
+     * {@code 'float8_e8m0fnu'} (the names torch and ml_dtypes give them).
      */
     public String name() {
         switch (kind) {
@@ -682,6 +737,16 @@ public final class DType {
                 return "complex" + (itemsize * 8);
             case BFLOAT16:
                 return "bfloat16";
+            case FLOAT8_E4M3FN:
+                return "float8_e4m3fn";
+            case FLOAT8_E5M2:
+                return "float8_e5m2";
+            case FLOAT8_E4M3FNUZ:
+                return "float8_e4m3fnuz";
+            case FLOAT8_E5M2FNUZ:
+                return "float8_e5m2fnuz";
+            case FLOAT8_E8M0FNU:
+                return "float8_e8m0fnu";
             case BYTES:
                 return "bytes" + bits();
             case UNICODE:
@@ -706,7 +771,9 @@ public final class DType {
      * numpy's {@code dtype.char}: {@code '?'}, {@code 'b'}, {@code 'B'}, {@code 'h'}, {@code 'i'},
      * {@code 'l'}, {@code 'e'}, {@code 'f'}, {@code 'd'}, {@code 'g'}, {@code 'F'}, {@code 'D'},
      * {@code 'S'}, {@code 'U'}, {@code 'V'}, {@code 'M'}, {@code 'm'}, {@code 'O'} (as on 64-bit
-     * Linux); bfloat16 gets {@code 'E'} as ml_dtypes gives it.
+     * Linux); the types numpy lacks get the letters ml_dtypes gives them: {@code 'E'} for bfloat16,
+     * {@code '4'}, {@code '5'}, {@code 'G'}, {@code 'C'} and {@code 'W'} for float8 e4m3fn, e5m2,
+     * e4m3fnuz, e5m2fnuz and e8m0fnu; complex32, which has a letter nowhere, gets {@code 'V'}.
      */
     public char charCode() {
         switch (kind) {
@@ -719,9 +786,19 @@ public final class DType {
             case FLOAT:
                 return itemsize == 2 ? 'e' : itemsize == 4 ? 'f' : itemsize == 8 ? 'd' : 'g';
             case COMPLEX:
-                return itemsize == 8 ? 'F' : itemsize == 16 ? 'D' : 'G';
+                return itemsize == 4 ? 'V' : itemsize == 8 ? 'F' : itemsize == 16 ? 'D' : 'G';
             case BFLOAT16:
                 return 'E';
+            case FLOAT8_E4M3FN:
+                return '4';
+            case FLOAT8_E5M2:
+                return '5';
+            case FLOAT8_E4M3FNUZ:
+                return 'G';
+            case FLOAT8_E5M2FNUZ:
+                return 'C';
+            case FLOAT8_E8M0FNU:
+                return 'W';
             case BYTES:
                 return 'S';
             case UNICODE:
@@ -747,12 +824,12 @@ public final class DType {
      * {@link dev.brine.py.Tuple}s {@code (name, descr)} or {@code (name, descr, shape)} with
      * {@code ('', '|V<n>')} entries for gaps (names with titles become {@code (title, name)}).
      *
-     * @throws IllegalStateException for bfloat16 (numpy has no descr for it) and for structured
-     *     types whose fields overlap or are out of order (numpy refuses those too)
+     * @throws IllegalStateException for the {@linkplain #isBrineOnly() Brine-only types} (numpy has no descr for them)
+     *     and for structured types whose fields overlap or are out of order (numpy refuses those too)
      */
     public Object descr() {
-        if (kind == Kind.BFLOAT16) {
-            throw new IllegalStateException("bfloat16 has no numpy descr; convert to float32 first");
+        if (isBrineOnly()) {
+            throw Descrs.noDescr(this);
         }
         if (kind == Kind.STRUCTURED) {
             return Descrs.structuredDescr(this);
@@ -786,10 +863,8 @@ public final class DType {
             case SUBARRAY:
             case VOID:
                 return "V" + itemsize;
-            case BFLOAT16:
-                return "bfloat16";
             default:
-                return String.valueOf(kind.numpyKind()) + itemsize;
+                return isBrineOnly() ? name() : String.valueOf(kind.numpyKind()) + itemsize;
         }
     }
 
@@ -888,14 +963,16 @@ public final class DType {
     /** numpy's {@code repr(dtype)} in its common forms: {@code dtype('float64')}, {@code dtype('>i4')}, {@code dtype('<U3')}. */
     @Override
     public String toString() {
+        if (isBrineOnly()) {
+            return numberRepr();
+        }
         switch (kind) {
             case BOOL:
             case INT:
             case UINT:
             case FLOAT:
             case COMPLEX:
-            case BFLOAT16:
-                return "dtype('" + (byteOrder == '>' ? str() : name()) + "')";
+                return numberRepr();
             case BYTES:
                 return "dtype('S" + itemsize + "')";
             case VOID:
@@ -916,5 +993,10 @@ public final class DType {
             default:
                 return "dtype('" + str() + "')";
         }
+    }
+
+    /** {@code dtype('float64')}, or {@code dtype('>f8')} when big-endian. */
+    private String numberRepr() {
+        return "dtype('" + (byteOrder == '>' ? str() : name()) + "')";
     }
 }

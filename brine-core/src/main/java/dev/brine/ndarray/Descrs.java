@@ -167,16 +167,22 @@ final class Descrs {
     }
 
     private static Object arrayDescr(DType t) {
+        if (t.isBrineOnly()) {
+            throw noDescr(t);
+        }
         switch (t.kind()) {
             case STRUCTURED:
                 return structuredDescr(t);
             case SUBARRAY:
                 return Tuple.of(arrayDescr(t.subarrayBase()), shapeTuple(t.subarrayShape()));
-            case BFLOAT16:
-                throw new IllegalStateException("bfloat16 has no numpy descr; convert to float32 first");
             default:
                 return t.str();
         }
+    }
+
+    /** Why a type numpy lacks (bfloat16, the 8-bit floats, complex32) has no descr, and what to do. */
+    static IllegalStateException noDescr(DType t) {
+        return new IllegalStateException(t.name() + " has no numpy descr; convert to " + t.exactNumpyType().name() + " first");
     }
 
     static Tuple shapeTuple(long[] shape) {

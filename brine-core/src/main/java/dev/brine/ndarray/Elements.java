@@ -23,6 +23,10 @@ final class Elements {
 
     static double getDouble(DType t, Storage s, long pos) {
         boolean be = t.byteOrderChar() == '>';
+        Float8Format f8 = Float8Format.of(t.kind());
+        if (f8 != null) {
+            return f8.toDouble(s.getByte(pos));
+        }
         switch (t.kind()) {
             case BOOL:
                 return s.getByte(pos) != 0 ? 1.0 : 0.0;
@@ -99,10 +103,10 @@ final class Elements {
             case DATETIME:
             case TIMEDELTA:
                 return s.getLong(pos, be);
-            case FLOAT:
-            case BFLOAT16:
-                return (long) getDouble(t, s, pos);
             default:
+                if (t.kind().isFloat()) {
+                    return (long) getDouble(t, s, pos);
+                }
                 throw new IllegalStateException(t.name() + " elements have no integer value" + hint(t));
         }
     }
@@ -117,6 +121,9 @@ final class Elements {
     }
 
     static Object get(DType t, Storage s, long pos) {
+        if (t.kind().isFloat()) {
+            return getDouble(t, s, pos);
+        }
         switch (t.kind()) {
             case BOOL:
                 return s.getByte(pos) != 0;
@@ -126,9 +133,6 @@ final class Elements {
                 long v = getLong(t, s, pos);
                 return v >= 0 ? (Object) v : BigInteger.valueOf(v).add(TWO_64);
             }
-            case FLOAT:
-            case BFLOAT16:
-                return getDouble(t, s, pos);
             case COMPLEX:
                 return getComplex(t, s, pos);
             case BYTES: {
@@ -205,6 +209,11 @@ final class Elements {
 
     static void setDouble(DType t, Storage s, long pos, double v) {
         boolean be = t.byteOrderChar() == '>';
+        Float8Format f8 = Float8Format.of(t.kind());
+        if (f8 != null) {
+            s.putByte(pos, f8.fromDouble(v));
+            return;
+        }
         switch (t.kind()) {
             case BOOL:
                 s.putByte(pos, (byte) (v != 0 ? 1 : 0));
@@ -336,7 +345,7 @@ final class Elements {
                 setLong(t, s, pos, b.longValue());
             } else if (b.bitLength() <= 63) {
                 setLong(t, s, pos, b.longValue());
-            } else if (t.kind() == DType.Kind.FLOAT || t.kind() == DType.Kind.BFLOAT16 || t.kind() == DType.Kind.COMPLEX) {
+            } else if (t.kind().isFloat() || t.kind() == DType.Kind.COMPLEX) {
                 setDouble(t, s, pos, b.doubleValue());
             } else {
                 throw new IllegalArgumentException("Python int " + b + " out of bounds for " + t.name());
@@ -452,10 +461,10 @@ final class Elements {
 
     /** Element equality: floats as {@link Double#equals} (NaN equals NaN), records field by field, padding ignored. */
     static boolean equal(DType t, Storage a, long pa, Storage b, long pb) {
+        if (t.kind().isFloat()) {
+            return Double.doubleToLongBits(getDouble(t, a, pa)) == Double.doubleToLongBits(getDouble(t, b, pb));
+        }
         switch (t.kind()) {
-            case FLOAT:
-            case BFLOAT16:
-                return Double.doubleToLongBits(getDouble(t, a, pa)) == Double.doubleToLongBits(getDouble(t, b, pb));
             case COMPLEX:
                 return getComplex(t, a, pa).equals(getComplex(t, b, pb));
             case STRUCTURED:
@@ -489,10 +498,10 @@ final class Elements {
 
     /** A hash consistent with {@link #equal}. */
     static int hash(DType t, Storage s, long pos) {
+        if (t.kind().isFloat()) {
+            return Double.hashCode(getDouble(t, s, pos));
+        }
         switch (t.kind()) {
-            case FLOAT:
-            case BFLOAT16:
-                return Double.hashCode(getDouble(t, s, pos));
             case COMPLEX:
                 return getComplex(t, s, pos).hashCode();
             case STRUCTURED: {

@@ -328,7 +328,7 @@ public final class NDArray {
         return Elements.get(dtype, storage, offsetOf(index));
     }
 
-    /** The element as a double (bool, integers, floats, bfloat16; datetime counts). */
+    /** The element as a double (bool, integers, floats, bfloat16, 8-bit floats; datetime counts). */
     public double getDouble(long... index) {
         return Elements.getDouble(dtype, storage, offsetOf(index));
     }
@@ -341,7 +341,7 @@ public final class NDArray {
     /** The element as a boolean: non-zero is true. */
     public boolean getBoolean(long... index) {
         long off = offsetOf(index);
-        if (dtype.kind() == DType.Kind.FLOAT || dtype.kind() == DType.Kind.BFLOAT16) {
+        if (dtype.kind().isFloat()) {
             return Elements.getDouble(dtype, storage, off) != 0;
         }
         if (dtype.kind() == DType.Kind.COMPLEX) {
@@ -580,8 +580,7 @@ public final class NDArray {
             long to = i * ti;
             if (dtype.kind() == DType.Kind.COMPLEX || target.kind() == DType.Kind.COMPLEX) {
                 Elements.set(target, out.storage, to, Elements.getComplex(dtype, storage, so));
-            } else if (numeric && (dtype.kind() == DType.Kind.FLOAT || dtype.kind() == DType.Kind.BFLOAT16
-                    || target.kind() == DType.Kind.FLOAT || target.kind() == DType.Kind.BFLOAT16)) {
+            } else if (numeric && (dtype.kind().isFloat() || target.kind().isFloat())) {
                 Elements.setDouble(target, out.storage, to, Elements.getDouble(dtype, storage, so));
             } else if (numeric) {
                 Elements.setLong(target, out.storage, to, Elements.getLong(dtype, storage, so));

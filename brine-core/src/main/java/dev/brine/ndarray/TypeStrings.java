@@ -4,8 +4,9 @@ import java.util.Map;
 
 /**
  * Parses numpy's type strings and names ({@code '<f8'}, {@code 'float64'}, {@code 'd'},
- * {@code 'M8[ns]'}) into {@link DType}s. Only what {@code numpy.dtype(str)} accepts; nothing is
- * evaluated.
+ * {@code 'M8[ns]'}) into {@link DType}s. Only what {@code numpy.dtype(str)} accepts, plus the names
+ * of the types numpy lacks ({@code 'bfloat16'}, {@code 'float8_e4m3fn'}, {@code 'complex32'}, ...);
+ * nothing is evaluated.
  */
 final class TypeStrings {
     /** numpy's one-letter type codes (64-bit Linux sizes). */
@@ -36,6 +37,12 @@ final class TypeStrings {
             Map.entry("unicode", "U0"), Map.entry("void", "V0"), Map.entry("datetime64", "M8"),
             Map.entry("timedelta64", "m8"));
 
+    /** The types numpy lacks, by the names torch and ml_dtypes give them. */
+    private static final Map<String, DType> BRINE_ONLY = Map.of("bfloat16", DType.BFLOAT16,
+            "float8_e4m3fn", DType.FLOAT8_E4M3FN, "float8_e5m2", DType.FLOAT8_E5M2,
+            "float8_e4m3fnuz", DType.FLOAT8_E4M3FNUZ, "float8_e5m2fnuz", DType.FLOAT8_E5M2FNUZ,
+            "float8_e8m0fnu", DType.FLOAT8_E8M0FNU, "complex32", DType.COMPLEX32);
+
     private TypeStrings() {
     }
 
@@ -53,8 +60,9 @@ final class TypeStrings {
         if (rest.isEmpty()) {
             throw bad(text);
         }
-        if (rest.equals("bfloat16")) {
-            return withOrder(DType.BFLOAT16, order);
+        DType brineOnly = BRINE_ONLY.get(rest);
+        if (brineOnly != null) {
+            return withOrder(brineOnly, order);
         }
         String code = resolveAlias(rest);
         if (code == null) {
@@ -108,6 +116,9 @@ final class TypeStrings {
             case 'f':
                 return numeric(DType.Kind.FLOAT, size, text);
             case 'c':
+                if (size == 4) {
+                    throw bad(text); // numpy has no c4; Brine's complex32 is spelled 'complex32'
+                }
                 return numeric(DType.Kind.COMPLEX, size, text);
             case 'S':
             case 'a':

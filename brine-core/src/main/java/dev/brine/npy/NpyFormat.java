@@ -42,7 +42,8 @@ final class NpyFormat {
     static byte[] header(DType dtype, boolean fortranOrder, long[] shape, NpyVersion version) throws BrineException {
         if (!dtype.hasNumpyDescr()) {
             throw new BrineException("cannot write " + dtype.name() + " to NPY: numpy has no descr for it"
-                    + (dtype.kind() == DType.Kind.BFLOAT16 ? "; convert it first, e.g. array.astype(DType.FLOAT32)" : ""));
+                    + (dtype.isBrineOnly() ? "; convert it first, e.g. array.astype(DType."
+                            + dtype.exactNumpyType().name().toUpperCase(java.util.Locale.ROOT) + ")" : ""));
         }
         String descr;
         try {

@@ -98,8 +98,9 @@ public final class NumpyPickles {
                 throw new BrineException("an array of " + a.nbytes() + " bytes is too large for a pickle; save it in"
                         + " an archive or an .npy file");
             }
-            if (a.dtype().kind() == DType.Kind.BFLOAT16) {
-                throw new BrineException("numpy has no bfloat16 dtype: convert the array (astype float32) to pickle it");
+            if (a.dtype().isBrineOnly()) {
+                throw new BrineException("numpy has no " + a.dtype().name() + " dtype: convert the array (astype "
+                        + a.dtype().exactNumpyType().name() + ") to pickle it");
             }
             Tuple shape = DTypeState.shapeTuple(a.shape());
             boolean cOrder = a.isCContiguous();

@@ -5,8 +5,8 @@ import dev.brine.ndarray.DType;
 /**
  * The element types a safetensors header may name, in the order of the reference implementation's
  * {@code Dtype} enum (its writer puts tensors of later types first). Each knows its size in bits
- * and the {@link DType} Brine reads it as; the 8-, 6- and 4-bit float formats have no NDArray type
- * and are available as raw bytes only ({@link SafeTensorsFile#raw(String)}).
+ * and the {@link DType} Brine reads it as; the 6- and 4-bit float formats have no NDArray type and
+ * are available as raw bytes only ({@link SafeTensorsFile#raw(String)}).
  */
 public enum SafeTensorsDType {
     /** Booleans, one byte each. */
@@ -21,16 +21,16 @@ public enum SafeTensorsDType {
     U8(8, DType.UINT8),
     /** Signed bytes. */
     I8(8, DType.INT8),
-    /** 8-bit floats, e5m2. */
-    F8_E5M2(8, null),
+    /** 8-bit floats, e5m2 (torch's float8_e5m2). */
+    F8_E5M2(8, DType.FLOAT8_E5M2),
     /** 8-bit floats, e4m3 (torch's float8_e4m3fn). */
-    F8_E4M3(8, null),
-    /** 8-bit exponent-only scale factors (e8m0). */
-    F8_E8M0(8, null),
-    /** 8-bit floats, e4m3 without negative zero and infinities. */
-    F8_E4M3FNUZ(8, null),
-    /** 8-bit floats, e5m2 without negative zero and infinities. */
-    F8_E5M2FNUZ(8, null),
+    F8_E4M3(8, DType.FLOAT8_E4M3FN),
+    /** 8-bit exponent-only scale factors (torch's float8_e8m0fnu). */
+    F8_E8M0(8, DType.FLOAT8_E8M0FNU),
+    /** 8-bit floats, e4m3 without negative zero and infinities (torch's float8_e4m3fnuz). */
+    F8_E4M3FNUZ(8, DType.FLOAT8_E4M3FNUZ),
+    /** 8-bit floats, e5m2 without negative zero and infinities (torch's float8_e5m2fnuz). */
+    F8_E5M2FNUZ(8, DType.FLOAT8_E5M2FNUZ),
     /** 16-bit signed integers. */
     I16(16, DType.INT16),
     /** 16-bit unsigned integers. */

@@ -11,8 +11,8 @@ import dev.brine.py.Tuple;
  * {@code torch.float32} reads as {@link #FLOAT32} and writes back as the same global.
  *
  * <p>Each knows the {@link DType} of its tensors in Brine — {@code null} for the types an
- * {@link dev.brine.ndarray.NDArray} cannot hold (quantized, 8-, 4- and sub-byte floats and ints,
- * complex32), whose tensors are refused when read — and the legacy storage class that holds it
+ * {@link dev.brine.ndarray.NDArray} cannot hold (quantized, 4-bit and sub-byte floats and ints,
+ * bit types), whose tensors are refused when read — and the legacy storage class that holds it
  * ({@code torch.FloatStorage}), or {@code null} for the newer types torch stores untyped.
  */
 public enum TorchDType implements PyCallable {
@@ -46,8 +46,8 @@ public enum TorchDType implements PyCallable {
     UINT32("uint32", DType.UINT32, null, 4),
     /** {@code torch.uint64}. */
     UINT64("uint64", DType.UINT64, null, 8),
-    /** {@code torch.complex32} (no NDArray type). */
-    COMPLEX32("complex32", null, null, 4),
+    /** {@code torch.complex32}: two float16 (stored untyped). */
+    COMPLEX32("complex32", DType.COMPLEX32, null, 4),
     /** {@code torch.qint8} (quantized; no NDArray type). */
     QINT8("qint8", null, "QInt8Storage", 1),
     /** {@code torch.qint32} (quantized). */
@@ -58,16 +58,16 @@ public enum TorchDType implements PyCallable {
     QUINT4X2("quint4x2", null, "QUInt4x2Storage", 1),
     /** {@code torch.quint2x4} (quantized). */
     QUINT2X4("quint2x4", null, "QUInt2x4Storage", 1),
-    /** {@code torch.float8_e4m3fn}. */
-    FLOAT8_E4M3FN("float8_e4m3fn", null, null, 1),
+    /** {@code torch.float8_e4m3fn} (stored untyped, rebuilt with {@code _rebuild_tensor_v3}). */
+    FLOAT8_E4M3FN("float8_e4m3fn", DType.FLOAT8_E4M3FN, null, 1),
     /** {@code torch.float8_e5m2}. */
-    FLOAT8_E5M2("float8_e5m2", null, null, 1),
+    FLOAT8_E5M2("float8_e5m2", DType.FLOAT8_E5M2, null, 1),
     /** {@code torch.float8_e4m3fnuz}. */
-    FLOAT8_E4M3FNUZ("float8_e4m3fnuz", null, null, 1),
+    FLOAT8_E4M3FNUZ("float8_e4m3fnuz", DType.FLOAT8_E4M3FNUZ, null, 1),
     /** {@code torch.float8_e5m2fnuz}. */
-    FLOAT8_E5M2FNUZ("float8_e5m2fnuz", null, null, 1),
+    FLOAT8_E5M2FNUZ("float8_e5m2fnuz", DType.FLOAT8_E5M2FNUZ, null, 1),
     /** {@code torch.float8_e8m0fnu}. */
-    FLOAT8_E8M0FNU("float8_e8m0fnu", null, null, 1),
+    FLOAT8_E8M0FNU("float8_e8m0fnu", DType.FLOAT8_E8M0FNU, null, 1),
     /** {@code torch.float4_e2m1fn_x2} (two 4-bit floats per byte). */
     FLOAT4_E2M1FN_X2("float4_e2m1fn_x2", null, null, 1),
     /** {@code torch.bits1x8}. */

@@ -35,7 +35,7 @@ class SafeTensorsFuzzTest {
                 Fuzzing.loadsOrRefuses(() -> {
                     file.info(name).elementCount();
                     Fuzzing.touch(file.raw(name));
-                    Fuzzing.touchAll(file.get(name)); // refuses the float8 types, which have no NDArray form
+                    Fuzzing.touchAll(file.get(name)); // refuses the 4- and 6-bit floats, which have no NDArray form
                 });
             }
         }

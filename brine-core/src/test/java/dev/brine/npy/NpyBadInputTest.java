@@ -88,6 +88,9 @@ class NpyBadInputTest {
         failsReading("num.npy", npy(1, dict("5", "False", "(3,)"), new byte[24]));
         failsReading("dup.npy", npy(1, dict("[('a', '<i4'), ('a', '<i4')]", "False", "(1,)"), new byte[8]));
         failsReading("bf16.npy", npy(1, dict("'<bfloat16'", "False", "(1,)"), new byte[2]));
+        failsReading("f8.npy", npy(1, dict("'|float8_e4m3fn'", "False", "(1,)"), new byte[1]));
+        failsReading("c32.npy", npy(1, dict("'<complex32'", "False", "(1,)"), new byte[4]));
+        failsReading("c4.npy", npy(1, dict("'<c4'", "False", "(1,)"), new byte[4]));
     }
 
     @Test

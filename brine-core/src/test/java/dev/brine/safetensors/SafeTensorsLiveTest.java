@@ -1,6 +1,7 @@
 package dev.brine.safetensors;
 
 import static dev.brine.safetensors.SafeTensorsGoldenTest.filled;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.brine.Limits;
@@ -35,7 +36,11 @@ class SafeTensorsLiveTest {
             "    return t.reshape(shape)",
             "NAMES = {'F64': torch.float64, 'F32': torch.float32, 'F16': torch.float16, 'BF16': torch.bfloat16,",
             "         'I64': torch.int64, 'I32': torch.int32, 'I16': torch.int16, 'I8': torch.int8, 'U8': torch.uint8,",
-            "         'BOOL': torch.bool, 'C64': torch.complex64, 'U16': torch.uint16, 'U32': torch.uint32, 'U64': torch.uint64}",
+            "         'BOOL': torch.bool, 'C64': torch.complex64, 'U16': torch.uint16, 'U32': torch.uint32, 'U64': torch.uint64,",
+            "         'F8_E4M3': torch.float8_e4m3fn, 'F8_E5M2': torch.float8_e5m2, 'F8_E8M0': torch.float8_e8m0fnu,",
+            "         'F8_E4M3FNUZ': torch.float8_e4m3fnuz, 'F8_E5M2FNUZ': torch.float8_e5m2fnuz}",
+            "NUMPY_LACKS = {torch.bfloat16, torch.float8_e4m3fn, torch.float8_e5m2, torch.float8_e8m0fnu,",
+            "               torch.float8_e4m3fnuz, torch.float8_e5m2fnuz}",
             "def reference():",
             "    d = {k: filled(t, (2, 3)) for k, t in NAMES.items()}",
             "    d['scalar'] = filled(torch.float64, ())",
@@ -75,7 +80,7 @@ class SafeTensorsLiveTest {
                 "for k in ref: assert got[k].dtype == ref[k].dtype and got[k].shape == ref[k].shape and torch.equal(got[k], ref[k]), k",
                 "with safetensors.safe_open(sys.argv[1], 'np') as s:",
                 "    for k in ref:",
-                "        if ref[k].dtype != torch.bfloat16:  # numpy has no bfloat16",
+                "        if ref[k].dtype not in NUMPY_LACKS:",
                 "            assert np.array_equal(s.get_tensor(k), ref[k].numpy()), k",
                 "with safetensors.safe_open(sys.argv[1], 'pt') as s: assert s.metadata() == {'format': 'pt'}",
                 "print('ok')"), f);
@@ -101,6 +106,41 @@ class SafeTensorsLiveTest {
         }
         try (SafeTensorsFile f = SafeTensors.open(dir.resolve("empty.safetensors"))) {
             assertEquals(true, f.hasMetadata());
+        }
+    }
+
+    /** Every bit pattern of each 8-bit float type (NaNs included), read back bit for bit both ways. */
+    @Test
+    void float8FilesAreThePackagesBitForBit() throws Exception {
+        Python.require("torch", "safetensors");
+        byte[] every = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            every[i] = (byte) i;
+        }
+        Map<String, NDArray> ours = new LinkedHashMap<>();
+        for (SafeTensorsDType t : SafeTensorsDType.values()) {
+            if (t.bits() == 8 && t.arrayType() != null && t.arrayType().isBrineOnly()) {
+                ours.put(t.name(), NDArray.fromBytes(t.arrayType(), Order.C, every, 16, 16));
+            }
+        }
+        assertEquals(5, ours.size());
+        SafeTensors.write(ours, Map.of("k", "v"), dir.resolve("brine.safetensors"));
+        String out = Python.checkText(String.join("\n", PY_FILLED,
+                "import sys, safetensors.torch as st",
+                "every = torch.arange(256, dtype=torch.int32).to(torch.uint8).reshape(16, 16)",
+                "d = {k: every.clone().view(t) for k, t in NAMES.items() if t.itemsize == 1 and t.is_floating_point}",
+                "st.save_file(d, sys.argv[1] + '/package.safetensors', metadata={'k': 'v'})",
+                "assert open(sys.argv[1] + '/package.safetensors', 'rb').read() == open(sys.argv[1] + '/brine.safetensors', 'rb').read()",
+                "got = st.load_file(sys.argv[1] + '/brine.safetensors')",
+                "assert sorted(got) == sorted(d), sorted(got)",
+                "for k in d: assert got[k].dtype == d[k].dtype and torch.equal(got[k].view(torch.uint8), every), k",
+                "print('ok')"), dir);
+        assertEquals("ok", out.strip());
+        try (SafeTensorsFile f = SafeTensors.open(dir.resolve("package.safetensors"))) {
+            for (Map.Entry<String, NDArray> e : ours.entrySet()) {
+                assertEquals(e.getValue().dtype(), f.get(e.getKey()).dtype(), e.getKey());
+                assertArrayEquals(every, f.get(e.getKey()).rawBytes(), e.getKey());
+            }
         }
     }
 

@@ -3,12 +3,14 @@ package dev.brine.torch;
 import static dev.brine.torch.TorchGolden.PY_FILLED;
 import static dev.brine.torch.TorchGolden.TORCH;
 import static dev.brine.torch.TorchGolden.filled;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
+import dev.brine.ndarray.Order;
 import dev.brine.npy.Npz;
 import dev.brine.py.Complex;
 import dev.brine.py.OrderedDict;
@@ -53,6 +55,19 @@ class TorchLiveTest {
             "        assert raw(a) == raw(b), where",
             "        return",
             "    assert type(a) is type(b) and (a == b or (a != a and b != b)), (where, a, b)",
+            "");
+
+    /** Two checkpoints' members, each under its own folder, byte for byte, but for torch's random serialization_id. */
+    static final String PY_SAME_MEMBERS = String.join("\n",
+            "import zipfile",
+            "def same_members(theirs, ours):",
+            "    theirs, ours = zipfile.ZipFile(theirs), zipfile.ZipFile(ours)",
+            "    names = [n.split('/', 1)[1] for n in theirs.namelist() if not n.endswith('serialization_id')]",
+            "    assert names == [n.split('/', 1)[1] for n in ours.namelist()], (names, ours.namelist())",
+            "    for n in names:",
+            "        a = theirs.read(theirs.namelist()[0].split('/')[0] + '/' + n)",
+            "        b = ours.read(ours.namelist()[0].split('/')[0] + '/' + n)",
+            "        assert a == b, (n, a, b)",
             "");
 
     /** Everything torch can hold, built in Java like the golden files' objects. */
@@ -135,8 +150,8 @@ class TorchLiveTest {
         views.put("c128", filled(DType.COMPLEX128, 2, 2));
         Path f = dir.resolve("same.pt");
         TorchCheckpoint.save(views, f);
-        String out = Python.checkText(String.join("\n", PY_FILLED,
-                "import sys, io, zipfile",
+        String out = Python.checkText(String.join("\n", PY_FILLED, PY_SAME_MEMBERS,
+                "import sys",
                 "t = filled(torch.float32, (3, 4))",
                 "m = torch.nn.Linear(3, 2)",
                 "with torch.no_grad():",
@@ -145,13 +160,7 @@ class TorchLiveTest {
                 "     'scalar': torch.tensor(3.5), 'empty': torch.zeros(0, 3), 'sd': m.state_dict(),",
                 "     'u16': filled(torch.uint16, (2,)), 'c128': filled(torch.complex128, (2, 2))}",
                 "torch.save(d, sys.argv[1] + '.torch.pt')",
-                "theirs = zipfile.ZipFile(sys.argv[1] + '.torch.pt')",
-                "ours = zipfile.ZipFile(sys.argv[1])",
-                "names = [n.split('/', 1)[1] for n in theirs.namelist() if not n.endswith('serialization_id')]",
-                "assert names == [n.split('/', 1)[1] for n in ours.namelist()], (names, ours.namelist())",
-                "for n in names:",
-                "    a, b = theirs.read(theirs.namelist()[0].split('/')[0] + '/' + n), ours.read('same/' + n)",
-                "    assert a == b, (n, a, b)",
+                "same_members(sys.argv[1] + '.torch.pt', sys.argv[1])",
                 "print('ok')"), f);
         assertEquals("ok", out.strip());
     }
@@ -217,6 +226,99 @@ class TorchLiveTest {
                 "print('ok')"), pairs.toArray(new Path[0]));
         assertEquals("ok", out.strip());
         assertInstanceOf(OrderedDict.class, TorchCheckpoint.load(dir.resolve("state_dict.pt")));
+    }
+
+    /** The torch dtypes numpy lacks besides bfloat16: the 8-bit floats and complex32. */
+    static final List<TorchDType> NUMPY_LACKS = List.of(TorchDType.FLOAT8_E4M3FN, TorchDType.FLOAT8_E5M2,
+            TorchDType.FLOAT8_E4M3FNUZ, TorchDType.FLOAT8_E5M2FNUZ, TorchDType.FLOAT8_E8M0FNU, TorchDType.COMPLEX32);
+
+    /**
+     * A state dict of each type numpy lacks: every byte value (every bit pattern of the 8-bit floats,
+     * NaNs included) as a 16-row tensor, its transpose and one row as views of it, and converted values.
+     */
+    static OrderedDict<Object, Object> numpyLacks() {
+        OrderedDict<Object, Object> d = new OrderedDict<>();
+        byte[] every = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            every[i] = (byte) i;
+        }
+        for (TorchDType t : NUMPY_LACKS) {
+            long cols = 256 / t.itemsize() / 16;
+            NDArray a = NDArray.fromBytes(t.arrayType(), Order.C, every, 16, cols);
+            d.put(t.pythonName(), a);
+            d.put(t.pythonName() + ".T", NDArray.wrap(t.arrayType(), Order.F, new long[] {cols, 16}, a.storage()));
+            d.put(t.pythonName() + ".row", NDArray.wrap(t.arrayType(), Order.C, new long[] {cols}, a.storage().view(48, 16)));
+            d.put(t.pythonName() + ".filled", filled(t, 2, 3));
+        }
+        return d;
+    }
+
+    static final String PY_NUMPY_LACKS = String.join("\n",
+            "import collections, warnings",
+            "warnings.filterwarnings('ignore')  # complex32 is experimental",
+            "NUMPY_LACKS = ['float8_e4m3fn', 'float8_e5m2', 'float8_e4m3fnuz', 'float8_e5m2fnuz', 'float8_e8m0fnu', 'complex32']",
+            "def numpy_lacks():",
+            "    d = collections.OrderedDict()",
+            "    for name in NUMPY_LACKS:",
+            "        every = torch.arange(256, dtype=torch.int32).to(torch.uint8).view(getattr(torch, name)).reshape(16, -1)",
+            "        d[name], d[name + '.T'], d[name + '.row'] = every, every.t(), every[3]",
+            "        d[name + '.filled'] = filled(getattr(torch, name), (2, 3))",
+            "    return d",
+            "def same_bits(a, b, where):",
+            "    # bit for bit: torch.equal finds no NaN equal to itself, and has no complex32",
+            "    assert a.dtype == b.dtype and a.shape == b.shape and a.stride() == b.stride(), (where, a.dtype, b.dtype)",
+            "    assert a.storage_offset() == b.storage_offset(), where",
+            "    assert torch.equal(a.contiguous().view(torch.uint8), b.contiguous().view(torch.uint8)), where",
+            "");
+
+    @Test
+    void checkpointOfTypesNumpyLacksIsByteForByteWhatTorchWrites() throws Exception {
+        Python.require("torch");
+        Path f = dir.resolve("lacks.pt");
+        TorchCheckpoint.save(numpyLacks(), f);
+        String out = Python.checkText(String.join("\n", PY_FILLED, PY_NUMPY_LACKS, PY_SAME_MEMBERS,
+                "import sys",
+                "torch.save(numpy_lacks(), sys.argv[1] + '.torch.pt')",
+                "same_members(sys.argv[1] + '.torch.pt', sys.argv[1])",
+                "got, ref = torch.load(sys.argv[1], weights_only=True), numpy_lacks()",
+                "assert type(got) is collections.OrderedDict and list(got) == list(ref), list(got)",
+                "for k in ref: same_bits(got[k], ref[k], k)",
+                "print('ok')"), f);
+        assertEquals("ok", out.strip());
+    }
+
+    @Test
+    void torchsCheckpointsOfTypesNumpyLacksLoadInBrine() throws Exception {
+        Python.require("torch", "numpy");
+        // both formats, with each tensor's bytes in C order in an NPZ (as uint8) as the oracle
+        Python.checkText(String.join("\n", PY_FILLED, PY_NUMPY_LACKS,
+                "import sys, numpy as np",
+                "d = numpy_lacks()",
+                "torch.save(d, sys.argv[1] + '/zip.pt')",
+                "torch.save(d, sys.argv[1] + '/legacy.pt', _use_new_zipfile_serialization=False)",
+                "np.savez(sys.argv[1] + '/oracle.npz', **{k: v.contiguous().view(torch.uint8).numpy() for k, v in d.items()})",
+                "print('ok')"), dir);
+        Map<String, Object> oracle = Npz.readAll(dir.resolve("oracle.npz"), dev.brine.Limits.DEFAULT);
+        Map<Object, Object> ours = numpyLacks();
+        for (String file : List.of("zip.pt", "legacy.pt")) {
+            for (TorchOptions o : List.of(TorchOptions.DEFAULT, TorchOptions.builder().mmap(true).build())) {
+                Map<?, ?> d = (Map<?, ?>) TorchCheckpoint.load(dir.resolve(file), o);
+                assertEquals(oracle.keySet(), d.keySet());
+                for (String k : oracle.keySet()) {
+                    NDArray a = (NDArray) d.get(k);
+                    NDArray want = (NDArray) oracle.get(k);
+                    String where = file + " " + k + " " + o.mmap();
+                    assertEquals(((NDArray) ours.get(k)).dtype(), a.dtype(), where);
+                    long[] shape = a.shape();
+                    shape[shape.length - 1] *= a.dtype().itemsize(); // the oracle holds bytes
+                    assertArrayEquals(want.shape(), shape, where);
+                    assertArrayEquals(want.rawBytes(), a.toOrder(Order.C).rawBytes(), where);
+                }
+                for (TorchDType t : NUMPY_LACKS) {
+                    assertSame(((NDArray) d.get(t.pythonName())).storage(), ((NDArray) d.get(t.pythonName() + ".T")).storage());
+                }
+            }
+        }
     }
 
     @Test
