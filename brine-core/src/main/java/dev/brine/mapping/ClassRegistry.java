@@ -2,6 +2,7 @@ package dev.brine.mapping;
 
 import dev.brine.BrineException;
 import dev.brine.py.Global;
+import dev.brine.py.PythonRepr;
 import dev.brine.py.Tuple;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -354,8 +355,21 @@ public final class ClassRegistry {
             return make();
         }
 
+        /**
+         * {@code cls.__new__(cls, *args, **kwargs)}: only without arguments, as the class's Java
+         * factory takes none. A Python class deriving from int or str, or one with
+         * {@code __getnewargs__}, passes its value here; dropping it would load the object without
+         * that value and say nothing, so it is refused (register a record or a callable that takes
+         * the arguments instead).
+         */
         @Override
         public Object newObject(Tuple args, Map<Object, Object> kwargs) throws BrineException {
+            if (!args.isEmpty() || (kwargs != null && !kwargs.isEmpty())) {
+                throw new BrineException(global + " is registered with its state (PickleState), whose factory takes no"
+                        + " arguments, but the pickle creates it with " + PythonRepr.brief(args)
+                        + (kwargs == null || kwargs.isEmpty() ? "" : " and keywords " + PythonRepr.brief(kwargs))
+                        + ": register a record or a callable that takes them");
+            }
             return make();
         }
 

@@ -194,6 +194,14 @@ class ReconstructorBaseDifferentialTest {
                     + " registered with its state (PickleState) cannot hold the int value"), e.getMessage());
             assertEquals("REDUCE", e.opcode());
         }
+        // protocols 2 and above: NEWOBJ(P, (5,)); the arguments are not dropped in silence either
+        for (String p : Python.eachLine(MAKE, "make(line)", null, List.of("2 P(5)", "3 P(5)", "4 P(5)", "5 P(5)"))) {
+            assertEquals("P 5 {}", Python.eachLine(LOAD, "load(line)", null, List.of(p)).get(0));
+            UnpicklingException e = assertThrows(UnpicklingException.class, () -> Pickle.loads(HexFormat.of().parseHex(p), STRICT));
+            assertTrue(e.getMessage().startsWith("brinebases.P is registered with its state (PickleState), whose factory"
+                    + " takes no arguments, but the pickle creates it with (5,)"), e.getMessage());
+            assertEquals("NEWOBJ", e.opcode());
+        }
     }
 
     /**
