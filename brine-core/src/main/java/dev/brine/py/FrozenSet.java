@@ -52,6 +52,11 @@ public final class FrozenSet extends AbstractSet<Object> implements Comparable<F
         return copyOf(set);
     }
 
+    /** Wraps a set that nobody else holds (the key guard has just filled it). */
+    static FrozenSet adopt(LinkedHashSet<Object> items) {
+        return new FrozenSet(items.isEmpty() ? Collections.emptySet() : Collections.unmodifiableSet(items));
+    }
+
     @Override
     public Iterator<Object> iterator() {
         return items.iterator();

@@ -93,6 +93,12 @@ final class KeyHash {
                 || (o instanceof FrozenSet && ((FrozenSet) o).isHashCached());
     }
 
+    /** A seeded spread of a Java hash code, for tables a file must not crowd ({@link HashCounts}). */
+    static int spread(int code) {
+        long h = mix(SEED ^ code);
+        return (int) (h ^ (h >>> 32));
+    }
+
     /** Folds one more item's hash into a running tuple hash (order matters, as in a tuple). */
     static long combine(long h, long item) {
         return mix(h * 0x9E3779B97F4A7C15L + item);
