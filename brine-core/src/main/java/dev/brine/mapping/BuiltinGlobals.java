@@ -3,10 +3,10 @@ package dev.brine.mapping;
 import dev.brine.BrineException;
 import dev.brine.py.ByteArray;
 import dev.brine.py.Complex;
-import dev.brine.py.FrozenSet;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
 import dev.brine.py.Hashing;
+import dev.brine.py.KeyGuard;
 import dev.brine.py.OrderedDict;
 import dev.brine.py.PythonRepr;
 import dev.brine.py.Tuple;
@@ -14,7 +14,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,8 +45,8 @@ final class BuiltinGlobals {
 
     static ClassRegistry.Builder addTo(ClassRegistry.Builder b) {
         b.registerCallable(new SimpleCallable("_codecs", "encode", BuiltinGlobals::codecsEncode));
-        b.registerCallable(new SimpleCallable("builtins", "set", a -> new LinkedHashSet<>(iterable(a, "set"))));
-        b.registerCallable(new SimpleCallable("builtins", "frozenset", a -> FrozenSet.copyOf(iterable(a, "frozenset"))));
+        b.registerCallable(new SimpleCallable("builtins", "set", a -> KeyGuard.newSet(iterable(a, "set"))));
+        b.registerCallable(new SimpleCallable("builtins", "frozenset", a -> KeyGuard.newFrozenSet(iterable(a, "frozenset"))));
         b.registerCallable(new SimpleCallable("builtins", "bytearray", BuiltinGlobals::bytearray));
         b.registerCallable(new SimpleCallable("builtins", "bytes", BuiltinGlobals::bytes));
         b.registerCallable(new SimpleCallable(COMPLEX.module(), COMPLEX.name(), BuiltinGlobals::complex));
@@ -417,17 +416,23 @@ final class BuiltinGlobals {
         public Object call(Tuple args) throws BrineException {
             OrderedDict<Object, Object> d = new OrderedDict<>();
             if (args.size() == 1 && args.get(0) instanceof List) {
-                for (Object pair : (List<?>) args.get(0)) {
+                List<?> pairs = (List<?>) args.get(0);
+                KeyGuard guard = pairs.size() < KeyGuard.MIN_KEYS ? null : KeyGuard.forDict(d.keySet());
+                for (Object pair : pairs) {
                     Object[] kv = pair instanceof Tuple ? ((Tuple) pair).toArray()
                             : pair instanceof List ? ((List<?>) pair).toArray() : null;
                     if (kv == null || kv.length != 2) {
                         throw new BrineException("OrderedDict items must be pairs, got " + dev.brine.py.PythonRepr.brief(pair));
                     }
                     Hashing.requireHashable(kv[0]);
-                    d.put(kv[0], kv[1]);
+                    if (guard == null) {
+                        d.put(kv[0], kv[1]);
+                    } else {
+                        guard.put(d, kv[0], kv[1]);
+                    }
                 }
             } else if (args.size() == 1 && args.get(0) instanceof Map) {
-                d.putAll((Map<?, ?>) args.get(0));
+                d.putAll((Map<?, ?>) args.get(0)); // keys the reader put in a dict already, through its KeyGuard
             } else if (!args.isEmpty()) {
                 throw new BrineException("OrderedDict() arguments not understood: " + dev.brine.py.PythonRepr.brief(args));
             }

@@ -1,5 +1,6 @@
 package dev.brine.ndarray;
 
+import dev.brine.py.Tuple;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -111,6 +112,12 @@ public final class DType {
         public Field(String name, DType type, int offset) {
             this(name, type, offset, null);
         }
+
+        /** Seeded per JVM, as a {@link Tuple}'s: see {@link DType#hashCode}. */
+        @Override
+        public int hashCode() {
+            return Tuple.of(name, type, offset, title).hashCode();
+        }
     }
 
     /** Little-endian constants for numpy's plain types. */
@@ -177,6 +184,7 @@ public final class DType {
     private final long[] subShape;
     /** numpy's scalar type is {@code numpy.record} (np.rec arrays): only pickles spell it differently. */
     private final boolean record;
+    private int hash; // cached hashCode; 0 = not yet (as in String)
 
     private DType(Kind kind, char byteOrder, int itemsize, int alignment, DateTimeUnit unit, int unitCount,
             List<Field> fields, boolean alignedStruct, DType base, long[] subShape) {
@@ -955,9 +963,21 @@ public final class DType {
                 && Arrays.equals(subShape, d.subShape);
     }
 
+    /**
+     * Seeded per JVM (the hash of a {@link Tuple} of what {@link #equals} compares), not
+     * {@code Objects.hash}: field names that share a {@code String.hashCode} ({@code "AaAa"},
+     * {@code "BBBB"}) let a file make thousands of different dtypes with one hash code, and 8,192 such
+     * dtypes as dict keys took 3.5 s to load.
+     */
     @Override
     public int hashCode() {
-        return Objects.hash(kind, byteOrder, itemsize, unit, unitCount, fields, base, Arrays.hashCode(subShape));
+        int h = hash;
+        if (h == 0) {
+            h = Tuple.of(kind, byteOrder, itemsize, unit, unitCount, fields == null ? null : Tuple.copyOf(fields), base,
+                    subShape).hashCode();
+            hash = h;
+        }
+        return h;
     }
 
     /** numpy's {@code repr(dtype)} in its common forms: {@code dtype('float64')}, {@code dtype('>i4')}, {@code dtype('<U3')}. */

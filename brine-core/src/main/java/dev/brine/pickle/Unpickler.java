@@ -12,6 +12,7 @@ import dev.brine.py.ByteArrayAccess;
 import dev.brine.py.FrozenSet;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
+import dev.brine.py.KeyGuard;
 import dev.brine.py.PickleBuffer;
 import dev.brine.py.Tuple;
 import dev.brine.py.TupleAccess;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -75,6 +77,9 @@ public final class Unpickler {
     private Map<Long, Object> sparseMemo; // PUT indices far beyond the memo's size
     private int memoCount;
     private Map<Object, List<Long>> deferredSlots; // memo slots of stand-ins that BUILD will replace
+    // the guards of the dicts and sets filled item by item that grew past KeyGuard.MIN_KEYS; kept as long
+    // as the memo, through which a later load may fill them further (no recount of a big dict per load)
+    private IdentityHashMap<Object, KeyGuard> keyGuards;
     private boolean deferredMade; // see noteDeferred
     private boolean pendingMade; // a Pending was pushed (see checkedAll); stays set, as the memo may keep one
     private int protocol;
@@ -130,6 +135,7 @@ public final class Unpickler {
         sparseMemo = null;
         memoCount = 0;
         deferredSlots = null;
+        keyGuards = null;
     }
 
     /** The byte offset reached in the input (after a load: just after its STOP, or its frame's end). */
@@ -317,7 +323,7 @@ public final class Unpickler {
             case SETITEMS -> loadSetItems();
             case EMPTY_SET -> push(new LinkedHashSet<>());
             case ADDITEMS -> loadAddItems();
-            case FROZENSET -> push(FrozenSet.copyOf(hashables(popMark())));
+            case FROZENSET -> push(KeyGuard.newFrozenSet(hashables(popMark())));
             case GET -> push(memoGet(decimalIndex(in.readLine())));
             case BINGET -> push(memoGet(in.readByte()));
             case LONG_BINGET -> push(memoGet(in.readUInt32()));
@@ -714,8 +720,13 @@ public final class Unpickler {
             throw fail("odd number of items for DICT");
         }
         Map<Object, Object> dict = new LinkedHashMap<>(Math.max(16, items.length));
+        KeyGuard guard = items.length / 2 < KeyGuard.MIN_KEYS ? null : KeyGuard.forDict(dict.keySet());
         for (int i = 0; i < items.length; i += 2) {
-            dict.put(hashable(items[i]), items[i + 1]);
+            if (guard == null) {
+                dict.put(hashable(items[i]), items[i + 1]);
+            } else {
+                guard.put(dict, hashable(items[i]), items[i + 1]);
+            }
         }
         push(dict);
     }
@@ -733,21 +744,56 @@ public final class Unpickler {
         }
         Object target = below(start);
         checkedAll(stack, start, sp);
-        for (int i = start; i < sp; i += 2) {
-            setItem(target, stack[i], stack[i + 1]);
+        if (sp > start) {
+            Map<Object, Object> map = itemsOf(target);
+            KeyGuard guard = map.size() + (sp - start) / 2 < KeyGuard.MIN_KEYS ? null : guardOf(map, map.keySet());
+            for (int i = start; i < sp; i += 2) {
+                if (guard == null) {
+                    map.put(hashable(stack[i]), stack[i + 1]);
+                } else {
+                    guard.put(map, hashable(stack[i]), stack[i + 1]);
+                }
+            }
         }
         dropFrom(start);
     }
 
     private void setItem(Object target, Object key, Object value) throws BrineException {
-        if (target instanceof Map) {
-            Map<Object, Object> map = cast(target);
+        Map<Object, Object> map = itemsOf(target);
+        KeyGuard guard = map.size() + 1 < KeyGuard.MIN_KEYS ? null : guardOf(map, map.keySet());
+        if (guard == null) {
             map.put(hashable(key), value);
-        } else if (target instanceof GenericObject) {
-            ((GenericObject) target).dictItems().put(hashable(key), value);
         } else {
-            throw fail("cannot set items on " + typeName(target));
+            guard.put(map, hashable(key), value);
         }
+    }
+
+    /** The dict that SETITEM(S) fill: a dict's own, or a generic object's items (a dict subclass's). */
+    private Map<Object, Object> itemsOf(Object target) throws BrineException {
+        if (target instanceof Map) {
+            return cast(target);
+        }
+        if (target instanceof GenericObject) {
+            return ((GenericObject) target).dictItems();
+        }
+        throw fail("cannot set items on " + typeName(target));
+    }
+
+    /**
+     * The guard against keys chosen to collide for a dict or set (of {@code keys}) that has grown to
+     * {@link KeyGuard#MIN_KEYS}; see {@link KeyGuard}. Made once per collection and kept, so that a dict
+     * filled by a thousand SETITEMS is looked over once, not per batch.
+     */
+    private KeyGuard guardOf(Object target, Collection<?> keys) {
+        if (keyGuards == null) {
+            keyGuards = new IdentityHashMap<>();
+        }
+        KeyGuard guard = keyGuards.get(target);
+        if (guard == null) {
+            guard = target instanceof Set ? KeyGuard.forSet(keys) : KeyGuard.forDict(keys);
+            keyGuards.put(target, guard);
+        }
+        return guard;
     }
 
     private void loadAddItems() throws BrineException {
@@ -757,8 +803,13 @@ public final class Unpickler {
             throw fail("cannot add items to " + typeName(target));
         }
         Set<Object> set = cast(target);
+        KeyGuard guard = set.size() + items.length < KeyGuard.MIN_KEYS ? null : guardOf(set, set);
         for (Object item : items) {
-            set.add(hashable(item));
+            if (guard == null) {
+                set.add(hashable(item));
+            } else {
+                guard.add(set, hashable(item));
+            }
         }
     }
 

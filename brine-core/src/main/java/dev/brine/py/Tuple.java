@@ -92,10 +92,7 @@ public final class Tuple implements Iterable<Object> {
         boolean stable = true;
         for (Object item : items) {
             h = KeyHash.combine(h, KeyHash.of(item));
-            // cache it when no item can change: then a tuple shared by many keys is hashed once, not once per use
-            stable &= item == null || item instanceof String || item instanceof Long || item instanceof Double
-                    || item instanceof Boolean || item instanceof java.math.BigInteger || item instanceof Complex
-                    || (item instanceof Tuple && ((Tuple) item).hash != 0);
+            stable &= KeyHash.isStable(item); // then a tuple shared by many keys is hashed once, not once per use
         }
         if (h == 0) {
             h = 1; // 0 means "not cached" in the field, so no tuple hashes to 0
@@ -104,6 +101,11 @@ public final class Tuple implements Iterable<Object> {
             hash = h;
         }
         return h;
+    }
+
+    /** Whether {@link #keyHash} is cached, which it is once computed when no item can change. */
+    boolean isHashCached() {
+        return hash != 0;
     }
 
     @Override

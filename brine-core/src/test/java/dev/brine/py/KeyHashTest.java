@@ -6,15 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brine.pickle.Pickle;
 import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
  * Tuples hash by a seeded mix ({@link KeyHash}), so the values Java's own hashes collide on do not
- * collide as tuple keys, and equal tuples still hash equal.
+ * collide as tuple keys, and equal tuples still hash equal; so do frozensets in their order, and
+ * complex numbers.
  */
 class KeyHashTest {
     private static int distinctHashes(Iterable<Tuple> tuples) {
@@ -65,6 +76,63 @@ class KeyHashTest {
             assertEquals(p[0].hashCode(), p[1].hashCode(), p[0].toString());
         }
         assertNotEquals(Tuple.of(1L, 2L).hashCode(), Tuple.of(2L, 1L).hashCode());
+    }
+
+    @Test
+    void equalValuesOfEveryKindHashEqualInTuplesAndFrozenSets() {
+        Object[][] pairs = {
+            {new BigInteger("340282366920938463463374607431768211457"), new BigInteger("340282366920938463463374607431768211457")},
+            {new BigDecimal("1.50"), new BigDecimal("150E-2")},
+            {new Complex(Double.NaN, -0.0), new Complex(Double.NaN, -0.0)},
+            {new Global("m", "AaBB"), new Global(new String("m"), new String("AaBB"))},
+            {LocalDate.of(2000, 1, 1), LocalDate.ofEpochDay(10_957)},
+            {LocalTime.of(1, 2, 3, 4000), LocalTime.ofNanoOfDay(3_723_000_004_000L)},
+            {LocalDateTime.of(2000, 1, 1, 1, 2), LocalDateTime.of(LocalDate.of(2000, 1, 1), LocalTime.of(1, 2))},
+            {OffsetDateTime.of(2000, 1, 1, 1, 2, 0, 0, ZoneOffset.UTC), OffsetDateTime.of(2000, 1, 1, 1, 2, 0, 0, ZoneOffset.ofHours(0))},
+            {OffsetTime.of(1, 2, 3, 0, ZoneOffset.ofHours(-3)), OffsetTime.of(1, 2, 3, 0, ZoneOffset.ofHoursMinutes(-3, 0))},
+            {Duration.ofDays(3).plusNanos(5000), Duration.ofSeconds(259_200, 5000)},
+            {ZoneOffset.ofHours(2), ZoneOffset.ofTotalSeconds(7200)},
+            {FrozenSet.of(1L, "a"), FrozenSet.of("a", 1L)},
+            {new long[] {1, 2}, new long[] {1, 2}},
+        };
+        for (Object[] p : pairs) {
+            assertEquals(KeyHash.of(p[0]), KeyHash.of(p[1]), String.valueOf(p[0]));
+            assertEquals(Tuple.of(p[0]), Tuple.of(p[1]));
+            assertEquals(Tuple.of(p[0]).hashCode(), Tuple.of(p[1]).hashCode(), String.valueOf(p[0]));
+            assertEquals(FrozenSet.of(p[0]).keyHash(), FrozenSet.of(p[1]).keyHash(), String.valueOf(p[0]));
+        }
+        // the scale is part of a BigDecimal's equality (and a tuple's), so part of its hash
+        assertNotEquals(Tuple.of(new BigDecimal("1.5")), Tuple.of(new BigDecimal("1.50")));
+        assertNotEquals(KeyHash.of(new BigDecimal("1.5")), KeyHash.of(new BigDecimal("1.50")));
+    }
+
+    @Test
+    void valuesWhoseJavaHashesCollideDoNotCollideInTuples() {
+        List<Object> bigInts = new ArrayList<>();
+        List<Object> decimals = new ArrayList<>();
+        List<Object> dateTimes = new ArrayList<>();
+        List<Object> durations = new ArrayList<>();
+        List<Object> complexes = new ArrayList<>();
+        LocalDate day = LocalDate.of(2000, 1, 1);
+        for (long a = 1; a <= 5_000; a++) {
+            long w3 = (1L << 31) + a; // 128-bit ints whose word polynomial (BigInteger.hashCode) is one
+            long w2 = (-31 * w3) & 0xFFFFFFFFL;
+            bigInts.add(BigInteger.valueOf(w3).shiftLeft(96).or(BigInteger.valueOf(w2).shiftLeft(64)).or(BigInteger.TEN));
+            decimals.add(new BigDecimal(BigInteger.valueOf((a << 32) | ((7 - 31 * a) & 0xFFFFFFFFL)), 7));
+            // the date's hash and the time's XORed: a later date, a time that cancels the difference
+            dateTimes.add(LocalDateTime.of(day.plusDays(a), LocalTime.ofNanoOfDay(
+                    (day.plusDays(a).hashCode() ^ day.hashCode()) & 0xFFFFFFFFL)));
+            durations.add(Duration.ofSeconds((a << 32) | a));
+            complexes.add(new Complex(Double.longBitsToDouble((a << 32) | a), 0));
+        }
+        for (List<Object> values : List.of(bigInts, decimals, dateTimes, durations)) {
+            assertEquals(1, values.stream().mapToInt(Object::hashCode).distinct().count(), values.get(0).getClass() + " collide");
+            List<Tuple> tuples = new ArrayList<>();
+            values.forEach(v -> tuples.add(Tuple.of(v)));
+            assertTrue(distinctHashes(tuples) > 4_990, values.get(0).getClass() + ": " + distinctHashes(tuples));
+        }
+        // complex numbers hash by the seeded mix even as keys of their own
+        assertTrue(complexes.stream().mapToInt(Object::hashCode).distinct().count() > 4_990);
     }
 
     @Test
