@@ -30,6 +30,11 @@ public final class FrozenSet extends AbstractSet<Object> implements Comparable<F
     private final Set<Object> items;
     // the seeded hash, cached once computed from items that cannot change; 0 = not yet (as in Tuple)
     private long hash;
+    // the Set hash code, cached with a marker bit above it once computed from items that cannot
+    // change (as hash is): a frozenset shared by many dict keys is summed once, not once per insert
+    private long setHash;
+    // Hashing's verdict on this frozenset as a key, as in Tuple; 0 = not yet
+    private int hashableShape;
 
     private FrozenSet(Set<Object> items) {
         this.items = items;
@@ -88,7 +93,20 @@ public final class FrozenSet extends AbstractSet<Object> implements Comparable<F
     /** The sum of the items' hash codes, as for every {@link Set} (see the class comment). */
     @Override
     public int hashCode() {
-        return super.hashCode();
+        long cached = setHash;
+        if (cached != 0) {
+            return (int) cached;
+        }
+        int h = 0;
+        boolean stable = true;
+        for (Object item : items) {
+            h += item == null ? 0 : item.hashCode();
+            stable &= KeyHash.isStable(item);
+        }
+        if (stable) {
+            setHash = (1L << 32) | (h & 0xFFFF_FFFFL);
+        }
+        return h;
     }
 
     /**
@@ -125,6 +143,15 @@ public final class FrozenSet extends AbstractSet<Object> implements Comparable<F
     /** Whether {@link #keyHash} is cached, which it is once computed when no item can change. */
     boolean isHashCached() {
         return hash != 0;
+    }
+
+    /** See {@link Hashing#requireHashable}: the packed shape it found this frozenset to have, or 0. */
+    int hashableShape() {
+        return hashableShape;
+    }
+
+    void hashableShape(int shape) {
+        hashableShape = shape;
     }
 
     @Override

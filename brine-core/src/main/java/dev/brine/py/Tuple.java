@@ -15,6 +15,9 @@ public final class Tuple implements Iterable<Object> {
     // cached once computed from values that cannot change (see keyHash); 0 = not yet. One field, as in
     // String: a thread that sees it non-zero sees the whole value (no flag written apart from it)
     private long hash;
+    // Hashing's verdict on this tuple as a key, once given: its size and height packed (see
+    // Hashing.shape); 0 = not yet. A tuple cannot change, so the verdict cannot either
+    private int hashableShape;
 
     private Tuple(Object[] items) {
         this.items = items;
@@ -106,6 +109,15 @@ public final class Tuple implements Iterable<Object> {
     /** Whether {@link #keyHash} is cached, which it is once computed when no item can change. */
     boolean isHashCached() {
         return hash != 0;
+    }
+
+    /** See {@link Hashing#requireHashable}: the packed shape it found this tuple to have, or 0. */
+    int hashableShape() {
+        return hashableShape;
+    }
+
+    void hashableShape(int shape) {
+        hashableShape = shape;
     }
 
     @Override

@@ -147,6 +147,18 @@ class HostileKeysTest {
                         def __init__(self, a): self.a = a
                         def __reduce__(self): return self.a.__reduce__()
                     return {Key(numpy.arange(100, dtype='u1') + (i % 7)): i for i in range(n)}
+                if kind == 'shared_tuple':  # n keys (t, i) sharing one 60,000-item tuple t (memo references)
+                    t = tuple(range(60000))
+                    return {(t, i): None for i in range(n)}
+                if kind == 'shared_frozenset':  # n dicts keyed by one 60,000-item frozenset
+                    f = frozenset(range(60000))
+                    return [{f: i} for i in range(n)]
+                if kind == 'deep_chain':  # keys nested one level deeper each, each level a key itself
+                    t, d = (), {}
+                    for i in range(n):
+                        t = (t,)
+                        d[t] = i
+                    return d
                 raise ValueError(kind)
 
             out = sys.stdout.buffer
@@ -359,6 +371,37 @@ class HostileKeysTest {
         Object v = load("ints_and_floats", few, UnpicklerOptions.DEFAULT);
         assertEquals(118, ((Map<?, ?>) v).size());
         assertArrayEquals(few, Pickle.dumps(v, 4));
+    }
+
+    /**
+     * A big key shared by many keys is verified and hashed once: 3,000 keys (t, i) sharing one
+     * 60,000-item tuple, or 3,000 dicts keyed by one 60,000-item frozenset (200 KB each), took 8.7 and
+     * 9.9 s to load when every insert walked the shared key again; 5,000 here, under the 5 s guard.
+     */
+    @Test
+    void bigKeysSharedByManyKeysAreWalkedOnce() throws IOException {
+        byte[] tuples = pickle("shared_tuple", 5_000);
+        Map<?, ?> d = (Map<?, ?>) load("shared_tuple", tuples, UnpicklerOptions.DEFAULT);
+        assertEquals(5_000, d.size());
+        assertArrayEquals(tuples, Pickle.dumps(d, 4), "Brine writes back what CPython wrote");
+        byte[] sets = pickle("shared_frozenset", 5_000);
+        List<?> l = (List<?>) load("shared_frozenset", sets, UnpicklerOptions.DEFAULT);
+        assertEquals(5_000, l.size());
+        assertArrayEquals(sets, Pickle.dumps(l, 4), "Brine writes back what CPython wrote");
+    }
+
+    /**
+     * A key nested deeper than {@link dev.brine.py.Hashing#MAX_KEY_DEPTH} is refused even when every
+     * level was a key before it (so no single check walks deep): Java's equals recurses through nested
+     * tuples. CPython loads this one; the limit is Brine's.
+     */
+    @Test
+    void keysNestedOneLevelAtATimeStillMeetTheDepthLimit() throws IOException {
+        byte[] within = pickle("deep_chain", 1_000);
+        assertEquals(1_000, ((Map<?, ?>) load("deep_chain", within, UnpicklerOptions.DEFAULT)).size());
+        byte[] beyond = pickle("deep_chain", 3_000);
+        String msg = Bounded.refuses("deep_chain", () -> Pickle.loads(beyond)).getMessage();
+        assertTrue(msg.contains("nested too deeply to hash"), msg);
     }
 
     @Test
