@@ -1,6 +1,7 @@
 package dev.brine.ndarray;
 
 import dev.brine.py.Complex;
+import dev.brine.py.Unhashable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -23,7 +24,7 @@ import java.util.Objects;
  * NaN equals NaN. The optional {@link #memberName()} (which archive member an array came from)
  * does not take part in equality.
  */
-public final class NDArray {
+public final class NDArray implements Unhashable {
     /** The most dimensions an array may have. */
     public static final int MAX_DIMS = 32;
 
@@ -742,5 +743,11 @@ public final class NDArray {
             throw new IllegalStateException("array has " + n + " " + what + ", too many for one Java array");
         }
         return (int) n;
+    }
+
+    /** {@code numpy.ndarray}: an array is mutable, so Python refuses it as a dict key or set item. */
+    @Override
+    public String pythonTypeName() {
+        return "numpy.ndarray";
     }
 }

@@ -1,6 +1,7 @@
 package dev.brine.numpy;
 
 import dev.brine.py.PythonRepr;
+import dev.brine.py.Unhashable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.List;
  * arrays with their items as a list; Brine reads them only when asked
  * ({@link NumpyPickles#addTo(dev.brine.mapping.ClassRegistry.Builder, NumpyNames, boolean)}).
  */
-public final class ObjectArray {
+public final class ObjectArray implements Unhashable {
     private final long[] shape;
     private final List<Object> items;
     private final boolean fortran;
@@ -51,5 +52,11 @@ public final class ObjectArray {
     @Override
     public String toString() {
         return "array(" + PythonRepr.repr(items) + ", dtype=object, shape=" + Arrays.toString(shape) + ")";
+    }
+
+    /** {@code numpy.ndarray}: an array is mutable, so Python refuses it as a dict key or set item. */
+    @Override
+    public String pythonTypeName() {
+        return "numpy.ndarray";
     }
 }

@@ -1,8 +1,6 @@
 package dev.brine.py;
 
 import dev.brine.BrineException;
-import dev.brine.ndarray.NDArray;
-import dev.brine.numpy.ObjectArray;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.IdentityHashMap;
@@ -121,11 +119,11 @@ public final class Hashing {
     }
 
     private static void checkLeaf(Object v, Object container) throws BrineException {
-        // numpy arrays are mutable and unhashable in Python too; NDArray hashes only its first 64 elements,
+        // numpy arrays (Unhashable) are mutable and unhashable in Python too; NDArray hashes only its first 64 elements,
         // so 3,000 arrays that differ after those took 15 s to load as dict keys (each insert compared them all)
         String type = v instanceof List ? "list" : v instanceof Map ? "dict" : v instanceof Set ? "set"
                 : v instanceof ByteArray ? "bytearray"
-                : v instanceof NDArray || v instanceof ObjectArray ? "numpy.ndarray" : null;
+                : v instanceof Unhashable ? ((Unhashable) v).pythonTypeName() : null;
         if (type != null) {
             throw new BrineException("unhashable type: '" + type + "'"
                     + (container == null ? "" : " (inside a " + (container instanceof Tuple ? "tuple" : "frozenset") + ")"));
