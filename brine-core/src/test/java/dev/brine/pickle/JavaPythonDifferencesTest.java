@@ -60,6 +60,27 @@ class JavaPythonDifferencesTest {
     }
 
     @Test
+    void otherKeysPythonMergesStayApartInJava() throws Exception {
+        // dicts built opcode by opcode from two keys Python calls equal: Decimal('1.0') and Decimal('1.00'),
+        // 0.0 and -0.0, two bytes objects b'x' (BigDecimal.equals and Double.equals tell the first two pairs
+        // apart; a byte[] key is compared by identity)
+        String out = new String(Python.check("""
+                import pickle, decimal
+                def body(o): return pickle.dumps(o, 2)[2:-1]  # without PROTO and STOP (memo slots are reused)
+                for a, b in [(decimal.Decimal('1.0'), decimal.Decimal('1.00')), (0.0, -0.0), (b'x', b'x')]:
+                    data = b'\\x80\\x02}(' + body(a) + body('a') + body(b) + body('b') + b'u.'
+                    print(data.hex(), repr(pickle.loads(data)))
+                """, new byte[0]), StandardCharsets.UTF_8);
+        List<String> lines = out.lines().toList();
+        assertEquals(List.of("{Decimal('1.0'): 'b'}", "{0.0: 'b'}", "{b'x': 'b'}"),
+                lines.stream().map(l -> l.substring(l.indexOf(' ') + 1)).toList(), "CPython keeps one key");
+        for (String line : lines) {
+            Map<?, ?> brine = (Map<?, ?>) Pickle.loads(HexFormat.of().parseHex(line.substring(0, line.indexOf(' '))));
+            assertEquals(List.of("a", "b"), List.copyOf(brine.values()), line);
+        }
+    }
+
+    @Test
     void namesOfGlobalsAreMemoizedByValue() throws Exception {
         List<byte[]> p = pickles("""
                 for o in [[int, len], [int, float], [len, abs]]:
