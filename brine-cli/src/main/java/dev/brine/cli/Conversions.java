@@ -1,6 +1,7 @@
 package dev.brine.cli;
 
 import dev.brine.BrineException;
+import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
 import dev.brine.py.Tuple;
 import java.io.PrintWriter;
@@ -82,6 +83,24 @@ final class Conversions {
      * items {@code arr_0, arr_1, ...} as {@code numpy.savez} names positional arrays. Everything that is
      * not an array is named in a warning, since .npz cannot hold it.
      */
+    /**
+     * {@code arrays} (by name; "" for a lone array), once each is known to be of a type NPY can hold: a Brine-only one (bfloat16, the
+     * 8-bit floats, complex32: torch's types numpy lacks) is refused naming the array, before anything
+     * is written, with the formats that can hold it.
+     */
+    static Map<String, NDArray> numpyHolds(Map<String, NDArray> arrays, Path in) throws BrineException {
+        for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
+            DType t = e.getValue().dtype();
+            if (t.isBrineOnly()) {
+                throw new BrineException(in + ": " + (e.getKey().isEmpty() ? "the array" : "array '" + e.getKey() + "'")
+                        + " is " + t.name() + ", which numpy has no dtype for:"
+                        + " .npy and .npz cannot hold it (.safetensors and .pt can; or convert the array to "
+                        + t.exactNumpyType().name() + " in Java)");
+            }
+        }
+        return arrays;
+    }
+
     static Map<String, NDArray> arrays(List<Object> objects, Path in, PrintWriter err, String format) throws BrineException {
         Map<String, NDArray> out = new LinkedHashMap<>();
         List<String> dropped = new ArrayList<>();

@@ -13,6 +13,7 @@ import dev.brine.pickle.Pickler;
 import dev.brine.pickle.PicklerOptions;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,8 +56,8 @@ final class ConvertCommand implements Callable<Integer> {
             Conversions.dropMetadata(loaded.metadata, in, err, target.label());
         }
         switch (target) {
-            case NPY -> Npy.write(Conversions.singleArray(objects, in), out);
-            case NPZ -> Npz.write(Conversions.arrays(objects, in, err, ".npz"), out, compressed);
+            case NPY -> Npy.write(Conversions.numpyHolds(Map.of("", Conversions.singleArray(objects, in)), in).get(""), out);
+            case NPZ -> Npz.write(Conversions.numpyHolds(Conversions.arrays(objects, in, err, ".npz"), in), out, compressed);
             case ARCHIVE -> ModelArchive.dump(Conversions.single(objects, in, err), out, ArchiveOptions.builder()
                     .protocol(protocol).compression(stored ? ArchiveOptions.Compression.STORED : ArchiveOptions.Compression.DEFLATED)
                     .build());

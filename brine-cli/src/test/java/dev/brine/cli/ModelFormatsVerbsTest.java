@@ -1,9 +1,11 @@
 package dev.brine.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brine.testing.Python;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,7 +93,14 @@ class ModelFormatsVerbsTest {
                 "torch", "safetensors");
         CliTest.Run npz = CliTest.run("convert", tmp.resolve("f8.pt").toString(), tmp.resolve("f8.npz").toString());
         assertEquals(1, npz.status());
-        assertTrue(npz.err().contains("cannot write float8_e4m3fn to NPY: numpy has no descr for it"), npz.err());
+        assertTrue(npz.err().contains("f8.pt: array 'w' is float8_e4m3fn, which numpy has no dtype for: .npy and .npz"
+                + " cannot hold it (.safetensors and .pt can"), npz.err());
+        assertFalse(Files.exists(tmp.resolve("f8.npz")), "nothing written");
+        python("import torch\ntorch.save(torch.zeros(2, dtype=torch.float8_e5m2), 'one.pt')\n", "torch");
+        CliTest.Run npy = CliTest.run("convert", tmp.resolve("one.pt").toString(), tmp.resolve("one.npy").toString());
+        assertEquals(1, npy.status());
+        assertTrue(npy.err().contains("one.pt: the array is float8_e5m2, which numpy has no dtype for"), npy.err());
+        assertFalse(Files.exists(tmp.resolve("one.npy")), "nothing written");
         CliTest.Run extract = CliTest.run("extract", tmp.resolve("f8.safetensors").toString(), "-o", tmp.resolve("x").toString());
         assertEquals(1, extract.status());
         assertTrue(extract.err().contains("cannot write float8_e"), extract.err());
