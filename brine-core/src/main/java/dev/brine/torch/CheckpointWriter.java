@@ -29,8 +29,9 @@ import java.util.Map;
  * {@code .format_version}, {@code .storage_alignment} and {@code byteorder} records, one
  * {@code data/<key>} record per storage (64-byte aligned, stored) and {@code version}.
  *
- * <p>Arrays that share bytes ({@link Storage#view} of one storage, as tensors read from one torch
- * storage do) are written as views of one storage record, as torch writes them.
+ * <p>Arrays that view one storage ({@link Storage#view}, as tensors read from one torch storage do)
+ * are written as views of one storage record, as torch writes them: the record holds the bytes from
+ * the first one viewed to the last, so views that cover their storage give torch's bytes.
  */
 final class CheckpointWriter {
     static final String FORMAT_VERSION = "1";
@@ -180,14 +181,17 @@ final class CheckpointWriter {
                                 it.untyped), 0));
                         continue;
                     }
-                    boolean overlaps = current != null && it.start < current.end;
-                    if (overlaps && (it.start - current.start) % item != 0) {
-                        // bytes shared off the element grid: torch cannot view them so; a record of its own
+                    // views of one storage share one record, as in torch, overlapping or not: the record
+                    // spans from the first viewed byte to the last (a fused weight split into q, k and v
+                    // is one storage again, byte for byte torch's when the views cover it)
+                    boolean joins = current != null;
+                    if (joins && (it.start - current.start) % item != 0) {
+                        // off the element grid: torch cannot view those bytes so; a record of its own
                         plan.places.put(it.owner, new Place(new Record(it.root, it.start, it.start + it.length,
                                 recordType, it.untyped), 0));
                         continue;
                     }
-                    if (!overlaps) {
+                    if (!joins) {
                         current = new Record(it.root, it.start, it.start + it.length, recordType, it.untyped);
                     } else {
                         current.end = Math.max(current.end, it.start + it.length);

@@ -17,6 +17,7 @@ import dev.brine.py.OrderedDict;
 import dev.brine.py.Tuple;
 import dev.brine.testing.Python;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -226,6 +227,42 @@ class TorchLiveTest {
                 "print('ok')"), pairs.toArray(new Path[0]));
         assertEquals("ok", out.strip());
         assertInstanceOf(OrderedDict.class, TorchCheckpoint.load(dir.resolve("state_dict.pt")));
+    }
+
+    /**
+     * Views that share one storage without overlapping, as torch makes them (a fused qkv weight split
+     * in three, a storage's two ends): Brine writes them back as views of one storage, and byte for
+     * byte as torch.save when they cover it.
+     */
+    @Test
+    void viewsOfOneStorageFromTorchStayOneStorage() throws Exception {
+        Python.require("torch");
+        Path theirs = dir.resolve("split.pt");
+        Path ends = dir.resolve("ends.pt");
+        Python.checkText(String.join("\n",
+                "import sys, torch, collections",
+                "qkv = torch.arange(24, dtype=torch.float32).reshape(6, 4)",
+                "q, k, v = qkv.split(2)",
+                "torch.save(collections.OrderedDict(q=q, k=k, v=v), sys.argv[1])",
+                "w = torch.arange(16, dtype=torch.int64)",
+                "torch.save({'head': w[:4], 'tail': w[12:]}, sys.argv[2])"), theirs, ends);
+        Path ours = dir.resolve("ours/split.pt");
+        Path oursEnds = dir.resolve("ours/ends.pt");
+        Files.createDirectories(ours.getParent());
+        TorchCheckpoint.save(TorchCheckpoint.load(theirs), ours);
+        TorchCheckpoint.save(TorchCheckpoint.load(ends), oursEnds);
+        String out = Python.checkText(String.join("\n", PY_SAME_MEMBERS,
+                "import sys, torch",
+                "same_members(sys.argv[1], sys.argv[2])",
+                "d = torch.load(sys.argv[2], weights_only=True)",
+                "ptr = lambda x: x.untyped_storage().data_ptr()",
+                "assert ptr(d['q']) == ptr(d['k']) == ptr(d['v']), 'one storage'",
+                "assert [x.storage_offset() for x in d.values()] == [0, 8, 16]",
+                "e, ref = torch.load(sys.argv[4], weights_only=True), torch.load(sys.argv[3], weights_only=True)",
+                "assert ptr(e['head']) == ptr(e['tail']) and e['tail'].storage_offset() == 12, 'one storage'",
+                "assert all(torch.equal(e[k], ref[k]) for k in ref)",
+                "print('ok')"), theirs, ours, ends, oursEnds);
+        assertEquals("ok", out.strip());
     }
 
     /** The torch dtypes numpy lacks besides bfloat16: the 8-bit floats and complex32. */

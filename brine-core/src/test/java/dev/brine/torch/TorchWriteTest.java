@@ -192,4 +192,23 @@ class TorchWriteTest {
             assertEquals(4, zip.entries().stream().filter(e -> e.name().startsWith("v/data/")).count());
         }
     }
+
+    @Test
+    void viewsThatDoNotOverlapStillShareOneRecord() throws Exception {
+        NDArray w = filled(DType.FLOAT32, 16);
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("a", NDArray.wrap(DType.FLOAT32, Order.C, new long[] {4}, w.storage().view(0, 16)));
+        d.put("b", NDArray.wrap(DType.FLOAT32, Order.C, new long[] {4}, w.storage().view(32, 16)));
+        Path f = dir.resolve("apart.pt");
+        TorchCheckpoint.save(d, f);
+        Map<?, ?> back = (Map<?, ?>) TorchCheckpoint.load(f);
+        assertEquals(d, back);
+        assertSame(((NDArray) back.get("a")).storage().base(), ((NDArray) back.get("b")).storage().base());
+        try (ZipReader zip = ZipReader.open(f, Limits.DEFAULT)) {
+            // one record of elements 0 to 12: from the first byte viewed to the last
+            List<ZipReader.Entry> data = zip.entries().stream().filter(e -> e.name().startsWith("apart/data/")).toList();
+            assertEquals(1, data.size());
+            assertEquals(48, data.get(0).size());
+        }
+    }
 }
