@@ -27,7 +27,7 @@ final class Values {
             return summary((NDArray) v);
         }
         if (v instanceof DType) {
-            return "dtype('" + ((DType) v).name() + "')";
+            return v.toString(); // numpy's repr: dtype('float64'), dtype('>i4'), dtype([('x', '<i4'), ...])
         }
         if (v instanceof NumpyScalar) {
             return v.toString();
@@ -41,8 +41,17 @@ final class Values {
         return null;
     }
 
+    /** The dtype's name, or for a structured one its fields as numpy's repr lists them (its name, void96, says little). */
+    private static String typeLabel(DType t) {
+        if (t.kind() != DType.Kind.STRUCTURED) {
+            return t.name();
+        }
+        String repr = t.toString(); // dtype(...)
+        return repr.substring("dtype(".length(), repr.length() - 1);
+    }
+
     String summary(NDArray a) {
-        StringBuilder out = new StringBuilder("array(").append(a.dtype().name()).append(", shape=")
+        StringBuilder out = new StringBuilder("array(").append(typeLabel(a.dtype())).append(", shape=")
                 .append(shape(a.shape())).append(")");
         if (a.size() > 0) {
             out.append(" [");
