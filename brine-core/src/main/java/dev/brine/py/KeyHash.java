@@ -54,6 +54,13 @@ final class KeyHash {
         if (o instanceof FrozenSet) {
             return ((FrozenSet) o).keyHash();
         }
+        if (o instanceof java.util.Set) { // equals a FrozenSet of the same items, so hashes as one (never cached: it may change)
+            long sum = 0;
+            for (Object item : (java.util.Set<?>) o) {
+                sum += setItem(item);
+            }
+            return ofSet(((java.util.Set<?>) o).size(), sum);
+        }
         if (o instanceof byte[]) {
             return ofBytes((byte[]) o);
         }

@@ -346,7 +346,7 @@ public final class PythonRepr {
      */
     private static void appendGlobal(StringBuilder out, Global g) {
         boolean builtin = "builtins".equals(g.module());
-        if (builtin && (g.name().equals("Ellipsis") || g.name().equals("NotImplemented"))) {
+        if (builtin && ("Ellipsis".equals(g.name()) || "NotImplemented".equals(g.name()))) { // a caller may make a null name
             out.append(g.name());
         } else {
             out.append("<class '").append(builtin ? g.name() : g.toString()).append("'>");

@@ -141,4 +141,28 @@ class FrozenSetTest {
         immutable.keyHash();
         assertTrue(immutable.isHashCached());
     }
+
+    @Test
+    void aJavaSetInsideAFrozenSetOrTupleHashesAsTheEqualFrozenSet() {
+        // Set.of(1) equals FrozenSet.of(1), so a frozenset or tuple holding one must equal and hash as
+        // one holding the other: the seeded hash of a plain Set item is the frozenset's
+        FrozenSet ofJavaSet = FrozenSet.of(Set.of(1L, "a"));
+        FrozenSet ofFrozenSet = FrozenSet.of(FrozenSet.of("a", 1L));
+        Set<Object> hashSet = new HashSet<>(List.of(FrozenSet.of(1L, "a")));
+        assertTrue(ofJavaSet.equals(hashSet) && hashSet.equals(ofFrozenSet));
+        assertEquals(ofJavaSet, ofFrozenSet); // transitive
+        assertEquals(ofFrozenSet, ofJavaSet);
+        assertEquals(0, ofJavaSet.compareTo(ofFrozenSet));
+        assertEquals(ofJavaSet.hashCode(), ofFrozenSet.hashCode());
+
+        Tuple withJavaSet = Tuple.of(new LinkedHashSet<>(List.of("a", 1L)), 2L);
+        Tuple withFrozenSet = Tuple.of(FrozenSet.of(1L, "a"), 2L);
+        assertEquals(withJavaSet, withFrozenSet);
+        assertEquals(withJavaSet.hashCode(), withFrozenSet.hashCode());
+        Map<Object, Object> map = new HashMap<>();
+        map.put(withFrozenSet, "found");
+        assertEquals("found", map.get(withJavaSet));
+        map.put(ofFrozenSet, "too");
+        assertEquals("too", map.get(ofJavaSet));
+    }
 }

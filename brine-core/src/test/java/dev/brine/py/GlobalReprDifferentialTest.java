@@ -38,4 +38,11 @@ class GlobalReprDifferentialTest {
             assertEquals(line.substring(space + 1), repr.format(loaded), line);
         }
     }
+
+    @Test
+    void aGlobalWithoutANamePrintsAsBefore() {
+        // Global is public and accepts nulls (its compareTo orders them first): printing one must not throw
+        assertEquals("<class 'null'>", PythonRepr.repr(new Global("builtins", null)));
+        assertEquals("<class 'null.x'>", PythonRepr.repr(new Global(null, "x")));
+    }
 }
