@@ -51,14 +51,20 @@ public final class ByteArray {
     /**
      * Appends {@code length} bytes of {@code src} from {@code offset}, growing the storage by
      * doubling so that a run of appends copies each byte a constant number of times on average.
+     * The spare room is at most {@link #MAX_SPARE}: a 1 GiB bytearray read in one opcode and then
+     * appended to once must not ask for 2 GiB (the limits charge the bytes held, not the spare room).
      */
+    /** The most spare room an append leaves (64 MiB): beyond it a big bytearray grows by this much at a time. */
+    static final int MAX_SPARE = 64 << 20;
+
     void append(byte[] src, int offset, int length) {
         if (length > MAX_SIZE - size) {
             throw new IllegalArgumentException("a bytearray of more than " + MAX_SIZE + " bytes");
         }
         int needed = size + length;
         if (needed > bytes.length) {
-            bytes = Arrays.copyOf(bytes, (int) Math.min(MAX_SIZE, Math.max(needed, 2L * bytes.length + 16)));
+            long grown = Math.min(2L * bytes.length + 16, (long) bytes.length + MAX_SPARE);
+            bytes = Arrays.copyOf(bytes, (int) Math.min(MAX_SIZE, Math.max(needed, grown)));
         }
         System.arraycopy(src, offset, bytes, size, length);
         size = needed;
