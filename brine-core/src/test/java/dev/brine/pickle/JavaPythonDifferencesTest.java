@@ -3,6 +3,7 @@ package dev.brine.pickle;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.brine.py.Global;
 import dev.brine.testing.Python;
@@ -78,6 +79,42 @@ class JavaPythonDifferencesTest {
             Map<?, ?> brine = (Map<?, ?>) Pickle.loads(HexFormat.of().parseHex(line.substring(0, line.indexOf(' '))));
             assertEquals(List.of("a", "b"), List.copyOf(brine.values()), line);
         }
+    }
+
+    @Test
+    void distinctNaNKeysBecomeOneKey() throws Exception {
+        // two float('nan') objects are two keys in Python (NaN != NaN, and they are not the same object)
+        List<byte[]> p = pickles("""
+                d = {float('nan'): 1, float('nan'): 2}
+                print(pickle.dumps(d, 4).hex())
+                print(pickle.dumps({float('nan'), float('nan')}, 4).hex())
+                """);
+        String python = new String(Python.check("import pickle, sys\nprint(len(pickle.loads(sys.stdin.buffer.read())))",
+                p.get(0)), StandardCharsets.UTF_8).strip();
+        assertEquals("2", python);
+        Map<?, ?> brine = (Map<?, ?>) Pickle.loads(p.get(0));
+        assertEquals(1, brine.size(), "Double.equals(NaN, NaN) is true");
+        assertEquals(2L, brine.get(Double.NaN), "the last value");
+        assertEquals(1, ((Set<?>) Pickle.loads(p.get(1))).size());
+    }
+
+    @Test
+    void equalTimeValuesMayComeBackAsOneObject() throws Exception {
+        // time(1, 0) twice, as two objects: java.time hands out one cached LocalTime for a whole hour,
+        // so Brine writes the second as a memo reference where CPython writes the value again
+        List<byte[]> p = pickles("""
+                import datetime
+                print(pickle.dumps([datetime.time(1, 0), datetime.time(1, 0)], 4).hex())
+                """);
+        List<?> brine = (List<?>) Pickle.loads(p.get(0));
+        assertSame(brine.get(0), brine.get(1));
+        byte[] again = Pickle.dumps(brine, 4);
+        assertFalse(java.util.Arrays.equals(p.get(0), again), "the bytes differ");
+        String python = new String(Python.check("""
+                import pickle, sys, datetime
+                print(pickle.loads(sys.stdin.buffer.read()) == [datetime.time(1, 0)] * 2)""", again),
+                StandardCharsets.UTF_8).strip();
+        assertEquals("True", python, "the values are the same");
     }
 
     @Test
