@@ -493,9 +493,12 @@ public final class DType {
         return alignment;
     }
 
-    /** Whether this structured type was built with {@code align=True} ({@code dtype.isalignedstruct}). */
+    /**
+     * Whether this structured type was built with {@code align=True} ({@code dtype.isalignedstruct});
+     * a subarray type answers for its base, as numpy's copies the base's flags.
+     */
     public boolean isAlignedStruct() {
-        return alignedStruct;
+        return kind == Kind.SUBARRAY ? base.isAlignedStruct() : alignedStruct;
     }
 
     /**
@@ -980,43 +983,160 @@ public final class DType {
         return h;
     }
 
-    /** numpy's {@code repr(dtype)} in its common forms: {@code dtype('float64')}, {@code dtype('>i4')}, {@code dtype('<U3')}. */
+    /**
+     * numpy's {@code repr(dtype)}, character for character as numpy 2 prints it
+     * ({@code numpy/_core/_dtype.py}, {@code __repr__}): {@code dtype('float64')}, {@code dtype('>i4')},
+     * {@code dtype('<U3')}, {@code dtype('S2')}, {@code dtype('<M8[s]')}, {@code dtype(('<f4', (2, 3)))},
+     * {@code dtype([('a', 'u1'), ('b', '?')])}, {@code dtype({'names': ..., 'offsets': ..., 'itemsize': 12})}
+     * for padded or reordered fields, {@code dtype((numpy.record, [...]))} and {@code ..., align=True)}.
+     * The {@linkplain #isBrineOnly() Brine-only types}, which numpy has no repr for, print as
+     * {@code dtype('bfloat16')}, {@code dtype('float8_e4m3fn')}, {@code dtype('complex32')}.
+     */
     @Override
     public String toString() {
-        if (isBrineOnly()) {
-            return numberRepr();
-        }
+        // numpy's __repr__: the constructor argument without 'aligned' inside (include_align=False),
+        // the align flag as dtype()'s second argument instead (also for a subarray of an aligned struct)
+        return "dtype(" + constructionRepr(false) + (isAlignedStruct() ? ", align=True" : "") + ")";
+    }
+
+    /**
+     * numpy's {@code _construction_repr(dtype, include_align=False, short)}: what {@code np.dtype(...)}
+     * would rebuild this type from. {@code shortForm} is set inside structs and subarrays, where
+     * numbers print as {@code '<f8'} and {@code '?'} rather than {@code 'float64'} and {@code 'bool'}.
+     */
+    private String constructionRepr(boolean shortForm) {
         switch (kind) {
-            case BOOL:
-            case INT:
-            case UINT:
-            case FLOAT:
-            case COMPLEX:
-                return numberRepr();
-            case BYTES:
-                return "dtype('S" + itemsize + "')";
-            case VOID:
-                return "dtype('V" + itemsize + "')";
-            case OBJECT:
-                return "dtype('O')";
-            case SUBARRAY:
-                return "dtype((" + Descrs.repr(base.kind == Kind.STRUCTURED ? base.descr() : base.str()) + ", "
-                        + Descrs.repr(Descrs.shapeTuple(subShape)) + "))";
             case STRUCTURED:
-                try {
-                    String descr = descrRepr();
-                    return "dtype(" + (record ? "(numpy.record, " + descr + ")" : descr)
-                            + (alignedStruct ? ", align=True" : "") + ")";
-                } catch (IllegalStateException e) {
-                    return "dtype(" + fieldTable().keySet() + ", itemsize=" + itemsize + ")";
-                }
+                return structRepr();
+            case SUBARRAY:
+                // _subarray_str: the base always short, the shape as a Python tuple
+                return "(" + base.constructionRepr(true) + ", " + shapeRepr() + ")";
             default:
-                return "dtype('" + str() + "')";
+                return scalarRepr(shortForm);
         }
     }
 
-    /** {@code dtype('float64')}, or {@code dtype('>f8')} when big-endian. */
-    private String numberRepr() {
-        return "dtype('" + (byteOrder == '>' ? str() : name()) + "')";
+    /** numpy's {@code _scalar_str}, quotes included. */
+    private String scalarRepr(boolean shortForm) {
+        if (isBrineOnly()) {
+            // numpy has no such dtype; Brine's own spelling ('bfloat16', big-endian as '>bfloat16')
+            return "'" + (byteOrder == '>' ? str() : name()) + "'";
+        }
+        // _byte_order_str: native '=' prints as the machine's '<' or '>', '|' prints as nothing
+        String order = byteOrder == '|' ? "" : String.valueOf(byteOrder);
+        switch (kind) {
+            case BOOL:
+                return shortForm ? "'?'" : "'bool'";
+            case OBJECT:
+                return "'O'"; // pointer sizes differ, so numpy never prints one
+            case BYTES:
+                // unsized (S0) prints without a size; bytes have no byte order
+                return itemsize == 0 ? "'S'" : "'S" + itemsize + "'";
+            case UNICODE:
+                return itemsize == 0 ? "'" + order + "U'" : "'" + order + "U" + (itemsize / 4) + "'";
+            case VOID:
+                return itemsize == 0 ? "'V'" : "'V" + itemsize + "'";
+            case DATETIME:
+            case TIMEDELTA:
+                return "'" + order + kind.numpyKind() + "8" + unitSuffix() + "'";
+            default:
+                // numbers: the long name ('float64') only at top level and in native or no byte order
+                if (shortForm || (byteOrder != '|' && byteOrder != normalizeOrder('='))) {
+                    return "'" + order + kind.numpyKind() + itemsize + "'";
+                }
+                return "'" + name() + "'";
+        }
+    }
+
+    /**
+     * numpy's {@code _struct_str(dtype, include_align=False)}: the list form when the fields are
+     * packed, else the dict form; a {@code numpy.record} type wraps it as {@code (numpy.record, ...)}.
+     */
+    private String structRepr() {
+        String sub = isPacked() ? structListRepr() : structDictRepr();
+        return record ? "(numpy.record, " + sub + ")" : sub;
+    }
+
+    /**
+     * numpy's {@code _is_packed}: fields in order, one after another, ending at the itemsize; for an
+     * {@code align=True} type each offset (and the itemsize) rounded up to the alignment numpy would
+     * give it, so an aligned struct with only alignment padding still prints as a list.
+     */
+    private boolean isPacked() {
+        long total = 0;
+        int maxAlign = 1;
+        for (Field f : fields) {
+            if (alignedStruct) {
+                total = roundUpTo(total, f.type().alignment);
+                maxAlign = Math.max(maxAlign, f.type().alignment);
+            }
+            if (f.offset() != total) {
+                return false;
+            }
+            total += f.type().itemsize;
+        }
+        if (alignedStruct) {
+            total = roundUpTo(total, maxAlign);
+        }
+        return total == itemsize;
+    }
+
+    private static long roundUpTo(long v, int align) {
+        return (v + align - 1) / align * align;
+    }
+
+    /** numpy's {@code _struct_list_str}: {@code [('a', '<i4'), (('title', 'b'), 'u1'), ('c', '<f4', (2, 3))]}. */
+    private String structListRepr() {
+        StringBuilder out = new StringBuilder("[");
+        for (int i = 0; i < fields.size(); i++) {
+            Field f = fields.get(i);
+            if (i > 0) {
+                out.append(", ");
+            }
+            out.append('(');
+            if (f.title() != null) {
+                out.append('(').append(Descrs.repr(f.title())).append(", ").append(Descrs.repr(f.name())).append("), ");
+            } else {
+                out.append(Descrs.repr(f.name())).append(", ");
+            }
+            DType t = f.type();
+            if (t.kind == Kind.SUBARRAY) {
+                // a subarray field spreads into (name, base, shape), not (name, (base, shape))
+                out.append(t.base.constructionRepr(true)).append(", ").append(t.shapeRepr());
+            } else {
+                out.append(t.constructionRepr(true));
+            }
+            out.append(')');
+        }
+        return out.append(']').toString();
+    }
+
+    /**
+     * numpy's {@code _struct_dict_str} without the aligned flag (repr never puts it inside):
+     * {@code {'names': [...], 'formats': [...], 'offsets': [...], 'titles': [...], 'itemsize': n}},
+     * titles only when a field has one, {@code None} for those that do not.
+     */
+    private String structDictRepr() {
+        StringBuilder names = new StringBuilder();
+        StringBuilder formats = new StringBuilder();
+        StringBuilder offsets = new StringBuilder();
+        StringBuilder titles = new StringBuilder();
+        boolean anyTitle = false;
+        for (int i = 0; i < fields.size(); i++) {
+            Field f = fields.get(i);
+            String sep = i > 0 ? ", " : "";
+            names.append(sep).append(Descrs.repr(f.name()));
+            formats.append(sep).append(f.type().constructionRepr(true));
+            offsets.append(sep).append(f.offset());
+            titles.append(sep).append(Descrs.repr(f.title()));
+            anyTitle |= f.title() != null;
+        }
+        return "{'names': [" + names + "], 'formats': [" + formats + "], 'offsets': [" + offsets + "], "
+                + (anyTitle ? "'titles': [" + titles + "], " : "") + "'itemsize': " + itemsize + "}";
+    }
+
+    /** A subarray's shape as Python prints the tuple: {@code (2, 3)}, {@code (2,)}. */
+    private String shapeRepr() {
+        return Descrs.repr(Descrs.shapeTuple(subShape));
     }
 }
