@@ -39,6 +39,19 @@ class ArrayVerbsTest {
     }
 
     @Test
+    void showPrintsDtypesAsNumpyReprsThem() throws Exception {
+        // a dict of dtypes prints as Python prints it: {'k': dtype(...), ...}
+        numpy("d = {'f': np.dtype('<f8'), 'b': np.dtype('>i4'), 'u': np.dtype('<U3'), 'st': np.dtype([('x', '<i4'),"
+                + " ('s', 'S2'), ('ok', '?')]), 'pad': np.dtype({'names': ['x'], 'formats': ['<i2'], 'offsets': [4],"
+                + " 'itemsize': 8}), 'al': np.dtype([('a', 'u1'), ('b', '<f8')], align=True),"
+                + " 'rec': np.rec.array([(1, 2.5)], dtype=[('x', '<i4'), ('y', '<f8')]).dtype}\n"
+                + "pickle.dump(d, open('dt.pkl', 'wb'), 4)\nopen('dt.txt', 'w').write(repr(d))\n");
+        CliTest.Run show = CliTest.run("show", tmp.resolve("dt.pkl").toString());
+        assertEquals(0, show.status(), show.err());
+        assertEquals(Files.readString(tmp.resolve("dt.txt")) + "\n", show.out());
+    }
+
+    @Test
     void convertPickleOfArraysToNpzFlattensAndWarns() throws Exception {
         numpy("pickle.dump({'W': np.arange(4.), 'cfg': {'lr': 0.1, 'b': np.zeros(2, dtype='i8')}, 'n': 3},"
                 + " open('m.pkl', 'wb'), 4)\n");
