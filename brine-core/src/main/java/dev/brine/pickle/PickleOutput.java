@@ -264,9 +264,7 @@ final class PickleOutput {
         int header = shortOpcode ? 2 : 5;
         int at = len + header;
         int i = 0;
-        byte[] ascii = AsciiStrings.bytesIfAscii(s);
-        if (ascii != null) { // one copy instead of a loop: see AsciiStrings
-            System.arraycopy(ascii, 0, b, at, n);
+        if (AsciiStrings.copyIfAscii(s, b, at)) { // one copy instead of a loop: see AsciiStrings
             i = n;
         }
         while (i < n) { // ASCII, the common case, needs no further checks

@@ -2,7 +2,6 @@ package dev.brine.pickle;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,14 +22,20 @@ class AsciiStringsTest {
     }
 
     @Test
-    void answersWithTheCharsOfAsciiStringsAndNullForAllOthers() {
+    void copiesExactlyTheCharsOfAsciiStringsAndWritesNothingForOthers() {
         for (String s : corpus()) {
             boolean ascii = s.chars().allMatch(c -> c < 0x80);
-            byte[] got = AsciiStrings.bytesIfAscii(s);
-            if (ascii && AsciiStrings.ENABLED) {
-                assertArrayEquals(s.getBytes(StandardCharsets.US_ASCII), got, () -> describe(s));
-            } else {
-                assertNull(got, () -> describe(s));
+            for (int at : new int[] {0, 3, 8}) {
+                byte[] dst = new byte[at + s.length() + 16];
+                java.util.Arrays.fill(dst, (byte) '~');
+                byte[] expected = dst.clone();
+                boolean copied = AsciiStrings.copyIfAscii(s, dst, at);
+                assertEquals(ascii && AsciiStrings.ENABLED, copied, () -> describe(s));
+                if (copied) {
+                    byte[] bytes = s.getBytes(StandardCharsets.US_ASCII);
+                    System.arraycopy(bytes, 0, expected, at, bytes.length);
+                }
+                assertArrayEquals(expected, dst, () -> "at " + at + ": " + describe(s));
             }
         }
     }
