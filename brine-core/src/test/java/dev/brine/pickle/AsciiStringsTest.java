@@ -59,6 +59,23 @@ class AsciiStringsTest {
         }
     }
 
+    @Test
+    void isAsciiOfARangeLooksOnlyInsideIt() {
+        for (int n = 0; n <= 40; n++) {
+            for (int off : new int[] {0, 1, 7, 8, 13}) {
+                byte[] v = new byte[off + n + 9];
+                java.util.Arrays.fill(v, (byte) 0xff); // non-ASCII all around the range
+                java.util.Arrays.fill(v, off, off + n, (byte) 'q');
+                assertEquals(true, AsciiStrings.isAscii(v, off, n), "length " + n + " at " + off);
+                for (int k = off; k < off + n; k++) {
+                    v[k] = (byte) 0x80;
+                    assertEquals(false, AsciiStrings.isAscii(v, off, n), "length " + n + " at " + off + ", 0x80 at " + k);
+                    v[k] = 'q';
+                }
+            }
+        }
+    }
+
     /** Strings of every short length, with one char on either side of 0x80 and 0x100 at each position, made every way the JDK makes them. */
     private static List<String> corpus() {
         List<String> all = new ArrayList<>();
