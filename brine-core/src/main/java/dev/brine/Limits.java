@@ -106,7 +106,11 @@ public final class Limits {
      * and container slots that registered callables ({@code bytearray(b)}, {@code set(l)},
      * {@code _codecs.encode(s)}, numpy's array constructors, your own classes) make from values
      * already read, which a small file could otherwise request thousands of times over through
-     * its memo. Up to this many times the input (plus 64 KiB) is allowed. Default 10.
+     * its memo. Up to this many times the input (plus 64 KiB) is allowed. The input counts the
+     * pickle, its out-of-band buffers and what a persistent loader read for it (a torch
+     * checkpoint's storages, so its tensors weigh against them); a strided torch tensor that must
+     * be copied (a stride of 0 repeats elements) is checked against it before it is allocated.
+     * Default 10.
      */
     public long maxBytesRatio() {
         return maxBytesRatio;

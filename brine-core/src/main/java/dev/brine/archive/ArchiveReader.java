@@ -101,6 +101,14 @@ final class ArchiveReader implements PersistentLoader {
         return null;
     }
 
+    /** The bytes of the member arrays loaded so far, each once: input for maxBytesRatio. */
+    @Override
+    public long bytesRead() {
+        return arrayBytesRead;
+    }
+
+    private long arrayBytesRead;
+
     /** Python's {@code persistent_load}: the array of the member a persistent id names. */
     @Override
     public Object load(Object pid) throws BrineException {
@@ -137,6 +145,7 @@ final class ArchiveReader implements PersistentLoader {
         }
         a = a.withMemberName(name);
         cache.put(name, a);
+        arrayBytesRead += a.nbytes();
         return a;
     }
 

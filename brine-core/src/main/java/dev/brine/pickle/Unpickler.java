@@ -66,7 +66,7 @@ public final class Unpickler {
     private final int maxMemo;
     private final long maxBytesRatio;
     private long built; // bytes built by calls from values already read (see Limits.maxBytesRatio)
-    private long outOfBand; // bytes of the caller's out-of-band buffers: input too, for that ratio
+    private long outOfBand; // bytes of the caller's out-of-band buffers and the persistent loader's reads: input too, for that ratio
 
     private Object[] stack = new Object[32];
     private int sp;
@@ -1255,7 +1255,10 @@ public final class Unpickler {
         if (loader == null) {
             throw fail("a persistent id was found, but no persistent loader was given");
         }
-        push(noteDeferred(loader.load(pid)));
+        long before = loader.bytesRead();
+        Object loaded = loader.load(pid);
+        outOfBand = saturatingAdd(outOfBand, Math.max(0, loader.bytesRead() - before));
+        push(noteDeferred(loaded));
     }
 
     /**

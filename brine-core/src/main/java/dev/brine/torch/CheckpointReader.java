@@ -116,7 +116,7 @@ final class CheckpointReader {
             boolean map = options.mmap() && !bigEndian;
             try (FileChannel channel = map ? FileChannel.open(path, StandardOpenOption.READ) : null) {
                 Map<String, TorchStorage> loaded = new HashMap<>();
-                PersistentLoader loader = pid -> zipStorage(zip, channel, prefix, loaded, pid);
+                PersistentLoader loader = counting(pid -> zipStorage(zip, channel, prefix, loaded, pid));
                 try {
                     return new Unpickler(pickle, unpicklerOptions(loader, this::tensor)).load();
                 } catch (BrineException e) {
@@ -191,6 +191,11 @@ final class CheckpointReader {
         Storage bytes;
         try {
             if (channel != null && e.method() == 0) {
+                // what ZipReader.open checks for a stored member: dataOffset bounds the compressed size only
+                if (e.compressedSize() != e.size()) {
+                    throw new BrineException(at + ": stored member with compressed size " + e.compressedSize()
+                            + " different from its size " + e.size());
+                }
                 bytes = Storage.map(channel, zip.dataOffset(e), nbytes, FileChannel.MapMode.READ_ONLY);
             } else {
                 checkHeap(nbytes, at);
@@ -208,6 +213,7 @@ final class CheckpointReader {
         }
         TorchStorage s = storage(id, bytes);
         loaded.put(id.key, s);
+        storageBytesRead += nbytes;
         return s;
     }
 
@@ -319,7 +325,7 @@ final class CheckpointReader {
             }
             Map<String, TorchStorage> loaded = new HashMap<>();
             Map<String, TorchStorage> views = new HashMap<>(); // apart from storages: keys are any strings
-            PersistentLoader loader = pid -> legacyStorage(ch, extents, loaded, views, pid);
+            PersistentLoader loader = counting(pid -> legacyStorage(ch, extents, loaded, views, pid));
             try {
                 return new Unpickler(pickle.array(), unpicklerOptions(loader, this::tensor)).load();
             } catch (BrineException e) {
@@ -356,6 +362,7 @@ final class CheckpointReader {
             }
             root = new TorchStorage(id.type.dtype, id.type.untyped, bytes);
             loaded.put(id.key, root);
+            storageBytesRead += ext[1];
         }
         if (id.view == null) {
             return root;
@@ -378,6 +385,28 @@ final class CheckpointReader {
     }
 
     // ------------------------------------------------------------------------------ shared
+
+    /** Bytes of the storages read or mapped so far, each once (see {@link PersistentLoader#bytesRead}). */
+    private long storageBytesRead;
+
+    /**
+     * {@code loader}, reporting the storage bytes read: the tensors over them are then weighed against
+     * those bytes by maxBytesRatio, not against data.pkl's few hundred bytes (which refused every
+     * checkpoint of more than about 650 KB of tensors).
+     */
+    private PersistentLoader counting(PersistentLoader loader) {
+        return new PersistentLoader() {
+            @Override
+            public Object load(Object pid) throws BrineException {
+                return loader.load(pid);
+            }
+
+            @Override
+            public long bytesRead() {
+                return storageBytesRead;
+            }
+        };
+    }
 
     private UnpicklerOptions unpicklerOptions(PersistentLoader loader, TorchGlobals.Rebuilder rebuilder) {
         return UnpicklerOptions.builder()
@@ -500,6 +529,10 @@ final class CheckpointReader {
                 throw new BrineException("one big-endian storage viewed as " + done + "- and " + unit + "-byte elements");
             }
         }
-        return Tensors.rebuild(st.bytes(), arrayType, offset, size, stride, limits);
+        // what the unpickler will allow once the copy is made (maxBytesRatio of all that was read), before it is made
+        long read = storageBytesRead + 65536;
+        long ratio = limits.maxBytesRatio();
+        long copyBudget = read > Long.MAX_VALUE / ratio ? Long.MAX_VALUE : read * ratio;
+        return Tensors.rebuild(st.bytes(), arrayType, offset, size, stride, limits, copyBudget);
     }
 }

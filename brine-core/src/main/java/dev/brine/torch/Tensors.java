@@ -17,10 +17,10 @@ final class Tensors {
     /**
      * The tensor of {@code dtype} whose elements are at {@code offset + sum(index[i] * stride[i])}
      * (in elements) of {@code bytes}: a view sharing the bytes when the layout is C or Fortran
-     * contiguous, else a C-order copy.
+     * contiguous, else a C-order copy of at most {@code copyBudget} bytes.
      */
-    static NDArray rebuild(Storage bytes, DType dtype, long offset, long[] size, long[] stride, Limits limits)
-            throws BrineException {
+    static NDArray rebuild(Storage bytes, DType dtype, long offset, long[] size, long[] stride, Limits limits,
+            long copyBudget) throws BrineException {
         if (size.length != stride.length) {
             throw new BrineException("tensor size " + Arrays.toString(size) + " and stride " + Arrays.toString(stride)
                     + " differ in length");
@@ -74,10 +74,17 @@ final class Tensors {
         if (contiguous(size, stride, false)) {
             return NDArray.wrap(dtype, Order.F, size, bytes.view(offset * item, n * item));
         }
-        long total = n * item; // cannot overflow: n elements fit in the storage
+        // a stride of 0 repeats stored elements: n need not fit in the storage, nor n * item in a long
+        long total = n > Long.MAX_VALUE / item ? Long.MAX_VALUE : n * item;
         if (total > limits.maxAllocation()) {
             throw new LimitExceededException("maxAllocation", "a strided tensor of " + total
                     + " bytes must be copied, more than the " + limits.maxAllocation() + " allowed");
+        }
+        if (total > copyBudget) { // checked before allocating, where the unpickler's check comes after
+            throw new LimitExceededException("maxBytesRatio", "a strided tensor of " + total + " bytes (size "
+                    + Arrays.toString(size) + ", stride " + Arrays.toString(stride) + ") must be copied from "
+                    + bytes.size() + " stored bytes, more than maxBytesRatio times the checkpoint's storages allow ("
+                    + copyBudget + ")");
         }
         return NDArray.wrap(dtype, Order.C, size, gather(bytes, item, offset, size, stride, n));
     }

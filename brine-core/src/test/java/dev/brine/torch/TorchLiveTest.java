@@ -203,6 +203,67 @@ class TorchLiveTest {
         }
     }
 
+    /**
+     * A real model's state dict of several megabytes (every golden checkpoint is a few kilobytes):
+     * its tensors are views of storages read from the archive, not bytes the pickle's calls made, so
+     * the default limits must let it load, in both formats, read or mapped. The expanded buffer (an
+     * {@code arange} broadcast with stride 0, as models keep position ids) is copied, 64 times its
+     * storage, within maxBytesRatio of what was read.
+     */
+    @Test
+    void torchsModelOfSeveralMegabytesLoadsWithDefaultLimits() throws Exception {
+        Python.require("torch", "numpy");
+        Python.checkText(String.join("\n",
+                "import sys, torch, numpy as np, warnings",
+                "warnings.filterwarnings('ignore')",
+                "torch.manual_seed(7)",
+                "m = torch.nn.Sequential(torch.nn.Linear(512, 1024), torch.nn.ReLU(), torch.nn.Linear(1024, 512),",
+                "                        torch.nn.LayerNorm(512), torch.nn.Embedding(3000, 256))",
+                "sd = m.state_dict()",
+                "sd['pos'] = torch.arange(2048).expand(64, -1)",
+                "torch.save(sd, sys.argv[1] + '/zip.pt')",
+                "torch.save(sd, sys.argv[1] + '/legacy.pt', _use_new_zipfile_serialization=False)",
+                "np.savez(sys.argv[1] + '/oracle.npz', **{k: v.numpy() for k, v in sd.items()})",
+                "print('ok')"), dir);
+        Map<String, Object> oracle = Npz.readAll(dir.resolve("oracle.npz"), dev.brine.Limits.DEFAULT);
+        long total = oracle.values().stream().mapToLong(a -> ((NDArray) a).nbytes()).sum();
+        org.junit.jupiter.api.Assertions.assertTrue(total > 8_000_000, "the model is " + total + " bytes");
+        for (String file : List.of("zip.pt", "legacy.pt")) {
+            for (TorchOptions o : List.of(TorchOptions.DEFAULT, TorchOptions.builder().mmap(true).build())) {
+                Map<?, ?> d = (Map<?, ?>) TorchCheckpoint.load(dir.resolve(file), o);
+                assertEquals(oracle.keySet(), d.keySet(), file);
+                for (String k : oracle.keySet()) {
+                    assertEquals(oracle.get(k), d.get(k), file + " " + k + " mmap " + o.mmap());
+                }
+            }
+        }
+    }
+
+    /**
+     * One stored element broadcast to 2^27 (stride 0, 512 MiB once copied) from a 1.5 KB file: refused by
+     * maxBytesRatio before the copy is allocated (the message is the pre-check's), in both formats.
+     */
+    @Test
+    void expandedTensorFarBeyondItsStorageIsRefusedBeforeTheCopy() throws Exception {
+        Python.require("torch");
+        Python.checkText(String.join("\n",
+                "import sys, torch, warnings",
+                "warnings.filterwarnings('ignore')",
+                "x = {'x': torch.zeros(1).expand(2 ** 27)}",
+                "torch.save(x, sys.argv[1] + '/zip.pt')",
+                "torch.save(x, sys.argv[1] + '/legacy.pt', _use_new_zipfile_serialization=False)",
+                "print('ok')"), dir);
+        for (String file : List.of("zip.pt", "legacy.pt")) {
+            for (TorchOptions o : List.of(TorchOptions.DEFAULT, TorchOptions.builder().mmap(true).build())) {
+                dev.brine.LimitExceededException e = org.junit.jupiter.api.Assertions.assertThrows(
+                        dev.brine.LimitExceededException.class, () -> TorchCheckpoint.load(dir.resolve(file), o));
+                assertEquals("maxBytesRatio", e.limit(), file);
+                org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("536870912 bytes (size [134217728], stride [0])")
+                        && e.getMessage().contains(file), e.getMessage());
+            }
+        }
+    }
+
     @Test
     void torchsFilesSurviveBrine() throws Exception {
         Python.require("torch");
