@@ -285,7 +285,10 @@ final class ArrayFormatter {
             switch (type.kind()) {
                 case COMPLEX: {
                     Complex c = Elements.getComplex(type, s, off);
-                    return reals.format(c.real()) + imags.format(c.imag()) + "j";
+                    // as numpy's ComplexFloatingFormat: the j follows the digits, the padding follows the j
+                    String i = imags.format(c.imag());
+                    int digits = i.stripTrailing().length();
+                    return reals.format(c.real()) + i.substring(0, digits) + "j" + i.substring(digits);
                 }
                 case DATETIME: {
                     TimeValue t = (TimeValue) Elements.get(type, s, off);
@@ -394,14 +397,20 @@ final class ArrayFormatter {
         return out.append('\'').toString();
     }
 
-    /** numpy's {@code FloatingFormat} in its default mode: shortest unique digits, at most 8 after the point. */
+    /**
+     * numpy's {@code FloatingFormat} in its default mode: shortest unique digits, at most 8 after the
+     * point; its {@code fillFormat} pads every value to the widest one's integer part (and, in
+     * scientific mode, to the most mantissa digits and the longest exponent), and widens the integer
+     * part for nan and inf.
+     */
     private static final class FloatFormat {
         private final DType type;
         private final boolean sign;
         private final boolean exp;
         private int padLeft;
         private int padRight;
-        private int expPrecision;
+        private int expPrecision; // mantissa digits after the point, scientific mode
+        private int expDigits = 2; // exponent digits, scientific mode
 
         FloatFormat(double[] values, DType type, boolean sign) {
             this.type = type;
@@ -409,6 +418,8 @@ final class ArrayFormatter {
             double max = 0;
             double min = Double.POSITIVE_INFINITY;
             boolean anyFinite = false;
+            boolean anyNonFinite = false;
+            boolean negativeInf = false;
             for (double v : values) {
                 if (Double.isFinite(v) && v != 0) {
                     double x = Math.abs(v);
@@ -416,44 +427,58 @@ final class ArrayFormatter {
                     min = Math.min(min, x);
                 }
                 anyFinite |= Double.isFinite(v);
+                anyNonFinite |= !Double.isFinite(v);
+                negativeInf |= v == Double.NEGATIVE_INFINITY;
             }
-            exp = max > 0 && (max >= 1e8 || min < 1e-4 || max / min > 1e3);
+            // numpy 2 compares in the array's own type (Python floats are weak scalars): a float32 1e-4 is not below 1e-4
+            exp = max > 0 && (max >= narrow(1e8) || min < narrow(1e-4) || narrow(max / min) > narrow(1e3));
+            if (exp) {
+                for (double v : values) {
+                    if (Double.isFinite(v)) {
+                        String m = unique(v).round(new MathContext(PRECISION + 1, RoundingMode.HALF_EVEN))
+                                .stripTrailingZeros().unscaledValue().abs().toString();
+                        expPrecision = Math.max(expPrecision, m.length() - 1);
+                    }
+                }
+            }
+            int widestExponent = 0;
             for (double v : values) {
                 if (!Double.isFinite(v)) {
                     continue;
                 }
+                String p = exp ? scientific(v) : positional(v);
+                int dot = p.indexOf('.');
+                padLeft = Math.max(padLeft, dot);
                 if (exp) {
-                    String m = unique(v).round(new MathContext(PRECISION + 1, RoundingMode.HALF_EVEN)).stripTrailingZeros()
-                            .unscaledValue().abs().toString();
-                    expPrecision = Math.max(expPrecision, m.length() - 1);
+                    widestExponent = Math.max(widestExponent, p.length() - p.indexOf('e') - 2);
                 } else {
-                    String p = positional(v);
-                    int dot = p.indexOf('.');
-                    padLeft = Math.max(padLeft, dot);
                     padRight = Math.max(padRight, p.length() - dot - 1);
                 }
+            }
+            if (exp) {
+                expDigits = widestExponent;
+                padRight = expDigits + 2 + expPrecision;
             }
             if (!anyFinite) {
                 padLeft = 0;
                 padRight = 0;
             }
+            if (anyNonFinite) { // room for nan, inf and their sign
+                int offset = padRight + 1;
+                padLeft = Math.max(padLeft, 3 + (sign || negativeInf ? 1 : 0) - offset);
+            }
         }
 
         String format(double v) {
-            String body;
             if (!Double.isFinite(v)) {
-                String r = Double.isNaN(v) ? "nan" : v > 0 ? (sign ? "+inf" : "inf") : "-inf";
-                int total = exp ? 0 : padLeft + padRight + 1;
+                String r = Double.isNaN(v) ? (sign ? "+nan" : "nan") : v > 0 ? (sign ? "+inf" : "inf") : "-inf";
+                int total = padLeft + padRight + 1;
                 return r.length() < total ? " ".repeat(total - r.length()) + r : r;
             }
-            if (exp) {
-                body = scientific(v);
-            } else {
-                String p = positional(v);
-                int dot = p.indexOf('.');
-                body = " ".repeat(Math.max(0, padLeft - dot)) + p + " ".repeat(Math.max(0, padRight - (p.length() - dot - 1)));
-            }
-            return body;
+            String p = exp ? scientific(v) : positional(v);
+            int dot = p.indexOf('.');
+            String left = " ".repeat(Math.max(0, padLeft - dot));
+            return exp ? left + p : left + p + " ".repeat(Math.max(0, padRight - (p.length() - dot - 1)));
         }
 
         private String positional(double v) {
@@ -472,6 +497,11 @@ final class ArrayFormatter {
         private String scientific(double v) {
             boolean negative = v < 0 || (v == 0 && 1 / v < 0);
             BigDecimal d = unique(v).abs();
+            if (d.signum() != 0 && d.precision() != expPrecision + 1) {
+                // numpy's min_digits: digits beyond the shortest unique ones are the exact value's, not zeros
+                // (a float32 1e-4 among values of 8 digits is 9.9999997e-05), and so is the rounding of longer ones
+                d = new BigDecimal(v).abs();
+            }
             int e = d.signum() == 0 ? 0 : d.precision() - d.scale() - 1;
             BigDecimal mant = d.movePointLeft(e).setScale(expPrecision, RoundingMode.HALF_EVEN);
             if (mant.compareTo(BigDecimal.TEN) >= 0) {
@@ -483,7 +513,25 @@ final class ArrayFormatter {
                 m = m + ".";
             }
             String ex = Integer.toString(Math.abs(e));
-            return (negative ? "-" : sign ? "+" : "") + m + "e" + (e < 0 ? "-" : "+") + (ex.length() < 2 ? "0" + ex : ex);
+            return (negative ? "-" : sign ? "+" : "") + m + "e" + (e < 0 ? "-" : "+") + "0".repeat(Math.max(0, expDigits - ex.length())) + ex;
+        }
+
+        /** {@code x} rounded to this float type, as numpy casts a Python float compared with the array. */
+        private double narrow(double x) {
+            Float8Format f8 = Float8Format.of(type.kind());
+            if (f8 != null) {
+                return f8.toDouble(f8.fromDouble(x));
+            }
+            switch (type.kind() == DType.Kind.BFLOAT16 ? 3 : type.itemsize()) {
+                case 2:
+                    return Floats.halfToDouble(Floats.doubleToHalf(x));
+                case 3:
+                    return Floats.bfloat16ToFloat(Floats.floatToBfloat16((float) x));
+                case 4:
+                    return (float) x;
+                default:
+                    return x;
+            }
         }
 
         /** The shortest decimal that reads back as the same value of this float type. */

@@ -52,7 +52,7 @@ class Complex32Test {
         assertEquals(c.get(0), be.get(0));
         assertEquals(c, be.astype(DType.COMPLEX32));
         assertEquals(new Complex(1.5, -0.0999755859375), c.astype(DType.COMPLEX64).get(0));
-        assertEquals("array([1.5-0.1j, inf+0. j], dtype=complex32)", c.toString()); // as numpy prints complex64
+        assertEquals("array([1.5-0.1j, inf+0.j ], dtype=complex32)", c.toString()); // as numpy prints complex64
     }
 
     @Test

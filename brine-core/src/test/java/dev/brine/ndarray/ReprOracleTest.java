@@ -40,6 +40,13 @@ class ReprOracleTest {
         out.add(NDArray.of(new String[] {"a", "bc"}));
         out.add(NDArray.fromValues(DType.bytes(2), List.of(new byte[] {'a'}, new byte[] {'b', 'c'})));
         out.add(NDArray.of(new Complex[] {new Complex(1, 2), new Complex(3, -1)}));
+        // imaginary parts of different widths: numpy pads after the j
+        out.add(NDArray.of(new Complex[] {new Complex(1, 2.5), new Complex(3, 1)}));
+        out.add(NDArray.of(new Complex[] {new Complex(1e-5, 2.5), new Complex(-3, 1), new Complex(2, -1e10)}));
+        out.add(NDArray.of(new Complex[] {new Complex(1, Double.NaN), new Complex(3, 1), new Complex(2.25, -0.5)}));
+        out.add(NDArray.of(new Complex[] {new Complex(Double.NaN, Double.NaN), new Complex(Double.POSITIVE_INFINITY,
+                Double.NEGATIVE_INFINITY), new Complex(1, 1e-8), new Complex(0, Double.POSITIVE_INFINITY)}));
+        out.add(NDArray.of(new Complex[] {new Complex(1e20, Double.NaN), new Complex(-1e-20, 3)}));
         out.add(NDArray.of(new boolean[] {true, false}));
         NDArray t = NDArray.zeros(DType.timedelta64(DateTimeUnit.SECOND, 1), 2);
         t.setLong(1, 0);
@@ -84,6 +91,63 @@ class ReprOracleTest {
             }
         }
         assertEquals("", mismatches.toString());
+    }
+
+    /**
+     * Seeded random float64/32/16 and complex128/64 arrays of 1 to 6 values drawn from a pool that mixes nan, ±inf,
+     * ±0, tiny, huge and ordinary values, so that every padding rule of numpy's FloatingFormat meets
+     * the others (positional and scientific, exponents of 2 and 3 digits, the sign of imaginary parts).
+     */
+    @Test
+    void reprOfRandomFloatAndComplexArraysMatchesNumpy() throws IOException {
+        Python.require("numpy");
+        double[] pool = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, 1, -1, 2.5, -0.125,
+            1e-5, -3e-7, 1e8, 1.5e20, -2e-120, 1e300, 123456.789, 0.1, 1.0 / 3, 7, 1e-4, 999.5, -42};
+        java.util.Random random = new java.util.Random(20261129);
+        List<NDArray> cases = new ArrayList<>();
+        for (int c = 0; c < 300; c++) {
+            int n = 1 + random.nextInt(6);
+            double[] re = new double[n];
+            double[] im = new double[n];
+            for (int i = 0; i < n; i++) {
+                re[i] = pool[random.nextInt(pool.length)];
+                im[i] = pool[random.nextInt(pool.length)];
+            }
+            switch (c % 5) {
+                case 0 -> cases.add(NDArray.of(re));
+                case 1 -> cases.add(NDArray.of(re).astype(DType.FLOAT32));
+                case 4 -> cases.add(NDArray.of(re).astype(DType.FLOAT16));
+                default -> {
+                    Complex[] z = new Complex[n];
+                    for (int i = 0; i < n; i++) {
+                        z[i] = new Complex(re[i], im[i]);
+                    }
+                    NDArray a = NDArray.of(z);
+                    cases.add(c % 5 == 2 ? a : a.astype(DType.COMPLEX64));
+                }
+            }
+        }
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            Path f = dir.resolve("random" + i + ".npy");
+            Npy.write(cases.get(i), f);
+            files.add(f);
+        }
+        String out = Python.checkText("import sys, warnings, numpy as np\n"
+                + "warnings.filterwarnings('ignore')\n"
+                + "for f in sys.argv[1:]:\n"
+                + "    print(repr(np.load(f)))\n"
+                + "    print('\\x00')\n", files.toArray(new Path[0]));
+        String[] reprs = out.split("\n\u0000\n");
+        StringBuilder mismatches = new StringBuilder();
+        int shown = 0;
+        for (int i = 0; i < cases.size(); i++) {
+            String mine = cases.get(i).toString();
+            if (!reprs[i].equals(mine) && shown++ < 12) {
+                mismatches.append("case ").append(i).append(":\nnumpy: ").append(reprs[i]).append("\nbrine: ").append(mine).append('\n');
+            }
+        }
+        assertEquals("", mismatches.toString(), shown + " of " + cases.size() + " differ");
     }
 
     @Test
