@@ -518,9 +518,8 @@ final class ArrayFormatter {
 
         /** {@code x} rounded to this float type, as numpy casts a Python float compared with the array. */
         private double narrow(double x) {
-            Float8Format f8 = Float8Format.of(type.kind());
-            if (f8 != null) {
-                return f8.toDouble(f8.fromDouble(x));
+            if (Float8Format.of(type.kind()) != null) {
+                return x; // not numpy's types, and without inf most of them cannot hold 1e8: compared as doubles
             }
             switch (type.kind() == DType.Kind.BFLOAT16 ? 3 : type.itemsize()) {
                 case 2:
