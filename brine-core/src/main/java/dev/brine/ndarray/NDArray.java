@@ -17,7 +17,8 @@ import java.util.Objects;
  * (BigInteger for uint64 values above {@code Long.MAX_VALUE}), Double, {@link Complex}, String
  * ({@code U}), byte[] ({@code S}, trailing NULs removed as numpy does; {@code V} whole),
  * {@link TimeValue} for datetime64/timedelta64, a {@code Map<String, Object>} for records and an
- * NDArray for subarray fields. Elements are read honouring the dtype's byte order.
+ * NDArray for subarray fields (of the shape numpy gives {@code a[i]['field']}: every level of a
+ * subarray of subarrays expanded). Elements are read honouring the dtype's byte order.
  *
  * <p>Arrays are mutable (unless mapped read-only). Two arrays are equal when dtype, shape and
  * values are equal, whatever their memory order; floats compare as {@link Double#equals} does, so
