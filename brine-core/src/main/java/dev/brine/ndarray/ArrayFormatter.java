@@ -213,10 +213,13 @@ final class ArrayFormatter {
         private final FloatFormat imags;
         private final List<ElementFormat> fields = new ArrayList<>();
         private final ElementFormat base;
+        /** A subarray's shape with every nested level expanded, or null. */
+        private final long[] subShape;
         private int width;
 
         ElementFormat(DType type, List<Long> offsets) {
             this.type = type;
+            this.subShape = type.kind() == DType.Kind.SUBARRAY ? type.elementShape() : null;
             Storage s = a.storage();
             FloatFormat fl = null;
             FloatFormat re = null;
@@ -248,7 +251,8 @@ final class ArrayFormatter {
                     fields.add(new ElementFormat(f.type(), shifted));
                 }
             } else if (type.kind() == DType.Kind.SUBARRAY) {
-                DType b = type.subarrayBase();
+                // as numpy prints a subarray field: over its innermost elements, every nested level expanded
+                DType b = type.elementBase();
                 List<Long> all = new ArrayList<>();
                 for (long off : offsets) {
                     for (long k = 0; b.itemsize() > 0 && k < type.itemsize(); k += b.itemsize()) {
@@ -310,14 +314,14 @@ final class ArrayFormatter {
                     return b.append(fs.size() == 1 ? ",)" : ")").toString();
                 }
                 case SUBARRAY:
-                    return subarray(off, type.subarrayShape(), 0);
+                    return subarray(off, subShape, 0);
                 default:
                     return scalarRepr(type, Elements.get(type, s, off));
             }
         }
 
         private String subarray(long off, long[] shape, int axis) {
-            long step = type.subarrayBase().itemsize();
+            long step = type.elementBase().itemsize();
             for (int i = axis + 1; i < shape.length; i++) {
                 step *= shape[i];
             }

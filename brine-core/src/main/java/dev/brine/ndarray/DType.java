@@ -15,7 +15,7 @@ import java.util.Objects;
  *
  * <p>Covers numpy's bool, signed and unsigned integers, float16/32/64 and long double, complex,
  * fixed-size bytes ({@code S<n>}), unicode ({@code U<n>}, UTF-32), raw void ({@code V<n>}),
- * datetime64/timedelta64 with units, subarrays and structured (record) types with named,
+ * datetime64/timedelta64 with units, subarrays (nested as numpy nests them) and structured (record) types with named,
  * possibly nested and padded fields; plus {@link Kind#BFLOAT16}, the 8-bit floats
  * ({@link Kind#FLOAT8_E4M3FN} and its kin) and {@link #COMPLEX32}, which numpy has no descr for
  * (torch and safetensors use them; see {@link #isBrineOnly()}). The byte order is kept exactly as numpy keeps it: {@code '<'}, {@code '>'}, or
@@ -64,7 +64,10 @@ public final class DType {
         VOID('V'),
         /** A record of named fields. */
         STRUCTURED('V'),
-        /** A fixed-shape block of a base type (only as a field's type). */
+        /**
+         * A fixed-shape block of a base type, which may itself be a subarray type: a field's type, or a
+         * dtype of its own (arrays expand it into their shape, as numpy does).
+         */
         SUBARRAY('V'),
         /** {@code datetime64}: a signed 64-bit count of units since 1970-01-01. */
         DATETIME('M'),
@@ -309,19 +312,23 @@ public final class DType {
     /**
      * A subarray type: a block of {@code shape} elements of {@code base}, as numpy's
      * {@code dtype((base, shape))}. An empty shape gives {@code base} itself, as in numpy.
+     *
+     * <p>A subarray of a subarray stays nested, as in numpy 2: {@code subarray(subarray(INT32, 2), 3)}
+     * is numpy's {@code dtype((('<i4', (2,)), (3,)))}, whose {@link #subarrayBase()} is
+     * {@code ('<i4', (2,))} and {@link #subarrayShape()} {@code (3,)}; it differs from (and is not
+     * equal to) the flat {@code ('<i4', (3, 2))}, though its elements are the same bytes. Arrays
+     * expand every level, as numpy's do (see {@link NDArray#wrap}).
+     *
+     * @throws IllegalArgumentException if a dimension is negative, all levels together have more than
+     *     {@link NDArray#MAX_DIMS} dimensions, or the type would exceed {@code Integer.MAX_VALUE} bytes
      */
     public static DType subarray(DType base, long... shape) {
         Objects.requireNonNull(base, "base");
         if (shape.length == 0) {
             return base;
         }
-        if (base.kind == Kind.SUBARRAY) {
-            // numpy flattens a subarray of subarrays: ((i4, (2,)), (3,)) is (i4, (3, 2))
-            long[] joined = Arrays.copyOf(shape, shape.length + base.subShape.length);
-            System.arraycopy(base.subShape, 0, joined, shape.length, base.subShape.length);
-            return subarray(base.base, joined);
-        }
-        if (shape.length > NDArray.MAX_DIMS) {
+        // the limits apply to what an array of this type expands to: every level's dimensions together
+        if ((long) shape.length + base.elementShape().length > NDArray.MAX_DIMS) {
             throw new IllegalArgumentException("subarray has more than " + NDArray.MAX_DIMS + " dimensions");
         }
         long size = base.itemsize;
@@ -554,14 +561,48 @@ public final class DType {
         return null;
     }
 
-    /** The base type of a subarray type, or {@code null}. */
+    /**
+     * The base type of a subarray type ({@code dtype.base}, {@code dtype.subdtype[0]}), or {@code null}.
+     * It is itself a subarray type when subarrays nest: {@code ('<i4', (2,))} for numpy's
+     * {@code dtype((('<i4', (2,)), (3,)))}.
+     */
     public DType subarrayBase() {
         return base;
     }
 
-    /** The shape of a subarray type, or an empty array. */
+    /**
+     * The shape of a subarray type ({@code dtype.shape}), or an empty array: this level's only, so
+     * {@code (3,)} for numpy's {@code dtype((('<i4', (2,)), (3,)))}.
+     */
     public long[] subarrayShape() {
         return subShape == null ? new long[0] : subShape.clone();
+    }
+
+    /**
+     * What an array of this type holds per element after numpy expands every subarray level: the
+     * innermost base that is not a subarray (this type itself if it is not one).
+     */
+    DType elementBase() {
+        DType t = this;
+        while (t.kind == Kind.SUBARRAY) {
+            t = t.base;
+        }
+        return t;
+    }
+
+    /**
+     * The dimensions every subarray level adds to an array's shape, outermost first, as numpy
+     * appends them: {@code (3, 2)} for {@code dtype((('<i4', (2,)), (3,)))}; empty if this is not a
+     * subarray type.
+     */
+    long[] elementShape() {
+        if (kind != Kind.SUBARRAY) {
+            return new long[0];
+        }
+        long[] inner = base.elementShape();
+        long[] out = Arrays.copyOf(subShape, subShape.length + inner.length);
+        System.arraycopy(inner, 0, out, subShape.length, inner.length);
+        return out;
     }
 
     /** The unit of a datetime64/timedelta64 type, or {@code null}. */

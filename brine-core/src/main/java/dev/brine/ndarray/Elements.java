@@ -159,9 +159,8 @@ final class Elements {
                 return out;
             }
             case SUBARRAY: {
-                DType base = t.subarrayBase();
-                long[] shape = t.subarrayShape();
-                NDArray out = NDArray.zeros(base, shape);
+                // numpy's arr[i]['field'] for a subarray field: every nested level expanded
+                NDArray out = NDArray.zeros(t.elementBase(), t.elementShape());
                 s.copyTo(pos, out.storage(), 0, t.itemsize());
                 return out;
             }
@@ -432,21 +431,33 @@ final class Elements {
         }
     }
 
+    /**
+     * A subarray element from an NDArray of the shape {@link #get} gives (every nested level
+     * expanded), a list of this level's elements (each set as the base type takes it), or a flat list
+     * of all the innermost elements.
+     */
     private static void setSubarray(DType t, Storage s, long pos, Object v) {
         DType base = t.subarrayBase();
-        long count = t.itemsize() / Math.max(1, base.itemsize());
+        DType inner = t.elementBase();
+        long count = NDArray.elementCount(t.subarrayShape());
+        long innerCount = NDArray.elementCount(t.elementShape());
         if (v instanceof NDArray) {
             NDArray a = (NDArray) v;
-            if (!Arrays.equals(a.shape(), t.subarrayShape())) {
+            if (!Arrays.equals(a.shape(), t.elementShape())) {
                 throw new IllegalArgumentException("subarray value of shape " + Arrays.toString(a.shape())
-                        + " does not match " + Arrays.toString(t.subarrayShape()));
+                        + " does not match " + Arrays.toString(t.elementShape()));
             }
-            NDArray c = a.dtype().equals(base) && a.order() == Order.C ? a : a.astype(base).toOrder(Order.C);
+            NDArray c = a.dtype().equals(inner) && a.order() == Order.C ? a : a.astype(inner).toOrder(Order.C);
             c.storage().copyTo(0, s, pos, t.itemsize());
         } else if (v instanceof List && ((List<?>) v).size() == count) {
             List<?> l = (List<?>) v;
             for (int i = 0; i < count; i++) {
                 set(base, s, pos + (long) i * base.itemsize(), l.get(i));
+            }
+        } else if (v instanceof List && ((List<?>) v).size() == innerCount) {
+            List<?> l = (List<?>) v;
+            for (int i = 0; i < innerCount; i++) {
+                set(inner, s, pos + (long) i * inner.itemsize(), l.get(i));
             }
         } else {
             throw mismatch(t, v);

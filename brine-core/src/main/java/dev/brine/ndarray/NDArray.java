@@ -17,7 +17,8 @@ import java.util.Objects;
  * (BigInteger for uint64 values above {@code Long.MAX_VALUE}), Double, {@link Complex}, String
  * ({@code U}), byte[] ({@code S}, trailing NULs removed as numpy does; {@code V} whole),
  * {@link TimeValue} for datetime64/timedelta64, a {@code Map<String, Object>} for records and an
- * NDArray for subarray fields. Elements are read honouring the dtype's byte order.
+ * NDArray for subarray fields (of the shape numpy gives {@code a[i]['field']}: every level of a
+ * subarray of subarrays expanded). Elements are read honouring the dtype's byte order.
  *
  * <p>Arrays are mutable (unless mapped read-only). Two arrays are equal when dtype, shape and
  * values are equal, whatever their memory order; floats compare as {@link Double#equals} does, so
@@ -56,7 +57,8 @@ public final class NDArray implements Unhashable {
     /**
      * An array of {@code shape} whose elements are the bytes of {@code storage}, laid out in
      * {@code order} in the dtype's byte order. The storage is shared, not copied. A subarray dtype
-     * adds its shape to the array's, as numpy does.
+     * adds its shape to the array's, as numpy does, every level of a nested one outermost first
+     * ({@code dtype((('<i4', (2,)), (3,)))} adds {@code (3, 2)}), and the array's dtype is the innermost base.
      *
      * @throws IllegalArgumentException if the storage size is not {@code size * itemsize}, the
      *     shape is negative or too large, or the dtype holds objects
@@ -68,10 +70,11 @@ public final class NDArray implements Unhashable {
         long[] s = checkShape(shape);
         DType t = dtype;
         if (t.kind() == DType.Kind.SUBARRAY) {
-            long[] sub = t.subarrayShape();
+            // every level of a nested subarray, outermost first: numpy's arr.shape
+            long[] sub = t.elementShape();
             s = order == Order.C ? concat(s, sub) : concat(sub, s);
             s = checkShape(s);
-            t = t.subarrayBase();
+            t = t.elementBase();
         }
         if (t.hasObject()) {
             throw new IllegalArgumentException("object arrays cannot be held as raw bytes");
@@ -91,10 +94,10 @@ public final class NDArray implements Unhashable {
 
     /** A zero-filled array in {@code order}. */
     public static NDArray zeros(DType dtype, Order order, long... shape) {
-        DType t = dtype.kind() == DType.Kind.SUBARRAY ? dtype.subarrayBase() : dtype;
+        DType t = dtype.elementBase();
         long[] s = checkShape(shape);
         if (dtype.kind() == DType.Kind.SUBARRAY) {
-            s = checkShape(order == Order.C ? concat(s, dtype.subarrayShape()) : concat(dtype.subarrayShape(), s));
+            s = checkShape(order == Order.C ? concat(s, dtype.elementShape()) : concat(dtype.elementShape(), s));
         }
         return wrap(t, order, s, Storage.allocate(checkedByteSize(t, s)));
     }

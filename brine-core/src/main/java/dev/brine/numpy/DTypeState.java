@@ -39,10 +39,13 @@ final class DTypeState {
         if (t.isStructured()) {
             names = Tuple.copyOf(new ArrayList<>(t.names()));
             Map<Object, Object> table = new LinkedHashMap<>();
+            // a titled field's name and title map to one tuple in numpy's dict, which pickles it once
+            // and refers to it again with a memo GET
+            Map<DType.Field, Tuple> entries = new java.util.IdentityHashMap<>();
             for (Map.Entry<String, DType.Field> e : t.fieldTable().entrySet()) {
                 DType.Field f = e.getValue();
-                table.put(e.getKey(), f.title() == null ? Tuple.of(f.type(), (long) f.offset())
-                        : Tuple.of(f.type(), (long) f.offset(), f.title()));
+                table.put(e.getKey(), entries.computeIfAbsent(f, x -> x.title() == null
+                        ? Tuple.of(x.type(), (long) x.offset()) : Tuple.of(x.type(), (long) x.offset(), x.title())));
             }
             fields = table;
         }

@@ -121,8 +121,9 @@ public final class NumpyPickles {
          * does only when {@code PickleBuffer(array)} succeeds and the items have a size, and otherwise
          * falls back to {@code __reduce__} ({@code _reconstruct}), in band, at any protocol. The buffer
          * protocol refuses datetime64/timedelta64 anywhere in the type ("cannot include dtype 'M' in a
-         * buffer") and a long double in non-native byte order; numpy on a little-endian machine (the only
-         * kind Brine writes for) calls big-endian native-only.
+         * buffer"), a long double in non-native byte order (numpy on a little-endian machine, the only
+         * kind Brine writes for, calls big-endian native-only) and records whose fields overlap or are out
+         * of offset order.
          */
         private static boolean exportsBuffer(DType t) {
             return t.itemsize() > 0 && bufferFormatExists(t);
@@ -140,13 +141,17 @@ public final class NumpyPickles {
                     return t.itemsize() <= 16 || t.byteOrderChar() != '>';
                 case SUBARRAY:
                     return bufferFormatExists(t.subarrayBase());
-                case STRUCTURED:
+                case STRUCTURED: {
+                    // "dtypes with overlapping or out-of-order fields are not representable as buffers"
+                    long end = 0;
                     for (DType.Field f : t.fields()) {
-                        if (!bufferFormatExists(f.type())) {
+                        if (f.offset() < end || !bufferFormatExists(f.type())) {
                             return false;
                         }
+                        end = (long) f.offset() + f.type().itemsize();
                     }
                     return true;
+                }
                 default:
                     return true;
             }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
  * {@link DType#toString()} against numpy's own {@code repr(dtype)}, for a few hundred dtypes built
  * in numpy: every scalar kind in every byte order, every datetime/timedelta unit, S/U/V sizes,
  * packed, padded, reordered, overlapping, titled, aligned, nested and record structs, subarray
- * fields and top-level subarrays. Each reaches Brine the two ways files carry dtypes: as a pickle of
- * the dtype (which keeps offsets, {@code align=True} and {@code numpy.record}), and as the descr of
+ * fields and top-level subarrays, and subarrays of subarrays (which numpy 2 keeps nested). Each
+ * reaches Brine the two ways files carry dtypes: as a pickle of the dtype (which keeps offsets, {@code align=True} and {@code numpy.record}), and as the descr of
  * an {@code .npy} header (when numpy can write one), where the repr to match is that of the dtype {@code np.load} rebuilds.
  */
 class DTypeReprOracleTest {
@@ -101,8 +101,18 @@ class DTypeReprOracleTest {
             // top-level subarrays
             "for b in ['f4', '>f4', 'i1', '?', 'S3', '<U2', 'V2', 'M8[ns]', 'O', 'c16', 'g']:",
             "    tryadd((b, (2, 3))); tryadd((b, 4)); tryadd((b, (1,)))",
-            // (not a subarray of a subarray: numpy 2 keeps ('<i2', (3,)) as the base, Brine flattens it to (2, 3))
             "add(('i4', (2, 0)))",
+            // subarrays of subarrays, which numpy 2 keeps nested: on their own, 3 levels deep, in fields
+            "def nest(b, *shapes):",
+            "    d = np.dtype(b)",
+            "    for s in shapes: d = np.dtype((d, s))",
+            "    return d",
+            "for b in ['i4', '>f8', '?', 'S3', '<U2', 'V2', 'M8[ns]', '>m8[3s]', 'O', 'c16', inner, ainner, pinner]:",
+            "    D.append(nest(b, (2,), (3,))); D.append(nest(b, 2, (1, 2), (3, 0)))",
+            "    add([('a', nest(b, 2, 3)), ('b', 'i1')]); add([('a', 'i1'), ('b', nest(b, (2,), (2,)), (2,))], align=True)",
+            "    add({'names': ['s'], 'formats': [nest(b, 2, 2)], 'offsets': [4], 'itemsize': 200})",
+            "add(('(2,)i4', (3,))); add([(('t', 'a'), ('(2,)i4', (3,)))]); add([('n', [('m', ('(2,)<f4', (2,)))], (2,))])",
+            "add((np.record, [('a', ('(2,)i4', (3,)))])); D.append(nest('>i2', 2, 3).newbyteorder('<'))",
             // what Brine compares: the repr, the dtype's pickle, and (numpy-describable types only)
             // an .npy file of it and the repr of the dtype np.load gives back
             "for i, d in enumerate(D):",
@@ -135,8 +145,8 @@ class DTypeReprOracleTest {
                 fromNpy++;
             }
         }
-        assertTrue(pickled >= 400, "compared only " + pickled + " pickled dtypes");
-        assertTrue(fromNpy >= 300, "compared only " + fromNpy + " .npy dtypes");
+        assertTrue(pickled >= 530, "compared only " + pickled + " pickled dtypes");
+        assertTrue(fromNpy >= 500, "compared only " + fromNpy + " .npy dtypes");
         System.out.println("DTypeReprOracleTest: " + pickled + " pickled dtypes, " + fromNpy + " from .npy headers");
     }
 }

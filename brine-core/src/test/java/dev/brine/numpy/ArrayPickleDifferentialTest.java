@@ -37,7 +37,14 @@ class ArrayPickleDifferentialTest {
             "np.dtype([('a', 'i1'), ('b', '>f8'), ('c', '<U2')], align=True)",
             "[('p', [('q', '<i2'), ('r', 'S3')]), ('s', '<f4', (2, 3)), ('t', '<M8[ms]')]",
             "[('t', '<m8[ms]')]", "[('a', 'u1'), ('t', '<M8[s]', (2,))]", "[('a', '>f16')]", "[('a', 'u1'), ('b', '<f16')]",
-            "{'names': ['x', 'y'], 'formats': ['u1', '<f4'], 'offsets': [0, 4], 'itemsize': 12}");
+            "{'names': ['x', 'y'], 'formats': ['u1', '<f4'], 'offsets': [0, 4], 'itemsize': 12}",
+            // out of offset order, and overlapping: no buffer, so _reconstruct at protocol 5 too
+            "{'names': ['x', 'y'], 'formats': ['u1', '<f4'], 'offsets': [8, 0], 'itemsize': 12}",
+            "{'names': ['x', 'y'], 'formats': ['<i4', '<i2'], 'offsets': [0, 2]}",
+            "[('t', [('x', 'u1'), ('y', 'u1')], (2,)), ('u', {'names': ['x', 'y'], 'formats': ['u1', 'u1'], 'offsets': [1, 0]})]",
+            // subarrays of subarrays, which numpy 2 keeps nested
+            "[('a', ('(2,)<i4', (3,))), ('b', np.dtype((np.dtype(('>f8', (2,))), (1, 2))))]",
+            "np.dtype([('p', 'u1'), ('q', ('(2,)<i2', (3,)))], align=True)");
 
     private static final List<String> SHAPES = List.of("3\tC", "2,3\tC", "2,3\tF", "\tC", "0\tC");
 
