@@ -167,6 +167,10 @@ final class NpyFormat {
             throw new BrineException(where + ": truncated NPY file: the header claims " + hlen + " bytes at byte "
                     + prefix + " but the file has only " + available);
         }
+        if (hlen > Integer.MAX_VALUE - 8) { // reachable when maxNpyHeaderSize is raised (Limits.TRUSTED)
+            throw new LimitExceededException("maxNpyHeaderSize", where + ": the NPY header is " + hlen
+                    + " bytes long, more than one array can hold");
+        }
         byte[] raw = readHeaderBytes(in, (int) hlen, where, prefix);
         String text;
         try {
@@ -236,6 +240,14 @@ final class NpyFormat {
         }
         if (!dtype.hasNumpyDescr()) {
             throw new BrineException(where + ": descr " + dtype.str() + " is not a numpy type");
+        }
+        int dims = shape.length; // numpy appends every subarray level's dimensions to the array's
+        for (DType t = dtype; t.subarrayBase() != null; t = t.subarrayBase()) {
+            dims += t.subarrayShape().length;
+        }
+        if (dims > NDArray.MAX_DIMS) {
+            throw new BrineException(where + ": shape " + shapeRepr(shape) + " of " + dtype + " makes arrays of " + dims
+                    + " dimensions; at most " + NDArray.MAX_DIMS + " are supported");
         }
         long count;
         try {

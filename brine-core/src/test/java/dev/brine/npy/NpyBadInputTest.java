@@ -73,6 +73,31 @@ class NpyBadInputTest {
         assertTrue(failsReading("short.npy", new byte[] {(byte) 0x93, 'N', 'U'}).getMessage().contains("magic"));
     }
 
+    /**
+     * 20 dimensions of shape and a subarray descr of 20: 40 once the subarray is expanded into the
+     * array's shape, past the 32 Brine holds. A field's subarray is not expanded, so that file loads.
+     */
+    @Test
+    void shapeAndSubarrayTogetherBeyondMaxDims() throws IOException {
+        String twenty = "(" + "1, ".repeat(20) + ")";
+        BrineException e = failsReading("sub.npy", npy(1, dict("('<i4', " + twenty + ")", "False", twenty), new byte[4]));
+        assertTrue(e.getMessage().contains("40 dimensions"), e.getMessage());
+        Path field = dir.resolve("field.npy");
+        Files.write(field, npy(1, dict("[('a', '<i4', " + twenty + ")]", "False", twenty), new byte[4]));
+        assertEquals(20, Npy.read(field).shape().length);
+    }
+
+    /** A version 3 header length of 2^32 - 1 under limits that allow it: refused before any allocation. */
+    @Test
+    void headerLongerThanAnArrayUnderRaisedLimits() throws IOException {
+        byte[] b = npy(3, dict("'<f8'", "False", "(1,)"), new byte[8]);
+        b[8] = b[9] = b[10] = b[11] = (byte) 0xFF;
+        byte[] content = java.util.Arrays.copyOf(b, 12 + 100);
+        BrineException e = assertThrows(BrineException.class,
+                () -> Npy.read(new ByteArrayInputStream(content), Limits.TRUSTED));
+        assertTrue(e.getMessage().contains("4294967295"), e.getMessage());
+    }
+
     @Test
     void unsupportedVersion() throws IOException {
         byte[] b = npy(1, dict("'<f8'", "False", "(1,)"), new byte[8]);
