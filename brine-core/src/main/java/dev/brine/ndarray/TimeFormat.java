@@ -1,100 +1,123 @@
 package dev.brine.ndarray;
 
-import java.math.BigInteger;
-import java.time.LocalDate;
-
-/** Formats datetime64 counts as numpy prints them: ISO 8601 to the precision of the unit. */
+/**
+ * Formats datetime64 counts as numpy prints them: ISO 8601 to the precision of the unit, computed
+ * as numpy's {@code convert_datetime_to_datetimestruct} computes it, in 64-bit arithmetic that
+ * wraps where numpy's does (a count times the unit's multiplier, weeks times 7, the shift to the
+ * year 2000), so that even values at the ends of the range print numpy's text; the year as C's
+ * {@code %04lld} prints it ({@code -001} for 2 BC).
+ */
 final class TimeFormat {
-    private static final BigInteger DAY_SECONDS = BigInteger.valueOf(86_400);
+    private static final long DAYS_PER_400_YEARS = 400 * 365 + 100 - 4 + 1;
+    private static final int[][] MONTH_LENGTHS = {
+        {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
+        {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
+    };
 
     private TimeFormat() {
     }
 
     /** The ISO text of {@code count} steps of {@code unitCount} {@code unit}s since the epoch. */
     static String isoDate(long count, DateTimeUnit unit, int unitCount) {
-        BigInteger total = BigInteger.valueOf(count).multiply(BigInteger.valueOf(unitCount));
+        long dt = count * unitCount; // wraps, as numpy's dt *= meta->num
         switch (unit) {
             case YEAR:
-                return year(total.add(BigInteger.valueOf(1970)));
+                return year(1970 + dt);
             case MONTH: {
-                BigInteger[] qr = floorDivMod(total, BigInteger.valueOf(12));
-                return year(qr[0].add(BigInteger.valueOf(1970))) + "-" + two(qr[1].intValue() + 1);
+                long[] q = floorDivMod(dt, 12);
+                return year(1970 + q[0]) + "-" + two((int) q[1] + 1);
             }
             case WEEK:
-                return date(total.multiply(BigInteger.valueOf(7)));
+                return date(dt * 7);
             case DAY:
-                return date(total);
+                return date(dt);
             default:
                 break;
         }
-        int fractionDigits;
-        BigInteger perSecond;
-        switch (unit) {
-            case HOUR:
-            case MINUTE:
-            case SECOND:
-                fractionDigits = 0;
-                perSecond = BigInteger.ONE;
-                total = unit == DateTimeUnit.HOUR ? total.multiply(BigInteger.valueOf(3600))
-                        : unit == DateTimeUnit.MINUTE ? total.multiply(BigInteger.valueOf(60)) : total;
-                break;
-            default:
-                fractionDigits = 3 * (unit.ordinal() - DateTimeUnit.SECOND.ordinal());
-                perSecond = BigInteger.TEN.pow(fractionDigits);
+        int fractionDigits = unit.ordinal() <= DateTimeUnit.SECOND.ordinal() ? 0
+                : 3 * (unit.ordinal() - DateTimeUnit.SECOND.ordinal());
+        long perSecond = 1;
+        for (int i = 0; i < fractionDigits; i++) {
+            perSecond *= 10;
         }
-        BigInteger[] dayAndRest = floorDivMod(total, DAY_SECONDS.multiply(perSecond));
-        String day = date(dayAndRest[0]);
-        BigInteger[] secAndFrac = dayAndRest[1].divideAndRemainder(perSecond);
-        int secOfDay = secAndFrac[0].intValue();
-        StringBuilder out = new StringBuilder(day).append('T').append(two(secOfDay / 3600));
+        long perDay = unit == DateTimeUnit.HOUR ? 24 : unit == DateTimeUnit.MINUTE ? 24 * 60 : 86_400L * perSecond;
+        long[] dayAndRest = floorDivMod(dt, perDay);
+        long rest = dayAndRest[1];
+        long secOfDay = unit == DateTimeUnit.HOUR ? rest * 3600 : unit == DateTimeUnit.MINUTE ? rest * 60 : rest / perSecond;
+        StringBuilder out = new StringBuilder(date(dayAndRest[0])).append('T').append(two((int) (secOfDay / 3600)));
         if (unit == DateTimeUnit.HOUR) {
             return out.toString();
         }
-        out.append(':').append(two(secOfDay / 60 % 60));
+        out.append(':').append(two((int) (secOfDay / 60 % 60)));
         if (unit == DateTimeUnit.MINUTE) {
             return out.toString();
         }
-        out.append(':').append(two(secOfDay % 60));
+        out.append(':').append(two((int) (secOfDay % 60)));
         if (fractionDigits > 0) {
-            String frac = secAndFrac[1].toString();
+            String frac = Long.toString(rest % perSecond);
             out.append('.').append("0".repeat(fractionDigits - frac.length())).append(frac);
         }
         return out.toString();
     }
 
-    private static String date(BigInteger epochDay) {
-        if (epochDay.bitLength() < 38) { // within LocalDate's range (about a billion years either way)
-            LocalDate d = LocalDate.ofEpochDay(epochDay.longValue());
-            return year(BigInteger.valueOf(d.getYear())) + "-" + two(d.getMonthValue()) + "-" + two(d.getDayOfMonth());
+    /** numpy's {@code set_datetimestruct_days}: the date {@code days} after 1970-01-01. */
+    private static String date(long days) {
+        long[] yearAndDay = daysToYearsDays(days);
+        long year = yearAndDay[0];
+        long day = yearAndDay[1];
+        int[] lengths = MONTH_LENGTHS[isLeapYear(year) ? 1 : 0];
+        for (int m = 0; m < 12; m++) {
+            if (day < lengths[m]) {
+                return year(year) + "-" + two(m + 1) + "-" + two((int) day + 1);
+            }
+            day -= lengths[m];
         }
-        // beyond it, as numpy still prints: the proleptic Gregorian calendar (Hinnant's civil_from_days)
-        BigInteger[] eraAndDay = floorDivMod(epochDay.add(BigInteger.valueOf(719_468)), BigInteger.valueOf(146_097));
-        long doe = eraAndDay[1].longValue();
-        long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        long mp = (5 * doy + 2) / 153;
-        int day = (int) (doy - (153 * mp + 2) / 5 + 1);
-        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
-        BigInteger y = eraAndDay[0].multiply(BigInteger.valueOf(400)).add(BigInteger.valueOf(yoe + (month <= 2 ? 1 : 0)));
-        return year(y) + "-" + two(month) + "-" + two(day);
+        throw new AssertionError("day " + yearAndDay[1] + " of a year");
     }
 
-    private static String year(BigInteger y) {
-        String digits = y.abs().toString();
-        String padded = digits.length() < 4 ? "0".repeat(4 - digits.length()) + digits : digits;
-        return y.signum() < 0 ? "-" + padded : padded;
+    /** numpy's {@code days_to_yearsdays}: the year and the day within it, from the year 2000 (which wraps at the ends). */
+    private static long[] daysToYearsDays(long epochDays) {
+        long days = epochDays - (365 * 30 + 7);
+        long[] cycles = floorDivMod(days, DAYS_PER_400_YEARS);
+        long year = 400 * cycles[0];
+        days = cycles[1];
+        if (days >= 366) {
+            year += 100 * ((days - 1) / (100 * 365 + 25 - 1));
+            days = (days - 1) % (100 * 365 + 25 - 1);
+            if (days >= 365) {
+                year += 4 * ((days + 1) / (4 * 365 + 1));
+                days = (days + 1) % (4 * 365 + 1);
+                if (days >= 366) {
+                    year += (days - 1) / 365;
+                    days = (days - 1) % 365;
+                }
+            }
+        }
+        return new long[] {year + 2000, days};
+    }
+
+    private static boolean isLeapYear(long year) {
+        return (year & 0x3) == 0 && (year % 100 != 0 || year % 400 == 0);
+    }
+
+    /** C's {@code %04lld}: at least four characters, the sign counted among them. */
+    private static String year(long y) {
+        String s = Long.toString(y);
+        return s.length() < 4 ? (y < 0 ? "-" + "0".repeat(4 - s.length()) + s.substring(1) : "0".repeat(4 - s.length()) + s) : s;
     }
 
     private static String two(int v) {
         return v < 10 ? "0" + v : Integer.toString(v);
     }
 
-    private static BigInteger[] floorDivMod(BigInteger a, BigInteger b) {
-        BigInteger[] qr = a.divideAndRemainder(b);
-        if (qr[1].signum() < 0) {
-            qr[0] = qr[0].subtract(BigInteger.ONE);
-            qr[1] = qr[1].add(b);
+    /** numpy's {@code extract_unit_64}: the floor quotient and the non-negative remainder. */
+    private static long[] floorDivMod(long a, long b) {
+        long q = a / b;
+        long r = a % b;
+        if (r < 0) {
+            r += b;
+            q -= 1;
         }
-        return qr;
+        return new long[] {q, r};
     }
 }
