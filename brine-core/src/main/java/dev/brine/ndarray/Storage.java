@@ -30,6 +30,13 @@ public final class Storage {
     private static final int FIRST_READ_BUFFER = 1 << 20;
     /** Heap bytes go to a channel, or come from a stream, in slices of this size: see writeTo. */
     private static final int IO_SLICE = 4 << 20;
+    /** readKnownSize(InputStream): bytes up to which a read of unproven size is allocated at once. */
+    private static final int DIRECT_READ_MAX = 4 << 20;
+    /** The probe before a chunk is allocated whole is 1/16 of the chunk: 16 is the most allocated per byte arrived. */
+    private static final int PROBE_SHIFT = 4;
+    /** The probe's segments. */
+    private static final int SEGMENT = 1 << 20;
+
     /** Files read from this size on are mapped and copied (readMapped); below it a mapping's fixed cost is not worth it. */
     private static final long MAPPED_READ_MIN = 1 << 20;
 
@@ -155,11 +162,24 @@ public final class Storage {
     }
 
     /**
-     * Reads exactly {@code size} bytes from {@code in} straight into storage allocated up front:
-     * the stream writes into the storage's own arrays (an inflating ZIP member inflates into
-     * them), with no buffer in between. Only for sizes checked against limits, as for
-     * {@link #readKnownSize(ReadableByteChannel, long)}. Reads ask for at most 4 MiB
-     * at a time: streams that read files (FileInputStream, a stored ZIP member) go through a
+     * Reads exactly {@code size} bytes from {@code in}, a size checked against limits but not
+     * against the bytes really there (an inflating ZIP member declares its size, and a lying one
+     * declares gigabytes and then fails after a few bytes). Memory follows the bytes that arrive:
+     *
+     * <ul>
+     *   <li>up to 4 MiB is allocated at once;
+     *   <li>above that, the first sixteenth of the first 1 GiB chunk (at least 4 MiB) is read into
+     *       1 MiB segments, and only once it has all arrived is the chunk allocated whole, the
+     *       segments copied in and the rest read straight into it (the stream writes into the
+     *       storage's own array, an inflating member inflates into it: no buffer in between);
+     *   <li>each further 1 GiB chunk is allocated when the one before it is full.
+     * </ul>
+     *
+     * So what is allocated is at most 16 times the bytes that arrived (at least 4 MiB), a stream
+     * that ends early costs about what it delivered, and an honest read copies 1/16 of its first
+     * chunk a second time and peaks at about 1.06 times its size, where the storage allocated up
+     * front peaked at 1.0 and let one lying length field allocate gigabytes. Reads ask for at most
+     * 4 MiB at a time: streams that read files (FileInputStream, a stored ZIP member) go through a
      * native buffer as large as the read.
      *
      * @throws EOFException when the stream ends early; its message says how many bytes arrived
@@ -168,20 +188,64 @@ public final class Storage {
         if (size < 0) {
             throw new IllegalArgumentException("negative size " + size);
         }
-        Storage s = allocate(size);
-        long done = 0;
-        for (ByteBuffer chunk : s.chunks) {
-            for (int pos = 0; pos < chunk.capacity(); ) {
-                int want = Math.min(IO_SLICE, chunk.capacity() - pos);
-                int got = in.readNBytes(chunk.array(), chunk.arrayOffset() + pos, want);
-                pos += got;
-                if (got < want) {
-                    throw new EOFException("expected " + size + " bytes of data, found only " + (done + pos));
-                }
-            }
-            done += chunk.capacity();
+        if (size == 0) {
+            return EMPTY;
         }
-        return s;
+        long chunkSize = 1L << DEFAULT_CHUNK_SHIFT;
+        List<ByteBuffer> chunks = new ArrayList<>();
+        long done = 0;
+        while (done < size) {
+            int len = (int) Math.min(chunkSize, size - done);
+            byte[] chunk;
+            int pos = 0;
+            int head = headBytes(len, done);
+            if (head < len) {
+                // a probe of real bytes before the whole chunk is allocated
+                List<byte[]> segments = new ArrayList<>();
+                while (pos < head) {
+                    byte[] seg = new byte[Math.min(SEGMENT, head - pos)];
+                    fill(in, seg, 0, seg.length, done + pos, size);
+                    segments.add(seg);
+                    pos += seg.length;
+                }
+                chunk = new byte[len];
+                int at = 0;
+                for (byte[] seg : segments) {
+                    System.arraycopy(seg, 0, chunk, at, seg.length);
+                    at += seg.length;
+                }
+            } else {
+                chunk = new byte[len];
+            }
+            fill(in, chunk, pos, len, done, size);
+            chunks.add(ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN));
+            done += len;
+        }
+        return new Storage(chunks.toArray(new ByteBuffer[0]), DEFAULT_CHUNK_SHIFT, size, false);
+    }
+
+    /**
+     * How many bytes of a chunk of {@code len} bytes, starting {@code done} bytes into a read of
+     * unproven size, must arrive before the chunk is allocated whole: {@code len} means at once.
+     * Package-private for tests.
+     */
+    static int headBytes(int len, long done) {
+        if (done > 0 || len <= DIRECT_READ_MAX) {
+            return len; // after a full chunk (1 GiB) has arrived, the next (at most 1 GiB) is allocated at once
+        }
+        return Math.max(DIRECT_READ_MAX, len >>> PROBE_SHIFT);
+    }
+
+    /** Reads {@code b[from, to)} fully in slices of at most 4 MiB; {@code done} bytes of {@code size} came before. */
+    private static void fill(InputStream in, byte[] b, int from, int to, long done, long size) throws IOException {
+        for (int pos = from; pos < to; ) {
+            int want = Math.min(IO_SLICE, to - pos);
+            int got = in.readNBytes(b, pos, want);
+            pos += got;
+            if (got < want) {
+                throw new EOFException("expected " + size + " bytes of data, found only " + (done + pos));
+            }
+        }
     }
 
     /**

@@ -264,12 +264,20 @@ public final class ZipReader implements Closeable {
                 e += 4 + len;
             }
             if (usize < 0 || csize < 0 || offset < 0) {
-                throw new BrineException(where + ": member " + name + ": sizes beyond 2^63 bytes");
+                throw new BrineException(where + ": member " + name + " (central directory entry at byte " + pos
+                        + "): sizes or offset beyond 2^63 bytes");
             }
             checkName(name);
-            out.add(new Entry(name, method, flags, crc, csize, usize, offset + concat));
-            long least = offset + concat + LOC_LEN + nameLen;
-            spans.add(new long[] {offset + concat, least + csize < 0 ? Long.MAX_VALUE : least + csize, out.size() - 1});
+            // concat is at most the file's size, so offset > fileSize - concat also keeps offset + concat from overflowing
+            if (offset > fileSize - concat) {
+                throw new BrineException(where + ": member " + name + " (central directory entry at byte " + pos
+                        + "): its local header offset " + offset + (concat > 0 ? " + " + concat + " prepended bytes" : "")
+                        + " lies outside the file's " + fileSize + " bytes");
+            }
+            long local = offset + concat;
+            out.add(new Entry(name, method, flags, crc, csize, usize, local));
+            long least = local + LOC_LEN + nameLen;
+            spans.add(new long[] {local, least + csize < 0 ? Long.MAX_VALUE : least + csize, out.size() - 1});
             pos = varEnd;
         }
         checkNoOverlap(out, spans);
@@ -333,7 +341,7 @@ public final class ZipReader implements Closeable {
      */
     public long dataOffset(Entry e) throws IOException {
         String at = where + ": member " + e.name();
-        if (e.localHeaderOffset() > fileSize - LOC_LEN) {
+        if (e.localHeaderOffset() < 0 || e.localHeaderOffset() > fileSize - LOC_LEN) {
             throw new BrineException(at + ": its local header at byte " + e.localHeaderOffset() + " lies outside the file");
         }
         ByteBuffer h = readAt(e.localHeaderOffset(), LOC_LEN);

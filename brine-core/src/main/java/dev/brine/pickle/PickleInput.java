@@ -22,6 +22,8 @@ import java.util.Arrays;
 final class PickleInput {
     private static final int CHUNK = 64 * 1024;
     private static final byte[] EMPTY = new byte[0];
+    /** The largest buffer, and so the longest text line: about the most a Java array holds. */
+    static final int MAX_BUFFER = Integer.MAX_VALUE - 16;
     // one bounds check and one load instead of a loop over bytes, and no ensure() bookkeeping when the
     // bytes are in the buffer and frame: floats_1m loads 13.4 -> 11.2 ms CPU (brine-bench, interleaved A/B)
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -212,9 +214,11 @@ final class PickleInput {
                 }
             }
             int consumed = end - pos;
-            if (consumed >= maxLine) {
-                throw new dev.brine.LimitExceededException("maxAllocation", "a text argument longer than " + maxLine
-                        + " bytes without a newline at offset " + offset());
+            long limit = lineLimit();
+            if (consumed >= limit) {
+                throw new dev.brine.LimitExceededException("maxAllocation", "the text argument at offset " + offset()
+                        + " has no newline in its first " + consumed + " bytes, and a line is limited to " + limit + " bytes"
+                        + (limit == maxLine ? "" : " (about the most a Java array holds)"));
             }
             if (!fill(consumed + 1)) {
                 throw new UnpicklingException("pickle data was truncated: no newline ends the argument", offset(), null);
@@ -315,7 +319,7 @@ final class PickleInput {
             pos = 0;
         }
         if (buf.length < n) {
-            buf = Arrays.copyOf(buf, Math.max(n, buf.length * 2));
+            buf = Arrays.copyOf(buf, grownLength(buf.length, n));
         }
         while (end - pos < n) {
             lastFillStart = end;
@@ -331,6 +335,24 @@ final class PickleInput {
         }
         updateReadLimit();
         return end - pos >= n;
+    }
+
+    /**
+     * The longest text line read, as a long: maxLine, but at most what a Java array holds (an int
+     * count of the bytes read never reaches the default maxLine of 2^31, so without the cap the
+     * limit could not fire and the buffer's growth overflowed instead).
+     */
+    long lineLimit() {
+        return Math.min(maxLine, MAX_BUFFER);
+    }
+
+    /**
+     * The buffer's next length when {@code needed} bytes (at most {@link #MAX_BUFFER}) must fit:
+     * double, computed as a long so that a buffer past 1 GiB does not overflow to a negative
+     * length (which made it grow a byte at a time), and capped at what a Java array holds.
+     */
+    static int grownLength(int current, int needed) {
+        return (int) Math.min(MAX_BUFFER, Math.max(needed, 2L * current));
     }
 
     private void updateReadLimit() {

@@ -65,13 +65,22 @@ final class Header {
             long bits;
             try {
                 long n = 1;
+                long nonZero = 1;
                 for (long d : t.shape()) {
                     n = Math.multiplyExact(n, d);
+                    if (d > 0) {
+                        nonZero = Math.multiplyExact(nonZero, d);
+                    }
                 }
                 bits = Math.multiplyExact(n, (long) t.dtype().bits());
+                // the non-zero sizes must multiply out too, as NDArray.byteSize requires (strides must fit even when
+                // a zero size makes the tensor empty): numpy refuses [0, 2^62, 2^62] as "array is too big"
+                Math.multiplyExact(nonZero, Math.max(1, t.dtype().bits() / 8));
             } catch (ArithmeticException ex) {
-                throw new BrineException(tat + ": shape " + java.util.Arrays.toString(t.shape())
-                        + " overflows when multiplied out");
+                boolean empty = java.util.Arrays.stream(t.shape()).anyMatch(d -> d == 0);
+                throw new BrineException(tat + ": shape " + java.util.Arrays.toString(t.shape()) + " of " + t.dtype()
+                        + (empty ? " holds no element, but its non-zero sizes overflow when multiplied out"
+                        : " overflows when multiplied out"));
             }
             if (bits % 8 != 0) {
                 throw new BrineException(tat + ": " + (bits / t.dtype().bits()) + " elements of " + t.dtype()

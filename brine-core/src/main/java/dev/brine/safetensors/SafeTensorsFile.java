@@ -191,7 +191,12 @@ public final class SafeTensorsFile implements Closeable {
             throw new BrineException(where + ": tensor '" + name + "' has " + t.shape().length
                     + " dimensions, more than the " + NDArray.MAX_DIMS + " an NDArray may have");
         }
-        return NDArray.wrap(type, Order.C, t.shape(), raw(name)).withMemberName(name);
+        Storage bytes = raw(name);
+        try {
+            return NDArray.wrap(type, Order.C, t.shape(), bytes).withMemberName(name);
+        } catch (IllegalArgumentException ex) { // the header's checks should leave nothing for NDArray to refuse
+            throw new BrineException(where + ": tensor '" + name + "': " + ex.getMessage(), ex);
+        }
     }
 
     /**

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brine.LimitExceededException;
 import dev.brine.Limits;
+import dev.brine.hostile.Bounded;
+import dev.brine.hostile.HostileVectors;
 import dev.brine.hostile.ZipBuilder;
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
@@ -219,6 +221,34 @@ class ArchiveBadInputTest {
         assertEquals("W", e.member(), e.getMessage());
         assertTrue(e.getMessage().contains("yields " + lying.length + " bytes but declares " + (bigHeader.length + 1_600_000)),
                 e.getMessage());
+    }
+
+    @Test
+    void aMemberDeclaring15GiBIn15MBCostsWhatArrived() throws Exception {
+        // the array was allocated at the member's declared size before a byte was inflated (OutOfMemoryError at
+        // -Xmx256m for 1.5 MB of garbage); now memory follows the bytes inflated, and the lie is named
+        Map<String, byte[]> vectors = HostileVectors.archives();
+        for (String name : new String[] {"lies-1.5GiB-garbage.zip", "lies-1.5GiB-short.zip"}) {
+            Path f = tmp.resolve(name);
+            Files.write(f, vectors.get(name));
+            for (ArchiveOptions.ArrayAccess access : ArchiveOptions.ArrayAccess.values()) {
+                ArchiveOptions options = ArchiveOptions.builder().arrayAccess(access).build();
+                dev.brine.BrineException e = Bounded.refuses(name + " " + access, () -> ModelArchive.load(f, options));
+                assertInstanceOf(ArchiveException.class, e, e.getMessage());
+                assertEquals("W", ((ArchiveException) e).member(), e.getMessage());
+                assertTrue(e.getMessage().contains(name.contains("garbage") ? "corrupt deflate data" : "yields 8388736 bytes"),
+                        e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void aZip64OffsetThatWrapsIsRefusedNamingTheMember() throws Exception {
+        Path f = tmp.resolve("wraps.zip");
+        Files.write(f, HostileVectors.archives().get("zip64-offset-wraps.zip"));
+        ArchiveException e = loadFails(f);
+        assertTrue(e.getMessage().contains("member pkl (central directory entry at byte "), e.getMessage());
+        assertTrue(e.getMessage().contains("lies outside the file"), e.getMessage());
     }
 
     @Test

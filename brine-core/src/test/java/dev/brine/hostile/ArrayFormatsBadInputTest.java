@@ -126,6 +126,36 @@ class ArrayFormatsBadInputTest {
     }
 
     @Test
+    void aZip64OffsetThatWrapsIsRefusedNamingTheMember() throws Exception {
+        // 2^63 - 1 plus one prepended byte: a negative position, once refused only by FileChannel.read
+        Path f = file("w.npz", NPZS.get("zip64-offset-wraps.npz"));
+        for (Bounded.Read r : new Bounded.Read[] {() -> ZipReader.open(f, Limits.DEFAULT), () -> Npz.readAll(f, Limits.DEFAULT),
+            () -> Npz.open(f).get("a")}) {
+            String m = Bounded.refuses("wrapping offset", r).getMessage();
+            assertTrue(m.startsWith(f + ": member a.npy (central directory entry at byte "), m);
+            assertTrue(m.contains("local header offset " + Long.MAX_VALUE + " + 1 prepended bytes lies outside the file"), m);
+        }
+    }
+
+    @Test
+    void aMemberThatDeclaresMoreThanItHoldsCostsWhatArrived() throws Exception {
+        // 1.5 GiB declared in 1.5 MB (under maxInflateRatio and maxAllocation): the array was allocated whole before
+        // its first byte was inflated, an OutOfMemoryError at -Xmx256m; now memory follows what is inflated
+        for (String name : new String[] {"lies-1.5GiB-garbage.npz", "lies-1.5GiB-short.npz"}) {
+            Path f = file(name, NPZS.get(name));
+            for (Bounded.Read r : new Bounded.Read[] {() -> Npz.readAll(f, Limits.DEFAULT), () -> Npz.open(f).get("a")}) {
+                Bounded.Outcome o = Bounded.run(r);
+                assertInstanceOf(dev.brine.BrineException.class, o.thrown(), name);
+                String m = o.thrown().getMessage();
+                assertTrue(m.startsWith(f + ": member a.npy: "), m);
+                assertTrue(m.contains(name.contains("garbage") ? "corrupt deflate data" : "yields 8388736 bytes but declares "
+                        + (128 + (3L << 29))), m);
+                assertTrue(o.allocatedBytes() < 48L << 20, name + ": allocated " + (o.allocatedBytes() >> 20) + " MiB");
+            }
+        }
+    }
+
+    @Test
     void truncatingOrCorruptingTheDirectoryAnywhereIsRefused() throws Exception {
         byte[] good = HostileVectors.zipOf("a.npy");
         int cd = HostileVectors.indexOf(good, new byte[] {0x50, 0x4b, 0x01, 0x02});

@@ -9,7 +9,8 @@ import java.util.Map;
  * Hand-made hostile files, each small, each of which every reader must refuse with a
  * {@code BrineException} quickly and in bounded memory. Shared with brine-cli's tests (test-jar),
  * which run the same vectors through {@code brine show}. Keys name the vector; the file suffix
- * ({@code .pkl}, {@code .npy}, {@code .npz}) tells which reader it is for.
+ * ({@code .pkl}, {@code .npy}, {@code .npz}, {@code .zip} for model archives, {@code .safetensors})
+ * tells which reader it is for.
  */
 public final class HostileVectors {
     /** The length-prefixed pickle opcodes and the largest length their field can declare. */
@@ -200,6 +201,89 @@ public final class HostileVectors {
         noEnd[noEnd.length - 22] = 'X'; // the end record's signature
         m.put("no-end-record.npz", noEnd);
         m.put("not-a-zip.npz", "PK but nothing else".getBytes(StandardCharsets.US_ASCII));
+        m.put("zip64-offset-wraps.npz", offsetWraps("a.npy", smallNpy()));
+        m.put("lies-1.5GiB-garbage.npz", lyingMember("a.npy", true));
+        m.put("lies-1.5GiB-short.npz", lyingMember("a.npy", false));
+        return m;
+    }
+
+    /**
+     * One member whose ZIP64 local header offset is 2^63 - 1, in a file with one byte prepended:
+     * offset + prepended bytes wraps to a negative position unless the sum is checked.
+     */
+    static byte[] offsetWraps(String name, byte[] content) {
+        ZipBuilder z = new ZipBuilder();
+        z.stored(name, content).localOffset = Long.MAX_VALUE;
+        return new Bytes().ascii("X").raw(z.build()).bytes();
+    }
+
+    /** What a lying member declares: a (1.5 GiB,) uint8 NPY array, under maxAllocation (2 GiB). */
+    static final long LIE_ELEMENTS = 3L << 29;
+
+    /**
+     * A deflated NPY member declaring a (1.5 GiB,) uint8 array (and the member's size to match),
+     * in 1.5 MB of compressed data so that the declared size passes maxInflateRatio (1,100), which
+     * then delivers the header and either garbage (a corrupt deflate stream) or 8 MiB of zeros and
+     * an end (a stream that ends early). A reader that allocates what the member declares before
+     * the bytes arrive needs 1.5 GiB to refuse 1.5 MB.
+     */
+    static byte[] lyingMember(String name, boolean garbage) {
+        ZipBuilder z = new ZipBuilder();
+        z.rawDeflated(name, lyingDeflate(garbage), LIE_HEADER.length + LIE_ELEMENTS, 0);
+        return z.build();
+    }
+
+    private static final byte[] LIE_HEADER = npy("{'descr': '|u1', 'fortran_order': False, 'shape': (" + LIE_ELEMENTS + ",), }",
+            new byte[0]);
+
+    static byte[] lyingDeflate(boolean garbage) {
+        byte[] data = new byte[1_500_000];
+        byte[] start;
+        if (garbage) {
+            new java.util.Random(7).nextBytes(data);
+            byte[] bomb = ZipBuilder.zerosBomb(LIE_HEADER, 1);
+            start = Arrays.copyOf(bomb, bomb.length - 2); // without its final block: the garbage follows
+        } else {
+            start = ZipBuilder.zerosBomb(LIE_HEADER, 8); // ends: the zero padding after it is never read
+        }
+        System.arraycopy(start, 0, data, 0, start.length);
+        return data;
+    }
+
+    /** Hostile model archives (ZIPs with a {@code pkl} member), by name. */
+    public static Map<String, byte[]> archives() {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        m.put("zip64-offset-wraps.zip", offsetWraps("pkl", ARCHIVE_PICKLE));
+        for (boolean garbage : new boolean[] {true, false}) {
+            ZipBuilder z = new ZipBuilder();
+            z.rawDeflated("W", lyingDeflate(garbage), LIE_HEADER.length + LIE_ELEMENTS, 0);
+            z.stored("pkl", ARCHIVE_PICKLE);
+            m.put("lies-1.5GiB-" + (garbage ? "garbage" : "short") + ".zip", z.build());
+        }
+        return m;
+    }
+
+    /** A model archive's pickle: {@code [<persistent id "ndarray.W">]}, protocol 2. */
+    static final byte[] ARCHIVE_PICKLE = new Bytes().u8(0x80, 2).op(']').op('X').u32(9).ascii("ndarray.W").op('Q').op('a')
+            .op('.').bytes();
+
+    /** A safetensors file: the u64 header length, then the JSON header, then {@code data}. */
+    public static byte[] safetensors(String json, byte[] data) {
+        byte[] header = json.getBytes(StandardCharsets.UTF_8);
+        return new Bytes().u64(header.length).raw(header).raw(data).bytes();
+    }
+
+    /** Hostile safetensors files, by name. */
+    public static Map<String, byte[]> safetensors() {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        // no element, so no byte of data, but the non-zero sizes overflow: numpy refuses it as "array is too big"
+        m.put("empty-but-overflowing.safetensors", safetensors("{\"t\": {\"dtype\": \"F32\", \"shape\": [0, "
+                + (1L << 62) + ", " + (1L << 62) + "], \"data_offsets\": [0, 0]}}", new byte[0]));
+        m.put("shape-overflows.safetensors", safetensors("{\"t\": {\"dtype\": \"F32\", \"shape\": [" + (1L << 62)
+                + ", 4], \"data_offsets\": [0, 0]}}", new byte[0]));
+        m.put("data-missing.safetensors", safetensors("{\"t\": {\"dtype\": \"F32\", \"shape\": [1000000000], "
+                + "\"data_offsets\": [0, 4000000000]}}", new byte[16]));
+        m.put("header-length-lies.safetensors", new Bytes().u64(Long.MAX_VALUE).ascii("{}").bytes());
         return m;
     }
 
@@ -228,6 +312,8 @@ public final class HostileVectors {
         Map<String, byte[]> m = new LinkedHashMap<>(pickles());
         m.putAll(npys());
         m.putAll(npzs());
+        m.putAll(archives());
+        m.putAll(safetensors());
         return m;
     }
 }

@@ -6,9 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.brine.BrineException;
 import dev.brine.Limits;
 import dev.brine.npy.Npy;
+import dev.brine.archive.ArchiveOptions;
+import dev.brine.archive.ModelArchive;
 import dev.brine.npy.Npz;
+import dev.brine.npy.NpzFile;
 import dev.brine.pickle.Pickle;
 import dev.brine.pickle.UnpicklerOptions;
+import dev.brine.safetensors.SafeTensors;
+import dev.brine.safetensors.SafeTensorsFile;
+import dev.brine.safetensors.SafeTensorsOptions;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -76,8 +82,31 @@ class SmallHeapTest {
                             return Npy.read(in, Limits.DEFAULT);
                         }
                     });
+                } else if (name.endsWith(".zip")) {
+                    reads.add(() -> ModelArchive.load(f));
+                    reads.add(() -> ModelArchive.load(f, ArchiveOptions.builder().genericObjects(true).build()));
+                    reads.add(() -> {
+                        try (InputStream in = new BufferedInputStream(Files.newInputStream(f))) {
+                            return ModelArchive.load(in, ArchiveOptions.DEFAULT);
+                        }
+                    });
+                } else if (name.endsWith(".safetensors")) {
+                    reads.add(() -> SafeTensors.load(f));
+                    reads.add(() -> {
+                        try (SafeTensorsFile st = SafeTensors.open(f, SafeTensorsOptions.builder().mmap(true).build())) {
+                            return st.getAll();
+                        }
+                    });
                 } else {
                     reads.add(() -> Npz.readAll(f, Limits.DEFAULT));
+                    reads.add(() -> {
+                        try (NpzFile npz = Npz.open(f)) {
+                            for (String key : npz.names()) {
+                                npz.get(key);
+                            }
+                            return npz;
+                        }
+                    });
                 }
                 for (Bounded.Read r : reads) {
                     try {

@@ -93,11 +93,21 @@ public final class ZipBuilder {
             byte[] name = m.name.getBytes(StandardCharsets.UTF_8);
             boolean zip64 = m.size >= 0xFFFFFFFFL || m.compressedSize >= 0xFFFFFFFFL;
             long offset = m.localOffset >= 0 ? m.localOffset : offsets[i];
+            // a local header offset past 4 GiB (or a negative lie, taken as unsigned) goes in the ZIP64 field
+            boolean offset64 = m.localOffset != -1 && (offset < 0 || offset >= 0xFFFFFFFFL);
+            int extra = (zip64 ? 16 : 0) + (offset64 ? 8 : 0);
             out.u32(0x02014b50).u16(45).u16(45).u16(0x800).u16(m.method).u16(0).u16(0x21).u32(m.crc)
                     .u32(zip64 ? 0xFFFFFFFFL : m.compressedSize).u32(zip64 ? 0xFFFFFFFFL : m.size)
-                    .u16(name.length).u16(zip64 ? 20 : 0).u16(0).u16(0).u16(0).u32(0).u32(offset).raw(name);
-            if (zip64) {
-                out.u16(1).u16(16).u64(m.size).u64(m.compressedSize);
+                    .u16(name.length).u16(extra > 0 ? extra + 4 : 0).u16(0).u16(0).u16(0).u32(0)
+                    .u32(offset64 ? 0xFFFFFFFFL : offset).raw(name);
+            if (extra > 0) {
+                out.u16(1).u16(extra);
+                if (zip64) {
+                    out.u64(m.size).u64(m.compressedSize);
+                }
+                if (offset64) {
+                    out.u64(offset);
+                }
             }
         }
         long cdSize = out.size() - cdStart;

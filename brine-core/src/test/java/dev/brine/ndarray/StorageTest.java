@@ -3,6 +3,7 @@ package dev.brine.ndarray;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -99,6 +100,50 @@ class StorageTest {
         EOFException e = assertThrows(EOFException.class,
                 () -> Storage.readKnownSize(new ByteArrayInputStream(data), data.length + 1L));
         assertEquals("expected " + (data.length + 1L) + " bytes of data, found only " + data.length, e.getMessage());
+    }
+
+    @Test
+    void streamsOfUnprovenSizeAllocateAsTheBytesArrive() throws IOException {
+        // claims 1.5 GiB, holds 5 MiB: what is allocated follows the 5 MiB, not the claim
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        byte[] five = new byte[5 << 20];
+        long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+        EOFException e = assertThrows(EOFException.class, () -> Storage.readKnownSize(new ByteArrayInputStream(five), 3L << 29));
+        long allocated = mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+        assertEquals("expected 1610612736 bytes of data, found only 5242880", e.getMessage());
+        assertTrue(allocated < 32L << 20, "allocated " + (allocated >> 20) + " MiB");
+        // up to 4 MiB at once; above, a chunk is allocated whole after its first sixteenth arrived; later chunks at once
+        assertEquals(4 << 20, Storage.headBytes(4 << 20, 0));
+        assertEquals(4 << 20, Storage.headBytes((4 << 20) + 1, 0));
+        assertEquals(4 << 20, Storage.headBytes(64 << 20, 0));
+        assertEquals(1 << 26, Storage.headBytes(1 << 30, 0));
+        assertEquals(1 << 30, Storage.headBytes(1 << 30, 1L << 30));
+        assertEquals(12345, Storage.headBytes(12345, 1L << 30));
+    }
+
+    @Test
+    void streamsOfUnprovenSizeReadBackWhole() throws IOException {
+        // 80 MiB + 37: the first 5 MiB + 2 arrive in segments (the last of 2 bytes), the rest straight into the chunk
+        byte[] data = new byte[(80 << 20) + 37];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 31 + (i >>> 20));
+        }
+        java.io.InputStream trickle = new java.io.FilterInputStream(new ByteArrayInputStream(data)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return super.read(b, off, Math.min(len, 100_003));
+            }
+        };
+        Storage s = Storage.readKnownSize(trickle, data.length);
+        assertEquals(data.length, s.size());
+        assertEquals(1, s.buffers().size(), "one chunk, as allocated up front");
+        byte[] back = new byte[data.length];
+        s.get(0, back, 0, back.length);
+        assertArrayEquals(data, back);
+        EOFException e = assertThrows(EOFException.class,
+                () -> Storage.readKnownSize(new ByteArrayInputStream(data, 0, 3 << 20), data.length));
+        assertEquals("expected " + data.length + " bytes of data, found only " + (3 << 20), e.getMessage());
     }
 
     @Test

@@ -179,6 +179,14 @@ class SafeTensorsTest {
         contains(refused(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,8]}}", 8)),
                 "overflows");
         contains(refused(file("{\"a\":{\"dtype\":\"F4\",\"shape\":[3],\"data_offsets\":[0,1]}}", 1)), "whole number of bytes");
+        // no element, yet its non-zero sizes overflow (numpy: "array is too big"): refused in the header, with
+        // the tensor's name, where NDArray.wrap used to throw a raw IllegalArgumentException
+        String empty = refused(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[0," + (1L << 62) + "," + (1L << 62)
+                + "],\"data_offsets\":[0,0]}}", 0));
+        contains(empty, "tensor 'a'");
+        contains(empty, "non-zero sizes overflow");
+        contains(refused(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[0," + (1L << 61) + "],\"data_offsets\":[0,0]}}", 0)),
+                "non-zero sizes overflow"); // 2^61 float32s are 2^63 bytes
         contains(refused(file(ok, 9)), "trailing bytes");
         contains(refused(file(ok, 7)), "truncated");
         contains(refused(file("{\"__metadata__\":{\"k\":1}}", 0)), "'k' holds a number");
@@ -208,6 +216,11 @@ class SafeTensorsTest {
             contains(e.getMessage(), "raw(name)");
             assertEquals(1, r.raw("c").size());
             contains(assertThrows(BrineException.class, () -> r.info("nope")).getMessage(), "no tensor named 'nope'");
+        }
+        // an empty tensor with huge sizes whose non-zero sizes still fit (numpy makes it: 2^60 float32s are 2^62 bytes)
+        try (SafeTensorsFile r = SafeTensors.open(file("{\"e\":{\"dtype\":\"F32\",\"shape\":[0," + (1L << 60)
+                + "],\"data_offsets\":[0,0]}}", 0))) {
+            assertArrayEquals(new long[] {0, 1L << 60}, r.get("e").shape());
         }
     }
 
