@@ -112,10 +112,11 @@ public final class Npy {
      * declared size has been checked against the limits, such as a ZIP member that {@link ZipReader}
      * opened (it checks the declared inflated size against {@link Limits#maxInflatedSize()} and
      * {@link Limits#maxInflateRatio()}, and fails a member that yields more or fewer bytes). The
-     * array is allocated at once, at the size its header gives when that fits in the declared size,
-     * and read straight into place: no growing buffer, no second copy, so loading an N-byte array
-     * peaks at about N of heap. A source that declares more than it holds costs at most the
-     * allocation its limits allow before it fails.
+     * array's storage follows the bytes as they arrive: up to 4 MiB at once, then the first
+     * sixteenth of a 1 GiB chunk in 1 MiB pieces before the chunk is allocated whole and the rest is
+     * read straight into place, so loading an N-byte array peaks at about 1.06 N of heap, and a
+     * source that declares more than it holds costs at most 16 times what it really held (at least
+     * 4 MiB) before it fails.
      */
     public static NDArray read(InputStream in, long declaredSize, Limits limits) throws IOException {
         return read(in, declaredSize, limits, "NPY stream");
