@@ -182,11 +182,7 @@ final class ArrayFormatter {
     static String dtypeShortRepr(DType t) {
         switch (t.kind()) {
             case STRUCTURED:
-                try {
-                    return t.descrRepr();
-                } catch (IllegalStateException e) {
-                    return t.toString();
-                }
+                return t.structStr(); // numpy's dtype_short_repr: str(dtype)
             case BYTES:
             case UNICODE:
             case VOID:
@@ -315,6 +311,8 @@ final class ArrayFormatter {
                 }
                 case SUBARRAY:
                     return subarray(off, subShape, 0);
+                case BOOL: // numpy's BoolFormat: ' True' in any array that is not 0-d, so True and False align
+                    return (Boolean) Elements.get(type, s, off) ? (a.shape().length > 0 ? " True" : "True") : "False";
                 default:
                     return scalarRepr(type, Elements.get(type, s, off));
             }
@@ -435,7 +433,8 @@ final class ArrayFormatter {
                 negativeInf |= v == Double.NEGATIVE_INFINITY;
             }
             // numpy 2 compares in the array's own type (Python floats are weak scalars): a float32 1e-4 is not below 1e-4
-            exp = max > 0 && (max >= narrow(1e8) || min < narrow(1e-4) || narrow(max / min) > narrow(1e3));
+            // and since numpy 2.2 the upper cutoff is 10 ** min(8, finfo.precision): 1e3 for float16, 1e6 for float32
+            exp = max > 0 && (max >= narrow(cutoff(type)) || min < narrow(1e-4) || narrow(max / min) > narrow(1e3));
             if (exp) {
                 for (double v : values) {
                     if (Double.isFinite(v)) {
@@ -518,6 +517,24 @@ final class ArrayFormatter {
             }
             String ex = Integer.toString(Math.abs(e));
             return (negative ? "-" : sign ? "+" : "") + m + "e" + (e < 0 ? "-" : "+") + "0".repeat(Math.max(0, expDigits - ex.length())) + ex;
+        }
+
+        /**
+         * numpy's {@code exp_cutoff_max}, {@code 10 ** min(8, finfo(dtype).precision)}, for numpy's own
+         * float types; 1e8 (numpy's cutoff before 2.2) for those numpy lacks (bfloat16, the 8-bit floats).
+         */
+        private static double cutoff(DType type) {
+            if (type.kind() != DType.Kind.FLOAT) {
+                return 1e8;
+            }
+            switch (type.itemsize()) {
+                case 2:
+                    return 1e3;
+                case 4:
+                    return 1e6;
+                default:
+                    return 1e8;
+            }
         }
 
         /** {@code x} rounded to this float type, as numpy casts a Python float compared with the array. */

@@ -1094,7 +1094,17 @@ public final class DType {
      * packed, else the dict form; a {@code numpy.record} type wraps it as {@code (numpy.record, ...)}.
      */
     private String structRepr() {
-        String sub = isPacked() ? structListRepr() : structDictRepr();
+        String sub = isPacked() ? structListRepr() : structDictRepr(false);
+        return record ? "(numpy.record, " + sub + ")" : sub;
+    }
+
+    /**
+     * numpy's {@code str(dtype)} of a structured type ({@code _struct_str(dtype, include_align=True)}),
+     * which an array's repr prints after {@code dtype=}: as the repr's argument, but an aligned struct
+     * always in the dict form, with {@code 'aligned': True}.
+     */
+    String structStr() {
+        String sub = !alignedStruct && isPacked() ? structListRepr() : structDictRepr(alignedStruct);
         return record ? "(numpy.record, " + sub + ")" : sub;
     }
 
@@ -1157,7 +1167,7 @@ public final class DType {
      * {@code {'names': [...], 'formats': [...], 'offsets': [...], 'titles': [...], 'itemsize': n}},
      * titles only when a field has one, {@code None} for those that do not.
      */
-    private String structDictRepr() {
+    private String structDictRepr(boolean alignedFlag) {
         StringBuilder names = new StringBuilder();
         StringBuilder formats = new StringBuilder();
         StringBuilder offsets = new StringBuilder();
@@ -1173,7 +1183,8 @@ public final class DType {
             anyTitle |= f.title() != null;
         }
         return "{'names': [" + names + "], 'formats': [" + formats + "], 'offsets': [" + offsets + "], "
-                + (anyTitle ? "'titles': [" + titles + "], " : "") + "'itemsize': " + itemsize + "}";
+                + (anyTitle ? "'titles': [" + titles + "], " : "") + "'itemsize': " + itemsize
+                + (alignedFlag ? ", 'aligned': True}" : "}");
     }
 
     /** A subarray's shape as Python prints the tuple: {@code (2, 3)}, {@code (2,)}. */

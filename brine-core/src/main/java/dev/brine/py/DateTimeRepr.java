@@ -74,11 +74,10 @@ final class DateTimeRepr {
     }
 
     static String timedelta(Duration d) {
-        long micros = d.getSeconds() * 1_000_000L + d.getNano() / 1000;
-        long days = Math.floorDiv(micros, 86_400_000_000L);
-        long rest = Math.floorMod(micros, 86_400_000_000L);
-        long seconds = rest / 1_000_000L;
-        long us = rest % 1_000_000L;
+        // in seconds first: timedelta.max is about 8.6e19 microseconds, more than a long holds
+        long days = Math.floorDiv(d.getSeconds(), 86_400L);
+        long seconds = Math.floorMod(d.getSeconds(), 86_400L);
+        long us = d.getNano() / 1000; // getNano() is never negative: Duration keeps seconds floored
         if (days == 0 && seconds == 0 && us == 0) {
             return "datetime.timedelta(0)";
         }

@@ -18,7 +18,7 @@ class ReprOracleTest {
     @TempDir
     Path dir;
 
-    private static List<NDArray> cases() {
+    private static List<NDArray> cases() throws dev.brine.BrineException {
         List<NDArray> out = new ArrayList<>();
         out.add(NDArray.of(new float[] {1, 2, 3}));
         double[] big = new double[2000];
@@ -48,6 +48,14 @@ class ReprOracleTest {
                 Double.NEGATIVE_INFINITY), new Complex(1, 1e-8), new Complex(0, Double.POSITIVE_INFINITY)}));
         out.add(NDArray.of(new Complex[] {new Complex(1e20, Double.NaN), new Complex(-1e-20, 3)}));
         out.add(NDArray.of(new boolean[] {true, false}));
+        out.add(NDArray.of(new boolean[] {true}));
+        out.add(NDArray.of(new boolean[] {true, true, true, true}, 2, 2));
+        out.add(NDArray.scalar(DType.BOOL, true));
+        DType flag = DType.struct().add("ok", DType.BOOL).add("n", DType.INT32).build();
+        out.add(NDArray.fromValues(flag, List.of(Map.of("ok", true, "n", 1), Map.of("ok", true, "n", 2))));
+        // an aligned struct's padding: NPY keeps the offsets, not the flag, so numpy prints the dict form without it
+        out.add(NDArray.zeros(DType.fromDescr(DType.struct().add("a", DType.INT8).add("b", DType.INT32).aligned(true)
+                .build().descr()), 2));
         NDArray t = NDArray.zeros(DType.timedelta64(DateTimeUnit.SECOND, 1), 2);
         t.setLong(1, 0);
         t.setLong(2, 1);
@@ -102,7 +110,8 @@ class ReprOracleTest {
     void reprOfRandomFloatAndComplexArraysMatchesNumpy() throws IOException {
         Python.require("numpy");
         double[] pool = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, 1, -1, 2.5, -0.125,
-            1e-5, -3e-7, 1e8, 1.5e20, -2e-120, 1e300, 123456.789, 0.1, 1.0 / 3, 7, 1e-4, 999.5, -42};
+            1e-5, -3e-7, 1e8, 1.5e20, -2e-120, 1e300, 123456.789, 0.1, 1.0 / 3, 7, 1e-4, 999.5, -42, 2103834.8, 999.9,
+            1000, 65504, 1e6, 999_999.9};
         java.util.Random random = new java.util.Random(20261129);
         List<NDArray> cases = new ArrayList<>();
         for (int c = 0; c < 300; c++) {

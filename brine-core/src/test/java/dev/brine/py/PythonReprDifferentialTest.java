@@ -62,6 +62,25 @@ class PythonReprDifferentialTest {
         }
     }
 
+    /** timedelta reprs against CPython's, up to timedelta.max and down to timedelta.min (whose microseconds overflow a long). */
+    @Test
+    void timedeltasReprAsCPythonWritesThem() throws IOException {
+        Python.require();
+        long[][] cases = {{0, 0}, {1, 0}, {0, 1}, {-1, 0}, {0, -1}, {86_399, 999_999}, {-86_400, 1},
+            {999_999_999L * 86_400 + 86_399, 999_999}, {-999_999_999L * 86_400, 0}, {123_456_789_012L, 345_678},
+            {-5, 500_000}, {86_400 * 3, 0}};
+        List<String> lines = new ArrayList<>();
+        List<String> mine = new ArrayList<>();
+        PythonRepr repr = new PythonRepr(4, 10, Integer.MAX_VALUE);
+        for (long[] c : cases) {
+            lines.add(c[0] + " " + c[1]);
+            mine.add(repr.format(java.time.Duration.ofSeconds(c[0], c[1] * 1000)));
+        }
+        List<String> expected = Python.eachLine("import datetime",
+                "repr(datetime.timedelta(seconds=int(line.split()[0]), microseconds=int(line.split()[1])))", null, lines);
+        assertEquals(expected, mine);
+    }
+
     private static List<byte[]> byteInputs(SplittableRandom r, int n) {
         List<byte[]> out = new ArrayList<>();
         for (int c = 0; c < 256; c++) {
