@@ -9,7 +9,10 @@ import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
 import dev.brine.npy.Npy;
 import dev.brine.npy.NpyHeader;
+import dev.brine.mapping.ClassRegistry;
 import dev.brine.npy.Npz;
+import dev.brine.numpy.NumpyNames;
+import dev.brine.numpy.NumpyPickles;
 import dev.brine.npy.NpzFile;
 import dev.brine.npy.ZipReader;
 import dev.brine.pickle.Pickle;
@@ -39,6 +42,8 @@ import java.util.Map;
 final class Loaded {
     /** The CLI's reading options: nothing is refused for being unknown, nothing is ever run. */
     static final UnpicklerOptions VIEWING = UnpicklerOptions.builder().genericObjects(true)
+            // numpy object arrays too: their items are values like any other, read inert as generic objects
+            .registry(NumpyPickles.addTo(ClassRegistry.builtins().toBuilder(), NumpyNames.NUMPY1, true).build())
             .py2Strings(UnpicklerOptions.Py2Strings.LATIN1).build();
 
     /** One array or member: name, dtype and shape (null for non-arrays), bytes, how it is stored. */

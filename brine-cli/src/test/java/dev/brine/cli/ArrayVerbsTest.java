@@ -51,6 +51,19 @@ class ArrayVerbsTest {
         assertEquals(Files.readString(tmp.resolve("dt.txt")) + "\n", show.out());
     }
 
+    /** Object arrays inside a pickle are read (their items inert, as every value show reads) and print as numpy's repr. */
+    @Test
+    void showPrintsObjectArraysAsNumpyReprsThem() throws Exception {
+        numpy("d = {'o': np.array([1, 'a'], dtype=object), 'n': np.array(None), 'e': np.array([], dtype=object),"
+                + " 'e2': np.zeros((0, 2), dtype=object), 'm': np.array([[1, 'a'], [None, 2.5]], dtype=object),"
+                + " 'f': np.asfortranarray(np.array([[1, 2], [3, (4, 5)]], dtype=object)),"
+                + " 'c': np.array([[[1], [2]], [[3], [4]]], dtype=object)}\n"
+                + "pickle.dump(d, open('obj.pkl', 'wb'), 4)\nopen('obj.txt', 'w').write(repr(d))\n");
+        CliTest.Run show = CliTest.run("show", tmp.resolve("obj.pkl").toString());
+        assertEquals(0, show.status(), show.err());
+        assertEquals(Files.readString(tmp.resolve("obj.txt")) + "\n", show.out());
+    }
+
     @Test
     void convertPickleOfArraysToNpzFlattensAndWarns() throws Exception {
         numpy("pickle.dump({'W': np.arange(4.), 'cfg': {'lr': 0.1, 'b': np.zeros(2, dtype='i8')}, 'n': 3},"

@@ -16,7 +16,11 @@ public final class ObjectArray implements Unhashable {
     private final List<Object> items;
     private final boolean fortran;
 
-    /** An object array of {@code shape} holding {@code items} (C order unless {@code fortran}). */
+    /**
+     * An object array of {@code shape} holding {@code items} in C order: numpy pickles an object
+     * array's items by iterating it in C order whatever its layout, and records the layout in
+     * {@code fortran} (true for an array that is Fortran- but not C-contiguous).
+     */
     public ObjectArray(long[] shape, List<?> items, boolean fortran) {
         this.shape = shape.clone();
         this.items = new ArrayList<>(items);
@@ -28,12 +32,12 @@ public final class ObjectArray implements Unhashable {
         return shape.clone();
     }
 
-    /** The items in storage order; live. */
+    /** The items in C order; live. */
     public List<Object> items() {
         return items;
     }
 
-    /** Whether the items are in Fortran order. */
+    /** Whether numpy recorded the array as Fortran-ordered (the items are in C order all the same). */
     public boolean isFortran() {
         return fortran;
     }
@@ -49,9 +53,59 @@ public final class ObjectArray implements Unhashable {
         return Arrays.hashCode(shape) * 31 + items.hashCode();
     }
 
+    /**
+     * As numpy's repr: {@code array([1, 'a'], dtype=object)}, {@code array(None, dtype=object)},
+     * nested brackets by the shape, a row per line as numpy prints them (but long rows are not wrapped
+     * at 75 columns as numpy wraps them), and for an empty array numpy's {@code shape=} note.
+     */
     @Override
     public String toString() {
-        return "array(" + PythonRepr.repr(items) + ", dtype=object, shape=" + Arrays.toString(shape) + ")";
+        long count = 1;
+        for (long d : shape) {
+            count *= d;
+        }
+        if (count == 0) {
+            boolean oneDim = shape.length == 1;
+            return "array([], " + (oneDim ? "" : "shape=" + PythonRepr.repr(dev.brine.py.Tuple.of((Object[]) boxed(shape))) + ", ")
+                    + "dtype=object)";
+        }
+        StringBuilder out = new StringBuilder("array(");
+        nested(out, 0, new long[shape.length]);
+        return out.append(", dtype=object)").toString();
+    }
+
+    private static Long[] boxed(long[] v) {
+        Long[] b = new Long[v.length];
+        for (int i = 0; i < v.length; i++) {
+            b[i] = v[i];
+        }
+        return b;
+    }
+
+    private void nested(StringBuilder out, int axis, long[] index) {
+        if (axis == shape.length) {
+            out.append(PythonRepr.repr(items.get((int) flatIndex(index))));
+            return;
+        }
+        out.append('[');
+        for (long i = 0; i < shape[axis]; i++) {
+            if (i > 0) { // numpy's _formatArray: rows on their own lines, blocks apart by blank lines
+                out.append(axis == shape.length - 1 ? ", "
+                        : "," + "\n".repeat(shape.length - 1 - axis) + " ".repeat("array(".length() + axis + 1));
+            }
+            index[axis] = i;
+            nested(out, axis + 1, index);
+        }
+        out.append(']');
+    }
+
+    /** The position in {@link #items} of the element at {@code index}: C order, whatever the layout flag. */
+    private long flatIndex(long[] index) {
+        long flat = 0;
+        for (int i = 0; i < shape.length; i++) {
+            flat = flat * shape[i] + index[i];
+        }
+        return flat;
     }
 
     /** {@code numpy.ndarray}: an array is mutable, so Python refuses it as a dict key or set item. */
