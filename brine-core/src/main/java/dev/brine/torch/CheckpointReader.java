@@ -243,7 +243,7 @@ final class CheckpointReader {
                 return new TorchStorage(id.type.dtype, id.type.untyped, Storage.allocate(0));
             };
             NDArray placeholder = NDArray.zeros(DType.UINT8);
-            Unpickler u = new Unpickler(in, unpicklerOptions(recorder, (s, d, o, size, stride) -> placeholder));
+            Unpickler u = new Unpickler(in, unpicklerOptions(recorder, (s, d, o, size, stride, bits) -> placeholder));
             try {
                 Object magic = u.load();
                 if (!LEGACY_MAGIC.equals(magic)) {
@@ -509,7 +509,7 @@ final class CheckpointReader {
         return new TorchStorage(id.type.dtype, id.type.untyped, bytes);
     }
 
-    private NDArray tensor(TorchStorage st, TorchDType dtype, long offset, long[] size, long[] stride)
+    private NDArray tensor(TorchStorage st, TorchDType dtype, long offset, long[] size, long[] stride, int bits)
             throws BrineException {
         TorchDType t = dtype == null ? st.dtype() : dtype;
         DType arrayType = t.arrayType();
@@ -533,6 +533,6 @@ final class CheckpointReader {
         long read = storageBytesRead + 65536;
         long ratio = limits.maxBytesRatio();
         long copyBudget = read > Long.MAX_VALUE / ratio ? Long.MAX_VALUE : read * ratio;
-        return Tensors.rebuild(st.bytes(), arrayType, offset, size, stride, limits, copyBudget);
+        return Tensors.rebuild(st.bytes(), arrayType, offset, size, stride, bits, limits, copyBudget);
     }
 }
