@@ -79,7 +79,8 @@ final class CheckpointReader {
     // ------------------------------------------------------------------------------------ ZIP
 
     private Object loadZip() throws IOException {
-        try (ZipReader zip = ZipReader.open(path, limits)) {
+        // torch.save writes CRC 0 for every member after set_crc32_options(False): those are not checked
+        try (ZipReader zip = ZipReader.open(path, limits, ZipReader.CrcCheck.UNLESS_ZERO)) {
             String prefix = archivePrefix(zip);
             if (zip.entry(prefix + "constants.pkl") != null) {
                 throw new BrineException(where + ": a TorchScript archive (torch.jit.save), not a torch.save checkpoint");
