@@ -46,8 +46,9 @@ import java.util.Set;
  * Files load with {@code torch.load(path, weights_only=True)}. {@link NDArray}s of bool, int8–64,
  * uint8–64, float16/32/64, bfloat16, the 8-bit floats (float8_e4m3fn, float8_e5m2, their fnuz
  * variants, float8_e8m0fnu) and complex32/64/128 become tensors; everything else pickles as
- * Python values (Map, List, Tuple, String, Long, Double, ...). Arrays sharing bytes are written as
- * views of one storage.
+ * Python values (Map, List, Tuple, String, Long, Double, ...; numpy scalars and dtypes as numpy
+ * pickles them, which torch then loads only with {@code weights_only=False} or with them allowed).
+ * Arrays sharing bytes are written as views of one storage.
  */
 public final class TorchCheckpoint {
     private TorchCheckpoint() {
