@@ -64,7 +64,8 @@ final class DisCommand implements Callable<Integer> {
         if (format != Formats.ARCHIVE && format != Formats.TORCH || !isZip()) {
             return new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         }
-        ZipReader zip = ZipReader.open(file, Limits.DEFAULT);
+        ZipReader zip = ZipReader.open(file, Limits.DEFAULT,
+                format == Formats.TORCH ? ZipReader.CrcCheck.UNLESS_ZERO : ZipReader.CrcCheck.ALL);
         ZipReader.Entry pickle = null;
         for (ZipReader.Entry e : zip.entries()) {
             if (format == Formats.ARCHIVE ? e.name().equals("pkl") : e.name().endsWith("/data.pkl")) {

@@ -172,7 +172,9 @@ final class Loaded {
     }
 
     private static Loaded torch(Path path) throws IOException {
-        Object checkpoint = TorchCheckpoint.load(path, TorchOptions.builder().genericObjects(true).build());
+        // the globals a plain pickle is read with (numpy's arrays, scalars and dtypes among them), then torch's
+        Object checkpoint = TorchCheckpoint.load(path, TorchOptions.builder().registry(VIEWING.registry())
+                .genericObjects(true).build());
         List<Member> members = new ArrayList<>();
         for (Map.Entry<String, NDArray> e : TorchCheckpoint.tensors(checkpoint).entrySet()) {
             members.add(member(e.getKey(), e.getValue(), "torch"));

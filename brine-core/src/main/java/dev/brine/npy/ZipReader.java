@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -60,18 +61,34 @@ public final class ZipReader implements Closeable {
             long localHeaderOffset) {
     }
 
+    /** Which members' CRC-32s {@link #open(Entry)} checks. */
+    public enum CrcCheck {
+        /** Every member's (the default): a member recording 0 must hold bytes whose CRC is 0. */
+        ALL,
+        /**
+         * Every member's but those that record a CRC of 0, which are read unchecked. For torch
+         * checkpoints only: after {@code torch.serialization.set_crc32_options(False)}, {@code torch.save}
+         * writes 0 as every member's CRC on purpose (to save the time of computing them), and
+         * {@code torch.load} reads such files (it checks no CRC at all). Other writers (numpy, Python's
+         * zipfile, Brine) always record the real CRC, so NPZ files and model archives keep {@link #ALL}.
+         */
+        UNLESS_ZERO
+    }
+
     private final FileChannel channel;
     private final String where;
     private final Limits limits;
+    private final CrcCheck crcCheck;
     private final long fileSize;
     private final long centralDirStart;
     private final List<Entry> entries;
     private final Map<String, Entry> byName;
 
-    private ZipReader(FileChannel channel, String where, Limits limits) throws IOException {
+    private ZipReader(FileChannel channel, String where, Limits limits, CrcCheck crcCheck) throws IOException {
         this.channel = channel;
         this.where = where;
         this.limits = limits;
+        this.crcCheck = crcCheck;
         this.fileSize = channel.size();
         long[] dir = findCentralDirectory();
         this.centralDirStart = dir[0];
@@ -98,11 +115,20 @@ public final class ZipReader implements Closeable {
         return m;
     }
 
-    /** Opens the ZIP file at {@code path}, reading its central directory under {@code limits}. */
+    /**
+     * Opens the ZIP file at {@code path}, reading its central directory under {@code limits}; every
+     * member's CRC is checked ({@link CrcCheck#ALL}).
+     */
     public static ZipReader open(Path path, Limits limits) throws IOException {
+        return open(path, limits, CrcCheck.ALL);
+    }
+
+    /** Opens the ZIP file at {@code path} under {@code limits}, checking the CRCs {@code crcCheck} says. */
+    public static ZipReader open(Path path, Limits limits, CrcCheck crcCheck) throws IOException {
+        Objects.requireNonNull(crcCheck, "crcCheck");
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
         try {
-            return new ZipReader(ch, path.toString(), limits);
+            return new ZipReader(ch, path.toString(), limits, crcCheck);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -361,7 +387,8 @@ public final class ZipReader implements Closeable {
      * A stream of the member's uncompressed bytes. Checks before reading that the member is not
      * encrypted, uses stored or deflate, declares no more than {@link Limits#maxInflatedSize()} and
      * inflates by at most {@link Limits#maxInflateRatio()}; while reading, that it yields exactly
-     * its declared size with the declared CRC.
+     * its declared size with the declared CRC (unless the CRC is 0 and this reader was opened with
+     * {@link CrcCheck#UNLESS_ZERO}).
      */
     public InputStream open(Entry e) throws IOException {
         String at = where + ": member " + e.name();
@@ -422,7 +449,7 @@ public final class ZipReader implements Closeable {
         private final String at;
         private final Inflater inflater;
         private final ByteBuffer inBuf;
-        private final CRC32 crc = new CRC32();
+        private final CRC32 crc;
         private long rawPos;
         private final long rawEnd;
         private long produced;
@@ -434,6 +461,7 @@ public final class ZipReader implements Closeable {
             this.rawPos = start;
             this.rawEnd = start + entry.compressedSize();
             this.inflater = entry.method() == 8 ? new Inflater(true) : null;
+            this.crc = crcCheck == CrcCheck.UNLESS_ZERO && entry.crc() == 0 ? null : new CRC32();
             this.inBuf = ByteBuffer.allocate((int) Math.min(64 * 1024, Math.max(1, entry.compressedSize())));
         }
 
@@ -461,7 +489,9 @@ public final class ZipReader implements Closeable {
             if (produced > entry.size()) {
                 throw new BrineException(at + ": it yields more than the " + entry.size() + " bytes it declares");
             }
-            crc.update(b, off, n);
+            if (crc != null) {
+                crc.update(b, off, n);
+            }
             return n;
         }
 
@@ -518,7 +548,7 @@ public final class ZipReader implements Closeable {
             if (produced != entry.size()) {
                 throw new BrineException(at + ": it yields " + produced + " bytes but declares " + entry.size());
             }
-            if (crc.getValue() != entry.crc()) {
+            if (crc != null && crc.getValue() != entry.crc()) {
                 throw new BrineException(at + ": CRC mismatch (" + Long.toHexString(crc.getValue()) + " instead of "
                         + Long.toHexString(entry.crc()) + ")");
             }

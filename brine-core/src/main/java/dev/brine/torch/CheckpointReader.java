@@ -12,6 +12,7 @@ import dev.brine.pickle.Unpickler;
 import dev.brine.pickle.UnpicklerOptions;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
+import dev.brine.py.PythonRepr;
 import dev.brine.py.Tuple;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -36,6 +37,12 @@ import java.util.Map;
 final class CheckpointReader {
     /** {@code torch.serialization.MAGIC_NUMBER}, the first pickle of a legacy file. */
     static final BigInteger LEGACY_MAGIC = new BigInteger("1950A86A20F9469CFC6C", 16);
+    /**
+     * The magic number pickled at protocol 0 or 1 (which have no PROTO opcode): the start of a legacy
+     * file saved with {@code pickle_protocol=1} (torch loads it with {@code weights_only=False}; its
+     * weights-only unpickler knows no protocol-1 opcodes, where Brine's knows them all).
+     */
+    static final byte[] LEGACY_MAGIC_TEXT = ("L" + LEGACY_MAGIC + "L\n.").getBytes(StandardCharsets.US_ASCII);
     /** {@code torch.serialization.PROTOCOL_VERSION}. */
     static final long LEGACY_PROTOCOL = 1001;
     /** The newest ZIP format version torch reads ({@code kMaxSupportedFileFormatVersion}). */
@@ -70,16 +77,21 @@ final class CheckpointReader {
             throw new BrineException(r.where + ": a tar checkpoint (PyTorch before 0.4) is not supported;"
                     + " load and re-save it with a newer torch");
         }
-        if (got >= 2 && (head[0] & 0xFF) == 0x80) {
+        if (got >= 2 && (head[0] & 0xFF) == 0x80 || startsWith(head, got, LEGACY_MAGIC_TEXT)) {
             return r.loadLegacy();
         }
         throw new BrineException(r.where + ": not a torch checkpoint: neither a ZIP archive nor a legacy pickle");
     }
 
+    private static boolean startsWith(byte[] head, int got, byte[] prefix) {
+        return got >= prefix.length && java.util.Arrays.equals(head, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
     // ------------------------------------------------------------------------------------ ZIP
 
     private Object loadZip() throws IOException {
-        try (ZipReader zip = ZipReader.open(path, limits)) {
+        // torch.save writes CRC 0 for every member after set_crc32_options(False): those are not checked
+        try (ZipReader zip = ZipReader.open(path, limits, ZipReader.CrcCheck.UNLESS_ZERO)) {
             String prefix = archivePrefix(zip);
             if (zip.entry(prefix + "constants.pkl") != null) {
                 throw new BrineException(where + ": a TorchScript archive (torch.jit.save), not a torch.save checkpoint");
@@ -243,21 +255,27 @@ final class CheckpointReader {
                 return new TorchStorage(id.type.dtype, id.type.untyped, Storage.allocate(0));
             };
             NDArray placeholder = NDArray.zeros(DType.UINT8);
-            Unpickler u = new Unpickler(in, unpicklerOptions(recorder, (s, d, o, size, stride) -> placeholder));
+            Unpickler u = new Unpickler(in, unpicklerOptions(recorder, (s, d, o, size, stride, bits) -> placeholder));
             try {
                 Object magic = u.load();
                 if (!LEGACY_MAGIC.equals(magic)) {
                     throw new BrineException("not a torch checkpoint: invalid magic number");
                 }
+                // five pickles, each written by its own dump with an empty memo: at protocol 4 and 5 (MEMOIZE
+                // numbers entries from the memo's size) a memo kept from the one before shifts every reference
+                u.clearMemo();
                 Object proto = u.load();
                 if (!Long.valueOf(LEGACY_PROTOCOL).equals(proto)) {
                     throw new BrineException("unsupported legacy protocol version " + proto + " (expected "
                             + LEGACY_PROTOCOL + ")");
                 }
+                u.clearMemo();
                 u.load(); // sys_info: byte order and C type sizes of the saving machine; the data is little-endian
                 objectStart = u.offset();
+                u.clearMemo();
                 u.load();
                 objectEnd = u.offset();
+                u.clearMemo();
                 Object k = u.load();
                 if (!(k instanceof List)) {
                     throw new BrineException("the storage key list is missing after the object");
@@ -428,7 +446,8 @@ final class CheckpointReader {
     private StorageId storageId(Object pid, int arity) throws BrineException {
         if (!(pid instanceof Tuple) || ((Tuple) pid).size() != arity) {
             throw new BrineException("persistent id must be a " + arity + "-tuple ('storage', type, key, location,"
-                    + " numel" + (arity == 6 ? ", view" : "") + "), not " + pid);
+                    + " numel" + (arity == 6 ? ", view" : "") + "), not " + PythonRepr.brief(pid)
+                    + (pid instanceof String ? " (pickle protocol 0 writes ids as text; torch cannot load them either)" : ""));
         }
         Tuple t = (Tuple) pid;
         Object kind = ascii(t.get(0));
@@ -509,7 +528,7 @@ final class CheckpointReader {
         return new TorchStorage(id.type.dtype, id.type.untyped, bytes);
     }
 
-    private NDArray tensor(TorchStorage st, TorchDType dtype, long offset, long[] size, long[] stride)
+    private NDArray tensor(TorchStorage st, TorchDType dtype, long offset, long[] size, long[] stride, int bits)
             throws BrineException {
         TorchDType t = dtype == null ? st.dtype() : dtype;
         DType arrayType = t.arrayType();
@@ -533,6 +552,6 @@ final class CheckpointReader {
         long read = storageBytesRead + 65536;
         long ratio = limits.maxBytesRatio();
         long copyBudget = read > Long.MAX_VALUE / ratio ? Long.MAX_VALUE : read * ratio;
-        return Tensors.rebuild(st.bytes(), arrayType, offset, size, stride, limits, copyBudget);
+        return Tensors.rebuild(st.bytes(), arrayType, offset, size, stride, bits, limits, copyBudget);
     }
 }

@@ -6,6 +6,7 @@ import dev.brine.mapping.ClassRegistry;
 import dev.brine.mapping.Reduction;
 import dev.brine.ndarray.NDArray;
 import dev.brine.ndarray.Storage;
+import dev.brine.numpy.NumpyPickles;
 import dev.brine.pickle.Pickler;
 import dev.brine.pickle.PicklerOptions;
 import dev.brine.pickle.PicklingException;
@@ -276,8 +277,13 @@ final class CheckpointWriter {
         Reduction reduce(NDArray a) throws BrineException;
     }
 
+    /**
+     * Python's builtins, numpy's scalars and dtypes as numpy pickles them (a checkpoint holding them
+     * loads in torch with {@code weights_only=False}, or with them in {@code safe_globals}, as torch's own
+     * would), and arrays as tensors.
+     */
     private static ClassRegistry registry(ArrayWriter arrays) {
-        return ClassRegistry.builtins().toBuilder()
+        return NumpyPickles.standardRegistry().toBuilder()
                 .registerWriter(NDArray.class, arrays::reduce)
                 .registerWriter(TorchDevice.class, d -> d.index() == null ? Reduction.call(TorchGlobals.DEVICE, d.type())
                         : Reduction.call(TorchGlobals.DEVICE, d.type(), d.index()))

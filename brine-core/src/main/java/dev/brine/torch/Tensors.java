@@ -17,10 +17,12 @@ final class Tensors {
     /**
      * The tensor of {@code dtype} whose elements are at {@code offset + sum(index[i] * stride[i])}
      * (in elements) of {@code bytes}: a view sharing the bytes when the layout is C or Fortran
-     * contiguous, else a C-order copy of at most {@code copyBudget} bytes.
+     * contiguous, else a C-order copy of at most {@code copyBudget} bytes; with metadata {@code bits}
+     * ({@link #NEG}, {@link #CONJ}) always a copy, of the values torch resolves them to (see
+     * {@link #resolve}).
      */
-    static NDArray rebuild(Storage bytes, DType dtype, long offset, long[] size, long[] stride, Limits limits,
-            long copyBudget) throws BrineException {
+    static NDArray rebuild(Storage bytes, DType dtype, long offset, long[] size, long[] stride, int bits,
+            Limits limits, long copyBudget) throws BrineException {
         if (size.length != stride.length) {
             throw new BrineException("tensor size " + Arrays.toString(size) + " and stride " + Arrays.toString(stride)
                     + " differ in length");
@@ -51,7 +53,7 @@ final class Tensors {
         int item = dtype.itemsize();
         long available = bytes.size() / item;
         if (n == 0) {
-            return NDArray.wrap(dtype, Order.C, size, Storage.allocate(0));
+            return resolve(NDArray.wrap(dtype, Order.C, size, Storage.allocate(0)), bits, true, limits);
         }
         long last;
         try {
@@ -69,10 +71,10 @@ final class Tensors {
                     + " elements");
         }
         if (contiguous(size, stride, true)) {
-            return NDArray.wrap(dtype, Order.C, size, bytes.view(offset * item, n * item));
+            return resolve(NDArray.wrap(dtype, Order.C, size, bytes.view(offset * item, n * item)), bits, false, limits);
         }
         if (contiguous(size, stride, false)) {
-            return NDArray.wrap(dtype, Order.F, size, bytes.view(offset * item, n * item));
+            return resolve(NDArray.wrap(dtype, Order.F, size, bytes.view(offset * item, n * item)), bits, false, limits);
         }
         // a stride of 0 repeats stored elements: n need not fit in the storage, nor n * item in a long
         long total = n > Long.MAX_VALUE / item ? Long.MAX_VALUE : n * item;
@@ -86,7 +88,8 @@ final class Tensors {
                     + bytes.size() + " stored bytes, more than maxBytesRatio times the checkpoint's storages allow ("
                     + copyBudget + ")");
         }
-        return NDArray.wrap(dtype, Order.C, size, gather(bytes, item, offset, size, stride, n));
+        return resolve(NDArray.wrap(dtype, Order.C, size, gather(bytes, item, offset, size, stride, n)), bits, true,
+                limits);
     }
 
     /** Whether elements lie without gaps in C ({@code c}) or Fortran order; dimensions of 1 do not count. */
@@ -136,6 +139,76 @@ final class Tensors {
             }
         }
         return out;
+    }
+
+    /** {@code torch._utils.set_tensor_metadata}'s neg bit: the stored values are the negated tensor's. */
+    static final int NEG = 1;
+    /** The conj bit: the stored values are the conjugated (complex) tensor's. */
+    static final int CONJ = 2;
+
+    /**
+     * The values of a tensor whose metadata sets {@code bits} ({@link #NEG}, {@link #CONJ}) over the
+     * stored values {@code a}: what torch's {@code resolve_neg()} and {@code resolve_conj()} give, in
+     * fresh storage ({@code a} may view bytes other tensors view; they keep the stored values).
+     * Negation is IEEE's (the sign bit flips; torch's arithmetic may also quiet a NaN or drop its
+     * payload) for floats and two's complement, wrapping, for integers; conjugation negates the
+     * imaginary part. Refused as torch refuses to compute them: neg of bool, uint16–64 and the 8-bit
+     * floats, conj of a tensor that is not complex.
+     *
+     * @param copied whether {@code a} already has storage of its own (a strided tensor's copy)
+     */
+    static NDArray resolve(NDArray a, int bits, boolean copied, Limits limits) throws BrineException {
+        if (bits == 0) {
+            return a;
+        }
+        DType t = a.dtype();
+        boolean complex = t.kind() == DType.Kind.COMPLEX;
+        if ((bits & CONJ) != 0 && !complex) {
+            throw new BrineException("the conj bit is set on a tensor of " + t.name() + " (only complex tensors are"
+                    + " conjugated; torch fails on it too)");
+        }
+        if ((bits & NEG) != 0 && !negatable(t)) {
+            throw new BrineException("the neg bit is set on a tensor of " + t.name() + ", which torch cannot negate"
+                    + " either");
+        }
+        if (!copied && a.size() > 0) {
+            if (a.nbytes() > limits.maxAllocation()) {
+                throw new LimitExceededException("maxAllocation", "a tensor of " + a.nbytes() + " bytes with the "
+                        + ((bits & NEG) != 0 ? "neg" : "conj") + " bit must be copied to be resolved, more than the "
+                        + limits.maxAllocation() + " allowed");
+            }
+            a = a.copy();
+        }
+        Storage s = a.storage();
+        int unit = swapUnit(t);
+        long n = s.size() / unit;
+        for (long i = 0; i < n; i++) {
+            boolean imaginary = complex && (i & 1) == 1;
+            if ((bits & NEG) != 0 ^ ((bits & CONJ) != 0 && imaginary)) {
+                negate(s, i * unit, t.kind(), unit);
+            }
+        }
+        return a;
+    }
+
+    private static boolean negatable(DType t) {
+        return switch (t.kind()) {
+            case INT, BFLOAT16 -> true;
+            case FLOAT -> t.itemsize() <= 8; // not an x87 long double
+            case COMPLEX -> t.itemsize() <= 16;
+            case UINT -> t.itemsize() == 1;
+            default -> false;
+        };
+    }
+
+    private static void negate(Storage s, long p, DType.Kind kind, int unit) {
+        boolean integer = kind == DType.Kind.INT || kind == DType.Kind.UINT;
+        switch (unit) {
+            case 1 -> s.putByte(p, (byte) -s.getByte(p));
+            case 2 -> s.putShort(p, (short) (integer ? -s.getShort(p, false) : s.getShort(p, false) ^ 0x8000), false);
+            case 4 -> s.putInt(p, integer ? -s.getInt(p, false) : s.getInt(p, false) ^ 0x80000000, false);
+            default -> s.putLong(p, integer ? -s.getLong(p, false) : s.getLong(p, false) ^ Long.MIN_VALUE, false);
+        }
     }
 
     /** Reverses the bytes of every {@code unit}-byte group of {@code s} in place (big-endian files). */

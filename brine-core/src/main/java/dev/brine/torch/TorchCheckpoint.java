@@ -32,7 +32,10 @@ import java.util.Set;
  * ({@code _use_new_zipfile_serialization=False}) are read. Tensors become {@link NDArray}s of
  * their dtype: views sharing the storage's bytes when the layout is C or Fortran contiguous
  * (tensors viewing one storage then share it, as in torch), C-order copies when it is strided
- * otherwise (a column slice, a broadcast). {@code nn.Parameter}s read as their data. A storage
+ * otherwise (a column slice, a broadcast). A conjugate or negative view ({@code x.conj()},
+ * {@code x.conj().imag}, saved as its stored values with {@code {'conj': True}} or {@code {'neg': True}})
+ * reads as its values, in storage of its own, as {@code resolve_conj()}/{@code resolve_neg()} give them.
+ * {@code nn.Parameter}s read as their data. A storage
  * reached directly reads as a {@link TorchStorage}; dtypes as {@link TorchDType}, {@code torch.device}
  * as {@link TorchDevice}, {@code torch.Size} as a {@link dev.brine.py.Tuple},
  * {@code OrderedDict} as {@link dev.brine.py.OrderedDict} (with its {@code _metadata} attribute).
@@ -43,8 +46,9 @@ import java.util.Set;
  * Files load with {@code torch.load(path, weights_only=True)}. {@link NDArray}s of bool, int8–64,
  * uint8–64, float16/32/64, bfloat16, the 8-bit floats (float8_e4m3fn, float8_e5m2, their fnuz
  * variants, float8_e8m0fnu) and complex32/64/128 become tensors; everything else pickles as
- * Python values (Map, List, Tuple, String, Long, Double, ...). Arrays sharing bytes are written as
- * views of one storage.
+ * Python values (Map, List, Tuple, String, Long, Double, ...; numpy scalars and dtypes as numpy
+ * pickles them, which torch then loads only with {@code weights_only=False} or with them allowed).
+ * Arrays sharing bytes are written as views of one storage.
  */
 public final class TorchCheckpoint {
     private TorchCheckpoint() {

@@ -6,6 +6,7 @@ import dev.brine.mapping.PyCallable;
 import dev.brine.ndarray.NDArray;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
+import dev.brine.py.PythonRepr;
 import dev.brine.py.Tuple;
 import java.math.BigInteger;
 import java.util.List;
@@ -27,8 +28,11 @@ final class TorchGlobals {
 
     /** What the rebuild functions need from the reader. */
     interface Rebuilder {
-        /** The tensor over {@code storage}; {@code dtype} is null for the storage's own type. */
-        NDArray tensor(TorchStorage storage, TorchDType dtype, long offset, long[] size, long[] stride)
+        /**
+         * The tensor over {@code storage}; {@code dtype} is null for the storage's own type; {@code bits}
+         * are its metadata's {@link Tensors#NEG} and {@link Tensors#CONJ}.
+         */
+        NDArray tensor(TorchStorage storage, TorchDType dtype, long offset, long[] size, long[] stride, int bits)
                 throws BrineException;
     }
 
@@ -124,20 +128,22 @@ final class TorchGlobals {
         b.registerCallable(new Fn(u, "_rebuild_tensor", a -> {
             arity(a, 4, 4, "_rebuild_tensor");
             return r.tensor(storage(a.get(0)), null, integer(a.get(1), "storage_offset"), longs(a.get(2), "size"),
-                    longs(a.get(3), "stride"));
+                    longs(a.get(3), "stride"), 0);
         }, null));
         b.registerCallable(new Fn(u, "_rebuild_tensor_v2", a -> {
             arity(a, 6, 7, "_rebuild_tensor_v2");
+            int bits = a.size() == 7 ? metadata(a.get(6), "_rebuild_tensor_v2") : 0;
             return r.tensor(storage(a.get(0)), null, integer(a.get(1), "storage_offset"), longs(a.get(2), "size"),
-                    longs(a.get(3), "stride"));
+                    longs(a.get(3), "stride"), bits);
         }, null));
         b.registerCallable(new Fn(u, "_rebuild_tensor_v3", a -> {
             arity(a, 7, 8, "_rebuild_tensor_v3");
             if (!(a.get(6) instanceof TorchDType)) {
                 throw new BrineException("_rebuild_tensor_v3: argument 7 must be a torch dtype, not " + a.get(6));
             }
+            int bits = a.size() == 8 ? metadata(a.get(7), "_rebuild_tensor_v3") : 0;
             return r.tensor(storage(a.get(0)), (TorchDType) a.get(6), integer(a.get(1), "storage_offset"),
-                    longs(a.get(2), "size"), longs(a.get(3), "stride"));
+                    longs(a.get(2), "size"), longs(a.get(3), "stride"), bits);
         }, null));
         b.registerCallable(new Fn(u, "_rebuild_parameter", a -> {
             arity(a, 3, 3, "_rebuild_parameter");
@@ -209,6 +215,39 @@ final class TorchGlobals {
             return tensorData(a.get(0), "torch.nn.Parameter");
         }));
         return b.build();
+    }
+
+    /**
+     * The bits of a tensor's metadata, the last argument of {@code _rebuild_tensor_v2}/{@code _v3}: torch
+     * writes {@code torch._utils.get_tensor_metadata(t)}, {@code {'conj': True}} and/or
+     * {@code {'neg': True}} when the tensor is a conjugate or negative view (its stored values are the
+     * unconjugated, unnegated ones), and nothing otherwise. torch reads it with
+     * {@code set_tensor_metadata} when it is truthy. Brine applies the two it knows, and refuses any
+     * other key (torch 2.13 ignores one; a later torch may give it a meaning that changes the values)
+     * and a value other than True (torch never writes one, and sets the bit whatever the value is).
+     */
+    static int metadata(Object m, String what) throws BrineException {
+        if (m == null || Boolean.FALSE.equals(m) || (m instanceof Map && ((Map<?, ?>) m).isEmpty())) {
+            return 0; // torch: `if metadata:`
+        }
+        if (!(m instanceof Map)) {
+            throw new BrineException(what + ": the tensor metadata must be a dict, not " + PythonRepr.brief(m));
+        }
+        int bits = 0;
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) m).entrySet()) {
+            Object k = e.getKey();
+            int bit = "neg".equals(k) ? Tensors.NEG : "conj".equals(k) ? Tensors.CONJ : 0;
+            if (bit == 0) {
+                throw new BrineException(what + ": unknown tensor metadata " + PythonRepr.brief(k)
+                        + " (Brine knows 'conj' and 'neg')");
+            }
+            if (!Boolean.TRUE.equals(e.getValue())) {
+                throw new BrineException(what + ": tensor metadata '" + k + "' is " + PythonRepr.brief(e.getValue())
+                        + " (torch writes only True, and sets the bit whatever the value)");
+            }
+            bits |= bit;
+        }
+        return bits;
     }
 
     private static void refuse(ClassRegistry.Builder b, String module, String name, String why) {

@@ -45,7 +45,10 @@ public final class TorchOptions {
      * The globals trusted besides torch's own: {@link ClassRegistry#builtins()} by default. Like
      * {@code torch.serialization.add_safe_globals}, give a registry with your classes (or
      * {@code NumpyPickles.standardRegistry()} for numpy values) to allow more; torch's tensor,
-     * storage, dtype, Size and device globals are always added on top.
+     * storage, dtype, Size and device globals are always added on top. numpy's arrays, scalars and
+     * dtypes are not in the default, as {@code torch.load(weights_only=True)} refuses them too
+     * ({@code numpy._core.multiarray._reconstruct} "was not an allowed global by default", torch 2.13);
+     * Brine reads them without running anything, so allowing them is safe (the CLI does).
      */
     public ClassRegistry registry() {
         return registry;

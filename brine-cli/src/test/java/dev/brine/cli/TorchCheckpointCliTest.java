@@ -1,0 +1,76 @@
+package dev.brine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.brine.testing.Python;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The verbs on torch checkpoints that hold more than tensors, or were saved without CRCs. */
+class TorchCheckpointCliTest {
+    @TempDir
+    Path tmp;
+
+    private String python(String script) throws Exception {
+        Python.require("torch", "numpy");
+        return Python.checkText("import os, sys, torch, numpy as np, pickle, warnings\nwarnings.filterwarnings('ignore')\n"
+                + "os.chdir(sys.argv[1])\n" + script, tmp);
+    }
+
+    private String path(String name) {
+        return tmp.resolve(name).toString();
+    }
+
+    /** numpy values in a checkpoint (a training loop's RNG state, an array) read as they do in a plain pickle. */
+    @Test
+    void numpyValuesInACheckpointReadAsInAPickle() throws Exception {
+        python("np.random.seed(1)\n"
+                + "d = {'model': {'w': torch.ones(2)}, 'np_arr': np.arange(3), 'rng': np.random.get_state(),"
+                + " 'f': np.float64(2.5), 'dt': np.dtype('int16')}\n"
+                + "torch.save(d, 'r.pt')\n"
+                + "d['model'] = {'w': np.ones(2, dtype=np.float32)}\n"
+                + "pickle.dump(d, open('r.pkl', 'wb'), 2)\n");
+        CliTest.Run ls = CliTest.run("ls", path("r.pt"));
+        assertEquals(0, ls.status(), ls.err());
+        assertTrue(ls.out().matches("(?s)model\\.w\\s+float32\\s+\\(2,\\)\\s+8 B\\s+torch\\n"
+                + "np_arr\\s+int64\\s+\\(3,\\)\\s+24 B\\s+torch\\n"
+                + "rng\\.1\\s+uint32\\s+\\(624,\\)\\s+2\\.4 KiB\\s+torch\\n"), ls.out());
+        CliTest.Run show = CliTest.run("show", path("r.pt"));
+        assertEquals(0, show.status(), show.err());
+        CliTest.Run pickled = CliTest.run("show", path("r.pkl"));
+        assertEquals(pickled.out(), show.out()); // the same text as the plain pickle's
+        assertTrue(show.out().contains("'np_arr': array(int64, shape=(3,)) [0, 1, 2]")
+                && show.out().contains("'f': np.float64(2.5), 'dt': dtype('int16')}"), show.out());
+        CliTest.Run npz = CliTest.run("convert", path("r.pt"), path("r.npz"));
+        assertEquals(0, npz.status(), npz.err());
+        assertTrue(npz.err().contains("not converted: rng, f, dt"), npz.err());
+        CliTest.Run pt = CliTest.run("convert", path("r.pt"), path("r2.pt"));
+        assertEquals(0, pt.status(), pt.err());
+        assertEquals("ok", python(
+                "z = np.load('r.npz')\n"
+                + "assert z.files == ['model.w', 'np_arr'] and (z['np_arr'] == np.arange(3)).all(), z.files\n"
+                + "b = torch.load('r2.pt', weights_only=False)\n"
+                + "assert torch.equal(b['np_arr'], torch.arange(3)) and type(b['f']) is np.float64 and b['f'] == 2.5\n"
+                + "assert b['dt'] == np.dtype('int16') and b['rng'][0] == 'MT19937'\n"
+                + "assert (b['rng'][1].numpy() == np.random.RandomState(1).get_state()[1]).all()\n"
+                + "print('ok')").strip());
+    }
+
+    /** torch.save after set_crc32_options(False) records CRC 0 for every member; torch loads the file. */
+    @Test
+    void checkpointSavedWithoutCrcsListsVerifiesAndDisassembles() throws Exception {
+        python("torch.serialization.set_crc32_options(False)\n"
+                + "torch.save({'w': torch.arange(6.).reshape(2, 3)}, 'nocrc.pt')\n");
+        CliTest.Run ls = CliTest.run("ls", path("nocrc.pt"));
+        assertEquals(0, ls.status(), ls.err());
+        assertTrue(ls.out().matches("w\\s+float32\\s+\\(2, 3\\)\\s+24 B\\s+torch\\n"), ls.out());
+        CliTest.Run verify = CliTest.run("verify", path("nocrc.pt"));
+        assertEquals(0, verify.status(), verify.err());
+        assertTrue(verify.out().endsWith("nocrc.pt: ok (torch, 1 item)\n"), verify.out());
+        CliTest.Run dis = CliTest.run("dis", path("nocrc.pt"));
+        assertEquals(0, dis.status(), dis.err());
+        assertTrue(dis.out().contains("GLOBAL     'torch._utils _rebuild_tensor_v2'"), dis.out());
+    }
+}
