@@ -172,12 +172,32 @@ public final class NumpyPickles {
             if (!args.isEmpty() && ArgumentOnlyClass.is(args.get(0), NumpyNames.RECORD)) {
                 return (Deferred) DTypeState::buildRecord;
             }
-            if (args.isEmpty() || !(args.get(0) instanceof String)) {
+            String typestr = args.isEmpty() ? null : typeString(args.get(0));
+            if (typestr == null) {
                 throw new BrineException("numpy.dtype expects a type string or numpy.record, got " + dev.brine.py.PythonRepr.brief(args));
             }
-            String typestr = (String) args.get(0);
             return (Deferred) state -> DTypeState.build(typestr, state);
         }
+    }
+
+    /**
+     * The type string of {@code numpy.dtype(...)}: a str, or the bytes of a Python 2 str read with
+     * {@code encoding='bytes'} ({@code np.dtype(b'f4')} is accepted, decoded as ASCII); null for
+     * anything else.
+     */
+    private static String typeString(Object arg) {
+        if (arg instanceof String) {
+            return (String) arg;
+        }
+        if (arg instanceof byte[]) {
+            for (byte x : (byte[]) arg) {
+                if (x < 0) {
+                    return null;
+                }
+            }
+            return new String((byte[]) arg, StandardCharsets.US_ASCII);
+        }
+        return null;
     }
 
     /** {@code _reconstruct(ndarray, (0,), b'b')}: an empty array that BUILD fills. */
