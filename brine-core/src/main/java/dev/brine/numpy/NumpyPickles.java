@@ -222,20 +222,40 @@ public final class NumpyPickles {
             }
             if (!ArgumentOnlyClass.is(args.get(0), NumpyNames.NDARRAY)) {
                 if (args.get(0) instanceof Global || args.get(0) instanceof GenericObject) {
-                    return GenericObject.reduced(global, args); // an ndarray subclass we do not model
+                    return GenericObject.reduced(global, sharedB(args)); // an ndarray subclass we do not model
                 }
                 throw new BrineException(global + ": " + args.get(0) + " is not numpy.ndarray");
             }
-            return (Deferred) this::build;
+            return (Deferred) state -> build(args, state);
         }
 
-        private Object build(Object state) throws BrineException {
+        /**
+         * The arguments of an array kept as a generic object, with its {@code b'b'} as the one that arrays
+         * write ({@link #ONE_B}): numpy's pickle has one {@code b'b'} for all its arrays (a memo GET after
+         * the first), so an array that Brine models and one it keeps generic must again share it.
+         */
+        private static Tuple sharedB(Tuple args) {
+            if (args.get(2) instanceof byte[] && java.util.Arrays.equals((byte[]) args.get(2), ONE_B)) {
+                return Tuple.of(args.get(0), args.get(1), ONE_B);
+            }
+            return args;
+        }
+
+        private Object build(Tuple args, Object state) throws BrineException {
             if (!(state instanceof Tuple) || (((Tuple) state).size() != 5 && ((Tuple) state).size() != 4)) {
                 throw new BrineException("numpy array state must be (version, shape, dtype, is_fortran, data), got "
                         + abbreviate(state));
             }
             Tuple s = (Tuple) state;
             int o = s.size() == 5 ? 1 : 0; // the four-item state of old numpy has no version
+            if (s.get(o + 1) instanceof GenericObject) {
+                // a dtype Brine does not model, kept as an inert object (generic objects were asked for), such
+                // as numpy 2's StringDType (numpy._core._internal._convert_to_stringdtype_kwargs), whose
+                // arrays hold a list of str: the array stays a generic object too, and writes back as it came
+                GenericObject array = GenericObject.reduced(global, sharedB(args));
+                array.setState(state);
+                return array;
+            }
             if (!(s.get(o) instanceof Tuple) || !(s.get(o + 1) instanceof DType) || !(s.get(o + 2) instanceof Boolean)) {
                 throw new BrineException("numpy array state has the wrong types: " + abbreviate(state));
             }
