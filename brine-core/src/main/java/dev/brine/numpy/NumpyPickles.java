@@ -66,6 +66,11 @@ public final class NumpyPickles {
             b.registerCallable(new Reconstruct(n.reconstruct(), objectArrays));
             b.registerCallable(new FromBuffer(n.frombuffer()));
             b.registerCallable(new ScalarCallable(n.scalar()));
+            // named so that refusing it says what it is; with generic objects it stays inert, as any unmodelled
+            // name (and so do the arrays of it: Reconstruct keeps them generic)
+            b.registerCallable(new ArgumentOnlyClass(n.stringDType(), "it makes numpy 2's StringDType, variable-width"
+                    + " strings, which Brine does not model; read with genericObjects(true) to keep such arrays and"
+                    + " dtypes as inert objects that write back as they came"));
         }
         b.registerWriter(NDArray.class, new ArrayWriter(names, ndarray));
         b.registerWriter(DType.class, t -> new Reduction(NumpyNames.DTYPE, Reduction.Style.REDUCE,

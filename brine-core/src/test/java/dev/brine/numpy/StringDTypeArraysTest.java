@@ -34,7 +34,8 @@ class StringDTypeArraysTest {
             "np.array([['x', '\u00e9t\u00e9'], ['', 'long ' * 20]], dtype=np.dtypes.StringDType(), order='F')",
             "np.array(['a', None], dtype=np.dtypes.StringDType(na_object=None))",
             "np.array([], dtype=np.dtypes.StringDType(coerce=False))",
-            "{'s': np.array(['a'], dtype=np.dtypes.StringDType()), 'f': np.arange(3.0)}");
+            "{'s': np.array(['a'], dtype=np.dtypes.StringDType()), 'f': np.arange(3.0)}",
+            "[np.dtypes.StringDType(), np.dtypes.StringDType(na_object=float('nan'))]");
 
     @Test
     void stringDTypeArraysLoadAsGenericObjectsAndDumpBackByteForByte() throws IOException {
@@ -58,7 +59,8 @@ class StringDTypeArraysTest {
                 }
             }
             UnpicklingException e = assertThrows(UnpicklingException.class, () -> Pickle.loads(HEX.parseHex(pickles[2])));
-            assertTrue(e.getMessage().contains("_convert_to_stringdtype_kwargs"), e.getMessage());
+            assertTrue(e.getMessage().contains("_convert_to_stringdtype_kwargs") && e.getMessage().contains("StringDType")
+                    && e.getMessage().contains("genericObjects(true)"), e.getMessage());
         }
         assertEquals("", differences.toString());
     }
