@@ -78,7 +78,7 @@ public final class NumpyPickles {
         b.registerWriter(NumpyScalar.class, s -> Reduction.call(names.scalar(), s.dtype(), s.raw()));
         b.registerWriter(ObjectArray.class, a -> new Reduction(names.reconstruct(), Reduction.Style.REDUCE,
                 Tuple.of(ndarray, Tuple.of(0L), ONE_B), null,
-                Tuple.of(1L, DTypeState.shapeTuple(a.shape()), DType.OBJECT, a.isFortran(), a.items()), null, null));
+                Tuple.of(1L, DTypeState.shapeTuple(a.shape()), a.dtype(), a.isFortran(), a.items()), null, null));
         return b;
     }
 
@@ -276,7 +276,7 @@ public final class NumpyPickles {
                 if (!(data instanceof List)) {
                     throw new BrineException("numpy object array data must be a list");
                 }
-                return new ObjectArray(shape, (List<?>) data, fortran);
+                return new ObjectArray(dtype, shape, (List<?>) data, fortran);
             }
             return array(dtype, fortran ? Order.F : Order.C, shape, Storage.wrap(bytesOf(data)));
         }

@@ -37,11 +37,13 @@ class Py2Pickler(pickle._Pickler):
     dispatch[str] = save_py2str
     dispatch[bytes] = save_py2str
 
+    typestrs = {}  # numpy's type strings as another machine wrote them: {'O8': 'O4'} on 32-bit ones
+
     def reducer_override(self, obj):
         if isinstance(obj, np.dtype):
             f, args, state = obj.__reduce__()
             if isinstance(args[0], str):
-                args = (args[0], 0, 1)
+                args = (self.typestrs.get(args[0], args[0]), 0, 1)
             return f, args, state
         return NotImplemented
 
@@ -57,9 +59,12 @@ class Py2Pickler(pickle._Pickler):
         self.memoize(obj)
 
 
-def py2_dumps(obj, protocol):
+def py2_dumps(obj, protocol, typestrs=None, fast=False):
     f = io.BytesIO()
-    Py2Pickler(f, protocol).dump(obj)
+    p = Py2Pickler(f, protocol)
+    p.typestrs = typestrs or {}
+    p.fast = fast  # no memo: a name in a dtype's names and its key in the fields dict are then distinct objects
+    p.dump(obj)
     return f.getvalue()
 
 
@@ -116,6 +121,8 @@ CASES = [
     ('struct titled', "np.zeros(2, dtype=[(('T', 'a'), '<i4'), ('b', 'u1')])"),
     ('struct non-ascii name', "np.zeros(2, dtype=[('\\xe9', '<i4')])"),
     ('object', "np.array([1, 'x', None, 2.5], dtype=object)"),
+    ('object 32-bit', "np.array([1, 'x', None, 2.5], dtype=object)", {'O8': 'O4'}),
+    ('struct 32-bit', "np.zeros(2, dtype=[('a', '<i4'), ('o', 'O')])", {'O8': 'O4'}),
     ('metadata array', "np.zeros(3, np.dtype('<i4', metadata={'unit': 'm'}))"),
     ('float64', "np.float64(0.7)"),
     ('int64', "np.int64(-7)"),
@@ -141,10 +148,10 @@ CASES = [
 def main():
     out = []
     if sys.argv[1] == 'make':
-        for name, expr in CASES:
+        for name, expr, *typestrs in CASES:
             obj = eval(expr)
-            for protocol in (0, 1, 2):
-                p = py2_dumps(obj, protocol)
+            for protocol in (0, 1, 2, 'fast'):
+                p = py2_dumps(obj, 2 if protocol == 'fast' else protocol, *typestrs, fast=protocol == 'fast')
                 row = [name, str(protocol), p.hex()]
                 for encoding in ('bytes', 'latin1', 'ASCII'):
                     try:
