@@ -13,6 +13,9 @@ import java.util.Map;
 /**
  * numpy's pickled dtype: {@code numpy.dtype(typestr, False, True)} followed by BUILD with the state
  * {@code (version, byteorder, subarray, names, fields, elsize, alignment, flags[, metadata])}, both ways.
+ * Version 4 carries the metadata: the dtype's metadata dict (or None) for most types, and
+ * {@code (metadata, (unit, count, 1, 1))} for datetime64/timedelta64; numpy writes version 3 when a
+ * non-datetime type has no metadata.
  */
 final class DTypeState {
     private static final int NPY_ALIGNED_STRUCT = 0x80;

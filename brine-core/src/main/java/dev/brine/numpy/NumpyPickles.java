@@ -26,7 +26,11 @@ import java.util.List;
  * (also the old four-item state), {@code _frombuffer(buffer, dtype, shape, order)} at protocol 5
  * (in-band or out-of-band buffers; as numpy, only for arrays that can export a buffer: datetime64,
  * timedelta64, big-endian long double and zero-size items stay {@code _reconstruct}, in band), {@code numpy.dtype(str, False, True)} + BUILD, and
- * {@code scalar(dtype, bytes)}; under both {@code numpy.core} and {@code numpy._core}.
+ * {@code scalar(dtype, bytes)}; under both {@code numpy.core} and {@code numpy._core}. Python 2's
+ * pickles load under every {@link dev.brine.pickle.UnpicklerOptions.Py2Strings} mode as Python 3
+ * loads them with that encoding: their type strings, byte orders, field names and data are Python 2
+ * str, so bytes under {@code encoding='bytes'} (field names decoded as ASCII, as numpy does) and
+ * latin-1 str under {@code 'latin1'}.
  *
  * <p>Only these data-building globals are registered; nothing in numpy is ever called.
  */
