@@ -27,8 +27,8 @@ import java.util.Objects;
  * pickle.
  *
  * <p>Equality is numpy's: same kind, byte order, size, unit and fields (name, title, type,
- * offset); whether a structured type was built with {@code align=True}, or is a
- * {@code numpy.record} type, does not count.
+ * offset); whether a structured type was built with {@code align=True}, is a
+ * {@code numpy.record} type, or has {@linkplain #metadata() metadata}, does not count.
  */
 public final class DType {
 
@@ -187,6 +187,8 @@ public final class DType {
     private final long[] subShape;
     /** numpy's scalar type is {@code numpy.record} (np.rec arrays): only pickles spell it differently. */
     private final boolean record;
+    /** numpy's {@code dtype.metadata}: the dict as read or given (not copied), or null. */
+    private final Map<?, ?> metadata;
     private int hash; // cached hashCode; 0 = not yet (as in String)
 
     private DType(Kind kind, char byteOrder, int itemsize, int alignment, DateTimeUnit unit, int unitCount,
@@ -196,6 +198,11 @@ public final class DType {
 
     private DType(Kind kind, char byteOrder, int itemsize, int alignment, DateTimeUnit unit, int unitCount,
             List<Field> fields, boolean alignedStruct, DType base, long[] subShape, boolean record) {
+        this(kind, byteOrder, itemsize, alignment, unit, unitCount, fields, alignedStruct, base, subShape, record, null);
+    }
+
+    private DType(Kind kind, char byteOrder, int itemsize, int alignment, DateTimeUnit unit, int unitCount,
+            List<Field> fields, boolean alignedStruct, DType base, long[] subShape, boolean record, Map<?, ?> metadata) {
         this.kind = kind;
         this.byteOrder = byteOrder;
         this.itemsize = itemsize;
@@ -207,6 +214,7 @@ public final class DType {
         this.base = base;
         this.subShape = subShape;
         this.record = record;
+        this.metadata = metadata;
     }
 
     private static DType scalar(Kind kind, char order, int itemsize) {
@@ -529,7 +537,29 @@ public final class DType {
             throw new IllegalArgumentException("only structured and void types can be numpy.record types, not " + this);
         }
         return record ? this : new DType(kind, byteOrder, itemsize, alignment, unit, unitCount, fields, alignedStruct,
-                base, subShape, true);
+                base, subShape, true, metadata);
+    }
+
+    /**
+     * numpy's {@code dtype.metadata}: the dict given as {@code np.dtype(..., metadata={...})} or read from a
+     * pickle (shared, not copied: a pickle that refers to it again keeps referring to it), or {@code null}.
+     * numpy's {@code ==} ignores it, and so do {@link #equals} and {@link #hashCode}; numpy's repr does not
+     * show it, nor do {@code .npy} headers hold it. A pickle carries it in the state's version 4.
+     */
+    public Map<?, ?> metadata() {
+        return metadata;
+    }
+
+    /**
+     * This type with {@code metadata} as its {@code dtype.metadata} ({@code null}: none), as
+     * {@code np.dtype(this, metadata=metadata)}; the map is kept, not copied.
+     */
+    public DType withMetadata(Map<?, ?> metadata) {
+        if (metadata == this.metadata) {
+            return this;
+        }
+        return new DType(kind, byteOrder, itemsize, alignment, unit, unitCount, fields, alignedStruct, base, subShape,
+                record, metadata);
     }
 
     /** Whether this is a structured (record) type. */
@@ -698,6 +728,11 @@ public final class DType {
      * Types whose order does not apply keep {@code '|'}.
      */
     public DType withByteOrder(char order) {
+        DType t = withByteOrderOnly(order);
+        return metadata == null || t == this ? t : t.withMetadata(metadata);
+    }
+
+    private DType withByteOrderOnly(char order) {
         char o = normalizeOrder(order);
         switch (kind) {
             case STRUCTURED: {
@@ -921,11 +956,11 @@ public final class DType {
     }
 
     /**
-     * The pickled state's version: 4 for datetime types (which carry unit metadata), else 3, as in
-     * {@code dtype.__reduce__()[2][0]}.
+     * The pickled state's version: 4 for datetime types (which carry unit metadata) and for types with
+     * {@linkplain #metadata() metadata}, else 3, as in {@code dtype.__reduce__()[2][0]}.
      */
     public int stateVersion() {
-        return kind == Kind.DATETIME || kind == Kind.TIMEDELTA ? 4 : 3;
+        return kind == Kind.DATETIME || kind == Kind.TIMEDELTA || metadata != null ? 4 : 3;
     }
 
     /**

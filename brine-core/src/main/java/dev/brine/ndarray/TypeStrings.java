@@ -131,7 +131,7 @@ final class TypeStrings {
             case 'V':
                 return DType.voidType(size);
             case 'O':
-                if (size != 8) {
+                if (size != 8 && size != 4) { // O4: a pointer on 32-bit machines, as their numpy wrote it
                     throw bad(text);
                 }
                 return DType.OBJECT;

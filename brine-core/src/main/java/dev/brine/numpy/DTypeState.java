@@ -13,6 +13,9 @@ import java.util.Map;
 /**
  * numpy's pickled dtype: {@code numpy.dtype(typestr, False, True)} followed by BUILD with the state
  * {@code (version, byteorder, subarray, names, fields, elsize, alignment, flags[, metadata])}, both ways.
+ * Version 4 carries the metadata: the dtype's metadata dict (or None) for most types, and
+ * {@code (metadata, (unit, count, 1, 1))} for datetime64/timedelta64; numpy writes version 3 when a
+ * non-datetime type has no metadata.
  */
 final class DTypeState {
     private static final int NPY_ALIGNED_STRUCT = 0x80;
@@ -60,8 +63,13 @@ final class DTypeState {
         s.add((long) t.stateAlignment());
         s.add((long) t.flags());
         if (t.stateVersion() == 4) {
-            byte[] unit = t.unit().symbol().getBytes(StandardCharsets.US_ASCII);
-            s.add(Tuple.of(null, Tuple.of(unit, (long) t.unitCount(), 1L, 1L)));
+            // numpy's arraydescr_reduce: the metadata dict (or None), and for datetime types the unit as well
+            if (t.kind() == DType.Kind.DATETIME || t.kind() == DType.Kind.TIMEDELTA) {
+                byte[] unit = t.unit().symbol().getBytes(StandardCharsets.US_ASCII);
+                s.add(Tuple.of(t.metadata(), Tuple.of(unit, (long) t.unitCount(), 1L, 1L)));
+            } else {
+                s.add(t.metadata());
+            }
         }
         return Tuple.copyOf(s);
     }
@@ -94,8 +102,25 @@ final class DTypeState {
         return t.asRecord();
     }
 
-    /** The dtype that {@code numpy.dtype(typestr)} followed by BUILD with {@code state} makes. */
+    /**
+     * The dtype that {@code numpy.dtype(typestr)} followed by BUILD with {@code state} makes, with the
+     * state's metadata dict (version 4) kept as {@link DType#metadata()}; like numpy, a metadata item
+     * that is not a dict is ignored.
+     */
     static DType build(String typestr, Object state) throws BrineException {
+        DType t = buildType(typestr, state);
+        Tuple s = (Tuple) state;
+        Object metadata = null;
+        if (s.size() > 8 && s.get(0) instanceof Long && (Long) s.get(0) >= 4) {
+            metadata = s.get(8);
+            if (t.kind() == DType.Kind.DATETIME || t.kind() == DType.Kind.TIMEDELTA) {
+                metadata = metadata instanceof Tuple && ((Tuple) metadata).size() == 2 ? ((Tuple) metadata).get(0) : null;
+            }
+        }
+        return metadata instanceof Map ? t.withMetadata((Map<?, ?>) metadata) : t;
+    }
+
+    private static DType buildType(String typestr, Object state) throws BrineException {
         if (!(state instanceof Tuple) || ((Tuple) state).size() < 8) {
             throw new BrineException("numpy.dtype state must be a tuple of 8 or 9 items, got " + dev.brine.py.PythonRepr.brief(state));
         }
@@ -111,15 +136,20 @@ final class DTypeState {
                 List<DType.Field> list = new ArrayList<>();
                 Map<?, ?> table = (Map<?, ?>) fields;
                 for (Object name : (Tuple) names) {
-                    Object entry = table.get(name);
+                    Object entry = field(table, name);
                     if (!(entry instanceof Tuple) || ((Tuple) entry).size() < 2) {
-                        throw new BrineException("numpy.dtype field '" + name + "' has no (dtype, offset) entry");
+                        throw new BrineException("numpy.dtype field " + dev.brine.py.PythonRepr.brief(name)
+                                + " has no (dtype, offset) entry");
                     }
                     Tuple e = (Tuple) entry;
                     DType type = dtype(e.get(0));
                     int offset = (int) num(e.get(1));
-                    String title = e.size() > 2 && e.get(2) instanceof String ? (String) e.get(2) : null;
-                    list.add(new DType.Field(str(name, "field name"), type, offset, title));
+                    Object t = e.size() > 2 ? e.get(2) : null;
+                    // a Python 2 str title read with encoding='bytes' stays bytes in numpy (then no alias of
+                    // the field); Brine's titles are str, so it reads as the latin-1 str
+                    String title = t instanceof String ? (String) t
+                            : t instanceof byte[] ? new String((byte[]) t, StandardCharsets.ISO_8859_1) : null;
+                    list.add(new DType.Field(fieldName(name), type, offset, title));
                 }
                 return DType.structured(list, elsize, (flags & NPY_ALIGNED_STRUCT) != 0);
             }
@@ -158,6 +188,42 @@ final class DTypeState {
         } catch (IllegalArgumentException e) {
             throw new BrineException("numpy.dtype('" + typestr + "') with state " + state + " is not valid: " + e.getMessage());
         }
+    }
+
+    /**
+     * The entry of {@code name} in a pickled fields dict. Python 2 field names read with
+     * {@code encoding='bytes'} are {@code byte[]}, which Java maps compare by identity; Python compares
+     * bytes by value, so a name that is not the key object itself is looked for by its bytes.
+     */
+    private static Object field(Map<?, ?> table, Object name) {
+        Object entry = table.get(name);
+        if (entry == null && name instanceof byte[]) {
+            for (Map.Entry<?, ?> e : table.entrySet()) {
+                if (e.getKey() instanceof byte[] && java.util.Arrays.equals((byte[]) e.getKey(), (byte[]) name)) {
+                    return e.getValue();
+                }
+            }
+        }
+        return entry;
+    }
+
+    /**
+     * A field name: a str, or the bytes of a Python 2 str read with {@code encoding='bytes'}, which numpy
+     * decodes as ASCII (and fails on other bytes, as Brine does).
+     */
+    private static String fieldName(Object name) throws BrineException {
+        if (name instanceof byte[]) {
+            byte[] b = (byte[]) name;
+            for (byte x : b) {
+                if (x < 0) {
+                    throw new BrineException("numpy.dtype field name " + dev.brine.py.PythonRepr.brief(name)
+                            + " is not ASCII: numpy cannot decode a Python 2 field name read with encoding='bytes' either;"
+                            + " read with py2Strings(LATIN1)");
+                }
+            }
+            return new String(b, StandardCharsets.US_ASCII);
+        }
+        return str(name, "field name");
     }
 
     static long[] dims(Tuple shape) throws BrineException {

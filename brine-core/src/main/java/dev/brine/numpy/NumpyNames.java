@@ -31,6 +31,11 @@ public enum NumpyNames {
         return new Global(core + ".numeric", "_frombuffer");
     }
 
+    /** How numpy 2 pickles a {@code StringDType}: {@code _convert_to_stringdtype_kwargs(coerce[, na_object])}. */
+    Global stringDType() {
+        return new Global(core + "._internal", "_convert_to_stringdtype_kwargs");
+    }
+
     static final Global NDARRAY = new Global("numpy", "ndarray");
     static final Global DTYPE = new Global("numpy", "dtype");
     static final Global RECORD = new Global("numpy", "record");

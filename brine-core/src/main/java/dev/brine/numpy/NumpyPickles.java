@@ -26,7 +26,11 @@ import java.util.List;
  * (also the old four-item state), {@code _frombuffer(buffer, dtype, shape, order)} at protocol 5
  * (in-band or out-of-band buffers; as numpy, only for arrays that can export a buffer: datetime64,
  * timedelta64, big-endian long double and zero-size items stay {@code _reconstruct}, in band), {@code numpy.dtype(str, False, True)} + BUILD, and
- * {@code scalar(dtype, bytes)}; under both {@code numpy.core} and {@code numpy._core}.
+ * {@code scalar(dtype, bytes)}; under both {@code numpy.core} and {@code numpy._core}. Python 2's
+ * pickles load under every {@link dev.brine.pickle.UnpicklerOptions.Py2Strings} mode as Python 3
+ * loads them with that encoding: their type strings, byte orders, field names and data are Python 2
+ * str, so bytes under {@code encoding='bytes'} (field names decoded as ASCII, as numpy does) and
+ * latin-1 str under {@code 'latin1'}.
  *
  * <p>Only these data-building globals are registered; nothing in numpy is ever called.
  */
@@ -66,6 +70,11 @@ public final class NumpyPickles {
             b.registerCallable(new Reconstruct(n.reconstruct(), objectArrays));
             b.registerCallable(new FromBuffer(n.frombuffer()));
             b.registerCallable(new ScalarCallable(n.scalar()));
+            // named so that refusing it says what it is; with generic objects it stays inert, as any unmodelled
+            // name (and so do the arrays of it: Reconstruct keeps them generic)
+            b.registerCallable(new ArgumentOnlyClass(n.stringDType(), "it makes numpy 2's StringDType, variable-width"
+                    + " strings, which Brine does not model; read with genericObjects(true) to keep such arrays and"
+                    + " dtypes as inert objects that write back as they came"));
         }
         b.registerWriter(NDArray.class, new ArrayWriter(names, ndarray));
         b.registerWriter(DType.class, t -> new Reduction(NumpyNames.DTYPE, Reduction.Style.REDUCE,
@@ -73,7 +82,7 @@ public final class NumpyPickles {
         b.registerWriter(NumpyScalar.class, s -> Reduction.call(names.scalar(), s.dtype(), s.raw()));
         b.registerWriter(ObjectArray.class, a -> new Reduction(names.reconstruct(), Reduction.Style.REDUCE,
                 Tuple.of(ndarray, Tuple.of(0L), ONE_B), null,
-                Tuple.of(1L, DTypeState.shapeTuple(a.shape()), DType.OBJECT, a.isFortran(), a.items()), null, null));
+                Tuple.of(1L, DTypeState.shapeTuple(a.shape()), a.dtype(), a.isFortran(), a.items()), null, null));
         return b;
     }
 
@@ -172,12 +181,32 @@ public final class NumpyPickles {
             if (!args.isEmpty() && ArgumentOnlyClass.is(args.get(0), NumpyNames.RECORD)) {
                 return (Deferred) DTypeState::buildRecord;
             }
-            if (args.isEmpty() || !(args.get(0) instanceof String)) {
+            String typestr = args.isEmpty() ? null : typeString(args.get(0));
+            if (typestr == null) {
                 throw new BrineException("numpy.dtype expects a type string or numpy.record, got " + dev.brine.py.PythonRepr.brief(args));
             }
-            String typestr = (String) args.get(0);
             return (Deferred) state -> DTypeState.build(typestr, state);
         }
+    }
+
+    /**
+     * The type string of {@code numpy.dtype(...)}: a str, or the bytes of a Python 2 str read with
+     * {@code encoding='bytes'} ({@code np.dtype(b'f4')} is accepted, decoded as ASCII); null for
+     * anything else.
+     */
+    private static String typeString(Object arg) {
+        if (arg instanceof String) {
+            return (String) arg;
+        }
+        if (arg instanceof byte[]) {
+            for (byte x : (byte[]) arg) {
+                if (x < 0) {
+                    return null;
+                }
+            }
+            return new String((byte[]) arg, StandardCharsets.US_ASCII);
+        }
+        return null;
     }
 
     /** {@code _reconstruct(ndarray, (0,), b'b')}: an empty array that BUILD fills. */
@@ -202,20 +231,40 @@ public final class NumpyPickles {
             }
             if (!ArgumentOnlyClass.is(args.get(0), NumpyNames.NDARRAY)) {
                 if (args.get(0) instanceof Global || args.get(0) instanceof GenericObject) {
-                    return GenericObject.reduced(global, args); // an ndarray subclass we do not model
+                    return GenericObject.reduced(global, sharedB(args)); // an ndarray subclass we do not model
                 }
                 throw new BrineException(global + ": " + args.get(0) + " is not numpy.ndarray");
             }
-            return (Deferred) this::build;
+            return (Deferred) state -> build(args, state);
         }
 
-        private Object build(Object state) throws BrineException {
+        /**
+         * The arguments of an array kept as a generic object, with its {@code b'b'} as the one that arrays
+         * write ({@link #ONE_B}): numpy's pickle has one {@code b'b'} for all its arrays (a memo GET after
+         * the first), so an array that Brine models and one it keeps generic must again share it.
+         */
+        private static Tuple sharedB(Tuple args) {
+            if (args.get(2) instanceof byte[] && java.util.Arrays.equals((byte[]) args.get(2), ONE_B)) {
+                return Tuple.of(args.get(0), args.get(1), ONE_B);
+            }
+            return args;
+        }
+
+        private Object build(Tuple args, Object state) throws BrineException {
             if (!(state instanceof Tuple) || (((Tuple) state).size() != 5 && ((Tuple) state).size() != 4)) {
                 throw new BrineException("numpy array state must be (version, shape, dtype, is_fortran, data), got "
                         + abbreviate(state));
             }
             Tuple s = (Tuple) state;
             int o = s.size() == 5 ? 1 : 0; // the four-item state of old numpy has no version
+            if (s.get(o + 1) instanceof GenericObject) {
+                // a dtype Brine does not model, kept as an inert object (generic objects were asked for), such
+                // as numpy 2's StringDType (numpy._core._internal._convert_to_stringdtype_kwargs), whose
+                // arrays hold a list of str: the array stays a generic object too, and writes back as it came
+                GenericObject array = GenericObject.reduced(global, sharedB(args));
+                array.setState(state);
+                return array;
+            }
             if (!(s.get(o) instanceof Tuple) || !(s.get(o + 1) instanceof DType) || !(s.get(o + 2) instanceof Boolean)) {
                 throw new BrineException("numpy array state has the wrong types: " + abbreviate(state));
             }
@@ -231,7 +280,7 @@ public final class NumpyPickles {
                 if (!(data instanceof List)) {
                     throw new BrineException("numpy object array data must be a list");
                 }
-                return new ObjectArray(shape, (List<?>) data, fortran);
+                return new ObjectArray(dtype, shape, (List<?>) data, fortran);
             }
             return array(dtype, fortran ? Order.F : Order.C, shape, Storage.wrap(bytesOf(data)));
         }

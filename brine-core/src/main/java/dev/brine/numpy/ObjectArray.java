@@ -1,5 +1,6 @@
 package dev.brine.numpy;
 
+import dev.brine.ndarray.DType;
 import dev.brine.py.PythonRepr;
 import dev.brine.py.Unhashable;
 import java.util.ArrayList;
@@ -7,11 +8,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A numpy array of dtype {@code object}: a shape and Python values in C order. numpy pickles such
- * arrays with their items as a list; Brine reads them only when asked
+ * A numpy array of dtype {@code object}, or of any dtype that holds objects (a structured type with
+ * an object field, whose items are then tuples): a dtype, a shape and Python values in storage order.
+ * numpy pickles such arrays with their items as a list; Brine reads them only when asked
  * ({@link NumpyPickles#addTo(dev.brine.mapping.ClassRegistry.Builder, NumpyNames, boolean)}).
  */
 public final class ObjectArray implements Unhashable {
+    private final DType dtype;
     private final long[] shape;
     private final List<Object> items;
     private final boolean fortran;
@@ -22,9 +25,26 @@ public final class ObjectArray implements Unhashable {
      * {@code fortran} (true for an array that is Fortran- but not C-contiguous).
      */
     public ObjectArray(long[] shape, List<?> items, boolean fortran) {
+        this(DType.OBJECT, shape, items, fortran);
+    }
+
+    /**
+     * An array of {@code dtype}, which must hold objects ({@link DType#hasObject()}), of {@code shape}
+     * holding {@code items} as numpy's pickle lists them (C order, whatever {@code fortran} says).
+     */
+    public ObjectArray(DType dtype, long[] shape, List<?> items, boolean fortran) {
+        if (!dtype.hasObject()) {
+            throw new IllegalArgumentException(dtype + " holds no objects");
+        }
+        this.dtype = dtype;
         this.shape = shape.clone();
         this.items = new ArrayList<>(items);
         this.fortran = fortran;
+    }
+
+    /** The dtype: {@code object}, or a type with an object inside. */
+    public DType dtype() {
+        return dtype;
     }
 
     /** The shape. */
@@ -44,7 +64,7 @@ public final class ObjectArray implements Unhashable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ObjectArray && Arrays.equals(((ObjectArray) o).shape, shape)
+        return o instanceof ObjectArray && ((ObjectArray) o).dtype.equals(dtype) && Arrays.equals(((ObjectArray) o).shape, shape)
                 && ((ObjectArray) o).items.equals(items) && ((ObjectArray) o).fortran == fortran;
     }
 
@@ -67,11 +87,17 @@ public final class ObjectArray implements Unhashable {
         if (count == 0) {
             boolean oneDim = shape.length == 1;
             return "array([], " + (oneDim ? "" : "shape=" + PythonRepr.repr(dev.brine.py.Tuple.of((Object[]) boxed(shape))) + ", ")
-                    + "dtype=object)";
+                    + "dtype=" + typeRepr() + ")";
         }
         StringBuilder out = new StringBuilder("array(");
         nested(out, 0, new long[shape.length]);
-        return out.append(", dtype=object)").toString();
+        return out.append(", dtype=").append(typeRepr()).append(')').toString();
+    }
+
+    /** What numpy's repr prints after {@code dtype=}: {@code object}, or the structured type's fields. */
+    private String typeRepr() {
+        String r = dtype.toString();
+        return dtype.equals(DType.OBJECT) ? "object" : r.substring("dtype(".length(), r.length() - 1);
     }
 
     private static Long[] boxed(long[] v) {

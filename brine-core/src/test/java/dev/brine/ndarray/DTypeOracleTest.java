@@ -21,7 +21,7 @@ class DTypeOracleTest {
         "<f16", "c8", ">c8", "c16", "complex128", "F", "D", "S5", "|S1", "S0", "U3", ">U3", "<U0", "V8", "|V1",
         "M8[ns]", ">M8[s]", "M8", "m8", "M8[2D]", "m8[10us]", "datetime64[Y]", "timedelta64[M]", "<M8[W]", "M8[h]",
         "m8[m]", "M8[ms]", "m8[ps]", "M8[fs]", "m8[as]", "l", "L", "h", "H", "i", "I", "B", ">b1", "=f8",
-        "|f8", "<i1", "O", "|O", "a5", "float128", "longdouble", "half", "intc", "uintp", "object", "str", "bytes", "void", "M8[μs]", "S", "U", "V", "<M", "G", "c32", "p", "N"};
+        "|f8", "<i1", "O", "|O", "O4", "|O4", "O8", "a5", "float128", "longdouble", "half", "intc", "uintp", "object", "str", "bytes", "void", "M8[μs]", "S", "U", "V", "<M", "G", "c32", "p", "N"};
 
     /** Structured descrs as numpy writes them (Python literals, given to np.dtype after descr_to_dtype). */
     private static final String[] STRUCTS = {
