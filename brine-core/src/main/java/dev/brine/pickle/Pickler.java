@@ -12,6 +12,7 @@ import dev.brine.py.ByteArray;
 import dev.brine.py.FrozenSet;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
+import dev.brine.py.GlobalAccess;
 import dev.brine.py.OrderedDict;
 import dev.brine.py.PickleBuffer;
 import dev.brine.py.PyFloat;
@@ -69,7 +70,11 @@ public final class Pickler {
     private final IdentityMemo memo = new IdentityMemo();
     private int prefetchSink; // see prefetchMemo
     private final Map<Global, Integer> globalMemo = new HashMap<>();
+    // globals read from getattr that may be classes (NAME_OR_ATTRIBUTE), by name: found by a class's
+    // name, never by another of them (see saveGetattrGlobal)
+    private final Map<Global, Integer> getattrClasses = new HashMap<>();
     private final Map<String, Integer> moduleMemo = new HashMap<>();
+    private final Map<String, Integer> functionModuleMemo = new HashMap<>(); // see moduleMemoFor
     private final Map<String, Integer> nameMemo = new HashMap<>();
     private final byte[] header = new byte[9];
 
@@ -105,7 +110,9 @@ public final class Pickler {
         memo.clear();
         Arrays.fill(recentKeys, null);
         globalMemo.clear();
+        getattrClasses.clear();
         moduleMemo.clear();
+        functionModuleMemo.clear();
         nameMemo.clear();
     }
 
@@ -855,6 +862,17 @@ public final class Pickler {
 
     private void saveGlobal(Global g, int depth) throws IOException {
         Integer known = globalMemo.get(g);
+        if (g.form() != Global.Form.NAME) { // read from getattr: the memo was checked for this very object
+            if (known != null && g.form() == Global.Form.NAME_OR_ATTRIBUTE) {
+                writeGet(known); // a class (also) named in Java, or getattr's parent of another global
+            } else {
+                saveGetattrGlobal(g, depth);
+            }
+            return;
+        }
+        if (known == null) {
+            known = getattrClasses.get(g);
+        }
         if (known != null) {
             writeGet(known);
             return;
@@ -874,25 +892,85 @@ public final class Pickler {
         }
         int dot = g.name().lastIndexOf('.');
         if (proto >= 4) {
-            saveName(moduleMemo, g.module());
+            saveName(moduleMemoFor(g), g.module());
             saveName(nameMemo, g.name());
             out.write(Opcode.STACK_GLOBAL.code());
         } else if (dot >= 0) {
             saveNested(g, dot, depth);
         } else {
-            Global written = proto < 3 && options.fixImports() ? PythonNames.toPython2(g) : g;
-            if (proto < 3 && !isAscii(written.module() + written.name())) {
-                throw new PicklingException("can't pickle global " + g + " with a non-ASCII name at protocol " + proto);
-            }
-            out.write(Opcode.GLOBAL.code());
-            out.write(Utf8.encode(written.module()));
-            out.write('\n');
-            out.write(Utf8.encode(written.name()));
-            out.write('\n');
+            writeGlobalOpcode(g);
         }
         globalMemo.put(g, memo.size());
         writePut(memo.size());
         memo.reserve();
+    }
+
+    /** GLOBAL of {@code g}, under its Python 2 name below protocol 3 when fixing imports. */
+    private void writeGlobalOpcode(Global g) throws PicklingException {
+        Global written = proto < 3 && options.fixImports() ? PythonNames.toPython2(g) : g;
+        if (proto < 3 && !isAscii(written.module() + written.name())) {
+            throw new PicklingException("can't pickle global " + g + " with a non-ASCII name at protocol " + proto);
+        }
+        out.write(Opcode.GLOBAL.code());
+        out.write(Utf8.encode(written.module()));
+        out.write('\n');
+        out.write(Utf8.encode(written.name()));
+        out.write('\n');
+    }
+
+    /**
+     * A global read from {@code getattr(parent, 'name')} ({@link Global.Form#NAME_OR_ATTRIBUTE} or
+     * {@link Global.Form#ATTRIBUTE}), which the memo refers to only as this very object, as in the
+     * pickle it was read from (two methods of one name are two objects there). An attribute, and a
+     * nested class below protocol 4, is written through getattr with the parent and the name the
+     * pickle gave, so each of those is written once and then from the memo as there; a nested class
+     * at protocol 4+ is one dotted name. A class is also remembered by its name for a parent or an
+     * equal global made in Java ({@link #getattrClasses}); an attribute is not a class.
+     */
+    private void saveGetattrGlobal(Global g, int depth) throws IOException {
+        int dot = g.name().lastIndexOf('.');
+        boolean attribute = g.form() == Global.Form.ATTRIBUTE;
+        if (attribute && dot < 0) {
+            throw new PicklingException("cannot pickle the attribute " + g + ": its name has no parent"
+                    + " (getattr(parent, 'name') needs a dotted name, e.g. dict.fromkeys)");
+        }
+        if (!attribute && proto >= 2 && options.extensions().codeOf(g) != null) {
+            saveGlobal(new Global(g.module(), g.name()), depth); // a class: EXT, as CPython's save_global
+            return;
+        }
+        if (attribute || (proto < 4 && dot >= 0)) {
+            Object parent = GlobalAccess.parent(g);
+            String lastName = GlobalAccess.attribute(g);
+            if (!readFrom(g, dot, parent, lastName)) { // made in Java, or its name changed on reading
+                parent = new Global(g.module(), g.name().substring(0, dot));
+                lastName = new String(g.name().substring(dot + 1)); // never an object the caller's graph holds
+            }
+            saveReduce(Reduction.call(GETATTR, parent, lastName), g, depth);
+        } else {
+            if (proto >= 4) {
+                saveName(moduleMemoFor(g), g.module());
+                saveName(nameMemo, g.name());
+                out.write(Opcode.STACK_GLOBAL.code());
+            } else {
+                writeGlobalOpcode(g);
+            }
+            memoize(g);
+        }
+        if (!attribute) {
+            getattrClasses.putIfAbsent(g, memo.get(g));
+        }
+    }
+
+    /** Whether {@code parent} and {@code lastName} are getattr's arguments that {@code g}'s name was read from. */
+    private static boolean readFrom(Global g, int dot, Object parent, String lastName) {
+        if (lastName == null || dot < 0 || g.name().length() != dot + 1 + lastName.length()
+                || !g.name().endsWith(lastName)) {
+            return false;
+        }
+        Global p = parent instanceof Global ? (Global) parent
+                : parent instanceof PyCallable ? ((PyCallable) parent).global() : null;
+        return p != null && java.util.Objects.equals(p.module(), g.module())
+                && g.name().regionMatches(0, p.name(), 0, dot) && p.name().length() == dot;
     }
 
     /**
@@ -906,6 +984,23 @@ public final class Pickler {
         String lastName = new String(g.name().substring(dot + 1)); // never an object the caller's graph holds
         saveReduce(Reduction.call(GETATTR, parent, lastName), null, depth);
     }
+
+    /**
+     * The table of module names for {@code g}'s module: CPython's builtin functions ({@code getattr},
+     * {@code len}) hold a {@code __module__} string of their own, not the interned one of the builtin
+     * types, so {@code [getattr, dict]} writes "builtins" twice at protocol 4+, and so does a method
+     * of a builtin type ({@code getattr(dict, 'fromkeys')}). CPython 3.11.
+     */
+    private Map<String, Integer> moduleMemoFor(Global g) {
+        return "builtins".equals(g.module()) && BUILTIN_FUNCTIONS.contains(g.name()) ? functionModuleMemo : moduleMemo;
+    }
+
+    /** The functions of CPython's builtins module whose {@code __module__} is "builtins" ({@code open} is io's). */
+    private static final Set<String> BUILTIN_FUNCTIONS = Set.of("__build_class__", "__import__", "abs", "all",
+            "any", "ascii", "bin", "breakpoint", "callable", "chr", "compile", "delattr", "dir", "divmod", "eval",
+            "exec", "format", "getattr", "globals", "hasattr", "hash", "hex", "id", "input", "isinstance",
+            "issubclass", "iter", "aiter", "len", "locals", "max", "min", "next", "anext", "oct", "ord", "pow",
+            "print", "repr", "round", "setattr", "sorted", "sum", "vars");
 
     /**
      * Module names are interned in CPython, so equal module names share one memo entry, and so do equal

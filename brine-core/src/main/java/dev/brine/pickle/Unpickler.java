@@ -12,6 +12,7 @@ import dev.brine.py.ByteArrayAccess;
 import dev.brine.py.FrozenSet;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
+import dev.brine.py.GlobalAccess;
 import dev.brine.py.KeyGuard;
 import dev.brine.py.PickleBuffer;
 import dev.brine.py.Tuple;
@@ -53,7 +54,9 @@ import java.util.Set;
  * in the input is ever looked up elsewhere, loaded or run. Below protocol 4 CPython names a nested
  * class {@code getattr(Outer, 'Inner')}: that reads as the name {@code Outer.Inner}, also without
  * generic objects, where {@code builtins.getattr} and an unregistered Outer are held only as inert
- * stand-ins that any other use refuses (see {@code Pending}).
+ * stand-ins that any other use refuses (see {@code Pending}). Methods ({@code dict.fromkeys}) are
+ * named the same way at every protocol; with generic objects such a name reads as a {@link Global}
+ * whose {@link Global.Form} says which it was, as far as the pickle's protocol tells.
  */
 public final class Unpickler {
     private static final Object[] NO_ITEMS = new Object[0];
@@ -958,6 +961,15 @@ public final class Unpickler {
      * onto a pending getattr.
      */
     private Object resolve(String module, String name, boolean mayBeParent) throws BrineException {
+        return resolve(module, name, mayBeParent, null);
+    }
+
+    /**
+     * {@link #resolve(String, String, boolean)}; {@code nested}, when not null, is the name read from
+     * {@code getattr(Outer, 'Inner')}, and an unregistered one reads as a Global of the form this
+     * pickle's protocol tells (see {@link #nestedName}).
+     */
+    private Object resolve(String module, String name, boolean mayBeParent, Global nested) throws BrineException {
         // CPython's find_class maps Python 2 names only while self->proto < 3, as the PROTO opcode set it
         PyCallable c = options.registry().resolve(module, name, protocol < 3);
         if (c != null) {
@@ -967,7 +979,11 @@ public final class Unpickler {
         Global mapped = protocol < 3 ? PythonNames.toPython3(module, name) : null;
         Global global = mapped != null ? mapped : new Global(module, name);
         if (options.genericObjects()) {
-            return global;
+            // protocol 4+ writes a nested class as one dotted name, so a getattr there is a method or
+            // another attribute, which CPython writes through getattr at every protocol; below 4 it
+            // may be either (see Global.Form)
+            return nested == null ? global : GlobalAccess.withArgumentsOf(global, nested,
+                    protocol >= 4 ? Global.Form.ATTRIBUTE : Global.Form.NAME_OR_ATTRIBUTE);
         }
         if (mayBeParent && (global.equals(GETATTR) || onGetattr())) {
             pendingMade = true;
@@ -982,7 +998,7 @@ public final class Unpickler {
         Object callable = popRaw();
         Global nested = nestedName(callable, args);
         if (nested != null) {
-            push(resolve(nested.module(), nested.name(), true));
+            push(resolve(nested.module(), nested.name(), true, nested));
             return;
         }
         checked(callable);
@@ -997,8 +1013,10 @@ public final class Unpickler {
 
     /**
      * {@code getattr(Outer, 'Inner')}: how CPython names a nested class below protocol 4, where GLOBAL
-     * holds only a module attribute. It reads as the name {@code module.Outer.Inner}, as protocol 4's
-     * STACK_GLOBAL of that name would: a registered class, else a {@link Global} with generic objects,
+     * holds only a module attribute, and how CPython names a method at every protocol. It reads as the
+     * name {@code module.Outer.Inner}, as protocol 4's STACK_GLOBAL of that name would: a registered
+     * class, else a {@link Global} with generic objects (its form {@link Global.Form#ATTRIBUTE} in a
+     * pickle of protocol 4+, {@link Global.Form#NAME_OR_ATTRIBUTE} below),
      * else a {@link Pending} (a parent again, when deeper nesting follows) or a refusal. Outer is a
      * registered class, a Global, or a Pending name; only a name is looked up, nothing is called.
      * Null for any other REDUCE.
@@ -1008,12 +1026,13 @@ public final class Unpickler {
             return null;
         }
         Global outer;
+        Object parent = null; // kept, unless pending, to be written back as it was read (see Global.Form)
         Object attribute;
         if (args instanceof Pending) {
             outer = ((Pending) args).global;
             attribute = ((Pending) args).attribute; // null unless getattr's arguments
         } else if (args instanceof Tuple && ((Tuple) args).size() == 2) {
-            Object parent = ((Tuple) args).get(0);
+            parent = ((Tuple) args).get(0);
             outer = parent instanceof Global ? (Global) parent
                     : parent instanceof PyCallable ? ((PyCallable) parent).global() : null;
             attribute = ((Tuple) args).get(1);
@@ -1023,7 +1042,7 @@ public final class Unpickler {
         if (outer == null || !(attribute instanceof String)) {
             return null;
         }
-        return new Global(outer.module(), outer.name() + "." + attribute);
+        return GlobalAccess.ofAttribute(outer, parent, (String) attribute);
     }
 
     // ---- pending names: strict reading of getattr(Outer, 'Inner') ---------------------------------
