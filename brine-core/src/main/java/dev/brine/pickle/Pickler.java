@@ -60,6 +60,8 @@ public final class Pickler {
     private static final Global PARTIAL = new Global("functools", "partial");
     private static final Global GETATTR = new Global("builtins", "getattr");
     private static final Global OBJECT = new Global("builtins", "object");
+    private static final Global LIST = new Global("builtins", "list");
+    private static final Global DICT = new Global("builtins", "dict");
 
     private final PickleOutput out;
     private final PicklerOptions options;
@@ -1029,7 +1031,10 @@ public final class Pickler {
         return true;
     }
 
-    private static Reduction reductionOf(GenericObject g) {
+    private Reduction reductionOf(GenericObject g) {
+        if (proto < 2 && g.creation() == GenericObject.Creation.NEWOBJ && g.args().isEmpty()) {
+            return reconstructed(g);
+        }
         Reduction.Style style = switch (g.creation()) {
             case REDUCE -> Reduction.Style.REDUCE;
             case NEWOBJ -> Reduction.Style.NEWOBJ;
@@ -1038,6 +1043,60 @@ public final class Pickler {
         Object state = g.hasState() ? (g.state() == null ? Reduction.NONE_STATE : g.state()) : null;
         return new Reduction(g.callable(), style, g.args(), g.kwargs(), state,
                 g.listItems().isEmpty() ? null : g.listItems(), g.dictItems().isEmpty() ? null : g.dictItems());
+    }
+
+    /**
+     * A generic object that protocol 2+ made with {@code cls.__new__(cls)}, below protocol 2 as
+     * {@code copyreg._reduce_ex} (what {@code object.__reduce_ex__} gives for protocols 0 and 1)
+     * writes it: {@code copyreg._reconstructor(cls, base, base(obj))}, base being the first builtin
+     * type in the class's MRO, and its state only when Python calls it true ({@code if dict:}). The
+     * pickle does not name the base; the object's items do: appended items make it a {@code list}
+     * subclass, set items a {@code dict} one ({@code object.__new__} refuses to make either), and
+     * without items it is taken for a plain class, base {@code object} and no value. So an empty
+     * list or dict subclass is written as a plain object, which Python refuses to load (it cannot
+     * be told apart). A generic object made with arguments ({@code __getnewargs__}: subclasses of
+     * int, str, tuple, namedtuples) is written as {@code copyreg.__newobj__(cls, *args)}, which loads
+     * as the same object, where CPython would name a base the pickle does not give.
+     */
+    private static Reduction reconstructed(GenericObject g) {
+        Global base = OBJECT;
+        Object value = null;
+        Map<Object, Object> dictItems = g.dictItems().isEmpty() ? null : g.dictItems();
+        if (!g.listItems().isEmpty()) {
+            base = LIST;
+            value = new ArrayList<>(g.listItems()); // list(obj): a new list
+        } else if (dictItems != null) {
+            base = DICT;
+            value = new LinkedHashMap<>(dictItems); // dict(obj): a new dict
+            dictItems = null;
+        }
+        Object state = g.hasState() && isTrue(g.state()) ? g.state() : null;
+        return new Reduction(RECONSTRUCTOR, Reduction.Style.REDUCE, Tuple.of(g.callable(), base, value), null,
+                state, null, dictItems); // dict items beside list items only in a pickle made by hand: kept
+    }
+
+    /** Python's truth of a state, where Java can tell: None, False, zero and empty containers are false. */
+    private static boolean isTrue(Object v) {
+        if (v == null || Boolean.FALSE.equals(v)) {
+            return false;
+        } else if (v instanceof Map) {
+            return !((Map<?, ?>) v).isEmpty();
+        } else if (v instanceof Collection) {
+            return !((Collection<?>) v).isEmpty();
+        } else if (v instanceof Tuple) {
+            return ((Tuple) v).size() > 0;
+        } else if (v instanceof String) {
+            return !((String) v).isEmpty();
+        } else if (v instanceof byte[]) {
+            return ((byte[]) v).length > 0;
+        } else if (v instanceof Long || v instanceof Integer) {
+            return ((Number) v).longValue() != 0;
+        } else if (v instanceof Double) {
+            return (Double) v != 0.0;
+        } else if (v instanceof BigInteger) {
+            return ((BigInteger) v).signum() != 0;
+        }
+        return true;
     }
 
     /**
