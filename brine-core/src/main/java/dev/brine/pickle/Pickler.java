@@ -41,6 +41,15 @@ import java.util.Set;
  * {@link #dump} and met again in a later one are written as memo references, and must then be read
  * by one Unpickler. Use a fresh Pickler per object (as {@link Pickle#dump} does) for independent
  * pickles in one stream, or call {@link #clearMemo()}.
+ *
+ * <p>A {@link dev.brine.py.GenericObject} is written back to the opcodes it was read from, at the
+ * protocol asked for: a global as its {@link dev.brine.py.Global.Form} says (a method through
+ * {@code getattr} at every protocol); below protocol 2, an object made with {@code cls.__new__(cls)}
+ * as {@code copyreg._reduce_ex} writes it, {@code copyreg._reconstructor(cls, base, value)}, the base
+ * {@code list} or {@code dict} when it holds appended or set items (an empty list or dict subclass
+ * cannot be told from a plain object, and is written as one: base {@code object}, which Python
+ * refuses to make of it), and one made with arguments as {@code copyreg.__newobj__(cls, *args)},
+ * which loads as the same object (CPython would name a base that the pickle does not give).
  */
 public final class Pickler {
     private static final int BATCHSIZE = 1000;
