@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -30,6 +31,9 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Parameters(index = "1", paramLabel = "OUT", description = "The file to write (replaced atomically).")
     Path out;
+
+    @Mixin
+    StreamMemoOption streams;
 
     @Option(names = "--protocol", defaultValue = "5", description = "Pickle protocol to write, 0-5 (default ${DEFAULT-VALUE}).")
     int protocol;
@@ -48,7 +52,7 @@ final class ConvertCommand implements Callable<Integer> {
         if (protocol < 0 || protocol > Pickle.HIGHEST_PROTOCOL) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--protocol must be 0 to 5");
         }
-        Loaded loaded = Loaded.open(in);
+        Loaded loaded = Loaded.open(in, streams.memo);
         List<Object> objects = loaded.objects;
         PrintWriter err = spec.commandLine().getErr();
         Formats target = Formats.forOutput(out);
@@ -66,8 +70,11 @@ final class ConvertCommand implements Callable<Integer> {
             default -> {
                 PicklerOptions options = PicklerOptions.DEFAULT.withProtocol(protocol);
                 AtomicFiles.write(out, stream -> {
+                    // pickles one Pickler wrote with one memo are written so again (a reader may read them
+                    // with one Unpickler), the others each with a memo of its own (pickle.dump in a loop)
+                    Pickler shared = loaded.memoSpansPickles ? new Pickler(stream, options) : null;
                     for (Object o : objects) {
-                        new Pickler(stream, options).dump(o);
+                        (shared != null ? shared : new Pickler(stream, options)).dump(o);
                     }
                 });
             }

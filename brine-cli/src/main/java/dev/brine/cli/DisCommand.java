@@ -37,6 +37,10 @@ final class DisCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Every pickle in the file, not just the first (pickletools shows the first).")
     boolean all;
 
+    @Option(names = {"-m", "--memo"}, description = "With --all: one memo across the pickles, as one Pickler's"
+            + " several dump() calls share it (pickletools -m shares it across files).")
+    boolean memo;
+
     @Spec
     CommandSpec spec;
 
@@ -45,15 +49,44 @@ final class DisCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Disassembler.Options options = Disassembler.Options.DEFAULT.withIndentLevel(indent).withAnnotate(annotate);
         Formats format = Formats.detect(file);
+        // whether a pickle was listed in full (its "highest protocol" line), looked for across the chunks
+        String end = "\nhighest protocol among opcodes = ";
+        StringBuilder tail = new StringBuilder();
+        boolean[] listed = new boolean[1];
+        Appendable counting = new Appendable() {
+            @Override
+            public Appendable append(CharSequence csq) {
+                if (!listed[0]) {
+                    tail.append(csq);
+                    listed[0] = tail.indexOf(end) >= 0;
+                    tail.delete(0, Math.max(0, tail.length() - end.length()));
+                }
+                out.append(csq);
+                return this;
+            }
+
+            @Override
+            public Appendable append(CharSequence csq, int start, int stop) {
+                return append(csq.subSequence(start, stop));
+            }
+
+            @Override
+            public Appendable append(char c) {
+                return append(String.valueOf(c));
+            }
+        };
         try (InputStream in = open(format)) {
             if (all) {
-                Disassembler.disassembleAll(in, out, null, options);
+                Disassembler.disassembleAll(in, counting, memo ? new java.util.HashMap<>() : null, options);
             } else {
                 Disassembler.disassemble(in, out, options);
             }
         } catch (DisassemblyException e) {
             out.flush();
-            throw new BrineException(file + ": " + e.pythonErrorLine(), e);
+            // a later pickle that refers to an earlier one's memo: one Pickler's several dumps
+            boolean sharedMemo = all && !memo && listed[0] && e.getMessage().endsWith("has never been stored into");
+            throw new BrineException(file + ": " + e.pythonErrorLine()
+                    + (sharedMemo ? " (pickles written by one Pickler share its memo: try --memo)" : ""), e);
         } finally {
             out.flush();
         }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -24,6 +25,9 @@ final class ExtractCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The file to read.")
     Path file;
 
+    @Mixin
+    StreamMemoOption streams;
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "The folder to write into.")
     Path dir;
 
@@ -32,7 +36,7 @@ final class ExtractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Loaded loaded = Loaded.open(file);
+        Loaded loaded = Loaded.open(file, streams.memo);
         Path root = dir.toAbsolutePath().normalize();
         Map<Path, NDArray> plan = plan(loaded, root);
         // everything that can be refused was refused above; what fails now (the disk) is undone

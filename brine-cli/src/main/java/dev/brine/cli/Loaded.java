@@ -15,7 +15,7 @@ import dev.brine.numpy.NumpyNames;
 import dev.brine.numpy.NumpyPickles;
 import dev.brine.npy.NpzFile;
 import dev.brine.npy.ZipReader;
-import dev.brine.pickle.Pickle;
+import dev.brine.pickle.Unpickler;
 import dev.brine.safetensors.SafeTensors;
 import dev.brine.safetensors.SafeTensorsFile;
 import dev.brine.torch.TorchCheckpoint;
@@ -24,6 +24,8 @@ import dev.brine.pickle.UnpicklerOptions;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Tuple;
 import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -61,6 +63,11 @@ final class Loaded {
      */
     final Map<String, String> metadata;
     private List<Member> members; // for pickles, found on first use: converting does not need them
+    /**
+     * For a stream of pickles: one Pickler wrote them with several dump() calls, and a later one refers
+     * to an earlier one's memo (Unpickler.memoSpannedPickles), so one Pickler writes them back.
+     */
+    boolean memoSpansPickles;
 
     private Loaded(Path path, Formats format, List<Object> objects, List<Member> members) {
         this(path, format, objects, members, null);
@@ -96,10 +103,15 @@ final class Loaded {
     }
 
     static Loaded open(Path path) throws IOException {
+        return open(path, false);
+    }
+
+    /** {@link #open(Path)}; {@code oneMemo}: a stream of pickles is read with one memo across them (--memo). */
+    static Loaded open(Path path, boolean oneMemo) throws IOException {
         Formats format = Formats.detect(path);
         try {
             return switch (format) {
-                case PICKLE -> pickle(path);
+                case PICKLE -> pickle(path, oneMemo);
                 case NPY -> npy(path);
                 case NPZ -> npz(path);
                 case ARCHIVE -> archive(path);
@@ -119,12 +131,27 @@ final class Loaded {
         return new BrineException("no pickle: the file is empty");
     }
 
-    private static Loaded pickle(Path path) throws IOException {
-        List<Object> objects = Pickle.loadAll(path, VIEWING);
+    /** {@link #VIEWING} with one memo across a stream's pickles. */
+    static final UnpicklerOptions VIEWING_ONE_MEMO = VIEWING.toBuilder()
+            .streamMemo(UnpicklerOptions.StreamMemo.ONE_PICKLER).build();
+
+    private static Loaded pickle(Path path, boolean oneMemo) throws IOException {
+        // Pickle.loadAll's reading, telling also whether one Pickler wrote the pickles with one memo
+        List<Object> objects = new ArrayList<>();
+        boolean memoSpanned;
+        try (SeekableByteChannel channel = Files.newByteChannel(path)) {
+            Unpickler u = new Unpickler(channel, oneMemo ? VIEWING_ONE_MEMO : VIEWING);
+            while (u.hasNext()) {
+                objects.add(u.loadNext());
+            }
+            memoSpanned = oneMemo || u.memoSpannedPickles();
+        }
         if (objects.isEmpty()) {
             throw emptyPickle();
         }
-        return new Loaded(path, Formats.PICKLE, objects, null);
+        Loaded loaded = new Loaded(path, Formats.PICKLE, objects, null);
+        loaded.memoSpansPickles = memoSpanned;
+        return loaded;
     }
 
     private static Loaded npy(Path path) throws IOException {

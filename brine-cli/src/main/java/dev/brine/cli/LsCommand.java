@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,12 +16,15 @@ final class LsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The file to list.")
     Path file;
 
+    @Mixin
+    StreamMemoOption streams;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Loaded loaded = Loaded.open(file);
+        Loaded loaded = Loaded.open(file, streams.memo);
         PrintWriter out = spec.commandLine().getOut();
         for (Loaded.Member m : loaded.members()) {
             String dtype = m.dtype() == null ? "-" : m.dtype().name();

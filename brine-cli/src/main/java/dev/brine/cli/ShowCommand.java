@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -17,6 +18,9 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ShowCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The file to show.")
     Path file;
+
+    @Mixin
+    StreamMemoOption streams;
 
     @Option(names = "--depth", defaultValue = "8", description = "Nesting levels shown (default ${DEFAULT-VALUE}).")
     int depth;
@@ -38,7 +42,7 @@ final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Object> objects = Loaded.open(file).shown();
+        List<Object> objects = Loaded.open(file, streams.memo).shown();
         Values values = new Values(stats, 6);
         PythonRepr repr = values.repr(depth, items, width);
         PrintWriter out = spec.commandLine().getOut();

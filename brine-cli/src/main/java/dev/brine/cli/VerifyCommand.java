@@ -5,13 +5,13 @@ import dev.brine.npy.Npy;
 import dev.brine.npy.Npz;
 import dev.brine.npy.NpzFile;
 import dev.brine.pickle.Unpickler;
-import java.io.BufferedInputStream;
-import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,6 +26,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The file to check.")
     Path file;
 
+    @Mixin
+    StreamMemoOption streams;
+
     @Spec
     CommandSpec spec;
 
@@ -37,11 +40,11 @@ final class VerifyCommand implements Callable<Integer> {
         try {
             switch (format) {
                 case PICKLE -> {
-                    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-                        Unpickler u = new Unpickler(in, Loaded.VIEWING);
+                    try (SeekableByteChannel in = Files.newByteChannel(file)) {
+                        Unpickler u = new Unpickler(in, streams.memo ? Loaded.VIEWING_ONE_MEMO : Loaded.VIEWING);
                         while (u.hasNext()) {
-                            u.clearMemo(); // as repeated pickle.load: each pickle's memo starts empty
-                            u.load();
+                            // as repeated pickle.load reads pickle.dump's pickles, or one Unpickler one Pickler's dumps
+                            u.loadNext();
                             count++;
                         }
                     }

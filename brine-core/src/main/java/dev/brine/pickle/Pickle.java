@@ -6,6 +6,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,20 +101,32 @@ public final class Pickle {
     }
 
     /**
-     * Every pickle in {@code file}, in order (several {@code dump} calls to one file), each read with
-     * an empty memo as repeated {@code pickle.load} calls read them.
+     * Every pickle in {@code file}, in order (several {@code dump} calls to one file), each read as
+     * {@link Unpickler#loadNext()} reads it: with an empty memo, as repeated {@code pickle.load} calls
+     * read pickles that {@code pickle.dump} wrote one at a time; a pickle that refers to a memo entry
+     * it never defined is read again with the memo the earlier ones left, as one CPython
+     * {@code Unpickler} reads what one {@code Pickler} wrote with several {@code dump} calls (see
+     * {@code loadNext} for the one case the two cannot be told apart, and
+     * {@link UnpicklerOptions.Builder#streamMemo} to say which it is).
      */
     public static List<Object> loadAll(Path file, UnpicklerOptions options) throws IOException {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-            Unpickler u = new Unpickler(in, options);
-            List<Object> all = new ArrayList<>();
-            while (u.hasNext()) {
-                u.clearMemo(); // each pickle.dump numbered its memo from 0 (repeated pickle.load)
-                all.add(u.load());
-            }
-            return all;
+        try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+            return loadAll(new Unpickler(channel, options));
         } catch (BrineException e) {
             throw e.withContext(file.toString());
         }
+    }
+
+    /** Every pickle in {@code data}, in order, read as {@link #loadAll(Path, UnpicklerOptions)} reads a file's. */
+    public static List<Object> loadAll(byte[] data, UnpicklerOptions options) throws IOException {
+        return loadAll(new Unpickler(data, options));
+    }
+
+    private static List<Object> loadAll(Unpickler u) throws IOException {
+        List<Object> all = new ArrayList<>();
+        while (u.hasNext()) {
+            all.add(u.loadNext());
+        }
+        return all;
     }
 }

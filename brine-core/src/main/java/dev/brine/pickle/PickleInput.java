@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -31,6 +33,7 @@ final class PickleInput {
     private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final InputStream in; // null: everything is in buf
+    private final SeekableByteChannel channel; // what in reads, when it can go back; else null
     private byte[] buf;
     private int pos;
     private int end;
@@ -44,6 +47,7 @@ final class PickleInput {
     /** Reads {@code length} bytes of {@code data} from {@code offset}; the array is not copied. */
     PickleInput(byte[] data, int offset, int length) {
         this.in = null;
+        this.channel = null;
         this.buf = data;
         this.pos = offset;
         this.end = offset + length;
@@ -54,8 +58,46 @@ final class PickleInput {
 
     /** Reads from a stream, buffering; see {@link #finishPickle()} for where the stream is left. */
     PickleInput(InputStream in) {
+        this(in, null);
+    }
+
+    /**
+     * Reads from a channel from its current position, buffering; it may go back ({@link #rewind}).
+     * The channel is left wherever the buffer's last read left it.
+     */
+    PickleInput(SeekableByteChannel channel) throws IOException {
+        this(Channels.newInputStream(channel), channel);
+        this.bufStart = channel.position();
+    }
+
+    private PickleInput(InputStream in, SeekableByteChannel channel) {
         this.in = in;
+        this.channel = channel;
         this.buf = new byte[CHUNK];
+    }
+
+    /** Whether {@link #rewind} can go back: a byte array or a channel. */
+    boolean canRewind() {
+        return in == null || channel != null;
+    }
+
+    /**
+     * Goes back to {@code offset} (an earlier {@link #offset()}, outside any frame: where a pickle
+     * starts) to read from there again. Only when {@link #canRewind()}.
+     */
+    void rewind(long offset) throws IOException {
+        frameEnd = -1;
+        if (in == null) {
+            pos = (int) (offset - bufStart);
+        } else {
+            channel.position(offset);
+            bufStart = offset;
+            pos = 0;
+            end = 0;
+            lastFillStart = 0;
+            exhausted = false;
+        }
+        updateReadLimit();
     }
 
     /** The absolute offset of the next byte. */

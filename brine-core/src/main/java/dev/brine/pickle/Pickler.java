@@ -12,6 +12,7 @@ import dev.brine.py.ByteArray;
 import dev.brine.py.FrozenSet;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
+import dev.brine.py.GlobalAccess;
 import dev.brine.py.OrderedDict;
 import dev.brine.py.PickleBuffer;
 import dev.brine.py.PyFloat;
@@ -40,6 +41,15 @@ import java.util.Set;
  * {@link #dump} and met again in a later one are written as memo references, and must then be read
  * by one Unpickler. Use a fresh Pickler per object (as {@link Pickle#dump} does) for independent
  * pickles in one stream, or call {@link #clearMemo()}.
+ *
+ * <p>A {@link dev.brine.py.GenericObject} is written back to the opcodes it was read from, at the
+ * protocol asked for: a global as its {@link dev.brine.py.Global.Form} says (a method through
+ * {@code getattr} at every protocol); below protocol 2, an object made with {@code cls.__new__(cls)}
+ * as {@code copyreg._reduce_ex} writes it, {@code copyreg._reconstructor(cls, base, value)}, the base
+ * {@code list} or {@code dict} when it holds appended or set items (an empty list or dict subclass
+ * cannot be told from a plain object, and is written as one: base {@code object}, which Python
+ * refuses to make of it), and one made with arguments as {@code copyreg.__newobj__(cls, *args)},
+ * which loads as the same object (CPython would name a base that the pickle does not give).
  */
 public final class Pickler {
     private static final int BATCHSIZE = 1000;
@@ -59,6 +69,8 @@ public final class Pickler {
     private static final Global PARTIAL = new Global("functools", "partial");
     private static final Global GETATTR = new Global("builtins", "getattr");
     private static final Global OBJECT = new Global("builtins", "object");
+    private static final Global LIST = new Global("builtins", "list");
+    private static final Global DICT = new Global("builtins", "dict");
 
     private final PickleOutput out;
     private final PicklerOptions options;
@@ -69,7 +81,11 @@ public final class Pickler {
     private final IdentityMemo memo = new IdentityMemo();
     private int prefetchSink; // see prefetchMemo
     private final Map<Global, Integer> globalMemo = new HashMap<>();
+    // globals read from getattr that may be classes (NAME_OR_ATTRIBUTE), by name: found by a class's
+    // name, never by another of them (see saveGetattrGlobal)
+    private final Map<Global, Integer> getattrClasses = new HashMap<>();
     private final Map<String, Integer> moduleMemo = new HashMap<>();
+    private final Map<String, Integer> functionModuleMemo = new HashMap<>(); // see moduleMemoFor
     private final Map<String, Integer> nameMemo = new HashMap<>();
     private final byte[] header = new byte[9];
 
@@ -105,7 +121,9 @@ public final class Pickler {
         memo.clear();
         Arrays.fill(recentKeys, null);
         globalMemo.clear();
+        getattrClasses.clear();
         moduleMemo.clear();
+        functionModuleMemo.clear();
         nameMemo.clear();
     }
 
@@ -855,6 +873,17 @@ public final class Pickler {
 
     private void saveGlobal(Global g, int depth) throws IOException {
         Integer known = globalMemo.get(g);
+        if (g.form() != Global.Form.NAME) { // read from getattr: the memo was checked for this very object
+            if (known != null && g.form() == Global.Form.NAME_OR_ATTRIBUTE) {
+                writeGet(known); // a class (also) named in Java, or getattr's parent of another global
+            } else {
+                saveGetattrGlobal(g, depth);
+            }
+            return;
+        }
+        if (known == null) {
+            known = getattrClasses.get(g);
+        }
         if (known != null) {
             writeGet(known);
             return;
@@ -874,25 +903,85 @@ public final class Pickler {
         }
         int dot = g.name().lastIndexOf('.');
         if (proto >= 4) {
-            saveName(moduleMemo, g.module());
+            saveName(moduleMemoFor(g), g.module());
             saveName(nameMemo, g.name());
             out.write(Opcode.STACK_GLOBAL.code());
         } else if (dot >= 0) {
             saveNested(g, dot, depth);
         } else {
-            Global written = proto < 3 && options.fixImports() ? PythonNames.toPython2(g) : g;
-            if (proto < 3 && !isAscii(written.module() + written.name())) {
-                throw new PicklingException("can't pickle global " + g + " with a non-ASCII name at protocol " + proto);
-            }
-            out.write(Opcode.GLOBAL.code());
-            out.write(Utf8.encode(written.module()));
-            out.write('\n');
-            out.write(Utf8.encode(written.name()));
-            out.write('\n');
+            writeGlobalOpcode(g);
         }
         globalMemo.put(g, memo.size());
         writePut(memo.size());
         memo.reserve();
+    }
+
+    /** GLOBAL of {@code g}, under its Python 2 name below protocol 3 when fixing imports. */
+    private void writeGlobalOpcode(Global g) throws PicklingException {
+        Global written = proto < 3 && options.fixImports() ? PythonNames.toPython2(g) : g;
+        if (proto < 3 && !isAscii(written.module() + written.name())) {
+            throw new PicklingException("can't pickle global " + g + " with a non-ASCII name at protocol " + proto);
+        }
+        out.write(Opcode.GLOBAL.code());
+        out.write(Utf8.encode(written.module()));
+        out.write('\n');
+        out.write(Utf8.encode(written.name()));
+        out.write('\n');
+    }
+
+    /**
+     * A global read from {@code getattr(parent, 'name')} ({@link Global.Form#NAME_OR_ATTRIBUTE} or
+     * {@link Global.Form#ATTRIBUTE}), which the memo refers to only as this very object, as in the
+     * pickle it was read from (two methods of one name are two objects there). An attribute, and a
+     * nested class below protocol 4, is written through getattr with the parent and the name the
+     * pickle gave, so each of those is written once and then from the memo as there; a nested class
+     * at protocol 4+ is one dotted name. A class is also remembered by its name for a parent or an
+     * equal global made in Java ({@link #getattrClasses}); an attribute is not a class.
+     */
+    private void saveGetattrGlobal(Global g, int depth) throws IOException {
+        int dot = g.name().lastIndexOf('.');
+        boolean attribute = g.form() == Global.Form.ATTRIBUTE;
+        if (attribute && dot < 0) {
+            throw new PicklingException("cannot pickle the attribute " + g + ": its name has no parent"
+                    + " (getattr(parent, 'name') needs a dotted name, e.g. dict.fromkeys)");
+        }
+        if (!attribute && proto >= 2 && options.extensions().codeOf(g) != null) {
+            saveGlobal(new Global(g.module(), g.name()), depth); // a class: EXT, as CPython's save_global
+            return;
+        }
+        if (attribute || (proto < 4 && dot >= 0)) {
+            Object parent = GlobalAccess.parent(g);
+            String lastName = GlobalAccess.attribute(g);
+            if (!readFrom(g, dot, parent, lastName)) { // made in Java, or its name changed on reading
+                parent = new Global(g.module(), g.name().substring(0, dot));
+                lastName = new String(g.name().substring(dot + 1)); // never an object the caller's graph holds
+            }
+            saveReduce(Reduction.call(GETATTR, parent, lastName), g, depth);
+        } else {
+            if (proto >= 4) {
+                saveName(moduleMemoFor(g), g.module());
+                saveName(nameMemo, g.name());
+                out.write(Opcode.STACK_GLOBAL.code());
+            } else {
+                writeGlobalOpcode(g);
+            }
+            memoize(g);
+        }
+        if (!attribute) {
+            getattrClasses.putIfAbsent(g, memo.get(g));
+        }
+    }
+
+    /** Whether {@code parent} and {@code lastName} are getattr's arguments that {@code g}'s name was read from. */
+    private static boolean readFrom(Global g, int dot, Object parent, String lastName) {
+        if (lastName == null || dot < 0 || g.name().length() != dot + 1 + lastName.length()
+                || !g.name().endsWith(lastName)) {
+            return false;
+        }
+        Global p = parent instanceof Global ? (Global) parent
+                : parent instanceof PyCallable ? ((PyCallable) parent).global() : null;
+        return p != null && java.util.Objects.equals(p.module(), g.module())
+                && g.name().regionMatches(0, p.name(), 0, dot) && p.name().length() == dot;
     }
 
     /**
@@ -906,6 +995,23 @@ public final class Pickler {
         String lastName = new String(g.name().substring(dot + 1)); // never an object the caller's graph holds
         saveReduce(Reduction.call(GETATTR, parent, lastName), null, depth);
     }
+
+    /**
+     * The table of module names for {@code g}'s module: CPython's builtin functions ({@code getattr},
+     * {@code len}) hold a {@code __module__} string of their own, not the interned one of the builtin
+     * types, so {@code [getattr, dict]} writes "builtins" twice at protocol 4+, and so does a method
+     * of a builtin type ({@code getattr(dict, 'fromkeys')}). CPython 3.11.
+     */
+    private Map<String, Integer> moduleMemoFor(Global g) {
+        return "builtins".equals(g.module()) && BUILTIN_FUNCTIONS.contains(g.name()) ? functionModuleMemo : moduleMemo;
+    }
+
+    /** The functions of CPython's builtins module whose {@code __module__} is "builtins" ({@code open} is io's). */
+    private static final Set<String> BUILTIN_FUNCTIONS = Set.of("__build_class__", "__import__", "abs", "all",
+            "any", "ascii", "bin", "breakpoint", "callable", "chr", "compile", "delattr", "dir", "divmod", "eval",
+            "exec", "format", "getattr", "globals", "hasattr", "hash", "hex", "id", "input", "isinstance",
+            "issubclass", "iter", "aiter", "len", "locals", "max", "min", "next", "anext", "oct", "ord", "pow",
+            "print", "repr", "round", "setattr", "sorted", "sum", "vars");
 
     /**
      * Module names are interned in CPython, so equal module names share one memo entry, and so do equal
@@ -934,7 +1040,10 @@ public final class Pickler {
         return true;
     }
 
-    private static Reduction reductionOf(GenericObject g) {
+    private Reduction reductionOf(GenericObject g) {
+        if (proto < 2 && g.creation() == GenericObject.Creation.NEWOBJ && g.args().isEmpty()) {
+            return reconstructed(g);
+        }
         Reduction.Style style = switch (g.creation()) {
             case REDUCE -> Reduction.Style.REDUCE;
             case NEWOBJ -> Reduction.Style.NEWOBJ;
@@ -943,6 +1052,60 @@ public final class Pickler {
         Object state = g.hasState() ? (g.state() == null ? Reduction.NONE_STATE : g.state()) : null;
         return new Reduction(g.callable(), style, g.args(), g.kwargs(), state,
                 g.listItems().isEmpty() ? null : g.listItems(), g.dictItems().isEmpty() ? null : g.dictItems());
+    }
+
+    /**
+     * A generic object that protocol 2+ made with {@code cls.__new__(cls)}, below protocol 2 as
+     * {@code copyreg._reduce_ex} (what {@code object.__reduce_ex__} gives for protocols 0 and 1)
+     * writes it: {@code copyreg._reconstructor(cls, base, base(obj))}, base being the first builtin
+     * type in the class's MRO, and its state only when Python calls it true ({@code if dict:}). The
+     * pickle does not name the base; the object's items do: appended items make it a {@code list}
+     * subclass, set items a {@code dict} one ({@code object.__new__} refuses to make either), and
+     * without items it is taken for a plain class, base {@code object} and no value. So an empty
+     * list or dict subclass is written as a plain object, which Python refuses to load (it cannot
+     * be told apart). A generic object made with arguments ({@code __getnewargs__}: subclasses of
+     * int, str, tuple, namedtuples) is written as {@code copyreg.__newobj__(cls, *args)}, which loads
+     * as the same object, where CPython would name a base the pickle does not give.
+     */
+    private static Reduction reconstructed(GenericObject g) {
+        Global base = OBJECT;
+        Object value = null;
+        Map<Object, Object> dictItems = g.dictItems().isEmpty() ? null : g.dictItems();
+        if (!g.listItems().isEmpty()) {
+            base = LIST;
+            value = new ArrayList<>(g.listItems()); // list(obj): a new list
+        } else if (dictItems != null) {
+            base = DICT;
+            value = new LinkedHashMap<>(dictItems); // dict(obj): a new dict
+            dictItems = null;
+        }
+        Object state = g.hasState() && isTrue(g.state()) ? g.state() : null;
+        return new Reduction(RECONSTRUCTOR, Reduction.Style.REDUCE, Tuple.of(g.callable(), base, value), null,
+                state, null, dictItems); // dict items beside list items only in a pickle made by hand: kept
+    }
+
+    /** Python's truth of a state, where Java can tell: None, False, zero and empty containers are false. */
+    private static boolean isTrue(Object v) {
+        if (v == null || Boolean.FALSE.equals(v)) {
+            return false;
+        } else if (v instanceof Map) {
+            return !((Map<?, ?>) v).isEmpty();
+        } else if (v instanceof Collection) {
+            return !((Collection<?>) v).isEmpty();
+        } else if (v instanceof Tuple) {
+            return ((Tuple) v).size() > 0;
+        } else if (v instanceof String) {
+            return !((String) v).isEmpty();
+        } else if (v instanceof byte[]) {
+            return ((byte[]) v).length > 0;
+        } else if (v instanceof Long || v instanceof Integer) {
+            return ((Number) v).longValue() != 0;
+        } else if (v instanceof Double) {
+            return (Double) v != 0.0;
+        } else if (v instanceof BigInteger) {
+            return ((BigInteger) v).signum() != 0;
+        }
+        return true;
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.brine.py.ByteArrayAccess;
 import dev.brine.py.FrozenSet;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
+import dev.brine.py.GlobalAccess;
 import dev.brine.py.KeyGuard;
 import dev.brine.py.PickleBuffer;
 import dev.brine.py.Tuple;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,13 +49,15 @@ import java.util.Set;
  * starts after it), and refused when it runs past the end of the input, as CPython's C reader does.
  * The memo lives on from one {@code load} to the next, as in CPython's Unpickler: for pickles that
  * were each dumped with a fresh memo (a {@code dump} per object), call {@link #clearMemo()} before
- * each {@code load}.
+ * each {@code load}, or let {@link #loadNext()} tell the two kinds of stream apart.
  *
  * <p>Globals resolve only through the options' {@link dev.brine.mapping.ClassRegistry}; nothing named
  * in the input is ever looked up elsewhere, loaded or run. Below protocol 4 CPython names a nested
  * class {@code getattr(Outer, 'Inner')}: that reads as the name {@code Outer.Inner}, also without
  * generic objects, where {@code builtins.getattr} and an unregistered Outer are held only as inert
- * stand-ins that any other use refuses (see {@code Pending}).
+ * stand-ins that any other use refuses (see {@code Pending}). Methods ({@code dict.fromkeys}) are
+ * named the same way at every protocol; with generic objects such a name reads as a {@link Global}
+ * whose {@link Global.Form} says which it was, as far as the pickle's protocol tells.
  */
 public final class Unpickler {
     private static final Object[] NO_ITEMS = new Object[0];
@@ -82,6 +86,9 @@ public final class Unpickler {
     private IdentityHashMap<Object, KeyGuard> keyGuards;
     private boolean deferredMade; // see noteDeferred
     private boolean pendingMade; // a Pending was pushed (see checkedAll); stays set, as the memo may keep one
+    private boolean missingMemo; // a GET found no memo entry (see loadNext)
+    private boolean sharedMemoStream; // loadNext reads with the earlier pickles' memo first
+    private boolean memoSpannedPickles; // see memoSpannedPickles()
     private int protocol;
     private long opOffset;
     private Opcode op;
@@ -107,6 +114,15 @@ public final class Unpickler {
         this(new PickleInput(in), options, buffers);
     }
 
+    /**
+     * Reads from a channel (a file: {@code Files.newByteChannel(path)}) from its current position, which
+     * {@link #loadNext()} may take back to the start of a pickle to read it again. The caller closes
+     * the channel; where it is left after a load is not defined (the Unpickler reads ahead).
+     */
+    public Unpickler(SeekableByteChannel channel, UnpicklerOptions options) throws IOException {
+        this(new PickleInput(channel), options, null);
+    }
+
     /** Reads from a byte array (not copied). */
     public Unpickler(byte[] data, UnpicklerOptions options) {
         this(new PickleInput(data, 0, data.length), options, null);
@@ -127,8 +143,8 @@ public final class Unpickler {
      * across {@link #load} calls, as in CPython's {@code Unpickler}, which is right for a stream that
      * one {@link Pickler} wrote with several dumps (its memo spans them too). A stream of pickles each
      * written with a fresh memo ({@code pickle.dump} or {@link Pickle#dump} called in a loop) numbers
-     * each pickle's memo from 0 again: call this before each {@code load}, or use
-     * {@link Pickle#loadAll}, which does.
+     * each pickle's memo from 0 again: call this before each {@code load}, or read each pickle with
+     * {@link #loadNext()} (as {@link Pickle#loadAll} does), which finds out which kind of stream it is.
      */
     public void clearMemo() {
         Arrays.fill(memo, 0, memo.length, null);
@@ -136,6 +152,199 @@ public final class Unpickler {
         memoCount = 0;
         deferredSlots = null;
         keyGuards = null;
+    }
+
+    /**
+     * Reads the next pickle of a stream of several, as CPython reads it whichever way the stream was
+     * written; {@link UnpicklerOptions#streamMemo()} may say which way instead ({@code EACH_PICKLE}:
+     * {@link #clearMemo()} then {@link #load()}; {@code ONE_PICKLER}: {@link #load()}). By default
+     * ({@code AUTO}), first with an empty memo, as repeated {@code pickle.load} calls read pickles that
+     * {@code pickle.dump} (or {@link Pickle#dump}) wrote one at a time, each numbering its memo from 0.
+     * When that pickle refers to a memo entry it never defined, it is read again from its start with
+     * the memo one CPython {@code Unpickler} would hold after the earlier pickles (their entries are
+     * kept for this, up to {@code maxMemoEntries} in all), as that Unpickler reads a stream that one
+     * {@code Pickler} wrote with several {@code dump} calls (whose memo spans them: a second dump of
+     * an object already written is a memo reference). From then on the stream is taken to be of that
+     * kind: the memo lives on into the next pickle, as in that Unpickler, and a pickle is read again
+     * with an empty memo only when it refers to an entry that is not there.
+     *
+     * <p>Reading again needs an input that can go back: a byte array or a channel. From a stream, a
+     * pickle that refers to an earlier pickle's memo entries throws an {@link UnpicklingException}
+     * saying so; read such a stream with {@link #load()} and no {@link #clearMemo()} when you know one
+     * Pickler wrote it. So does a pickle with out-of-band buffers (they cannot be handed out twice).
+     *
+     * <p>What cannot be told apart: at protocols 4 and 5 a pickle numbers its memo entries by their
+     * count ({@code MEMOIZE}), so a reference to an earlier pickle's entry may also be a valid
+     * reference to one of the pickle's own. A second pickle of one Pickler that refers back only that
+     * way reads as {@code pickle.load} reads it ({@code p.dump(x); p.dump([3, x])} reads back as
+     * {@code [3, <itself>]}, as repeated {@code pickle.load} calls read it too); once a pickle has
+     * shown the stream to be one Pickler's, a later pickle of {@code pickle.dump} that refers only to
+     * entries the memo holds reads with that memo. At protocols 0 to 3 each entry's index is written,
+     * and neither happens. A pickle that refers to an entry neither memo holds fails as {@link #load()}
+     * fails with an empty memo.
+     *
+     * @throws UnpicklingException when the pickle is malformed, truncated or refused
+     * @throws IOException when the source fails
+     */
+    public Object loadNext() throws IOException {
+        UnpicklerOptions.StreamMemo mode = options.streamMemo();
+        if (mode == UnpicklerOptions.StreamMemo.ONE_PICKLER) {
+            return load();
+        }
+        if (mode == UnpicklerOptions.StreamMemo.EACH_PICKLE && memoCount > 0) {
+            detachMemo(); // as clearMemo(), without going over a big memo's slots
+        }
+        if (memoCount == 0) { // nothing to fall back to: the first pickle, or one after a pickle without memo entries
+            sparseMemo = null;
+            deferredSlots = null;
+            keyGuards = null;
+            return load();
+        }
+        long start = in.offset();
+        long builtBefore = built;
+        long outOfBandBefore = outOfBand;
+        MemoState kept = sharedMemoStream ? null : detachMemo(); // the memo the first try does not use
+        missingMemo = false;
+        try {
+            Object value = load();
+            if (kept != null) {
+                keepEarlierEntries(kept);
+            }
+            return value;
+        } catch (BrineException first) {
+            // the two readings differ only in what the memo gives: a failure of any kind but a limit
+            // (a wrong object fetched makes a later opcode fail) is worth the other reading
+            boolean missing = missingMemo;
+            missingMemo = false;
+            if (first instanceof LimitExceededException || !in.canRewind() || buffers != null) {
+                if (!missing) {
+                    throw first;
+                }
+                // (never after a pickle read with the earlier memo: that took going back)
+                throw new UnpicklingException("this pickle refers to a memo entry it never defined (" + first.getMessage()
+                        + "): one Pickler may have written it after earlier ones, with several dump() calls sharing"
+                        + " its memo; to read it with the memo they left, read from a byte array or a file"
+                        + (buffers != null ? " without out-of-band buffers" : "") + " (Pickle.loadAll), or with load()"
+                        + " and no clearMemo()", start, null);
+            }
+            in.rewind(start);
+            built = builtBefore;
+            outOfBand = outOfBandBefore;
+            if (kept == null) {
+                detachMemo(); // this pickle has a memo of its own after all
+            } else {
+                restoreMemo(kept);
+            }
+            try {
+                Object value = load();
+                sharedMemoStream = kept != null;
+                memoSpannedPickles |= sharedMemoStream;
+                return value;
+            } catch (BrineException second) {
+                first.addSuppressed(second);
+                throw first;
+            }
+        }
+    }
+
+    /**
+     * Whether {@link #loadNext()} found a pickle that refers to memo entries of the pickles before it:
+     * the stream was written by one Pickler with several {@code dump} calls (write it back with one
+     * {@link Pickler}, not clearing its memo, for a reader that reads it with one Unpickler). Only
+     * {@link UnpicklerOptions.StreamMemo#AUTO} finds anything out.
+     */
+    public boolean memoSpannedPickles() {
+        return memoSpannedPickles;
+    }
+
+
+    /**
+     * After a pickle read with a memo of its own: the memo one CPython Unpickler would now hold, {@code
+     * earlier} (what it held before the pickle) with the pickle's entries where that Unpickler puts them.
+     * Below protocol 4 PUT gives each entry's index (it replaces an earlier entry of that index); from
+     * protocol 4 MEMOIZE numbers entries by the memo's count, so they follow the earlier ones. A later
+     * pickle that refers back to any earlier one then finds its entries. When the two together would be
+     * more than {@code maxMemoEntries}, only the pickle's own are kept.
+     */
+    private void keepEarlierEntries(MemoState earlier) {
+        if ((long) earlier.memoCount + memoCount > maxMemo) {
+            return;
+        }
+        MemoState own = detachMemo();
+        restoreMemo(earlier);
+        long shift = protocol >= 4 ? earlier.memoCount : 0;
+        for (int i = 0; i < own.memo.length; i++) {
+            if (own.memo[i] != null) {
+                memoSet(i + shift, own.memo[i]);
+            }
+        }
+        if (own.sparseMemo != null) {
+            for (Map.Entry<Long, Object> e : own.sparseMemo.entrySet()) {
+                memoSet(e.getKey() + shift, e.getValue());
+            }
+        }
+        if (own.deferredSlots != null) {
+            if (deferredSlots == null) {
+                deferredSlots = new IdentityHashMap<>();
+            }
+            for (Map.Entry<Object, List<Long>> e : own.deferredSlots.entrySet()) {
+                List<Long> slots = deferredSlots.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
+                for (long slot : e.getValue()) {
+                    slots.add(slot + shift);
+                }
+            }
+        }
+        if (own.keyGuards != null) {
+            if (keyGuards == null) {
+                keyGuards = new IdentityHashMap<>();
+            }
+            keyGuards.putAll(own.keyGuards);
+        }
+    }
+
+    /** {@link #memoPut}'s placing of an entry (already checked against maxMemoEntries), for {@link #keepEarlierEntries}. */
+    private void memoSet(long index, Object stored) {
+        if (index < memo.length) {
+            if (memo[(int) index] == null) {
+                memoCount++;
+            }
+            memo[(int) index] = stored;
+        } else if (index < 2L * memoCount + 64 && index < Integer.MAX_VALUE - 8) {
+            memo = Arrays.copyOf(memo, (int) Math.max(index + 1, Math.min(Integer.MAX_VALUE - 8, memo.length * 2L)));
+            memoCount++;
+            memo[(int) index] = stored;
+        } else {
+            if (sparseMemo == null) {
+                sparseMemo = new HashMap<>();
+            }
+            if (sparseMemo.put(index, stored) == null) {
+                memoCount++;
+            }
+        }
+    }
+
+    /** The memo set aside by {@link #detachMemo}. */
+    private record MemoState(Object[] memo, Map<Long, Object> sparseMemo, int memoCount,
+            Map<Object, List<Long>> deferredSlots, IdentityHashMap<Object, KeyGuard> keyGuards) {
+    }
+
+    /** Takes the memo out, leaving an empty one. */
+    private MemoState detachMemo() {
+        MemoState kept = new MemoState(memo, sparseMemo, memoCount, deferredSlots, keyGuards);
+        memo = new Object[32];
+        sparseMemo = null;
+        memoCount = 0;
+        deferredSlots = null;
+        keyGuards = null;
+        return kept;
+    }
+
+    private void restoreMemo(MemoState kept) {
+        memo = kept.memo;
+        sparseMemo = kept.sparseMemo;
+        memoCount = kept.memoCount;
+        deferredSlots = kept.deferredSlots;
+        keyGuards = kept.keyGuards;
     }
 
     /** The byte offset reached in the input (after a load: just after its STOP, or its frame's end). */
@@ -867,6 +1076,7 @@ public final class Unpickler {
         if (sparseMemo != null && (v = sparseMemo.get(index)) != null) {
             return v == NullMarker.NULL ? null : v;
         }
+        missingMemo = true; // see loadNext
         throw fail("memo value not found at index " + index);
     }
 
@@ -958,6 +1168,15 @@ public final class Unpickler {
      * onto a pending getattr.
      */
     private Object resolve(String module, String name, boolean mayBeParent) throws BrineException {
+        return resolve(module, name, mayBeParent, null);
+    }
+
+    /**
+     * {@link #resolve(String, String, boolean)}; {@code nested}, when not null, is the name read from
+     * {@code getattr(Outer, 'Inner')}, and an unregistered one reads as a Global of the form this
+     * pickle's protocol tells (see {@link #nestedName}).
+     */
+    private Object resolve(String module, String name, boolean mayBeParent, Global nested) throws BrineException {
         // CPython's find_class maps Python 2 names only while self->proto < 3, as the PROTO opcode set it
         PyCallable c = options.registry().resolve(module, name, protocol < 3);
         if (c != null) {
@@ -967,7 +1186,11 @@ public final class Unpickler {
         Global mapped = protocol < 3 ? PythonNames.toPython3(module, name) : null;
         Global global = mapped != null ? mapped : new Global(module, name);
         if (options.genericObjects()) {
-            return global;
+            // protocol 4+ writes a nested class as one dotted name, so a getattr there is a method or
+            // another attribute, which CPython writes through getattr at every protocol; below 4 it
+            // may be either (see Global.Form)
+            return nested == null ? global : GlobalAccess.withArgumentsOf(global, nested,
+                    protocol >= 4 ? Global.Form.ATTRIBUTE : Global.Form.NAME_OR_ATTRIBUTE);
         }
         if (mayBeParent && (global.equals(GETATTR) || onGetattr())) {
             pendingMade = true;
@@ -982,7 +1205,7 @@ public final class Unpickler {
         Object callable = popRaw();
         Global nested = nestedName(callable, args);
         if (nested != null) {
-            push(resolve(nested.module(), nested.name(), true));
+            push(resolve(nested.module(), nested.name(), true, nested));
             return;
         }
         checked(callable);
@@ -997,8 +1220,10 @@ public final class Unpickler {
 
     /**
      * {@code getattr(Outer, 'Inner')}: how CPython names a nested class below protocol 4, where GLOBAL
-     * holds only a module attribute. It reads as the name {@code module.Outer.Inner}, as protocol 4's
-     * STACK_GLOBAL of that name would: a registered class, else a {@link Global} with generic objects,
+     * holds only a module attribute, and how CPython names a method at every protocol. It reads as the
+     * name {@code module.Outer.Inner}, as protocol 4's STACK_GLOBAL of that name would: a registered
+     * class, else a {@link Global} with generic objects (its form {@link Global.Form#ATTRIBUTE} in a
+     * pickle of protocol 4+, {@link Global.Form#NAME_OR_ATTRIBUTE} below),
      * else a {@link Pending} (a parent again, when deeper nesting follows) or a refusal. Outer is a
      * registered class, a Global, or a Pending name; only a name is looked up, nothing is called.
      * Null for any other REDUCE.
@@ -1008,12 +1233,13 @@ public final class Unpickler {
             return null;
         }
         Global outer;
+        Object parent = null; // kept, unless pending, to be written back as it was read (see Global.Form)
         Object attribute;
         if (args instanceof Pending) {
             outer = ((Pending) args).global;
             attribute = ((Pending) args).attribute; // null unless getattr's arguments
         } else if (args instanceof Tuple && ((Tuple) args).size() == 2) {
-            Object parent = ((Tuple) args).get(0);
+            parent = ((Tuple) args).get(0);
             outer = parent instanceof Global ? (Global) parent
                     : parent instanceof PyCallable ? ((PyCallable) parent).global() : null;
             attribute = ((Tuple) args).get(1);
@@ -1023,7 +1249,7 @@ public final class Unpickler {
         if (outer == null || !(attribute instanceof String)) {
             return null;
         }
-        return new Global(outer.module(), outer.name() + "." + attribute);
+        return GlobalAccess.ofAttribute(outer, parent, (String) attribute);
     }
 
     // ---- pending names: strict reading of getattr(Outer, 'Inner') ---------------------------------

@@ -24,12 +24,30 @@ public final class UnpicklerOptions {
         BYTES
     }
 
+    /**
+     * How {@link Unpickler#loadNext()} (and so {@link Pickle#loadAll}) carries the memo from one pickle
+     * of a stream to the next. {@link Unpickler#load()} never clears it: that is {@link #ONE_PICKLER}.
+     */
+    public enum StreamMemo {
+        /**
+         * Found out pickle by pickle: each pickle is read with a memo of its own unless it refers to
+         * entries of the memo the earlier ones left; from then on with that memo (see
+         * {@link Unpickler#loadNext()}, also for the one case the two cannot be told apart).
+         */
+        AUTO,
+        /** A memo of its own for each pickle: what {@code pickle.dump} in a loop writes, repeated {@code pickle.load} reads. */
+        EACH_PICKLE,
+        /** One memo across the stream: what one {@code Pickler}'s several {@code dump} calls write, one {@code Unpickler} reads. */
+        ONE_PICKLER
+    }
+
     private final ClassRegistry registry;
     private final boolean genericObjects;
     private final Limits limits;
     private final PersistentLoader persistentLoader;
     private final ExtensionRegistry extensions;
     private final Py2Strings py2Strings;
+    private final StreamMemo streamMemo;
 
     private UnpicklerOptions(Builder b) {
         this.registry = b.registry;
@@ -38,6 +56,7 @@ public final class UnpicklerOptions {
         this.persistentLoader = b.persistentLoader;
         this.extensions = b.extensions;
         this.py2Strings = b.py2Strings;
+        this.streamMemo = b.streamMemo;
     }
 
     /** A builder with the defaults. */
@@ -54,6 +73,7 @@ public final class UnpicklerOptions {
         b.persistentLoader = persistentLoader;
         b.extensions = extensions;
         b.py2Strings = py2Strings;
+        b.streamMemo = streamMemo;
         return b;
     }
 
@@ -87,6 +107,11 @@ public final class UnpicklerOptions {
         return py2Strings;
     }
 
+    /** How the memo goes from one pickle of a stream to the next in {@link Unpickler#loadNext()}. */
+    public StreamMemo streamMemo() {
+        return streamMemo;
+    }
+
     /** Builds {@link UnpicklerOptions}. */
     public static final class Builder {
         private ClassRegistry registry = dev.brine.numpy.NumpyPickles.standardRegistry();
@@ -95,6 +120,7 @@ public final class UnpicklerOptions {
         private PersistentLoader persistentLoader;
         private ExtensionRegistry extensions = ExtensionRegistry.EMPTY;
         private Py2Strings py2Strings = Py2Strings.ASCII;
+        private StreamMemo streamMemo = StreamMemo.AUTO;
 
         private Builder() {
         }
@@ -132,6 +158,12 @@ public final class UnpicklerOptions {
         /** How Python 2 strings decode. */
         public Builder py2Strings(Py2Strings mode) {
             this.py2Strings = Objects.requireNonNull(mode);
+            return this;
+        }
+
+        /** How the memo goes from one pickle of a stream to the next in {@link Unpickler#loadNext()} (default {@code AUTO}). */
+        public Builder streamMemo(StreamMemo mode) {
+            this.streamMemo = Objects.requireNonNull(mode);
             return this;
         }
 
