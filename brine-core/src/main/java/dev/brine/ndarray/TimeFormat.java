@@ -34,6 +34,9 @@ final class TimeFormat {
             default:
                 break;
         }
+        if (unit == DateTimeUnit.FEMTOSECOND || unit == DateTimeUnit.ATTOSECOND) {
+            return nearEpoch(dt, unit);
+        }
         int fractionDigits = unit.ordinal() <= DateTimeUnit.SECOND.ordinal() ? 0
                 : 3 * (unit.ordinal() - DateTimeUnit.SECOND.ordinal());
         long perSecond = 1;
@@ -58,6 +61,48 @@ final class TimeFormat {
             out.append('.').append("0".repeat(fractionDigits - frac.length())).append(frac);
         }
         return out.toString();
+    }
+
+    /**
+     * Femtoseconds and attoseconds, whose day (8.64e19 fs) does not fit 64 bits: the whole range is
+     * within hours (fs) or seconds (as) of the epoch, and numpy computes it from the hour or the
+     * second, on 1969-12-31 for a negative count, as here.
+     */
+    private static String nearEpoch(long dt, DateTimeUnit unit) {
+        boolean fs = unit == DateTimeUnit.FEMTOSECOND;
+        long perSecond = fs ? 1_000_000_000_000_000L : 1_000_000_000_000_000_000L;
+        String date = "1970-01-01";
+        long hour;
+        long minute;
+        long second;
+        long fraction;
+        if (fs) {
+            long[] h = floorDivMod(dt, 3600 * perSecond);
+            hour = h[0];
+            if (hour < 0) {
+                date = "1969-12-31";
+                hour += 24;
+            }
+            minute = h[1] / (60 * perSecond);
+            second = h[1] / perSecond % 60;
+            fraction = h[1] % perSecond;
+        } else {
+            long[] sec = floorDivMod(dt, perSecond);
+            hour = 0;
+            minute = 0;
+            second = sec[0];
+            if (second < 0) {
+                date = "1969-12-31";
+                hour = 23;
+                minute = 59;
+                second += 60;
+            }
+            fraction = sec[1];
+        }
+        String frac = Long.toString(fraction);
+        int digits = fs ? 15 : 18;
+        return date + "T" + two((int) hour) + ":" + two((int) minute) + ":" + two((int) second) + "."
+                + "0".repeat(digits - frac.length()) + frac;
     }
 
     /** numpy's {@code set_datetimestruct_days}: the date {@code days} after 1970-01-01. */

@@ -24,7 +24,8 @@ class TimeFormatRangeTest {
             -2970, -12_000, -800_000, -719_529, -719_528, 11_016, 10_957, 59, 60, -36_524, 2_932_896, -31_556_952};
         DateTimeUnit[] units = {DateTimeUnit.YEAR, DateTimeUnit.MONTH, DateTimeUnit.WEEK, DateTimeUnit.DAY,
             DateTimeUnit.HOUR, DateTimeUnit.MINUTE, DateTimeUnit.SECOND, DateTimeUnit.MILLISECOND,
-            DateTimeUnit.MICROSECOND, DateTimeUnit.NANOSECOND};
+            DateTimeUnit.MICROSECOND, DateTimeUnit.NANOSECOND, DateTimeUnit.PICOSECOND, DateTimeUnit.FEMTOSECOND,
+            DateTimeUnit.ATTOSECOND};
         List<String> lines = new ArrayList<>();
         List<String> mine = new ArrayList<>();
         for (DateTimeUnit u : units) {
