@@ -162,11 +162,16 @@ public final class Unpickler {
      * {@code pickle.dump} (or {@link Pickle#dump}) wrote one at a time, each numbering its memo from 0.
      * When that pickle refers to a memo entry it never defined, it is read again from its start with
      * the memo one CPython {@code Unpickler} would hold after the earlier pickles (their entries are
-     * kept for this, up to {@code maxMemoEntries} in all), as that Unpickler reads a stream that one
+     * kept for this, up to {@code maxMemoEntries} and 64 MiB of values in all: beyond that only the last
+     * pickle's are, and a pickle referring further back fails saying so), as that Unpickler reads a stream that one
      * {@code Pickler} wrote with several {@code dump} calls (whose memo spans them: a second dump of
      * an object already written is a memo reference). From then on the stream is taken to be of that
      * kind: the memo lives on into the next pickle, as in that Unpickler, and a pickle is read again
      * with an empty memo only when it refers to an entry that is not there.
+     *
+     * <p>A pickle read twice runs twice whatever reading it runs: the persistent loader is asked for
+     * its ids again, registered classes are built and given their state again (the first reading's
+     * objects are dropped); loaders and state hooks should not mind.
      *
      * <p>Reading again needs an input that can go back: a byte array or a channel. From a stream, a
      * pickle that refers to an earlier pickle's memo entries throws an {@link UnpicklingException}
@@ -198,11 +203,13 @@ public final class Unpickler {
             sparseMemo = null;
             deferredSlots = null;
             keyGuards = null;
+            heldWeight = -1;
             return load();
         }
         long start = in.offset();
         long builtBefore = built;
-        long outOfBandBefore = outOfBand;
+        // outOfBand is not taken back for a second reading: only the persistent loader adds to it here
+        // (no retry with out-of-band buffers), and it counts what it read once, the first time
         MemoState kept = sharedMemoStream ? null : detachMemo(); // the memo the first try does not use
         missingMemo = false;
         try {
@@ -227,9 +234,14 @@ public final class Unpickler {
                         + (buffers != null ? " without out-of-band buffers" : "") + " (Pickle.loadAll), or with load()"
                         + " and no clearMemo()", start, null);
             }
+            if (missing && earlierDropped) {
+                throw new UnpicklingException("this pickle refers to a memo entry it never defined (" + first.getMessage()
+                        + "), and loadNext did not keep all the earlier pickles' entries (at most "
+                        + (KEPT_MEMO_WEIGHT >> 20) + " MiB of them); if one Pickler wrote the stream with several"
+                        + " dump() calls, read it with UnpicklerOptions.streamMemo(ONE_PICKLER)", start, null);
+            }
             in.rewind(start);
             built = builtBefore;
-            outOfBand = outOfBandBefore;
             if (kept == null) {
                 detachMemo(); // this pickle has a memo of its own after all
             } else {
@@ -239,6 +251,7 @@ public final class Unpickler {
                 Object value = load();
                 sharedMemoStream = kept != null;
                 memoSpannedPickles |= sharedMemoStream;
+                heldWeight = -1;
                 return value;
             } catch (BrineException second) {
                 first.addSuppressed(second);
@@ -267,9 +280,14 @@ public final class Unpickler {
      * more than {@code maxMemoEntries}, only the pickle's own are kept.
      */
     private void keepEarlierEntries(MemoState earlier) {
-        if ((long) earlier.memoCount + memoCount > maxMemo) {
+        long earlierWeight = heldWeight >= 0 ? heldWeight : memoWeight(earlier.memo, earlier.sparseMemo);
+        long ownWeight = memoWeight(memo, sparseMemo);
+        if ((long) earlier.memoCount + memoCount > maxMemo || earlierWeight + ownWeight > KEPT_MEMO_WEIGHT) {
+            heldWeight = ownWeight;
+            earlierDropped = true;
             return;
         }
+        heldWeight = earlierWeight + ownWeight;
         MemoState own = detachMemo();
         restoreMemo(earlier);
         long shift = protocol >= 4 ? earlier.memoCount : 0;
@@ -321,6 +339,31 @@ public final class Unpickler {
                 memoCount++;
             }
         }
+    }
+
+    /**
+     * The most {@link #loadNext()} keeps of earlier pickles' memo entries, by {@link #weight}, for a
+     * later pickle that may refer back to them: a stream of {@code pickle.dump}'s pickles, read one at
+     * a time and dropped (as {@code brine verify} does), then holds at most this much besides the
+     * pickle being read, where keeping every entry held the whole stream.
+     */
+    private static final long KEPT_MEMO_WEIGHT = 64L << 20;
+    private long heldWeight = -1; // weight of the memo entries held after the last loadNext; -1: not yet known
+    private boolean earlierDropped; // loadNext dropped earlier pickles' entries past KEPT_MEMO_WEIGHT
+
+    private static long memoWeight(Object[] entries, Map<Long, Object> sparse) {
+        long total = 0;
+        for (Object v : entries) {
+            if (v != null) {
+                total = saturatingAdd(total, weight(v));
+            }
+        }
+        if (sparse != null) {
+            for (Object v : sparse.values()) {
+                total = saturatingAdd(total, weight(v));
+            }
+        }
+        return total;
     }
 
     /** The memo set aside by {@link #detachMemo}. */

@@ -76,6 +76,50 @@ class PersistentLoaderBytesTest {
         assertEquals("maxBytesRatio", e.limit());
     }
 
+    /**
+     * loadNext reads the second pickle twice (it refers to the first one's memo): what the loader read
+     * during the first reading still counts when the loader, asked again, has nothing new to report.
+     */
+    @Test
+    void aPickleReadAgainByLoadNextKeepsTheLoadersBytesAsInput() throws Exception {
+        java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+        stream.write(new byte[] {(byte) 0x80, 2, ']', 'q', 0, '.'}); // pickle 1: [] as memo 0
+        stream.write(new byte[] {(byte) 0x80, 2});
+        stream.write("cbuiltins\nbytearray\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        stream.write(new byte[] {'X', 3, 0, 0, 0, 'b', 'i', 'g', 'Q', (byte) 0x85, 'R', '0', 'h', 0, '.'});
+        OneMegabyte loader = new OneMegabyte(); // bytearray(big): 1 MiB built from 1 MiB read
+        List<Object> all = Pickle.loadAll(stream.toByteArray(), UnpicklerOptions.builder().persistentLoader(loader).build());
+        assertEquals(2, all.size());
+        org.junit.jupiter.api.Assertions.assertSame(all.get(0), all.get(1)); // pickle 2 is pickle 1's list, as one Unpickler reads it
+        assertEquals(2, loader.loads); // asked once per reading
+    }
+
+    /**
+     * A stream of pickle.dump's pickles read one at a time and dropped: loadNext keeps at most 64 MiB
+     * of the earlier pickles' entries, not the whole stream (20 pickles of 8 MiB each here).
+     */
+    @Test
+    void loadNextDoesNotHoldTheWholeStream() throws Exception {
+        java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 20; i++) {
+            byte[] chunk = new byte[8 << 20];
+            chunk[0] = (byte) i;
+            stream.write(Pickle.dumps(List.of(chunk))); // a list and its bytes: memoized, so kept by a memo
+        }
+        Unpickler u = new Unpickler(stream.toByteArray(), UnpicklerOptions.builder().build());
+        List<java.lang.ref.WeakReference<Object>> read = new java.util.ArrayList<>();
+        while (u.hasNext()) {
+            read.add(new java.lang.ref.WeakReference<>(u.loadNext()));
+        }
+        assertEquals(20, read.size());
+        System.gc();
+        int alive = 0;
+        for (java.lang.ref.WeakReference<Object> r : read) {
+            alive += r.get() != null ? 1 : 0;
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(alive <= 9, alive + " of 20 pickles of 8 MiB still held");
+    }
+
     @Test
     void aLoaderThatReportsNothingLeavesOnlyThePickleAsInput() throws Exception {
         byte[] pickle = copiesOfOneExternalObject(1);
