@@ -18,6 +18,7 @@ import dev.brine.py.PickleBuffer;
 import dev.brine.py.Tuple;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -279,6 +280,17 @@ public final class NumpyPickles {
                 }
                 if (!(data instanceof List)) {
                     throw new BrineException("numpy object array data must be a list");
+                }
+                long count = 1;
+                for (long d : shape) {
+                    count = d < 0 || (d > 0 && count > Long.MAX_VALUE / d) ? -1 : count * d;
+                    if (count < 0) {
+                        throw new BrineException("numpy object array of shape " + Arrays.toString(shape) + " has too many items");
+                    }
+                }
+                if (((List<?>) data).size() != count) {
+                    throw new BrineException("numpy object array of shape " + Arrays.toString(shape) + " holds "
+                            + count + " items, but its pickle lists " + ((List<?>) data).size());
                 }
                 return new ObjectArray(dtype, shape, (List<?>) data, fortran);
             }

@@ -80,11 +80,11 @@ public final class ObjectArray implements Unhashable {
      */
     @Override
     public String toString() {
-        long count = 1;
+        boolean empty = false;
         for (long d : shape) {
-            count *= d;
+            empty |= d == 0;
         }
-        if (count == 0) {
+        if (empty) {
             boolean oneDim = shape.length == 1;
             return "array([], " + (oneDim ? "" : "shape=" + PythonRepr.repr(dev.brine.py.Tuple.of((Object[]) boxed(shape))) + ", ")
                     + "dtype=" + typeRepr() + ")";

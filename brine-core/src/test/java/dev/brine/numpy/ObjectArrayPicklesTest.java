@@ -32,6 +32,22 @@ class ObjectArrayPicklesTest {
             "np.zeros(2, dtype=[('a', '<f8'), ('s', [('o', 'O'), ('b', '>i2')])])",
             "np.zeros(1, dtype=[('o', 'O', (2,))])");
 
+    /** A pickle whose item list does not match its shape (numpy itself crashes on it): a BrineException. */
+    @Test
+    void itemsThatDoNotFillTheShapeAreRefused() throws IOException {
+        Python.require("numpy");
+        byte[] bad = Python.check(String.join("\n",
+                "import sys, pickle, numpy as np",
+                "from numpy._core.multiarray import _reconstruct",
+                "class Bad:",
+                "    def __reduce__(self):",
+                "        return (_reconstruct, (np.ndarray, (0,), b'b'), (1, (5,), np.dtype(object), False, [1]))",
+                "sys.stdout.buffer.write(pickle.dumps(Bad(), 2))"), new byte[0]);
+        dev.brine.BrineException e = org.junit.jupiter.api.Assertions.assertThrows(dev.brine.BrineException.class,
+                () -> Pickle.loads(bad, UnpicklerOptions.builder().registry(NUMPY2).build()));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("holds 5 items, but its pickle lists 1"), e.getMessage());
+    }
+
     @Test
     void numpysPicklesOfArraysHoldingObjectsDumpBackByteForByte() throws IOException {
         Python.require("numpy");
