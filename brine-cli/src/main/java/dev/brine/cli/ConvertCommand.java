@@ -69,6 +69,15 @@ final class ConvertCommand implements Callable<Integer> {
             case SAFETENSORS -> SafeTensors.write(Conversions.arrays(objects, in, err, ".safetensors"), loaded.metadata, out);
             default -> {
                 PicklerOptions options = PicklerOptions.DEFAULT.withProtocol(protocol);
+                if (loaded.memoSpansPickles && protocol >= 4 && objects.size() > 1) {
+                    // from protocol 4 a memo reference back into an earlier pickle can also be read as one
+                    // to the pickle's own entry: say so, since brine (without --memo) and repeated
+                    // pickle.load would then read something else than one Unpickler does
+                    err.println("brine: warning: " + in + " holds several dumps of one Pickler, sharing its memo,"
+                            + " written so again at protocol " + protocol + "; read the output with one Unpickler"
+                            + " (Python) or `brine --memo`: read one pickle at a time, a later pickle may refer to"
+                            + " the wrong object (write protocol 3 or lower to avoid it)");
+                }
                 AtomicFiles.write(out, stream -> {
                     // pickles one Pickler wrote with one memo are written so again (a reader may read them
                     // with one Unpickler), the others each with a memo of its own (pickle.dump in a loop)

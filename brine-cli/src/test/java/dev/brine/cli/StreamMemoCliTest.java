@@ -109,4 +109,31 @@ class StreamMemoCliTest {
         assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(out));
         assertEquals(0, CliTest.run("verify", "--memo", f.toString()).status());
     }
+
+    /**
+     * One Pickler's dumps at protocol 2 (each memo entry numbered), converted to protocol 5, where a
+     * reference back may read as one to the pickle's own entry: convert says so.
+     */
+    @Test
+    void convertWarnsWhenOnePicklersDumpsGoToProtocolFourOrMore() throws Exception {
+        Python.require();
+        Python.check("""
+                import pickle, sys
+                x = [1, 2]
+                with open(sys.argv[1] + '/p2.pkl', 'wb') as f:
+                    w = pickle.Pickler(f, 2)
+                    w.dump(x)
+                    w.dump([3, x])
+                """, new byte[0], tmp.toString());
+        Path f = tmp.resolve("p2.pkl");
+        CliTest.Run low = CliTest.run("convert", f.toString(), tmp.resolve("p3.pkl").toString(), "--protocol", "3");
+        assertEquals(0, low.status(), low.err());
+        assertEquals("", low.err());
+        CliTest.Run high = CliTest.run("convert", f.toString(), tmp.resolve("p5.pkl").toString(), "--protocol", "5");
+        assertEquals(0, high.status(), high.err());
+        org.junit.jupiter.api.Assertions.assertTrue(high.err().contains("sharing its memo") && high.err().contains("--memo"),
+                high.err());
+        assertEquals("# object 1 of 2\n[1, 2]\n# object 2 of 2\n[3, [1, 2]]\n",
+                CliTest.run("show", "--memo", tmp.resolve("p5.pkl").toString()).out());
+    }
 }
