@@ -544,7 +544,9 @@ public final class DType {
      * numpy's {@code dtype.metadata}: the dict given as {@code np.dtype(..., metadata={...})} or read from a
      * pickle (shared, not copied: a pickle that refers to it again keeps referring to it), or {@code null}.
      * numpy's {@code ==} ignores it, and so do {@link #equals} and {@link #hashCode}; numpy's repr does not
-     * show it, nor do {@code .npy} headers hold it. A pickle carries it in the state's version 4.
+     * show it, nor do {@code .npy} headers hold it. A pickle carries it in the state's version 4. The
+     * map is the one read or given, shared by every type made from this one: treat it as read-only,
+     * as numpy does (its {@code metadata} is a read-only mappingproxy).
      */
     public Map<?, ?> metadata() {
         return metadata;
