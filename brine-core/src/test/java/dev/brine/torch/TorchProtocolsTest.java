@@ -42,7 +42,24 @@ class TorchProtocolsTest {
                 "print('ok')"), dir);
         assertEquals("0 False torch cannot load it\n0 True torch cannot load it\nok", out.strip());
         // compared as Python would print them: bytes (a Java byte[]) are equal by value only so
-        String want = PythonRepr.repr(TorchCheckpoint.load(dir.resolve("p2zip.pt")));
+        java.util.Map<?, ?> anchor = (java.util.Map<?, ?>) TorchCheckpoint.load(dir.resolve("p2zip.pt"));
+        // the anchor's values as the script made them (protocol 2 ZIP is also checked against torch in TorchLiveTest)
+        float[] twelve = new float[12];
+        for (int i = 0; i < 12; i++) {
+            twelve[i] = i;
+        }
+        dev.brine.ndarray.NDArray t = dev.brine.ndarray.NDArray.of(twelve, 3, 4);
+        assertEquals(t, anchor.get("t"));
+        dev.brine.ndarray.NDArray transposed = (dev.brine.ndarray.NDArray) anchor.get("T");
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 4; j++) {
+                assertEquals(t.getDouble(i, j), transposed.getDouble(j, i));
+            }
+        }
+        assertEquals(java.math.BigInteger.TWO.pow(70), anchor.get("big"));
+        assertEquals(-3L, anchor.get("neg"));
+        assertEquals(dev.brine.py.Tuple.of(1L, 2.5, null), anchor.get("tup"));
+        String want = PythonRepr.repr(anchor);
         assertTrue(want.contains("'b': b'\\x00\\xff'"), want);
         for (int p = 1; p <= 5; p++) {
             for (String kind : List.of("zip", "legacy")) {
