@@ -57,7 +57,8 @@ class ArrayVerbsTest {
         numpy("d = {'o': np.array([1, 'a'], dtype=object), 'n': np.array(None), 'e': np.array([], dtype=object),"
                 + " 'e2': np.zeros((0, 2), dtype=object), 'm': np.array([[1, 'a'], [None, 2.5]], dtype=object),"
                 + " 'f': np.asfortranarray(np.array([[1, 2], [3, (4, 5)]], dtype=object)),"
-                + " 'c': np.array([[[1], [2]], [[3], [4]]], dtype=object)}\n"
+                + " 'c': np.array([[[1], [2]], [[3], [4]]], dtype=object),"
+                + " 'long': np.arange(2000).astype(object), 'rows': np.arange(2000).reshape(40, 50).astype(object)}\n"
                 + "pickle.dump(d, open('obj.pkl', 'wb'), 4)\nopen('obj.txt', 'w').write(repr(d))\n");
         CliTest.Run show = CliTest.run("show", tmp.resolve("obj.pkl").toString());
         assertEquals(0, show.status(), show.err());

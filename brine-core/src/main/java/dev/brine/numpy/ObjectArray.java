@@ -76,7 +76,9 @@ public final class ObjectArray implements Unhashable {
     /**
      * As numpy's repr: {@code array([1, 'a'], dtype=object)}, {@code array(None, dtype=object)},
      * nested brackets by the shape, a row per line as numpy prints them (but long rows are not wrapped
-     * at 75 columns as numpy wraps them), and for an empty array numpy's {@code shape=} note.
+     * at 75 columns as numpy wraps them), summarized as numpy summarizes arrays of more than 1,000
+     * items (three at each end of an axis around {@code ...}), and for an empty array numpy's
+     * {@code shape=} note.
      */
     @Override
     public String toString() {
@@ -89,9 +91,20 @@ public final class ObjectArray implements Unhashable {
             return "array([], " + (oneDim ? "" : "shape=" + PythonRepr.repr(dev.brine.py.Tuple.of((Object[]) boxed(shape))) + ", ")
                     + "dtype=" + typeRepr() + ")";
         }
+        long count = 1;
+        for (long d : shape) {
+            count = count > SUMMARY_THRESHOLD ? count : count * d; // stops growing once past the threshold
+        }
         StringBuilder out = new StringBuilder("array(");
-        nested(out, 0, new long[shape.length]);
-        return out.append(", dtype=").append(typeRepr()).append(')').toString();
+        boolean summarize = count > SUMMARY_THRESHOLD;
+        nested(out, 0, new long[shape.length], summarize);
+        out.append(',');
+        // numpy 2 names the shape of a summarized array; the note goes on a line of its own past 75 columns
+        String extra = (summarize ? "shape=" + PythonRepr.repr(dev.brine.py.Tuple.of((Object[]) boxed(shape))) + ", " : "")
+                + "dtype=" + typeRepr() + ")";
+        int lastLine = out.length() - (out.lastIndexOf("\n") + 1);
+        out.append(lastLine + extra.length() + 1 > 75 ? "\n" + " ".repeat("array(".length()) : " ");
+        return out.append(extra).toString();
     }
 
     /** What numpy's repr prints after {@code dtype=}: {@code object}, or the structured type's fields. */
@@ -108,19 +121,31 @@ public final class ObjectArray implements Unhashable {
         return b;
     }
 
-    private void nested(StringBuilder out, int axis, long[] index) {
+    /** numpy's print options: arrays of more items are summarized, showing this many at each end of an axis. */
+    private static final long SUMMARY_THRESHOLD = 1000;
+    private static final long EDGE_ITEMS = 3;
+
+    private void nested(StringBuilder out, int axis, long[] index, boolean summarize) {
         if (axis == shape.length) {
             out.append(PythonRepr.repr(items.get((int) flatIndex(index))));
             return;
         }
         out.append('[');
-        for (long i = 0; i < shape[axis]; i++) {
-            if (i > 0) { // numpy's _formatArray: rows on their own lines, blocks apart by blank lines
-                out.append(axis == shape.length - 1 ? ", "
-                        : "," + "\n".repeat(shape.length - 1 - axis) + " ".repeat("array(".length() + axis + 1));
+        long n = shape[axis];
+        boolean cut = summarize && n > 2 * EDGE_ITEMS;
+        // numpy's _formatArray: rows on their own lines, blocks apart by blank lines
+        String separator = axis == shape.length - 1 ? ", "
+                : "," + "\n".repeat(shape.length - 1 - axis) + " ".repeat("array(".length() + axis + 1);
+        for (long i = 0; i < n; i++) {
+            if (cut && i == EDGE_ITEMS) {
+                out.append(separator).append("...");
+                i = n - EDGE_ITEMS;
+            }
+            if (i > 0) {
+                out.append(separator);
             }
             index[axis] = i;
-            nested(out, axis + 1, index);
+            nested(out, axis + 1, index, summarize);
         }
         out.append(']');
     }
