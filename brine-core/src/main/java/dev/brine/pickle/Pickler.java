@@ -1104,6 +1104,16 @@ public final class Pickler {
             return (Double) v != 0.0;
         } else if (v instanceof BigInteger) {
             return ((BigInteger) v).signum() != 0;
+        } else if (v instanceof Short || v instanceof Byte) {
+            return ((Number) v).intValue() != 0;
+        } else if (v instanceof Float) {
+            return (Float) v != 0.0f;
+        } else if (v instanceof java.math.BigDecimal) {
+            return ((java.math.BigDecimal) v).signum() != 0;
+        } else if (v instanceof ByteArray) {
+            return ((ByteArray) v).size() > 0;
+        } else if (v instanceof dev.brine.py.Complex) {
+            return ((dev.brine.py.Complex) v).real() != 0 || ((dev.brine.py.Complex) v).imag() != 0;
         }
         return true;
     }
