@@ -88,19 +88,24 @@ class StreamMemoCliTest {
         }
     }
 
-    /** At protocol 4+ a reference back may also be one of the pickle's own: --memo says one Pickler wrote them. */
-    @Test
-    void memoReadsOnePicklersDumpsWhenThePicklesCannotTell() throws Exception {
+    /** CPython's one Pickler at {@code protocol}: {@code x = [1, 2]}, then {@code [3, x]}, sharing its memo. */
+    private Path xThenAListHoldingX(String name, int protocol) throws Exception {
         Python.require();
         Python.check("""
                 import pickle, sys
                 x = [1, 2]
-                with open(sys.argv[1] + '/amb.pkl', 'wb') as f:
-                    w = pickle.Pickler(f, 4)
+                with open(sys.argv[1], 'wb') as f:
+                    w = pickle.Pickler(f, int(sys.argv[2]))
                     w.dump(x)
                     w.dump([3, x])
-                """, new byte[0], tmp.toString());
-        Path f = tmp.resolve("amb.pkl");
+                """, new byte[0], tmp.resolve(name).toString(), String.valueOf(protocol));
+        return tmp.resolve(name);
+    }
+
+    /** At protocol 4+ a reference back may also be one of the pickle's own: --memo says one Pickler wrote them. */
+    @Test
+    void memoReadsOnePicklersDumpsWhenThePicklesCannotTell() throws Exception {
+        Path f = xThenAListHoldingX("amb.pkl", 4);
         assertEquals("# object 1 of 2\n[1, 2]\n# object 2 of 2\n[3, [...]]\n", CliTest.run("show", f.toString()).out());
         assertEquals("# object 1 of 2\n[1, 2]\n# object 2 of 2\n[3, [1, 2]]\n",
                 CliTest.run("show", "--memo", f.toString()).out());
@@ -116,16 +121,7 @@ class StreamMemoCliTest {
      */
     @Test
     void convertWarnsWhenOnePicklersDumpsGoToProtocolFourOrMore() throws Exception {
-        Python.require();
-        Python.check("""
-                import pickle, sys
-                x = [1, 2]
-                with open(sys.argv[1] + '/p2.pkl', 'wb') as f:
-                    w = pickle.Pickler(f, 2)
-                    w.dump(x)
-                    w.dump([3, x])
-                """, new byte[0], tmp.toString());
-        Path f = tmp.resolve("p2.pkl");
+        Path f = xThenAListHoldingX("p2.pkl", 2);
         CliTest.Run low = CliTest.run("convert", f.toString(), tmp.resolve("p3.pkl").toString(), "--protocol", "3");
         assertEquals(0, low.status(), low.err());
         assertEquals("", low.err());
