@@ -30,11 +30,23 @@ public final class ObjectArray implements Unhashable {
 
     /**
      * An array of {@code dtype}, which must hold objects ({@link DType#hasObject()}), of {@code shape}
-     * holding {@code items} as numpy's pickle lists them (C order, whatever {@code fortran} says).
+     * holding {@code items} as numpy's pickle lists them (C order, whatever {@code fortran} says), as
+     * many as the shape holds.
      */
     public ObjectArray(DType dtype, long[] shape, List<?> items, boolean fortran) {
         if (!dtype.hasObject()) {
             throw new IllegalArgumentException(dtype + " holds no objects");
+        }
+        long count = 1;
+        for (long d : shape) {
+            if (d < 0 || (d > 0 && count > items.size() / d)) { // a shape the items cannot fill, overflow included
+                count = -1;
+                break;
+            }
+            count *= d;
+        }
+        if (count != items.size()) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " does not hold the " + items.size() + " items");
         }
         this.dtype = dtype;
         this.shape = shape.clone();
@@ -88,7 +100,7 @@ public final class ObjectArray implements Unhashable {
         }
         if (empty) {
             boolean oneDim = shape.length == 1;
-            return "array([], " + (oneDim ? "" : "shape=" + PythonRepr.repr(dev.brine.py.Tuple.of((Object[]) boxed(shape))) + ", ")
+            return "array([], " + (oneDim ? "" : "shape=" + PythonRepr.repr(DTypeState.shapeTuple(shape)) + ", ")
                     + "dtype=" + typeRepr() + ")";
         }
         long count = 1;
@@ -100,7 +112,7 @@ public final class ObjectArray implements Unhashable {
         nested(out, 0, new long[shape.length], summarize);
         out.append(',');
         // numpy 2 names the shape of a summarized array; the note goes on a line of its own past 75 columns
-        String extra = (summarize ? "shape=" + PythonRepr.repr(dev.brine.py.Tuple.of((Object[]) boxed(shape))) + ", " : "")
+        String extra = (summarize ? "shape=" + PythonRepr.repr(DTypeState.shapeTuple(shape)) + ", " : "")
                 + "dtype=" + typeRepr() + ")";
         int lastLine = out.length() - (out.lastIndexOf("\n") + 1);
         out.append(lastLine + extra.length() + 1 > 75 ? "\n" + " ".repeat("array(".length()) : " ");
@@ -111,14 +123,6 @@ public final class ObjectArray implements Unhashable {
     private String typeRepr() {
         String r = dtype.toString();
         return dtype.equals(DType.OBJECT) ? "object" : r.substring("dtype(".length(), r.length() - 1);
-    }
-
-    private static Long[] boxed(long[] v) {
-        Long[] b = new Long[v.length];
-        for (int i = 0; i < v.length; i++) {
-            b[i] = v[i];
-        }
-        return b;
     }
 
     /** numpy's print options: arrays of more items are summarized, showing this many at each end of an axis. */
