@@ -237,7 +237,8 @@ public final class Unpickler {
             if (missing && earlierDropped) {
                 throw new UnpicklingException("this pickle refers to a memo entry it never defined (" + first.getMessage()
                         + "), and loadNext did not keep all the earlier pickles' entries (at most "
-                        + (KEPT_MEMO_WEIGHT >> 20) + " MiB of them); if one Pickler wrote the stream with several"
+                        + (KEPT_MEMO_WEIGHT >> 20) + " MiB of them, and none before a pickle that placed its entries"
+                        + " both by PUT and by MEMOIZE); if one Pickler wrote the stream with several"
                         + " dump() calls, read it with UnpicklerOptions.streamMemo(ONE_PICKLER)", start, null);
             }
             in.rewind(start);
@@ -275,14 +276,18 @@ public final class Unpickler {
      * After a pickle read with a memo of its own: the memo one CPython Unpickler would now hold, {@code
      * earlier} (what it held before the pickle) with the pickle's entries where that Unpickler puts them.
      * Below protocol 4 PUT gives each entry's index (it replaces an earlier entry of that index); from
-     * protocol 4 MEMOIZE numbers entries by the memo's count, so they follow the earlier ones. A later
+     * protocol 4 MEMOIZE numbers entries by the memo's count, so they follow the earlier ones (a PUT,
+     * which CPython's pickler no longer writes there, still places its entry at its own index). A later
      * pickle that refers back to any earlier one then finds its entries. When the two together would be
-     * more than {@code maxMemoEntries}, only the pickle's own are kept.
+     * more than {@code maxMemoEntries}, only the pickle's own are kept; so too after a pickle that placed
+     * entries both ways, where each MEMOIZE's entry would have gone depends on which PUTs replaced
+     * an earlier entry and which added one (no writer we know of mixes them).
      */
     private void keepEarlierEntries(MemoState earlier) {
         long earlierWeight = heldWeight >= 0 ? heldWeight : memoWeight(earlier.memo, earlier.sparseMemo);
         long ownWeight = memoWeight(memo, sparseMemo);
-        if ((long) earlier.memoCount + memoCount > maxMemo || earlierWeight + ownWeight > KEPT_MEMO_WEIGHT) {
+        if ((long) earlier.memoCount + memoCount > maxMemo || earlierWeight + ownWeight > KEPT_MEMO_WEIGHT
+                || (putByCount && putByIndex)) {
             heldWeight = ownWeight;
             earlierDropped = true;
             return;
@@ -290,7 +295,7 @@ public final class Unpickler {
         heldWeight = earlierWeight + ownWeight;
         MemoState own = detachMemo();
         restoreMemo(earlier);
-        long shift = protocol >= 4 ? earlier.memoCount : 0;
+        long shift = putByCount ? earlier.memoCount : 0;
         for (int i = 0; i < own.memo.length; i++) {
             if (own.memo[i] != null) {
                 memoSet(i + shift, own.memo[i]);
@@ -350,6 +355,9 @@ public final class Unpickler {
     private static final long KEPT_MEMO_WEIGHT = 64L << 20;
     private long heldWeight = -1; // weight of the memo entries held after the last loadNext; -1: not yet known
     private boolean earlierDropped; // loadNext dropped earlier pickles' entries past KEPT_MEMO_WEIGHT
+    // how the pickle being read placed its memo entries (keepEarlierEntries): by index (PUT), by count (MEMOIZE)
+    private boolean putByIndex;
+    private boolean putByCount;
 
     private static long memoWeight(Object[] entries, Map<Long, Object> sparse) {
         long total = 0;
@@ -406,6 +414,8 @@ public final class Unpickler {
         markCount = 0;
         fence = 0;
         protocol = 0; // the memo lives on across loads, as in CPython's Unpickler
+        putByIndex = false;
+        putByCount = false;
         if (in.atEnd()) {
             throw new UnpicklingException("no pickle: the input is empty or used up", in.offset(), null);
         }
@@ -453,7 +463,7 @@ public final class Unpickler {
                     }
                     case 0x94 -> {
                         op = Opcode.MEMOIZE;
-                        memoPut(memoCount);
+                        memoize();
                         continue;
                     }
                     case 'h' -> {
@@ -579,10 +589,10 @@ public final class Unpickler {
             case GET -> push(memoGet(decimalIndex(in.readLine())));
             case BINGET -> push(memoGet(in.readByte()));
             case LONG_BINGET -> push(memoGet(in.readUInt32()));
-            case PUT -> memoPut(decimalIndex(in.readLine()));
-            case BINPUT -> memoPut(in.readByte());
-            case LONG_BINPUT -> memoPut(in.readUInt32());
-            case MEMOIZE -> memoPut(memoCount);
+            case PUT -> memoPutAt(decimalIndex(in.readLine()));
+            case BINPUT -> memoPutAt(in.readByte());
+            case LONG_BINPUT -> memoPutAt(in.readUInt32());
+            case MEMOIZE -> memoize();
             case EXT1 -> loadExt(in.readByte());
             case EXT2 -> loadExt(in.readUInt16());
             case EXT4 -> loadExt(in.readInt32());
@@ -1121,6 +1131,18 @@ public final class Unpickler {
         }
         missingMemo = true; // see loadNext
         throw fail("memo value not found at index " + index);
+    }
+
+    /** MEMOIZE: the next entry by the memo's count. */
+    private void memoize() throws BrineException {
+        putByCount = true;
+        memoPut(memoCount);
+    }
+
+    /** PUT, BINPUT, LONG_BINPUT: an entry at the index the pickle gives. */
+    private void memoPutAt(long index) throws BrineException {
+        putByIndex = true;
+        memoPut(index);
     }
 
     private void memoPut(long index) throws BrineException {

@@ -246,4 +246,44 @@ class StreamMemoAutoDifferentialTest {
                 """, new byte[0], tmp.toString()), StandardCharsets.UTF_8).strip();
         assertEquals(shown, reprs(Pickle.loadAll(tmp.resolve("shown4.pkl"), UnpicklerOptions.DEFAULT)));
     }
+
+    /**
+     * A pickle at protocol 4 that places its entries with BINPUT (pickle.py no longer writes it there, other
+     * writers may) keeps them at their own indices in the memo a later pickle refers back to, as CPython's
+     * Unpickler has them; MEMOIZE's entries follow the earlier pickles' entries. A pickle that places
+     * entries both ways leaves only its own entries behind, and the pickle after it that refers further
+     * back says so.
+     */
+    @Test
+    void atProtocol4EntriesPutByIndexStayAtTheirIndexForLaterPickles() throws Exception {
+        String out = new String(Python.check("""
+                import pickle, sys
+                first = b'\\x80\\x04\\x8c\\x01a\\x94.'                  # memo[0] = 'a' (MEMOIZE)
+                by_index = b'\\x80\\x04\\x8c\\x01bq\\x05.'              # memo[5] = 'b' (BINPUT 5)
+                by_count = b'\\x80\\x04\\x8c\\x01c\\x94.'               # memo[len(memo)] = 'c'
+                both = b'\\x80\\x04\\x8c\\x01dq\\x07\\x8c\\x01e\\x94.'  # memo[7] = 'd', then 'e' by count
+                # MEMOIZE numbers by the memo's length (entries, not the highest index): 'c' is memo[2]
+                back = b'\\x80\\x04(h\\x00h\\x05h\\x02l.'           # [memo[0], memo[5], memo[2]]
+                back_both = b'\\x80\\x04(h\\x00h\\x07h\\x02l.'      # [memo[0], memo[7], memo[2]]
+                streams = {'put': first + by_index + by_count + back, 'both': first + both + back_both}
+                for name, data in streams.items():
+                    with open(sys.argv[1] + '/' + name + '.pkl', 'wb') as f:
+                        f.write(data)
+                    with open(sys.argv[1] + '/' + name + '.pkl', 'rb') as f:
+                        u = pickle.Unpickler(f)
+                        print('\\t'.join(repr(u.load()) for _ in range(3 if name == 'both' else 4)))
+                """, new byte[0], tmp.toString()), StandardCharsets.UTF_8);
+        List<String> lines = out.lines().toList();
+        assertEquals("'a'\t'b'\t'c'\t['a', 'b', 'c']", lines.get(0), "CPython's reading, as this test expects it");
+        assertEquals("'a'\t'e'\t['a', 'd', 'e']", lines.get(1), "CPython's reading, as this test expects it");
+        assertEquals(lines.get(0), reprs(Pickle.loadAll(tmp.resolve("put.pkl"), UnpicklerOptions.DEFAULT)));
+        assertEquals(lines.get(0), reprs(Pickle.loadAll(Files.readAllBytes(tmp.resolve("put.pkl")),
+                UnpicklerOptions.DEFAULT)));
+        UnpicklerOptions onePickler = UnpicklerOptions.builder()
+                .streamMemo(UnpicklerOptions.StreamMemo.ONE_PICKLER).build();
+        assertEquals(lines.get(1), reprs(Pickle.loadAll(tmp.resolve("both.pkl"), onePickler)));
+        dev.brine.BrineException e = assertThrows(dev.brine.BrineException.class,
+                () -> Pickle.loadAll(tmp.resolve("both.pkl"), UnpicklerOptions.DEFAULT));
+        assertTrue(e.getMessage().contains("both by PUT and by MEMOIZE"), e.getMessage());
+    }
 }
