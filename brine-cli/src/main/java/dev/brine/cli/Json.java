@@ -65,14 +65,16 @@ final class Json {
             string(Base64.getEncoder().encodeToString(((ByteArray) v).array()));
             out.append('}');
         } else if (v instanceof NDArray) {
-            array((NDArray) v);
-        } else if (depth >= maxDepth || active.containsKey(v)) {
-            string("...");
+            array((NDArray) v, depth);
         } else if (v instanceof Map || v instanceof Collection || v instanceof Tuple || v instanceof GenericObject) {
-            active.put(v, Boolean.TRUE);
-            container(v, depth);
-            active.remove(v);
-        } else {
+            if (depth >= maxDepth || active.containsKey(v)) {
+                string("...");
+            } else {
+                active.put(v, Boolean.TRUE);
+                container(v, depth);
+                active.remove(v);
+            }
+        } else { // a leaf (complex, datetime, decimal, ...): its repr, bounded by PythonRepr
             string(PythonRepr.repr(v));
         }
     }
@@ -131,7 +133,7 @@ final class Json {
         }
     }
 
-    private void array(NDArray a) {
+    private void array(NDArray a, int depth) {
         out.append("{\"__ndarray__\": {\"dtype\": ");
         string(a.dtype().name());
         out.append(", \"shape\": [");
@@ -146,7 +148,7 @@ final class Json {
             if (i > 0) {
                 out.append(", ");
             }
-            value(a.get(it.index()), maxDepth);
+            value(a.get(it.index()), depth + 1); // a number, a leaf such as a complex, or a record of fields
             it.next();
         }
         out.append(']');

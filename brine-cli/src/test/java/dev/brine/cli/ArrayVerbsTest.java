@@ -129,4 +129,43 @@ class ArrayVerbsTest {
         assertTrue(bad.err().startsWith("brine: ") && bad.err().contains("bad.npz"), bad.err());
         assertEquals(1, bad.err().strip().lines().count(), bad.err());
     }
+
+    /**
+     * {@code show --json} writes every element of arrays whose elements are not plain numbers: complex as
+     * Python's repr of the complex, datetime64 as numpy's str of the scalar, timedelta64 as numpy's array repr
+     * prints it (the count: the unit is in the dtype), structured records
+     * as objects of their fields (each element was {@code "..."}); the expected JSON is Python's json.dumps.
+     */
+    @Test
+    void showJsonWritesComplexTimeAndStructuredElements() throws Exception {
+        numpy("""
+                import json
+                arrays = {'c': np.array([1+2j, 3j, -0.5-1e300j]), 'c8': np.array([1.5+0.25j], dtype='c8'),
+                          'd': np.array(['2020-01-01', 'NaT'], dtype='M8[D]'), 't': np.array([3, -1, 'NaT'], dtype='m8[s]'),
+                          's': np.array([(1, 2.5), (-7, 0.0)], dtype=[('a', '<i4'), ('b', '<f8')]),
+                          'n': np.array([((1, 2), b'xy')], dtype=[('p', [('x', 'u1'), ('y', 'i8')]), ('q', 'S2')])}
+                def element(v):
+                    if isinstance(v, np.void):
+                        return {name: element(v[name]) for name in v.dtype.names}
+                    if isinstance(v, np.complexfloating):
+                        return repr(complex(v))
+                    if isinstance(v, np.datetime64):
+                        return str(v)
+                    if isinstance(v, np.timedelta64):  # as numpy's array repr prints it: the count, its unit in the dtype
+                        return np.array2string(np.array([v]))[1:-1].strip().strip("'")
+                    if isinstance(v, bytes):
+                        import base64
+                        return {'__bytes__': base64.b64encode(v).decode()}
+                    return v.item()
+                for name, a in arrays.items():
+                    np.save(name + '.npy', a)
+                    doc = {'__ndarray__': {'dtype': a.dtype.name, 'shape': list(a.shape), 'values': [element(v) for v in a]}}
+                    open(name + '.json', 'w').write(json.dumps(doc) + '\\n')
+                """);
+        for (String name : new String[] {"c", "c8", "d", "t", "s", "n"}) {
+            CliTest.Run show = CliTest.run("show", "--json", tmp.resolve(name + ".npy").toString());
+            assertEquals(0, show.status(), show.err());
+            assertEquals(Files.readString(tmp.resolve(name + ".json")), show.out(), name);
+        }
+    }
 }
