@@ -50,7 +50,8 @@ final class BuiltinGlobals {
         b.registerCallable(new SimpleCallable("builtins", "bytearray", BuiltinGlobals::bytearray));
         b.registerCallable(new SimpleCallable("builtins", "bytes", BuiltinGlobals::bytes));
         b.registerCallable(new SimpleCallable(COMPLEX.module(), COMPLEX.name(), BuiltinGlobals::complex));
-        b.registerCallable(new ArgumentOnlyClass(OBJECT, null)); // base class of copyreg._reconstructor
+        // base class of copyreg._reconstructor, and the class of object(), made inert
+        b.registerCallable(ArgumentOnlyClass.bareInstances(OBJECT, null));
         // the base of a tuple subclass (a namedtuple) at protocols 0 and 1
         b.registerCallable(new ArgumentOnlyClass(TUPLE, "tuples have their own opcodes"));
         // the bases of the other builtin types' subclasses at protocols 0 and 1 (bytes and complex are callables)

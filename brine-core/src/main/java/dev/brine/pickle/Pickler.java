@@ -49,7 +49,9 @@ import java.util.Set;
  * {@code list} or {@code dict} when it holds appended or set items (an empty list or dict subclass
  * cannot be told from a plain object, and is written as one: base {@code object}, which Python
  * refuses to make of it), and one made with arguments as {@code copyreg.__newobj__(cls, *args)},
- * which loads as the same object (CPython would name a base that the pickle does not give).
+ * which loads as the same object (CPython would name a base that the pickle does not give). An
+ * object read from protocol 0 or 1 keeps the base that pickle named, and is written there byte for
+ * byte as CPython writes it.
  */
 public final class Pickler {
     private static final int BATCHSIZE = 1000;
@@ -1151,6 +1153,13 @@ public final class Pickler {
                     save(Tuple.of(r.callable(), OBJECT, null), depth + 1, false);
                     out.write(Opcode.REDUCE.code());
                 } else {
+                    // CPython writes _reconstructor(cls, base, base(obj)) here, ignoring __getnewargs__;
+                    // NEWOBJ's class and arguments do not tell the base (an int subclass's (5,) is also
+                    // what a plain class's __getnewargs__ may give, and int.__new__ refuses that class),
+                    // so guessing one could write a pickle CPython refuses. __newobj__ is NEWOBJ itself:
+                    // it loads exactly as the protocol 2+ pickle read did, so it is written, not refused.
+                    // (Read from protocols 0 and 1, the base is known and kept: the object stays the
+                    // _reconstructor call it was read as, written back byte for byte.)
                     Object[] args = new Object[r.args().size() + 1];
                     args[0] = r.callable();
                     System.arraycopy(r.args().toArray(), 0, args, 1, r.args().size());

@@ -969,7 +969,7 @@ public final class Unpickler {
         } else if (target instanceof List) {
             List<Object> list = cast(target);
             list.add(value);
-        } else if (target instanceof GenericObject) {
+        } else if (target instanceof GenericObject && !isBareObject(target)) {
             ((GenericObject) target).listItems().add(value);
         } else {
             throw fail("cannot append to " + typeName(target));
@@ -1035,10 +1035,21 @@ public final class Unpickler {
         if (target instanceof Map) {
             return cast(target);
         }
-        if (target instanceof GenericObject) {
+        if (target instanceof GenericObject && !isBareObject(target)) {
             return ((GenericObject) target).dictItems();
         }
         throw fail("cannot set items on " + typeName(target));
+    }
+
+    /**
+     * A bare {@code object()} read strictly (the builtins make it inert, see {@link ArgumentOnlyClass}):
+     * Python gives it no {@code __dict__}, no {@code append} and no {@code __setitem__}, so CPython refuses
+     * a state or items on it, and so does Brine. Read generically it is a generic object like any other,
+     * which keeps whatever the pickle gives it.
+     */
+    private boolean isBareObject(Object target) {
+        return !options.genericObjects() && target instanceof GenericObject
+                && BARE_OBJECT.equals(((GenericObject) target).callable());
     }
 
     /**
@@ -1282,6 +1293,7 @@ public final class Unpickler {
     }
 
     private static final Global GETATTR = new Global("builtins", "getattr");
+    private static final Global BARE_OBJECT = new Global("builtins", "object");
 
     /**
      * {@code getattr(Outer, 'Inner')}: how CPython names a nested class below protocol 4, where GLOBAL
@@ -1480,6 +1492,11 @@ public final class Unpickler {
             Object done = charge(((Deferred) target).complete(state));
             stack[sp - 1] = done;
             replaceInMemo(target, done);
+        } else if (isBareObject(target)) {
+            if (state != null) { // BUILD with None does nothing in CPython either
+                throw fail("cannot BUILD builtins.object() with a state of type " + typeName(state)
+                        + ": it has no __dict__ (CPython: 'object' object has no attribute '__dict__')");
+            }
         } else if (target instanceof GenericObject) {
             ((GenericObject) target).setState(state);
         } else if (target instanceof PickleState) {

@@ -27,6 +27,16 @@ class ReconstructorDowngradeDifferentialTest {
             "class MyInt(int): pass",
             "class MyStr(str): pass",
             "class MyTuple(tuple): pass",
+            "class MyFloat(float): pass",
+            "class MyBytes(bytes): pass",
+            "class MyComplex(complex): pass",
+            "class Args:",
+            "    def __init__(self, a, b): self.a = a; self.b = b",
+            "    def __getnewargs__(self): return (self.a, self.b)",
+            "class NewArgs:",
+            "    def __new__(cls, x):",
+            "        o = object.__new__(cls); o.x = x; return o",
+            "    def __getnewargs__(self): return (self.x,)",
             "class Plain: pass",
             "class EmptyState:",
             "    def __getstate__(self): return {}",
@@ -70,10 +80,30 @@ class ReconstructorDowngradeDifferentialTest {
 
     /**
      * Made with arguments at protocol 2+ ({@code __getnewargs__}): written as {@code copyreg.__newobj__},
-     * which loads as the same object; CPython names the base, which the pickle does not give.
+     * which loads as the same object; CPython names the base, which the pickle does not give. The
+     * decision: written so, not refused (nothing in it loads differently from the pickle read: it is
+     * NEWOBJ spelled for protocols 0 and 1), and not guessed (an int subclass's {@code (5,)} is also what
+     * a plain class's {@code __getnewargs__} may give, and {@code int.__new__} refuses such a class).
      */
     private static final List<String> LOADS_ALIKE = List.of(
-            "m.MyInt(5)", "m.MyStr('s')", "m.MyTuple((1, 2))", "m.P(1, 2)", "m.P(x=[1], y='y')", "m.slots()");
+            "m.MyInt(5)", "m.MyStr('s')", "m.MyTuple((1, 2))", "m.P(1, 2)", "m.P(x=[1], y='y')", "m.slots()",
+            "m.make(m.MyInt, 5, a=1)", "m.MyFloat(0.5)", "m.MyBytes(b'x')", "m.MyComplex(1j)", "m.Args(1, [2])",
+            "m.NewArgs('x')", "m.make(m.MyTuple, (1,), a=2)");
+
+    /**
+     * Written by CPython at protocols 0 and 1 with {@code copyreg._reconstructor(cls, base, base(obj))},
+     * which names the base: read from those pickles and written back at 0 or 1, byte for byte as CPython
+     * writes the object there; empty list and dict subclasses with base list and dict (and an empty
+     * value), with and without a state; values of subclasses of int, float, str, bytes, complex, tuple;
+     * classes with {@code __getnewargs__}, which copyreg ignores below protocol 2 (base object).
+     */
+    private static final List<String> NAMED_BASE = List.of(
+            "m.MyList()", "m.make(m.MyList, a=1)", "m.MyDict()", "m.make(m.MyDict, a=[1])",
+            "[m.MyList(), m.MyDict(), m.make(m.MyList, a=m.MyDict())]",
+            "(lambda l: [l, {'l': l}, m.make(m.MyDict, l=l)])(m.make(m.MyList, z=0))",
+            "m.MyInt(5)", "m.make(m.MyInt, -(1 << 70), a=1)", "m.MyFloat(0.5)", "m.MyStr('s')", "m.MyStr('')",
+            "m.MyBytes(b'x')", "m.MyComplex(1j)", "m.MyTuple((1, 2))", "m.MyTuple(())", "m.P(1, 2)",
+            "m.make(m.MyTuple, (1,), a=2)", "m.Args(1, [2])", "m.NewArgs('x')", "m.make(m.Plain, a=1)", "m.Plain()");
 
     @TempDir
     Path dir;
@@ -165,10 +195,46 @@ class ReconstructorDowngradeDifferentialTest {
         assertEquals("", String.join("\n", failures));
     }
 
+    @Test
+    void picklesOfProtocols0And1AreWrittenBackAtProtocols0And1AsCPythonWritesThem() throws IOException {
+        String setup = setup();
+        List<byte[]> cpython = cpython(setup, NAMED_BASE);
+        List<String> differences = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        for (int c = 0; c < NAMED_BASE.size(); c++) {
+            StringBuilder line = new StringBuilder(NAMED_BASE.get(c));
+            for (int from = 0; from <= 1; from++) {
+                Object read = Pickle.loads(cpython.get(c * 6 + from), GENERIC);
+                for (int p = 0; p <= 1; p++) {
+                    byte[] brine = Pickle.dumps(read, p);
+                    line.append('\t').append(HexFormat.of().formatHex(brine));
+                    if (!java.util.Arrays.equals(cpython.get(c * 6 + p), brine)) {
+                        differences.add(NAMED_BASE.get(c) + " from " + from + " at " + p
+                                + "\n  CPython " + HexFormat.of().formatHex(cpython.get(c * 6 + p))
+                                + "\n  Brine   " + HexFormat.of().formatHex(brine));
+                    }
+                }
+            }
+            lines.add(line.toString());
+        }
+        assertEquals("", String.join("\n", differences));
+        // and CPython loads them back as the objects they were made of
+        List<String> verdicts = Python.eachLine(setup, "check(line)", null, lines);
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (!verdicts.get(i).equals("A")) {
+                failures.add(NAMED_BASE.get(i) + ": " + verdicts.get(i));
+            }
+        }
+        assertEquals("", String.join("\n", failures));
+    }
+
     /**
      * An empty list or dict subclass is what protocol 2 writes for a plain object, {@code cls.__new__(cls)}
      * and maybe a state: written as a plain object, which Python refuses to make of a list subclass.
-     * (Documented; a change here should update the Pickler's Javadoc and the README.)
+     * (Documented; a change here should update the Pickler's Javadoc and the README.) Read from protocol
+     * 0 or 1, which names the base, it is written back as CPython writes it: see
+     * {@link #picklesOfProtocols0And1AreWrittenBackAtProtocols0And1AsCPythonWritesThem}.
      */
     @Test
     void anEmptyListSubclassCannotBeToldFromAPlainObject() throws IOException {
