@@ -4,6 +4,7 @@ import dev.brine.BrineException;
 import dev.brine.Limits;
 import dev.brine.archive.ArchiveOptions;
 import dev.brine.archive.ModelArchive;
+import dev.brine.archive.SharedVariable;
 import dev.brine.mapping.PickleState;
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
@@ -44,8 +45,11 @@ import java.util.Map;
 final class Loaded {
     /** The CLI's reading options: nothing is refused for being unknown, nothing is ever run. */
     static final UnpicklerOptions VIEWING = UnpicklerOptions.builder().genericObjects(true)
-            // numpy object arrays too: their items are values like any other, read inert as generic objects
-            .registry(NumpyPickles.addTo(ClassRegistry.builtins().toBuilder(), NumpyNames.NUMPY1, true).build())
+            // numpy object arrays too: their items are values like any other, read inert as generic objects;
+            // and Brine's own named variables, so that a pickle's show as an archive's, and keep their names
+            // when converted to an archive (its members are named after them)
+            .registry(SharedVariable.addTo(NumpyPickles.addTo(ClassRegistry.builtins().toBuilder(),
+                    NumpyNames.NUMPY1, true)).build())
             .py2Strings(UnpicklerOptions.Py2Strings.LATIN1).build();
 
     /** One array or member: name, dtype and shape (null for non-arrays), bytes, how it is stored. */

@@ -44,6 +44,30 @@ class ModelFormatsVerbsTest {
                 + "m = brine.load('copy.zip')\nassert m['W'].name == 'W' and m['lr'] == 0.1\n", "numpy");
     }
 
+    /**
+     * An archive converted to a plain pickle and back keeps its members' names: the pickle's
+     * brine.SharedVariable objects are read as variables (they were inert objects, and the archive
+     * written from them named its members array_0, array_1), and show prints both files alike.
+     */
+    @Test
+    void anArchiveConvertedToAPickleAndBackKeepsItsMembersNames() throws Exception {
+        python("import brine, numpy as np\n"
+                + "brine.dump({'W': brine.SharedVariable(np.arange(4.).reshape(2, 2), 'W'),"
+                + " 'b': brine.SharedVariable(np.ones(2), 'b'), 'x': np.zeros(3)}, 'model.zip')\n", "numpy");
+        String zip = tmp.resolve("model.zip").toString();
+        String pkl = tmp.resolve("model.pkl").toString();
+        assertEquals(0, CliTest.run("convert", zip, pkl).status());
+        assertEquals(0, CliTest.run("convert", pkl, tmp.resolve("again.zip").toString()).status());
+        python("import brine, numpy as np, zipfile, pickle\n"
+                + "names = zipfile.ZipFile('model.zip').namelist()\n"
+                + "assert zipfile.ZipFile('again.zip').namelist() == names == ['W', 'b', 'array_0', 'pkl'], names\n"
+                + "m = brine.load('again.zip')\n"
+                + "assert m['W'].name == 'W' and (m['W'].value == np.arange(4.).reshape(2, 2)).all() and m['b'].name == 'b'\n"
+                + "p = pickle.load(open('model.pkl', 'rb'))\n"
+                + "assert p['W'].name == 'W' and (p['x'] == 0).all()\n", "numpy");
+        assertEquals(CliTest.run("show", zip).out(), CliTest.run("show", pkl).out());
+    }
+
     @Test
     void torchCheckpointsAndSafetensorsConvertBothWays() throws Exception {
         python("import torch, safetensors.torch as st\n"
