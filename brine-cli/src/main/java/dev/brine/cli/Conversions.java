@@ -79,11 +79,6 @@ final class Conversions {
     }
 
     /**
-     * The arrays of the objects, named for an .npz: a dict's nested keys joined with dots, a list's
-     * items {@code arr_0, arr_1, ...} as {@code numpy.savez} names positional arrays. Everything that is
-     * not an array is named in a warning, since .npz cannot hold it.
-     */
-    /**
      * {@code arrays} (by name; "" for a lone array), once each is known to be of a type NPY can hold: a Brine-only one (bfloat16, the
      * 8-bit floats, complex32: torch's types numpy lacks) is refused naming the array, before anything
      * is written, with the formats that can hold it.
@@ -101,6 +96,13 @@ final class Conversions {
         return arrays;
     }
 
+    /**
+     * The arrays of the objects, named for an .npz: a dict's nested keys joined with dots, a list's
+     * items {@code arr_0, arr_1, ...} as {@code numpy.savez} names positional arrays. Everything that is
+     * not an array is named in a warning, since .npz cannot hold it. Empty when the objects hold nothing
+     * at all (an empty .npz, an empty dict): an empty output, as {@code numpy.savez()} writes one; refused
+     * when everything they hold was dropped, rather than writing a file that keeps none of it.
+     */
     static Map<String, NDArray> arrays(List<Object> objects, Path in, PrintWriter err, String format) throws BrineException {
         Map<String, NDArray> out = new LinkedHashMap<>();
         List<String> dropped = new ArrayList<>();
@@ -132,7 +134,7 @@ final class Conversions {
             err.println("brine: warning: " + in + ": " + format + " holds only arrays; not converted: " + String.join(", ",
                     dropped.size() > 20 ? dropped.subList(0, 20) : dropped) + (dropped.size() > 20 ? ", ..." : ""));
         }
-        if (out.isEmpty()) {
+        if (out.isEmpty() && !dropped.isEmpty()) {
             throw new BrineException(in + ": no arrays to write to " + format);
         }
         return out;

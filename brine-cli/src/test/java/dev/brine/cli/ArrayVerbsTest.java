@@ -168,4 +168,22 @@ class ArrayVerbsTest {
             assertEquals(Files.readString(tmp.resolve(name + ".json")), show.out(), name);
         }
     }
+
+    /**
+     * An empty .npz (numpy.savez() with no arrays) or an empty dict converts to an empty .npz that numpy
+     * reads, as numpy.savez() writes one; a pickle whose every value was dropped is refused instead.
+     */
+    @Test
+    void emptyInputsConvertToAnEmptyNpzButAllDroppedIsRefused() throws Exception {
+        numpy("np.savez('e.npz')\npickle.dump({}, open('e.pkl', 'wb'))\npickle.dump({'a': 1}, open('a.pkl', 'wb'))\n");
+        for (String in : new String[] {"e.npz", "e.pkl"}) {
+            CliTest.Run conv = CliTest.run("convert", tmp.resolve(in).toString(), tmp.resolve(in + ".out.npz").toString());
+            assertEquals(0, conv.status(), conv.err());
+        }
+        numpy("for f in ('e.npz.out.npz', 'e.pkl.out.npz'):\n    assert np.load(f).files == [], f\n");
+        CliTest.Run dropped = CliTest.run("convert", tmp.resolve("a.pkl").toString(), tmp.resolve("a.npz").toString());
+        assertEquals(1, dropped.status());
+        assertTrue(dropped.err().contains("no arrays to write to .npz"), dropped.err());
+        assertFalse(Files.exists(tmp.resolve("a.npz")));
+    }
 }
