@@ -4,6 +4,9 @@ import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
 import dev.brine.Limits;
 import dev.brine.ndarray.NDArray;
+import dev.brine.numpy.ObjectArray;
+import dev.brine.pickle.Unpickler;
+import dev.brine.pickle.UnpicklerOptions;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -20,7 +23,8 @@ import java.util.Map;
 /**
  * An open {@code .npz} file, read lazily member by member as numpy's {@code NpzFile} reads it:
  * keys are member names with a {@code .npy} suffix removed (the full names work too), NPY members
- * load as arrays and any other member as raw bytes. Both {@code np.savez} (stored) and
+ * load as arrays and any other member as raw bytes; object arrays, whose data is a pickle, load only
+ * through {@link #objectArray(String)} (numpy's {@code allow_pickle=True}), inertly. Both {@code np.savez} (stored) and
  * {@code np.savez_compressed} (deflated) files are read, ZIP64 included, under {@link Limits}.
  *
  * <pre>{@code
@@ -123,6 +127,7 @@ public final class NpzFile implements Closeable {
         try (InputStream in = zip.open(e)) {
             h = NpyFormat.readHeader(Channels.newChannel(in), e.size(), limits, where);
         }
+        NpyFormat.refuseObjects(h, where);
         long length = h.dataLength();
         if (h.dataOffset() + length > e.size()) {
             throw new BrineException(where + ": truncated NPY data: it needs " + length + " bytes at byte "
@@ -131,7 +136,37 @@ public final class NpzFile implements Closeable {
         return NDArray.wrap(h.dtype(), h.order(), h.shape(), zip.mapStored(e, h.dataOffset(), length)).withMemberName(key);
     }
 
-    /** The NPY header of member {@code key}, reading nothing past it. */
+    /**
+     * Member {@code key} holding an object array ({@link NpyHeader#holdsObjects()}), as numpy's
+     * {@code np.load(file, allow_pickle=True)[key]} reads it but without running anything: Python's
+     * builtins and numpy's values are read, any other global in the pickle is refused; the pickle is
+     * checked under this file's limits.
+     *
+     * @throws BrineException naming the file and member if it holds numbers, or its pickle is
+     *     malformed, refused, or not the array the header describes (shape, dtype, order)
+     */
+    public ObjectArray objectArray(String key) throws IOException {
+        return objectArray(key, UnpicklerOptions.DEFAULT.toBuilder().limits(limits).build());
+    }
+
+    /**
+     * Member {@code key} holding an object array, its pickle read as {@code options} say (registry,
+     * generic objects, limits, Python 2 strings; {@code genericObjects(true)} keeps unknown classes
+     * and functions as inert objects), with numpy's object arrays added to the registry: asking for
+     * an object array is the opt-in. The archive and the member's header stay under this file's limits.
+     */
+    public ObjectArray objectArray(String key, UnpicklerOptions options) throws IOException {
+        ZipReader.Entry e = entry(key);
+        String where = zip.where() + ": member " + e.name();
+        try (InputStream raw = zip.open(e); BufferedInputStream in = new BufferedInputStream(raw, 1 << 16)) {
+            NpyHeader h = NpyFormat.readHeader(Channels.newChannel(in), e.size(), limits, where);
+            ObjectArray a = ObjectArrayData.read(new Unpickler(in, ObjectArrayData.options(options)), h, where);
+            drain(in);
+            return a;
+        }
+    }
+
+    /** The NPY header of member {@code key}, reading nothing past it; object arrays' headers too. */
     public NpyHeader header(String key) throws IOException {
         ZipReader.Entry e = entry(key);
         try (InputStream in = zip.open(e)) {
