@@ -135,7 +135,12 @@ public final class Npy {
         if (declaredSize < 0) {
             throw new IllegalArgumentException("negative declared size " + declaredSize);
         }
-        NpyHeader h = NpyFormat.readHeader(Channels.newChannel(in), declaredSize, limits, where);
+        return readData(in, NpyFormat.readHeader(Channels.newChannel(in), declaredSize, limits, where), declaredSize,
+                limits, where);
+    }
+
+    /** {@link #read(InputStream, long, Limits, String)} once the header {@code h} has been read from {@code in}. */
+    static NDArray readData(InputStream in, NpyHeader h, long declaredSize, Limits limits, String where) throws IOException {
         NpyFormat.refuseObjects(h, where);
         long length = checkedLength(h, declaredSize, limits, where);
         Storage data;

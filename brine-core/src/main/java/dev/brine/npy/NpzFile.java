@@ -19,12 +19,14 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * An open {@code .npz} file, read lazily member by member as numpy's {@code NpzFile} reads it:
  * keys are member names with a {@code .npy} suffix removed (the full names work too), NPY members
  * load as arrays and any other member as raw bytes; object arrays, whose data is a pickle, load only
- * through {@link #objectArray(String)} (numpy's {@code allow_pickle=True}), inertly. Both {@code np.savez} (stored) and
+ * through {@link #objectArray(String)} or {@link #get(String, UnpicklerOptions)} (numpy's
+ * {@code allow_pickle=True}), inertly; their headers ({@link #header(String)}) read like any other. Both {@code np.savez} (stored) and
  * {@code np.savez_compressed} (deflated) files are read, ZIP64 included, under {@link Limits}.
  *
  * <pre>{@code
@@ -83,18 +85,33 @@ public final class NpzFile implements Closeable {
      * @throws BrineException naming the file and member if it is missing or malformed
      */
     public Object get(String key) throws IOException {
+        return get(key, null);
+    }
+
+    /**
+     * The member {@code key} as {@code np.load(file, allow_pickle=True)[key]} returns it, but read
+     * without running anything: {@link #get(String)}, except that an object array is read as
+     * {@link #objectArray(String, UnpicklerOptions)} reads it (null {@code objectArrays}: refused,
+     * as {@link #get(String)} refuses it).
+     *
+     * @return an {@link NDArray}, an {@link ObjectArray}, or the raw bytes of a member that is not NPY
+     */
+    public Object get(String key, UnpicklerOptions objectArrays) throws IOException {
         ZipReader.Entry e = entry(key);
         String where = zip.where() + ": member " + e.name();
         try (InputStream raw = zip.open(e); BufferedInputStream in = new BufferedInputStream(raw, 1 << 16)) {
             in.mark(NpyFormat.MAGIC.length);
             byte[] magic = in.readNBytes(NpyFormat.MAGIC.length);
             in.reset();
-            if (Arrays.equals(magic, NpyFormat.MAGIC)) {
-                NDArray a = Npy.read(in, e.size(), limits, where); // inflated straight into the array
-                drain(in);
-                return a.withMemberName(key);
+            if (!Arrays.equals(magic, NpyFormat.MAGIC)) {
+                return readAll(in, e, where);
             }
-            return readAll(in, e, where);
+            NpyHeader h = NpyFormat.readHeader(Channels.newChannel(in), e.size(), limits, where);
+            Object v = h.holdsObjects() && objectArrays != null
+                    ? ObjectArrayData.read(new Unpickler(in, ObjectArrayData.options(objectArrays)), h, where)
+                    : Npy.readData(in, h, e.size(), limits, where).withMemberName(key); // inflated straight into the array
+            drain(in);
+            return v;
         }
     }
 
@@ -159,8 +176,9 @@ public final class NpzFile implements Closeable {
         ZipReader.Entry e = entry(key);
         String where = zip.where() + ": member " + e.name();
         try (InputStream raw = zip.open(e); BufferedInputStream in = new BufferedInputStream(raw, 1 << 16)) {
+            // not get(key, options): a member of numbers is refused before its data is read
             NpyHeader h = NpyFormat.readHeader(Channels.newChannel(in), e.size(), limits, where);
-            ObjectArray a = ObjectArrayData.read(new Unpickler(in, ObjectArrayData.options(options)), h, where);
+            ObjectArray a = ObjectArrayData.read(new Unpickler(in, ObjectArrayData.options(Objects.requireNonNull(options))), h, where);
             drain(in);
             return a;
         }

@@ -8,6 +8,7 @@ import dev.brine.numpy.ObjectArray;
 import dev.brine.pickle.Unpickler;
 import dev.brine.pickle.UnpicklerOptions;
 import dev.brine.py.GenericObject;
+import dev.brine.py.Global;
 import dev.brine.py.PythonRepr;
 import java.io.IOException;
 import java.util.Arrays;
@@ -73,9 +74,13 @@ final class ObjectArrayData {
 
     private static String what(Object value) {
         if (value instanceof GenericObject) {
-            // numpy 2's StringDType arrays are pickled under an '|O' header too; Brine keeps them as inert objects
-            return "an object of " + ((GenericObject) value).type() + " that Brine does not model: "
-                    + PythonRepr.brief(value);
+            Global g = ((GenericObject) value).type();
+            if (g != null && g.name().equals("_reconstruct") && g.module().startsWith("numpy")) {
+                // numpy 2 writes arrays of StringDType (a dtype with no descr) under an '|O' header too
+                return "a numpy array of a dtype Brine does not model (numpy 2's StringDType is saved so), kept as an"
+                        + " inert object: " + PythonRepr.brief(value);
+            }
+            return "an object of " + g + " that Brine does not model: " + PythonRepr.brief(value);
         }
         return PythonRepr.brief(value);
     }

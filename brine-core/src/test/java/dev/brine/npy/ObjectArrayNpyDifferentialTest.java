@@ -120,6 +120,8 @@ class ObjectArrayNpyDifferentialTest {
                         e.getMessage());
                 assertEquals(lines[1], z.objectArray("o").toString());
                 assertEquals(lines[1], z.objectArray("o.npy", INERT).toString());
+                assertEquals(lines[1], z.get("o", INERT).toString()); // allow_pickle=True's get
+                assertInstanceOf(NDArray.class, z.get("a", INERT));
                 BrineException numbers = assertThrows(BrineException.class, () -> z.objectArray("a"));
                 assertTrue(numbers.getMessage().contains("member a.npy") && numbers.getMessage().contains("int64"),
                         numbers.getMessage());
