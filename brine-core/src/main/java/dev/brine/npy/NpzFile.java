@@ -24,10 +24,11 @@ import java.util.Objects;
 /**
  * An open {@code .npz} file, read lazily member by member as numpy's {@code NpzFile} reads it:
  * keys are member names with a {@code .npy} suffix removed (the full names work too), NPY members
- * load as arrays and any other member as raw bytes; object arrays, whose data is a pickle, load only
- * through {@link #objectArray(String)} or {@link #get(String, UnpicklerOptions)} (numpy's
- * {@code allow_pickle=True}), inertly; their headers ({@link #header(String)}) read like any other. Both {@code np.savez} (stored) and
+ * load as arrays and any other member as raw bytes. Both {@code np.savez} (stored) and
  * {@code np.savez_compressed} (deflated) files are read, ZIP64 included, under {@link Limits}.
+ * Object arrays, whose data is a pickle, load only through {@link #objectArray(String)} or
+ * {@link #get(String, UnpicklerOptions)} (numpy's {@code allow_pickle=True}), and inertly; their
+ * headers ({@link #header(String)}) read like any other.
  *
  * <pre>{@code
  * try (NpzFile npz = Npz.open(Path.of("data.npz"))) {
@@ -82,7 +83,8 @@ public final class NpzFile implements Closeable {
      * The member {@code key}: an {@link NDArray} (whose {@link NDArray#memberName()} is the key)
      * when it is an NPY file, else its raw bytes as {@code byte[]}, as numpy returns them.
      *
-     * @throws BrineException naming the file and member if it is missing or malformed
+     * @throws BrineException naming the file and member if it is missing or malformed, or holds an
+     *     object array (see {@link #get(String, UnpicklerOptions)})
      */
     public Object get(String key) throws IOException {
         return get(key, null);
