@@ -3,10 +3,13 @@ package dev.brine.cli;
 import dev.brine.BrineException;
 import dev.brine.ndarray.NDArray;
 import dev.brine.npy.Npy;
+import dev.brine.numpy.ObjectArray;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +21,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code brine extract FILE -o DIR}: every array as an .npy file; nothing is ever written outside DIR. */
+/**
+ * {@code brine extract FILE -o DIR}: every array of numbers as an .npy file (object arrays are named
+ * on stderr and skipped); nothing is ever written outside DIR.
+ */
 @Command(name = "extract", mixinStandardHelpOptions = true,
         description = "Write every array of a file as an .npy file into a folder.")
 final class ExtractCommand implements Callable<Integer> {
@@ -39,6 +45,7 @@ final class ExtractCommand implements Callable<Integer> {
         Loaded loaded = Loaded.open(file, streams.memo);
         Path root = dir.toAbsolutePath().normalize();
         Map<Path, NDArray> plan = plan(loaded, root);
+        warnObjectArrays(loaded);
         // everything that can be refused was refused above; what fails now (the disk) is undone
         CreatedFiles created = new CreatedFiles();
         PrintWriter out = spec.commandLine().getOut();
@@ -85,6 +92,27 @@ final class ExtractCommand implements Callable<Integer> {
             plan.put(target, (NDArray) m.value());
         }
         return plan;
+    }
+
+    /**
+     * Object arrays are not extracted, as nothing but numbers is (raw bytes in an .npz, the values
+     * around a pickle's arrays): an .npy holds them only as a pickle, which Brine does not write and a
+     * reader of arrays would refuse. Unlike those, an object array is listed by {@code ls} as an array,
+     * so its absence is said.
+     */
+    private void warnObjectArrays(Loaded loaded) {
+        List<String> skipped = new ArrayList<>();
+        for (Loaded.Member m : loaded.members()) {
+            if (m.value() instanceof ObjectArray) {
+                skipped.add(m.name());
+            }
+        }
+        if (!skipped.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("brine: warning: " + file + ": not extracted: " + String.join(", ", skipped) + " (object arrays:"
+                    + " their items are Python objects, not numbers; brine show prints them)");
+            err.flush();
+        }
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.brine.cli;
 
+import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
+import dev.brine.numpy.ObjectArray;
 import dev.brine.py.ByteArray;
 import dev.brine.py.GenericObject;
 import dev.brine.py.PyFloat;
@@ -10,12 +12,13 @@ import java.math.BigInteger;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * JSON for {@code show --json}: containers become arrays and objects (non-string keys by their
  * repr), bytes {@code {"__bytes__": base64}}, arrays {@code {"__ndarray__": {...}}} with dtype, shape,
- * first values and optional stats, generic objects {@code {"__object__": "mod.Name", ...}}. Depth and
+ * first values and optional stats (an object array's first items, as values), generic objects {@code {"__object__": "mod.Name", ...}}. Depth and
  * items are bounded like the text form; NaN and infinities are written as strings.
  */
 final class Json {
@@ -66,6 +69,14 @@ final class Json {
             out.append('}');
         } else if (v instanceof NDArray) {
             array((NDArray) v, depth);
+        } else if (v instanceof ObjectArray) {
+            if (depth >= maxDepth || active.containsKey(v)) {
+                string("...");
+            } else {
+                active.put(v, Boolean.TRUE);
+                objectArray((ObjectArray) v, depth);
+                active.remove(v);
+            }
         } else if (v instanceof Map || v instanceof Collection || v instanceof Tuple || v instanceof GenericObject) {
             if (depth >= maxDepth || active.containsKey(v)) {
                 string("...");
@@ -133,15 +144,30 @@ final class Json {
         }
     }
 
-    private void array(NDArray a, int depth) {
+    /** As an array of numbers, its items (in C order, the first --items of them) as values. */
+    private void objectArray(ObjectArray a, int depth) {
+        arrayStart(a.dtype(), a.shape());
+        List<Object> items = a.items();
+        for (int i = 0; i < Math.min(items.size(), maxItems); i++) {
+            out.append(i > 0 ? ", " : "");
+            value(items.get(i), depth + 1);
+        }
+        out.append("]}}");
+    }
+
+    private void arrayStart(DType dtype, long[] shape) {
         out.append("{\"__ndarray__\": {\"dtype\": ");
-        string(a.dtype().name());
+        string(dtype.name());
         out.append(", \"shape\": [");
-        long[] shape = a.shape();
         for (int i = 0; i < shape.length; i++) {
             out.append(i > 0 ? ", " : "").append(shape[i]);
         }
         out.append("], \"values\": [");
+    }
+
+    private void array(NDArray a, int depth) {
+        long[] shape = a.shape();
+        arrayStart(a.dtype(), shape);
         ArrayStats.Odometer it = new ArrayStats.Odometer(shape);
         long n = Math.min(a.size(), maxItems);
         for (long i = 0; i < n; i++) {

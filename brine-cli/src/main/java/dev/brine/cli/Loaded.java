@@ -14,6 +14,7 @@ import dev.brine.mapping.ClassRegistry;
 import dev.brine.npy.Npz;
 import dev.brine.numpy.NumpyNames;
 import dev.brine.numpy.NumpyPickles;
+import dev.brine.numpy.ObjectArray;
 import dev.brine.npy.NpzFile;
 import dev.brine.npy.ZipReader;
 import dev.brine.pickle.Unpickler;
@@ -159,11 +160,16 @@ final class Loaded {
     }
 
     private static Loaded npy(Path path) throws IOException {
+        NpyHeader h = Npy.readHeader(path);
+        String name = path.getFileName().toString().replaceFirst("\\.npy$", "");
+        if (h.holdsObjects()) {
+            // its data is a pickle: read as every pickle the CLI reads, inert
+            ObjectArray o = Npy.readObjectArray(path, VIEWING);
+            return new Loaded(path, Formats.NPY, List.of(o), List.of(member(name, o, "npy " + h.version())));
+        }
         // mapped, read-only: the verbs only read the array, and a file over maxAllocation (2 GiB)
         // lists, shows and converts without being copied into the heap
         NDArray a = Npy.map(path, false, Limits.DEFAULT);
-        NpyHeader h = Npy.readHeader(path);
-        String name = path.getFileName().toString().replaceFirst("\\.npy$", "");
         return new Loaded(path, Formats.NPY, List.of(a),
                 List.of(new Member(name, a.dtype(), a.shape(), a.nbytes(), "npy " + h.version(), a)));
     }
@@ -175,7 +181,7 @@ final class Loaded {
             List<ZipReader.Entry> entries = z.entries();
             for (int i = 0; i < z.names().size(); i++) {
                 String key = z.names().get(i);
-                Object v = z.get(key);
+                Object v = z.get(key, VIEWING); // object arrays too, read inert as the CLI reads pickles
                 all.put(key, v);
                 String method = entries.get(i).method() == 0 ? "stored" : "deflated";
                 members.add(member(key, v, method));
@@ -231,6 +237,12 @@ final class Loaded {
         if (v instanceof NDArray) {
             NDArray a = (NDArray) v;
             return new Member(name, a.dtype(), a.shape(), a.nbytes(), storage, a);
+        }
+        if (v instanceof ObjectArray) {
+            // numpy's nbytes (a pointer per item), as for other arrays; the storage says the data is a pickle
+            ObjectArray o = (ObjectArray) v;
+            return new Member(name, o.dtype(), o.shape(), (long) o.items().size() * o.dtype().itemsize(),
+                    storage + ", pickled", o);
         }
         long size = v instanceof byte[] ? ((byte[]) v).length : 0;
         return new Member(name, null, null, size, storage, v);

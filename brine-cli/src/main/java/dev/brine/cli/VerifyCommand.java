@@ -4,11 +4,15 @@ import dev.brine.Limits;
 import dev.brine.npy.Npy;
 import dev.brine.npy.Npz;
 import dev.brine.npy.NpzFile;
+import dev.brine.numpy.ObjectArray;
 import dev.brine.pickle.Unpickler;
 import java.io.PrintWriter;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,6 +41,7 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Formats format = Formats.detect(file);
         long count = 0;
+        ObjectArrays objects = new ObjectArrays();
         try {
             switch (format) {
                 case PICKLE -> {
@@ -53,14 +58,20 @@ final class VerifyCommand implements Callable<Integer> {
                     }
                 }
                 case NPY -> {
-                    Npy.map(file, false, Limits.DEFAULT); // the header and the size: all an NPY file can be checked for
+                    if (Npy.readHeader(file).holdsObjects()) {
+                        objects.check(name(file), Npy.readObjectArray(file, Loaded.VIEWING));
+                    } else {
+                        Npy.map(file, false, Limits.DEFAULT); // the header and the size: all an NPY file can be checked for
+                    }
                     count = 1;
                 }
                 case NPZ -> {
                     try (NpzFile z = Npz.open(file, Limits.DEFAULT)) {
                         Progress progress = Progress.start(spec.commandLine().getErr(), "verify", z.names().size());
                         for (String key : z.names()) {
-                            z.get(key); // inflates, checks the CRC and the NPY header, then drops the data
+                            // inflates, checks the CRC and the NPY header, then drops the data; an object array's
+                            // pickle is read as the CLI reads every pickle, inert
+                            objects.check(key, z.get(key, Loaded.VIEWING));
                             count++;
                             progress.step();
                         }
@@ -72,8 +83,44 @@ final class VerifyCommand implements Callable<Integer> {
         } catch (dev.brine.BrineException e) {
             throw e.getMessage().contains(file.toString()) ? e : e.withContext(file.toString());
         }
-        out.println(file + ": ok (" + format.name().toLowerCase() + ", " + count + (count == 1 ? " item" : " items") + ")");
+        out.println(file + ": ok (" + format.name().toLowerCase() + ", " + count + (count == 1 ? " item" : " items")
+                + objects.summary() + ")");
         out.flush();
+        PrintWriter err = spec.commandLine().getErr();
+        for (String warning : objects.warnings) {
+            err.println("brine: warning: " + file + ": " + warning);
+        }
+        err.flush();
         return 0;
+    }
+
+    private static String name(Path npy) {
+        return npy.getFileName().toString().replaceFirst("\\.npy$", "");
+    }
+
+    /**
+     * The object arrays met (an .npy or .npz holds them as pickles, which numpy runs only with
+     * {@code allow_pickle=True}): verify says which they are, and warns of those whose pickle names
+     * classes or functions Brine kept inert, which numpy would import and call on loading them.
+     */
+    private static final class ObjectArrays {
+        final List<String> names = new ArrayList<>();
+        final List<String> warnings = new ArrayList<>();
+
+        void check(String member, Object value) {
+            if (!(value instanceof ObjectArray)) {
+                return;
+            }
+            names.add(member);
+            Set<String> inert = InertNames.in(value);
+            if (!inert.isEmpty()) {
+                warnings.add("member " + member + ": its pickle names " + String.join(", ", inert) + ", kept inert here;"
+                        + " np.load(..., allow_pickle=True) would import and run " + (inert.size() == 1 ? "it" : "them"));
+            }
+        }
+
+        String summary() {
+            return names.isEmpty() ? "" : "; object arrays, their pickles read without running anything: " + String.join(", ", names);
+        }
     }
 }

@@ -7,6 +7,9 @@ import dev.brine.Limits;
 import dev.brine.ndarray.NDArray;
 import dev.brine.ndarray.Order;
 import dev.brine.ndarray.Storage;
+import dev.brine.numpy.ObjectArray;
+import dev.brine.pickle.Unpickler;
+import dev.brine.pickle.UnpicklerOptions;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,10 +26,15 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Reads and writes NumPy's {@code .npy} files, byte-compatible with {@code np.save} and
- * {@code np.load}: versions 1.0, 2.0 and 3.0, any dtype numpy writes except object arrays, C and
- * Fortran order. Headers are parsed, never evaluated, and checked against {@link Limits} and the
- * bytes actually present before anything is allocated. Saving an array that {@code np.save} wrote
- * gives the same bytes back.
+ * {@code np.load}: versions 1.0, 2.0 and 3.0, any dtype numpy writes, C and Fortran order. Headers
+ * are parsed, never evaluated, and checked against {@link Limits} and the bytes actually present
+ * before anything is allocated. Saving an array that {@code np.save} wrote gives the same bytes back.
+ *
+ * <p>Object arrays (dtype {@code object}, or a structured type with an object field) are numpy's
+ * exception: their data is a pickle. As {@code np.load} reads them only with
+ * {@code allow_pickle=True}, Brine reads them only through {@link #readObjectArray(Path)}, and then
+ * inertly (nothing named in the pickle is ever run); {@link #read(Path)} and {@link #map} refuse
+ * them, and {@link #readHeader(Path)} describes them like any other array.
  *
  * <pre>{@code
  * NDArray a = Npy.read(Path.of("weights.npy"));
@@ -95,6 +103,7 @@ public final class Npy {
      */
     static NDArray read(ReadableByteChannel in, long available, Limits limits, String where) throws IOException {
         NpyHeader h = NpyFormat.readHeader(in, available, limits, where);
+        NpyFormat.refuseObjects(h, where);
         long length = checkedLength(h, available, limits, where);
         Storage data;
         try {
@@ -126,7 +135,13 @@ public final class Npy {
         if (declaredSize < 0) {
             throw new IllegalArgumentException("negative declared size " + declaredSize);
         }
-        NpyHeader h = NpyFormat.readHeader(Channels.newChannel(in), declaredSize, limits, where);
+        return readData(in, NpyFormat.readHeader(Channels.newChannel(in), declaredSize, limits, where), declaredSize,
+                limits, where);
+    }
+
+    /** {@link #read(InputStream, long, Limits, String)} once the header {@code h} has been read from {@code in}. */
+    static NDArray readData(InputStream in, NpyHeader h, long declaredSize, Limits limits, String where) throws IOException {
+        NpyFormat.refuseObjects(h, where);
         long length = checkedLength(h, declaredSize, limits, where);
         Storage data;
         try {
@@ -175,6 +190,7 @@ public final class Npy {
         try (ch) {
             long size = ch.size();
             NpyHeader h = NpyFormat.readHeader(ch, size, limits, where);
+            NpyFormat.refuseObjects(h, where);
             long length = h.dataLength();
             if (h.dataOffset() + length > size) {
                 throw new BrineException(where + ": truncated NPY data: shape " + NpyFormat.shapeRepr(h.shape()) + " of "
@@ -184,6 +200,36 @@ public final class Npy {
             Storage data = Storage.map(ch, h.dataOffset(), length,
                     copyOnWrite ? FileChannel.MapMode.PRIVATE : FileChannel.MapMode.READ_ONLY);
             return NDArray.wrap(h.dtype(), h.order(), h.shape(), data);
+        }
+    }
+
+    // ---------------------------------------------------------------- object arrays
+
+    /**
+     * Reads the NPY file at {@code path} holding an object array ({@link NpyHeader#holdsObjects()}),
+     * as {@code np.load(path, allow_pickle=True)} does but without running anything: Python's
+     * builtins and numpy's values are read, any other global in the pickle is refused (see
+     * {@link #readObjectArray(Path, UnpicklerOptions)} to keep such objects inert instead).
+     *
+     * @throws BrineException if the file holds numbers, or its pickle is malformed, refused, or not
+     *     the array the header describes (shape, dtype, order)
+     */
+    public static ObjectArray readObjectArray(Path path) throws IOException {
+        return readObjectArray(path, UnpicklerOptions.DEFAULT);
+    }
+
+    /**
+     * Reads the NPY file at {@code path} holding an object array, its pickle read as {@code options}
+     * say (registry, generic objects, limits, Python 2 strings; {@code genericObjects(true)} keeps
+     * unknown classes and functions as inert objects), with numpy's object arrays added to the
+     * registry: asking for an object array is the opt-in. The header is checked under the same limits.
+     */
+    public static ObjectArray readObjectArray(Path path, UnpicklerOptions options) throws IOException {
+        String where = path.toString();
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            NpyHeader h = NpyFormat.readHeader(ch, ch.size(), options.limits(), where);
+            // the unpickler reads on from the channel's position: the first byte after the header
+            return ObjectArrayData.read(new Unpickler(ch, ObjectArrayData.options(options)), h, where);
         }
     }
 

@@ -234,11 +234,8 @@ final class NpyFormat {
         } catch (BrineException e) {
             throw new BrineException(where + ": " + e.getMessage());
         }
-        if (dtype.hasObject()) {
-            throw new BrineException(where + ": the array holds Python objects (descr " + safeDescr(dtype)
-                    + "): its data is a pickle, which NPY reading never runs; load it with the pickle API if you trust the file");
-        }
-        if (!dtype.hasNumpyDescr()) {
+        // an object type has no descr Brine writes (it writes no pickled data), but numpy's descr reads as one
+        if (!dtype.hasNumpyDescr() && !dtype.hasObject()) {
             throw new BrineException(where + ": descr " + dtype.str() + " is not a numpy type");
         }
         int dims = shape.length; // numpy appends every subarray level's dimensions to the array's
@@ -262,6 +259,20 @@ final class NpyFormat {
                     + count + " elements, more than the " + limits.maxArrayElements() + " allowed");
         }
         return new NpyHeader(dtype, (Boolean) fortran, shape, version, dataOffset);
+    }
+
+    /**
+     * Refuses the header of an object array where numbers are expected: such an array's data is a
+     * pickle (numpy's {@code write_array} pickles the whole array), which only the explicit object
+     * reading ({@code Npy.readObjectArray}, {@code NpzFile.objectArray}) reads, as numpy reads it only
+     * with {@code allow_pickle=True}. Its header alone is readable: listing it needs nothing more.
+     */
+    static void refuseObjects(NpyHeader h, String where) throws BrineException {
+        if (h.holdsObjects()) {
+            throw new BrineException(where + ": the array holds Python objects (descr " + safeDescr(h.dtype()) + ", shape "
+                    + shapeRepr(h.shape()) + "): its data is a pickle, which reading numbers never runs; read it as an"
+                    + " object array (Npy.readObjectArray, NpzFile.objectArray), which reads the pickle without running anything (numpy's allow_pickle=True)");
+        }
     }
 
     private static String safeDescr(DType t) {

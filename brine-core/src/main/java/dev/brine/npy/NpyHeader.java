@@ -66,6 +66,16 @@ public final class NpyHeader {
         return NDArray.elementCount(shape);
     }
 
+    /**
+     * Whether the array holds Python objects (dtype {@code object}, or a structured type with an
+     * object field): its data is then a pickle, read only by {@link Npy#readObjectArray} and
+     * {@link NpzFile#objectArray}, and {@link #dataLength()} is what numpy's array would take in
+     * memory, not the length of the data in the file.
+     */
+    public boolean holdsObjects() {
+        return dtype.hasObject();
+    }
+
     /** The number of data bytes: elements times itemsize. */
     public long dataLength() {
         return NDArray.byteSize(dtype, shape);

@@ -4,6 +4,9 @@ import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
 import dev.brine.Limits;
 import dev.brine.ndarray.NDArray;
+import dev.brine.numpy.ObjectArray;
+import dev.brine.pickle.Unpickler;
+import dev.brine.pickle.UnpicklerOptions;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -16,12 +19,16 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * An open {@code .npz} file, read lazily member by member as numpy's {@code NpzFile} reads it:
  * keys are member names with a {@code .npy} suffix removed (the full names work too), NPY members
  * load as arrays and any other member as raw bytes. Both {@code np.savez} (stored) and
  * {@code np.savez_compressed} (deflated) files are read, ZIP64 included, under {@link Limits}.
+ * Object arrays, whose data is a pickle, load only through {@link #objectArray(String)} or
+ * {@link #get(String, UnpicklerOptions)} (numpy's {@code allow_pickle=True}), and inertly; their
+ * headers ({@link #header(String)}) read like any other.
  *
  * <pre>{@code
  * try (NpzFile npz = Npz.open(Path.of("data.npz"))) {
@@ -76,21 +83,37 @@ public final class NpzFile implements Closeable {
      * The member {@code key}: an {@link NDArray} (whose {@link NDArray#memberName()} is the key)
      * when it is an NPY file, else its raw bytes as {@code byte[]}, as numpy returns them.
      *
-     * @throws BrineException naming the file and member if it is missing or malformed
+     * @throws BrineException naming the file and member if it is missing or malformed, or holds an
+     *     object array (see {@link #get(String, UnpicklerOptions)})
      */
     public Object get(String key) throws IOException {
+        return get(key, null);
+    }
+
+    /**
+     * The member {@code key} as {@code np.load(file, allow_pickle=True)[key]} returns it, but read
+     * without running anything: {@link #get(String)}, except that an object array is read as
+     * {@link #objectArray(String, UnpicklerOptions)} reads it (null {@code objectArrays}: refused,
+     * as {@link #get(String)} refuses it).
+     *
+     * @return an {@link NDArray}, an {@link ObjectArray}, or the raw bytes of a member that is not NPY
+     */
+    public Object get(String key, UnpicklerOptions objectArrays) throws IOException {
         ZipReader.Entry e = entry(key);
         String where = zip.where() + ": member " + e.name();
         try (InputStream raw = zip.open(e); BufferedInputStream in = new BufferedInputStream(raw, 1 << 16)) {
             in.mark(NpyFormat.MAGIC.length);
             byte[] magic = in.readNBytes(NpyFormat.MAGIC.length);
             in.reset();
-            if (Arrays.equals(magic, NpyFormat.MAGIC)) {
-                NDArray a = Npy.read(in, e.size(), limits, where); // inflated straight into the array
-                drain(in);
-                return a.withMemberName(key);
+            if (!Arrays.equals(magic, NpyFormat.MAGIC)) {
+                return readAll(in, e, where);
             }
-            return readAll(in, e, where);
+            NpyHeader h = NpyFormat.readHeader(Channels.newChannel(in), e.size(), limits, where);
+            Object v = h.holdsObjects() && objectArrays != null
+                    ? ObjectArrayData.read(new Unpickler(in, ObjectArrayData.options(objectArrays)), h, where)
+                    : Npy.readData(in, h, e.size(), limits, where).withMemberName(key); // inflated straight into the array
+            drain(in);
+            return v;
         }
     }
 
@@ -123,6 +146,7 @@ public final class NpzFile implements Closeable {
         try (InputStream in = zip.open(e)) {
             h = NpyFormat.readHeader(Channels.newChannel(in), e.size(), limits, where);
         }
+        NpyFormat.refuseObjects(h, where);
         long length = h.dataLength();
         if (h.dataOffset() + length > e.size()) {
             throw new BrineException(where + ": truncated NPY data: it needs " + length + " bytes at byte "
@@ -131,7 +155,38 @@ public final class NpzFile implements Closeable {
         return NDArray.wrap(h.dtype(), h.order(), h.shape(), zip.mapStored(e, h.dataOffset(), length)).withMemberName(key);
     }
 
-    /** The NPY header of member {@code key}, reading nothing past it. */
+    /**
+     * Member {@code key} holding an object array ({@link NpyHeader#holdsObjects()}), as numpy's
+     * {@code np.load(file, allow_pickle=True)[key]} reads it but without running anything: Python's
+     * builtins and numpy's values are read, any other global in the pickle is refused; the pickle is
+     * checked under this file's limits.
+     *
+     * @throws BrineException naming the file and member if it holds numbers, or its pickle is
+     *     malformed, refused, or not the array the header describes (shape, dtype, order)
+     */
+    public ObjectArray objectArray(String key) throws IOException {
+        return objectArray(key, UnpicklerOptions.DEFAULT.toBuilder().limits(limits).build());
+    }
+
+    /**
+     * Member {@code key} holding an object array, its pickle read as {@code options} say (registry,
+     * generic objects, limits, Python 2 strings; {@code genericObjects(true)} keeps unknown classes
+     * and functions as inert objects), with numpy's object arrays added to the registry: asking for
+     * an object array is the opt-in. The archive and the member's header stay under this file's limits.
+     */
+    public ObjectArray objectArray(String key, UnpicklerOptions options) throws IOException {
+        ZipReader.Entry e = entry(key);
+        String where = zip.where() + ": member " + e.name();
+        try (InputStream raw = zip.open(e); BufferedInputStream in = new BufferedInputStream(raw, 1 << 16)) {
+            // not get(key, options): a member of numbers is refused before its data is read
+            NpyHeader h = NpyFormat.readHeader(Channels.newChannel(in), e.size(), limits, where);
+            ObjectArray a = ObjectArrayData.read(new Unpickler(in, ObjectArrayData.options(Objects.requireNonNull(options))), h, where);
+            drain(in);
+            return a;
+        }
+    }
+
+    /** The NPY header of member {@code key}, reading nothing past it; object arrays' headers too. */
     public NpyHeader header(String key) throws IOException {
         ZipReader.Entry e = entry(key);
         try (InputStream in = zip.open(e)) {

@@ -90,7 +90,7 @@ public final class ObjectArray implements Unhashable {
      * nested brackets by the shape, a row per line as numpy prints them (but long rows are not wrapped
      * at 75 columns as numpy wraps them), summarized as numpy summarizes arrays of more than 1,000
      * items (three at each end of an axis around {@code ...}), and for an empty array numpy's
-     * {@code shape=} note.
+     * {@code shape=} note. A list item prints as numpy prints it, {@code list([1, 2])}.
      */
     @Override
     public String toString() {
@@ -131,7 +131,10 @@ public final class ObjectArray implements Unhashable {
 
     private void nested(StringBuilder out, int axis, long[] index, boolean summarize) {
         if (axis == shape.length) {
-            out.append(PythonRepr.repr(items.get((int) flatIndex(index))));
+            Object item = items.get((int) flatIndex(index));
+            // numpy's _object_format: a list item would read as one more axis, so it is named (list([1, 2]))
+            boolean list = item instanceof List;
+            out.append(list ? "list(" : "").append(PythonRepr.repr(item)).append(list ? ")" : "");
             return;
         }
         out.append('[');

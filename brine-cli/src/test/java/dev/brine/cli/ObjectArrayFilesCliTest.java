@@ -1,0 +1,155 @@
+package dev.brine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.brine.testing.Python;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The verbs on .npz and .npy files that hold object arrays, written by live numpy (its
+ * {@code write_array} pickles such an array as the member's data): ls, verify, show and extract
+ * against what {@code np.load(..., allow_pickle=True)} says of the same files, and a file whose
+ * pickle names {@code os.system}, which every verb keeps inert.
+ */
+class ObjectArrayFilesCliTest {
+    /** The defect's file, and one member of each kind that holds objects. */
+    private static final String MEMBERS = "a=np.arange(3), o=np.array([1, 'x', None], dtype=object),"
+            + " m=np.array([[1, 'x'], [None, 2.5]], dtype=object).T,"
+            + " r=np.array([(1, 'x'), (2, None)], dtype=[('a', '<i4'), ('o', 'O')]), n=np.array(None, dtype=object)";
+
+    @TempDir
+    Path tmp;
+
+    private String numpy(String script) throws Exception {
+        Python.require("numpy");
+        return new String(Python.check("import numpy as np, os, io, pickle\nos.chdir(" + pyStr(tmp.toString()) + ")\n"
+                + script, new byte[0]), StandardCharsets.UTF_8);
+    }
+
+    private static String pyStr(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    /** ls lists every member as numpy's keys, with numpy's dtype name, shape and nbytes; object ones say they are pickled. */
+    @Test
+    void lsListsObjectMembersAsNumpyDoes() throws Exception {
+        for (String save : List.of("savez", "savez_compressed")) {
+            String expected = numpy("np." + save + "('t.npz', " + MEMBERS + ")\n"
+                    + "f = np.load('t.npz', allow_pickle=True)\n"
+                    + "for k in f.files:\n"
+                    + "    print(k, f[k].dtype.name, f[k].shape, f[k].nbytes, f[k].dtype.hasobject, sep='|')\n");
+            CliTest.Run ls = CliTest.run("ls", tmp.resolve("t.npz").toString());
+            assertEquals(0, ls.status(), ls.err());
+            List<String> brine = new ArrayList<>();
+            for (String line : ls.out().split("\n")) {
+                // the columns: name (24), dtype (15), shape (16), size (10), then the storage
+                brine.add(String.join("|", line.substring(0, 24).strip(), line.substring(25, 40).strip(),
+                        line.substring(41, 57).strip(), line.substring(58, 68).strip(),
+                        Boolean.toString(line.substring(70).endsWith(", pickled"))));
+            }
+            List<String> numpy = new ArrayList<>();
+            for (String line : expected.split("\n")) {
+                String[] f = line.split("\\|");
+                numpy.add(String.join("|", f[0], f[1], f[2], Sizes.human(Long.parseLong(f[3])), f[4].toLowerCase()));
+            }
+            assertEquals(numpy, brine, save);
+        }
+    }
+
+    /** verify reads every member, object ones through their pickle, and says which those were. */
+    @Test
+    void verifyReadsObjectMembers() throws Exception {
+        numpy("np.savez('t.npz', " + MEMBERS + ")\nnp.save('o.npy', np.array([1, 'x', None], dtype=object))\n"
+                + "assert len(dict(np.load('t.npz', allow_pickle=True))) == 5\n");
+        CliTest.Run npz = CliTest.run("verify", tmp.resolve("t.npz").toString());
+        assertEquals(0, npz.status(), npz.err());
+        assertEquals(tmp.resolve("t.npz") + ": ok (npz, 5 items; object arrays, their pickles read without running"
+                + " anything: o, m, r, n)\n", npz.out());
+        assertEquals("", npz.err());
+        CliTest.Run npy = CliTest.run("verify", tmp.resolve("o.npy").toString());
+        assertEquals(0, npy.status(), npy.err());
+        assertTrue(npy.out().endsWith("o.npy: ok (npy, 1 item; object arrays, their pickles read without running anything: o)\n"),
+                npy.out());
+    }
+
+    /** show prints an object array as numpy's repr, in an .npz (a dict of its members) and as a plain .npy. */
+    @Test
+    void showPrintsObjectArraysAsNumpysRepr() throws Exception {
+        String reprs = numpy("np.savez('objects.npz', " + MEMBERS.substring(MEMBERS.indexOf("o=")) + ",\n"
+                + "         long=np.arange(2000).astype(object), lists=np.array([[3], 'y'], dtype=object))\n"
+                + "f = np.load('objects.npz', allow_pickle=True)\n"
+                + "print(repr(dict(f)))\n"
+                + "np.save('m.npy', f['m'])\n"
+                + "print(repr(np.load('m.npy', allow_pickle=True)))\n");
+        String[] expected = reprs.split("\n(?=array)", 2); // the dict, then the .npy's array (over lines of its own)
+        CliTest.Run npz = CliTest.run("show", tmp.resolve("objects.npz").toString());
+        assertEquals(0, npz.status(), npz.err());
+        assertEquals(expected[0] + "\n", npz.out());
+        CliTest.Run npy = CliTest.run("show", tmp.resolve("m.npy").toString());
+        assertEquals(0, npy.status(), npy.err());
+        assertEquals(expected[1], npy.out());
+    }
+
+    /** extract writes the arrays of numbers, which numpy reads back, and names the object arrays it skips. */
+    @Test
+    void extractWritesTheNumbersAndNamesTheObjectArraysItSkips() throws Exception {
+        numpy("np.savez('t.npz', a=np.arange(3), o=np.array([1, 'x', None], dtype=object))\n");
+        Path out = tmp.resolve("out");
+        CliTest.Run r = CliTest.run("extract", tmp.resolve("t.npz").toString(), "-o", out.toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals(out.resolve("a.npy") + "\n", r.out());
+        assertTrue(r.err().contains("not extracted: o (object arrays"), r.err());
+        assertFalse(Files.exists(out.resolve("o.npy")));
+        numpy("assert (np.load('out/a.npy') == np.arange(3)).all()\n");
+    }
+
+    /**
+     * An object member whose pickle calls {@code os.system}: numpy's {@code allow_pickle=True} would
+     * run it. ls, show and verify read it inert (verify warns, naming the member and the function);
+     * the command never runs. A member whose pickle is not the array its header describes fails the
+     * file, naming the member.
+     */
+    @Test
+    void aPickleNamingACallableStaysInertInEveryVerb() throws Exception {
+        Path pwned = tmp.resolve("pwned");
+        numpy("class Evil:\n"
+                + "    def __reduce__(self):\n"
+                + "        return (os.system, ('touch ' + " + pyStr(pwned.toString()) + ",))\n"
+                + "np.savez('evil.npz', a=np.ones(2), o=np.array([Evil()], dtype=object))\n"
+                + "np.save('evil.npy', np.array([Evil()], dtype=object))\n"
+                + "buf = io.BytesIO(); np.lib.format.write_array_header_1_0(buf, {'descr': '|O', 'fortran_order': False,"
+                + " 'shape': (1,)})\n"
+                + "np.savez('bare.npz', a=np.ones(2))\n"
+                + "import zipfile\n"
+                + "with zipfile.ZipFile('bare.npz', 'a') as z: z.writestr('o.npy', buf.getvalue() + pickle.dumps(Evil(), 4))\n");
+        String evil = tmp.resolve("evil.npz").toString();
+        CliTest.Run ls = CliTest.run("ls", evil);
+        assertEquals(0, ls.status(), ls.err());
+        assertTrue(ls.out().matches("(?s).*\\no\\s+object\\s+\\(1,\\)\\s+8 B\\s+stored, pickled\\n"), ls.out());
+        CliTest.Run show = CliTest.run("show", evil);
+        assertEquals(0, show.status(), show.err());
+        assertTrue(show.out().contains("'o': array([posix.system('touch "), show.out());
+        CliTest.Run verify = CliTest.run("verify", evil);
+        assertEquals(0, verify.status(), verify.err());
+        assertEquals("brine: warning: " + evil + ": member o: its pickle names posix.system, kept inert here;"
+                + " np.load(..., allow_pickle=True) would import and run it\n", verify.err());
+        CliTest.Run npy = CliTest.run("verify", tmp.resolve("evil.npy").toString());
+        assertEquals(0, npy.status(), npy.err());
+        assertTrue(npy.err().contains("member evil: its pickle names posix.system"), npy.err());
+        for (String verb : List.of("ls", "verify", "show")) {
+            CliTest.Run bare = CliTest.run(verb, tmp.resolve("bare.npz").toString());
+            assertEquals(1, bare.status(), verb);
+            assertTrue(bare.err().contains("bare.npz: member o.npy: the data of an object array must be a pickle of that"
+                    + " array, but it holds an object of posix.system"), verb + ": " + bare.err());
+        }
+        assertFalse(Files.exists(pwned), "the command ran");
+    }
+}
