@@ -37,6 +37,10 @@ final class Conversions {
         if (objects.size() != 1) {
             return objects.size() + " objects";
         }
+        if (objects.get(0) instanceof dev.brine.numpy.ObjectArray) {
+            return "a numpy object array (its items are Python objects, kept in .npy only as a pickle, which"
+                    + " Brine does not write there); convert it to a pickle";
+        }
         if (!(objects.get(0) instanceof Map)) {
             return "an object that is not an array";
         }
