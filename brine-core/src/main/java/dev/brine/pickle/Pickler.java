@@ -73,6 +73,10 @@ public final class Pickler {
     private static final Global OBJECT = new Global("builtins", "object");
     private static final Global LIST = new Global("builtins", "list");
     private static final Global DICT = new Global("builtins", "dict");
+    private static final Global COMPLEX = new Global("builtins", "complex");
+    private static final Global INT = new Global("builtins", "int");
+    private static final Global FLOAT = new Global("builtins", "float");
+    private static final Global STR = new Global("builtins", "str");
 
     private final PickleOutput out;
     private final PicklerOptions options;
@@ -1046,6 +1050,12 @@ public final class Pickler {
         if (proto < 2 && g.creation() == GenericObject.Creation.NEWOBJ && g.args().isEmpty()) {
             return reconstructed(g);
         }
+        if (proto >= 2 && g.creation() == GenericObject.Creation.REDUCE && RECONSTRUCTOR.equals(g.callable())) {
+            Reduction upgraded = newObjectOf(g);
+            if (upgraded != null) {
+                return upgraded;
+            }
+        }
         Reduction.Style style = switch (g.creation()) {
             case REDUCE -> Reduction.Style.REDUCE;
             case NEWOBJ -> Reduction.Style.NEWOBJ;
@@ -1084,6 +1094,60 @@ public final class Pickler {
         Object state = g.hasState() && isTrue(g.state()) ? g.state() : null;
         return new Reduction(RECONSTRUCTOR, Reduction.Style.REDUCE, Tuple.of(g.callable(), base, value), null,
                 state, null, dictItems); // dict items beside list items only in a pickle made by hand: kept
+    }
+
+    /**
+     * A {@code copyreg._reconstructor(cls, base, value)} read from a protocol 0 or 1 pickle, from protocol 2
+     * as CPython writes the object it makes ({@code object.__reduce_ex__(2)}): {@code cls.__new__(cls,
+     * *base.__getnewargs__(obj))} by NEWOBJ, a list subclass's items appended and a dict subclass's set,
+     * the state as it was (copyreg wrote it only when true, as protocol 2 writes {@code __dict__} only when
+     * not empty). So {@code brine convert} of an old pickle to a newer protocol writes CPython's bytes.
+     * Null, and the call is written as it was read (it loads as the same object), where the pickle does not
+     * tell what CPython would write: a tuple base (a namedtuple's {@code __getnewargs__} gives its fields,
+     * a plain tuple subclass's the tuple), a base other than the builtins copyreg names, a value of the
+     * wrong type (a pickle made by hand), a class that is not a plain name.
+     */
+    private static Reduction newObjectOf(GenericObject g) {
+        Tuple a = g.args();
+        if (a.size() != 3 || !(a.get(0) instanceof Global) || !g.kwargs().isEmpty()) {
+            return null;
+        }
+        Global cls = (Global) a.get(0);
+        Object base = a.get(1);
+        Global b = base instanceof PyCallable ? ((PyCallable) base).global() : base instanceof Global ? (Global) base : null;
+        Object value = a.get(2);
+        Tuple args;
+        List<Object> listItems = g.listItems().isEmpty() ? null : g.listItems();
+        Map<Object, Object> dictItems = g.dictItems().isEmpty() ? null : g.dictItems();
+        if (OBJECT.equals(b) && value == null) {
+            args = Tuple.empty();
+        } else if (LIST.equals(b) && value instanceof List && dictItems == null) {
+            args = Tuple.empty();
+            List<Object> items = new ArrayList<>((List<?>) value); // list.__init__(obj, value), then any appended
+            items.addAll(g.listItems());
+            listItems = items.isEmpty() ? null : items;
+        } else if (DICT.equals(b) && value instanceof Map && listItems == null) {
+            args = Tuple.empty();
+            Map<Object, Object> items = new LinkedHashMap<>((Map<?, ?>) value);
+            items.putAll(g.dictItems());
+            dictItems = items.isEmpty() ? null : items;
+        } else if (COMPLEX.equals(b) && value instanceof dev.brine.py.Complex c && listItems == null && dictItems == null) {
+            args = Tuple.of(c.real(), c.imag());
+        } else if (isValueOf(b, value) && listItems == null && dictItems == null) {
+            args = Tuple.of(value); // int, float, str and bytes: __getnewargs__ is (base(obj),)
+        } else {
+            return null;
+        }
+        Object state = g.hasState() ? (g.state() == null ? Reduction.NONE_STATE : g.state()) : null;
+        return new Reduction(cls, Reduction.Style.NEWOBJ, args, null, state, listItems, dictItems);
+    }
+
+    /** Whether {@code value} is what Brine reads for an instance of the builtin {@code base}: int, float, str or bytes. */
+    private static boolean isValueOf(Global base, Object value) {
+        return INT.equals(base) ? value instanceof Long || value instanceof BigInteger
+                : FLOAT.equals(base) ? value instanceof Double
+                : STR.equals(base) ? value instanceof String
+                : BYTES.equals(base) && value instanceof byte[];
     }
 
     /** Python's truth of a state, where Java can tell: None, False, zero and empty containers are false. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,6 +106,23 @@ class ReconstructorDowngradeDifferentialTest {
             "m.MyBytes(b'x')", "m.MyComplex(1j)", "m.MyTuple((1, 2))", "m.MyTuple(())", "m.P(1, 2)",
             "m.make(m.MyTuple, (1,), a=2)", "m.Args(1, [2])", "m.NewArgs('x')", "m.make(m.Plain, a=1)", "m.Plain()");
 
+    /**
+     * Of {@link #NAMED_BASE}, those whose protocol 2+ pickle CPython makes from the live object in a way a
+     * protocol 0 or 1 pickle does not record ({@code __getnewargs__}: a namedtuple's fields, a plain tuple
+     * subclass's tuple, a class's own); read from 0 or 1 and written at 2+, Brine writes the call it read,
+     * which CPython loads as the same object (checked below with the rest).
+     */
+    private static final Set<String> NEEDS_THE_LIVE_OBJECT = Set.of("m.MyTuple((1, 2))", "m.MyTuple(())", "m.P(1, 2)",
+            "m.make(m.MyTuple, (1,), a=2)", "m.Args(1, [2])", "m.NewArgs('x')");
+
+    /**
+     * A class whose {@code __new__} requires arguments, read from protocol 0 or 1 (which never passes them:
+     * {@code object.__new__(cls)}) and written at 2+ as every such object is, {@code cls.__new__(cls)} by
+     * NEWOBJ, which is CPython's bytes for the usual class; this one's {@code __new__} then fails in
+     * CPython. The pickle does not hold the arguments {@code __getnewargs__} would give.
+     */
+    private static final String NEW_NEEDS_ITS_ARGUMENTS = "m.NewArgs('x')";
+
     @TempDir
     Path dir;
 
@@ -196,7 +214,7 @@ class ReconstructorDowngradeDifferentialTest {
     }
 
     @Test
-    void picklesOfProtocols0And1AreWrittenBackAtProtocols0And1AsCPythonWritesThem() throws IOException {
+    void picklesOfProtocols0And1AreWrittenBackAtEveryProtocolAsCPythonWritesThem() throws IOException {
         String setup = setup();
         List<byte[]> cpython = cpython(setup, NAMED_BASE);
         List<String> differences = new ArrayList<>();
@@ -205,10 +223,13 @@ class ReconstructorDowngradeDifferentialTest {
             StringBuilder line = new StringBuilder(NAMED_BASE.get(c));
             for (int from = 0; from <= 1; from++) {
                 Object read = Pickle.loads(cpython.get(c * 6 + from), GENERIC);
-                for (int p = 0; p <= 1; p++) {
+                for (int p = 0; p <= 5; p++) {
                     byte[] brine = Pickle.dumps(read, p);
-                    line.append('\t').append(HexFormat.of().formatHex(brine));
-                    if (!java.util.Arrays.equals(cpython.get(c * 6 + p), brine)) {
+                    if (p < 2 || !NEW_NEEDS_ITS_ARGUMENTS.equals(NAMED_BASE.get(c))) {
+                        line.append('\t').append(HexFormat.of().formatHex(brine));
+                    }
+                    if ((p < 2 || !NEEDS_THE_LIVE_OBJECT.contains(NAMED_BASE.get(c)))
+                            && !java.util.Arrays.equals(cpython.get(c * 6 + p), brine)) {
                         differences.add(NAMED_BASE.get(c) + " from " + from + " at " + p
                                 + "\n  CPython " + HexFormat.of().formatHex(cpython.get(c * 6 + p))
                                 + "\n  Brine   " + HexFormat.of().formatHex(brine));
