@@ -326,7 +326,11 @@ public final class NumpyPickles {
                 PickleBuffer b = (PickleBuffer) a.get(0);
                 return array((DType) a.get(1), o, DTypeState.dims((Tuple) a.get(2)), Storage.wrap(b.data(), b.isReadOnly()));
             }
-            return array((DType) a.get(1), o, DTypeState.dims((Tuple) a.get(2)), Storage.wrap(bytesOf(a.get(0))));
+            // in band: numpy's frombuffer of a bytearray (a writable array's data) is writable, of a bytes
+            // (a read-only array's) read-only; and the pickler writes each back as it came
+            boolean readOnly = !(a.get(0) instanceof ByteArray);
+            return array((DType) a.get(1), o, DTypeState.dims((Tuple) a.get(2)),
+                    Storage.wrap(ByteBuffer.wrap(bytesOf(a.get(0))), readOnly));
         }
     }
 

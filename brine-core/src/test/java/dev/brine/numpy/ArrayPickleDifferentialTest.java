@@ -109,6 +109,55 @@ class ArrayPickleDifferentialTest {
         assertEquals("", String.join("\n", differences));
     }
 
+    /**
+     * numpy's protocol 5 pickles, in band, of writable arrays (their data a bytearray) and read-only ones
+     * (bytes): Brine reads each writable or read-only as {@code pickle.loads} does, and writes it back to
+     * numpy's bytes (a read-only array's data was written as a bytearray, and read back writable).
+     */
+    @Test
+    void inBandArraysReadWritableOrReadOnlyAsNumpyReadsThemAndWriteBackTheSame() throws Exception {
+        Python.require("numpy");
+        List<String> lines = new ArrayList<>();
+        for (String d : List.of("'<i8'", "'|u1'", "'>f4'", "'<c16'", "'|S3'", "[('a', '<i4'), ('b', 'S3')]")) {
+            for (String shape : List.of("3\tC", "2,3\tF", "\tC")) {
+                for (String writable : List.of("True", "False")) {
+                    lines.add(d + "\t" + shape + "\t" + writable);
+                }
+            }
+        }
+        List<String> numpy = Python.eachLine(String.join("\n",
+                "import numpy as np, pickle",
+                "def case(line):",
+                "    d, shape, order, writable = line.split('\\t')",
+                "    shape = tuple(int(x) for x in shape.split(',') if x)",
+                "    dt = np.dtype(eval(d))",
+                "    raw = bytes((i * 37 + 11) % 256 for i in range(int(np.prod(shape)) * dt.itemsize))",
+                "    a = np.ndarray(shape, dt, buffer=bytearray(raw), order=order)",
+                "    a.flags.writeable = writable == 'True'",
+                "    data = pickle.dumps(a, 5)",
+                "    return data.hex() + '\\t' + str(pickle.loads(data).flags.writeable)"),
+                "case(line)", null, lines);
+        PicklerOptions options = PicklerOptions.builder().protocol(5)
+                .registry(NumpyPickles.addTo(ClassRegistry.builtins().toBuilder(), NumpyNames.NUMPY2, false).build())
+                .build();
+        dev.brine.pickle.UnpicklerOptions reading = dev.brine.pickle.UnpicklerOptions.builder()
+                .registry(options.registry()).build();
+        List<String> differences = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String[] expected = numpy.get(i).split("\t");
+            byte[] pickle = HEX.parseHex(expected[0]);
+            NDArray a = (NDArray) Pickle.loads(pickle, reading);
+            if (a.isReadOnly() == Boolean.parseBoolean(expected[1])) {
+                differences.add(lines.get(i) + ": read-only " + a.isReadOnly() + ", numpy writeable " + expected[1]);
+            }
+            String again = HEX.formatHex(Pickle.dumps(a, options));
+            if (!again.equals(expected[0])) {
+                differences.add(lines.get(i) + "\n  numpy " + expected[0] + "\n  brine " + again);
+            }
+        }
+        assertEquals("", String.join("\n", differences));
+    }
+
     private static long[] shape(String s) {
         return s.isEmpty() ? new long[0] : java.util.Arrays.stream(s.split(",")).mapToLong(Long::parseLong).toArray();
     }
