@@ -200,7 +200,10 @@ public final class ClassRegistry {
          * Registers a class that saves its own state ({@link PickleState}) under the name its
          * {@link PythonName} annotation gives. It is written as Python writes a plain object
          * ({@code cls.__new__(cls)} then BUILD with the state) and read back by {@code factory}
-         * followed by {@link PickleState#setState}.
+         * followed by {@link PickleState#setState}. As in Python, a {@code getState()} of null is
+         * written without a state (no BUILD, so {@code setState} is not called when it is read), and so,
+         * below protocol 2, is a state Python finds false ({@code copyreg._reduce_ex}: an empty map,
+         * zero, an empty string ...).
          */
         public <T extends PickleState> Builder register(Class<T> type, Supplier<? extends T> factory) {
             Global g = nameOf(type);
@@ -224,8 +227,7 @@ public final class ClassRegistry {
             }
             names.put(type, g);
             return registerWriter(type, obj -> {
-                Object state = obj.getState();
-                return Reduction.newObjectWithState(g, state == null ? Reduction.NONE_STATE : state);
+                return Reduction.newObjectWithState(g, obj.getState()); // null: no BUILD, as Python for a None state
             });
         }
 

@@ -308,9 +308,8 @@ public final class Pickler {
         }
         PythonName name = obj.getClass().getAnnotation(PythonName.class);
         if (name != null && obj instanceof PickleState) {
-            Object state = ((PickleState) obj).getState();
-            return Reduction.newObjectWithState(new Global(name.module(), name.name()),
-                    state == null ? Reduction.NONE_STATE : state);
+            // null: no BUILD, as Python writes an object whose __getstate__ gives None
+            return Reduction.newObjectWithState(new Global(name.module(), name.name()), ((PickleState) obj).getState());
         }
         if (name != null && obj instanceof Record) {
             return RecordComponents.reduce((Record) obj, new Global(name.module(), name.name()));
@@ -1212,10 +1211,13 @@ public final class Pickler {
                     save(r.args(), depth + 1, false);
                     out.write(Opcode.NEWOBJ.code());
                 } else if (r.args().isEmpty()) {
-                    // what object.__reduce_ex__ gives for protocols 0 and 1
+                    // what object.__reduce_ex__ gives for protocols 0 and 1, its state only when true
                     save(RECONSTRUCTOR, depth + 1, false);
                     save(Tuple.of(r.callable(), OBJECT, null), depth + 1, false);
                     out.write(Opcode.REDUCE.code());
+                    if (r.state() != null && (r.state() == Reduction.NONE_STATE || !isTrue(r.state()))) {
+                        r = new Reduction(r.callable(), r.style(), r.args(), r.kwargs(), null, r.listItems(), r.dictItems());
+                    }
                 } else {
                     // CPython writes _reconstructor(cls, base, base(obj)) here, ignoring __getnewargs__;
                     // NEWOBJ's class and arguments do not tell the base (an int subclass's (5,) is also
