@@ -438,7 +438,7 @@ final class ArrayFormatter {
             if (exp) {
                 for (double v : values) {
                     if (Double.isFinite(v)) {
-                        String m = unique(v).round(new MathContext(PRECISION + 1, RoundingMode.HALF_EVEN))
+                        String m = digits(v, new MathContext(PRECISION + 1, RoundingMode.HALF_EVEN))
                                 .stripTrailingZeros().unscaledValue().abs().toString();
                         expPrecision = Math.max(expPrecision, m.length() - 1);
                     }
@@ -485,7 +485,11 @@ final class ArrayFormatter {
         }
 
         private String positional(double v) {
-            BigDecimal d = unique(v).setScale(PRECISION, RoundingMode.HALF_EVEN).stripTrailingZeros();
+            BigDecimal d = unique(v);
+            if (d.scale() > PRECISION) { // numpy's dragon4 rounds the exact binary value at the cutoff, not the shortest digits
+                d = new BigDecimal(v).setScale(PRECISION, RoundingMode.HALF_EVEN);
+            }
+            d = d.stripTrailingZeros();
             String s = d.scale() <= 0 ? d.toBigInteger().toString() + "." : d.toPlainString();
             boolean negative = v < 0 || (v == 0 && 1 / v < 0);
             if (negative && !s.startsWith("-")) {
@@ -552,6 +556,16 @@ final class ArrayFormatter {
                 default:
                     return x;
             }
+        }
+
+        /**
+         * What numpy's dragon4 prints in unique mode with a cutoff of {@code mc.getPrecision()} significant
+         * digits: the shortest unique digits when they fit, else the exact binary value rounded at the
+         * cutoff (rounding the shortest digits instead rounds twice: 2.000000015 is 2.00000001499..., so 2.00000001).
+         */
+        private BigDecimal digits(double v, MathContext mc) {
+            BigDecimal u = unique(v);
+            return u.precision() <= mc.getPrecision() ? u : new BigDecimal(v).round(mc);
         }
 
         /** The shortest decimal that reads back as the same value of this float type. */
