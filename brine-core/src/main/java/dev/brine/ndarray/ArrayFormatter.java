@@ -1,6 +1,7 @@
 package dev.brine.ndarray;
 
 import dev.brine.py.Complex;
+import dev.brine.py.PythonRepr;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -187,12 +188,23 @@ final class ArrayFormatter {
             case UNICODE:
             case VOID:
                 return "'" + t.str() + "'";
-            case DATETIME:
-            case TIMEDELTA:
-                return t.byteOrderChar() == '>' ? "'" + t.str() + "'" : "'" + t.name() + "'";
             default:
-                return t.byteOrderChar() == '>' ? "'" + t.str() + "'" : t.name();
+                if (t.byteOrderChar() == '>') {
+                    return "'" + t.str() + "'";
+                }
+                // numpy quotes a name that is not a plain word: datetime64 bare, 'datetime64[D]' quoted; Brine's own
+                // float names (float8_e4m3fn) stay bare, as there is no numpy to ask
+                return plainName(t.name()) || !isNumpyType(t) ? t.name() : "'" + t.name() + "'";
         }
+    }
+
+    /** Python's {@code name[0].isalpha() and name.isalnum()} for the ASCII names of dtypes. */
+    private static boolean plainName(String name) {
+        return !name.isEmpty() && Character.isLetter(name.charAt(0)) && name.chars().allMatch(Character::isLetterOrDigit);
+    }
+
+    private static boolean isNumpyType(DType t) {
+        return t.kind() != DType.Kind.BFLOAT16 && Float8Format.of(t.kind()) == null;
     }
 
     // ---------------------------------------------------------------- element formats
@@ -343,7 +355,7 @@ final class ArrayFormatter {
             return Descrs.repr(v);
         }
         if (v instanceof byte[]) {
-            return bytesRepr((byte[]) v);
+            return t.kind() == DType.Kind.VOID ? voidRepr((byte[]) v) : PythonRepr.repr(v);
         }
         if (v instanceof Double) {
             return new FloatFormat(new double[] {(Double) v}, t, false).format((Double) v);
@@ -378,23 +390,11 @@ final class ArrayFormatter {
         return String.valueOf(v);
     }
 
-    private static String bytesRepr(byte[] b) {
+    /** numpy's {@code _void_scalar_to_string}: every byte in hex, printable or not ({@code b'\x27\x7F'}). */
+    private static String voidRepr(byte[] b) {
         StringBuilder out = new StringBuilder("b'");
         for (byte x : b) {
-            int c = x & 0xFF;
-            if (c == '\'' || c == '\\') {
-                out.append('\\').append((char) c);
-            } else if (c == '\n') {
-                out.append("\\n");
-            } else if (c == '\r') {
-                out.append("\\r");
-            } else if (c == '\t') {
-                out.append("\\t");
-            } else if (c < 0x20 || c >= 0x7F) {
-                out.append(String.format("\\x%02x", c));
-            } else {
-                out.append((char) c);
-            }
+            out.append(String.format("\\x%02X", x & 0xFF)); // upper-case hex, unlike bytes
         }
         return out.append('\'').toString();
     }
