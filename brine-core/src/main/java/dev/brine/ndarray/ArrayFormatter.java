@@ -391,7 +391,7 @@ final class ArrayFormatter {
     }
 
     /** numpy's {@code _void_scalar_to_string}: every byte in hex, printable or not ({@code b'\x27\x7F'}). */
-    private static String voidRepr(byte[] b) {
+    static String voidRepr(byte[] b) {
         StringBuilder out = new StringBuilder("b'");
         for (byte x : b) {
             out.append(String.format("\\x%02X", x & 0xFF)); // upper-case hex, unlike bytes
@@ -568,36 +568,47 @@ final class ArrayFormatter {
             return u.precision() <= mc.getPrecision() ? u : new BigDecimal(v).round(mc);
         }
 
-        /** The shortest decimal that reads back as the same value of this float type. */
         private BigDecimal unique(double v) {
-            if (v == 0) {
-                return BigDecimal.ZERO;
-            }
-            BigDecimal exact = new BigDecimal(v);
-            for (int p = 1; p < 17; p++) {
-                BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
-                if (sameValue(r, v)) {
-                    return r;
-                }
-            }
-            return exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
+            return shortest(v, type);
         }
+    }
 
-        private boolean sameValue(BigDecimal r, double v) {
-            Float8Format f8 = Float8Format.of(type.kind());
-            if (f8 != null) {
-                return f8.fromDouble(r.doubleValue()) == f8.fromDouble(v);
+    /** The shortest decimal that reads back as the same value of {@code type}, a float type (numpy scalars' repr too). */
+    static BigDecimal shortest(double v, DType type) {
+        if (v == 0) {
+            return BigDecimal.ZERO;
+        }
+        BigDecimal exact = new BigDecimal(v);
+        for (int p = 1; p < 17; p++) {
+            BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
+            if (sameValue(r, v, type)) {
+                return r;
             }
-            switch (type.kind() == DType.Kind.BFLOAT16 ? 3 : type.itemsize()) {
-                case 2:
-                    return Floats.doubleToHalf(r.doubleValue()) == Floats.doubleToHalf(v);
-                case 3:
-                    return Floats.floatToBfloat16(r.floatValue()) == Floats.floatToBfloat16((float) v);
-                case 4:
-                    return r.floatValue() == (float) v;
-                default:
-                    return r.doubleValue() == v;
+            // at a power of two the gap below is half the gap above: the nearest p digits may read back as the
+            // value below while the next ones up still read back as v (float16 0.015625 is 0.01563, not 0.01562);
+            // not for the 8-bit floats, whose conversions saturate: 500 would read back as their largest, 448
+            BigDecimal up = exact.round(new MathContext(p, RoundingMode.UP));
+            if (Float8Format.of(type.kind()) == null && sameValue(up, v, type)) {
+                return up;
             }
+        }
+        return exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
+    }
+
+    private static boolean sameValue(BigDecimal r, double v, DType type) {
+        Float8Format f8 = Float8Format.of(type.kind());
+        if (f8 != null) {
+            return f8.fromDouble(r.doubleValue()) == f8.fromDouble(v);
+        }
+        switch (type.kind() == DType.Kind.BFLOAT16 ? 3 : type.itemsize()) {
+            case 2:
+                return Floats.doubleToHalf(r.doubleValue()) == Floats.doubleToHalf(v);
+            case 3:
+                return Floats.floatToBfloat16(r.floatValue()) == Floats.floatToBfloat16((float) v);
+            case 4:
+                return r.floatValue() == (float) v;
+            default:
+                return r.doubleValue() == v;
         }
     }
 }
