@@ -1,6 +1,7 @@
 package dev.brine.ndarray;
 
 import dev.brine.py.Complex;
+import dev.brine.py.PythonRepr;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -187,12 +188,23 @@ final class ArrayFormatter {
             case UNICODE:
             case VOID:
                 return "'" + t.str() + "'";
-            case DATETIME:
-            case TIMEDELTA:
-                return t.byteOrderChar() == '>' ? "'" + t.str() + "'" : "'" + t.name() + "'";
             default:
-                return t.byteOrderChar() == '>' ? "'" + t.str() + "'" : t.name();
+                if (t.byteOrderChar() == '>') {
+                    return "'" + t.str() + "'";
+                }
+                // numpy quotes a name that is not a plain word: datetime64 bare, 'datetime64[D]' quoted; Brine's own
+                // float names (float8_e4m3fn) stay bare, as there is no numpy to ask
+                return plainName(t.name()) || !isNumpyType(t) ? t.name() : "'" + t.name() + "'";
         }
+    }
+
+    /** Python's {@code name[0].isalpha() and name.isalnum()} for the ASCII names of dtypes. */
+    private static boolean plainName(String name) {
+        return !name.isEmpty() && Character.isLetter(name.charAt(0)) && name.chars().allMatch(Character::isLetterOrDigit);
+    }
+
+    private static boolean isNumpyType(DType t) {
+        return t.kind() != DType.Kind.BFLOAT16 && Float8Format.of(t.kind()) == null;
     }
 
     // ---------------------------------------------------------------- element formats
@@ -343,7 +355,7 @@ final class ArrayFormatter {
             return Descrs.repr(v);
         }
         if (v instanceof byte[]) {
-            return bytesRepr((byte[]) v);
+            return t.kind() == DType.Kind.VOID ? voidRepr((byte[]) v) : PythonRepr.repr(v);
         }
         if (v instanceof Double) {
             return new FloatFormat(new double[] {(Double) v}, t, false).format((Double) v);
@@ -378,23 +390,11 @@ final class ArrayFormatter {
         return String.valueOf(v);
     }
 
-    private static String bytesRepr(byte[] b) {
+    /** numpy's {@code _void_scalar_to_string}: every byte in hex, printable or not ({@code b'\x27\x7F'}). */
+    static String voidRepr(byte[] b) {
         StringBuilder out = new StringBuilder("b'");
         for (byte x : b) {
-            int c = x & 0xFF;
-            if (c == '\'' || c == '\\') {
-                out.append('\\').append((char) c);
-            } else if (c == '\n') {
-                out.append("\\n");
-            } else if (c == '\r') {
-                out.append("\\r");
-            } else if (c == '\t') {
-                out.append("\\t");
-            } else if (c < 0x20 || c >= 0x7F) {
-                out.append(String.format("\\x%02x", c));
-            } else {
-                out.append((char) c);
-            }
+            out.append(String.format("\\x%02X", x & 0xFF)); // upper-case hex, unlike bytes
         }
         return out.append('\'').toString();
     }
@@ -438,7 +438,7 @@ final class ArrayFormatter {
             if (exp) {
                 for (double v : values) {
                     if (Double.isFinite(v)) {
-                        String m = unique(v).round(new MathContext(PRECISION + 1, RoundingMode.HALF_EVEN))
+                        String m = digits(v, new MathContext(PRECISION + 1, RoundingMode.HALF_EVEN))
                                 .stripTrailingZeros().unscaledValue().abs().toString();
                         expPrecision = Math.max(expPrecision, m.length() - 1);
                     }
@@ -485,7 +485,11 @@ final class ArrayFormatter {
         }
 
         private String positional(double v) {
-            BigDecimal d = unique(v).setScale(PRECISION, RoundingMode.HALF_EVEN).stripTrailingZeros();
+            BigDecimal d = unique(v);
+            if (d.scale() > PRECISION) { // numpy's dragon4 rounds the exact binary value at the cutoff, not the shortest digits
+                d = new BigDecimal(v).setScale(PRECISION, RoundingMode.HALF_EVEN);
+            }
+            d = d.stripTrailingZeros();
             String s = d.scale() <= 0 ? d.toBigInteger().toString() + "." : d.toPlainString();
             boolean negative = v < 0 || (v == 0 && 1 / v < 0);
             if (negative && !s.startsWith("-")) {
@@ -554,36 +558,57 @@ final class ArrayFormatter {
             }
         }
 
-        /** The shortest decimal that reads back as the same value of this float type. */
-        private BigDecimal unique(double v) {
-            if (v == 0) {
-                return BigDecimal.ZERO;
-            }
-            BigDecimal exact = new BigDecimal(v);
-            for (int p = 1; p < 17; p++) {
-                BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
-                if (sameValue(r, v)) {
-                    return r;
-                }
-            }
-            return exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
+        /**
+         * What numpy's dragon4 prints in unique mode with a cutoff of {@code mc.getPrecision()} significant
+         * digits: the shortest unique digits when they fit, else the exact binary value rounded at the
+         * cutoff (rounding the shortest digits instead rounds twice: 2.000000015 is 2.00000001499..., so 2.00000001).
+         */
+        private BigDecimal digits(double v, MathContext mc) {
+            BigDecimal u = unique(v);
+            return u.precision() <= mc.getPrecision() ? u : new BigDecimal(v).round(mc);
         }
 
-        private boolean sameValue(BigDecimal r, double v) {
-            Float8Format f8 = Float8Format.of(type.kind());
-            if (f8 != null) {
-                return f8.fromDouble(r.doubleValue()) == f8.fromDouble(v);
+        private BigDecimal unique(double v) {
+            return shortest(v, type);
+        }
+    }
+
+    /** The shortest decimal that reads back as the same value of {@code type}, a float type (numpy scalars' repr too). */
+    static BigDecimal shortest(double v, DType type) {
+        if (v == 0) {
+            return BigDecimal.ZERO;
+        }
+        BigDecimal exact = new BigDecimal(v);
+        for (int p = 1; p < 17; p++) {
+            BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
+            if (sameValue(r, v, type)) {
+                return r;
             }
-            switch (type.kind() == DType.Kind.BFLOAT16 ? 3 : type.itemsize()) {
-                case 2:
-                    return Floats.doubleToHalf(r.doubleValue()) == Floats.doubleToHalf(v);
-                case 3:
-                    return Floats.floatToBfloat16(r.floatValue()) == Floats.floatToBfloat16((float) v);
-                case 4:
-                    return r.floatValue() == (float) v;
-                default:
-                    return r.doubleValue() == v;
+            // at a power of two the gap below is half the gap above: the nearest p digits may read back as the
+            // value below while the next ones up still read back as v (float16 0.015625 is 0.01563, not 0.01562);
+            // not for the 8-bit floats, whose conversions saturate: 500 would read back as their largest, 448
+            BigDecimal up = exact.round(new MathContext(p, RoundingMode.UP));
+            if (Float8Format.of(type.kind()) == null && sameValue(up, v, type)) {
+                return up;
             }
+        }
+        return exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
+    }
+
+    private static boolean sameValue(BigDecimal r, double v, DType type) {
+        Float8Format f8 = Float8Format.of(type.kind());
+        if (f8 != null) {
+            return f8.fromDouble(r.doubleValue()) == f8.fromDouble(v);
+        }
+        switch (type.kind() == DType.Kind.BFLOAT16 ? 3 : type.itemsize()) {
+            case 2:
+                return Floats.doubleToHalf(r.doubleValue()) == Floats.doubleToHalf(v);
+            case 3:
+                return Floats.floatToBfloat16(r.floatValue()) == Floats.floatToBfloat16((float) v);
+            case 4:
+                return r.floatValue() == (float) v;
+            default:
+                return r.doubleValue() == v;
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.brine.numpy;
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
 import dev.brine.ndarray.Order;
+import dev.brine.ndarray.ScalarFormat;
 import dev.brine.py.Tuple;
 import java.util.Arrays;
 import java.util.Objects;
@@ -69,8 +70,10 @@ public final class NumpyScalar {
         return h;
     }
 
+    /** numpy 2's repr: {@code np.float32(0.1)}, {@code np.True_}, {@code np.int64(3)}. */
     @Override
     public String toString() {
-        return "np." + dtype.name() + "(" + dev.brine.py.PythonRepr.repr(value()) + ")";
+        String numpy = ScalarFormat.repr(toArray());
+        return numpy != null ? numpy : "np." + dtype.name() + "(" + dev.brine.py.PythonRepr.repr(value()) + ")";
     }
 }

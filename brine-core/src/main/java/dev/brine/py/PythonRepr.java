@@ -122,6 +122,10 @@ public final class PythonRepr {
             active.put(v, Boolean.TRUE);
             appendContainer(out, v, depth, active);
             active.remove(v);
+        } else if (v instanceof GenericObject && inertDecimal((GenericObject) v) != null) {
+            out.append("Decimal(");
+            appendString(out, inertDecimal((GenericObject) v));
+            out.append(')');
         } else if (v instanceof GenericObject) {
             appendGeneric(out, (GenericObject) v, depth, active);
         } else if (v instanceof PickleBuffer) {
@@ -213,6 +217,19 @@ public final class PythonRepr {
         }
         out.append(closeBracket(v));
     }
+
+    /**
+     * The text of a Decimal BigDecimal cannot hold (NaN, sNaN, infinities, negative zeros), which Brine
+     * keeps as a bare {@code decimal.Decimal(str)} holding CPython's {@code str()} of it; null for any
+     * other object. Python shows these as it shows every Decimal: {@code Decimal('-0')}.
+     */
+    private static String inertDecimal(GenericObject g) {
+        boolean bare = DECIMAL.equals(g.callable()) && g.args().size() == 1 && g.args().get(0) instanceof String
+                && g.kwargs().isEmpty() && !g.hasState() && g.listItems().isEmpty() && g.dictItems().isEmpty();
+        return bare ? (String) g.args().get(0) : null;
+    }
+
+    private static final Global DECIMAL = new Global("decimal", "Decimal");
 
     private void appendGeneric(StringBuilder out, GenericObject g, int depth, IdentityHashMap<Object, Boolean> active) {
         if (depth >= maxDepth || active.containsKey(g)) {

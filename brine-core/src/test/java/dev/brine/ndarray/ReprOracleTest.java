@@ -149,6 +149,96 @@ class ReprOracleTest {
         assertEquals("", mismatches(cases, "random", 12));
     }
 
+    /**
+     * Values a hair either side of a rounding tie at numpy's 8 digits, in float64, float32 and float16 arrays
+     * that print positionally (ties in the 9th decimal) and in scientific notation (ties in the 10th significant
+     * digit), plus random bit patterns of each width: numpy's dragon4 rounds the exact binary value, so 2.000000015
+     * (2.0000000149999999...) prints as 2.00000001 where rounding its shortest digits would give 2.00000002.
+     */
+    @Test
+    void reprOfValuesNearRoundingTiesMatchesNumpy() throws IOException {
+        Python.require("numpy");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(0x71E5);
+        List<NDArray> cases = new ArrayList<>();
+        for (int c = 0; c < 1500; c++) {
+            boolean scientific = c % 2 == 1;
+            double[] v = new double[1 + random.nextInt(5)];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = scientific ? nearScientificTie(random) : nearPositionalTie(random);
+            }
+            DType type = new DType[] {DType.FLOAT64, DType.FLOAT32, DType.FLOAT16}[(c / 2) % 3];
+            if (c % 10 >= 8) { // random bits of the type, all finite values of every magnitude
+                v[0] = randomBits(type, random);
+            }
+            cases.add(NDArray.of(v).astype(type));
+        }
+        assertEquals("", mismatches(cases, "tie", 12));
+    }
+
+    /**
+     * Seeded random S, V and record arrays (1-d and 0-d) whose bytes are mostly quotes, backslashes and
+     * unprintable bytes: numpy prints bytes items as Python's bytes repr ({@code b"it's"}) and void items as
+     * hex throughout ({@code b'\x27\x78'}); then the dtype suffix of every scalar kind and time unit, where
+     * numpy leaves plain names bare ({@code dtype=datetime64}) and quotes the rest ({@code 'datetime64[D]'}).
+     */
+    @Test
+    void reprOfBytesVoidRecordAndTimeArraysMatchesNumpy() throws IOException {
+        Python.require("numpy");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(0xB17E5);
+        DType record = DType.struct().add("a", DType.bytes(4)).add("v", DType.parse("V2")).add("n", DType.INT8).build();
+        DType[] flexible = {DType.bytes(1), DType.bytes(4), DType.parse("V1"), DType.parse("V3"), record};
+        List<NDArray> cases = new ArrayList<>();
+        for (int c = 0; c < 400; c++) {
+            DType t = flexible[c % flexible.length];
+            long[] shape = c % 7 == 0 ? new long[0] : new long[] {1 + random.nextInt(4)};
+            long n = shape.length == 0 ? 1 : shape[0];
+            byte[] raw = new byte[(int) (n * t.itemsize())];
+            byte[] alphabet = {'\'', '"', '\\', 'a', ' ', '\n', 0, 1, (byte) 0x7f, (byte) 0xe9};
+            for (int i = 0; i < raw.length; i++) {
+                raw[i] = alphabet[random.nextInt(alphabet.length)];
+            }
+            cases.add(NDArray.fromBytes(t, Order.C, raw, shape));
+        }
+        String[] types = {"M8", ">M8", "m8", ">m8", "M8[D]", ">M8[7s]", "m8[ns]", "<m8[25us]", "f2", ">f4", "<f8", ">f8",
+            "<f16", "c8", ">c16", "<c32", "?", "i1", ">i2", "<u4", ">u8", "<i8"};
+        for (String type : types) {
+            DType t = DType.parse(type);
+            byte[] raw = new byte[2 * t.itemsize()];
+            if (t.kind() == DType.Kind.DATETIME) { // NaT: numpy cannot print other values of a generic datetime
+                for (int k = 0; k < raw.length; k += 8) {
+                    raw[k + (t.byteOrderChar() == '>' ? 0 : 7)] = (byte) 0x80;
+                }
+            }
+            cases.add(NDArray.fromBytes(t, Order.C, raw, 2));
+        }
+        assertEquals("", mismatches(cases, "flex", 12));
+    }
+
+    /** k * 1e-8 + 5e-9 (a tie at the 8th decimal), nudged by a few units in the last place of a double, or not. */
+    private static double nearPositionalTie(java.util.SplittableRandom r) {
+        double scale = new double[] {1, 1e-1, 1e-2, 1e-3}[r.nextInt(4)];
+        double tie = (r.nextInt(1_000_000_000) * 10L + 5) * 1e-9 * scale;
+        return tie + Math.ulp(tie) * (r.nextInt(7) - 3);
+    }
+
+    /** A 10-digit mantissa ending in 5 (a tie at numpy's 9 significant digits) times a power of ten, nudged or not. */
+    private static double nearScientificTie(java.util.SplittableRandom r) {
+        double tie = Double.parseDouble((100_000_000 + r.nextInt(900_000_000)) + "5e" + (r.nextInt(61) - 40));
+        return tie + Math.ulp(tie) * (r.nextInt(7) - 3);
+    }
+
+    private static double randomBits(DType type, java.util.SplittableRandom r) {
+        double d;
+        do {
+            d = switch (type.itemsize()) {
+                case 2 -> Floats.halfToDouble((short) r.nextInt(0x10000));
+                case 4 -> Float.intBitsToFloat(r.nextInt());
+                default -> Double.longBitsToDouble(r.nextLong());
+            };
+        } while (!Double.isFinite(d));
+        return d;
+    }
+
     @Test
     void largeArraysSummariseWithoutWalkingEveryElement() {
         NDArray big = NDArray.zeros(DType.FLOAT32, 1000, 1000, 10);

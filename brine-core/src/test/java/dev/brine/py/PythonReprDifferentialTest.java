@@ -81,6 +81,51 @@ class PythonReprDifferentialTest {
         assertEquals(expected, mine);
     }
 
+    /**
+     * Decimals pickled by CPython, read back by Brine and shown by {@link PythonRepr}, against CPython's repr of
+     * each: seeded random literals (signs, leading and trailing zeros, points, exponents) with the values
+     * BigDecimal cannot hold among them (negative zeros such as {@code -0.00} and {@code -0E+3}, NaN and sNaN with
+     * payloads, infinities), which Brine keeps as inert objects and Python shows as {@code Decimal('-0')}.
+     */
+    @Test
+    void decimalsReprAsCPythonWritesThem() throws IOException {
+        Python.require();
+        SplittableRandom r = new SplittableRandom(0xDEC1);
+        List<String> lines = new ArrayList<>(List.of("-0", "-0.00", "0E+3", "-0E+3", "-0E-30", "NaN", "-NaN", "nan007",
+            "sNaN", "-sNaN12", "Infinity", "-inf", "+INF", "1.5", "1E+3", "0.000001", "0.0000001", " 2.50 ", "1_000"));
+        String[] specials = {"NaN", "sNaN", "Inf", "Infinity", "nan"};
+        while (lines.size() < 3_000) {
+            String sign = new String[] {"", "-", "+"}[r.nextInt(3)];
+            if (r.nextInt(10) == 0) {
+                String special = specials[r.nextInt(specials.length)];
+                boolean payload = special.endsWith("aN") && r.nextBoolean(); // only NaNs carry digits
+                lines.add(sign + special + (payload ? Integer.toString(r.nextInt(500)) : ""));
+                continue;
+            }
+            StringBuilder digits = new StringBuilder();
+            int n = 1 + r.nextInt(20);
+            boolean zeros = r.nextInt(4) == 0; // negative zeros of every scale and exponent
+            for (int k = 0; k < n; k++) {
+                digits.append(zeros ? '0' : (char) ('0' + r.nextInt(10)));
+            }
+            if (r.nextBoolean()) {
+                digits.insert(r.nextInt(n + 1), '.');
+            }
+            if (r.nextBoolean()) {
+                digits.append(r.nextBoolean() ? 'E' : 'e').append(r.nextInt(61) - 30);
+            }
+            lines.add(sign + digits);
+        }
+        List<String> expected = Python.eachLine("import decimal", "repr(decimal.Decimal(line))", null, lines);
+        byte[] pickle = Python.check("import sys, pickle, decimal\n"
+                + "sys.stdout.buffer.write(pickle.dumps([decimal.Decimal(l) for l in sys.stdin.read().split('\\n')]))",
+                String.join("\n", lines).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        List<?> read = (List<?>) dev.brine.pickle.Pickle.loads(pickle);
+        for (int k = 0; k < lines.size(); k++) {
+            assertEquals(expected.get(k), PythonRepr.repr(read.get(k)), "Decimal('" + lines.get(k) + "')");
+        }
+    }
+
     private static List<byte[]> byteInputs(SplittableRandom r, int n) {
         List<byte[]> out = new ArrayList<>();
         for (int c = 0; c < 256; c++) {

@@ -1,0 +1,92 @@
+package dev.brine.ndarray;
+
+import dev.brine.py.Complex;
+import dev.brine.py.PythonRepr;
+import java.math.BigDecimal;
+
+/**
+ * numpy 2's {@code repr} of a scalar of the kinds whose text numpy writes itself: {@code np.True_},
+ * {@code np.float32(0.1)}, {@code np.complex64(1+2j)}, {@code np.bytes_(b"it's")}, {@code np.str_('a')},
+ * {@code np.void(b'\x61')}. Floats show the shortest digits of their own precision, as numpy's
+ * scalar types do, not of a double (a float32 0.1 is not 0.10000000149011612).
+ */
+public final class ScalarFormat {
+    private ScalarFormat() {
+    }
+
+    /**
+     * The repr of the one element of the 0-d array {@code scalar}, or null for the kinds this class
+     * does not write (integers, whose text is Python's; times; records; long doubles; Brine-only floats).
+     */
+    public static String repr(NDArray scalar) {
+        DType t = scalar.dtype();
+        switch (t.kind()) {
+            case BOOL:
+                return (Boolean) scalar.get() ? "np.True_" : "np.False_";
+            case FLOAT:
+                return t.itemsize() > 8 ? null : "np." + t.name() + "(" + real(scalar.getDouble(), t, false, ".0") + ")";
+            case COMPLEX:
+                return t.itemsize() != 8 && t.itemsize() != 16 ? null
+                        : "np." + t.name() + "(" + complex(scalar.getComplex(), DType.numeric(DType.Kind.FLOAT, t.itemsize() / 2)) + ")";
+            case BYTES:
+                return "np.bytes_(" + PythonRepr.repr(scalar.get()) + ")";
+            case UNICODE:
+                return "np.str_(" + PythonRepr.repr(scalar.get()) + ")";
+            case VOID:
+                return "np.void(" + ArrayFormatter.voidRepr((byte[]) scalar.get()) + ")";
+            default:
+                return null;
+        }
+    }
+
+    /**
+     * numpy's {@code c<type>type_repr}: {@code 2j} when the real part is +0, else both parts with the
+     * imaginary one signed ({@code 1+2j}, {@code nan+infj}); integral parts drop their {@code .0}.
+     */
+    private static String complex(Complex c, DType part) {
+        boolean positiveZero = c.real() == 0 && Double.doubleToRawLongBits(c.real()) == 0;
+        if (positiveZero) {
+            return real(c.imag(), part, false, "") + "j";
+        }
+        return real(c.real(), part, false, "") + real(c.imag(), part, true, "") + "j";
+    }
+
+    /**
+     * numpy's {@code <type>type_repr_either}: positional for zero and for magnitudes from 1e-4 up to
+     * the type's cutoff (1e3 for float16, 1e6 for float32, 1e16 for float64, as numpy 2.2 chose), scientific
+     * beyond, in the type's shortest digits; {@code integral} is what follows a point-less number
+     * ({@code 1.0} for a float, {@code 1} in a complex). The bounds compare as doubles, as numpy's C does:
+     * a float32 1e-4 (9.9999997e-05) is below 1e-4.
+     */
+    private static String real(double v, DType t, boolean sign, String integral) {
+        String plus = sign ? "+" : "";
+        if (Double.isNaN(v)) {
+            return plus + "nan";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? plus + "inf" : "-inf";
+        }
+        boolean negative = v < 0 || 1 / v < 0;
+        double abs = Math.abs(v);
+        BigDecimal d = ArrayFormatter.shortest(abs, t).stripTrailingZeros();
+        String body = abs == 0 || (abs >= 1e-4 && abs < cutoff(t)) ? positional(d, integral) : scientific(d);
+        return (negative ? "-" : plus) + body;
+    }
+
+    private static double cutoff(DType t) {
+        return t.itemsize() == 2 ? 1e3 : t.itemsize() == 4 ? 1e6 : 1e16;
+    }
+
+    private static String positional(BigDecimal d, String integral) {
+        return d.scale() <= 0 ? d.toBigInteger() + integral : d.toPlainString();
+    }
+
+    /** Python's layout: {@code 1e+16}, {@code 9.9e-05}, at least two exponent digits. */
+    private static String scientific(BigDecimal d) {
+        String digits = d.unscaledValue().toString();
+        int exponent = digits.length() - d.scale() - 1;
+        String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+        String e = Integer.toString(Math.abs(exponent));
+        return mantissa + "e" + (exponent < 0 ? "-" : "+") + (e.length() < 2 ? "0" + e : e);
+    }
+}
