@@ -79,6 +79,8 @@ def npys(folder):
         "datetime": np.array(["2024-01-01"], dtype="datetime64[D]"), "scalar-0d": np.array(7.0),
         "empty": np.zeros((0, 3), dtype="<f4"), "fortran": np.asfortranarray(np.arange(6, dtype="<i8").reshape(2, 3)),
         "f2": np.array([1.5], dtype="<f2"),
+        # numpy stores an object array's data as a pickle (np.save's default allow_pickle=True)
+        "object": np.array([1, "x", None, [2]], dtype=object),
     }
     for name, a in arrays.items():
         buf = io.BytesIO()
@@ -93,7 +95,8 @@ def npys(folder):
 def npzs(folder):
     for compressed in (False, True):
         buf = io.BytesIO()
-        (np.savez_compressed if compressed else np.savez)(buf, a=np.arange(4, dtype="<f4"), b=np.array([[1, 2]], dtype="<i8"))
+        (np.savez_compressed if compressed else np.savez)(buf, a=np.arange(4, dtype="<f4"), b=np.array([[1, 2]], dtype="<i8"),
+                                                          o=np.array([(1, "x")], dtype=[("i", "<i4"), ("o", "O")]))
         write(folder, ("compressed" if compressed else "stored") + ".npz", buf.getvalue())
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:

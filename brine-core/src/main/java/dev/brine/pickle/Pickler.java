@@ -222,6 +222,9 @@ public final class Pickler {
         } else if (obj instanceof BigInteger) {
             saveBigInteger((BigInteger) obj);
         } else {
+            if (obj instanceof byte[] && ((byte[]) obj).length == 0) {
+                obj = PySingletons.of((byte[]) obj); // one object, as in CPython (see PySingletons)
+            }
             int index = memo.get(obj);
             if (index >= 0) {
                 writeGet(index);
@@ -377,6 +380,9 @@ public final class Pickler {
 
     /** Writes {@code s}, or a memo reference to it, and returns its memo index. */
     private int saveString(String s) throws IOException {
+        if (s.length() <= 1) {
+            s = PySingletons.of(s); // one object, as in CPython, so that a second one is a memo reference
+        }
         int index = memo.getOrAdd(s);
         if (index >= 0) {
             writeGet(index);
