@@ -55,22 +55,27 @@ final class Elements {
                 return Float.intBitsToFloat(s.getInt(pos, be));
             case 8:
                 return Double.longBitsToDouble(s.getLong(pos, be));
-            default: {
-                // x87 extended: 8 bytes of mantissa then 2 of sign and exponent (little-endian);
-                // big-endian files hold the 10 significant bytes first
-                long mant;
-                int se;
-                if (be) {
-                    int pad = size - 10;
-                    se = s.getShort(pos + pad, true) & 0xFFFF;
-                    mant = s.getLong(pos + pad + 2, true);
-                } else {
-                    mant = s.getLong(pos, false);
-                    se = s.getShort(pos + 8, false) & 0xFFFF;
-                }
-                return Floats.extendedToDouble(mant, se);
-            }
+            default:
+                return Floats.extendedToDouble(extendedMantissa(size, s, pos, be), extendedSignExp(size, s, pos, be));
         }
+    }
+
+    // x87 extended: 8 bytes of mantissa then 2 of sign and exponent (little-endian);
+    // big-endian files hold the 10 significant bytes first
+
+    /** The 64-bit mantissa (explicit integer bit) of the x87 long double of {@code size} bytes at {@code pos}. */
+    static long extendedMantissa(int size, Storage s, long pos, boolean be) {
+        return be ? s.getLong(pos + size - 10 + 2, true) : s.getLong(pos, false);
+    }
+
+    /** The sign-and-exponent half-word of the x87 long double of {@code size} bytes at {@code pos}. */
+    static int extendedSignExp(int size, Storage s, long pos, boolean be) {
+        return (be ? s.getShort(pos + size - 10, true) : s.getShort(pos + 8, false)) & 0xFFFF;
+    }
+
+    /** Whether {@code t} is the x87 long double ({@code f12}/{@code f16}), which holds 64-bit integers exactly. */
+    static boolean isExtended(DType t) {
+        return t.kind() == DType.Kind.FLOAT && t.itemsize() > 8;
     }
 
     static long getLong(DType t, Storage s, long pos) {
@@ -104,8 +109,12 @@ final class Elements {
             case TIMEDELTA:
                 return s.getLong(pos, be);
             default:
+                if (isExtended(t)) {
+                    // exactly, from the 64-bit mantissa, as numpy's astype(int64)
+                    return Casts.extendedToLong(extendedMantissa(t.itemsize(), s, pos, be), extendedSignExp(t.itemsize(), s, pos, be));
+                }
                 if (t.kind().isFloat()) {
-                    return (long) getDouble(t, s, pos);
+                    return Casts.cvtt64(getDouble(t, s, pos));
                 }
                 throw new IllegalStateException(t.name() + " elements have no integer value" + hint(t));
         }
@@ -218,12 +227,12 @@ final class Elements {
                 s.putByte(pos, (byte) (v != 0 ? 1 : 0));
                 return;
             case INT:
+            case UINT:
+                setLong(t, s, pos, Casts.floatToInteger(v, t, true));
+                return;
             case DATETIME:
             case TIMEDELTA:
-                setLong(t, s, pos, (long) v);
-                return;
-            case UINT:
-                setLong(t, s, pos, v >= 0x1p63 ? (long) (v - 0x1p63) ^ Long.MIN_VALUE : (long) v);
+                setLong(t, s, pos, Casts.cvtt64(v));
                 return;
             case FLOAT:
                 writeFloat(t.itemsize(), s, pos, v, be);
@@ -253,23 +262,24 @@ final class Elements {
             case 8:
                 s.putLong(pos, Double.doubleToRawLongBits(v), be);
                 return;
-            default: {
-                long mant = Floats.doubleToExtendedMantissa(v);
-                short se = (short) Floats.doubleToExtendedSignExp(v);
-                int pad = size - 10;
-                if (be) {
-                    s.putShort(pos + pad, se, true);
-                    s.putLong(pos + pad + 2, mant, true);
-                    for (int i = 0; i < pad; i++) {
-                        s.putByte(pos + i, (byte) 0);
-                    }
-                } else {
-                    s.putLong(pos, mant, false);
-                    s.putShort(pos + 8, se, false);
-                    for (int i = 0; i < pad; i++) {
-                        s.putByte(pos + 10 + i, (byte) 0);
-                    }
-                }
+            default:
+                putExtended(size, s, pos, Floats.doubleToExtendedMantissa(v), Floats.doubleToExtendedSignExp(v), be);
+        }
+    }
+
+    private static void putExtended(int size, Storage s, long pos, long mant, int signExp, boolean be) {
+        int pad = size - 10;
+        if (be) {
+            s.putShort(pos + pad, (short) signExp, true);
+            s.putLong(pos + pad + 2, mant, true);
+            for (int i = 0; i < pad; i++) {
+                s.putByte(pos + i, (byte) 0);
+            }
+        } else {
+            s.putLong(pos, mant, false);
+            s.putShort(pos + 8, (short) signExp, false);
+            for (int i = 0; i < pad; i++) {
+                s.putByte(pos + 10 + i, (byte) 0);
             }
         }
     }
@@ -301,7 +311,43 @@ final class Elements {
                 s.putLong(pos, v, be);
                 return;
             default:
-                setDouble(t, s, pos, v);
+                setInteger(t, s, pos, v, false);
+        }
+    }
+
+    /**
+     * Stores the integer {@code v} ({@code unsigned}: read as uint64) in a float or complex element
+     * with one rounding, as C's cast does: exactly into a long double, straight to float32 (not
+     * through a double, which would round twice). Other kinds take it as {@link #setLong} does.
+     */
+    static void setInteger(DType t, Storage s, long pos, long v, boolean unsigned) {
+        boolean be = t.byteOrderChar() == '>';
+        int size = t.kind() == DType.Kind.COMPLEX ? t.itemsize() / 2 : t.itemsize();
+        switch (t.kind()) {
+            case BOOL:
+            case INT:
+            case UINT:
+            case DATETIME:
+            case TIMEDELTA:
+                setLong(t, s, pos, v);
+                return;
+            default:
+                break;
+        }
+        boolean floatSlot = t.kind() == DType.Kind.FLOAT || t.kind() == DType.Kind.COMPLEX;
+        if (!floatSlot || size == 2 || size == 8) {
+            // a double rounds once; float16 only differs from it beyond 2^53, where it is infinite anyway
+            // (bfloat16 and 8-bit floats round through it as ml_dtypes does; other kinds refuse numbers)
+            setDouble(t, s, pos, unsigned && v < 0 ? (double) ((v >>> 1) | (v & 1)) * 2.0 : (double) v);
+            return;
+        }
+        if (size == 4) {
+            s.putInt(pos, Float.floatToRawIntBits(Casts.longToFloat(v, unsigned)), be);
+        } else {
+            putExtended(size, s, pos, Casts.longToExtendedMantissa(v, unsigned), Casts.longToExtendedSignExp(v, unsigned), be);
+        }
+        if (t.kind() == DType.Kind.COMPLEX) {
+            writeFloat(size, s, pos + size, 0.0, be);
         }
     }
 
@@ -340,8 +386,9 @@ final class Elements {
             setLong(t, s, pos, ((Number) v).longValue());
         } else if (v instanceof BigInteger) {
             BigInteger b = (BigInteger) v;
-            if (b.signum() >= 0 && b.bitLength() <= 64 && t.kind() == DType.Kind.UINT) {
-                setLong(t, s, pos, b.longValue());
+            if (b.signum() >= 0 && b.bitLength() <= 64 && (t.kind() == DType.Kind.UINT || t.kind().isFloat()
+                    || t.kind() == DType.Kind.COMPLEX)) {
+                setInteger(t, s, pos, b.longValue(), true);
             } else if (b.bitLength() <= 63) {
                 setLong(t, s, pos, b.longValue());
             } else if (t.kind().isFloat() || t.kind() == DType.Kind.COMPLEX) {
@@ -360,6 +407,9 @@ final class Elements {
                 boolean be = t.byteOrderChar() == '>';
                 writeFloat(half, s, pos, c.real(), be);
                 writeFloat(half, s, pos + half, c.imag(), be);
+            } else if (t.kind() == DType.Kind.BOOL) {
+                // numpy: a complex is true when either part is non-zero
+                s.putByte(pos, (byte) (c.real() != 0 || c.imag() != 0 ? 1 : 0));
             } else {
                 // numpy drops the imaginary part here (with a ComplexWarning)
                 setDouble(t, s, pos, c.real());

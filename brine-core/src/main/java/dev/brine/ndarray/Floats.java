@@ -106,6 +106,21 @@ final class Floats {
         return negative ? -v : v;
     }
 
+    /**
+     * An x87 extended value rounded to 53 bits towards odd (the lost bits kept as a sticky last
+     * bit): rounding that double once more to float32 or float16 gives the correctly rounded result,
+     * as numpy's direct long double casts do, where rounding to nearest twice could be one off.
+     */
+    static double extendedToDoubleRoundedToOdd(long mantissa, int signExp) {
+        int exp = signExp & 0x7FFF;
+        if (exp == 0x7FFF || mantissa == 0) {
+            return extendedToDouble(mantissa, signExp);
+        }
+        long m = (mantissa >>> 11) | ((mantissa & 0x7FF) != 0 ? 1 : 0);
+        double v = Math.scalb((double) m, Math.max(exp, 1) - 16383 - 63 + 11);
+        return (signExp & 0x8000) != 0 ? -v : v;
+    }
+
     /** The x87 extended 64-bit mantissa (explicit integer bit) of {@code d}; exact. */
     static long doubleToExtendedMantissa(double d) {
         long bits = Double.doubleToRawLongBits(d);

@@ -57,7 +57,7 @@ public final class NDArray implements Unhashable {
     /**
      * An array of {@code shape} whose elements are the bytes of {@code storage}, laid out in
      * {@code order} in the dtype's byte order. The storage is shared, not copied. A subarray dtype
-     * adds its shape to the array's, as numpy does, every level of a nested one outermost first
+     * adds its shape after the array's in either order, as numpy does, every level of a nested one outermost first
      * ({@code dtype((('<i4', (2,)), (3,)))} adds {@code (3, 2)}), and the array's dtype is the innermost base.
      *
      * @throws IllegalArgumentException if the storage size is not {@code size * itemsize}, the
@@ -70,9 +70,9 @@ public final class NDArray implements Unhashable {
         long[] s = checkShape(shape);
         DType t = dtype;
         if (t.kind() == DType.Kind.SUBARRAY) {
-            // every level of a nested subarray, outermost first: numpy's arr.shape
-            long[] sub = t.elementShape();
-            s = order == Order.C ? concat(s, sub) : concat(sub, s);
+            // every level of a nested subarray, outermost first, after the array's own dimensions
+            // whatever the order: numpy's np.ndarray(shape, dtype, buffer, order='F').shape
+            s = concat(s, t.elementShape());
             s = checkShape(s);
             t = t.elementBase();
         }
@@ -92,12 +92,15 @@ public final class NDArray implements Unhashable {
         return zeros(dtype, Order.C, shape);
     }
 
-    /** A zero-filled array in {@code order}. */
+    /**
+     * A zero-filled array in {@code order}. A subarray dtype adds its shape after {@code shape}, in
+     * either order, as numpy's {@code zeros} does.
+     */
     public static NDArray zeros(DType dtype, Order order, long... shape) {
         DType t = dtype.elementBase();
         long[] s = checkShape(shape);
         if (dtype.kind() == DType.Kind.SUBARRAY) {
-            s = checkShape(order == Order.C ? concat(s, dtype.elementShape()) : concat(dtype.elementShape(), s));
+            s = checkShape(concat(s, dtype.elementShape()));
         }
         return wrap(t, order, s, Storage.allocate(checkedByteSize(t, s)));
     }
@@ -342,9 +345,15 @@ public final class NDArray implements Unhashable {
         return Elements.getLong(dtype, storage, offsetOf(index));
     }
 
-    /** The element as a boolean: non-zero is true. */
+    /** The element as a boolean: non-zero is true (NaN too; a complex when either part is non-zero). */
     public boolean getBoolean(long... index) {
-        long off = offsetOf(index);
+        return elementIsTrue(offsetOf(index));
+    }
+
+    private boolean elementIsTrue(long off) {
+        if (dtype.kind() == DType.Kind.BOOL) {
+            return storage.getByte(off) != 0;
+        }
         if (dtype.kind().isFloat()) {
             return Elements.getDouble(dtype, storage, off) != 0;
         }
@@ -387,13 +396,13 @@ public final class NDArray implements Unhashable {
 
     // ---------------------------------------------------------------- to Java arrays
 
-    /** All elements in C order as booleans (non-zero is true). */
+    /** All elements in C order as booleans, as numpy's {@code astype(bool)}: non-zero (NaN, either part of a complex) is true. */
     public boolean[] toBooleanArray() {
         int n = toIntSize(size, "elements");
         boolean[] out = new boolean[n];
         for (int i = 0; i < n; i++) {
             long off = offsetOfFlat(i);
-            out[i] = dtype.kind() == DType.Kind.BOOL ? storage.getByte(off) != 0 : Elements.getDouble(dtype, storage, off) != 0;
+            out[i] = elementIsTrue(off);
         }
         return out;
     }
@@ -565,7 +574,17 @@ public final class NDArray implements Unhashable {
      * A copy converted to {@code target}, as numpy's {@code astype} with unsafe casting for
      * numbers; the same type only changes byte order; other kinds must match exactly.
      *
-     * @throws IllegalArgumentException for conversions between non-numeric kinds
+     * <p>As numpy: integers reach floats with one rounding (exactly into a long double, which also
+     * converts back exactly); a complex is true when either part is; datetime64/timedelta64 counts
+     * are rescaled between units (flooring towards the past, years and months through the calendar
+     * for datetimes and as their 400-year averages for timedeltas, NaT kept, overflow wrapping),
+     * and kept as they are between datetime and timedelta and to or from numbers. Floats out of an
+     * integer's range, infinities and NaN give what numpy gives on x86-64 (C leaves it undefined
+     * and numpy warns): the smallest value of the integer the machine converts through, e.g.
+     * {@code -2**63} for int64 and 0 for int8 (through int32).
+     *
+     * @throws IllegalArgumentException for conversions between non-numeric kinds, to generic time
+     *     units, or between time units whose conversion factor overflows (numpy raises too)
      */
     public NDArray astype(DType target) {
         if (target.equals(dtype)) {
@@ -577,17 +596,18 @@ public final class NDArray implements Unhashable {
         if (!numeric && !sameKindReordered && dtype.kind() != target.kind()) {
             throw new IllegalArgumentException("cannot convert " + dtype.name() + " to " + target.name());
         }
+        long[] timeFactor = isTime(dtype) && isTime(target) && dtype.kind() == target.kind()
+                ? Casts.conversionFactor(dtype, target) : null;
         int si = dtype.itemsize();
         int ti = target.itemsize();
         for (long i = 0; i < size; i++) {
             long so = i * si;
             long to = i * ti;
-            if (dtype.kind() == DType.Kind.COMPLEX || target.kind() == DType.Kind.COMPLEX) {
-                Elements.set(target, out.storage, to, Elements.getComplex(dtype, storage, so));
-            } else if (numeric && (dtype.kind().isFloat() || target.kind().isFloat())) {
-                Elements.setDouble(target, out.storage, to, Elements.getDouble(dtype, storage, so));
+            if (timeFactor != null) {
+                long c = Elements.getLong(dtype, storage, so);
+                Elements.setLong(target, out.storage, to, Casts.convertTime(c, dtype, target, timeFactor));
             } else if (numeric) {
-                Elements.setLong(target, out.storage, to, Elements.getLong(dtype, storage, so));
+                convertNumber(target, out.storage, to, so);
             } else {
                 Elements.set(target, out.storage, to, Elements.get(dtype, storage, so));
             }
@@ -595,17 +615,73 @@ public final class NDArray implements Unhashable {
         return out;
     }
 
+    /** One numeric (or time count) element at {@code so} converted to {@code target} at {@code to}, as numpy casts. */
+    private void convertNumber(DType target, Storage out, long to, long so) {
+        DType.Kind sk = dtype.kind();
+        DType.Kind tk = target.kind();
+        if (sk == DType.Kind.COMPLEX) {
+            // to bool: either part; to anything else but complex: the real part (numpy's ComplexWarning)
+            Elements.set(target, out, to, Elements.getComplex(dtype, storage, so));
+        } else if (!sk.isFloat()) {
+            // bool, integers and time counts: one rounding into floats, exact into long doubles
+            Elements.setInteger(target, out, to, Elements.getLong(dtype, storage, so), sk == DType.Kind.UINT);
+        } else if (tk == DType.Kind.INT || tk == DType.Kind.UINT || isTime(target)) {
+            Elements.setLong(target, out, to, floatToInteger(so, isTime(target) ? DType.INT64 : target));
+        } else if (tk == DType.Kind.BOOL) {
+            // NaN is true, as in C
+            double v = Elements.getDouble(dtype, storage, so);
+            out.putByte(to, (byte) (v != 0 || Double.isNaN(v) ? 1 : 0));
+        } else if (Elements.isExtended(dtype) && (tk == DType.Kind.COMPLEX ? target.itemsize() / 2 : target.itemsize()) < 8) {
+            // one rounding from the 64-bit mantissa to float32/float16 (complex64), not two through a double
+            boolean be = dtype.byteOrderChar() == '>';
+            int n = dtype.itemsize();
+            Elements.setDouble(target, out, to, Floats.extendedToDoubleRoundedToOdd(
+                    Elements.extendedMantissa(n, storage, so, be), Elements.extendedSignExp(n, storage, so, be)));
+        } else {
+            Elements.setDouble(target, out, to, Elements.getDouble(dtype, storage, so));
+        }
+    }
+
+    /** The float at {@code so} cast to the integer type {@code target} as numpy's loops do on x86-64. */
+    private long floatToInteger(long so, DType target) {
+        if (Elements.isExtended(dtype)) {
+            boolean be = dtype.byteOrderChar() == '>';
+            int n = dtype.itemsize();
+            return Casts.extendedToInteger(Elements.extendedMantissa(n, storage, so, be),
+                    Elements.extendedSignExp(n, storage, so, be), target);
+        }
+        // numpy vectorises float32/float64 to uint32 with a different out-of-range result than half's
+        boolean vectorUint32 = dtype.kind() == DType.Kind.FLOAT && (dtype.itemsize() == 4 || dtype.itemsize() == 8);
+        return Casts.floatToInteger(Elements.getDouble(dtype, storage, so), target, vectorUint32);
+    }
+
     private static boolean isTime(DType t) {
         return t.kind() == DType.Kind.DATETIME || t.kind() == DType.Kind.TIMEDELTA;
     }
 
-    /** The same elements under another shape with the same element count (storage shared). */
+    /**
+     * The same elements under another shape with the same element count, read and placed in C index
+     * order whatever the memory order, as numpy's {@code reshape} (order='C'). Like numpy, it is a
+     * view sharing the storage when the layout allows (a C-contiguous array, or a Fortran one only
+     * gaining or losing dimensions of length 1), and otherwise a C-order copy.
+     */
     public NDArray reshape(long... newShape) {
         long[] s = checkShape(newShape);
         if (elementCount(s) != size) {
             throw new IllegalArgumentException("cannot reshape array of size " + size + " into shape " + Arrays.toString(s));
         }
-        return new NDArray(dtype, s, order, storage, memberName);
+        if (isCContiguous()) {
+            return new NDArray(dtype, s, Order.C, storage, memberName);
+        }
+        if (Arrays.equals(withoutOnes(shape), withoutOnes(s))) {
+            // the C index order of the elements is unchanged and the memory stays column-major
+            return new NDArray(dtype, s, Order.F, storage, memberName);
+        }
+        return toOrder(Order.C).reshape(s);
+    }
+
+    private static long[] withoutOnes(long[] shape) {
+        return Arrays.stream(shape).filter(d -> d != 1).toArray();
     }
 
     // ---------------------------------------------------------------- object methods
