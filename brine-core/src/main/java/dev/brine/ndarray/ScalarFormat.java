@@ -16,7 +16,7 @@ public final class ScalarFormat {
 
     /**
      * The repr of the one element of the 0-d array {@code scalar}, or null for the kinds this class
-     * does not write (integers, whose text is Python's; times; records; long doubles; Brine-only floats).
+     * does not write (integers, whose text is Python's; records; long doubles; Brine-only floats).
      */
     public static String repr(NDArray scalar) {
         DType t = scalar.dtype();
@@ -34,6 +34,10 @@ public final class ScalarFormat {
                 return "np.str_(" + PythonRepr.repr(scalar.get()) + ")";
             case VOID:
                 return "np.void(" + ArrayFormatter.voidRepr((byte[]) scalar.get()) + ")";
+            case DATETIME:
+                return datetime((TimeValue) scalar.get());
+            case TIMEDELTA:
+                return timedelta((TimeValue) scalar.get());
             default:
                 return null;
         }
@@ -88,5 +92,29 @@ public final class ScalarFormat {
         String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
         String e = Integer.toString(Math.abs(exponent));
         return mantissa + "e" + (exponent < 0 ? "-" : "+") + (e.length() < 2 ? "0" + e : e);
+    }
+
+    /**
+     * numpy 2's datetime64 repr: the ISO text, followed by the unit only where the text does not tell
+     * it (a unit count other than 1, or hours, which the text shares with datetime64's default
+     * parsing of {@code 'T05'}); NaT always names its unit ({@code 'generic'} too).
+     */
+    private static String datetime(TimeValue t) {
+        if (t.isNaT()) {
+            return "np.datetime64('NaT','" + unitText(t) + "')";
+        }
+        String iso = t.toString();
+        boolean plain = t.unit() == DateTimeUnit.GENERIC || (t.unitCount() == 1 && t.unit() != DateTimeUnit.HOUR);
+        return "np.datetime64('" + iso + "'" + (plain ? "" : ",'" + unitText(t) + "'") + ")";
+    }
+
+    /** numpy 2's timedelta64 repr: the count (or {@code 'NaT'}) and the unit, which a generic one has not. */
+    private static String timedelta(TimeValue t) {
+        String count = t.isNaT() ? "'NaT'" : Long.toString(t.count());
+        return "np.timedelta64(" + count + (t.unit() == DateTimeUnit.GENERIC ? "" : ",'" + unitText(t) + "'") + ")";
+    }
+
+    private static String unitText(TimeValue t) {
+        return (t.unitCount() == 1 ? "" : Integer.toString(t.unitCount())) + t.unit().symbol();
     }
 }

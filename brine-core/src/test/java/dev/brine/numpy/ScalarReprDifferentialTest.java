@@ -60,6 +60,23 @@ class ScalarReprDifferentialTest {
                 lines.add(t + " " + hex(r.nextLong(), d.itemsize()));
             }
         }
+        // datetime64 and timedelta64 in every unit, with unit counts and both byte orders: NaT, near the
+        // epoch, and far from it (a generic datetime64 holds only NaT: numpy prints no other)
+        long nat = Long.MIN_VALUE;
+        for (String u : new String[] {"Y", "M", "W", "D", "h", "m", "s", "ms", "us", "ns", "ps", "fs", "as", "3h", "2D", "5s"}) {
+            for (String kind : new String[] {"<M8[", ">M8[", "<m8["}) {
+                String t = kind + u + "]";
+                lines.add(t + " " + hex(nat, 8));
+                for (int i = 0; i < 6; i++) {
+                    long v = i < 3 ? r.nextInt(2001) - 1000 : r.nextLong() >> (20 + r.nextInt(40));
+                    lines.add(t + " " + (kind.startsWith(">") ? hex(Long.reverseBytes(v), 8) : hex(v, 8)));
+                }
+            }
+        }
+        lines.add("<M8 " + hex(nat, 8));
+        lines.add("<m8 " + hex(nat, 8));
+        lines.add("<m8 " + hex(7, 8));
+        lines.add("<m8 " + hex(-3, 8));
         byte[] alphabet = {'\'', '"', '\\', 'a', ' ', '\n', 0, 1, (byte) 0x7f, (byte) 0xe9};
         for (int i = 0; i < 300; i++) {
             int n = 1 + r.nextInt(4);
