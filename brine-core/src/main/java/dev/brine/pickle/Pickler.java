@@ -380,7 +380,7 @@ public final class Pickler {
 
     /** Writes {@code s}, or a memo reference to it, and returns its memo index. */
     private int saveString(String s) throws IOException {
-        if (s.length() <= 1) {
+        if (s.isEmpty()) {
             s = PySingletons.of(s); // one object, as in CPython, so that a second one is a memo reference
         }
         int index = memo.getOrAdd(s);
@@ -432,8 +432,10 @@ public final class Pickler {
 
     private void saveBytes(byte[] data, Object obj) throws IOException {
         if (proto < 3) {
+            // the latin-1 text CPython decodes the bytes into: one object per character when it is one
             Reduction r = data.length == 0 ? Reduction.call(BYTES)
-                    : Reduction.call(CODECS_ENCODE, new String(data, StandardCharsets.ISO_8859_1), LATIN1);
+                    : Reduction.call(CODECS_ENCODE, data.length == 1 ? PySingletons.latin1Char(data[0])
+                            : new String(data, StandardCharsets.ISO_8859_1), LATIN1);
             saveReduce(r, obj, 0);
             return;
         }

@@ -1,41 +1,43 @@
 package dev.brine.pickle;
 
 /**
- * The values CPython keeps one object of, whatever made them: the empty str and bytes, and each str of
- * one character below U+0100 (its decoders, the unpickler's among them, return that object). An
- * object graph CPython unpickles holds each such value as that one object, so its pickle refers to a
- * second occurrence by memo (a BINGET), even where the pickle it read had written them apart; the
- * pickler writes a Java string or byte array of such a value as that one object too, whichever Java
- * objects hold it, so that its bytes are what CPython writes after reading the same pickle.
+ * The values CPython keeps exactly one object of, however they are made: the empty str and the empty
+ * bytes. A pickle CPython writes refers to a second one by memo (a BINGET); the pickler writes every
+ * empty Java string or byte array as that one object too, whichever Java objects hold it.
  *
- * <p>Not one-byte bytes: CPython keeps one object of each too, but its unpickler makes a new one for
- * each SHORT_BINBYTES (protocol 3 and later), and which kind a Java byte array stands for cannot be
- * told. The objects here are memo keys and data the pickler only reads; they never leave it.
+ * <p>CPython keeps one object of each one-character str below U+0100 too, but only some of its ways of
+ * making one return it: decoding does (and so unpickling, and the latin-1 text that protocols 0 to 2
+ * write a bytes object as, {@code _codecs.encode(text, 'latin1')}); {@code str(Decimal('1'))},
+ * {@code str(1)} and a str subclass's {@code __getnewargs__} make a new one each time. Which Java strings
+ * stand for that object cannot be told, so the pickler keeps the identities it is given, and uses the
+ * one object only for the text it decodes itself ({@link #latin1Char}). The objects here are memo
+ * keys and data the pickler only reads; they never leave it.
  */
 final class PySingletons {
-    private static final String[] CHARS = new String[256];
     private static final byte[] NO_BYTES = new byte[0];
+    private static final String[] LATIN1_CHARS = new String[256];
 
     static {
-        for (int c = 0; c < 256; c++) {
-            CHARS[c] = String.valueOf((char) c);
+        for (int c = 0; c < LATIN1_CHARS.length; c++) {
+            LATIN1_CHARS[c] = String.valueOf((char) c);
         }
     }
 
     private PySingletons() {
     }
 
-    /** The one object of {@code s}'s value when CPython keeps one (length 0 or 1, below U+0100), else {@code s}. */
+    /** The one empty str object when {@code s} is empty, else {@code s}. */
     static String of(String s) {
-        if (s.isEmpty()) {
-            return "";
-        }
-        char c = s.charAt(0);
-        return s.length() == 1 && c < 256 ? CHARS[c] : s;
+        return s.isEmpty() ? "" : s;
     }
 
     /** The one empty bytes object when {@code b} is empty, else {@code b}. */
     static byte[] of(byte[] b) {
         return b.length == 0 ? NO_BYTES : b;
+    }
+
+    /** CPython's one str of the character {@code b} (0-255), as its latin-1 decoder returns it. */
+    static String latin1Char(byte b) {
+        return LATIN1_CHARS[b & 0xff];
     }
 }
