@@ -126,7 +126,7 @@ final class Conversions {
                 }
             }
         } else {
-            dropped.add("the whole object (" + root.getClass().getSimpleName() + ")");
+            dropped.add("the whole object (" + (root == null ? "None" : root.getClass().getSimpleName()) + ")");
         }
         if (format.equals(".safetensors") && out.containsKey(RESERVED)) {
             // safetensors' own writer would put it in the header where only strings may be, and its

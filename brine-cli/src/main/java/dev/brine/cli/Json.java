@@ -148,11 +148,29 @@ final class Json {
     private void objectArray(ObjectArray a, int depth) {
         arrayStart(a.dtype(), a.shape());
         List<Object> items = a.items();
+        List<String> names = a.dtype().isStructured() ? a.dtype().names() : null;
         for (int i = 0; i < Math.min(items.size(), maxItems); i++) {
             out.append(i > 0 ? ", " : "");
-            value(items.get(i), depth + 1);
+            Object item = items.get(i);
+            if (names != null && item instanceof Tuple && ((Tuple) item).size() == names.size()) {
+                record(names, (Tuple) item, depth + 1); // as a structured array of numbers writes its records
+            } else {
+                value(item, depth + 1);
+            }
         }
         out.append("]}}");
+    }
+
+    /** A structured record as an object of its fields, in the dtype's order. */
+    private void record(List<String> names, Tuple fields, int depth) {
+        out.append('{');
+        for (int k = 0; k < names.size(); k++) {
+            out.append(k > 0 ? ", " : "");
+            string(names.get(k));
+            out.append(": ");
+            value(fields.get(k), depth + 1);
+        }
+        out.append('}');
     }
 
     private void arrayStart(DType dtype, long[] shape) {

@@ -186,4 +186,15 @@ class ArrayVerbsTest {
         assertTrue(dropped.err().contains("no arrays to write to .npz"), dropped.err());
         assertFalse(Files.exists(tmp.resolve("a.npz")));
     }
+
+    /** A pickle of None (or any one non-array) converts to no .npz: refused with Brine's message, not a raw exception. */
+    @Test
+    void aPickleOfNoneIsRefusedAsNpzSayingWhy() throws Exception {
+        numpy("pickle.dump(None, open('none.pkl', 'wb'))\n");
+        CliTest.Run conv = CliTest.run("convert", tmp.resolve("none.pkl").toString(), tmp.resolve("n.npz").toString());
+        assertEquals(1, conv.status());
+        assertTrue(conv.err().contains("not converted: the whole object (None)") && conv.err().contains("no arrays to write"),
+                conv.err());
+        assertFalse(Files.exists(tmp.resolve("n.npz")));
+    }
 }

@@ -170,4 +170,28 @@ class ObjectArrayFilesCliTest {
                 + "print(a.dtype == b.dtype and a.shape == b.shape and a.flags.f_contiguous == b.flags.f_contiguous"
                 + " and all(x == y for x, y in zip(a.flat, b.flat)))\n").strip());
     }
+
+    /**
+     * show --json writes an object array's items as values, a structured one's records as objects of their
+     * fields as for arrays of numbers; the expected JSON is json.dumps of numpy's own items.
+     */
+    @Test
+    void showJsonWritesObjectItemsAndStructuredRecordsAsObjects() throws Exception {
+        numpy("import json\n"
+                + "arrays = {'o': np.array([1, 'x', None, [2, 'y']], dtype=object),"
+                + " 's': np.array([(1, 'q'), (2, {'k': 3})], dtype=[('a', '<i4'), ('b', 'O')])}\n"
+                + "def item(v):\n"
+                + "    if isinstance(v, np.void): return {n: item(v[n]) for n in v.dtype.names}\n"
+                + "    if isinstance(v, np.generic): return v.item()\n"
+                + "    return v\n"
+                + "for name, a in arrays.items():\n"
+                + "    np.save(name + '.npy', a)\n"
+                + "    doc = {'__ndarray__': {'dtype': a.dtype.name, 'shape': list(a.shape), 'values': [item(v) for v in a]}}\n"
+                + "    open(name + '.json', 'w').write(json.dumps(doc) + '\\n')\n");
+        for (String name : List.of("o", "s")) {
+            CliTest.Run show = CliTest.run("show", "--json", tmp.resolve(name + ".npy").toString());
+            assertEquals(0, show.status(), show.err());
+            assertEquals(Files.readString(tmp.resolve(name + ".json")), show.out(), name);
+        }
+    }
 }

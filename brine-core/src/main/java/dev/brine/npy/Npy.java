@@ -229,7 +229,7 @@ public final class Npy {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             NpyHeader h = NpyFormat.readHeader(ch, ch.size(), options.limits(), where);
             // the unpickler reads on from the channel's position: the first byte after the header
-            return ObjectArrayData.read(new Unpickler(ch, ObjectArrayData.options(options)), h, where);
+            return ObjectArrayData.read(new Unpickler(ch, ObjectArrayData.options(options)), h, where, true);
         }
     }
 

@@ -110,7 +110,7 @@ public final class NpzFile implements Closeable {
             }
             NpyHeader h = NpyFormat.readHeader(Channels.newChannel(in), e.size(), limits, where);
             Object v = h.holdsObjects() && objectArrays != null
-                    ? ObjectArrayData.read(new Unpickler(in, ObjectArrayData.options(objectArrays)), h, where)
+                    ? ObjectArrayData.read(new Unpickler(in, ObjectArrayData.options(objectArrays)), h, where, false)
                     : Npy.readData(in, h, e.size(), limits, where).withMemberName(key); // inflated straight into the array
             drain(in);
             return v;
@@ -180,7 +180,8 @@ public final class NpzFile implements Closeable {
         try (InputStream raw = zip.open(e); BufferedInputStream in = new BufferedInputStream(raw, 1 << 16)) {
             // not get(key, options): a member of numbers is refused before its data is read
             NpyHeader h = NpyFormat.readHeader(Channels.newChannel(in), e.size(), limits, where);
-            ObjectArray a = ObjectArrayData.read(new Unpickler(in, ObjectArrayData.options(Objects.requireNonNull(options))), h, where);
+            ObjectArray a = ObjectArrayData.read(new Unpickler(in, ObjectArrayData.options(Objects.requireNonNull(options))), h, where,
+                    false);
             drain(in);
             return a;
         }

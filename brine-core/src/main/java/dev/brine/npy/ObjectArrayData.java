@@ -43,8 +43,10 @@ final class ObjectArrayData {
      * header; bytes after its STOP are ignored, as numpy ignores them.
      *
      * @param where names the file (and member) in messages
+     * @param fileOffsets whether {@code u}'s offsets count from the file's start (an .npy read through
+     *     its channel), else from the pickle's (an .npz member's stream)
      */
-    static ObjectArray read(Unpickler u, NpyHeader h, String where) throws IOException {
+    static ObjectArray read(Unpickler u, NpyHeader h, String where, boolean fileOffsets) throws IOException {
         if (!h.holdsObjects()) {
             throw new BrineException(where + ": the array holds " + h.dtype().name()
                     + " numbers, not Python objects: read it as an array (Npy.read, NpzFile.get)");
@@ -53,8 +55,10 @@ final class ObjectArrayData {
         try {
             value = u.load();
         } catch (BrineException e) {
-            // the unpickler's offsets count from the pickle's start: say where that is; a limit stays a limit
-            throw e.withContext(where + ": the object array's pickle (data at byte " + h.dataOffset() + ")");
+            // say what the unpickler's offsets count from; a limit stays a limit
+            throw e.withContext(where + ": the object array's pickle (" + (fileOffsets
+                    ? "from byte " + h.dataOffset() + "; offsets count from the file's start)"
+                    : "offsets count from its start, byte " + h.dataOffset() + " of the member)"));
         }
         return checked(value, h, where);
     }
