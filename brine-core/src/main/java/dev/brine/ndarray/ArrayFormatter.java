@@ -16,9 +16,9 @@ import java.util.Map;
  * common padding and up to 8 fractional digits, and the {@code dtype=} / {@code shape=} suffixes.
  */
 final class ArrayFormatter {
-    private static final int LINE_WIDTH = 75;
+    private static final int LINE_WIDTH = ArrayLayout.LINE_WIDTH;
     private static final int THRESHOLD = 1000;
-    private static final int EDGE_ITEMS = 3;
+    private static final int EDGE_ITEMS = ArrayLayout.EDGE_ITEMS;
     private static final int PRECISION = 8;
     private static final String PREFIX = "array(";
 
@@ -46,7 +46,8 @@ final class ArrayFormatter {
             }
         } else {
             format = new ElementFormat(a.dtype(), shownOffsets());
-            body = shape.length == 0 ? format.format(0) : recurse(new long[0], " ".repeat(PREFIX.length() + 1), LINE_WIDTH - 1);
+            body = shape.length == 0 ? format.format(0)
+                    : ArrayLayout.body(shape, summarize, index -> format.format(a.offsetOf(index)));
             if (summarize) {
                 extras.add("shape=" + shapeRepr(shape));
             }
@@ -98,70 +99,6 @@ final class ArrayFormatter {
             r[i] = i;
         }
         return r;
-    }
-
-    /** numpy's {@code _formatArray} recursion (non-legacy mode). */
-    private String recurse(long[] index, String hanging, int width) {
-        long[] shape = a.shape();
-        int axis = index.length;
-        if (axis == shape.length) {
-            return format.format(a.offsetOf(index));
-        }
-        int axesLeft = shape.length - axis;
-        String nextHanging = hanging + " ";
-        int nextWidth = width - 1;
-        long len = shape[axis];
-        boolean summary = summarize && 2 * EDGE_ITEMS < len;
-        long leading = summary ? EDGE_ITEMS : 0;
-        long trailing = summary ? EDGE_ITEMS : len;
-        StringBuilder s = new StringBuilder();
-        if (axesLeft == 1) {
-            int elemWidth = width - 1;
-            StringBuilder line = new StringBuilder(hanging);
-            for (long i = 0; i < leading; i++) {
-                extend(s, line, recurse(with(index, i), nextHanging, nextWidth), elemWidth, hanging);
-                line.append(", ");
-            }
-            if (summary) {
-                extend(s, line, "...", elemWidth, hanging);
-                line.append(", ");
-            }
-            for (long i = trailing; i > 1; i--) {
-                extend(s, line, recurse(with(index, len - i), nextHanging, nextWidth), elemWidth, hanging);
-                line.append(", ");
-            }
-            extend(s, line, recurse(with(index, len - 1), nextHanging, nextWidth), elemWidth, hanging);
-            s.append(line);
-        } else {
-            String lineSep = "," + "\n".repeat(axesLeft - 1);
-            for (long i = 0; i < leading; i++) {
-                s.append(hanging).append(recurse(with(index, i), nextHanging, nextWidth)).append(lineSep);
-            }
-            if (summary) {
-                s.append(hanging).append("...").append(lineSep);
-            }
-            for (long i = trailing; i > 1; i--) {
-                s.append(hanging).append(recurse(with(index, len - i), nextHanging, nextWidth)).append(lineSep);
-            }
-            s.append(hanging).append(recurse(with(index, len - 1), nextHanging, nextWidth));
-        }
-        return "[" + s.substring(hanging.length()) + "]";
-    }
-
-    private static void extend(StringBuilder s, StringBuilder line, String word, int width, String hanging) {
-        boolean wrap = line.length() + word.length() > width && line.length() > hanging.length();
-        if (wrap) {
-            s.append(line.toString().stripTrailing()).append('\n');
-            line.setLength(0);
-            line.append(hanging);
-        }
-        line.append(word);
-    }
-
-    private static long[] with(long[] index, long i) {
-        long[] next = Arrays.copyOf(index, index.length + 1);
-        next[index.length] = i;
-        return next;
     }
 
     private static String shapeRepr(long[] shape) {

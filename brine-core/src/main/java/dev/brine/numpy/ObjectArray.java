@@ -1,5 +1,6 @@
 package dev.brine.numpy;
 
+import dev.brine.ndarray.ArrayLayout;
 import dev.brine.ndarray.DType;
 import dev.brine.py.PythonRepr;
 import dev.brine.py.Unhashable;
@@ -87,9 +88,9 @@ public final class ObjectArray implements Unhashable {
 
     /**
      * As numpy's repr: {@code array([1, 'a'], dtype=object)}, {@code array(None, dtype=object)},
-     * nested brackets by the shape, a row per line as numpy prints them (but long rows are not wrapped
-     * at 75 columns as numpy wraps them), summarized as numpy summarizes arrays of more than 1,000
-     * items (three at each end of an axis around {@code ...}), and for an empty array numpy's
+     * nested brackets by the shape, rows wrapped at 75 columns as numpy wraps them ({@link ArrayLayout}),
+     * summarized as numpy summarizes arrays of more than 1,000 items (three at each end of an axis
+     * around {@code ...}), and for an empty array numpy's
      * {@code shape=} note. A list item prints as numpy prints it, {@code list([1, 2])}.
      */
     @Override
@@ -109,7 +110,7 @@ public final class ObjectArray implements Unhashable {
         }
         StringBuilder out = new StringBuilder("array(");
         boolean summarize = count > SUMMARY_THRESHOLD;
-        nested(out, 0, new long[shape.length], summarize);
+        out.append(shape.length == 0 ? itemText(new long[0]) : ArrayLayout.body(shape, summarize, this::itemText));
         out.append(',');
         // numpy 2 names the shape of a summarized array; the note goes on a line of its own past 75 columns
         String extra = (summarize ? "shape=" + PythonRepr.repr(DTypeState.shapeTuple(shape)) + ", " : "")
@@ -127,34 +128,11 @@ public final class ObjectArray implements Unhashable {
 
     /** numpy's print options: arrays of more items are summarized, showing this many at each end of an axis. */
     private static final long SUMMARY_THRESHOLD = 1000;
-    private static final long EDGE_ITEMS = 3;
 
-    private void nested(StringBuilder out, int axis, long[] index, boolean summarize) {
-        if (axis == shape.length) {
-            Object item = items.get((int) flatIndex(index));
-            // numpy's _object_format: a list item would read as one more axis, so it is named (list([1, 2]))
-            boolean list = item instanceof List;
-            out.append(list ? "list(" : "").append(PythonRepr.repr(item)).append(list ? ")" : "");
-            return;
-        }
-        out.append('[');
-        long n = shape[axis];
-        boolean cut = summarize && n > 2 * EDGE_ITEMS;
-        // numpy's _formatArray: rows on their own lines, blocks apart by blank lines
-        String separator = axis == shape.length - 1 ? ", "
-                : "," + "\n".repeat(shape.length - 1 - axis) + " ".repeat("array(".length() + axis + 1);
-        for (long i = 0; i < n; i++) {
-            if (cut && i == EDGE_ITEMS) {
-                out.append(separator).append("...");
-                i = n - EDGE_ITEMS;
-            }
-            if (i > 0) {
-                out.append(separator);
-            }
-            index[axis] = i;
-            nested(out, axis + 1, index, summarize);
-        }
-        out.append(']');
+    /** An item as numpy's {@code _object_format} writes it: a list would read as one more axis, so it is named. */
+    private String itemText(long[] index) {
+        Object item = items.get((int) flatIndex(index));
+        return item instanceof List ? "list(" + PythonRepr.repr(item) + ")" : PythonRepr.repr(item);
     }
 
     /** The position in {@link #items} of the element at {@code index}: C order, whatever the layout flag. */

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * hostile ones that name a callable, which is refused or kept inert and never run.
  */
 class ObjectArrayNpyDifferentialTest {
-    /** Object arrays numpy saves, each short enough that numpy's repr does not wrap its rows. */
+    /** Object arrays numpy saves: short ones, and ones whose rows numpy's repr wraps at 75 columns. */
     private static final List<String> CASES = List.of(
             "np.array([1, 'x', None], dtype=object)",
             "np.array([[1, 'x'], [None, 2.5]], dtype=object)",
@@ -41,7 +41,13 @@ class ObjectArrayNpyDifferentialTest {
             "np.array([b'x', 1.5, (1, 2), {'a': 1}, 3j], dtype=object)",
             "np.array([[3], 'y'], dtype=object)", // numpy prints a list item as list([3])
             "np.arange(2000).astype(object)", // summarized
-            "np.array([(1, 'x'), (2, None)], dtype=[('a', '<i4'), ('o', 'O')])");
+            "np.array([(1, 'x'), (2, None)], dtype=[('a', '<i4'), ('o', 'O')])",
+            "np.array(['word%d' % i for i in range(30)] + [None], dtype=object)", // one row over several lines
+            "np.array([['x' * k for k in range(12)]] * 3, dtype=object)", // rows of a 2-d array, each wrapped
+            "np.array(['a' * 80, 1, 'b' * 70], dtype=object)", // items wider than a line
+            "np.array([np.arange(4).reshape(2, 2), 1, np.zeros(3)], dtype=object)", // items that span lines
+            "np.array([[np.eye(2), 'y' * 60], [None, np.ones((2, 1))]], dtype=object)",
+            "np.array([('k' * 30, 1.5) for _ in range(4)], dtype=object)"); // tuples
 
     private static final UnpicklerOptions INERT = UnpicklerOptions.builder().genericObjects(true).build();
 
