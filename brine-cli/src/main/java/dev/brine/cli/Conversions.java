@@ -3,6 +3,7 @@ package dev.brine.cli;
 import dev.brine.BrineException;
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
+import dev.brine.py.PythonRepr;
 import dev.brine.py.Tuple;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -114,7 +115,7 @@ final class Conversions {
         if (root instanceof NDArray) {
             out.put("arr_0", (NDArray) root);
         } else if (root instanceof Map) {
-            flatten("", (Map<?, ?>) root, out, dropped, 0);
+            flatten("", (Map<?, ?>) root, out, dropped, 0, in);
         } else if (root instanceof Collection || root instanceof Tuple) {
             int i = 0;
             for (Object item : root instanceof Tuple ? ((Tuple) root).asList() : (Collection<?>) root) {
@@ -144,17 +145,22 @@ final class Conversions {
         return out;
     }
 
-    private static void flatten(String prefix, Map<?, ?> map, Map<String, NDArray> out, List<String> dropped, int depth)
-            throws BrineException {
+    private static void flatten(String prefix, Map<?, ?> map, Map<String, NDArray> out, List<String> dropped, int depth,
+                                Path in) throws BrineException {
         if (depth > 100) {
             throw new BrineException("dicts nested more than 100 deep cannot be flattened");
         }
         for (Map.Entry<?, ?> e : map.entrySet()) {
-            String key = prefix + e.getKey();
+            // a key that is not a str is named as Python's str() names it (b'w', None, 1)
+            String key = prefix + (e.getKey() instanceof String ? (String) e.getKey() : PythonRepr.repr(e.getKey()));
             if (e.getValue() instanceof NDArray) {
-                out.put(key, (NDArray) e.getValue());
+                if (out.putIfAbsent(key, (NDArray) e.getValue()) != null) {
+                    // {'a.b': x, 'a': {'b': y}} or {1: x, '1': y}: one name for two arrays, and one would be lost
+                    throw new BrineException(in + ": two arrays would both be named '" + key + "' (dotted keys of nested dicts,"
+                            + " or keys that are equal as text); rename one, or convert to a pickle");
+                }
             } else if (e.getValue() instanceof Map) {
-                flatten(key + ".", (Map<?, ?>) e.getValue(), out, dropped, depth + 1);
+                flatten(key + ".", (Map<?, ?>) e.getValue(), out, dropped, depth + 1, in);
             } else {
                 dropped.add(key);
             }

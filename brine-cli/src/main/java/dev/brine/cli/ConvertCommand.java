@@ -1,12 +1,17 @@
 package dev.brine.cli;
 
+import dev.brine.BrineException;
 import dev.brine.archive.ArchiveOptions;
 import dev.brine.archive.ModelArchive;
 import dev.brine.io.AtomicFiles;
+import dev.brine.mapping.ClassRegistry;
 import dev.brine.npy.Npy;
 import dev.brine.npy.Npz;
+import dev.brine.numpy.NumpyPickles;
 import dev.brine.safetensors.SafeTensors;
 import dev.brine.torch.TorchCheckpoint;
+import dev.brine.torch.TorchDevice;
+import dev.brine.torch.TorchStorage;
 import java.io.PrintWriter;
 import dev.brine.pickle.Pickle;
 import dev.brine.pickle.Pickler;
@@ -26,6 +31,18 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = "Convert between formats (by extension): pickle, .npy, .npz, archive .zip, .pt/.pth, .safetensors.")
 final class ConvertCommand implements Callable<Integer> {
+    /**
+     * What pickles and archives are written with: Python's builtins and numpy, and the torch.device values
+     * a checkpoint may hold (written as torch pickles them); a bare torch storage (torch pickles one
+     * outside a checkpoint as a whole torch.save inside the pickle) is refused saying where it fits.
+     */
+    private static final ClassRegistry WRITING = TorchDevice.writable(NumpyPickles.standardRegistry()).toBuilder()
+            .registerWriter(TorchStorage.class, s -> {
+                throw new BrineException("a torch storage on its own (" + (s.isUntyped() ? "an UntypedStorage" : "a typed storage")
+                        + ", not a tensor) can only be written to a .pt checkpoint");
+            })
+            .build();
+
     @Parameters(index = "0", paramLabel = "IN", description = "The file to read.")
     Path in;
 
@@ -63,12 +80,13 @@ final class ConvertCommand implements Callable<Integer> {
             case NPY -> Npy.write(Conversions.numpyHolds(Map.of("", Conversions.singleArray(objects, in)), in).get(""), out);
             case NPZ -> Npz.write(Conversions.numpyHolds(Conversions.arrays(objects, in, err, ".npz"), in), out, compressed);
             case ARCHIVE -> ModelArchive.dump(Conversions.single(objects, in, err), out, ArchiveOptions.builder()
-                    .protocol(protocol).compression(stored ? ArchiveOptions.Compression.STORED : ArchiveOptions.Compression.DEFLATED)
+                    .registry(WRITING).protocol(protocol)
+                    .compression(stored ? ArchiveOptions.Compression.STORED : ArchiveOptions.Compression.DEFLATED)
                     .build());
             case TORCH -> TorchCheckpoint.save(Conversions.single(objects, in, err), out);
             case SAFETENSORS -> SafeTensors.write(Conversions.arrays(objects, in, err, ".safetensors"), loaded.metadata, out);
             default -> {
-                PicklerOptions options = PicklerOptions.DEFAULT.withProtocol(protocol);
+                PicklerOptions options = PicklerOptions.builder().registry(WRITING).protocol(protocol).build();
                 if (loaded.memoSpansPickles && protocol >= 4 && objects.size() > 1) {
                     // from protocol 4 a memo reference back into an earlier pickle can also be read as one
                     // to the pickle's own entry: say so, since brine (without --memo) and repeated

@@ -1,9 +1,11 @@
 package dev.brine.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brine.testing.Python;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,5 +74,29 @@ class TorchCheckpointCliTest {
         CliTest.Run dis = CliTest.run("dis", path("nocrc.pt"));
         assertEquals(0, dis.status(), dis.err());
         assertTrue(dis.out().contains("GLOBAL     'torch._utils _rebuild_tensor_v2'"), dis.out());
+    }
+
+    /**
+     * A checkpoint holding torch.device values converts to a pickle and an archive that Python loads with
+     * the devices torch pickled (they were refused as a Java class without a writer); a bare storage,
+     * which only a checkpoint can hold, is refused saying so.
+     */
+    @Test
+    void devicesInACheckpointConvertToPicklesAndArchivesAndBareStoragesSayWhereTheyFit() throws Exception {
+        python("torch.save({'w': torch.ones(2), 'cpu': torch.device('cpu'), 'cuda1': torch.device('cuda', 1)}, 'dev.pt')\n"
+                + "torch.save({'s': torch.arange(4.).untyped_storage()}, 'storage.pt')\n");
+        for (String out : new String[] {"dev.pkl", "dev.zip"}) {
+            CliTest.Run conv = CliTest.run("convert", tmp.resolve("dev.pt").toString(), tmp.resolve(out).toString());
+            assertEquals(0, conv.status(), conv.err());
+        }
+        assertEquals("cpu cuda:1 [1. 1.] | cpu cuda:1 [1. 1.]", python(
+                "sys.path.insert(0, '" + Path.of("..", "python").toAbsolutePath() + "')\n"
+                + "import brine\n"
+                + "p = pickle.load(open('dev.pkl', 'rb')); z = brine.load('dev.zip')\n"
+                + "print(' | '.join('%s %s %s' % (d['cpu'], d['cuda1'], d['w']) for d in (p, z)))\n").strip());
+        CliTest.Run storage = CliTest.run("convert", tmp.resolve("storage.pt").toString(), tmp.resolve("s.pkl").toString());
+        assertEquals(1, storage.status());
+        assertTrue(storage.err().contains("can only be written to a .pt checkpoint"), storage.err());
+        assertFalse(Files.exists(tmp.resolve("s.pkl")));
     }
 }

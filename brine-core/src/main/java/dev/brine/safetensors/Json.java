@@ -14,7 +14,8 @@ import java.util.Map;
  * A small strict JSON reader and writer (RFC 8259), enough for safetensors headers and nothing
  * more: no dependency, bounded nesting, byte offsets in every message.
  *
- * <p>Reading: objects become {@code LinkedHashMap<String, Object>} (a duplicate key is an error),
+ * <p>Reading: objects become {@code LinkedHashMap<String, Object>} (a duplicate key is an error, but
+ * in the top-level {@code __metadata__}, where the last value wins, as the safetensors package reads it),
  * arrays {@code ArrayList}, strings {@code String}, integers {@code Long} or {@code BigInteger},
  * other numbers {@code Double}, and {@code true}/{@code false}/{@code null} as Boolean and null.
  * The input must be valid UTF-8; raw control characters in strings, lone surrogate escapes,
@@ -24,6 +25,9 @@ import java.util.Map;
  * short, other control characters as {@code \}{@code u00xx}, everything else as raw UTF-8.
  */
 final class Json {
+    /** The header's entry of free-form string metadata, the one object whose repeated keys are allowed. */
+    private static final String METADATA = "__metadata__";
+
     /** The deepest nesting of arrays and objects read. */
     static final int MAX_DEPTH = 64;
     /** The most digits of an integer read (CPython's default {@code int} limit; a u64 has 20). */
@@ -86,7 +90,7 @@ final class Json {
         byte c = in[pos];
         switch (c) {
             case '{':
-                return object(depth + 1);
+                return object(depth + 1, false);
             case '[':
                 return array(depth + 1);
             case '"':
@@ -108,7 +112,12 @@ final class Json {
         }
     }
 
-    private Map<String, Object> object(int depth) throws BrineException {
+    /**
+     * An object; a key given twice is an error unless {@code lastValueWins}, which is how the safetensors
+     * package reads {@code __metadata__} (a map of strings, where serde keeps the last value) while it
+     * refuses a tensor named twice.
+     */
+    private Map<String, Object> object(int depth, boolean lastValueWins) throws BrineException {
         checkDepth(depth);
         pos++; // {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -127,8 +136,9 @@ final class Json {
             skipWhitespace();
             expect(':');
             skipWhitespace();
-            Object v = value(depth);
-            if (out.containsKey(key)) {
+            boolean metadata = depth == 1 && key.equals(METADATA) && pos < end && in[pos] == '{';
+            Object v = metadata ? object(depth + 1, true) : value(depth);
+            if (out.containsKey(key) && !lastValueWins) {
                 pos = keyAt;
                 throw error("duplicate key \"" + key + "\"");
             }
@@ -299,8 +309,8 @@ final class Json {
             }
         }
         String text = new String(in, start, pos - start, StandardCharsets.US_ASCII);
-        if (!integer) {
-            return Double.parseDouble(text);
+        if (!integer || text.equals("-0")) {
+            return Double.parseDouble(text); // serde_json reads -0 as the float -0.0, which no count or offset may be
         }
         if (pos - start <= 18) {
             return Long.parseLong(text);

@@ -285,8 +285,7 @@ final class CheckpointWriter {
     private static ClassRegistry registry(ArrayWriter arrays) {
         return NumpyPickles.standardRegistry().toBuilder()
                 .registerWriter(NDArray.class, arrays::reduce)
-                .registerWriter(TorchDevice.class, d -> d.index() == null ? Reduction.call(TorchGlobals.DEVICE, d.type())
-                        : Reduction.call(TorchGlobals.DEVICE, d.type(), d.index()))
+                .registerWriter(TorchDevice.class, TorchDevice::reduction)
                 .build();
     }
 }

@@ -1,5 +1,7 @@
 package dev.brine.torch;
 
+import dev.brine.mapping.ClassRegistry;
+import dev.brine.mapping.Reduction;
 import java.util.Objects;
 
 /**
@@ -16,6 +18,19 @@ public record TorchDevice(String type, Long index) {
     /** Checks the parts. */
     public TorchDevice {
         Objects.requireNonNull(type, "type");
+    }
+
+    /** How torch pickles it: {@code torch.device(type)} or {@code torch.device(type, index)}. */
+    public Reduction reduction() {
+        return index == null ? Reduction.call(TorchGlobals.DEVICE, type) : Reduction.call(TorchGlobals.DEVICE, type, index);
+    }
+
+    /**
+     * {@code registry} able to write devices too, as {@link #reduction()}: for a plain pickle or a model
+     * archive of what a checkpoint held (a checkpoint's own writer writes them already).
+     */
+    public static ClassRegistry writable(ClassRegistry registry) {
+        return registry.toBuilder().registerWriter(TorchDevice.class, TorchDevice::reduction).build();
     }
 
     /** {@code "cpu"} or {@code "cuda:0"}, as {@code str(device)} prints it. */

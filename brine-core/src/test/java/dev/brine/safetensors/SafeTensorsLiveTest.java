@@ -3,7 +3,10 @@ package dev.brine.safetensors;
 import static dev.brine.safetensors.SafeTensorsGoldenTest.filled;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brine.BrineException;
 import dev.brine.Limits;
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
@@ -165,6 +168,62 @@ class SafeTensorsLiveTest {
                 assertEquals(oracle.keySet(), new java.util.HashSet<>(f.names()));
                 for (String k : oracle.keySet()) {
                     assertEquals(oracle.get(k), f.get(k), k);
+                }
+            }
+        }
+    }
+
+    /**
+     * Headers the package reads differently from a plain JSON reading: {@code -0} is a float to serde_json
+     * (refused as a count or an offset), and a key repeated in {@code __metadata__} keeps its last value.
+     * Brine accepts and refuses what the package does, with its metadata; but for a tensor named twice,
+     * which the package reads as the last entry (and then checks the offsets): Brine refuses it, by
+     * decision, since two readers of one file could otherwise see different tensors under one name.
+     */
+    @Test
+    void headerEdgeCasesAreReadAsThePackageReadsThem() throws Exception {
+        Python.require("numpy", "safetensors");
+        String out = Python.checkText(String.join("\n",
+                "import sys, json, struct, safetensors.numpy",
+                "cases = {",
+                "  'neg-zero-offset': '{\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[-0,4]}}',",
+                "  'neg-zero-shape': '{\"t\":{\"dtype\":\"F32\",\"shape\":[-0],\"data_offsets\":[0,0]}}',",
+                "  'dup-metadata': '{\"__metadata__\":{\"x\":\"1\",\"y\":\"3\",\"x\":\"2\"},"
+                        + "\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}',",
+                "  'dup-tensor': '{\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                        + "\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}',",
+                "  'plain': '{\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}',",
+                "}",
+                "for name, header in cases.items():",
+                "    h = header.encode()",
+                "    h += b' ' * (-len(h) % 8)",
+                "    path = sys.argv[1] + '/' + name + '.safetensors'",
+                "    open(path, 'wb').write(struct.pack('<Q', len(h)) + h + bytes(4))",
+                "    try:",
+                "        safetensors.numpy.load_file(path)",
+                "        with safetensors.safe_open(path, 'np') as f:",
+                "            print(name, 'ok', json.dumps(f.metadata() or {}, sort_keys=True))",
+                "    except Exception:",
+                "        print(name, 'refused')"), dir);
+        for (String line : out.strip().split("\n")) {
+            String[] f = line.split(" ", 3);
+            Path file = dir.resolve(f[0] + ".safetensors");
+            if (f[0].equals("dup-tensor")) {
+                assertEquals("ok", f[1], "the package reads a repeated tensor name as its last entry");
+                BrineException e = assertThrows(BrineException.class, () -> SafeTensors.open(file, SafeTensorsOptions.DEFAULT));
+                assertTrue(e.getMessage().contains("duplicate key \"t\""), e.getMessage());
+            } else if (f[1].equals("refused")) {
+                assertThrows(BrineException.class, () -> SafeTensors.open(file, SafeTensorsOptions.DEFAULT).close(),
+                        f[0]);
+            } else {
+                try (SafeTensorsFile st = SafeTensors.open(file, SafeTensorsOptions.DEFAULT)) {
+                    Map<String, String> meta = st.metadata() == null ? Map.of() : new java.util.TreeMap<>(st.metadata());
+                    StringBuilder json = new StringBuilder("{");
+                    for (Map.Entry<String, String> e : meta.entrySet()) {
+                        json.append(json.length() > 1 ? ", " : "").append('"').append(e.getKey()).append("\": \"")
+                                .append(e.getValue()).append('"');
+                    }
+                    assertEquals(f[2], json.append('}').toString(), f[0]);
                 }
             }
         }
