@@ -218,4 +218,15 @@ class ArrayVerbsTest {
             assertFalse(Files.exists(tmp.resolve(c[0] + ".npz")));
         }
     }
+
+    /** Writing into a folder that does not exist names the file asked for and the folder, not a temporary file. */
+    @Test
+    void convertIntoAMissingFolderNamesTheTargetAndTheFolder() throws Exception {
+        numpy("np.save('a.npy', np.arange(3))\n");
+        Path target = tmp.resolve("missing").resolve("b.npy");
+        CliTest.Run conv = CliTest.run("convert", tmp.resolve("a.npy").toString(), target.toString());
+        assertEquals(1, conv.status());
+        assertTrue(conv.err().contains(target.toString() + ": cannot write it: the folder " + target.getParent()
+                + " does not exist") && !conv.err().contains(".tmp"), conv.err());
+    }
 }

@@ -68,6 +68,11 @@ public final class AtomicFiles {
      */
     public static void writeChannel(Path target, ChannelContent content, boolean force) throws IOException {
         Path absolute = target.toAbsolutePath();
+        if (absolute.getParent() != null && !Files.isDirectory(absolute.getParent())) {
+            // say so of the target: the temporary file's name would only puzzle
+            throw new java.nio.file.NoSuchFileException(target.toString(), null,
+                    "cannot write it: the folder " + absolute.getParent() + " does not exist");
+        }
         // CREATE_NEW with a random name (not Files.createTempFile, which makes files owner-only):
         // the new file gets the permissions of an ordinary new file (the umask), or the old file's
         Path tmp = absolute.resolveSibling("." + absolute.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
