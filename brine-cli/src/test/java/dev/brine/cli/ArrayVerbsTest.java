@@ -199,18 +199,20 @@ class ArrayVerbsTest {
     }
 
     /**
-     * Flattening a dict for .npz: keys that are not str are named as Python's str() names them; two arrays
+     * Flattening a dict for .npz: keys that are not str are named by their Python repr(); two arrays
      * that would get one name (a dotted key beside a nested dict, 1 beside '1') are refused, naming it.
      */
     @Test
     void npzNamesFollowPythonsStrAndCollidingNamesAreRefused() throws Exception {
-        numpy("pickle.dump({b'w': np.ones(1), None: np.ones(2), True: np.ones(3), (1, 2): np.ones(4)}, open('keys.pkl', 'wb'))\n"
+        numpy("import decimal, datetime\n"
+                + "pickle.dump({b'w': np.ones(1), None: np.ones(2), True: np.ones(3), (1, 2): np.ones(4),"
+                + " decimal.Decimal('1.10'): np.ones(5), datetime.date(2020, 1, 2): np.ones(6)}, open('keys.pkl', 'wb'))\n"
                 + "pickle.dump({'a.b': np.ones(1), 'a': {'b': np.ones(2)}}, open('dots.pkl', 'wb'))\n"
                 + "pickle.dump({1: np.ones(1), '1': np.ones(2)}, open('ones.pkl', 'wb'))\n"
-                + "open('keys.txt', 'w').write(' '.join(str(k) for k in pickle.load(open('keys.pkl', 'rb'))))\n");
+                + "open('keys.txt', 'w').write('|'.join(repr(k) for k in pickle.load(open('keys.pkl', 'rb'))))\n");
         CliTest.Run keys = CliTest.run("convert", tmp.resolve("keys.pkl").toString(), tmp.resolve("keys.npz").toString());
         assertEquals(0, keys.status(), keys.err());
-        numpy("assert ' '.join(np.load('keys.npz').files) == open('keys.txt').read(), np.load('keys.npz').files\n");
+        numpy("assert '|'.join(np.load('keys.npz').files) == open('keys.txt').read(), np.load('keys.npz').files\n");
         for (String[] c : new String[][] {{"dots", "a.b"}, {"ones", "1"}}) {
             CliTest.Run conv = CliTest.run("convert", tmp.resolve(c[0] + ".pkl").toString(), tmp.resolve(c[0] + ".npz").toString());
             assertEquals(1, conv.status(), c[0]);
