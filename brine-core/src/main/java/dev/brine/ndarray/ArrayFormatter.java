@@ -35,6 +35,17 @@ final class ArrayFormatter {
         return new ArrayFormatter(a).repr();
     }
 
+    /** What {@link #repr} prints between {@code array(} and the suffixes: one element for a 0-d array. */
+    static String body(NDArray a) {
+        ArrayFormatter f = new ArrayFormatter(a);
+        if (a.size() == 0) {
+            return "[]";
+        }
+        f.format = f.new ElementFormat(a.dtype(), f.shownOffsets());
+        return a.shape().length == 0 ? f.format.format(0)
+                : ArrayLayout.body(a.shape(), f.summarize, index -> f.format.format(a.offsetOf(index)));
+    }
+
     private String repr() {
         List<String> extras = new ArrayList<>();
         long[] shape = a.shape();
@@ -45,9 +56,7 @@ final class ArrayFormatter {
                 extras.add("shape=" + shapeRepr(shape));
             }
         } else {
-            format = new ElementFormat(a.dtype(), shownOffsets());
-            body = shape.length == 0 ? format.format(0)
-                    : ArrayLayout.body(shape, summarize, index -> format.format(a.offsetOf(index)));
+            body = body(a);
             if (summarize) {
                 extras.add("shape=" + shapeRepr(shape));
             }

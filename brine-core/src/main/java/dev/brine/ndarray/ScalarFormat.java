@@ -3,12 +3,17 @@ package dev.brine.ndarray;
 import dev.brine.py.Complex;
 import dev.brine.py.PythonRepr;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * numpy 2's {@code repr} of a scalar of the kinds whose text numpy writes itself: {@code np.True_},
  * {@code np.float32(0.1)}, {@code np.complex64(1+2j)}, {@code np.bytes_(b"it's")}, {@code np.str_('a')},
- * {@code np.void(b'\x61')}. Floats show the shortest digits of their own precision, as numpy's
- * scalar types do, not of a double (a float32 0.1 is not 0.10000000149011612).
+ * {@code np.void(b'\x61')}, {@code np.datetime64('2020-01-01')}, records as
+ * {@code np.void((1, 2.0), dtype=[('a', '<i4'), ('b', '<f8')])}. Floats show the shortest digits of
+ * their own precision, as numpy's scalar types do, not of a double (a float32 0.1 is not
+ * 0.10000000149011612).
  */
 public final class ScalarFormat {
     private ScalarFormat() {
@@ -16,7 +21,8 @@ public final class ScalarFormat {
 
     /**
      * The repr of the one element of the 0-d array {@code scalar}, or null for the kinds this class
-     * does not write (integers, whose text is Python's; records; long doubles; Brine-only floats).
+     * does not write (integers, whose text is Python's; long doubles; Brine-only floats; records with
+     * a subarray field of several axes that are not floats).
      */
     public static String repr(NDArray scalar) {
         DType t = scalar.dtype();
@@ -34,6 +40,8 @@ public final class ScalarFormat {
                 return "np.str_(" + PythonRepr.repr(scalar.get()) + ")";
             case VOID:
                 return "np.void(" + ArrayFormatter.voidRepr((byte[]) scalar.get()) + ")";
+            case STRUCTURED:
+                return record(scalar);
             case DATETIME:
                 return datetime((TimeValue) scalar.get());
             case TIMEDELTA:
@@ -116,5 +124,57 @@ public final class ScalarFormat {
 
     private static String unitText(TimeValue t) {
         return (t.unitCount() == 1 ? "" : Integer.toString(t.unitCount())) + t.unit().symbol();
+    }
+
+    /**
+     * numpy 2's repr of a structured scalar ({@code _void_scalar_to_string}): its fields as a tuple, then
+     * {@code dtype=} and the dtype's str. numpy formats the fields as an array's elements but floats with
+     * {@code str} ({@code 2.0}, not {@code 2.}), inside nested records and subarrays too; or null for a
+     * subarray field of more than one axis whose elements are not floats, whose padding across the
+     * subarray is not reproduced here.
+     */
+    private static String record(NDArray scalar) {
+        String fields = fields(scalar.dtype(), scalar.rawBytes(), 0);
+        return fields == null ? null : "np.void(" + fields + ", dtype=" + ArrayFormatter.dtypeShortRepr(scalar.dtype()) + ")";
+    }
+
+    private static String fields(DType t, byte[] raw, int off) {
+        List<String> out = new ArrayList<>();
+        for (DType.Field f : t.fields()) {
+            String text = field(f.type(), raw, off + (int) f.offset());
+            if (text == null) {
+                return null;
+            }
+            out.add(text);
+        }
+        return "(" + String.join(", ", out) + (out.size() == 1 ? ",)" : ")");
+    }
+
+    private static String field(DType t, byte[] raw, int off) {
+        if (t.kind() == DType.Kind.STRUCTURED) {
+            return fields(t, raw, off);
+        }
+        NDArray value = NDArray.fromBytes(t, Order.C, Arrays.copyOfRange(raw, off, off + t.itemsize()));
+        if (value.dtype().kind().isFloat()) { // a float, or a subarray of them: each with str
+            return floats(value, new long[0]);
+        }
+        if (t.kind() == DType.Kind.SUBARRAY && value.shape().length > 1) {
+            return null;
+        }
+        return ArrayFormatter.body(value);
+    }
+
+    /** The floats of {@code a} from {@code index} on, each as numpy's str, in brackets per axis. */
+    private static String floats(NDArray a, long[] index) {
+        if (index.length == a.shape().length) {
+            return real(a.getDouble(index), a.dtype(), false, ".0");
+        }
+        List<String> items = new ArrayList<>();
+        for (long i = 0; i < a.shape()[index.length]; i++) {
+            long[] next = Arrays.copyOf(index, index.length + 1);
+            next[index.length] = i;
+            items.add(floats(a, next));
+        }
+        return "[" + String.join(", ", items) + "]";
     }
 }

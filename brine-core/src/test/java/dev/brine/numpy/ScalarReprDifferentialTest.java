@@ -108,4 +108,63 @@ class ScalarReprDifferentialTest {
         }
         return b.toString();
     }
+
+    /**
+     * Structured scalars (numpy's {@code scalar(dtype, bytes)} pickles of a record array's element): 300
+     * seeded random record types of ints, floats of each width, bools, complex, bytes, str, void,
+     * datetimes and timedeltas, nested records and one-axis subarrays (floats also on two axes), with
+     * random values, against {@code repr(x)} in numpy 2.
+     */
+    @Test
+    void structuredScalarsReprAsNumpyWritesThem() throws IOException {
+        Python.require("numpy");
+        List<String> seeds = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            seeds.add(Integer.toString(i));
+        }
+        List<String> numpy = Python.eachLine(String.join("\n",
+                "import numpy as np, pickle, random",
+                "LEAVES = ['<i4', '>i2', 'u1', '<u8', '<f8', '<f4', '>f4', '<f2', '?', '<c16', '<c8', 'S3', '<U2', 'V2',",
+                "          '<M8[D]', '<M8[s]', '<m8[ms]']",
+                "def field_type(r, depth):",
+                "    k = r.random()",
+                "    if k < 0.12 and depth < 2: return record_type(r, depth + 1)",
+                "    if k < 0.24: return (r.choice(['<i2', '<f8', '<f4', 'u1']), (r.randint(1, 3),))",
+                "    if k < 0.3: return ('<f8', (2, 2))",
+                "    return r.choice(LEAVES)",
+                "def record_type(r, depth=0):",
+                "    return [('f%d' % i, field_type(r, depth)) for i in range(r.randint(1, 4))]",
+                "def value(r, t):",
+                "    if t.kind in 'iu': return r.randint(0, 250) if t.kind == 'u' else r.randint(-30000, 30000)",
+                "    if t.kind == 'f': return r.choice([0.0, -0.0, 1.0, -2.5, 1e-5, 0.1, 123456.75, 1e20, float('nan'), float('inf'),"
+                        + " r.uniform(-1e6, 1e6)])",
+                "    if t.kind == 'c': return complex(value(r, np.dtype('f8')), value(r, np.dtype('f8')))",
+                "    if t.kind == 'b': return r.random() < 0.5",
+                "    if t.kind == 'S': return bytes(r.choice(b\"ab'\\\\\\x00\\x7f\") for _ in range(r.randint(0, t.itemsize)))",
+                "    if t.kind == 'U': return r.choice(['', 'a', \"b'\", 'z\\u00e9'])",
+                "    if t.kind == 'V': return bytes(r.getrandbits(8) for _ in range(t.itemsize))",
+                "    if t.kind in 'Mm': return np.array(r.randint(-10**6, 10**6)).astype(t)",
+                "    raise ValueError(t)",
+                "def fill(r, rec):",
+                "    for name in rec.dtype.names:",
+                "        t = rec.dtype.fields[name][0]",
+                "        if t.names is not None: fill(r, rec[name])",
+                "        elif t.subdtype is not None:",
+                "            sub = rec[name]",
+                "            for i in np.ndindex(sub.shape): sub[i] = value(r, t.subdtype[0])",
+                "        else: rec[name] = value(r, t)",
+                "def case(line):",
+                "    r = random.Random(int(line))",
+                "    dt = np.dtype(record_type(r))",
+                "    a = np.zeros(1, dt)",
+                "    fill(r, a[0])",
+                "    x = a[0]",
+                "    return pickle.dumps(x, 2).hex() + '\\t' + repr(x)"),
+                "case(line)", null, seeds);
+        for (int k = 0; k < seeds.size(); k++) {
+            String[] c = numpy.get(k).split("\t", 2);
+            Object x = dev.brine.pickle.Pickle.loads(HexFormat.of().parseHex(c[0]));
+            assertEquals(c[1], x.toString(), "seed " + seeds.get(k));
+        }
+    }
 }
