@@ -30,8 +30,15 @@ public final class ScalarFormat {
             case BOOL:
                 return (Boolean) scalar.get() ? "np.True_" : "np.False_";
             case FLOAT:
-                return t.itemsize() > 8 ? null : "np." + t.name() + "(" + real(scalar.getDouble(), t, false, ".0") + ")";
+                return t.itemsize() > 8 ? "np.longdouble('" + extended(scalar, 0, false, ".0") + "')"
+                        : "np." + t.name() + "(" + real(scalar.getDouble(), t, false, ".0") + ")";
             case COMPLEX:
+                if (t.itemsize() > 16) { // numpy's clongdoubletype_repr: as complex(), each part a long double's text
+                    int half = t.itemsize() / 2;
+                    boolean zeroReal = extended(scalar, 0, false, "").equals("0"); // +0 exactly (a double would underflow)
+                    String im = extended(scalar, half, !zeroReal, "") + "j";
+                    return "np.clongdouble('" + (zeroReal ? "" : extended(scalar, 0, false, "")) + im + "')";
+                }
                 return t.itemsize() != 8 && t.itemsize() != 16 ? null
                         : "np." + t.name() + "(" + complex(scalar.getComplex(), DType.numeric(DType.Kind.FLOAT, t.itemsize() / 2)) + ")";
             case BYTES:
@@ -176,5 +183,33 @@ public final class ScalarFormat {
             items.add(floats(a, next));
         }
         return "[" + String.join(", ", items) + "]";
+    }
+
+    /**
+     * The long double at byte {@code at} of {@code scalar}'s element as numpy writes it: its own shortest
+     * digits (Extended80), positional from 1e-4 up to 1e16, else scientific.
+     */
+    private static String extended(NDArray scalar, int at, boolean sign, String integral) {
+        byte[] raw = scalar.rawBytes();
+        boolean be = scalar.dtype().byteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
+        int size = scalar.dtype().kind() == DType.Kind.COMPLEX ? scalar.dtype().itemsize() / 2 : scalar.dtype().itemsize();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(raw, at, size).order(be ? java.nio.ByteOrder.BIG_ENDIAN
+                : java.nio.ByteOrder.LITTLE_ENDIAN);
+        long mantissa = be ? b.getLong(at + size - 8) : b.getLong(at);
+        int signExp = (be ? b.getShort(at + size - 10) : b.getShort(at + 8)) & 0xFFFF;
+        String plus = sign ? "+" : "";
+        if (Extended80.isSpecial(signExp)) {
+            if (mantissa << 1 != 0) {
+                return plus + "nan";
+            }
+            return Extended80.isNegative(signExp) ? "-inf" : plus + "inf";
+        }
+        String minus = Extended80.isNegative(signExp) ? "-" : plus;
+        if (mantissa == 0) {
+            return minus + "0" + (integral.isEmpty() ? "" : ".0");
+        }
+        BigDecimal d = Extended80.shortest(mantissa, signExp).stripTrailingZeros();
+        boolean positional = d.compareTo(new BigDecimal("1e-4")) >= 0 && d.compareTo(new BigDecimal("1e16")) < 0;
+        return minus + (positional ? positional(d, integral) : scientific(d));
     }
 }

@@ -73,6 +73,22 @@ class ScalarReprDifferentialTest {
                 }
             }
         }
+        // long doubles (x87 80 bits in 16 bytes): random mantissas and exponents, powers of two, zeros,
+        // infinities, NaN, denormals, the double 0.1's value; and complex long doubles of them. Only encodings
+        // arithmetic makes: the integer bit set exactly when the exponent field is not zero (numpy prints the
+        // others, pseudo-denormals and unnormals, by accidents of its code)
+        String[] parts80 = {"00000000000000000000", "000000000000008000c0", "0000000000000080ff7f",
+            "00000000000000c0ff7f", "00000000000000800100", "01000000000000000000", "cdccccccccccccccfb3f"};
+        for (int i = 0; i < 1500; i++) {
+            int signExp = r.nextInt(12) == 0 ? r.nextInt(0x7fff) : 0x3fff - 70 + r.nextInt(140);
+            long mantissa = signExp == 0 ? r.nextLong() >>> 1 : r.nextLong() | Long.MIN_VALUE;
+            String p = i < parts80.length ? parts80[i] : hex(mantissa, 8) + hex(signExp | (r.nextBoolean() ? 0x8000 : 0), 2);
+            lines.add("<f16 " + p + "000000000000");
+            if (i % 3 == 0) {
+                String q = parts80[r.nextInt(parts80.length)];
+                lines.add("<c32 " + p + "000000000000" + q + "000000000000");
+            }
+        }
         lines.add("<M8 " + hex(nat, 8));
         lines.add("<m8 " + hex(nat, 8));
         lines.add("<m8 " + hex(7, 8));
