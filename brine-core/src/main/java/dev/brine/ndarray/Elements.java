@@ -499,19 +499,31 @@ final class Elements {
             }
             NDArray c = a.dtype().equals(inner) && a.order() == Order.C ? a : a.astype(inner).toOrder(Order.C);
             c.storage().copyTo(0, s, pos, t.itemsize());
+        } else if (v instanceof List && ((List<?>) v).size() == innerCount && isFlat((List<?>) v)) {
+            // every innermost element in C order; first, since when the inner levels hold one element each
+            // ((3, 1) of shorts) the count matches this level's too, whose items would have to be lists
+            List<?> l = (List<?>) v;
+            for (int i = 0; i < innerCount; i++) {
+                set(inner, s, pos + (long) i * inner.itemsize(), l.get(i));
+            }
         } else if (v instanceof List && ((List<?>) v).size() == count) {
             List<?> l = (List<?>) v;
             for (int i = 0; i < count; i++) {
                 set(base, s, pos + (long) i * base.itemsize(), l.get(i));
             }
-        } else if (v instanceof List && ((List<?>) v).size() == innerCount) {
-            List<?> l = (List<?>) v;
-            for (int i = 0; i < innerCount; i++) {
-                set(inner, s, pos + (long) i * inner.itemsize(), l.get(i));
-            }
         } else {
             throw mismatch(t, v);
         }
+    }
+
+    /** Whether no item of {@code l} is itself a list or an array (a level of a subarray). */
+    private static boolean isFlat(List<?> l) {
+        for (Object x : l) {
+            if (x instanceof List || x instanceof NDArray) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static IllegalArgumentException mismatch(DType t, Object v) {

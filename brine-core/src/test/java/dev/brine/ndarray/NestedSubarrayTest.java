@@ -72,6 +72,19 @@ class NestedSubarrayTest {
         assertArrayEquals(new long[0], DType.INT32.elementShape());
     }
 
+    /** Inner levels of one element each ((3, 1)): a flat list of the three is every innermost element, not three levels. */
+    @Test
+    void aFlatListFillsANestedFieldWhoseInnerLevelsHoldOneElement() {
+        DType t = DType.struct().add("a", DType.subarray(DType.subarray(DType.INT16, 1), 3)).build();
+        NDArray r = NDArray.zeros(t, 2);
+        r.set(Map.of("a", List.of(1, 2, 3)), 0);
+        r.set(Map.of("a", List.of(List.of(4), List.of(5), List.of(6))), 1);
+        NDArray a0 = (NDArray) ((Map<?, ?>) r.get(0)).get("a");
+        assertArrayEquals(new long[] {3, 1}, a0.shape());
+        assertArrayEquals(new short[] {1, 2, 3}, a0.toShortArray());
+        assertArrayEquals(new short[] {4, 5, 6}, ((NDArray) ((Map<?, ?>) r.get(1)).get("a")).toShortArray());
+    }
+
     @Test
     void aNestedFieldReadsAsTheExpandedArrayAndTakesNestedFlatOrArrayValues() {
         DType t = DType.struct().add("x", DType.INT16).add("a", NESTED).build();
