@@ -267,6 +267,11 @@ final class Loaded {
                 NDArray a = (NDArray) v;
                 String name = a.memberName() != null ? a.memberName() : where.isEmpty() ? "array" : where;
                 found.add(new Member(name, a.dtype(), a.shape(), a.nbytes(), "pickled", a));
+            } else if (v instanceof ObjectArray) {
+                // listed as numpy lists it (dtype object, a pointer per item); its items are not walked
+                ObjectArray o = (ObjectArray) v;
+                found.add(new Member(where.isEmpty() ? "array" : where, o.dtype(), o.shape(),
+                        (long) o.items().size() * o.dtype().itemsize(), "pickled", o));
             } else if (v instanceof Map) {
                 List<Object[]> children = new ArrayList<>();
                 for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {

@@ -194,4 +194,20 @@ class ObjectArrayFilesCliTest {
             assertEquals(Files.readString(tmp.resolve(name + ".json")), show.out(), name);
         }
     }
+
+    /** Object arrays inside a pickle are listed by ls as numpy describes them, and extract names them as skipped. */
+    @Test
+    void objectArraysInsideAPickleAreListedAndSkippedByExtract() throws Exception {
+        String expected = numpy("d = {'o': np.array([1, 'x', None], dtype=object), 'n': np.arange(3)}\n"
+                + "pickle.dump(d, open('d.pkl', 'wb'), 4)\n"
+                + "print(d['o'].dtype.name, d['o'].shape, d['o'].nbytes, sep='|')\n").strip();
+        CliTest.Run ls = CliTest.run("ls", tmp.resolve("d.pkl").toString());
+        assertEquals(0, ls.status(), ls.err());
+        String line = ls.out().lines().filter(l -> l.startsWith("['o']")).findFirst().orElseThrow();
+        assertEquals(expected, String.join("|", line.substring(25, 40).strip(), line.substring(41, 57).strip(),
+                line.substring(58, 68).strip().replace(" B", "")));
+        CliTest.Run extract = CliTest.run("extract", tmp.resolve("d.pkl").toString(), "-o", tmp.resolve("out").toString());
+        assertEquals(0, extract.status(), extract.err());
+        assertTrue(extract.err().contains("not extracted: ['o']"), extract.err());
+    }
 }
