@@ -151,8 +151,9 @@ final class Conversions {
             throw new BrineException("dicts nested more than 100 deep cannot be flattened");
         }
         for (Map.Entry<?, ?> e : map.entrySet()) {
-            // a key that is not a str is named as Python's str() names it (b'w', None, 1)
-            String key = prefix + (e.getKey() instanceof String ? (String) e.getKey() : PythonRepr.repr(e.getKey()));
+            // a key that is not a str is named by its repr (b'w', None, 1), bounded as an error message's: a small
+            // key can repr to a megabyte; two keys whose bounded reprs meet are refused below as one name
+            String key = prefix + (e.getKey() instanceof String ? (String) e.getKey() : PythonRepr.brief(e.getKey()));
             if (e.getValue() instanceof NDArray) {
                 if (out.putIfAbsent(key, (NDArray) e.getValue()) != null) {
                     // {'a.b': x, 'a': {'b': y}} or {1: x, '1': y}: one name for two arrays, and one would be lost

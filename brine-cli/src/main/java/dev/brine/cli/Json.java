@@ -102,7 +102,8 @@ final class Json {
                 if (n++ > 0) {
                     out.append(", ");
                 }
-                string(e.getKey() instanceof String ? (String) e.getKey() : PythonRepr.repr(e.getKey()));
+                // a key's repr is bounded as an error message's (a small key can repr to a megabyte, once per entry)
+                string(e.getKey() instanceof String ? (String) e.getKey() : PythonRepr.brief(e.getKey()));
                 out.append(": ");
                 value(e.getValue(), depth + 1);
             }

@@ -248,6 +248,13 @@ final class Loaded {
         return new Member(name, null, null, size, storage, v);
     }
 
+    /** The longest path {@link #arraysIn} writes out; deeper ones end in {@code ...} (a path per level was quadratic). */
+    private static final int MAX_PATH = 1000;
+
+    private static String elided(String where) {
+        return where.length() <= MAX_PATH ? where : where.substring(0, MAX_PATH) + "...";
+    }
+
     /** Every distinct array reachable from the objects, named by its path ({@code [0]['W']}). Iterative. */
     static List<Member> arraysIn(List<Object> objects) {
         List<Member> found = new ArrayList<>();
@@ -258,7 +265,7 @@ final class Loaded {
         }
         while (!todo.isEmpty()) {
             Object[] next = todo.pop();
-            String where = (String) next[0];
+            String where = elided((String) next[0]);
             Object v = next[1];
             if (v == null || seen.put(v, Boolean.TRUE) != null) {
                 continue;
@@ -275,7 +282,7 @@ final class Loaded {
             } else if (v instanceof Map) {
                 List<Object[]> children = new ArrayList<>();
                 for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-                    children.add(new Object[] {where + "[" + dev.brine.py.PythonRepr.repr(e.getKey()) + "]", e.getValue()});
+                    children.add(new Object[] {where + "[" + dev.brine.py.PythonRepr.brief(e.getKey()) + "]", e.getValue()});
                 }
                 pushAll(todo, children);
             } else if (v instanceof Collection || v instanceof Tuple) {

@@ -4,6 +4,7 @@ import dev.brine.archive.SharedVariable;
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
 import dev.brine.numpy.NumpyScalar;
+import dev.brine.numpy.ObjectArray;
 import dev.brine.py.PyFloat;
 import dev.brine.py.PythonRepr;
 import java.util.Locale;
@@ -19,7 +20,10 @@ final class Values {
     }
 
     PythonRepr repr(int depth, int items, int width) {
-        return new PythonRepr(depth, items, width, this::describe);
+        // an object array's items are values like any other: written within the same bounds
+        PythonRepr[] self = new PythonRepr[1];
+        self[0] = new PythonRepr(depth, items, width, v -> v instanceof ObjectArray ? ((ObjectArray) v).repr(self[0]) : describe(v));
+        return self[0];
     }
 
     String describe(Object v) {

@@ -27,14 +27,36 @@ public final class ArrayLayout {
      * object array), which is set as numpy's {@code _extendLine_pretty} sets it.
      */
     public static String body(long[] shape, boolean summarize, Function<long[], String> element) {
-        return recurse(shape, summarize, element, new long[0], " ".repeat(PREFIX.length() + 1), LINE_WIDTH - 1);
+        return body(shape, summarize, element, Long.MAX_VALUE);
     }
 
-    private static String recurse(long[] shape, boolean summarize, Function<long[], String> element, long[] index,
-                                  String hanging, int width) {
+    /**
+     * Like {@link #body(long[], boolean, Function)}, but once the elements written pass {@code maxChars}
+     * characters the rest are not asked for: each further one is written {@code ...} (an array of a million
+     * items that numpy would print whole, or items whose text is long, stays bounded; the caller cuts).
+     */
+    public static String body(long[] shape, boolean summarize, Function<long[], String> element, long maxChars) {
+        long[] written = {0};
+        Function<long[], String> bounded = maxChars == Long.MAX_VALUE ? element : index -> {
+            if (written[0] > maxChars) {
+                return "...";
+            }
+            String text = element.apply(index);
+            written[0] += text.length() + 2;
+            return text;
+        };
+        return recurse(shape, summarize, bounded, written, maxChars, new long[0], " ".repeat(PREFIX.length() + 1),
+                LINE_WIDTH - 1);
+    }
+
+    private static String recurse(long[] shape, boolean summarize, Function<long[], String> element, long[] written,
+                                  long maxChars, long[] index, String hanging, int width) {
         int axis = index.length;
         if (axis == shape.length) {
             return element.apply(index);
+        }
+        if (written[0] > maxChars) {
+            return "[...]"; // past the budget: no more elements, nor the layout around them
         }
         int axesLeft = shape.length - axis;
         String nextHanging = hanging + " ";
@@ -48,7 +70,7 @@ public final class ArrayLayout {
             int elemWidth = width - 1;
             StringBuilder line = new StringBuilder(hanging);
             for (long i = 0; i < leading; i++) {
-                extend(s, line, recurse(shape, summarize, element, with(index, i), nextHanging, nextWidth), elemWidth, hanging);
+                extend(s, line, recurse(shape, summarize, element, written, maxChars, with(index, i), nextHanging, nextWidth), elemWidth, hanging);
                 line.append(", ");
             }
             if (summary) {
@@ -56,27 +78,27 @@ public final class ArrayLayout {
                 line.append(", ");
             }
             for (long i = trailing; i > 1; i--) {
-                extend(s, line, recurse(shape, summarize, element, with(index, len - i), nextHanging, nextWidth), elemWidth,
+                extend(s, line, recurse(shape, summarize, element, written, maxChars, with(index, len - i), nextHanging, nextWidth), elemWidth,
                         hanging);
                 line.append(", ");
             }
-            extend(s, line, recurse(shape, summarize, element, with(index, len - 1), nextHanging, nextWidth), elemWidth,
+            extend(s, line, recurse(shape, summarize, element, written, maxChars, with(index, len - 1), nextHanging, nextWidth), elemWidth,
                     hanging);
             s.append(line);
         } else {
             String lineSep = "," + "\n".repeat(axesLeft - 1);
             for (long i = 0; i < leading; i++) {
-                s.append(hanging).append(recurse(shape, summarize, element, with(index, i), nextHanging, nextWidth))
+                s.append(hanging).append(recurse(shape, summarize, element, written, maxChars, with(index, i), nextHanging, nextWidth))
                         .append(lineSep);
             }
             if (summary) {
                 s.append(hanging).append("...").append(lineSep);
             }
             for (long i = trailing; i > 1; i--) {
-                s.append(hanging).append(recurse(shape, summarize, element, with(index, len - i), nextHanging, nextWidth))
+                s.append(hanging).append(recurse(shape, summarize, element, written, maxChars, with(index, len - i), nextHanging, nextWidth))
                         .append(lineSep);
             }
-            s.append(hanging).append(recurse(shape, summarize, element, with(index, len - 1), nextHanging, nextWidth));
+            s.append(hanging).append(recurse(shape, summarize, element, written, maxChars, with(index, len - 1), nextHanging, nextWidth));
         }
         return "[" + s.substring(hanging.length()) + "]";
     }

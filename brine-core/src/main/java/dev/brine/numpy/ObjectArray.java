@@ -95,6 +95,40 @@ public final class ObjectArray implements Unhashable {
      */
     @Override
     public String toString() {
+        return repr(ITEMS);
+    }
+
+    /** Items in full, as {@link PythonRepr#repr(Object)} writes them; {@link #repr} bounds the whole. */
+    private static final PythonRepr ITEMS = new PythonRepr(64, Integer.MAX_VALUE, Integer.MAX_VALUE);
+
+    /**
+     * How deep object arrays inside object arrays are written out (the items of a file's arrays may be arrays
+     * in turn, to any depth); deeper ones print as {@code array(..., dtype=object)}. Counted per thread, as
+     * the nesting runs through {@link PythonRepr}, which cannot carry it.
+     */
+    private static final int MAX_NESTING = 16;
+    private static final ThreadLocal<int[]> NESTING = ThreadLocal.withInitial(() -> new int[1]);
+
+    /**
+     * numpy's repr (see {@link #toString()}) with each item as {@code items} writes it (the CLI's bounds on
+     * depth, items and string length), in all at most {@link PythonRepr#MAX_OUTPUT} characters and a
+     * closing {@code ...}: a small file whose arrays share their items can have an exponentially long repr.
+     */
+    public String repr(PythonRepr items) {
+        int[] nesting = NESTING.get();
+        if (nesting[0] >= MAX_NESTING) {
+            return "array(..., dtype=object)";
+        }
+        nesting[0]++;
+        try {
+            String text = layout(items);
+            return text.length() > PythonRepr.MAX_OUTPUT ? text.substring(0, PythonRepr.MAX_OUTPUT) + "..." : text;
+        } finally {
+            nesting[0]--;
+        }
+    }
+
+    private String layout(PythonRepr itemRepr) {
         boolean empty = false;
         for (long d : shape) {
             empty |= d == 0;
@@ -110,7 +144,8 @@ public final class ObjectArray implements Unhashable {
         }
         StringBuilder out = new StringBuilder("array(");
         boolean summarize = count > SUMMARY_THRESHOLD;
-        out.append(shape.length == 0 ? itemText(new long[0]) : ArrayLayout.body(shape, summarize, this::itemText));
+        out.append(shape.length == 0 ? itemText(new long[0], itemRepr)
+                : ArrayLayout.body(shape, summarize, index -> itemText(index, itemRepr), PythonRepr.MAX_OUTPUT));
         out.append(',');
         // numpy 2 names the shape of a summarized array; the note goes on a line of its own past 75 columns
         String extra = (summarize ? "shape=" + PythonRepr.repr(DTypeState.shapeTuple(shape)) + ", " : "")
@@ -130,9 +165,10 @@ public final class ObjectArray implements Unhashable {
     private static final long SUMMARY_THRESHOLD = 1000;
 
     /** An item as numpy's {@code _object_format} writes it: a list would read as one more axis, so it is named. */
-    private String itemText(long[] index) {
+    private String itemText(long[] index, PythonRepr itemRepr) {
         Object item = items.get((int) flatIndex(index));
-        return item instanceof List ? "list(" + PythonRepr.repr(item) + ")" : PythonRepr.repr(item);
+        String text = itemRepr.format(item);
+        return item instanceof List ? "list(" + text + ")" : text;
     }
 
     /** The position in {@link #items} of the element at {@code index}: C order, whatever the layout flag. */
