@@ -77,13 +77,28 @@ public final class ObjectArray implements Unhashable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ObjectArray && ((ObjectArray) o).dtype.equals(dtype) && Arrays.equals(((ObjectArray) o).shape, shape)
-                && ((ObjectArray) o).items.equals(items) && ((ObjectArray) o).fortran == fortran;
+        if (o == this) {
+            return true;
+        }
+        if (!(o instanceof ObjectArray) || !((ObjectArray) o).dtype.equals(dtype) || !Arrays.equals(((ObjectArray) o).shape, shape)
+                || ((ObjectArray) o).fortran != fortran) {
+            return false;
+        }
+        List<Object> other = ((ObjectArray) o).items;
+        for (int i = 0; i < items.size(); i++) {
+            Object a = items.get(i);
+            Object b = other.get(i);
+            // an array holding itself (a[0] = a) equals one that holds itself at the same place
+            if (!(a == this && b == o) && !java.util.Objects.equals(a, b)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(shape) * 31 + items.hashCode();
+        return Arrays.hashCode(shape) * 31 + items.size(); // not the items': an array may hold itself
     }
 
     /**
@@ -103,11 +118,13 @@ public final class ObjectArray implements Unhashable {
 
     /**
      * How deep object arrays inside object arrays are written out (the items of a file's arrays may be arrays
-     * in turn, to any depth); deeper ones print as {@code array(..., dtype=object)}. Counted per thread, as
-     * the nesting runs through {@link PythonRepr}, which cannot carry it.
+     * in turn, to any depth); deeper ones print as {@code array(..., dtype=object)}. Kept per thread, as the
+     * nesting runs through {@link PythonRepr}, which cannot carry it.
      */
     private static final int MAX_NESTING = 16;
-    private static final ThreadLocal<int[]> NESTING = ThreadLocal.withInitial(() -> new int[1]);
+    /** The object arrays being written on this thread: one met again is written as numpy writes it, {@code array(..., dtype=object)}. */
+    private static final ThreadLocal<java.util.IdentityHashMap<ObjectArray, Boolean>> ACTIVE =
+            ThreadLocal.withInitial(java.util.IdentityHashMap::new);
 
     /**
      * numpy's repr (see {@link #toString()}) with each item as {@code items} writes it (the CLI's bounds on
@@ -115,16 +132,16 @@ public final class ObjectArray implements Unhashable {
      * closing {@code ...}: a small file whose arrays share their items can have an exponentially long repr.
      */
     public String repr(PythonRepr items) {
-        int[] nesting = NESTING.get();
-        if (nesting[0] >= MAX_NESTING) {
+        java.util.IdentityHashMap<ObjectArray, Boolean> active = ACTIVE.get();
+        if (active.size() >= MAX_NESTING || active.containsKey(this)) {
             return "array(..., dtype=object)";
         }
-        nesting[0]++;
+        active.put(this, Boolean.TRUE);
         try {
             String text = layout(items);
             return text.length() > PythonRepr.MAX_OUTPUT ? text.substring(0, PythonRepr.MAX_OUTPUT) + "..." : text;
         } finally {
-            nesting[0]--;
+            active.remove(this);
         }
     }
 
@@ -184,5 +201,44 @@ public final class ObjectArray implements Unhashable {
     @Override
     public String pythonTypeName() {
         return "numpy.ndarray";
+    }
+
+    /**
+     * Puts {@code made} wherever {@code placeholder} stands in {@code items}, in the lists and dicts among
+     * them too (walked once each; tuples cannot change): how the reader turns the value a pickle handed out
+     * before an array was built into the array. For the reader; not part of the API's use.
+     */
+    public static void replaceIn(List<Object> items, Object placeholder, Object made) {
+        java.util.IdentityHashMap<Object, Boolean> seen = new java.util.IdentityHashMap<>();
+        java.util.ArrayDeque<Object> todo = new java.util.ArrayDeque<>();
+        todo.push(items);
+        while (!todo.isEmpty()) {
+            Object c = todo.pop();
+            if (seen.put(c, Boolean.TRUE) != null) {
+                continue;
+            }
+            if (c instanceof List) {
+                @SuppressWarnings("unchecked")
+                List<Object> l = (List<Object>) c;
+                for (int i = 0; i < l.size(); i++) {
+                    Object x = l.get(i);
+                    if (x == placeholder) {
+                        l.set(i, made);
+                    } else if (x instanceof List || x instanceof java.util.Map) {
+                        todo.push(x);
+                    }
+                }
+            } else if (c instanceof java.util.Map) {
+                @SuppressWarnings("unchecked")
+                java.util.Map<Object, Object> m = (java.util.Map<Object, Object>) c;
+                for (java.util.Map.Entry<Object, Object> e : m.entrySet()) {
+                    if (e.getValue() == placeholder) {
+                        e.setValue(made);
+                    } else if (e.getValue() instanceof List || e.getValue() instanceof java.util.Map) {
+                        todo.push(e.getValue());
+                    }
+                }
+            }
+        }
     }
 }

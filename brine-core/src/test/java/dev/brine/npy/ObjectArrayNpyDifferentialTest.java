@@ -4,14 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
 import dev.brine.Limits;
+import dev.brine.mapping.ClassRegistry;
 import dev.brine.ndarray.NDArray;
+import dev.brine.numpy.NumpyNames;
+import dev.brine.numpy.NumpyPickles;
 import dev.brine.numpy.ObjectArray;
+import dev.brine.pickle.Pickle;
+import dev.brine.pickle.PicklerOptions;
 import dev.brine.pickle.UnpicklerOptions;
 import dev.brine.py.GenericObject;
 import dev.brine.testing.Python;
@@ -171,6 +177,33 @@ class ObjectArrayNpyDifferentialTest {
         assertTrue(bare.getMessage().contains("must be a pickle of that array") && bare.getMessage().contains("system"),
                 bare.getMessage());
         assertFalse(Files.exists(pwned), "Brine ran it");
+    }
+
+    /**
+     * An object array that holds itself (numpy saves and loads {@code a[0] = a}): its pickle refers to the
+     * array before its items are set, and Brine's item is the array itself, not the reader's pending value;
+     * its repr is numpy's ({@code array(..., dtype=object)} where it meets itself), and Brine's pickle of it
+     * loads in numpy holding itself again.
+     */
+    @Test
+    void anObjectArrayHoldingItselfReadsAsItselfAndPrintsAsNumpy() throws IOException {
+        String reprs = numpy("a = np.empty(2, object); a[0] = a; a[1] = 'x'; np.save('self.npy', a)\n"
+                + "b = np.empty(2, object); b[0] = [b, {'k': b}]; b[1] = 1; np.save('deep.npy', b)\n"
+                + "print(repr(a).encode('unicode_escape').decode()); print(repr(b).encode('unicode_escape').decode())\n");
+        String[] expected = reprs.strip().split("\n");
+        ObjectArray a = Npy.readObjectArray(tmp.resolve("self.npy"));
+        assertSame(a, a.items().get(0));
+        assertEquals(expected[0], unicodeEscape(a.toString()));
+        ObjectArray b = Npy.readObjectArray(tmp.resolve("deep.npy"));
+        List<?> inner = (List<?>) b.items().get(0);
+        assertSame(b, inner.get(0));
+        assertSame(b, ((java.util.Map<?, ?>) inner.get(1)).get("k"));
+        assertEquals(expected[1], unicodeEscape(b.toString()));
+        assertEquals(a, Npy.readObjectArray(tmp.resolve("self.npy")));
+        PicklerOptions objects = PicklerOptions.builder().registry(
+                NumpyPickles.addTo(ClassRegistry.builtins().toBuilder(), NumpyNames.NUMPY2, true).build()).build();
+        Files.write(tmp.resolve("self.pkl"), Pickle.dumps(a, objects.withProtocol(4)));
+        assertEquals("True x", numpy("x = pickle.load(open('self.pkl', 'rb')); print(x[0] is x, x[1])\n").strip());
     }
 
     /** numpy returns whatever the pickle holds; Brine insists on the array the header describes. */
