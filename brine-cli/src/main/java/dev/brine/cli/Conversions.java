@@ -158,7 +158,8 @@ final class Conversions {
                 if (out.putIfAbsent(key, (NDArray) e.getValue()) != null) {
                     // {'a.b': x, 'a': {'b': y}} or {1: x, '1': y}: one name for two arrays, and one would be lost
                     throw new BrineException(in + ": two arrays would both be named '" + key + "' (dotted keys of nested dicts,"
-                            + " or keys that are equal as text); rename one, or convert to a pickle");
+                            + " keys that are equal as text, or long keys whose abbreviated reprs meet); rename one,"
+                            + " or convert to a pickle");
                 }
             } else if (e.getValue() instanceof Map) {
                 flatten(key + ".", (Map<?, ?>) e.getValue(), out, dropped, depth + 1, in);

@@ -230,5 +230,9 @@ class ArrayVerbsTest {
         assertEquals(1, conv.status());
         assertTrue(conv.err().contains(target.toString() + ": cannot write it: the folder " + target.getParent()
                 + " does not exist") && !conv.err().contains(".tmp"), conv.err());
+        Path underAFile = tmp.resolve("a.npy").resolve("c.npy");
+        CliTest.Run file = CliTest.run("convert", tmp.resolve("a.npy").toString(), underAFile.toString());
+        assertEquals(1, file.status());
+        assertTrue(file.err().contains(tmp.resolve("a.npy") + " is a file, not a folder"), file.err());
     }
 }

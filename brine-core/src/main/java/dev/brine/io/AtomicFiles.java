@@ -70,8 +70,9 @@ public final class AtomicFiles {
         Path absolute = target.toAbsolutePath();
         if (absolute.getParent() != null && !Files.isDirectory(absolute.getParent())) {
             // say so of the target: the temporary file's name would only puzzle
-            throw new java.nio.file.NoSuchFileException(target.toString(), null,
-                    "cannot write it: the folder " + absolute.getParent() + " does not exist");
+            throw new java.nio.file.NoSuchFileException(target.toString(), null, "cannot write it: "
+                    + (Files.exists(absolute.getParent()) ? absolute.getParent() + " is a file, not a folder"
+                    : "the folder " + absolute.getParent() + " does not exist"));
         }
         // CREATE_NEW with a random name (not Files.createTempFile, which makes files owner-only):
         // the new file gets the permissions of an ordinary new file (the umask), or the old file's

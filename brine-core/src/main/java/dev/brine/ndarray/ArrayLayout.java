@@ -21,7 +21,7 @@ public final class ArrayLayout {
     }
 
     /**
-     * The bracketed body of the repr of an array of {@code shape} (at least one axis), {@code element}
+     * The bracketed body of the repr of an array of {@code shape} (at least one axis, none empty), {@code element}
      * giving the text of the element at an index; with {@code summarize}, axes longer than twice
      * {@link #EDGE_ITEMS} show only their ends. An element's text may span lines (an array inside an
      * object array), which is set as numpy's {@code _extendLine_pretty} sets it.
@@ -36,6 +36,11 @@ public final class ArrayLayout {
      * items that numpy would print whole, or items whose text is long, stays bounded; the caller cuts).
      */
     public static String body(long[] shape, boolean summarize, Function<long[], String> element, long maxChars) {
+        for (long d : shape) {
+            if (d <= 0) { // numpy writes an empty array as [] and its shape apart; so do the callers
+                throw new IllegalArgumentException("an empty axis in shape " + java.util.Arrays.toString(shape));
+            }
+        }
         long[] written = {0};
         Function<long[], String> bounded = maxChars == Long.MAX_VALUE ? element : index -> {
             if (written[0] > maxChars) {

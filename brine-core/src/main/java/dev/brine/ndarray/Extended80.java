@@ -13,8 +13,7 @@ import java.math.RoundingMode;
 final class Extended80 {
     private static final int BIAS = 16383;
     private static final BigInteger TWO_63 = BigInteger.ONE.shiftLeft(63);
-    private static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
-    /** The exponent of the mantissa's last bit for the smallest exponent field (and denormals). */
+        /** The exponent of the mantissa's last bit for the smallest exponent field (and denormals). */
     private static final int MIN_E = 1 - BIAS - 63;
 
     private Extended80() {
@@ -29,42 +28,97 @@ final class Extended80 {
         return (signExp & 0x8000) != 0;
     }
 
-    /** The exact magnitude of a finite value. */
-    static BigDecimal magnitude(long mantissa, int signExp) {
-        int e = lastBitExponent(signExp);
-        BigDecimal m = new BigDecimal(new BigInteger(Long.toUnsignedString(mantissa)));
-        return e >= 0 ? m.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(e)))
-                : m.divide(new BigDecimal(BigInteger.ONE.shiftLeft(-e))); // exact: a power of two divides
+    /**
+     * The shortest decimal that reads back as this finite, non-zero magnitude: the nearest of each length
+     * first, then (at a power of two, where the gap below is half the gap above) the one above it. All in
+     * integers scaled to the value's own powers of two and ten, so that a value near the ends of the range
+     * (a decimal of some 5,000 digits) costs a few multiplications per length, not decimal divisions.
+     */
+    static BigDecimal shortest(long mantissa, int signExp) {
+        long[] n = normalized(new BigInteger(Long.toUnsignedString(mantissa)), lastBitExponent(signExp));
+        BigInteger m = new BigInteger(Long.toUnsignedString(n[0]));
+        int e = (int) n[1];
+        int k = decimalExponent(m, e);
+        BigInteger tenK = BigInteger.TEN.pow(Math.abs(k));
+        for (int p = 1; p <= 21; p++) {
+            int q = k - p + 1;
+            BigInteger tenQ = q >= 0 ? tenK.divide(BigInteger.TEN.pow(p - 1)) : (k >= 0 ? BigInteger.TEN.pow(-q)
+                    : tenK.multiply(BigInteger.TEN.pow(p - 1)));
+            // value / 10^q = num / den
+            BigInteger num = m.shiftLeft(Math.max(e, 0));
+            BigInteger den = BigInteger.ONE.shiftLeft(Math.max(-e, 0));
+            if (q >= 0) {
+                den = den.multiply(tenQ);
+            } else {
+                num = num.multiply(tenQ);
+            }
+            BigInteger[] qr = num.divideAndRemainder(den);
+            int half = qr[1].shiftLeft(1).compareTo(den);
+            BigInteger nearest = half > 0 || (half == 0 && qr[0].testBit(0)) ? qr[0].add(BigInteger.ONE) : qr[0];
+            if (readsBack(nearest, q, tenQ, m, e)) {
+                return new BigDecimal(nearest, -q);
+            }
+            BigInteger up = qr[1].signum() == 0 ? qr[0] : qr[0].add(BigInteger.ONE);
+            if (!up.equals(nearest) && readsBack(up, q, tenQ, m, e)) {
+                return new BigDecimal(up, -q);
+            }
+        }
+        return new BigDecimal(m).multiply(e >= 0 ? new BigDecimal(BigInteger.ONE.shiftLeft(e))
+                : BigDecimal.ONE.divide(new BigDecimal(BigInteger.ONE.shiftLeft(-e))))
+                .round(new MathContext(21, RoundingMode.HALF_EVEN));
+    }
+
+    /** floor(log10(m * 2^e)), m > 0. */
+    private static int decimalExponent(BigInteger m, int e) {
+        int k = (int) Math.floor((m.bitLength() - 1 + e) * 0.30102999566398120);
+        while (compareToPowerOfTen(m, e, k) < 0) {
+            k--;
+        }
+        while (compareToPowerOfTen(m, e, k + 1) >= 0) {
+            k++;
+        }
+        return k;
+    }
+
+    /** The sign of m * 2^e - 10^k. */
+    private static int compareToPowerOfTen(BigInteger m, int e, int k) {
+        BigInteger left = m.shiftLeft(Math.max(e, 0));
+        BigInteger right = BigInteger.ONE.shiftLeft(Math.max(-e, 0));
+        if (k >= 0) {
+            right = right.multiply(BigInteger.TEN.pow(k));
+        } else {
+            left = left.multiply(BigInteger.TEN.pow(-k));
+        }
+        return left.compareTo(right);
     }
 
     /**
-     * The shortest decimal that reads back as this finite, non-zero magnitude: the nearest of each length
-     * first, then (at a power of two, where the gap below is half the gap above) the one above it.
+     * Whether d * 10^q reads back as m * 2^e: within half the gap to each neighbour (the gap below is half
+     * as wide at a power of two above the smallest exponent), a tie going to the even mantissa. Compared
+     * as integers: everything times 2^max(2-e, 0) * 10^max(-q, 0).
      */
-    static BigDecimal shortest(long mantissa, int signExp) {
-        BigDecimal exact = magnitude(mantissa, signExp);
-        long[] target = normalized(new BigInteger(Long.toUnsignedString(mantissa)), lastBitExponent(signExp));
-        for (int p = 1; p < 21; p++) {
-            BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
-            if (same(r, target)) {
-                return r;
-            }
-            BigDecimal up = exact.round(new MathContext(p, RoundingMode.UP));
-            if (same(up, target)) {
-                return up;
-            }
+    private static boolean readsBack(BigInteger d, int q, BigInteger tenQ, BigInteger m, int e) {
+        BigInteger c = d.shiftLeft(Math.max(2 - e, 0));
+        BigInteger v = m.shiftLeft(Math.max(e + Math.max(2 - e, 0), 0));
+        int halfShift = e - 1 + Math.max(2 - e, 0);
+        BigInteger halfUp = BigInteger.ONE.shiftLeft(halfShift);
+        if (q >= 0) {
+            c = c.multiply(tenQ);
+        } else {
+            v = v.multiply(tenQ);
+            halfUp = halfUp.multiply(tenQ);
         }
-        return exact.round(new MathContext(21, RoundingMode.HALF_EVEN));
+        boolean lowerHalved = m.equals(TWO_63) && e > MIN_E;
+        int cmp = c.compareTo(v);
+        BigInteger gap = cmp >= 0 ? c.subtract(v) : v.subtract(c);
+        BigInteger half = cmp < 0 && lowerHalved ? halfUp.shiftRight(1) : halfUp;
+        int against = gap.compareTo(half);
+        return against < 0 || (against == 0 && !m.testBit(0));
     }
 
     private static int lastBitExponent(int signExp) {
         int e = signExp & 0x7FFF;
         return (e == 0 ? 1 : e) - BIAS - 63;
-    }
-
-    private static boolean same(BigDecimal d, long[] target) {
-        long[] r = nearest(d);
-        return r[0] == target[0] && r[1] == target[1];
     }
 
     /** (mantissa, exponent of its last bit) with the mantissa's top bit set, or as a denormal's at MIN_E. */
@@ -74,39 +128,5 @@ final class Extended80 {
             e--;
         }
         return new long[] {m.longValue(), e};
-    }
-
-    /** The long double nearest {@code d} (positive), ties to even, as (mantissa, exponent of its last bit). */
-    private static long[] nearest(BigDecimal d) {
-        BigInteger num = d.unscaledValue();
-        BigInteger den = BigInteger.ONE;
-        if (d.scale() > 0) {
-            den = BigInteger.TEN.pow(d.scale());
-        } else {
-            num = num.multiply(BigInteger.TEN.pow(-d.scale()));
-        }
-        int e = Math.max(num.bitLength() - den.bitLength() - 64, MIN_E);
-        while (true) {
-            BigInteger n = e < 0 ? num.shiftLeft(-e) : num;
-            BigInteger q = e > 0 ? den.shiftLeft(e) : den;
-            BigInteger[] qr = n.divideAndRemainder(q);
-            BigInteger m = qr[0];
-            if (m.compareTo(TWO_64) >= 0) {
-                e++;
-                continue;
-            }
-            if (m.compareTo(TWO_63) < 0 && e > MIN_E) {
-                e--;
-                continue;
-            }
-            int half = qr[1].shiftLeft(1).compareTo(q);
-            if (half > 0 || (half == 0 && m.testBit(0))) {
-                m = m.add(BigInteger.ONE);
-                if (m.equals(TWO_64)) {
-                    return new long[] {TWO_63.longValue(), e + 1};
-                }
-            }
-            return normalized(m, e);
-        }
     }
 }

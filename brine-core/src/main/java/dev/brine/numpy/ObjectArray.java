@@ -84,16 +84,22 @@ public final class ObjectArray implements Unhashable {
                 || ((ObjectArray) o).fortran != fortran) {
             return false;
         }
-        List<Object> other = ((ObjectArray) o).items;
-        for (int i = 0; i < items.size(); i++) {
-            Object a = items.get(i);
-            Object b = other.get(i);
-            // an array holding itself (a[0] = a) equals one that holds itself at the same place
-            if (!(a == this && b == o) && !java.util.Objects.equals(a, b)) {
-                return false;
+        // an array may hold itself, directly or through its items' lists (a[0] = [a]): a pair already being
+        // compared on this thread is taken as equal, so the comparison ends (as Python's == of such lists)
+        java.util.IdentityHashMap<Object, Object> comparing = COMPARING.get();
+        if (comparing.get(this) == o) {
+            return true;
+        }
+        Object before = comparing.put(this, o);
+        try {
+            return items.equals(((ObjectArray) o).items);
+        } finally {
+            if (before == null) {
+                comparing.remove(this);
+            } else {
+                comparing.put(this, before);
             }
         }
-        return true;
     }
 
     @Override
@@ -112,6 +118,10 @@ public final class ObjectArray implements Unhashable {
     public String toString() {
         return repr(ITEMS);
     }
+
+    /** The pairs of arrays being compared on this thread (see {@link #equals}). */
+    private static final ThreadLocal<java.util.IdentityHashMap<Object, Object>> COMPARING =
+            ThreadLocal.withInitial(java.util.IdentityHashMap::new);
 
     /** Items in full, as {@link PythonRepr#repr(Object)} writes them; {@link #repr} bounds the whole. */
     private static final PythonRepr ITEMS = new PythonRepr(64, Integer.MAX_VALUE, Integer.MAX_VALUE);

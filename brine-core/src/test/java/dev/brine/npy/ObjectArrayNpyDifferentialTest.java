@@ -200,6 +200,7 @@ class ObjectArrayNpyDifferentialTest {
         assertSame(b, ((java.util.Map<?, ?>) inner.get(1)).get("k"));
         assertEquals(expected[1], unicodeEscape(b.toString()));
         assertEquals(a, Npy.readObjectArray(tmp.resolve("self.npy")));
+        assertEquals(b, Npy.readObjectArray(tmp.resolve("deep.npy"))); // the cycle runs through a list and a dict
         PicklerOptions objects = PicklerOptions.builder().registry(
                 NumpyPickles.addTo(ClassRegistry.builtins().toBuilder(), NumpyNames.NUMPY2, true).build()).build();
         Files.write(tmp.resolve("self.pkl"), Pickle.dumps(a, objects.withProtocol(4)));
