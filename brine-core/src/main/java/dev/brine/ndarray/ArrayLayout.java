@@ -12,28 +12,26 @@ import java.util.function.Function;
  */
 public final class ArrayLayout {
     /** numpy's default {@code linewidth}. */
-    public static final int LINE_WIDTH = 75;
+    static final int LINE_WIDTH = 75;
     /** numpy's default {@code edgeitems}: what a summarized axis shows at each end. */
-    public static final int EDGE_ITEMS = 3;
+    static final int EDGE_ITEMS = 3;
     private static final String PREFIX = "array(";
 
     private ArrayLayout() {
     }
 
-    /**
-     * The bracketed body of the repr of an array of {@code shape} (at least one axis, none empty), {@code element}
-     * giving the text of the element at an index; with {@code summarize}, axes longer than twice
-     * {@link #EDGE_ITEMS} show only their ends. An element's text may span lines (an array inside an
-     * object array), which is set as numpy's {@code _extendLine_pretty} sets it.
-     */
-    public static String body(long[] shape, boolean summarize, Function<long[], String> element) {
+    /** The layout without a budget (NDArray's, whose elements are short). */
+    static String body(long[] shape, boolean summarize, Function<long[], String> element) {
         return body(shape, summarize, element, Long.MAX_VALUE);
     }
 
     /**
-     * Like {@link #body(long[], boolean, Function)}, but once the elements written pass {@code maxChars}
-     * characters the rest are not asked for: each further one is written {@code ...} (an array of a million
-     * items that numpy would print whole, or items whose text is long, stays bounded; the caller cuts).
+     * The bracketed body of the repr of an array of {@code shape} (at least one axis, none empty), {@code element}
+     * giving the text of the element at an index; with {@code summarize}, axes longer than six show only
+     * three elements at each end (numpy's {@code edgeitems}). An element's text may span lines (an array
+     * inside an object array), which is set as numpy's {@code _extendLine_pretty} sets it. Once the elements written pass {@code maxChars} characters the rest are not asked for: each further one
+     * is written {@code ...} (an array of a million items that numpy would print whole, or items whose text is
+     * long, stays bounded; the caller cuts).
      */
     public static String body(long[] shape, boolean summarize, Function<long[], String> element, long maxChars) {
         for (long d : shape) {

@@ -216,9 +216,9 @@ public final class ObjectArray implements Unhashable {
     /**
      * Puts {@code made} wherever {@code placeholder} stands in {@code items}, in the lists and dicts among
      * them too (walked once each; tuples cannot change): how the reader turns the value a pickle handed out
-     * before an array was built into the array. For the reader; not part of the API's use.
+     * before an array was built into the array.
      */
-    public static void replaceIn(List<Object> items, Object placeholder, Object made) {
+    static void replaceIn(List<Object> items, Object placeholder, Object made) {
         java.util.IdentityHashMap<Object, Boolean> seen = new java.util.IdentityHashMap<>();
         java.util.ArrayDeque<Object> todo = new java.util.ArrayDeque<>();
         todo.push(items);
