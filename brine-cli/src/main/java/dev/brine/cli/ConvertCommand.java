@@ -11,6 +11,7 @@ import dev.brine.numpy.NumpyPickles;
 import dev.brine.safetensors.SafeTensors;
 import dev.brine.torch.TorchCheckpoint;
 import dev.brine.torch.TorchDevice;
+import dev.brine.torch.TorchSize;
 import dev.brine.torch.TorchStorage;
 import java.io.PrintWriter;
 import dev.brine.pickle.Pickle;
@@ -32,11 +33,13 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Convert between formats (by extension): pickle, .npy, .npz, archive .zip, .pt/.pth, .safetensors.")
 final class ConvertCommand implements Callable<Integer> {
     /**
-     * What pickles and archives are written with: Python's builtins and numpy, and the torch.device values
-     * a checkpoint may hold (written as torch pickles them); a bare torch storage (torch pickles one
+     * What pickles and archives are written with: Python's builtins and numpy, and the torch.device and
+     * torch.Size values a checkpoint may hold (written as torch pickles them, so Python needs torch to load
+     * them, as it needs numpy for arrays); a bare torch storage (torch pickles one
      * outside a checkpoint as a whole torch.save inside the pickle) is refused saying where it fits.
      */
-    private static final ClassRegistry WRITING = TorchDevice.writable(NumpyPickles.standardRegistry()).toBuilder()
+    private static final ClassRegistry WRITING = TorchSize.writable(TorchDevice.writable(NumpyPickles.standardRegistry()))
+            .toBuilder()
             .registerWriter(TorchStorage.class, s -> {
                 throw new BrineException("a torch storage on its own (" + (s.isUntyped() ? "an UntypedStorage" : "a typed storage")
                         + ", not a tensor) can only be written to a .pt checkpoint");

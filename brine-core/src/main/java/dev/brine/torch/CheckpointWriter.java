@@ -278,7 +278,7 @@ final class CheckpointWriter {
     }
 
     /**
-     * Python's builtins, numpy's scalars and dtypes as numpy pickles them (a checkpoint holding them
+     * Python's builtins, torch's devices and sizes, numpy's scalars and dtypes as numpy pickles them (a checkpoint holding them
      * loads in torch with {@code weights_only=False}, or with them in {@code safe_globals}, as torch's own
      * would), and arrays as tensors.
      */
@@ -286,6 +286,7 @@ final class CheckpointWriter {
         return NumpyPickles.standardRegistry().toBuilder()
                 .registerWriter(NDArray.class, arrays::reduce)
                 .registerWriter(TorchDevice.class, TorchDevice::reduction)
+                .registerWriter(TorchSize.class, TorchSize::reduction)
                 .build();
     }
 }

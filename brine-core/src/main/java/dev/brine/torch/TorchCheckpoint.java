@@ -37,7 +37,7 @@ import java.util.Set;
  * reads as its values, in storage of its own, as {@code resolve_conj()}/{@code resolve_neg()} give them.
  * {@code nn.Parameter}s read as their data. A storage
  * reached directly reads as a {@link TorchStorage}; dtypes as {@link TorchDType}, {@code torch.device}
- * as {@link TorchDevice}, {@code torch.Size} as a {@link dev.brine.py.Tuple},
+ * as {@link TorchDevice}, {@code torch.Size} as {@link TorchSize},
  * {@code OrderedDict} as {@link dev.brine.py.OrderedDict} (with its {@code _metadata} attribute).
  * Only the globals {@code torch.load(weights_only=True)} allows are resolved; see
  * {@link TorchOptions}. Nothing named in a file is ever executed.
@@ -46,7 +46,8 @@ import java.util.Set;
  * Files load with {@code torch.load(path, weights_only=True)}. {@link NDArray}s of bool, int8–64,
  * uint8–64, float16/32/64, bfloat16, the 8-bit floats (float8_e4m3fn, float8_e5m2, their fnuz
  * variants, float8_e8m0fnu) and complex32/64/128 become tensors; everything else pickles as
- * Python values (Map, List, Tuple, String, Long, Double, ...; numpy scalars and dtypes as numpy
+ * Python values (Map, List, Tuple, String, Long, Double, ...; {@link TorchDevice} and {@link TorchSize}
+ * as torch pickles them; numpy scalars and dtypes as numpy
  * pickles them, which torch then loads only with {@code weights_only=False} or with them allowed).
  * Arrays sharing bytes are written as views of one storage.
  */

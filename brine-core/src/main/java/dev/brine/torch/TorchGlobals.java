@@ -24,6 +24,7 @@ final class TorchGlobals {
     static final Global REBUILD_TENSOR_V3 = new Global("torch._utils", "_rebuild_tensor_v3");
     static final Global UNTYPED_STORAGE = new Global("torch.storage", "UntypedStorage");
     static final Global DEVICE = new Global("torch", "device");
+    static final Global SIZE = new Global("torch", "Size");
     static final Global REBUILD_FROM_TYPE_V2 = new Global("torch._tensor", "_rebuild_from_type_v2");
 
     /** What the rebuild functions need from the reader. */
@@ -191,18 +192,7 @@ final class TorchGlobals {
                 throw new BrineException(what + ": '" + func + "' is not callable");
             }
         }, null));
-        b.registerCallable(new Fn("torch", "Size", a -> {
-            arity(a, 0, 1, "torch.Size");
-            if (a.isEmpty()) {
-                return Tuple.empty();
-            }
-            long[] dims = longs(a.get(0), "torch.Size");
-            Object[] out = new Object[dims.length];
-            for (int i = 0; i < dims.length; i++) {
-                out[i] = dims[i];
-            }
-            return Tuple.of(out);
-        }, null));
+        b.registerCallable(new Fn(SIZE.module(), SIZE.name(), TorchGlobals::size, null));
         b.registerCallable(new Fn("torch", "device", TorchGlobals::device, null));
         b.registerCallable(new Fn("torch", "Tensor", a -> {
             throw new BrineException("torch.Tensor cannot be called from a checkpoint");
@@ -277,6 +267,36 @@ final class TorchGlobals {
         return new TorchDevice(type, index);
     }
 
+    /**
+     * {@code torch.Size(dims)}: torch writes {@code torch.Size((2, 3))} (its {@code __reduce__}), and
+     * {@code torch.Size()} is the empty size. As torch's constructor does, any sequence of ints is taken,
+     * bools as 0 and 1, in any number (a Size is a value here, not a tensor's shape); ints beyond 64 bits
+     * are refused as torch refuses them ("Overflow when unpacking long long").
+     */
+    private static TorchSize size(Tuple a) throws BrineException {
+        arity(a, 0, 1, "torch.Size");
+        if (a.isEmpty()) {
+            return TorchSize.of();
+        }
+        Object o = a.get(0);
+        List<?> items;
+        if (o instanceof Tuple) {
+            items = ((Tuple) o).asList();
+        } else if (o instanceof List) {
+            items = (List<?>) o;
+        } else if (o instanceof TorchSize) {
+            return TorchSize.of(((TorchSize) o).dims()); // a new object, as torch makes one
+        } else {
+            throw new BrineException("torch.Size takes a sequence of ints, not " + PythonRepr.brief(o));
+        }
+        long[] dims = new long[items.size()];
+        for (int i = 0; i < dims.length; i++) {
+            Object item = items.get(i);
+            dims[i] = item instanceof Boolean ? ((Boolean) item ? 1 : 0) : integer(item, "torch.Size item " + i);
+        }
+        return TorchSize.of(dims);
+    }
+
     private static Object tensorData(Object data, String what) throws BrineException {
         if (data instanceof NDArray || data instanceof GenericObject) {
             return data;
@@ -314,6 +334,8 @@ final class TorchGlobals {
             items = ((Tuple) o).asList();
         } else if (o instanceof List) {
             items = (List<?>) o;
+        } else if (o instanceof TorchSize) {
+            items = ((TorchSize) o).asList(); // a tensor's size as torch.Size, should a file write it so
         } else {
             throw new BrineException(what + " must be a tuple of ints, not " + (o == null ? "None" : o.getClass().getSimpleName()));
         }

@@ -168,7 +168,7 @@ class TorchGoldenTest {
         assertEquals(new Complex(1, 2), d.get("complex"));
         assertEquals(Double.POSITIVE_INFINITY, d.get("inf"));
         assertSame(TorchDType.FLOAT16, d.get("dtype"));
-        assertEquals(Tuple.of(2L, 3L), d.get("size"));
+        assertEquals(TorchSize.of(2, 3), d.get("size"));
         assertEquals(TorchDevice.CPU, d.get("device"));
         assertEquals(new TorchDevice("cuda", 1L), d.get("cuda"));
         assertEquals(List.of(List.of(1L, List.of(2L, Tuple.of(3L, Map.of("k", "v"))))), d.get("nested"));
