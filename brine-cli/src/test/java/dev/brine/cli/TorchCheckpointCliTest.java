@@ -99,4 +99,41 @@ class TorchCheckpointCliTest {
         assertTrue(storage.err().contains("can only be written to a .pt checkpoint"), storage.err());
         assertFalse(Files.exists(tmp.resolve("s.pkl")));
     }
+
+    /**
+     * torch.Size values in a checkpoint are shown as torch prints them and stay torch.Size through convert:
+     * to a .pt (torch.save's data.pkl byte for byte), a pickle and an archive (which name torch.Size, so
+     * Python loads them with torch); numpy-only targets leave them out saying so, as other non-arrays.
+     */
+    @Test
+    void sizesInACheckpointStayTorchSizes() throws Exception {
+        String repr = python("t = torch.zeros(2, 3)\n"
+                + "d = {'w': t, 'shape': t.shape, 'cfg': {'sizes': [torch.Size([]), (torch.Size([4, 5]),)]}}\n"
+                + "torch.save(d, 's.pt')\n"
+                + "print(repr(d['shape']), repr(d['cfg']))\n").strip();
+        CliTest.Run show = CliTest.run("show", path("s.pt"));
+        assertEquals(0, show.status(), show.err());
+        String shape = repr.substring(0, repr.indexOf(" {"));
+        String cfg = repr.substring(repr.indexOf(" {") + 1);
+        assertTrue(show.out().contains("'shape': " + shape + ", 'cfg': " + cfg), show.out() + " vs " + repr);
+        for (String out : new String[] {"s2.pt", "s.pkl", "s.zip", "s.npz"}) {
+            CliTest.Run conv = CliTest.run("convert", path("s.pt"), path(out));
+            assertEquals(0, conv.status(), conv.err());
+            if (out.endsWith(".npz")) {
+                assertTrue(conv.err().contains(".npz holds only arrays; not converted: shape, cfg.sizes"), conv.err());
+            }
+        }
+        assertEquals("ok", python(
+                "sys.path.insert(0, '" + Path.of("..", "python").toAbsolutePath() + "')\n"
+                + "import brine, zipfile\n"
+                + "want = torch.load('s.pt', weights_only=True)\n"
+                + "assert zipfile.ZipFile('s2.pt').read('s2/data.pkl') == zipfile.ZipFile('s.pt').read('s/data.pkl')\n"
+                + "for got in (torch.load('s2.pt', weights_only=True), pickle.load(open('s.pkl', 'rb')), brine.load('s.zip')):\n"
+                + "    sizes = [got['shape'], got['cfg']['sizes'][0], got['cfg']['sizes'][1][0]]\n"
+                + "    assert all(type(s) is torch.Size for s in sizes), [type(s) for s in sizes]\n"
+                + "    assert sizes == [want['shape'], want['cfg']['sizes'][0], want['cfg']['sizes'][1][0]], sizes\n"
+                + "    assert type(got['cfg']['sizes'][1]) is tuple and tuple(got['w'].shape) == (2, 3)\n"
+                + "assert np.load('s.npz').files == ['w']\n"
+                + "print('ok')").strip());
+    }
 }
