@@ -8,6 +8,7 @@ import dev.brine.py.GenericObject;
 import dev.brine.py.PyFloat;
 import dev.brine.py.PythonRepr;
 import dev.brine.py.Tuple;
+import dev.brine.torch.TorchSize;
 import java.math.BigInteger;
 import java.util.Base64;
 import java.util.Collection;
@@ -77,6 +78,8 @@ final class Json {
                 objectArray((ObjectArray) v, depth);
                 active.remove(v);
             }
+        } else if (v instanceof TorchSize) {
+            value(((TorchSize) v).asList(), depth); // its dimensions, as the tuple it is in Python (bounded by --items)
         } else if (v instanceof Map || v instanceof Collection || v instanceof Tuple || v instanceof GenericObject) {
             if (depth >= maxDepth || active.containsKey(v)) {
                 string("...");

@@ -7,6 +7,7 @@ import dev.brine.numpy.NumpyScalar;
 import dev.brine.numpy.ObjectArray;
 import dev.brine.py.PyFloat;
 import dev.brine.py.PythonRepr;
+import dev.brine.torch.TorchSize;
 import java.util.Locale;
 
 /** How the CLI shows values: Python's repr, with arrays summarised as dtype, shape and a few values. */
@@ -20,9 +21,11 @@ final class Values {
     }
 
     PythonRepr repr(int depth, int items, int width) {
-        // an object array's items are values like any other: written within the same bounds
+        // an object array's items are values like any other, and so are a torch.Size's dimensions (a file may
+        // hold millions): written within the same bounds
         PythonRepr[] self = new PythonRepr[1];
-        self[0] = new PythonRepr(depth, items, width, v -> v instanceof ObjectArray ? ((ObjectArray) v).repr(self[0]) : describe(v));
+        self[0] = new PythonRepr(depth, items, width, v -> v instanceof ObjectArray ? ((ObjectArray) v).repr(self[0])
+                : v instanceof TorchSize ? "torch.Size(" + self[0].format(((TorchSize) v).asList()) + ")" : describe(v));
         return self[0];
     }
 

@@ -136,4 +136,26 @@ class TorchCheckpointCliTest {
                 + "assert np.load('s.npz').files == ['w']\n"
                 + "print('ok')").strip());
     }
+
+    /**
+     * A torch.Size is shown within show's bounds like any tuple (a file may hold one of millions of
+     * dimensions): --items cuts its dimensions; --json gives them as the list Python's tuple(size) is.
+     */
+    @Test
+    void sizesAreShownWithinShowsBounds() throws Exception {
+        String repr = python("torch.save({'big': torch.Size(range(30))}, 'big.pt')\n"
+                + "print(repr(torch.Size(range(30))))\n").strip();
+        CliTest.Run show = CliTest.run("show", "--items", "3", path("big.pt"));
+        assertEquals(0, show.status(), show.err());
+        String firstThree = repr.substring(0, repr.indexOf(", 3,")); // torch.Size([0, 1, 2
+        assertEquals("{'big': " + firstThree + ", ...])}\n", show.out());
+        CliTest.Run json = CliTest.run("show", "--json", path("big.pt"));
+        assertEquals(0, json.status(), json.err());
+        Files.writeString(tmp.resolve("big.json"), json.out());
+        assertEquals("ok", python("import json\n"
+                + "got = json.load(open('big.json'))['big']\n"
+                + "want = list(torch.load('big.pt', weights_only=True)['big'])\n"
+                + "assert got == want[:20] + ['...'], got\n" // show's default --items is 20
+                + "print('ok')").strip());
+    }
 }
