@@ -100,6 +100,17 @@ class TorchCheckpointCliTest {
         assertFalse(Files.exists(tmp.resolve("s.pkl")));
     }
 
+    /** torch.device values are shown as Python's repr prints them, inside containers too. */
+    @Test
+    void devicesAreShownAsPythonPrintsThem() throws Exception {
+        String repr = python("d = {'cpu': torch.device('cpu'), 'more': [torch.device('cuda', 1), torch.device('meta')]}\n"
+                + "torch.save(d, 'devs.pt')\n"
+                + "print(repr(d))\n").strip();
+        CliTest.Run show = CliTest.run("show", path("devs.pt"));
+        assertEquals(0, show.status(), show.err());
+        assertTrue(show.out().contains(repr), show.out() + " vs " + repr);
+    }
+
     /**
      * torch.Size values in a checkpoint are shown as torch prints them and stay torch.Size through convert:
      * to a .pt (torch.save's data.pkl byte for byte), a pickle and an archive (which name torch.Size, so
