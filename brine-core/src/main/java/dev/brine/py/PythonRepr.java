@@ -112,7 +112,8 @@ public final class PythonRepr {
             appendGlobal(out, (Global) v);
         } else if (isContainer(v)) {
             if (active.containsKey(v)) {
-                out.append(openBracket(v)).append("...").append(closeBracket(v));
+                // CPython 3.11's OrderedDict prints a reference to itself as a bare ellipsis
+                out.append(v instanceof OrderedDict ? "..." : openBracket(v) + "..." + closeBracket(v));
                 return;
             }
             if (depth >= maxDepth) {
@@ -152,7 +153,7 @@ public final class PythonRepr {
             return "[";
         }
         if (v instanceof OrderedDict) {
-            return "OrderedDict({";
+            return "OrderedDict(["; // CPython 3.11 (the oracle here) lists (key, value) pairs; 3.12 prints a dict
         }
         if (v instanceof FrozenSet) {
             return "frozenset({";
@@ -167,7 +168,10 @@ public final class PythonRepr {
         if (v instanceof List) {
             return "]";
         }
-        if (v instanceof OrderedDict || v instanceof FrozenSet) {
+        if (v instanceof OrderedDict) {
+            return "])";
+        }
+        if (v instanceof FrozenSet) {
             return "})";
         }
         return "}";
@@ -195,9 +199,12 @@ public final class PythonRepr {
                 if (shown++ > 0) {
                     out.append(", ");
                 }
+                boolean pair = v instanceof OrderedDict;
+                out.append(pair ? "(" : "");
                 append(out, e.getKey(), depth + 1, active);
-                out.append(": ");
+                out.append(pair ? ", " : ": ");
                 append(out, e.getValue(), depth + 1, active);
+                out.append(pair ? ")" : "");
             }
         } else {
             Iterator<?> it = v instanceof Tuple ? ((Tuple) v).iterator() : ((Collection<?>) v).iterator();

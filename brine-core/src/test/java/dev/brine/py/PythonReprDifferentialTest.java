@@ -62,6 +62,33 @@ class PythonReprDifferentialTest {
         }
     }
 
+    /**
+     * Containers as CPython 3.11 prints them: OrderedDict as a list of pairs (and a bare {@code ...} where it holds
+     * itself), sets and frozensets, one-item tuples, empty ones, and cycles through lists and dicts. Python builds and
+     * pickles each value, Brine loads it and prints it.
+     */
+    @Test
+    void containersReprAsCPythonWritesThem() throws IOException {
+        Python.require();
+        String[] values = {
+            "OrderedDict([('a', 1), ('b', [2, (3,)])])", "OrderedDict()", "[OrderedDict(), set(), frozenset(), (), {}]",
+            "frozenset({1})", "{1: OrderedDict(x=b'y')}", "(1,)",
+            "(lambda d: (d.__setitem__('self', d), d)[1])(OrderedDict(a=1))",
+            "(lambda l: (l.append(OrderedDict(k=l)), l)[1])([1])",
+            "(lambda d: (d.__setitem__('me', d), d)[1])({'x': 0})",
+        };
+        List<String> lines = new ArrayList<>(List.of(values));
+        List<String> out = Python.eachLine("import pickle\nfrom collections import OrderedDict",
+                "pickle.dumps(eval(line), protocol=2).hex() + ' ' + repr(eval(line))", null, lines);
+        PythonRepr repr = new PythonRepr(8, 10, Integer.MAX_VALUE);
+        for (int k = 0; k < values.length; k++) {
+            String line = out.get(k);
+            byte[] pickle = java.util.HexFormat.of().parseHex(line.substring(0, line.indexOf(' ')));
+            Object loaded = dev.brine.pickle.Pickle.loads(pickle);
+            assertEquals(line.substring(line.indexOf(' ') + 1), repr.format(loaded), values[k]);
+        }
+    }
+
     /** timedelta reprs against CPython's, up to timedelta.max and down to timedelta.min (whose microseconds overflow a long). */
     @Test
     void timedeltasReprAsCPythonWritesThem() throws IOException {
