@@ -38,13 +38,14 @@ public final class ObjectArray implements Unhashable {
         if (!dtype.hasObject()) {
             throw new IllegalArgumentException(dtype + " holds no objects");
         }
-        long count = 1;
-        for (long d : shape) {
-            if (d < 0 || (d > 0 && count > items.size() / d)) { // a shape the items cannot fill, overflow included
-                count = -1;
-                break;
-            }
-            count *= d;
+        long count;
+        try {
+            // numpy's rule, as for any array: no negative sizes, and the non-zero sizes times the 8-byte pointers
+            // fit even when a zero makes the array empty ((2, 0) holds nothing; (2**62, 0) is "too big")
+            count = java.util.Arrays.stream(shape).anyMatch(d -> d < 0) ? -1
+                    : dev.brine.ndarray.NDArray.byteSize(DType.OBJECT, shape) / DType.OBJECT.itemsize();
+        } catch (ArithmeticException e) {
+            count = -1;
         }
         if (count != items.size()) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " does not hold the " + items.size() + " items");
