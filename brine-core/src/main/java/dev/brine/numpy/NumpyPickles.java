@@ -304,8 +304,41 @@ public final class NumpyPickles {
                 }
                 return new ObjectArray(dtype, shape, (List<?>) data, fortran);
             }
-            return array(dtype, fortran ? Order.F : Order.C, shape, Storage.wrap(bytesOf(data)));
+            byte[] raw = bytesOf(data);
+            if (dtype.byteOrderChar() == nonNativeOrder()) {
+                raw = swapped(dtype, raw);
+                dtype = dtype.withByteOrder('=');
+            }
+            return array(dtype, fortran ? Order.F : Order.C, shape, Storage.wrap(raw));
         }
+    }
+
+    /**
+     * A copy of {@code raw} with each value's bytes reversed, as numpy's byteswap does: a complex number's two
+     * parts each, a str's code points each, anything else whole (a long double's 16 bytes, padding too).
+     */
+    private static byte[] swapped(DType dtype, byte[] raw) {
+        int unit = dtype.kind() == DType.Kind.COMPLEX ? dtype.itemsize() / 2
+                : dtype.kind() == DType.Kind.UNICODE ? 4 : dtype.itemsize();
+        byte[] out = raw.clone();
+        for (int at = 0; at + unit <= out.length; at += unit) {
+            for (int i = at, j = at + unit - 1; i < j; i++, j--) {
+                byte t = out[i];
+                out[i] = out[j];
+                out[j] = t;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * numpy's {@code ndarray.__setstate__} swaps an array whose type is in the other byte order into native
+     * order ({@code '>i4'} loads as {@code '<i4'}, equal values; structured types, whose order is {@code '|'},
+     * stay as they are): numpy's own re-dump of what it loaded then says {@code '<i4'}, and so does Brine's.
+     * Protocol 5's {@code _frombuffer} keeps the order, as in numpy.
+     */
+    private static char nonNativeOrder() {
+        return java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? '>' : '<';
     }
 
     /** {@code _frombuffer(buffer, dtype, shape, order)}: protocol 5's form. */
