@@ -212,43 +212,4 @@ public final class ObjectArray implements Unhashable {
     public String pythonTypeName() {
         return "numpy.ndarray";
     }
-
-    /**
-     * Puts {@code made} wherever {@code placeholder} stands in {@code items}, in the lists and dicts among
-     * them too (walked once each; tuples cannot change): how the reader turns the value a pickle handed out
-     * before an array was built into the array.
-     */
-    static void replaceIn(List<Object> items, Object placeholder, Object made) {
-        java.util.IdentityHashMap<Object, Boolean> seen = new java.util.IdentityHashMap<>();
-        java.util.ArrayDeque<Object> todo = new java.util.ArrayDeque<>();
-        todo.push(items);
-        while (!todo.isEmpty()) {
-            Object c = todo.pop();
-            if (seen.put(c, Boolean.TRUE) != null) {
-                continue;
-            }
-            if (c instanceof List) {
-                @SuppressWarnings("unchecked")
-                List<Object> l = (List<Object>) c;
-                for (int i = 0; i < l.size(); i++) {
-                    Object x = l.get(i);
-                    if (x == placeholder) {
-                        l.set(i, made);
-                    } else if (x instanceof List || x instanceof java.util.Map) {
-                        todo.push(x);
-                    }
-                }
-            } else if (c instanceof java.util.Map) {
-                @SuppressWarnings("unchecked")
-                java.util.Map<Object, Object> m = (java.util.Map<Object, Object>) c;
-                for (java.util.Map.Entry<Object, Object> e : m.entrySet()) {
-                    if (e.getValue() == placeholder) {
-                        e.setValue(made);
-                    } else if (e.getValue() instanceof List || e.getValue() instanceof java.util.Map) {
-                        todo.push(e.getValue());
-                    }
-                }
-            }
-        }
-    }
 }

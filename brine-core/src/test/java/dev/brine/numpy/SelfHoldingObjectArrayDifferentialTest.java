@@ -1,0 +1,281 @@
+package dev.brine.numpy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.brine.BrineException;
+import dev.brine.mapping.ClassRegistry;
+import dev.brine.mapping.PickleState;
+import dev.brine.npy.Npy;
+import dev.brine.pickle.Pickle;
+import dev.brine.pickle.PicklerOptions;
+import dev.brine.pickle.UnpicklerOptions;
+import dev.brine.pickle.UnpicklingException;
+import dev.brine.py.GenericObject;
+import dev.brine.py.OrderedDict;
+import dev.brine.py.Tuple;
+import dev.brine.testing.Python;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * numpy object arrays that hold themselves, directly or through other values ({@code a[0] = (a,)}): numpy
+ * makes the array before its items, so its pickle fetches the array (a memo GET) while its items are
+ * still being read, and Brine, whose arrays are immutable, has only a stand-in to give until BUILD. Live
+ * numpy pickles each structure at protocols 0 to 5; Brine must read every one with the array itself
+ * where the stand-in stood (in tuples, lists, dicts, OrderedDicts, other arrays, generic objects), write
+ * it back byte for byte as numpy wrote it, and numpy must load Brine's bytes with the same identities.
+ * The same arrays saved by {@code np.save} read through {@link Npy#readObjectArray}. Values Brine cannot
+ * finish (a dict key, a registered class's state) are refused, never left holding the stand-in.
+ */
+class SelfHoldingObjectArrayDifferentialTest {
+    private static final HexFormat HEX = HexFormat.of();
+    private static final ClassRegistry NUMPY2 = NumpyPickles.addTo(ClassRegistry.builtins().toBuilder(),
+            NumpyNames.NUMPY2, true).build();
+    private static final UnpicklerOptions READ = UnpicklerOptions.builder().registry(NUMPY2).genericObjects(true).build();
+    private static final PicklerOptions WRITE = PicklerOptions.builder().registry(NUMPY2).build();
+
+    /** Classes the cases use, in {@code __main__} of both the writing and the checking script. */
+    private static final String PRELUDE = String.join("\n",
+            "import numpy as np, pickle, collections, sys, os",
+            "class C:",
+            "    pass",
+            "class D:",
+            "    def __init__(self, arr):",
+            "        self.arr = arr",
+            "    def __reduce__(self):",
+            "        return (D, (self.arr,))",
+            "");
+
+    /** A structure: numpy's code that makes {@code a}, Python's identity test on the loaded {@code x}, and Brine's. */
+    private record Case(String name, String make, String pythonCheck, Consumer<ObjectArray> javaCheck) {
+    }
+
+    private static final List<Case> CASES = List.of(
+            new Case("tuple", "a = np.empty(1, object); a[0] = (a,)", "x[0][0] is x",
+                    a -> assertSame(a, tuple(a.items().get(0)).get(0))),
+            new Case("two arrays", "a = np.empty(1, object); b = np.empty(1, object); a[0] = b; b[0] = a",
+                    "x[0][0] is x and x[0] is not x",
+                    a -> assertSame(a, array(a.items().get(0)).items().get(0))),
+            new Case("two arrays through tuples", "a = np.empty(1, object); b = np.empty(1, object); a[0] = (b,); b[0] = (a, b)",
+                    "x[0][0][0][0] is x and x[0][0][0][1] is x[0][0]",
+                    a -> {
+                        ObjectArray b = array(tuple(a.items().get(0)).get(0));
+                        assertSame(a, tuple(b.items().get(0)).get(0));
+                        assertSame(b, tuple(b.items().get(0)).get(1));
+                    }),
+            new Case("dict in a tuple", "a = np.empty(1, object); a[0] = ({'k': a},)", "x[0][0]['k'] is x",
+                    a -> assertSame(a, map(tuple(a.items().get(0)).get(0)).get("k"))),
+            new Case("list in a tuple", "a = np.empty(1, object); a[0] = ([a, 1],)", "x[0][0][0] is x",
+                    a -> assertSame(a, list(tuple(a.items().get(0)).get(0)).get(0))),
+            new Case("tuple in a tuple", "a = np.empty(1, object); a[0] = ((a,), a)", "x[0][0][0] is x and x[0][1] is x",
+                    a -> {
+                        Tuple t = tuple(a.items().get(0));
+                        assertSame(a, tuple(t.get(0)).get(0));
+                        assertSame(a, t.get(1));
+                    }),
+            new Case("OrderedDict", "a = np.empty(1, object); a[0] = collections.OrderedDict(x=a, y=(a,))",
+                    "x[0]['x'] is x and x[0]['y'][0] is x",
+                    a -> {
+                        OrderedDict<?, ?> d = assertInstanceOf(OrderedDict.class, a.items().get(0));
+                        assertSame(a, d.get("x"));
+                        assertSame(a, tuple(d.get("y")).get(0));
+                    }),
+            new Case("object state", "a = np.empty(1, object); c = C(); c.arr = a; c.t = (a,); a[0] = c",
+                    "x[0].arr is x and x[0].t[0] is x",
+                    a -> {
+                        Map<?, ?> state = map(assertInstanceOf(GenericObject.class, a.items().get(0)).state());
+                        assertSame(a, state.get("arr"));
+                        assertSame(a, tuple(state.get("t")).get(0));
+                    }),
+            new Case("reduce arguments", "a = np.empty(1, object); a[0] = D(a)", "x[0].arr is x",
+                    a -> assertSame(a, assertInstanceOf(GenericObject.class, a.items().get(0)).args().get(0))),
+            new Case("2-d", "a = np.empty((2, 2), object); a[0, 0] = a; a[0, 1] = 1; a[1, 0] = 's'; a[1, 1] = (a, [a])",
+                    "x[0, 0] is x and x[1, 1][0] is x and x[1, 1][1][0] is x",
+                    a -> {
+                        assertSame(a, a.items().get(0));
+                        Tuple t = tuple(a.items().get(3));
+                        assertSame(a, t.get(0));
+                        assertSame(a, list(t.get(1)).get(0));
+                    }),
+            new Case("record field", "a = np.zeros(2, dtype=[('i', '<i4'), ('o', 'O')]); a[1]['o'] = a",
+                    "x[1]['o'] is x",
+                    a -> assertSame(a, tuple(a.items().get(1)).get(1))));
+
+    @TempDir
+    Path tmp;
+
+    private static Tuple tuple(Object o) {
+        return assertInstanceOf(Tuple.class, o);
+    }
+
+    private static ObjectArray array(Object o) {
+        return assertInstanceOf(ObjectArray.class, o);
+    }
+
+    private static Map<?, ?> map(Object o) {
+        return assertInstanceOf(Map.class, o);
+    }
+
+    private static List<?> list(Object o) {
+        return assertInstanceOf(List.class, o);
+    }
+
+    private String python(String script) throws IOException {
+        Python.require("numpy");
+        return new String(Python.check(PRELUDE + "os.chdir(" + pyStr(tmp.toString()) + ")\n" + script, new byte[0]),
+                StandardCharsets.UTF_8);
+    }
+
+    private static String pyStr(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    /**
+     * numpy's pickle of each case at each protocol reads with the array where the stand-in stood, dumps
+     * back to numpy's bytes, and numpy loads Brine's bytes holding itself as the original did.
+     */
+    @Test
+    void numpysPicklesReadHoldingTheArrayItselfAndWriteBackByteForByte() throws IOException {
+        StringBuilder make = new StringBuilder();
+        for (int i = 0; i < CASES.size(); i++) {
+            make.append(CASES.get(i).make()).append('\n')
+                    .append("x = a\nassert ").append(CASES.get(i).pythonCheck()).append('\n')
+                    .append("for p in range(6):\n")
+                    .append("    open(f'numpy_").append(i).append("_{p}.pkl', 'wb').write(pickle.dumps(a, protocol=p))\n");
+        }
+        python(make.toString());
+        StringBuilder differences = new StringBuilder();
+        StringBuilder check = new StringBuilder("out = []\n");
+        for (int i = 0; i < CASES.size(); i++) {
+            Case c = CASES.get(i);
+            for (int p = 0; p <= 5; p++) {
+                byte[] numpy = Files.readAllBytes(tmp.resolve("numpy_" + i + "_" + p + ".pkl"));
+                ObjectArray a = assertInstanceOf(ObjectArray.class, Pickle.loads(numpy, READ), c.name() + " protocol " + p);
+                c.javaCheck().accept(a);
+                byte[] brine = Pickle.dumps(a, WRITE.withProtocol(p));
+                if (!java.util.Arrays.equals(numpy, brine)) {
+                    differences.append(c.name()).append(" protocol ").append(p).append("\n  numpy ").append(HEX.formatHex(numpy))
+                            .append("\n  brine ").append(HEX.formatHex(brine)).append('\n');
+                }
+                Files.write(tmp.resolve("brine_" + i + "_" + p + ".pkl"), brine);
+                check.append("x = pickle.load(open('brine_").append(i).append('_').append(p).append(".pkl', 'rb'))\n")
+                        .append("out.append('").append(i).append(' ').append(p).append(" ' + str(bool(")
+                        .append(c.pythonCheck()).append(")))\n");
+            }
+        }
+        check.append("print('\\n'.join(out))\n");
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < CASES.size(); i++) {
+            for (int p = 0; p <= 5; p++) {
+                expected.add(i + " " + p + " True");
+            }
+        }
+        assertEquals(String.join("\n", expected), python(check.toString()).strip());
+        assertEquals("", differences.toString());
+    }
+
+    /** The same arrays saved by {@code np.save(..., allow_pickle=True)} read through {@link Npy#readObjectArray}. */
+    @Test
+    void npyFilesOfSuchArraysReadHoldingTheArrayItself() throws IOException {
+        StringBuilder make = new StringBuilder();
+        for (int i = 0; i < CASES.size(); i++) {
+            make.append(CASES.get(i).make()).append('\n').append("np.save('case_").append(i).append(".npy', a)\n")
+                    .append("x = np.load('case_").append(i).append(".npy', allow_pickle=True)\n")
+                    .append("assert ").append(CASES.get(i).pythonCheck()).append('\n');
+        }
+        python(make.toString());
+        for (int i = 0; i < CASES.size(); i++) {
+            ObjectArray a = Npy.readObjectArray(tmp.resolve("case_" + i + ".npy"), READ);
+            CASES.get(i).javaCheck().accept(a);
+        }
+    }
+
+    /**
+     * A pickle that puts the array into a dict key before BUILD (numpy cannot write one: Python refuses an
+     * array as a key) fails in CPython, unhashable, and in Brine with an UnpicklingException that says why
+     * and where, not with the stand-in in the key.
+     */
+    @Test
+    void anArrayUsedAsAKeyBeforeItsBuildIsRefusedAsCPythonRefusesIt() throws IOException {
+        String out = python(String.join("\n",
+                "a = np.empty(1, object); a[0] = {'k': a}",
+                "good = pickle.dumps(a, 2)",
+                "at = good.index(b'X\\x01\\x00\\x00\\x00k')",
+                "key = good[at:at + 6]; rest = good[at + 6:]",
+                "get = rest[rest.index(b'h'):rest.index(b'h') + 2]",
+                "assert rest.startswith(b'q') and rest[2:4] == get, rest",
+                "bad = good[:at] + get + key + rest[:2] + rest[4:]", // value 'k' under the key a
+                "open('key.pkl', 'wb').write(bad)",
+                "try:",
+                "    pickle.loads(bad)",
+                "    print('loaded')",
+                "except TypeError as e:",
+                "    print('refused', e)"));
+        assertEquals("refused unhashable type: 'numpy.ndarray'", out.strip());
+        UnpicklingException e = assertThrows(UnpicklingException.class,
+                () -> Pickle.loads(Files.readAllBytes(tmp.resolve("key.pkl")), READ));
+        assertTrue(e.getMessage().contains("dict key") && e.getMessage().contains("GET at offset")
+                && e.getMessage().contains("unhashable"), e.getMessage());
+        assertTrue(e.offset() > 0 && e.opcode() != null, e.getMessage());
+    }
+
+    /** A registered class whose state holds the array: Brine cannot finish it inside the class, so it says so. */
+    @Test
+    void aRegisteredClassGivenTheArrayBeforeItsBuildIsRefusedNotLeftHoldingTheStandIn() throws IOException {
+        python(String.join("\n",
+                "a = np.empty(1, object); c = C(); c.arr = a; a[0] = c",
+                "open('state.pkl', 'wb').write(pickle.dumps(a, 2))",
+                "x = pickle.load(open('state.pkl', 'rb')); assert x[0].arr is x"));
+        ClassRegistry registry = NumpyPickles.addTo(ClassRegistry.builtins().toBuilder(), NumpyNames.NUMPY2, true)
+                .register("__main__", "C", Holder.class, Holder::new).build();
+        UnpicklingException e = assertThrows(UnpicklingException.class, () -> Pickle.loads(
+                Files.readAllBytes(tmp.resolve("state.pkl")), UnpicklerOptions.builder().registry(registry).build()));
+        assertTrue(e.getMessage().contains("setState") && e.getMessage().contains("not made yet")
+                && e.getMessage().contains("GET at offset"), e.getMessage());
+        assertEquals("BUILD", e.opcode());
+    }
+
+    /** A registered class that keeps whatever state it is given. */
+    public static final class Holder implements PickleState {
+        Object state;
+
+        @Override
+        public Object getState() {
+            return state;
+        }
+
+        @Override
+        public void setState(Object s) {
+            state = s;
+        }
+    }
+
+    /**
+     * An array made and never given its state (CPython then holds an empty array; Brine has only its stand-in):
+     * refused when the value holds it, never returned.
+     */
+    @Test
+    void anArrayWhoseBuildNeverComesIsRefused() throws IOException {
+        python(String.join("\n",
+                "a = np.empty(1, object); a[0] = [a]",
+                "good = pickle.dumps(a, 2)",
+                "assert good.endswith(b'b.')", // ... the state, BUILD, STOP
+                "open('unbuilt.pkl', 'wb').write(good[:-2] + b'0.')")); // POP the state instead: the array stays unbuilt
+        BrineException e = assertThrows(BrineException.class,
+                () -> Pickle.loads(Files.readAllBytes(tmp.resolve("unbuilt.pkl")), READ));
+        assertTrue(e.getMessage().contains("not made yet"), e.getMessage());
+    }
+}
