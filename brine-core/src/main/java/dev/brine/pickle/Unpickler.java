@@ -91,6 +91,7 @@ public final class Unpickler {
     // the stand-ins a GET or DUP handed out before their BUILD, and where they went (see StandIns); null
     // (nothing to do, and nothing for any opcode to note) unless a pickle fetches an object it is still making
     private StandIns standIns;
+    private boolean handedOutHere; // this load handed a stand-in out before its BUILD: STOP checks its value (see finished)
     private boolean pendingMade; // a Pending was pushed (see checkedAll); stays set, as the memo may keep one
     private boolean missingMemo; // a GET found no memo entry (see loadNext)
     private boolean sharedMemoStream; // loadNext reads with the earlier pickles' memo first
@@ -423,6 +424,7 @@ public final class Unpickler {
         putByIndex = false;
         putByCount = false;
         standIns = null; // a stand-in out in an earlier pickle is out again only when fetched again
+        handedOutHere = false;
         if (memoCount == 0) {
             unbuilt = 0; // no memo entry can hold one
         }
@@ -1531,7 +1533,7 @@ public final class Unpickler {
         } else if (target instanceof GenericObject) {
             ((GenericObject) touched(target)).setState(state);
         } else if (target instanceof PickleState) {
-            refuseStandInGiven(state, () -> options.registry().describe(target.getClass()) + ".setState");
+            refuseStandInGiven(state, () -> options.registry().describe(target.getClass()) + ".setState would be given");
             // a class registered with versions sees its state migrated to the current version
             setState((PickleState) target, options.registry().upgradeState(target, state));
         } else if (target instanceof dev.brine.py.OrderedDict && (state == null || state instanceof Map)) {
@@ -1598,7 +1600,7 @@ public final class Unpickler {
         if (loader == null) {
             throw fail("a persistent id was found, but no persistent loader was given");
         }
-        refuseStandInGiven(pid, () -> "the persistent loader");
+        refuseStandInGiven(pid, () -> "the persistent loader would be given");
         long before = loader.bytesRead();
         Object loaded = loader.load(pid);
         outOfBand = saturatingAdd(outOfBand, Math.max(0, loader.bytesRead() - before));
@@ -1627,6 +1629,7 @@ public final class Unpickler {
                 standIns = new StandIns();
             }
             standIns.handOut(v, opOffset, op);
+            handedOutHere = true;
         }
         return v;
     }
@@ -1649,26 +1652,34 @@ public final class Unpickler {
             return result;
         }
         if (StandIns.isPatchable(result)) {
+            if (result instanceof Map) { // a callable's dict took its keys without hashable(): see that they hold none
+                for (Object key : ((Map<?, ?>) result).keySet()) {
+                    hashable(key);
+                }
+            }
             standIns.touch(result);
             return result;
         }
-        refuseStandInGiven(given, () -> (maker == null ? "BUILD" : maker.global().toString()) + ", which made a "
-                + typeName(result) + ",");
+        refuseStandInGiven(given, () -> (maker == null ? "BUILD" : maker.global().toString()) + " made a "
+                + typeName(result) + " from");
         return result;
     }
 
-    /** Refuses to give {@code given} to code Brine cannot patch afterwards (named by {@code to}) when it reaches a stand-in. */
-    private void refuseStandInGiven(Object given, java.util.function.Supplier<String> to) throws BrineException {
+    /**
+     * Refuses to give {@code given} to what Brine cannot patch afterwards when it reaches a stand-in;
+     * {@code what} names it, ending where the message goes on with "an object that is not made yet".
+     */
+    private void refuseStandInGiven(Object given, java.util.function.Supplier<String> what) throws BrineException {
         if (standIns == null) {
             return;
         }
         Object found = standIns.reachedStandIn(given);
         chargeWeight(8 * standIns.takeSlotsSeen());
         if (found != null) {
-            throw fail(to.get() + " would be given an object that is not made yet: it was fetched by "
-                    + standIns.handedOutBy(found) + " before BUILD gave it its state (an object that holds itself, as a"
-                    + " numpy array may); Brine can put the finished object into lists, dicts, tuples, generic objects"
-                    + " and object arrays, but not into what this makes");
+            throw fail(what.get() + " an object that is not made yet: it was fetched by " + standIns.handedOutBy(found)
+                    + " before BUILD gave it its state (an object that holds itself, as a numpy array may); Brine can put"
+                    + " the finished object into lists, dicts, tuples, generic objects and object arrays, but not into a "
+                    + "value made by the caller's code");
         }
     }
 
@@ -1677,7 +1688,8 @@ public final class Unpickler {
         return v instanceof String || v instanceof Number || v instanceof Boolean || v instanceof byte[]
                 || v instanceof ByteArray || v instanceof PickleBuffer || v instanceof Global || v instanceof Deferred
                 || v instanceof dev.brine.py.Complex || v instanceof dev.brine.ndarray.NDArray
-                || v instanceof dev.brine.ndarray.DType || v instanceof java.time.temporal.TemporalAccessor
+                || v instanceof dev.brine.ndarray.DType || v instanceof dev.brine.numpy.NumpyScalar
+                || v instanceof java.time.temporal.TemporalAccessor
                 || v instanceof java.time.Duration;
     }
 
@@ -1702,10 +1714,12 @@ public final class Unpickler {
     /**
      * The value STOP returns, refused when it still holds a stand-in: one BUILD never completed (a pickle
      * that made a numpy array and never gave it its state), or that went where BUILD could not reach it.
-     * Looked for only when a stand-in was handed out or left unbuilt; never in other pickles.
+     * Looked for only when this pickle handed a stand-in out before its BUILD (a crafted pickle may also
+     * have put it where no container was noted: a dict key before the GET) or one is left unbuilt; never in
+     * other pickles.
      */
     private Object finished(Object value) throws BrineException {
-        if (standIns == null && unbuilt == 0) {
+        if (!handedOutHere && unbuilt == 0) {
             return value;
         }
         long[] seen = new long[1];

@@ -278,4 +278,34 @@ class SelfHoldingObjectArrayDifferentialTest {
                 () -> Pickle.loads(Files.readAllBytes(tmp.resolve("unbuilt.pkl")), READ));
         assertTrue(e.getMessage().contains("not made yet"), e.getMessage());
     }
+
+    /**
+     * Hand-made pickles (numpy's never do this) that take the array before BUILD another way than a memo GET.
+     * A DUP of it, put into a tuple that its items hold: CPython loads it holding itself, and so does Brine.
+     * The array itself put into a tuple before anything fetched it (only a later GET does): CPython loads
+     * that too, but Brine did not note the tuple, and refuses the value rather than return the stand-in.
+     */
+    @Test
+    void aStandInTakenByDupIsFinishedAndOneTakenBeforeAnyGetIsRefused() throws IOException {
+        String out = python(String.join("\n",
+                "a = np.empty(1, object); a[0] = 7",
+                "good = pickle.dumps(a, 2)",
+                "reduced = b'Rq\\t('", // the array's REDUCE and BINPUT 9, then its state's MARK
+                "assert good.count(reduced) == 1 and good.count(b'K\\x07a') == 1",
+                // DUP, TUPLE1, BINPUT 99, POP: the tuple (a,) in the memo; the item 7 becomes that tuple
+                "dup = good.replace(reduced, b'Rq\\t2\\x85qc0(').replace(b'K\\x07a', b'hca')",
+                // TUPLE1 takes the array itself, BINPUT 99, POP, then GET 9 brings the array back for its BUILD
+                "early = good.replace(reduced, b'Rq\\t\\x85qc0h\\t(').replace(b'K\\x07a', b'hca')",
+                "open('dup.pkl', 'wb').write(dup); open('early.pkl', 'wb').write(early)",
+                "for b in (dup, early):",
+                "    x = pickle.loads(b)",
+                "    print(x[0][0] is x)"));
+        assertEquals("True\nTrue", out.strip());
+        ObjectArray a = assertInstanceOf(ObjectArray.class, Pickle.loads(Files.readAllBytes(tmp.resolve("dup.pkl")), READ));
+        assertSame(a, tuple(a.items().get(0)).get(0));
+        UnpicklingException e = assertThrows(UnpicklingException.class,
+                () -> Pickle.loads(Files.readAllBytes(tmp.resolve("early.pkl")), READ));
+        assertTrue(e.getMessage().contains("not made yet") && e.getMessage().contains("BUILD cannot reach"), e.getMessage());
+        assertEquals("STOP", e.opcode());
+    }
 }
