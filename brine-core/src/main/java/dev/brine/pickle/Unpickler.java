@@ -1681,7 +1681,7 @@ public final class Unpickler {
             return;
         }
         Object found = standIns.reachedStandIn(given);
-        chargeWeight(8 * standIns.takeSlotsSeen());
+        chargeWeight(standIns.takeSlotsSeen());
         if (found != null) {
             throw fail(what.get() + " an object that is not made yet: it was fetched by " + standIns.handedOutBy(found)
                     + " before BUILD gave it its state (an object that holds itself, as a numpy array may); Brine can put"
@@ -1702,7 +1702,9 @@ public final class Unpickler {
 
     /**
      * After BUILD completed {@code standIn} as {@code done} (already on the stack's top and in the memo): puts
-     * it wherever else the stand-in went, when it had been handed out before.
+     * it wherever else the stand-in went, when it had been handed out before. Each slot looked at costs a
+     * byte of maxBytesRatio's budget: a pass is linear, but many stand-ins out over many containers would
+     * repeat it (quadratic); a million-item array holding itself costs two million, well inside the budget.
      */
     private void finishStandIn(Object standIn, Object done) throws BrineException {
         if (standIns.complete(standIn, done)) {
@@ -1711,7 +1713,7 @@ public final class Unpickler {
                     stack[i] = done;
                 }
             }
-            chargeWeight(8 * (standIns.takeSlotsSeen() + sp));
+            chargeWeight(standIns.takeSlotsSeen() + sp);
         }
         if (standIns.isEmpty()) {
             standIns = null;
@@ -1731,7 +1733,7 @@ public final class Unpickler {
         }
         long[] seen = new long[1];
         Object left = StandIns.firstDeferred(value, null, seen);
-        chargeWeight(8 * seen[0]);
+        chargeWeight(seen[0]);
         if (left != null) {
             throw fail("the pickle's value holds an object that is not made yet (a stand-in for one that BUILD gives"
                     + " its state, such as a numpy array or dtype" + (standIns != null ? ", last fetched by "

@@ -308,4 +308,66 @@ class SelfHoldingObjectArrayDifferentialTest {
         assertTrue(e.getMessage().contains("not made yet") && e.getMessage().contains("BUILD cannot reach"), e.getMessage());
         assertEquals("STOP", e.opcode());
     }
+
+    /**
+     * Big and deep, under the default limits: a million-item array holding itself is finished in one pass
+     * over its items (the pass is charged against maxBytesRatio, a byte a slot, well inside it), and the array
+     * at the bottom of 100,000 nested lists among its own items is put there without recursion.
+     */
+    @Test
+    void aMillionItemsAndHundredThousandNestedListsAreFinishedWithinTheDefaultLimits() throws IOException {
+        String out = python(String.join("\n",
+                "a = np.empty(1_000_000, object); a[0] = a; a[-1] = (a,)",
+                "open('big.pkl', 'wb').write(pickle.dumps(a, 2))",
+                "b = np.empty(1, object); b[0] = 7",
+                "good = pickle.dumps(b, 2)",
+                "assert good.count(b'K\\x07a') == 1 and good.count(b'Rq\\t(') == 1", // the item 7; the array is memo entry 9
+                "n = 100_000",
+                "deep = good.replace(b'K\\x07a', b']' * n + b'h\\t' + b'a' * (n + 1))", // [[...[b]...]] in b's item list
+                "open('deep.pkl', 'wb').write(deep)",
+                "x = pickle.loads(deep)",
+                "y = x[0]",
+                "for _ in range(n - 1):",
+                "    y = y[0]",
+                "print(y[0] is x, len(y))"));
+        assertEquals("True 1", out.strip());
+        ObjectArray big = assertInstanceOf(ObjectArray.class, Pickle.loads(Files.readAllBytes(tmp.resolve("big.pkl")), READ));
+        assertEquals(1_000_000, big.items().size());
+        assertSame(big, big.items().get(0));
+        assertSame(big, tuple(big.items().get(999_999)).get(0));
+        ObjectArray deep = assertInstanceOf(ObjectArray.class, Pickle.loads(Files.readAllBytes(tmp.resolve("deep.pkl")), READ));
+        Object y = deep.items().get(0);
+        for (int i = 0; i < 99_999; i++) {
+            y = list(y).get(0);
+        }
+        assertEquals(1, list(y).size());
+        assertSame(deep, list(y).get(0));
+    }
+
+    /**
+     * Many stand-ins out at once over many containers would make each BUILD look over them all again: a
+     * hand-made pickle (CPython loads it) of 2,000 arrays fetched before 100,000 filled lists and then built
+     * hits maxBytesRatio, named, instead of taking quadratic time.
+     */
+    @Test
+    void manyStandInsOverManyContainersHitTheBytesRatioLimit() throws IOException {
+        python(String.join("\n",
+                "b = np.empty(1, object); b[0] = 7",
+                "good = pickle.dumps(b, 2)",
+                "made = good[2:good.index(b'Rq\\t(') + 1]", // pushes a new array, not built yet
+                "state = good[good.index(b'Rq\\t(') + 3:-2]", // its state tuple
+                "n, m = 2000, 100_000",
+                "body = b''.join(made + b'r' + (1000 + i).to_bytes(4, 'little') + b'0' for i in range(n))",
+                "body += b''.join(b'j' + (1000 + i).to_bytes(4, 'little') for i in range(n))", // every one fetched
+                "body += b']K\\x01a0' * m", // lists that take a value while they are out
+                "body += (state + b'b0') * n", // each built in turn
+                "p = b'\\x80\\x02' + body + b'N.'",
+                "assert pickle.loads(p) is None",
+                "open('many.pkl', 'wb').write(p)"));
+        byte[] many = Files.readAllBytes(tmp.resolve("many.pkl"));
+        long start = System.nanoTime();
+        dev.brine.LimitExceededException e = assertThrows(dev.brine.LimitExceededException.class, () -> Pickle.loads(many, READ));
+        assertEquals("maxBytesRatio", e.limit());
+        assertTrue(System.nanoTime() - start < 20_000_000_000L, "took " + (System.nanoTime() - start) / 1_000_000 + " ms");
+    }
 }
