@@ -128,11 +128,11 @@ public final class ObjectArray implements Unhashable {
 
     /**
      * How deep object arrays inside object arrays are written out (the items of a file's arrays may be arrays
-     * in turn, to any depth); deeper ones print as {@code array(..., dtype=object)}. Kept per thread, as the
+     * in turn, to any depth); deeper ones print as {@code array(..., dtype=object)} (or their structured type). Kept per thread, as the
      * nesting runs through {@link PythonRepr}, which cannot carry it.
      */
     private static final int MAX_NESTING = 16;
-    /** The object arrays being written on this thread: one met again is written as numpy writes it, {@code array(..., dtype=object)}. */
+    /** The object arrays being written on this thread: one met again is written as numpy writes it, {@code array(..., dtype=object)}, or its structured type. */
     private static final ThreadLocal<java.util.IdentityHashMap<ObjectArray, Boolean>> ACTIVE =
             ThreadLocal.withInitial(java.util.IdentityHashMap::new);
 
@@ -144,7 +144,7 @@ public final class ObjectArray implements Unhashable {
     public String repr(PythonRepr items) {
         java.util.IdentityHashMap<ObjectArray, Boolean> active = ACTIVE.get();
         if (active.size() >= MAX_NESTING || active.containsKey(this)) {
-            return "array(..., dtype=object)";
+            return "array(..., dtype=" + typeRepr() + ")"; // numpy names the structured type here too
         }
         active.put(this, Boolean.TRUE);
         try {
