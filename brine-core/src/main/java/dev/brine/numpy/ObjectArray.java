@@ -128,11 +128,14 @@ public final class ObjectArray implements Unhashable {
 
     /**
      * How deep object arrays inside object arrays are written out (the items of a file's arrays may be arrays
-     * in turn, to any depth); deeper ones print as {@code array(..., dtype=object)} (or their structured type). Kept per thread, as the
-     * nesting runs through {@link PythonRepr}, which cannot carry it.
+     * in turn, to any depth); deeper ones print as {@code array(..., dtype=object)} (or their structured
+     * type). Kept per thread, as the nesting runs through {@link PythonRepr}, which cannot carry it.
      */
     private static final int MAX_NESTING = 16;
-    /** The object arrays being written on this thread: one met again is written as numpy writes it, {@code array(..., dtype=object)}, or its structured type. */
+    /**
+     * The object arrays being written on this thread: one met again is written as numpy writes it,
+     * {@code array(..., dtype=object)} (or its structured type).
+     */
     private static final ThreadLocal<java.util.IdentityHashMap<ObjectArray, Boolean>> ACTIVE =
             ThreadLocal.withInitial(java.util.IdentityHashMap::new);
 
