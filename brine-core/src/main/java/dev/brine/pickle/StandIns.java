@@ -76,10 +76,15 @@ final class StandIns {
         return outstanding.containsKey(key) || (key instanceof Tuple && taintedTuples.containsKey(key));
     }
 
-    /** The value {@code standIn} was handed out by, for messages: "GET at offset 12". */
+    /** Whether {@code v} is a stand-in handed out and not yet completed. */
+    boolean isOut(Object v) {
+        return outstanding.containsKey(v);
+    }
+
+    /** What handed the outstanding {@code standIn} out, for messages: "BINGET at offset 12". */
     String handedOutBy(Object standIn) {
         HandOut h = outstanding.get(standIn);
-        return h == null ? "the stack" : h.opcode + " at offset " + h.offset;
+        return h == null ? "an opcode" : h.opcode + " at offset " + h.offset;
     }
 
     /** Slots looked at since the last call, and forgets them. */

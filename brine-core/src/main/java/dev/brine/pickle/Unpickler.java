@@ -1736,9 +1736,9 @@ public final class Unpickler {
         chargeWeight(seen[0]);
         if (left != null) {
             throw fail("the pickle's value holds an object that is not made yet (a stand-in for one that BUILD gives"
-                    + " its state, such as a numpy array or dtype" + (standIns != null ? ", last fetched by "
-                    + standIns.handedOutBy(left) : "") + "): its BUILD never came, or came after the stand-in was"
-                    + " put where BUILD cannot reach");
+                    + " its state, such as a numpy array or dtype" + (standIns != null && standIns.isOut(left)
+                    ? ", fetched by " + standIns.handedOutBy(left) : "") + "): its BUILD never came, or came after the"
+                    + " stand-in was put where BUILD cannot reach");
         }
         return value;
     }
