@@ -287,6 +287,26 @@ class SelfHoldingObjectArrayDifferentialTest {
         assertEquals("BUILD", e.opcode());
     }
 
+    /** A registered record made from arguments that hold the array: refused too, naming the class. */
+    @Test
+    void aRegisteredRecordMadeFromTheArrayBeforeItsBuildIsRefused() throws IOException {
+        python(String.join("\n",
+                "a = np.empty(1, object); a[0] = D(a)",
+                "open('record.pkl', 'wb').write(pickle.dumps(a, 4))",
+                "x = pickle.load(open('record.pkl', 'rb')); assert x[0].arr is x"));
+        ClassRegistry registry = NumpyPickles.addTo(ClassRegistry.builtins().toBuilder(), NumpyNames.NUMPY2, true)
+                .registerRecord("__main__", "D", Held.class).build();
+        UnpicklingException e = assertThrows(UnpicklingException.class, () -> Pickle.loads(
+                Files.readAllBytes(tmp.resolve("record.pkl")), UnpicklerOptions.builder().registry(registry).build()));
+        assertTrue(e.getMessage().contains("__main__.D made a") && e.getMessage().contains("not made yet")
+                && e.getMessage().contains("GET at offset"), e.getMessage());
+        assertEquals("REDUCE", e.opcode());
+    }
+
+    /** A registered record that holds whatever it is given. */
+    public record Held(Object arr) {
+    }
+
     /** A registered class that keeps whatever state it is given. */
     public static final class Holder implements PickleState {
         Object state;
