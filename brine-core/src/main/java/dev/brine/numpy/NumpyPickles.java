@@ -236,17 +236,9 @@ public final class NumpyPickles {
                 }
                 throw new BrineException(global + ": " + args.get(0) + " is not numpy.ndarray");
             }
-            Deferred[] pending = new Deferred[1];
-            pending[0] = state -> {
-                Object made = build(args, state);
-                if (made instanceof ObjectArray) {
-                    // numpy's array exists before its state is set, so its items may hold it (a[0] = a); here a GET
-                    // before BUILD gave them the pending value, which becomes the array
-                    ObjectArray.replaceIn(((ObjectArray) made).items(), pending[0], made);
-                }
-                return made;
-            };
-            return pending[0];
+            // numpy's array exists before its state is set, so its items may hold it (a[0] = a); the unpickler
+            // puts the finished array wherever a GET before BUILD gave out this stand-in
+            return (Deferred) state -> build(args, state);
         }
 
         /**

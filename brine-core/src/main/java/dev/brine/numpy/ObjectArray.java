@@ -129,11 +129,14 @@ public final class ObjectArray implements Unhashable {
 
     /**
      * How deep object arrays inside object arrays are written out (the items of a file's arrays may be arrays
-     * in turn, to any depth); deeper ones print as {@code array(..., dtype=object)}. Kept per thread, as the
-     * nesting runs through {@link PythonRepr}, which cannot carry it.
+     * in turn, to any depth); deeper ones print as {@code array(..., dtype=object)} (or their structured
+     * type). Kept per thread, as the nesting runs through {@link PythonRepr}, which cannot carry it.
      */
     private static final int MAX_NESTING = 16;
-    /** The object arrays being written on this thread: one met again is written as numpy writes it, {@code array(..., dtype=object)}. */
+    /**
+     * The object arrays being written on this thread: one met again is written as numpy writes it,
+     * {@code array(..., dtype=object)} (or its structured type).
+     */
     private static final ThreadLocal<java.util.IdentityHashMap<ObjectArray, Boolean>> ACTIVE =
             ThreadLocal.withInitial(java.util.IdentityHashMap::new);
 
@@ -145,7 +148,7 @@ public final class ObjectArray implements Unhashable {
     public String repr(PythonRepr items) {
         java.util.IdentityHashMap<ObjectArray, Boolean> active = ACTIVE.get();
         if (active.size() >= MAX_NESTING || active.containsKey(this)) {
-            return "array(..., dtype=object)";
+            return "array(..., dtype=" + typeRepr() + ")"; // numpy names the structured type here too
         }
         active.put(this, Boolean.TRUE);
         try {
@@ -212,44 +215,5 @@ public final class ObjectArray implements Unhashable {
     @Override
     public String pythonTypeName() {
         return "numpy.ndarray";
-    }
-
-    /**
-     * Puts {@code made} wherever {@code placeholder} stands in {@code items}, in the lists and dicts among
-     * them too (walked once each; tuples cannot change): how the reader turns the value a pickle handed out
-     * before an array was built into the array.
-     */
-    static void replaceIn(List<Object> items, Object placeholder, Object made) {
-        java.util.IdentityHashMap<Object, Boolean> seen = new java.util.IdentityHashMap<>();
-        java.util.ArrayDeque<Object> todo = new java.util.ArrayDeque<>();
-        todo.push(items);
-        while (!todo.isEmpty()) {
-            Object c = todo.pop();
-            if (seen.put(c, Boolean.TRUE) != null) {
-                continue;
-            }
-            if (c instanceof List) {
-                @SuppressWarnings("unchecked")
-                List<Object> l = (List<Object>) c;
-                for (int i = 0; i < l.size(); i++) {
-                    Object x = l.get(i);
-                    if (x == placeholder) {
-                        l.set(i, made);
-                    } else if (x instanceof List || x instanceof java.util.Map) {
-                        todo.push(x);
-                    }
-                }
-            } else if (c instanceof java.util.Map) {
-                @SuppressWarnings("unchecked")
-                java.util.Map<Object, Object> m = (java.util.Map<Object, Object>) c;
-                for (java.util.Map.Entry<Object, Object> e : m.entrySet()) {
-                    if (e.getValue() == placeholder) {
-                        e.setValue(made);
-                    } else if (e.getValue() instanceof List || e.getValue() instanceof java.util.Map) {
-                        todo.push(e.getValue());
-                    }
-                }
-            }
-        }
     }
 }

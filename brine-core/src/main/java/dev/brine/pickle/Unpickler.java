@@ -85,6 +85,13 @@ public final class Unpickler {
     // as the memo, through which a later load may fill them further (no recount of a big dict per load)
     private IdentityHashMap<Object, KeyGuard> keyGuards;
     private boolean deferredMade; // see noteDeferred
+    // stand-ins made by calls and not yet given their state by BUILD (see finished): counted while the memo
+    // may still hold them, so that one fetched by a later pickle is caught too
+    private long unbuilt;
+    // the stand-ins a GET or DUP handed out before their BUILD, and where they went (see StandIns); null
+    // (nothing to do, and nothing for any opcode to note) unless a pickle fetches an object it is still making
+    private StandIns standIns;
+    private boolean handedOutHere; // this load handed a stand-in out before its BUILD: STOP checks its value (see finished)
     private boolean pendingMade; // a Pending was pushed (see checkedAll); stays set, as the memo may keep one
     private boolean missingMemo; // a GET found no memo entry (see loadNext)
     private boolean sharedMemoStream; // loadNext reads with the earlier pickles' memo first
@@ -416,6 +423,11 @@ public final class Unpickler {
         protocol = 0; // the memo lives on across loads, as in CPython's Unpickler
         putByIndex = false;
         putByCount = false;
+        standIns = null; // a stand-in out in an earlier pickle is out again only when fetched again
+        handedOutHere = false;
+        if (memoCount == 0) {
+            unbuilt = 0; // no memo entry can hold one
+        }
         if (in.atEnd()) {
             throw new UnpicklingException("no pickle: the input is empty or used up", in.offset(), null);
         }
@@ -504,7 +516,7 @@ public final class Unpickler {
                     throw new UnpicklingException(String.format("invalid load key, '\\x%02x'", code), opOffset, null);
                 }
                 if (op == Opcode.STOP) {
-                    Object value = pop();
+                    Object value = finished(pop());
                     in.finishPickle();
                     sp = 0;
                     return value;
@@ -542,7 +554,7 @@ public final class Unpickler {
             case PROTO -> loadProto();
             case FRAME -> loadFrame();
             case POP -> loadPop();
-            case DUP -> push(top());
+            case DUP -> push(handedOut(top()));
             case MARK -> loadMark();
             case POP_MARK -> popMarkRaw(); // discarded: nothing of it is used
             case NONE -> push(null);
@@ -573,7 +585,7 @@ public final class Unpickler {
             case EMPTY_LIST -> push(new ArrayList<>());
             case APPEND -> loadAppend();
             case APPENDS -> loadAppends();
-            case LIST -> push(new ArrayList<>(Arrays.asList(popMark())));
+            case LIST -> push(touched(new ArrayList<>(Arrays.asList(popMark()))));
             case EMPTY_TUPLE -> push(Tuple.empty());
             case TUPLE -> push(tuple(popMarkRaw()));
             case TUPLE1 -> loadTupleN(1);
@@ -907,17 +919,21 @@ public final class Unpickler {
                 }
             }
         }
-        return TupleAccess.adopt(items);
+        Tuple t = TupleAccess.adopt(items);
+        if (standIns != null) {
+            standIns.tupleMade(t);
+        }
+        return t;
     }
 
     private void loadAppend() throws BrineException {
         Object value = pop();
-        appendTo(top(), value);
+        appendTo(touched(top()), value);
     }
 
     private void loadAppends() throws BrineException {
         Object[] items = popMark();
-        Object target = top();
+        Object target = touched(top());
         if (target instanceof ArrayList) {
             ArrayList<Object> list = cast(target);
             list.ensureCapacity(list.size() + items.length);
@@ -990,13 +1006,13 @@ public final class Unpickler {
                 guard.put(dict, hashable(items[i]), items[i + 1]);
             }
         }
-        push(dict);
+        push(touched(dict));
     }
 
     private void loadSetItem() throws BrineException {
         Object value = pop();
         Object key = pop();
-        setItem(top(), key, value);
+        setItem(touched(top()), key, value);
     }
 
     private void loadSetItems() throws BrineException {
@@ -1004,7 +1020,7 @@ public final class Unpickler {
         if (((sp - start) & 1) != 0) {
             throw fail("odd number of items for SETITEMS");
         }
-        Object target = below(start);
+        Object target = touched(below(start));
         checkedAll(stack, start, sp);
         if (sp > start) {
             Map<Object, Object> map = itemsOf(target);
@@ -1092,6 +1108,12 @@ public final class Unpickler {
      * keys may nest deeply.
      */
     private Object hashable(Object key) throws BrineException {
+        if (standIns != null && standIns.holdsStandIn(key)) {
+            throw fail("a dict key or set item holds an object fetched by " + standIns.handedOutBy(key)
+                    + " before BUILD gave it its state (an object that holds itself, as a numpy array may); Brine"
+                    + " cannot finish it inside a key, and CPython refuses such a key too when the object is an array"
+                    + " (unhashable type: 'numpy.ndarray')");
+        }
         dev.brine.py.Hashing.requireHashable(key);
         return key;
     }
@@ -1134,11 +1156,13 @@ public final class Unpickler {
         if (index < memo.length) {
             v = memo[(int) index];
             if (v != null) {
-                return v == NullMarker.NULL ? null : v;
+                // deferredSlots holds something only while a memoized stand-in awaits its BUILD: the one test
+                // other pickles pay (the map is kept once made: a new one per numpy array cost 10% of their loads)
+                return v == NullMarker.NULL ? null : deferredSlots == null || deferredSlots.isEmpty() ? v : fetched(v);
             }
         }
         if (sparseMemo != null && (v = sparseMemo.get(index)) != null) {
-            return v == NullMarker.NULL ? null : v;
+            return v == NullMarker.NULL ? null : deferredSlots == null ? v : fetched(v);
         }
         missingMemo = true; // see loadNext
         throw fail("memo value not found at index " + index);
@@ -1256,7 +1280,10 @@ public final class Unpickler {
         // CPython's find_class maps Python 2 names only while self->proto < 3, as the PROTO opcode set it
         PyCallable c = options.registry().resolve(module, name, protocol < 3);
         if (c != null) {
-            return noteDeferred(c); // a registry's callable could be a Deferred itself
+            if (c instanceof Deferred) {
+                deferredMade = true; // a registry's callable could be a Deferred itself
+            }
+            return c;
         }
         // what CPython's find_class looks up: below protocol 3, Python 2 names are mapped to Python 3 ones
         Global mapped = protocol < 3 ? PythonNames.toPython3(module, name) : null;
@@ -1418,10 +1445,10 @@ public final class Unpickler {
     private Object call(Object target, Tuple args) throws IOException {
         Object callable = callee(target);
         if (callable instanceof PyCallable) {
-            return charge(((PyCallable) callable).call(args));
+            return made(charge(((PyCallable) callable).call(args)), args, (PyCallable) callable);
         }
         if (callable instanceof Global || callable instanceof GenericObject) {
-            return GenericObject.reduced(callable, args);
+            return touched(GenericObject.reduced(callable, args));
         }
         throw fail("'" + typeName(callable) + "' object is not callable");
     }
@@ -1452,11 +1479,12 @@ public final class Unpickler {
     private Object newObject(Object target, Tuple args, Map<Object, Object> kwargs) throws IOException {
         Object cls = callee(target);
         if (cls instanceof PyCallable) {
-            return charge(((PyCallable) cls).newObject(args, kwargs == null ? Map.of() : kwargs));
+            Object made = charge(((PyCallable) cls).newObject(args, kwargs == null ? Map.of() : kwargs));
+            return made(made, kwargs == null ? args : Tuple.of(args, kwargs), (PyCallable) cls);
         }
         if (cls instanceof Global) {
-            return new GenericObject(cls, kwargs == null ? GenericObject.Creation.NEWOBJ
-                    : GenericObject.Creation.NEWOBJ_EX, args, kwargs);
+            return touched(new GenericObject(cls, kwargs == null ? GenericObject.Creation.NEWOBJ
+                    : GenericObject.Creation.NEWOBJ_EX, args, kwargs));
         }
         throw fail(op.name() + " class argument isn't a type: " + typeName(cls));
     }
@@ -1490,21 +1518,28 @@ public final class Unpickler {
         Object target = top();
         if (target instanceof Deferred) {
             Object done = charge(((Deferred) target).complete(state));
+            if (unbuilt > 0) {
+                unbuilt--;
+            }
             stack[sp - 1] = done;
             replaceInMemo(target, done);
+            if (standIns != null) {
+                finishStandIn(target, made(done, state, null));
+            }
         } else if (isBareObject(target)) {
             if (state != null) { // BUILD with None does nothing in CPython either
                 throw fail("cannot BUILD builtins.object() with a state of type " + typeName(state)
                         + ": it has no __dict__ (CPython: 'object' object has no attribute '__dict__')");
             }
         } else if (target instanceof GenericObject) {
-            ((GenericObject) target).setState(state);
+            ((GenericObject) touched(target)).setState(state);
         } else if (target instanceof PickleState) {
+            refuseStandInGiven(state, () -> options.registry().describe(target.getClass()) + ".setState would be given");
             // a class registered with versions sees its state migrated to the current version
             setState((PickleState) target, options.registry().upgradeState(target, state));
         } else if (target instanceof dev.brine.py.OrderedDict && (state == null || state instanceof Map)) {
             // OrderedDict.__reduce__ gives its instance __dict__ as the state (torch's state dicts: _metadata)
-            setAttributes((dev.brine.py.OrderedDict<?, ?>) target, (Map<?, ?>) state);
+            setAttributes((dev.brine.py.OrderedDict<?, ?>) touched(target), (Map<?, ?>) state);
         } else {
             throw fail("cannot BUILD a " + typeName(target) + ": it has no state hook");
         }
@@ -1563,6 +1598,7 @@ public final class Unpickler {
         if (loader == null) {
             throw fail("a persistent id was found, but no persistent loader was given");
         }
+        refuseStandInGiven(pid, () -> "the persistent loader would be given");
         long before = loader.bytesRead();
         Object loaded = loader.load(pid);
         outOfBand = saturatingAdd(outOfBand, Math.max(0, loader.bytesRead() - before));
@@ -1577,8 +1613,134 @@ public final class Unpickler {
     private Object noteDeferred(Object made) {
         if (made instanceof Deferred) {
             deferredMade = true;
+            unbuilt++;
         }
         return made;
+    }
+
+    // ---- stand-ins handed out before their BUILD (see StandIns) ----------------------------------
+
+    /**
+     * {@link #handedOut} for a memo entry: the memo's stand-ins are the keys of deferredSlots, and an identity
+     * lookup there costs less than a failed {@code instanceof Deferred} on every value fetched while a numpy array's
+     * state is read (an interface test; 100,000 small arrays loaded 8% slower with it, AbCompare).
+     */
+    private Object fetched(Object v) {
+        return deferredSlots.containsKey(v) ? handedOut(v) : v;
+    }
+
+    /** {@code v}, noted as handed out when it is a stand-in that BUILD has not completed yet (a GET, a DUP). */
+    private Object handedOut(Object v) {
+        if (deferredMade && v instanceof Deferred) {
+            if (standIns == null) {
+                standIns = new StandIns();
+            }
+            standIns.handOut(v, opOffset, op);
+            handedOutHere = true;
+        }
+        return v;
+    }
+
+    /** {@code container}, noted as taking values while a stand-in is out. */
+    private <T> T touched(T container) {
+        if (standIns != null) {
+            standIns.touch(container);
+        }
+        return container;
+    }
+
+    /**
+     * What a call or BUILD made from {@code given} while a stand-in is out: noted when it is a container
+     * Brine can patch; refused when it is anything else that may hold values and {@code given} reaches
+     * the stand-in, which it could otherwise keep where BUILD cannot put the finished object.
+     */
+    private Object made(Object result, Object given, PyCallable maker) throws BrineException {
+        if (standIns == null || result == null || holdsNoValues(result)) {
+            return result;
+        }
+        if (StandIns.isPatchable(result)) {
+            if (result instanceof Map) { // a callable's dict took its keys without hashable(): see that they hold none
+                for (Object key : ((Map<?, ?>) result).keySet()) {
+                    hashable(key);
+                }
+            }
+            standIns.touch(result);
+            return result;
+        }
+        refuseStandInGiven(given, () -> (maker == null ? "BUILD" : maker.global().toString()) + " made a "
+                + typeName(result) + " from");
+        return result;
+    }
+
+    /**
+     * Refuses to give {@code given} to what Brine cannot patch afterwards when it reaches a stand-in;
+     * {@code what} names it, ending where the message goes on with "an object that is not made yet".
+     */
+    private void refuseStandInGiven(Object given, java.util.function.Supplier<String> what) throws BrineException {
+        if (standIns == null) {
+            return;
+        }
+        Object found = standIns.reachedStandIn(given);
+        chargeWeight(standIns.takeSlotsSeen());
+        if (found != null) {
+            throw fail(what.get() + " an object that is not made yet: it was fetched by " + standIns.handedOutBy(found)
+                    + " before BUILD gave it its state (an object that holds itself, as a numpy array may); Brine can put"
+                    + " the finished object into lists, dicts, tuples, generic objects and object arrays, but not into a "
+                    + "value made by the caller's code");
+        }
+    }
+
+    /** Values that hold no other values, so no stand-in: nothing to patch in them. */
+    private static boolean holdsNoValues(Object v) {
+        return v instanceof String || v instanceof Number || v instanceof Boolean || v instanceof byte[]
+                || v instanceof ByteArray || v instanceof PickleBuffer || v instanceof Global || v instanceof Deferred
+                || v instanceof dev.brine.py.Complex || v instanceof dev.brine.ndarray.NDArray
+                || v instanceof dev.brine.ndarray.DType || v instanceof dev.brine.numpy.NumpyScalar
+                || v instanceof java.time.temporal.TemporalAccessor
+                || v instanceof java.time.Duration;
+    }
+
+    /**
+     * After BUILD completed {@code standIn} as {@code done} (already on the stack's top and in the memo): puts
+     * it wherever else the stand-in went, when it had been handed out before. Each slot looked at costs a
+     * byte of maxBytesRatio's budget: a pass is linear, but many stand-ins out over many containers would
+     * repeat it (quadratic); a million-item array holding itself costs two million, well inside the budget.
+     */
+    private void finishStandIn(Object standIn, Object done) throws BrineException {
+        if (standIns.complete(standIn, done)) {
+            for (int i = 0; i < sp; i++) {
+                if (stack[i] == standIn) {
+                    stack[i] = done;
+                }
+            }
+            chargeWeight(standIns.takeSlotsSeen() + sp);
+        }
+        if (standIns.isEmpty()) {
+            standIns = null;
+        }
+    }
+
+    /**
+     * The value STOP returns, refused when it still holds a stand-in: one BUILD never completed (a pickle
+     * that made a numpy array and never gave it its state), or that went where BUILD could not reach it.
+     * Looked for only when this pickle handed a stand-in out before its BUILD (a crafted pickle may also
+     * have put it where no container was noted: a dict key before the GET) or one is left unbuilt; never in
+     * other pickles.
+     */
+    private Object finished(Object value) throws BrineException {
+        if (!handedOutHere && unbuilt == 0) {
+            return value;
+        }
+        long[] seen = new long[1];
+        Object left = StandIns.firstDeferred(value, null, seen);
+        chargeWeight(seen[0]);
+        if (left != null) {
+            throw fail("the pickle's value holds an object that is not made yet (a stand-in for one that BUILD gives"
+                    + " its state, such as a numpy array or dtype" + (standIns != null && standIns.isOut(left)
+                    ? ", fetched by " + standIns.handedOutBy(left) : "") + "): its BUILD never came, or came after the"
+                    + " stand-in was put where BUILD cannot reach");
+        }
+        return value;
     }
 
     /**

@@ -43,6 +43,28 @@ public final class Tuple implements Iterable<Object> {
         return items.length == 0 ? EMPTY : new Tuple(items);
     }
 
+    /**
+     * Puts {@code replacement} wherever {@code placeholder} stands among the items, for the unpickler
+     * only, on a tuple it built itself and has not handed out yet: numpy's object arrays exist before
+     * their items in Python, so a tuple among an array's items may hold the array, which Brine can make
+     * only after the tuple. Forgets the cached hash and hashability verdict, which may have changed.
+     * Returns whether anything was replaced.
+     */
+    boolean replace(Object placeholder, Object replacement) {
+        boolean replaced = false;
+        for (int i = 0; i < items.length; i++) {
+            if (items[i] == placeholder) {
+                items[i] = replacement;
+                replaced = true;
+            }
+        }
+        if (replaced) {
+            hash = 0;
+            hashableShape = 0;
+        }
+        return replaced;
+    }
+
     /** The item at {@code index}. */
     public Object get(int index) {
         return items[index];

@@ -1,0 +1,244 @@
+package dev.brine.pickle;
+
+import dev.brine.mapping.Deferred;
+import dev.brine.numpy.ObjectArray;
+import dev.brine.py.GenericObject;
+import dev.brine.py.Tuple;
+import dev.brine.py.TupleAccess;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The stand-ins ({@link Deferred}) that the reader handed out before their BUILD, and where they went,
+ * so that BUILD can put the finished value there too.
+ *
+ * <p>numpy makes an array before its state, so an object array's items may hold the array itself,
+ * directly or through tuples, lists, dicts, other arrays or objects ({@code a[0] = (a,)}). Its pickle
+ * then fetches the array from the memo (GET) while the array's state is still being read, and Brine,
+ * whose arrays are immutable, has only the stand-in to give. From that GET on (and only then: a pickle
+ * that never fetches a stand-in early pays nothing here) every container that takes values is noted;
+ * when the stand-in's BUILD comes, the finished value replaces it in each container noted since it
+ * was handed out (each looked at once per BUILD, whatever the cycles), besides the stack and the memo
+ * that the reader itself replaces it in.
+ *
+ * <p>What cannot be patched is refused, never left holding a stand-in: a dict key or set item that
+ * holds one (Python refuses an array there too: it is unhashable), and a value the caller's code made
+ * (a registered class, a {@code setState}, a persistent loader) from values that reach one. One reader
+ * uses one of these per pickle, while some stand-in is out.
+ */
+final class StandIns {
+    /** When and where a stand-in was first handed out. */
+    private record HandOut(long since, long offset, String opcode) {
+    }
+
+    private final IdentityHashMap<Object, HandOut> outstanding = new IdentityHashMap<>();
+    // containers that took values while some stand-in was out, with the clock of the last time they did
+    private final IdentityHashMap<Object, Long> touched = new IdentityHashMap<>();
+    // tuples that hold an outstanding stand-in directly or through tuples: refused as keys (see holdsStandIn)
+    private final IdentityHashMap<Tuple, Boolean> taintedTuples = new IdentityHashMap<>();
+    private long clock;
+    private long slotsSeen; // how much the walks looked at, charged by the reader against maxBytesRatio
+
+    /** Notes that {@code standIn} left the top of the stack (a GET or a DUP) before its BUILD. */
+    void handOut(Object standIn, long offset, Opcode opcode) {
+        outstanding.putIfAbsent(standIn, new HandOut(clock, offset, opcode == null ? null : opcode.name()));
+    }
+
+    /** Whether no stand-in is out (the reader then drops this object). */
+    boolean isEmpty() {
+        return outstanding.isEmpty();
+    }
+
+    /** Notes that {@code container} took values while a stand-in was out. */
+    void touch(Object container) {
+        touched.put(container, clock++);
+    }
+
+    /** Notes a tuple just built: touched when it holds a stand-in, tainted when it does so through tuples too. */
+    void tupleMade(Tuple t) {
+        for (int i = 0; i < t.size(); i++) {
+            Object item = t.get(i);
+            if (outstanding.containsKey(item)) {
+                touch(t);
+                taintedTuples.put(t, Boolean.TRUE);
+            } else if (item instanceof Tuple && taintedTuples.containsKey(item)) {
+                taintedTuples.put(t, Boolean.TRUE);
+            }
+        }
+        slotsSeen += t.size();
+    }
+
+    /** Whether {@code key} is an outstanding stand-in or a tuple holding one (no frozenset can: its items are keys). */
+    boolean holdsStandIn(Object key) {
+        return outstanding.containsKey(key) || (key instanceof Tuple && taintedTuples.containsKey(key));
+    }
+
+    /** Whether {@code v} is a stand-in handed out and not yet completed. */
+    boolean isOut(Object v) {
+        return outstanding.containsKey(v);
+    }
+
+    /** What handed the outstanding {@code standIn} out, for messages: "BINGET at offset 12". */
+    String handedOutBy(Object standIn) {
+        HandOut h = outstanding.get(standIn);
+        return h == null ? "an opcode" : h.opcode + " at offset " + h.offset;
+    }
+
+    /** Slots looked at since the last call, and forgets them. */
+    long takeSlotsSeen() {
+        long s = slotsSeen;
+        slotsSeen = 0;
+        return s;
+    }
+
+    /**
+     * Puts {@code done} wherever the outstanding {@code standIn} stands in a container touched since it was
+     * handed out; it is then no longer out. Returns false when it was not out (nothing to do).
+     */
+    boolean complete(Object standIn, Object done) {
+        HandOut h = outstanding.remove(standIn);
+        if (h == null) {
+            return false;
+        }
+        for (Map.Entry<Object, Long> e : touched.entrySet()) {
+            if (e.getValue() >= h.since) {
+                replaceIn(e.getKey(), standIn, done);
+            }
+        }
+        if (outstanding.isEmpty()) {
+            touched.clear();
+            taintedTuples.clear();
+        }
+        return true;
+    }
+
+    /** Replaces in {@code c}'s own slots, and in the parts that only it holds (a generic object's, an array's items). */
+    private void replaceIn(Object c, Object standIn, Object done) {
+        if (c instanceof List) {
+            replaceInList(c, standIn, done);
+        } else if (c instanceof Map) {
+            replaceInMap((Map<?, ?>) c, standIn, done);
+            if (c instanceof dev.brine.py.OrderedDict) {
+                replaceInMap(((dev.brine.py.OrderedDict<?, ?>) c).attributes(), standIn, done);
+            }
+        } else if (c instanceof Tuple) {
+            TupleAccess.replace((Tuple) c, standIn, done);
+            slotsSeen += ((Tuple) c).size();
+        } else if (c instanceof GenericObject) {
+            GenericObject g = (GenericObject) c;
+            TupleAccess.replace(g.args(), standIn, done);
+            replaceInMap(g.kwargs(), standIn, done);
+            if (g.hasState() && g.state() == standIn) {
+                g.setState(done);
+            }
+            replaceInList(g.listItems(), standIn, done);
+            replaceInMap(g.dictItems(), standIn, done);
+            slotsSeen += g.args().size() + 1;
+        } else if (c instanceof ObjectArray) {
+            replaceInList(((ObjectArray) c).items(), standIn, done);
+        }
+    }
+
+    private void replaceInList(Object list, Object standIn, Object done) {
+        @SuppressWarnings("unchecked")
+        List<Object> l = (List<Object>) list;
+        for (int i = 0; i < l.size(); i++) {
+            if (l.get(i) == standIn) {
+                l.set(i, done);
+            }
+        }
+        slotsSeen += l.size();
+    }
+
+    private void replaceInMap(Map<?, ?> map, Object standIn, Object done) {
+        @SuppressWarnings("unchecked")
+        Map<Object, Object> m = (Map<Object, Object>) map;
+        for (Map.Entry<Object, Object> e : m.entrySet()) {
+            if (e.getValue() == standIn) {
+                e.setValue(done);
+            }
+        }
+        slotsSeen += 2L * m.size();
+    }
+
+    /** Whether a value can be patched in place: a container whose slots {@link #replaceIn} knows. */
+    static boolean isPatchable(Object v) {
+        return v instanceof List || v instanceof Map || v instanceof Tuple || v instanceof GenericObject
+                || v instanceof ObjectArray;
+    }
+
+    /** The outstanding stand-in that {@code value} is or holds where Brine can see (containers), or null. */
+    Object reachedStandIn(Object value) {
+        long[] seen = new long[1];
+        Object found = firstDeferred(value, outstanding, seen);
+        slotsSeen += seen[0];
+        return found;
+    }
+
+    /**
+     * The first {@link Deferred} inside {@code root} (itself included) that {@code wanted} holds, or any
+     * Deferred when {@code wanted} is null; null if none. Iterative, each container visited once; adds
+     * the slots it looked at to {@code seen[0]}.
+     */
+    static Object firstDeferred(Object root, Map<Object, ?> wanted, long[] seen) {
+        IdentityHashMap<Object, Boolean> visited = new IdentityHashMap<>();
+        ArrayDeque<Object> todo = new ArrayDeque<>();
+        if (root != null) {
+            todo.push(root);
+        }
+        while (!todo.isEmpty()) {
+            Object v = todo.pop();
+            seen[0]++;
+            if (v instanceof Deferred && (wanted == null || wanted.containsKey(v))) {
+                return v;
+            }
+            if (!isContainer(v) || visited.put(v, Boolean.TRUE) != null) {
+                continue;
+            }
+            if (v instanceof Map) {
+                for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                    pushIfSet(todo, e.getKey());
+                    pushIfSet(todo, e.getValue());
+                }
+                if (v instanceof dev.brine.py.OrderedDict) {
+                    todo.push(((dev.brine.py.OrderedDict<?, ?>) v).attributes());
+                }
+            } else if (v instanceof Collection) {
+                for (Object x : (Collection<?>) v) {
+                    pushIfSet(todo, x);
+                }
+            } else if (v instanceof Tuple) {
+                for (Object x : (Tuple) v) {
+                    pushIfSet(todo, x);
+                }
+            } else if (v instanceof GenericObject) {
+                GenericObject g = (GenericObject) v;
+                pushIfSet(todo, g.callable());
+                todo.push(g.args());
+                todo.push(g.kwargs());
+                if (g.hasState()) {
+                    pushIfSet(todo, g.state());
+                }
+                todo.push(g.listItems());
+                todo.push(g.dictItems());
+            } else if (v instanceof ObjectArray) {
+                todo.push(((ObjectArray) v).items());
+            }
+        }
+        return null;
+    }
+
+    private static void pushIfSet(ArrayDeque<Object> todo, Object x) {
+        if (x != null) {
+            todo.push(x);
+        }
+    }
+
+    private static boolean isContainer(Object v) {
+        return v instanceof Collection || v instanceof Map || v instanceof Tuple || v instanceof GenericObject
+                || v instanceof ObjectArray;
+    }
+}
