@@ -513,7 +513,11 @@ class ModelUnpickler(pickle._Unpickler):
                     else cls.__new__(cls, *args, **kwargs))
 
     def _instantiate(self, klass, args):
-        if isinstance(klass, (GlobalRef, Generic)):
+        # pickle.py's _instantiate: a class given no arguments is made by cls.__new__(cls) (a named global is
+        # taken for a class), anything else is called
+        if isinstance(klass, GlobalRef) and not args:
+            self.append(Generic(klass, "NEWOBJ", ()))
+        elif isinstance(klass, (GlobalRef, Generic)):
             self.append(Generic(klass, "REDUCE", args))
         elif not args and isinstance(klass, type):
             self.append(klass.__new__(klass))

@@ -1507,8 +1507,10 @@ public final class Unpickler {
     /** INST and OBJ: {@code cls(*args)}, or {@code cls.__new__(cls)} when there are no arguments. */
     private Object instantiate(Object target, Object[] args) throws IOException {
         Object cls = callee(target);
-        if (cls instanceof PyCallable && args.length == 0) {
-            return charge(((PyCallable) cls).newObject(Tuple.empty(), Map.of()));
+        if (args.length == 0 && (cls instanceof PyCallable || cls instanceof Global)) {
+            // CPython's _instantiate: a class given no arguments is made by cls.__new__(cls), without __init__,
+            // so it is kept (and written back) as NEWOBJ, as CPython writes it back; a non-class is called
+            return newObject(target, Tuple.empty(), null);
         }
         return call(cls, TupleAccess.adopt(args));
     }

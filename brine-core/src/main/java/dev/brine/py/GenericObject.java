@@ -15,9 +15,9 @@ import java.util.Objects;
 public final class GenericObject {
     /** How the pickle created the object; decides which opcode writes it back. */
     public enum Creation {
-        /** {@code callable(*args)} through REDUCE (also what INST and OBJ mean). */
+        /** {@code callable(*args)} through REDUCE (also what INST and OBJ mean when they give arguments). */
         REDUCE,
-        /** {@code cls.__new__(cls, *args)} through NEWOBJ. */
+        /** {@code cls.__new__(cls, *args)} through NEWOBJ (also what INST and OBJ mean without arguments). */
         NEWOBJ,
         /** {@code cls.__new__(cls, *args, **kwargs)} through NEWOBJ_EX. */
         NEWOBJ_EX

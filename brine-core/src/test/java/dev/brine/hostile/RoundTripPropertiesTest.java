@@ -139,6 +139,21 @@ class RoundTripPropertiesTest {
                 });
     }
 
+    /** {@code big} in {@code little}, each value's bytes reversed (a complex number's parts each, a str's code points each). */
+    private static NDArray swapped(NDArray big, DType little) {
+        byte[] raw = big.copy().rawBytes();
+        int unit = little.kind() == DType.Kind.COMPLEX ? little.itemsize() / 2
+                : little.kind() == DType.Kind.UNICODE ? 4 : little.itemsize();
+        for (int at = 0; at + unit <= raw.length; at += unit) {
+            for (int i = at, j = at + unit - 1; i < j; i++, j--) {
+                byte t = raw[i];
+                raw[i] = raw[j];
+                raw[j] = t;
+            }
+        }
+        return NDArray.fromBytes(little, dev.brine.ndarray.Order.C, raw, big.shape());
+    }
+
     /** Equality as the contract means it: byte arrays and arrays by content, NaN equal to NaN, order kept. */
     static void assertSame(Object expected, Object actual, String path) {
         String at = path.isEmpty() ? "value" : path;
@@ -147,6 +162,10 @@ class RoundTripPropertiesTest {
         } else if (expected instanceof NDArray) {
             NDArray e = (NDArray) expected;
             NDArray a = (NDArray) actual;
+            if (e.dtype().byteOrderChar() == '>' && a.dtype().equals(e.dtype().withByteOrder('<'))) {
+                // _reconstruct (protocols 0-4) loads the other byte order as native, bytes swapped, as numpy does
+                e = swapped(e, a.dtype());
+            }
             assertEquals(e.dtype(), a.dtype(), at + " dtype");
             assertArrayEquals(e.shape(), a.shape(), at + " shape");
             assertTrue(Arrays.equals(e.rawBytes(), a.rawBytes()) && e.isCContiguous() == a.isCContiguous()
