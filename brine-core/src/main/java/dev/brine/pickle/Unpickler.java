@@ -890,7 +890,7 @@ public final class Unpickler {
             PickleBuffer b = (PickleBuffer) top;
             push(b.isReadOnly() ? b : new PickleBuffer(b.data(), true));
         } else if (top instanceof byte[]) {
-            push(new PickleBuffer(ByteBuffer.wrap((byte[]) top), true));
+            push(top); // bytes are read-only already: CPython leaves the very object (and its memo identity) there
         } else if (top instanceof ByteArray) {
             push(new PickleBuffer(ByteBuffer.wrap(((ByteArray) top).array()), true));
         } else {
