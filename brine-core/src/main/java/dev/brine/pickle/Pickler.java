@@ -271,7 +271,7 @@ public final class Pickler {
         } else if (obj instanceof PyCallable) {
             saveGlobal(((PyCallable) obj).global(), depth);
         } else if (obj instanceof GenericObject) {
-            saveReduce(reductionOf((GenericObject) obj), obj, depth);
+            saveGeneric((GenericObject) obj, depth);
         } else if (obj instanceof PickleBuffer) {
             savePickleBuffer((PickleBuffer) obj, depth);
         } else {
@@ -1051,6 +1051,27 @@ public final class Pickler {
             }
         }
         return true;
+    }
+
+    /**
+     * A generic object; one whose state a reduce's {@code state_setter} set is written as CPython writes it:
+     * the object without a state, then {@code setter(obj, state)} and POP.
+     */
+    private void saveGeneric(GenericObject g, int depth) throws IOException {
+        Reduction r = reductionOf(g);
+        if (g.stateSetter() == null || r.state() == null) {
+            saveReduce(r, g, depth);
+            return;
+        }
+        saveReduce(new Reduction(r.callable(), r.style(), r.args(), r.kwargs(), null, r.listItems(), r.dictItems()), g, depth);
+        // pickle.py's save_reduce: the setter, the object (a memo reference by now) and the state, TUPLE2 at every
+        // protocol and not memoized, REDUCE, and POP to drop what the setter returns
+        save(g.stateSetter(), depth + 1, false);
+        save(g, depth + 1, false);
+        save(g.state(), depth + 1, false);
+        out.write(Opcode.TUPLE2.code());
+        out.write(Opcode.REDUCE.code());
+        out.write(Opcode.POP.code());
     }
 
     private Reduction reductionOf(GenericObject g) {

@@ -641,6 +641,9 @@ public final class Unpickler {
     }
 
     private void loadPop() throws BrineException {
+        if (lastCall != null) {
+            noteStateSetter();
+        }
         if (sp > fence) {
             stack[--sp] = null;
         } else if (markCount > 0) {
@@ -1316,7 +1319,34 @@ public final class Unpickler {
         if (!(args instanceof Tuple)) {
             throw fail("REDUCE arguments must be a tuple, found " + typeName(args));
         }
-        push(call(callable, (Tuple) args));
+        Object made = call(callable, (Tuple) args);
+        push(made);
+        if (made instanceof GenericObject) {
+            lastCall = (GenericObject) made;
+            lastCallEnd = in.offset();
+        }
+    }
+
+    /**
+     * A generic call that REDUCE just made, and the offset after that REDUCE: when the next opcode, POP,
+     * discards it and it was {@code setter(obj, state)} on a generic object without a state, it was how
+     * CPython writes a reduce's {@code state_setter} (REDUCE then POP), and becomes that object's state.
+     */
+    private GenericObject lastCall;
+    private long lastCallEnd = -1;
+
+    private void noteStateSetter() {
+        GenericObject call = lastCall;
+        lastCall = null;
+        if (call == null || opOffset != lastCallEnd || sp <= fence || stack[sp - 1] != call) {
+            return;
+        }
+        Tuple a = call.args();
+        if (call.creation() == GenericObject.Creation.REDUCE && a.size() == 2 && a.get(0) instanceof GenericObject
+                && !((GenericObject) a.get(0)).hasState() && !call.hasState() && call.listItems().isEmpty()
+                && call.dictItems().isEmpty()) {
+            ((GenericObject) a.get(0)).setState(a.get(1), call.callable());
+        }
     }
 
     private static final Global GETATTR = new Global("builtins", "getattr");

@@ -30,6 +30,7 @@ public final class GenericObject {
     private final Tuple args;
     private final Map<Object, Object> kwargs;
     private Object state = NO_STATE;
+    private Object stateSetter; // a reduce's state_setter, or null: BUILD
     private final List<Object> listItems = new ArrayList<>();
     private final Map<Object, Object> dictItems = new LinkedHashMap<>();
 
@@ -92,11 +93,28 @@ public final class GenericObject {
     /** Sets the BUILD state, as {@code __setstate__} would receive it. */
     public void setState(Object state) {
         this.state = state;
+        this.stateSetter = null;
     }
 
     /** Removes the state, so that no BUILD is written. */
     public void clearState() {
         this.state = NO_STATE;
+        this.stateSetter = null;
+    }
+
+    /**
+     * The callable that set the state, when the pickle set it as a {@code __reduce__} with a
+     * {@code state_setter} (Python 3.8+) writes it: {@code setter(obj, state)}, its result discarded (REDUCE,
+     * POP), instead of BUILD; {@code null} when BUILD set it or there is no state.
+     */
+    public Object stateSetter() {
+        return stateSetter;
+    }
+
+    /** Sets the state as {@code setter(obj, state)} does, and is written back so (see {@link #stateSetter()}). */
+    public void setState(Object state, Object setter) {
+        this.state = state;
+        this.stateSetter = Objects.requireNonNull(setter, "setter");
     }
 
     /** Items appended by APPEND/APPENDS (a list subclass's items); live. */

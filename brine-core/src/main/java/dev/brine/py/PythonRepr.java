@@ -264,6 +264,10 @@ public final class PythonRepr {
         if (g.hasState()) {
             out.append(" with state ");
             append(out, g.state(), depth + 1, active);
+            if (g.stateSetter() != null) {
+                out.append(" set by ");
+                append(out, g.stateSetter(), depth + 1, active);
+            }
         }
         if (!g.listItems().isEmpty()) {
             out.append(" with items ");
