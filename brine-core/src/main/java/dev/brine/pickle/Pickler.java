@@ -932,8 +932,15 @@ public final class Pickler {
     /** GLOBAL of {@code g}, under its Python 2 name below protocol 3 when fixing imports. */
     private void writeGlobalOpcode(Global g) throws PicklingException {
         Global written = proto < 3 && options.fixImports() ? PythonNames.toPython2(g) : g;
-        if (proto < 3 && !isAscii(written.module() + written.name())) {
-            throw new PicklingException("can't pickle global " + g + " with a non-ASCII name at protocol " + proto);
+        String problem = TextLineName.problem(written.module(), proto);
+        if (problem == null) {
+            problem = TextLineName.problem(written.name(), proto);
+        }
+        if (problem != null) {
+            // repr: the name may hold a newline or terminal escapes
+            throw new PicklingException("can't pickle global " + dev.brine.py.PythonRepr.repr(g.module() + "." + g.name())
+                    + " at protocol " + proto + ": " + problem
+                    + " (STACK_GLOBAL, protocol 4+, writes any name)");
         }
         out.write(Opcode.GLOBAL.code());
         out.write(Utf8.encode(written.module()));
