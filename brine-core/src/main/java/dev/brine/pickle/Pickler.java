@@ -752,6 +752,7 @@ public final class Pickler {
         Iterator<? extends Map.Entry<?, ?>> it = map.entrySet().iterator();
         if (size == 1) {
             Map.Entry<?, ?> e = it.next();
+            requireHashable(e.getKey(), "dict key");
             save(e.getKey(), depth + 1, false);
             save(e.getValue(), depth + 1, false);
             out.write(Opcode.SETITEM.code());
@@ -770,6 +771,7 @@ public final class Pickler {
                 if (keysByPosition && batch < RECENT_KEYS && key instanceof String) {
                     saveRecentKey((String) key, batch);
                 } else {
+                    requireHashable(key, "dict key");
                     save(key, depth + 1, false);
                 }
                 save(e.getValue(), depth + 1, false);
@@ -803,10 +805,28 @@ public final class Pickler {
     private final Object[] recentKeys = new Object[RECENT_KEYS];
     private final int[] recentKeyIndex = new int[RECENT_KEYS];
 
+    /**
+     * Refuses a dict key or set item Python cannot hash, as the reader does (Python could not have
+     * made the dict, and no reader loads it: {@code unhashable type: 'list'}). Strings and ints, the
+     * usual keys, cost one class test. A Java array writes as a tuple, so its items are checked.
+     */
+    private static void requireHashable(Object key, String what) throws PicklingException {
+        if (key instanceof String || key instanceof Long) {
+            return;
+        }
+        try {
+            dev.brine.py.Hashing.requireHashable(key instanceof Object[] ? Tuple.of((Object[]) key) : key);
+        } catch (BrineException e) {
+            throw new PicklingException("cannot pickle a " + what + ": " + e.getMessage()
+                    + " (Python refuses it, and no reader loads it)", e);
+        }
+    }
+
     private void batchSetItems(Iterator<? extends Map.Entry<?, ?>> items, int depth) throws IOException {
         if (!bin) {
             while (items.hasNext()) {
                 Map.Entry<?, ?> e = items.next();
+                requireHashable(e.getKey(), "dict key");
                 save(e.getKey(), depth + 1, false);
                 save(e.getValue(), depth + 1, false);
                 out.write(Opcode.SETITEM.code());
@@ -819,6 +839,7 @@ public final class Pickler {
                 return;
             }
             Map.Entry<?, ?> first = items.next();
+            requireHashable(first.getKey(), "dict key");
             if (!items.hasNext()) {
                 save(first.getKey(), depth + 1, false);
                 save(first.getValue(), depth + 1, false);
@@ -831,6 +852,7 @@ public final class Pickler {
             n = 1;
             while (items.hasNext() && n < BATCHSIZE) {
                 Map.Entry<?, ?> e = items.next();
+                requireHashable(e.getKey(), "dict key");
                 save(e.getKey(), depth + 1, false);
                 save(e.getValue(), depth + 1, false);
                 n++;
@@ -840,6 +862,9 @@ public final class Pickler {
     }
 
     private void saveSet(Set<?> set, int depth) throws IOException {
+        for (Object item : set) {
+            requireHashable(item, "set item");
+        }
         if (proto < 4) {
             saveReduce(Reduction.call(SET, new ArrayList<>(set)), set, depth);
             return;
@@ -864,6 +889,9 @@ public final class Pickler {
     }
 
     private void saveFrozenSet(FrozenSet set, int depth) throws IOException {
+        for (Object item : set) {
+            requireHashable(item, "frozenset item");
+        }
         if (proto < 4) {
             saveReduce(Reduction.call(FROZENSET, new ArrayList<>(set)), set, depth);
             return;
