@@ -333,7 +333,7 @@ public final class Pickler {
         }
     }
 
-    private void saveLong(long v) {
+    private void saveLong(long v) throws PicklingException {
         if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
             if (!bin) {
                 out.writeAscii("I" + v + "\n");
@@ -345,7 +345,7 @@ public final class Pickler {
         saveBigInteger(BigInteger.valueOf(v));
     }
 
-    private void saveBigInteger(BigInteger v) {
+    private void saveBigInteger(BigInteger v) throws PicklingException {
         if (v.bitLength() < 32) {
             saveLong(v.longValue());
             return;
@@ -364,7 +364,23 @@ public final class Pickler {
             }
             out.write(le);
         } else {
-            out.writeAscii("L" + v + "L\n");
+            out.writeAscii("L" + decimal(v) + "L\n");
+        }
+    }
+
+    /**
+     * The decimal digits LONG writes at protocols 0 and 1, refused beyond CPython's limit on int to
+     * string conversion ({@code sys.get_int_max_str_digits()}, 4300 by default), as CPython's pickler
+     * refuses them; no reader would take more, and converting a huge int to decimal is quadratic
+     * (a 1 MB int took 11 s). Protocol 2+ writes ints in binary, without limit.
+     */
+    private String decimal(BigInteger v) throws PicklingException {
+        try {
+            return PyNumbers.intRepr(v);
+        } catch (PyText.PyError e) {
+            throw new PicklingException("cannot pickle an int of " + v.bitLength() + " bits at protocol " + proto
+                    + ": ValueError: " + e.getMessage() + " (CPython's pickler refuses it too; protocol 2 or"
+                    + " higher writes ints in binary, without that limit)");
         }
     }
 
