@@ -414,6 +414,10 @@ public final class Pickler {
     }
 
     private void writeString(String s) throws IOException {
+        if (s.length() > LARGE_STRING_CHARS) {
+            writeStringInPieces(s);
+            return;
+        }
         if (!bin) {
             out.write(Opcode.UNICODE.code());
             out.write(RawUnicodeEscape.encode(s));
@@ -424,18 +428,78 @@ public final class Pickler {
             out.writeSmallUnicode(s, proto >= 4, false);
             return;
         }
-        byte[] utf8 = Utf8.encode(s);
+        byte[] utf8 = Utf8.encode(s); // at most 3 bytes a char: fits an array below LARGE_STRING_CHARS
         int n = utf8.length;
         int h;
-        if (n <= 0xff && proto >= 4) {
+        if (binaryStringOpcode(n, proto) == Opcode.SHORT_BINUNICODE) {
             header[0] = (byte) Opcode.SHORT_BINUNICODE.code();
             header[1] = (byte) n;
             h = 2;
         } else {
-            // a Java string's UTF-8 always fits four bytes of length
             h = sizedHeader(Opcode.BINUNICODE, n, 4);
         }
         out.writeLarge(header, h, utf8, 0, n);
+    }
+
+    /**
+     * Strings longer than this are encoded and written a piece at a time ({@link #pieceChars} chars):
+     * their UTF-8 (3 bytes a char at most) or protocol 0 escapes (up to 10) may not fit one Java array,
+     * and need not be held whole. At 4 Mi chars a string's bytes are well over 64 KiB, so they go
+     * outside frames either way, and the pieces write the bytes the whole string would.
+     */
+    static final int LARGE_STRING_CHARS = 1 << 22;
+
+    /** The chars encoded at a time beyond LARGE_STRING_CHARS; a field so that a test can make it small. */
+    int pieceChars = 1 << 20;
+
+    /**
+     * The opcode CPython writes a str of {@code n} UTF-8 bytes with at a binary protocol, as its
+     * {@code save_str} chooses; null where CPython refuses (OverflowError: beyond 4 GiB below protocol 4).
+     */
+    static Opcode binaryStringOpcode(long n, int proto) {
+        if (n <= 0xff && proto >= 4) {
+            return Opcode.SHORT_BINUNICODE;
+        } else if (n <= 0xffffffffL) {
+            return Opcode.BINUNICODE;
+        } else if (proto >= 4) {
+            return Opcode.BINUNICODE8;
+        }
+        return null;
+    }
+
+    /** A long string (see LARGE_STRING_CHARS): the length first, then the bytes a piece at a time. */
+    private void writeStringInPieces(String s) throws IOException {
+        long n;
+        int h;
+        if (!bin) {
+            n = RawUnicodeEscape.encodedLength(s, 0, s.length());
+            header[0] = (byte) Opcode.UNICODE.code();
+            h = 1;
+        } else {
+            n = Utf8.encodedLength(s);
+            Opcode op = binaryStringOpcode(n, proto);
+            if (op == null) {
+                throw new PicklingException("cannot pickle a str of " + n + " UTF-8 bytes at protocol " + proto
+                        + ": serializing a string larger than 4 GiB requires pickle protocol 4 or higher"
+                        + " (CPython's OverflowError)");
+            }
+            h = sizedHeader(op, n, op == Opcode.BINUNICODE8 ? 8 : 4);
+        }
+        out.beginPieces(header, h, n + (bin ? 0 : 1));
+        int length = s.length();
+        for (int i = 0; i < length; ) {
+            int end = Math.min(length, i + pieceChars);
+            if (end < length && Character.isHighSurrogate(s.charAt(end - 1)) && Character.isLowSurrogate(s.charAt(end))) {
+                end = end - 1 > i ? end - 1 : end + 1; // a pair is one character (one UTF-8 sequence, one \U escape)
+            }
+            byte[] piece = bin ? Utf8.encode(s.substring(i, end)) : RawUnicodeEscape.encode(s, i, end);
+            out.writePiece(piece, 0, piece.length);
+            i = end;
+        }
+        out.endPieces();
+        if (!bin) {
+            out.write('\n');
+        }
     }
 
     private int sizedHeader(Opcode op, long n, int width) {
