@@ -28,7 +28,7 @@ class BuiltinArgTypesDifferentialTest {
         String script = String.join("\n",
                 "import pickle, datetime, decimal",
                 "def su(s):",
-                "    b = s.encode('utf-8', 'surrogatepass'); return b'\\x8c' + len(b).to_bytes(1, 'little') + b",
+                "    b = s.encode('utf-8', 'surrogatepass'); return b'X' + len(b).to_bytes(4, 'little') + b",
                 setup,
                 "def case(line):",
                 "    data = make(line)",
@@ -123,5 +123,47 @@ class BuiltinArgTypesDifferentialTest {
                 "    args = pickle.dumps(eval(line), 2)[2:-1]",
                 "    return b'\\x80\\x02cdatetime\\ntimedelta\\n' + args + b'R.'");
         compare(lines, cpython(setup, lines), 5, 3000);
+    }
+
+    @Test
+    void codecsEncodeWithCp1252AndUtf16() throws IOException {
+        List<String> lines = new ArrayList<>();
+        List<String> texts = List.of("", "abc", "\\u00e9\\u20ac", "a\\u0081b\\u009d", "\\U0001f600x", "\\ud800", "\\udc80", "\\u00ff\\u0100");
+        for (String encoding : List.of("cp1252", "Windows-1252", "1252", "utf-16", "UTF16", "u16", "utf-16-le",
+                "utf_16be", "UnicodeLittleUnmarked", "unicodebigunmarked")) {
+            for (String errors : List.of("strict", "ignore", "replace", "backslashreplace", "xmlcharrefreplace",
+                    "surrogatepass", "surrogateescape")) {
+                for (String text : texts) {
+                    lines.add(encoding + "\t" + errors + "\t" + text);
+                }
+            }
+        }
+        // which characters cp1252 encodes, and to what: every BMP character, 256 at a time
+        for (int block = 0; block < 0x100; block++) {
+            if (block < 0xd8 || block > 0xdf) {
+                lines.add("cp1252\txmlcharrefreplace\t" + (block << 8));
+            }
+        }
+        String setup = String.join("\n",
+                "def make(line):",
+                "    encoding, errors, text = line.split('\\t')",
+                "    text = ''.join(map(chr, range(int(text), int(text) + 256))) if text.isdigit() and int(text) % 256 == 0 and int(text) > 0 or text == '0' else text.encode('ascii').decode('unicode_escape')",
+                "    return b'\\x80\\x04' + su('_codecs') + su('encode') + b'\\x93' + su(text) + su(encoding) + su(errors) + b'\\x87R.'");
+        compare(lines, cpython(setup, lines), 50, 500);
+    }
+
+    @Test
+    void otherCodecsAreRefusedByName() throws IOException {
+        for (String codec : List.of("raw_unicode_escape", "unicode_escape", "rot13", "idna", "utf-32", "cp1251")) {
+            byte[] pickle = Python.check(String.join("\n",
+                    "import sys",
+                    "def su(s):",
+                    "    b = s.encode(); return b'\\x8c' + bytes([len(b)]) + b",
+                    "sys.stdout.buffer.write(b'\\x80\\x04' + su('_codecs') + su('encode') + b'\\x93' + su('abc') + su('"
+                            + codec + "') + b'\\x86R.')"), new byte[0]);
+            dev.brine.BrineException e = org.junit.jupiter.api.Assertions.assertThrows(dev.brine.BrineException.class,
+                    () -> Pickle.loads(pickle));
+            assertTrue(e.getMessage().contains("the codec '" + codec + "' is not one Brine runs"), e.getMessage());
+        }
     }
 }
