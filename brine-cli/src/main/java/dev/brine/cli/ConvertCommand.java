@@ -72,7 +72,7 @@ final class ConvertCommand implements Callable<Integer> {
         if (protocol < 0 || protocol > Pickle.HIGHEST_PROTOCOL) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--protocol must be 0 to 5");
         }
-        Loaded loaded = Loaded.open(in, streams.memo);
+        Loaded loaded = Loaded.open(in, streams.memo).warn(spec.commandLine().getErr());
         List<Object> objects = loaded.objects;
         PrintWriter err = spec.commandLine().getErr();
         Formats target = Formats.forOutput(out);

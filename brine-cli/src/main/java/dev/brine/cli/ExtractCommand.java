@@ -42,7 +42,7 @@ final class ExtractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Loaded loaded = Loaded.open(file, streams.memo);
+        Loaded loaded = Loaded.open(file, streams.memo).warn(spec.commandLine().getErr());
         Path root = dir.toAbsolutePath().normalize();
         Map<Path, NDArray> plan = plan(loaded, root);
         warnObjectArrays(loaded);

@@ -33,7 +33,7 @@ final class InertNames {
                 continue;
             }
             if (v instanceof Global) {
-                names.add(v.toString());
+                names.add(dev.brine.py.PythonRepr.name(v.toString())); // printed: no raw control characters
             } else if (v instanceof GenericObject) {
                 GenericObject g = (GenericObject) v;
                 push(todo, g.callable(), g.args(), g.kwargs(), g.hasState() ? g.state() : null, g.listItems(), g.dictItems());

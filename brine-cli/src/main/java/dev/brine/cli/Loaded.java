@@ -17,7 +17,6 @@ import dev.brine.numpy.NumpyPickles;
 import dev.brine.numpy.ObjectArray;
 import dev.brine.npy.NpzFile;
 import dev.brine.npy.ZipReader;
-import dev.brine.pickle.Unpickler;
 import dev.brine.safetensors.SafeTensors;
 import dev.brine.safetensors.SafeTensorsFile;
 import dev.brine.torch.TorchCheckpoint;
@@ -26,8 +25,6 @@ import dev.brine.pickle.UnpicklerOptions;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Tuple;
 import java.io.IOException;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -73,6 +70,8 @@ final class Loaded {
      * to an earlier one's memo (Unpickler.memoSpannedPickles), so one Pickler writes them back.
      */
     boolean memoSpansPickles;
+    /** A pickle file's bytes after its last complete pickle that were not a pickle, or null (see PickleFile). */
+    private PickleFile.Trailing trailing;
 
     private Loaded(Path path, Formats format, List<Object> objects, List<Member> members) {
         this(path, format, objects, members, null);
@@ -97,6 +96,14 @@ final class Loaded {
         Map<Object, Object> all = new LinkedHashMap<>((Map<?, ?>) objects.get(0));
         all.put("__metadata__", new LinkedHashMap<>(metadata));
         return List.of(all);
+    }
+
+    /** Prints the warnings of reading the file (stray bytes after its pickles), which every verb gives. */
+    Loaded warn(java.io.PrintWriter err) {
+        if (trailing != null) {
+            trailing.warn(path, err);
+        }
+        return this;
     }
 
     /** The arrays or members, in file order (for a pickle: every distinct array reachable, by path). */
@@ -143,19 +150,13 @@ final class Loaded {
     private static Loaded pickle(Path path, boolean oneMemo) throws IOException {
         // Pickle.loadAll's reading, telling also whether one Pickler wrote the pickles with one memo
         List<Object> objects = new ArrayList<>();
-        boolean memoSpanned;
-        try (SeekableByteChannel channel = Files.newByteChannel(path)) {
-            Unpickler u = new Unpickler(channel, oneMemo ? VIEWING_ONE_MEMO : VIEWING);
-            while (u.hasNext()) {
-                objects.add(u.loadNext());
-            }
-            memoSpanned = oneMemo || u.memoSpannedPickles();
-        }
+        PickleFile.Result read = PickleFile.read(path, oneMemo ? VIEWING_ONE_MEMO : VIEWING, objects::add);
         if (objects.isEmpty()) {
             throw emptyPickle();
         }
         Loaded loaded = new Loaded(path, Formats.PICKLE, objects, null);
-        loaded.memoSpansPickles = memoSpanned;
+        loaded.memoSpansPickles = oneMemo || read.memoSpanned();
+        loaded.trailing = read.trailing();
         return loaded;
     }
 

@@ -42,7 +42,7 @@ final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Object> objects = Loaded.open(file, streams.memo).shown();
+        List<Object> objects = Loaded.open(file, streams.memo).warn(spec.commandLine().getErr()).shown();
         Values values = new Values(stats, 6);
         PythonRepr repr = values.repr(depth, items, width);
         PrintWriter out = spec.commandLine().getOut();

@@ -5,10 +5,7 @@ import dev.brine.npy.Npy;
 import dev.brine.npy.Npz;
 import dev.brine.npy.NpzFile;
 import dev.brine.numpy.ObjectArray;
-import dev.brine.pickle.Unpickler;
 import java.io.PrintWriter;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,18 +38,16 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Formats format = Formats.detect(file);
         long count = 0;
+        PickleFile.Trailing trailing = null;
         ObjectArrays objects = new ObjectArrays();
         try {
             switch (format) {
                 case PICKLE -> {
-                    try (SeekableByteChannel in = Files.newByteChannel(file)) {
-                        Unpickler u = new Unpickler(in, streams.memo ? Loaded.VIEWING_ONE_MEMO : Loaded.VIEWING);
-                        while (u.hasNext()) {
-                            // as repeated pickle.load reads pickle.dump's pickles, or one Unpickler one Pickler's dumps
-                            u.loadNext();
-                            count++;
-                        }
-                    }
+                    // as repeated pickle.load reads pickle.dump's pickles, or one Unpickler one Pickler's dumps
+                    PickleFile.Result read = PickleFile.read(file, streams.memo ? Loaded.VIEWING_ONE_MEMO : Loaded.VIEWING,
+                            value -> { });
+                    count = read.count();
+                    trailing = read.trailing();
                     if (count == 0) {
                         throw Loaded.emptyPickle(); // as show says: an empty file is not a valid pickle
                     }
@@ -87,6 +82,9 @@ final class VerifyCommand implements Callable<Integer> {
                 + objects.summary() + ")");
         out.flush();
         PrintWriter err = spec.commandLine().getErr();
+        if (trailing != null) {
+            trailing.warn(file, err); // CPython reads the file: a warning, not a failure
+        }
         for (String warning : objects.warnings) {
             err.println("brine: warning: " + file + ": " + warning);
         }

@@ -180,6 +180,15 @@ final class BuiltinGlobals {
         if (a.size() > 2) {
             throw new BrineException("complex() takes at most 2 arguments, got " + a.size());
         }
+        if (a.size() > 0 && a.get(0) instanceof String) {
+            if (a.size() > 1) {
+                throw new BrineException("complex() can't take second arg if first is a string");
+            }
+            return ComplexLiteral.parse((String) a.get(0));
+        }
+        if (a.size() > 1 && a.get(1) instanceof String) {
+            throw new BrineException("complex() second arg can't be a string");
+        }
         double re = a.size() > 0 ? real(a.get(0)) : 0;
         double im = a.size() > 1 ? real(a.get(1)) : 0;
         return new Complex(re, im);
@@ -350,6 +359,9 @@ final class BuiltinGlobals {
         if (v instanceof Boolean) {
             return BigDecimal.valueOf((Boolean) v ? 1 : 0);
         }
+        if (v instanceof Double) {
+            return decimalOfFloat((Double) v);
+        }
         if (!(v instanceof String)) {
             throw new BrineException("decimal.Decimal expects a string, got " + PythonRepr.brief(v));
         }
@@ -375,6 +387,25 @@ final class BuiltinGlobals {
             return inertDecimal("-" + d.toString());
         }
         return d;
+    }
+
+    /**
+     * {@code Decimal(float)}, {@code Decimal.from_float}: the float's exact binary value, n * 5**k
+     * with exponent -k where the float is n / 2**k, which is what {@code new BigDecimal(double)} gives
+     * (an integral float has exponent 0). A NaN (of either sign: from_float takes {@code repr(f)}),
+     * an infinity or a negative zero stays inert, as those literals do.
+     */
+    private static Object decimalOfFloat(double f) {
+        if (Double.isNaN(f)) {
+            return inertDecimal("NaN");
+        }
+        if (Double.isInfinite(f)) {
+            return inertDecimal(f > 0 ? "Infinity" : "-Infinity");
+        }
+        if (f == 0 && Double.doubleToRawLongBits(f) != 0) {
+            return inertDecimal("-0");
+        }
+        return new BigDecimal(f);
     }
 
     private static GenericObject inertDecimal(String canonical) {

@@ -3,6 +3,8 @@ package dev.brine.mapping;
 import dev.brine.BrineException;
 import dev.brine.py.PythonRepr;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
@@ -10,9 +12,11 @@ import java.util.Map;
 
 /**
  * {@code _codecs.encode(str, encoding='utf-8', errors='strict')} for the three codecs pickles use
- * (latin-1 for bytes below protocol 3, utf-8 and ascii), with CPython's argument checks, codec name
- * lookup (case, punctuation and aliases such as {@code latin} or {@code L1}) and error handlers.
- * Any other codec is refused: Brine never looks a codec up by a name read from a file.
+ * (latin-1 for bytes below protocol 3, utf-8 and ascii), and for cp1252 and utf-16 (with the BOM
+ * CPython writes on a little-endian machine, and the -le and -be forms without one), which the JDK's
+ * charsets encode as CPython's codecs do; with CPython's argument checks, codec name lookup (case,
+ * punctuation and aliases such as {@code latin} or {@code L1}) and error handlers. Any other codec is
+ * refused, naming it: Brine never looks a codec up by a name read from a file.
  */
 final class Codecs {
     private static final int ASCII_MAX = 0x7f;
@@ -36,6 +40,41 @@ final class Codecs {
         }
     }
 
+    /** The codecs encoded through a JDK charset, by their normalized names and aliases. */
+    private enum CharsetCodec {
+        CP1252(Charset.forName("windows-1252"), new byte[0], "cp1252", "1252", "windows_1252"),
+        UTF_16(StandardCharsets.UTF_16LE, new byte[] {(byte) 0xff, (byte) 0xfe}, "utf_16", "u16", "utf16"),
+        UTF_16_LE(StandardCharsets.UTF_16LE, new byte[0], "utf_16_le", "utf_16le", "unicodelittleunmarked"),
+        UTF_16_BE(StandardCharsets.UTF_16BE, new byte[0], "utf_16_be", "utf_16be", "unicodebigunmarked");
+
+        final Charset charset;
+        private final byte[] bom;
+        final java.util.List<String> names;
+
+        CharsetCodec(Charset charset, byte[] bom, String... names) {
+            this.charset = charset;
+            this.bom = bom;
+            this.names = java.util.List.of(names);
+        }
+
+        boolean utf16() {
+            return this != CP1252;
+        }
+
+        byte[] bom() {
+            return bom.clone();
+        }
+
+        static CharsetCodec named(String normalized) {
+            for (CharsetCodec c : values()) {
+                if (c.names.contains(normalized)) {
+                    return c;
+                }
+            }
+            return null;
+        }
+    }
+
     private Codecs() {
     }
 
@@ -51,7 +90,12 @@ final class Codecs {
         String errors = a.size() > 2 ? stringArg(a.get(2), "errors", what) : "strict";
         Integer max = CODECS.get(normalize(encoding));
         if (max == null) {
-            throw new BrineException(what + "(): encoding '" + encoding + "' is not supported");
+            CharsetCodec codec = CharsetCodec.named(normalize(encoding));
+            if (codec != null) {
+                return encodeWith(codec, (String) a.get(0), encoding, errors);
+            }
+            throw new BrineException(what + "(): the codec '" + encoding + "' is not one Brine runs (it encodes with"
+                    + " latin-1, utf-8, ascii, cp1252 and utf-16 only; nothing named in a file is looked up)");
         }
         return encode((String) a.get(0), max, encoding, errors);
     }
@@ -138,6 +182,43 @@ final class Codecs {
             }
         }
         return out.toByteArray();
+    }
+
+    /**
+     * {@code text} in a charset codec, code point by code point: what the charset cannot encode (a lone
+     * surrogate; for cp1252 anything outside its 251 characters) goes through the error handler, whose
+     * text replacement is encoded in the codec too. utf-16's surrogatepass writes the lone surrogate as
+     * its code unit; surrogateescape's single byte is refused by CPython's utf-16 encoder (an odd count).
+     */
+    private static byte[] encodeWith(CharsetCodec codec, String text, String encoding, String errors) throws BrineException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(2 * text.length() + 2);
+        out.writeBytes(codec.bom());
+        CharsetEncoder encoder = codec.charset.newEncoder();
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            String one = new String(Character.toChars(cp));
+            i += one.length();
+            boolean surrogate = cp >= 0xd800 && cp <= 0xdfff;
+            if (!surrogate && encoder.canEncode(one)) {
+                out.writeBytes(one.getBytes(codec.charset));
+            } else if (codec.utf16() && surrogate && "surrogatepass".equals(errors)) {
+                out.writeBytes(codeUnit(cp, codec == CharsetCodec.UTF_16_BE));
+            } else if (codec.utf16() && "surrogateescape".equals(errors) && cp >= 0xdc80 && cp <= 0xdcff) {
+                throw new BrineException("_codecs.encode: '" + encoding + "' codec can't encode character U+"
+                        + Integer.toHexString(cp).toUpperCase(Locale.ROOT) + ": surrogates not allowed");
+            } else {
+                byte[] replacement = onError(cp, codec.utf16() ? UTF_8_MAX : LATIN_1_MAX, surrogate && codec.utf16(),
+                        encoding, errors);
+                // the handlers' text is ASCII; surrogateescape's byte (cp1252) is written as it is
+                out.writeBytes(codec.utf16() ? new String(replacement, StandardCharsets.ISO_8859_1).getBytes(codec.charset)
+                        : replacement);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] codeUnit(int unit, boolean bigEndian) {
+        return bigEndian ? new byte[] {(byte) (unit >> 8), (byte) unit} : new byte[] {(byte) unit, (byte) (unit >> 8)};
     }
 
     /** What CPython's error handler {@code errors} writes for an unencodable code point. */

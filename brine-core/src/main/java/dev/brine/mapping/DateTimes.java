@@ -213,16 +213,26 @@ final class DateTimes {
 
     /**
      * {@code timedelta(days, seconds, microseconds, milliseconds, minutes, hours, weeks)} with int
-     * (or bool) arguments, as CPython normalizes it; float arguments are refused. The result must
-     * lie within Python's range of plus or minus 999,999,999 days.
+     * (or bool) or float arguments, as CPython's {@code delta_new} sums them: in the order
+     * microseconds, milliseconds, seconds, minutes, hours, days, weeks; each float's integral part
+     * exactly, the fraction times the unit in floating point, whose integral part is added exactly
+     * and whose fraction is left over; the leftovers' sum rounded half to even (by the running total's
+     * parity) into whole microseconds. The result must lie within Python's range of plus or minus
+     * 999,999,999 days.
      */
     private static Object timedelta(Tuple a) throws BrineException {
         if (a.size() > UNIT_MICROS.length) {
             throw new BrineException("datetime.timedelta takes at most 7 arguments, got " + PythonRepr.brief(a));
         }
         java.math.BigInteger micros = java.math.BigInteger.ZERO;
-        for (int i = 0; i < a.size(); i++) {
-            micros = micros.add(bigArg(a, i).multiply(java.math.BigInteger.valueOf(UNIT_MICROS[i])));
+        double[] leftover = {0.0};
+        for (int i : SUM_ORDER) {
+            if (i < a.size()) {
+                micros = accumulate(micros, a, i, leftover);
+            }
+        }
+        if (leftover[0] != 0) {
+            micros = micros.add(java.math.BigInteger.valueOf(roundLeftover(leftover[0], micros.testBit(0))));
         }
         java.math.BigInteger[] dayRest = micros.divideAndRemainder(java.math.BigInteger.valueOf(UNIT_MICROS[0]));
         long days = dayRest[0].longValue() - (dayRest[1].signum() < 0 ? 1 : 0); // floor, as Python's normalization
@@ -232,6 +242,72 @@ final class DateTimes {
         }
         long rest = Math.floorMod(micros.mod(java.math.BigInteger.valueOf(UNIT_MICROS[0])).longValue(), UNIT_MICROS[0]);
         return Duration.ofDays(days).plusNanos(rest * 1000L);
+    }
+
+    /** The positional arguments in the order delta_new adds them: us, ms, seconds, minutes, hours, days, weeks. */
+    private static final int[] SUM_ORDER = {2, 3, 1, 4, 5, 0, 6};
+
+    /** CPython's {@code accum}: {@code sofar + a[i] * unit}, a float's lost fraction of a microsecond added to {@code leftover}. */
+    private static java.math.BigInteger accumulate(java.math.BigInteger sofar, Tuple a, int i, double[] leftover)
+            throws BrineException {
+        java.math.BigInteger unit = java.math.BigInteger.valueOf(UNIT_MICROS[i]);
+        if (!(a.get(i) instanceof Double)) {
+            return sofar.add(bigArg(a, i).multiply(unit));
+        }
+        double d = (Double) a.get(i);
+        double whole = integral(d, a);
+        java.math.BigInteger sum = sofar.add(exact(whole, a).multiply(unit));
+        double fraction = d - whole;
+        if (fraction == 0.0) {
+            return sum;
+        }
+        double scaled = (double) UNIT_MICROS[i] * fraction;
+        double scaledWhole = integral(scaled, a);
+        leftover[0] += scaled - scaledWhole;
+        return sum.add(exact(scaledWhole, a));
+    }
+
+    /** C's {@code modf} integral part: toward zero. */
+    private static double integral(double d, Tuple a) throws BrineException {
+        if (Double.isNaN(d)) {
+            throw new BrineException("datetime.timedelta: cannot convert float NaN to integer: " + PythonRepr.brief(a));
+        }
+        if (Double.isInfinite(d)) {
+            throw new BrineException("datetime.timedelta: cannot convert float infinity to integer: " + PythonRepr.brief(a));
+        }
+        return d < 0 ? Math.ceil(d) : Math.floor(d);
+    }
+
+    private static java.math.BigInteger exact(double integral, Tuple a) throws BrineException {
+        if (Math.abs(integral) > 1e30) {
+            // far beyond timedelta's range whatever the other arguments: refused before a huge BigInteger is made
+            throw new BrineException("datetime.timedelta out of range: " + PythonRepr.brief(a));
+        }
+        return new java.math.BigDecimal(integral).toBigIntegerExact();
+    }
+
+    /**
+     * delta_new's rounding of the leftover fraction: C's {@code round} (half away from zero), but
+     * exactly half way, half to even as the running total {@code x} decides:
+     * {@code 2.0 * round((leftover + x_is_odd) * 0.5) - x_is_odd}.
+     */
+    private static long roundLeftover(double leftover, boolean xIsOdd) {
+        double whole = cRound(leftover);
+        if (Math.abs(whole - leftover) == 0.5) {
+            int odd = xIsOdd ? 1 : 0;
+            whole = 2.0 * cRound((leftover + odd) * 0.5) - odd;
+        }
+        return (long) whole;
+    }
+
+    /** C's {@code round}: to the nearest integer, half way away from zero. */
+    private static double cRound(double x) {
+        double ax = Math.abs(x);
+        double t = Math.floor(ax);
+        if (ax - t >= 0.5) {
+            t += 1.0;
+        }
+        return Math.copySign(t, x);
     }
 
     /** An int argument: Python's bools are ints. */
@@ -246,7 +322,7 @@ final class DateTimes {
         if (v instanceof java.math.BigInteger) {
             return (java.math.BigInteger) v;
         }
-        throw new BrineException("datetime.timedelta argument " + i + " must be an int, got " + PythonRepr.brief(v));
+        throw new BrineException("datetime.timedelta argument " + i + " must be an int or float, got " + PythonRepr.brief(v));
     }
 
     /** Python's bound on a timezone offset: strictly between -24 and +24 hours. */

@@ -339,6 +339,51 @@ final class PickleOutput {
         framing = wasFraming;
     }
 
+    private boolean framingBeforePieces;
+
+    /**
+     * Starts a large payload of {@code n} bytes (64 KiB or more) that the caller then writes in
+     * pieces ({@link #writePiece}) and closes with {@link #endPieces}: the same bytes as
+     * {@link #writeLarge}, outside any frame, without the payload ever being one array (a str's
+     * UTF-8 may be more than the 2 GiB a Java array holds).
+     */
+    void beginPieces(byte[] header, int headerLen, long n) throws IOException {
+        requireArrayRoom(headerLen + n);
+        framingBeforePieces = framing;
+        commitFrame();
+        framing = false;
+        write(header, 0, headerLen);
+    }
+
+    /** A piece of the payload begun by {@link #beginPieces}; {@code data} must not change afterwards. */
+    void writePiece(byte[] data, int off, int n) throws IOException {
+        if (sink != null) {
+            flushAll();
+            sink.write(data, off, n);
+            handedOff += n;
+        } else {
+            keepByReference(ByteBuffer.wrap(data, off, n));
+        }
+    }
+
+    void endPieces() {
+        framing = framingBeforePieces;
+    }
+
+    /**
+     * Refuses, before anything is written or kept, {@code more} bytes that would take a pickle built
+     * in memory past what one Java array holds (toByteArray's result); a stream takes any size.
+     */
+    void requireArrayRoom(long more) throws PicklingException {
+        long total = segmentsSize + len + more;
+        if (sink == null && total > MAX_ARRAY) {
+            throw new PicklingException("the pickle would be at least " + total + " bytes, more than a Java byte[] holds;"
+                    + " dump it to a stream or file instead");
+        }
+    }
+
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8; // the largest array the JVM allocates
+
     /** A payload to the stream: straight from its array, or in slices through buf (a direct or mapped buffer). */
     private void writeToSink(ByteBuffer data) throws IOException {
         if (data.hasArray()) {
@@ -411,7 +456,7 @@ final class PickleOutput {
             return Arrays.copyOf(buf, len);
         }
         long total = segmentsSize + len;
-        if (total > Integer.MAX_VALUE - 8) { // the largest array the JVM allocates
+        if (total > MAX_ARRAY) {
             throw new PicklingException("the pickle is " + total + " bytes, more than a Java byte[] holds;"
                     + " dump it to a stream or file instead");
         }

@@ -333,7 +333,7 @@ public final class Pickler {
         }
     }
 
-    private void saveLong(long v) {
+    private void saveLong(long v) throws PicklingException {
         if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
             if (!bin) {
                 out.writeAscii("I" + v + "\n");
@@ -345,7 +345,7 @@ public final class Pickler {
         saveBigInteger(BigInteger.valueOf(v));
     }
 
-    private void saveBigInteger(BigInteger v) {
+    private void saveBigInteger(BigInteger v) throws PicklingException {
         if (v.bitLength() < 32) {
             saveLong(v.longValue());
             return;
@@ -364,7 +364,23 @@ public final class Pickler {
             }
             out.write(le);
         } else {
-            out.writeAscii("L" + v + "L\n");
+            out.writeAscii("L" + decimal(v) + "L\n");
+        }
+    }
+
+    /**
+     * The decimal digits LONG writes at protocols 0 and 1, refused beyond CPython's limit on int to
+     * string conversion ({@code sys.get_int_max_str_digits()}, 4300 by default), as CPython's pickler
+     * refuses them; no reader would take more, and converting a huge int to decimal is quadratic
+     * (a 1 MB int took 11 s). Protocol 2+ writes ints in binary, without limit.
+     */
+    private String decimal(BigInteger v) throws PicklingException {
+        try {
+            return PyNumbers.intRepr(v);
+        } catch (PyText.PyError e) {
+            throw new PicklingException("cannot pickle an int of " + v.bitLength() + " bits at protocol " + proto
+                    + ": ValueError: " + e.getMessage() + " (CPython's pickler refuses it too; protocol 2 or"
+                    + " higher writes ints in binary, without that limit)");
         }
     }
 
@@ -398,6 +414,10 @@ public final class Pickler {
     }
 
     private void writeString(String s) throws IOException {
+        if (s.length() > LARGE_STRING_CHARS) {
+            writeStringInPieces(s);
+            return;
+        }
         if (!bin) {
             out.write(Opcode.UNICODE.code());
             out.write(RawUnicodeEscape.encode(s));
@@ -408,18 +428,78 @@ public final class Pickler {
             out.writeSmallUnicode(s, proto >= 4, false);
             return;
         }
-        byte[] utf8 = Utf8.encode(s);
+        byte[] utf8 = Utf8.encode(s); // at most 3 bytes a char: fits an array below LARGE_STRING_CHARS
         int n = utf8.length;
         int h;
-        if (n <= 0xff && proto >= 4) {
+        if (binaryStringOpcode(n, proto) == Opcode.SHORT_BINUNICODE) {
             header[0] = (byte) Opcode.SHORT_BINUNICODE.code();
             header[1] = (byte) n;
             h = 2;
         } else {
-            // a Java string's UTF-8 always fits four bytes of length
             h = sizedHeader(Opcode.BINUNICODE, n, 4);
         }
         out.writeLarge(header, h, utf8, 0, n);
+    }
+
+    /**
+     * Strings longer than this are encoded and written a piece at a time ({@link #pieceChars} chars):
+     * their UTF-8 (3 bytes a char at most) or protocol 0 escapes (up to 10) may not fit one Java array,
+     * and need not be held whole. At 4 Mi chars a string's bytes are well over 64 KiB, so they go
+     * outside frames either way, and the pieces write the bytes the whole string would.
+     */
+    static final int LARGE_STRING_CHARS = 1 << 22;
+
+    /** The chars encoded at a time beyond LARGE_STRING_CHARS; a field so that a test can make it small. */
+    int pieceChars = 1 << 20;
+
+    /**
+     * The opcode CPython writes a str of {@code n} UTF-8 bytes with at a binary protocol, as its
+     * {@code save_str} chooses; null where CPython refuses (OverflowError: beyond 4 GiB below protocol 4).
+     */
+    static Opcode binaryStringOpcode(long n, int proto) {
+        if (n <= 0xff && proto >= 4) {
+            return Opcode.SHORT_BINUNICODE;
+        } else if (n <= 0xffffffffL) {
+            return Opcode.BINUNICODE;
+        } else if (proto >= 4) {
+            return Opcode.BINUNICODE8;
+        }
+        return null;
+    }
+
+    /** A long string (see LARGE_STRING_CHARS): the length first, then the bytes a piece at a time. */
+    private void writeStringInPieces(String s) throws IOException {
+        long n;
+        int h;
+        if (!bin) {
+            n = RawUnicodeEscape.encodedLength(s, 0, s.length());
+            header[0] = (byte) Opcode.UNICODE.code();
+            h = 1;
+        } else {
+            n = Utf8.encodedLength(s);
+            Opcode op = binaryStringOpcode(n, proto);
+            if (op == null) {
+                throw new PicklingException("cannot pickle a str of " + n + " UTF-8 bytes at protocol " + proto
+                        + ": serializing a string larger than 4 GiB requires pickle protocol 4 or higher"
+                        + " (CPython's OverflowError)");
+            }
+            h = sizedHeader(op, n, op == Opcode.BINUNICODE8 ? 8 : 4);
+        }
+        out.beginPieces(header, h, n + (bin ? 0 : 1));
+        int length = s.length();
+        for (int i = 0; i < length; ) {
+            int end = Math.min(length, i + pieceChars);
+            if (end < length && Character.isHighSurrogate(s.charAt(end - 1)) && Character.isLowSurrogate(s.charAt(end))) {
+                end = end - 1 > i ? end - 1 : end + 1; // a pair is one character (one UTF-8 sequence, one \U escape)
+            }
+            byte[] piece = bin ? Utf8.encode(s.substring(i, end)) : RawUnicodeEscape.encode(s, i, end);
+            out.writePiece(piece, 0, piece.length);
+            i = end;
+        }
+        out.endPieces();
+        if (!bin) {
+            out.write('\n');
+        }
     }
 
     private int sizedHeader(Opcode op, long n, int width) {
@@ -752,6 +832,7 @@ public final class Pickler {
         Iterator<? extends Map.Entry<?, ?>> it = map.entrySet().iterator();
         if (size == 1) {
             Map.Entry<?, ?> e = it.next();
+            requireHashable(e.getKey(), "dict key");
             save(e.getKey(), depth + 1, false);
             save(e.getValue(), depth + 1, false);
             out.write(Opcode.SETITEM.code());
@@ -770,6 +851,7 @@ public final class Pickler {
                 if (keysByPosition && batch < RECENT_KEYS && key instanceof String) {
                     saveRecentKey((String) key, batch);
                 } else {
+                    requireHashable(key, "dict key");
                     save(key, depth + 1, false);
                 }
                 save(e.getValue(), depth + 1, false);
@@ -803,10 +885,28 @@ public final class Pickler {
     private final Object[] recentKeys = new Object[RECENT_KEYS];
     private final int[] recentKeyIndex = new int[RECENT_KEYS];
 
+    /**
+     * Refuses a dict key or set item Python cannot hash, as the reader does (Python could not have
+     * made the dict, and no reader loads it: {@code unhashable type: 'list'}). Strings and ints, the
+     * usual keys, cost one class test. A Java array writes as a tuple, so its items are checked.
+     */
+    private static void requireHashable(Object key, String what) throws PicklingException {
+        if (key instanceof String || key instanceof Long) {
+            return;
+        }
+        try {
+            dev.brine.py.Hashing.requireHashable(key instanceof Object[] ? Tuple.of((Object[]) key) : key);
+        } catch (BrineException e) {
+            throw new PicklingException("cannot pickle a " + what + ": " + e.getMessage()
+                    + " (Python refuses it, and no reader loads it)", e);
+        }
+    }
+
     private void batchSetItems(Iterator<? extends Map.Entry<?, ?>> items, int depth) throws IOException {
         if (!bin) {
             while (items.hasNext()) {
                 Map.Entry<?, ?> e = items.next();
+                requireHashable(e.getKey(), "dict key");
                 save(e.getKey(), depth + 1, false);
                 save(e.getValue(), depth + 1, false);
                 out.write(Opcode.SETITEM.code());
@@ -819,6 +919,7 @@ public final class Pickler {
                 return;
             }
             Map.Entry<?, ?> first = items.next();
+            requireHashable(first.getKey(), "dict key");
             if (!items.hasNext()) {
                 save(first.getKey(), depth + 1, false);
                 save(first.getValue(), depth + 1, false);
@@ -831,6 +932,7 @@ public final class Pickler {
             n = 1;
             while (items.hasNext() && n < BATCHSIZE) {
                 Map.Entry<?, ?> e = items.next();
+                requireHashable(e.getKey(), "dict key");
                 save(e.getKey(), depth + 1, false);
                 save(e.getValue(), depth + 1, false);
                 n++;
@@ -840,6 +942,9 @@ public final class Pickler {
     }
 
     private void saveSet(Set<?> set, int depth) throws IOException {
+        for (Object item : set) {
+            requireHashable(item, "set item");
+        }
         if (proto < 4) {
             saveReduce(Reduction.call(SET, new ArrayList<>(set)), set, depth);
             return;
@@ -864,6 +969,9 @@ public final class Pickler {
     }
 
     private void saveFrozenSet(FrozenSet set, int depth) throws IOException {
+        for (Object item : set) {
+            requireHashable(item, "frozenset item");
+        }
         if (proto < 4) {
             saveReduce(Reduction.call(FROZENSET, new ArrayList<>(set)), set, depth);
             return;
@@ -932,8 +1040,15 @@ public final class Pickler {
     /** GLOBAL of {@code g}, under its Python 2 name below protocol 3 when fixing imports. */
     private void writeGlobalOpcode(Global g) throws PicklingException {
         Global written = proto < 3 && options.fixImports() ? PythonNames.toPython2(g) : g;
-        if (proto < 3 && !isAscii(written.module() + written.name())) {
-            throw new PicklingException("can't pickle global " + g + " with a non-ASCII name at protocol " + proto);
+        String problem = TextLineName.problem(written.module(), proto);
+        if (problem == null) {
+            problem = TextLineName.problem(written.name(), proto);
+        }
+        if (problem != null) {
+            // repr: the name may hold a newline or terminal escapes
+            throw new PicklingException("can't pickle global " + dev.brine.py.PythonRepr.repr(g.module() + "." + g.name())
+                    + " at protocol " + proto + ": " + problem
+                    + " (STACK_GLOBAL, protocol 4+, writes any name)");
         }
         out.write(Opcode.GLOBAL.code());
         out.write(Utf8.encode(written.module()));

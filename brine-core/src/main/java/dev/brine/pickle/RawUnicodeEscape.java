@@ -54,19 +54,63 @@ final class RawUnicodeEscape {
 
     /** The protocol 0 bytes of {@code s}, without the trailing newline. */
     static byte[] encode(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 8);
-        int n = s.length();
-        for (int i = 0; i < n; ) {
-            int cp = s.codePointAt(i);
+        return encode(s, 0, s.length());
+    }
+
+    /**
+     * The protocol 0 bytes of {@code s} from char {@code from} to {@code to}, which must not split a
+     * surrogate pair; at most 10 bytes a char ({@code \\U0001f600} for a pair), so a piece of up to
+     * 200 million chars fits one array.
+     */
+    static byte[] encode(String s, int from, int to) {
+        byte[] out = new byte[Math.toIntExact(encodedLength(s, from, to))];
+        int o = 0;
+        for (int i = from; i < to; ) {
+            int cp = codePointAt(s, i, to);
             i += Character.charCount(cp);
             if (cp >= 0x10000) {
-                out.append(String.format("\\U%08x", cp));
-            } else if (cp >= 256 || cp == '\\' || cp == 0 || cp == '\n' || cp == '\r' || cp == 0x1a) {
-                out.append(String.format("\\u%04x", cp));
+                out[o++] = '\\';
+                out[o++] = 'U';
+                o = hex(cp, 8, out, o);
+            } else if (escaped(cp)) {
+                out[o++] = '\\';
+                out[o++] = 'u';
+                o = hex(cp, 4, out, o);
             } else {
-                out.append((char) cp);
+                out[o++] = (byte) cp;
             }
         }
-        return out.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        return out;
+    }
+
+    /** How many bytes {@link #encode(String, int, int)} gives, as a long: a whole string may need more than 2 GiB. */
+    static long encodedLength(String s, int from, int to) {
+        long n = 0;
+        for (int i = from; i < to; ) {
+            int cp = codePointAt(s, i, to);
+            i += Character.charCount(cp);
+            n += cp >= 0x10000 ? 10 : escaped(cp) ? 6 : 1;
+        }
+        return n;
+    }
+
+    /** A code point, a lone surrogate being one, without looking at or beyond {@code to}. */
+    private static int codePointAt(String s, int i, int to) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(s.charAt(i + 1))) {
+            return Character.toCodePoint(c, s.charAt(i + 1));
+        }
+        return c;
+    }
+
+    private static boolean escaped(int cp) {
+        return cp >= 256 || cp == '\\' || cp == 0 || cp == '\n' || cp == '\r' || cp == 0x1a;
+    }
+
+    private static int hex(int v, int digits, byte[] out, int o) {
+        for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) {
+            out[o++] = (byte) "0123456789abcdef".charAt(v >>> shift & 0xf);
+        }
+        return o;
     }
 }

@@ -21,7 +21,8 @@ final class Utf8 {
         if (i == n) {
             return s.getBytes(StandardCharsets.ISO_8859_1);
         }
-        byte[] out = new byte[encodedLength(s)];
+        // a piece of a larger string, or a string whose UTF-8 fits an array (Pickler sends longer ones in pieces)
+        byte[] out = new byte[Math.toIntExact(encodedLength(s))];
         encodeInto(s, i, out, i);
         for (int k = 0; k < i; k++) {
             out[k] = (byte) s.charAt(k);
@@ -59,8 +60,8 @@ final class Utf8 {
         return o;
     }
 
-    /** The encoded length of {@code s} in bytes. */
-    static int encodedLength(String s) {
+    /** The encoded length of {@code s} in bytes: up to 3 a char, so beyond 2 GiB for a long string. */
+    static long encodedLength(String s) {
         int n = s.length();
         long len = 0;
         for (int k = 0; k < n; k++) {
@@ -76,7 +77,7 @@ final class Utf8 {
                 len += 3;
             }
         }
-        return Math.toIntExact(len);
+        return len;
     }
 
     /** Decodes UTF-8 (surrogatepass), or returns {@code null} when the bytes are not valid. */

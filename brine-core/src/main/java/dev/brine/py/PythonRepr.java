@@ -240,11 +240,17 @@ public final class PythonRepr {
 
     private void appendGeneric(StringBuilder out, GenericObject g, int depth, IdentityHashMap<Object, Boolean> active) {
         if (depth >= maxDepth || active.containsKey(g)) {
-            out.append("<").append(g.callable()).append(" object ...>");
+            out.append("<");
+            appendName(out, String.valueOf(g.callable()));
+            out.append(" object ...>");
             return;
         }
         active.put(g, Boolean.TRUE);
-        out.append(g.callable() instanceof Global ? g.callable().toString() : "<callable>");
+        if (g.callable() instanceof Global) {
+            appendName(out, g.callable().toString());
+        } else {
+            out.append("<callable>");
+        }
         out.append('(');
         int n = 0;
         for (Object arg : g.args()) {
@@ -257,7 +263,8 @@ public final class PythonRepr {
             if (n++ > 0) {
                 out.append(", ");
             }
-            out.append(kw.getKey()).append('=');
+            appendName(out, String.valueOf(kw.getKey()));
+            out.append('=');
             append(out, kw.getValue(), depth + 1, active);
         }
         out.append(')');
@@ -285,6 +292,31 @@ public final class PythonRepr {
         String shown = truncated ? s.substring(0, maxString) : s;
         char quote = shown.indexOf('\'') >= 0 && shown.indexOf('"') < 0 ? '"' : '\'';
         out.append(quote);
+        appendEscaped(out, shown, quote);
+        out.append(quote);
+        if (truncated) {
+            out.append("...");
+        }
+    }
+
+    /**
+     * A name read from a file (a global's module and name, a keyword) with repr's escapes of a str,
+     * unquoted: a pickle can put a newline or terminal escape sequences into a name, and show must
+     * not print them raw.
+     */
+    private static void appendName(StringBuilder out, String name) {
+        appendEscaped(out, String.valueOf(name), -1); // a caller may make a Global with a null name
+    }
+
+    /** {@code name} as show prints a name read from a file: repr's escapes of a str, unquoted ({@code mod\x1b[2J}). */
+    public static String name(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        appendName(out, name);
+        return out.toString();
+    }
+
+    /** The characters of {@code shown} as repr of a str writes them between its quotes ({@code quote}, or -1 for none). */
+    private static void appendEscaped(StringBuilder out, String shown, int quote) {
         for (int i = 0; i < shown.length(); ) {
             int cp = shown.codePointAt(i);
             i += Character.charCount(cp);
@@ -305,10 +337,6 @@ public final class PythonRepr {
             } else {
                 out.append(String.format("\\U%08x", cp));
             }
-        }
-        out.append(quote);
-        if (truncated) {
-            out.append("...");
         }
     }
 
@@ -377,7 +405,9 @@ public final class PythonRepr {
         if (builtin && ("Ellipsis".equals(g.name()) || "NotImplemented".equals(g.name()))) { // a caller may make a null name
             out.append(g.name());
         } else {
-            out.append("<class '").append(builtin ? g.name() : g.toString()).append("'>");
+            out.append("<class '");
+            appendName(out, builtin ? g.name() : g.toString());
+            out.append("'>");
         }
     }
 }

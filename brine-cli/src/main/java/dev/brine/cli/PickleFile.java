@@ -1,0 +1,73 @@
+package dev.brine.cli;
+
+import dev.brine.BrineException;
+import dev.brine.LimitExceededException;
+import dev.brine.pickle.Unpickler;
+import dev.brine.pickle.UnpicklerOptions;
+import dev.brine.pickle.UnpicklingException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * Reads the pickles of a file one after another, as repeated {@code pickle.load} does, up to bytes
+ * that do not start a readable pickle. Python's {@code pickle.load} and {@code python3 -m pickle} read
+ * one pickle and ignore what follows it (a trailing newline, zero padding, pickletester's
+ * {@code b'((Kdtp0\nh\x00l.))'}); Brine reads on, since a file may hold several pickles, and so ignores,
+ * with a warning naming their offset and count, bytes after the last complete pickle that it cannot
+ * read as one. A file whose first pickle cannot be read still fails: then there is nothing Python reads.
+ * A pickle refused for a limit is not stray bytes: that refusal stands.
+ */
+final class PickleFile {
+    private PickleFile() {
+    }
+
+    /** Bytes after the last complete pickle that were not read: where they start, how many, and why. */
+    record Trailing(long offset, long count, String why) {
+        /** The warning every verb prints on stderr. */
+        void warn(Path file, PrintWriter err) {
+            err.println("brine: warning: " + file + ": ignored " + count + (count == 1 ? " byte" : " bytes")
+                    + " at offset " + offset + ", after the last complete pickle: not a pickle (" + why
+                    + "); Python's pickle.load reads only the first pickle too");
+            err.flush();
+        }
+    }
+
+    /** What was read: how many pickles, whether their memo spanned them, and the bytes ignored after them (or null). */
+    record Result(long count, boolean memoSpanned, Trailing trailing) {
+    }
+
+    /** Reads {@code path}'s pickles with {@code options}, handing each object to {@code each}. */
+    static Result read(Path path, UnpicklerOptions options, Consumer<Object> each) throws IOException {
+        long count = 0;
+        try (SeekableByteChannel channel = Files.newByteChannel(path)) {
+            Unpickler u = new Unpickler(channel, options);
+            long size = channel.size();
+            while (u.hasNext()) {
+                long start = u.offset();
+                Object value;
+                try {
+                    value = u.loadNext();
+                } catch (LimitExceededException e) {
+                    throw e;
+                } catch (UnpicklingException e) {
+                    if (count == 0) {
+                        throw e;
+                    }
+                    return new Result(count, u.memoSpannedPickles(), new Trailing(start, size - start, brief(e)));
+                }
+                each.accept(value);
+                count++;
+            }
+            return new Result(count, u.memoSpannedPickles(), null);
+        }
+    }
+
+    private static String brief(BrineException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.length() <= 200 ? m : m.substring(0, 200) + "...";
+    }
+}

@@ -1,0 +1,169 @@
+package dev.brine.mapping;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.brine.pickle.Pickle;
+import dev.brine.py.PyFloat;
+import dev.brine.testing.Python;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Argument types CPython's builtin reconstructors take beyond what pickles usually hold, against
+ * CPython 3.11 loading the same hand-made pickle: {@code complex(str)} (every form of the literal,
+ * malformed ones refused), {@code Decimal(float)} (the float's exact value) and {@code timedelta}
+ * with float arguments (CPython's summing and rounding, over thousands of random values). Each
+ * case's value is compared by what each side pickles it back to, so a different value or exponent
+ * shows; a case CPython refuses must be refused.
+ */
+class BuiltinArgTypesDifferentialTest {
+    /** Lines "input pickle hex TAB CPython's pickle of the loaded value at protocol 2, or 'refused'". */
+    private static List<String> cpython(String setup, List<String> lines) throws IOException {
+        Python.require();
+        String script = String.join("\n",
+                "import pickle, datetime, decimal",
+                "def su(s):",
+                "    b = s.encode('utf-8', 'surrogatepass'); return b'X' + len(b).to_bytes(4, 'little') + b",
+                setup,
+                "def case(line):",
+                "    data = make(line)",
+                "    try:",
+                "        out = pickle.dumps(pickle.loads(data), 2).hex()",
+                "    except (ValueError, TypeError, OverflowError, ArithmeticError) as e:",
+                "        out = 'refused'",
+                "    return data.hex() + '\\t' + out");
+        return Python.eachLine(script, "case(line)", null, lines);
+    }
+
+    private static void compare(List<String> lines, List<String> cpython, int minRefused, int minRead) throws IOException {
+        List<String> differences = new ArrayList<>();
+        int refused = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            String[] io = cpython.get(i).split("\t");
+            String brine;
+            try {
+                brine = HexFormat.of().formatHex(Pickle.dumps(Pickle.loads(HexFormat.of().parseHex(io[0])), 2));
+            } catch (dev.brine.BrineException e) {
+                brine = "refused";
+            }
+            if (!brine.equals(io[1])) {
+                differences.add(lines.get(i) + ": CPython " + io[1] + ", Brine " + brine);
+            }
+            refused += io[1].equals("refused") ? 1 : 0;
+        }
+        assertEquals("", String.join("\n", differences));
+        assertTrue(refused >= minRefused && lines.size() - refused >= minRead, refused + " of " + lines.size()
+                + " refused by CPython");
+    }
+
+    @Test
+    void complexFromAString() throws IOException {
+        List<String> texts = List.of("1+2j", " ( 1.5-2.5J ) ", "j", "-j", "+J", "1+j", "1-j", "inf+nanj", "-nan", "nan",
+                "-infinity-infJ", "1e5", "1e", "1e+", "1_0j", "1__0j", "_1", "1_", "1_e5", "(1+2j", "1+2j)", "", " ", "()",
+                "abc", "1+2", "1.5e-3-4E+2j", "infinityj", "-infj", "\u0661\u0662j", "\u00a01j\u2003", "1e500j",
+                ".5j", "5.j", ".j", "1+2jj", "+1.5", "NaNj", "1 + 2j", "\t-0\n", "-0j", "(-0-0j)", "0x10", "1j+1",
+                "((1))", "1e-400", "2.5e-324j", "+-1j", "infj+1", "1+infinity", "1+infj");
+        List<String> lines = new ArrayList<>();
+        for (String t : texts) {
+            StringBuilder escaped = new StringBuilder();
+            t.codePoints().forEach(c -> escaped.append(String.format("\\U%08x", c)));
+            lines.add(escaped.toString());
+        }
+        String setup = String.join("\n",
+                "def make(line):",
+                "    s = line.encode('ascii').decode('unicode_escape')",
+                "    return b'\\x80\\x04' + su('builtins') + su('complex') + b'\\x93' + su(s) + b'\\x85R.'");
+        compare(lines, cpython(setup, lines), 10, 25);
+    }
+
+    @Test
+    void decimalFromAFloat() throws IOException {
+        List<String> lines = List.of("1.5", "0.1", "-0.0", "0.0", "1e20", "1e-300", "5e-324", "float('nan')",
+                "-float('nan')", "float('inf')", "-float('inf')", "1.7976931348623157e308", "123.456", "-2.5", "2.0",
+                "1e16", "0.3333333333333333", "-1e-5");
+        String setup = String.join("\n",
+                "import struct",
+                "def make(line):",
+                "    f = eval(line)",
+                "    return b'\\x80\\x04' + su('decimal') + su('Decimal') + b'\\x93G' + struct.pack('>d', f) + b'\\x85R.'");
+        compare(lines, cpython(setup, lines), 0, 18);
+    }
+
+    @Test
+    void timedeltaWithFloatArguments() throws IOException {
+        List<String> lines = new ArrayList<>(List.of("(0.5,)", "(1.5, 0.5)", "(0, 0, 0.5)", "(0, 0, 1.5)", "(0, 0, 2.5)",
+                "(0, 0, -0.5)", "(0, 0, -1.5)", "(0, 5e-07)", "(1e-11,)", "(0, 0, 0, 0.0005)", "(0, 0, 0, 0, 0, 0, 1.25)",
+                "(-0.5, 0.5, -0.5, 0.5, -0.5, 0.5, -0.5)", "(999999999.9,)", "(1000000000.0,)", "(-999999999.5,)",
+                "(float('nan'),)", "(float('inf'),)", "(0, -float('inf'))", "(True, 1.5, False)", "(0.1, 0.2, 0.3)",
+                "(1e300,)", "(0, 0, 0.49999999999999994)", "(0, 0, 1, 0.0015)"));
+        Random random = new Random(20261129);
+        for (int i = 0; i < 3000; i++) {
+            int n = 1 + random.nextInt(7);
+            StringBuilder t = new StringBuilder("(");
+            for (int k = 0; k < n; k++) {
+                if (k > 0) {
+                    t.append(", ");
+                }
+                double scale = Math.pow(10, random.nextInt(12) - 6);
+                t.append(random.nextInt(4) == 0 ? String.valueOf(random.nextInt(2000) - 1000)
+                        : PyFloat.repr((random.nextDouble() - 0.5) * scale * (random.nextBoolean() ? 1 : 0.5)));
+                if (random.nextInt(5) == 0) {
+                    t.append(random.nextBoolean() ? " + 0.5" : " - 0.5"); // exact halves, where the parity rule decides
+                }
+            }
+            lines.add(t.append(n == 1 ? ",)" : ")").toString());
+        }
+        String setup = String.join("\n",
+                "def make(line):",
+                "    args = pickle.dumps(eval(line), 2)[2:-1]",
+                "    return b'\\x80\\x02cdatetime\\ntimedelta\\n' + args + b'R.'");
+        compare(lines, cpython(setup, lines), 5, 3000);
+    }
+
+    @Test
+    void codecsEncodeWithCp1252AndUtf16() throws IOException {
+        List<String> lines = new ArrayList<>();
+        List<String> texts = List.of("", "abc", "\\u00e9\\u20ac", "a\\u0081b\\u009d", "\\U0001f600x", "\\ud800", "\\udc80", "\\u00ff\\u0100");
+        for (String encoding : List.of("cp1252", "Windows-1252", "1252", "utf-16", "UTF16", "u16", "utf-16-le",
+                "utf_16be", "UnicodeLittleUnmarked", "unicodebigunmarked")) {
+            for (String errors : List.of("strict", "ignore", "replace", "backslashreplace", "xmlcharrefreplace",
+                    "surrogatepass", "surrogateescape")) {
+                for (String text : texts) {
+                    lines.add(encoding + "\t" + errors + "\t" + text);
+                }
+            }
+        }
+        // which characters cp1252 encodes, and to what: every BMP character, 256 at a time
+        for (int block = 0; block < 0x100; block++) {
+            if (block < 0xd8 || block > 0xdf) {
+                lines.add("cp1252\txmlcharrefreplace\t" + (block << 8));
+            }
+        }
+        String setup = String.join("\n",
+                "def make(line):",
+                "    encoding, errors, text = line.split('\\t')",
+                "    text = ''.join(map(chr, range(int(text), int(text) + 256))) if text.isdigit() and int(text) % 256 == 0 and int(text) > 0 or text == '0' else text.encode('ascii').decode('unicode_escape')",
+                "    return b'\\x80\\x04' + su('_codecs') + su('encode') + b'\\x93' + su(text) + su(encoding) + su(errors) + b'\\x87R.'");
+        compare(lines, cpython(setup, lines), 50, 500);
+    }
+
+    @Test
+    void otherCodecsAreRefusedByName() throws IOException {
+        for (String codec : List.of("raw_unicode_escape", "unicode_escape", "rot13", "idna", "utf-32", "cp1251")) {
+            byte[] pickle = Python.check(String.join("\n",
+                    "import sys",
+                    "def su(s):",
+                    "    b = s.encode(); return b'\\x8c' + bytes([len(b)]) + b",
+                    "sys.stdout.buffer.write(b'\\x80\\x04' + su('_codecs') + su('encode') + b'\\x93' + su('abc') + su('"
+                            + codec + "') + b'\\x86R.')"), new byte[0]);
+            dev.brine.BrineException e = org.junit.jupiter.api.Assertions.assertThrows(dev.brine.BrineException.class,
+                    () -> Pickle.loads(pickle));
+            assertTrue(e.getMessage().contains("the codec '" + codec + "' is not one Brine runs"), e.getMessage());
+        }
+    }
+}
