@@ -72,7 +72,7 @@ final class PyLiteralParser {
             throw p.error("source code string cannot contain null bytes");
         }
         p.leading();
-        Object v = p.literal().value;
+        Object v = p.topLevel();
         p.trailing();
         return v;
     }
@@ -85,6 +85,7 @@ final class PyLiteralParser {
             pos++;
         }
         int column = 0;
+        boolean firstLine = true;
         while (pos < text.length()) {
             char c = text.charAt(pos);
             if (c == ' ' || c == '\t') {
@@ -98,11 +99,13 @@ final class PyLiteralParser {
             } else if (c == '\n' || c == '\r') {
                 skipNewline();
                 column = 0;
+                firstLine = false;
             } else {
                 break;
             }
         }
-        if (column != 0) {
+        // _filter_header's untokenize turns a first line's indentation ('\f\t') into spaces literal_eval strips
+        if (column != 0 && !(firstLine && dropLongSuffix)) {
             throw error("unexpected indent");
         }
     }
@@ -117,6 +120,15 @@ final class PyLiteralParser {
                 skipComment();
             } else if (c == '\n' || c == '\r') {
                 skipNewline();
+                int end = pos;
+                while (end < text.length() && (text.charAt(end) == ' ' || text.charAt(end) == '\t')) {
+                    end++;
+                }
+                if (end > pos && end == text.length() && !dropLongSuffix) {
+                    // CPython reads a last line of only spaces, with no newline, as an indented statement
+                    // (which _filter_header's untokenize drops, so format 1.0/2.0 headers pass)
+                    throw error("unexpected indent");
+                }
             } else if (c == '\\') {
                 continuation();
             } else {
@@ -126,6 +138,36 @@ final class PyLiteralParser {
     }
 
     // ---------------------------------------------------------------- literals
+
+    /** The whole expression: one literal, or a tuple without parentheses ({@code 1, 2} or {@code 1,}). */
+    private Object topLevel() throws BrineException {
+        Object first = literal().value;
+        int at = pos;
+        space();
+        if (peek() != ',') {
+            pos = at;
+            return first;
+        }
+        List<Object> out = new ArrayList<>();
+        out.add(first);
+        while (peek() == ',') {
+            pos++;
+            int afterComma = pos;
+            space();
+            if (pos >= text.length() || "#\n\r".indexOf(peek()) >= 0) {
+                pos = afterComma;
+                break;
+            }
+            out.add(literal().value);
+            at = pos;
+            space();
+            if (peek() != ',') {
+                pos = at;
+                break;
+            }
+        }
+        return Tuple.copyOf(out);
+    }
 
     private Node literal() throws BrineException {
         space();
@@ -871,6 +913,9 @@ final class PyLiteralParser {
         int nl = newlineAt(pos + 1);
         if (nl == 0) {
             throw error("unexpected character after line continuation character");
+        }
+        if (pos + 1 + nl >= text.length()) {
+            throw error("unexpected end of the header after a line continuation");
         }
         pos += 1 + nl;
     }
