@@ -53,6 +53,12 @@ final class PyLiteralParser {
     private final boolean dropLongSuffix;
     private int pos;
     private int depth;
+    /** Whether numpy's _filter_header retry was needed: an L was dropped, or its untokenize repaired the layout. */
+    private boolean filtered;
+    /** A form feed before the literal on a line after the first, which untokenize turns into an indent. */
+    private boolean formFeedIndent;
+    /** A lone carriage return before the literal: a newline to CPython, not to the tokenize module. */
+    private boolean loneCarriageReturnFirst;
 
     private PyLiteralParser(String text, boolean dropLongSuffix) {
         this.text = text;
@@ -74,10 +80,27 @@ final class PyLiteralParser {
         p.leading();
         Object v = p.topLevel();
         p.trailing();
+        if (p.filtered) {
+            p.refuseWhatUntokenizeBreaks();
+        }
         return v;
     }
 
     // ---------------------------------------------------------------- lines around the literal
+
+    /**
+     * _filter_header re-reads the text with Python's pure tokenize module and writes it back with
+     * untokenize, which differs from CPython's own tokenizer on a lone carriage return, and turns a
+     * form feed that indents the literal's line into a space (an indent CPython then refuses).
+     */
+    private void refuseWhatUntokenizeBreaks() throws BrineException {
+        if (loneCarriageReturnFirst) {
+            throw error("a lone carriage return before the literal in a header that needs numpy's Python 2 filtering");
+        }
+        if (formFeedIndent) {
+            throw error("unexpected indent (a form feed before the literal, once numpy's Python 2 filtering rewrites it)");
+        }
+    }
 
     /** literal_eval strips leading spaces and tabs; blank and comment lines follow; the literal starts in column 0. */
     private void leading() throws BrineException {
@@ -93,12 +116,15 @@ final class PyLiteralParser {
                 pos++;
             } else if (c == '\f') {
                 column = 0;
+                formFeedIndent |= !firstLine;
                 pos++;
             } else if (c == '#') {
                 skipComment();
             } else if (c == '\n' || c == '\r') {
+                loneCarriageReturnFirst |= newlineAt(pos) == 1 && c == '\r';
                 skipNewline();
                 column = 0;
+                formFeedIndent = false;
                 firstLine = false;
             } else {
                 break;
@@ -108,6 +134,7 @@ final class PyLiteralParser {
         if (column != 0 && !(firstLine && dropLongSuffix)) {
             throw error("unexpected indent");
         }
+        filtered |= column != 0;
     }
 
     /** After the literal: only spaces, comments, continuations and blank lines. */
@@ -119,15 +146,19 @@ final class PyLiteralParser {
             } else if (c == '#') {
                 skipComment();
             } else if (c == '\n' || c == '\r') {
+                boolean loneCarriageReturn = c == '\r' && newlineAt(pos) == 1;
                 skipNewline();
                 int end = pos;
                 while (end < text.length() && (text.charAt(end) == ' ' || text.charAt(end) == '\t')) {
                     end++;
                 }
-                if (end > pos && end == text.length() && !dropLongSuffix) {
+                if (end > pos && end == text.length()) {
                     // CPython reads a last line of only spaces, with no newline, as an indented statement
                     // (which _filter_header's untokenize drops, so format 1.0/2.0 headers pass)
-                    throw error("unexpected indent");
+                    if (!dropLongSuffix || loneCarriageReturn) {
+                        throw error("unexpected indent");
+                    }
+                    filtered = true;
                 }
             } else if (c == '\\') {
                 continuation();
@@ -373,7 +404,9 @@ final class PyLiteralParser {
             return dictFrom(first, firstAt);
         }
         Set<Object> out = new LinkedHashSet<>();
+        Set<Object> seen = new java.util.HashSet<>();
         requireHashable(first, firstAt, "a set element");
+        seen.add(pythonEquality(first));
         out.add(first);
         while (true) {
             space();
@@ -390,19 +423,24 @@ final class PyLiteralParser {
             int at = pos;
             Object v = literal().value;
             requireHashable(v, at, "a set element");
-            out.add(v);
+            if (seen.add(pythonEquality(v))) { // Python keeps the first of equal elements (1, True, 1.0)
+                out.add(v);
+            }
         }
     }
 
     private Object dictFrom(Object firstKey, int firstAt) throws BrineException {
         Map<Object, Object> out = new LinkedHashMap<>();
+        Map<Object, Object> firstOfEqualKeys = new java.util.HashMap<>();
         Object key = firstKey;
         int keyAt = firstAt;
         while (true) {
             expect(':', "in dict");
             Object v = literal().value;
             requireHashable(key, keyAt, "a dict key");
-            out.put(key, v); // a repeated key keeps its first place and its last value, as in Python
+            // a repeated key (or an equal one: 1, True, 1.0) keeps its first place and object, and its last value
+            Object kept = firstOfEqualKeys.putIfAbsent(pythonEquality(key), key);
+            out.put(kept != null ? kept : key, v);
             space();
             if (peek() == '}') {
                 close();
@@ -425,6 +463,34 @@ final class PyLiteralParser {
             pos = at;
             throw error(what + " must be hashable (literal_eval raises TypeError: unhashable type)");
         }
+    }
+
+    /** A stand-in whose Java equality is Python's for literal values: True == 1 == 1.0 == (1+0j), b'' by content. */
+    private static Object pythonEquality(Object v) {
+        if (v instanceof Boolean) {
+            return (Boolean) v ? 1L : 0L;
+        }
+        if (v instanceof Complex && ((Complex) v).imag() == 0) {
+            return pythonEquality(((Complex) v).real());
+        }
+        if (v instanceof Double) {
+            double d = (Double) v;
+            if (Double.isFinite(d) && d == Math.rint(d)) {
+                return integer(new java.math.BigDecimal(d).toBigInteger());
+            }
+            return v;
+        }
+        if (v instanceof byte[]) {
+            return java.nio.ByteBuffer.wrap((byte[]) v);
+        }
+        if (v instanceof Tuple) {
+            List<Object> items = new ArrayList<>();
+            for (Object o : ((Tuple) v).asList()) {
+                items.add(pythonEquality(o));
+            }
+            return items;
+        }
+        return v;
     }
 
     private static boolean hashable(Object v) {
@@ -588,6 +654,9 @@ final class PyLiteralParser {
         }
         if (longSuffixHere()) {
             pos++;
+            filtered = true;
+            // the filter keeps 'after a number' set across a dropped L, so 6 L L drops both
+            skipLongSuffix();
         } else {
             pos = at;
         }

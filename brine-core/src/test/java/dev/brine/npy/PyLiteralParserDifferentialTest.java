@@ -57,7 +57,7 @@ class PyLiteralParserDifferentialTest {
                 cases.add("  " + s + "  # tail\n\n");
             }
         }
-        for (int i = 0; i < 6000; i++) {
+        for (int i = 0; i < 10000; i++) {
             String s = (r.nextInt(5) == 0 ? pick(r, "\n", " ", "# c\n", "\t", " \n ", "\f") : "") + value(r, 0)
                     + (r.nextInt(4) == 0 ? pick(r, " # c", "\n", "\n\n  \n", " \\\n", ",", " x") : "");
             cases.add(r.nextInt(3) == 0 ? corrupt(s, r) : s);
