@@ -70,9 +70,8 @@ final class TypeStrings {
         if (brineOnly != null) {
             return withOrder(brineOnly, "<>=|".indexOf(text.charAt(0)) >= 0 ? text.charAt(0) : '=');
         }
-        if (commaString(text)) {
-            throw new IllegalArgumentException("not a numpy data type Brine reads: '" + shorten(text)
-                    + "' is a comma-separated or repeated type string (numpy's '2i4' / 'i4,f8' form), which Brine does not parse");
+        if (CommaStrings.isCommaString(text)) {
+            return CommaStrings.parse(text);
         }
         char order = '=';
         String rest = text;
@@ -109,26 +108,6 @@ final class TypeStrings {
             order = '=';
         }
         return withOrder(fromCode(code, text), order);
-    }
-
-    /** numpy's {@code _check_for_commastring}: a leading digit or {@code ()}, or a comma outside brackets. */
-    private static boolean commaString(String t) {
-        boolean order = t.length() > 1 && "<>|=".indexOf(t.charAt(0)) >= 0;
-        if (Character.isDigit(t.charAt(0)) && t.charAt(0) < 0x80 || order && t.charAt(1) >= '0' && t.charAt(1) <= '9') {
-            return true;
-        }
-        if (t.startsWith("()") || t.length() > 3 && order && t.startsWith("()", 1)) {
-            return true;
-        }
-        int brackets = 0;
-        for (int i = 0; i < t.length(); i++) {
-            char c = t.charAt(i);
-            if (c == ',' && brackets == 0) {
-                return true;
-            }
-            brackets += c == '[' ? 1 : c == ']' ? -1 : 0;
-        }
-        return false;
     }
 
     private static boolean isDatetime(String rest) {

@@ -70,7 +70,14 @@ class NpyHeaderDifferentialTest {
             "{'ai': 1}", "[('a','<i2', (2,), 1)]", "[('a',)]", "[(1,'<i4')]", "[(('t',1),'<i4')]",
             "[(('t','a','x'),'<i4')]", "[('a','<i4',(0,))]", "[('', '<i4', (1,))]", "b'<i4'", "'<' 'i4'",
             "'<' \"i4\"", "u'<i4'", "r'<i4'", "'''<i4'''", "'<\\x69\\N{DIGIT FOUR}'", "f'<i4'", "'<' b'i4'",
-            "('<i4')", "(('<i4'))");
+            "('<i4')", "(('<i4'))",
+            // comma strings: repeats make subarrays, commas make fields f0, f1, ...
+            "'2i4'", "'1i4'", "'i4,f8'", "'<i4,>f8'", "'(2,3)f8'", "'(2)i4'", "'()i4'", "'i4,'", "'i4, '", "'3'",
+            "'0i4'", "'<2i4'", "'2<i4'", "'>2<i4'", "'i4 ,f8'", "' i4'", "'(2,)i4,(3,)f8'", "'i4,(2,)i4'",
+            "'M8[ns],i4'", "'i4,f8,S3'", "'a,b'", "'2 i4'", "'(1,)i4'", "'(1,1)i4'", "'2d'", "'(,)i4'", "'02i4'",
+            "'2,3i4'", "'2,i4'", "',i4'", "'i4,,f8'", "'(2,3'", "'=2=i4'", "'|2>i4'", "'  2 i4'", "'i4\\t,\\tf8'",
+            "'i4,\\u00a0f8'", "'i4,f8 '", "'i4,f8\\n'", "'>i4,=f8'", "'int32,float64'", "'i4,bfloat16'",
+            "[('a', '2i4')]", "[('a', 'i4,f8')]", "[('a', '1i4')]", "('i4,f8', (2,))");
 
     private static final List<String> SHAPES = List.of("(6,)", "(6L,)", "(2L, 3L)", "(2L, 3)", "(6 L,)", "(6l,)",
             "[6]", "(True,)", "(True, 6)", "(False,)", "(-1,)", "(6.0,)", "(+6,)", "(0x6,)", "(0X6,)", "(0o6,)",
@@ -200,6 +207,13 @@ class NpyHeaderDifferentialTest {
                         headers.add(header("'" + order + "timedelta64[" + count + unit + den + "]'", "(1,)", "False"));
                     }
                 }
+            }
+        }
+        for (String repeat : List.of("", "2", "(2,)", "(2, 3)", "()", "0", " 1", "(1)", "3 ")) {
+            for (String type : List.of("i4", ">f8", "S3", "M8[s]", "b1", "<u2", "V2")) {
+                headers.add(header("'" + repeat + type + "'", "(1,)", "False"));
+                headers.add(header("'" + repeat + type + ",f4'", "(1,)", "False"));
+                headers.add(header("'f4, " + repeat + type + "'", "(2,)", "True"));
             }
         }
         compareWithNumpy(headers);
