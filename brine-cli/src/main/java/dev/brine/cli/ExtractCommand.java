@@ -78,7 +78,8 @@ final class ExtractCommand implements Callable<Integer> {
             if (!(m.value() instanceof NDArray)) {
                 continue;
             }
-            String name = safeName(m.name(), used);
+            // an .npz member reached by its full name (a.npy, beside a raw member a) is still the file a.npy
+            String name = safeName(m.name().endsWith(".npy") ? m.name().substring(0, m.name().length() - 4) : m.name(), used);
             Path target = root.resolve(name + ".npy").normalize();
             if (!target.startsWith(root) || !target.getParent().equals(root)) {
                 throw new BrineException(file + ": member " + m.name() + ": refusing to write outside " + dir);
@@ -117,11 +118,13 @@ final class ExtractCommand implements Callable<Integer> {
 
     /**
      * A file name for a member: archive names are refused when they try to leave the folder
-     * ({@code ..}, absolute paths); paths of arrays inside pickles become plain names.
+     * ({@code ../x}, absolute paths); paths of arrays inside pickles become plain names. A name that is
+     * just {@code ..} (numpy saves the key {@code '..'} as the member {@code ...npy}) leaves nothing:
+     * it becomes a plain file name like any other.
      */
     static String safeName(String name, Set<String> used) throws BrineException {
         if (name.startsWith("/") || name.startsWith("\\") || name.matches("^[A-Za-z]:.*")
-                || name.equals("..") || name.contains("../") || name.contains("..\\") || name.endsWith("/..")) {
+                || name.contains("../") || name.contains("..\\") || name.endsWith("/..")) {
             throw new BrineException("member " + name + ": unsafe name (absolute or with '..'), refused");
         }
         String base = name.replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("^_+|_+$", "");

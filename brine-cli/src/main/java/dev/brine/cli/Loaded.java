@@ -180,8 +180,10 @@ final class Loaded {
             Map<String, Object> all = new LinkedHashMap<>();
             List<Member> members = new ArrayList<>();
             List<ZipReader.Entry> entries = z.entries();
-            for (int i = 0; i < z.names().size(); i++) {
-                String key = z.names().get(i);
+            // numpy's keys, except where two members share one (a.npy and a): the full name reaches each
+            List<String> keys = z.memberKeys();
+            for (int i = 0; i < keys.size(); i++) {
+                String key = keys.get(i);
                 Object v = z.get(key, VIEWING); // object arrays too, read inert as the CLI reads pickles
                 all.put(key, v);
                 String method = entries.get(i).method() == 0 ? "stored" : "deflated";

@@ -37,8 +37,13 @@ final class Descrs {
         if (descr instanceof List) {
             return structured((List<?>) descr, depth);
         }
+        if (descr instanceof java.util.Map) {
+            // descr_to_dtype iterates whatever it is given: a dict's keys are its fields
+            return structured(new ArrayList<>(((java.util.Map<?, ?>) descr).keySet()), depth);
+        }
         List<?> tuple = asTuple(descr);
-        if (tuple != null && tuple.size() == 2) {
+        if (tuple != null && tuple.size() >= 2) {
+            // descr_to_dtype reads descr[0] and descr[1] and never looks further
             DType base = toDType(tuple.get(0), depth + 1);
             return subarray(base, tuple.get(1));
         }
@@ -51,6 +56,11 @@ final class Descrs {
         long offset = 0;
         for (Object item : items) {
             List<?> t = asTuple(item);
+            if (item instanceof String && ((String) item).length() == 2) {
+                // descr_to_dtype unpacks a field as name, descr = field: a two-character string is one
+                String s = (String) item;
+                t = List.of(s.substring(0, 1), s.substring(1));
+            }
             if (t == null || t.size() < 2 || t.size() > 3) {
                 throw new BrineException("structured descr item is not a (name, descr[, shape]) tuple: " + shortRepr(item));
             }

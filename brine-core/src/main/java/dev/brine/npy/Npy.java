@@ -280,8 +280,9 @@ public final class Npy {
      * array's memory order.
      */
     public static byte[] header(NDArray array, NpyVersion version) throws BrineException {
-        // numpy writes fortran_order True only for arrays that are not also C-contiguous
-        boolean fortran = array.order() == Order.F && !array.isCContiguous();
+        // numpy writes fortran_order True only for arrays that are not also C-contiguous (an array of
+        // zero-size items, with every stride 0, is both)
+        boolean fortran = array.order() == Order.F && !array.isCContiguous() && array.dtype().itemsize() > 0;
         return NpyFormat.header(array.dtype(), fortran, array.shape(), version);
     }
 

@@ -238,6 +238,13 @@ final class NpyFormat {
         if (!dtype.hasNumpyDescr() && !dtype.hasObject()) {
             throw new BrineException(where + ": descr " + dtype.str() + " is not a numpy type");
         }
+        long count;
+        try {
+            count = NDArray.elementCount(shape);
+        } catch (ArithmeticException e) {
+            throw new BrineException(where + ": shape " + shapeRepr(shape) + " is too large: its size overflows 64 bits");
+        }
+        dtype = topLevelSubarray(dtype, shape, count, where);
         int dims = shape.length; // numpy appends every subarray level's dimensions to the array's
         for (DType t = dtype; t.subarrayBase() != null; t = t.subarrayBase()) {
             dims += t.subarrayShape().length;
@@ -246,9 +253,7 @@ final class NpyFormat {
             throw new BrineException(where + ": shape " + shapeRepr(shape) + " of " + dtype + " makes arrays of " + dims
                     + " dimensions; at most " + NDArray.MAX_DIMS + " are supported");
         }
-        long count;
         try {
-            count = NDArray.elementCount(shape);
             NDArray.byteSize(dtype, shape);
         } catch (ArithmeticException e) {
             throw new BrineException(where + ": shape " + shapeRepr(shape) + " of " + dtype.name()
@@ -259,6 +264,51 @@ final class NpyFormat {
                     + count + " elements, more than the " + limits.maxArrayElements() + " allowed");
         }
         return new NpyHeader(dtype, (Boolean) fortran, shape, version, dataOffset);
+    }
+
+    /**
+     * A top-level subarray descr such as {@code ('<i4', (1,))}: numpy's {@code read_array} reads
+     * {@code count} items of it, which hold {@code count} times the subarray's elements, and then
+     * requires exactly {@code count} elements and reshapes them to the header's shape. So it reads the
+     * base type in the header's shape where the subarray holds one element (or nothing is read), and
+     * refuses every other ("Failed to read all data").
+     */
+    private static DType topLevelSubarray(DType dtype, long[] shape, long count, String where) throws BrineException {
+        if (dtype.subarrayBase() == null) {
+            return dtype;
+        }
+        DType base = dtype;
+        long perItem = 1;
+        while (base.subarrayBase() != null) {
+            for (long d : base.subarrayShape()) {
+                perItem = d == 0 || perItem == 0 ? 0 : Math.multiplyHigh(perItem, d) != 0 ? Long.MAX_VALUE : perItem * d;
+            }
+            base = base.subarrayBase();
+        }
+        if (perItem == 1 || count == 0) {
+            return base;
+        }
+        throw new BrineException(where + ": descr " + descrForMessage(dtype) + " makes each item a subarray of " + perItem
+                + " elements, so shape " + shapeRepr(shape) + " would need " + count + " x " + perItem
+                + " elements where numpy reads exactly " + count + " (numpy refuses it: failed to read all data)");
+    }
+
+    private static String descrForMessage(DType t) {
+        DType base = t;
+        java.util.List<Long> dims = new java.util.ArrayList<>();
+        while (base.subarrayBase() != null) {
+            for (long d : base.subarrayShape()) {
+                dims.add(d);
+            }
+            base = base.subarrayBase();
+        }
+        String baseDescr;
+        try {
+            baseDescr = base.descrRepr();
+        } catch (RuntimeException e) {
+            baseDescr = base.toString();
+        }
+        return "(" + baseDescr + ", " + shapeRepr(dims.stream().mapToLong(Long::longValue).toArray()) + ")";
     }
 
     /**

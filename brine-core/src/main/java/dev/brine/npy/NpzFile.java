@@ -74,6 +74,24 @@ public final class NpzFile implements Closeable {
         return names;
     }
 
+    /**
+     * One key per member, in archive order, that reaches that very member: its name without
+     * {@code .npy} (its {@link #names()} entry), or its full name where the short one reaches another
+     * member. numpy resolves keys so (a full member name wins), so an archive holding both
+     * {@code a.npy} and {@code a} gives {@code a.npy} (the array; numpy's {@code z['a.npy']}) and
+     * {@code a} (the raw member), where {@link #names()} lists {@code a} twice.
+     */
+    public List<String> memberKeys() {
+        List<String> out = new ArrayList<>();
+        List<ZipReader.Entry> entries = zip.entries();
+        for (int i = 0; i < entries.size(); i++) {
+            ZipReader.Entry e = entries.get(i);
+            String shortKey = names.get(i);
+            out.add(byKey.get(shortKey) == e ? shortKey : e.name());
+        }
+        return Collections.unmodifiableList(out);
+    }
+
     /** Whether {@code key} names a member (with or without {@code .npy}). */
     public boolean contains(String key) {
         return byKey.containsKey(key);

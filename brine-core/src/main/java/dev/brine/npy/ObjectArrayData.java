@@ -80,6 +80,16 @@ final class ObjectArrayData {
         if (value instanceof GenericObject) {
             Global g = ((GenericObject) value).type();
             if (g != null && g.name().equals("_reconstruct") && g.module().startsWith("numpy")) {
+                GenericObject o = (GenericObject) value;
+                Object cls = o.args() != null && o.args().size() > 0 ? o.args().get(0) : null;
+                if (cls instanceof Global && !(((Global) cls).module().startsWith("numpy")
+                        && ((Global) cls).name().equals("ndarray"))) {
+                    // np.save pickles a subclass (np.matrix, np.recarray) whole, class and all
+                    Global c = (Global) cls;
+                    return "an instance of " + c.module() + "." + c.name() + ", a subclass of numpy's ndarray that"
+                            + " Brine does not model (np.save pickles such an array whole; np.asarray(a) saves a plain"
+                            + " object array), kept as an inert object: " + PythonRepr.brief(value);
+                }
                 // numpy 2 writes arrays of StringDType (a dtype with no descr) under an '|O' header too
                 return "a numpy array of a dtype Brine does not model (numpy 2's StringDType is saved so), kept as an"
                         + " inert object: " + PythonRepr.brief(value);

@@ -396,7 +396,12 @@ public final class ZipReader implements Closeable {
             throw new BrineException(at + ": encrypted members are not supported");
         }
         if (e.method() != 0 && e.method() != 8) {
-            throw new BrineException(at + ": compression method " + e.method() + " is not supported (only stored and deflated)");
+            // Python's zipfile (so np.load) also reads bzip2 and LZMA; brine-core has no dependencies to read them
+            String name = e.method() == 12 ? "bzip2" : e.method() == 14 ? "LZMA" : e.method() == 93 ? "Zstandard" : null;
+            throw new BrineException(at + ": " + (name != null
+                    ? "it is compressed with " + name + " (method " + e.method() + "), which Brine does not read"
+                    : "compression method " + e.method() + " is not one Brine reads")
+                    + " (only stored and deflated, as np.savez and np.savez_compressed write)");
         }
         if (e.size() > limits.maxInflatedSize()) {
             throw new LimitExceededException("maxInflatedSize", at + ": it declares " + e.size()

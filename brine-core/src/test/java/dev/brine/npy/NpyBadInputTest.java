@@ -74,14 +74,19 @@ class NpyBadInputTest {
     }
 
     /**
-     * 20 dimensions of shape and a subarray descr of 20: 40 once the subarray is expanded into the
-     * array's shape, past the 32 Brine holds. A field's subarray is not expanded, so that file loads.
+     * 20 dimensions of shape and a subarray descr of 20: numpy reads a top-level subarray of one
+     * element as its base in the header's shape (20 dimensions), and refuses one of more elements;
+     * a field's subarray is not expanded, so that file loads too.
      */
     @Test
     void shapeAndSubarrayTogetherBeyondMaxDims() throws IOException {
         String twenty = "(" + "1, ".repeat(20) + ")";
-        BrineException e = failsReading("sub.npy", npy(1, dict("('<i4', " + twenty + ")", "False", twenty), new byte[4]));
-        assertTrue(e.getMessage().contains("40 dimensions"), e.getMessage());
+        // a top-level subarray of one element reads as its base in the header's shape, as numpy's read_array does
+        Path sub = dir.resolve("sub.npy");
+        Files.write(sub, npy(1, dict("('<i4', " + twenty + ")", "False", twenty), new byte[4]));
+        assertEquals(20, Npy.read(sub).shape().length);
+        BrineException e = failsReading("sub2.npy", npy(1, dict("('<i4', (2,))", "False", "(1,)"), new byte[8]));
+        assertTrue(e.getMessage().contains("subarray of 2 elements"), e.getMessage());
         Path field = dir.resolve("field.npy");
         Files.write(field, npy(1, dict("[('a', '<i4', " + twenty + ")]", "False", twenty), new byte[4]));
         assertEquals(20, Npy.read(field).shape().length);
