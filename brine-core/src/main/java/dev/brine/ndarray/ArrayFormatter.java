@@ -21,10 +21,24 @@ final class ArrayFormatter {
     private static final int EDGE_ITEMS = ArrayLayout.EDGE_ITEMS;
     private static final int PRECISION = 8;
     private static final String PREFIX = "array(";
+    /**
+     * The most characters of elements {@link #repr} writes before the rest become {@code ...}: records whose
+     * subarray fields hold items of no bytes, or arrays of them, can stand for more items than any text holds.
+     */
+    private static final long MAX_CHARS = 1_000_000;
+    /**
+     * The most subarray items of the shown records whose text sets a field's common width: numpy measures every
+     * item of them, which follows the input's bytes; past this many only the items shown are measured.
+     */
+    private static final long MAX_MEASURED = 1 << 18;
+    /** {@link #MAX_MEASURED} for items holding floats, whose shortest digits cost some 50 µs each to find. */
+    private static final long MAX_MEASURED_FLOATS = 1 << 12;
 
     private final NDArray a;
     private final boolean summarize;
     private ElementFormat format;
+    /** Characters of element text written so far, against {@link #MAX_CHARS}. */
+    private long written;
 
     private ArrayFormatter(NDArray a) {
         this.a = a;
@@ -41,9 +55,10 @@ final class ArrayFormatter {
         if (a.size() == 0) {
             return "[]";
         }
-        f.format = f.new ElementFormat(a.dtype(), f.shownOffsets());
-        return a.shape().length == 0 ? f.format.format(0)
-                : ArrayLayout.body(a.shape(), f.summarize, index -> f.format.format(a.offsetOf(index)));
+        f.format = f.new ElementFormat(a.dtype(), f.shownOffsets(), false);
+        String text = a.shape().length == 0 ? f.format.format(0)
+                : ArrayLayout.body(a.shape(), f.summarize, index -> f.format.format(a.offsetOf(index)), MAX_CHARS);
+        return text.length() > MAX_CHARS ? text.substring(0, (int) MAX_CHARS) + "..." : text;
     }
 
     private String repr() {
@@ -77,6 +92,10 @@ final class ArrayFormatter {
     /** Byte offsets of the elements that will be shown, for computing the common format. */
     private List<Long> shownOffsets() {
         List<Long> out = new ArrayList<>();
+        if (a.dtype().itemsize() == 0) { // items of no bytes are all alike: one stands for all of them
+            out.add(0L);
+            return out;
+        }
         collect(new long[0], out);
         return out;
     }
@@ -169,11 +188,17 @@ final class ArrayFormatter {
         private final ElementFormat base;
         /** A subarray's shape with every nested level expanded, or null. */
         private final long[] subShape;
+        /** A subarray of more than 1000 items shows 3 at each end of its longer axes, as numpy's SubArrayFormat. */
+        private final boolean subSummarized;
+        /** Whether the items this format is made for are not one 0-d array's (numpy's BoolFormat pads True then). */
+        private final boolean padTrue;
         private int width;
 
-        ElementFormat(DType type, List<Long> offsets) {
+        ElementFormat(DType type, List<Long> offsets, boolean inSubarray) {
             this.type = type;
+            this.padTrue = inSubarray || a.shape().length > 0;
             this.subShape = type.kind() == DType.Kind.SUBARRAY ? type.elementShape() : null;
+            this.subSummarized = subShape != null && count(subShape) > THRESHOLD;
             Storage s = a.storage();
             FloatFormat fl = null;
             FloatFormat re = null;
@@ -202,18 +227,12 @@ final class ArrayFormatter {
                     for (long off : offsets) {
                         shifted.add(off + f.offset());
                     }
-                    fields.add(new ElementFormat(f.type(), shifted));
+                    fields.add(new ElementFormat(f.type(), shifted, inSubarray));
                 }
             } else if (type.kind() == DType.Kind.SUBARRAY) {
-                // as numpy prints a subarray field: over its innermost elements, every nested level expanded
-                DType b = type.elementBase();
-                List<Long> all = new ArrayList<>();
-                for (long off : offsets) {
-                    for (long k = 0; b.itemsize() > 0 && k < type.itemsize(); k += b.itemsize()) {
-                        all.add(off + k);
-                    }
-                }
-                sub = new ElementFormat(b, all);
+                // as numpy prints a subarray field: one format over its innermost items, every nested level
+                // expanded, measured on all the items of the records shown (within MAX_MEASURED)
+                sub = new ElementFormat(type.elementBase(), measured(offsets), true);
             }
             floats = fl;
             reals = re;
@@ -269,27 +288,121 @@ final class ArrayFormatter {
                 }
                 case SUBARRAY:
                     return subarray(off, subShape, 0);
-                case BOOL: // numpy's BoolFormat: ' True' in any array that is not 0-d, so True and False align
-                    return (Boolean) Elements.get(type, s, off) ? (a.shape().length > 0 ? " True" : "True") : "False";
+                case BOOL: // numpy's BoolFormat: ' True' among items that are not one 0-d array's, so True and False align
+                    return (Boolean) Elements.get(type, s, off) ? (padTrue ? " True" : "True") : "False";
                 default:
                     return scalarRepr(type, Elements.get(type, s, off));
             }
         }
 
+        /**
+         * numpy's {@code SubArrayFormat}: nested brackets on one line, {@code ...} for the middle of an axis longer
+         * than six in a subarray of more than 1000 items; past {@link #MAX_CHARS} written, {@code ...} for the rest.
+         */
         private String subarray(long off, long[] shape, int axis) {
+            long step = step(shape, axis);
+            StringBuilder b = new StringBuilder("[");
+            long len = shape[axis];
+            boolean summary = subSummarized && len > 2 * EDGE_ITEMS;
+            for (long i = 0; i < len; i++) {
+                if (i > 0) {
+                    b.append(", ");
+                }
+                if (written > MAX_CHARS) {
+                    b.append("...");
+                    break;
+                }
+                if (summary && i == EDGE_ITEMS) {
+                    b.append("...");
+                    i = len - EDGE_ITEMS - 1;
+                    continue;
+                }
+                if (axis == shape.length - 1) {
+                    String item = base.format(off + i * step);
+                    written += item.length() + 2;
+                    b.append(item);
+                } else {
+                    b.append(subarray(off + i * step, shape, axis + 1));
+                }
+            }
+            return b.append(']').toString();
+        }
+
+        /** Bytes between neighbours along {@code axis} of a subarray of {@code shape}. */
+        private long step(long[] shape, int axis) {
             long step = type.elementBase().itemsize();
             for (int i = axis + 1; i < shape.length; i++) {
                 step *= shape[i];
             }
-            StringBuilder b = new StringBuilder("[");
-            for (long i = 0; i < shape[axis]; i++) {
-                if (i > 0) {
-                    b.append(", ");
-                }
-                b.append(axis == shape.length - 1 ? base.format(off + i * step) : subarray(off + i * step, shape, axis + 1));
-            }
-            return b.append(']').toString();
+            return step;
         }
+
+        /**
+         * The offsets of the innermost items of this subarray in each record at {@code offsets}: all of them, as
+         * numpy measures, while they are at most {@link #MAX_MEASURED}; else those {@link #subarray} shows. Items
+         * of no bytes are all alike, so one stands for them.
+         */
+        private List<Long> measured(List<Long> offsets) {
+            List<Long> out = new ArrayList<>();
+            long itemsize = type.elementBase().itemsize();
+            if (itemsize == 0 || offsets.isEmpty()) {
+                if (!offsets.isEmpty()) {
+                    out.add(offsets.get(0));
+                }
+                return out;
+            }
+            long items = type.itemsize() / itemsize;
+            long most = holdsFloats(type.elementBase()) ? MAX_MEASURED_FLOATS : MAX_MEASURED;
+            if (items <= most / offsets.size()) {
+                for (long off : offsets) {
+                    for (long k = 0; k < items; k++) {
+                        out.add(off + k * itemsize);
+                    }
+                }
+                return out;
+            }
+            for (long off : offsets) {
+                shown(off, 0, out, most);
+            }
+            return out;
+        }
+
+        private void shown(long off, int axis, List<Long> out, long most) {
+            long len = subShape[axis];
+            long step = step(subShape, axis);
+            boolean summary = subSummarized && len > 2 * EDGE_ITEMS;
+            for (long i = 0; i < len && out.size() < most; i++) {
+                if (summary && i == EDGE_ITEMS) {
+                    i = len - EDGE_ITEMS;
+                }
+                if (axis == subShape.length - 1) {
+                    out.add(off + i * step);
+                } else {
+                    shown(off + i * step, axis + 1, out, most);
+                }
+            }
+        }
+    }
+
+    private static boolean holdsFloats(DType t) {
+        switch (t.kind()) {
+            case STRUCTURED:
+                return t.fields().stream().anyMatch(f -> holdsFloats(f.type()));
+            case SUBARRAY:
+                return holdsFloats(t.elementBase());
+            case COMPLEX:
+                return true;
+            default:
+                return t.kind().isFloat();
+        }
+    }
+
+    private static long count(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n = n > THRESHOLD ? n : n * d; // stops growing once past the threshold, so never overflows
+        }
+        return n;
     }
 
     /** Python-ish repr of a non-float element value (used inside records too). */

@@ -239,6 +239,67 @@ class ReprOracleTest {
         return d;
     }
 
+    /**
+     * Records with subarray fields, written by numpy: numpy's SubArrayFormat summarizes a subarray of more than
+     * 1000 items (3 at each end of its longer axes) and measures the field's width on every item of the records
+     * shown, hidden ones too; a bool inside a subarray pads True even in a 0-d array. Among them, 2 records of
+     * 40000 x 40000 items of no bytes (a 136-byte file), which Brine used to walk to an OutOfMemoryError.
+     */
+    @Test
+    void reprOfSubarrayFieldsMatchesNumpy() throws IOException {
+        Python.require("numpy");
+        String script = "import sys, numpy as np\n"
+                + "d = sys.argv[1]\n"
+                + "cases = [np.zeros(2, dtype=[('a', np.dtype([]), (40000, 40000)), ('b', '<i4')]),\n"
+                + "    np.zeros(2, dtype=[('a', 'u1', (1000, 1000))]),\n"
+                + "    np.zeros(2, dtype=[('a', 'u1', (4, 300))]), np.zeros(2, dtype=[('a', '<i2', (1001,))]),\n"
+                + "    np.zeros((), dtype=[('a', 'f8', (1001,))]), np.zeros(3, dtype=[('a', '<f4', (7, 2, 80))]),\n"
+                + "    np.ones((), dtype=[('a', '?', (2,))]), np.ones((), dtype=[('a', '?', (2,)), ('b', '?')]),\n"
+                + "    np.ones((), dtype=[('a', [('x', '?')], (2,))]), np.ones(2, dtype=[('a', '?', (3, 400))]),\n"
+                + "    np.zeros(1, dtype=[('a', [('x', 'u1'), ('y', '<f8')], (20, 60))]),\n"
+                + "    np.zeros(1200, dtype=[('a', '<i4', (2,))]), np.zeros(4, dtype=[('a', 'u1', (0, 2000))])]\n"
+                + "cases[2]['a'][1, 2, 200] = 123\n"
+                + "cases[3]['a'][1, 500] = -7\n"
+                + "cases[4]['a'][500] = 1.5\n"
+                + "cases[5]['a'][2, 3, 1, 40] = 1e-7\n"
+                + "cases[9]['a'][1, 1, 200] = False\n"
+                + "cases[10]['a'][0, 10, 30] = (255, 2.5)\n"
+                + "cases[11]['a'][600] = (12345, -1)\n"
+                + "for i, a in enumerate(cases):\n"
+                + "    np.save(d + '/sub%d.npy' % i, a)\n"
+                + "    print(repr(np.load(d + '/sub%d.npy' % i)))\n"
+                + "    print('\\x00')\n";
+        String[] reprs = Python.checkText(script, dir).split("\n\u0000\n");
+        StringBuilder mismatches = new StringBuilder();
+        for (int i = 0; i < reprs.length; i++) {
+            String mine = Npy.read(dir.resolve("sub" + i + ".npy")).toString();
+            if (!reprs[i].equals(mine)) {
+                mismatches.append("case ").append(i).append(":\nnumpy: ").append(reprs[i]).append("\nbrine: ").append(mine)
+                        .append('\n');
+            }
+        }
+        assertEquals(13, reprs.length);
+        assertEquals("", mismatches.toString());
+    }
+
+    /**
+     * Items of no bytes stand for as many items as their shape says, more than any text can hold (numpy itself
+     * does not finish printing these): the repr stays within its budget of a million characters, and quickly.
+     */
+    @Test
+    void reprOfItemsWithoutBytesIsBounded() {
+        DType empty = DType.struct().build();
+        long[] six = new long[13];
+        java.util.Arrays.fill(six, 6);
+        String top = NDArray.zeros(empty, six).toString();
+        assertEquals(true, top.length() < 1_100_000, "length " + top.length());
+        assertEquals(true, top.startsWith("array([[[[[[[[[[[[[(), (), (), (), (), ()],"), top.substring(0, 60));
+        DType deep = DType.struct().add("a", DType.subarray(empty, six)).build();
+        String rec = NDArray.zeros(deep, 3).toString();
+        assertEquals(true, rec.length() < 1_100_000, "length " + rec.length());
+        assertEquals(true, rec.endsWith("dtype=[('a', [], (6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6))])"), rec.substring(rec.length() - 200));
+    }
+
     @Test
     void largeArraysSummariseWithoutWalkingEveryElement() {
         NDArray big = NDArray.zeros(DType.FLOAT32, 1000, 1000, 10);
