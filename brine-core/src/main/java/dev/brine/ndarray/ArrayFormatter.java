@@ -205,20 +205,19 @@ final class ArrayFormatter {
             FloatFormat im = null;
             ElementFormat sub = null;
             if (type.kind().isFloat()) {
-                double[] v = new double[offsets.size()];
+                Real[] v = new Real[offsets.size()];
                 for (int i = 0; i < v.length; i++) {
-                    v[i] = Elements.getDouble(type, s, offsets.get(i));
+                    v[i] = Real.read(type, s, offsets.get(i));
                 }
                 fl = new FloatFormat(v, type, false);
             } else if (type.kind() == DType.Kind.COMPLEX) {
-                double[] rv = new double[offsets.size()];
-                double[] iv = new double[offsets.size()];
+                Real[] rv = new Real[offsets.size()];
+                Real[] iv = new Real[offsets.size()];
+                DType part = part(type);
                 for (int i = 0; i < rv.length; i++) {
-                    Complex c = Elements.getComplex(type, s, offsets.get(i));
-                    rv[i] = c.real();
-                    iv[i] = c.imag();
+                    rv[i] = Real.read(part, s, offsets.get(i));
+                    iv[i] = Real.read(part, s, offsets.get(i) + part.itemsize());
                 }
-                DType part = DType.numeric(DType.Kind.FLOAT, type.itemsize() / 2);
                 re = new FloatFormat(rv, part, false);
                 im = new FloatFormat(iv, part, true);
             } else if (type.kind() == DType.Kind.STRUCTURED) {
@@ -257,15 +256,15 @@ final class ArrayFormatter {
         private String raw(long off) {
             Storage s = a.storage();
             if (floats != null) {
-                return floats.format(Elements.getDouble(type, s, off));
+                return floats.format(Real.read(type, s, off));
             }
             switch (type.kind()) {
                 case COMPLEX: {
-                    Complex c = Elements.getComplex(type, s, off);
+                    DType part = part(type);
                     // as numpy's ComplexFloatingFormat: the j follows the digits, the padding follows the j
-                    String i = imags.format(c.imag());
+                    String i = imags.format(Real.read(part, s, off + part.itemsize()));
                     int digits = i.stripTrailing().length();
-                    return reals.format(c.real()) + i.substring(0, digits) + "j" + i.substring(digits);
+                    return reals.format(Real.read(part, s, off)) + i.substring(0, digits) + "j" + i.substring(digits);
                 }
                 case DATETIME: {
                     TimeValue t = (TimeValue) Elements.get(type, s, off);
@@ -417,13 +416,16 @@ final class ArrayFormatter {
             return t.kind() == DType.Kind.VOID ? voidRepr((byte[]) v) : PythonRepr.repr(v);
         }
         if (v instanceof Double) {
-            return new FloatFormat(new double[] {(Double) v}, t, false).format((Double) v);
+            Real r = Real.of((Double) v, t);
+            return new FloatFormat(new Real[] {r}, t, false).format(r);
         }
         if (v instanceof Complex) {
             Complex c = (Complex) v;
-            DType part = DType.numeric(DType.Kind.FLOAT, t.itemsize() / 2);
-            return new FloatFormat(new double[] {c.real()}, part, false).format(c.real())
-                    + new FloatFormat(new double[] {c.imag()}, part, true).format(c.imag()) + "j";
+            DType part = part(t);
+            Real re = Real.of(c.real(), part);
+            Real im = Real.of(c.imag(), part);
+            return new FloatFormat(new Real[] {re}, part, false).format(re)
+                    + new FloatFormat(new Real[] {im}, part, true).format(im) + "j";
         }
         if (v instanceof TimeValue) {
             return "'" + v + "'";
@@ -449,6 +451,12 @@ final class ArrayFormatter {
         return String.valueOf(v);
     }
 
+    /** The float type of each part of complex type {@code t}, in its byte order. */
+    private static DType part(DType t) {
+        DType part = DType.numeric(DType.Kind.FLOAT, t.itemsize() / 2);
+        return t.byteOrderChar() == '>' ? part.withByteOrder('>') : part;
+    }
+
     /** numpy's {@code _void_scalar_to_string}: every byte in hex, printable or not ({@code b'\x27\x7F'}). */
     static String voidRepr(byte[] b) {
         StringBuilder out = new StringBuilder("b'");
@@ -472,31 +480,46 @@ final class ArrayFormatter {
         private int padRight;
         private int expPrecision; // mantissa digits after the point, scientific mode
         private int expDigits = 2; // exponent digits, scientific mode
+        /** numpy's upper cutoff for a long double, 10 ** min(8, finfo.precision = 18). */
+        private static final BigDecimal LONG_DOUBLE_CUTOFF = new BigDecimal("1e8");
+        /** The double 1e-4, exactly, as numpy compares it with a long double array. */
+        private static final BigDecimal SMALL = new BigDecimal(1e-4);
 
-        FloatFormat(double[] values, DType type, boolean sign) {
+        FloatFormat(Real[] values, DType type, boolean sign) {
             this.type = type;
             this.sign = sign;
-            double max = 0;
-            double min = Double.POSITIVE_INFINITY;
+            BigDecimal max = BigDecimal.ZERO;
+            BigDecimal min = null;
             boolean anyFinite = false;
             boolean anyNonFinite = false;
             boolean negativeInf = false;
-            for (double v : values) {
-                if (Double.isFinite(v) && v != 0) {
-                    double x = Math.abs(v);
-                    max = Math.max(max, x);
-                    min = Math.min(min, x);
+            boolean extended = false;
+            for (Real v : values) {
+                if (v.isFinite() && !v.isZero()) {
+                    BigDecimal x = v.exact();
+                    max = x.compareTo(max) > 0 ? x : max;
+                    min = min == null || x.compareTo(min) < 0 ? x : min;
                 }
-                anyFinite |= Double.isFinite(v);
-                anyNonFinite |= !Double.isFinite(v);
-                negativeInf |= v == Double.NEGATIVE_INFINITY;
+                anyFinite |= v.isFinite();
+                anyNonFinite |= !v.isFinite();
+                negativeInf |= v.isInfinite() && v.negative();
+                extended |= v.isExtended();
             }
-            // numpy 2 compares in the array's own type (Python floats are weak scalars): a float32 1e-4 is not below 1e-4
-            // and since numpy 2.2 the upper cutoff is 10 ** min(8, finfo.precision): 1e3 for float16, 1e6 for float32
-            exp = max > 0 && (max >= narrow(cutoff(type)) || min < narrow(1e-4) || narrow(max / min) > narrow(1e3));
+            if (min == null) {
+                exp = false;
+            } else if (extended) { // a long double's magnitude may be past a double's range: compared as decimals
+                exp = max.compareTo(LONG_DOUBLE_CUTOFF) >= 0 || min.compareTo(SMALL) < 0
+                        || max.compareTo(min.multiply(BigDecimal.valueOf(1000))) > 0;
+            } else {
+                double mx = max.doubleValue();
+                double mn = min.doubleValue();
+                // numpy 2 compares in the array's own type (Python floats are weak scalars): a float32 1e-4 is not below
+                // 1e-4 and since numpy 2.2 the upper cutoff is 10 ** min(8, finfo.precision): 1e3 for float16, 1e6 for float32
+                exp = mx >= narrow(cutoff(type)) || mn < narrow(1e-4) || narrow(mx / mn) > narrow(1e3);
+            }
             if (exp) {
-                for (double v : values) {
-                    if (Double.isFinite(v)) {
+                for (Real v : values) {
+                    if (v.isFinite()) {
                         String m = digits(v, new MathContext(PRECISION + 1, RoundingMode.HALF_EVEN))
                                 .stripTrailingZeros().unscaledValue().abs().toString();
                         expPrecision = Math.max(expPrecision, m.length() - 1);
@@ -504,8 +527,8 @@ final class ArrayFormatter {
                 }
             }
             int widestExponent = 0;
-            for (double v : values) {
-                if (!Double.isFinite(v)) {
+            for (Real v : values) {
+                if (!v.isFinite()) {
                     continue;
                 }
                 String p = exp ? scientific(v) : positional(v);
@@ -531,9 +554,9 @@ final class ArrayFormatter {
             }
         }
 
-        String format(double v) {
-            if (!Double.isFinite(v)) {
-                String r = Double.isNaN(v) ? (sign ? "+nan" : "nan") : v > 0 ? (sign ? "+inf" : "inf") : "-inf";
+        String format(Real v) {
+            if (!v.isFinite()) {
+                String r = v.isNaN() ? (sign ? "+nan" : "nan") : !v.negative() ? (sign ? "+inf" : "inf") : "-inf";
                 int total = padLeft + padRight + 1;
                 return r.length() < total ? " ".repeat(total - r.length()) + r : r;
             }
@@ -543,30 +566,22 @@ final class ArrayFormatter {
             return exp ? left + p : left + p + " ".repeat(Math.max(0, padRight - (p.length() - dot - 1)));
         }
 
-        private String positional(double v) {
-            BigDecimal d = unique(v);
+        private String positional(Real v) {
+            BigDecimal d = v.shortest();
             if (d.scale() > PRECISION) { // numpy's dragon4 rounds the exact binary value at the cutoff, not the shortest digits
-                d = new BigDecimal(v).setScale(PRECISION, RoundingMode.HALF_EVEN);
+                d = v.exact().setScale(PRECISION, RoundingMode.HALF_EVEN);
             }
             d = d.stripTrailingZeros();
             String s = d.scale() <= 0 ? d.toBigInteger().toString() + "." : d.toPlainString();
-            boolean negative = v < 0 || (v == 0 && 1 / v < 0);
-            if (negative && !s.startsWith("-")) {
-                s = "-" + s;
-            }
-            if (sign && !negative) {
-                s = "+" + s;
-            }
-            return s;
+            return (v.negative() ? "-" : sign ? "+" : "") + s;
         }
 
-        private String scientific(double v) {
-            boolean negative = v < 0 || (v == 0 && 1 / v < 0);
-            BigDecimal d = unique(v).abs();
+        private String scientific(Real v) {
+            BigDecimal d = v.shortest();
             if (d.signum() != 0 && d.precision() != expPrecision + 1) {
                 // numpy's min_digits: digits beyond the shortest unique ones are the exact value's, not zeros
                 // (a float32 1e-4 among values of 8 digits is 9.9999997e-05), and so is the rounding of longer ones
-                d = new BigDecimal(v).abs();
+                d = v.exact();
             }
             int e = d.signum() == 0 ? 0 : d.precision() - d.scale() - 1;
             BigDecimal mant = d.movePointLeft(e).setScale(expPrecision, RoundingMode.HALF_EVEN);
@@ -579,7 +594,7 @@ final class ArrayFormatter {
                 m = m + ".";
             }
             String ex = Integer.toString(Math.abs(e));
-            return (negative ? "-" : sign ? "+" : "") + m + "e" + (e < 0 ? "-" : "+") + "0".repeat(Math.max(0, expDigits - ex.length())) + ex;
+            return (v.negative() ? "-" : sign ? "+" : "") + m + "e" + (e < 0 ? "-" : "+") + "0".repeat(Math.max(0, expDigits - ex.length())) + ex;
         }
 
         /**
@@ -622,13 +637,9 @@ final class ArrayFormatter {
          * digits: the shortest unique digits when they fit, else the exact binary value rounded at the
          * cutoff (rounding the shortest digits instead rounds twice: 2.000000015 is 2.00000001499..., so 2.00000001).
          */
-        private BigDecimal digits(double v, MathContext mc) {
-            BigDecimal u = unique(v);
-            return u.precision() <= mc.getPrecision() ? u : new BigDecimal(v).round(mc);
-        }
-
-        private BigDecimal unique(double v) {
-            return shortest(v, type);
+        private BigDecimal digits(Real v, MathContext mc) {
+            BigDecimal u = v.shortest();
+            return u.precision() <= mc.getPrecision() ? u : v.exact().round(mc);
         }
     }
 

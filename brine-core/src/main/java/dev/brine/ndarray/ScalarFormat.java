@@ -59,6 +59,29 @@ public final class ScalarFormat {
     }
 
     /**
+     * numpy's {@code str} of the long double or clongdouble element of {@code a} at {@code index}
+     * ({@code 1e+400}, {@code 0.1}, {@code (1e+400+1e-400j)}, {@code 2j}): the shortest digits of the 80-bit value
+     * itself, which a double may not hold (out of its range, or between two doubles); null for other dtypes.
+     */
+    public static String longDoubleText(NDArray a, long... index) {
+        DType t = a.dtype();
+        boolean complex = t.kind() == DType.Kind.COMPLEX && t.itemsize() > 16;
+        if (!complex && !Elements.isExtended(t)) {
+            return null;
+        }
+        byte[] raw = new byte[t.itemsize()];
+        a.storage().get(a.offsetOf(index), raw, 0, raw.length);
+        NDArray scalar = NDArray.fromBytes(t, Order.C, raw);
+        if (!complex) {
+            return extended(scalar, 0, false, ".0");
+        }
+        String repr = repr(scalar); // np.clongdouble('...'), whose text is str's but for the parentheses
+        String text = repr.substring("np.clongdouble('".length(), repr.length() - 2);
+        boolean zeroReal = extended(scalar, 0, false, "").equals("0");
+        return zeroReal ? text : "(" + text + ")";
+    }
+
+    /**
      * numpy's {@code c<type>type_repr}: {@code 2j} when the real part is +0, else both parts with the
      * imaginary one signed ({@code 1+2j}, {@code nan+infj}); integral parts drop their {@code .0}.
      */

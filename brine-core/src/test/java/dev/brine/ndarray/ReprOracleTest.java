@@ -214,6 +214,52 @@ class ReprOracleTest {
         assertEquals("", mismatches(cases, "flex", 12));
     }
 
+    /**
+     * Seeded random float128 and complex256 arrays: x87 long doubles over their whole exponent range (1e+4000 and
+     * 1e-4940 lie beyond a double's), near 1, denormal, zero, nan and inf; numpy prints them with their own
+     * shortest digits, in scientific notation with exponents of up to 4 digits, where Brine printed inf and 0.
+     */
+    @Test
+    void reprOfLongDoublesOverTheirWholeRangeMatchesNumpy() throws IOException {
+        Python.require("numpy");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(0x80B175);
+        List<NDArray> cases = new ArrayList<>();
+        for (int c = 0; c < 400; c++) {
+            boolean complex = c % 3 == 2;
+            DType t = DType.parse(complex ? "<c32" : c % 7 == 0 ? ">f16" : "<f16");
+            int n = 1 + random.nextInt(5);
+            int parts = complex ? 2 : 1;
+            byte[] raw = new byte[n * t.itemsize()];
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(raw);
+            for (int i = 0; i < n * parts; i++) {
+                int at = i * 16;
+                long mantissa = random.nextLong() | Long.MIN_VALUE; // the explicit integer bit of a normal value
+                int exp;
+                switch (random.nextInt(8)) {
+                    case 0 -> exp = 1 + random.nextInt(0x7FFE); // anywhere
+                    case 1 -> { // denormal or zero
+                        exp = 0;
+                        mantissa = random.nextBoolean() ? 0 : mantissa >>> (1 + random.nextInt(63));
+                    }
+                    case 2 -> { // inf or nan
+                        exp = 0x7FFF;
+                        mantissa = random.nextBoolean() ? Long.MIN_VALUE : mantissa | 0x4000000000000000L;
+                    }
+                    case 3 -> exp = random.nextBoolean() ? 1 + random.nextInt(40) : 0x7FFE - random.nextInt(40); // the ends
+                    default -> exp = 16383 - 40 + random.nextInt(80); // near 1
+                }
+                int signExp = exp | (random.nextInt(4) == 0 ? 0x8000 : 0);
+                if (t.byteOrderChar() == '>') {
+                    b.order(java.nio.ByteOrder.BIG_ENDIAN).putShort(at + 6, (short) signExp).putLong(at + 8, mantissa);
+                } else {
+                    b.order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(at, mantissa).putShort(at + 8, (short) signExp);
+                }
+            }
+            cases.add(NDArray.fromBytes(t, Order.C, raw, n));
+        }
+        assertEquals("", mismatches(cases, "ld", 12));
+    }
+
     /** k * 1e-8 + 5e-9 (a tie at the 8th decimal), nudged by a few units in the last place of a double, or not. */
     private static double nearPositionalTie(java.util.SplittableRandom r) {
         double scale = new double[] {1, 1e-1, 1e-2, 1e-3}[r.nextInt(4)];
