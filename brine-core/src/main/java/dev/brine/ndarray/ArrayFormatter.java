@@ -84,7 +84,7 @@ final class ArrayFormatter {
         }
         String arr = PREFIX + body + ",";
         String extra = String.join(", ", extras) + ")";
-        int lastLine = arr.length() - (arr.lastIndexOf('\n') + 1);
+        int lastLine = Character.codePointCount(arr, arr.lastIndexOf('\n') + 1, arr.length()); // Python's len
         String spacer = lastLine + extra.length() + 1 > LINE_WIDTH ? "\n" + " ".repeat(PREFIX.length()) : " ";
         return arr + spacer + extra;
     }
@@ -287,6 +287,8 @@ final class ArrayFormatter {
                 }
                 case SUBARRAY:
                     return subarray(off, subShape, 0);
+                case UNICODE:
+                    return unicodeRepr(type, s, off);
                 case BOOL: // numpy's BoolFormat: ' True' among items that are not one 0-d array's, so True and False align
                     return (Boolean) Elements.get(type, s, off) ? (padTrue ? " True" : "True") : "False";
                 default:
@@ -449,6 +451,46 @@ final class ArrayFormatter {
             return open >= 0 && close > open ? r.substring(open, close + 1).replaceAll("\\s+", " ") : r;
         }
         return String.valueOf(v);
+    }
+
+    /**
+     * numpy's repr of the {@code U} item at byte {@code pos}: Python's repr of its text, and where a UTF-32 unit is no
+     * code point (above U+10FFFF: np.frombuffer, other writers store them as they are), {@code \U6f2664ec} for it
+     * as numpy writes it, which Java's strings cannot hold; surrogate units each on their own ({@code \ud800\udfff}).
+     */
+    static String unicodeRepr(DType t, Storage s, long pos) {
+        boolean be = t.byteOrderChar() == '>';
+        int n = t.itemsize() / 4;
+        while (n > 0 && s.getInt(pos + 4L * (n - 1), be) == 0) {
+            n--; // numpy drops trailing NULs
+        }
+        boolean valid = true;
+        boolean single = false;
+        boolean dbl = false;
+        for (int i = 0; i < n; i++) {
+            int cp = s.getInt(pos + 4L * i, be);
+            // a surrogate unit stays one character in Python, where Java's strings would pair it with the next
+            valid &= Character.isValidCodePoint(cp) && !(cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE);
+            single |= cp == '\'';
+            dbl |= cp == '"';
+        }
+        if (valid) {
+            return PythonRepr.repr(Elements.get(t, s, pos));
+        }
+        char quote = single && !dbl ? '"' : '\''; // Python's choice of quotes
+        StringBuilder out = new StringBuilder().append(quote);
+        for (int i = 0; i < n; i++) {
+            int cp = s.getInt(pos + 4L * i, be);
+            if (!Character.isValidCodePoint(cp)) {
+                out.append(String.format("\\U%08x", cp));
+            } else if (cp == quote || cp == '\\') {
+                out.append('\\').appendCodePoint(cp);
+            } else {
+                String one = PythonRepr.repr(new String(Character.toChars(cp))); // a quote other than ours stands bare
+                out.append(one, 1, one.length() - 1);
+            }
+        }
+        return out.append(quote).toString();
     }
 
     /** The float type of each part of complex type {@code t}, in its byte order. */

@@ -44,7 +44,7 @@ public final class ScalarFormat {
             case BYTES:
                 return "np.bytes_(" + PythonRepr.repr(scalar.get()) + ")";
             case UNICODE:
-                return "np.str_(" + PythonRepr.repr(scalar.get()) + ")";
+                return "np.str_(" + ArrayFormatter.unicodeRepr(t, scalar.storage(), scalar.offsetOf()) + ")";
             case VOID:
                 return "np.void(" + ArrayFormatter.voidRepr((byte[]) scalar.get()) + ")";
             case STRUCTURED:

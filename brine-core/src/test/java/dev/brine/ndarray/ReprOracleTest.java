@@ -260,6 +260,62 @@ class ReprOracleTest {
         assertEquals("", mismatches(cases, "ld", 12));
     }
 
+    /**
+     * Seeded random {@code U} arrays whose UTF-32 units are often no code point (above U+10FFFF, as np.frombuffer
+     * and other writers store them), among quotes, backslashes, surrogates and unprintable characters: numpy escapes
+     * those as {@code \U6f2664ec}, in the array's repr and in each np.str_ item's, where Brine printed U+FFFD.
+     */
+    @Test
+    void reprOfUnicodeItemsThatAreNoCodePointsMatchesNumpy() throws IOException {
+        Python.require("numpy");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(0x110000);
+        int[] pool = {0x110000, 0x6f2664ec, 0xffffffff, 0x80000000, 0x7fffffff, '\'', '"', '\\', 'a', ' ', '\n', 0x7f, 0xa0,
+            0xd800, 0xdfff, 0x10ffff, 0xe9, 0x2028, 0x1f600, 0};
+        List<NDArray> cases = new ArrayList<>();
+        for (int c = 0; c < 200; c++) {
+            DType t = DType.parse((c % 5 == 0 ? ">U" : "<U") + (1 + random.nextInt(4)));
+            long[] shape = c % 9 == 0 ? new long[0] : new long[] {1 + random.nextInt(4)};
+            long n = shape.length == 0 ? 1 : shape[0];
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) n * t.itemsize())
+                    .order(t.byteOrderChar() == '>' ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
+            int units = t.itemsize() / 4;
+            for (long k = 0; k < n; k++) {
+                int[] item = new int[units];
+                int length = 0;
+                for (int u = 0; u < units; u++) {
+                    item[u] = pool[random.nextInt(pool.length)];
+                    length = item[u] != 0 ? u + 1 : length;
+                }
+                if (length == 1 && !Character.isValidCodePoint(item[0])) {
+                    item[0] = 'a'; // numpy's repr of one such unit alone fails (CPython's SystemError from PyUnicode_New)
+                }
+                for (int unit : item) {
+                    b.putInt(unit);
+                }
+            }
+            cases.add(NDArray.fromBytes(t, Order.C, b.array(), shape));
+        }
+        assertEquals("", mismatches(cases, "u", 12));
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            files.add(dir.resolve("u" + i + ".npy"));
+        }
+        String[] numpy = Python.checkText("import sys, numpy as np\n"
+                + "for f in sys.argv[1:]:\n"
+                + "    a = np.load(f)\n"
+                + "    print(' | '.join(repr(x) for x in a.reshape(-1)))\n", files.toArray(new Path[0])).split("\n");
+        for (int i = 0; i < cases.size(); i++) {
+            NDArray a = cases.get(i).reshape(cases.get(i).size());
+            List<String> mine = new ArrayList<>();
+            for (long k = 0; k < a.size(); k++) {
+                byte[] raw = java.util.Arrays.copyOfRange(a.rawBytes(), (int) k * a.dtype().itemsize(),
+                        (int) (k + 1) * a.dtype().itemsize());
+                mine.add(ScalarFormat.repr(NDArray.fromBytes(a.dtype(), Order.C, raw)));
+            }
+            assertEquals(numpy[i], String.join(" | ", mine), "case " + i);
+        }
+    }
+
     /** k * 1e-8 + 5e-9 (a tie at the 8th decimal), nudged by a few units in the last place of a double, or not. */
     private static double nearPositionalTie(java.util.SplittableRandom r) {
         double scale = new double[] {1, 1e-1, 1e-2, 1e-3}[r.nextInt(4)];
