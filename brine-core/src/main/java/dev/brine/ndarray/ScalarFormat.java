@@ -158,14 +158,21 @@ public final class ScalarFormat {
 
     /**
      * numpy 2's repr of a structured scalar ({@code _void_scalar_to_string}): its fields as a tuple, then
-     * {@code dtype=} and the dtype's str. numpy formats the fields as an array's elements but floats with
+     * {@code dtype=} and the dtype's str; an np.rec element's as {@code np.record(..., dtype=...)}. numpy formats the fields as an array's elements but floats with
      * {@code str} ({@code 2.0}, not {@code 2.}), inside nested records and subarrays too; or null for a
      * subarray field of more than one axis whose elements are not floats, whose padding across the
      * subarray is not reproduced here.
      */
     private static String record(NDArray scalar) {
         String fields = fields(scalar.dtype(), scalar.rawBytes(), 0);
-        return fields == null ? null : "np.void(" + fields + ", dtype=" + ArrayFormatter.dtypeShortRepr(scalar.dtype()) + ")";
+        if (fields == null) {
+            return null;
+        }
+        String type = ArrayFormatter.dtypeShortRepr(scalar.dtype());
+        if (scalar.dtype().isRecord()) { // numpy's record scalar names its type and prints the fields bare
+            return "np.record(" + fields + ", dtype=" + type.substring("(numpy.record, ".length(), type.length() - 1) + ")";
+        }
+        return "np.void(" + fields + ", dtype=" + type + ")";
     }
 
     private static String fields(DType t, byte[] raw, int off) {
