@@ -61,6 +61,21 @@ final class ArrayFormatter {
         return text.length() > MAX_CHARS ? text.substring(0, (int) MAX_CHARS) + "..." : text;
     }
 
+    /** The text of each element of {@code column} (C order), with the widths numpy shares across them. */
+    static List<String> texts(NDArray column) {
+        ArrayFormatter f = new ArrayFormatter(column);
+        List<Long> offsets = new ArrayList<>();
+        for (long i = 0; i < column.size(); i++) {
+            offsets.add(column.offsetOfFlat(i));
+        }
+        f.format = f.new ElementFormat(column.dtype(), offsets, false);
+        List<String> out = new ArrayList<>();
+        for (long off : offsets) {
+            out.add(f.format.format(off));
+        }
+        return out;
+    }
+
     private String repr() {
         List<String> extras = new ArrayList<>();
         long[] shape = a.shape();
