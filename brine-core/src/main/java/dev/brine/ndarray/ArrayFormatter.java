@@ -208,6 +208,8 @@ final class ArrayFormatter {
         /** Whether the items this format is made for are not one 0-d array's (numpy's BoolFormat pads True then). */
         private final boolean padTrue;
         private int width;
+        /** The float values (complex parts: real at the offset, imaginary after it) read for the widths, kept for the text. */
+        private final Map<Long, Real> values = new java.util.HashMap<>();
 
         ElementFormat(DType type, List<Long> offsets, boolean inSubarray) {
             this.type = type;
@@ -222,7 +224,7 @@ final class ArrayFormatter {
             if (type.kind().isFloat()) {
                 Real[] v = new Real[offsets.size()];
                 for (int i = 0; i < v.length; i++) {
-                    v[i] = Real.read(type, s, offsets.get(i));
+                    v[i] = real(type, offsets.get(i));
                 }
                 fl = new FloatFormat(v, type, false);
             } else if (type.kind() == DType.Kind.COMPLEX) {
@@ -230,8 +232,8 @@ final class ArrayFormatter {
                 Real[] iv = new Real[offsets.size()];
                 DType part = part(type);
                 for (int i = 0; i < rv.length; i++) {
-                    rv[i] = Real.read(part, s, offsets.get(i));
-                    iv[i] = Real.read(part, s, offsets.get(i) + part.itemsize());
+                    rv[i] = real(part, offsets.get(i));
+                    iv[i] = real(part, offsets.get(i) + part.itemsize());
                 }
                 re = new FloatFormat(rv, part, false);
                 im = new FloatFormat(iv, part, true);
@@ -271,15 +273,15 @@ final class ArrayFormatter {
         private String raw(long off) {
             Storage s = a.storage();
             if (floats != null) {
-                return floats.format(Real.read(type, s, off));
+                return floats.format(real(type, off));
             }
             switch (type.kind()) {
                 case COMPLEX: {
                     DType part = part(type);
                     // as numpy's ComplexFloatingFormat: the j follows the digits, the padding follows the j
-                    String i = imags.format(Real.read(part, s, off + part.itemsize()));
+                    String i = imags.format(real(part, off + part.itemsize()));
                     int digits = i.stripTrailing().length();
-                    return reals.format(Real.read(part, s, off)) + i.substring(0, digits) + "j" + i.substring(digits);
+                    return reals.format(real(part, off)) + i.substring(0, digits) + "j" + i.substring(digits);
                 }
                 case DATETIME: {
                     TimeValue t = (TimeValue) Elements.get(type, s, off);
@@ -342,6 +344,11 @@ final class ArrayFormatter {
                 }
             }
             return b.append(']').toString();
+        }
+
+        /** The float of type {@code t} at {@code off}, read once: a long double's digits take time to find. */
+        private Real real(DType t, long off) {
+            return values.computeIfAbsent(off, o -> Real.read(t, a.storage(), o));
         }
 
         /** Bytes between neighbours along {@code axis} of a subarray of {@code shape}. */
