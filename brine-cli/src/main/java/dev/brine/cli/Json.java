@@ -2,6 +2,7 @@ package dev.brine.cli;
 
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
+import dev.brine.ndarray.ScalarFormat;
 import dev.brine.numpy.ObjectArray;
 import dev.brine.py.ByteArray;
 import dev.brine.py.GenericObject;
@@ -196,7 +197,12 @@ final class Json {
             if (i > 0) {
                 out.append(", ");
             }
-            value(a.get(it.index()), depth + 1); // a number, a leaf such as a complex, or a record of fields
+            String text = ScalarFormat.longDoubleText(a, it.index());
+            if (text != null) { // a long double as the text of its exact value (numpy's str), which a double may not hold
+                string(text);
+            } else {
+                value(a.get(it.index()), depth + 1); // a number, a leaf such as a complex, or a record of fields
+            }
             it.next();
         }
         out.append(']');

@@ -3,6 +3,7 @@ package dev.brine.cli;
 import dev.brine.archive.SharedVariable;
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
+import dev.brine.ndarray.ScalarFormat;
 import dev.brine.numpy.NumpyScalar;
 import dev.brine.numpy.ObjectArray;
 import dev.brine.py.PyFloat;
@@ -73,7 +74,8 @@ final class Values {
                 if (i > 0) {
                     out.append(", ");
                 }
-                out.append(element(a.dtype(), a.get(it.index())));
+                String text = ScalarFormat.longDoubleText(a, it.index()); // long doubles as numpy's str: 1e+400
+                out.append(text != null ? text : element(a.dtype(), a.get(it.index())));
                 it.next();
             }
             if (a.size() > n) {

@@ -65,6 +65,35 @@ class ArrayVerbsTest {
         assertEquals(Files.readString(tmp.resolve("obj.txt")) + "\n", show.out());
     }
 
+    /**
+     * Long doubles beyond a double's range (and between doubles) show as numpy's str of each element, in show and
+     * as JSON text in show --json, where they used to be inf and 0.
+     */
+    @Test
+    void showPrintsLongDoublesAsNumpysStrOfEachElement() throws Exception {
+        numpy("L = np.longdouble\n"
+                + "a = np.array([L('1e400'), L('1e-400'), L('-3.5e4000'), L('1e-4940'), L(2) ** -16382, L('0.1'), L(2),"
+                + " -L(0), L(1) / 3, L('nan'), -L('inf')])\n"
+                + "c = np.array([L('1e400') + 1j * L('1e-400'), 2j, 1 + 0j, complex(0, float('nan'))], dtype=np.clongdouble)\n"
+                + "np.save('ld.npy', a)\nnp.save('cld.npy', c)\n"
+                + "open('ld.txt', 'w').write(', '.join(str(x) for x in a))\n"
+                + "open('cld.txt', 'w').write(', '.join(str(x) for x in c))\n");
+        for (String n : new String[] {"ld", "cld"}) {
+            String numpy = Files.readString(tmp.resolve(n + ".txt"));
+            String[] items = numpy.split(", ");
+            int count = items.length;
+            String dtype = n.equals("ld") ? "float128" : "complex256";
+            CliTest.Run show = CliTest.run("show", tmp.resolve(n + ".npy").toString());
+            assertEquals(0, show.status(), show.err());
+            String shown = String.join(", ", java.util.Arrays.copyOf(items, Math.min(6, count))) + (count > 6 ? ", ..." : "");
+            assertEquals("array(" + dtype + ", shape=(" + count + ",)) [" + shown + "]\n", show.out()); // show's 6 values
+            CliTest.Run json = CliTest.run("show", "--json", "--items", "20", tmp.resolve(n + ".npy").toString());
+            assertEquals(0, json.status(), json.err());
+            assertEquals("{\"__ndarray__\": {\"dtype\": \"" + dtype + "\", \"shape\": [" + count + "], \"values\": [\""
+                    + numpy.replace(", ", "\", \"") + "\"]}}\n", json.out());
+        }
+    }
+
     @Test
     void convertPickleOfArraysToNpzFlattensAndWarns() throws Exception {
         numpy("pickle.dump({'W': np.arange(4.), 'cfg': {'lr': 0.1, 'b': np.zeros(2, dtype='i8')}, 'n': 3},"

@@ -21,10 +21,24 @@ final class ArrayFormatter {
     private static final int EDGE_ITEMS = ArrayLayout.EDGE_ITEMS;
     private static final int PRECISION = 8;
     private static final String PREFIX = "array(";
+    /**
+     * The most characters of elements {@link #repr} writes before the rest become {@code ...}: records whose
+     * subarray fields hold items of no bytes, or arrays of them, can stand for more items than any text holds.
+     */
+    private static final long MAX_CHARS = 1_000_000;
+    /**
+     * The most subarray items of the shown records whose text sets a field's common width: numpy measures every
+     * item of them, which follows the input's bytes; past this many only the items shown are measured.
+     */
+    private static final long MAX_MEASURED = 1 << 18;
+    /** {@link #MAX_MEASURED} for items holding floats, whose shortest digits cost some 50 µs each to find. */
+    private static final long MAX_MEASURED_FLOATS = 1 << 12;
 
     private final NDArray a;
     private final boolean summarize;
     private ElementFormat format;
+    /** Characters of element text written so far, against {@link #MAX_CHARS}. */
+    private long written;
 
     private ArrayFormatter(NDArray a) {
         this.a = a;
@@ -41,9 +55,25 @@ final class ArrayFormatter {
         if (a.size() == 0) {
             return "[]";
         }
-        f.format = f.new ElementFormat(a.dtype(), f.shownOffsets());
-        return a.shape().length == 0 ? f.format.format(0)
-                : ArrayLayout.body(a.shape(), f.summarize, index -> f.format.format(a.offsetOf(index)));
+        f.format = f.new ElementFormat(a.dtype(), f.shownOffsets(), false);
+        String text = a.shape().length == 0 ? f.format.format(0)
+                : ArrayLayout.body(a.shape(), f.summarize, index -> f.format.format(a.offsetOf(index)), MAX_CHARS);
+        return text.length() > MAX_CHARS ? text.substring(0, (int) MAX_CHARS) + "..." : text;
+    }
+
+    /** The text of each element of {@code column} (C order), with the widths numpy shares across them. */
+    static List<String> texts(NDArray column) {
+        ArrayFormatter f = new ArrayFormatter(column);
+        List<Long> offsets = new ArrayList<>();
+        for (long i = 0; i < column.size(); i++) {
+            offsets.add(column.offsetOfFlat(i));
+        }
+        f.format = f.new ElementFormat(column.dtype(), offsets, false);
+        List<String> out = new ArrayList<>();
+        for (long off : offsets) {
+            out.add(f.format.format(off));
+        }
+        return out;
     }
 
     private String repr() {
@@ -69,7 +99,7 @@ final class ArrayFormatter {
         }
         String arr = PREFIX + body + ",";
         String extra = String.join(", ", extras) + ")";
-        int lastLine = arr.length() - (arr.lastIndexOf('\n') + 1);
+        int lastLine = Character.codePointCount(arr, arr.lastIndexOf('\n') + 1, arr.length()); // Python's len
         String spacer = lastLine + extra.length() + 1 > LINE_WIDTH ? "\n" + " ".repeat(PREFIX.length()) : " ";
         return arr + spacer + extra;
     }
@@ -77,6 +107,10 @@ final class ArrayFormatter {
     /** Byte offsets of the elements that will be shown, for computing the common format. */
     private List<Long> shownOffsets() {
         List<Long> out = new ArrayList<>();
+        if (a.dtype().itemsize() == 0) { // items of no bytes are all alike: one stands for all of them
+            out.add(0L);
+            return out;
+        }
         collect(new long[0], out);
         return out;
     }
@@ -169,31 +203,38 @@ final class ArrayFormatter {
         private final ElementFormat base;
         /** A subarray's shape with every nested level expanded, or null. */
         private final long[] subShape;
+        /** A subarray of more than 1000 items shows 3 at each end of its longer axes, as numpy's SubArrayFormat. */
+        private final boolean subSummarized;
+        /** Whether the items this format is made for are not one 0-d array's (numpy's BoolFormat pads True then). */
+        private final boolean padTrue;
         private int width;
+        /** The float values (complex parts: real at the offset, imaginary after it) read for the widths, kept for the text. */
+        private final Map<Long, Real> values = new java.util.HashMap<>();
 
-        ElementFormat(DType type, List<Long> offsets) {
+        ElementFormat(DType type, List<Long> offsets, boolean inSubarray) {
             this.type = type;
+            this.padTrue = inSubarray || a.shape().length > 0;
             this.subShape = type.kind() == DType.Kind.SUBARRAY ? type.elementShape() : null;
+            this.subSummarized = subShape != null && count(subShape) > THRESHOLD;
             Storage s = a.storage();
             FloatFormat fl = null;
             FloatFormat re = null;
             FloatFormat im = null;
             ElementFormat sub = null;
             if (type.kind().isFloat()) {
-                double[] v = new double[offsets.size()];
+                Real[] v = new Real[offsets.size()];
                 for (int i = 0; i < v.length; i++) {
-                    v[i] = Elements.getDouble(type, s, offsets.get(i));
+                    v[i] = real(type, offsets.get(i));
                 }
                 fl = new FloatFormat(v, type, false);
             } else if (type.kind() == DType.Kind.COMPLEX) {
-                double[] rv = new double[offsets.size()];
-                double[] iv = new double[offsets.size()];
+                Real[] rv = new Real[offsets.size()];
+                Real[] iv = new Real[offsets.size()];
+                DType part = part(type);
                 for (int i = 0; i < rv.length; i++) {
-                    Complex c = Elements.getComplex(type, s, offsets.get(i));
-                    rv[i] = c.real();
-                    iv[i] = c.imag();
+                    rv[i] = real(part, offsets.get(i));
+                    iv[i] = real(part, offsets.get(i) + part.itemsize());
                 }
-                DType part = DType.numeric(DType.Kind.FLOAT, type.itemsize() / 2);
                 re = new FloatFormat(rv, part, false);
                 im = new FloatFormat(iv, part, true);
             } else if (type.kind() == DType.Kind.STRUCTURED) {
@@ -202,18 +243,12 @@ final class ArrayFormatter {
                     for (long off : offsets) {
                         shifted.add(off + f.offset());
                     }
-                    fields.add(new ElementFormat(f.type(), shifted));
+                    fields.add(new ElementFormat(f.type(), shifted, inSubarray));
                 }
             } else if (type.kind() == DType.Kind.SUBARRAY) {
-                // as numpy prints a subarray field: over its innermost elements, every nested level expanded
-                DType b = type.elementBase();
-                List<Long> all = new ArrayList<>();
-                for (long off : offsets) {
-                    for (long k = 0; b.itemsize() > 0 && k < type.itemsize(); k += b.itemsize()) {
-                        all.add(off + k);
-                    }
-                }
-                sub = new ElementFormat(b, all);
+                // as numpy prints a subarray field: one format over its innermost items, every nested level
+                // expanded, measured on all the items of the records shown (within MAX_MEASURED)
+                sub = new ElementFormat(type.elementBase(), measured(offsets), true);
             }
             floats = fl;
             reals = re;
@@ -238,15 +273,15 @@ final class ArrayFormatter {
         private String raw(long off) {
             Storage s = a.storage();
             if (floats != null) {
-                return floats.format(Elements.getDouble(type, s, off));
+                return floats.format(real(type, off));
             }
             switch (type.kind()) {
                 case COMPLEX: {
-                    Complex c = Elements.getComplex(type, s, off);
+                    DType part = part(type);
                     // as numpy's ComplexFloatingFormat: the j follows the digits, the padding follows the j
-                    String i = imags.format(c.imag());
+                    String i = imags.format(real(part, off + part.itemsize()));
                     int digits = i.stripTrailing().length();
-                    return reals.format(c.real()) + i.substring(0, digits) + "j" + i.substring(digits);
+                    return reals.format(real(part, off)) + i.substring(0, digits) + "j" + i.substring(digits);
                 }
                 case DATETIME: {
                     TimeValue t = (TimeValue) Elements.get(type, s, off);
@@ -269,27 +304,128 @@ final class ArrayFormatter {
                 }
                 case SUBARRAY:
                     return subarray(off, subShape, 0);
-                case BOOL: // numpy's BoolFormat: ' True' in any array that is not 0-d, so True and False align
-                    return (Boolean) Elements.get(type, s, off) ? (a.shape().length > 0 ? " True" : "True") : "False";
+                case UNICODE:
+                    return unicodeRepr(type, s, off);
+                case BOOL: // numpy's BoolFormat: ' True' among items that are not one 0-d array's, so True and False align
+                    return (Boolean) Elements.get(type, s, off) ? (padTrue ? " True" : "True") : "False";
                 default:
                     return scalarRepr(type, Elements.get(type, s, off));
             }
         }
 
+        /**
+         * numpy's {@code SubArrayFormat}: nested brackets on one line, {@code ...} for the middle of an axis longer
+         * than six in a subarray of more than 1000 items; past {@link #MAX_CHARS} written, {@code ...} for the rest.
+         */
         private String subarray(long off, long[] shape, int axis) {
+            long step = step(shape, axis);
+            StringBuilder b = new StringBuilder("[");
+            long len = shape[axis];
+            boolean summary = subSummarized && len > 2 * EDGE_ITEMS;
+            for (long i = 0; i < len; i++) {
+                if (i > 0) {
+                    b.append(", ");
+                }
+                if (written > MAX_CHARS) {
+                    b.append("...");
+                    break;
+                }
+                if (summary && i == EDGE_ITEMS) {
+                    b.append("...");
+                    i = len - EDGE_ITEMS - 1;
+                    continue;
+                }
+                if (axis == shape.length - 1) {
+                    String item = base.format(off + i * step);
+                    written += item.length() + 2;
+                    b.append(item);
+                } else {
+                    b.append(subarray(off + i * step, shape, axis + 1));
+                }
+            }
+            return b.append(']').toString();
+        }
+
+        /** The float of type {@code t} at {@code off}, read once: a long double's digits take time to find. */
+        private Real real(DType t, long off) {
+            return values.computeIfAbsent(off, o -> Real.read(t, a.storage(), o));
+        }
+
+        /** Bytes between neighbours along {@code axis} of a subarray of {@code shape}. */
+        private long step(long[] shape, int axis) {
             long step = type.elementBase().itemsize();
             for (int i = axis + 1; i < shape.length; i++) {
                 step *= shape[i];
             }
-            StringBuilder b = new StringBuilder("[");
-            for (long i = 0; i < shape[axis]; i++) {
-                if (i > 0) {
-                    b.append(", ");
-                }
-                b.append(axis == shape.length - 1 ? base.format(off + i * step) : subarray(off + i * step, shape, axis + 1));
-            }
-            return b.append(']').toString();
+            return step;
         }
+
+        /**
+         * The offsets of the innermost items of this subarray in each record at {@code offsets}: all of them, as
+         * numpy measures, while they are at most {@link #MAX_MEASURED}; else those {@link #subarray} shows. Items
+         * of no bytes are all alike, so one stands for them.
+         */
+        private List<Long> measured(List<Long> offsets) {
+            List<Long> out = new ArrayList<>();
+            long itemsize = type.elementBase().itemsize();
+            if (itemsize == 0 || offsets.isEmpty()) {
+                if (!offsets.isEmpty()) {
+                    out.add(offsets.get(0));
+                }
+                return out;
+            }
+            long items = type.itemsize() / itemsize;
+            long most = holdsFloats(type.elementBase()) ? MAX_MEASURED_FLOATS : MAX_MEASURED;
+            if (items <= most / offsets.size()) {
+                for (long off : offsets) {
+                    for (long k = 0; k < items; k++) {
+                        out.add(off + k * itemsize);
+                    }
+                }
+                return out;
+            }
+            for (long off : offsets) {
+                shown(off, 0, out, most);
+            }
+            return out;
+        }
+
+        private void shown(long off, int axis, List<Long> out, long most) {
+            long len = subShape[axis];
+            long step = step(subShape, axis);
+            boolean summary = subSummarized && len > 2 * EDGE_ITEMS;
+            for (long i = 0; i < len && out.size() < most; i++) {
+                if (summary && i == EDGE_ITEMS) {
+                    i = len - EDGE_ITEMS;
+                }
+                if (axis == subShape.length - 1) {
+                    out.add(off + i * step);
+                } else {
+                    shown(off + i * step, axis + 1, out, most);
+                }
+            }
+        }
+    }
+
+    private static boolean holdsFloats(DType t) {
+        switch (t.kind()) {
+            case STRUCTURED:
+                return t.fields().stream().anyMatch(f -> holdsFloats(f.type()));
+            case SUBARRAY:
+                return holdsFloats(t.elementBase());
+            case COMPLEX:
+                return true;
+            default:
+                return t.kind().isFloat();
+        }
+    }
+
+    private static long count(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n = n > THRESHOLD ? n : n * d; // stops growing once past the threshold, so never overflows
+        }
+        return n;
     }
 
     /** Python-ish repr of a non-float element value (used inside records too). */
@@ -304,13 +440,16 @@ final class ArrayFormatter {
             return t.kind() == DType.Kind.VOID ? voidRepr((byte[]) v) : PythonRepr.repr(v);
         }
         if (v instanceof Double) {
-            return new FloatFormat(new double[] {(Double) v}, t, false).format((Double) v);
+            Real r = Real.of((Double) v, t);
+            return new FloatFormat(new Real[] {r}, t, false).format(r);
         }
         if (v instanceof Complex) {
             Complex c = (Complex) v;
-            DType part = DType.numeric(DType.Kind.FLOAT, t.itemsize() / 2);
-            return new FloatFormat(new double[] {c.real()}, part, false).format(c.real())
-                    + new FloatFormat(new double[] {c.imag()}, part, true).format(c.imag()) + "j";
+            DType part = part(t);
+            Real re = Real.of(c.real(), part);
+            Real im = Real.of(c.imag(), part);
+            return new FloatFormat(new Real[] {re}, part, false).format(re)
+                    + new FloatFormat(new Real[] {im}, part, true).format(im) + "j";
         }
         if (v instanceof TimeValue) {
             return "'" + v + "'";
@@ -336,6 +475,52 @@ final class ArrayFormatter {
         return String.valueOf(v);
     }
 
+    /**
+     * numpy's repr of the {@code U} item at byte {@code pos}: Python's repr of its text, and where a UTF-32 unit is no
+     * code point (above U+10FFFF: np.frombuffer, other writers store them as they are), {@code \U6f2664ec} for it
+     * as numpy writes it, which Java's strings cannot hold; surrogate units each on their own ({@code \ud800\udfff}).
+     */
+    static String unicodeRepr(DType t, Storage s, long pos) {
+        boolean be = t.byteOrderChar() == '>';
+        int n = t.itemsize() / 4;
+        while (n > 0 && s.getInt(pos + 4L * (n - 1), be) == 0) {
+            n--; // numpy drops trailing NULs
+        }
+        boolean valid = true;
+        boolean single = false;
+        boolean dbl = false;
+        for (int i = 0; i < n; i++) {
+            int cp = s.getInt(pos + 4L * i, be);
+            // a surrogate unit stays one character in Python, where Java's strings would pair it with the next
+            valid &= Character.isValidCodePoint(cp) && !(cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE);
+            single |= cp == '\'';
+            dbl |= cp == '"';
+        }
+        if (valid) {
+            return PythonRepr.repr(Elements.get(t, s, pos));
+        }
+        char quote = single && !dbl ? '"' : '\''; // Python's choice of quotes
+        StringBuilder out = new StringBuilder().append(quote);
+        for (int i = 0; i < n; i++) {
+            int cp = s.getInt(pos + 4L * i, be);
+            if (!Character.isValidCodePoint(cp)) {
+                out.append(String.format("\\U%08x", cp));
+            } else if (cp == quote || cp == '\\') {
+                out.append('\\').appendCodePoint(cp);
+            } else {
+                String one = PythonRepr.repr(new String(Character.toChars(cp))); // a quote other than ours stands bare
+                out.append(one, 1, one.length() - 1);
+            }
+        }
+        return out.append(quote).toString();
+    }
+
+    /** The float type of each part of complex type {@code t}, in its byte order. */
+    private static DType part(DType t) {
+        DType part = DType.numeric(DType.Kind.FLOAT, t.itemsize() / 2);
+        return t.byteOrderChar() == '>' ? part.withByteOrder('>') : part;
+    }
+
     /** numpy's {@code _void_scalar_to_string}: every byte in hex, printable or not ({@code b'\x27\x7F'}). */
     static String voidRepr(byte[] b) {
         StringBuilder out = new StringBuilder("b'");
@@ -359,31 +544,46 @@ final class ArrayFormatter {
         private int padRight;
         private int expPrecision; // mantissa digits after the point, scientific mode
         private int expDigits = 2; // exponent digits, scientific mode
+        /** numpy's upper cutoff for a long double, 10 ** min(8, finfo.precision = 18). */
+        private static final BigDecimal LONG_DOUBLE_CUTOFF = new BigDecimal("1e8");
+        /** The double 1e-4, exactly, as numpy compares it with a long double array. */
+        private static final BigDecimal SMALL = new BigDecimal(1e-4);
 
-        FloatFormat(double[] values, DType type, boolean sign) {
+        FloatFormat(Real[] values, DType type, boolean sign) {
             this.type = type;
             this.sign = sign;
-            double max = 0;
-            double min = Double.POSITIVE_INFINITY;
+            BigDecimal max = BigDecimal.ZERO;
+            BigDecimal min = null;
             boolean anyFinite = false;
             boolean anyNonFinite = false;
             boolean negativeInf = false;
-            for (double v : values) {
-                if (Double.isFinite(v) && v != 0) {
-                    double x = Math.abs(v);
-                    max = Math.max(max, x);
-                    min = Math.min(min, x);
+            boolean extended = false;
+            for (Real v : values) {
+                if (v.isFinite() && !v.isZero()) {
+                    BigDecimal x = v.exact();
+                    max = x.compareTo(max) > 0 ? x : max;
+                    min = min == null || x.compareTo(min) < 0 ? x : min;
                 }
-                anyFinite |= Double.isFinite(v);
-                anyNonFinite |= !Double.isFinite(v);
-                negativeInf |= v == Double.NEGATIVE_INFINITY;
+                anyFinite |= v.isFinite();
+                anyNonFinite |= !v.isFinite();
+                negativeInf |= v.isInfinite() && v.negative();
+                extended |= v.isExtended();
             }
-            // numpy 2 compares in the array's own type (Python floats are weak scalars): a float32 1e-4 is not below 1e-4
-            // and since numpy 2.2 the upper cutoff is 10 ** min(8, finfo.precision): 1e3 for float16, 1e6 for float32
-            exp = max > 0 && (max >= narrow(cutoff(type)) || min < narrow(1e-4) || narrow(max / min) > narrow(1e3));
+            if (min == null) {
+                exp = false;
+            } else if (extended) { // a long double's magnitude may be past a double's range: compared as decimals
+                exp = max.compareTo(LONG_DOUBLE_CUTOFF) >= 0 || min.compareTo(SMALL) < 0
+                        || max.compareTo(min.multiply(BigDecimal.valueOf(1000))) > 0;
+            } else {
+                double mx = max.doubleValue();
+                double mn = min.doubleValue();
+                // numpy 2 compares in the array's own type (Python floats are weak scalars): a float32 1e-4 is not below
+                // 1e-4 and since numpy 2.2 the upper cutoff is 10 ** min(8, finfo.precision): 1e3 for float16, 1e6 for float32
+                exp = mx >= narrow(cutoff(type)) || mn < narrow(1e-4) || narrow(mx / mn) > narrow(1e3);
+            }
             if (exp) {
-                for (double v : values) {
-                    if (Double.isFinite(v)) {
+                for (Real v : values) {
+                    if (v.isFinite()) {
                         String m = digits(v, new MathContext(PRECISION + 1, RoundingMode.HALF_EVEN))
                                 .stripTrailingZeros().unscaledValue().abs().toString();
                         expPrecision = Math.max(expPrecision, m.length() - 1);
@@ -391,8 +591,8 @@ final class ArrayFormatter {
                 }
             }
             int widestExponent = 0;
-            for (double v : values) {
-                if (!Double.isFinite(v)) {
+            for (Real v : values) {
+                if (!v.isFinite()) {
                     continue;
                 }
                 String p = exp ? scientific(v) : positional(v);
@@ -418,9 +618,9 @@ final class ArrayFormatter {
             }
         }
 
-        String format(double v) {
-            if (!Double.isFinite(v)) {
-                String r = Double.isNaN(v) ? (sign ? "+nan" : "nan") : v > 0 ? (sign ? "+inf" : "inf") : "-inf";
+        String format(Real v) {
+            if (!v.isFinite()) {
+                String r = v.isNaN() ? (sign ? "+nan" : "nan") : !v.negative() ? (sign ? "+inf" : "inf") : "-inf";
                 int total = padLeft + padRight + 1;
                 return r.length() < total ? " ".repeat(total - r.length()) + r : r;
             }
@@ -430,30 +630,22 @@ final class ArrayFormatter {
             return exp ? left + p : left + p + " ".repeat(Math.max(0, padRight - (p.length() - dot - 1)));
         }
 
-        private String positional(double v) {
-            BigDecimal d = unique(v);
+        private String positional(Real v) {
+            BigDecimal d = v.shortest();
             if (d.scale() > PRECISION) { // numpy's dragon4 rounds the exact binary value at the cutoff, not the shortest digits
-                d = new BigDecimal(v).setScale(PRECISION, RoundingMode.HALF_EVEN);
+                d = v.exact().setScale(PRECISION, RoundingMode.HALF_EVEN);
             }
             d = d.stripTrailingZeros();
             String s = d.scale() <= 0 ? d.toBigInteger().toString() + "." : d.toPlainString();
-            boolean negative = v < 0 || (v == 0 && 1 / v < 0);
-            if (negative && !s.startsWith("-")) {
-                s = "-" + s;
-            }
-            if (sign && !negative) {
-                s = "+" + s;
-            }
-            return s;
+            return (v.negative() ? "-" : sign ? "+" : "") + s;
         }
 
-        private String scientific(double v) {
-            boolean negative = v < 0 || (v == 0 && 1 / v < 0);
-            BigDecimal d = unique(v).abs();
+        private String scientific(Real v) {
+            BigDecimal d = v.shortest();
             if (d.signum() != 0 && d.precision() != expPrecision + 1) {
                 // numpy's min_digits: digits beyond the shortest unique ones are the exact value's, not zeros
                 // (a float32 1e-4 among values of 8 digits is 9.9999997e-05), and so is the rounding of longer ones
-                d = new BigDecimal(v).abs();
+                d = v.exact();
             }
             int e = d.signum() == 0 ? 0 : d.precision() - d.scale() - 1;
             BigDecimal mant = d.movePointLeft(e).setScale(expPrecision, RoundingMode.HALF_EVEN);
@@ -466,7 +658,7 @@ final class ArrayFormatter {
                 m = m + ".";
             }
             String ex = Integer.toString(Math.abs(e));
-            return (negative ? "-" : sign ? "+" : "") + m + "e" + (e < 0 ? "-" : "+") + "0".repeat(Math.max(0, expDigits - ex.length())) + ex;
+            return (v.negative() ? "-" : sign ? "+" : "") + m + "e" + (e < 0 ? "-" : "+") + "0".repeat(Math.max(0, expDigits - ex.length())) + ex;
         }
 
         /**
@@ -509,13 +701,9 @@ final class ArrayFormatter {
          * digits: the shortest unique digits when they fit, else the exact binary value rounded at the
          * cutoff (rounding the shortest digits instead rounds twice: 2.000000015 is 2.00000001499..., so 2.00000001).
          */
-        private BigDecimal digits(double v, MathContext mc) {
-            BigDecimal u = unique(v);
-            return u.precision() <= mc.getPrecision() ? u : new BigDecimal(v).round(mc);
-        }
-
-        private BigDecimal unique(double v) {
-            return shortest(v, type);
+        private BigDecimal digits(Real v, MathContext mc) {
+            BigDecimal u = v.shortest();
+            return u.precision() <= mc.getPrecision() ? u : v.exact().round(mc);
         }
     }
 

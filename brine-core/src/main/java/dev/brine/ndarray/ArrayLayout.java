@@ -113,7 +113,7 @@ public final class ArrayLayout {
      */
     private static void extend(StringBuilder s, StringBuilder line, String word, int width, String hanging) {
         if (word.indexOf('\n') < 0) {
-            if (line.length() + word.length() > width && line.length() > hanging.length()) {
+            if (columns(line) + columns(word) > width && line.length() > hanging.length()) {
                 s.append(line.toString().stripTrailing()).append('\n');
                 line.setLength(0);
                 line.append(hanging);
@@ -124,16 +124,16 @@ public final class ArrayLayout {
         String[] words = word.split("\n", -1);
         int widest = 0;
         for (String w : words) {
-            widest = Math.max(widest, w.length());
+            widest = Math.max(widest, columns(w));
         }
         String indent;
-        if (line.length() + widest > width && line.length() > hanging.length()) {
+        if (columns(line) + widest > width && line.length() > hanging.length()) {
             s.append(line.toString().stripTrailing()).append('\n');
             line.setLength(0);
             line.append(hanging).append(words[0]);
             indent = hanging;
         } else {
-            indent = " ".repeat(line.length());
+            indent = " ".repeat(columns(line));
             line.append(words[0]);
         }
         for (int k = 1; k < words.length; k++) {
@@ -141,7 +141,12 @@ public final class ArrayLayout {
             line.setLength(0);
             line.append(indent).append(words[k]);
         }
-        line.append(" ".repeat(widest - words[words.length - 1].length()));
+        line.append(" ".repeat(widest - columns(words[words.length - 1])));
+    }
+
+    /** Python's {@code len} of a repr's text: its code points (an emoji is one, two chars in Java). */
+    private static int columns(CharSequence text) {
+        return Character.codePointCount(text, 0, text.length());
     }
 
     private static long[] with(long[] index, long i) {

@@ -22,8 +22,11 @@ import java.util.Objects;
  *
  * <p>Arrays are mutable (unless mapped read-only). Two arrays are equal when dtype, shape and
  * values are equal, whatever their memory order; floats compare as {@link Double#equals} does, so
- * NaN equals NaN. The optional {@link #memberName()} (which archive member an array came from)
- * does not take part in equality.
+ * NaN equals NaN; arrays whose items have no bytes are equal when dtype and shape are. The optional
+ * {@link #memberName()} (which archive member an array came from) does not take part in equality.
+ *
+ * <p>The {@code to...Array} methods throw IllegalStateException for more elements than one Java array holds,
+ * or than the heap holds.
  */
 public final class NDArray implements Unhashable {
     /** The most dimensions an array may have. */
@@ -399,7 +402,7 @@ public final class NDArray implements Unhashable {
     /** All elements in C order as booleans, as numpy's {@code astype(bool)}: non-zero (NaN, either part of a complex) is true. */
     public boolean[] toBooleanArray() {
         int n = toIntSize(size, "elements");
-        boolean[] out = new boolean[n];
+        boolean[] out = allocate(n, boolean[]::new);
         for (int i = 0; i < n; i++) {
             long off = offsetOfFlat(i);
             out[i] = elementIsTrue(off);
@@ -410,7 +413,7 @@ public final class NDArray implements Unhashable {
     /** All elements in C order as bytes (numbers cast as numpy's {@code astype(int8)}). */
     public byte[] toByteArray() {
         int n = toIntSize(size, "elements");
-        byte[] out = new byte[n];
+        byte[] out = allocate(n, byte[]::new);
         if (fastPath(DType.Kind.INT, DType.Kind.UINT, 1)) {
             storage.get(0, out, 0, n);
             return out;
@@ -424,7 +427,7 @@ public final class NDArray implements Unhashable {
     /** All elements in C order as shorts. */
     public short[] toShortArray() {
         int n = toIntSize(size, "elements");
-        short[] out = new short[n];
+        short[] out = allocate(n, short[]::new);
         if (fastPath(DType.Kind.INT, DType.Kind.UINT, 2)) {
             forEachBulk(n, 2, (buf, from, count) -> buf.asShortBuffer().get(out, from, count));
             return out;
@@ -438,7 +441,7 @@ public final class NDArray implements Unhashable {
     /** All elements in C order as chars (unsigned 16-bit). */
     public char[] toCharArray() {
         int n = toIntSize(size, "elements");
-        char[] out = new char[n];
+        char[] out = allocate(n, char[]::new);
         if (fastPath(DType.Kind.UINT, DType.Kind.INT, 2)) {
             forEachBulk(n, 2, (buf, from, count) -> buf.asCharBuffer().get(out, from, count));
             return out;
@@ -452,7 +455,7 @@ public final class NDArray implements Unhashable {
     /** All elements in C order as ints. */
     public int[] toIntArray() {
         int n = toIntSize(size, "elements");
-        int[] out = new int[n];
+        int[] out = allocate(n, int[]::new);
         if (fastPath(DType.Kind.INT, DType.Kind.UINT, 4)) {
             forEachBulk(n, 4, (buf, from, count) -> buf.asIntBuffer().get(out, from, count));
             return out;
@@ -466,7 +469,7 @@ public final class NDArray implements Unhashable {
     /** All elements in C order as longs (uint64 as bit patterns, datetimes as counts). */
     public long[] toLongArray() {
         int n = toIntSize(size, "elements");
-        long[] out = new long[n];
+        long[] out = allocate(n, long[]::new);
         if (fastPath(DType.Kind.INT, DType.Kind.UINT, 8)) {
             forEachBulk(n, 8, (buf, from, count) -> buf.asLongBuffer().get(out, from, count));
             return out;
@@ -480,7 +483,7 @@ public final class NDArray implements Unhashable {
     /** All elements in C order as floats. */
     public float[] toFloatArray() {
         int n = toIntSize(size, "elements");
-        float[] out = new float[n];
+        float[] out = allocate(n, float[]::new);
         if (fastPath(DType.Kind.FLOAT, DType.Kind.FLOAT, 4)) {
             forEachBulk(n, 4, (buf, from, count) -> buf.asFloatBuffer().get(out, from, count));
             return out;
@@ -494,7 +497,7 @@ public final class NDArray implements Unhashable {
     /** All elements in C order as doubles. */
     public double[] toDoubleArray() {
         int n = toIntSize(size, "elements");
-        double[] out = new double[n];
+        double[] out = allocate(n, double[]::new);
         if (fastPath(DType.Kind.FLOAT, DType.Kind.FLOAT, 8)) {
             forEachBulk(n, 8, (buf, from, count) -> buf.asDoubleBuffer().get(out, from, count));
             return out;
@@ -505,14 +508,40 @@ public final class NDArray implements Unhashable {
         return out;
     }
 
-    /** All elements in C order as boxed values, as {@link #get(long...)} gives them. */
+    /**
+     * All elements in C order as boxed values, as {@link #get(long...)} gives them.
+     *
+     * @throws IllegalStateException when the elements are more than one Java array holds, or their boxed values
+     *     more than the heap holds (10^8 records of no bytes, from a file of 128 bytes, are some 10 GB of maps)
+     */
     public Object[] toObjectArray() {
         int n = toIntSize(size, "elements");
-        Object[] out = new Object[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = Elements.get(dtype, storage, offsetOfFlat(i));
+        try {
+            Object[] out = new Object[n];
+            for (int i = 0; i < n; i++) {
+                out[i] = Elements.get(dtype, storage, offsetOfFlat(i));
+            }
+            return out;
+        } catch (OutOfMemoryError e) { // what was built is unreachable again: the heap is back as it was
+            throw tooLargeForHeap("boxed values");
         }
-        return out;
+    }
+
+    /**
+     * A Java array of {@code n} elements, or, where the heap cannot hold it, the IllegalStateException the
+     * {@code to...Array} methods document: a mapped array of a billion doubles is more than most heaps.
+     */
+    private <T> T allocate(int n, java.util.function.IntFunction<T> array) {
+        try {
+            return array.apply(n);
+        } catch (OutOfMemoryError e) {
+            throw tooLargeForHeap("elements");
+        }
+    }
+
+    private IllegalStateException tooLargeForHeap(String what) {
+        return new IllegalStateException("array of " + size + " " + dtype.name() + " elements: its " + what
+                + " are more than the Java heap holds (" + Runtime.getRuntime().maxMemory() + " bytes at most)");
     }
 
     private boolean fastPath(DType.Kind k1, DType.Kind k2, int itemsize) {
@@ -697,6 +726,9 @@ public final class NDArray implements Unhashable {
         NDArray a = (NDArray) o;
         if (!dtype.equals(a.dtype) || !Arrays.equals(shape, a.shape)) {
             return false;
+        }
+        if (dtype.itemsize() == 0) { // items of no bytes hold no values: dtype and shape decide (10^10 of them fit in 128 bytes)
+            return true;
         }
         boolean sameLayout = order == a.order || (isCContiguous() && a.isCContiguous());
         int item = dtype.itemsize();

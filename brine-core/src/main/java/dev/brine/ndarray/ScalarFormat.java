@@ -44,7 +44,7 @@ public final class ScalarFormat {
             case BYTES:
                 return "np.bytes_(" + PythonRepr.repr(scalar.get()) + ")";
             case UNICODE:
-                return "np.str_(" + PythonRepr.repr(scalar.get()) + ")";
+                return "np.str_(" + ArrayFormatter.unicodeRepr(t, scalar.storage(), scalar.offsetOf()) + ")";
             case VOID:
                 return "np.void(" + ArrayFormatter.voidRepr((byte[]) scalar.get()) + ")";
             case STRUCTURED:
@@ -56,6 +56,29 @@ public final class ScalarFormat {
             default:
                 return null;
         }
+    }
+
+    /**
+     * numpy's {@code str} of the long double or clongdouble element of {@code a} at {@code index}
+     * ({@code 1e+400}, {@code 0.1}, {@code (1e+400+1e-400j)}, {@code 2j}): the shortest digits of the 80-bit value
+     * itself, which a double may not hold (out of its range, or between two doubles); null for other dtypes.
+     */
+    public static String longDoubleText(NDArray a, long... index) {
+        DType t = a.dtype();
+        boolean complex = t.kind() == DType.Kind.COMPLEX && t.itemsize() > 16;
+        if (!complex && !Elements.isExtended(t)) {
+            return null;
+        }
+        byte[] raw = new byte[t.itemsize()];
+        a.storage().get(a.offsetOf(index), raw, 0, raw.length);
+        NDArray scalar = NDArray.fromBytes(t, Order.C, raw);
+        if (!complex) {
+            return extended(scalar, 0, false, ".0");
+        }
+        String repr = repr(scalar); // np.clongdouble('...'), whose text is str's but for the parentheses
+        String text = repr.substring("np.clongdouble('".length(), repr.length() - 2);
+        boolean zeroReal = extended(scalar, 0, false, "").equals("0");
+        return zeroReal ? text : "(" + text + ")";
     }
 
     /**
@@ -135,14 +158,21 @@ public final class ScalarFormat {
 
     /**
      * numpy 2's repr of a structured scalar ({@code _void_scalar_to_string}): its fields as a tuple, then
-     * {@code dtype=} and the dtype's str. numpy formats the fields as an array's elements but floats with
+     * {@code dtype=} and the dtype's str; an np.rec element's as {@code np.record(..., dtype=...)}. numpy formats the fields as an array's elements but floats with
      * {@code str} ({@code 2.0}, not {@code 2.}), inside nested records and subarrays too; or null for a
      * subarray field of more than one axis whose elements are not floats, whose padding across the
      * subarray is not reproduced here.
      */
     private static String record(NDArray scalar) {
         String fields = fields(scalar.dtype(), scalar.rawBytes(), 0);
-        return fields == null ? null : "np.void(" + fields + ", dtype=" + ArrayFormatter.dtypeShortRepr(scalar.dtype()) + ")";
+        if (fields == null) {
+            return null;
+        }
+        String type = ArrayFormatter.dtypeShortRepr(scalar.dtype());
+        if (scalar.dtype().isRecord()) { // numpy's record scalar names its type and prints the fields bare
+            return "np.record(" + fields + ", dtype=" + type.substring("(numpy.record, ".length(), type.length() - 1) + ")";
+        }
+        return "np.void(" + fields + ", dtype=" + type + ")";
     }
 
     private static String fields(DType t, byte[] raw, int off) {

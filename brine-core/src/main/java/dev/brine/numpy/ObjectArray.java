@@ -2,7 +2,11 @@ package dev.brine.numpy;
 
 import dev.brine.ndarray.ArrayLayout;
 import dev.brine.ndarray.DType;
+import dev.brine.ndarray.FieldTexts;
+import dev.brine.ndarray.NDArray;
+import dev.brine.ndarray.TimeValue;
 import dev.brine.py.PythonRepr;
+import dev.brine.py.Tuple;
 import dev.brine.py.Unhashable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -113,7 +117,9 @@ public final class ObjectArray implements Unhashable {
      * nested brackets by the shape, rows wrapped at 75 columns as numpy wraps them ({@link ArrayLayout}),
      * summarized as numpy summarizes arrays of more than 1,000 items (three at each end of an axis
      * around {@code ...}), and for an empty array numpy's
-     * {@code shape=} note. A list item prints as numpy prints it, {@code list([1, 2])}.
+     * {@code shape=} note. A list item prints as numpy prints it, {@code list([1, 2])}; a record's fields of numbers,
+     * bools, strings and datetimes as numpy's per-field formats print them ({@code (  1, 'x')}, {@code 0.},
+     * {@code '2020-01-01'}), an object subarray field as nested brackets, and an aligned type in its dict form.
      */
     @Override
     public String toString() {
@@ -175,31 +181,188 @@ public final class ObjectArray implements Unhashable {
         }
         StringBuilder out = new StringBuilder("array(");
         boolean summarize = count > SUMMARY_THRESHOLD;
-        out.append(shape.length == 0 ? itemText(new long[0], itemRepr)
-                : ArrayLayout.body(shape, summarize, index -> itemText(index, itemRepr), PythonRepr.MAX_OUTPUT));
+        List<java.util.Map<Long, String>> fields = fieldTexts(summarize);
+        out.append(shape.length == 0 ? itemText(new long[0], itemRepr, fields)
+                : ArrayLayout.body(shape, summarize, index -> itemText(index, itemRepr, fields), PythonRepr.MAX_OUTPUT));
         out.append(',');
         // numpy 2 names the shape of a summarized array; the note goes on a line of its own past 75 columns
         String extra = (summarize ? "shape=" + PythonRepr.repr(DTypeState.shapeTuple(shape)) + ", " : "")
                 + "dtype=" + typeRepr() + ")";
-        int lastLine = out.length() - (out.lastIndexOf("\n") + 1);
+        int lastLine = out.codePointCount(out.lastIndexOf("\n") + 1, out.length()); // Python's len
         out.append(lastLine + extra.length() + 1 > 75 ? "\n" + " ".repeat("array(".length()) : " ");
         return out.append(extra).toString();
     }
 
-    /** What numpy's repr prints after {@code dtype=}: {@code object}, or the structured type's fields. */
+    /**
+     * What numpy's repr prints after {@code dtype=}: {@code object}, or the structured type's str (an aligned one in
+     * the dict form with {@code 'aligned': True}).
+     */
     private String typeRepr() {
-        String r = dtype.toString();
-        return dtype.equals(DType.OBJECT) ? "object" : r.substring("dtype(".length(), r.length() - 1);
+        return dtype.equals(DType.OBJECT) ? "object" : FieldTexts.dtypeText(dtype);
     }
 
     /** numpy's print options: arrays of more items are summarized, showing this many at each end of an axis. */
     private static final long SUMMARY_THRESHOLD = 1000;
 
-    /** An item as numpy's {@code _object_format} writes it: a list would read as one more axis, so it is named. */
-    private String itemText(long[] index, PythonRepr itemRepr) {
-        Object item = items.get((int) flatIndex(index));
+    /**
+     * An item as numpy's {@code _object_format} writes it: a list would read as one more axis, so it is named; a
+     * record as numpy's StructuredVoidFormat writes it, each field as {@code fields} has it (else as its value's repr).
+     */
+    private String itemText(long[] index, PythonRepr itemRepr, List<java.util.Map<Long, String>> fields) {
+        long flat = flatIndex(index);
+        Object item = items.get((int) flat);
+        if (fields != null && item instanceof Tuple && ((Tuple) item).size() == fields.size()) {
+            Tuple record = (Tuple) item;
+            List<String> texts = new ArrayList<>();
+            for (int k = 0; k < fields.size(); k++) {
+                String text = fields.get(k) == null ? null : fields.get(k).get(flat);
+                Object v = record.get(k);
+                if (text == null && dtype.fields().get(k).type().kind() == DType.Kind.SUBARRAY && v instanceof ObjectArray
+                        && ((ObjectArray) v).dtype.equals(DType.OBJECT)) {
+                    ObjectArray sub = (ObjectArray) v; // numpy's SubArrayFormat: nested brackets on one line
+                    text = sub.bracketed(0, 0, sub.items.size() > SUMMARY_THRESHOLD, itemRepr, new long[1]);
+                }
+                texts.add(text != null ? text : objectText(v, itemRepr));
+            }
+            return "(" + String.join(", ", texts) + (texts.size() == 1 ? ",)" : ")");
+        }
+        return objectText(item, itemRepr);
+    }
+
+    private static String objectText(Object item, PythonRepr itemRepr) {
         String text = itemRepr.format(item);
         return item instanceof List ? "list(" + text + ")" : text;
+    }
+
+    /**
+     * For a structured dtype, per field, the text numpy's repr gives each shown record's value (by flat index):
+     * fields of numbers, bools, strings and datetimes formatted over the column as numpy formats them (padded to a
+     * common width); null for a field of objects, each written as {@link #itemText} writes it, and null in all for
+     * other dtypes.
+     */
+    private List<java.util.Map<Long, String>> fieldTexts(boolean summarize) {
+        if (dtype.kind() != DType.Kind.STRUCTURED) {
+            return null;
+        }
+        List<Long> shown = new ArrayList<>();
+        shownFlats(0, 0, summarize, shown);
+        List<java.util.Map<Long, String>> out = new ArrayList<>();
+        List<DType.Field> fs = dtype.fields();
+        for (int k = 0; k < fs.size(); k++) {
+            out.add(fieldTexts(fs.get(k).type(), k, shown));
+        }
+        return out;
+    }
+
+    private java.util.Map<Long, String> fieldTexts(DType t, int k, List<Long> shown) {
+        java.util.Map<Long, String> out = new java.util.HashMap<>();
+        if (t.hasObject()) {
+            return null;
+        }
+        List<Object> values = new ArrayList<>();
+        for (long flat : shown) {
+            values.add(numpyValue(t, field(flat, k)));
+        }
+        try {
+            NDArray column = NDArray.fromValues(t, values, values.size());
+            List<String> texts = FieldTexts.of(shape.length == 0 ? column.reshape() : column); // 0-d: True unpadded
+            for (int i = 0; i < shown.size(); i++) {
+                out.put(shown.get(i), texts.get(i));
+            }
+            return out;
+        } catch (RuntimeException e) { // a value numpy's field type would not hold as Brine has it: its repr instead
+            return null;
+        }
+    }
+
+    private Object field(long flat, int k) {
+        Object item = items.get((int) flat);
+        return item instanceof Tuple && k < ((Tuple) item).size() ? ((Tuple) item).get(k) : null;
+    }
+
+    /**
+     * The value numpy holds in a field of type {@code t} for the Python value its pickle gave: a datetime64's
+     * datetime.date or datetime.datetime (or int, below microseconds) as its count of the field's unit.
+     */
+    private static Object numpyValue(DType t, Object v) {
+        if ((t.kind() != DType.Kind.DATETIME && t.kind() != DType.Kind.TIMEDELTA) || t.unitCount() != 1) {
+            return v;
+        }
+        boolean delta = t.kind() == DType.Kind.TIMEDELTA;
+        if (v instanceof Long) {
+            return new TimeValue((Long) v, t.unit(), 1, delta);
+        }
+        if (v == null) {
+            return new TimeValue(TimeValue.NAT, t.unit(), 1, delta);
+        }
+        java.time.Duration since;
+        if (!delta && v instanceof java.time.LocalDate) {
+            since = java.time.Duration.ofDays(((java.time.LocalDate) v).toEpochDay());
+        } else if (!delta && v instanceof java.time.LocalDateTime) {
+            since = java.time.Duration.between(java.time.LocalDateTime.of(1970, 1, 1, 0, 0), (java.time.LocalDateTime) v);
+        } else if (delta && v instanceof java.time.Duration) {
+            since = (java.time.Duration) v;
+        } else {
+            return v;
+        }
+        long nanos = switch (t.unit()) {
+            case WEEK -> 7L * 86_400_000_000_000L;
+            case DAY -> 86_400_000_000_000L;
+            case HOUR -> 3_600_000_000_000L;
+            case MINUTE -> 60_000_000_000L;
+            case SECOND -> 1_000_000_000L;
+            case MILLISECOND -> 1_000_000L;
+            case MICROSECOND -> 1_000L;
+            default -> 0;
+        };
+        if (nanos == 0) {
+            return v;
+        }
+        java.math.BigInteger[] qr = java.math.BigInteger.valueOf(since.getSeconds()).multiply(java.math.BigInteger.valueOf(1_000_000_000L))
+                .add(java.math.BigInteger.valueOf(since.getNano())).divideAndRemainder(java.math.BigInteger.valueOf(nanos));
+        return qr[1].signum() != 0 || qr[0].bitLength() > 63 ? v : new TimeValue(qr[0].longValue(), t.unit(), 1, delta);
+    }
+
+    /** The flat indices of the items the repr shows: all, or three at each end of an axis longer than six. */
+    private void shownFlats(int axis, long base, boolean summarize, List<Long> out) {
+        if (axis == shape.length) {
+            out.add(base);
+            return;
+        }
+        long len = shape[axis];
+        for (long i = 0; i < len; i++) {
+            if (summarize && len > 6 && i == 3) {
+                i = len - 3;
+            }
+            shownFlats(axis + 1, base * len + i, summarize, out);
+        }
+    }
+
+    /**
+     * numpy's {@code SubArrayFormat} of an object subarray field's value: nested brackets on one line, the items as
+     * {@code _object_format} writes them, three at each end of a longer axis past 1000 items; once the items
+     * {@code written} pass {@link PythonRepr#MAX_OUTPUT} characters, {@code ...} for the rest.
+     */
+    private String bracketed(int axis, long base, boolean summarize, PythonRepr itemRepr, long[] written) {
+        if (axis == shape.length) {
+            String text = objectText(items.get((int) base), itemRepr);
+            written[0] += text.length() + 2;
+            return text;
+        }
+        long len = shape[axis];
+        List<String> parts = new ArrayList<>();
+        for (long i = 0; i < len; i++) {
+            if (written[0] > PythonRepr.MAX_OUTPUT) {
+                parts.add("...");
+                break;
+            }
+            if (summarize && len > 6 && i == 3) {
+                parts.add("...");
+                i = len - 3;
+            }
+            parts.add(bracketed(axis + 1, base * len + i, summarize, itemRepr, written));
+        }
+        return "[" + String.join(", ", parts) + "]";
     }
 
     /** The position in {@link #items} of the element at {@code index}: C order, whatever the layout flag. */

@@ -214,6 +214,129 @@ class ReprOracleTest {
         assertEquals("", mismatches(cases, "flex", 12));
     }
 
+    /**
+     * Seeded random float128 and complex256 arrays: x87 long doubles over their whole exponent range (1e+4000 and
+     * 1e-4940 lie beyond a double's), near 1, denormal, zero, nan and inf; numpy prints them with their own
+     * shortest digits, in scientific notation with exponents of up to 4 digits, where Brine printed inf and 0.
+     */
+    @Test
+    void reprOfLongDoublesOverTheirWholeRangeMatchesNumpy() throws IOException {
+        Python.require("numpy");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(0x80B175);
+        List<NDArray> cases = new ArrayList<>();
+        for (int c = 0; c < 600; c++) {
+            boolean complex = c % 3 == 2;
+            DType t = DType.parse(complex ? "<c32" : c % 7 == 0 ? ">f16" : "<f16");
+            int n = 1 + random.nextInt(5);
+            int parts = complex ? 2 : 1;
+            byte[] raw = new byte[n * t.itemsize()];
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(raw);
+            for (int i = 0; i < n * parts; i++) {
+                int at = i * 16;
+                long mantissa = random.nextLong() | Long.MIN_VALUE; // the explicit integer bit of a normal value
+                int exp;
+                switch (random.nextInt(8)) {
+                    case 0 -> { // anywhere, a third of them powers of two (the long double below is half as far)
+                        exp = 1 + random.nextInt(0x7FFE);
+                        mantissa = random.nextInt(3) == 0 ? Long.MIN_VALUE : mantissa;
+                    }
+                    case 1 -> { // denormal or zero
+                        exp = 0;
+                        mantissa = random.nextBoolean() ? 0 : mantissa >>> (1 + random.nextInt(63));
+                    }
+                    case 2 -> { // inf or nan
+                        exp = 0x7FFF;
+                        mantissa = random.nextBoolean() ? Long.MIN_VALUE : mantissa | 0x4000000000000000L;
+                    }
+                    case 3 -> exp = random.nextBoolean() ? 1 + random.nextInt(40) : 0x7FFE - random.nextInt(40); // the ends
+                    default -> exp = 16383 - 40 + random.nextInt(80); // near 1
+                }
+                int signExp = exp | (random.nextInt(4) == 0 ? 0x8000 : 0);
+                if (t.byteOrderChar() == '>') {
+                    b.order(java.nio.ByteOrder.BIG_ENDIAN).putShort(at + 6, (short) signExp).putLong(at + 8, mantissa);
+                } else {
+                    b.order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(at, mantissa).putShort(at + 8, (short) signExp);
+                }
+            }
+            cases.add(NDArray.fromBytes(t, Order.C, raw, n));
+        }
+        assertEquals("", mismatches(cases, "ld", 12));
+    }
+
+    /**
+     * 1000 long doubles near the ends of their range, whose exact decimals run to thousands of digits: numpy prints
+     * them in a fraction of a second, and Brine, finding their digits without writing those decimals out, within
+     * seconds (it took 11 s).
+     */
+    @Test
+    void reprOfAThousandLongDoublesAtTheEndsOfTheirRangeMatchesNumpyInSeconds() throws IOException {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(0xE4D5);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16_000).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 1000; i++) {
+            int exp = i % 2 == 0 ? 1 + random.nextInt(40) : 0x7FFE - random.nextInt(40);
+            b.putLong(16 * i, random.nextLong() | Long.MIN_VALUE).putShort(16 * i + 8, (short) exp);
+        }
+        NDArray a = NDArray.fromBytes(DType.parse("<f16"), Order.C, b.array(), 1000);
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), a::toString);
+        assertEquals("", mismatches(List.of(a), "ldends", 1));
+    }
+
+    /**
+     * Seeded random {@code U} arrays whose UTF-32 units are often no code point (above U+10FFFF, as np.frombuffer
+     * and other writers store them), among quotes, backslashes, surrogates and unprintable characters: numpy escapes
+     * those as {@code \U6f2664ec}, in the array's repr and in each np.str_ item's, where Brine printed U+FFFD.
+     */
+    @Test
+    void reprOfUnicodeItemsThatAreNoCodePointsMatchesNumpy() throws IOException {
+        Python.require("numpy");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(0x110000);
+        int[] pool = {0x110000, 0x6f2664ec, 0xffffffff, 0x80000000, 0x7fffffff, '\'', '"', '\\', 'a', ' ', '\n', 0x7f, 0xa0,
+            0xd800, 0xdfff, 0x10ffff, 0xe9, 0x2028, 0x1f600, 0};
+        List<NDArray> cases = new ArrayList<>();
+        for (int c = 0; c < 200; c++) {
+            DType t = DType.parse((c % 5 == 0 ? ">U" : "<U") + (1 + random.nextInt(4)));
+            long[] shape = c % 9 == 0 ? new long[0] : new long[] {1 + random.nextInt(4)};
+            long n = shape.length == 0 ? 1 : shape[0];
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) n * t.itemsize())
+                    .order(t.byteOrderChar() == '>' ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
+            int units = t.itemsize() / 4;
+            for (long k = 0; k < n; k++) {
+                int[] item = new int[units];
+                int length = 0;
+                for (int u = 0; u < units; u++) {
+                    item[u] = pool[random.nextInt(pool.length)];
+                    length = item[u] != 0 ? u + 1 : length;
+                }
+                if (length == 1 && !Character.isValidCodePoint(item[0])) {
+                    item[0] = 'a'; // numpy's repr of one such unit alone fails (CPython's SystemError from PyUnicode_New)
+                }
+                for (int unit : item) {
+                    b.putInt(unit);
+                }
+            }
+            cases.add(NDArray.fromBytes(t, Order.C, b.array(), shape));
+        }
+        assertEquals("", mismatches(cases, "u", 12));
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            files.add(dir.resolve("u" + i + ".npy"));
+        }
+        String[] numpy = Python.checkText("import sys, numpy as np\n"
+                + "for f in sys.argv[1:]:\n"
+                + "    a = np.load(f)\n"
+                + "    print(' | '.join(repr(x) for x in a.reshape(-1)))\n", files.toArray(new Path[0])).split("\n");
+        for (int i = 0; i < cases.size(); i++) {
+            NDArray a = cases.get(i).reshape(cases.get(i).size());
+            List<String> mine = new ArrayList<>();
+            for (long k = 0; k < a.size(); k++) {
+                byte[] raw = java.util.Arrays.copyOfRange(a.rawBytes(), (int) k * a.dtype().itemsize(),
+                        (int) (k + 1) * a.dtype().itemsize());
+                mine.add(ScalarFormat.repr(NDArray.fromBytes(a.dtype(), Order.C, raw)));
+            }
+            assertEquals(numpy[i], String.join(" | ", mine), "case " + i);
+        }
+    }
+
     /** k * 1e-8 + 5e-9 (a tie at the 8th decimal), nudged by a few units in the last place of a double, or not. */
     private static double nearPositionalTie(java.util.SplittableRandom r) {
         double scale = new double[] {1, 1e-1, 1e-2, 1e-3}[r.nextInt(4)];
@@ -237,6 +360,67 @@ class ReprOracleTest {
             };
         } while (!Double.isFinite(d));
         return d;
+    }
+
+    /**
+     * Records with subarray fields, written by numpy: numpy's SubArrayFormat summarizes a subarray of more than
+     * 1000 items (3 at each end of its longer axes) and measures the field's width on every item of the records
+     * shown, hidden ones too; a bool inside a subarray pads True even in a 0-d array. Among them, 2 records of
+     * 40000 x 40000 items of no bytes (a 136-byte file), which Brine used to walk to an OutOfMemoryError.
+     */
+    @Test
+    void reprOfSubarrayFieldsMatchesNumpy() throws IOException {
+        Python.require("numpy");
+        String script = "import sys, numpy as np\n"
+                + "d = sys.argv[1]\n"
+                + "cases = [np.zeros(2, dtype=[('a', np.dtype([]), (40000, 40000)), ('b', '<i4')]),\n"
+                + "    np.zeros(2, dtype=[('a', 'u1', (1000, 1000))]),\n"
+                + "    np.zeros(2, dtype=[('a', 'u1', (4, 300))]), np.zeros(2, dtype=[('a', '<i2', (1001,))]),\n"
+                + "    np.zeros((), dtype=[('a', 'f8', (1001,))]), np.zeros(3, dtype=[('a', '<f4', (7, 2, 80))]),\n"
+                + "    np.ones((), dtype=[('a', '?', (2,))]), np.ones((), dtype=[('a', '?', (2,)), ('b', '?')]),\n"
+                + "    np.ones((), dtype=[('a', [('x', '?')], (2,))]), np.ones(2, dtype=[('a', '?', (3, 400))]),\n"
+                + "    np.zeros(1, dtype=[('a', [('x', 'u1'), ('y', '<f8')], (20, 60))]),\n"
+                + "    np.zeros(1200, dtype=[('a', '<i4', (2,))]), np.zeros(4, dtype=[('a', 'u1', (0, 2000))])]\n"
+                + "cases[2]['a'][1, 2, 200] = 123\n"
+                + "cases[3]['a'][1, 500] = -7\n"
+                + "cases[4]['a'][500] = 1.5\n"
+                + "cases[5]['a'][2, 3, 1, 40] = 1e-7\n"
+                + "cases[9]['a'][1, 1, 200] = False\n"
+                + "cases[10]['a'][0, 10, 30] = (255, 2.5)\n"
+                + "cases[11]['a'][600] = (12345, -1)\n"
+                + "for i, a in enumerate(cases):\n"
+                + "    np.save(d + '/sub%d.npy' % i, a)\n"
+                + "    print(repr(np.load(d + '/sub%d.npy' % i)))\n"
+                + "    print('\\x00')\n";
+        String[] reprs = Python.checkText(script, dir).split("\n\u0000\n");
+        StringBuilder mismatches = new StringBuilder();
+        for (int i = 0; i < reprs.length; i++) {
+            String mine = Npy.read(dir.resolve("sub" + i + ".npy")).toString();
+            if (!reprs[i].equals(mine)) {
+                mismatches.append("case ").append(i).append(":\nnumpy: ").append(reprs[i]).append("\nbrine: ").append(mine)
+                        .append('\n');
+            }
+        }
+        assertEquals(13, reprs.length);
+        assertEquals("", mismatches.toString());
+    }
+
+    /**
+     * Items of no bytes stand for as many items as their shape says, more than any text can hold (numpy itself
+     * does not finish printing these): the repr stays within its budget of a million characters, and quickly.
+     */
+    @Test
+    void reprOfItemsWithoutBytesIsBounded() {
+        DType empty = DType.struct().build();
+        long[] six = new long[13];
+        java.util.Arrays.fill(six, 6);
+        String top = NDArray.zeros(empty, six).toString();
+        assertEquals(true, top.length() < 1_100_000, "length " + top.length());
+        assertEquals(true, top.startsWith("array([[[[[[[[[[[[[(), (), (), (), (), ()],"), top.substring(0, 60));
+        DType deep = DType.struct().add("a", DType.subarray(empty, six)).build();
+        String rec = NDArray.zeros(deep, 3).toString();
+        assertEquals(true, rec.length() < 1_100_000, "length " + rec.length());
+        assertEquals(true, rec.endsWith("dtype=[('a', [], (6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6))])"), rec.substring(rec.length() - 200));
     }
 
     @Test

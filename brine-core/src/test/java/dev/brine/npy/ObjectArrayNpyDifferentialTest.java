@@ -53,7 +53,23 @@ class ObjectArrayNpyDifferentialTest {
             "np.array(['a' * 80, 1, 'b' * 70], dtype=object)", // items wider than a line
             "np.array([np.arange(4).reshape(2, 2), 1, np.zeros(3)], dtype=object)", // items that span lines
             "np.array([[np.eye(2), 'y' * 60], [None, np.ones((2, 1))]], dtype=object)",
-            "np.array([('k' * 30, 1.5) for _ in range(4)], dtype=object)"); // tuples
+            "np.array([('k' * 30, 1.5) for _ in range(4)], dtype=object)", // tuples
+            // structured types with an object field: numpy prints the other fields with their own formats, padded
+            // over the records shown, an object subarray as nested brackets, an aligned type in its dict form
+            "np.array([(1, 'x')], dtype=np.dtype([('a', 'u1'), ('b', 'O')], align=True))",
+            "np.zeros(2, dtype=[('a', 'O', (2,))])",
+            "np.zeros(2, dtype=[('a', 'O'), ('b', '<f8')])",
+            "np.array([(1, 'x'), (100, 'y')], dtype=[('a', '<i4'), ('b', 'O')])",
+            "np.array([('2020-01-01', None), ('NaT', 1)], dtype=[('a', '<M8[D]'), ('b', 'O')])",
+            "np.array([('2020-01-01T10:00', 1), ('1960-05-06T00:00:01.5', 2)], dtype=[('a', '<M8[ms]'), ('b', 'O')])",
+            "np.array([(3, 'x'), (-7, None)], dtype=[('a', '<m8[s]'), ('b', 'O')])",
+            "np.array([(True, None), (False, 1)], dtype=[('a', '?'), ('b', 'O')])",
+            "np.array((True, 0), dtype=[('a', '?'), ('b', 'O')])",
+            "np.array([(1.5, [1, 2], 2 + 1j, b'q', 'u'), (-2e-9, None, 0, b'', 'vw')],"
+                    + " dtype=[('a', '<f4'), ('b', 'O'), ('c', '<c16'), ('d', 'S2'), ('e', '<U2')])",
+            "np.array([(i, 'x' * (i % 3), [0] * i) for i in range(1200)], dtype=[('a', '<i8'), ('b', 'O'), ('c', 'O')])",
+            "np.array([(np.arange(2000).astype(object).reshape(40, 50), 2)], dtype=[('a', 'O', (40, 50)), ('b', 'u1')])",
+            "np.array([(2**64 - 1, None)], dtype=[('a', '<u8'), ('b', 'O')])");
 
     private static final UnpicklerOptions INERT = UnpicklerOptions.builder().genericObjects(true).build();
 

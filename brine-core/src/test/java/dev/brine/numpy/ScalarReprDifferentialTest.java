@@ -129,7 +129,8 @@ class ScalarReprDifferentialTest {
      * Structured scalars (numpy's {@code scalar(dtype, bytes)} pickles of a record array's element): 300
      * seeded random record types of ints, floats of each width, bools, complex, bytes, str, void,
      * datetimes and timedeltas, nested records and one-axis subarrays (floats also on two axes), with
-     * random values, against {@code repr(x)} in numpy 2.
+     * random values, some aligned and a third of them np.record scalars (np.rec elements), against {@code repr(x)}
+     * in numpy 2.
      */
     @Test
     void structuredScalarsReprAsNumpyWritesThem() throws IOException {
@@ -171,10 +172,10 @@ class ScalarReprDifferentialTest {
                 "        else: rec[name] = value(r, t)",
                 "def case(line):",
                 "    r = random.Random(int(line))",
-                "    dt = np.dtype(record_type(r))",
+                "    dt = np.dtype(record_type(r), align=int(line) % 5 == 1)",
                 "    a = np.zeros(1, dt)",
                 "    fill(r, a[0])",
-                "    x = a[0]",
+                "    x = a[0] if int(line) % 3 else a.view(np.recarray)[0]  # an np.rec element: an np.record",
                 "    return pickle.dumps(x, 2).hex() + '\\t' + repr(x)"),
                 "case(line)", null, seeds);
         for (int k = 0; k < seeds.size(); k++) {
