@@ -17,11 +17,31 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         if (ex instanceof java.nio.file.NoSuchFileException) {
             message = ex.getMessage() + ": no such file";
         }
-        cmd.getErr().println(Colors.red("brine:") + " " + message.replace('\n', ' '));
+        cmd.getErr().println(Colors.red("brine:") + " " + oneSafeLine(message));
         if (debug) {
             ex.printStackTrace(cmd.getErr());
         }
         cmd.getErr().flush();
         return 1;
+    }
+
+    /**
+     * {@code message} on one line that cannot drive the terminal: a message may quote a file's text (a name, a
+     * key), so control characters other than line breaks (which become spaces) are written as a backslash, x and two
+     * hex digits (u and four past U+00FF), as Python's repr writes them.
+     */
+    static String oneSafeLine(String message) {
+        StringBuilder out = new StringBuilder(message.length());
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            if (c == '\n' || c == '\r') {
+                out.append(' ');
+            } else if (Character.isISOControl(c) && c != '\t' || c == '\u2028' || c == '\u2029') {
+                out.append(c <= 0xff ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 }

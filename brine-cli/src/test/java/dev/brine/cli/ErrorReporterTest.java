@@ -1,0 +1,36 @@
+package dev.brine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.brine.testing.Python;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one line an error becomes: a message can quote a file's text, so no control character reaches the terminal;
+ * each is escaped as Python's repr escapes it in a str (checked against Python for every C0 and C1 control and the
+ * Unicode line and paragraph separators), line breaks become spaces, and everything else is kept.
+ */
+class ErrorReporterTest {
+    @Test
+    void controlCharactersAreEscapedAsPythonsReprEscapesThem() throws IOException {
+        Python.require();
+        List<String> codes = new ArrayList<>();
+        for (int c = 0; c <= 0x9f; c++) {
+            if ((c < 0x20 || c >= 0x7f) && c != '\n' && c != '\r' && c != '\t') {
+                codes.add(Integer.toString(c));
+            }
+        }
+        codes.add(Integer.toString(0x2028));
+        codes.add(Integer.toString(0x2029));
+        List<String> python = Python.eachLine("", "repr(chr(int(line)))[1:-1]", null, codes);
+        for (int i = 0; i < codes.size(); i++) {
+            char c = (char) Integer.parseInt(codes.get(i));
+            assertEquals(python.get(i), ErrorReporter.oneSafeLine(String.valueOf(c)), "U+" + Integer.toHexString(c));
+        }
+        assertEquals("member 'a\\x1b[31mb' is bad at offset 3", ErrorReporter.oneSafeLine("member 'a\u001b[31mb' is bad\nat offset 3"));
+        assertEquals("tab\tand é 漢 kept", ErrorReporter.oneSafeLine("tab\tand é 漢 kept"));
+    }
+}
