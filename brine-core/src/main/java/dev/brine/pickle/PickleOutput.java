@@ -176,20 +176,20 @@ final class PickleOutput {
             ensure(5 * (to - i));
             byte[] b = buf;
             int p = len;
-            int frameEnd = frameEnd();
-            boolean other = false;
-            while (i < to && p < frameEnd) {
-                Object o = items.get(i);
+            int end = i + itemsBeforeFrameEnd(p, 5, to - i);
+            int k = i;
+            for (; k < end; k++) {
+                Object o = items.get(k);
                 long v;
                 if (!(o instanceof Long) || (int) (v = (Long) o) != v) {
-                    other = true;
                     break;
                 }
                 p = putBinInt(b, p, (int) v);
-                i++;
             }
             len = p;
             maybePassOn();
+            boolean other = k < end;
+            i = k;
             if (other) {
                 break;
             }
@@ -205,19 +205,19 @@ final class PickleOutput {
             ensure(9 * (to - i));
             byte[] b = buf;
             int p = len;
-            int frameEnd = frameEnd();
-            boolean other = false;
-            while (i < to && p < frameEnd) {
-                Object o = items.get(i);
+            int end = i + itemsBeforeFrameEnd(p, 9, to - i);
+            int k = i;
+            for (; k < end; k++) {
+                Object o = items.get(k);
                 if (!(o instanceof Double)) {
-                    other = true;
                     break;
                 }
                 p = putBinFloat(b, p, (Double) o);
-                i++;
             }
             len = p;
             maybePassOn();
+            boolean other = k < end;
+            i = k;
             if (other) {
                 break;
             }
@@ -225,9 +225,17 @@ final class PickleOutput {
         return i;
     }
 
-    /** Where the open frame reaches its target size (the next boundary then closes it); no frame: never. */
-    private int frameEnd() {
-        return framing && frameStart >= 0 ? frameStart + FRAME_HEADER_SIZE + FRAME_SIZE_TARGET : Integer.MAX_VALUE;
+    /**
+     * How many of {@code left} items of at most {@code maxBytes} each can be written from {@code p} so that
+     * each starts before the open frame's end, as the per-item path's boundaries require (at least one: the
+     * frame is open and not full when this is asked). A counted inner loop with one exit.
+     */
+    private int itemsBeforeFrameEnd(int p, int maxBytes, int left) {
+        if (!framing || frameStart < 0) {
+            return left;
+        }
+        long room = (long) frameStart + FRAME_HEADER_SIZE + FRAME_SIZE_TARGET - p;
+        return (int) Math.min(left, Math.max(1, (room + maxBytes - 1) / maxBytes));
     }
 
     /**
