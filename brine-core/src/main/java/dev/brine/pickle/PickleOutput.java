@@ -228,7 +228,9 @@ final class PickleOutput {
     /**
      * How many of {@code left} items of at most {@code maxBytes} each can be written from {@code p} so that
      * each starts before the open frame's end, as the per-item path's boundaries require (at least one: the
-     * frame is open and not full when this is asked). A counted inner loop with one exit.
+     * frame is open and not full when this is asked). The runs' inner loops are then counted loops with one exit,
+     * where they tested the frame's end after every item: ints_1m dumps 4.61 -> 3.60 and 4.75 -> 3.77 ms, floats_1m
+     * 4.95 -> 4.72 and 4.95 -> 4.64 ms, ints_10m 39.3 -> 38.3 and 38.5 -> 38.1 ms (AbCompare, both orders).
      */
     private int itemsBeforeFrameEnd(int p, int maxBytes, int left) {
         if (!framing || frameStart < 0) {
