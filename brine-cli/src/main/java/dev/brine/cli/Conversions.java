@@ -68,7 +68,7 @@ final class Conversions {
         if (objects.size() == 1) {
             return objects.get(0);
         }
-        err.println("brine: warning: " + in + " holds " + objects.size() + " pickles; writing them as one list");
+        ErrorReporter.warn(err, in + " holds " + objects.size() + " pickles; writing them as one list");
         return new ArrayList<>(objects);
     }
 
@@ -78,7 +78,7 @@ final class Conversions {
      */
     static void dropMetadata(Map<String, String> metadata, Path in, PrintWriter err, String format) {
         if (metadata != null && !metadata.isEmpty()) {
-            err.println("brine: warning: " + in + ": " + format + " has no place for the safetensors header's metadata;"
+            ErrorReporter.warn(err, in + ": " + format + " has no place for the safetensors header's metadata;"
                     + " not converted: __metadata__ " + dev.brine.py.PythonRepr.repr(metadata));
         }
     }
@@ -136,7 +136,7 @@ final class Conversions {
             dropped.add(RESERVED + " (a name safetensors reserves for its header)");
         }
         if (!dropped.isEmpty()) {
-            err.println("brine: warning: " + in + ": " + format + " holds only arrays; not converted: " + String.join(", ",
+            ErrorReporter.warn(err, in + ": " + format + " holds only arrays; not converted: " + String.join(", ",
                     dropped.size() > 20 ? dropped.subList(0, 20) : dropped) + (dropped.size() > 20 ? ", ..." : ""));
         }
         if (out.isEmpty() && !dropped.isEmpty()) {

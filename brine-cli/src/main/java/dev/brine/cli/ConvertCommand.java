@@ -94,7 +94,7 @@ final class ConvertCommand implements Callable<Integer> {
                     // from protocol 4 a memo reference back into an earlier pickle can also be read as one
                     // to the pickle's own entry: say so, since brine (without --memo) and repeated
                     // pickle.load would then read something else than one Unpickler does
-                    err.println("brine: warning: " + in + " holds several dumps of one Pickler, sharing its memo,"
+                    ErrorReporter.warn(err, in + " holds several dumps of one Pickler, sharing its memo,"
                             + " written so again at protocol " + protocol + "; read the output with one Unpickler"
                             + " (Python) or `brine --memo`: read one pickle at a time, a later pickle may refer to"
                             + " the wrong object (write protocol 3 or lower to avoid it)");

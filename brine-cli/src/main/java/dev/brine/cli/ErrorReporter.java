@@ -25,6 +25,11 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         return 1;
     }
 
+    /** A warning on stderr, {@code brine: warning: } and {@code text} made safe as {@link #oneSafeLine} makes it. */
+    static void warn(java.io.PrintWriter err, String text) {
+        err.println("brine: warning: " + oneSafeLine(text));
+    }
+
     /**
      * {@code message} on one line that cannot drive the terminal: a message may quote a file's text (a name, a
      * key), so control characters other than line breaks (which become spaces) are written as a backslash, x and two

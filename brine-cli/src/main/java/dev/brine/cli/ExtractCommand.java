@@ -110,7 +110,7 @@ final class ExtractCommand implements Callable<Integer> {
         }
         if (!skipped.isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();
-            err.println("brine: warning: " + file + ": not extracted: " + String.join(", ", skipped) + " (object arrays:"
+            ErrorReporter.warn(err, file + ": not extracted: " + String.join(", ", skipped) + " (object arrays:"
                     + " their items are Python objects, not numbers; brine show prints them)");
             err.flush();
         }

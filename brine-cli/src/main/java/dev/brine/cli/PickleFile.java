@@ -29,7 +29,7 @@ final class PickleFile {
     record Trailing(long offset, long count, String why) {
         /** The warning every verb prints on stderr. */
         void warn(Path file, PrintWriter err) {
-            err.println("brine: warning: " + file + ": ignored " + count + (count == 1 ? " byte" : " bytes")
+            ErrorReporter.warn(err, file + ": ignored " + count + (count == 1 ? " byte" : " bytes")
                     + " at offset " + offset + ", after the last complete pickle: not a pickle (" + why
                     + "); Python's pickle.load reads only the first pickle too");
             err.flush();

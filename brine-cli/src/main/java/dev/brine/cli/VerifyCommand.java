@@ -86,7 +86,7 @@ final class VerifyCommand implements Callable<Integer> {
             trailing.warn(file, err); // CPython reads the file: a warning, not a failure
         }
         for (String warning : objects.warnings) {
-            err.println("brine: warning: " + file + ": " + warning);
+            ErrorReporter.warn(err, file + ": " + warning);
         }
         err.flush();
         return 0;

@@ -1,12 +1,15 @@
 package dev.brine.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brine.testing.Python;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The one line an error becomes: a message can quote a file's text, so no control character reaches the terminal;
@@ -14,6 +17,21 @@ import org.junit.jupiter.api.Test;
  * Unicode line and paragraph separators), line breaks become spaces, and everything else is kept.
  */
 class ErrorReporterTest {
+    @TempDir
+    Path tmp;
+
+    /** A warning that names a dict key read from a file (convert leaves it out of an .npz) escapes it too. */
+    @Test
+    void warningsEscapeWhatTheyQuoteFromAFile() throws IOException {
+        Python.require("numpy");
+        Python.checkText("import pickle, numpy as np\n"
+                + "pickle.dump({'a\\x1b[31mRED': 1, 'w': np.zeros(2)}, open('" + tmp.resolve("esc.pkl") + "', 'wb'))\n");
+        CliTest.Run run = CliTest.run("convert", tmp.resolve("esc.pkl").toString(), tmp.resolve("esc.npz").toString());
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.err().contains("not converted: a\\x1b[31mRED"), run.err());
+        assertEquals(-1, run.err().indexOf('\u001b'), run.err());
+    }
+
     @Test
     void controlCharactersAreEscapedAsPythonsReprEscapesThem() throws IOException {
         Python.require();
