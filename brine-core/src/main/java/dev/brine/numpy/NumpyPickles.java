@@ -388,8 +388,13 @@ public final class NumpyPickles {
                 throw new BrineException(global + " expects (dtype, bytes), got " + abbreviate(a));
             }
             DType dtype = (DType) a.get(0);
-            if (dtype.hasObject()) {
+            if (dtype.kind() == DType.Kind.OBJECT) {
                 return a.get(1); // numpy's object scalar is the object itself
+            }
+            if (dtype.hasObject()) {
+                // a record with object fields, which numpy pickles as scalar(dtype, <its 0-d object array>):
+                // NumpyScalar holds bytes, not objects, so the call is kept as numpy wrote it, and written back so
+                return GenericObject.reduced(global, a);
             }
             byte[] raw = bytesOf(a.get(1));
             if (raw.length != dtype.itemsize()) {
