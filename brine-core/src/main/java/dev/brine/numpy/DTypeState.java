@@ -88,6 +88,7 @@ final class DTypeState {
      * there too), marked as a record type.
      */
     static DType buildRecord(Object state) throws BrineException {
+        state = withEightItems(state);
         if (!(state instanceof Tuple) || ((Tuple) state).size() < 8) {
             throw new BrineException("numpy.dtype state must be a tuple of 8 or 9 items, got " + dev.brine.py.PythonRepr.brief(state));
         }
@@ -108,6 +109,7 @@ final class DTypeState {
      * that is not a dict is ignored.
      */
     static DType build(String typestr, Object state) throws BrineException {
+        state = withEightItems(state);
         DType t = buildType(typestr, state);
         Tuple s = (Tuple) state;
         Object metadata = null;
@@ -118,6 +120,27 @@ final class DTypeState {
             }
         }
         return metadata instanceof Map ? t.withMetadata((Map<?, ?>) metadata) : t;
+    }
+
+    /**
+     * numpy's {@code arraydescr_setstate} reads states of 5 to 9 items: numpy before 1.0 wrote {@code (endian,
+     * subarray, fields, elsize, alignment)}, later versions put a version first ({@code 6}: no names yet, {@code 7}:
+     * no flags yet). Those are read as the 8-item state they mean; the fields of a 5- or 6-item state, which carry
+     * their order in a way Brine does not read, are refused by name.
+     */
+    private static Object withEightItems(Object state) throws BrineException {
+        if (!(state instanceof Tuple) || ((Tuple) state).size() < 5 || ((Tuple) state).size() > 7) {
+            return state;
+        }
+        Tuple s = (Tuple) state;
+        int n = s.size();
+        if (n < 7 && s.get(n - 3) != null) {
+            throw new BrineException("a numpy dtype state of " + n + " items (numpy before 1.0) with fields is not read: "
+                    + dev.brine.py.PythonRepr.brief(state));
+        }
+        return n == 5 ? Tuple.of(0L, s.get(0), s.get(1), null, null, s.get(3), s.get(4), 0L)
+                : n == 6 ? Tuple.of(s.get(0), s.get(1), s.get(2), null, null, s.get(4), s.get(5), 0L)
+                : Tuple.of(s.get(0), s.get(1), s.get(2), s.get(3), s.get(4), s.get(5), s.get(6), 0L);
     }
 
     private static DType buildType(String typestr, Object state) throws BrineException {

@@ -67,6 +67,9 @@ public final class NumpyPickles {
         b.registerCallable(ndarray);
         b.registerCallable(record);
         b.registerCallable(new DTypeClass());
+        // the name pickles from numpy before 1.0 use; numpy keeps it (ndarray.__new__(subtype, shape, dtype), as
+        // multiarray._reconstruct), and writes what it loads under its own names, as Brine does
+        b.registerCallable(new Reconstruct(new Global("numpy.core._internal", "_reconstruct"), objectArrays));
         for (NumpyNames n : NumpyNames.values()) {
             b.registerCallable(new Reconstruct(n.reconstruct(), objectArrays));
             b.registerCallable(new FromBuffer(n.frombuffer()));
