@@ -36,12 +36,25 @@ final class ErrorReporter implements IExecutionExceptionHandler {
      * hex digits (u and four past U+00FF), as Python's repr writes them.
      */
     static String oneSafeLine(String message) {
+        return escape(message, true);
+    }
+
+    /** {@code text} with every control character escaped as Python's repr escapes it, line breaks and tabs too. */
+    static String escaped(String text) {
+        return escape(text, false);
+    }
+
+    private static String escape(String message, boolean breaksAsSpaces) {
         StringBuilder out = new StringBuilder(message.length());
         for (int i = 0; i < message.length(); i++) {
             char c = message.charAt(i);
-            if (c == '\n' || c == '\r') {
+            if (breaksAsSpaces && (c == '\n' || c == '\r')) {
                 out.append(' ');
-            } else if (Character.isISOControl(c) && c != '\t' || c == '\u2028' || c == '\u2029') {
+            } else if (breaksAsSpaces && c == '\t') {
+                out.append(c); // a message's tab is harmless
+            } else if (c == '\n' || c == '\r' || c == '\t') {
+                out.append(c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t");
+            } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
                 out.append(c <= 0xff ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c));
             } else {
                 out.append(c);

@@ -30,7 +30,9 @@ final class LsCommand implements Callable<Integer> {
             String dtype = m.dtype() == null ? "-" : m.dtype().name();
             String shape = m.shape() == null ? "-" : Values.shape(m.shape());
             // 15 columns hold the longest dtype names (float8_e4m3fnuz, datetime64[ns]) so the columns stay aligned
-            out.printf("%-24s %-15s %-16s %10s  %s%n", m.name(), dtype, shape, Sizes.human(m.bytes()), m.storage());
+            // a member's or key's name comes from the file: escaped, so it cannot drive the terminal
+            out.printf("%-24s %-15s %-16s %10s  %s%n", ErrorReporter.escaped(m.name()), dtype, shape,
+                    Sizes.human(m.bytes()), m.storage());
         }
         if (loaded.members().isEmpty()) {
             out.println("(no arrays)");

@@ -54,8 +54,8 @@ final class PickleFile {
                 } catch (LimitExceededException e) {
                     throw e;
                 } catch (UnpicklingException e) {
-                    if (count == 0) {
-                        throw e;
+                    if (count == 0 || startsWithProto(channel, start)) {
+                        throw e; // the first pickle, or a damaged later one that PROTO says is a pickle: a bad file
                     }
                     return new Result(count, u.memoSpannedPickles(), new Trailing(start, size - start, brief(e)));
                 }
@@ -64,6 +64,16 @@ final class PickleFile {
             }
             return new Result(count, u.memoSpannedPickles(), null);
         }
+    }
+
+    /**
+     * Whether the bytes at {@code start} begin with PROTO (0x80), as every pickle of protocol 2 or later does: those
+     * are a pickle, damaged, not stray bytes after the last one.
+     */
+    private static boolean startsWithProto(SeekableByteChannel channel, long start) throws IOException {
+        java.nio.ByteBuffer first = java.nio.ByteBuffer.allocate(1);
+        channel.position(start);
+        return channel.read(first) == 1 && (first.get(0) & 0xff) == 0x80;
     }
 
     private static String brief(BrineException e) {

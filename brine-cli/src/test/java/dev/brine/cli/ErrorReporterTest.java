@@ -32,6 +32,21 @@ class ErrorReporterTest {
         assertEquals(-1, run.err().indexOf('\u001b'), run.err());
     }
 
+    /** ls prints an .npz member's name escaped, as Python's repr escapes it (the name comes from the file). */
+    @Test
+    void lsEscapesNamesFromTheFile() throws IOException {
+        Python.require("numpy");
+        String name = "\u001b[31mRED\u001b]0;pwn\u0007\n";
+        String expected = Python.checkText("import numpy as np\n"
+                + "np.savez('" + tmp.resolve("esc.npz") + "', **{'\\x1b[31mRED\\x1b]0;pwn\\x07\\n': np.zeros(2)})\n"
+                + "print(repr(list(np.load('" + tmp.resolve("esc.npz") + "').keys())[0])[1:-1])").strip();
+        assertEquals(expected, ErrorReporter.escaped(name));
+        CliTest.Run run = CliTest.run("ls", tmp.resolve("esc.npz").toString());
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains(expected), run.out());
+        assertEquals(-1, run.out().indexOf('\u001b'), run.out());
+    }
+
     @Test
     void controlCharactersAreEscapedAsPythonsReprEscapesThem() throws IOException {
         Python.require();

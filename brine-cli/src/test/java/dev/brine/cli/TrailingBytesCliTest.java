@@ -94,6 +94,29 @@ class TrailingBytesCliTest {
         assertTrue(err.startsWith(warning), "expected " + warning + "\n got " + err);
     }
 
+    /**
+     * A later pickle that begins with PROTO but is damaged (truncated) is a bad file, as repeated pickle.load fails on
+     * it: every verb fails with Python's message, and convert writes nothing.
+     */
+    @Test
+    void aDamagedLaterPickleFailsTheFile() throws Exception {
+        Python.require();
+        Path file = tmp.resolve("damaged-later.pkl");
+        String python = Python.run(String.join("\n", "import pickle, sys",
+                "p = pickle.dumps([1, 2], 2) + pickle.dumps({'k': 'v' * 50}, 4)[:-6]",
+                "open(sys.argv[1], 'wb').write(p)",
+                "f = open(sys.argv[1], 'rb'); pickle.load(f); pickle.load(f)"), new byte[0], file.toString()).stderr;
+        assertTrue(python.contains("UnpicklingError: pickle data was truncated"), python);
+        for (String verb : new String[] {"show", "verify", "ls"}) {
+            CliTest.Run r = CliTest.run(verb, file.toString());
+            assertEquals(1, r.status(), verb + ": " + r.err());
+            assertTrue(r.err().contains("truncated") && !r.err().contains("warning"), r.err());
+        }
+        CliTest.Run convert = CliTest.run("convert", file.toString(), tmp.resolve("out.pkl").toString());
+        assertEquals(1, convert.status(), convert.err());
+        assertTrue(!Files.exists(tmp.resolve("out.pkl")));
+    }
+
     @Test
     void aFileWhoseFirstPickleCannotBeReadStillFails() throws Exception {
         Python.require();
