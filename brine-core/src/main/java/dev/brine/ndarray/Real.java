@@ -10,7 +10,6 @@ import java.math.BigInteger;
  * themselves, never through a double.
  */
 final class Real {
-    private static final int EXTENDED_BIAS = 16383;
     /** Digits kept of a long double's magnitude far from 1: more than any rounding of the repr (9, or 21) needs. */
     private static final int KEPT_DIGITS = 40;
 
@@ -89,66 +88,9 @@ final class Real {
     BigDecimal shortest() {
         if (shortest == null) {
             shortest = isZero() ? BigDecimal.ZERO
-                    : extended ? extendedShortest() : ArrayFormatter.shortest(approx, type).abs();
+                    : extended ? Extended80.shortest(mantissa, signExp) : ArrayFormatter.shortest(approx, type).abs();
         }
         return shortest;
-    }
-
-    /**
-     * Extended80's shortest digits; for a normal value beyond 2^±200 found on 46-digit floors of the value and of the
-     * bounds of what reads back as it, some 20 times faster (Extended80 works on the exact value's thousands of
-     * digits): a candidate of up to 21 digits is never one of those bounds there (they are odd multiples of
-     * 2^(e-2), whose decimals run longer), so a floor and whether it was exact order it against them exactly.
-     */
-    private BigDecimal extendedShortest() {
-        int e = (signExp & 0x7FFF) - EXTENDED_BIAS - 63;
-        if (Math.abs(e) <= 200 || (signExp & 0x7FFF) <= 1 || mantissa >= 0) { // near 1, denormal or not normalized
-            return Extended80.shortest(mantissa, signExp);
-        }
-        BigInteger m4 = new BigInteger(Long.toUnsignedString(mantissa)).shiftLeft(2); // the value in units of 2^(e-2)
-        boolean halfGapBelow = mantissa == Long.MIN_VALUE; // at a power of two the long double below is half as far
-        int q = (int) Math.floor((63 + e) * 0.30102999566398120) - 45;
-        BigInteger tenQ = BigInteger.TEN.pow(Math.abs(q));
-        BigInteger[] value = scaledFloor(m4, e - 2, q, tenQ);
-        BigInteger[] low = scaledFloor(m4.subtract(BigInteger.valueOf(halfGapBelow ? 1 : 2)), e - 2, q, tenQ);
-        BigInteger[] high = scaledFloor(m4.add(BigInteger.TWO), e - 2, q, tenQ);
-        int k = value[0].toString().length() - 1 + q; // the value's decimal exponent: a floor keeps the digits before the point
-        for (int p = 1; p <= 21; p++) {
-            BigInteger unit = BigInteger.TEN.pow(k - p + 1 - q);
-            BigInteger[] dr = value[0].divideAndRemainder(unit);
-            int half = dr[1].shiftLeft(1).compareTo(unit);
-            boolean up = half > 0 || (half == 0 && (value[1].signum() != 0 || dr[0].testBit(0)));
-            BigInteger nearest = up ? dr[0].add(BigInteger.ONE) : dr[0];
-            if (inside(nearest.multiply(unit), low, high)) {
-                return new BigDecimal(nearest, -(k - p + 1));
-            }
-            BigInteger ceiling = dr[1].signum() != 0 || value[1].signum() != 0 ? dr[0].add(BigInteger.ONE) : dr[0];
-            if (!ceiling.equals(nearest) && inside(ceiling.multiply(unit), low, high)) {
-                return new BigDecimal(ceiling, -(k - p + 1));
-            }
-        }
-        return Extended80.shortest(mantissa, signExp);
-    }
-
-    /** Whether c lies strictly between the bounds given as {floor, non-zero where inexact}. */
-    private static boolean inside(BigInteger c, BigInteger[] low, BigInteger[] high) {
-        boolean aboveLow = c.compareTo(low[0]) > 0;
-        boolean belowHigh = high[1].signum() != 0 ? c.compareTo(high[0]) <= 0 : c.compareTo(high[0]) < 0;
-        return aboveLow && belowHigh;
-    }
-
-    /** {floor(t * 2^e / 10^q), 1 where that dropped something else 0}; {@code tenQ} is 10^|q|. */
-    private static BigInteger[] scaledFloor(BigInteger t, int e, int q, BigInteger tenQ) {
-        BigInteger num = t.shiftLeft(Math.max(e, 0));
-        BigInteger den = BigInteger.ONE.shiftLeft(Math.max(-e, 0));
-        if (q >= 0) {
-            den = den.multiply(tenQ);
-        } else {
-            num = num.multiply(tenQ);
-        }
-        BigInteger[] qr = den.bitCount() == 1 ? new BigInteger[] {num.shiftRight(den.bitLength() - 1),
-            num.getLowestSetBit() < den.bitLength() - 1 ? BigInteger.ONE : BigInteger.ZERO} : num.divideAndRemainder(den);
-        return new BigInteger[] {qr[0], qr[1].signum() != 0 ? BigInteger.ONE : BigInteger.ZERO};
     }
 
     /**
@@ -161,7 +103,7 @@ final class Real {
             return BigDecimal.ZERO;
         }
         BigInteger m = new BigInteger(Long.toUnsignedString(mantissa));
-        int e = Math.max(signExp & 0x7FFF, 1) - EXTENDED_BIAS - 63;
+        int e = Math.max(signExp & 0x7FFF, 1) - Extended80.BIAS - 63;
         if (Math.abs(e) <= 200) {
             return e >= 0 ? new BigDecimal(m.shiftLeft(e)) : new BigDecimal(m.multiply(BigInteger.valueOf(5).pow(-e)), -e);
         }
