@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -158,5 +159,43 @@ class TensorNamesCliTest {
                 + "for k, f in zip(src, " + pyList(first) + "):\n"
                 + "    assert (np.load(os.path.join('ex1', f)) == src[k].numpy()).all(), (k, f)\n"
                 + "print('ok')"));
+    }
+
+    /**
+     * Tensor names that are no file names become flat, safe ones (extract refused 'w:0' and '/v' as "absolute
+     * or with '..'", without naming the file); names that try to leave the folder stay inside it; two names that
+     * become one file name (w:0 and w_0; W and w, one file on macOS and Windows) both get a file, the later
+     * with _2. Each file holds the tensor the safetensors package reads under the name ls gives in that row.
+     */
+    @Test
+    void extractMakesSafeDistinctFileNamesOfTensorNames() throws Exception {
+        List<String> names = List.of("w:0", "w_0", "/v", "C:x", "../up", "a/b/c", "W", "w", "..", ".hidden", "",
+                "k".repeat(300));
+        python("names = " + pyList(names) + "\n"
+                + "safetensors.numpy.save_file({n: np.arange(i + 1, dtype=np.float32) for i, n in enumerate(names)},"
+                + " 'odd.safetensors')\n"
+                + "torch.save({'w:0': torch.ones(2), 'enc/layer_0/kernel': torch.zeros(3)}, 'colon.pt')\n");
+        Path ex = tmp.resolve("out").resolve("ex");
+        CliTest.Run extract = CliTest.run("extract", path("odd.safetensors"), "-o", ex.toString());
+        assertEquals(0, extract.status(), extract.err());
+        List<String> files = written(extract, ex);
+        assertEquals(List.of(), list(tmp.resolve("out")).stream().filter(f -> !f.equals("ex")).toList());
+        assertEquals(files.stream().sorted().toList(), list(ex));
+        assertEquals(List.of("a_b_c.npy", "array...npy", "array.._up.npy", "array.hidden.npy", "array.npy", "c_x.npy",
+                        "k".repeat(200) + ".npy", "v.npy", "w.npy", "w_0.npy", "w_0_2.npy", "w_2.npy"),
+                files.stream().map(f -> f.toLowerCase(Locale.ROOT)).sorted().toList());
+        CliTest.Run ls = CliTest.run("ls", path("odd.safetensors"));
+        List<String> listed = lsNames(ls.out());
+        assertEquals(names.size(), listed.size(), ls.out());
+        assertEquals("ok", python("st = safetensors.numpy.load_file('odd.safetensors')\n"
+                + "for name, f in zip(" + pyList(listed) + ", " + pyList(files) + "):\n"
+                + "    assert (np.load(os.path.join('out', 'ex', f)) == st[name]).all(), (name, f)\n"
+                + "print('ok')"));
+
+        CliTest.Run colon = CliTest.run("extract", path("colon.pt"), "-o", path("colon"));
+        assertEquals(0, colon.status(), colon.err());
+        assertEquals(List.of("w_0.npy", "enc_layer_0_kernel.npy"), written(colon, tmp.resolve("colon")));
+        assertEquals("ok", python("assert (np.load('colon/w_0.npy') == np.ones(2, np.float32)).all()\n"
+                + "assert (np.load('colon/enc_layer_0_kernel.npy') == np.zeros(3, np.float32)).all()\nprint('ok')"));
     }
 }
