@@ -3,8 +3,8 @@ package dev.brine.cli;
 import dev.brine.BrineException;
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
-import dev.brine.py.PythonRepr;
 import dev.brine.py.Tuple;
+import dev.brine.torch.TorchCheckpoint;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -152,8 +152,9 @@ final class Conversions {
         }
         for (Map.Entry<?, ?> e : map.entrySet()) {
             // a key that is not a str is named by its repr (b'w', None, 1), bounded as an error message's: a small
-            // key can repr to a megabyte; two keys whose bounded reprs meet are refused below as one name
-            String key = prefix + (e.getKey() instanceof String ? (String) e.getKey() : PythonRepr.brief(e.getKey()));
+            // key can repr to a megabyte; two keys whose bounded reprs meet are refused below as one name.
+            // The names ls and extract give a checkpoint's tensors (TorchCheckpoint.namedTensors)
+            String key = prefix + TorchCheckpoint.keyName(e.getKey());
             if (e.getValue() instanceof NDArray) {
                 if (out.putIfAbsent(key, (NDArray) e.getValue()) != null) {
                     // {'a.b': x, 'a': {'b': y}} or {1: x, '1': y}: one name for two arrays, and one would be lost

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -68,8 +69,9 @@ final class ExtractCommand implements Callable<Integer> {
     }
 
     /**
-     * Where each array goes, checked before anything is written: a name that would leave the folder,
-     * or an array NPY cannot hold (bfloat16, the 8-bit floats, complex32), stops the run with nothing written.
+     * Where each array goes, checked before anything is written: an array NPY cannot hold (bfloat16, the
+     * 8-bit floats, complex32) stops the run with nothing written, and so would a target outside the folder,
+     * which {@link #fileName} never makes (checked all the same, as the last guard before writing).
      */
     private Map<Path, NDArray> plan(Loaded loaded, Path root) throws BrineException {
         Map<Path, NDArray> plan = new LinkedHashMap<>();
@@ -79,7 +81,7 @@ final class ExtractCommand implements Callable<Integer> {
                 continue;
             }
             // an .npz member reached by its full name (a.npy, beside a raw member a) is still the file a.npy
-            String name = safeName(m.name().endsWith(".npy") ? m.name().substring(0, m.name().length() - 4) : m.name(), used);
+            String name = fileName(m.name().endsWith(".npy") ? m.name().substring(0, m.name().length() - 4) : m.name(), used);
             Path target = root.resolve(name + ".npy").normalize();
             if (!target.startsWith(root) || !target.getParent().equals(root)) {
                 throw new BrineException(file + ": member " + m.name() + ": refusing to write outside " + dir);
@@ -117,22 +119,33 @@ final class ExtractCommand implements Callable<Integer> {
     }
 
     /**
-     * A file name for a member: archive names are refused when they try to leave the folder
-     * ({@code ../x}, absolute paths); paths of arrays inside pickles become plain names. A name that is
-     * just {@code ..} (numpy saves the key {@code '..'} as the member {@code ...npy}) leaves nothing:
-     * it becomes a plain file name like any other.
+     * The longest file name stem written: with {@code _NNN} for a repeat, {@code .npy} and the atomic
+     * save's temporary {@code .<name>.npy.<random>.tmp}, it stays under the 255 bytes file systems allow.
      */
-    static String safeName(String name, Set<String> used) throws BrineException {
-        if (name.startsWith("/") || name.startsWith("\\") || name.matches("^[A-Za-z]:.*")
-                || name.contains("../") || name.contains("..\\") || name.endsWith("/..")) {
-            throw new BrineException("member " + name + ": unsafe name (absolute or with '..'), refused");
-        }
+    static final int MAX_STEM = 200;
+
+    /**
+     * A flat file name inside DIR for an array, whatever its name: every run of characters but letters,
+     * digits, '.', '_' and '-' becomes one '_' (the tensor {@code enc/layer_0/kernel} is
+     * {@code enc_layer_0_kernel}, {@code w:0} is {@code w_0}, {@code /w} is {@code w}, a pickle's
+     * {@code ['a']['b']} is {@code a_b}), so no name holds a separator or a drive letter, and one that is
+     * empty or begins with '.' ({@code .}, {@code ..}, {@code .hidden}) gets {@code array} before it: no name
+     * can leave the folder. (ZIP members whose names try to were refused when the file was read.) Long names
+     * are cut at {@link #MAX_STEM} characters. Two arrays whose names become one file name ({@code w:0} and
+     * {@code w_0}; {@code W} and {@code w}, one file on macOS and Windows) are both written, the later with
+     * {@code _2}, {@code _3}, ... in file order: nothing is overwritten, and the names are the same on every
+     * system.
+     */
+    static String fileName(String name, Set<String> used) {
         String base = name.replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("^_+|_+$", "");
         if (base.isEmpty() || base.startsWith(".")) {
             base = "array" + base;
         }
+        if (base.length() > MAX_STEM) {
+            base = base.substring(0, MAX_STEM);
+        }
         String candidate = base;
-        for (int i = 2; !used.add(candidate); i++) {
+        for (int i = 2; !used.add(candidate.toLowerCase(Locale.ROOT)); i++) {
             candidate = base + "_" + i;
         }
         return candidate;

@@ -215,8 +215,10 @@ final class Loaded {
         // the globals a plain pickle is read with (numpy's arrays, scalars and dtypes among them), then torch's
         Object checkpoint = TorchCheckpoint.load(path, TorchOptions.builder().registry(VIEWING.registry())
                 .genericObjects(true).build());
+        // every tensor by its dotted name, two of one name too ({'a.b': x, 'a': {'b': y}}): the checkpoint
+        // is valid, and only an output keyed by those names (.npz, .safetensors) cannot hold both
         List<Member> members = new ArrayList<>();
-        for (Map.Entry<String, NDArray> e : TorchCheckpoint.tensors(checkpoint).entrySet()) {
+        for (Map.Entry<String, NDArray> e : TorchCheckpoint.namedTensors(checkpoint)) {
             members.add(member(e.getKey(), e.getValue(), "torch"));
         }
         return new Loaded(path, Formats.TORCH, List.of(checkpoint), members);

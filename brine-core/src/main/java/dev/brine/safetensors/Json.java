@@ -17,7 +17,8 @@ import java.util.Map;
  * <p>Reading: objects become {@code LinkedHashMap<String, Object>} (a duplicate key is an error, but
  * in the top-level {@code __metadata__}, where the last value wins, as the safetensors package reads it),
  * arrays {@code ArrayList}, strings {@code String}, integers {@code Long} or {@code BigInteger},
- * other numbers {@code Double}, and {@code true}/{@code false}/{@code null} as Boolean and null.
+ * other numbers {@code Double}, and {@code true}/{@code false}/{@code null} as Boolean and null; a
+ * number beyond the largest double is refused, as serde_json refuses it.
  * The input must be valid UTF-8; raw control characters in strings, lone surrogate escapes,
  * leading zeros and trailing garbage are refused, as serde_json refuses them.
  *
@@ -310,7 +311,8 @@ final class Json {
         }
         String text = new String(in, start, pos - start, StandardCharsets.US_ASCII);
         if (!integer || text.equals("-0")) {
-            return Double.parseDouble(text); // serde_json reads -0 as the float -0.0, which no count or offset may be
+            // serde_json reads -0 as the float -0.0, which no count or offset may be
+            return finite(Double.parseDouble(text), start);
         }
         if (pos - start <= 18) {
             return Long.parseLong(text);
@@ -322,7 +324,24 @@ final class Json {
                     + " digits, more than the " + MAX_INT_DIGITS + " read");
         }
         BigInteger v = new BigInteger(text);
-        return v.bitLength() < 64 ? (Object) v.longValue() : v;
+        if (v.bitLength() < 64) {
+            return v.longValue();
+        }
+        finite(v.doubleValue(), start); // serde_json reads an integer beyond 64 bits as a float
+        return v;
+    }
+
+    /**
+     * {@code v}, refused when it is infinite: serde_json, which the safetensors package reads headers with,
+     * refuses a number beyond the largest double ({@code 1e999}, a 310-digit integer) anywhere in the
+     * header, an unknown field too, as "number out of range"; one merely too small ({@code 1e-999}) reads as 0.
+     */
+    private double finite(double v, int start) throws BrineException {
+        if (Double.isInfinite(v)) {
+            pos = start;
+            throw error("number out of range (beyond the largest double, as the safetensors package reads numbers)");
+        }
+        return v;
     }
 
     private static boolean digit(byte b) {

@@ -103,23 +103,35 @@ final class CheckpointWriter {
     }
 
     static void save(Object obj, OutputStream out, String folder, ZipWriter zip) throws IOException {
-        if (folder.isEmpty() || folder.contains("/") || folder.contains("\\")) {
-            throw new BrineException("a checkpoint folder name must be non-empty without slashes: '" + folder + "'");
+        if (folder.isEmpty() || folder.contains("/") || folder.contains("\\") || folder.equals("..")) {
+            throw new BrineException("a checkpoint folder name must be non-empty, without slashes, and not '..': '"
+                    + folder + "'");
         }
         Plan plan = plan(obj);
         byte[] pickle = pickle(obj, plan);
         writeZip(zip, folder, pickle, plan);
     }
 
-    /** The folder torch names after the file: its name without the last extension ({@code archive} if none is left). */
+    /**
+     * The folder {@code torch.save(obj, path)} names after the file: the last part of the path (after
+     * the last '/' or '\\', both separators to torch on every system) without its last extension. A path that
+     * is not all ASCII is written by torch through a Python stream, and its writer then names the folder
+     * {@code archive}, as for any buffer. Where torch refuses to write (a name with nothing before its
+     * dot, {@code .hidden}: "invalid file name") Brine writes {@code archive} too, and also where torch
+     * would name the folder {@code ..} (a file named {@code ...}): a member {@code ../data.pkl} is what
+     * ZIP readers refuse as a way out of a folder, Brine's own among them; torch loads either.
+     */
     static String archiveName(Path path) {
-        Path file = path.getFileName();
-        String name = file == null ? "" : file.toString();
+        String given = path.toString();
+        if (!given.chars().allMatch(c -> c < 0x80)) {
+            return "archive"; // torch: self.name.encode("ascii") fails, so the C++ writer gets a stream
+        }
+        String name = given.substring(Math.max(given.lastIndexOf('/'), given.lastIndexOf('\\')) + 1);
         int dot = name.lastIndexOf('.');
         if (dot >= 0) {
             name = name.substring(0, dot);
         }
-        return name.isEmpty() ? "archive" : name;
+        return name.isEmpty() || name.equals("..") ? "archive" : name;
     }
 
     private static void writeZip(ZipWriter zip, String folder, byte[] pickle, Plan plan) throws IOException {

@@ -2,6 +2,7 @@ package dev.brine.torch;
 
 import dev.brine.BrineException;
 import dev.brine.ndarray.NDArray;
+import dev.brine.py.PythonRepr;
 import dev.brine.py.Tuple;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -72,7 +73,8 @@ public final class TorchCheckpoint {
 
     /**
      * Saves {@code obj} to {@code path} atomically as {@code torch.save(obj, path)} would; the
-     * archive's folder is named after the file ({@code model.pt} → {@code model/}).
+     * archive's folder is named after the file as torch names it ({@code model.pt} → {@code model/};
+     * {@code archive/} when the path is not all ASCII, which torch writes through a Python stream).
      *
      * @throws BrineException when a value cannot be written (an array of a type torch lacks, an
      *     unregistered Java class)
@@ -92,13 +94,29 @@ public final class TorchCheckpoint {
     /**
      * Every tensor reachable in {@code checkpoint} through dicts, lists and tuples, named by its
      * dotted path as a state dict names it: {@code {"model": {"fc.weight": w}, "opt": [t]}} gives
-     * {@code "model.fc.weight"} and {@code "opt.0"}. A top-level state dict keeps its keys. The
+     * {@code "model.fc.weight"} and {@code "opt.0"}. A top-level state dict keeps its keys; a key
+     * that is not a str is named by its Python repr ({@link #keyName}). The
      * map is in the order the tensors are met; handy for writing a checkpoint as safetensors.
      *
-     * @throws BrineException when two tensors get the same name
+     * @throws BrineException when two tensors get the same name ({@code {'a.b': x, 'a': {'b': y}}},
+     *     or {@code {1: x, '1': y}}): a map keeps one; {@link #namedTensors} lists both
      */
     public static Map<String, NDArray> tensors(Object checkpoint) throws BrineException {
         Map<String, NDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> t : namedTensors(checkpoint)) {
+            if (out.putIfAbsent(t.getKey(), t.getValue()) != null) {
+                throw new BrineException("two tensors are named '" + t.getKey() + "'");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The tensors of {@link #tensors}, each with its dotted name, in the order met, where two may share
+     * a name: a valid checkpoint can hold {@code {'a.b': x, 'a': {'b': y}}}, and a listing shows both.
+     */
+    public static List<Map.Entry<String, NDArray>> namedTensors(Object checkpoint) {
+        List<Map.Entry<String, NDArray>> out = new ArrayList<>();
         Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Object[]> todo = new ArrayDeque<>(); // {path, value}
         todo.push(new Object[] {"", checkpoint});
@@ -107,15 +125,13 @@ public final class TorchCheckpoint {
             String path = (String) next[0];
             Object v = next[1];
             if (v instanceof NDArray) {
-                if (out.putIfAbsent(path, (NDArray) v) != null) {
-                    throw new BrineException("two tensors are named '" + path + "'");
-                }
+                out.add(Map.entry(path, (NDArray) v));
                 continue;
             }
             List<Object[]> children = new ArrayList<>();
             if (v instanceof Map && seen.add(v)) {
                 for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-                    children.add(new Object[] {join(path, String.valueOf(e.getKey())), e.getValue()});
+                    children.add(new Object[] {join(path, keyName(e.getKey())), e.getValue()});
                 }
             } else if ((v instanceof List || v instanceof Tuple) && seen.add(v)) {
                 List<?> items = v instanceof Tuple ? ((Tuple) v).asList() : (List<?>) v;
@@ -128,6 +144,18 @@ public final class TorchCheckpoint {
             }
         }
         return out;
+    }
+
+    /**
+     * How a dict key reads in a dotted name: a str as it is, any other key as Python's {@code repr}
+     * ({@code None}, {@code True}, {@code 1e+20}, {@code b'w'}, {@code (1, 2)}), as Python would print
+     * it, never Java's text of the value ({@code null}, {@code 1.0E20}, and a {@code byte[]}'s identity
+     * hash, which differs from run to run). A str that reads like a repr ({@code 'None'} beside the key
+     * {@code None}, {@code '1'} beside {@code 1}) gets the same name. Long reprs are abbreviated as in
+     * error messages ({@link PythonRepr#brief}).
+     */
+    public static String keyName(Object key) {
+        return key instanceof String ? (String) key : PythonRepr.brief(key);
     }
 
     private static String join(String path, String key) {

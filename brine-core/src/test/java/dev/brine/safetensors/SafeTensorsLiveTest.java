@@ -15,6 +15,7 @@ import dev.brine.npy.Npz;
 import dev.brine.testing.Python;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -227,5 +228,52 @@ class SafeTensorsLiveTest {
                 }
             }
         }
+    }
+
+    /**
+     * Numbers beyond the largest double, in a field no reader uses: the package (serde_json) refuses them
+     * anywhere in the header ("number out of range"), and so does Brine; numbers that only underflow, or sit
+     * just within the range, load in both.
+     */
+    @Test
+    void numbersBeyondADoubleAreRefusedAsThePackageRefusesThem() throws Exception {
+        Python.require("numpy", "safetensors");
+        List<String> numbers = List.of("1e999", "-1e999", "1.8e308", "1.7976931348623159e308", "1" + "0".repeat(309),
+                "-" + "9".repeat(309) + "0", "0." + "0".repeat(500) + "1e999", "1e-999", "1e308", "1.7976931348623157e308",
+                "-" + "1".repeat(309), "1" + "0".repeat(308), "18446744073709551616", "-0", "2.5");
+        List<String> verdicts = Python.eachLine(String.join("\n",
+                        "import struct, os, safetensors.numpy",
+                        "def write(number):",
+                        "    h = ('{\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"x\":%s}}' % number).encode()",
+                        "    path = os.path.join(" + pyStr(dir.toString()) + ", str(abs(hash(number))) + '.safetensors')",
+                        "    open(path, 'wb').write(struct.pack('<Q', len(h)) + h + bytes(4))",
+                        "    return path",
+                        "def verdict(number):",
+                        "    path = write(number)",
+                        "    try:",
+                        "        safetensors.numpy.load_file(path)",
+                        "        return path + ' ok'",
+                        "    except Exception as e:",
+                        "        assert 'number out of range' in str(e), e",
+                        "        return path + ' refused'"),
+                "verdict(line)", null, numbers);
+        for (int i = 0; i < numbers.size(); i++) {
+            String number = numbers.get(i).length() > 30 ? numbers.get(i).substring(0, 30) + "..." : numbers.get(i);
+            Path file = Path.of(verdicts.get(i).substring(0, verdicts.get(i).lastIndexOf(' ')));
+            if (verdicts.get(i).endsWith(" refused")) {
+                BrineException e = assertThrows(BrineException.class, () -> SafeTensors.open(file, SafeTensorsOptions.DEFAULT),
+                        number);
+                assertTrue(e.getMessage().contains(file + ": header: number out of range"), e.getMessage());
+            } else {
+                try (SafeTensorsFile st = SafeTensors.open(file, SafeTensorsOptions.DEFAULT)) {
+                    assertEquals(List.of("t"), st.names(), number);
+                }
+            }
+        }
+        assertEquals(7, verdicts.stream().filter(v -> v.endsWith(" refused")).count(), verdicts.toString());
+    }
+
+    private static String pyStr(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 }

@@ -198,8 +198,9 @@ class SafeTensorsTest {
                 0)), "an integer of 1000000 digits, more than the 4300 read at byte 37");
         assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "a long integer took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         contains(refused(file("{\"x\":-" + "1".repeat(4301) + "}", 0)), "an integer of 4301 digits");
+        // beyond a double, which the safetensors package reads such an integer as
         contains(refused(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[" + "1".repeat(4300) + "],\"data_offsets\":[0,0]}}", 0)),
-                "too large");
+                "number out of range");
     }
 
     @Test

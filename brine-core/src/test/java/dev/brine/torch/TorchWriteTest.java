@@ -133,6 +133,10 @@ class TorchWriteTest {
         assertEquals("model.tar", CheckpointWriter.archiveName(Path.of("model.tar.gz")));
         assertEquals("noext", CheckpointWriter.archiveName(Path.of("noext")));
         assertEquals("archive", CheckpointWriter.archiveName(Path.of(".pt")));
+        // as torch.save names them (CheckpointFolderNameTest checks against torch)
+        assertEquals("archive", CheckpointWriter.archiveName(Path.of("d\u00fc/model.pt")));
+        assertEquals("b", CheckpointWriter.archiveName(Path.of("a\\b.pt")));
+        assertEquals("archive", CheckpointWriter.archiveName(Path.of("...")));
     }
 
     @Test
