@@ -98,11 +98,18 @@ final class Loaded {
         return List.of(all);
     }
 
-    /** Prints the warnings of reading the file (stray bytes after its pickles), which every verb gives. */
+    /**
+     * Prints the warnings of reading the file, which every verb gives: stray bytes after its pickles, and the
+     * classes and functions its pickles name that Python would import and run (Brine kept them inert).
+     */
     Loaded warn(java.io.PrintWriter err) {
         if (trailing != null) {
             trailing.warn(path, err);
         }
+        for (String warning : InertNames.warnings(format, objects, path.getFileName().toString().replaceFirst("\\.npy$", ""))) {
+            ErrorReporter.warn(err, path + ": " + warning);
+        }
+        err.flush();
         return this;
     }
 
