@@ -104,8 +104,7 @@ final class DisCommand implements Callable<Integer> {
      * An .npy, .npz or safetensors file holds arrays, not a pickle (pickletools would take the magic string
      * for opcodes): only an object array's data is one, which numpy writes with {@code pickle.dump} after the
      * header. Those pickles are listed (offsets from each pickle's start), an .npz's each after a
-     * {@code # member NAME} line; a file with none
-     * is refused, saying so.
+     * {@code # member NAME} line; a file with none is refused, saying so.
      */
     private int arrayPickles(Formats format, PrintWriter out, Disassembler.Options options) throws java.io.IOException {
         if (format == Formats.SAFETENSORS) {

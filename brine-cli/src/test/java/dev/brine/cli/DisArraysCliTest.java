@@ -10,9 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code dis} of files that hold arrays: an .npy or .npz object array's data is the pickle numpy wrote, listed
- * as pickletools lists it (offsets from the pickle's start; an .npz's each after a {@code # member NAME} line); other
- * arrays and safetensors files
- * hold no pickle, which dis says, where it disassembled the magic string as opcodes ({@code 0: \x93 STACK_GLOBAL}).
+ * as pickletools lists it (offsets from the pickle's start; an .npz's each after a {@code # member NAME} line);
+ * other arrays and safetensors files hold no pickle, which dis says, where it disassembled the magic string as
+ * opcodes ({@code 0: \x93 STACK_GLOBAL}).
  */
 class DisArraysCliTest {
     @TempDir
