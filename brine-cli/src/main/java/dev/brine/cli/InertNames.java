@@ -33,19 +33,36 @@ final class InertNames {
     private InertNames() {
     }
 
-    /** A value met on the walk, and how it was reached (for the path of the first place a name is met). */
-    private record Node(Object value, Node parent, String step) {
+    /**
+     * A value met on the walk, and how it was reached: {@code step} is text ({@code ".args"}), an index
+     * ({@code [0]}) or a dict key ({@code ['cmd']}, and {@code ['cmd'].key} for the key itself), written out only
+     * for the path of a name found, since the walk meets every object of a file that may hold millions.
+     */
+    private record Node(Object value, Node parent, Object step, boolean key) {
         String path() {
-            List<String> steps = new ArrayList<>();
+            List<Node> nodes = new ArrayList<>();
             for (Node n = this; n != null; n = n.parent) {
-                steps.add(n.step);
+                nodes.add(n);
             }
             StringBuilder out = new StringBuilder();
-            for (int i = steps.size() - 1; i >= 0 && out.length() <= MAX_PATH; i--) {
-                out.append(steps.get(i));
+            for (int i = nodes.size() - 1; i >= 0 && out.length() <= MAX_PATH; i--) {
+                Node n = nodes.get(i);
+                if (n.step instanceof String) {
+                    out.append((String) n.step);
+                } else if (n.step instanceof Integer) {
+                    out.append('[').append(n.step).append(']');
+                } else {
+                    out.append('[').append(PythonRepr.brief(((Object[]) n.step)[0])).append(']').append(n.key ? ".key" : "");
+                }
             }
             return out.length() <= MAX_PATH ? out.toString() : out.substring(0, MAX_PATH) + "...";
         }
+    }
+
+    /** Whether {@code v} is a name, or may hold one: leaves (numbers, strings, arrays of numbers) are not walked. */
+    private static boolean mayHoldNames(Object v) {
+        return v instanceof Global || v instanceof GenericObject || v instanceof ObjectArray || v instanceof Map
+                || v instanceof Collection || v instanceof Tuple || v instanceof PickleState;
     }
 
     /**
@@ -56,59 +73,74 @@ final class InertNames {
         Map<String, String> names = new TreeMap<>();
         IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
         Deque<Node> todo = new ArrayDeque<>();
-        todo.push(new Node(root, null, ""));
+        List<Node> children = new ArrayList<>();
+        todo.push(new Node(root, null, "", false));
         while (!todo.isEmpty()) {
             Node node = todo.pop();
             Object v = node.value();
-            if (v == null || seen.put(v, Boolean.TRUE) != null) {
+            if (!mayHoldNames(v) || seen.put(v, Boolean.TRUE) != null) {
                 continue;
             }
-            List<Node> children = new ArrayList<>();
+            children.clear();
             if (v instanceof Global) {
-                // printed: no raw control characters
-                names.computeIfAbsent(PythonRepr.name(v.toString()), k -> node.path());
+                Global g = (Global) v;
+                // a name the registry resolves is data kept inert only in some uses (Decimal('NaN'), a numpy scalar of a
+                // record with objects, builtins.int called): Python's own objects, which run nothing
+                if (Loaded.VIEWING.registry().resolve(g.module(), g.name()) == null) {
+                    names.computeIfAbsent(PythonRepr.name(g.toString()), k -> node.path()); // printed: no raw control characters
+                }
             } else if (v instanceof GenericObject) {
                 GenericObject g = (GenericObject) v;
-                children.add(new Node(g.callable(), node, "")); // the call itself is where its name is met
-                children.add(new Node(g.args(), node, ".args"));
-                children.add(new Node(g.kwargs(), node, ".kwargs"));
-                children.add(new Node(g.hasState() ? g.state() : null, node, ".state"));
-                children.add(new Node(g.stateSetter(), node, "")); // called with the state: run too
-                children.add(new Node(g.listItems(), node, ".items"));
-                children.add(new Node(g.dictItems(), node, ".entries"));
+                add(children, g.callable(), node, ""); // the call itself is where its name is met
+                add(children, g.args(), node, ".args");
+                add(children, g.kwargs(), node, ".kwargs");
+                add(children, g.hasState() ? g.state() : null, node, ".state");
+                add(children, g.stateSetter(), node, ""); // called with the state: run too
+                add(children, g.listItems(), node, ".items");
+                add(children, g.dictItems(), node, ".entries");
             } else if (v instanceof ObjectArray) {
                 indexed(((ObjectArray) v).items(), node, children);
             } else if (v instanceof Map) {
                 for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-                    String step = "[" + PythonRepr.brief(e.getKey()) + "]";
-                    children.add(new Node(e.getKey(), node, step + ".key"));
-                    children.add(new Node(e.getValue(), node, step));
+                    if (mayHoldNames(e.getKey())) {
+                        children.add(new Node(e.getKey(), node, new Object[] {e.getKey()}, true));
+                    }
+                    if (mayHoldNames(e.getValue())) {
+                        children.add(new Node(e.getValue(), node, new Object[] {e.getKey()}, false));
+                    }
                 }
             } else if (v instanceof Collection) {
                 indexed((Collection<?>) v, node, children);
             } else if (v instanceof Tuple) {
                 indexed(((Tuple) v).asList(), node, children);
-            } else if (v instanceof PickleState) {
+            } else {
                 // a registered class (a shared variable): what it holds came from the same pickle
                 try {
-                    children.add(new Node(((PickleState) v).getState(), node, ""));
+                    add(children, ((PickleState) v).getState(), node, "");
                 } catch (BrineException e) {
                     // a class that cannot give its state holds nothing to name
                 }
             }
             for (int i = children.size() - 1; i >= 0; i--) { // in order: the first place met is the first in the file
-                if (children.get(i).value() != null) {
-                    todo.push(children.get(i));
-                }
+                todo.push(children.get(i));
             }
         }
         return names;
     }
 
+    private static void add(List<Node> children, Object value, Node parent, String step) {
+        if (mayHoldNames(value)) {
+            children.add(new Node(value, parent, step, false));
+        }
+    }
+
     private static void indexed(Collection<?> items, Node parent, List<Node> children) {
         int i = 0;
         for (Object item : items) {
-            children.add(new Node(item, parent, "[" + i++ + "]"));
+            if (mayHoldNames(item)) {
+                children.add(new Node(item, parent, i, false));
+            }
+            i++;
         }
     }
 

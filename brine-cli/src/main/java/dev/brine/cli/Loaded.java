@@ -72,6 +72,8 @@ final class Loaded {
     boolean memoSpansPickles;
     /** A pickle file's bytes after its last complete pickle that were not a pickle, or null (see PickleFile). */
     private PickleFile.Trailing trailing;
+    /** False for a plain pickle that names no global kept inert: its objects need no walk for warnings. */
+    private boolean namesInert = true;
 
     private Loaded(Path path, Formats format, List<Object> objects, List<Member> members) {
         this(path, format, objects, members, null);
@@ -106,7 +108,7 @@ final class Loaded {
         if (trailing != null) {
             trailing.warn(path, err);
         }
-        for (String warning : InertNames.warnings(format, objects, path.getFileName().toString().replaceFirst("\\.npy$", ""))) {
+        for (String warning : !namesInert ? List.<String>of() : InertNames.warnings(format, objects, path.getFileName().toString().replaceFirst("\\.npy$", ""))) {
             ErrorReporter.warn(err, path + ": " + warning);
         }
         err.flush();
@@ -164,6 +166,7 @@ final class Loaded {
         Loaded loaded = new Loaded(path, Formats.PICKLE, objects, null);
         loaded.memoSpansPickles = oneMemo || read.memoSpanned();
         loaded.trailing = read.trailing();
+        loaded.namesInert = read.namesInert();
         return loaded;
     }
 

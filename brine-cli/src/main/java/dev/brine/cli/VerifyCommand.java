@@ -49,10 +49,12 @@ final class VerifyCommand implements Callable<Integer> {
                     // each pickle's inert names, kept (not the pickle) with where they are: [i] when there are several
                     Map<String, String> names = new TreeMap<>();
                     long[] index = {0};
-                    PickleFile.Result read = PickleFile.read(file, streams.memo ? Loaded.VIEWING_ONE_MEMO : Loaded.VIEWING,
-                            value -> {
+                    PickleFile.Result read = PickleFile.readMarkingInert(file, streams.memo ? Loaded.VIEWING_ONE_MEMO
+                            : Loaded.VIEWING, (value, namesInert) -> {
                                 String at = "[" + index[0]++ + "]";
-                                InertNames.in(value).forEach((name, where) -> names.putIfAbsent(name, at + where));
+                                if (namesInert) { // else walking it finds nothing: a file of millions of objects need not
+                                    InertNames.in(value).forEach((name, where) -> names.putIfAbsent(name, at + where));
+                                }
                             });
                     count = read.count();
                     trailing = read.trailing();

@@ -27,7 +27,7 @@ class CodeRunningPicklesCliTest {
     @TempDir
     Path tmp;
 
-    private static final String MAKE = "import os, sys, pickle, subprocess, collections, datetime, numpy as np\n"
+    private static final String MAKE = "import os, sys, pickle, subprocess, collections, datetime, decimal, numpy as np\n"
             + "sys.path.insert(0, sys.argv[2])\nimport brine\nos.chdir(sys.argv[1])\n"
             + "class Call:\n"
             + "    def __init__(self, f, *args): self.f, self.args = f, args\n"
@@ -35,7 +35,10 @@ class CodeRunningPicklesCliTest {
             + "evil = {'w': np.ones(2), 'cmd': Call(os.system, 'echo PWNED'), 'ok': collections.OrderedDict(a=1),"
             + " 'when': datetime.date(2020, 1, 1), 'sub': [Call(subprocess.check_output, ['id'])]}\n"
             + "clean = {'w': np.ones(2), 'ok': collections.OrderedDict(a={1, 2}), 'when': datetime.datetime(2020, 1, 1),"
-            + " 'b': bytearray(b'x'), 'c': 1j, 'dt': np.dtype('f4'), 's': np.float32(1)}\n"
+            + " 'b': bytearray(b'x'), 'c': 1j, 'dt': np.dtype('f4'), 's': np.float32(1),"
+            // values Brine keeps as inert calls of names it resolves: Python's own objects, nothing to warn of
+            + " 'nan': decimal.Decimal('NaN'), 'rec': np.array([(1, {'a': 1})], dtype=[('x', 'i4'), ('o', 'O')])[0],"
+            + " 'cls': int}\n"
             + "for p in (0, 2, 5):\n"
             + "    pickle.dump(evil, open('evil%d.pkl' % p, 'wb'), p)\n"
             + "pickle.dump([os.system], open('reference.pkl', 'wb'))\n"
