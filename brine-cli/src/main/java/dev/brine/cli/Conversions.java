@@ -1,6 +1,7 @@
 package dev.brine.cli;
 
 import dev.brine.BrineException;
+import dev.brine.archive.SharedVariable;
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
 import dev.brine.py.Tuple;
@@ -21,14 +22,25 @@ final class Conversions {
     private Conversions() {
     }
 
+    /**
+     * The array {@code v} is, or holds as a model archive's shared variable does (ls, extract and
+     * {@code numpy.load} of the archive see that array); null for anything else.
+     */
+    static NDArray array(Object v) {
+        if (v instanceof SharedVariable && ((SharedVariable) v).getValue() instanceof NDArray) {
+            return (NDArray) ((SharedVariable) v).getValue();
+        }
+        return v instanceof NDArray ? (NDArray) v : null;
+    }
+
     /** The one array an .npy file can hold. */
     static NDArray singleArray(List<Object> objects, Path in) throws BrineException {
-        if (objects.size() == 1 && objects.get(0) instanceof NDArray) {
-            return (NDArray) objects.get(0);
+        if (objects.size() == 1 && array(objects.get(0)) != null) {
+            return array(objects.get(0));
         }
         if (objects.size() == 1 && objects.get(0) instanceof Map && ((Map<?, ?>) objects.get(0)).size() == 1
-                && ((Map<?, ?>) objects.get(0)).values().iterator().next() instanceof NDArray) {
-            return (NDArray) ((Map<?, ?>) objects.get(0)).values().iterator().next();
+                && array(((Map<?, ?>) objects.get(0)).values().iterator().next()) != null) {
+            return array(((Map<?, ?>) objects.get(0)).values().iterator().next());
         }
         throw new BrineException(in + ": an .npy file holds exactly one array, and this file holds " + whatInstead(objects));
     }
@@ -48,7 +60,7 @@ final class Conversions {
         Map<?, ?> map = (Map<?, ?>) objects.get(0);
         List<String> arrays = new ArrayList<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
-            if (e.getValue() instanceof NDArray) {
+            if (array(e.getValue()) != null) {
                 arrays.add(String.valueOf(e.getKey()));
             }
         }
@@ -103,7 +115,8 @@ final class Conversions {
 
     /**
      * The arrays of the objects, named for an .npz: a dict's nested keys joined with dots, a list's
-     * items {@code arr_0, arr_1, ...} as {@code numpy.savez} names positional arrays. Everything that is
+     * items {@code arr_0, arr_1, ...} as {@code numpy.savez} names positional arrays; a shared variable
+     * holding an array is that array, under its key. Everything that is
      * not an array is named in a warning, since .npz cannot hold it. Empty when the objects hold nothing
      * at all (an empty .npz, an empty dict): an empty output, as {@code numpy.savez()} writes one; refused
      * when everything they hold was dropped, rather than writing a file that keeps none of it.
@@ -112,16 +125,16 @@ final class Conversions {
         Map<String, NDArray> out = new LinkedHashMap<>();
         List<String> dropped = new ArrayList<>();
         Object root = objects.size() == 1 ? objects.get(0) : objects;
-        if (root instanceof NDArray) {
-            out.put("arr_0", (NDArray) root);
+        if (array(root) != null) {
+            out.put("arr_0", array(root));
         } else if (root instanceof Map) {
             flatten("", (Map<?, ?>) root, out, dropped, 0, in);
         } else if (root instanceof Collection || root instanceof Tuple) {
             int i = 0;
             for (Object item : root instanceof Tuple ? ((Tuple) root).asList() : (Collection<?>) root) {
                 String key = "arr_" + i++;
-                if (item instanceof NDArray) {
-                    out.put(key, (NDArray) item);
+                if (array(item) != null) {
+                    out.put(key, array(item));
                 } else {
                     dropped.add(key);
                 }
@@ -155,8 +168,8 @@ final class Conversions {
             // key can repr to a megabyte; two keys whose bounded reprs meet are refused below as one name.
             // The names ls and extract give a checkpoint's tensors (TorchCheckpoint.namedTensors)
             String key = prefix + TorchCheckpoint.keyName(e.getKey());
-            if (e.getValue() instanceof NDArray) {
-                if (out.putIfAbsent(key, (NDArray) e.getValue()) != null) {
+            if (array(e.getValue()) != null) {
+                if (out.putIfAbsent(key, array(e.getValue())) != null) {
                     // {'a.b': x, 'a': {'b': y}} or {1: x, '1': y}: one name for two arrays, and one would be lost
                     throw new BrineException(in + ": two arrays would both be named '" + key + "' (dotted keys of nested dicts,"
                             + " keys that are equal as text, or long keys whose abbreviated reprs meet); rename one,"

@@ -2,6 +2,8 @@ package dev.brine.cli;
 
 import dev.brine.BrineException;
 import dev.brine.Limits;
+import dev.brine.npy.Npy;
+import dev.brine.npy.NpyHeader;
 import dev.brine.npy.ZipReader;
 import dev.brine.pickle.Disassembler;
 import dev.brine.pickle.DisassemblyException;
@@ -23,9 +25,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * would stop with a traceback, the listing so far is printed and the error is one line on stderr.
  */
 @Command(name = "dis", mixinStandardHelpOptions = true,
-        description = "Disassemble a pickle as python3 -m pickletools does (archives and torch files: their pickle).")
+        description = "Disassemble a pickle as python3 -m pickletools does (archives and torch files: their pickle;"
+                + " .npy and .npz: their object arrays' pickles).")
 final class DisCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "A pickle, a model archive or a torch checkpoint.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "A pickle, a model archive, a torch checkpoint, or an"
+            + " .npy or .npz holding object arrays.")
     Path file;
 
     @Option(names = {"-a", "--annotate"}, description = "Annotate each line with a short opcode description.")
@@ -49,6 +53,9 @@ final class DisCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Disassembler.Options options = Disassembler.Options.DEFAULT.withIndentLevel(indent).withAnnotate(annotate);
         Formats format = Formats.detect(file);
+        if (format == Formats.NPY || format == Formats.NPZ || format == Formats.SAFETENSORS) {
+            return arrayPickles(format, out, options);
+        }
         // whether a pickle was listed in full (its "highest protocol" line), looked for across the chunks
         String end = "\nhighest protocol among opcodes = ";
         StringBuilder tail = new StringBuilder();
@@ -91,6 +98,66 @@ final class DisCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * An .npy, .npz or safetensors file holds arrays, not a pickle (pickletools would take the magic string
+     * for opcodes): only an object array's data is one, which numpy writes with {@code pickle.dump} after the
+     * header. Those pickles are listed (offsets from each pickle's start), an .npz's each after a
+     * {@code # member NAME} line; a file with none is refused, saying so.
+     */
+    private int arrayPickles(Formats format, PrintWriter out, Disassembler.Options options) throws java.io.IOException {
+        if (format == Formats.SAFETENSORS) {
+            throw new BrineException(file + ": a safetensors file holds no pickle (only a JSON header and raw tensor data)");
+        }
+        if (format == Formats.NPY) {
+            NpyHeader h = Npy.readHeader(file);
+            if (!h.holdsObjects()) {
+                throw new BrineException(file + ": an .npy file of " + h.dtype().name() + " holds no pickle (only an object"
+                        + " array's data is one)");
+            }
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+                in.skipNBytes(h.dataOffset());
+                disassemble(in, out, options, null);
+            }
+            return 0;
+        }
+        boolean any = false;
+        try (ZipReader zip = ZipReader.open(file, Limits.DEFAULT)) {
+            for (ZipReader.Entry e : zip.entries()) {
+                NpyHeader h;
+                try (InputStream in = zip.open(e)) {
+                    h = e.name().endsWith(".npy") ? Npy.readHeader(in, Limits.DEFAULT) : null;
+                }
+                if (h == null || !h.holdsObjects()) {
+                    continue;
+                }
+                String member = e.name().substring(0, e.name().length() - ".npy".length());
+                out.println((any ? "\n" : "") + "# member " + ErrorReporter.escaped(member)); // a name from the file
+                any = true;
+                try (InputStream in = new BufferedInputStream(zip.open(e), 1 << 16)) {
+                    in.skipNBytes(h.dataOffset());
+                    disassemble(in, out, options, member);
+                }
+            }
+        }
+        if (!any) {
+            throw new BrineException(file + ": an .npz file holds no pickle unless it holds object arrays, and this one"
+                    + " holds none");
+        }
+        return 0;
+    }
+
+    private void disassemble(InputStream in, PrintWriter out, Disassembler.Options options, String member)
+            throws java.io.IOException {
+        try {
+            Disassembler.disassemble(in, out, options);
+        } catch (DisassemblyException e) {
+            out.flush();
+            throw new BrineException(file + (member == null ? "" : ": member " + member) + ": " + e.pythonErrorLine(), e);
+        } finally {
+            out.flush();
+        }
     }
 
     private InputStream open(Formats format) throws java.io.IOException {

@@ -25,6 +25,33 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         return 1;
     }
 
+    /**
+     * An {@link Error} that escaped a verb, as one line and status 1, its stack trace only with {@code --debug}. The
+     * verb's stack is unwound by now, so what it held is garbage: after an OutOfMemoryError the line (and the hint to
+     * give the JVM more heap) can be printed; the process then exits, as it would have without the handler.
+     */
+    int handleError(Error e, CommandLine cl) {
+        ParseResult parsed = cl.getParseResult();
+        boolean debug = parsed != null && (parsed.hasMatchedOption("--debug")
+                || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug")));
+        String message;
+        if (e instanceof OutOfMemoryError) {
+            message = "out of memory (" + e.getMessage() + "): the file needs more heap than the JVM has;"
+                    + " raise it with BRINE_JAVA_OPTS=-Xmx...";
+        } else if (e instanceof StackOverflowError) {
+            message = "internal error: the stack overflowed (a bug in Brine: please report it with the file)";
+        } else {
+            message = "internal error: " + (e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        java.io.PrintWriter err = cl.getErr();
+        err.println(Colors.red("brine:") + " " + oneSafeLine(message));
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return 1;
+    }
+
     /** A warning on stderr, {@code brine: warning: } and {@code text} made safe as {@link #oneSafeLine} makes it. */
     static void warn(java.io.PrintWriter err, String text) {
         err.println("brine: warning: " + oneSafeLine(text));

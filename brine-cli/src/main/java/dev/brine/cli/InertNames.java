@@ -1,68 +1,201 @@
 package dev.brine.cli;
 
+import dev.brine.BrineException;
+import dev.brine.mapping.PickleState;
 import dev.brine.numpy.ObjectArray;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
+import dev.brine.py.PythonRepr;
 import dev.brine.py.Tuple;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * The Python names a value read with generic objects holds inert: the classes and functions Brine
- * does not model, which Python's unpickler would import and call. {@code verify} names them for
- * object arrays, whose pickles numpy runs on {@code allow_pickle=True}. Iterative, each object once.
+ * does not model, which Python's unpickler would import and call (everything the CLI's registry
+ * resolves — Python's builtin types, numpy's arrays, dtypes and scalars, torch's tensors, Brine's shared
+ * variables — is data, and is not named). Every verb that reads a pickle warns of them with
+ * {@link #warning}: a plain pickle, an archive's or a checkpoint's pickle, an object array's.
+ * Iterative, each object once.
  */
 final class InertNames {
+    /** The most names a warning lists; the rest are counted. */
+    private static final int LISTED = 10;
+    /** The longest path a warning writes out; longer ones end in {@code ...}. */
+    private static final int MAX_PATH = 200;
+
     private InertNames() {
     }
 
-    /** The names reachable from {@code root}, sorted. */
-    static Set<String> in(Object root) {
-        Set<String> names = new TreeSet<>();
+    /**
+     * A value met on the walk, and how it was reached: {@code step} is text ({@code ".args"}), an index
+     * ({@code [0]}) or a dict key ({@code ['cmd']}, and {@code ['cmd'].key} for the key itself), written out only
+     * for the path of a name found, since the walk meets every object of a file that may hold millions.
+     */
+    private record Node(Object value, Node parent, Object step, boolean key) {
+        String path() {
+            List<Node> nodes = new ArrayList<>();
+            for (Node n = this; n != null; n = n.parent) {
+                nodes.add(n);
+            }
+            StringBuilder out = new StringBuilder();
+            for (int i = nodes.size() - 1; i >= 0 && out.length() <= MAX_PATH; i--) {
+                Node n = nodes.get(i);
+                if (n.step instanceof String) {
+                    out.append((String) n.step);
+                } else if (n.step instanceof Integer) {
+                    out.append('[').append(n.step).append(']');
+                } else {
+                    out.append('[').append(PythonRepr.brief(((Object[]) n.step)[0])).append(']').append(n.key ? ".key" : "");
+                }
+            }
+            return out.length() <= MAX_PATH ? out.toString() : out.substring(0, MAX_PATH) + "...";
+        }
+    }
+
+    /** Whether {@code v} is a name, or may hold one: leaves (numbers, strings, arrays of numbers) are not walked. */
+    private static boolean mayHoldNames(Object v) {
+        return v instanceof Global || v instanceof GenericObject || v instanceof ObjectArray || v instanceof Map
+                || v instanceof Collection || v instanceof Tuple || v instanceof PickleState;
+    }
+
+    /**
+     * The names reachable from {@code root}, sorted, each with where it was first met: a path like
+     * {@code ['cmd'].args[0]} ({@code ""} for the root), as ls names the arrays of a pickle.
+     */
+    static Map<String, String> in(Object root) {
+        Map<String, String> names = new TreeMap<>();
         IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
-        Deque<Object> todo = new ArrayDeque<>();
-        todo.push(root);
+        Deque<Node> todo = new ArrayDeque<>();
+        List<Node> children = new ArrayList<>();
+        todo.push(new Node(root, null, "", false));
         while (!todo.isEmpty()) {
-            Object v = todo.pop();
-            if (v == null || seen.put(v, Boolean.TRUE) != null) {
+            Node node = todo.pop();
+            Object v = node.value();
+            if (!mayHoldNames(v) || seen.put(v, Boolean.TRUE) != null) {
                 continue;
             }
+            children.clear();
             if (v instanceof Global) {
-                names.add(dev.brine.py.PythonRepr.name(v.toString())); // printed: no raw control characters
+                Global g = (Global) v;
+                // a name the registry resolves is data kept inert only in some uses (Decimal('NaN'), a numpy scalar of a
+                // record with objects, builtins.int called): Python's own objects, which run nothing
+                if (Loaded.VIEWING.registry().resolve(g.module(), g.name()) == null) {
+                    names.computeIfAbsent(PythonRepr.name(g.toString()), k -> node.path()); // printed: no raw control characters
+                }
             } else if (v instanceof GenericObject) {
                 GenericObject g = (GenericObject) v;
-                push(todo, g.callable(), g.args(), g.kwargs(), g.hasState() ? g.state() : null, g.listItems(), g.dictItems());
+                add(children, g.callable(), node, ""); // the call itself is where its name is met
+                add(children, g.args(), node, ".args");
+                add(children, g.kwargs(), node, ".kwargs");
+                add(children, g.hasState() ? g.state() : null, node, ".state");
+                add(children, g.stateSetter(), node, ""); // called with the state: run too
+                add(children, g.listItems(), node, ".items");
+                add(children, g.dictItems(), node, ".entries");
             } else if (v instanceof ObjectArray) {
-                push(todo, ((ObjectArray) v).items());
+                indexed(((ObjectArray) v).items(), node, children);
             } else if (v instanceof Map) {
-                pushAll(todo, ((Map<?, ?>) v).keySet());
-                pushAll(todo, ((Map<?, ?>) v).values());
+                for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                    if (mayHoldNames(e.getKey())) {
+                        children.add(new Node(e.getKey(), node, new Object[] {e.getKey()}, true));
+                    }
+                    if (mayHoldNames(e.getValue())) {
+                        children.add(new Node(e.getValue(), node, new Object[] {e.getKey()}, false));
+                    }
+                }
             } else if (v instanceof Collection) {
-                pushAll(todo, (Collection<?>) v);
+                indexed((Collection<?>) v, node, children);
             } else if (v instanceof Tuple) {
-                pushAll(todo, ((Tuple) v).asList());
+                indexed(((Tuple) v).asList(), node, children);
+            } else {
+                // a registered class (a shared variable): what it holds came from the same pickle
+                try {
+                    add(children, ((PickleState) v).getState(), node, "");
+                } catch (BrineException e) {
+                    // a class that cannot give its state holds nothing to name
+                }
+            }
+            for (int i = children.size() - 1; i >= 0; i--) { // in order: the first place met is the first in the file
+                todo.push(children.get(i));
             }
         }
         return names;
     }
 
-    /** Pushes what is there: None items are Java nulls, which a deque refuses. */
-    private static void push(Deque<Object> todo, Object... values) {
-        for (Object v : values) {
-            if (v != null) {
-                todo.push(v);
-            }
+    private static void add(List<Node> children, Object value, Node parent, String step) {
+        if (mayHoldNames(value)) {
+            children.add(new Node(value, parent, step, false));
         }
     }
 
-    private static void pushAll(Deque<Object> todo, Collection<?> values) {
-        for (Object v : values) {
-            push(todo, v);
+    private static void indexed(Collection<?> items, Node parent, List<Node> children) {
+        int i = 0;
+        for (Object item : items) {
+            if (mayHoldNames(item)) {
+                children.add(new Node(item, parent, i, false));
+            }
+            i++;
         }
+    }
+
+    /**
+     * The warning for {@code names} found in a pickle ({@link #in}), or null when there are none:
+     * {@code what} ("its pickle", "member o: its pickle") names them, each with where it is, and says that
+     * Brine kept them inert and that {@code loader} ("pickle.load") would import and run them.
+     */
+    static String warning(String what, Map<String, String> names, String loader) {
+        if (names.isEmpty()) {
+            return null;
+        }
+        List<String> listed = new ArrayList<>();
+        for (Map.Entry<String, String> e : names.entrySet()) {
+            if (listed.size() == LISTED) {
+                listed.add("and " + (names.size() - LISTED) + " more");
+                break;
+            }
+            listed.add(e.getKey() + (e.getValue().isEmpty() ? "" : " (at " + e.getValue() + ")"));
+        }
+        return what + " names " + String.join(", ", listed) + ", kept inert here; " + loader + " would import and run "
+                + (names.size() == 1 ? "it" : "them");
+    }
+
+    /** How Python loads the pickle of a file of {@code format}, running what it names (for {@link #warning}). */
+    static String loader(Formats format) {
+        return switch (format) {
+            case NPY, NPZ -> "np.load(..., allow_pickle=True)";
+            case ARCHIVE -> "unpickling its member pkl (brine.load, pkl_utils.load, pickle.load)";
+            case TORCH -> "torch.load(..., weights_only=False)";
+            default -> "pickle.load";
+        };
+    }
+
+    /**
+     * The warnings for what a file holds, as a verb read it: one per object array of an .npy or .npz (each is a
+     * pickle of its own), else one for the file's pickle (its several pickles as a list: {@code [1]['cmd']}).
+     */
+    static List<String> warnings(Formats format, List<Object> objects, String npyName) {
+        List<String> out = new ArrayList<>();
+        if (format == Formats.NPY || format == Formats.NPZ) {
+            Map<?, ?> members = format == Formats.NPY ? Map.of(npyName, objects.get(0)) : (Map<?, ?>) objects.get(0);
+            for (Map.Entry<?, ?> m : members.entrySet()) {
+                String w = m.getValue() instanceof ObjectArray
+                        ? warning("member " + m.getKey() + ": its pickle", in(m.getValue()), loader(format)) : null;
+                if (w != null) {
+                    out.add(w);
+                }
+            }
+        } else if (format != Formats.SAFETENSORS) {
+            String w = warning("its pickle", in(objects.size() == 1 ? objects.get(0) : objects), loader(format));
+            if (w != null) {
+                out.add(w);
+            }
+        }
+        return out;
     }
 }

@@ -11,17 +11,25 @@ import dev.brine.py.PythonRepr;
 import dev.brine.py.Tuple;
 import dev.brine.torch.TorchSize;
 import java.math.BigInteger;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * JSON for {@code show --json}: containers become arrays and objects (non-string keys by their
- * repr), bytes {@code {"__bytes__": base64}}, arrays {@code {"__ndarray__": {...}}} with dtype, shape,
- * first values and optional stats (an object array's first items, as values), generic objects {@code {"__object__": "mod.Name", ...}}. Depth and
- * items are bounded like the text form; NaN and infinities are written as strings.
+ * repr; see {@link #keyTexts} for keys that would repeat), bytes {@code {"__bytes__": base64}}, arrays
+ * {@code {"__ndarray__": {...}}} with dtype, shape, first values and optional stats (an object array's first
+ * items, as values), generic objects {@code {"__object__": "mod.Name", ...}}. Depth and items are bounded like
+ * the text form ({@code --items=0}: none shown, a container then holds only its {@code "..."}); NaN and
+ * infinities are written as strings. Iterative: containers wait on a stack of their own, so any {@code --depth}
+ * is safe on any nesting.
  */
 final class Json {
     private final int maxDepth;
@@ -29,6 +37,7 @@ final class Json {
     private final boolean stats;
     private final StringBuilder out = new StringBuilder();
     private final IdentityHashMap<Object, Boolean> active = new IdentityHashMap<>();
+    private final ArrayDeque<Frame> stack = new ArrayDeque<>();
 
     Json(int maxDepth, int maxItems, boolean stats) {
         this.maxDepth = maxDepth;
@@ -37,14 +46,108 @@ final class Json {
     }
 
     String write(Object v) {
-        value(v, 0);
+        stack.push(new Frame(null).add(new Value(v, 0)));
+        while (!stack.isEmpty()) {
+            Frame frame = stack.peek();
+            Object piece = frame.next();
+            if (piece == null) {
+                stack.pop();
+                if (frame.owner != null) {
+                    active.remove(frame.owner);
+                }
+            } else if (piece instanceof String) {
+                out.append((String) piece);
+            } else if (piece instanceof Frame) {
+                stack.push((Frame) piece); // a structured record of an object array
+            } else {
+                Frame child = value(((Value) piece).value(), ((Value) piece).depth());
+                if (child != null) {
+                    stack.push(child);
+                }
+            }
+        }
         return out.toString();
     }
 
-    private void value(Object v, int depth) {
+    /** A value to write at a nesting depth. */
+    private record Value(Object value, int depth) {
+    }
+
+    /**
+     * The text of one container, a piece at a time: JSON text ({@code String}) or a {@link Value}; {@link #refill}
+     * makes more pieces as they are needed, so a container's items are not all queued at once.
+     */
+    private static class Frame {
+        /** Released from {@code active} when the frame ends, or null. */
+        final Object owner;
+        final ArrayDeque<Object> queue = new ArrayDeque<>();
+
+        Frame(Object owner) {
+            this.owner = owner;
+        }
+
+        Frame add(Object piece) {
+            queue.add(piece);
+            return this;
+        }
+
+        /** Adds the next pieces to {@link #queue}; false when there are none left. */
+        boolean refill() {
+            return false;
+        }
+
+        final Object next() {
+            while (queue.isEmpty()) {
+                if (!refill()) {
+                    return null;
+                }
+            }
+            return queue.poll();
+        }
+    }
+
+    /** A JSON array of at most {@code maxItems} items, then {@code "..."} if some were left out, then {@code close}. */
+    private final class Items extends Frame {
+        private final Iterator<?> items;
+        private final int size;
+        private final int depth;
+        private final String close;
+        private int shown;
+        private boolean ended;
+
+        Items(Object owner, Iterator<?> items, int size, int depth, String close) {
+            super(owner);
+            this.items = items;
+            this.size = size;
+            this.depth = depth;
+            this.close = close;
+        }
+
+        @Override
+        boolean refill() {
+            if (ended) {
+                return false;
+            }
+            if (shown < maxItems && items.hasNext()) {
+                queue.add(shown++ > 0 ? ", " : "");
+                Object item = items.next();
+                queue.add(item instanceof Frame ? item : new Value(item, depth));
+                return true;
+            }
+            ended = true;
+            if (size > shown) {
+                queue.add(shown > 0 ? ", \"...\"" : "\"...\"");
+            }
+            queue.add(close);
+            return true;
+        }
+    }
+
+    /** Writes a value that has no parts, or the start of one that has: then the frame of its parts. */
+    private Frame value(Object v, int depth) {
         if (out.length() > PythonRepr.MAX_OUTPUT) {
             string("..."); // over budget: shared parts can make the tree exponentially larger than the file
-            return;
+            return null;
         }
         if (v == null) {
             out.append("null");
@@ -70,112 +173,134 @@ final class Json {
             string(Base64.getEncoder().encodeToString(((ByteArray) v).array()));
             out.append('}');
         } else if (v instanceof NDArray) {
-            array((NDArray) v, depth);
-        } else if (v instanceof ObjectArray) {
-            if (depth >= maxDepth || active.containsKey(v)) {
-                string("...");
-            } else {
-                active.put(v, Boolean.TRUE);
-                objectArray((ObjectArray) v, depth);
-                active.remove(v);
-            }
+            return array((NDArray) v, depth);
         } else if (v instanceof TorchSize) {
-            value(((TorchSize) v).asList(), depth); // its dimensions, as the tuple it is in Python (bounded by --items)
-        } else if (v instanceof Map || v instanceof Collection || v instanceof Tuple || v instanceof GenericObject) {
+            return value(((TorchSize) v).asList(), depth); // its dimensions, as the tuple it is in Python (bounded by --items)
+        } else if (v instanceof ObjectArray || v instanceof Map || v instanceof Collection || v instanceof Tuple
+                || v instanceof GenericObject) {
             if (depth >= maxDepth || active.containsKey(v)) {
                 string("...");
-            } else {
-                active.put(v, Boolean.TRUE);
-                container(v, depth);
-                active.remove(v);
+                return null;
             }
-        } else { // a leaf (complex, datetime, decimal, ...): its repr, bounded by PythonRepr
+            active.put(v, Boolean.TRUE);
+            return v instanceof ObjectArray ? objectArray((ObjectArray) v, depth) : container(v, depth);
+        } else { // a leaf (complex, datetime, decimal, a class, ...): its repr, bounded by PythonRepr
             string(PythonRepr.repr(v));
         }
+        return null;
     }
 
-    private void container(Object v, int depth) {
+    private Frame container(Object v, int depth) {
         if (v instanceof Map) {
-            out.append('{');
-            int n = 0;
-            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-                if (n == maxItems) {
-                    out.append(", \"...\": \"").append(((Map<?, ?>) v).size() - n).append(" more\"");
-                    break;
-                }
-                if (n++ > 0) {
-                    out.append(", ");
-                }
-                // a key's repr is bounded as an error message's (a small key can repr to a megabyte, once per entry)
-                string(e.getKey() instanceof String ? (String) e.getKey() : PythonRepr.brief(e.getKey()));
-                out.append(": ");
-                value(e.getValue(), depth + 1);
-            }
-            out.append('}');
-        } else if (v instanceof GenericObject) {
+            return entries((Map<?, ?>) v, depth);
+        }
+        if (v instanceof GenericObject) {
             GenericObject g = (GenericObject) v;
             out.append("{\"__object__\": ");
             string(String.valueOf(g.callable()));
-            out.append(", \"args\": ");
-            value(g.args(), depth + 1);
+            Frame f = new Frame(g).add(", \"args\": ").add(new Value(g.args(), depth + 1));
             if (g.hasState()) {
-                out.append(", \"state\": ");
-                value(g.state(), depth + 1);
+                f.add(", \"state\": ").add(new Value(g.state(), depth + 1));
             }
             if (!g.listItems().isEmpty()) {
-                out.append(", \"items\": ");
-                value(g.listItems(), depth + 1);
+                f.add(", \"items\": ").add(new Value(g.listItems(), depth + 1));
             }
             if (!g.dictItems().isEmpty()) {
-                out.append(", \"entries\": ");
-                value(g.dictItems(), depth + 1);
+                f.add(", \"entries\": ").add(new Value(g.dictItems(), depth + 1));
             }
-            out.append('}');
-        } else {
-            Iterable<?> items = v instanceof Tuple ? ((Tuple) v).asList() : (Collection<?>) v;
-            out.append('[');
-            int n = 0;
-            for (Object item : items) {
-                if (n == maxItems) {
-                    out.append(", \"...\"");
-                    break;
-                }
-                if (n++ > 0) {
-                    out.append(", ");
-                }
-                value(item, depth + 1);
-            }
-            out.append(']');
+            return f.add("}");
         }
+        Collection<?> items = v instanceof Tuple ? ((Tuple) v).asList() : (Collection<?>) v;
+        out.append('[');
+        return new Items(v, items.iterator(), items.size(), depth + 1, "]");
+    }
+
+    /** A dict as a JSON object of its first {@code maxItems} entries, then {@code "...": "N more"} if there are more. */
+    private Frame entries(Map<?, ?> map, int depth) {
+        out.append('{');
+        List<String> keys = keyTexts(map, maxItems);
+        Iterator<? extends Map.Entry<?, ?>> it = map.entrySet().iterator();
+        return new Frame(map) {
+            private int n;
+            private boolean ended;
+
+            @Override
+            boolean refill() {
+                if (ended) {
+                    return false;
+                }
+                String sep = n > 0 ? ", " : "";
+                if (n < keys.size()) {
+                    queue.add(sep + quoted(keys.get(n++)) + ": ");
+                    queue.add(new Value(it.next().getValue(), depth + 1));
+                    return true;
+                }
+                ended = true;
+                if (map.size() > n) {
+                    queue.add(sep + "\"...\": \"" + (map.size() - n) + " more\"");
+                }
+                queue.add("}");
+                return true;
+            }
+        };
+    }
+
+    /**
+     * The JSON keys of a dict's first {@code limit} entries, each used once, so that no value is lost to a JSON
+     * reader (which keeps the last of two equal keys): a str key is itself and any other key its repr, bounded as an
+     * error message's ({@code 1}, {@code None}, {@code (1, 2)}); a str key whose text is that of another key's repr
+     * ({@code '1'} beside {@code 1}) is written by its own repr, quotes and all, as Python shows the dict; and a key
+     * whose text is still taken (two long keys abbreviated alike) gets {@code " #"} and its position in the dict.
+     */
+    static List<String> keyTexts(Map<?, ?> map, int limit) {
+        List<Object> keys = new ArrayList<>();
+        Set<String> reprs = new HashSet<>();
+        for (Object key : map.keySet()) {
+            if (keys.size() == limit) {
+                break;
+            }
+            keys.add(key);
+            if (!(key instanceof String)) {
+                reprs.add(PythonRepr.brief(key));
+            }
+        }
+        List<String> texts = new ArrayList<>(keys.size());
+        Set<String> used = new HashSet<>();
+        for (int i = 0; i < keys.size(); i++) {
+            Object key = keys.get(i);
+            String text = !(key instanceof String) ? PythonRepr.brief(key)
+                    : reprs.contains(key) ? PythonRepr.brief(key) : (String) key;
+            while (!used.add(text)) {
+                text = text + " #" + i;
+            }
+            texts.add(text);
+        }
+        return texts;
     }
 
     /** As an array of numbers, its items (in C order, the first --items of them) as values. */
-    private void objectArray(ObjectArray a, int depth) {
+    private Frame objectArray(ObjectArray a, int depth) {
         arrayStart(a.dtype(), a.shape());
-        List<Object> items = a.items();
         List<String> names = a.dtype().isStructured() ? a.dtype().names() : null;
-        for (int i = 0; i < Math.min(items.size(), maxItems); i++) {
-            out.append(i > 0 ? ", " : "");
-            Object item = items.get(i);
-            if (names != null && item instanceof Tuple && ((Tuple) item).size() == names.size()) {
-                record(names, (Tuple) item, depth + 1); // as a structured array of numbers writes its records
-            } else {
-                value(item, depth + 1);
+        List<Object> items = new ArrayList<>();
+        for (Object item : a.items()) {
+            if (items.size() == maxItems) {
+                break;
             }
+            // a structured record as an object of its fields, as a structured array of numbers writes its records
+            boolean record = names != null && item instanceof Tuple && ((Tuple) item).size() == names.size();
+            items.add(record ? record(names, (Tuple) item, depth + 1) : item);
         }
-        out.append("]}}");
+        return new Items(a, items.iterator(), items.size(), depth + 1, "]}}");
     }
 
     /** A structured record as an object of its fields, in the dtype's order. */
-    private void record(List<String> names, Tuple fields, int depth) {
-        out.append('{');
+    private static Frame record(List<String> names, Tuple fields, int depth) {
+        Frame f = new Frame(null).add("{");
         for (int k = 0; k < names.size(); k++) {
-            out.append(k > 0 ? ", " : "");
-            string(names.get(k));
-            out.append(": ");
-            value(fields.get(k), depth + 1);
+            f.add((k > 0 ? ", " : "") + quoted(names.get(k)) + ": ").add(new Value(fields.get(k), depth + 1));
         }
-        out.append('}');
+        return f.add("}");
     }
 
     private void arrayStart(DType dtype, long[] shape) {
@@ -188,40 +313,62 @@ final class Json {
         out.append("], \"values\": [");
     }
 
-    private void array(NDArray a, int depth) {
-        long[] shape = a.shape();
-        arrayStart(a.dtype(), shape);
-        ArrayStats.Odometer it = new ArrayStats.Odometer(shape);
+    /** Its first --items values in C order: numbers, leaves such as complex, or records of fields; then its stats. */
+    private Frame array(NDArray a, int depth) {
+        arrayStart(a.dtype(), a.shape());
+        ArrayStats.Odometer it = new ArrayStats.Odometer(a.shape());
         long n = Math.min(a.size(), maxItems);
-        for (long i = 0; i < n; i++) {
-            if (i > 0) {
-                out.append(", ");
+        return new Frame(null) {
+            private long i;
+
+            @Override
+            boolean refill() {
+                if (i > n) {
+                    return false;
+                }
+                if (i == n) {
+                    i++;
+                    queue.add("]" + statsText(a) + "}}");
+                    return true;
+                }
+                String sep = i++ > 0 ? ", " : "";
+                String text = ScalarFormat.longDoubleText(a, it.index());
+                // a long double as the text of its exact value (numpy's str), which a double may not hold
+                queue.add(text != null ? sep + quoted(text) : sep);
+                if (text == null) {
+                    queue.add(new Value(a.get(it.index()), depth + 1));
+                }
+                it.next();
+                return true;
             }
-            String text = ScalarFormat.longDoubleText(a, it.index());
-            if (text != null) { // a long double as the text of its exact value (numpy's str), which a double may not hold
-                string(text);
-            } else {
-                value(a.get(it.index()), depth + 1); // a number, a leaf such as a complex, or a record of fields
-            }
-            it.next();
+        };
+    }
+
+    /** {@code , "stats": {...}} when asked for and the array has numbers; min and max exact, as numpy's. */
+    private String statsText(NDArray a) {
+        if (!stats || !ArrayStats.applies(a.dtype()) || a.size() == 0) {
+            return "";
         }
-        out.append(']');
-        if (stats && ArrayStats.applies(a.dtype()) && a.size() > 0) {
-            ArrayStats s = ArrayStats.of(a);
-            out.append(", \"stats\": {\"min\": ");
-            value(s.min(), 0);
-            out.append(", \"max\": ");
-            value(s.max(), 0);
-            out.append(", \"mean\": ");
-            value(s.mean(), 0);
-            out.append(", \"std\": ");
-            value(s.std(), 0);
-            out.append(", \"nan\": ").append(s.nans()).append(", \"inf\": ").append(s.infs()).append('}');
+        ArrayStats s = ArrayStats.of(a);
+        return ", \"stats\": {\"min\": " + number(s.min()) + ", \"max\": " + number(s.max()) + ", \"mean\": "
+                + number(s.mean()) + ", \"std\": " + number(s.std()) + ", \"nan\": " + s.nans() + ", \"inf\": " + s.infs() + "}";
+    }
+
+    /** A statistic: an exact integer, a JSON number, or NaN and infinities as strings. */
+    private static String number(Number v) {
+        if (!(v instanceof Double)) {
+            return v.toString();
         }
-        out.append("}}");
+        double d = (Double) v;
+        return Double.isNaN(d) || Double.isInfinite(d) ? quoted(PyFloat.repr(d)) : PyFloat.repr(d);
     }
 
     private void string(String s) {
+        out.append(quoted(s));
+    }
+
+    private static String quoted(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 2);
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -240,6 +387,6 @@ final class Json {
                 }
             }
         }
-        out.append('"');
+        return out.append('"').toString();
     }
 }

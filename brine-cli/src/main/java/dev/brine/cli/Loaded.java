@@ -72,6 +72,8 @@ final class Loaded {
     boolean memoSpansPickles;
     /** A pickle file's bytes after its last complete pickle that were not a pickle, or null (see PickleFile). */
     private PickleFile.Trailing trailing;
+    /** False for a plain pickle that names no global kept inert: its objects need no walk for warnings. */
+    private boolean namesInert = true;
 
     private Loaded(Path path, Formats format, List<Object> objects, List<Member> members) {
         this(path, format, objects, members, null);
@@ -98,11 +100,18 @@ final class Loaded {
         return List.of(all);
     }
 
-    /** Prints the warnings of reading the file (stray bytes after its pickles), which every verb gives. */
+    /**
+     * Prints the warnings of reading the file, which every verb gives: stray bytes after its pickles, and the
+     * classes and functions its pickles name that Python would import and run (Brine kept them inert).
+     */
     Loaded warn(java.io.PrintWriter err) {
         if (trailing != null) {
             trailing.warn(path, err);
         }
+        for (String warning : !namesInert ? List.<String>of() : InertNames.warnings(format, objects, path.getFileName().toString().replaceFirst("\\.npy$", ""))) {
+            ErrorReporter.warn(err, path + ": " + warning);
+        }
+        err.flush();
         return this;
     }
 
@@ -157,6 +166,7 @@ final class Loaded {
         Loaded loaded = new Loaded(path, Formats.PICKLE, objects, null);
         loaded.memoSpansPickles = oneMemo || read.memoSpanned();
         loaded.trailing = read.trailing();
+        loaded.namesInert = read.namesInert();
         return loaded;
     }
 

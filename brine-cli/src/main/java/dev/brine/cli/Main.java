@@ -26,8 +26,15 @@ public final class Main implements Runnable {
     /** Runs the command line and returns its exit status. */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
-        cl.setExecutionExceptionHandler(new ErrorReporter());
-        return cl.execute(args);
+        ErrorReporter reporter = new ErrorReporter();
+        cl.setExecutionExceptionHandler(reporter);
+        try {
+            return cl.execute(args);
+        } catch (Error e) {
+            // picocli hands a verb's Exceptions to the reporter and lets Errors through (a StackOverflowError of a
+            // bug, an OutOfMemoryError of a file too big for the heap): they end as one line and status 1 too
+            return reporter.handleError(e, cl);
+        }
     }
 
     /** Entry point. */

@@ -36,16 +36,29 @@ final class PickleFile {
         }
     }
 
-    /** What was read: how many pickles, whether their memo spanned them, and the bytes ignored after them (or null). */
-    record Result(long count, boolean memoSpanned, Trailing trailing) {
+    /**
+     * What was read: how many pickles, whether their memo spanned them, the bytes ignored after them (or null), and
+     * whether they name globals kept inert ({@link Unpickler#inertNamesMet}: what Python would import and run).
+     */
+    record Result(long count, boolean memoSpanned, Trailing trailing, boolean namesInert) {
     }
 
     /** Reads {@code path}'s pickles with {@code options}, handing each object to {@code each}. */
     static Result read(Path path, UnpicklerOptions options, Consumer<Object> each) throws IOException {
+        return readMarkingInert(path, options, (value, namesInert) -> each.accept(value));
+    }
+
+    /**
+     * Reads {@code path}'s pickles with {@code options}, handing each object to {@code each} with whether reading it
+     * met a global kept inert (a pickle may also refer to an earlier one's: met there, that name was handed on then).
+     */
+    static Result readMarkingInert(Path path, UnpicklerOptions options, java.util.function.BiConsumer<Object, Boolean> each)
+            throws IOException {
         long count = 0;
         try (SeekableByteChannel channel = Files.newByteChannel(path)) {
             Unpickler u = new Unpickler(channel, options);
             long size = channel.size();
+            long inertBefore = 0;
             while (u.hasNext()) {
                 long start = u.offset();
                 Object value;
@@ -57,12 +70,14 @@ final class PickleFile {
                     if (count == 0 || startsWithProto(channel, start)) {
                         throw e; // the first pickle, or a damaged later one that PROTO says is a pickle: a bad file
                     }
-                    return new Result(count, u.memoSpannedPickles(), new Trailing(start, size - start, brief(e)));
+                    return new Result(count, u.memoSpannedPickles(), new Trailing(start, size - start, brief(e)),
+                            u.inertNamesMet() > 0);
                 }
-                each.accept(value);
+                each.accept(value, u.inertNamesMet() > inertBefore);
+                inertBefore = u.inertNamesMet();
                 count++;
             }
-            return new Result(count, u.memoSpannedPickles(), null);
+            return new Result(count, u.memoSpannedPickles(), null, u.inertNamesMet() > 0);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,13 +23,14 @@ final class ShowCommand implements Callable<Integer> {
     @Mixin
     StreamMemoOption streams;
 
-    @Option(names = "--depth", defaultValue = "8", description = "Nesting levels shown (default ${DEFAULT-VALUE}).")
+    @Option(names = "--depth", defaultValue = "8", description = "Nesting levels shown, 0 or more (default ${DEFAULT-VALUE}).")
     int depth;
 
-    @Option(names = "--items", defaultValue = "20", description = "Items shown per container (default ${DEFAULT-VALUE}).")
+    @Option(names = "--items", defaultValue = "20", description = "Items shown per container and values per array, 0 or"
+            + " more (default ${DEFAULT-VALUE}; arrays show at most 6 in text).")
     int items;
 
-    @Option(names = "--width", defaultValue = "200", description = "Characters shown per string (default ${DEFAULT-VALUE}).")
+    @Option(names = "--width", defaultValue = "200", description = "Characters shown per string, 0 or more (default ${DEFAULT-VALUE}).")
     int width;
 
     @Option(names = "--stats", description = "Add min, max, mean, std and NaN/Inf counts to arrays.")
@@ -42,8 +44,12 @@ final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // bounds, not limits to lift: a negative one would mean nothing (and --width=-1 failed inside the repr)
+        nonNegative("--depth", depth);
+        nonNegative("--items", items);
+        nonNegative("--width", width);
         List<Object> objects = Loaded.open(file, streams.memo).warn(spec.commandLine().getErr()).shown();
-        Values values = new Values(stats, 6);
+        Values values = new Values(stats, Math.min(6, items)); // a one-line summary: at most 6 values, --items if fewer
         PythonRepr repr = values.repr(depth, items, width);
         PrintWriter out = spec.commandLine().getOut();
         for (int i = 0; i < objects.size(); i++) {
@@ -58,5 +64,13 @@ final class ShowCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** A usage error (exit status 2) for an option below 0. */
+    private void nonNegative(String option, int value) {
+        if (value < 0) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': " + value
+                    + " is below 0 (it counts what is shown: 0 shows none)");
+        }
     }
 }

@@ -79,7 +79,7 @@ final class Values {
                 it.next();
             }
             if (a.size() > n) {
-                out.append(", ...");
+                out.append(n > 0 ? ", ..." : "..."); // none shown (--items=0): [...], as numpy with edgeitems=0
             }
             out.append(']');
         }
@@ -100,7 +100,12 @@ final class Values {
         return PythonRepr.repr(v);
     }
 
-    private static String num(double d) {
+    /** A statistic as numpy prints it: an integer exactly, a float as Python's repr (nan as numpy's). */
+    private static String num(Number v) {
+        if (!(v instanceof Double)) {
+            return v.toString();
+        }
+        double d = (Double) v;
         return Double.isNaN(d) ? "nan" : PyFloat.repr(d);
     }
 

@@ -9,7 +9,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,16 +41,32 @@ final class VerifyCommand implements Callable<Integer> {
         long count = 0;
         PickleFile.Trailing trailing = null;
         ObjectArrays objects = new ObjectArrays();
+        List<String> warnings = new ArrayList<>();
         try {
             switch (format) {
                 case PICKLE -> {
                     // as repeated pickle.load reads pickle.dump's pickles, or one Unpickler one Pickler's dumps
-                    PickleFile.Result read = PickleFile.read(file, streams.memo ? Loaded.VIEWING_ONE_MEMO : Loaded.VIEWING,
-                            value -> { });
+                    // each pickle's inert names, kept (not the pickle) with where they are: [i] when there are several
+                    Map<String, String> names = new TreeMap<>();
+                    long[] index = {0};
+                    PickleFile.Result read = PickleFile.readMarkingInert(file, streams.memo ? Loaded.VIEWING_ONE_MEMO
+                            : Loaded.VIEWING, (value, namesInert) -> {
+                                String at = "[" + index[0]++ + "]";
+                                if (namesInert) { // else walking it finds nothing: a file of millions of objects need not
+                                    InertNames.in(value).forEach((name, where) -> names.putIfAbsent(name, at + where));
+                                }
+                            });
                     count = read.count();
                     trailing = read.trailing();
                     if (count == 0) {
                         throw Loaded.emptyPickle(); // as show says: an empty file is not a valid pickle
+                    }
+                    if (count == 1) {
+                        names.replaceAll((name, where) -> where.substring("[0]".length()));
+                    }
+                    String warning = InertNames.warning("its pickle", names, InertNames.loader(Formats.PICKLE));
+                    if (warning != null) {
+                        warnings.add(warning);
                     }
                 }
                 case NPY -> {
@@ -73,7 +90,11 @@ final class VerifyCommand implements Callable<Integer> {
                         progress.done();
                     }
                 }
-                default -> count = Loaded.open(file).members().size(); // archives, torch, safetensors: every member read
+                default -> { // archives, torch, safetensors: every member read
+                    Loaded loaded = Loaded.open(file);
+                    count = loaded.members().size();
+                    warnings.addAll(InertNames.warnings(format, loaded.objects, null));
+                }
             }
         } catch (dev.brine.BrineException e) {
             throw e.getMessage().contains(file.toString()) ? e : e.withContext(file.toString());
@@ -85,8 +106,9 @@ final class VerifyCommand implements Callable<Integer> {
         if (trailing != null) {
             trailing.warn(file, err); // CPython reads the file: a warning, not a failure
         }
-        for (String warning : objects.warnings) {
-            ErrorReporter.warn(err, file + ": " + warning);
+        warnings.addAll(objects.warnings);
+        for (String warning : warnings) {
+            ErrorReporter.warn(err, file + ": " + warning); // Brine ran nothing: a warning, and status 0
         }
         err.flush();
         return 0;
@@ -110,10 +132,10 @@ final class VerifyCommand implements Callable<Integer> {
                 return;
             }
             names.add(member);
-            Set<String> inert = InertNames.in(value);
-            if (!inert.isEmpty()) {
-                warnings.add("member " + member + ": its pickle names " + String.join(", ", inert) + ", kept inert here;"
-                        + " np.load(..., allow_pickle=True) would import and run " + (inert.size() == 1 ? "it" : "them"));
+            String warning = InertNames.warning("member " + member + ": its pickle", InertNames.in(value),
+                    InertNames.loader(Formats.NPY));
+            if (warning != null) {
+                warnings.add(warning);
             }
         }
 

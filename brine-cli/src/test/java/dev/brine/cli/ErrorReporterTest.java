@@ -20,6 +20,27 @@ class ErrorReporterTest {
     @TempDir
     Path tmp;
 
+    /**
+     * An Error that escapes a verb (picocli hands the reporter only Exceptions) is one line and status 1, as
+     * {@link Main#execute} reports it, with its trace only under --debug.
+     */
+    @Test
+    void anErrorEscapingAVerbIsOneLineAndStatusOne() {
+        for (boolean debug : new boolean[] {false, true}) {
+            for (Error e : new Error[] {new StackOverflowError(), new OutOfMemoryError("Java heap space"), new AssertionError("x")}) {
+                picocli.CommandLine cl = new picocli.CommandLine(new Main());
+                java.io.StringWriter err = new java.io.StringWriter();
+                cl.setErr(new java.io.PrintWriter(err));
+                cl.parseArgs(debug ? new String[] {"show", "--debug", "f"} : new String[] {"show", "f"});
+                assertEquals(1, new ErrorReporter().handleError(e, cl));
+                String first = err.toString().lines().findFirst().orElse("");
+                assertTrue(first.startsWith("brine: " + (e instanceof OutOfMemoryError ? "out of memory (Java heap space)"
+                        : "internal error: ")), first);
+                assertEquals(debug ? true : false, err.toString().lines().count() > 1, err.toString());
+            }
+        }
+    }
+
     /** A warning that names a dict key read from a file (convert leaves it out of an .npz) escapes it too. */
     @Test
     void warningsEscapeWhatTheyQuoteFromAFile() throws IOException {

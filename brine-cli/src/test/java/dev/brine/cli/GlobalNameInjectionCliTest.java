@@ -58,7 +58,8 @@ class GlobalNameInjectionCliTest {
             CliTest.Run r = CliTest.run("convert", in.toString(), out.toString(), "--protocol", String.valueOf(p));
             assertEquals(1, r.status(), r.err());
             assertTrue(r.err().contains("can't pickle global 'builtins.len\\n0cbuiltins\\nprint\\n(VPWNED")
-                    && r.err().contains("protocol " + p) && r.err().lines().count() == 1, r.err());
+                    && r.err().contains("protocol " + p) // one error line, after the warning that the file names the global
+                    && r.err().lines().filter(l -> !l.startsWith("brine: warning: ")).count() == 1, r.err());
             try (Stream<Path> left = Files.list(outDir)) {
                 assertEquals(List.of(), left.toList(), "convert --protocol " + p + " left a file");
             }

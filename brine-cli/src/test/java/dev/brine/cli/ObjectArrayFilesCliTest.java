@@ -139,11 +139,16 @@ class ObjectArrayFilesCliTest {
         assertTrue(show.out().contains("'o': array([posix.system('touch "), show.out());
         CliTest.Run verify = CliTest.run("verify", evil);
         assertEquals(0, verify.status(), verify.err());
-        assertEquals("brine: warning: " + evil + ": member o: its pickle names posix.system, kept inert here;"
-                + " np.load(..., allow_pickle=True) would import and run it\n", verify.err());
-        CliTest.Run npy = CliTest.run("verify", tmp.resolve("evil.npy").toString());
-        assertEquals(0, npy.status(), npy.err());
-        assertTrue(npy.err().contains("member evil: its pickle names posix.system"), npy.err());
+        String warning = "brine: warning: " + evil + ": member o: its pickle names posix.system (at [0]), kept inert here;"
+                + " np.load(..., allow_pickle=True) would import and run it\n";
+        assertEquals(warning, verify.err());
+        assertEquals(warning, show.err()); // every verb that reads the pickle says so
+        assertEquals(warning, ls.err());
+        for (String verb : List.of("verify", "show", "ls")) {
+            CliTest.Run npy = CliTest.run(verb, tmp.resolve("evil.npy").toString());
+            assertEquals(0, npy.status(), npy.err());
+            assertTrue(npy.err().contains("member evil: its pickle names posix.system (at [0])"), npy.err());
+        }
         for (String verb : List.of("ls", "verify", "show")) {
             CliTest.Run bare = CliTest.run(verb, tmp.resolve("bare.npz").toString());
             assertEquals(1, bare.status(), verb);

@@ -57,7 +57,7 @@ class ShowEscapedNamesCliTest {
         }
         CliTest.Run verify = CliTest.run("verify", tmp.resolve("objects.npy").toString());
         assertEquals(0, verify.status(), verify.err());
-        assertTrue(verify.err().contains("its pickle names " + global + ","), verify.err());
+        assertTrue(verify.err().contains("its pickle names " + global + " (at [0]),"), verify.err());
         assertPrintable(verify.err());
     }
 

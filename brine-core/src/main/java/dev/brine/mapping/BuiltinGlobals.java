@@ -44,7 +44,7 @@ final class BuiltinGlobals {
     }
 
     static ClassRegistry.Builder addTo(ClassRegistry.Builder b) {
-        b.registerCallable(new SimpleCallable("_codecs", "encode", BuiltinGlobals::codecsEncode));
+        b.registerCallable(new SimpleCallable(GlobalKind.BUILTIN_FUNCTION, "_codecs", "encode", BuiltinGlobals::codecsEncode));
         b.registerCallable(new SimpleCallable("builtins", "set", a -> KeyGuard.newSet(iterable(a, "set"))));
         b.registerCallable(new SimpleCallable("builtins", "frozenset", a -> KeyGuard.newFrozenSet(iterable(a, "frozenset"))));
         b.registerCallable(new SimpleCallable("builtins", "bytearray", BuiltinGlobals::bytearray));
@@ -59,9 +59,9 @@ final class BuiltinGlobals {
             b.registerCallable(new ArgumentOnlyClass(new Global("builtins", name), "only the base class copyreg._reconstructor"
                     + " names is registered"));
         }
-        b.registerCallable(new SimpleCallable("copyreg", "_reconstructor", BuiltinGlobals::reconstructor));
-        b.registerCallable(new SimpleCallable("copyreg", "__newobj__", BuiltinGlobals::newobj));
-        b.registerCallable(new SimpleCallable("copyreg", "__newobj_ex__", BuiltinGlobals::newobjEx));
+        b.registerCallable(new SimpleCallable(GlobalKind.FUNCTION, "copyreg", "_reconstructor", BuiltinGlobals::reconstructor));
+        b.registerCallable(new SimpleCallable(GlobalKind.FUNCTION, "copyreg", "__newobj__", BuiltinGlobals::newobj));
+        b.registerCallable(new SimpleCallable(GlobalKind.FUNCTION, "copyreg", "__newobj_ex__", BuiltinGlobals::newobjEx));
         b.registerCallable(new SimpleCallable("decimal", "Decimal", BuiltinGlobals::decimal));
         b.registerCallable(new OrderedDictClass());
         b.registerWriter(BigDecimal.class, d -> Reduction.call(DECIMAL, d.toString()));
@@ -442,6 +442,11 @@ final class BuiltinGlobals {
         @Override
         public Global global() {
             return NAME;
+        }
+
+        @Override
+        public String toString() {
+            return GlobalKind.CLASS.repr(NAME);
         }
 
         @Override

@@ -350,6 +350,11 @@ public final class ClassRegistry {
         }
 
         @Override
+        public String toString() {
+            return GlobalKind.CLASS.repr(global);
+        }
+
+        @Override
         public Object call(Tuple args) throws BrineException {
             if (!args.isEmpty()) {
                 throw new BrineException(global + " takes no constructor arguments, got " + args.size());
@@ -406,6 +411,11 @@ public final class ClassRegistry {
         @Override
         public Global global() {
             return global;
+        }
+
+        @Override
+        public String toString() {
+            return GlobalKind.CLASS.repr(global);
         }
 
         @Override

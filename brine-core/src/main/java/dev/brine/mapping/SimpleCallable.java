@@ -13,10 +13,17 @@ final class SimpleCallable implements PyCallable {
     }
 
     private final Global global;
+    private final GlobalKind kind;
     private final Body body;
 
+    /** A class: what Brine registers this way mostly is. */
     SimpleCallable(String module, String name, Body body) {
+        this(GlobalKind.CLASS, module, name, body);
+    }
+
+    SimpleCallable(GlobalKind kind, String module, String name, Body body) {
         this.global = new Global(module, name);
+        this.kind = kind;
         this.body = body;
     }
 
@@ -32,6 +39,6 @@ final class SimpleCallable implements PyCallable {
 
     @Override
     public String toString() {
-        return "<" + global + ">";
+        return kind.repr(global);
     }
 }

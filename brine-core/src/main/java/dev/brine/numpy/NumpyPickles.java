@@ -4,6 +4,7 @@ import dev.brine.BrineException;
 import dev.brine.mapping.ArgumentOnlyClass;
 import dev.brine.mapping.ClassRegistry;
 import dev.brine.mapping.Deferred;
+import dev.brine.mapping.GlobalKind;
 import dev.brine.mapping.PyCallable;
 import dev.brine.mapping.Reducer;
 import dev.brine.mapping.Reduction;
@@ -181,6 +182,11 @@ public final class NumpyPickles {
         }
 
         @Override
+        public String toString() {
+            return GlobalKind.CLASS.repr(NumpyNames.DTYPE);
+        }
+
+        @Override
         public Object call(Tuple args) throws BrineException {
             if (!args.isEmpty() && ArgumentOnlyClass.is(args.get(0), NumpyNames.RECORD)) {
                 return (Deferred) DTypeState::buildRecord;
@@ -226,6 +232,11 @@ public final class NumpyPickles {
         @Override
         public Global global() {
             return global;
+        }
+
+        @Override
+        public String toString() {
+            return GlobalKind.BUILTIN_FUNCTION.repr(global);
         }
 
         @Override
@@ -350,6 +361,11 @@ public final class NumpyPickles {
         }
 
         @Override
+        public String toString() {
+            return GlobalKind.FUNCTION.repr(global);
+        }
+
+        @Override
         public Object call(Tuple a) throws BrineException {
             if (a.size() != 4 || !(a.get(1) instanceof DType) || !(a.get(2) instanceof Tuple) || !(a.get(3) instanceof String)) {
                 throw new BrineException(global + " expects (buffer, dtype, shape, order), got " + abbreviate(a));
@@ -383,6 +399,11 @@ public final class NumpyPickles {
         @Override
         public Global global() {
             return global;
+        }
+
+        @Override
+        public String toString() {
+            return GlobalKind.BUILTIN_FUNCTION.repr(global);
         }
 
         @Override

@@ -85,6 +85,7 @@ public final class Unpickler {
     // as the memo, through which a later load may fill them further (no recount of a big dict per load)
     private IdentityHashMap<Object, KeyGuard> keyGuards;
     private boolean deferredMade; // see noteDeferred
+    private long inertNames; // see inertNamesMet
     // stand-ins made by calls and not yet given their state by BUILD (see finished): counted while the memo
     // may still hold them, so that one fetched by a later pickle is caught too
     private long unbuilt;
@@ -276,6 +277,15 @@ public final class Unpickler {
      */
     public boolean memoSpannedPickles() {
         return memoSpannedPickles;
+    }
+
+    /**
+     * How many times reading so far met a global that the registry does not resolve and kept it as an inert name
+     * (with {@link UnpicklerOptions#genericObjects()}): each is a class or function Python's unpickler would import,
+     * and call if the pickle calls it. Zero tells, without walking what was read, that nothing does.
+     */
+    public long inertNamesMet() {
+        return inertNames;
     }
 
 
@@ -1292,6 +1302,7 @@ public final class Unpickler {
         Global mapped = protocol < 3 ? PythonNames.toPython3(module, name) : null;
         Global global = mapped != null ? mapped : new Global(module, name);
         if (options.genericObjects()) {
+            inertNames++;
             // protocol 4+ writes a nested class as one dotted name, so a getattr there is a method or
             // another attribute, which CPython writes through getattr at every protocol; below 4 it
             // may be either (see Global.Form)

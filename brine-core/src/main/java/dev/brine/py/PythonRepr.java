@@ -72,7 +72,7 @@ public final class PythonRepr {
      */
     public String format(Object value) {
         StringBuilder out = new StringBuilder();
-        append(out, value, 0, new IdentityHashMap<>());
+        new Walk(out).run(value);
         if (out.length() > MAX_OUTPUT) {
             out.setLength(MAX_OUTPUT);
             out.append("...");
@@ -80,64 +80,297 @@ public final class PythonRepr {
         return out.toString();
     }
 
-    private void append(StringBuilder out, Object v, int depth, IdentityHashMap<Object, Boolean> active) {
-        if (out.length() > MAX_OUTPUT) {
-            return; // over budget: format() cuts the text; stop walking
+    /** A value to write at a nesting depth: a piece of a container's text that is not literal text. */
+    private record Value(Object value, int depth) {
+    }
+
+    /**
+     * The text of one container, a piece at a time: literal text ({@code String}), a {@link Value} to write, or a
+     * nested {@code Frame} (a generic object's arguments). Kept on the walk's own stack rather than the thread's, so
+     * that a value nested as deep as the caller allows (a pickle can nest 100,000 lists in 200 KB) cannot overflow it.
+     */
+    private abstract static class Frame {
+        /** Released from the walk's {@code active} set when the frame ends, or null. */
+        final Object owner;
+        final java.util.ArrayDeque<Object> queue = new java.util.ArrayDeque<>();
+
+        Frame(Object owner) {
+            this.owner = owner;
         }
-        if (v == null) {
-            out.append("None");
-        } else if (v instanceof Boolean) {
-            out.append((Boolean) v ? "True" : "False");
-        } else if (v instanceof BigInteger && ((BigInteger) v).bitLength() > MAX_INT_BITS) {
-            // like Python 3.11+, which refuses str() of ints over 4,300 digits: Java's toString is superlinear too
-            out.append("<int of ").append(((BigInteger) v).bitLength()).append(" bits>");
-        } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
-                || v instanceof BigInteger) {
-            out.append(v);
-        } else if (v instanceof Double || v instanceof Float) {
-            out.append(PyFloat.repr(((Number) v).doubleValue()));
-        } else if (v instanceof String) {
-            appendString(out, (String) v);
-        } else if (v instanceof byte[]) {
-            appendBytes(out, (byte[]) v, false);
-        } else if (v instanceof ByteArray) {
-            out.append("bytearray(");
-            appendBytes(out, ((ByteArray) v).array(), true);
-            out.append(')');
-        } else if (v instanceof Complex) {
-            appendComplex(out, (Complex) v);
-        } else if (v instanceof BigDecimal) {
-            out.append("Decimal('").append(((BigDecimal) v).toString()).append("')");
-        } else if (v instanceof Global) {
-            appendGlobal(out, (Global) v);
-        } else if (isContainer(v)) {
-            if (active.containsKey(v)) {
-                // CPython 3.11's OrderedDict prints a reference to itself as a bare ellipsis
-                out.append(v instanceof OrderedDict ? "..." : openBracket(v) + "..." + closeBracket(v));
-                return;
+
+        /** Adds the next pieces to {@link #queue}; false when there are none left. */
+        abstract boolean refill();
+
+        /** The next piece, or null at the end. */
+        final Object next() {
+            while (queue.isEmpty()) {
+                if (!refill()) {
+                    return null;
+                }
             }
-            if (depth >= maxDepth) {
-                out.append(openBracket(v)).append("...").append(closeBracket(v));
-                return;
+            return queue.poll();
+        }
+    }
+
+    /** A frame whose pieces are all known at once. */
+    private static final class Fixed extends Frame {
+        Fixed(Object owner, Object... pieces) {
+            super(owner);
+            for (Object p : pieces) {
+                if (p != null) {
+                    queue.add(p);
+                }
+            }
+        }
+
+        @Override
+        boolean refill() {
+            return false;
+        }
+    }
+
+    /**
+     * Items separated by {@code ", "}, at most {@code limit} of them, then {@code ", ..."} (or {@code "..."} when none
+     * was shown: reprlib's {@code [...]}) if some were left out, and {@code close}.
+     */
+    private static class Items extends Frame {
+        private final Iterator<?> items;
+        private final int size;
+        private final int limit;
+        final int depth;
+        private final String close;
+        private int shown;
+        private boolean ended;
+
+        Items(Object owner, Iterator<?> items, int size, int limit, int depth, String close) {
+            super(owner);
+            this.items = items;
+            this.size = size;
+            this.limit = limit;
+            this.depth = depth;
+            this.close = close;
+        }
+
+        @Override
+        boolean refill() {
+            if (ended) {
+                return false;
+            }
+            if (shown < limit && items.hasNext()) {
+                if (shown++ > 0) {
+                    queue.add(", ");
+                }
+                piecesOf(items.next());
+                return true;
+            }
+            ended = true;
+            if (size > shown) {
+                queue.add(shown > 0 ? ", ..." : "...");
+            }
+            queue.add(close);
+            return true;
+        }
+
+        /** The pieces of one item: the item itself. */
+        void piecesOf(Object item) {
+            queue.add(new Value(item, depth));
+        }
+    }
+
+    /** A dict's entries as {@code key: value}, an OrderedDict's as CPython 3.11 lists them, {@code (key, value)}. */
+    private static final class Entries extends Items {
+        private final boolean pairs;
+
+        Entries(Map<?, ?> map, int limit, int depth, String close) {
+            super(map, map.entrySet().iterator(), map.size(), limit, depth, close);
+            this.pairs = map instanceof OrderedDict;
+        }
+
+        @Override
+        void piecesOf(Object item) {
+            Map.Entry<?, ?> e = (Map.Entry<?, ?>) item;
+            if (pairs) {
+                queue.add("(");
+            }
+            queue.add(new Value(e.getKey(), depth));
+            queue.add(pairs ? ", " : ": ");
+            queue.add(new Value(e.getValue(), depth));
+            if (pairs) {
+                queue.add(")");
+            }
+        }
+    }
+
+    /** A generic object's arguments: the positional ones, then {@code name=value} for each keyword. */
+    private static final class Arguments extends Frame {
+        private final Iterator<Object> args;
+        private final Iterator<Map.Entry<Object, Object>> kwargs;
+        private final int depth;
+        private int n;
+
+        Arguments(GenericObject g, int depth) {
+            super(null);
+            this.args = g.args().iterator();
+            this.kwargs = g.kwargs().entrySet().iterator();
+            this.depth = depth;
+        }
+
+        @Override
+        boolean refill() {
+            if (!args.hasNext() && !kwargs.hasNext()) {
+                return false;
+            }
+            if (n++ > 0) {
+                queue.add(", ");
+            }
+            if (args.hasNext()) {
+                queue.add(new Value(args.next(), depth));
+            } else {
+                Map.Entry<Object, Object> kw = kwargs.next();
+                queue.add(name(String.valueOf(kw.getKey())) + "=");
+                queue.add(new Value(kw.getValue(), depth));
+            }
+            return true;
+        }
+    }
+
+    /** One call of {@link #format}: the containers being written, and the text so far. */
+    private final class Walk {
+        private final StringBuilder out;
+        private final IdentityHashMap<Object, Boolean> active = new IdentityHashMap<>();
+        private final java.util.ArrayDeque<Frame> stack = new java.util.ArrayDeque<>();
+
+        Walk(StringBuilder out) {
+            this.out = out;
+        }
+
+        void run(Object root) {
+            stack.push(new Fixed(null, new Value(root, 0)));
+            while (!stack.isEmpty() && out.length() <= MAX_OUTPUT) { // over budget: format() cuts the text; stop walking
+                Frame frame = stack.peek();
+                Object piece = frame.next();
+                if (piece == null) {
+                    stack.pop();
+                    if (frame.owner != null) {
+                        active.remove(frame.owner);
+                    }
+                } else if (piece instanceof String) {
+                    out.append((String) piece);
+                } else if (piece instanceof Frame) {
+                    stack.push((Frame) piece);
+                } else {
+                    Frame child = write(((Value) piece).value(), ((Value) piece).depth());
+                    if (child != null) {
+                        stack.push(child);
+                    }
+                }
+            }
+        }
+
+        /** Writes a value that has no parts, or the start of one that has: then the frame of its parts. */
+        private Frame write(Object v, int depth) {
+            if (v == null) {
+                out.append("None");
+            } else if (v instanceof Boolean) {
+                out.append((Boolean) v ? "True" : "False");
+            } else if (v instanceof BigInteger && ((BigInteger) v).bitLength() > MAX_INT_BITS) {
+                // like Python 3.11+, which refuses str() of ints over 4,300 digits: Java's toString is superlinear too
+                out.append("<int of ").append(((BigInteger) v).bitLength()).append(" bits>");
+            } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
+                    || v instanceof BigInteger) {
+                out.append(v);
+            } else if (v instanceof Double || v instanceof Float) {
+                out.append(PyFloat.repr(((Number) v).doubleValue()));
+            } else if (v instanceof String) {
+                appendString(out, (String) v);
+            } else if (v instanceof byte[]) {
+                appendBytes(out, (byte[]) v, false);
+            } else if (v instanceof ByteArray) {
+                out.append("bytearray(");
+                appendBytes(out, ((ByteArray) v).array(), true);
+                out.append(')');
+            } else if (v instanceof Complex) {
+                appendComplex(out, (Complex) v);
+            } else if (v instanceof BigDecimal) {
+                out.append("Decimal('").append(((BigDecimal) v).toString()).append("')");
+            } else if (v instanceof Global) {
+                appendGlobal(out, (Global) v);
+            } else if (isContainer(v)) {
+                if (active.containsKey(v)) {
+                    // CPython 3.11's OrderedDict prints a reference to itself as a bare ellipsis
+                    out.append(v instanceof OrderedDict ? "..." : openBracket(v) + "..." + closeBracket(v));
+                    return null;
+                }
+                if (depth >= maxDepth) {
+                    out.append(openBracket(v)).append("...").append(closeBracket(v));
+                    return null;
+                }
+                return container(v, depth);
+            } else if (v instanceof GenericObject && inertDecimal((GenericObject) v) != null) {
+                out.append("Decimal(");
+                appendString(out, inertDecimal((GenericObject) v));
+                out.append(')');
+            } else if (v instanceof GenericObject) {
+                return generic((GenericObject) v, depth);
+            } else if (v instanceof PickleBuffer) {
+                out.append(v);
+            } else if (v instanceof LocalDate || v instanceof LocalDateTime || v instanceof LocalTime
+                    || v instanceof OffsetDateTime || v instanceof OffsetTime || v instanceof Duration
+                    || v instanceof ZoneOffset) {
+                out.append(DateTimeRepr.repr(v));
+            } else {
+                String text = other == null ? null : other.apply(v);
+                out.append(text != null ? text : String.valueOf(v));
+            }
+            return null;
+        }
+
+        private Frame container(Object v, int depth) {
+            if (v instanceof Set && ((Set<?>) v).isEmpty()) {
+                out.append(v instanceof FrozenSet ? "frozenset()" : "set()");
+                return null;
+            }
+            if (v instanceof OrderedDict && ((Map<?, ?>) v).isEmpty()) {
+                out.append("OrderedDict()");
+                return null;
             }
             active.put(v, Boolean.TRUE);
-            appendContainer(out, v, depth, active);
-            active.remove(v);
-        } else if (v instanceof GenericObject && inertDecimal((GenericObject) v) != null) {
-            out.append("Decimal(");
-            appendString(out, inertDecimal((GenericObject) v));
-            out.append(')');
-        } else if (v instanceof GenericObject) {
-            appendGeneric(out, (GenericObject) v, depth, active);
-        } else if (v instanceof PickleBuffer) {
-            out.append(v);
-        } else if (v instanceof LocalDate || v instanceof LocalDateTime || v instanceof LocalTime
-                || v instanceof OffsetDateTime || v instanceof OffsetTime || v instanceof Duration
-                || v instanceof ZoneOffset) {
-            out.append(DateTimeRepr.repr(v));
-        } else {
-            String text = other == null ? null : other.apply(v);
-            out.append(text != null ? text : String.valueOf(v));
+            out.append(openBracket(v));
+            if (v instanceof Map) {
+                return new Entries((Map<?, ?>) v, maxItems, depth + 1, closeBracket(v));
+            }
+            if (v instanceof Tuple) {
+                Tuple t = (Tuple) v;
+                return new Items(v, t.iterator(), t.size(), maxItems, depth + 1, t.size() == 1 ? ",)" : ")");
+            }
+            Collection<?> c = (Collection<?>) v;
+            return new Items(v, c.iterator(), c.size(), maxItems, depth + 1, closeBracket(v));
+        }
+
+        private Frame generic(GenericObject g, int depth) {
+            if (depth >= maxDepth || active.containsKey(g)) {
+                out.append("<");
+                appendName(out, String.valueOf(g.callable()));
+                out.append(" object ...>");
+                return null;
+            }
+            active.put(g, Boolean.TRUE);
+            if (g.callable() instanceof Global) {
+                appendName(out, g.callable().toString());
+            } else {
+                out.append("<callable>");
+            }
+            out.append('(');
+            int d = depth + 1;
+            boolean state = g.hasState();
+            boolean setter = state && g.stateSetter() != null;
+            boolean items = !g.listItems().isEmpty();
+            boolean entries = !g.dictItems().isEmpty();
+            return new Fixed(g, new Arguments(g, d), ")",
+                    state ? " with state " : null, state ? new Value(g.state(), d) : null,
+                    setter ? " set by " : null, setter ? new Value(g.stateSetter(), d) : null,
+                    items ? " with items " : null, items ? new Value(g.listItems(), d) : null,
+                    entries ? " with entries " : null, entries ? new Value(g.dictItems(), d) : null);
         }
     }
 
@@ -177,54 +410,6 @@ public final class PythonRepr {
         return "}";
     }
 
-    private void appendContainer(StringBuilder out, Object v, int depth, IdentityHashMap<Object, Boolean> active) {
-        if (v instanceof Set && ((Set<?>) v).isEmpty()) {
-            out.append(v instanceof FrozenSet ? "frozenset()" : "set()");
-            return;
-        }
-        if (v instanceof OrderedDict && ((Map<?, ?>) v).isEmpty()) {
-            out.append("OrderedDict()");
-            return;
-        }
-        out.append(openBracket(v));
-        int shown = 0;
-        int size;
-        if (v instanceof Map) {
-            Map<?, ?> map = (Map<?, ?>) v;
-            size = map.size();
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (shown == maxItems) {
-                    break;
-                }
-                if (shown++ > 0) {
-                    out.append(", ");
-                }
-                boolean pair = v instanceof OrderedDict;
-                out.append(pair ? "(" : "");
-                append(out, e.getKey(), depth + 1, active);
-                out.append(pair ? ", " : ": ");
-                append(out, e.getValue(), depth + 1, active);
-                out.append(pair ? ")" : "");
-            }
-        } else {
-            Iterator<?> it = v instanceof Tuple ? ((Tuple) v).iterator() : ((Collection<?>) v).iterator();
-            size = v instanceof Tuple ? ((Tuple) v).size() : ((Collection<?>) v).size();
-            while (it.hasNext() && shown < maxItems) {
-                if (shown++ > 0) {
-                    out.append(", ");
-                }
-                append(out, it.next(), depth + 1, active);
-            }
-        }
-        if (size > shown) {
-            out.append(", ...");
-        }
-        if (v instanceof Tuple && size == 1) {
-            out.append(',');
-        }
-        out.append(closeBracket(v));
-    }
-
     /**
      * The text of a Decimal BigDecimal cannot hold (NaN, sNaN, infinities, negative zeros), which Brine
      * keeps as a bare {@code decimal.Decimal(str)} holding CPython's {@code str()} of it; null for any
@@ -237,55 +422,6 @@ public final class PythonRepr {
     }
 
     private static final Global DECIMAL = new Global("decimal", "Decimal");
-
-    private void appendGeneric(StringBuilder out, GenericObject g, int depth, IdentityHashMap<Object, Boolean> active) {
-        if (depth >= maxDepth || active.containsKey(g)) {
-            out.append("<");
-            appendName(out, String.valueOf(g.callable()));
-            out.append(" object ...>");
-            return;
-        }
-        active.put(g, Boolean.TRUE);
-        if (g.callable() instanceof Global) {
-            appendName(out, g.callable().toString());
-        } else {
-            out.append("<callable>");
-        }
-        out.append('(');
-        int n = 0;
-        for (Object arg : g.args()) {
-            if (n++ > 0) {
-                out.append(", ");
-            }
-            append(out, arg, depth + 1, active);
-        }
-        for (Map.Entry<Object, Object> kw : g.kwargs().entrySet()) {
-            if (n++ > 0) {
-                out.append(", ");
-            }
-            appendName(out, String.valueOf(kw.getKey()));
-            out.append('=');
-            append(out, kw.getValue(), depth + 1, active);
-        }
-        out.append(')');
-        if (g.hasState()) {
-            out.append(" with state ");
-            append(out, g.state(), depth + 1, active);
-            if (g.stateSetter() != null) {
-                out.append(" set by ");
-                append(out, g.stateSetter(), depth + 1, active);
-            }
-        }
-        if (!g.listItems().isEmpty()) {
-            out.append(" with items ");
-            append(out, g.listItems(), depth + 1, active);
-        }
-        if (!g.dictItems().isEmpty()) {
-            out.append(" with entries ");
-            append(out, g.dictItems(), depth + 1, active);
-        }
-        active.remove(g);
-    }
 
     private void appendString(StringBuilder out, String s) {
         boolean truncated = s.length() > maxString;

@@ -2,6 +2,7 @@ package dev.brine.torch;
 
 import dev.brine.BrineException;
 import dev.brine.mapping.ClassRegistry;
+import dev.brine.mapping.GlobalKind;
 import dev.brine.mapping.PyCallable;
 import dev.brine.ndarray.NDArray;
 import dev.brine.py.GenericObject;
@@ -74,11 +75,18 @@ final class TorchGlobals {
             Object apply(Tuple args) throws BrineException;
         }
 
+        private final GlobalKind kind;
         private final Global global;
         private final Body body;
         private final Body newObject;
 
+        /** A function, as torch's {@code _rebuild_*} are. */
         Fn(String module, String name, Body body, Body newObject) {
+            this(GlobalKind.FUNCTION, module, name, body, newObject);
+        }
+
+        Fn(GlobalKind kind, String module, String name, Body body, Body newObject) {
+            this.kind = kind;
             this.global = new Global(module, name);
             this.body = body;
             this.newObject = newObject;
@@ -104,7 +112,7 @@ final class TorchGlobals {
 
         @Override
         public String toString() {
-            return "<" + global + ">";
+            return kind.repr(global);
         }
     }
 
@@ -192,12 +200,12 @@ final class TorchGlobals {
                 throw new BrineException(what + ": '" + func + "' is not callable");
             }
         }, null));
-        b.registerCallable(new Fn(SIZE.module(), SIZE.name(), TorchGlobals::size, null));
-        b.registerCallable(new Fn("torch", "device", TorchGlobals::device, null));
-        b.registerCallable(new Fn("torch", "Tensor", a -> {
+        b.registerCallable(new Fn(GlobalKind.CLASS, SIZE.module(), SIZE.name(), TorchGlobals::size, null));
+        b.registerCallable(new Fn(GlobalKind.CLASS, "torch", "device", TorchGlobals::device, null));
+        b.registerCallable(new Fn(GlobalKind.CLASS, "torch", "Tensor", a -> {
             throw new BrineException("torch.Tensor cannot be called from a checkpoint");
         }, null));
-        b.registerCallable(new Fn("torch.nn.parameter", "Parameter", a -> {
+        b.registerCallable(new Fn(GlobalKind.CLASS, "torch.nn.parameter", "Parameter", a -> {
             arity(a, 1, 2, "torch.nn.Parameter");
             return tensorData(a.get(0), "torch.nn.Parameter");
         }, a -> {

@@ -40,6 +40,28 @@ class PythonReprDifferentialTest {
     }
 
     /**
+     * Lists, dicts and 1-tuples nested 30,000 deep, shown to every level: as Python's reprlib (the bounds
+     * PythonRepr follows) shows them, without overflowing the stack (the repr once recursed per level).
+     */
+    @Test
+    void deepNestingShowsAsReprlibAtAnyDepth() throws IOException {
+        Python.require();
+        int n = 30_000;
+        Object x = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            x = i % 3 == 0 ? new ArrayList<>(List.of(x)) : i % 3 == 1 ? new java.util.LinkedHashMap<>(java.util.Map.of("k", x))
+                    : Tuple.of(x);
+        }
+        for (int depth : new int[] {n / 2, n + 1}) {
+            String expected = new String(Python.check("import sys, reprlib\nsys.setrecursionlimit(10 ** 6)\nx = []\n"
+                    + "for i in range(" + n + "):\n    x = [x] if i % 3 == 0 else {'k': x} if i % 3 == 1 else (x,)\n"
+                    + "r = reprlib.Repr()\nr.maxlevel = " + depth + "\nsys.stdout.write(r.repr(x))", new byte[0]),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(expected, new PythonRepr(depth, 20, 200).format(x), "depth " + depth);
+        }
+    }
+
+    /**
      * bytes and bytearray against CPython's repr: every byte value alone, then quote and backslash
      * mixes and random byte strings. bytearray's repr escapes a single quote even inside double
      * quotes ({@code bytearray(b"it\'s")}), bytes' does not.
