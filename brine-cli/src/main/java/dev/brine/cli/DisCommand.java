@@ -6,6 +6,7 @@ import dev.brine.npy.ZipReader;
 import dev.brine.pickle.Disassembler;
 import dev.brine.pickle.DisassemblyException;
 import java.io.BufferedInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -44,11 +45,21 @@ final class DisCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Where the file is read: {@link #file} itself, or a copy of a pipe's bytes (see InputFile). */
+    private Path source;
+
     @Override
     public Integer call() throws Exception {
+        try (InputFile input = InputFile.open(file)) {
+            source = input.path();
+            return input.read(this::disassemble);
+        }
+    }
+
+    private Integer disassemble() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         Disassembler.Options options = Disassembler.Options.DEFAULT.withIndentLevel(indent).withAnnotate(annotate);
-        Formats format = Formats.detect(file);
+        Formats format = Formats.detect(source);
         // whether a pickle was listed in full (its "highest protocol" line), looked for across the chunks
         String end = "\nhighest protocol among opcodes = ";
         StringBuilder tail = new StringBuilder();
@@ -95,9 +106,9 @@ final class DisCommand implements Callable<Integer> {
 
     private InputStream open(Formats format) throws java.io.IOException {
         if (format != Formats.ARCHIVE && format != Formats.TORCH || !isZip()) {
-            return new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+            return new BufferedInputStream(Files.newInputStream(source), 1 << 16);
         }
-        ZipReader zip = ZipReader.open(file, Limits.DEFAULT,
+        ZipReader zip = ZipReader.open(source, Limits.DEFAULT,
                 format == Formats.TORCH ? ZipReader.CrcCheck.UNLESS_ZERO : ZipReader.CrcCheck.ALL);
         ZipReader.Entry pickle = null;
         for (ZipReader.Entry e : zip.entries()) {
@@ -121,7 +132,7 @@ final class DisCommand implements Callable<Integer> {
     }
 
     private boolean isZip() throws java.io.IOException {
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Files.newInputStream(source)) {
             byte[] head = in.readNBytes(2);
             return head.length == 2 && head[0] == 'P' && head[1] == 'K';
         }
