@@ -10,6 +10,8 @@ import dev.brine.npy.Npz;
 import dev.brine.numpy.NumpyPickles;
 import dev.brine.safetensors.SafeTensors;
 import dev.brine.torch.TorchCheckpoint;
+import dev.brine.ndarray.NDArray;
+import dev.brine.torch.TorchDType;
 import dev.brine.torch.TorchDevice;
 import dev.brine.torch.TorchSize;
 import dev.brine.torch.TorchStorage;
@@ -69,6 +71,16 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return convert();
+        } catch (BrineException e) {
+            // a writer's refusal ("cannot write safetensors: tensor 'c16' is complex128 ...") knows no file
+            String m = String.valueOf(e.getMessage());
+            throw m.contains(in.toString()) || m.contains(out.toString()) ? e : e.withContext(in.toString());
+        }
+    }
+
+    private Integer convert() throws Exception {
         if (protocol < 0 || protocol > Pickle.HIGHEST_PROTOCOL) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--protocol must be 0 to 5");
         }
@@ -86,7 +98,7 @@ final class ConvertCommand implements Callable<Integer> {
                     .registry(WRITING).protocol(protocol)
                     .compression(stored ? ArchiveOptions.Compression.STORED : ArchiveOptions.Compression.DEFLATED)
                     .build());
-            case TORCH -> TorchCheckpoint.save(Conversions.single(objects, in, err), out);
+            case TORCH -> TorchCheckpoint.save(torchHolds(loaded, Conversions.single(objects, in, err)), out);
             case SAFETENSORS -> SafeTensors.write(Conversions.arrays(objects, in, err, ".safetensors"), loaded.metadata, out);
             default -> {
                 PicklerOptions options = PicklerOptions.builder().registry(WRITING).protocol(protocol).build();
@@ -96,7 +108,8 @@ final class ConvertCommand implements Callable<Integer> {
                     // pickle.load would then read something else than one Unpickler does
                     ErrorReporter.warn(err, in + " holds several dumps of one Pickler, sharing its memo,"
                             + " written so again at protocol " + protocol + "; read the output with one Unpickler"
-                            + " (Python) or `brine --memo`: read one pickle at a time, a later pickle may refer to"
+                            + " (Python) or with --memo (`brine show --memo " + out + "`): read one pickle at a time,"
+                            + " a later pickle may refer to"
                             + " the wrong object (write protocol 3 or lower to avoid it)");
                 }
                 AtomicFiles.write(out, stream -> {
@@ -111,5 +124,20 @@ final class ConvertCommand implements Callable<Integer> {
         }
         err.flush();
         return 0;
+    }
+
+    /**
+     * {@code obj}, once every array in it is of a type torch has: one it lacks (str, bytes, datetime64, records)
+     * is refused naming the file and the array, before anything is written (the checkpoint writer knows neither).
+     */
+    private Object torchHolds(Loaded loaded, Object obj) throws BrineException {
+        for (Loaded.Member m : loaded.members()) {
+            if (m.value() instanceof NDArray && TorchDType.forArrayType(m.dtype()) == null) {
+                throw new BrineException(in + ": array " + (m.name().startsWith("[") ? m.name() : "'" + m.name() + "'")
+                        + " is " + m.dtype().name() + " (" + m.dtype().str() + "), which torch has no dtype for:"
+                        + " a .pt checkpoint cannot hold it (.npz, .npy and pickles can)");
+            }
+        }
+        return obj;
     }
 }

@@ -1,7 +1,9 @@
 package dev.brine.cli;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -16,6 +18,10 @@ final class CreatedFiles {
 
     /** Creates {@code dir} and any missing parents, recording the ones that were missing. */
     void createDirectories(Path dir) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            // Files.createDirectories would say only the name (a FileAlreadyExistsException)
+            throw new FileSystemException(dir.toString(), null, "exists and is not a folder; give a folder to write into");
+        }
         Deque<Path> missing = new ArrayDeque<>();
         for (Path p = dir.toAbsolutePath().normalize(); p != null && !Files.exists(p); p = p.getParent()) {
             missing.push(p); // outermost first
@@ -26,10 +32,18 @@ final class CreatedFiles {
         }
     }
 
-    /** Records {@code file} as about to be written, unless it exists already (then it is not ours to delete). */
-    void willWrite(Path file) {
-        if (!Files.exists(file)) {
+    /**
+     * Records {@code file} as about to be written, unless it exists already (then it is not ours to delete).
+     * Something there that is not a regular file is refused: saving writes through a link and into a device
+     * or a FIFO, as Python's open does, and a link in the folder could lead out of it.
+     */
+    void willWrite(Path file) throws IOException {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             created.push(file);
+        } else if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileSystemException(file.toString(), null, "exists and is not a regular file ("
+                    + (Files.isSymbolicLink(file) ? "a symbolic link" : Files.isDirectory(file) ? "a folder"
+                    : "a device, FIFO or socket") + "); only new or regular files are written, nothing through links");
         }
     }
 

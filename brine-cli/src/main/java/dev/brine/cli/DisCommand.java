@@ -8,6 +8,7 @@ import dev.brine.npy.ZipReader;
 import dev.brine.pickle.Disassembler;
 import dev.brine.pickle.DisassemblyException;
 import java.io.BufferedInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -48,11 +49,21 @@ final class DisCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Where the file is read: {@link #file} itself, or a copy of a pipe's bytes (see InputFile). */
+    private Path source;
+
     @Override
     public Integer call() throws Exception {
+        try (InputFile input = InputFile.open(file)) {
+            source = input.path();
+            return input.read(this::disassemble);
+        }
+    }
+
+    private Integer disassemble() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         Disassembler.Options options = Disassembler.Options.DEFAULT.withIndentLevel(indent).withAnnotate(annotate);
-        Formats format = Formats.detect(file);
+        Formats format = Formats.detect(source);
         if (format == Formats.NPY || format == Formats.NPZ || format == Formats.SAFETENSORS) {
             return arrayPickles(format, out, options);
         }
@@ -111,19 +122,19 @@ final class DisCommand implements Callable<Integer> {
             throw new BrineException(file + ": a safetensors file holds no pickle (only a JSON header and raw tensor data)");
         }
         if (format == Formats.NPY) {
-            NpyHeader h = Npy.readHeader(file);
+            NpyHeader h = Npy.readHeader(source);
             if (!h.holdsObjects()) {
                 throw new BrineException(file + ": an .npy file of " + h.dtype().name() + " holds no pickle (only an object"
                         + " array's data is one)");
             }
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(source), 1 << 16)) {
                 in.skipNBytes(h.dataOffset());
                 disassemble(in, out, options, null);
             }
             return 0;
         }
         boolean any = false;
-        try (ZipReader zip = ZipReader.open(file, Limits.DEFAULT)) {
+        try (ZipReader zip = ZipReader.open(source, Limits.DEFAULT)) {
             for (ZipReader.Entry e : zip.entries()) {
                 NpyHeader h;
                 try (InputStream in = zip.open(e)) {
@@ -162,9 +173,9 @@ final class DisCommand implements Callable<Integer> {
 
     private InputStream open(Formats format) throws java.io.IOException {
         if (format != Formats.ARCHIVE && format != Formats.TORCH || !isZip()) {
-            return new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+            return new BufferedInputStream(Files.newInputStream(source), 1 << 16);
         }
-        ZipReader zip = ZipReader.open(file, Limits.DEFAULT,
+        ZipReader zip = ZipReader.open(source, Limits.DEFAULT,
                 format == Formats.TORCH ? ZipReader.CrcCheck.UNLESS_ZERO : ZipReader.CrcCheck.ALL);
         ZipReader.Entry pickle = null;
         for (ZipReader.Entry e : zip.entries()) {
@@ -188,7 +199,7 @@ final class DisCommand implements Callable<Integer> {
     }
 
     private boolean isZip() throws java.io.IOException {
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Files.newInputStream(source)) {
             byte[] head = in.readNBytes(2);
             return head.length == 2 && head[0] == 'P' && head[1] == 'K';
         }

@@ -1,5 +1,11 @@
 package dev.brine.cli;
 
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -13,10 +19,8 @@ final class ErrorReporter implements IExecutionExceptionHandler {
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
         boolean debug = parsed.hasMatchedOption("--debug")
                 || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
-        String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-        if (ex instanceof java.nio.file.NoSuchFileException) {
-            message = ex.getMessage() + ": no such file";
-        }
+        String message = ex instanceof FileSystemException ? fileSystem((FileSystemException) ex)
+                : ex.getMessage() == null ? ex.toString() : ex.getMessage();
         cmd.getErr().println(Colors.red("brine:") + " " + oneSafeLine(message));
         if (debug) {
             ex.printStackTrace(cmd.getErr());
@@ -50,6 +54,23 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         }
         err.flush();
         return 1;
+    }
+
+    /**
+     * A file system's refusal as one line naming the file: Java gives some (a file that already exists, a
+     * missing one) with no reason, so that the message is the file's name alone ("brine: afile").
+     */
+    static String fileSystem(FileSystemException e) {
+        if (e.getReason() != null) {
+            return e.getMessage();
+        }
+        String why = e instanceof NoSuchFileException ? "no such file"
+                : e instanceof FileAlreadyExistsException ? "already exists"
+                : e instanceof AccessDeniedException ? "permission denied"
+                : e instanceof NotDirectoryException ? "not a folder"
+                : e instanceof DirectoryNotEmptyException ? "the folder is not empty"
+                : e.getClass().getSimpleName();
+        return e.getMessage() + ": " + why;
     }
 
     /** A warning on stderr, {@code brine: warning: } and {@code text} made safe as {@link #oneSafeLine} makes it. */

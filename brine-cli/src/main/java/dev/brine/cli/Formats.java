@@ -2,10 +2,17 @@ package dev.brine.cli;
 
 import dev.brine.Limits;
 import dev.brine.npy.ZipReader;
+import dev.brine.pickle.Unpickler;
+import dev.brine.pickle.UnpicklerOptions;
 import java.io.IOException;
-import java.io.InputStream;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 /** Which format a file holds: by its first bytes and members, and by extension for files still to be written. */
@@ -23,27 +30,94 @@ enum Formats {
         return label;
     }
 
-    /** The format of an existing file. */
+    /** {@code torch.serialization.MAGIC_NUMBER}: the first pickle of a legacy (pre-ZIP) torch file. */
+    private static final BigInteger TORCH_MAGIC = new BigInteger("1950A86A20F9469CFC6C", 16);
+    /** More than the magic number's pickle takes at any protocol (28 bytes at protocol 0). */
+    private static final int TORCH_MAGIC_BYTES = 64;
+
+    /**
+     * The format of an existing file, by its content: a format is chosen only when the file has its whole
+     * signature (NPY's magic string, a ZIP's first record, a safetensors header length that fits the file
+     * with a JSON object in it, a legacy torch file's pickled magic number); anything else is a pickle,
+     * which may begin with almost any byte (a protocol 0 or 1 pickle of {@code ['{"lr": 0.1}']} begins as a
+     * safetensors header might, one whose first persistent id starts with K begins with "PK", a plain
+     * pickle is often named .pt or .pth). The name decides only for a damaged .safetensors file or a .pt
+     * tar file, whose own reader then says what is wrong with it.
+     */
     static Formats detect(Path file) throws IOException {
-        byte[] head = new byte[9];
-        int n;
-        try (InputStream in = Files.newInputStream(file)) {
-            n = in.readNBytes(head, 0, head.length);
-        }
         String name = name(file);
-        if (n >= 6 && (head[0] & 0xff) == 0x93 && head[1] == 'N' && head[2] == 'U' && head[3] == 'M') {
-            return NPY;
+        try (SeekableByteChannel in = Files.newByteChannel(file)) {
+            long size = in.size();
+            byte[] head = readAt(in, 0, 16);
+            if (startsWith(head, NPY_MAGIC)) {
+                return NPY; // a pickle cannot begin with STACK_GLOBAL (0x93)
+            }
+            if (startsWith(head, ZIP_LOCAL_HEADER) || startsWith(head, ZIP_EMPTY_ARCHIVE)) {
+                return zipKind(file, name); // the ZIP reader checks the rest, and says what is wrong with a damaged one
+            }
+            if (isSafeTensors(in, head, size) || name.endsWith(".safetensors")) {
+                return SAFETENSORS;
+            }
+            if (isLegacyTorch(readAt(in, 0, TORCH_MAGIC_BYTES))
+                    || (name.endsWith(".pt") || name.endsWith(".pth")) && isTar(readAt(in, 257, 5))) {
+                return TORCH; // a legacy file is a run of pickles that TorchCheckpoint understands
+            }
+            return PICKLE;
         }
-        if (n >= 4 && head[0] == 'P' && head[1] == 'K') {
-            return zipKind(file, name);
+    }
+
+    private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final byte[] ZIP_LOCAL_HEADER = {'P', 'K', 3, 4};
+    /** An archive with no members (numpy.savez() of nothing) is only its end-of-central-directory record. */
+    private static final byte[] ZIP_EMPTY_ARCHIVE = {'P', 'K', 5, 6};
+
+    /**
+     * A safetensors header: an 8-byte little-endian length that fits in the file, then a JSON object of that
+     * length (it begins with '{' and, after the spaces that pad it, ends with '}').
+     */
+    private static boolean isSafeTensors(SeekableByteChannel in, byte[] head, long size) throws IOException {
+        if (head.length < 10 || head[8] != '{') {
+            return false;
         }
-        if (name.endsWith(".safetensors") || (n == 9 && head[8] == '{' && head[6] == 0 && head[7] == 0)) {
-            return SAFETENSORS;
+        long length = ByteBuffer.wrap(head, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (length < 2 || length > size - 8) {
+            return false;
         }
-        if (name.endsWith(".pt") || name.endsWith(".pth")) {
-            return TORCH; // the legacy (pre-zip) torch format is a run of pickles that TorchCheckpoint understands
+        int tail = (int) Math.min(length, 64);
+        byte[] end = readAt(in, 8 + length - tail, tail);
+        int last = end.length - 1;
+        while (last >= 0 && end[last] == ' ') {
+            last--;
         }
-        return PICKLE;
+        return last >= 0 && end[last] == '}';
+    }
+
+    /** Whether {@code head} begins with the pickle of torch's magic number, at any protocol. */
+    private static boolean isLegacyTorch(byte[] head) {
+        try {
+            return TORCH_MAGIC.equals(new Unpickler(head, UnpicklerOptions.DEFAULT).load());
+        } catch (IOException e) {
+            return false; // no pickle of a number there, or not a whole one: not a legacy torch file
+        }
+    }
+
+    /** A tar file's "ustar" magic (PyTorch before 0.4 saved tar files). */
+    private static boolean isTar(byte[] at257) {
+        return Arrays.equals(at257, "ustar".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static boolean startsWith(byte[] head, byte[] prefix) {
+        return head.length >= prefix.length && Arrays.equals(head, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /** Up to {@code n} bytes at {@code offset}: fewer where the file ends. */
+    private static byte[] readAt(SeekableByteChannel in, long offset, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n);
+        in.position(offset);
+        while (b.hasRemaining() && in.read(b) > 0) {
+            // read on: a channel may give fewer bytes than asked
+        }
+        return Arrays.copyOf(b.array(), b.position());
     }
 
     /** A ZIP is a torch checkpoint (a {@code data.pkl} inside a folder), a model archive (member {@code pkl}) or an .npz. */

@@ -54,7 +54,8 @@ final class Loaded {
     record Member(String name, DType dtype, long[] shape, long bytes, String storage, Object value) {
     }
 
-    final Path path;
+    /** The file as the verb was given it (a pipe's bytes are read from a copy: see InputFile). */
+    Path path;
     final Formats format;
     /** What the file holds: for a safetensors file, its tensors by name and nothing else. */
     final List<Object> objects;
@@ -129,6 +130,14 @@ final class Loaded {
 
     /** {@link #open(Path)}; {@code oneMemo}: a stream of pickles is read with one memo across them (--memo). */
     static Loaded open(Path path, boolean oneMemo) throws IOException {
+        try (InputFile input = InputFile.open(path)) {
+            Loaded loaded = input.read(() -> read(input.path(), oneMemo));
+            loaded.path = path;
+            return loaded;
+        }
+    }
+
+    private static Loaded read(Path path, boolean oneMemo) throws IOException {
         Formats format = Formats.detect(path);
         try {
             return switch (format) {

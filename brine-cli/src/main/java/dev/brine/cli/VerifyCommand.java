@@ -36,8 +36,14 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try (InputFile input = InputFile.open(file)) { // a pipe's bytes are read from a copy
+            return input.read(() -> verify(input.path()));
+        }
+    }
+
+    private Integer verify(Path source) throws java.io.IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Formats format = Formats.detect(file);
+        Formats format = Formats.detect(source);
         long count = 0;
         PickleFile.Trailing trailing = null;
         ObjectArrays objects = new ObjectArrays();
@@ -49,7 +55,7 @@ final class VerifyCommand implements Callable<Integer> {
                     // each pickle's inert names, kept (not the pickle) with where they are: [i] when there are several
                     Map<String, String> names = new TreeMap<>();
                     long[] index = {0};
-                    PickleFile.Result read = PickleFile.readMarkingInert(file, streams.memo ? Loaded.VIEWING_ONE_MEMO
+                    PickleFile.Result read = PickleFile.readMarkingInert(source, streams.memo ? Loaded.VIEWING_ONE_MEMO
                             : Loaded.VIEWING, (value, namesInert) -> {
                                 String at = "[" + index[0]++ + "]";
                                 if (namesInert) { // else walking it finds nothing: a file of millions of objects need not
@@ -70,15 +76,15 @@ final class VerifyCommand implements Callable<Integer> {
                     }
                 }
                 case NPY -> {
-                    if (Npy.readHeader(file).holdsObjects()) {
-                        objects.check(name(file), Npy.readObjectArray(file, Loaded.VIEWING));
+                    if (Npy.readHeader(source).holdsObjects()) {
+                        objects.check(name(file), Npy.readObjectArray(source, Loaded.VIEWING));
                     } else {
-                        Npy.map(file, false, Limits.DEFAULT); // the header and the size: all an NPY file can be checked for
+                        Npy.map(source, false, Limits.DEFAULT); // the header and the size: all an NPY file can be checked for
                     }
                     count = 1;
                 }
                 case NPZ -> {
-                    try (NpzFile z = Npz.open(file, Limits.DEFAULT)) {
+                    try (NpzFile z = Npz.open(source, Limits.DEFAULT)) {
                         Progress progress = Progress.start(spec.commandLine().getErr(), "verify", z.names().size());
                         for (String key : z.memberKeys()) { // each member once, a.npy and a alike
                             // inflates, checks the CRC and the NPY header, then drops the data; an object array's
@@ -91,13 +97,13 @@ final class VerifyCommand implements Callable<Integer> {
                     }
                 }
                 default -> { // archives, torch, safetensors: every member read
-                    Loaded loaded = Loaded.open(file);
+                    Loaded loaded = Loaded.open(source);
                     count = loaded.members().size();
                     warnings.addAll(InertNames.warnings(format, loaded.objects, null));
                 }
             }
         } catch (dev.brine.BrineException e) {
-            throw e.getMessage().contains(file.toString()) ? e : e.withContext(file.toString());
+            throw e.getMessage().contains(source.toString()) ? e : e.withContext(source.toString());
         }
         out.println(file + ": ok (" + format.name().toLowerCase() + ", " + count + (count == 1 ? " item" : " items")
                 + objects.summary() + ")");

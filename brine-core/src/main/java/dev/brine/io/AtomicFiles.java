@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,6 +17,13 @@ import java.nio.file.StandardOpenOption;
  * disk, and only then renamed over the target. A save killed at any moment leaves either the old
  * complete file or the new complete file, never a torn one, and a failed save removes its
  * temporary file.
+ *
+ * <p>What the target is decides where the bytes go, as Python's {@code open(path, 'wb')} decides it:
+ * a symbolic link is written through (its target is replaced atomically, the link stays); a
+ * character or block device, a FIFO or a socket that exists at the target (or behind its links, as
+ * {@code /dev/stdout} is) is written into directly, with no temporary file and no rename, since a
+ * rename would put a regular file in place of the device ({@code /dev/null} among them) and no
+ * atomic replacement of one exists; a folder is refused, naming the target.
  */
 public final class AtomicFiles {
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
@@ -64,19 +72,50 @@ public final class AtomicFiles {
     /**
      * Writes {@code target} atomically through its file channel, forcing the content to disk before
      * the rename only when {@code force}: without it the save is still atomic for a process that
-     * dies, but not for a power loss or a crash of the operating system.
+     * dies, but not for a power loss or a crash of the operating system. A device, FIFO or socket at
+     * the target is written into directly (see the class comment), never forced.
      */
     public static void writeChannel(Path target, ChannelContent content, boolean force) throws IOException {
         Path absolute = target.toAbsolutePath();
-        if (absolute.getParent() != null && !Files.isDirectory(absolute.getParent())) {
+        if (Files.isDirectory(absolute)) {
+            throw new FileSystemException(target.toString(), null, "is a folder, not a file");
+        }
+        if (Files.exists(absolute) && !Files.isRegularFile(absolute)) {
+            writeInPlace(absolute, content);
+            return;
+        }
+        if (!Files.isSymbolicLink(absolute)) {
+            replace(target, absolute, content, force);
+            return;
+        }
+        // the kernel follows the link first, as open(path, 'wb') would: a link it forbids following
+        // (protected_symlinks in a shared folder) is refused here as there, and a missing target is
+        // created as open creates it (and removed again if the save fails)
+        boolean created = !Files.exists(absolute);
+        FileChannel.open(absolute, StandardOpenOption.WRITE, StandardOpenOption.CREATE).close();
+        Path linked = absolute.toRealPath();
+        boolean done = false;
+        try {
+            replace(target, linked, content, force);
+            done = true;
+        } finally {
+            if (created && !done) {
+                Files.deleteIfExists(linked);
+            }
+        }
+    }
+
+    /** Replaces the regular file (or nothing) at {@code file} atomically; messages name {@code target}, as given. */
+    private static void replace(Path target, Path file, ChannelContent content, boolean force) throws IOException {
+        if (file.getParent() != null && !Files.isDirectory(file.getParent())) {
             // say so of the target: the temporary file's name would only puzzle
             throw new java.nio.file.NoSuchFileException(target.toString(), null, "cannot write it: "
-                    + (Files.exists(absolute.getParent()) ? absolute.getParent() + " is a file, not a folder"
-                    : "the folder " + absolute.getParent() + " does not exist"));
+                    + (Files.exists(file.getParent()) ? file.getParent() + " is a file, not a folder"
+                    : "the folder " + file.getParent() + " does not exist"));
         }
         // CREATE_NEW with a random name (not Files.createTempFile, which makes files owner-only):
         // the new file gets the permissions of an ordinary new file (the umask), or the old file's
-        Path tmp = absolute.resolveSibling("." + absolute.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+        Path tmp = file.resolveSibling("." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
         boolean done = false;
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -85,17 +124,28 @@ public final class AtomicFiles {
                     ch.force(true);
                 }
             }
-            keepPermissions(absolute, tmp);
+            keepPermissions(file, tmp);
             try {
-                Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
             done = true;
         } finally {
             if (!done) {
                 Files.deleteIfExists(tmp);
             }
+        }
+    }
+
+    /**
+     * Writes into the device, FIFO or socket at {@code file} (through its links) as {@code open(path, 'wb')}
+     * does: nothing is created or renamed, and a save that fails has sent what it wrote so far, as
+     * Python's would. Not forced: a device or a pipe has no disk copy to force.
+     */
+    private static void writeInPlace(Path file, ChannelContent content) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            content.writeTo(ch);
         }
     }
 }
