@@ -1,6 +1,7 @@
 package dev.brine.archive;
 
 import dev.brine.BrineException;
+import dev.brine.HeapBudget;
 import dev.brine.Limits;
 import dev.brine.mapping.ClassRegistry;
 import dev.brine.ndarray.NDArray;
@@ -42,6 +43,7 @@ final class MemberArrays implements Closeable {
     private final Limits limits;
     private final ArchiveOptions.ArrayAccess access;
     private final long minMappedBytes;
+    private final HeapBudget budget;
     private FileChannel mapChannel;
     private int mappings;
 
@@ -55,6 +57,12 @@ final class MemberArrays implements Closeable {
         this.limits = limits;
         this.access = file == null ? ArchiveOptions.ArrayAccess.READ : access;
         this.minMappedBytes = minMappedBytes;
+        this.budget = new HeapBudget(limits);
+    }
+
+    /** What the archive's members read into memory so far take together, held to maxTotalAllocation. */
+    HeapBudget budget() {
+        return budget;
     }
 
     /** The array of an {@code ndarray.<name>} id. */
@@ -92,7 +100,10 @@ final class MemberArrays implements Closeable {
             // is left of the member (after a gpuarray's context name, a little less). It is not trusted for the
             // allocation: Storage.readKnownSize allocates the array whole only once its first sixteenth has arrived
             // (a member declaring 1.5 GiB in 1.5 MB of garbage cost 1.5 GiB before it failed)
-            a = Npy.read(in, e.size(), limits);
+            NpyHeader h = Npy.readHeader(in, e.size(), limits);
+            // weighed with the arrays read before it: five deflated members of 1.5 GB each, every one within the
+            // per-member limits, ran a 6 GB heap out of memory from a 7 MB file
+            a = Npy.readData(in, h, e.size(), limits, budget);
         } catch (IllegalArgumentException ex) {
             throw new BrineException("bad NPY data: " + ex.getMessage(), ex);
         }
