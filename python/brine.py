@@ -253,12 +253,14 @@ class _ArrayIds:
             elif not self.allow_unnamed:
                 raise ValueError("unnamed shared variable, %r" % (obj,))
             return None
-        if isinstance(obj, np.ndarray) and obj.dtype != object:
+        # not only dtype object: a structured dtype with an object field holds Python objects too, which
+        # an NPY member could keep only as a pickle that numpy.load (allow_pickle=False) refuses to read
+        if isinstance(obj, np.ndarray) and not obj.dtype.hasobject:
             key = id(obj)
             if key not in self.seen:
                 name = self._member_name(obj)
                 buf = io.BytesIO()
-                np.lib.format.write_array(buf, obj)
+                np.lib.format.write_array(buf, obj, allow_pickle=False)
                 self.zip_file.writestr(name, buf.getvalue())
                 self.seen[key] = "ndarray." + name
                 self.keep.append(obj)

@@ -101,6 +101,7 @@ final class MemberArrays implements Closeable {
             // allocation: Storage.readKnownSize allocates the array whole only once its first sixteenth has arrived
             // (a member declaring 1.5 GiB in 1.5 MB of garbage cost 1.5 GiB before it failed)
             NpyHeader h = Npy.readHeader(in, e.size(), limits);
+            refuseObjects(h);
             // weighed with the arrays read before it: five deflated members of 1.5 GB each, every one within the
             // per-member limits, ran a 6 GB heap out of memory from a 7 MB file
             a = Npy.readData(in, h, e.size(), limits, budget);
@@ -139,6 +140,30 @@ final class MemberArrays implements Closeable {
         } catch (IllegalArgumentException ex) {
             throw new BrineException("bad NPY data: " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * An archive's arrays of Python objects are pickled inside {@code pkl}, never in a member: a member
+     * holding one is refused, as {@code pkl_utils.load} and {@code numpy.load} refuse it ({@code
+     * allow_pickle=False}).
+     */
+    private static void refuseObjects(NpyHeader h) throws BrineException {
+        if (h.holdsObjects()) {
+            String descr = h.dtype().descrRepr();
+            descr = descr.length() > 200 ? descr.substring(0, 200) + "..." : descr;
+            throw new BrineException("the array holds Python objects (descr " + descr + ", shape "
+                    + shapeRepr(h.shape()) + "), so its data is a pickle: archives keep such arrays inside the pickle"
+                    + " 'pkl', and a member holding one is refused, as numpy.load and Aesara's pkl_utils.load refuse it"
+                    + " (allow_pickle=False); NpzFile.objectArray reads it without running anything");
+        }
+    }
+
+    private static String shapeRepr(long[] shape) {
+        StringBuilder s = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            s.append(i > 0 ? ", " : "").append(shape[i]);
+        }
+        return s.append(shape.length == 1 ? ",)" : ")").toString();
     }
 
     private static void checkMagic(InputStream in) throws IOException {
