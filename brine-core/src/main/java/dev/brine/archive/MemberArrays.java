@@ -11,6 +11,7 @@ import dev.brine.npy.NpyHeader;
 import dev.brine.npy.ZipReader;
 import dev.brine.pickle.Unpickler;
 import dev.brine.pickle.UnpicklerOptions;
+import dev.brine.py.PythonRepr;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -34,9 +35,13 @@ final class MemberArrays implements Closeable {
     static final int MAX_MAPPINGS = 16_384;
 
     private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    /** The context name of a gpuarray member is a pickled str or None: only builtins may appear. */
+    /**
+     * The context name of a gpuarray member is a pickled str or None. Anything else is read inert
+     * (Python's builtins, other globals as generic objects: nothing is run) only to be named in the
+     * refusal, which no reading option can lift.
+     */
     private static final UnpicklerOptions CONTEXT_NAME = UnpicklerOptions.builder()
-            .registry(ClassRegistry.builtins()).build();
+            .registry(ClassRegistry.builtins()).genericObjects(true).build();
 
     private final ZipReader zip;
     private final Path file;
@@ -83,8 +88,8 @@ final class MemberArrays implements Closeable {
             // a buffered stream is left right after the pickle's STOP, where the NPY data starts
             Object context = new Unpickler(in, CONTEXT_NAME.toBuilder().limits(limits).build()).load();
             if (context != null && !(context instanceof String)) {
-                throw new BrineException("a gpuarray member starts with a pickled context name, not "
-                        + context.getClass().getSimpleName());
+                throw new BrineException("a gpuarray member starts with its context name, a pickled str or None, not "
+                        + PythonRepr.brief(context));
             }
             return readNpy(in, e);
         }

@@ -269,6 +269,27 @@ class ArchivePythonTest {
     }
 
     @Test
+    void aGpuarrayContextThatIsNotANameIsRefusedSayingWhatItHolds() throws Exception {
+        // it said "global 'posix.system' is not allowed: register it ... or read with genericObjects(true)", which
+        // cannot help: the context name is read apart from the pickle, whatever the options
+        for (String context : List.of("Evil()", "42")) {
+            Path f = tmp.resolve("gpu.zip");
+            python(PythonScripts.MODEL + PythonScripts.PKL_UTILS_DUMP + """
+                    class Evil:
+                        def __reduce__(self):
+                            return (os.system, ('touch /nonexistent/x',))
+                    pkl_utils_dump({'W': brine.SharedVariable(FakeGpuArray(np.array([1., 2.]), CONTEXT), 'W')}, sys.argv[1])
+                    """.replace("CONTEXT", context), f);
+            for (ArchiveOptions options : List.of(ArchiveOptions.DEFAULT, ArchiveOptions.builder().genericObjects(true).build())) {
+                ArchiveException e = org.junit.jupiter.api.Assertions.assertThrows(ArchiveException.class,
+                        () -> ModelArchive.load(f, options));
+                assertEquals(f + ": member W: a gpuarray member starts with its context name, a pickled str or None, not "
+                        + (context.equals("42") ? "42" : "posix.system('touch /nonexistent/x')"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void pythonsPickleOfANamedVariableIsTheOneBrineWrites() throws Exception {
         // brine.SharedVariable pickles to the same bytes from both sides, so files are interchangeable
         SharedVariable v = new SharedVariable("lr", 0.5);
