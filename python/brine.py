@@ -28,6 +28,11 @@ Python classes, so either side reads what the other wrote::
 
 ``load(file, generic=True)`` loads files naming classes that cannot be imported here as
 ``GenericObject`` stand-ins that keep the class name, arguments and state, for inspection.
+
+``load`` unpickles ``pkl`` with Python's own pickle, which imports and calls what the file names,
+as ``pkl_utils.load`` does: load only archives you trust (``generic=True`` stands in only for names
+that cannot be imported, so it does not make a file safe). Brine's Java reader runs nothing from a
+file. The context name of an old ``gpuarray`` member is read allowing only a str or None.
 """
 
 import io
@@ -253,12 +258,14 @@ class _ArrayIds:
             elif not self.allow_unnamed:
                 raise ValueError("unnamed shared variable, %r" % (obj,))
             return None
-        if isinstance(obj, np.ndarray) and obj.dtype != object:
+        # not only dtype object: a structured dtype with an object field holds Python objects too, which
+        # an NPY member could keep only as a pickle that numpy.load (allow_pickle=False) refuses to read
+        if isinstance(obj, np.ndarray) and not obj.dtype.hasobject:
             key = id(obj)
             if key not in self.seen:
                 name = self._member_name(obj)
                 buf = io.BytesIO()
-                np.lib.format.write_array(buf, obj)
+                np.lib.format.write_array(buf, obj, allow_pickle=False)
                 self.zip_file.writestr(name, buf.getvalue())
                 self.seen[key] = "ndarray." + name
                 self.keep.append(obj)
@@ -319,6 +326,25 @@ def dump(obj, file, protocol=pickle.HIGHEST_PROTOCOL, compression=zipfile.ZIP_DE
         zip_file.writestr("pkl", out.getvalue())
 
 
+class _ContextName(pickle.Unpickler):
+    """Reads the context name pickled before an old gpuarray member's data: a str or None, nothing else.
+
+    No global is ever looked up, so the member cannot run anything (``pkl_utils.load`` reads it with
+    a bare ``pickle.load``), as Brine's Java reader allows only Python's builtins there.
+    """
+
+    def find_class(self, module, name):
+        raise pickle.UnpicklingError("a gpuarray member's context name must be a pickled str or None, "
+                                     "not a reference to %s.%s" % (module, name))
+
+    def load(self):
+        context = super().load()
+        if context is not None and not isinstance(context, str):
+            raise pickle.UnpicklingError("a gpuarray member's context name must be a pickled str or None, not %s"
+                                         % type(context).__name__)
+        return context
+
+
 class _ArrayLoader:
     """persistent_load for load: reads the named member (ndarray or old gpuarray ids)."""
 
@@ -335,7 +361,7 @@ class _ArrayLoader:
         with self.zip_file.open(name) as member:
             data = io.BytesIO(member.read())
         if kind == "gpuarray":
-            pickle.load(data)  # the context name, which plain numpy does not need
+            _ContextName(data).load()  # the context name, which plain numpy does not need
         elif kind != "ndarray":
             raise pickle.UnpicklingError("unsupported persistent id %r" % (pid,))
         array = np.lib.format.read_array(data, allow_pickle=False)

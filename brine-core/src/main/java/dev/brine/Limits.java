@@ -18,7 +18,7 @@ public final class Limits {
             .maxDepth(Integer.MAX_VALUE).maxStackSize(Integer.MAX_VALUE).maxMemoEntries(Integer.MAX_VALUE)
             .maxAllocation(Long.MAX_VALUE).maxNpyHeaderSize(Integer.MAX_VALUE).maxArrayElements(Long.MAX_VALUE)
             .maxZipMembers(Integer.MAX_VALUE).maxInflatedSize(Long.MAX_VALUE).maxInflateRatio(Long.MAX_VALUE)
-            .maxIntDigits(Integer.MAX_VALUE).maxBytesRatio(Long.MAX_VALUE)
+            .maxIntDigits(Integer.MAX_VALUE).maxBytesRatio(Long.MAX_VALUE).maxTotalAllocation(Long.MAX_VALUE)
             .build();
 
     private final int maxDepth;
@@ -32,6 +32,7 @@ public final class Limits {
     private final long maxInflateRatio;
     private final int maxIntDigits;
     private final long maxBytesRatio;
+    private final long maxTotalAllocation;
 
     private Limits(Builder b) {
         this.maxDepth = b.maxDepth;
@@ -45,6 +46,7 @@ public final class Limits {
         this.maxInflateRatio = b.maxInflateRatio;
         this.maxIntDigits = b.maxIntDigits;
         this.maxBytesRatio = b.maxBytesRatio;
+        this.maxTotalAllocation = b.maxTotalAllocation;
     }
 
     /** Nesting depth: open MARKs while reading, container nesting while writing. Default 100,000. */
@@ -70,6 +72,21 @@ public final class Limits {
     /** The largest NPY header, in bytes (numpy's own default is 10,000). */
     public int maxNpyHeaderSize() {
         return maxNpyHeaderSize;
+    }
+
+    /**
+     * The most bytes that the members of one ZIP file (a model archive, an {@code .npz}, a torch
+     * checkpoint) may take in memory together: each member read into the heap (an array's data, a
+     * pickle, a raw member) is weighed against it before it is allocated, together with those read
+     * before it. Every other size limit is per member, and a deflated member inflates about a
+     * thousand times, so without this a 7 MB archive of five members, each under
+     * {@link #maxAllocation()}, asked for 7.5 GB. Memory-mapped members cost no heap and are not
+     * counted; an {@code .npz} counts each member once, however often it is read. Default: half the
+     * JVM's largest heap ({@code Runtime.getRuntime().maxMemory() / 2}), since the arrays a reader
+     * keeps and what it needs besides them must fit there; {@link #TRUSTED} has no such limit.
+     */
+    public long maxTotalAllocation() {
+        return maxTotalAllocation;
     }
 
     /** The most elements one array may declare. Default 2^34. */
@@ -139,6 +156,7 @@ public final class Limits {
         private long maxInflateRatio = 1_100;
         private int maxIntDigits = 4_300;
         private long maxBytesRatio = 10;
+        private long maxTotalAllocation = Math.max(1, Runtime.getRuntime().maxMemory() / 2);
 
         private Builder() {
         }
@@ -155,6 +173,7 @@ public final class Limits {
             maxInflateRatio = l.maxInflateRatio;
             maxIntDigits = l.maxIntDigits;
             maxBytesRatio = l.maxBytesRatio;
+            maxTotalAllocation = l.maxTotalAllocation;
         }
 
         /** See {@link Limits#maxDepth()}. */
@@ -220,6 +239,12 @@ public final class Limits {
         /** See {@link Limits#maxBytesRatio()}. */
         public Builder maxBytesRatio(long v) {
             maxBytesRatio = positive(v);
+            return this;
+        }
+
+        /** See {@link Limits#maxTotalAllocation()}. */
+        public Builder maxTotalAllocation(long v) {
+            maxTotalAllocation = positive(v);
             return this;
         }
 

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.CRC32;
 
 /**
@@ -28,10 +29,45 @@ final class ArchiveWriter implements PersistentIdHook {
     private final MemberNames names;
     private final Map<NDArray, String> written = new IdentityHashMap<>();
 
-    private ArchiveWriter(ZipWriter zip, ArchiveOptions options) {
+    private ArchiveWriter(ZipWriter zip, Object obj, ArchiveOptions options) {
         this.zip = zip;
         this.options = options;
-        this.names = new MemberNames(options.allowUnnamed(), options.allowDuplicates());
+        this.names = new MemberNames(options.allowUnnamed(), options.allowDuplicates(),
+                () -> variableMembers(obj, options));
+    }
+
+    /**
+     * The member names Aesara's rules give the arrays of named variables anywhere in {@code obj}:
+     * the pickler runs over the object once more, writing nothing and no array, only to meet the
+     * variables in the order it meets them. Needed only when an array remembers the member it was
+     * loaded from, to keep that name from a variable met after it: pkl_utils and python/brine.py
+     * name {@code {'initial_W': <an array loaded as W>, 'W': SharedVariable('W', ...)}} as
+     * {@code array_0, W}, never {@code W, W_2}. Classes' {@code getState} run a second time then.
+     */
+    private static Set<String> variableMembers(Object obj, ArchiveOptions options) throws BrineException {
+        MemberNames names = new MemberNames(true, true, null);
+        Map<NDArray, Boolean> seen = new IdentityHashMap<>();
+        PersistentIdHook hook = o -> {
+            if (o instanceof SharedVariable) {
+                names.noteVariable((SharedVariable) o);
+            } else if (o instanceof NDArray) {
+                if (seen.put((NDArray) o, Boolean.TRUE) == null) {
+                    names.nameFor((NDArray) o);
+                }
+                return NDARRAY_PREFIX; // any id: the array itself is not pickled
+            }
+            return null;
+        };
+        PicklerOptions po = PicklerOptions.builder().protocol(options.protocol()).registry(options.writeRegistry())
+                .persistentId(hook).build();
+        try {
+            new Pickler(OutputStream.nullOutputStream(), po).dump(obj);
+        } catch (BrineException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new BrineException("finding the variables' member names: " + e.getMessage(), e);
+        }
+        return names.variableMembers();
     }
 
     /** Writes {@code obj} as an archive to {@code out}, which is flushed but left open. */
@@ -41,7 +77,7 @@ final class ArchiveWriter implements PersistentIdHook {
 
     /** Like {@link #write(Object, OutputStream, ArchiveOptions)} through a given ZIP writer (tests force ZIP64 so). */
     static void write(Object obj, ZipWriter zip, ArchiveOptions options) throws IOException {
-        ArchiveWriter w = new ArchiveWriter(zip, options);
+        ArchiveWriter w = new ArchiveWriter(zip, obj, options);
         PicklerOptions po = PicklerOptions.builder().protocol(options.protocol()).registry(options.writeRegistry())
                 .persistentId(w).build();
         byte[] pickle;

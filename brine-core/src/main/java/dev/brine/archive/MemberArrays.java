@@ -1,6 +1,7 @@
 package dev.brine.archive;
 
 import dev.brine.BrineException;
+import dev.brine.HeapBudget;
 import dev.brine.Limits;
 import dev.brine.mapping.ClassRegistry;
 import dev.brine.ndarray.NDArray;
@@ -10,6 +11,7 @@ import dev.brine.npy.NpyHeader;
 import dev.brine.npy.ZipReader;
 import dev.brine.pickle.Unpickler;
 import dev.brine.pickle.UnpicklerOptions;
+import dev.brine.py.PythonRepr;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -33,15 +35,20 @@ final class MemberArrays implements Closeable {
     static final int MAX_MAPPINGS = 16_384;
 
     private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    /** The context name of a gpuarray member is a pickled str or None: only builtins may appear. */
+    /**
+     * The context name of a gpuarray member is a pickled str or None. Anything else is read inert
+     * (Python's builtins, other globals as generic objects: nothing is run) only to be named in the
+     * refusal, which no reading option can lift.
+     */
     private static final UnpicklerOptions CONTEXT_NAME = UnpicklerOptions.builder()
-            .registry(ClassRegistry.builtins()).build();
+            .registry(ClassRegistry.builtins()).genericObjects(true).build();
 
     private final ZipReader zip;
     private final Path file;
     private final Limits limits;
     private final ArchiveOptions.ArrayAccess access;
     private final long minMappedBytes;
+    private final HeapBudget budget;
     private FileChannel mapChannel;
     private int mappings;
 
@@ -55,6 +62,12 @@ final class MemberArrays implements Closeable {
         this.limits = limits;
         this.access = file == null ? ArchiveOptions.ArrayAccess.READ : access;
         this.minMappedBytes = minMappedBytes;
+        this.budget = new HeapBudget(limits);
+    }
+
+    /** What the archive's members read into memory so far take together, held to maxTotalAllocation. */
+    HeapBudget budget() {
+        return budget;
     }
 
     /** The array of an {@code ndarray.<name>} id. */
@@ -75,8 +88,8 @@ final class MemberArrays implements Closeable {
             // a buffered stream is left right after the pickle's STOP, where the NPY data starts
             Object context = new Unpickler(in, CONTEXT_NAME.toBuilder().limits(limits).build()).load();
             if (context != null && !(context instanceof String)) {
-                throw new BrineException("a gpuarray member starts with a pickled context name, not "
-                        + context.getClass().getSimpleName());
+                throw new BrineException("a gpuarray member starts with its context name, a pickled str or None, not "
+                        + PythonRepr.brief(context));
             }
             return readNpy(in, e);
         }
@@ -92,7 +105,11 @@ final class MemberArrays implements Closeable {
             // is left of the member (after a gpuarray's context name, a little less). It is not trusted for the
             // allocation: Storage.readKnownSize allocates the array whole only once its first sixteenth has arrived
             // (a member declaring 1.5 GiB in 1.5 MB of garbage cost 1.5 GiB before it failed)
-            a = Npy.read(in, e.size(), limits);
+            NpyHeader h = Npy.readHeader(in, e.size(), limits);
+            refuseObjects(h);
+            // weighed with the arrays read before it: five deflated members of 1.5 GB each, every one within the
+            // per-member limits, ran a 6 GB heap out of memory from a 7 MB file
+            a = Npy.readData(in, h, e.size(), limits, budget);
         } catch (IllegalArgumentException ex) {
             throw new BrineException("bad NPY data: " + ex.getMessage(), ex);
         }
@@ -128,6 +145,30 @@ final class MemberArrays implements Closeable {
         } catch (IllegalArgumentException ex) {
             throw new BrineException("bad NPY data: " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * An archive's arrays of Python objects are pickled inside {@code pkl}, never in a member: a member
+     * holding one is refused, as {@code pkl_utils.load} and {@code numpy.load} refuse it ({@code
+     * allow_pickle=False}).
+     */
+    private static void refuseObjects(NpyHeader h) throws BrineException {
+        if (h.holdsObjects()) {
+            String descr = h.dtype().descrRepr();
+            descr = descr.length() > 200 ? descr.substring(0, 200) + "..." : descr;
+            throw new BrineException("the array holds Python objects (descr " + descr + ", shape "
+                    + shapeRepr(h.shape()) + "), so its data is a pickle: archives keep such arrays inside the pickle"
+                    + " 'pkl', and a member holding one is refused, as numpy.load and Aesara's pkl_utils.load refuse it"
+                    + " (allow_pickle=False); NpzFile.objectArray reads it without running anything");
+        }
+    }
+
+    private static String shapeRepr(long[] shape) {
+        StringBuilder s = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            s.append(i > 0 ? ", " : "").append(shape[i]);
+        }
+        return s.append(shape.length == 1 ? ",)" : ")").toString();
     }
 
     private static void checkMagic(InputStream in) throws IOException {

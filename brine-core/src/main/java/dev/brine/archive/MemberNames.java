@@ -18,25 +18,50 @@ import java.util.regex.Pattern;
  *
  * <p>Two additions: an array that remembers the member it was loaded from
  * ({@link NDArray#memberName()}) and that no variable names keeps that name, so archive to
- * archive keeps names; and a name already taken is never given twice (Aesara would write two
- * members of one name, of which readers see only the last).
+ * archive keeps names, unless those rules give that name to a variable's array anywhere in the
+ * object (then it is numbered as any other array: a variable's name always goes to the variable);
+ * and a name already taken is never given twice (Aesara would write two members of one name, of
+ * which readers see only the last).
  */
 final class MemberNames {
     static final String PICKLE_MEMBER = "pkl";
     /** Names the numbering gave, which carry no meaning worth keeping. */
     private static final Pattern GENERATED = Pattern.compile("array_\\d+");
 
+    /**
+     * The names Aesara's rules give the arrays of variables in the whole object, found only when an
+     * array with a remembered name is met (the pickler is then run over the object once more, see
+     * ArchiveWriter): a remembered name must not take one of them, though its variable comes later.
+     */
+    interface VariableMembers {
+        Set<String> names() throws BrineException;
+    }
+
     private final boolean allowUnnamed;
     private final boolean allowDuplicates;
+    /** Null: remembered names are ignored (the naming that finds {@link #variableMembers()} itself). */
+    private final VariableMembers variableMembers;
+    private Set<String> reserved;
+    private final Set<String> givenToVariables = new HashSet<>();
     private final Map<NDArray, String> variableNames = new IdentityHashMap<>();
     private final Map<String, Integer> counts = new HashMap<>();
     private final Set<String> used = new HashSet<>();
     private int unnamed;
 
-    MemberNames(boolean allowUnnamed, boolean allowDuplicates) {
+    /**
+     * Names as Aesara does, plus remembered names that {@code variableMembers} (null: none kept)
+     * does not give a variable's array.
+     */
+    MemberNames(boolean allowUnnamed, boolean allowDuplicates, VariableMembers variableMembers) {
         this.allowUnnamed = allowUnnamed;
         this.allowDuplicates = allowDuplicates;
+        this.variableMembers = variableMembers;
         used.add(PICKLE_MEMBER);
+    }
+
+    /** The member names given so far to arrays that variables named. */
+    Set<String> variableMembers() {
+        return givenToVariables;
     }
 
     /** Notes a variable met while pickling: its array, if not written yet, will take its name. */
@@ -70,13 +95,20 @@ final class MemberNames {
                 throw new BrineException("multiple shared variables with the name '" + base + "' found (allowDuplicates"
                         + " is off)");
             }
-            return take(numbered(base, count));
+            String name = take(numbered(base, count, Set.of()));
+            givenToVariables.add(name);
+            return name;
         }
         String remembered = array.memberName();
-        if (remembered != null && !GENERATED.matcher(remembered).matches() && unsafe(remembered) == null
-                && !PICKLE_MEMBER.equals(remembered)) {
-            int count = counts.merge(remembered, 1, Integer::sum) - 1;
-            return take(numbered(remembered, count));
+        if (variableMembers != null && remembered != null && !GENERATED.matcher(remembered).matches()
+                && unsafe(remembered) == null && !PICKLE_MEMBER.equals(remembered)) {
+            if (reserved == null) {
+                reserved = variableMembers.names();
+            }
+            if (!reserved.contains(remembered)) {
+                int count = counts.merge(remembered, 1, Integer::sum) - 1;
+                return take(numbered(remembered, count, reserved));
+            }
         }
         String name;
         do {
@@ -85,10 +117,14 @@ final class MemberNames {
         return take(name);
     }
 
-    /** {@code base} for the first, {@code base_2}, {@code base_3}, ... after, skipping names taken. */
-    private String numbered(String base, int count) {
+    /**
+     * {@code base} for the first, {@code base_2}, {@code base_3}, ... after, skipping names taken
+     * and, for a remembered name ({@code avoid}: the variables' member names), those that
+     * variables' arrays get.
+     */
+    private String numbered(String base, int count, Set<String> avoid) {
         String name = count == 0 ? base : base + "_" + (count + 1);
-        while (used.contains(name)) {
+        while (used.contains(name) || avoid.contains(name)) {
             count = counts.merge(base, 1, Integer::sum) - 1;
             name = base + "_" + (count + 1);
         }

@@ -116,25 +116,41 @@ public final class StateVersions {
      * The version {@code state} was written at: its {@value #VERSION_KEY} entry when it is a dict
      * holding one, else {@value #UNVERSIONED}.
      *
-     * @throws BrineException if the entry is not a whole number of at least 1
+     * @throws BrineException if the entry is not a whole number of at least 1, or is beyond an int
+     *     (newer than any class reads)
      */
     public static int versionOf(Object state) throws BrineException {
+        BigInteger v = version(state);
+        if (v.compareTo(MAX_VERSION) > 0) {
+            throw new BrineException("state version " + v + " is newer than any version a class can have here (at most "
+                    + MAX_VERSION + "): the file was written by something newer");
+        }
+        return v.intValue();
+    }
+
+    private static final BigInteger MAX_VERSION = BigInteger.valueOf(Integer.MAX_VALUE);
+
+    /**
+     * The whole-number version of {@code state}, however large: one beyond an int is still a version,
+     * only newer than any class reads (Python's ints have no bound; brine.py says "newer" too).
+     */
+    private static BigInteger version(Object state) throws BrineException {
         if (!(state instanceof Map) || !((Map<?, ?>) state).containsKey(VERSION_KEY)) {
-            return UNVERSIONED;
+            return BigInteger.valueOf(UNVERSIONED);
         }
         Object v = ((Map<?, ?>) state).get(VERSION_KEY);
-        long n;
+        BigInteger n;
         if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-            n = ((Number) v).longValue();
-        } else if (v instanceof BigInteger && ((BigInteger) v).bitLength() < 32) {
-            n = ((BigInteger) v).longValue();
+            n = BigInteger.valueOf(((Number) v).longValue());
+        } else if (v instanceof BigInteger) {
+            n = (BigInteger) v;
         } else {
             throw new BrineException("the state's " + VERSION_KEY + " must be an int, not " + describe(v));
         }
-        if (n < UNVERSIONED || n > Integer.MAX_VALUE) {
+        if (n.signum() < 1) {
             throw new BrineException("the state's " + VERSION_KEY + " must be at least " + UNVERSIONED + ", not " + n);
         }
-        return (int) n;
+        return n;
     }
 
     /**
@@ -161,11 +177,12 @@ public final class StateVersions {
      *     {@link #oldest()}, or a migration refuses it
      */
     public Object upgrade(Object state) throws BrineException {
-        int version = versionOf(state);
-        if (version > current) {
-            throw new BrineException("state version " + version + " is newer than version " + current
+        BigInteger written = version(state);
+        if (written.compareTo(BigInteger.valueOf(current)) > 0) {
+            throw new BrineException("state version " + written + " is newer than version " + current
                     + ", the newest this class reads: the file was written by a newer version of the class");
         }
+        int version = written.intValue();
         if (version < oldest()) {
             throw new BrineException("state version " + version + " is older than version " + oldest()
                     + ", the oldest this class migrates from" + (version == UNVERSIONED

@@ -2,6 +2,7 @@ package dev.brine.npy;
 
 import dev.brine.io.AtomicFiles;
 import dev.brine.BrineException;
+import dev.brine.HeapBudget;
 import dev.brine.LimitExceededException;
 import dev.brine.Limits;
 import dev.brine.ndarray.NDArray;
@@ -23,6 +24,7 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 
 /**
  * Reads and writes NumPy's {@code .npy} files, byte-compatible with {@code np.save} and
@@ -131,6 +133,32 @@ public final class Npy {
         return read(in, declaredSize, limits, "NPY stream");
     }
 
+    /**
+     * The first half of {@link #read(InputStream, long, Limits)}: the header of an NPY source of at
+     * most {@code declaredSize} bytes, leaving {@code in} at the first data byte, so that a reader
+     * can weigh the array before {@link #readData} allocates it.
+     */
+    public static NpyHeader readHeader(InputStream in, long declaredSize, Limits limits) throws IOException {
+        if (declaredSize < 0) {
+            throw new IllegalArgumentException("negative declared size " + declaredSize);
+        }
+        return NpyFormat.readHeader(Channels.newChannel(in), declaredSize, limits, "NPY stream");
+    }
+
+    /**
+     * The second half of {@link #read(InputStream, long, Limits)}: the array whose header {@code h}
+     * {@link #readHeader(InputStream, long, Limits)} read from {@code in}, its bytes charged to
+     * {@code budget} (what the other members of its file took) before they are allocated.
+     *
+     * @throws BrineException if the array holds Python objects, needs more than
+     *     {@link Limits#maxAllocation()}, more than the budget has left or more than the source
+     *     holds, or the data ends early
+     */
+    public static NDArray readData(InputStream in, NpyHeader h, long declaredSize, Limits limits, HeapBudget budget)
+            throws IOException {
+        return readData(in, h, declaredSize, limits, "NPY stream", Objects.requireNonNull(budget));
+    }
+
     static NDArray read(InputStream in, long declaredSize, Limits limits, String where) throws IOException {
         if (declaredSize < 0) {
             throw new IllegalArgumentException("negative declared size " + declaredSize);
@@ -141,8 +169,17 @@ public final class Npy {
 
     /** {@link #read(InputStream, long, Limits, String)} once the header {@code h} has been read from {@code in}. */
     static NDArray readData(InputStream in, NpyHeader h, long declaredSize, Limits limits, String where) throws IOException {
+        return readData(in, h, declaredSize, limits, where, null);
+    }
+
+    /** {@link #readData(InputStream, NpyHeader, long, Limits, String)}, charging {@code budget} (if not null) first. */
+    static NDArray readData(InputStream in, NpyHeader h, long declaredSize, Limits limits, String where,
+            HeapBudget budget) throws IOException {
         NpyFormat.refuseObjects(h, where);
         long length = checkedLength(h, declaredSize, limits, where);
+        if (budget != null) {
+            budget.charge(length, where);
+        }
         Storage data;
         try {
             data = Storage.readKnownSize(in, length);

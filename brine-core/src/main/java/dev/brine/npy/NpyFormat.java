@@ -325,8 +325,10 @@ final class NpyFormat {
         }
     }
 
+    /** The descr as the header gives it, a structured one with its fields (not {@code |V12}), abbreviated when long. */
     private static String safeDescr(DType t) {
-        return t.kind() == DType.Kind.OBJECT ? "'|O'" : t.str();
+        String d = t.kind() == DType.Kind.OBJECT ? "'|O'" : t.descrRepr();
+        return d.length() > 200 ? d.substring(0, 200) + "..." : d;
     }
 
     private static byte[] readHeaderBytes(ReadableByteChannel in, int hlen, String where, long at) throws IOException {

@@ -1,6 +1,7 @@
 package dev.brine.npy;
 
 import dev.brine.BrineException;
+import dev.brine.HeapBudget;
 import dev.brine.LimitExceededException;
 import dev.brine.Limits;
 import dev.brine.ndarray.NDArray;
@@ -16,10 +17,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * An open {@code .npz} file, read lazily member by member as numpy's {@code NpzFile} reads it:
@@ -28,7 +31,9 @@ import java.util.Objects;
  * {@code np.savez_compressed} (deflated) files are read, ZIP64 included, under {@link Limits}.
  * Object arrays, whose data is a pickle, load only through {@link #objectArray(String)} or
  * {@link #get(String, UnpicklerOptions)} (numpy's {@code allow_pickle=True}), and inertly; their
- * headers ({@link #header(String)}) read like any other.
+ * headers ({@link #header(String)}) read like any other. What the members read into memory take
+ * together is held to {@link Limits#maxTotalAllocation()}, each member counted once however often
+ * it is read; mapped members ({@link #map(String)}) cost nothing.
  *
  * <pre>{@code
  * try (NpzFile npz = Npz.open(Path.of("data.npz"))) {
@@ -45,10 +50,14 @@ public final class NpzFile implements Closeable {
     private final Limits limits;
     private final List<String> names;
     private final Map<String, ZipReader.Entry> byKey;
+    /** What the members read into memory take together (maxTotalAllocation), each member counted once. */
+    private final HeapBudget budget;
+    private final Set<ZipReader.Entry> charged = new HashSet<>();
 
     private NpzFile(ZipReader zip, Limits limits) {
         this.zip = zip;
         this.limits = limits;
+        this.budget = new HeapBudget(limits);
         List<String> n = new ArrayList<>();
         Map<String, ZipReader.Entry> keys = new LinkedHashMap<>();
         for (ZipReader.Entry e : zip.entries()) {
@@ -127,9 +136,15 @@ public final class NpzFile implements Closeable {
                 return readAll(in, e, where);
             }
             NpyHeader h = NpyFormat.readHeader(Channels.newChannel(in), e.size(), limits, where);
-            Object v = h.holdsObjects() && objectArrays != null
-                    ? ObjectArrayData.read(new Unpickler(in, ObjectArrayData.options(objectArrays)), h, where, false)
-                    : Npy.readData(in, h, e.size(), limits, where).withMemberName(key); // inflated straight into the array
+            Object v;
+            if (h.holdsObjects() && objectArrays != null) {
+                charge(e, where);
+                v = ObjectArrayData.read(new Unpickler(in, ObjectArrayData.options(objectArrays)), h, where, false);
+            } else {
+                // inflated straight into the array, weighed first with the members read before it
+                v = Npy.readData(in, h, e.size(), limits, where, charged.contains(e) ? null : budget).withMemberName(key);
+                charged.add(e);
+            }
             drain(in);
             return v;
         }
@@ -198,6 +213,9 @@ public final class NpzFile implements Closeable {
         try (InputStream raw = zip.open(e); BufferedInputStream in = new BufferedInputStream(raw, 1 << 16)) {
             // not get(key, options): a member of numbers is refused before its data is read
             NpyHeader h = NpyFormat.readHeader(Channels.newChannel(in), e.size(), limits, where);
+            if (h.holdsObjects()) {
+                charge(e, where);
+            }
             ObjectArray a = ObjectArrayData.read(new Unpickler(in, ObjectArrayData.options(Objects.requireNonNull(options))), h, where,
                     false);
             drain(in);
@@ -238,8 +256,20 @@ public final class NpzFile implements Closeable {
         if (e.size() > limits.maxAllocation() || e.size() > Integer.MAX_VALUE - 8) {
             throw new LimitExceededException("maxAllocation", where + ": " + e.size() + " bytes are too many to read into memory");
         }
+        charge(e, where);
         // the stream refuses to yield more than the declared size, so this stays bounded
         return in.readAllBytes();
+    }
+
+    /**
+     * Weighs member {@code e}, about to be read into memory whole (its pickle or raw bytes), with the
+     * members read before it; a member read before costs nothing more.
+     */
+    private void charge(ZipReader.Entry e, String where) throws LimitExceededException {
+        if (!charged.contains(e)) {
+            budget.charge(e.size(), where);
+            charged.add(e);
+        }
     }
 
     @Override

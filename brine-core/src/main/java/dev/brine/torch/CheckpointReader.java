@@ -1,6 +1,7 @@
 package dev.brine.torch;
 
 import dev.brine.BrineException;
+import dev.brine.HeapBudget;
 import dev.brine.LimitExceededException;
 import dev.brine.Limits;
 import dev.brine.ndarray.DType;
@@ -52,6 +53,11 @@ final class CheckpointReader {
     private final String where;
     private final TorchOptions options;
     private final Limits limits;
+    /**
+     * What the ZIP format's members read into memory take together (maxTotalAllocation): deflated
+     * storages inflate a thousandfold, each within maxAllocation, and a checkpoint may hold thousands.
+     */
+    private final HeapBudget budget;
     /** Untyped storages byte-swapped for a big-endian file, and the unit they were swapped by. */
     private final Map<TorchStorage, Integer> swapped = new IdentityHashMap<>();
     private boolean bigEndian;
@@ -61,6 +67,7 @@ final class CheckpointReader {
         this.where = path.toString();
         this.options = options;
         this.limits = options.limits();
+        this.budget = new HeapBudget(limits);
     }
 
     static Object load(Path path, TorchOptions options) throws IOException {
@@ -176,6 +183,7 @@ final class CheckpointReader {
             throw new LimitExceededException("maxAllocation", where + ": member " + e.name() + ": " + e.size()
                     + " bytes, more than the " + limits.maxAllocation() + " allowed in memory");
         }
+        budget.charge(e.size(), where + ": member " + e.name());
         try (InputStream in = zip.open(e)) {
             return in.readAllBytes(); // the member stream stops at the declared size and checks the CRC
         }
@@ -211,6 +219,7 @@ final class CheckpointReader {
                 bytes = Storage.map(channel, zip.dataOffset(e), nbytes, FileChannel.MapMode.READ_ONLY);
             } else {
                 checkHeap(nbytes, at);
+                budget.charge(nbytes, "member " + name); // data.pkl's failure names the file
                 try (InputStream in = zip.open(e)) {
                     bytes = Storage.read(in, nbytes);
                     if (in.read() >= 0) { // reaching the end checks the CRC

@@ -229,6 +229,67 @@ class ArchivePythonTest {
     }
 
     @Test
+    void brinePyReadsAGpuarrayContextNameWithoutRunningAnything() throws Exception {
+        // brine.load(..., generic=True) read the context name with a bare pickle.load: a member whose "context
+        // name" was os.system(...) ran the command. Now only a str or None is read there, as Brine allows.
+        Path marker = tmp.resolve("PWNED");
+        Path f = tmp.resolve("gpu-evil.zip");
+        String out = python(PythonScripts.MODEL + PythonScripts.PKL_UTILS_DUMP + """
+                class Evil:
+                    def __reduce__(self):
+                        return (os.system, ('touch ' + sys.argv[3],))
+                def archive(path, context):
+                    g = FakeGpuArray(np.array([1., 2.]), context)
+                    pkl_utils_dump({'W': brine.SharedVariable(g, 'W'), 'b': np.array([0.5])}, path)
+                for context in 'dev0', None:  # what pygpu pickled: a str, or None
+                    archive(sys.argv[1], context)
+                    back = brine.load(sys.argv[1], generic=True)
+                    print(repr(context), back['W'].name, back['W'].value.tolist(), back['b'].tolist())
+                for context in Evil(), 42:
+                    archive(sys.argv[1], context)
+                    for generic in False, True:
+                        try:
+                            brine.load(sys.argv[1], generic=generic)
+                        except pickle.UnpicklingError as e:
+                            print(e)
+                print(os.path.exists(sys.argv[3]))
+                """.replace("sys.argv[3]", "'" + marker + "'"), f);
+        assertEquals("""
+                'dev0' W [1.0, 2.0] [0.5]
+                None W [1.0, 2.0] [0.5]
+                a gpuarray member's context name must be a pickled str or None, not a reference to posix.system
+                a gpuarray member's context name must be a pickled str or None, not a reference to posix.system
+                a gpuarray member's context name must be a pickled str or None, not int
+                a gpuarray member's context name must be a pickled str or None, not int
+                False""", out);
+        assertTrue(!Files.exists(marker), "the command ran");
+        // Brine refuses the same file, and runs nothing either
+        ArchiveException e = org.junit.jupiter.api.Assertions.assertThrows(ArchiveException.class, () -> ModelArchive.load(f));
+        assertEquals("W", e.member());
+    }
+
+    @Test
+    void aGpuarrayContextThatIsNotANameIsRefusedSayingWhatItHolds() throws Exception {
+        // it said "global 'posix.system' is not allowed: register it ... or read with genericObjects(true)", which
+        // cannot help: the context name is read apart from the pickle, whatever the options
+        for (String context : List.of("Evil()", "42")) {
+            Path f = tmp.resolve("gpu.zip");
+            python(PythonScripts.MODEL + PythonScripts.PKL_UTILS_DUMP + """
+                    class Evil:
+                        def __reduce__(self):
+                            return (os.system, ('touch /nonexistent/x',))
+                    pkl_utils_dump({'W': brine.SharedVariable(FakeGpuArray(np.array([1., 2.]), CONTEXT), 'W')}, sys.argv[1])
+                    """.replace("CONTEXT", context), f);
+            for (ArchiveOptions options : List.of(ArchiveOptions.DEFAULT, ArchiveOptions.builder().genericObjects(true).build())) {
+                ArchiveException e = org.junit.jupiter.api.Assertions.assertThrows(ArchiveException.class,
+                        () -> ModelArchive.load(f, options));
+                assertEquals(f + ": member W: a gpuarray member starts with its context name, a pickled str or None, not "
+                        + (context.equals("42") ? "42" : "posix.system('touch /nonexistent/x')"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void pythonsPickleOfANamedVariableIsTheOneBrineWrites() throws Exception {
         // brine.SharedVariable pickles to the same bytes from both sides, so files are interchangeable
         SharedVariable v = new SharedVariable("lr", 0.5);

@@ -74,6 +74,36 @@ class StateVersionsTest {
     }
 
     @Test
+    void aVersionBeyondAnIntIsNewerAsBrinePySays() throws Exception {
+        // 2**40 said "must be at least 1", 2**100 "must be an int, not BigInteger": both are newer than version 3
+        dev.brine.testing.Python.require("numpy");
+        String[] versions = {"4", "2**31", "2**40", "2**63", "2**100"};
+        String py = dev.brine.testing.Python.checkText(PythonScripts.PRELUDE + """
+                import base64
+                for v in [%s]:
+                    try:
+                        brine.upgrade({'__version__': v}, 3, {})
+                    except ValueError as e:
+                        print(base64.b64encode(pickle.dumps(v, 2)).decode(), e)
+                """.formatted(String.join(", ", versions)), java.nio.file.Path.of("-"), ArchiveFixtures.pythonDir());
+        List<String> lines = py.lines().toList();
+        assertEquals(versions.length, lines.size(), py);
+        for (String line : lines) {
+            Object version = Pickle.loads(java.util.Base64.getDecoder().decode(line.substring(0, line.indexOf(' '))));
+            String python = line.substring(line.indexOf(' ') + 1);
+            BrineException e = assertThrows(BrineException.class, () -> V3.upgrade(dict("__version__", version)));
+            assertEquals(python + ": the file was written by a newer version of the class", e.getMessage());
+        }
+        // versionOf, which knows no current version, says the same kind of thing
+        BrineException e = assertThrows(BrineException.class,
+                () -> StateVersions.versionOf(dict("__version__", java.math.BigInteger.TWO.pow(100))));
+        assertEquals("state version 1267650600228229401496703205376 is newer than any version a class can have here"
+                + " (at most 2147483647): the file was written by something newer", e.getMessage());
+        e = assertThrows(BrineException.class, () -> V3.upgrade(dict("__version__", java.math.BigInteger.TWO.pow(100).negate())));
+        assertEquals("the state's __version__ must be at least 1, not -1267650600228229401496703205376", e.getMessage());
+    }
+
+    @Test
     void migrationsAreDeclaredOncePerVersionBelowTheCurrent() {
         assertThrows(IllegalArgumentException.class, () -> StateVersions.current(0));
         assertThrows(IllegalArgumentException.class, () -> StateVersions.current(2).migration(2, s -> s));

@@ -307,6 +307,68 @@ public final class HostileVectors {
         return -1;
     }
 
+    /**
+     * One file of {@code count} members, each inflating about a thousandfold to {@code megabytes} MiB
+     * of zeros (after an NPY header where the format has one): every member is within the per-member
+     * limits (maxAllocation, maxInflatedSize, maxInflateRatio), and only all of them together ask for
+     * more than a heap holds. {@code kind} is the suffix of the format: {@code .zip}, a model archive
+     * (members {@code A0}, {@code A1}, ..., then {@code pkl}, a list of their persistent ids);
+     * {@code .npz} ({@code A0.npy}, ...); {@code .pt}, a torch checkpoint holding
+     * {@code {'A0': tensor, ...}} of uint8 over deflated storages {@code bomb/data/0}, ... (torch.load
+     * reads deflated storages as well). Five members of 1,430 MiB make a 7 MB file asking for 7.5 GB.
+     */
+    public static byte[] manyMembers(String kind, int count, int megabytes) {
+        long elements = (long) megabytes << 20;
+        byte[] prefix = kind.equals(".pt") ? new byte[0]
+                : npy("{'descr': '|u1', 'fortran_order': False, 'shape': (" + elements + ",), }", new byte[0]);
+        byte[] deflated = ZipBuilder.zerosBomb(prefix, megabytes);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(prefix);
+        byte[] zeros = new byte[1 << 20];
+        for (int i = 0; i < megabytes; i++) {
+            crc.update(zeros);
+        }
+        ZipBuilder z = new ZipBuilder();
+        Bytes pickle = new Bytes().u8(0x80, 2);
+        switch (kind) {
+            case ".zip" -> {
+                pickle.op(']').op('(');
+                for (int i = 0; i < count; i++) {
+                    z.rawDeflated("A" + i, deflated, prefix.length + elements, crc.getValue());
+                    String pid = "ndarray.A" + i;
+                    pickle.op('X').u32(pid.length()).ascii(pid).op('Q');
+                }
+                z.deflated("pkl", pickle.op('e').op('.').bytes());
+            }
+            case ".npz" -> {
+                for (int i = 0; i < count; i++) {
+                    z.rawDeflated("A" + i + ".npy", deflated, prefix.length + elements, crc.getValue());
+                }
+            }
+            case ".pt" -> {
+                // {'A<i>': torch._utils._rebuild_tensor_v2(<storage i>, 0, (n,), (1,), False, OrderedDict())}
+                pickle.op('}').op('(');
+                for (int i = 0; i < count; i++) {
+                    pickle.op('X').u32(("A" + i).length()).ascii("A" + i)
+                            .ascii("ctorch._utils\n_rebuild_tensor_v2\n").op('(')
+                            .op('(').op('X').u32(7).ascii("storage").ascii("ctorch\nByteStorage\n")
+                            .op('X').u32(String.valueOf(i).length()).ascii(String.valueOf(i)).op('X').u32(3).ascii("cpu")
+                            .op('J').u32(elements).op('t').op('Q')
+                            .op('K').u8(0).op('J').u32(elements).u8(0x85).op('K').u8(1).u8(0x85).u8(0x89)
+                            .ascii("ccollections\nOrderedDict\n").op(')').op('R').op('t').op('R');
+                }
+                z.stored("bomb/data.pkl", pickle.op('u').op('.').bytes());
+                z.stored("bomb/byteorder", "little".getBytes(StandardCharsets.US_ASCII));
+                for (int i = 0; i < count; i++) {
+                    z.rawDeflated("bomb/data/" + i, deflated, elements, crc.getValue());
+                }
+                z.stored("bomb/version", "3\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            default -> throw new IllegalArgumentException(kind);
+        }
+        return z.build();
+    }
+
     /** Every hostile file of every format, by file name. */
     public static Map<String, byte[]> all() {
         Map<String, byte[]> m = new LinkedHashMap<>(pickles());

@@ -57,6 +57,7 @@ class LimitsTest {
         rows.put("maxZipMembers", l -> () -> Npz.readAll(npz, l.toBuilder().maxZipMembers(1).build()));
         rows.put("maxInflatedSize", l -> () -> Npz.readAll(npz, l.toBuilder().maxInflatedSize(100).build()));
         rows.put("maxInflateRatio", l -> () -> Npz.readAll(npz, l.toBuilder().maxInflateRatio(2).build()));
+        rows.put("maxTotalAllocation", l -> () -> Npz.readAll(npz, l.toBuilder().maxTotalAllocation(12_000).build()));
         byte[] digits = new Bytes().op('I').ascii("1".repeat(50)).ascii("\n.").bytes();
         rows.put("maxIntDigits", l -> () -> Pickle.loads(digits, options(l.toBuilder().maxIntDigits(10).build())));
         byte[] copies = AmplificationTest.repeatedCall("builtins", "bytearray", AmplificationTest.bytesOf(1 << 16), 100);
