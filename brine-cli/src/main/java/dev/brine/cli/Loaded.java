@@ -1,6 +1,7 @@
 package dev.brine.cli;
 
 import dev.brine.BrineException;
+import dev.brine.HeapBudget;
 import dev.brine.Limits;
 import dev.brine.archive.ArchiveOptions;
 import dev.brine.archive.ModelArchive;
@@ -201,9 +202,10 @@ final class Loaded {
             List<ZipReader.Entry> entries = z.entries();
             // numpy's keys, except where two members share one (a.npy and a): the full name reaches each
             List<String> keys = z.memberKeys();
+            HeapBudget budget = new HeapBudget(Limits.DEFAULT); // every member is held at once
             for (int i = 0; i < keys.size(); i++) {
                 String key = keys.get(i);
-                Object v = z.get(key, VIEWING); // object arrays too, read inert as the CLI reads pickles
+                Object v = z.get(key, VIEWING, budget); // object arrays too, read inert as the CLI reads pickles
                 all.put(key, v);
                 String method = entries.get(i).method() == 0 ? "stored" : "deflated";
                 members.add(member(key, v, method));

@@ -2,6 +2,7 @@ package dev.brine.npy;
 
 import dev.brine.io.AtomicFiles;
 import dev.brine.BrineException;
+import dev.brine.HeapBudget;
 import dev.brine.Limits;
 import dev.brine.ndarray.NDArray;
 import java.io.FilterOutputStream;
@@ -39,12 +40,16 @@ public final class Npz {
         return NpzFile.open(path, limits);
     }
 
-    /** Reads every member of an NPZ file: arrays, or byte[] for non-NPY members, in archive order. */
+    /**
+     * Reads every member of an NPZ file: arrays, or byte[] for non-NPY members, in archive order; what
+     * they take in memory together is held to {@code limits.maxTotalAllocation()}.
+     */
     public static Map<String, Object> readAll(Path path, Limits limits) throws IOException {
         Map<String, Object> out = new LinkedHashMap<>();
         try (NpzFile f = open(path, limits)) {
+            HeapBudget budget = new HeapBudget(limits); // all of them are held at once
             for (String name : f.names()) {
-                out.put(name, f.get(name));
+                out.put(name, f.get(name, null, budget));
             }
         }
         return out;

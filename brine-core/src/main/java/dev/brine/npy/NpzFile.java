@@ -17,12 +17,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * An open {@code .npz} file, read lazily member by member as numpy's {@code NpzFile} reads it:
@@ -50,14 +48,10 @@ public final class NpzFile implements Closeable {
     private final Limits limits;
     private final List<String> names;
     private final Map<String, ZipReader.Entry> byKey;
-    /** What the members read into memory take together (maxTotalAllocation), each member counted once. */
-    private final HeapBudget budget;
-    private final Set<ZipReader.Entry> charged = new HashSet<>();
 
     private NpzFile(ZipReader zip, Limits limits) {
         this.zip = zip;
         this.limits = limits;
-        this.budget = new HeapBudget(limits);
         List<String> n = new ArrayList<>();
         Map<String, ZipReader.Entry> keys = new LinkedHashMap<>();
         for (ZipReader.Entry e : zip.entries()) {
@@ -123,9 +117,26 @@ public final class NpzFile implements Closeable {
      * {@link #objectArray(String, UnpicklerOptions)} reads it (null {@code objectArrays}: refused,
      * as {@link #get(String)} refuses it).
      *
+     * The member is weighed alone against {@code maxTotalAllocation}: the caller decides what it keeps of
+     * what it reads. A caller that keeps every member it reads weighs them together with
+     * {@link #get(String, UnpicklerOptions, HeapBudget)}.
+     *
      * @return an {@link NDArray}, an {@link ObjectArray}, or the raw bytes of a member that is not NPY
      */
     public Object get(String key, UnpicklerOptions objectArrays) throws IOException {
+        return get(key, objectArrays, new HeapBudget(limits));
+    }
+
+    /**
+     * {@link #get(String, UnpicklerOptions)}, charging what the member takes in memory to {@code budget}
+     * before it is allocated: one budget across the members a caller holds at once (as {@link Npz#readAll}
+     * holds them all) keeps a file of many members, each within the per-member limits, from running the
+     * heap out.
+     *
+     * @throws dev.brine.LimitExceededException naming the member and the totals when the budget would be
+     *     exceeded
+     */
+    public Object get(String key, UnpicklerOptions objectArrays, HeapBudget budget) throws IOException {
         ZipReader.Entry e = entry(key);
         String where = zip.where() + ": member " + e.name();
         try (InputStream raw = zip.open(e); BufferedInputStream in = new BufferedInputStream(raw, 1 << 16)) {
@@ -133,17 +144,16 @@ public final class NpzFile implements Closeable {
             byte[] magic = in.readNBytes(NpyFormat.MAGIC.length);
             in.reset();
             if (!Arrays.equals(magic, NpyFormat.MAGIC)) {
-                return readAll(in, e, where);
+                return readAll(in, e, where, budget);
             }
             NpyHeader h = NpyFormat.readHeader(Channels.newChannel(in), e.size(), limits, where);
             Object v;
             if (h.holdsObjects() && objectArrays != null) {
-                charge(e, where);
+                budget.charge(e.size(), where); // the pickle's bytes: what its objects take is the unpickler's to bound
                 v = ObjectArrayData.read(new Unpickler(in, ObjectArrayData.options(objectArrays)), h, where, false);
             } else {
                 // inflated straight into the array, weighed first with the members read before it
-                v = Npy.readData(in, h, e.size(), limits, where, charged.contains(e) ? null : budget).withMemberName(key);
-                charged.add(e);
+                v = Npy.readData(in, h, e.size(), limits, where, budget).withMemberName(key);
             }
             drain(in);
             return v;
@@ -214,7 +224,7 @@ public final class NpzFile implements Closeable {
             // not get(key, options): a member of numbers is refused before its data is read
             NpyHeader h = NpyFormat.readHeader(Channels.newChannel(in), e.size(), limits, where);
             if (h.holdsObjects()) {
-                charge(e, where);
+                new HeapBudget(limits).charge(e.size(), where);
             }
             ObjectArray a = ObjectArrayData.read(new Unpickler(in, ObjectArrayData.options(Objects.requireNonNull(options))), h, where,
                     false);
@@ -252,24 +262,13 @@ public final class NpzFile implements Closeable {
         }
     }
 
-    private byte[] readAll(InputStream in, ZipReader.Entry e, String where) throws IOException {
+    private byte[] readAll(InputStream in, ZipReader.Entry e, String where, HeapBudget budget) throws IOException {
         if (e.size() > limits.maxAllocation() || e.size() > Integer.MAX_VALUE - 8) {
             throw new LimitExceededException("maxAllocation", where + ": " + e.size() + " bytes are too many to read into memory");
         }
-        charge(e, where);
+        budget.charge(e.size(), where);
         // the stream refuses to yield more than the declared size, so this stays bounded
         return in.readAllBytes();
-    }
-
-    /**
-     * Weighs member {@code e}, about to be read into memory whole (its pickle or raw bytes), with the
-     * members read before it; a member read before costs nothing more.
-     */
-    private void charge(ZipReader.Entry e, String where) throws LimitExceededException {
-        if (!charged.contains(e)) {
-            budget.charge(e.size(), where);
-            charged.add(e);
-        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
+import dev.brine.HeapBudget;
 import dev.brine.Limits;
 import dev.brine.archive.ArchiveException;
 import dev.brine.archive.ArchiveOptions;
@@ -134,7 +135,7 @@ class TotalAllocationTest {
     }
 
     @Test
-    void anNpzIsRefusedAtTheMemberThatBringsItOverTheBudgetCountingEachMemberOnce() throws Exception {
+    void anNpzIsRefusedAtTheMemberThatBringsItOverTheBudgetOfWhatItsReaderKeeps() throws Exception {
         Python.require("numpy");
         Path f = write("many.npz", HostileVectors.manyMembers(".npz", 5, 4));
         String numpy = Python.checkText("import sys, numpy as np\nz = np.load(sys.argv[1])\n"
@@ -149,22 +150,30 @@ class TotalAllocationTest {
         assertEquals("maxTotalAllocation", e.limit());
         assertTrue(e.getMessage().startsWith(f + ": " + refusal("A2.npy", 2 * MEMBER, max)), e.getMessage());
         try (NpzFile z = Npz.open(f, budget(max))) {
+            // read one at a time, each member is weighed alone: the caller decides what it keeps
             for (int i = 0; i < 5; i++) {
-                assertZeros(z.get("A0")); // one member read again costs nothing more
-                assertZeros(z.array("A0.npy"));
+                assertZeros(z.get("A" + i));
+                assertZeros(z.array("A" + i + ".npy"));
             }
-            assertZeros(z.get("A1"));
-            limitIn(assertThrows(LimitExceededException.class, () -> z.get("A2")));
-            assertZeros(z.get("A1"));
+            // a caller that keeps them weighs them together
+            HeapBudget held = new HeapBudget(budget(max));
+            assertZeros(z.get("A0", null, held));
+            assertZeros(z.get("A1", null, held));
+            limitIn(assertThrows(LimitExceededException.class, () -> z.get("A2", null, held)));
+            assertEquals(2 * MEMBER, held.used()); // nothing counted for the refused one
+        }
+        try (NpzFile z = Npz.open(f, budget(MEMBER - 1))) { // one member alone over the limit
+            limitIn(assertThrows(LimitExceededException.class, () -> z.get("A0")));
         }
         // members that are not NPY are read whole into memory too: an archive opened as an .npz
         Path archive = write("many.zip", HostileVectors.manyMembers(".zip", 5, 4));
         long pkl = sizeOf(archive, "pkl");
         try (NpzFile z = Npz.open(archive, budget(5 * MEMBER + pkl - 1))) {
+            HeapBudget held = new HeapBudget(budget(5 * MEMBER + pkl - 1));
             for (int i = 0; i < 5; i++) {
-                assertZeros(z.get("A" + i));
+                assertZeros(z.get("A" + i, null, held));
             }
-            LimitExceededException raw = assertThrows(LimitExceededException.class, () -> z.get("pkl"));
+            LimitExceededException raw = assertThrows(LimitExceededException.class, () -> z.get("pkl", null, held));
             assertTrue(raw.getMessage().startsWith(archive + ": member pkl: " + pkl + " bytes more in memory would bring"
                     + " this file's members to " + (5 * MEMBER + pkl) + " bytes together"), raw.getMessage());
         }
@@ -253,8 +262,9 @@ class TotalAllocationTest {
                     reads.add(() -> {
                         List<Object> kept = new ArrayList<>();
                         try (NpzFile npz = Npz.open(f)) {
+                            HeapBudget held = new HeapBudget(Limits.DEFAULT); // all kept: weighed together
                             for (String key : npz.names()) {
-                                kept.add(npz.get(key));
+                                kept.add(npz.get(key, null, held));
                             }
                         }
                         return kept;
