@@ -97,7 +97,7 @@ final class VerifyCommand implements Callable<Integer> {
                     }
                 }
                 default -> { // archives, torch, safetensors: every member read
-                    Loaded loaded = Loaded.open(source);
+                    Loaded loaded = Loaded.openChecked(source);
                     count = loaded.members().size();
                     warnings.addAll(InertNames.warnings(format, loaded.objects, null));
                 }

@@ -1,8 +1,10 @@
 package dev.brine.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brine.hostile.HostileVectors;
+import dev.brine.testing.Python;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,18 +28,56 @@ class ManyMembersCliTest {
             Path file = dir.resolve("bomb5" + kind);
             Files.write(file, HostileVectors.manyMembers(kind, 5, 1430));
             for (String verb : List.of("ls", "show", "verify")) {
-                Path out = dir.resolve("out");
-                Path err = dir.resolve("err");
-                String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-                Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", cp, Main.class.getName(), verb,
-                        file.toString()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-                assertTrue(p.waitFor(120, TimeUnit.SECONDS), verb + " " + file + " hung");
-                String stderr = Files.readString(err);
-                HostileCliTest.assertCleanFailure(file, p.exitValue(), Files.readString(out), stderr);
-                assertTrue(stderr.contains("bytes more in memory would bring this file's members to ")
-                        && stderr.contains("(limit maxTotalAllocation;"), verb + ": " + stderr);
+                Ran r = cli("256m", verb, file.toString());
+                HostileCliTest.assertCleanFailure(file, r.status, r.out, r.err);
+                assertTrue(r.err.contains("bytes more in memory would bring this file's members to ")
+                        && r.err.contains("(limit maxTotalAllocation;"), verb + ": " + r.err);
             }
         }
+    }
+
+    /**
+     * A real checkpoint bigger than the heap: its storage records are stored, so the verbs that list, show, convert
+     * and extract map them and need no heap for the tensors; verify reads every byte to check the CRCs, so it is held
+     * to maxTotalAllocation (half the heap) and says so in one line.
+     */
+    @Test
+    void aCheckpointBiggerThanTheHeapIsListedShownAndConvertedMappedAndVerifyNamesTheLimit() throws Exception {
+        Python.require("torch");
+        Path pt = dir.resolve("big.pt");
+        Python.checkText("import sys, torch\n"
+                + "torch.manual_seed(0)\n"
+                + "torch.save({'a': torch.arange(6_000_000, dtype=torch.float64), 'b': torch.ones(4_000_000)}, sys.argv[1])",
+                pt); // 64 MB of tensors against 48 MiB of heap
+        Ran ls = cli("48m", "ls", pt.toString());
+        assertEquals(0, ls.status, ls.err);
+        assertTrue(ls.out.contains("float64") && ls.out.contains("6000000"), ls.out);
+        Ran show = cli("48m", "show", pt.toString());
+        assertEquals(0, show.status, show.err);
+        Path copy = dir.resolve("copy.pt");
+        Ran convert = cli("48m", "convert", pt.toString(), copy.toString());
+        assertEquals(0, convert.status, convert.err);
+        assertEquals("True True\n", Python.checkText("import sys, torch\n"
+                + "a, b = torch.load(sys.argv[1], weights_only=True), torch.load(sys.argv[2], weights_only=True)\n"
+                + "print(torch.equal(a['a'], b['a']), torch.equal(a['b'], b['b']))", pt, copy));
+        Ran verify = cli("48m", "verify", pt.toString());
+        HostileCliTest.assertCleanFailure(pt, verify.status, verify.out, verify.err);
+        assertTrue(verify.err.contains("(limit maxTotalAllocation;"), verify.err);
+    }
+
+    private record Ran(int status, String out, String err) {
+    }
+
+    /** The CLI as the launcher runs it, in a JVM of its own with {@code heap} of heap. */
+    private Ran cli(String heap, String... args) throws Exception {
+        Path out = dir.resolve("out");
+        Path err = dir.resolve("err");
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", cp, Main.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), String.join(" ", args) + " hung");
+        return new Ran(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 }
