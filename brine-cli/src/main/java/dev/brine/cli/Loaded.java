@@ -20,6 +20,7 @@ import dev.brine.npy.NpzFile;
 import dev.brine.npy.ZipReader;
 import dev.brine.safetensors.SafeTensors;
 import dev.brine.safetensors.SafeTensorsFile;
+import dev.brine.safetensors.SafeTensorsOptions;
 import dev.brine.torch.TorchCheckpoint;
 import dev.brine.torch.TorchOptions;
 import dev.brine.pickle.UnpicklerOptions;
@@ -258,7 +259,9 @@ final class Loaded {
     }
 
     private static Loaded safetensors(Path path) throws IOException {
-        try (SafeTensorsFile f = SafeTensors.open(path)) {
+        // mapped, read-only, as .npy files are: a file of any size costs no heap for its tensors (the format has no
+        // CRCs for verify to read every byte for; the header and offsets are checked before anything is mapped)
+        try (SafeTensorsFile f = SafeTensors.open(path, SafeTensorsOptions.builder().mmap(true).build())) {
             Map<String, Object> all = new LinkedHashMap<>();
             List<Member> members = new ArrayList<>();
             for (String name : f.names()) {

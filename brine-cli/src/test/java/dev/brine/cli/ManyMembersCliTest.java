@@ -65,6 +65,24 @@ class ManyMembersCliTest {
         assertTrue(verify.err.contains("(limit maxTotalAllocation;"), verify.err);
     }
 
+    /** The same for a safetensors file bigger than the heap: mapped by every verb (the format has no CRCs to read). */
+    @Test
+    void aSafetensorsFileBiggerThanTheHeapIsMappedByEveryVerb() throws Exception {
+        Python.require("numpy", "safetensors");
+        Path st = dir.resolve("big.safetensors");
+        Python.checkText("import sys, numpy as np\nfrom safetensors.numpy import save_file\n"
+                + "save_file({'a': np.arange(6_000_000, dtype=np.float64), 'b': np.ones(4_000_000, np.float32)},"
+                + " sys.argv[1], metadata={'format': 'np'})", st); // 64 MB of tensors against 48 MiB of heap
+        for (String verb : List.of("ls", "show", "verify")) {
+            Ran r = cli("48m", verb, st.toString());
+            assertEquals(0, r.status, verb + ": " + r.err);
+        }
+        Path copy = dir.resolve("copy.safetensors");
+        Ran convert = cli("48m", "convert", st.toString(), copy.toString());
+        assertEquals(0, convert.status, convert.err);
+        assertEquals(-1L, Files.mismatch(st, copy), "convert writes the package's bytes again");
+    }
+
     private record Ran(int status, String out, String err) {
     }
 
