@@ -228,8 +228,9 @@ final class Loaded {
     }
 
     private static Loaded archive(Path path) throws IOException {
-        ArchiveOptions options = ArchiveOptions.builder().genericObjects(true)
-                .arrayAccess(ArchiveOptions.ArrayAccess.READ).build();
+        // MAP (the default): arrays of aligned stored members are mapped, read-only, so an archive saved --stored costs
+        // no heap for them; every member's CRC is still checked; deflated members are read
+        ArchiveOptions options = ArchiveOptions.builder().genericObjects(true).build();
         Object obj = ModelArchive.load(path, options);
         Map<String, String> methods = new LinkedHashMap<>();
         try (ZipReader zip = ZipReader.open(path, Limits.DEFAULT)) {

@@ -83,6 +83,29 @@ class ManyMembersCliTest {
         assertEquals(-1L, Files.mismatch(st, copy), "convert writes the package's bytes again");
     }
 
+    /** The same for a model archive saved --stored: its aligned members are mapped, their CRCs still checked. */
+    @Test
+    void aStoredArchiveBiggerThanTheHeapIsMappedByEveryVerb() throws Exception {
+        Python.require("numpy");
+        Path npz = dir.resolve("big.npz");
+        Python.checkText("import sys, numpy as np\n"
+                + "np.savez(sys.argv[1], a=np.arange(6_000_000, dtype=np.float64), b=np.ones(4_000_000, np.float32))",
+                npz); // 64 MB of arrays against 48 MiB of heap
+        Path zip = dir.resolve("big.zip");
+        CliTest.Run made = CliTest.run("convert", npz.toString(), zip.toString(), "--stored");
+        assertEquals(0, made.status(), made.err());
+        for (String verb : List.of("ls", "show", "verify")) {
+            Ran r = cli("48m", verb, zip.toString());
+            assertEquals(0, r.status, verb + ": " + r.err);
+        }
+        Path copy = dir.resolve("copy.zip");
+        Ran convert = cli("48m", "convert", zip.toString(), copy.toString(), "--stored");
+        assertEquals(0, convert.status, convert.err);
+        assertEquals("True True\n", Python.checkText("import sys, numpy as np\n"
+                + "a, b = np.load(sys.argv[1]), np.load(sys.argv[2])\n"
+                + "print(np.array_equal(a['a'], b['a']), np.array_equal(a['b'], b['b']))", npz, copy));
+    }
+
     private record Ran(int status, String out, String err) {
     }
 
