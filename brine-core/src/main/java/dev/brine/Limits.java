@@ -75,13 +75,15 @@ public final class Limits {
     }
 
     /**
-     * The most bytes that the members of one ZIP file (a model archive, an {@code .npz}, a torch
-     * checkpoint) may take in memory together: each member read into the heap (an array's data, a
-     * pickle, a raw member) is weighed against it before it is allocated, together with those read
-     * before it. Every other size limit is per member, and a deflated member inflates about a
-     * thousand times, so without this a 7 MB archive of five members, each under
-     * {@link #maxAllocation()}, asked for 7.5 GB. Memory-mapped members cost no heap and are not
-     * counted; an {@code .npz} counts each member once, however often it is read. Default: half the
+     * The most bytes that the deflated members of one ZIP file (a model archive, an {@code .npz}, a
+     * torch checkpoint) may take in memory together: each deflated member read into the heap (an
+     * array's data, a pickle, a raw member) is weighed against it before it is allocated, together
+     * with those read before it. Every other size limit is per member, and a deflated member inflates
+     * about a thousand times, so without this a 7 MB archive of five members, each under
+     * {@link #maxAllocation()}, asked for 7.5 GB. Stored members hold their bytes in the file (memory
+     * follows the input, as for an {@code .npy} file) and memory-mapped ones cost no heap: neither is
+     * counted. {@code NpzFile.get} weighs one member alone; {@code Npz.readAll} and
+     * {@code NpzFile.get(key, options, budget)} weigh what a caller keeps together. Default: half the
      * JVM's largest heap ({@code Runtime.getRuntime().maxMemory() / 2}), since the arrays a reader
      * keeps and what it needs besides them must fit there; {@link #TRUSTED} has no such limit.
      */

@@ -84,7 +84,9 @@ final class ArchiveReader implements PersistentLoader {
                     e.size() + " bytes of pickle are too many to read into memory"));
         }
         try (InputStream in = zip.open(e)) {
-            arrays.budget().charge(e.size(), where + ": member " + e.name());
+            if (e.inflates()) {
+                arrays.budget().charge(e.size(), where + ": member " + e.name());
+            }
             // the member stream yields no more than the declared size and checks the CRC at its end
             return in.readAllBytes();
         } catch (BrineException ex) {

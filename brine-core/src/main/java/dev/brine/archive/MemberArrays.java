@@ -109,7 +109,7 @@ final class MemberArrays implements Closeable {
             refuseObjects(h);
             // weighed with the arrays read before it: five deflated members of 1.5 GB each, every one within the
             // per-member limits, ran a 6 GB heap out of memory from a 7 MB file
-            a = Npy.readData(in, h, e.size(), limits, budget);
+            a = Npy.readData(in, h, e.size(), limits, e.inflates() ? budget : null);
         } catch (IllegalArgumentException ex) {
             throw new BrineException("bad NPY data: " + ex.getMessage(), ex);
         }

@@ -24,7 +24,6 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Objects;
 
 /**
  * Reads and writes NumPy's {@code .npy} files, byte-compatible with {@code np.save} and
@@ -148,7 +147,8 @@ public final class Npy {
     /**
      * The second half of {@link #read(InputStream, long, Limits)}: the array whose header {@code h}
      * {@link #readHeader(InputStream, long, Limits)} read from {@code in}, its bytes charged to
-     * {@code budget} (what the other members of its file took) before they are allocated.
+     * {@code budget} (what the other members of its file took) before they are allocated; null
+     * {@code budget}: not weighed (a stored member, whose bytes the file holds).
      *
      * @throws BrineException if the array holds Python objects, needs more than
      *     {@link Limits#maxAllocation()}, more than the budget has left or more than the source
@@ -156,7 +156,7 @@ public final class Npy {
      */
     public static NDArray readData(InputStream in, NpyHeader h, long declaredSize, Limits limits, HeapBudget budget)
             throws IOException {
-        return readData(in, h, declaredSize, limits, "NPY stream", Objects.requireNonNull(budget));
+        return readData(in, h, declaredSize, limits, "NPY stream", budget);
     }
 
     static NDArray read(InputStream in, long declaredSize, Limits limits, String where) throws IOException {

@@ -29,9 +29,10 @@ import java.util.Objects;
  * {@code np.savez_compressed} (deflated) files are read, ZIP64 included, under {@link Limits}.
  * Object arrays, whose data is a pickle, load only through {@link #objectArray(String)} or
  * {@link #get(String, UnpicklerOptions)} (numpy's {@code allow_pickle=True}), and inertly; their
- * headers ({@link #header(String)}) read like any other. What the members read into memory take
- * together is held to {@link Limits#maxTotalAllocation()}, each member counted once however often
- * it is read; mapped members ({@link #map(String)}) cost nothing.
+ * headers ({@link #header(String)}) read like any other. A deflated member read into memory is
+ * weighed against {@link Limits#maxTotalAllocation()} first: alone, or with the members a caller
+ * keeps ({@link #get(String, UnpicklerOptions, HeapBudget)}); stored members, whose bytes the file
+ * holds, and mapped ones ({@link #map(String)}) are not weighed.
  *
  * <pre>{@code
  * try (NpzFile npz = Npz.open(Path.of("data.npz"))) {
@@ -144,16 +145,18 @@ public final class NpzFile implements Closeable {
             byte[] magic = in.readNBytes(NpyFormat.MAGIC.length);
             in.reset();
             if (!Arrays.equals(magic, NpyFormat.MAGIC)) {
-                return readAll(in, e, where, budget);
+                return readAll(in, e, where, e.inflates() ? budget : null);
             }
             NpyHeader h = NpyFormat.readHeader(Channels.newChannel(in), e.size(), limits, where);
             Object v;
             if (h.holdsObjects() && objectArrays != null) {
-                budget.charge(e.size(), where); // the pickle's bytes: what its objects take is the unpickler's to bound
+                if (e.inflates()) {
+                    budget.charge(e.size(), where); // the pickle's bytes: what its objects take is the unpickler's to bound
+                }
                 v = ObjectArrayData.read(new Unpickler(in, ObjectArrayData.options(objectArrays)), h, where, false);
             } else {
                 // inflated straight into the array, weighed first with the members read before it
-                v = Npy.readData(in, h, e.size(), limits, where, budget).withMemberName(key);
+                v = Npy.readData(in, h, e.size(), limits, where, e.inflates() ? budget : null).withMemberName(key);
             }
             drain(in);
             return v;
@@ -223,8 +226,8 @@ public final class NpzFile implements Closeable {
         try (InputStream raw = zip.open(e); BufferedInputStream in = new BufferedInputStream(raw, 1 << 16)) {
             // not get(key, options): a member of numbers is refused before its data is read
             NpyHeader h = NpyFormat.readHeader(Channels.newChannel(in), e.size(), limits, where);
-            if (h.holdsObjects()) {
-                new HeapBudget(limits).charge(e.size(), where);
+            if (h.holdsObjects() && e.inflates()) {
+                new HeapBudget(limits).charge(e.size(), where); // a pickle that alone inflates past the limit
             }
             ObjectArray a = ObjectArrayData.read(new Unpickler(in, ObjectArrayData.options(Objects.requireNonNull(options))), h, where,
                     false);
@@ -266,7 +269,9 @@ public final class NpzFile implements Closeable {
         if (e.size() > limits.maxAllocation() || e.size() > Integer.MAX_VALUE - 8) {
             throw new LimitExceededException("maxAllocation", where + ": " + e.size() + " bytes are too many to read into memory");
         }
-        budget.charge(e.size(), where);
+        if (budget != null) {
+            budget.charge(e.size(), where);
+        }
         // the stream refuses to yield more than the declared size, so this stays bounded
         return in.readAllBytes();
     }

@@ -59,6 +59,14 @@ public final class ZipReader implements Closeable {
      */
     public record Entry(String name, int method, int flags, long crc, long compressedSize, long size,
             long localHeaderOffset) {
+        /**
+         * Whether the member is deflated: only then can it take more memory than the file holds for it, so
+         * only then is it weighed against {@code maxTotalAllocation} (a stored member's bytes are in the file,
+         * as an .npy file's are).
+         */
+        public boolean inflates() {
+            return method != 0;
+        }
     }
 
     /** Which members' CRC-32s {@link #open(Entry)} checks. */

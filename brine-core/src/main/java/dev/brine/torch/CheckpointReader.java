@@ -183,7 +183,9 @@ final class CheckpointReader {
             throw new LimitExceededException("maxAllocation", where + ": member " + e.name() + ": " + e.size()
                     + " bytes, more than the " + limits.maxAllocation() + " allowed in memory");
         }
-        budget.charge(e.size(), where + ": member " + e.name());
+        if (e.inflates()) {
+            budget.charge(e.size(), where + ": member " + e.name());
+        }
         try (InputStream in = zip.open(e)) {
             return in.readAllBytes(); // the member stream stops at the declared size and checks the CRC
         }
@@ -219,7 +221,9 @@ final class CheckpointReader {
                 bytes = Storage.map(channel, zip.dataOffset(e), nbytes, FileChannel.MapMode.READ_ONLY);
             } else {
                 checkHeap(nbytes, at);
-                budget.charge(nbytes, "member " + name); // data.pkl's failure names the file
+                if (e.inflates()) {
+                    budget.charge(nbytes, "member " + name); // data.pkl's failure names the file
+                }
                 try (InputStream in = zip.open(e)) {
                     bytes = Storage.read(in, nbytes);
                     if (in.read() >= 0) { // reaching the end checks the CRC

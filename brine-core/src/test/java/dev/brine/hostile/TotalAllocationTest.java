@@ -57,12 +57,13 @@ class TotalAllocationTest {
         return Limits.DEFAULT.toBuilder().maxTotalAllocation(bytes).build();
     }
 
-    /** The declared sizes of the members a reader takes whole before the arrays (pickle, records). */
+    /** The declared sizes of the deflated members a reader takes whole before the arrays (pickle, records). */
     private static long sizeOf(Path zip, String... members) throws Exception {
         long n = 0;
         try (ZipReader z = ZipReader.open(zip, Limits.DEFAULT)) {
             for (String m : members) {
-                n += z.entry(m).size();
+                ZipReader.Entry e = z.entry(m);
+                n += e.inflates() ? e.size() : 0; // stored members hold their bytes in the file: not weighed
             }
         }
         return n;
@@ -179,6 +180,25 @@ class TotalAllocationTest {
         }
     }
 
+    /**
+     * Only deflated members are weighed: a stored member's bytes are in the file, so it costs what the input
+     * holds (as an .npy file does), and legitimate big files of np.savez are read as before the limit existed.
+     */
+    @Test
+    void storedMembersAreNotWeighedDeflatedOnesAre() throws Exception {
+        Python.require("numpy");
+        Path stored = tmp.resolve("stored.npz");
+        Path deflated = tmp.resolve("deflated.npz");
+        Python.checkText("import sys, numpy as np\n"
+                + "a = {k: np.full(MEMBER, i, np.uint8) for i, k in enumerate(['x', 'y', 'z'])}\n".replace("MEMBER", String.valueOf(MEMBER))
+                + "np.savez(sys.argv[1], **a)\nnp.savez_compressed(sys.argv[2], **a)", stored, deflated);
+        Limits small = budget(MEMBER + MEMBER / 2); // less than two members
+        Map<String, Object> all = Npz.readAll(stored, small);
+        assertEquals(List.of("x", "y", "z"), new ArrayList<>(all.keySet()));
+        assertEquals(2, ((NDArray) all.get("z")).getLong((int) MEMBER - 1));
+        limitIn(assertThrows(LimitExceededException.class, () -> Npz.readAll(deflated, small)));
+    }
+
     @Test
     void aTorchCheckpointIsRefusedAtTheStorageThatBringsItOverTheBudget() throws Exception {
         Python.require("torch");
@@ -191,7 +211,7 @@ class TotalAllocationTest {
         assertEquals(List.of("A0", "A1", "A2", "A3", "A4"), new ArrayList<>(loaded.keySet()));
         loaded.values().forEach(TotalAllocationTest::assertZeros);
 
-        // the records read whole before the storages (version, byteorder, data.pkl) count too
+        // the records read whole before the storages (version, byteorder, data.pkl) count too, when deflated
         long records = sizeOf(f, "bomb/version", "bomb/byteorder", "bomb/data.pkl");
         long max = 10L * MIB;
         for (boolean mmap : new boolean[] {false, true}) { // deflated storages cannot be mapped: read either way
