@@ -2,6 +2,8 @@ package dev.brine.cli;
 
 import dev.brine.BrineException;
 import dev.brine.mapping.PickleState;
+import dev.brine.ndarray.DType;
+import dev.brine.ndarray.NDArray;
 import dev.brine.numpy.ObjectArray;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
@@ -62,7 +64,8 @@ final class InertNames {
     /** Whether {@code v} is a name, or may hold one: leaves (numbers, strings, arrays of numbers) are not walked. */
     private static boolean mayHoldNames(Object v) {
         return v instanceof Global || v instanceof GenericObject || v instanceof ObjectArray || v instanceof Map
-                || v instanceof Collection || v instanceof Tuple || v instanceof PickleState;
+                || v instanceof Collection || v instanceof Tuple || v instanceof PickleState || v instanceof NDArray
+                || v instanceof DType;
     }
 
     /**
@@ -99,7 +102,18 @@ final class InertNames {
                 add(children, g.listItems(), node, ".items");
                 add(children, g.dictItems(), node, ".entries");
             } else if (v instanceof ObjectArray) {
+                add(children, ((ObjectArray) v).dtype(), node, ".dtype");
                 indexed(((ObjectArray) v).items(), node, children);
+            } else if (v instanceof NDArray) {
+                add(children, ((NDArray) v).dtype(), node, ".dtype");
+            } else if (v instanceof DType) {
+                // np.dtype(..., metadata={...}) keeps any object, which pickle.load rebuilds (and runs) with the array
+                DType d = (DType) v;
+                add(children, d.metadata(), node, ".metadata");
+                for (DType.Field f : d.fields()) {
+                    add(children, f.type(), node, ".fields[" + PythonRepr.brief(f.name()) + "]");
+                }
+                add(children, d.subarrayBase(), node, ".base");
             } else if (v instanceof Map) {
                 for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
                     if (mayHoldNames(e.getKey())) {

@@ -33,7 +33,9 @@ class CodeRunningPicklesCliTest {
             + "    def __init__(self, f, *args): self.f, self.args = f, args\n"
             + "    def __reduce__(self): return (self.f, self.args)\n"
             + "evil = {'w': np.ones(2), 'cmd': Call(os.system, 'echo PWNED'), 'ok': collections.OrderedDict(a=1),"
-            + " 'when': datetime.date(2020, 1, 1), 'sub': [Call(subprocess.check_output, ['id'])]}\n"
+            + " 'when': datetime.date(2020, 1, 1), 'sub': [Call(subprocess.check_output, ['id'])],"
+            // numpy pickles a dtype's metadata with the array, and pickle.load rebuilds (runs) what it holds
+            + " 'meta': np.zeros(2, np.dtype('f8', metadata={'x': Call(os.popen, 'echo META')}))}\n"
             + "clean = {'w': np.ones(2), 'ok': collections.OrderedDict(a={1, 2}), 'when': datetime.datetime(2020, 1, 1),"
             + " 'b': bytearray(b'x'), 'c': 1j, 'dt': np.dtype('f4'), 's': np.float32(1),"
             // values Brine keeps as inert calls of names it resolves: Python's own objects, nothing to warn of
@@ -129,7 +131,8 @@ class CodeRunningPicklesCliTest {
             }
             if (name.startsWith("evil")) {
                 assertTrue(verify.err().contains("posix.system (at ['cmd'])") && verify.err().contains(
-                        "subprocess.check_output (at ['sub'][0])"), verify.err());
+                        "subprocess.check_output (at ['sub'][0])") && verify.err().contains(
+                        "os.popen (at ['meta'].dtype.metadata['x'])"), verify.err());
             }
             if (name.equals("stream.pkl")) { // the second pickle of two
                 assertTrue(verify.err().contains("posix.system (at [1]['cmd'])"), verify.err());
