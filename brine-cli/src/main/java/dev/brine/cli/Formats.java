@@ -32,8 +32,10 @@ enum Formats {
 
     /** {@code torch.serialization.MAGIC_NUMBER}: the first pickle of a legacy (pre-ZIP) torch file. */
     private static final BigInteger TORCH_MAGIC = new BigInteger("1950A86A20F9469CFC6C", 16);
-    /** More than the magic number's pickle takes at any protocol (28 bytes at protocol 0). */
+    /** More than the magic number's and the version's pickles take at any protocol (28 + 7 bytes at protocol 0). */
     private static final int TORCH_MAGIC_BYTES = 64;
+    /** torch's legacy format version (torch.serialization.PROTOCOL_VERSION), pickled after the magic number. */
+    private static final long LEGACY_TORCH_VERSION = 1001;
 
     /**
      * The format of an existing file, by its content: a format is chosen only when the file has its whole
@@ -92,10 +94,15 @@ enum Formats {
         return last >= 0 && end[last] == '}';
     }
 
-    /** Whether {@code head} begins with the pickle of torch's magic number, at any protocol. */
+    /**
+     * Whether {@code head} begins as torch's legacy format does, at any protocol: the pickle of torch's magic number,
+     * then the pickle of its format version, 1001. The first alone is a valid pickle of an int (a plain pickle of
+     * that number was taken for a checkpoint and refused).
+     */
     private static boolean isLegacyTorch(byte[] head) {
         try {
-            return TORCH_MAGIC.equals(new Unpickler(head, UnpicklerOptions.DEFAULT).load());
+            Unpickler pickles = new Unpickler(head, UnpicklerOptions.DEFAULT);
+            return TORCH_MAGIC.equals(pickles.load()) && Long.valueOf(LEGACY_TORCH_VERSION).equals(pickles.load());
         } catch (IOException e) {
             return false; // no pickle of a number there, or not a whole one: not a legacy torch file
         }
