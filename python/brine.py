@@ -330,7 +330,7 @@ class _ContextName(pickle.Unpickler):
     """Reads the context name pickled before an old gpuarray member's data: a str or None, nothing else.
 
     No global is ever looked up, so the member cannot run anything (``pkl_utils.load`` reads it with
-    a bare ``pickle.load``), as Brine's Java reader allows only Python's builtins there.
+    a bare ``pickle.load``); Brine's Java reader likewise reads anything else there inert and refuses it.
     """
 
     def find_class(self, module, name):

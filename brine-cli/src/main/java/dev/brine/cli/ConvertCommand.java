@@ -76,7 +76,8 @@ final class ConvertCommand implements Callable<Integer> {
         } catch (BrineException e) {
             // a writer's refusal ("cannot write safetensors: tensor 'c16' is complex128 ...") knows no file
             String m = String.valueOf(e.getMessage());
-            throw m.contains(in.toString()) || m.contains(out.toString()) ? e : e.withContext(in.toString());
+            // (a message that names a file begins with it: a short name such as 'x' may occur in any message)
+            throw m.startsWith(in + ":") || m.startsWith(out + ":") ? e : e.withContext(in.toString());
         }
     }
 

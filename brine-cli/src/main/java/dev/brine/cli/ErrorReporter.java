@@ -21,6 +21,10 @@ final class ErrorReporter implements IExecutionExceptionHandler {
                 || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
         String message = ex instanceof FileSystemException ? fileSystem((FileSystemException) ex)
                 : ex.getMessage() == null ? ex.toString() : ex.getMessage();
+        if (message.contains("(limit maxTotalAllocation;")) {
+            // the verbs read with the default limits, whose total follows the heap: the one thing a CLI user can raise
+            message += "; the verbs allow half the JVM's heap: give it more with BRINE_JAVA_OPTS=-Xmx...";
+        }
         cmd.getErr().println(Colors.red("brine:") + " " + oneSafeLine(message));
         if (debug) {
             ex.printStackTrace(cmd.getErr());
@@ -41,7 +45,8 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         String message;
         if (e instanceof OutOfMemoryError) {
             message = "out of memory (" + e.getMessage() + "): the file needs more heap than the JVM has;"
-                    + " raise it with BRINE_JAVA_OPTS=-Xmx...";
+                    + " if you trust it, raise the heap with BRINE_JAVA_OPTS=-Xmx... (a small compressed file that"
+                    + " needs this much may be built to exhaust memory)";
         } else if (e instanceof StackOverflowError) {
             message = "internal error: the stack overflowed (a bug in Brine: please report it with the file)";
         } else {

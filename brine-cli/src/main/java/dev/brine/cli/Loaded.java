@@ -127,31 +127,19 @@ final class Loaded {
     }
 
     /**
-     * The file, for verify: every byte of every member read and checked (a torch checkpoint's storage records
-     * too, whose CRCs a mapping would skip), so its arrays take heap up to {@code maxTotalAllocation}.
-     */
-    static Loaded openChecked(Path path) throws IOException {
-        return open(path, false, false);
-    }
-
-    /**
-     * The file, for the verbs that list, show, convert or extract it; {@code oneMemo}: a stream of pickles is read
-     * with one memo across them (--memo). A torch checkpoint's storage records (always stored) are memory-mapped,
-     * read-only, so a checkpoint of any size costs no heap for its tensors, as an .npy file does.
+     * The file, as every verb reads it; {@code oneMemo}: a stream of pickles is read with one memo across them
+     * (--memo). A torch checkpoint's storage records (always stored) are memory-mapped, read-only, so a checkpoint
+     * of any size costs no heap for its tensors, as an .npy file does (the mapping reads no CRC: verify checks them).
      */
     static Loaded open(Path path, boolean oneMemo) throws IOException {
-        return open(path, oneMemo, true);
-    }
-
-    private static Loaded open(Path path, boolean oneMemo, boolean mapRecords) throws IOException {
         try (InputFile input = InputFile.open(path)) {
-            Loaded loaded = input.read(() -> read(input.path(), oneMemo, mapRecords));
+            Loaded loaded = input.read(() -> read(input.path(), oneMemo));
             loaded.path = path;
             return loaded;
         }
     }
 
-    private static Loaded read(Path path, boolean oneMemo, boolean mapRecords) throws IOException {
+    private static Loaded read(Path path, boolean oneMemo) throws IOException {
         Formats format = Formats.detect(path);
         try {
             return switch (format) {
@@ -159,7 +147,7 @@ final class Loaded {
                 case NPY -> npy(path);
                 case NPZ -> npz(path);
                 case ARCHIVE -> archive(path);
-                case TORCH -> torch(path, mapRecords);
+                case TORCH -> torch(path);
                 case SAFETENSORS -> safetensors(path);
             };
         } catch (BrineException e) {
@@ -246,10 +234,10 @@ final class Loaded {
         return new Loaded(path, Formats.ARCHIVE, List.of(obj), members);
     }
 
-    private static Loaded torch(Path path, boolean mapRecords) throws IOException {
+    private static Loaded torch(Path path) throws IOException {
         // the globals a plain pickle is read with (numpy's arrays, scalars and dtypes among them), then torch's
         Object checkpoint = TorchCheckpoint.load(path, TorchOptions.builder().registry(VIEWING.registry())
-                .genericObjects(true).mmap(mapRecords).build());
+                .genericObjects(true).mmap(true).build());
         // every tensor by its dotted name, two of one name too ({'a.b': x, 'a': {'b': y}}): the checkpoint
         // is valid, and only an output keyed by those names (.npz, .safetensors) cannot hold both
         List<Member> members = new ArrayList<>();
