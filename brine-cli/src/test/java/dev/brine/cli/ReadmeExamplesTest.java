@@ -1,5 +1,6 @@
 package dev.brine.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every {@code java} block of the README that starts with {@code // example: Name} is a complete
  * program: this test compiles it against Brine and runs it in a fresh folder, so the README's code
- * can never drift from what works.
+ * can never drift from what works. Each runs twice, in two folders, and must write the same bytes both times.
  */
 class ReadmeExamplesTest {
     private static final Pattern BLOCK = Pattern.compile("```java\\n(// example: (\\w+)\\n.*?)```", Pattern.DOTALL);
@@ -46,11 +49,32 @@ class ReadmeExamplesTest {
     Stream<DynamicTest> readmeExamplesCompileAndRun() throws IOException {
         List<String[]> examples = examples();
         assertFalse(examples.isEmpty(), "the README has no examples");
-        return examples.stream().map(ex -> DynamicTest.dynamicTest(ex[0], () -> compileAndRun(ex[0], ex[1])));
+        return examples.stream().map(ex -> DynamicTest.dynamicTest(ex[0], () -> {
+            Map<String, byte[]> first = filesWritten(compileAndRun(ex[0], ex[1], "first"));
+            Map<String, byte[]> second = filesWritten(compileAndRun(ex[0], ex[1], "second"));
+            // a user copying an example gets the same bytes on every run (ordered maps, no clocks)
+            assertEquals(first.keySet(), second.keySet(), ex[0] + " wrote different files in two runs");
+            first.forEach((file, bytes) -> assertArrayEquals(bytes, second.get(file),
+                    ex[0] + " wrote " + file + " differently in two runs"));
+        }));
     }
 
-    private void compileAndRun(String name, String source) throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve(name));
+    /** The files a run left in its folder (its sources and classes aside), by name. */
+    private static Map<String, byte[]> filesWritten(Path dir) throws IOException {
+        Map<String, byte[]> out = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                String name = dir.relativize(f).toString();
+                if (!name.endsWith(".java") && !name.endsWith(".class")) {
+                    out.put(name, Files.readAllBytes(f));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Path compileAndRun(String name, String source, String run) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve(run).resolve(name));
         Path src = dir.resolve(name + ".java");
         Files.writeString(src, source);
         String classpath = System.getProperty("java.class.path");
@@ -63,5 +87,6 @@ class ReadmeExamplesTest {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), name + " did not finish");
         assertEquals(0, p.exitValue(), "README example " + name + " failed:\n" + output);
+        return dir;
     }
 }
