@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -240,11 +241,12 @@ final class Loaded {
             }
         }
         List<Member> members = new ArrayList<>();
-        for (Member m : arraysIn(List.of(obj))) {
+        // an archive or checkpoint may hold None (torch.save(None)): List.of refuses a null
+        for (Member m : arraysIn(Collections.singletonList(obj))) {
             members.add(new Member(m.name(), m.dtype(), m.shape(), m.bytes(),
                     methods.getOrDefault(m.name(), "archive"), m.value()));
         }
-        return new Loaded(path, Formats.ARCHIVE, List.of(obj), members);
+        return new Loaded(path, Formats.ARCHIVE, Collections.singletonList(obj), members);
     }
 
     private static Loaded torch(Path path) throws IOException {
@@ -258,7 +260,7 @@ final class Loaded {
         for (Map.Entry<String, NDArray> e : TorchCheckpoint.namedTensors(checkpoint)) {
             members.add(member(e.getKey(), e.getValue(), "torch"));
         }
-        Loaded loaded = new Loaded(path, Formats.TORCH, List.of(checkpoint), members);
+        Loaded loaded = new Loaded(path, Formats.TORCH, Collections.singletonList(checkpoint), members);
         loaded.inertGlobals = read.inertGlobals(); // with what the reader drops: a tensor's Python state, its subclass
         return loaded;
     }
