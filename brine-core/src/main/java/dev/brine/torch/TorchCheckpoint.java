@@ -2,6 +2,7 @@ package dev.brine.torch;
 
 import dev.brine.BrineException;
 import dev.brine.ndarray.NDArray;
+import dev.brine.pickle.InertGlobals;
 import dev.brine.py.PythonRepr;
 import dev.brine.py.Tuple;
 import java.io.IOException;
@@ -81,7 +82,7 @@ public final class TorchCheckpoint {
      *     tensor's Python attributes, its subclass, its backward hooks, a legacy file's header pickles), which
      *     no walk of {@code value} finds. Empty without generic objects: any such name is refused
      */
-    public record LoadResult(Object value, dev.brine.pickle.InertGlobals inertGlobals) {
+    public record LoadResult(Object value, InertGlobals inertGlobals) {
     }
 
     /**
