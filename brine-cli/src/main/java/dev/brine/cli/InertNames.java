@@ -5,6 +5,7 @@ import dev.brine.mapping.PickleState;
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
 import dev.brine.numpy.ObjectArray;
+import dev.brine.pickle.InertGlobals;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
 import dev.brine.py.PythonRepr;
@@ -16,6 +17,7 @@ import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
@@ -24,7 +26,9 @@ import java.util.TreeMap;
  * resolves — Python's builtin types, numpy's arrays, dtypes and scalars, torch's tensors, Brine's shared
  * variables — is data, and is not named). Every verb that reads a pickle warns of them with
  * {@link #warning}: a plain pickle, an archive's or a checkpoint's pickle, an object array's.
- * Iterative, each object once.
+ * Iterative, each object once. The walk says where each name is; a name that the reading met
+ * ({@link dev.brine.pickle.Unpickler#inertGlobals}) and the walk cannot find is in what Brine dropped
+ * (a tensor's Python state, a value the pickle popped), and is named as such.
  */
 final class InertNames {
     /** The most names a warning lists; the rest are counted. */
@@ -159,24 +163,69 @@ final class InertNames {
     }
 
     /**
-     * The warning for {@code names} found in a pickle ({@link #in}), or null when there are none:
-     * {@code what} ("its pickle", "member o: its pickle") names them, each with where it is, and says that
-     * Brine kept them inert and that {@code loader} ("pickle.load") would import and run them.
+     * The warning for {@code names} found in a pickle ({@link #in}) and the names its reading {@code met}, or null
+     * when there are none: {@code what} ("its pickle", "member o: its pickle") names them, each with where it is,
+     * and says that Brine kept them inert and that the loader of {@code format} ("pickle.load") would import and run
+     * them. A name met that the walk did not find is in a part of the file Brine drops (a tensor's Python state, a
+     * value the pickle pops): it is named too, as such, after the others, so nothing Python would run goes unnamed.
+     * {@code met} is null where reading gave no names (an object array's pickle: its items are all kept).
      */
-    static String warning(String what, Map<String, String> names, String loader) {
-        if (names.isEmpty()) {
+    static String warning(String what, Map<String, String> names, InertGlobals met, Formats format) {
+        List<String> dropped = met == null ? List.of() : dropped(names, met);
+        if (names.isEmpty() && dropped.isEmpty()) {
             return null;
         }
-        List<String> listed = new ArrayList<>();
+        List<String> all = new ArrayList<>();
         for (Map.Entry<String, String> e : names.entrySet()) {
-            if (listed.size() == LISTED) {
-                listed.add("and " + (names.size() - LISTED) + " more");
-                break;
-            }
-            listed.add(e.getKey() + (e.getValue().isEmpty() ? "" : " (at " + e.getValue() + ")"));
+            all.add(e.getKey() + (e.getValue().isEmpty() ? "" : " (at " + e.getValue() + ")"));
         }
-        return what + " names " + String.join(", ", listed) + ", kept inert here; " + loader + " would import and run "
-                + (names.size() == 1 ? "it" : "them");
+        for (String name : dropped) {
+            all.add(name + " " + DROPPED);
+        }
+        List<String> listed = new ArrayList<>(all.subList(0, Math.min(all.size(), LISTED)));
+        if (all.size() > LISTED) {
+            // more names met than InertGlobals keeps: there are others, uncounted (and so always past LISTED)
+            listed.add("and " + (met != null && met.more() ? "over " : "") + (all.size() - LISTED) + " more");
+        }
+        return what + " names " + String.join(", ", listed) + ", kept inert here; " + loader(format)
+                + " would import and run " + (all.size() == 1 ? "it" : "them")
+                + (dropped.isEmpty() ? "" : " (" + dropsWhat(format) + ")");
+    }
+
+    /** How a name met only in what Brine drops is marked in a warning, where the others say where they are. */
+    static final String DROPPED = "(in a part Brine drops)";
+
+    /** What Brine drops while reading a file of {@code format}, where a name may be met and not kept. */
+    private static String dropsWhat(Formats format) {
+        return format == Formats.TORCH
+                ? "the parts Brine drops: a tensor's Python attributes, subclass and hooks, a legacy file's header"
+                        + " pickles, values the pickle discards"
+                : "the parts Brine drops: values the pickle discards";
+    }
+
+    /**
+     * The names {@code met} while reading that the walk ({@code names}) did not find, in the order met, as the walk
+     * prints them. Below protocol 4 CPython names a nested class {@code getattr(Outer, 'Inner')}, read as the one
+     * name {@code Outer.Inner}: {@code Outer} counts as found when a name nested in it is, and the builtin
+     * {@code getattr} is never named (what it reaches is, and it runs nothing of the file's own).
+     */
+    private static final Global GETATTR = new Global("builtins", "getattr");
+
+    private static List<String> dropped(Map<String, String> names, InertGlobals met) {
+        NavigableMap<String, String> found = names instanceof NavigableMap ? (NavigableMap<String, String>) names
+                : new TreeMap<>(names);
+        List<String> out = new ArrayList<>();
+        for (Global g : met.names()) {
+            if (Loaded.VIEWING.registry().resolve(g.module(), g.name()) != null || g.equals(GETATTR)) {
+                continue; // as the walk: Python's own objects, which run nothing
+            }
+            String name = PythonRepr.name(g.toString());
+            String nested = found.ceilingKey(name + ".");
+            if (!found.containsKey(name) && (nested == null || !nested.startsWith(name + "."))) {
+                out.add(name);
+            }
+        }
+        return out;
     }
 
     /** How Python loads the pickle of a file of {@code format}, running what it names (for {@link #warning}). */
@@ -193,19 +242,19 @@ final class InertNames {
      * The warnings for what a file holds, as a verb read it: one per object array of an .npy or .npz (each is a
      * pickle of its own), else one for the file's pickle (its several pickles as a list: {@code [1]['cmd']}).
      */
-    static List<String> warnings(Formats format, List<Object> objects, String npyName) {
+    static List<String> warnings(Formats format, List<Object> objects, String npyName, InertGlobals met) {
         List<String> out = new ArrayList<>();
         if (format == Formats.NPY || format == Formats.NPZ) {
             Map<?, ?> members = format == Formats.NPY ? Map.of(npyName, objects.get(0)) : (Map<?, ?>) objects.get(0);
             for (Map.Entry<?, ?> m : members.entrySet()) {
                 String w = m.getValue() instanceof ObjectArray
-                        ? warning("member " + m.getKey() + ": its pickle", in(m.getValue()), loader(format)) : null;
+                        ? warning("member " + m.getKey() + ": its pickle", in(m.getValue()), null, format) : null;
                 if (w != null) {
                     out.add(w);
                 }
             }
         } else if (format != Formats.SAFETENSORS) {
-            String w = warning("its pickle", in(objects.size() == 1 ? objects.get(0) : objects), loader(format));
+            String w = warning("its pickle", in(objects.size() == 1 ? objects.get(0) : objects), met, format);
             if (w != null) {
                 out.add(w);
             }

@@ -23,6 +23,7 @@ import dev.brine.safetensors.SafeTensorsFile;
 import dev.brine.safetensors.SafeTensorsOptions;
 import dev.brine.torch.TorchCheckpoint;
 import dev.brine.torch.TorchOptions;
+import dev.brine.pickle.InertGlobals;
 import dev.brine.pickle.UnpicklerOptions;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Tuple;
@@ -31,6 +32,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -75,8 +77,12 @@ final class Loaded {
     boolean memoSpansPickles;
     /** A pickle file's bytes after its last complete pickle that were not a pickle, or null (see PickleFile). */
     private PickleFile.Trailing trailing;
-    /** False for a plain pickle that names no global kept inert: its objects need no walk for warnings. */
-    private boolean namesInert = true;
+    /**
+     * The globals kept inert that reading the file's pickle met, for a plain pickle and a torch checkpoint, or null
+     * (archives and object arrays, whose readers do not give them): empty, the objects need no walk for warnings,
+     * and the names met that the walk does not find are in parts Brine drops, which the warning names too.
+     */
+    private InertGlobals inertGlobals;
 
     private Loaded(Path path, Formats format, List<Object> objects, List<Member> members) {
         this(path, format, objects, members, null);
@@ -111,11 +117,19 @@ final class Loaded {
         if (trailing != null) {
             trailing.warn(path, err);
         }
-        for (String warning : !namesInert ? List.<String>of() : InertNames.warnings(format, objects, path.getFileName().toString().replaceFirst("\\.npy$", ""))) {
+        for (String warning : inertNameWarnings()) {
             ErrorReporter.warn(err, path + ": " + warning);
         }
         err.flush();
         return this;
+    }
+
+    /** The warnings of {@link InertNames#warnings} for what the file holds, without the file's name. */
+    List<String> inertNameWarnings() {
+        if (inertGlobals != null && inertGlobals.isEmpty()) {
+            return List.of(); // reading met no such name: walking the objects finds none
+        }
+        return InertNames.warnings(format, objects, path.getFileName().toString().replaceFirst("\\.npy$", ""), inertGlobals);
     }
 
     /** The arrays or members, in file order (for a pickle: every distinct array reachable, by path). */
@@ -177,7 +191,7 @@ final class Loaded {
         Loaded loaded = new Loaded(path, Formats.PICKLE, objects, null);
         loaded.memoSpansPickles = oneMemo || read.memoSpanned();
         loaded.trailing = read.trailing();
-        loaded.namesInert = read.namesInert();
+        loaded.inertGlobals = read.inertGlobals();
         return loaded;
     }
 
@@ -227,24 +241,28 @@ final class Loaded {
             }
         }
         List<Member> members = new ArrayList<>();
-        for (Member m : arraysIn(List.of(obj))) {
+        // an archive or checkpoint may hold None (torch.save(None)): List.of refuses a null
+        for (Member m : arraysIn(Collections.singletonList(obj))) {
             members.add(new Member(m.name(), m.dtype(), m.shape(), m.bytes(),
                     methods.getOrDefault(m.name(), "archive"), m.value()));
         }
-        return new Loaded(path, Formats.ARCHIVE, List.of(obj), members);
+        return new Loaded(path, Formats.ARCHIVE, Collections.singletonList(obj), members);
     }
 
     private static Loaded torch(Path path) throws IOException {
         // the globals a plain pickle is read with (numpy's arrays, scalars and dtypes among them), then torch's
-        Object checkpoint = TorchCheckpoint.load(path, TorchOptions.builder().registry(VIEWING.registry())
-                .genericObjects(true).mmap(true).build());
+        TorchCheckpoint.LoadResult read = TorchCheckpoint.loadResult(path, TorchOptions.builder()
+                .registry(VIEWING.registry()).genericObjects(true).mmap(true).build());
+        Object checkpoint = read.value();
         // every tensor by its dotted name, two of one name too ({'a.b': x, 'a': {'b': y}}): the checkpoint
         // is valid, and only an output keyed by those names (.npz, .safetensors) cannot hold both
         List<Member> members = new ArrayList<>();
         for (Map.Entry<String, NDArray> e : TorchCheckpoint.namedTensors(checkpoint)) {
             members.add(member(e.getKey(), e.getValue(), "torch"));
         }
-        return new Loaded(path, Formats.TORCH, List.of(checkpoint), members);
+        Loaded loaded = new Loaded(path, Formats.TORCH, Collections.singletonList(checkpoint), members);
+        loaded.inertGlobals = read.inertGlobals(); // with what the reader drops: a tensor's Python state, its subclass
+        return loaded;
     }
 
     private static Loaded safetensors(Path path) throws IOException {

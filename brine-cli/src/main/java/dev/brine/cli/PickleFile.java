@@ -2,6 +2,7 @@ package dev.brine.cli;
 
 import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
+import dev.brine.pickle.InertGlobals;
 import dev.brine.pickle.Unpickler;
 import dev.brine.pickle.UnpicklerOptions;
 import dev.brine.pickle.UnpicklingException;
@@ -38,9 +39,10 @@ final class PickleFile {
 
     /**
      * What was read: how many pickles, whether their memo spanned them, the bytes ignored after them (or null), and
-     * whether they name globals kept inert ({@link Unpickler#inertNamesMet}: what Python would import and run).
+     * the globals they name that were kept inert ({@link Unpickler#inertGlobals}: what Python would import and run;
+     * none tells that walking the objects for them finds nothing).
      */
-    record Result(long count, boolean memoSpanned, Trailing trailing, boolean namesInert) {
+    record Result(long count, boolean memoSpanned, Trailing trailing, InertGlobals inertGlobals) {
     }
 
     /** Reads {@code path}'s pickles with {@code options}, handing each object to {@code each}. */
@@ -59,6 +61,9 @@ final class PickleFile {
             Unpickler u = new Unpickler(channel, options);
             long size = channel.size();
             long inertBefore = 0;
+            // the names met by the pickles read, not by stray bytes after them that a failed read ends in (Python
+            // reads no further than a pickle either); copied only after a pickle that met one
+            InertGlobals met = InertGlobals.NONE;
             while (u.hasNext()) {
                 long start = u.offset();
                 Object value;
@@ -70,14 +75,17 @@ final class PickleFile {
                     if (count == 0 || startsWithProto(channel, start)) {
                         throw e; // the first pickle, or a damaged later one that PROTO says is a pickle: a bad file
                     }
-                    return new Result(count, u.memoSpannedPickles(), new Trailing(start, size - start, brief(e)),
-                            u.inertNamesMet() > 0);
+                    return new Result(count, u.memoSpannedPickles(), new Trailing(start, size - start, brief(e)), met);
                 }
-                each.accept(value, u.inertNamesMet() > inertBefore);
+                boolean metNames = u.inertNamesMet() > inertBefore;
+                if (metNames) {
+                    met = u.inertGlobals();
+                }
+                each.accept(value, metNames);
                 inertBefore = u.inertNamesMet();
                 count++;
             }
-            return new Result(count, u.memoSpannedPickles(), null, u.inertNamesMet() > 0);
+            return new Result(count, u.memoSpannedPickles(), null, met);
         }
     }
 

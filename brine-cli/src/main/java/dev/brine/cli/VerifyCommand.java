@@ -74,7 +74,7 @@ final class VerifyCommand implements Callable<Integer> {
                     if (count == 1) {
                         names.replaceAll((name, where) -> where.substring("[0]".length()));
                     }
-                    String warning = InertNames.warning("its pickle", names, InertNames.loader(Formats.PICKLE));
+                    String warning = InertNames.warning("its pickle", names, read.inertGlobals(), Formats.PICKLE);
                     if (warning != null) {
                         warnings.add(warning);
                     }
@@ -106,7 +106,7 @@ final class VerifyCommand implements Callable<Integer> {
                         checkRecordCrcs(source);
                     }
                     count = loaded.members().size();
-                    warnings.addAll(InertNames.warnings(format, loaded.objects, null));
+                    warnings.addAll(loaded.inertNameWarnings());
                 }
             }
         } catch (dev.brine.BrineException e) {
@@ -145,8 +145,8 @@ final class VerifyCommand implements Callable<Integer> {
                 return;
             }
             names.add(member);
-            String warning = InertNames.warning("member " + member + ": its pickle", InertNames.in(value),
-                    InertNames.loader(Formats.NPY));
+            String warning = InertNames.warning("member " + member + ": its pickle", InertNames.in(value), null,
+                    Formats.NPY);
             if (warning != null) {
                 warnings.add(warning);
             }

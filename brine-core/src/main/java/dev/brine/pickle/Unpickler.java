@@ -86,6 +86,10 @@ public final class Unpickler {
     private IdentityHashMap<Object, KeyGuard> keyGuards;
     private boolean deferredMade; // see noteDeferred
     private long inertNames; // see inertNamesMet
+    // the distinct names counted by inertNames, first met first, at most InertGlobals.MAX_LISTED (see inertGlobals);
+    // null until one is met: a pickle of only registered globals allocates nothing for it
+    private LinkedHashSet<Global> inertGlobals;
+    private boolean moreInertGlobals; // a name not in inertGlobals was met once it was full
     // stand-ins made by calls and not yet given their state by BUILD (see finished): counted while the memo
     // may still hold them, so that one fetched by a later pickle is caught too
     private long unbuilt;
@@ -286,6 +290,17 @@ public final class Unpickler {
      */
     public long inertNamesMet() {
         return inertNames;
+    }
+
+    /**
+     * The distinct globals counted by {@link #inertNamesMet()}, in the order first met, at most
+     * {@link InertGlobals#MAX_LISTED} (then {@link InertGlobals#more()} says others followed); a name read in
+     * Python 2 form below protocol 3 is given as CPython's find_class maps it. These are every name met, also
+     * those in parts of the input that no value read keeps (a call whose result the pickle pops, a tensor's
+     * Python state that a checkpoint reader drops), which a walk of the values cannot find. A snapshot.
+     */
+    public InertGlobals inertGlobals() {
+        return inertGlobals == null ? InertGlobals.NONE : new InertGlobals(List.copyOf(inertGlobals), moreInertGlobals);
     }
 
 
@@ -1303,6 +1318,7 @@ public final class Unpickler {
         Global global = mapped != null ? mapped : new Global(module, name);
         if (options.genericObjects()) {
             inertNames++;
+            noteInert(global);
             // protocol 4+ writes a nested class as one dotted name, so a getattr there is a method or
             // another attribute, which CPython writes through getattr at every protocol; below 4 it
             // may be either (see Global.Form)
@@ -1314,6 +1330,21 @@ public final class Unpickler {
             return new Pending(global, null, opOffset, op);
         }
         throw notAllowed(module + "." + name, "");
+    }
+
+    /**
+     * Keeps {@code global} for {@link #inertGlobals()}: only when an unresolved name is read (GLOBAL, STACK_GLOBAL,
+     * INST, EXT, a nested getattr), which makes a Global anyway, never on other opcodes.
+     */
+    private void noteInert(Global global) {
+        if (inertGlobals == null) {
+            inertGlobals = new LinkedHashSet<>();
+        }
+        if (inertGlobals.size() < InertGlobals.MAX_LISTED) {
+            inertGlobals.add(global);
+        } else if (!inertGlobals.contains(global)) {
+            moreInertGlobals = true;
+        }
     }
 
     private void loadReduce() throws IOException {

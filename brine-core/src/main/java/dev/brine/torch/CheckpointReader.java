@@ -8,6 +8,7 @@ import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
 import dev.brine.ndarray.Storage;
 import dev.brine.npy.ZipReader;
+import dev.brine.pickle.InertGlobals;
 import dev.brine.pickle.PersistentLoader;
 import dev.brine.pickle.Unpickler;
 import dev.brine.pickle.UnpicklerOptions;
@@ -61,6 +62,8 @@ final class CheckpointReader {
     /** Untyped storages byte-swapped for a big-endian file, and the unit they were swapped by. */
     private final Map<TorchStorage, Integer> swapped = new IdentityHashMap<>();
     private boolean bigEndian;
+    /** The globals the pickles read kept inert (see {@link TorchCheckpoint.LoadResult}). */
+    private InertGlobals inertGlobals = InertGlobals.NONE;
 
     private CheckpointReader(Path path, TorchOptions options) {
         this.path = path;
@@ -70,24 +73,30 @@ final class CheckpointReader {
         this.budget = new HeapBudget(limits);
     }
 
-    static Object load(Path path, TorchOptions options) throws IOException {
+    static TorchCheckpoint.LoadResult load(Path path, TorchOptions options) throws IOException {
         CheckpointReader r = new CheckpointReader(path, options);
+        Object value = r.read();
+        return new TorchCheckpoint.LoadResult(value, r.inertGlobals);
+    }
+
+    /** The checkpoint, by the format its first bytes say. */
+    private Object read() throws IOException {
         byte[] head = new byte[512];
         int got;
         try (InputStream in = java.nio.file.Files.newInputStream(path)) {
             got = in.readNBytes(head, 0, head.length);
         }
         if (got >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
-            return r.loadZip();
+            return loadZip();
         }
         if (got >= 262 && new String(head, 257, 5, StandardCharsets.US_ASCII).equals("ustar")) {
-            throw new BrineException(r.where + ": a tar checkpoint (PyTorch before 0.4) is not supported;"
+            throw new BrineException(where + ": a tar checkpoint (PyTorch before 0.4) is not supported;"
                     + " load and re-save it with a newer torch");
         }
         if (got >= 2 && (head[0] & 0xFF) == 0x80 || startsWith(head, got, LEGACY_MAGIC_TEXT)) {
-            return r.loadLegacy();
+            return loadLegacy();
         }
-        throw new BrineException(r.where + ": not a torch checkpoint: neither a ZIP archive nor a legacy pickle");
+        throw new BrineException(where + ": not a torch checkpoint: neither a ZIP archive nor a legacy pickle");
     }
 
     private static boolean startsWith(byte[] head, int got, byte[] prefix) {
@@ -137,7 +146,10 @@ final class CheckpointReader {
                 Map<String, TorchStorage> loaded = new HashMap<>();
                 PersistentLoader loader = counting(pid -> zipStorage(zip, channel, prefix, loaded, pid));
                 try {
-                    return new Unpickler(pickle, unpicklerOptions(loader, this::tensor)).load();
+                    Unpickler u = new Unpickler(pickle, unpicklerOptions(loader, this::tensor));
+                    Object value = u.load();
+                    inertGlobals = u.inertGlobals();
+                    return value;
                 } catch (BrineException e) {
                     throw e.withContext(where + ": member " + pkl.name());
                 }
@@ -301,6 +313,9 @@ final class CheckpointReader {
                     keys.add((String) key);
                 }
                 dataStart = u.offset();
+                // torch.load unpickles all five with its pickle module: a name in the header pickles runs too,
+                // and the object's names are the ones pass 2 meets again
+                inertGlobals = u.inertGlobals();
             } catch (BrineException e) {
                 throw e.withContext(where + " (legacy format)");
             }

@@ -2,6 +2,7 @@ package dev.brine.torch;
 
 import dev.brine.BrineException;
 import dev.brine.ndarray.NDArray;
+import dev.brine.pickle.InertGlobals;
 import dev.brine.py.PythonRepr;
 import dev.brine.py.Tuple;
 import java.io.IOException;
@@ -68,6 +69,29 @@ public final class TorchCheckpoint {
      *     global is not allowed, or a limit is hit
      */
     public static Object load(Path path, TorchOptions options) throws IOException {
+        return CheckpointReader.load(path, options).value();
+    }
+
+    /**
+     * What {@link #load(Path, TorchOptions)} read, with the globals its pickles named that were kept inert.
+     *
+     * @param value the checkpoint, as {@link #load(Path, TorchOptions)} returns it
+     * @param inertGlobals with {@link TorchOptions#genericObjects()}, every global the file's pickles named that
+     *     the registry does not resolve ({@link dev.brine.pickle.Unpickler#inertGlobals()}), which
+     *     {@code torch.load(weights_only=False)} would import and run; also those in what the reader drops (a
+     *     tensor's Python attributes, its subclass, its backward hooks, a legacy file's header pickles), which
+     *     no walk of {@code value} finds. Empty without generic objects: any such name is refused
+     */
+    public record LoadResult(Object value, InertGlobals inertGlobals) {
+    }
+
+    /**
+     * Loads like {@link #load(Path, TorchOptions)}, and also tells which globals were kept inert: what to warn of
+     * before the file is handed to {@code torch.load(weights_only=False)}.
+     *
+     * @throws BrineException as {@link #load(Path, TorchOptions)} does
+     */
+    public static LoadResult loadResult(Path path, TorchOptions options) throws IOException {
         return CheckpointReader.load(path, options);
     }
 
