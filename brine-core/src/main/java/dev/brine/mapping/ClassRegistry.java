@@ -515,8 +515,8 @@ public final class ClassRegistry {
         @Override
         public Object call(Tuple args) throws BrineException {
             if (args.size() != types.length) {
-                throw new BrineException(global + " takes " + types.length + " arguments ("
-                        + String.join(", ", names) + "), got " + args.size());
+                throw new BrineException(global + " takes " + types.length + " arguments, got " + args.size()
+                        + " (its components: " + String.join(", ", names) + ")");
             }
             Object[] values = new Object[types.length];
             for (int i = 0; i < types.length; i++) {
@@ -570,17 +570,20 @@ public final class ClassRegistry {
             } else {
                 addFields(fields, state);
             }
+            List<String> components = List.of(names);
+            for (String field : fields.keySet()) {
+                if (!components.contains(field)) {
+                    throw new BrineException(global + ": the state's field '" + field
+                            + "' is not a component of the record (its components are " + components + ")");
+                }
+            }
             Object[] values = new Object[types.length];
             for (int i = 0; i < types.length; i++) {
                 if (!fields.containsKey(names[i])) {
                     throw new BrineException(global + ": the state gives no field '" + names[i] + "' (it gives "
-                            + fields.keySet() + "; the record's components are " + List.of(names) + ")");
+                            + fields.keySet() + "; the record's components are " + components + ")");
                 }
-                values[i] = Coercion.to(types[i], fields.remove(names[i]), global + " field '" + names[i] + "'");
-            }
-            if (!fields.isEmpty()) {
-                throw new BrineException(global + ": the state's field '" + fields.keySet().iterator().next()
-                        + "' is not a component of the record (its components are " + List.of(names) + ")");
+                values[i] = Coercion.to(types[i], fields.get(names[i]), global + " field '" + names[i] + "'");
             }
             return construct(values);
         }

@@ -119,7 +119,22 @@ class DataclassRecordDifferentialTest {
             Path half = tmp.resolve("half" + p + ".pkl");
             e = assertThrows(BrineException.class, () -> Pickle.load(half,
                     UnpicklerOptions.builder().registry(registry("Slots")).build()));
-            assertTrue(e.getMessage().contains("mymod.Slots") && e.getMessage().contains("'label'"), e.getMessage());
+            assertTrue(e.getMessage().contains("mymod.Slots") && e.getMessage().contains("no field 'label'")
+                    && e.getMessage().contains("it gives [x, y]"), e.getMessage());
         }
+    }
+
+    @Test
+    void aDataclassWhoseFieldsNeverComeIsRefusedNotReturnedHalfMade() {
+        // cls.__new__(cls) and STOP, no BUILD: a crafted pickle (Python always gives a dataclass with fields its state)
+        byte[] pickle = "\u0080\u0002cmymod\nPlain\n)\u0081.".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        UnpicklingException e = assertThrows(UnpicklingException.class,
+                () -> Pickle.loads(pickle, UnpicklerOptions.builder().registry(registry("Plain")).build()));
+        assertTrue(e.getMessage().contains("not made yet"), e.getMessage());
+        // and a state that is neither the fields by name nor their values in order
+        byte[] wrong = "\u0080\u0002cmymod\nPlain\n)\u0081K\u0001b.".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        e = assertThrows(UnpicklingException.class,
+                () -> Pickle.loads(wrong, UnpicklerOptions.builder().registry(registry("Plain")).build()));
+        assertTrue(e.getMessage().contains("mymod.Plain") && e.getMessage().contains("dict of its fields"), e.getMessage());
     }
 }
