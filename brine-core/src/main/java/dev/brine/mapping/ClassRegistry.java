@@ -32,7 +32,11 @@ import java.util.function.Supplier;
  *
  * <p>A class whose state changes shape across releases registers with
  * {@link Builder#registerVersioned}: its state carries a version and old states are migrated on
- * load (see {@link StateVersions}).
+ * load (see {@link StateVersions}); a class with {@link PythonName} also declares its current
+ * version with {@link StateVersion}, so that a save without this registry stamps it too.
+ *
+ * <p>A class registered under several names is read by all of them and written under its
+ * {@link PythonName} when it is registered under that, else under its first registration.
  */
 public final class ClassRegistry {
     private static final ClassRegistry BUILTINS = BuiltinGlobals.addTo(new Builder()).build();
