@@ -9,6 +9,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -31,7 +32,11 @@ import java.util.function.Supplier;
  *
  * <p>A class whose state changes shape across releases registers with
  * {@link Builder#registerVersioned}: its state carries a version and old states are migrated on
- * load (see {@link StateVersions}).
+ * load (see {@link StateVersions}); a class with {@link PythonName} also declares its current
+ * version with {@link StateVersion}, so that a save without this registry stamps it too.
+ *
+ * <p>A class registered under several names is read by all of them and written under its
+ * {@link PythonName} when it is registered under that, else under its first registration.
  */
 public final class ClassRegistry {
     private static final ClassRegistry BUILTINS = BuiltinGlobals.addTo(new Builder()).build();
@@ -140,8 +145,9 @@ public final class ClassRegistry {
 
     /**
      * The Python name instances of {@code type} are written as: the name it (or its nearest
-     * registered superclass) was registered with by {@link Builder#register}, {@link
-     * Builder#registerVersioned} or {@link Builder#registerRecord}, else its {@link PythonName},
+     * registered superclass) is written under by its registrations with {@link Builder#register},
+     * {@link Builder#registerVersioned} or {@link Builder#registerRecord} (its {@link PythonName} when
+     * it was registered under that, else its first registration), else its {@link PythonName},
      * else {@code null} (a class written by a plain {@link Builder#registerWriter} names itself
      * only in the reduction it returns). Error messages use it to name the class in Python's terms.
      */
@@ -213,8 +219,11 @@ public final class ClassRegistry {
         /**
          * Like {@link #register(Class, Supplier)} with the Python name given here. Registering a class
          * that already has a writer (an earlier {@code register} or {@code registerVersioned}) adds a
-         * name it is read by, such as its name in old files, and nothing else: what it is written as,
-         * and its state versions, stay those of the first registration. (Replacing them instead made
+         * name it is read by, such as its name in old files, and nothing else, with one exception: a
+         * class with {@link PythonName} is written under that name once it is registered under it,
+         * whatever order the registrations come in, so that a rename takes effect even when the old
+         * name is listed first. A class without the annotation is written under its first
+         * registration. Its state versions, if any, are kept either way. (Replacing them instead made
          * the order of two registrations decide whether old states were migrated.)
          */
         public <T extends PickleState> Builder register(String module, String name, Class<T> type,
@@ -222,13 +231,37 @@ public final class ClassRegistry {
             Global g = new Global(module, name);
             Objects.requireNonNull(factory, "factory");
             registerCallable(new StatefulClass(g, type, factory));
-            if (writers.containsKey(type)) {
+            if (writers.containsKey(type) && !(names.containsKey(type) && takesOverName(type, g))) {
                 return this;
             }
             names.put(type, g);
-            return registerWriter(type, obj -> {
-                return Reduction.newObjectWithState(g, obj.getState()); // null: no BUILD, as Python for a None state
-            });
+            StateVersions v = versions.get(type);
+            return registerWriter(type, v == null ? stateWriter(g) : versionedWriter(g, v));
+        }
+
+        /**
+         * Whether registering {@code type} under {@code g} changes the name it is written as: only when
+         * {@code g} is its {@link PythonName} and it is written under another name so far.
+         */
+        private boolean takesOverName(Class<?> type, Global g) {
+            return g.equals(annotatedName(type)) && !g.equals(names.get(type));
+        }
+
+        private static Reducer<Object> stateWriter(Global g) {
+            // null: no BUILD, as Python for a None state
+            return obj -> Reduction.newObjectWithState(g, ((PickleState) obj).getState());
+        }
+
+        private static Reducer<Object> versionedWriter(Global g, StateVersions stateVersions) {
+            return obj -> {
+                Map<String, Object> state;
+                try {
+                    state = stateVersions.stamp(((PickleState) obj).getState());
+                } catch (BrineException e) {
+                    throw new BrineException(g + ": " + e.getMessage(), e);
+                }
+                return Reduction.newObjectWithState(g, state);
+            };
         }
 
         /**
@@ -238,6 +271,11 @@ public final class ClassRegistry {
          * to the current version before {@code setState} sees it ({@link StateVersions#upgrade}).
          * The class's own {@code getState}/{@code setState} deal only with current states, which
          * must be dicts ({@code Map}s with string keys).
+         *
+         * @throws IllegalArgumentException if the class has no {@link PythonName}, or has one but no
+         *     {@link StateVersion} (a pickler without this registry would write its state without the
+         *     version, which a later load takes for version 1), or declares a {@link StateVersion}
+         *     other than {@code stateVersions.current()}
          */
         public <T extends PickleState> Builder registerVersioned(Class<T> type, Supplier<? extends T> factory,
                                                                  StateVersions stateVersions) {
@@ -247,27 +285,51 @@ public final class ClassRegistry {
 
         /**
          * Like {@link #registerVersioned(Class, Supplier, StateVersions)} with the Python name given
-         * here. This is what the class is written as, with these versions, whatever was registered
-         * for it before; register it under its old names with {@link #register} or {@link #alias}.
+         * here. The class is written with these versions whatever was registered for it before, and
+         * under this name, unless it is already registered under its {@link PythonName}, which it is
+         * then still written as (see {@link #register(String, String, Class, Supplier)}); register it
+         * under its old names with {@link #register} or {@link #alias}.
+         *
+         * @throws IllegalArgumentException if the class has {@link PythonName} but no
+         *     {@link StateVersion}, or declares a {@link StateVersion} other than
+         *     {@code stateVersions.current()}
          */
         public <T extends PickleState> Builder registerVersioned(String module, String name, Class<T> type,
                                                                  Supplier<? extends T> factory,
                                                                  StateVersions stateVersions) {
             Objects.requireNonNull(stateVersions, "stateVersions");
             Objects.requireNonNull(factory, "factory");
+            checkDeclaredVersion(type, stateVersions);
             Global g = new Global(module, name);
             registerCallable(new StatefulClass(g, type, factory));
             versions.put(type, stateVersions);
-            names.put(type, g);
-            return registerWriter(type, obj -> {
-                Map<String, Object> state;
-                try {
-                    state = stateVersions.stamp(obj.getState());
-                } catch (BrineException e) {
-                    throw new BrineException(g + ": " + e.getMessage(), e);
+            Global written = names.get(type);
+            if (written == null || !written.equals(annotatedName(type))) {
+                written = g;
+            }
+            names.put(type, written);
+            return registerWriter(type, versionedWriter(written, stateVersions));
+        }
+
+        /**
+         * Refuses a versioned class whose saves could go out without the version: one a pickler can
+         * write without this registry (it has {@link PythonName}) but that does not say its version
+         * itself, or that says another one than the registration.
+         */
+        private static void checkDeclaredVersion(Class<?> type, StateVersions stateVersions) {
+            StateVersion declared = type.getAnnotation(StateVersion.class);
+            if (declared == null) {
+                if (type.isAnnotationPresent(PythonName.class)) {
+                    throw new IllegalArgumentException(type.getName() + " has @PythonName, so it can also be saved"
+                            + " without this registry, which would write its state without " + StateVersions.VERSION_KEY
+                            + " (read back as version " + StateVersions.UNVERSIONED + " and migrated again): annotate"
+                            + " it @StateVersion(" + stateVersions.current() + ")");
                 }
-                return Reduction.newObjectWithState(g, state);
-            });
+            } else if (declared.value() != stateVersions.current()) {
+                throw new IllegalArgumentException(type.getName() + " declares @StateVersion(" + declared.value()
+                        + ") but is registered with StateVersions.current(" + stateVersions.current()
+                        + "): make the two agree");
+            }
         }
 
         /**
@@ -280,7 +342,12 @@ public final class ClassRegistry {
             return registerRecord(g.module(), g.name(), type);
         }
 
-        /** Like {@link #registerRecord(Class)} with the Python name given here. */
+        /**
+         * Like {@link #registerRecord(Class)} with the Python name given here. As for
+         * {@link #register(String, String, Class, Supplier)}, a record registered again under another
+         * name is read by it too and written as before, unless the new name is its
+         * {@link PythonName}: then that is what it is written as.
+         */
         public <R extends Record> Builder registerRecord(String module, String name, Class<R> type) {
             Global g = new Global(module, name);
             RecordComponent[] components = type.getRecordComponents();
@@ -298,7 +365,14 @@ public final class ClassRegistry {
             } catch (ReflectiveOperationException | RuntimeException e) {
                 throw new IllegalArgumentException("record " + type.getName() + " cannot be registered: " + e, e);
             }
-            registerCallable(new RecordClass<>(g, constructor, types));
+            String[] componentNames = new String[components.length];
+            for (int i = 0; i < components.length; i++) {
+                componentNames[i] = components[i].getName();
+            }
+            registerCallable(new RecordClass<>(g, constructor, types, componentNames));
+            if (names.containsKey(type) && !takesOverName(type, g)) {
+                return this; // another name it is read by (see register)
+            }
             names.put(type, g);
             return registerWriter(type, rec -> {
                 Object[] values = new Object[components.length];
@@ -317,9 +391,28 @@ public final class ClassRegistry {
             });
         }
 
-        /** The immutable registry. */
+        /**
+         * The immutable registry.
+         *
+         * @throws IllegalArgumentException if a class that declares a {@link StateVersion} is
+         *     registered with {@code register} but not {@code registerVersioned}: its files hold
+         *     {@code __version__}, and old ones would reach its {@code setState} unmigrated
+         */
         public ClassRegistry build() {
+            for (Class<?> type : names.keySet()) {
+                StateVersion declared = type.getAnnotation(StateVersion.class);
+                if (declared != null && !versions.containsKey(type)) {
+                    throw new IllegalArgumentException(type.getName() + " declares @StateVersion(" + declared.value()
+                            + "): register it with registerVersioned and its StateVersions, not only register");
+                }
+            }
             return new ClassRegistry(this);
+        }
+
+        /** The name {@code type}'s {@link PythonName} gives, or {@code null}. */
+        private static Global annotatedName(Class<?> type) {
+            PythonName n = type.getAnnotation(PythonName.class);
+            return n == null ? null : new Global(n.module(), n.name());
         }
 
         private static Global nameOf(Class<?> type) {
@@ -395,17 +488,22 @@ public final class ClassRegistry {
      * NEWOBJ and NEWOBJ_EX without keywords, which is what a Python stand-in for it, a
      * {@code namedtuple}, writes at protocols 2 to 5 ({@code cls.__new__(cls, *fields)}). Below
      * protocol 2 such a stand-in writes {@code copyreg._reconstructor(cls, tuple, fields)}, which
-     * {@link BuiltinGlobals} hands to {@link #fromTuple}.
+     * {@link BuiltinGlobals} hands to {@link #fromTuple}. A {@code @dataclass} standing in for it
+     * writes {@code cls.__new__(cls)} with no arguments (NEWOBJ, or {@code _reconstructor(cls, object,
+     * None)} below protocol 2) and then its fields as the BUILD state: that makes a {@link
+     * PendingRecord}, which BUILD completes by component name.
      */
     static final class RecordClass<R extends Record> implements PyCallable {
         private final Global global;
         private final Constructor<R> constructor;
         private final Class<?>[] types;
+        private final String[] names;
 
-        RecordClass(Global global, Constructor<R> constructor, Class<?>[] types) {
+        RecordClass(Global global, Constructor<R> constructor, Class<?>[] types, String[] names) {
             this.global = global;
             this.constructor = constructor;
             this.types = types;
+            this.names = names;
         }
 
         @Override
@@ -421,12 +519,17 @@ public final class ClassRegistry {
         @Override
         public Object call(Tuple args) throws BrineException {
             if (args.size() != types.length) {
-                throw new BrineException(global + " takes " + types.length + " arguments, got " + args.size());
+                throw new BrineException(global + " takes " + types.length + " arguments, got " + args.size()
+                        + " (its components: " + String.join(", ", names) + ")");
             }
             Object[] values = new Object[types.length];
             for (int i = 0; i < types.length; i++) {
-                values[i] = Coercion.to(types[i], args.get(i), global + " argument " + i);
+                values[i] = Coercion.to(types[i], args.get(i), global + " argument " + i + " (" + names[i] + ")");
             }
+            return construct(values);
+        }
+
+        private R construct(Object[] values) throws BrineException {
             try {
                 return constructor.newInstance(values);
             } catch (InvocationTargetException e) {
@@ -443,12 +546,95 @@ public final class ClassRegistry {
                 throw new BrineException(global + " takes its components as positional arguments; NEWOBJ_EX gave"
                         + " keyword arguments " + kwargs.keySet());
             }
+            if (args.isEmpty() && types.length > 0) {
+                return new PendingRecord(this); // a dataclass: its fields come with BUILD
+            }
             return call(args);
         }
 
         /** {@code tuple.__new__(cls, fields)}: the record whose components are {@code fields}' items. */
         Object fromTuple(Tuple fields) throws BrineException {
             return call(fields);
+        }
+
+        /**
+         * The record from a dataclass's BUILD state: its fields by name ({@code {'x': 1, ...}}, the
+         * instance dict), the same as the slots part of {@code (None, {...})} (a {@code slots=True}
+         * dataclass) or both parts of {@code ({...}, {...})}; or its field values in order (a list or
+         * tuple: what a frozen slots dataclass's {@code __getstate__} gives).
+         */
+        Object fromState(Object state) throws BrineException {
+            if (state instanceof List || (state instanceof Tuple && !isDictAndSlots((Tuple) state))) {
+                return call(state instanceof Tuple ? (Tuple) state : Tuple.of(((List<?>) state).toArray()));
+            }
+            Map<String, Object> fields = new LinkedHashMap<>();
+            if (state instanceof Tuple) {
+                addFields(fields, ((Tuple) state).get(0));
+                addFields(fields, ((Tuple) state).get(1));
+            } else {
+                addFields(fields, state);
+            }
+            List<String> components = List.of(names);
+            for (String field : fields.keySet()) {
+                if (!components.contains(field)) {
+                    throw new BrineException(global + ": the state's field '" + field
+                            + "' is not a component of the record (its components are " + components + ")");
+                }
+            }
+            Object[] values = new Object[types.length];
+            for (int i = 0; i < types.length; i++) {
+                if (!fields.containsKey(names[i])) {
+                    throw new BrineException(global + ": the state gives no field '" + names[i] + "' (it gives "
+                            + fields.keySet() + "; the record's components are " + components + ")");
+                }
+                values[i] = Coercion.to(types[i], fields.get(names[i]), global + " field '" + names[i] + "'");
+            }
+            return construct(values);
+        }
+
+        /** {@code (dict or None, dict or None)}: the state CPython gives an object with slots. */
+        private static boolean isDictAndSlots(Tuple t) {
+            return t.size() == 2 && (t.get(0) == null || t.get(0) instanceof Map)
+                    && (t.get(1) == null || t.get(1) instanceof Map);
+        }
+
+        private void addFields(Map<String, Object> fields, Object part) throws BrineException {
+            if (part == null) {
+                return;
+            }
+            if (!(part instanceof Map)) {
+                throw new BrineException(global + ": a record's state must be a dict of its fields, (dict, slots dict)"
+                        + " or a list of its field values, not " + PythonRepr.brief(part));
+            }
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) part).entrySet()) {
+                if (!(e.getKey() instanceof String)) {
+                    throw new BrineException(global + ": a record's state names its fields by str, not by "
+                            + PythonRepr.brief(e.getKey()));
+                }
+                fields.put((String) e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    /**
+     * A record whose dataclass stand-in was made by {@code cls.__new__(cls)}: records are immutable,
+     * so it is made only when BUILD brings its fields ({@link RecordClass#fromState}).
+     */
+    static final class PendingRecord implements Deferred {
+        private final RecordClass<?> cls;
+
+        PendingRecord(RecordClass<?> cls) {
+            this.cls = cls;
+        }
+
+        @Override
+        public Object complete(Object state) throws BrineException {
+            return cls.fromState(state);
+        }
+
+        @Override
+        public String toString() {
+            return cls.global() + " (waiting for its fields)";
         }
     }
 }

@@ -47,8 +47,11 @@ import java.util.TreeMap;
  *         .build();
  * }</pre>
  *
- * Write such a class with the same registry: a pickler without the entry falls back to the
- * {@link PythonName} annotation and writes the bare state, which would then read as version 1. A
+ * The class says its current version itself too, with {@link StateVersion} ({@code @StateVersion(3)}
+ * here), which {@code registerVersioned} requires of a class with {@link PythonName} and checks
+ * against {@link #current()}: a pickler without the registry entry then still stamps the state it
+ * writes through the annotation, so no save can write today's state bare (which would read as
+ * version 1 and be migrated again). Loading still needs the registry, which holds the migrations. A
  * class that is pickled without a registry entry can instead call {@link #stamp} from its
  * {@code getState} and {@link #upgrade} from its {@code setState} itself (stamping twice is
  * harmless: the key is replaced). Immutable.

@@ -56,9 +56,20 @@ public final class Pickle {
         new Pickler(out, options).dump(obj);
     }
 
-    /** Saves {@code obj} to {@code file} atomically (a temporary file renamed into place). */
+    /**
+     * Saves {@code obj} to {@code file} atomically (a temporary file renamed into place) with the
+     * builtins registry: Java classes are written through their {@link dev.brine.mapping.PythonName};
+     * for classes registered in a registry, pass it with {@link #dump(Object, Path, PicklerOptions)}.
+     */
     public static void dump(Object obj, Path file, int protocol) throws IOException {
-        PicklerOptions options = PicklerOptions.DEFAULT.withProtocol(protocol);
+        dump(obj, file, PicklerOptions.DEFAULT.withProtocol(protocol));
+    }
+
+    /**
+     * Saves {@code obj} to {@code file} atomically with {@code options}: their registry decides how
+     * Java classes are written (the name a class was registered under, its state versions).
+     */
+    public static void dump(Object obj, Path file, PicklerOptions options) throws IOException {
         AtomicFiles.write(file, out -> new Pickler(out, options).dump(obj));
     }
 

@@ -8,6 +8,8 @@ import dev.brine.mapping.PythonName;
 import dev.brine.mapping.PythonNames;
 import dev.brine.mapping.Reducer;
 import dev.brine.mapping.Reduction;
+import dev.brine.mapping.StateVersion;
+import dev.brine.mapping.StateVersions;
 import dev.brine.py.ByteArray;
 import dev.brine.py.FrozenSet;
 import dev.brine.py.GenericObject;
@@ -312,7 +314,14 @@ public final class Pickler {
         PythonName name = obj.getClass().getAnnotation(PythonName.class);
         if (name != null && obj instanceof PickleState) {
             // null: no BUILD, as Python writes an object whose __getstate__ gives None
-            return Reduction.newObjectWithState(new Global(name.module(), name.name()), ((PickleState) obj).getState());
+            Object state = ((PickleState) obj).getState();
+            StateVersion version = obj.getClass().getAnnotation(StateVersion.class);
+            if (version != null) {
+                // a versioned class saved without its registry still says its version, so that loading
+                // does not take today's state for version 1 and migrate it again
+                state = StateVersions.current(version.value()).stamp(state);
+            }
+            return Reduction.newObjectWithState(new Global(name.module(), name.name()), state);
         }
         if (name != null && obj instanceof Record) {
             return RecordComponents.reduce((Record) obj, new Global(name.module(), name.name()));
@@ -320,7 +329,9 @@ public final class Pickler {
         String hint = obj instanceof Collection ? " (only List and Set collections map to Python)" : "";
         throw new PicklingException("cannot pickle '" + obj.getClass().getName() + "'" + hint
                 + ": register a writer (ClassRegistry.Builder.registerWriter), or give the class @PythonName and"
-                + " implement PickleState (records need only @PythonName)");
+                + " implement PickleState (records need only @PythonName); a class registered in a ClassRegistry is"
+                + " written only when that registry is passed: PicklerOptions.builder().registry(r) for Pickle.dumps"
+                + " and Pickle.dump, ArchiveOptions.builder().registry(r) for ModelArchive.dump");
     }
 
     // ---- atoms ----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import dev.brine.BrineException;
 import dev.brine.mapping.ClassRegistry;
 import dev.brine.mapping.PickleState;
 import dev.brine.mapping.PythonName;
+import dev.brine.mapping.StateVersion;
 import dev.brine.mapping.StateVersions;
 import dev.brine.numpy.NumpyPickles;
 import dev.brine.py.Tuple;
@@ -25,6 +26,7 @@ import java.util.Objects;
  * Each step is a migration; loading a file of any version runs the chain from there.
  */
 @PythonName(module = "examples.perceptron", name = "Perceptron")
+@StateVersion(3)
 final class Perceptron implements PickleState {
     /** The learning rate version 1 files were trained with (version 1 did not save it). */
     static final double V1_LEARNING_RATE = 0.01;

@@ -16,12 +16,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A versioned class registered under a second (old) name as well: in either order the class is
- * written under its versioned registration, with its version, and a state read under either name is
- * migrated. (Replacing the versions on the second registration silently skipped the migration.)
+ * A class registered under a second (old) name as well: in either order the class is written under
+ * its {@link PythonName} (a class without one: under its first registration), with its versions when
+ * it has them, and a state read under either name is migrated. (Replacing the versions on the second
+ * registration silently skipped the migration; listing the old name first wrote new files under it.)
  */
 class RegistryNamesTest {
     @PythonName(module = "mymodels", name = "P")
+    @StateVersion(2)
     static final class P implements PickleState {
         Object weights;
 
@@ -93,5 +95,93 @@ class RegistryNamesTest {
             }
             expected = bytes;
         }
+    }
+
+    /** Renamed: old files say {@code oldmodels.Model}, new ones must say the annotation's name. */
+    @PythonName(module = "newmodels", name = "Model")
+    static final class Renamed implements PickleState {
+        @Override
+        public Object getState() {
+            return new LinkedHashMap<>(Map.of("a", 1L));
+        }
+
+        @Override
+        public void setState(Object state) {
+        }
+    }
+
+    /** No annotation: written under its first registration. */
+    static final class Unnamed implements PickleState {
+        @Override
+        public Object getState() {
+            return new LinkedHashMap<>(Map.of("a", 1L));
+        }
+
+        @Override
+        public void setState(Object state) {
+        }
+    }
+
+    @PythonName(module = "newmodels", name = "Point")
+    record Point(long x) {
+    }
+
+    private static Global writtenAs(Object obj, ClassRegistry registry) throws Exception {
+        byte[] bytes = Pickle.dumps(obj, PicklerOptions.builder().registry(registry).build());
+        Object back = Pickle.loads(bytes, UnpicklerOptions.builder().genericObjects(true).build());
+        return assertInstanceOf(GenericObject.class, back).type();
+    }
+
+    @Test
+    void theAnnotatedNameIsWrittenWhicheverRegistrationComesFirst() throws Exception {
+        Global annotated = new Global("newmodels", "Model");
+        ClassRegistry oldFirst = ClassRegistry.builtins().toBuilder()
+                .register("oldmodels", "Model", Renamed.class, Renamed::new)
+                .register(Renamed.class, Renamed::new).build();
+        ClassRegistry newFirst = ClassRegistry.builtins().toBuilder()
+                .register(Renamed.class, Renamed::new)
+                .register("oldmodels", "Model", Renamed.class, Renamed::new).build();
+        for (ClassRegistry registry : new ClassRegistry[] {oldFirst, newFirst}) {
+            assertEquals(annotated, writtenAs(new Renamed(), registry));
+            assertEquals(annotated, registry.pythonNameOf(Renamed.class));
+            // the old name still reads
+            GenericObject old = GenericObject.newObject(new Global("oldmodels", "Model"), Tuple.empty());
+            old.setState(new LinkedHashMap<>(Map.of("a", 1L)));
+            assertInstanceOf(Renamed.class, Pickle.loads(Pickle.dumps(old),
+                    UnpicklerOptions.builder().registry(registry).build()));
+        }
+        // the same as a pickler without any registry writes it
+        assertEquals(annotated, writtenAs(new Renamed(), ClassRegistry.builtins()));
+        // a versioned registration under another name keeps the annotated name, with its versions
+        ClassRegistry versionedOld = ClassRegistry.builtins().toBuilder()
+                .register(P.class, P::new)
+                .registerVersioned("oldmodels", "P", P.class, P::new, VERSIONS).build();
+        assertEquals(new Global("mymodels", "P"), versionedOld.pythonNameOf(P.class));
+        assertNotNull(versionedOld.versionsOf(P.class));
+    }
+
+    @Test
+    void aClassWithoutTheAnnotationIsWrittenUnderItsFirstRegistration() throws Exception {
+        ClassRegistry registry = ClassRegistry.builtins().toBuilder()
+                .register("first", "Model", Unnamed.class, Unnamed::new)
+                .register("second", "Model", Unnamed.class, Unnamed::new).build();
+        assertEquals(new Global("first", "Model"), writtenAs(new Unnamed(), registry));
+    }
+
+    @Test
+    void recordsFollowTheSameRule() throws Exception {
+        ClassRegistry oldFirst = ClassRegistry.builtins().toBuilder()
+                .registerRecord("oldmodels", "Point", Point.class)
+                .registerRecord(Point.class).build();
+        assertEquals(new Global("newmodels", "Point"), oldFirst.pythonNameOf(Point.class));
+        byte[] bytes = Pickle.dumps(new Point(3), PicklerOptions.builder().registry(oldFirst).build());
+        Object back = Pickle.loads(bytes, UnpicklerOptions.builder().genericObjects(true).build());
+        assertEquals(new Global("newmodels", "Point"), assertInstanceOf(GenericObject.class, back).type());
+        ClassRegistry newFirst = ClassRegistry.builtins().toBuilder()
+                .registerRecord(Point.class)
+                .registerRecord("oldmodels", "Point", Point.class).build();
+        assertEquals(new Global("newmodels", "Point"), newFirst.pythonNameOf(Point.class));
+        assertEquals(new Point(3), Pickle.loads(Pickle.dumps(new Point(3),
+                PicklerOptions.builder().registry(newFirst).build()), UnpicklerOptions.builder().registry(newFirst).build()));
     }
 }
