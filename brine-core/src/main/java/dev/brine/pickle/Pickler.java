@@ -317,10 +317,8 @@ public final class Pickler {
         if (name != null && obj instanceof Record) {
             return RecordComponents.reduce((Record) obj, new Global(name.module(), name.name()));
         }
-        String hint = obj instanceof Collection ? " (only List and Set collections map to Python)" : "";
-        throw new PicklingException("cannot pickle '" + obj.getClass().getName() + "'" + hint
-                + ": register a writer (ClassRegistry.Builder.registerWriter), or give the class @PythonName and"
-                + " implement PickleState (records need only @PythonName)");
+        throw new PicklingException("cannot pickle '" + UnmappedTypes.sourceName(obj.getClass()) + "'"
+                + UnmappedTypes.advice(obj.getClass()));
     }
 
     // ---- atoms ----------------------------------------------------------------------------------
