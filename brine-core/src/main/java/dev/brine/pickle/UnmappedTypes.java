@@ -25,12 +25,9 @@ final class UnmappedTypes {
      * write instead; otherwise how to map a class of one's own.
      */
     static String advice(Class<?> type) {
-        if (type.isArray() && type.getComponentType().isPrimitive()) {
+        if (type.isArray()) { // primitive: any other array is an Object[], written as a tuple
             return ": a primitive array has no Python counterpart; write NDArray.of(array) for a numpy array, or a List"
                     + " for a Python list (byte[] alone maps, to bytes)";
-        }
-        if (type.isArray()) {
-            return ": of Java arrays only Object[] maps (to a tuple); write a List for a Python list";
         }
         if (type == Instant.class) {
             return ": Python's datetime has no Instant; write instant.atOffset(ZoneOffset.UTC), an OffsetDateTime that"
