@@ -2,6 +2,7 @@ package dev.brine.pickle;
 
 import dev.brine.BrineException;
 import dev.brine.io.AtomicFiles;
+import dev.brine.io.FileKind;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,7 +101,7 @@ public final class Pickle {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             return new Unpickler(in, options).load();
         } catch (BrineException e) {
-            throw e.withContext(file.toString());
+            throw e.withContext(FileKind.context(file, FileKind.PICKLE)); // an .npz or .npy says so
         }
     }
 
@@ -117,7 +118,7 @@ public final class Pickle {
         try (SeekableByteChannel channel = Files.newByteChannel(file)) {
             return loadAll(new Unpickler(channel, options));
         } catch (BrineException e) {
-            throw e.withContext(file.toString());
+            throw e.withContext(FileKind.context(file, FileKind.PICKLE));
         }
     }
 
