@@ -26,7 +26,10 @@ public class BrineException extends IOException {
 
     /**
      * Returns a copy of this exception whose message is prefixed with a location such as a file
-     * or an archive member ({@code "model.zip: member W: "}). A {@link LimitExceededException} stays one.
+     * or an archive member ({@code "model.zip: member W: "}). Subclasses override it to return their own
+     * type ({@link LimitExceededException}, {@link dev.brine.pickle.UnpicklingException},
+     * {@link dev.brine.pickle.PicklingException}), so adding a location never changes what a
+     * {@code catch} clause catches.
      */
     public BrineException withContext(String context) {
         return new BrineException(context + ": " + getMessage(), this);

@@ -111,7 +111,7 @@ final class ArchiveWriter implements PersistentIdHook {
             try {
                 writeMember(name, array, Npy.header(array, null));
             } catch (BrineException e) {
-                throw new BrineException("array member " + name + ": " + e.getMessage(), e);
+                throw e.withContext("array member " + name); // keeps the subclass (LimitExceeded, Pickling)
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -63,7 +63,7 @@ public final class ModelArchive {
         try {
             AtomicFiles.write(file, out -> ArchiveWriter.write(obj, out, options));
         } catch (BrineException e) {
-            throw new BrineException("cannot save " + file + ": " + e.getMessage(), e);
+            throw e.withContext("cannot save " + file); // keeps the subclass: a PicklingException stays one
         }
     }
 

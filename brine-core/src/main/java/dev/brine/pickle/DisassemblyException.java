@@ -33,4 +33,12 @@ public final class DisassemblyException extends UnpicklingException {
     public String pythonErrorLine() {
         return pythonType + ": " + getMessage();
     }
+
+    /** The same error with a location such as a file in front of its message: still a DisassemblyException. */
+    @Override
+    public DisassemblyException withContext(String context) {
+        DisassemblyException e = new DisassemblyException(pythonType, context + ": " + getMessage(), offset(), opcode());
+        e.initCause(this);
+        return e;
+    }
 }

@@ -2,6 +2,7 @@ package dev.brine.pickle;
 
 import dev.brine.BrineException;
 import dev.brine.io.AtomicFiles;
+import dev.brine.io.FileKind;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +21,8 @@ import java.util.List;
  * Object loaded = Pickle.load(Path.of("obj.save"));
  * }</pre>
  *
- * Loading uses {@link UnpicklerOptions#DEFAULT} (builtins only) unless options are given.
+ * Loading uses {@link UnpicklerOptions#DEFAULT} unless options are given: it trusts Python's builtins and
+ * numpy arrays, dtypes and scalars, and refuses any other global, naming it.
  */
 public final class Pickle {
     /** Python's {@code pickle.HIGHEST_PROTOCOL}: 5. */
@@ -73,7 +75,7 @@ public final class Pickle {
         AtomicFiles.write(file, out -> new Pickler(out, options).dump(obj));
     }
 
-    /** The object in {@code data} (builtins only). */
+    /** The object in {@code data}, read with {@link UnpicklerOptions#DEFAULT}. */
     public static Object loads(byte[] data) throws IOException {
         return new Unpickler(data, UnpicklerOptions.DEFAULT).load();
     }
@@ -84,9 +86,12 @@ public final class Pickle {
     }
 
     /**
-     * Reads one pickle from {@code in}. When the stream supports mark/reset it is left exactly
-     * after the pickle, so calling this again reads the next one; for other streams use one
-     * {@link Unpickler} for all of them.
+     * Reads one pickle from {@code in} and leaves the stream exactly after it, so calling this again
+     * reads the next one, as {@code pickle.load(f)} in a loop does; at the end of the stream it throws
+     * an {@link UnpicklingException} ("no pickle: the input is empty or used up"). A stream with
+     * mark/reset or a {@link java.io.FileInputStream} is read ahead and taken back; any other stream
+     * is read no further than the pickle needs, an opcode at a time outside frames (slower: wrap it
+     * in a {@link BufferedInputStream} when that matters).
      */
     public static Object load(InputStream in) throws IOException {
         return new Unpickler(in, UnpicklerOptions.DEFAULT).load();
@@ -107,7 +112,7 @@ public final class Pickle {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             return new Unpickler(in, options).load();
         } catch (BrineException e) {
-            throw e.withContext(file.toString());
+            throw e.withContext(FileKind.context(file, FileKind.PICKLE)); // an .npz or .npy says so
         }
     }
 
@@ -124,7 +129,7 @@ public final class Pickle {
         try (SeekableByteChannel channel = Files.newByteChannel(file)) {
             return loadAll(new Unpickler(channel, options));
         } catch (BrineException e) {
-            throw e.withContext(file.toString());
+            throw e.withContext(FileKind.context(file, FileKind.PICKLE));
         }
     }
 

@@ -1,12 +1,14 @@
 package dev.brine.pickle;
 
 import dev.brine.BrineException;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -16,6 +18,16 @@ import java.util.Arrays;
  * CodedInputStream. Every length is checked against the bytes that are really there before
  * anything is allocated for it, and pickle 4 frames are enforced here: a read that would straddle
  * the end of the current frame is an error.
+ *
+ * <p>Where a stream is left after a pickle's STOP, so that the next {@code Pickle.load(stream)} reads
+ * the next pickle, as repeated {@code pickle.load(f)} calls do: a stream with mark/reset and a
+ * {@link FileInputStream} on a regular file are read ahead in blocks and taken back to just after
+ * STOP ({@link #finishPickle()}); any other stream (a pipe, {@code Files.newInputStream}, a socket)
+ * is read no further than the pickle needs, as CPython's C unpickler reads a file that has no
+ * {@code peek}: a whole frame at a time inside frames (protocol 4+), else each opcode's argument
+ * by its exact length (one stream read per opcode: wrap such a stream in a BufferedInputStream
+ * for speed). A byte array takes none of these paths: all of this is in the refill, never in the
+ * per-byte fast path.
  *
  * <p>The fast path of {@link #readByte()} is one comparison and an array load: {@code readLimit}
  * is the smaller of the buffer's end and the current frame's end, so frame checks cost nothing
@@ -34,6 +46,11 @@ final class PickleInput {
 
     private final InputStream in; // null: everything is in buf
     private final SeekableByteChannel channel; // what in reads, when it can go back; else null
+    // a FileInputStream's file, repositioned after STOP to just after the pickle; null for other streams
+    private final FileChannel seekable;
+    private final long seekBase; // seekable's position when reading began (offset 0)
+    // a stream that can neither mark nor seek: never read past what this pickle needs (see fill)
+    private final boolean exact;
     private byte[] buf;
     private int pos;
     private int end;
@@ -48,6 +65,9 @@ final class PickleInput {
     PickleInput(byte[] data, int offset, int length) {
         this.in = null;
         this.channel = null;
+        this.seekable = null;
+        this.seekBase = 0;
+        this.exact = false;
         this.buf = data;
         this.pos = offset;
         this.end = offset + length;
@@ -73,7 +93,38 @@ final class PickleInput {
     private PickleInput(InputStream in, SeekableByteChannel channel) {
         this.in = in;
         this.channel = channel;
+        FileChannel file = channel == null && !in.markSupported() ? regularFile(in) : null;
+        long base = 0;
+        if (file != null) {
+            try {
+                base = file.position();
+            } catch (IOException e) {
+                file = null; // read it as any other stream
+            }
+        }
+        this.seekable = file;
+        this.seekBase = base;
+        this.exact = channel == null && !in.markSupported() && file == null;
         this.buf = new byte[CHUNK];
+    }
+
+    /**
+     * The file of a plain {@link FileInputStream} when it can be repositioned (a regular file, not a
+     * pipe or terminal, whose position fails or whose size is 0); else null. Reading the stream and
+     * setting the channel's position move one file offset, and a FileInputStream buffers nothing, so
+     * setting it after STOP leaves the stream exactly after the pickle. Not for a subclass, which may
+     * read otherwise.
+     */
+    private static FileChannel regularFile(InputStream in) {
+        if (in.getClass() != FileInputStream.class) {
+            return null;
+        }
+        FileChannel ch = ((FileInputStream) in).getChannel();
+        try {
+            return ch.position() >= 0 && ch.size() > 0 ? ch : null;
+        } catch (IOException e) {
+            return null; // a pipe: "Illegal seek"
+        }
     }
 
     /** Whether {@link #rewind} can go back: a byte array or a channel. */
@@ -197,7 +248,7 @@ final class PickleInput {
         byte[] out = new byte[Math.min(len, 4 * CHUNK)];
         int got = 0;
         while (got < len) {
-            if (pos >= end && !fill(1)) {
+            if (pos >= end && !fill(1, len - got)) {
                 throw truncated(len);
             }
             int take = Math.min(end - pos, len - got);
@@ -291,7 +342,10 @@ final class PickleInput {
         }
         frameEnd = -1;
         updateReadLimit();
-        if (in != null && pos < end && in.markSupported()) {
+        if (seekable != null && pos < end) {
+            seekable.position(seekBase + offset()); // see regularFile
+            dropBuffered();
+        } else if (in != null && pos < end && in.markSupported()) {
             in.reset();
             long skip = pos - lastFillStart;
             while (skip > 0) {
@@ -301,13 +355,18 @@ final class PickleInput {
                 }
                 skip -= s;
             }
-            bufStart += pos;
-            pos = 0;
-            end = 0;
-            lastFillStart = 0;
-            exhausted = false;
-            updateReadLimit();
+            dropBuffered();
         }
+    }
+
+    /** Forgets the bytes read past STOP, which the stream was just taken back to give again. */
+    private void dropBuffered() {
+        bufStart += pos;
+        pos = 0;
+        end = 0;
+        lastFillStart = 0;
+        exhausted = false;
+        updateReadLimit();
     }
 
     /**
@@ -350,6 +409,14 @@ final class PickleInput {
 
     /** Makes at least {@code n} bytes available from pos; false at end of input. */
     private boolean fill(int n) throws IOException {
+        return fill(n, n);
+    }
+
+    /**
+     * {@link #fill(int)} for a reader that will go on to use up to {@code wanted} bytes from pos (a
+     * long argument read in pieces): an {@link #exact} stream may then be read that far at once.
+     */
+    private boolean fill(int n, long wanted) throws IOException {
         if (in == null || exhausted) {
             return end - pos >= n;
         }
@@ -368,7 +435,11 @@ final class PickleInput {
             if (in.markSupported()) {
                 in.mark(buf.length);
             }
-            int r = in.read(buf, end, buf.length - end);
+            int room = buf.length - end;
+            if (exact) {
+                room = (int) Math.min(room, ours(n, wanted));
+            }
+            int r = in.read(buf, end, room);
             if (r < 0) {
                 exhausted = true;
                 break;
@@ -377,6 +448,22 @@ final class PickleInput {
         }
         updateReadLimit();
         return end - pos >= n;
+    }
+
+    /**
+     * How many bytes after the buffered ones surely belong to this pickle, so that an {@link #exact}
+     * stream is read no further (at least the {@code n - (end - pos)} still needed): inside a frame,
+     * the rest of the frame (CPython reads a frame whole and the next pickle starts after it even
+     * when STOP comes first, see {@link #skipRestOfFrame}); outside, what the reader said it wants.
+     * A frame's declared length is only a bound here: the buffer grows to what is needed, no further.
+     */
+    private long ours(int n, long wanted) {
+        long buffered = end - pos;
+        long needed = Math.max(n, wanted) - buffered;
+        if (frameEnd >= 0) {
+            needed = Math.max(needed, frameEnd - (bufStart + end));
+        }
+        return Math.max(needed, n - buffered);
     }
 
     /**

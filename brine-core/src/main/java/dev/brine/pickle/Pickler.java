@@ -326,12 +326,8 @@ public final class Pickler {
         if (name != null && obj instanceof Record) {
             return RecordComponents.reduce((Record) obj, new Global(name.module(), name.name()));
         }
-        String hint = obj instanceof Collection ? " (only List and Set collections map to Python)" : "";
-        throw new PicklingException("cannot pickle '" + obj.getClass().getName() + "'" + hint
-                + ": register a writer (ClassRegistry.Builder.registerWriter), or give the class @PythonName and"
-                + " implement PickleState (records need only @PythonName); a class registered in a ClassRegistry is"
-                + " written only when that registry is passed: PicklerOptions.builder().registry(r) for Pickle.dumps"
-                + " and Pickle.dump, ArchiveOptions.builder().registry(r) for ModelArchive.dump");
+        throw new PicklingException("cannot pickle '" + UnmappedTypes.sourceName(obj.getClass()) + "'"
+                + UnmappedTypes.advice(obj.getClass()));
     }
 
     // ---- atoms ----------------------------------------------------------------------------------

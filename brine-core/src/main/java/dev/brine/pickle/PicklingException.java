@@ -15,4 +15,10 @@ public class PicklingException extends BrineException {
     public PicklingException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** The same error with a location such as a file in front of its message: still a PicklingException. */
+    @Override
+    public PicklingException withContext(String context) {
+        return new PicklingException(context + ": " + getMessage(), this);
+    }
 }

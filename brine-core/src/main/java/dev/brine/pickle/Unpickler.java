@@ -40,11 +40,14 @@ import java.util.Set;
  * method per opcode, iterative (deep input never grows the Java stack).
  *
  * <p>Several pickles in one stream are read by calling {@link #load()} repeatedly; {@link #hasNext()}
- * tells whether another one follows. After each STOP the source is left exactly after it when the
- * source is a byte array or a stream that supports mark/reset ({@link java.io.BufferedInputStream},
- * {@link java.io.ByteArrayInputStream}), so a fresh Unpickler may read the next pickle. Other
- * streams ({@link java.io.FileInputStream}) are read ahead in blocks: keep using the same
- * Unpickler for the next object, or wrap the stream in a BufferedInputStream. A frame that
+ * tells whether another one follows. After each STOP the source is left exactly after it, so a
+ * fresh Unpickler (or {@link Pickle#load(InputStream)}) may read the next pickle, as repeated
+ * {@code pickle.load(f)} calls do: a stream that supports mark/reset ({@link java.io.BufferedInputStream},
+ * {@link java.io.ByteArrayInputStream}) or a {@link java.io.FileInputStream} on a regular file is
+ * read ahead in blocks and taken back to just after STOP; any other stream ({@code Files.newInputStream},
+ * a pipe, a socket) is read no further than the pickle needs, as CPython reads a file without
+ * {@code peek}: whole frames at protocol 4+, else each opcode's argument by its length, one stream
+ * read per opcode (wrap such a stream in a BufferedInputStream when speed matters). A frame that
  * declares more bytes than its pickle uses is consumed whole, as CPython does (the next pickle
  * starts after it), and refused when it runs past the end of the input, as CPython's C reader does.
  * The memo lives on from one {@code load} to the next, as in CPython's Unpickler: for pickles that

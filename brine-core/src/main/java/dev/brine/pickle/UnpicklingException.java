@@ -32,6 +32,23 @@ public class UnpicklingException extends BrineException {
         this.opcode = opcode;
     }
 
+    private UnpicklingException(String what, long offset, String opcode, String message, UnpicklingException cause) {
+        super(message, cause);
+        this.what = what;
+        this.offset = offset;
+        this.opcode = opcode;
+    }
+
+    /**
+     * The same error with a location such as a file in front of its message: still an
+     * UnpicklingException (with the same offset and opcode), so {@code catch (UnpicklingException e)}
+     * catches what {@code Pickle.load(Path)} throws as it catches what {@code Pickle.loads} throws.
+     */
+    @Override
+    public UnpicklingException withContext(String context) {
+        return new UnpicklingException(context + ": " + what, offset, opcode, context + ": " + getMessage(), this);
+    }
+
     /** The same error told of the opcode being read (raised below the opcode level, it knew none). */
     UnpicklingException atOpcode(long opcodeOffset, String opcodeName) {
         UnpicklingException e = new UnpicklingException(what, opcodeOffset, opcodeName);

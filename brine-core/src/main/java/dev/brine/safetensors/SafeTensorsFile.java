@@ -2,6 +2,7 @@ package dev.brine.safetensors;
 
 import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
+import dev.brine.io.FileKind;
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
 import dev.brine.ndarray.Order;
@@ -69,13 +70,17 @@ public final class SafeTensorsFile implements Closeable {
             }
             ByteBuffer lenBuf = readFully(ch, 0, 8, where).order(ByteOrder.LITTLE_ENDIAN);
             long n = lenBuf.getLong(0);
-            if (Long.compareUnsigned(n, options.maxHeaderSize()) > 0) {
-                throw new LimitExceededException("maxHeaderSize", where + ": the header claims "
-                        + Long.toUnsignedString(n) + " bytes, more than the " + options.maxHeaderSize() + " allowed");
-            }
-            if (n > size - 8) {
-                throw new BrineException(where + ": the header claims " + n + " bytes but only " + (size - 8)
+            if (Long.compareUnsigned(n, size - 8) > 0) {
+                // checked before the limit: a header longer than the file is no reason to raise a limit (the
+                // safetensors package says "header too large" here); most often the file is not safetensors
+                String context = FileKind.context(path, FileKind.SAFETENSORS);
+                throw new BrineException((context.equals(where) ? where + ": not a safetensors file" : context)
+                        + ": the header claims " + Long.toUnsignedString(n) + " bytes but only " + (size - 8)
                         + " follow the header length");
+            }
+            if (n > options.maxHeaderSize()) {
+                throw new LimitExceededException("maxHeaderSize", where + ": the header claims "
+                        + n + " bytes, more than the " + options.maxHeaderSize() + " allowed");
             }
             if (n > Integer.MAX_VALUE - 8) {
                 throw new LimitExceededException("maxHeaderSize", where + ": a " + n + "-byte header is too large");

@@ -4,6 +4,7 @@ import dev.brine.BrineException;
 import dev.brine.HeapBudget;
 import dev.brine.LimitExceededException;
 import dev.brine.Limits;
+import dev.brine.io.FileKind;
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
 import dev.brine.ndarray.Storage;
@@ -96,7 +97,9 @@ final class CheckpointReader {
         if (got >= 2 && (head[0] & 0xFF) == 0x80 || startsWith(head, got, LEGACY_MAGIC_TEXT)) {
             return loadLegacy();
         }
-        throw new BrineException(where + ": not a torch checkpoint: neither a ZIP archive nor a legacy pickle");
+        FileKind kind = FileKind.of(path);
+        throw new BrineException(where + ": not a torch checkpoint: neither a ZIP archive nor a legacy pickle"
+                + (kind == null ? "" : "; it is " + kind.description()));
     }
 
     private static boolean startsWith(byte[] head, int got, byte[] prefix) {
@@ -256,6 +259,12 @@ final class CheckpointReader {
 
     // --------------------------------------------------------------------------------- legacy
 
+    /** A pickle that is not torch's legacy format, which begins with a pickle of its magic number. */
+    private BrineException notLegacy(String why, BrineException cause) {
+        return new BrineException(where + ": not a torch checkpoint but a plain pickle (read it with Pickle.load): "
+                + why + (cause == null ? "" : " (" + cause.getMessage() + ")"), cause);
+    }
+
     /**
      * The legacy format: pickles of the magic number, the protocol version (1001) and system info,
      * then the object (storages as persistent ids), then the list of storage keys, then each
@@ -281,11 +290,22 @@ final class CheckpointReader {
             };
             NDArray placeholder = NDArray.zeros(DType.UINT8);
             Unpickler u = new Unpickler(in, unpicklerOptions(recorder, (s, d, o, size, stride, bits) -> placeholder));
+            boolean pastMagic = false;
             try {
-                Object magic = u.load();
-                if (!LEGACY_MAGIC.equals(magic)) {
-                    throw new BrineException("not a torch checkpoint: invalid magic number");
+                Object magic;
+                try {
+                    magic = u.load();
+                } catch (BrineException e) {
+                    // torch's first pickle is a bare number, which nothing refuses: unless the file starts with
+                    // that number's bytes (and is broken in it), this is some other pickle
+                    throw FileKind.of(path) == FileKind.TORCH_LEGACY ? e.withContext(where + " (legacy format)")
+                            : notLegacy("its first pickle cannot be read as torch's magic number", e);
                 }
+                if (!LEGACY_MAGIC.equals(magic)) {
+                    throw notLegacy("its first pickle holds " + PythonRepr.brief(magic) + ", not torch's magic number",
+                            null);
+                }
+                pastMagic = true;
                 // five pickles, each written by its own dump with an empty memo: at protocol 4 and 5 (MEMOIZE
                 // numbers entries from the memo's size) a memo kept from the one before shifts every reference
                 u.clearMemo();
@@ -317,6 +337,9 @@ final class CheckpointReader {
                 // and the object's names are the ones pass 2 meets again
                 inertGlobals = u.inertGlobals();
             } catch (BrineException e) {
+                if (!pastMagic) {
+                    throw e; // notLegacy's, which names the file
+                }
                 throw e.withContext(where + " (legacy format)");
             }
         }

@@ -152,7 +152,14 @@ class SafeTensorsTest {
         contains(refused(tiny), "only 3 bytes");
         Path huge = dir.resolve("huge");
         Files.write(huge, new byte[] {0, 0, 0, 0, 0, 0, 0, (byte) 0x80, '{', '}'});
-        LimitExceededException le = assertThrows(LimitExceededException.class, () -> SafeTensors.open(huge));
+        // a length past the end of the file is not safetensors, whatever the limit: no advice to raise it
+        BrineException notOurs = assertThrows(BrineException.class, () -> SafeTensors.open(huge));
+        assertFalse(notOurs instanceof LimitExceededException, notOurs.getMessage());
+        contains(notOurs.getMessage(), "huge: not a safetensors file: the header claims 9223372036854775808 bytes but"
+                + " only 2 follow the header length");
+        // within the file but beyond the limit: the limit, named
+        LimitExceededException le = assertThrows(LimitExceededException.class,
+                () -> SafeTensors.open(file(ok, 8), SafeTensorsOptions.builder().maxHeaderSize(16).build()));
         assertEquals("maxHeaderSize", le.limit());
         Path past = dir.resolve("past");
         Files.write(past, new byte[] {100, 0, 0, 0, 0, 0, 0, 0, '{', '}'});
