@@ -94,13 +94,13 @@ final class ConvertCommand implements Callable<Integer> {
         }
         switch (target) {
             case NPY -> Npy.write(Conversions.numpyHolds(Map.of("", Conversions.singleArray(objects, in)), in).get(""), out);
-            case NPZ -> Npz.write(Conversions.numpyHolds(Conversions.arrays(objects, in, err, ".npz"), in), out, compressed);
+            case NPZ -> Npz.write(Conversions.numpyHolds(Conversions.arrays(objects, naming(loaded), in, err, ".npz"), in), out, compressed);
             case ARCHIVE -> ModelArchive.dump(Conversions.single(objects, in, err), out, ArchiveOptions.builder()
                     .registry(WRITING).protocol(protocol)
                     .compression(stored ? ArchiveOptions.Compression.STORED : ArchiveOptions.Compression.DEFLATED)
                     .build());
             case TORCH -> TorchCheckpoint.save(torchHolds(loaded, Conversions.single(objects, in, err)), out);
-            case SAFETENSORS -> SafeTensors.write(Conversions.arrays(objects, in, err, ".safetensors"), loaded.metadata, out);
+            case SAFETENSORS -> SafeTensors.write(Conversions.arrays(objects, naming(loaded), in, err, ".safetensors"), loaded.metadata, out);
             default -> {
                 PicklerOptions options = PicklerOptions.builder().registry(WRITING).protocol(protocol).build();
                 if (loaded.memoSpansPickles && protocol >= 4 && objects.size() > 1) {
@@ -125,6 +125,11 @@ final class ConvertCommand implements Callable<Integer> {
         }
         err.flush();
         return 0;
+    }
+
+    /** How the arrays of the input are named, as {@code ls} names them: a checkpoint's tensors by torch's names. */
+    private static ArrayNames.Style naming(Loaded loaded) {
+        return loaded.format == Formats.TORCH ? ArrayNames.Style.TORCH : ArrayNames.Style.SAVEZ;
     }
 
     /**
