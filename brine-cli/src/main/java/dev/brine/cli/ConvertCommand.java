@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code brine convert IN OUT}: every object of IN written to OUT, the format chosen by OUT's extension. */
-@Command(name = "convert", mixinStandardHelpOptions = true,
+@Command(name = "convert", mixinStandardHelpOptions = true, versionProvider = BrineVersion.class,
         description = "Convert between formats (by extension): pickle, .npy, .npz, archive .zip, .pt/.pth, .safetensors.")
 final class ConvertCommand implements Callable<Integer> {
     /**
@@ -56,7 +56,8 @@ final class ConvertCommand implements Callable<Integer> {
                 .build();
     }
 
-    @Parameters(index = "0", paramLabel = "IN", description = "The file to read.")
+    @Parameters(index = "0", paramLabel = "IN", description = "The file to read: a pickle, .npy, .npz, model archive,"
+            + " torch checkpoint or .safetensors file, told apart by content; - reads standard input.")
     Path in;
 
     @Parameters(index = "1", paramLabel = "OUT", description = "The file to write (replaced atomically).")

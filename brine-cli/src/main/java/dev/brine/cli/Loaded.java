@@ -158,9 +158,13 @@ final class Loaded {
         }
     }
 
-    /** What every verb says of a file with no pickle in it (Python's pickle.load: "Ran out of input"). */
-    static BrineException emptyPickle() {
-        return new BrineException("no pickle: the file is empty");
+    /**
+     * What every verb says of a file with no pickle in it (Python's pickle.load: "Ran out of input"), naming it
+     * itself: the readers name a file only when the message does not already hold its name, and a file named
+     * {@code empty} or {@code file} is in this message's words.
+     */
+    static BrineException emptyPickle(Path file) {
+        return new BrineException(file + ": no pickle: the file is empty");
     }
 
     /** {@link #VIEWING} with one memo across a stream's pickles. */
@@ -172,7 +176,7 @@ final class Loaded {
         List<Object> objects = new ArrayList<>();
         PickleFile.Result read = PickleFile.read(path, oneMemo ? VIEWING_ONE_MEMO : VIEWING, objects::add);
         if (objects.isEmpty()) {
-            throw emptyPickle();
+            throw emptyPickle(path);
         }
         Loaded loaded = new Loaded(path, Formats.PICKLE, objects, null);
         loaded.memoSpansPickles = oneMemo || read.memoSpanned();
