@@ -114,34 +114,30 @@ final class Conversions {
     }
 
     /**
-     * The arrays of the objects, named for an .npz: a dict's nested keys joined with dots, a list's
-     * items {@code arr_0, arr_1, ...} as {@code numpy.savez} names positional arrays; a shared variable
-     * holding an array is that array, under its key. Everything that is
-     * not an array is named in a warning, since .npz cannot hold it. Empty when the objects hold nothing
-     * at all (an empty .npz, an empty dict): an empty output, as {@code numpy.savez()} writes one; refused
-     * when everything they hold was dropped, rather than writing a file that keeps none of it.
+     * The arrays of the objects under the names every verb gives them ({@link ArrayNames}: {@code enc.layers.0}, an
+     * object's attribute {@code W}, a top-level list's {@code arr_0}), for an output keyed by name (.npz,
+     * .safetensors): what {@code ls} lists is what is written. Every value that is not an array (numbers, strings,
+     * object arrays) is named in a warning, since the output cannot hold it. Two arrays of one name are refused, as
+     * one would be lost. Empty when the objects hold nothing at all (an empty .npz, an empty dict): an empty output,
+     * as {@code numpy.savez()} writes one; refused when everything they hold was dropped, rather than writing a file
+     * that keeps none of it.
      */
-    static Map<String, NDArray> arrays(List<Object> objects, Path in, PrintWriter err, String format) throws BrineException {
+    static Map<String, NDArray> arrays(List<Object> objects, ArrayNames.Style style, Path in, PrintWriter err, String format)
+            throws BrineException {
         Map<String, NDArray> out = new LinkedHashMap<>();
+        ArrayNames.Found found = ArrayNames.walk(objects, style);
         List<String> dropped = new ArrayList<>();
-        Object root = objects.size() == 1 ? objects.get(0) : objects;
-        if (array(root) != null) {
-            out.put("arr_0", array(root));
-        } else if (root instanceof Map) {
-            flatten("", (Map<?, ?>) root, out, dropped, 0, in);
-        } else if (root instanceof Collection || root instanceof Tuple) {
-            int i = 0;
-            for (Object item : root instanceof Tuple ? ((Tuple) root).asList() : (Collection<?>) root) {
-                String key = "arr_" + i++;
-                if (array(item) != null) {
-                    out.put(key, array(item));
-                } else {
-                    dropped.add(key);
-                }
+        for (ArrayNames.Named n : found.arrays()) {
+            if (!(n.array() instanceof NDArray)) {
+                dropped.add(n.name()); // an object array: its items are Python objects
+            } else if (out.putIfAbsent(n.name(), (NDArray) n.array()) != null) {
+                // {'a.b': x, 'a': {'b': y}} or {1: x, '1': y}: one name for two arrays, and one would be lost
+                throw new BrineException(in + ": two arrays would both be named '" + n.name() + "' (dotted keys of nested"
+                        + " dicts, keys that are equal as text, or long keys whose abbreviated reprs meet); rename one,"
+                        + " or convert to a pickle");
             }
-        } else {
-            dropped.add("the whole object (" + (root == null ? "None" : root.getClass().getSimpleName()) + ")");
         }
+        dropped.addAll(found.others());
         if (format.equals(".safetensors") && out.containsKey(RESERVED)) {
             // safetensors' own writer would put it in the header where only strings may be, and its
             // reader would then refuse the file; Brine's writer refuses the name
@@ -156,30 +152,5 @@ final class Conversions {
             throw new BrineException(in + ": no arrays to write to " + format);
         }
         return out;
-    }
-
-    private static void flatten(String prefix, Map<?, ?> map, Map<String, NDArray> out, List<String> dropped, int depth,
-                                Path in) throws BrineException {
-        if (depth > 100) {
-            throw new BrineException("dicts nested more than 100 deep cannot be flattened");
-        }
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-            // a key that is not a str is named by its repr (b'w', None, 1), bounded as an error message's: a small
-            // key can repr to a megabyte; two keys whose bounded reprs meet are refused below as one name.
-            // The names ls and extract give a checkpoint's tensors (TorchCheckpoint.namedTensors)
-            String key = prefix + TorchCheckpoint.keyName(e.getKey());
-            if (array(e.getValue()) != null) {
-                if (out.putIfAbsent(key, array(e.getValue())) != null) {
-                    // {'a.b': x, 'a': {'b': y}} or {1: x, '1': y}: one name for two arrays, and one would be lost
-                    throw new BrineException(in + ": two arrays would both be named '" + key + "' (dotted keys of nested dicts,"
-                            + " keys that are equal as text, or long keys whose abbreviated reprs meet); rename one,"
-                            + " or convert to a pickle");
-                }
-            } else if (e.getValue() instanceof Map) {
-                flatten(key + ".", (Map<?, ?>) e.getValue(), out, dropped, depth + 1, in);
-            } else {
-                dropped.add(key);
-            }
-        }
     }
 }

@@ -7,6 +7,7 @@ import dev.brine.io.AtomicFiles;
 import dev.brine.mapping.ClassRegistry;
 import dev.brine.npy.Npy;
 import dev.brine.npy.Npz;
+import dev.brine.numpy.NumpyNames;
 import dev.brine.numpy.NumpyPickles;
 import dev.brine.safetensors.SafeTensors;
 import dev.brine.torch.TorchCheckpoint;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code brine convert IN OUT}: every object of IN written to OUT, the format chosen by OUT's extension. */
-@Command(name = "convert", mixinStandardHelpOptions = true,
+@Command(name = "convert", mixinStandardHelpOptions = true, versionProvider = BrineVersion.class,
         description = "Convert between formats (by extension): pickle, .npy, .npz, archive .zip, .pt/.pth, .safetensors.")
 final class ConvertCommand implements Callable<Integer> {
     /**
@@ -40,15 +41,23 @@ final class ConvertCommand implements Callable<Integer> {
      * them, as it needs numpy for arrays); a bare torch storage (torch pickles one
      * outside a checkpoint as a whole torch.save inside the pickle) is refused saying where it fits.
      */
-    private static final ClassRegistry WRITING = TorchSize.writable(TorchDevice.writable(NumpyPickles.standardRegistry()))
-            .toBuilder()
-            .registerWriter(TorchStorage.class, s -> {
-                throw new BrineException("a torch storage on its own (" + (s.isUntyped() ? "an UntypedStorage" : "a typed storage")
-                        + ", not a tensor) can only be written to a .pt checkpoint");
-            })
-            .build();
+    private static final ClassRegistry WRITING = writing(NumpyPickles.standardRegistry());
+    /** {@link #WRITING} with numpy 2's names ({@code numpy._core}), for {@code --numpy-names=2}. */
+    private static final ClassRegistry WRITING_NUMPY2 = writing(NumpyPickles.addTo(ClassRegistry.builtins().toBuilder(),
+            NumpyNames.NUMPY2, false).build());
 
-    @Parameters(index = "0", paramLabel = "IN", description = "The file to read.")
+    private static ClassRegistry writing(ClassRegistry numpy) {
+        return TorchSize.writable(TorchDevice.writable(numpy))
+                .toBuilder()
+                .registerWriter(TorchStorage.class, s -> {
+                    throw new BrineException("a torch storage on its own (" + (s.isUntyped() ? "an UntypedStorage" : "a typed storage")
+                            + ", not a tensor) can only be written to a .pt checkpoint");
+                })
+                .build();
+    }
+
+    @Parameters(index = "0", paramLabel = "IN", description = "The file to read: a pickle, .npy, .npz, model archive,"
+            + " torch checkpoint or .safetensors file, told apart by content; - reads standard input.")
     Path in;
 
     @Parameters(index = "1", paramLabel = "OUT", description = "The file to write (replaced atomically).")
@@ -60,11 +69,18 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--protocol", defaultValue = "5", description = "Pickle protocol to write, 0-5 (default ${DEFAULT-VALUE}).")
     int protocol;
 
-    @Option(names = "--compressed", description = "Deflate the members of an .npz output (savez_compressed).")
+    @Option(names = "--compressed", description = "Deflate the members of an .npz output (savez_compressed); .npz only.")
     boolean compressed;
 
-    @Option(names = "--stored", description = "Store (not deflate) an archive's members, 64-byte aligned for mapping.")
+    @Option(names = "--stored", description = "Store (not deflate) an archive's members, 64-byte aligned for mapping;"
+            + " archive (.zip) only.")
     boolean stored;
+
+    @Option(names = "--numpy-names", paramLabel = "1|2", description = "The module names numpy objects are written"
+            + " under in a pickle or archive: 1 (the default), numpy.core, which numpy 1.16+ and 2 load (numpy 2 with a"
+            + " DeprecationWarning); 2, numpy._core, numpy 2's own, which numpy 1 cannot load. The default does not"
+            + " follow the input: a converted file loads under both numpy versions unless 2 is asked for.")
+    Integer numpyNames;
 
     @Spec
     CommandSpec spec;
@@ -85,24 +101,26 @@ final class ConvertCommand implements Callable<Integer> {
         if (protocol < 0 || protocol > Pickle.HIGHEST_PROTOCOL) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--protocol must be 0 to 5");
         }
+        Formats target = Formats.forOutput(out);
+        checkOptionsFit(target);
         Loaded loaded = Loaded.open(in, streams.memo).warn(spec.commandLine().getErr());
         List<Object> objects = loaded.objects;
         PrintWriter err = spec.commandLine().getErr();
-        Formats target = Formats.forOutput(out);
+        ClassRegistry writing = numpyNames != null && numpyNames == 2 ? WRITING_NUMPY2 : WRITING;
         if (target != Formats.SAFETENSORS) {
             Conversions.dropMetadata(loaded.metadata, in, err, target.label());
         }
         switch (target) {
             case NPY -> Npy.write(Conversions.numpyHolds(Map.of("", Conversions.singleArray(objects, in)), in).get(""), out);
-            case NPZ -> Npz.write(Conversions.numpyHolds(Conversions.arrays(objects, in, err, ".npz"), in), out, compressed);
+            case NPZ -> Npz.write(Conversions.numpyHolds(Conversions.arrays(objects, naming(loaded), in, err, ".npz"), in), out, compressed);
             case ARCHIVE -> ModelArchive.dump(Conversions.single(objects, in, err), out, ArchiveOptions.builder()
-                    .registry(WRITING).protocol(protocol)
+                    .registry(writing).protocol(protocol)
                     .compression(stored ? ArchiveOptions.Compression.STORED : ArchiveOptions.Compression.DEFLATED)
                     .build());
             case TORCH -> TorchCheckpoint.save(torchHolds(loaded, Conversions.single(objects, in, err)), out);
-            case SAFETENSORS -> SafeTensors.write(Conversions.arrays(objects, in, err, ".safetensors"), loaded.metadata, out);
+            case SAFETENSORS -> SafeTensors.write(Conversions.arrays(objects, naming(loaded), in, err, ".safetensors"), loaded.metadata, out);
             default -> {
-                PicklerOptions options = PicklerOptions.builder().registry(WRITING).protocol(protocol).build();
+                PicklerOptions options = PicklerOptions.builder().registry(writing).protocol(protocol).build();
                 if (loaded.memoSpansPickles && protocol >= 4 && objects.size() > 1) {
                     // from protocol 4 a memo reference back into an earlier pickle can also be read as one
                     // to the pickle's own entry: say so, since brine (without --memo) and repeated
@@ -125,6 +143,46 @@ final class ConvertCommand implements Callable<Integer> {
         }
         err.flush();
         return 0;
+    }
+
+    /**
+     * A usage error (exit status 2) for an option the output does not use, said before anything is read: silently
+     * ignoring {@code --compressed} for a .pt, say, would leave the user believing it was applied.
+     */
+    private void checkOptionsFit(Formats target) {
+        if (compressed && stored) {
+            throw usage("--compressed (an .npz's members deflated) and --stored (an archive's members not deflated)"
+                    + " cannot be given together");
+        }
+        if (compressed && target != Formats.NPZ) {
+            throw usage("--compressed applies to an .npz output only, not to " + out);
+        }
+        if (stored && target != Formats.ARCHIVE) {
+            throw usage("--stored applies to a model archive (.zip) output only, not to " + out);
+        }
+        if (numpyNames != null && numpyNames != 1 && numpyNames != 2) {
+            throw usage("--numpy-names must be 1 (numpy.core) or 2 (numpy._core)");
+        }
+        if (numpyNames != null && target != Formats.PICKLE && target != Formats.ARCHIVE) {
+            throw usage("--numpy-names applies to a pickle or model archive output only, not to " + out
+                    + (target == Formats.TORCH ? " (a checkpoint's numpy values are written with numpy 1's names)" : ""));
+        }
+        if (protocolGiven() && target != Formats.PICKLE && target != Formats.ARCHIVE) {
+            throw usage("--protocol applies to a pickle or model archive output only, not to " + out);
+        }
+    }
+
+    private boolean protocolGiven() {
+        return spec.commandLine().getParseResult() != null && spec.commandLine().getParseResult().hasMatchedOption("--protocol");
+    }
+
+    private picocli.CommandLine.ParameterException usage(String message) {
+        return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /** How the arrays of the input are named, as {@code ls} names them: a checkpoint's tensors by torch's names. */
+    private static ArrayNames.Style naming(Loaded loaded) {
+        return loaded.format == Formats.TORCH ? ArrayNames.Style.TORCH : ArrayNames.Style.SAVEZ;
     }
 
     /**

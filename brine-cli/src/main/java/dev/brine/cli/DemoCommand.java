@@ -35,7 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code brine demo}: the seed page's walk-through ("Loading and Saving") run for real in a
  * temporary folder — each step saves, reloads, checks equality and reports what it wrote.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = BrineVersion.class,
         description = "Run the seed's walk-through (basics, short-term, robust, long-term) in a temporary folder.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the folder and print its path.")

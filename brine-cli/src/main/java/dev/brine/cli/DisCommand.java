@@ -25,12 +25,12 @@ import picocli.CommandLine.Model.CommandSpec;
  * prints them; for model archives and torch checkpoints, of their pickle member. Where pickletools
  * would stop with a traceback, the listing so far is printed and the error is one line on stderr.
  */
-@Command(name = "dis", mixinStandardHelpOptions = true,
+@Command(name = "dis", mixinStandardHelpOptions = true, versionProvider = BrineVersion.class,
         description = "Disassemble a pickle as python3 -m pickletools does (archives and torch files: their pickle;"
                 + " .npy and .npz: their object arrays' pickles).")
 final class DisCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "A pickle, a model archive, a torch checkpoint, or an"
-            + " .npy or .npz holding object arrays.")
+            + " .npy or .npz holding object arrays; - reads standard input.")
     Path file;
 
     @Option(names = {"-a", "--annotate"}, description = "Annotate each line with a short opcode description.")

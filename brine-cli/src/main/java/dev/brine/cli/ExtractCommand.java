@@ -26,10 +26,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code brine extract FILE -o DIR}: every array of numbers as an .npy file (object arrays are named
  * on stderr and skipped); nothing is ever written outside DIR.
  */
-@Command(name = "extract", mixinStandardHelpOptions = true,
+@Command(name = "extract", mixinStandardHelpOptions = true, versionProvider = BrineVersion.class,
         description = "Write every array of a file as an .npy file into a folder.")
 final class ExtractCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "The file to read.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "The file to read: a pickle, .npy, .npz, model archive, torch checkpoint (.pt) or .safetensors file, told apart by content; - reads standard input.")
     Path file;
 
     @Mixin
@@ -128,7 +128,7 @@ final class ExtractCommand implements Callable<Integer> {
      * A flat file name inside DIR for an array, whatever its name: every run of characters but letters,
      * digits, '.', '_' and '-' becomes one '_' (the tensor {@code enc/layer_0/kernel} is
      * {@code enc_layer_0_kernel}, {@code w:0} is {@code w_0}, {@code /w} is {@code w}, a pickle's
-     * {@code ['a']['b']} is {@code a_b}), so no name holds a separator or a drive letter, and one that is
+     * {@code enc.layers.0} stays {@code enc.layers.0}: ArrayNames' names), so no name holds a separator or a drive letter, and one that is
      * empty or begins with '.' ({@code .}, {@code ..}, {@code .hidden}) gets {@code array} before it: no name
      * can leave the folder. (ZIP members whose names try to were refused when the file was read.) Long names
      * are cut at {@link #MAX_STEM} characters. Two arrays whose names become one file name ({@code w:0} and

@@ -40,8 +40,14 @@ final class InputFile implements Closeable {
         return open(given, Limits.DEFAULT.maxAllocation());
     }
 
-    /** {@link #open(Path)}, copying at most {@code limit} bytes of a pipe. */
+    /**
+     * {@link #open(Path)}, copying at most {@code limit} bytes of a pipe. {@code -} is standard input, as for many
+     * tools ({@code curl ... | brine show -}); a file named {@code -} is given as {@code ./-}.
+     */
     static InputFile open(Path given, long limit) throws IOException {
+        if (isStandardInput(given)) {
+            return new InputFile(given, copyOf(System.in, "input", limit, "standard input"));
+        }
         if (Files.isDirectory(given)) {
             // reading one fails with the system's bare "Is a directory", which names nothing
             throw new FileSystemException(given.toString(), null, "is a folder, not a file");
@@ -49,7 +55,15 @@ final class InputFile implements Closeable {
         if (Files.isRegularFile(given) || !Files.exists(given)) {
             return new InputFile(given, null); // a missing file is said to be missing by whoever opens it
         }
-        return new InputFile(given, copyOf(given, limit));
+        Path name = given.getFileName();
+        try (InputStream in = Files.newInputStream(given)) {
+            return new InputFile(given, copyOf(in, name == null ? "input" : name.toString(), limit, given.toString()));
+        }
+    }
+
+    /** True for {@code -}, which names standard input. */
+    static boolean isStandardInput(Path given) {
+        return given.toString().equals("-");
     }
 
     /** Where the readers read the file: the file itself, or the copy of a pipe's bytes. */
@@ -79,18 +93,17 @@ final class InputFile implements Closeable {
     }
 
     /**
-     * Copies what {@code source} gives, at most {@code limit} bytes, into a new file of the same name in a folder
-     * only this user can enter, removed when the JVM exits if the verb could not remove it.
+     * Copies what {@code in} gives (left open: standard input is not this class's to close), at most {@code limit}
+     * bytes, into a new file {@code name} in a folder only this user can enter, removed when the JVM exits if the
+     * verb could not remove it; {@code source} names the input in messages.
      */
-    private static Path copyOf(Path source, long limit) throws IOException {
+    private static Path copyOf(InputStream in, String name, long limit, String source) throws IOException {
         Path folder = Files.createTempDirectory("brine-input");
-        Path name = source.getFileName();
-        Path copy = folder.resolve(name == null ? "input" : name.toString());
+        Path copy = folder.resolve(name);
         folder.toFile().deleteOnExit();
         copy.toFile().deleteOnExit(); // registered after the folder, so deleted before it
         boolean done = false;
-        try (InputStream in = Files.newInputStream(source);
-             OutputStream out = Files.newOutputStream(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (OutputStream out = Files.newOutputStream(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             byte[] buffer = new byte[1 << 16];
             long total = 0;
             for (int n; (n = in.read(buffer)) >= 0; ) {

@@ -172,9 +172,13 @@ final class Loaded {
         }
     }
 
-    /** What every verb says of a file with no pickle in it (Python's pickle.load: "Ran out of input"). */
-    static BrineException emptyPickle() {
-        return new BrineException("no pickle: the file is empty");
+    /**
+     * What every verb says of a file with no pickle in it (Python's pickle.load: "Ran out of input"), naming it
+     * itself: the readers name a file only when the message does not already hold its name, and a file named
+     * {@code empty} or {@code file} is in this message's words.
+     */
+    static BrineException emptyPickle(Path file) {
+        return new BrineException(file + ": no pickle: the file is empty");
     }
 
     /** {@link #VIEWING} with one memo across a stream's pickles. */
@@ -186,7 +190,7 @@ final class Loaded {
         List<Object> objects = new ArrayList<>();
         PickleFile.Result read = PickleFile.read(path, oneMemo ? VIEWING_ONE_MEMO : VIEWING, objects::add);
         if (objects.isEmpty()) {
-            throw emptyPickle();
+            throw emptyPickle(path);
         }
         Loaded loaded = new Loaded(path, Formats.PICKLE, objects, null);
         loaded.memoSpansPickles = oneMemo || read.memoSpanned();
@@ -296,75 +300,28 @@ final class Loaded {
         return new Member(name, null, null, size, storage, v);
     }
 
-    /** The longest path {@link #arraysIn} writes out; deeper ones end in {@code ...} (a path per level was quadratic). */
-    private static final int MAX_PATH = 1000;
-
-    private static String elided(String where) {
-        return where.length() <= MAX_PATH ? where : where.substring(0, MAX_PATH) + "...";
-    }
-
-    /** Every distinct array reachable from the objects, named by its path ({@code [0]['W']}). Iterative. */
+    /**
+     * Every array reachable from the objects, named as {@link ArrayNames} names it for every verb ({@code enc.layers.0},
+     * an object's attribute {@code W}); an array from an archive member by that member's name, once.
+     */
     static List<Member> arraysIn(List<Object> objects) {
         List<Member> found = new ArrayList<>();
-        IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
-        Deque<Object[]> todo = new ArrayDeque<>();
-        for (int i = objects.size() - 1; i >= 0; i--) {
-            todo.push(new Object[] {objects.size() == 1 ? "" : "[" + i + "]", objects.get(i)});
-        }
-        while (!todo.isEmpty()) {
-            Object[] next = todo.pop();
-            String where = elided((String) next[0]);
-            Object v = next[1];
-            if (v == null || seen.put(v, Boolean.TRUE) != null) {
-                continue;
-            }
-            if (v instanceof NDArray) {
-                NDArray a = (NDArray) v;
-                String name = a.memberName() != null ? a.memberName() : where.isEmpty() ? "array" : where;
-                found.add(new Member(name, a.dtype(), a.shape(), a.nbytes(), "pickled", a));
-            } else if (v instanceof ObjectArray) {
+        IdentityHashMap<Object, Boolean> members = new IdentityHashMap<>();
+        for (ArrayNames.Named n : ArrayNames.walk(objects, ArrayNames.Style.SAVEZ).arrays()) {
+            if (n.array() instanceof NDArray && ((NDArray) n.array()).memberName() != null) {
+                if (members.put(n.array(), Boolean.TRUE) == null) {
+                    NDArray a = (NDArray) n.array();
+                    found.add(new Member(a.memberName(), a.dtype(), a.shape(), a.nbytes(), "pickled", a));
+                }
+            } else if (n.array() instanceof ObjectArray) {
                 // listed as numpy lists it (dtype object, a pointer per item); its items are not walked
-                ObjectArray o = (ObjectArray) v;
-                found.add(new Member(where.isEmpty() ? "array" : where, o.dtype(), o.shape(),
-                        (long) o.items().size() * o.dtype().itemsize(), "pickled", o));
-            } else if (v instanceof Map) {
-                List<Object[]> children = new ArrayList<>();
-                for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-                    children.add(new Object[] {where + "[" + dev.brine.py.PythonRepr.brief(e.getKey()) + "]", e.getValue()});
-                }
-                pushAll(todo, children);
-            } else if (v instanceof Collection || v instanceof Tuple) {
-                List<Object[]> children = new ArrayList<>();
-                int i = 0;
-                for (Object item : v instanceof Tuple ? ((Tuple) v).asList() : (Collection<?>) v) {
-                    children.add(new Object[] {where + "[" + i++ + "]", item});
-                }
-                pushAll(todo, children);
-            } else if (v instanceof PickleState) {
-                // a registered Java class (a SharedVariable, say): its arrays are in the state it saves
-                try {
-                    pushAll(todo, List.<Object[]>of(new Object[] {where, ((PickleState) v).getState()}));
-                } catch (BrineException e) {
-                    // a class that cannot give its state has no arrays to list
-                }
-            } else if (v instanceof GenericObject) {
-                GenericObject g = (GenericObject) v;
-                List<Object[]> children = new ArrayList<>();
-                children.add(new Object[] {where + ".args", g.args()});
-                if (g.hasState()) {
-                    children.add(new Object[] {where + ".state", g.state()});
-                }
-                children.add(new Object[] {where + ".items", g.listItems()});
-                children.add(new Object[] {where + ".entries", g.dictItems()});
-                pushAll(todo, children);
+                ObjectArray o = (ObjectArray) n.array();
+                found.add(new Member(n.name(), o.dtype(), o.shape(), (long) o.items().size() * o.dtype().itemsize(),
+                        "pickled", o));
+            } else {
+                found.add(member(n.name(), n.array(), "pickled"));
             }
         }
         return found;
-    }
-
-    private static void pushAll(Deque<Object[]> todo, List<Object[]> children) {
-        for (int i = children.size() - 1; i >= 0; i--) {
-            todo.push(children.get(i));
-        }
     }
 }

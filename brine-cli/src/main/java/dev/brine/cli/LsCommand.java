@@ -10,10 +10,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code brine ls FILE}: one line per array or member: name, dtype, shape, size, storage. */
-@Command(name = "ls", mixinStandardHelpOptions = true,
+@Command(name = "ls", mixinStandardHelpOptions = true, versionProvider = BrineVersion.class,
         description = "List the arrays or members of a file: name, dtype, shape, size, compression.")
 final class LsCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "The file to list.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "The file to list: a pickle, .npy, .npz, model archive, torch checkpoint (.pt) or .safetensors file, told apart by content; - reads standard input.")
     Path file;
 
     @Mixin

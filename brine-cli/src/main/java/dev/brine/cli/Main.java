@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
  * anything they name, and convert between formats. Exit status: 0 ok, 1 bad input or failure,
  * 2 usage error.
  */
-@Command(name = "brine", mixinStandardHelpOptions = true, version = "brine 0.1.0",
+@Command(name = "brine", mixinStandardHelpOptions = true, versionProvider = BrineVersion.class,
         description = "Python's pickle, NumPy, model archives, torch and safetensors on the JVM.",
         subcommands = {DemoCommand.class, ShowCommand.class, DisCommand.class, LsCommand.class, ConvertCommand.class, ExtractCommand.class,
             VerifyCommand.class})

@@ -14,10 +14,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code brine show FILE}: every object in the file in a Python-like form, bounded like reprlib. */
-@Command(name = "show", mixinStandardHelpOptions = true,
-        description = "Print every object in a pickle (or archive, npy, npz) in a Python-like form.")
+@Command(name = "show", mixinStandardHelpOptions = true, versionProvider = BrineVersion.class,
+        description = "Print every object in a file (pickle, .npy, .npz, model archive, .pt, .safetensors) in a Python-like"
+                + " form.")
 final class ShowCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "The file to show.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "The file to show: a pickle, .npy, .npz, model archive, torch checkpoint (.pt) or .safetensors file, told apart by content; - reads standard input.")
     Path file;
 
     @Mixin

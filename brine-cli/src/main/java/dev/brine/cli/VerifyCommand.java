@@ -26,10 +26,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code brine verify FILE}: reads everything once — structure, CRCs, limits — keeping nothing,
  * and reports the first problem with exit status 1.
  */
-@Command(name = "verify", mixinStandardHelpOptions = true,
+@Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = BrineVersion.class,
         description = "Check a file's structure, checksums and limits without keeping its data.")
 final class VerifyCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "The file to check.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "The file to check: a pickle, .npy, .npz, model archive, torch checkpoint (.pt) or .safetensors file, told apart by content; - reads standard input.")
     Path file;
 
     @Mixin
@@ -69,7 +69,7 @@ final class VerifyCommand implements Callable<Integer> {
                     count = read.count();
                     trailing = read.trailing();
                     if (count == 0) {
-                        throw Loaded.emptyPickle(); // as show says: an empty file is not a valid pickle
+                        throw Loaded.emptyPickle(source); // as show says: an empty file is not a valid pickle
                     }
                     if (count == 1) {
                         names.replaceAll((name, where) -> where.substring("[0]".length()));

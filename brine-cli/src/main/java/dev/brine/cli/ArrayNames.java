@@ -1,0 +1,231 @@
+package dev.brine.cli;
+
+import dev.brine.BrineException;
+import dev.brine.archive.SharedVariable;
+import dev.brine.mapping.PickleState;
+import dev.brine.ndarray.NDArray;
+import dev.brine.numpy.ObjectArray;
+import dev.brine.py.GenericObject;
+import dev.brine.py.Tuple;
+import dev.brine.torch.TorchCheckpoint;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one naming of the arrays a file's objects hold, shared by {@code ls}, {@code extract} and {@code convert}
+ * (to .npz and .safetensors), so that a name one verb shows is the name the others use. Names are dotted paths, as a
+ * torch {@code state_dict} names its tensors:
+ * <ul>
+ * <li>a dict's entry is its key ({@link TorchCheckpoint#keyName}: a str as it is, any other key as its repr), nested
+ *     dicts joined with dots ({@code {'enc': {'w': a}}} is {@code enc.w});</li>
+ * <li>a list's or tuple's item is its index ({@code {'layers': [a, b]}} is {@code layers.0}, {@code layers.1});</li>
+ * <li>a Python object kept inert (a pickled model class) is its attributes: the keys of its state dict, as
+ *     {@code state_dict} names a module's parameters ({@code Model()} with {@code self.W} is {@code W}); other state is
+ *     under {@code state}, constructor arguments under {@code args} and {@code kwargs};</li>
+ * <li>at the top ({@link Style#SAVEZ}), what is positional is named as {@code numpy.savez(*arrays)} names it: a lone
+ *     array is {@code arr_0} (in either style), the items of a top-level list (or the pickles of a stream) {@code arr_0, arr_1, ...}.
+ *     A torch checkpoint ({@link Style#TORCH}) keeps torch's names, as {@link TorchCheckpoint#namedTensors} gives
+ *     them: its list items are {@code 0, 1}, and objects are not looked into.</li>
+ * </ul>
+ * An array reached by two paths (tied weights) is named by both, as in a state dict; a container reached twice is
+ * walked once (so a hostile pickle that shares one list at every level costs no more than its size), and a cycle ends.
+ * Two arrays can get one name ({@code {'a.b': x, 'a': {'b': y}}}, {@code {1: x, '1': y}}): listing shows both, and an
+ * output keyed by name refuses them ({@link Conversions#arrays}). Names longer than {@link #MAX_NAME} end in
+ * {@code ...} (writing out every level of a deep path was quadratic).
+ */
+final class ArrayNames {
+    /** How top-level positions are named and how far the walk goes; see the class comment. */
+    enum Style {
+        /** Pickles, archives, .npz, .npy and safetensors files: positions at the top as numpy.savez names them. */
+        SAVEZ,
+        /** Torch checkpoints: torch's dotted names, through dicts, lists and tuples only. */
+        TORCH
+    }
+
+    /** An array (an {@link NDArray} or an {@link ObjectArray}) and its name. */
+    record Named(String name, Object array) {
+    }
+
+    /** What a walk found: the arrays by name, in the order met, and the names of the values that are not arrays. */
+    record Found(List<Named> arrays, List<String> others) {
+    }
+
+    /** The longest name written out; longer ones end in {@code ...}. */
+    static final int MAX_NAME = 1000;
+
+    private ArrayNames() {
+    }
+
+    /**
+     * Every array the objects hold, named as the class comment says, and the names of the values that are not
+     * arrays and hold none (a float, a string: what an output of arrays alone leaves out). Iterative: any depth.
+     */
+    static Found walk(List<Object> objects, Style style) {
+        List<Named> arrays = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Object[]> todo = new ArrayDeque<>(); // {name, value}
+        if (objects.size() == 1) {
+            Object root = objects.get(0);
+            if (style == Style.SAVEZ && (root instanceof Collection || root instanceof Tuple)) {
+                // numpy.savez(*items): the items of a top-level list are positional arrays
+                pushAll(todo, positional(items(root)));
+                seen.add(root);
+            } else {
+                todo.push(new Object[] {"", root});
+            }
+        } else {
+            pushAll(todo, positional(objects));
+        }
+        while (!todo.isEmpty()) {
+            Object[] next = todo.pop();
+            String name = (String) next[0];
+            Object v = next[1];
+            Object array = arrayOf(v);
+            if (array != null) {
+                arrays.add(new Named(name.isEmpty() ? "arr_0" : name, array));
+                continue;
+            }
+            List<Object[]> children = children(name, v, style);
+            if (children == null) {
+                others.add(name.isEmpty() ? "the whole object (" + (v == null ? "None" : v.getClass().getSimpleName()) + ")"
+                        : name);
+            } else if (seen.add(v)) {
+                pushAll(todo, children);
+            }
+        }
+        return new Found(arrays, others);
+    }
+
+    /** The array {@code v} is, or holds as a model archive's shared variable does; null for anything else. */
+    private static Object arrayOf(Object v) {
+        if (v instanceof SharedVariable && isArray(((SharedVariable) v).getValue())) {
+            return ((SharedVariable) v).getValue();
+        }
+        return isArray(v) ? v : null;
+    }
+
+    /** True for a value that neither is nor can hold an array: None, a number, a string, bytes. */
+    private static boolean plainValue(Object v) {
+        return v == null || v instanceof Number || v instanceof CharSequence || v instanceof Boolean || v instanceof byte[];
+    }
+
+    private static boolean isArray(Object v) {
+        return v instanceof NDArray || v instanceof ObjectArray;
+    }
+
+    /** The named values {@code v} holds, or null when it is a value that holds none (a number, a string, None). */
+    private static List<Object[]> children(String name, Object v, Style style) {
+        List<Object[]> out = new ArrayList<>();
+        if (v instanceof Map) {
+            entries(name, (Map<?, ?>) v, out);
+        } else if (v instanceof Collection || v instanceof Tuple) {
+            List<?> items = items(v);
+            if (!name.isEmpty() && !items.isEmpty() && items.stream().allMatch(ArrayNames::plainValue)) {
+                return null; // a list of numbers or strings (a loss history) is one value, not one per item
+            }
+            indexed(name, items, out);
+        } else if (style == Style.TORCH) {
+            return null;
+        } else if (v instanceof SharedVariable) {
+            // a variable that holds no array (a learning rate) is named by its key, not as a (name, value) state
+            Object value = ((SharedVariable) v).getValue();
+            return value == null || children(name, value, style) == null ? null : List.<Object[]>of(new Object[] {name, value});
+        } else if (v instanceof PickleState) {
+            // a registered Java class: its arrays are in the state it saves
+            try {
+                out.add(new Object[] {name, ((PickleState) v).getState()});
+            } catch (BrineException e) {
+                return null; // a class that cannot give its state has no arrays to list
+            }
+        } else if (v instanceof GenericObject) {
+            GenericObject g = (GenericObject) v;
+            if (!g.args().asList().isEmpty()) {
+                out.add(new Object[] {join(name, "args"), g.args()});
+            }
+            if (g.kwargs() != null && !g.kwargs().isEmpty()) {
+                out.add(new Object[] {join(name, "kwargs"), g.kwargs()});
+            }
+            if (g.hasState()) {
+                state(name, g.state(), out);
+            }
+            indexed(name, g.listItems(), out);
+            entries(name, g.dictItems(), out);
+        } else {
+            return null;
+        }
+        return out;
+    }
+
+    /**
+     * An object's state as its attributes: a dict (what {@code __dict__} pickles as) by its keys, and the pair
+     * {@code (dict, slots)} a class with {@code __slots__} pickles by the keys of both; anything else under
+     * {@code state}.
+     */
+    private static void state(String name, Object state, List<Object[]> out) {
+        if (state instanceof Map) {
+            entries(name, (Map<?, ?>) state, out);
+        } else if (state instanceof Tuple && ((Tuple) state).size() == 2
+                && attributes(((Tuple) state).get(0)) && attributes(((Tuple) state).get(1))) {
+            for (Object part : ((Tuple) state).asList()) {
+                if (part != null) {
+                    entries(name, (Map<?, ?>) part, out);
+                }
+            }
+        } else if (state != null) {
+            out.add(new Object[] {join(name, "state"), state});
+        }
+    }
+
+    private static boolean attributes(Object part) {
+        return part == null || part instanceof Map;
+    }
+
+    private static void entries(String name, Map<?, ?> map, List<Object[]> out) {
+        if (map == null) {
+            return;
+        }
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            out.add(new Object[] {join(name, TorchCheckpoint.keyName(e.getKey())), e.getValue()});
+        }
+    }
+
+    private static void indexed(String name, List<?> items, List<Object[]> out) {
+        if (items == null) {
+            return;
+        }
+        for (int i = 0; i < items.size(); i++) {
+            out.add(new Object[] {join(name, String.valueOf(i)), items.get(i)});
+        }
+    }
+
+    private static List<Object[]> positional(List<?> items) {
+        List<Object[]> out = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            out.add(new Object[] {"arr_" + i, items.get(i)});
+        }
+        return out;
+    }
+
+    private static List<?> items(Object v) {
+        return v instanceof Tuple ? ((Tuple) v).asList() : new ArrayList<>((Collection<?>) v);
+    }
+
+    private static String join(String name, String key) {
+        String joined = name.isEmpty() ? key : name + "." + key;
+        return joined.length() <= MAX_NAME ? joined : joined.substring(0, MAX_NAME) + "...";
+    }
+
+    private static void pushAll(Deque<Object[]> todo, List<Object[]> children) {
+        for (int i = children.size() - 1; i >= 0; i--) {
+            todo.push(children.get(i));
+        }
+    }
+}
