@@ -60,7 +60,8 @@ final class ConvertCommand implements Callable<Integer> {
             + " torch checkpoint or .safetensors file, told apart by content; - reads standard input.")
     Path in;
 
-    @Parameters(index = "1", paramLabel = "OUT", description = "The file to write (replaced atomically).")
+    @Parameters(index = "1", paramLabel = "OUT", description = "The file to write (replaced atomically); - writes a"
+            + " pickle to standard output (./- for a file of that name).")
     Path out;
 
     @Mixin
@@ -100,6 +101,10 @@ final class ConvertCommand implements Callable<Integer> {
     private Integer convert() throws Exception {
         if (protocol < 0 || protocol > Pickle.HIGHEST_PROTOCOL) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--protocol must be 0 to 5");
+        }
+        if (out.toString().equals("-")) {
+            // as IN's '-' reads standard input; written into the device as into /dev/stdout (AtomicFiles: no rename)
+            out = Path.of("/dev/stdout");
         }
         Formats target = Formats.forOutput(out);
         checkOptionsFit(target);

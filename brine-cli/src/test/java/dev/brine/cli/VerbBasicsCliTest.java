@@ -1,6 +1,7 @@
 package dev.brine.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brine.testing.Python;
@@ -90,6 +91,22 @@ class VerbBasicsCliTest {
         assertEquals("brine: -: no pickle: the file is empty\n", empty.err());
     }
 
+    /** {@code convert IN -} writes a pickle to standard output, as IN's {@code -} reads standard input; no file named -. */
+    @Test
+    void convertToADashWritesStandardOutput() throws Exception {
+        Python.require("numpy");
+        Python.check("import numpy as np, sys\nnp.savez(sys.argv[1] + '/a.npz', w=np.arange(3), b=np.ones(2))",
+                new byte[0], tmp.toString());
+        String[] ran = inFolder("convert", "a.npz", "-", "--protocol", "2");
+        assertEquals("0", ran[0], ran[2]);
+        assertFalse(Files.exists(tmp.resolve("-")), "convert wrote a file named -");
+        Path written = tmp.resolve("stdout.pkl");
+        Files.writeString(written, ran[1], StandardCharsets.ISO_8859_1);
+        assertEquals("ok", Python.checkText("import numpy as np, pickle, sys\nd = pickle.load(open(sys.argv[1], 'rb'))\n"
+                + "assert list(d) == ['w', 'b'] and np.array_equal(d['w'], np.arange(3)) and np.array_equal(d['b'], np.ones(2))\n"
+                + "print('ok')", written).strip());
+    }
+
     /** Each verb's help names every format it reads, and {@code -}. */
     @Test
     void helpListsTheFormatsRead() {
@@ -124,7 +141,8 @@ class VerbBasicsCliTest {
             Process p = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectOutput(out.toFile())
                     .redirectError(err.toFile()).start();
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), String.join(" ", args) + " hung");
-            return new String[] {String.valueOf(p.exitValue()), Files.readString(out, StandardCharsets.UTF_8),
+            // stdout's bytes one char each (ISO-8859-1): text for the version, a pickle for convert IN -
+            return new String[] {String.valueOf(p.exitValue()), Files.readString(out, StandardCharsets.ISO_8859_1),
                 Files.readString(err, StandardCharsets.UTF_8)};
         } finally {
             Files.deleteIfExists(out);
