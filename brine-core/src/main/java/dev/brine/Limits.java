@@ -86,9 +86,11 @@ public final class Limits {
      * a checkpoint's {@code data.pkl}, an object array's data) weighs what unpickling it may make:
      * its inflated bytes times {@link dev.brine.HeapBudget#PICKLE_OBJECTS_PER_BYTE} (80), since one
      * byte of pickle may make an object of 72 bytes (a 586 KB archive whose pickle inflated to 600 MB
-     * of empty dicts asked for 36 GB). Legitimate pickles take a tenth of that or less, so a deflated
-     * pickle that inflates to P bytes needs a limit of 80 P: a heap of 160 P by default, or a higher
-     * limit when the file is trusted. {@code NpzFile.get} weighs one member alone; {@code Npz.readAll} and
+     * of empty dicts asked for 36 GB). It is weighed so before it is inflated, which costs the
+     * unpickler nothing; what CPython writes for real data takes 4 to 12 bytes per byte, so a
+     * deflated pickle that inflates to P bytes needs a limit of 80 P, several times what it takes:
+     * by default a heap of 160 P (1.5 MB of pickle in 256 MiB), or a higher limit when the file is
+     * trusted. {@code NpzFile.get} weighs one member alone; {@code Npz.readAll} and
      * {@code NpzFile.get(key, options, budget)} weigh what a caller keeps together. Default: half the
      * JVM's largest heap ({@code Runtime.getRuntime().maxMemory() / 2}), since the arrays a reader
      * keeps and what it needs besides them must fit there; {@link #TRUSTED} has no such limit.
