@@ -18,7 +18,7 @@ package dev.brine;
  * input (the archive and checkpoint readers read the pickle whole first, to check its CRC). The
  * price: what CPython writes for real data takes 4 to 12 bytes per byte, so a legitimate pickle
  * costs the budget up to 20 times what it takes. A deflated pickle that inflates to P bytes needs
- * a budget of 80 P: by default a heap of 160 P (1.5 MB of pickle in a heap of 256 MiB, 12 MB in
+ * a budget of 80 P: by default a heap of 160 P (1.6 MB of pickle in a heap of 256 MiB, 13 MB in
  * 2 GiB). Stored pickles are not weighed: their bytes are in the file, as a plain pickle file's.
  */
 public final class HeapBudget {

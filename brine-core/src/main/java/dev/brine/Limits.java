@@ -89,7 +89,7 @@ public final class Limits {
      * of empty dicts asked for 36 GB). It is weighed so before it is inflated, which costs the
      * unpickler nothing; what CPython writes for real data takes 4 to 12 bytes per byte, so a
      * deflated pickle that inflates to P bytes needs a limit of 80 P, several times what it takes:
-     * by default a heap of 160 P (1.5 MB of pickle in 256 MiB), or a higher limit when the file is
+     * by default a heap of 160 P (1.6 MB of pickle in 256 MiB), or a higher limit when the file is
      * trusted. {@code NpzFile.get} weighs one member alone; {@code Npz.readAll} and
      * {@code NpzFile.get(key, options, budget)} weigh what a caller keeps together. Default: half the
      * JVM's largest heap ({@code Runtime.getRuntime().maxMemory() / 2}), since the arrays a reader
