@@ -82,7 +82,15 @@ public final class Limits {
      * about a thousand times, so without this a 7 MB archive of five members, each under
      * {@link #maxAllocation()}, asked for 7.5 GB. Stored members hold their bytes in the file (memory
      * follows the input, as for an {@code .npy} file) and memory-mapped ones cost no heap: neither is
-     * counted. {@code NpzFile.get} weighs one member alone; {@code Npz.readAll} and
+     * counted. An array or a raw member weighs its inflated bytes; a pickle (an archive's {@code pkl},
+     * a checkpoint's {@code data.pkl}, an object array's data) weighs what unpickling it may make:
+     * its inflated bytes times {@link dev.brine.HeapBudget#PICKLE_OBJECTS_PER_BYTE} (80), since one
+     * byte of pickle may make an object of 72 bytes (a 586 KB archive whose pickle inflated to 600 MB
+     * of empty dicts asked for 36 GB). It is weighed so before it is inflated, which costs the
+     * unpickler nothing; what CPython writes for real data takes 4 to 12 bytes per byte, so a
+     * deflated pickle that inflates to P bytes needs a limit of 80 P, several times what it takes:
+     * by default a heap of 160 P (1.6 MB of pickle in 256 MiB), or a higher limit when the file is
+     * trusted. {@code NpzFile.get} weighs one member alone; {@code Npz.readAll} and
      * {@code NpzFile.get(key, options, budget)} weigh what a caller keeps together. Default: half the
      * JVM's largest heap ({@code Runtime.getRuntime().maxMemory() / 2}), since the arrays a reader
      * keeps and what it needs besides them must fit there; {@link #TRUSTED} has no such limit.

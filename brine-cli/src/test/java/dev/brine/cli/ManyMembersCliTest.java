@@ -126,11 +126,16 @@ class ManyMembersCliTest {
                 + "print(np.array_equal(a['a'], b['a']), np.array_equal(a['b'], b['b']))", npz, copy));
     }
 
-    private record Ran(int status, String out, String err) {
+    /** What a run of the CLI gave. */
+    record Ran(int status, String out, String err) {
     }
 
-    /** The CLI as the launcher runs it, in a JVM of its own with {@code heap} of heap. */
     private Ran cli(String heap, String... args) throws Exception {
+        return cli(dir, heap, args);
+    }
+
+    /** The CLI as the launcher runs it, in a JVM of its own with {@code heap} of heap; its output goes through {@code dir}. */
+    static Ran cli(Path dir, String heap, String... args) throws Exception {
         Path out = dir.resolve("out");
         Path err = dir.resolve("err");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));

@@ -85,7 +85,9 @@ final class ArchiveReader implements PersistentLoader {
         }
         try (InputStream in = zip.open(e)) {
             if (e.inflates()) {
-                arrays.budget().charge(e.size(), where + ": member " + e.name());
+                // weighed by the objects it may make, not its bytes: a 586 KB archive whose pickle inflated to
+                // 600 MB of empty dicts ran the heap out (HeapBudget.PICKLE_OBJECTS_PER_BYTE)
+                arrays.budget().chargePickle(e.size(), where + ": member " + e.name());
             }
             // the member stream yields no more than the declared size and checks the CRC at its end
             return in.readAllBytes();

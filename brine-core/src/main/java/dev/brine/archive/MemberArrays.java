@@ -43,6 +43,12 @@ final class MemberArrays implements Closeable {
     private static final UnpicklerOptions CONTEXT_NAME = UnpicklerOptions.builder()
             .registry(ClassRegistry.builtins()).genericObjects(true).build();
 
+    /**
+     * The most bytes a gpuarray member's pickled context name may take: a name such as {@code 'cuda0'}
+     * takes about twenty, and no more than this is unpickled, whatever the member holds.
+     */
+    static final int MAX_CONTEXT_PICKLE = 64 * 1024;
+
     private final ZipReader zip;
     private final Path file;
     private final Limits limits;
@@ -85,8 +91,24 @@ final class MemberArrays implements Closeable {
     /** The array of a {@code gpuarray.<name>} id: the context name is read and dropped. */
     NDArray gpuarray(ZipReader.Entry e) throws IOException {
         try (InputStream in = new BufferedInputStream(zip.open(e), bufferSize(e))) {
-            // a buffered stream is left right after the pickle's STOP, where the NPY data starts
-            Object context = new Unpickler(in, CONTEXT_NAME.toBuilder().limits(limits).build()).load();
+            // the context name is read from the member's first bytes only: a pickle's objects are not bounded by its
+            // bytes (a byte may make an object of 72: HeapBudget.PICKLE_OBJECTS_PER_BYTE), and the member is weighed
+            // by its array alone, so 600 MB of deflated pickle before the array would run the heap out
+            in.mark(MAX_CONTEXT_PICKLE);
+            byte[] head = in.readNBytes(MAX_CONTEXT_PICKLE);
+            Unpickler u = new Unpickler(head, CONTEXT_NAME.toBuilder().limits(limits).build());
+            Object context;
+            try {
+                context = u.load();
+            } catch (BrineException ex) {
+                if (head.length < MAX_CONTEXT_PICKLE) {
+                    throw ex;
+                }
+                throw new BrineException("a gpuarray member starts with its context name, a pickled str or None that"
+                        + " ends within its first " + MAX_CONTEXT_PICKLE + " bytes: " + ex.getMessage(), ex);
+            }
+            in.reset();
+            in.skipNBytes(u.offset()); // the NPY data starts right after the pickle's STOP
             if (context != null && !(context instanceof String)) {
                 throw new BrineException("a gpuarray member starts with its context name, a pickled str or None, not "
                         + PythonRepr.brief(context));

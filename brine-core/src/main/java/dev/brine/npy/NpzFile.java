@@ -32,7 +32,9 @@ import java.util.Objects;
  * headers ({@link #header(String)}) read like any other. A deflated member read into memory is
  * weighed against {@link Limits#maxTotalAllocation()} first: alone, or with the members a caller
  * keeps ({@link #get(String, UnpicklerOptions, HeapBudget)}); stored members, whose bytes the file
- * holds, and mapped ones ({@link #map(String)}) are not weighed.
+ * holds, and mapped ones ({@link #map(String)}) are not weighed. An array or a raw member weighs its
+ * bytes; an object array weighs what its pickle may make ({@link HeapBudget#chargePickle}), 80 times
+ * its bytes.
  *
  * <pre>{@code
  * try (NpzFile npz = Npz.open(Path.of("data.npz"))) {
@@ -151,7 +153,9 @@ public final class NpzFile implements Closeable {
             Object v;
             if (h.holdsObjects() && objectArrays != null) {
                 if (e.inflates()) {
-                    budget.charge(e.size(), where); // the pickle's bytes: what its objects take is the unpickler's to bound
+                    // weighed by the objects it may make, not its bytes: 586 KB of member that inflated to 600 MB of
+                    // empty dicts ran the heap out (HeapBudget.PICKLE_OBJECTS_PER_BYTE; the header's few bytes too)
+                    budget.chargePickle(e.size(), where);
                 }
                 v = ObjectArrayData.read(new Unpickler(in, ObjectArrayData.options(objectArrays)), h, where, false);
             } else {
@@ -227,7 +231,8 @@ public final class NpzFile implements Closeable {
             // not get(key, options): a member of numbers is refused before its data is read
             NpyHeader h = NpyFormat.readHeader(Channels.newChannel(in), e.size(), limits, where);
             if (h.holdsObjects() && e.inflates()) {
-                new HeapBudget(limits).charge(e.size(), where); // a pickle that alone inflates past the limit
+                // a pickle whose objects alone would take more than the limit (HeapBudget.PICKLE_OBJECTS_PER_BYTE)
+                new HeapBudget(limits).chargePickle(e.size(), where);
             }
             ObjectArray a = ObjectArrayData.read(new Unpickler(in, ObjectArrayData.options(Objects.requireNonNull(options))), h, where,
                     false);

@@ -143,7 +143,9 @@ final class CheckpointReader {
                 }
             }
             ZipReader.Entry pkl = zip.entry(prefix + "data.pkl");
-            byte[] pickle = bytes(zip, pkl);
+            // torch.save stores it (not weighed: its bytes are in the file); deflated, it is weighed by the objects it
+            // may make, which its bytes do not bound (HeapBudget.PICKLE_OBJECTS_PER_BYTE)
+            byte[] pickle = bytes(zip, pkl, true);
             boolean map = options.mmap() && !bigEndian;
             try (FileChannel channel = map ? FileChannel.open(path, StandardOpenOption.READ) : null) {
                 Map<String, TorchStorage> loaded = new HashMap<>();
@@ -190,15 +192,18 @@ final class CheckpointReader {
             throw new BrineException(where + ": member " + e.name() + ": " + e.size() + " bytes, more than a record of"
                     + " this kind holds (" + max + ")");
         }
-        return new String(bytes(zip, e), StandardCharsets.UTF_8);
+        return new String(bytes(zip, e, false), StandardCharsets.UTF_8);
     }
 
-    private byte[] bytes(ZipReader zip, ZipReader.Entry e) throws IOException {
+    /** Member {@code e} read whole; a deflated one is weighed first, as a pickle when {@code pickle}. */
+    private byte[] bytes(ZipReader zip, ZipReader.Entry e, boolean pickle) throws IOException {
         if (e.size() > limits.maxAllocation() || e.size() > Integer.MAX_VALUE - 8) {
             throw new LimitExceededException("maxAllocation", where + ": member " + e.name() + ": " + e.size()
                     + " bytes, more than the " + limits.maxAllocation() + " allowed in memory");
         }
-        if (e.inflates()) {
+        if (e.inflates() && pickle) {
+            budget.chargePickle(e.size(), where + ": member " + e.name());
+        } else if (e.inflates()) {
             budget.charge(e.size(), where + ": member " + e.name());
         }
         try (InputStream in = zip.open(e)) {
