@@ -552,26 +552,42 @@ public final class NDArray implements Unhashable {
         void read(ByteBuffer buf, int from, int count);
     }
 
-    /** Runs {@code reader} over the storage chunk by chunk, in the dtype's byte order. */
+    /** Runs {@code reader} over the storage chunk by chunk, in the dtype's byte order (see eachRun). */
     private void forEachBulk(int n, int itemsize, BulkReader reader) {
-        ByteOrder bo = dtype.byteOrder();
-        int done = 0;
-        for (ByteBuffer b : storage.buffers()) {
-            int count = Math.min(n - done, b.remaining() / itemsize);
-            reader.read(b.order(bo), done, count);
-            done += count;
-        }
+        eachRun(n, itemsize, false, reader);
     }
 
-    /** Runs {@code writer} over the writable storage chunk by chunk, in the dtype's byte order. */
+    /** Runs {@code writer} over the writable storage chunk by chunk, in the dtype's byte order (see eachRun). */
     private void fillBulk(int n, BulkReader writer) {
+        eachRun(n, dtype.itemsize(), true, writer);
+    }
+
+    /**
+     * Hands {@code body} the storage's elements in the largest runs that lie in one chunk, as
+     * buffers in the dtype's byte order. A view that starts inside a 1 GiB chunk can have an
+     * element across the chunk's end: that one element goes through a copy of its bytes (written
+     * back when {@code writing}), so every other element still moves in one bulk transfer.
+     */
+    private void eachRun(int n, int itemsize, boolean writing, BulkReader body) {
         ByteOrder bo = dtype.byteOrder();
-        int itemsize = dtype.itemsize();
         int done = 0;
-        for (ByteBuffer b : storage.writableBuffers()) {
-            int count = Math.min(n - done, b.remaining() / itemsize);
-            writer.read(b.order(bo), done, count);
+        long pos = 0;
+        while (done < n) {
+            ByteBuffer run = storage.run(pos, (long) (n - done) * itemsize);
+            int count = run.remaining() / itemsize;
+            if (count > 0) {
+                body.read(run.order(bo), done, count);
+            } else {
+                byte[] item = new byte[itemsize];
+                storage.get(pos, item, 0, itemsize);
+                body.read(ByteBuffer.wrap(item).order(bo), done, 1);
+                if (writing) {
+                    storage.put(pos, item, 0, itemsize);
+                }
+                count = 1;
+            }
             done += count;
+            pos += (long) count * itemsize;
         }
     }
 
