@@ -73,6 +73,11 @@ final class Elements {
         return (be ? s.getShort(pos + size - 10, true) : s.getShort(pos + 8, false)) & 0xFFFF;
     }
 
+    /** Whether {@code t} is the complex of two x87 long doubles ({@code c24}/{@code c32}). */
+    static boolean isExtendedComplex(DType t) {
+        return t.kind() == DType.Kind.COMPLEX && t.itemsize() > 16;
+    }
+
     /** Whether {@code t} is the x87 long double ({@code f12}/{@code f16}), which holds 64-bit integers exactly. */
     static boolean isExtended(DType t) {
         return t.kind() == DType.Kind.FLOAT && t.itemsize() > 8;
@@ -532,8 +537,19 @@ final class Elements {
 
     // ---------------------------------------------------------------- equality
 
-    /** Element equality: floats as {@link Double#equals} (NaN equals NaN), records field by field, padding ignored. */
+    /**
+     * Element equality: floats as {@link Double#equals} (NaN equals NaN), long doubles on their exact
+     * 80-bit value by the same rule ({@link ExtendedValues}), records field by field, padding ignored.
+     */
     static boolean equal(DType t, Storage a, long pa, Storage b, long pb) {
+        if (isExtended(t)) {
+            return ExtendedValues.equal(t.itemsize(), t.byteOrderChar() == '>', a, pa, b, pb);
+        }
+        if (isExtendedComplex(t)) {
+            int half = t.itemsize() / 2;
+            boolean be = t.byteOrderChar() == '>';
+            return ExtendedValues.equal(half, be, a, pa, b, pb) && ExtendedValues.equal(half, be, a, pa + half, b, pb + half);
+        }
         if (t.kind().isFloat()) {
             return Double.doubleToLongBits(getDouble(t, a, pa)) == Double.doubleToLongBits(getDouble(t, b, pb));
         }
@@ -571,6 +587,14 @@ final class Elements {
 
     /** A hash consistent with {@link #equal}. */
     static int hash(DType t, Storage s, long pos) {
+        if (isExtended(t)) {
+            return ExtendedValues.hash(t.itemsize(), t.byteOrderChar() == '>', s, pos);
+        }
+        if (isExtendedComplex(t)) {
+            int half = t.itemsize() / 2;
+            boolean be = t.byteOrderChar() == '>';
+            return 31 * ExtendedValues.hash(half, be, s, pos) + ExtendedValues.hash(half, be, s, pos + half);
+        }
         if (t.kind().isFloat()) {
             return Double.hashCode(getDouble(t, s, pos));
         }

@@ -22,7 +22,8 @@ import java.util.Objects;
  *
  * <p>Arrays are mutable (unless mapped read-only). Two arrays are equal when dtype, shape and
  * values are equal, whatever their memory order; floats compare as {@link Double#equals} does, so
- * NaN equals NaN; arrays whose items have no bytes are equal when dtype and shape are. The optional
+ * NaN equals NaN and {@code -0.0} differs from {@code 0.0} (unlike numpy's {@code array_equal}), long
+ * doubles by the same rule on their exact 80-bit value (not through a double, which would lose 11 bits); arrays whose items have no bytes are equal when dtype and shape are. The optional
  * {@link #memberName()} (which archive member an array came from) does not take part in equality.
  *
  * <p>The {@code to...Array} methods throw IllegalStateException for more elements than one Java array holds,
