@@ -694,11 +694,17 @@ public final class NDArray implements Unhashable {
      * order whatever the memory order, as numpy's {@code reshape} (order='C'). Like numpy, it is a
      * view sharing the storage when the layout allows (a C-contiguous array, or a Fortran one only
      * gaining or losing dimensions of length 1), and otherwise a C-order copy.
+     *
+     * <p>One dimension may be {@code -1}: it is inferred from the element count, as numpy does
+     * ({@code reshape(-1)} flattens, {@code reshape(3, -1)} of 6 elements is {@code (3, 2)}).
+     *
+     * @throws IllegalArgumentException with numpy's message when the element counts differ, more than
+     *     one dimension is {@code -1}, or a dimension is below {@code -1}
      */
     public NDArray reshape(long... newShape) {
-        long[] s = checkShape(newShape);
+        long[] s = checkShape(ReshapeShape.resolve(newShape, size));
         if (elementCount(s) != size) {
-            throw new IllegalArgumentException("cannot reshape array of size " + size + " into shape " + Arrays.toString(s));
+            throw new IllegalArgumentException("cannot reshape array of size " + size + " into shape " + ReshapeShape.text(s));
         }
         if (isCContiguous()) {
             return new NDArray(dtype, s, Order.C, storage, memberName);
