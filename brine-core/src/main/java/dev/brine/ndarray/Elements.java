@@ -388,10 +388,15 @@ final class Elements {
         if (v instanceof Boolean) {
             setLong(t, s, pos, (Boolean) v ? 1 : 0);
         } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            // a Python int: numpy 2 refuses one the element cannot hold rather than wrapping it
+            IntegerBounds.check(t, ((Number) v).longValue());
             setLong(t, s, pos, ((Number) v).longValue());
         } else if (v instanceof BigInteger) {
             BigInteger b = (BigInteger) v;
-            if (b.signum() >= 0 && b.bitLength() <= 64 && (t.kind() == DType.Kind.UINT || t.kind().isFloat()
+            IntegerBounds.check(t, b);
+            if (t.kind() == DType.Kind.BOOL) {
+                s.putByte(pos, (byte) (b.signum() != 0 ? 1 : 0)); // numpy: any non-zero int is True, however large
+            } else if (b.signum() >= 0 && b.bitLength() <= 64 && (t.kind() == DType.Kind.UINT || t.kind().isFloat()
                     || t.kind() == DType.Kind.COMPLEX)) {
                 setInteger(t, s, pos, b.longValue(), true);
             } else if (b.bitLength() <= 63) {
@@ -399,10 +404,14 @@ final class Elements {
             } else if (t.kind().isFloat() || t.kind() == DType.Kind.COMPLEX) {
                 setDouble(t, s, pos, b.doubleValue());
             } else {
-                throw new IllegalArgumentException("Python int " + b + " out of bounds for " + t.name());
+                throw new IllegalArgumentException("Python integer " + b + " out of bounds for " + t.name());
             }
         } else if (v instanceof Character) {
+            IntegerBounds.check(t, (Character) v);
             setLong(t, s, pos, (Character) v);
+        } else if (v instanceof Number && IntegerBounds.applies(t)) {
+            // a Python float into an integer: truncated, NaN, infinities and out-of-range refused (numpy's a[0] = 3.7)
+            setLong(t, s, pos, IntegerBounds.truncate(t, ((Number) v).doubleValue()).longValue());
         } else if (v instanceof Number) {
             setDouble(t, s, pos, ((Number) v).doubleValue());
         } else if (v instanceof Complex) {

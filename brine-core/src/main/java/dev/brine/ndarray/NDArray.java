@@ -377,20 +377,47 @@ public final class NDArray implements Unhashable {
      * Stores {@code value} at {@code index}: a Boolean, Number (BigInteger up to 2^64-1 for
      * uint64), {@link Complex}, String (text for {@code U}, ASCII for {@code S}), byte[]
      * ({@code S}/{@code V}, truncated or NUL-padded), {@link TimeValue}, a Map of field values for
-     * records, an NDArray or flat List for subarrays. Conversions follow numpy's casts.
+     * records, an NDArray or flat List for subarrays. Conversions follow numpy's casts, and, as
+     * numpy 2's {@code a[i] = value}, an integer element refuses a number it cannot hold rather than
+     * wrapping it ({@code Python integer 300 out of bounds for int8}); a float stored there is
+     * truncated towards zero, and NaN or an infinity refused.
+     *
+     * @throws IllegalArgumentException for a value the element cannot hold or a value of the wrong kind
      */
     public void set(Object value, long... index) {
         Elements.set(dtype, storage, offsetOf(index), value);
     }
 
-    /** Stores a double at {@code index}, converted as numpy casts. */
+    /**
+     * Stores a double at {@code index}, converted as numpy stores a Python float there
+     * ({@code a[i] = 3.7}): into an integer element it is truncated towards zero, and NaN, infinities
+     * and values out of the type's range are refused, as numpy 2 refuses them.
+     *
+     * @throws IllegalArgumentException for NaN, an infinity or an out-of-range value in an integer element
+     */
     public void setDouble(double value, long... index) {
-        Elements.setDouble(dtype, storage, offsetOf(index), value);
+        long off = offsetOf(index);
+        if (IntegerBounds.applies(dtype)) {
+            Elements.setLong(dtype, storage, off, IntegerBounds.truncate(dtype, value).longValue());
+        } else {
+            Elements.setDouble(dtype, storage, off, value);
+        }
     }
 
-    /** Stores a long at {@code index}, converted as numpy casts. */
+    /**
+     * Stores a long at {@code index}, converted as numpy stores a Python int there. An integer
+     * element that cannot hold it is refused (numpy 2's {@code OverflowError}: int8 takes -128 to 127),
+     * except that a uint64 element takes the long as its bit pattern, as {@link #getLong} gives it
+     * ({@code -1} stores 2^64-1; {@link #set} with a BigInteger is the other way to store such values).
+     *
+     * @throws IllegalArgumentException {@code Python integer 300 out of bounds for int8}
+     */
     public void setLong(long value, long... index) {
-        Elements.setLong(dtype, storage, offsetOf(index), value);
+        long off = offsetOf(index);
+        if (!(dtype.kind() == DType.Kind.UINT && dtype.itemsize() == 8)) {
+            IntegerBounds.check(dtype, value);
+        }
+        Elements.setLong(dtype, storage, off, value);
     }
 
     /** Stores a boolean at {@code index} as 1 or 0. */
