@@ -252,7 +252,7 @@ final class Elements {
                 return;
             }
             default:
-                throw new IllegalArgumentException("cannot store a number in a " + t.name() + " element" + hint(t));
+                throw new IllegalArgumentException("cannot store a number in " + JavaValueNames.withArticle(t.name()) + " element" + hint(t));
         }
     }
 
@@ -358,7 +358,7 @@ final class Elements {
 
     static void set(DType t, Storage s, long pos, Object v) {
         if (v == null) {
-            throw new IllegalArgumentException("cannot store null in a " + t.name() + " element");
+            throw new IllegalArgumentException("cannot store null in " + JavaValueNames.withArticle(t.name()) + " element");
         }
         switch (t.kind()) {
             case BYTES:
@@ -541,7 +541,9 @@ final class Elements {
     }
 
     private static IllegalArgumentException mismatch(DType t, Object v) {
-        return new IllegalArgumentException("cannot store a " + v.getClass().getSimpleName() + " in a " + t.name() + " element");
+        String hint = v instanceof List && t.kind() != DType.Kind.SUBARRAY
+                ? " (one element takes one value: give nested lists' values flat, in C order, with the shape)" : "";
+        return new IllegalArgumentException("cannot store " + JavaValueNames.describe(v) + " in " + JavaValueNames.withArticle(t.name()) + " element" + hint);
     }
 
     // ---------------------------------------------------------------- equality

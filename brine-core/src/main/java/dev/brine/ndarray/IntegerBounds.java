@@ -51,10 +51,10 @@ final class IntegerBounds {
      */
     static BigInteger truncate(DType t, double v) {
         if (Double.isNaN(v)) {
-            throw new IllegalArgumentException("cannot convert float NaN to integer (storing in a " + t.name() + " element)");
+            throw new IllegalArgumentException("cannot convert float NaN to integer for " + t.name());
         }
         if (Double.isInfinite(v)) {
-            throw new IllegalArgumentException("cannot convert float infinity to integer (storing in a " + t.name() + " element)");
+            throw new IllegalArgumentException("cannot convert float infinity to integer for " + t.name());
         }
         BigInteger i = new BigDecimal(v).toBigInteger();
         check(t, i);
