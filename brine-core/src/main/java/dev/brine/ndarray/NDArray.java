@@ -638,7 +638,11 @@ public final class NDArray implements Unhashable {
      * and kept as they are between datetime and timedelta and to or from numbers. Floats out of an
      * integer's range, infinities and NaN give what numpy gives on x86-64 (C leaves it undefined
      * and numpy warns): the smallest value of the integer the machine converts through, e.g.
-     * {@code -2**63} for int64 and 0 for int8 (through int32).
+     * {@code -2**63} for int64 and 0 for int8 (through int32). numpy is not consistent with itself
+     * there for uint32 (and for complex sources): its vector loop and the scalar loop that finishes an
+     * array differ, so the same NaN or 5e9 gives 2147483648 or 0, 0 or 705032704, by the array's length
+     * and the element's place in it. Brine gives the vector loop's result wherever the element is;
+     * do not rely on any of these values.
      *
      * @throws IllegalArgumentException for conversions between non-numeric kinds, to generic time
      *     units, or between time units whose conversion factor overflows (numpy raises too)
