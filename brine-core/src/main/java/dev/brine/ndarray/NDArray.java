@@ -641,8 +641,8 @@ public final class NDArray implements Unhashable {
      * {@code -2**63} for int64 and 0 for int8 (through int32). numpy is not consistent with itself
      * there for uint32 (and for complex sources): its vector loop and the scalar loop that finishes an
      * array differ, so the same NaN or 5e9 gives 2147483648 or 0, 0 or 705032704, by the array's length
-     * and the element's place in it. Brine gives the vector loop's result wherever the element is;
-     * do not rely on any of these values.
+     * and the element's place in it. Brine gives the vector loop's result wherever the element is
+     * (for float32, float64 and complex sources); do not rely on any of these values.
      *
      * @throws IllegalArgumentException for conversions between non-numeric kinds, to generic time
      *     units, or between time units whose conversion factor overflows (numpy raises too)
@@ -680,7 +680,14 @@ public final class NDArray implements Unhashable {
     private void convertNumber(DType target, Storage out, long to, long so) {
         DType.Kind sk = dtype.kind();
         DType.Kind tk = target.kind();
-        if (sk == DType.Kind.COMPLEX) {
+        if (sk == DType.Kind.COMPLEX && Elements.isExtendedComplex(dtype) && (tk == DType.Kind.INT || tk == DType.Kind.UINT)) {
+            // the real long double to an integer exactly as a long double converts (not through a double,
+            // whose out-of-range results differ: numpy's c32 -> int16 of NaN is -32768, a double's path gives 0)
+            boolean be = dtype.byteOrderChar() == '>';
+            int half = dtype.itemsize() / 2;
+            Elements.setLong(target, out, to, Casts.extendedToInteger(Elements.extendedMantissa(half, storage, so, be),
+                    Elements.extendedSignExp(half, storage, so, be), target));
+        } else if (sk == DType.Kind.COMPLEX) {
             // to bool: either part; to anything else but complex: the real part (numpy's ComplexWarning)
             Elements.set(target, out, to, Elements.getComplex(dtype, storage, so));
         } else if (!sk.isFloat()) {
