@@ -73,6 +73,11 @@ final class Elements {
         return (be ? s.getShort(pos + size - 10, true) : s.getShort(pos + 8, false)) & 0xFFFF;
     }
 
+    /** Whether {@code t} is the complex of two x87 long doubles ({@code c24}/{@code c32}). */
+    static boolean isExtendedComplex(DType t) {
+        return t.kind() == DType.Kind.COMPLEX && t.itemsize() > 16;
+    }
+
     /** Whether {@code t} is the x87 long double ({@code f12}/{@code f16}), which holds 64-bit integers exactly. */
     static boolean isExtended(DType t) {
         return t.kind() == DType.Kind.FLOAT && t.itemsize() > 8;
@@ -247,7 +252,7 @@ final class Elements {
                 return;
             }
             default:
-                throw new IllegalArgumentException("cannot store a number in a " + t.name() + " element" + hint(t));
+                throw new IllegalArgumentException("cannot store a number in " + JavaValueNames.withArticle(t.name()) + " element" + hint(t));
         }
     }
 
@@ -353,7 +358,7 @@ final class Elements {
 
     static void set(DType t, Storage s, long pos, Object v) {
         if (v == null) {
-            throw new IllegalArgumentException("cannot store null in a " + t.name() + " element");
+            throw new IllegalArgumentException("cannot store null in " + JavaValueNames.withArticle(t.name()) + " element");
         }
         switch (t.kind()) {
             case BYTES:
@@ -383,10 +388,15 @@ final class Elements {
         if (v instanceof Boolean) {
             setLong(t, s, pos, (Boolean) v ? 1 : 0);
         } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            // a Python int: numpy 2 refuses one the element cannot hold rather than wrapping it
+            IntegerBounds.check(t, ((Number) v).longValue());
             setLong(t, s, pos, ((Number) v).longValue());
         } else if (v instanceof BigInteger) {
             BigInteger b = (BigInteger) v;
-            if (b.signum() >= 0 && b.bitLength() <= 64 && (t.kind() == DType.Kind.UINT || t.kind().isFloat()
+            IntegerBounds.check(t, b);
+            if (t.kind() == DType.Kind.BOOL) {
+                s.putByte(pos, (byte) (b.signum() != 0 ? 1 : 0)); // numpy: any non-zero int is True, however large
+            } else if (b.signum() >= 0 && b.bitLength() <= 64 && (t.kind() == DType.Kind.UINT || t.kind().isFloat()
                     || t.kind() == DType.Kind.COMPLEX)) {
                 setInteger(t, s, pos, b.longValue(), true);
             } else if (b.bitLength() <= 63) {
@@ -394,10 +404,14 @@ final class Elements {
             } else if (t.kind().isFloat() || t.kind() == DType.Kind.COMPLEX) {
                 setDouble(t, s, pos, b.doubleValue());
             } else {
-                throw new IllegalArgumentException("Python int " + b + " out of bounds for " + t.name());
+                throw new IllegalArgumentException("Python integer " + b + " out of bounds for " + t.name());
             }
         } else if (v instanceof Character) {
+            IntegerBounds.check(t, (Character) v);
             setLong(t, s, pos, (Character) v);
+        } else if (v instanceof Number && IntegerBounds.applies(t)) {
+            // a Python float into an integer: truncated, NaN, infinities and out-of-range refused (numpy's a[0] = 3.7)
+            setLong(t, s, pos, IntegerBounds.truncate(t, ((Number) v).doubleValue()).longValue());
         } else if (v instanceof Number) {
             setDouble(t, s, pos, ((Number) v).doubleValue());
         } else if (v instanceof Complex) {
@@ -527,13 +541,26 @@ final class Elements {
     }
 
     private static IllegalArgumentException mismatch(DType t, Object v) {
-        return new IllegalArgumentException("cannot store a " + v.getClass().getSimpleName() + " in a " + t.name() + " element");
+        String hint = v instanceof List && t.kind() != DType.Kind.SUBARRAY
+                ? " (one element takes one value: give nested lists' values flat, in C order, with the shape)" : "";
+        return new IllegalArgumentException("cannot store " + JavaValueNames.describe(v) + " in " + JavaValueNames.withArticle(t.name()) + " element" + hint);
     }
 
     // ---------------------------------------------------------------- equality
 
-    /** Element equality: floats as {@link Double#equals} (NaN equals NaN), records field by field, padding ignored. */
+    /**
+     * Element equality: floats as {@link Double#equals} (NaN equals NaN), long doubles on their exact
+     * 80-bit value by the same rule ({@link ExtendedValues}), records field by field, padding ignored.
+     */
     static boolean equal(DType t, Storage a, long pa, Storage b, long pb) {
+        if (isExtended(t)) {
+            return ExtendedValues.equal(t.itemsize(), t.byteOrderChar() == '>', a, pa, b, pb);
+        }
+        if (isExtendedComplex(t)) {
+            int half = t.itemsize() / 2;
+            boolean be = t.byteOrderChar() == '>';
+            return ExtendedValues.equal(half, be, a, pa, b, pb) && ExtendedValues.equal(half, be, a, pa + half, b, pb + half);
+        }
         if (t.kind().isFloat()) {
             return Double.doubleToLongBits(getDouble(t, a, pa)) == Double.doubleToLongBits(getDouble(t, b, pb));
         }
@@ -571,6 +598,14 @@ final class Elements {
 
     /** A hash consistent with {@link #equal}. */
     static int hash(DType t, Storage s, long pos) {
+        if (isExtended(t)) {
+            return ExtendedValues.hash(t.itemsize(), t.byteOrderChar() == '>', s, pos);
+        }
+        if (isExtendedComplex(t)) {
+            int half = t.itemsize() / 2;
+            boolean be = t.byteOrderChar() == '>';
+            return 31 * ExtendedValues.hash(half, be, s, pos) + ExtendedValues.hash(half, be, s, pos + half);
+        }
         if (t.kind().isFloat()) {
             return Double.hashCode(getDouble(t, s, pos));
         }

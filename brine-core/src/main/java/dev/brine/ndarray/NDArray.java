@@ -22,7 +22,8 @@ import java.util.Objects;
  *
  * <p>Arrays are mutable (unless mapped read-only). Two arrays are equal when dtype, shape and
  * values are equal, whatever their memory order; floats compare as {@link Double#equals} does, so
- * NaN equals NaN; arrays whose items have no bytes are equal when dtype and shape are. The optional
+ * NaN equals NaN and {@code -0.0} differs from {@code 0.0} (unlike numpy's {@code array_equal}), long
+ * doubles by the same rule on their exact 80-bit value (not through a double, which would lose 11 bits); arrays whose items have no bytes are equal when dtype and shape are. The optional
  * {@link #memberName()} (which archive member an array came from) does not take part in equality.
  *
  * <p>The {@code to...Array} methods throw IllegalStateException for more elements than one Java array holds,
@@ -376,20 +377,47 @@ public final class NDArray implements Unhashable {
      * Stores {@code value} at {@code index}: a Boolean, Number (BigInteger up to 2^64-1 for
      * uint64), {@link Complex}, String (text for {@code U}, ASCII for {@code S}), byte[]
      * ({@code S}/{@code V}, truncated or NUL-padded), {@link TimeValue}, a Map of field values for
-     * records, an NDArray or flat List for subarrays. Conversions follow numpy's casts.
+     * records, an NDArray or flat List for subarrays. Conversions follow numpy's casts, and, as
+     * numpy 2's {@code a[i] = value}, an integer element refuses a number it cannot hold rather than
+     * wrapping it ({@code Python integer 300 out of bounds for int8}); a float stored there is
+     * truncated towards zero, and NaN or an infinity refused.
+     *
+     * @throws IllegalArgumentException for a value the element cannot hold or a value of the wrong kind
      */
     public void set(Object value, long... index) {
         Elements.set(dtype, storage, offsetOf(index), value);
     }
 
-    /** Stores a double at {@code index}, converted as numpy casts. */
+    /**
+     * Stores a double at {@code index}, converted as numpy stores a Python float there
+     * ({@code a[i] = 3.7}): into an integer element it is truncated towards zero, and NaN, infinities
+     * and values out of the type's range are refused, as numpy 2 refuses them.
+     *
+     * @throws IllegalArgumentException for NaN, an infinity or an out-of-range value in an integer element
+     */
     public void setDouble(double value, long... index) {
-        Elements.setDouble(dtype, storage, offsetOf(index), value);
+        long off = offsetOf(index);
+        if (IntegerBounds.applies(dtype)) {
+            Elements.setLong(dtype, storage, off, IntegerBounds.truncate(dtype, value).longValue());
+        } else {
+            Elements.setDouble(dtype, storage, off, value);
+        }
     }
 
-    /** Stores a long at {@code index}, converted as numpy casts. */
+    /**
+     * Stores a long at {@code index}, converted as numpy stores a Python int there. An integer
+     * element that cannot hold it is refused (numpy 2's {@code OverflowError}: int8 takes -128 to 127),
+     * except that a uint64 element takes the long as its bit pattern, as {@link #getLong} gives it
+     * ({@code -1} stores 2^64-1; {@link #set} with a BigInteger is the other way to store such values).
+     *
+     * @throws IllegalArgumentException {@code Python integer 300 out of bounds for int8}
+     */
     public void setLong(long value, long... index) {
-        Elements.setLong(dtype, storage, offsetOf(index), value);
+        long off = offsetOf(index);
+        if (!(dtype.kind() == DType.Kind.UINT && dtype.itemsize() == 8)) {
+            IntegerBounds.check(dtype, value);
+        }
+        Elements.setLong(dtype, storage, off, value);
     }
 
     /** Stores a boolean at {@code index} as 1 or 0. */
@@ -626,7 +654,11 @@ public final class NDArray implements Unhashable {
      * and kept as they are between datetime and timedelta and to or from numbers. Floats out of an
      * integer's range, infinities and NaN give what numpy gives on x86-64 (C leaves it undefined
      * and numpy warns): the smallest value of the integer the machine converts through, e.g.
-     * {@code -2**63} for int64 and 0 for int8 (through int32).
+     * {@code -2**63} for int64 and 0 for int8 (through int32). numpy is not consistent with itself
+     * there for uint32 (and for complex sources): its vector loop and the scalar loop that finishes an
+     * array differ, so the same NaN or 5e9 gives 2147483648 or 0, 0 or 705032704, by the array's length
+     * and the element's place in it. Brine gives the vector loop's result wherever the element is
+     * (for float32, float64 and complex sources); do not rely on any of these values.
      *
      * @throws IllegalArgumentException for conversions between non-numeric kinds, to generic time
      *     units, or between time units whose conversion factor overflows (numpy raises too)
@@ -664,7 +696,14 @@ public final class NDArray implements Unhashable {
     private void convertNumber(DType target, Storage out, long to, long so) {
         DType.Kind sk = dtype.kind();
         DType.Kind tk = target.kind();
-        if (sk == DType.Kind.COMPLEX) {
+        if (sk == DType.Kind.COMPLEX && Elements.isExtendedComplex(dtype) && (tk == DType.Kind.INT || tk == DType.Kind.UINT)) {
+            // the real long double to an integer exactly as a long double converts (not through a double,
+            // whose out-of-range results differ: numpy's c32 -> int16 of NaN is -32768, a double's path gives 0)
+            boolean be = dtype.byteOrderChar() == '>';
+            int half = dtype.itemsize() / 2;
+            Elements.setLong(target, out, to, Casts.extendedToInteger(Elements.extendedMantissa(half, storage, so, be),
+                    Elements.extendedSignExp(half, storage, so, be), target));
+        } else if (sk == DType.Kind.COMPLEX) {
             // to bool: either part; to anything else but complex: the real part (numpy's ComplexWarning)
             Elements.set(target, out, to, Elements.getComplex(dtype, storage, so));
         } else if (!sk.isFloat()) {
@@ -709,11 +748,17 @@ public final class NDArray implements Unhashable {
      * order whatever the memory order, as numpy's {@code reshape} (order='C'). Like numpy, it is a
      * view sharing the storage when the layout allows (a C-contiguous array, or a Fortran one only
      * gaining or losing dimensions of length 1), and otherwise a C-order copy.
+     *
+     * <p>One dimension may be {@code -1}: it is inferred from the element count, as numpy does
+     * ({@code reshape(-1)} flattens, {@code reshape(3, -1)} of 6 elements is {@code (3, 2)}).
+     *
+     * @throws IllegalArgumentException with numpy's message when the element counts differ, more than
+     *     one dimension is {@code -1}, or a dimension is below {@code -1}
      */
     public NDArray reshape(long... newShape) {
-        long[] s = checkShape(newShape);
+        long[] s = checkShape(ReshapeShape.resolve(newShape, size));
         if (elementCount(s) != size) {
-            throw new IllegalArgumentException("cannot reshape array of size " + size + " into shape " + Arrays.toString(s));
+            throw new IllegalArgumentException("cannot reshape array of size " + size + " into shape " + ReshapeShape.text(s));
         }
         if (isCContiguous()) {
             return new NDArray(dtype, s, Order.C, storage, memberName);

@@ -58,15 +58,21 @@ public final class Npz {
     /**
      * Saves {@code arrays} to {@code path} atomically, each as member {@code <key>.npy}, deflated
      * when {@code compressed} (like {@code np.savez_compressed}) else stored (like {@code np.savez}).
+     *
+     * @throws BrineException naming the key of a null array, a null key, or a name that leaves the archive's root
      */
     public static void write(Map<String, NDArray> arrays, Path path, boolean compressed) throws IOException {
-        checkNames(arrays);
+        checkMembers(arrays);
         AtomicFiles.writeChannel(path, ch -> write(arrays, Channels.newOutputStream(ch), compressed));
     }
 
-    /** Writes {@code arrays} as an NPZ archive to {@code out}, which is left open. */
+    /**
+     * Writes {@code arrays} as an NPZ archive to {@code out}, which is left open.
+     *
+     * @throws BrineException naming the key of a null array, a null key, or a name that leaves the archive's root
+     */
     public static void write(Map<String, NDArray> arrays, OutputStream out, boolean compressed) throws IOException {
-        checkNames(arrays);
+        checkMembers(arrays);
         ZipOutputStream zip = new ZipOutputStream(new FilterOutputStream(out) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
@@ -108,8 +114,21 @@ public final class Npz {
         zip.flush();
     }
 
-    private static void checkNames(Map<String, NDArray> arrays) throws BrineException {
-        for (String key : arrays.keySet()) {
+    /**
+     * Refuses, before anything is written, a member that would not read back as its key names it: a
+     * null key or array (numpy's savez would pickle a None; an NPZ of Brine's holds arrays only), or a
+     * name that would leave the archive's root.
+     */
+    private static void checkMembers(Map<String, NDArray> arrays) throws BrineException {
+        java.util.Objects.requireNonNull(arrays, "arrays");
+        for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
+            String key = e.getKey();
+            if (key == null) {
+                throw new BrineException("cannot write an NPZ member without a name: the map holds a null key");
+            }
+            if (e.getValue() == null) {
+                throw new BrineException("cannot write NPZ member '" + key + "': its array is null (an NPZ holds arrays only)");
+            }
             String n = key.replace('\\', '/');
             boolean bad = key.isEmpty() || n.startsWith("/") || key.indexOf('\0') >= 0;
             for (String seg : n.split("/", -1)) {

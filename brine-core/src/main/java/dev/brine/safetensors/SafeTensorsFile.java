@@ -129,7 +129,10 @@ public final class SafeTensorsFile implements Closeable {
         return mapped != null;
     }
 
-    /** The tensor names in the order of their data in the file. */
+    /**
+     * The tensor names in the order of their data in the file (by data offsets), which is not
+     * Python's: {@code safe_open(...).keys()} sorts them. Sort the list for Python's order.
+     */
     public List<String> names() {
         return new ArrayList<>(header.byName.keySet());
     }
@@ -181,8 +184,9 @@ public final class SafeTensorsFile implements Closeable {
      * Tensor {@code name} as a C-order little-endian array: a heap copy, or a read-only view of the
      * mapping. Its {@link NDArray#memberName()} is the name.
      *
-     * @throws BrineException when there is no such tensor, its type has no NDArray form (the 8-,
-     *     6- and 4-bit floats: use {@link #raw(String)}), it has more than
+     * @throws BrineException when there is no such tensor, its type has no NDArray form (the 6- and
+     *     4-bit floats, {@code F6_E2M3}, {@code F6_E3M2} and {@code F4}: use {@link #raw(String)}; the
+     *     8-bit floats do have one, their ml_dtypes types), it has more than
      *     {@value NDArray#MAX_DIMS} dimensions, or reading fails
      */
     public NDArray get(String name) throws IOException {
@@ -253,5 +257,12 @@ public final class SafeTensorsFile implements Closeable {
         if (channel != null) {
             channel.close();
         }
+    }
+
+    /** The file and how many tensors it holds: {@code SafeTensorsFile[model.safetensors, 3 tensors]}. */
+    @Override
+    public String toString() {
+        int n = size();
+        return "SafeTensorsFile[" + path + ", " + n + (n == 1 ? " tensor" : " tensors") + (isMapped() ? ", mapped" : "") + "]";
     }
 }

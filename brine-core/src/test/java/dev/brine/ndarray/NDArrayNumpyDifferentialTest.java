@@ -301,7 +301,9 @@ class NDArrayNumpyDifferentialTest {
             } else if (t.kind() == DType.Kind.BOOL) {
                 a.setBoolean(r.nextBoolean(), i);
             } else {
-                a.setLong(r.nextInt(3) == 0 ? INT_EDGES[r.nextInt(INT_EDGES.length)] : r.nextLong() >> r.nextInt(64), i);
+                // any bit pattern of the type: the long wraps into it as a cast would (setLong refuses, as numpy's a[i] = v)
+                Elements.setLong(t, a.storage(), a.offsetOf(i),
+                        r.nextInt(3) == 0 ? INT_EDGES[r.nextInt(INT_EDGES.length)] : r.nextLong() >> r.nextInt(64));
             }
         }
         return a;

@@ -47,7 +47,8 @@ final class RandomArrays {
                 if (t.itemsize() == 8 && r.nextBoolean()) {
                     return new BigInteger(Long.toUnsignedString(r.nextLong() | Long.MIN_VALUE));
                 }
-                return v;
+                // a uint64 above 2^63 as the Python int it is: set refuses a negative Long, as numpy refuses -1
+                return v < 0 ? new BigInteger(Long.toUnsignedString(v)) : (Object) v;
             }
             case FLOAT:
             case BFLOAT16:
