@@ -76,6 +76,8 @@ public final class Unpickler {
     private long outOfBand; // bytes of the caller's out-of-band buffers and the persistent loader's reads: input too, for that ratio
 
     private Object[] stack = new Object[32];
+    /** SETITEMS's pairs as a Map, for an empty dict's putAll (reused: see StackPairs). */
+    private final StackPairs stackPairs = new StackPairs();
     private int sp;
     private int[] marks = new int[8];
     private int markCount;
@@ -523,7 +525,7 @@ public final class Unpickler {
                     }
                     case ']' -> {
                         op = Opcode.EMPTY_LIST;
-                        push(new ArrayList<>());
+                        push(emptyList());
                         continue;
                     }
                     case 'u' -> {
@@ -610,7 +612,7 @@ public final class Unpickler {
             case SHORT_BINUNICODE -> push(in.readUtf8(in.readByte()));
             case BINUNICODE -> push(in.readUtf8(in.readUInt32()));
             case BINUNICODE8 -> push(in.readUtf8(length64(in.readInt64())));
-            case EMPTY_LIST -> push(new ArrayList<>());
+            case EMPTY_LIST -> push(emptyList());
             case APPEND -> loadAppend();
             case APPENDS -> loadAppends();
             case LIST -> push(touched(new ArrayList<>(Arrays.asList(popMark()))));
@@ -963,9 +965,24 @@ public final class Unpickler {
     }
 
     private void loadAppends() throws BrineException {
-        Object[] items = popMark();
-        Object target = touched(top());
-        if (target instanceof ArrayList) {
+        int start = popMarkInPlace();
+        checkedAll(stack, start, sp);
+        Object target = touched(below(start));
+        int n = sp - start;
+        if (target instanceof ArrayList && n <= SMALL_APPENDS) {
+            // a record's few items straight from the stack: no array of them, and a list that was
+            // empty gets room for exactly these (see EMPTY_LIST)
+            ArrayList<Object> list = cast(target);
+            list.ensureCapacity(list.size() + n);
+            for (int i = start; i < sp; i++) {
+                list.add(stack[i]);
+            }
+            dropFrom(start);
+            return;
+        }
+        Object[] items = n == 0 ? NO_ITEMS : Arrays.copyOfRange(stack, start, sp);
+        dropFrom(start);
+        if (target instanceof ArrayList) { // a long batch: an ArrayList takes it fastest from an array of its own
             ArrayList<Object> list = cast(target);
             list.ensureCapacity(list.size() + items.length);
             list.addAll(Arrays.asList(items));
@@ -1009,6 +1026,18 @@ public final class Unpickler {
         }
         return (byte) (long) (Long) v;
     }
+
+    /**
+     * EMPTY_LIST's list: with no room yet, so that the APPEND(S) that fill it give it room for
+     * their items only, where {@code new ArrayList<>()} makes room for ten at the first append (a
+     * record's list of two ints held 56 bytes of array instead of 24).
+     */
+    private static ArrayList<Object> emptyList() {
+        return new ArrayList<>(0);
+    }
+
+    /** Up to this many APPENDS items are added one by one from the stack; more go through an array. */
+    private static final int SMALL_APPENDS = 16;
 
     private void appendTo(Object target, Object value) throws BrineException {
         if (target instanceof ByteArray) {
@@ -1056,6 +1085,14 @@ public final class Unpickler {
         if (sp > start) {
             Map<Object, Object> map = itemsOf(target);
             KeyGuard guard = map.size() + (sp - start) / 2 < KeyGuard.MIN_KEYS ? null : guardOf(map, map.keySet());
+            if (guard == null && map.getClass() == LinkedHashMap.class && map.isEmpty()) {
+                for (int i = start; i < sp; i += 2) {
+                    hashable(stack[i]);
+                }
+                map.putAll(stackPairs.over(stack, start, sp)); // a table sized for these pairs: see StackPairs
+                dropFrom(start);
+                return;
+            }
             for (int i = start; i < sp; i += 2) {
                 if (guard == null) {
                     map.put(hashable(stack[i]), stack[i + 1]);
