@@ -227,11 +227,26 @@ public final class Pickler {
             if (obj instanceof byte[] && ((byte[]) obj).length == 0) {
                 obj = PySingletons.of((byte[]) obj); // one object, as in CPython (see PySingletons)
             }
-            int index = memo.get(obj);
-            if (index >= 0) {
-                writeGet(index);
+            Class<?> type = obj.getClass();
+            if (type == LinkedHashMap.class || type == HashMap.class || type == ArrayList.class) {
+                // the JDK containers the unpickler builds: nothing is memoized between this lookup and
+                // the EMPTY_DICT/EMPTY_LIST that memoizes a fresh one, so one probe finds it or gives it
+                // its index, where get() then add() hashed and probed twice
+                int index = memo.getOrAdd(obj);
+                if (index >= 0) {
+                    writeGet(index);
+                } else if (type == ArrayList.class) {
+                    saveList((List<?>) obj, depth, true);
+                } else {
+                    saveDict((Map<?, ?>) obj, depth, true);
+                }
             } else {
-                saveObject(obj, depth);
+                int index = memo.get(obj);
+                if (index >= 0) {
+                    writeGet(index);
+                } else {
+                    saveObject(obj, depth);
+                }
             }
         }
         out.maybePassOn();
@@ -241,13 +256,6 @@ public final class Pickler {
         // the JDK containers the unpickler builds, by exact class first: a failed interface test
         // (a dict is not a List) scans the class's interfaces on every call
         Class<?> type = obj.getClass();
-        if (type == LinkedHashMap.class || type == HashMap.class) {
-            saveDict((Map<?, ?>) obj, depth);
-            return;
-        } else if (type == ArrayList.class) {
-            saveList((List<?>) obj, depth);
-            return;
-        }
         if (obj instanceof byte[]) {
             saveBytes((byte[]) obj, obj);
         } else if (obj instanceof ByteArray) {
@@ -623,13 +631,18 @@ public final class Pickler {
     }
 
     private void saveList(List<?> list, int depth) throws IOException {
+        saveList(list, depth, false);
+    }
+
+    /** {@code added}: the memo gave the list its index already (see save); only its PUT is written. */
+    private void saveList(List<?> list, int depth, boolean added) throws IOException {
         if (bin) {
             out.write(Opcode.EMPTY_LIST.code());
         } else {
             out.write(Opcode.MARK.code());
             out.write(Opcode.LIST.code());
         }
-        memoize(list);
+        memoize(list, added);
         if (list.isEmpty()) {
             return;
         }
@@ -821,13 +834,18 @@ public final class Pickler {
     }
 
     private void saveDict(Map<?, ?> map, int depth) throws IOException {
+        saveDict(map, depth, false);
+    }
+
+    /** {@code added}: as for {@link #saveList(List, int, boolean)}. */
+    private void saveDict(Map<?, ?> map, int depth, boolean added) throws IOException {
         if (bin) {
             out.write(Opcode.EMPTY_DICT.code());
         } else {
             out.write(Opcode.MARK.code());
             out.write(Opcode.DICT.code());
         }
-        memoize(map);
+        memoize(map, added);
         if (map.isEmpty()) {
             return;
         }
@@ -1448,6 +1466,15 @@ public final class Pickler {
     private void memoize(Object obj) throws PicklingException {
         writePut(memo.size());
         memo.add(obj);
+    }
+
+    /** {@link #memoize}, or only its PUT when {@code added} (the memo's latest entry is {@code obj}). */
+    private void memoize(Object obj, boolean added) throws PicklingException {
+        if (added) {
+            writePut(memo.size() - 1);
+        } else {
+            memoize(obj);
+        }
     }
 
     private void writePut(int index) {
