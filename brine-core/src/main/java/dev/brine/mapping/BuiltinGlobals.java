@@ -336,7 +336,8 @@ final class BuiltinGlobals {
 
     /**
      * {@code decimal.Decimal(value)}: a BigDecimal, except for what BigDecimal cannot hold (NaN,
-     * sNaN, infinities and negative zeros such as {@code -0} or {@code -0.00}): those stay an inert
+     * sNaN, infinities, negative zeros such as {@code -0} or {@code -0.00}, and exponents beyond an
+     * {@code int} scale, see {@link DecimalLiteral}): those stay an inert
      * {@link GenericObject} {@code decimal.Decimal(str)} holding CPython's own {@code str()} of the
      * value, so that it writes back byte for byte as CPython would.
      */
@@ -380,7 +381,11 @@ final class BuiltinGlobals {
         try {
             d = new BigDecimal(s);
         } catch (NumberFormatException e) {
-            throw new BrineException("invalid Decimal literal: " + PythonRepr.brief(v));
+            String beyond = DecimalLiteral.canonical(s); // an exponent past BigDecimal's int scale
+            if (beyond == null) {
+                throw new BrineException("invalid Decimal literal: " + PythonRepr.brief(v));
+            }
+            return inertDecimal(beyond);
         }
         if (d.signum() == 0 && s.startsWith("-")) {
             // BigDecimal has no negative zero; Python's str() keeps the sign and the exponent

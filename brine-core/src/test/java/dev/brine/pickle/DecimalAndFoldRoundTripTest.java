@@ -42,6 +42,74 @@ class DecimalAndFoldRoundTripTest {
         }
     }
 
+    /** Literals whose exponents BigDecimal's int scale cannot hold, as given (not canonical), and CPython's limits. */
+    private static final String[] BEYOND_INT_SCALE = {"1E+5000000000", "1e-2147483648", "-12.50E+3000000000",
+        "0E+5000000000", "-0e-4000000000", "00123.4500e-9999999999", "1E+999999999999999999", "1.E+3000000000",
+        ".5E+3000000000", "+7e3000000000", "1E+2147483648", "1E-1999999999999999997", " 1_0E+3000000000 "};
+    private static final String[] BEYOND_CPYTHON = {"10E+999999999999999999", "1E+1000000000000000000",
+        "1E-1999999999999999998", "1.2E-1999999999999999997"};
+
+    @Test
+    void exponentsBeyondAnIntScaleStayInertAndWriteBackAsCPythonDoes() throws IOException {
+        Python.require();
+        List<String> lines = new ArrayList<>();
+        for (String d : BEYOND_INT_SCALE) {
+            for (int p = 0; p <= 5; p++) {
+                lines.add(p + " " + HexFormat.of().formatHex(decimalPickle(d)));
+            }
+        }
+        // CPython reads the literal as given and writes its own str() of the value back
+        List<String> expected = Python.eachLine("import pickle",
+                "pickle.dumps(pickle.loads(bytes.fromhex(line.split()[1])), int(line.split()[0])).hex()", null, lines);
+        for (int k = 0; k < lines.size(); k++) {
+            String[] parts = lines.get(k).split(" ");
+            Object v = Pickle.loads(HexFormat.of().parseHex(parts[1]));
+            assertInstanceOf(GenericObject.class, v, lines.get(k));
+            assertEquals(expected.get(k), HexFormat.of().formatHex(Pickle.dumps(v, Integer.parseInt(parts[0]))),
+                    BEYOND_INT_SCALE[k / 6] + " at protocol " + parts[0]);
+        }
+    }
+
+    @Test
+    void exponentsBeyondCPythonsLimitsAreRefusedAsCPythonRefusesThem() throws IOException {
+        Python.require();
+        List<String> lines = new ArrayList<>();
+        for (String d : BEYOND_CPYTHON) {
+            lines.add(HexFormat.of().formatHex(decimalPickle(d)));
+        }
+        // "-": CPython raised decimal.InvalidOperation reading it
+        List<String> cpython = Python.eachLine("import pickle, decimal", "str(pickle.loads(bytes.fromhex(line)))",
+                "decimal.InvalidOperation", lines);
+        for (int k = 0; k < lines.size(); k++) {
+            assertEquals("-", cpython.get(k), BEYOND_CPYTHON[k]);
+            byte[] pickle = HexFormat.of().parseHex(lines.get(k));
+            UnpicklingException e = org.junit.jupiter.api.Assertions.assertThrows(UnpicklingException.class,
+                    () -> Pickle.loads(pickle));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("beyond CPython's limits"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aBigDecimalOfTheSmallestScaleReadsBackAsTheSameDecimal() throws IOException {
+        Python.require();
+        BigDecimal huge = new BigDecimal(java.math.BigInteger.ONE, Integer.MIN_VALUE); // 1E+2147483648
+        List<String> lines = new ArrayList<>();
+        for (int p = 0; p <= 5; p++) {
+            lines.add(HexFormat.of().formatHex(Pickle.dumps(huge, p)));
+        }
+        List<String> strs = Python.eachLine("import pickle", "str(pickle.loads(bytes.fromhex(line)))", null, lines);
+        for (int p = 0; p <= 5; p++) {
+            assertEquals("1E+2147483648", strs.get(p));
+            Object back = Pickle.loads(HexFormat.of().parseHex(lines.get(p)));
+            assertInstanceOf(GenericObject.class, back);
+            assertEquals(lines.get(p), HexFormat.of().formatHex(Pickle.dumps(back, p)), "protocol " + p);
+        }
+    }
+
+    private static byte[] decimalPickle(String literal) {
+        return ("cdecimal\nDecimal\n(V" + literal + "\ntR.").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     @Test
     void negativeZeroIsAnInertDecimalAndPositiveZeroABigDecimal() throws IOException {
         byte[] negative = "cdecimal\nDecimal\n(V-0.00\ntR.".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
