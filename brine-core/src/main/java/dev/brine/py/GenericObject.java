@@ -36,13 +36,15 @@ public final class GenericObject {
 
     /**
      * A generic object made by {@code callable} (usually a {@link Global}) with {@code args}, and
-     * for {@link Creation#NEWOBJ_EX} keyword arguments {@code kwargs} (otherwise empty).
+     * for {@link Creation#NEWOBJ_EX} keyword arguments {@code kwargs} (otherwise empty). The kwargs
+     * map is kept as given, not copied: a pickle may reach the same dict again (in the object's
+     * state, say), and it must stay one object to be written back with a memo reference.
      */
     public GenericObject(Object callable, Creation creation, Tuple args, Map<Object, Object> kwargs) {
         this.callable = Objects.requireNonNull(callable, "callable");
         this.creation = Objects.requireNonNull(creation, "creation");
         this.args = Objects.requireNonNull(args, "args");
-        this.kwargs = kwargs == null ? new LinkedHashMap<>() : new LinkedHashMap<>(kwargs);
+        this.kwargs = kwargs == null ? new LinkedHashMap<>() : kwargs;
     }
 
     /** A generic object made by REDUCE: {@code callable(*args)}. */
