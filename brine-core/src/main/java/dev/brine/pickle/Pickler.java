@@ -851,6 +851,7 @@ public final class Pickler {
         }
         if (!bin) {
             batchSetItems(map.entrySet().iterator(), depth);
+            PythonEqualKeys.requireDistinct(map.keySet(), "dict key");
             return;
         }
         int size = map.size();
@@ -866,6 +867,7 @@ public final class Pickler {
         // CPython's batch_dict_exact: after a full batch it starts another, so a dict of 1000 (2000, ...)
         // items ends with an empty MARK SETITEMS
         boolean keysByPosition = persistentId == null && depth + 1 <= maxDepth;
+        int otherKeys = 0; // keys that are not strings: only those can be equal in Python and not in Java
         int batch;
         do {
             out.write(Opcode.MARK.code());
@@ -876,6 +878,7 @@ public final class Pickler {
                 if (keysByPosition && batch < RECENT_KEYS && key instanceof String) {
                     saveRecentKey((String) key, batch);
                 } else {
+                    otherKeys += key instanceof String ? 0 : 1;
                     requireHashable(key, "dict key");
                     save(key, depth + 1, false);
                 }
@@ -884,6 +887,9 @@ public final class Pickler {
             }
             out.write(Opcode.SETITEMS.code());
         } while (batch == BATCHSIZE);
+        if (otherKeys > 1) {
+            PythonEqualKeys.requireDistinct(map.keySet(), "dict key");
+        }
     }
 
     /**
@@ -967,8 +973,13 @@ public final class Pickler {
     }
 
     private void saveSet(Set<?> set, int depth) throws IOException {
+        int others = 0;
         for (Object item : set) {
             requireHashable(item, "set item");
+            others += item instanceof String ? 0 : 1;
+        }
+        if (others > 1) {
+            PythonEqualKeys.requireDistinct(set, "set item");
         }
         if (proto < 4) {
             saveReduce(Reduction.call(SET, new ArrayList<>(set)), set, depth);
@@ -994,8 +1005,13 @@ public final class Pickler {
     }
 
     private void saveFrozenSet(FrozenSet set, int depth) throws IOException {
+        int others = 0;
         for (Object item : set) {
             requireHashable(item, "frozenset item");
+            others += item instanceof String ? 0 : 1;
+        }
+        if (others > 1) {
+            PythonEqualKeys.requireDistinct(set, "frozenset item");
         }
         if (proto < 4) {
             saveReduce(Reduction.call(FROZENSET, new ArrayList<>(set)), set, depth);
@@ -1439,6 +1455,7 @@ public final class Pickler {
         }
         if (r.dictItems() != null) {
             batchSetItems(r.dictItems().entrySet().iterator(), depth);
+            PythonEqualKeys.requireDistinct(r.dictItems().keySet(), "dict key");
         }
         if (r.state() != null) {
             save(r.state() == Reduction.NONE_STATE ? null : r.state(), depth + 1, false);

@@ -1,0 +1,133 @@
+package dev.brine.pickle;
+
+import dev.brine.py.Complex;
+import dev.brine.py.PythonRepr;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Refuses to write a dict or set whose keys are distinct in Java but one key in Python, where
+ * {@code 1 == 1.0 == True == Decimal('1.00') == 1+0j}, {@code 0.0 == -0.0}, and bytes compare by
+ * content (a {@code byte[]} by identity in Java). Python would load such a dict with one key and the
+ * last value, losing the others without a word; the pickler refuses it instead, as it refuses a key
+ * Python cannot hash. Only keys that are not strings are looked at: a str equals only a str, in both
+ * languages alike, so a dict of string keys (nearly every dict) costs nothing here. Tuples and
+ * frozensets are compared as Java compares them, not item by item as Python does: walking each key
+ * would make a dict whose keys share one big tuple cost its size times the number of keys, so
+ * {@code (1, 2)} and {@code (1.0, 2)} are still two keys (documented in the README).
+ */
+final class PythonEqualKeys {
+    private PythonEqualKeys() {
+    }
+
+    /**
+     * Throws when two of {@code keys} are equal in Python.
+     *
+     * @param what "dict key", "set item" or "frozenset item", for the message
+     */
+    static void requireDistinct(Collection<?> keys, String what) throws PicklingException {
+        if (javaEqualityIsPythons(keys)) {
+            return;
+        }
+        Map<Object, Object> seen = new HashMap<>();
+        for (Object key : keys) {
+            if (key instanceof String) {
+                continue;
+            }
+            Object earlier = seen.putIfAbsent(pythonValue(key), key);
+            if (earlier != null) {
+                throw new PicklingException("cannot pickle a " + (what.startsWith("dict") ? "dict" : what.replace(" item", ""))
+                        + " whose " + what + "s " + describe(earlier) + " and " + describe(key) + " are distinct in Java but"
+                        + " equal in Python: Python would keep only one of them");
+            }
+        }
+    }
+
+    /**
+     * Whether the keys that are not strings are all of one class whose {@code equals} is Python's
+     * {@code ==} between two of them: the usual int-keyed (or date-keyed, tuple-keyed) dict, which
+     * is then not looked at key by key. Doubles qualify when the dict does not hold both zeros.
+     */
+    private static boolean javaEqualityIsPythons(Collection<?> keys) {
+        Class<?> only = null;
+        boolean positiveZero = false;
+        boolean negativeZero = false;
+        for (Object key : keys) {
+            if (key instanceof String) {
+                continue;
+            }
+            Class<?> type = key == null ? Void.class : key.getClass();
+            if (only == null) {
+                only = type;
+            } else if (type != only) {
+                return false;
+            }
+            if (type == Double.class || type == Float.class) {
+                double d = ((Number) key).doubleValue();
+                positiveZero |= d == 0 && Double.doubleToRawLongBits(d) == 0;
+                negativeZero |= d == 0 && Double.doubleToRawLongBits(d) != 0;
+            }
+        }
+        if (only == Double.class || only == Float.class) {
+            return !(positiveZero && negativeZero);
+        }
+        // a byte[] compares by identity, a BigDecimal by scale too, a Complex's zeros by sign
+        return only != byte[].class && only != BigDecimal.class && only != Complex.class;
+    }
+
+    /**
+     * A value that equals another's exactly when Python's {@code ==} holds between the two keys:
+     * numbers by their exact value (a stripped BigDecimal), bytes by content; anything else stands for
+     * itself (Java's equality, which for the other key types Brine writes is Python's, tuples and
+     * frozensets of numbers of mixed types aside).
+     */
+    private static Object pythonValue(Object key) {
+        if (key instanceof Boolean) {
+            return BigDecimal.valueOf((Boolean) key ? 1 : 0);
+        }
+        if (key instanceof Long || key instanceof Integer || key instanceof Short || key instanceof Byte) {
+            return BigDecimal.valueOf(((Number) key).longValue());
+        }
+        if (key instanceof BigInteger) {
+            return new BigDecimal((BigInteger) key).stripTrailingZeros();
+        }
+        if (key instanceof Double || key instanceof Float) {
+            return ofDouble(((Number) key).doubleValue(), key);
+        }
+        if (key instanceof BigDecimal) {
+            return ((BigDecimal) key).stripTrailingZeros();
+        }
+        if (key instanceof Complex) {
+            Complex c = (Complex) key;
+            return c.imag() == 0 ? ofDouble(c.real(), key) : new ComplexValue(ofDouble(c.real(), key), ofDouble(c.imag(), key));
+        }
+        if (key instanceof byte[]) {
+            return ByteBuffer.wrap((byte[]) key);
+        }
+        return key;
+    }
+
+    /** A finite double's exact value; NaN (equal to nothing, not even itself) and infinities stand for the key. */
+    private static Object ofDouble(double d, Object key) {
+        if (Double.isNaN(d)) {
+            return new Object(); // never equal: two NaN keys are two keys in Python
+        }
+        if (Double.isInfinite(d)) {
+            return d;
+        }
+        return new BigDecimal(d).stripTrailingZeros();
+    }
+
+    /** A complex number with an imaginary part: equal only to one with the same two parts. */
+    private record ComplexValue(Object real, Object imag) {
+    }
+
+    private static String describe(Object key) {
+        String type = key instanceof byte[] ? "byte[]" : key.getClass().getSimpleName();
+        return PythonRepr.brief(key) + " (" + type + ")";
+    }
+}
