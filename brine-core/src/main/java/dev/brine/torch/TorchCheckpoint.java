@@ -104,7 +104,32 @@ public final class TorchCheckpoint {
      *     unregistered Java class)
      */
     public static void save(Object obj, Path path) throws IOException {
-        CheckpointWriter.save(obj, path);
+        save(obj, path, TorchOptions.DEFAULT);
+    }
+
+    /**
+     * Saves like {@link #save(Object, Path)}, writing the Java classes of {@code options}'
+     * {@link TorchOptions#registry() registry} as it names them: a class registered by name, a
+     * registered writer or record, which a save without the registry refuses. The same options load
+     * the file back ({@link #load(Path, TorchOptions)}); torch loads it with
+     * {@code weights_only=False}, or with the classes in {@code torch.serialization.safe_globals}.
+     * Only the registry counts when saving; tensors, {@link TorchDevice} and {@link TorchSize} are
+     * always written as torch writes them, and numpy's scalars and dtypes as numpy does unless the
+     * registry writes them otherwise.
+     *
+     * <pre>{@code
+     * TorchOptions options = TorchOptions.builder()
+     *         .registry(ClassRegistry.builtins().toBuilder()
+     *                 .register("mymodels", "Layer", Layer.class, Layer::new).build())
+     *         .build();
+     * TorchCheckpoint.save(Map.of("layer", layer), Path.of("model.pt"), options);
+     * Object back = TorchCheckpoint.load(Path.of("model.pt"), options);
+     * }</pre>
+     *
+     * @throws BrineException as {@link #save(Object, Path)} does
+     */
+    public static void save(Object obj, Path path, TorchOptions options) throws IOException {
+        CheckpointWriter.save(obj, path, options.registry());
     }
 
     /**
@@ -112,7 +137,15 @@ public final class TorchCheckpoint {
      * {@code folder} ({@code torch.save} to a buffer uses {@code "archive"}).
      */
     public static void save(Object obj, OutputStream out, String folder) throws IOException {
-        CheckpointWriter.save(obj, out, folder);
+        save(obj, out, folder, TorchOptions.DEFAULT);
+    }
+
+    /**
+     * Writes like {@link #save(Object, OutputStream, String)} with the Java classes of {@code options}'
+     * registry, as {@link #save(Object, Path, TorchOptions)} does.
+     */
+    public static void save(Object obj, OutputStream out, String folder, TorchOptions options) throws IOException {
+        CheckpointWriter.save(obj, out, folder, options.registry());
     }
 
     /**
