@@ -51,7 +51,8 @@ import java.util.Set;
  * Python values (Map, List, Tuple, String, Long, Double, ...; {@link TorchDevice} and {@link TorchSize}
  * as torch pickles them; numpy scalars and dtypes as numpy
  * pickles them, which torch then loads only with {@code weights_only=False} or with them allowed).
- * Arrays sharing bytes are written as views of one storage.
+ * Arrays sharing bytes are written as views of one storage. Java classes of one's own are written
+ * through the registry of {@link #save(Object, Path, TorchOptions)}, the options that load them back.
  */
 public final class TorchCheckpoint {
     private TorchCheckpoint() {
