@@ -34,4 +34,29 @@ public class BrineException extends IOException {
     public BrineException withContext(String context) {
         return new BrineException(context + ": " + getMessage(), this);
     }
+
+    /**
+     * Like {@link #withContext}, for a message whose front already names a location in a lower
+     * layer's words ({@code stale}: a temporary file the caller copied a stream to, {@code "NPY
+     * stream"}): {@code context} takes its place instead of going in front of it. A message that does
+     * not start with {@code stale + ": "} gets {@code context} in front, as {@link #withContext} gives.
+     * Either way the class is kept, as {@link #withContext} keeps it.
+     */
+    public BrineException withContextInsteadOf(String stale, String context) {
+        String front = stale + ": ";
+        String message = getMessage();
+        if (message == null || !message.startsWith(front)) {
+            return withContext(context);
+        }
+        return relocated(context + ": " + message.substring(front.length()));
+    }
+
+    /**
+     * This exception saying {@code message}, its own words with another location in front, as an
+     * exception of its own class whose cause is this one. Subclasses return their own type, with the
+     * fields they carry ({@link LimitExceededException#limit()}, an unpickling offset and opcode).
+     */
+    protected BrineException relocated(String message) {
+        return new BrineException(message, this);
+    }
 }

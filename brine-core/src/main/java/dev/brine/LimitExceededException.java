@@ -25,6 +25,12 @@ public final class LimitExceededException extends BrineException {
         return new LimitExceededException(limit, context + ": " + getMessage(), this);
     }
 
+    /** The same limit, saying {@code message}: see {@link BrineException#withContextInsteadOf}. */
+    @Override
+    protected LimitExceededException relocated(String message) {
+        return new LimitExceededException(limit, message, this);
+    }
+
     /** The name of the option whose limit was hit, as it appears in the options builder. */
     public String limit() {
         return limit;

@@ -29,23 +29,35 @@ public final class ArchiveException extends BrineException {
     }
 
     /**
-     * Wraps a lower-level failure (ZIP, NPY, pickle) about {@code member} of {@code archive}.
-     * {@code where} is how the lower layer named the archive; the location it already put in
-     * front of its message is not repeated.
+     * A lower-level failure (ZIP, NPY, pickle) about {@code member} of {@code archive} ({@code null}:
+     * the archive as a whole), located there. {@code where} is how the lower layer named the archive;
+     * the location it already put in front of its message is replaced, not repeated. A failure that
+     * callers catch by its type ({@link dev.brine.pickle.UnpicklingException},
+     * {@link dev.brine.LimitExceededException}: any subclass of BrineException but this one) keeps
+     * its class, as {@link BrineException#withContext} keeps it, so {@code catch (UnpicklingException e)}
+     * catches a corrupt pickle inside an archive as it catches one in a pickle file; any other failure
+     * becomes an ArchiveException, whose {@link #archive()} and {@link #member()} say where.
      */
-    static ArchiveException wrap(String archive, String where, String member, Exception e) {
+    static BrineException wrap(String archive, String where, String member, Exception e) {
         if (e instanceof ArchiveException) {
             return (ArchiveException) e;
         }
+        String location = archive + (member == null ? "" : ": member " + member);
         String msg = String.valueOf(e.getMessage());
-        String[] prefixes = {where + ": member " + member + ": ", where + ": ", "NPY stream: "};
-        for (String p : prefixes) {
-            if (msg.startsWith(p)) {
-                msg = msg.substring(p.length());
+        String stale = null;
+        String[] locations = member == null ? new String[] {where, "NPY stream"}
+                : new String[] {where + ": member " + member, where, "NPY stream"};
+        for (String p : locations) {
+            if (msg.startsWith(p + ": ")) {
+                stale = p;
                 break;
             }
         }
-        return new ArchiveException(archive, member, msg, e);
+        if (e instanceof BrineException && e.getClass() != BrineException.class) {
+            BrineException typed = (BrineException) e;
+            return stale == null ? typed.withContext(location) : typed.withContextInsteadOf(stale, location);
+        }
+        return new ArchiveException(archive, member, stale == null ? msg : msg.substring(stale.length() + 2), e);
     }
 
     /** The archive: its path as given, or {@code "archive stream"}. */

@@ -26,6 +26,12 @@ final class ArchiveReader implements PersistentLoader {
     private final ArchiveOptions options;
     private final MemberArrays arrays;
     private final Map<String, NDArray> cache = new HashMap<>();
+    /**
+     * The last failure the persistent loader threw, already naming the member it is about (an
+     * ArchiveException, or an UnpicklingException or LimitExceededException with the archive and
+     * member in front): the unpickler hands it on, or wraps it, and {@link #load()} throws it itself.
+     */
+    private BrineException memberFailure;
 
     private ArchiveReader(ZipReader zip, String archive, String where, ArchiveOptions options, MemberArrays arrays) {
         this.zip = zip;
@@ -69,9 +75,8 @@ final class ArchiveReader implements PersistentLoader {
         try {
             return new Unpickler(pickle, uo).load();
         } catch (BrineException e) {
-            ArchiveException fromMember = memberFailure(e);
-            if (fromMember != null) {
-                throw fromMember;
+            if (memberFailure != null && causedBy(e, memberFailure)) {
+                throw memberFailure; // already names its member; the unpickler may have wrapped it
             }
             throw ArchiveException.wrap(archive, where, MemberNames.PICKLE_MEMBER, e);
         }
@@ -96,14 +101,20 @@ final class ArchiveReader implements PersistentLoader {
         }
     }
 
-    /** An ArchiveException this reader threw from inside the unpickler, which wraps it. */
-    private static ArchiveException memberFailure(Throwable e) {
+    /** Whether {@code failure} is {@code e} or among its causes. */
+    private static boolean causedBy(Throwable e, BrineException failure) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ArchiveException) {
-                return (ArchiveException) t;
+            if (t == failure) {
+                return true;
             }
         }
-        return null;
+        return false;
+    }
+
+    /** Records what {@link #load(Object)} throws from inside the unpickler, to be thrown as it is. */
+    private BrineException memberFailure(BrineException e) {
+        memberFailure = e;
+        return e;
     }
 
     /** The bytes of the member arrays loaded so far, each once: input for maxBytesRatio. */
@@ -118,15 +129,15 @@ final class ArchiveReader implements PersistentLoader {
     @Override
     public Object load(Object pid) throws BrineException {
         if (!(pid instanceof String) || ((String) pid).indexOf('.') < 0) {
-            throw new ArchiveException(archive, MemberNames.PICKLE_MEMBER, "unsupported persistent id " + repr(pid)
-                    + ": archives refer to arrays as 'ndarray.<member>'");
+            throw memberFailure(new ArchiveException(archive, MemberNames.PICKLE_MEMBER, "unsupported persistent id "
+                    + repr(pid) + ": archives refer to arrays as 'ndarray.<member>'"));
         }
         String id = (String) pid;
         String kind = id.substring(0, id.indexOf('.'));
         String name = id.substring(id.indexOf('.') + 1);
         if (!kind.equals("ndarray") && !kind.equals("gpuarray")) {
-            throw new ArchiveException(archive, MemberNames.PICKLE_MEMBER, "unsupported persistent id " + repr(pid)
-                    + ": archives refer to arrays as 'ndarray.<member>'");
+            throw memberFailure(new ArchiveException(archive, MemberNames.PICKLE_MEMBER, "unsupported persistent id "
+                    + repr(pid) + ": archives refer to arrays as 'ndarray.<member>'"));
         }
         NDArray cached = cache.get(name);
         if (cached != null) {
@@ -134,19 +145,19 @@ final class ArchiveReader implements PersistentLoader {
         }
         String unsafe = MemberNames.unsafe(name);
         if (unsafe != null) {
-            throw new ArchiveException(archive, MemberNames.PICKLE_MEMBER, "persistent id " + repr(pid)
-                    + " names an unsafe member: " + unsafe);
+            throw memberFailure(new ArchiveException(archive, MemberNames.PICKLE_MEMBER, "persistent id " + repr(pid)
+                    + " names an unsafe member: " + unsafe));
         }
         ZipReader.Entry e = zip.entry(name);
         if (e == null) {
-            throw new ArchiveException(archive, MemberNames.PICKLE_MEMBER, "persistent id " + repr(pid)
-                    + " names member '" + name + "', which is not in the archive");
+            throw memberFailure(new ArchiveException(archive, MemberNames.PICKLE_MEMBER, "persistent id " + repr(pid)
+                    + " names member '" + name + "', which is not in the archive"));
         }
         NDArray a;
         try {
             a = kind.equals("ndarray") ? arrays.ndarray(e) : arrays.gpuarray(e);
         } catch (IOException | RuntimeException ex) {
-            throw ArchiveException.wrap(archive, where, name, ex);
+            throw memberFailure(ArchiveException.wrap(archive, where, name, ex));
         }
         a = a.withMemberName(name);
         cache.put(name, a);

@@ -38,7 +38,10 @@ import java.util.List;
  *
  * Saving to a file is atomic: a crash leaves the old archive or the new one, never a torn one.
  * Loading checks member sizes and CRCs and every length against {@link dev.brine.Limits}, and
- * ends in an {@link ArchiveException} naming the archive and the member for a malformed archive.
+ * ends in an {@link ArchiveException} naming the archive and the member for a malformed archive;
+ * a pickle that cannot be read and a limit that is hit keep their own types
+ * ({@link dev.brine.pickle.UnpicklingException}, {@link dev.brine.LimitExceededException}), the
+ * archive and member in front of their messages, as {@code Pickle.load(Path)} puts the file there.
  */
 public final class ModelArchive {
     private static final String STREAM = "archive stream";
@@ -84,7 +87,11 @@ public final class ModelArchive {
      *
      * @throws ArchiveException naming the archive and member when it is malformed: not a ZIP,
      *     truncated, no {@code pkl}, a persistent id naming a missing member, a member that is not
-     *     NPY, an unsafe member name, a CRC mismatch, a refused global, a limit hit
+     *     NPY, an unsafe member name, a CRC mismatch
+     * @throws dev.brine.pickle.UnpicklingException when the {@code pkl} member (or a {@code gpuarray}
+     *     member's context name) is not a pickle that can be read, or names a global the registry
+     *     refuses: {@code "model.zip: member pkl: "} in front of the message, its offset and opcode kept
+     * @throws dev.brine.LimitExceededException when a limit is hit, naming the archive and member
      */
     public static Object load(Path file, ArchiveOptions options) throws IOException {
         return ArchiveReader.load(file, file.toString(), true, options);
@@ -117,6 +124,7 @@ public final class ModelArchive {
      *
      * @return the member names in archive order, as {@code numpy.load(file).files} lists them
      * @throws ArchiveException naming the archive and the first bad member
+     * @throws dev.brine.LimitExceededException naming the archive and member, when one inflates past a limit
      */
     public static List<String> verify(Path file, ArchiveOptions options) throws IOException {
         String archive = file.toString();

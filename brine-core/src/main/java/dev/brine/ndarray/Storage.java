@@ -423,11 +423,39 @@ public final class Storage {
         return out;
     }
 
-    /** Copies {@code length} bytes from {@code srcPos} here to {@code dstPos} in {@code dst}. */
+    /**
+     * Copies {@code length} bytes from {@code srcPos} here to {@code dstPos} in {@code dst}, as
+     * memmove does: when the two ranges overlap in the same bytes (one storage, or two
+     * {@link #view views} of one parent), {@code dst} ends up holding what the source range held
+     * before the copy, as numpy's {@code a[2:10] = a[0:8]}.
+     */
     public void copyTo(long srcPos, Storage dst, long dstPos, long length) {
         checkRange(srcPos, length);
         dst.checkWritable();
         dst.checkRange(dstPos, length);
+        if (movesForwardOverItself(srcPos, dst, dstPos)) {
+            copyBackToFront(srcPos, dst, dstPos, length);
+        } else {
+            copyFrontToBack(srcPos, dst, dstPos, length);
+        }
+    }
+
+    /**
+     * Whether {@code dst}'s range starts after this one's in the same bytes, where a front-to-back
+     * copy would overwrite source bytes before reading them. Storages share bytes through views,
+     * which all name their outermost parent. Inside one piece (one chunk on each side) the JDK's
+     * buffer copy is a memmove already, so two wraps of one array are safe too; what is not seen is
+     * a storage wrapping another's {@link #sharedBuffer()} and copied to across that other's chunks.
+     */
+    private boolean movesForwardOverItself(long srcPos, Storage dst, long dstPos) {
+        return root() == dst.root() && dst.baseOffset + dstPos > baseOffset + srcPos;
+    }
+
+    private Storage root() {
+        return base == null ? this : base;
+    }
+
+    private void copyFrontToBack(long srcPos, Storage dst, long dstPos, long length) {
         long done = 0;
         while (done < length) {
             long s = start + srcPos + done;
@@ -439,6 +467,22 @@ public final class Storage {
             int n = (int) Math.min(length - done, Math.min(sc.limit() - so, dc.limit() - dOff));
             dc.put(dOff, sc, so, n);
             done += n;
+        }
+    }
+
+    /** The copy from the last byte down: each piece ends where the one after it began. */
+    private void copyBackToFront(long srcPos, Storage dst, long dstPos, long length) {
+        long left = length;
+        while (left > 0) {
+            long s = start + srcPos + left - 1; // the piece's last byte
+            long d = dst.start + dstPos + left - 1;
+            ByteBuffer sc = chunks[(int) (s >>> shift)];
+            ByteBuffer dc = dst.chunks[(int) (d >>> dst.shift)];
+            int so = (int) (s & mask);
+            int dOff = (int) (d & dst.mask);
+            int n = (int) Math.min(left, Math.min(so + 1, dOff + 1));
+            dc.put(dOff - n + 1, sc, so - n + 1, n);
+            left -= n;
         }
     }
 

@@ -34,6 +34,14 @@ public final class DisassemblyException extends UnpicklingException {
         return pythonType + ": " + getMessage();
     }
 
+    /** The same error saying {@code message}: see {@link dev.brine.BrineException#withContextInsteadOf}. */
+    @Override
+    protected DisassemblyException relocated(String message) {
+        DisassemblyException e = new DisassemblyException(pythonType, message, offset(), opcode());
+        e.initCause(this);
+        return e;
+    }
+
     /** The same error with a location such as a file in front of its message: still a DisassemblyException. */
     @Override
     public DisassemblyException withContext(String context) {

@@ -21,4 +21,10 @@ public class PicklingException extends BrineException {
     public PicklingException withContext(String context) {
         return new PicklingException(context + ": " + getMessage(), this);
     }
+
+    /** The same error saying {@code message}: see {@link BrineException#withContextInsteadOf}. */
+    @Override
+    protected PicklingException relocated(String message) {
+        return new PicklingException(message, this);
+    }
 }

@@ -45,6 +45,7 @@ final class UnmappedTypes {
         return collections + ": register a writer (ClassRegistry.Builder.registerWriter), or give the class @PythonName"
                 + " and implement PickleState (records need only @PythonName); a class registered in a ClassRegistry is"
                 + " written only when that registry is passed: PicklerOptions.builder().registry(r) for Pickle.dumps"
-                + " and Pickle.dump, ArchiveOptions.builder().registry(r) for ModelArchive.dump";
+                + " and Pickle.dump, ArchiveOptions.builder().registry(r) for ModelArchive.dump,"
+                + " TorchOptions.builder().registry(r) for TorchCheckpoint.save";
     }
 }

@@ -49,6 +49,18 @@ public class UnpicklingException extends BrineException {
         return new UnpicklingException(context + ": " + what, offset, opcode, context + ": " + getMessage(), this);
     }
 
+    /**
+     * The same error (offset and opcode) saying {@code message}: see
+     * {@link BrineException#withContextInsteadOf}. The offset and opcode that end this message end
+     * the new one too, and stay out of what {@link #atOpcode} keeps.
+     */
+    @Override
+    protected UnpicklingException relocated(String message) {
+        String tail = getMessage().substring(what.length()); // " at offset 12 (opcode APPEND)"; empty for words kept verbatim
+        String newWhat = message.endsWith(tail) ? message.substring(0, message.length() - tail.length()) : message;
+        return new UnpicklingException(newWhat, offset, opcode, message, this);
+    }
+
     /** The same error told of the opcode being read (raised below the opcode level, it knew none). */
     UnpicklingException atOpcode(long opcodeOffset, String opcodeName) {
         UnpicklingException e = new UnpicklingException(what, opcodeOffset, opcodeName);

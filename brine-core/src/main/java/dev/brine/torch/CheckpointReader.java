@@ -156,7 +156,7 @@ final class CheckpointReader {
                     inertGlobals = u.inertGlobals();
                     return value;
                 } catch (BrineException e) {
-                    throw e.withContext(where + ": member " + pkl.name());
+                    throw located(e, where + ": member " + pkl.name());
                 }
             }
         }
@@ -403,7 +403,7 @@ final class CheckpointReader {
             try {
                 return new Unpickler(pickle.array(), unpicklerOptions(loader, this::tensor)).load();
             } catch (BrineException e) {
-                throw e.withContext(where + " (legacy format, object at byte " + objectStart + ")");
+                throw located(e, where + " (legacy format, object at byte " + objectStart + ")");
             }
         }
     }
@@ -468,6 +468,23 @@ final class CheckpointReader {
      * those bytes by maxBytesRatio, not against data.pkl's few hundred bytes (which refused every
      * checkpoint of more than about 650 KB of tensors).
      */
+    /**
+     * A failure of the object's pickle, {@code context} (this file and where the pickle lies) in front,
+     * as {@link BrineException#withContext} puts it, keeping its class. A storage the pickle named that
+     * failed to load already names this file and its record ({@code "m.pt: member m/data/0: ..."}), and
+     * the unpickler hands it on or wraps it (in an UnpicklingException at the persistent id): that
+     * failure is thrown as it is, so the file is named once and the record is the one at fault.
+     */
+    private BrineException located(BrineException e, String context) {
+        BrineException named = null; // the innermost: the unpickler's wrapper repeats its words
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BrineException && String.valueOf(t.getMessage()).startsWith(where + ": ")) {
+                named = (BrineException) t;
+            }
+        }
+        return named != null ? named : e.withContext(context);
+    }
+
     private PersistentLoader counting(PersistentLoader loader) {
         return new PersistentLoader() {
             @Override

@@ -4,9 +4,12 @@ import dev.brine.BrineException;
 import dev.brine.io.AtomicFiles;
 import dev.brine.mapping.ClassRegistry;
 import dev.brine.mapping.Reduction;
+import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
 import dev.brine.ndarray.Storage;
 import dev.brine.numpy.NumpyPickles;
+import dev.brine.numpy.NumpyScalar;
+import dev.brine.numpy.ObjectArray;
 import dev.brine.pickle.Pickler;
 import dev.brine.pickle.PicklerOptions;
 import dev.brine.pickle.PicklingException;
@@ -91,24 +94,30 @@ final class CheckpointWriter {
         }
     }
 
-    static void save(Object obj, Path path) throws IOException {
+    /** Saves with {@code registry}'s Java classes written besides numpy's and torch's own (see {@link #registry}). */
+    static void save(Object obj, Path path, ClassRegistry registry) throws IOException {
         String folder = archiveName(path);
-        Plan plan = plan(obj);
-        byte[] pickle = pickle(obj, plan);
+        Plan plan = plan(obj, registry);
+        byte[] pickle = pickle(obj, plan, registry);
         AtomicFiles.write(path, out -> writeZip(new ZipWriter(out), folder, pickle, plan));
     }
 
-    static void save(Object obj, OutputStream out, String folder) throws IOException {
-        save(obj, out, folder, new ZipWriter(out));
+    static void save(Object obj, OutputStream out, String folder, ClassRegistry registry) throws IOException {
+        save(obj, out, folder, new ZipWriter(out), registry);
     }
 
     static void save(Object obj, OutputStream out, String folder, ZipWriter zip) throws IOException {
+        save(obj, out, folder, zip, TorchOptions.DEFAULT.registry());
+    }
+
+    private static void save(Object obj, OutputStream out, String folder, ZipWriter zip, ClassRegistry registry)
+            throws IOException {
         if (folder.isEmpty() || folder.contains("/") || folder.contains("\\") || folder.equals("..")) {
             throw new BrineException("a checkpoint folder name must be non-empty, without slashes, and not '..': '"
                     + folder + "'");
         }
-        Plan plan = plan(obj);
-        byte[] pickle = pickle(obj, plan);
+        Plan plan = plan(obj, registry);
+        byte[] pickle = pickle(obj, plan, registry);
         writeZip(zip, folder, pickle, plan);
     }
 
@@ -155,9 +164,9 @@ final class CheckpointWriter {
     }
 
     /** Finds every array and storage by pickling once, then decides which bytes each record holds. */
-    private static Plan plan(Object obj) throws BrineException {
+    private static Plan plan(Object obj, ClassRegistry user) throws BrineException {
         Map<Object, Item> items = new IdentityHashMap<>(); // arrays are equal by value; here identity counts
-        ClassRegistry collect = registry(a -> {
+        ClassRegistry collect = registry(user, a -> {
             if (!items.containsKey(a)) {
                 items.put(a, item(a));
             }
@@ -232,9 +241,9 @@ final class CheckpointWriter {
 
     // ------------------------------------------------------------------------------ pickling
 
-    private static byte[] pickle(Object obj, Plan plan) throws BrineException {
+    private static byte[] pickle(Object obj, Plan plan, ClassRegistry user) throws BrineException {
         Map<Record, StorageRef> refs = new IdentityHashMap<>();
-        ClassRegistry reg = registry(a -> tensorReduction(a, plan, refs));
+        ClassRegistry reg = registry(user, a -> tensorReduction(a, plan, refs));
         PicklerOptions o = PicklerOptions.builder().protocol(2).registry(reg).persistentId(x -> {
             if (x instanceof StorageRef) {
                 return pid(((StorageRef) x).record, plan);
@@ -289,14 +298,25 @@ final class CheckpointWriter {
         Reduction reduce(NDArray a) throws BrineException;
     }
 
+    /** numpy's values other than arrays, which torch pickles as numpy does (arrays become tensors). */
+    private static final List<Class<?>> NUMPY_VALUES = List.of(DType.class, NumpyScalar.class, ObjectArray.class);
+
     /**
-     * Python's builtins, torch's devices and sizes, numpy's scalars and dtypes as numpy pickles them (a checkpoint holding them
+     * The user's classes ({@code user}, Python's builtins when not told otherwise), numpy's scalars and
+     * dtypes as numpy pickles them where {@code user} writes them no other way (a checkpoint holding them
      * loads in torch with {@code weights_only=False}, or with them in {@code safe_globals}, as torch's own
-     * would), and arrays as tensors.
+     * would), and, whatever {@code user} says, torch's devices and sizes, and arrays as tensors. With the
+     * builtins this is the standard registry's writing with arrays as tensors: the default save.
      */
-    private static ClassRegistry registry(ArrayWriter arrays) {
-        return NumpyPickles.standardRegistry().toBuilder()
-                .registerWriter(NDArray.class, arrays::reduce)
+    private static ClassRegistry registry(ClassRegistry user, ArrayWriter arrays) {
+        ClassRegistry.Builder b = user.toBuilder();
+        ClassRegistry numpy = NumpyPickles.standardRegistry();
+        for (Class<?> type : NUMPY_VALUES) {
+            if (user.writerFor(type) == null) {
+                b.registerWriter(type, numpy.writerFor(type));
+            }
+        }
+        return b.registerWriter(NDArray.class, arrays::reduce)
                 .registerWriter(TorchDevice.class, TorchDevice::reduction)
                 .registerWriter(TorchSize.class, TorchSize::reduction)
                 .build();

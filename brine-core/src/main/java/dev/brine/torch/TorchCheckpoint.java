@@ -51,7 +51,8 @@ import java.util.Set;
  * Python values (Map, List, Tuple, String, Long, Double, ...; {@link TorchDevice} and {@link TorchSize}
  * as torch pickles them; numpy scalars and dtypes as numpy
  * pickles them, which torch then loads only with {@code weights_only=False} or with them allowed).
- * Arrays sharing bytes are written as views of one storage.
+ * Arrays sharing bytes are written as views of one storage. Java classes of one's own are written
+ * through the registry of {@link #save(Object, Path, TorchOptions)}, the options that load them back.
  */
 public final class TorchCheckpoint {
     private TorchCheckpoint() {
@@ -104,7 +105,32 @@ public final class TorchCheckpoint {
      *     unregistered Java class)
      */
     public static void save(Object obj, Path path) throws IOException {
-        CheckpointWriter.save(obj, path);
+        save(obj, path, TorchOptions.DEFAULT);
+    }
+
+    /**
+     * Saves like {@link #save(Object, Path)}, writing the Java classes of {@code options}'
+     * {@link TorchOptions#registry() registry} as it names them: a class registered by name, a
+     * registered writer or record, which a save without the registry refuses. The same options load
+     * the file back ({@link #load(Path, TorchOptions)}); torch loads it with
+     * {@code weights_only=False}, or with the classes in {@code torch.serialization.safe_globals}.
+     * Only the registry counts when saving; tensors, {@link TorchDevice} and {@link TorchSize} are
+     * always written as torch writes them, and numpy's scalars and dtypes as numpy does unless the
+     * registry writes them otherwise.
+     *
+     * <pre>{@code
+     * TorchOptions options = TorchOptions.builder()
+     *         .registry(ClassRegistry.builtins().toBuilder()
+     *                 .register("mymodels", "Layer", Layer.class, Layer::new).build())
+     *         .build();
+     * TorchCheckpoint.save(Map.of("layer", layer), Path.of("model.pt"), options);
+     * Object back = TorchCheckpoint.load(Path.of("model.pt"), options);
+     * }</pre>
+     *
+     * @throws BrineException as {@link #save(Object, Path)} does
+     */
+    public static void save(Object obj, Path path, TorchOptions options) throws IOException {
+        CheckpointWriter.save(obj, path, options.registry());
     }
 
     /**
@@ -112,7 +138,15 @@ public final class TorchCheckpoint {
      * {@code folder} ({@code torch.save} to a buffer uses {@code "archive"}).
      */
     public static void save(Object obj, OutputStream out, String folder) throws IOException {
-        CheckpointWriter.save(obj, out, folder);
+        save(obj, out, folder, TorchOptions.DEFAULT);
+    }
+
+    /**
+     * Writes like {@link #save(Object, OutputStream, String)} with the Java classes of {@code options}'
+     * registry, as {@link #save(Object, Path, TorchOptions)} does.
+     */
+    public static void save(Object obj, OutputStream out, String folder, TorchOptions options) throws IOException {
+        CheckpointWriter.save(obj, out, folder, options.registry());
     }
 
     /**

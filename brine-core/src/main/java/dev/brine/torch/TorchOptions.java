@@ -5,7 +5,10 @@ import dev.brine.mapping.ClassRegistry;
 import java.util.Objects;
 
 /**
- * How {@link TorchCheckpoint#load(java.nio.file.Path, TorchOptions)} reads a checkpoint. Immutable;
+ * How {@link TorchCheckpoint#load(java.nio.file.Path, TorchOptions)} reads a checkpoint, and which
+ * Java classes {@link TorchCheckpoint#save(Object, java.nio.file.Path, TorchOptions)} writes (its
+ * {@link #registry()}, the one thing a save uses), so one options object both saves and loads a
+ * checkpoint of one's own classes. Immutable;
  * {@link #DEFAULT} is the equivalent of {@code torch.load(path, weights_only=True)}: only tensors,
  * storages, dtypes, {@code torch.Size}, {@code torch.device}, {@code OrderedDict} and Python's
  * builtin values are allowed, every other global is refused, tensors are read into the heap.
@@ -49,6 +52,10 @@ public final class TorchOptions {
      * dtypes are not in the default, as {@code torch.load(weights_only=True)} refuses them too
      * ({@code numpy._core.multiarray._reconstruct} "was not an allowed global by default", torch 2.13);
      * Brine reads them without running anything, so allowing them is safe (the CLI does).
+     *
+     * <p>When saving, the registry's Java classes are written as it names them; tensors, devices and
+     * sizes are always torch's, and numpy's scalars and dtypes numpy's unless the registry writes
+     * them otherwise.
      */
     public ClassRegistry registry() {
         return registry;

@@ -165,9 +165,9 @@ class TorchBadInputTest {
     void heapLimitSuggestsMapping() throws Exception {
         Path f = zip("big.pt", checkpoint(Map.of("w", tensor("0", 1024, 0, Tuple.of(1024L), Tuple.of(1L))), 1024));
         TorchOptions small = TorchOptions.builder().limits(Limits.builder().maxAllocation(1000).build()).build();
-        BrineException e = assertThrows(BrineException.class, () -> TorchCheckpoint.load(f, small));
+        LimitExceededException e = assertThrows(LimitExceededException.class, () -> TorchCheckpoint.load(f, small));
         contains(e.getMessage(), "mmap");
-        assertInstanceOf(LimitExceededException.class, e.getCause());
+        assertEquals("maxAllocation", e.limit());
     }
 
     /**
