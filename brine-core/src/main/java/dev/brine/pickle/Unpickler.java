@@ -1541,8 +1541,10 @@ public final class Unpickler {
     }
 
     private UnpicklingException notAllowed(String name, String detail) {
+        // the loaders' options (UnpicklerOptions, ArchiveOptions, TorchOptions) all take these two
         return fail("global '" + name + "' is not allowed" + detail + ": register it in a ClassRegistry"
-                + " (UnpicklerOptions.builder().registry(...)) or read with genericObjects(true) to keep it as an inert object");
+                + " (registry(...) on the options you load with: UnpicklerOptions, ArchiveOptions, TorchOptions)"
+                + " or read with genericObjects(true) to keep it as an inert object");
     }
 
     /**
