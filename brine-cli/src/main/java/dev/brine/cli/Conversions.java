@@ -138,6 +138,10 @@ final class Conversions {
             }
         }
         dropped.addAll(found.others());
+        if (!found.outsideStateDict().isEmpty()) {
+            ErrorReporter.warn(err, in + ": " + Loaded.outsideStateDict(found.outsideStateDict()).replaceFirst("^not listed",
+                    "not converted"));
+        }
         if (format.equals(".safetensors") && out.containsKey(RESERVED)) {
             // safetensors' own writer would put it in the header where only strings may be, and its
             // reader would then refuse the file; Brine's writer refuses the name
