@@ -29,10 +29,15 @@ import java.util.Set;
  * <li>a Python object kept inert (a pickled model class) is its attributes: the keys of its state dict, as
  *     {@code state_dict} names a module's parameters ({@code Model()} with {@code self.W} is {@code W}); other state is
  *     under {@code state}, constructor arguments under {@code args} and {@code kwargs};</li>
+ * <li>a pickled {@code torch.nn.Module} ({@code torch.save(model)}, in a checkpoint or a plain pickle) is what its
+ *     {@code state_dict()} holds, under the same names: parameters and persistent buffers by name, submodules' under
+ *     theirs ({@code 0.weight}, {@code fc.bias}); the tensors it holds outside its state_dict (non-persistent
+ *     buffers, plain attributes) are named apart ({@link Found#outsideStateDict}), so that the names load back with
+ *     {@code load_state_dict(strict=True)};</li>
  * <li>at the top ({@link Style#SAVEZ}), what is positional is named as {@code numpy.savez(*arrays)} names it: a lone
  *     array is {@code arr_0} (in either style), the items of a top-level list (or the pickles of a stream) {@code arr_0, arr_1, ...}.
  *     A torch checkpoint ({@link Style#TORCH}) keeps torch's names, as {@link TorchCheckpoint#namedTensors} gives
- *     them: its list items are {@code 0, 1}, and objects are not looked into.</li>
+ *     them for dicts, lists and tuples: its list items are {@code 0, 1}; objects in it are named as above.</li>
  * </ul>
  * An array reached by two paths (tied weights) is named by both, as in a state dict; a container reached twice is
  * walked once (so a hostile pickle that shares one list at every level costs no more than its size), and a cycle ends.
@@ -45,7 +50,7 @@ final class ArrayNames {
     enum Style {
         /** Pickles, archives, .npz, .npy and safetensors files: positions at the top as numpy.savez names them. */
         SAVEZ,
-        /** Torch checkpoints: torch's dotted names, through dicts, lists and tuples only. */
+        /** Torch checkpoints: torch's dotted names, a top-level list's items by index. */
         TORCH
     }
 
@@ -53,9 +58,16 @@ final class ArrayNames {
     record Named(String name, Object array) {
     }
 
-    /** What a walk found: the arrays by name, in the order met, and the names of the values that are not arrays. */
-    record Found(List<Named> arrays, List<String> others) {
+    /**
+     * What a walk found: the arrays by name, in the order met; the names of the values that are not arrays; and the
+     * names of the arrays a pickled {@code torch.nn.Module} holds outside its {@code state_dict} (a non-persistent
+     * buffer, a tensor kept in a plain attribute), which are not among the arrays, as {@code state_dict} leaves them out.
+     */
+    record Found(List<Named> arrays, List<String> others, List<String> outsideStateDict) {
     }
+
+    /** A module's own entries that are bookkeeping, not attributes: what its state_dict is made of. */
+    private static final Set<String> MODULE_PARTS = Set.of("_parameters", "_buffers", "_modules");
 
     /** The longest name written out; longer ones end in {@code ...}. */
     static final int MAX_NAME = 1000;
@@ -70,6 +82,7 @@ final class ArrayNames {
     static Found walk(List<Object> objects, Style style) {
         List<Named> arrays = new ArrayList<>();
         List<String> others = new ArrayList<>();
+        List<String> outside = new ArrayList<>();
         Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Object[]> todo = new ArrayDeque<>(); // {name, value}
         if (objects.size() == 1) {
@@ -88,20 +101,27 @@ final class ArrayNames {
             Object[] next = todo.pop();
             String name = (String) next[0];
             Object v = next[1];
+            boolean outsideModule = next.length > 2; // under a module, outside its state_dict
             Object array = arrayOf(v);
             if (array != null) {
-                arrays.add(new Named(name.isEmpty() ? "arr_0" : name, array));
+                if (outsideModule) {
+                    outside.add(name);
+                } else {
+                    arrays.add(new Named(name.isEmpty() ? "arr_0" : name, array));
+                }
                 continue;
             }
             List<Object[]> children = children(name, v, style);
             if (children == null) {
-                others.add(name.isEmpty() ? "the whole object (" + (v == null ? "None" : v.getClass().getSimpleName()) + ")"
-                        : name);
+                if (!outsideModule) { // a module's settings (in_features, training) are no state, as in state_dict
+                    others.add(name.isEmpty() ? "the whole object (" + (v == null ? "None" : v.getClass().getSimpleName())
+                            + ")" : name);
+                }
             } else if (seen.add(v)) {
-                pushAll(todo, children);
+                pushAll(todo, outsideModule ? outsideOf(children) : children);
             }
         }
-        return new Found(arrays, others);
+        return new Found(arrays, others, outside);
     }
 
     /** The array {@code v} is, or holds as a model archive's shared variable does; null for anything else. */
@@ -132,8 +152,6 @@ final class ArrayNames {
                 return null; // a list of numbers or strings (a loss history) is one value, not one per item
             }
             indexed(name, items, out);
-        } else if (style == Style.TORCH) {
-            return null;
         } else if (v instanceof SharedVariable) {
             // a variable that holds no array (a learning rate) is named by its key, not as a (name, value) state
             Object value = ((SharedVariable) v).getValue();
@@ -145,6 +163,8 @@ final class ArrayNames {
             } catch (BrineException e) {
                 return null; // a class that cannot give its state has no arrays to list
             }
+        } else if (v instanceof GenericObject && moduleState((GenericObject) v) != null) {
+            module(name, moduleState((GenericObject) v), out);
         } else if (v instanceof GenericObject) {
             GenericObject g = (GenericObject) v;
             if (!g.args().asList().isEmpty()) {
@@ -162,6 +182,60 @@ final class ArrayNames {
             return null;
         }
         return out;
+    }
+
+    /**
+     * The state of a pickled {@code torch.nn.Module} (of any subclass: {@code torch.save(model)}), or null for any
+     * other object: a dict holding the module's {@code _parameters}, {@code _buffers} and {@code _modules} dicts.
+     */
+    private static Map<?, ?> moduleState(GenericObject g) {
+        if (!g.hasState() || !(g.state() instanceof Map)) {
+            return null;
+        }
+        Map<?, ?> state = (Map<?, ?>) g.state();
+        for (String part : MODULE_PARTS) {
+            if (!(state.get(part) instanceof Map)) {
+                return null;
+            }
+        }
+        return state;
+    }
+
+    /**
+     * A module's tensors named as its {@code state_dict().keys()} name them: its parameters, then its buffers, then
+     * each submodule's entries under the submodule's name ({@code 0.weight}, {@code fc.bias}), with None entries
+     * (a {@code Linear} without bias) skipped, as torch skips them. A non-persistent buffer and everything else the
+     * module holds (its settings, a tensor in a plain attribute) is not in its state_dict: walked apart, so that
+     * a tensor there is named as left out ({@link Found#outsideStateDict}) rather than listed.
+     */
+    private static void module(String name, Map<?, ?> state, List<Object[]> out) {
+        Object nonPersistentSet = state.get("_non_persistent_buffers_set");
+        Collection<?> nonPersistent = nonPersistentSet instanceof Collection ? (Collection<?>) nonPersistentSet : List.of();
+        List<Object[]> leftOut = new ArrayList<>();
+        for (String part : List.of("_parameters", "_buffers", "_modules")) {
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) state.get(part)).entrySet()) {
+                if (e.getValue() == null) {
+                    continue;
+                }
+                Object[] entry = {join(name, TorchCheckpoint.keyName(e.getKey())), e.getValue()};
+                (part.equals("_buffers") && nonPersistent.contains(e.getKey()) ? leftOut : out).add(entry);
+            }
+        }
+        for (Map.Entry<?, ?> e : state.entrySet()) {
+            if (!MODULE_PARTS.contains(e.getKey())) {
+                leftOut.add(new Object[] {join(name, TorchCheckpoint.keyName(e.getKey())), e.getValue()});
+            }
+        }
+        out.addAll(outsideOf(leftOut));
+    }
+
+    /** The entries, marked as being outside a module's state_dict (a third element). */
+    private static List<Object[]> outsideOf(List<Object[]> entries) {
+        List<Object[]> marked = new ArrayList<>(entries.size());
+        for (Object[] e : entries) {
+            marked.add(new Object[] {e[0], e[1], Boolean.TRUE});
+        }
+        return marked;
     }
 
     /**

@@ -100,9 +100,12 @@ final class Conversions {
      * 8-bit floats, complex32: torch's types numpy lacks) is refused naming the array, before anything
      * is written, with the formats that can hold it.
      */
-    static Map<String, NDArray> numpyHolds(Map<String, NDArray> arrays, Path in) throws BrineException {
-        for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
-            DType t = e.getValue().dtype();
+    static <T> Map<String, T> numpyHolds(Map<String, T> arrays, Path in) throws BrineException {
+        for (Map.Entry<String, T> e : arrays.entrySet()) {
+            if (!(e.getValue() instanceof NDArray)) {
+                continue; // an object array: numpy's own
+            }
+            DType t = ((NDArray) e.getValue()).dtype();
             if (t.isBrineOnly()) {
                 throw new BrineException(in + ": " + (e.getKey().isEmpty() ? "the array" : "array '" + e.getKey() + "'")
                         + " is " + t.name() + ", which numpy has no dtype for:"
@@ -117,7 +120,7 @@ final class Conversions {
      * The arrays of the objects under the names every verb gives them ({@link ArrayNames}: {@code enc.layers.0}, an
      * object's attribute {@code W}, a top-level list's {@code arr_0}), for an output keyed by name (.npz,
      * .safetensors): what {@code ls} lists is what is written. Every value that is not an array (numbers, strings,
-     * object arrays) is named in a warning, since the output cannot hold it. Two arrays of one name are refused, as
+     * and object arrays, which only {@link #members} for an .npz keeps) is named in a warning, since the output cannot hold it. Two arrays of one name are refused, as
      * one would be lost. Empty when the objects hold nothing at all (an empty .npz, an empty dict): an empty output,
      * as {@code numpy.savez()} writes one; refused when everything they hold was dropped, rather than writing a file
      * that keeps none of it.
@@ -125,12 +128,25 @@ final class Conversions {
     static Map<String, NDArray> arrays(List<Object> objects, ArrayNames.Style style, Path in, PrintWriter err, String format)
             throws BrineException {
         Map<String, NDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : members(objects, style, in, err, format, false).entrySet()) {
+            out.put(e.getKey(), (NDArray) e.getValue());
+        }
+        return out;
+    }
+
+    /**
+     * {@link #arrays}, where {@code objectArrays} keeps numpy object arrays ({@link dev.brine.numpy.ObjectArray}) too,
+     * as an .npz holds them ({@code numpy.savez} pickles them into their members).
+     */
+    static Map<String, Object> members(List<Object> objects, ArrayNames.Style style, Path in, PrintWriter err, String format,
+            boolean objectArrays) throws BrineException {
+        Map<String, Object> out = new LinkedHashMap<>();
         ArrayNames.Found found = ArrayNames.walk(objects, style);
         List<String> dropped = new ArrayList<>();
         for (ArrayNames.Named n : found.arrays()) {
-            if (!(n.array() instanceof NDArray)) {
+            if (!(n.array() instanceof NDArray) && !objectArrays) {
                 dropped.add(n.name()); // an object array: its items are Python objects
-            } else if (out.putIfAbsent(n.name(), (NDArray) n.array()) != null) {
+            } else if (out.putIfAbsent(n.name(), n.array()) != null) {
                 // {'a.b': x, 'a': {'b': y}} or {1: x, '1': y}: one name for two arrays, and one would be lost
                 throw new BrineException(in + ": two arrays would both be named '" + n.name() + "' (dotted keys of nested"
                         + " dicts, keys that are equal as text, or long keys whose abbreviated reprs meet); rename one,"
@@ -138,6 +154,10 @@ final class Conversions {
             }
         }
         dropped.addAll(found.others());
+        if (!found.outsideStateDict().isEmpty()) {
+            ErrorReporter.warn(err, in + ": " + Loaded.outsideStateDict(found.outsideStateDict()).replaceFirst("^not listed",
+                    "not converted"));
+        }
         if (format.equals(".safetensors") && out.containsKey(RESERVED)) {
             // safetensors' own writer would put it in the header where only strings may be, and its
             // reader would then refuse the file; Brine's writer refuses the name

@@ -78,7 +78,8 @@ final class ConvertCommand implements Callable<Integer> {
     boolean stored;
 
     @Option(names = "--numpy-names", paramLabel = "1|2", description = "The module names numpy objects are written"
-            + " under in a pickle or archive: 1 (the default), numpy.core, which numpy 1.16+ and 2 load (numpy 2 with a"
+            + " under in a pickle, archive or an .npz's object arrays (protocol 3 there, as numpy 1 writes them; 4 with"
+            + " 2, as numpy 2 does): 1 (the default), numpy.core, which numpy 1.16+ and 2 load (numpy 2 with a"
             + " DeprecationWarning); 2, numpy._core, numpy 2's own, which numpy 1 cannot load. The default does not"
             + " follow the input: a converted file loads under both numpy versions unless 2 is asked for.")
     Integer numpyNames;
@@ -117,7 +118,8 @@ final class ConvertCommand implements Callable<Integer> {
         }
         switch (target) {
             case NPY -> Npy.write(Conversions.numpyHolds(Map.of("", Conversions.singleArray(objects, in)), in).get(""), out);
-            case NPZ -> Npz.write(Conversions.numpyHolds(Conversions.arrays(objects, naming(loaded), in, err, ".npz"), in), out, compressed);
+            case NPZ -> Npz.write(Conversions.numpyHolds(Conversions.members(objects, naming(loaded), in, err, ".npz", true), in),
+                    out, compressed, objectArrays(writing));
             case ARCHIVE -> ModelArchive.dump(Conversions.single(objects, in, err), out, ArchiveOptions.builder()
                     .registry(writing).protocol(protocol)
                     .compression(stored ? ArchiveOptions.Compression.STORED : ArchiveOptions.Compression.DEFLATED)
@@ -168,8 +170,9 @@ final class ConvertCommand implements Callable<Integer> {
         if (numpyNames != null && numpyNames != 1 && numpyNames != 2) {
             throw usage("--numpy-names must be 1 (numpy.core) or 2 (numpy._core)");
         }
-        if (numpyNames != null && target != Formats.PICKLE && target != Formats.ARCHIVE) {
-            throw usage("--numpy-names applies to a pickle or model archive output only, not to " + out
+        if (numpyNames != null && target != Formats.PICKLE && target != Formats.ARCHIVE && target != Formats.NPZ) {
+            throw usage("--numpy-names applies to a pickle, model archive or .npz (its object arrays) output only, not to "
+                    + out
                     + (target == Formats.TORCH ? " (a checkpoint's numpy values are written with numpy 1's names)" : ""));
         }
         if (protocolGiven() && target != Formats.PICKLE && target != Formats.ARCHIVE) {
@@ -183,6 +186,15 @@ final class ConvertCommand implements Callable<Integer> {
 
     private picocli.CommandLine.ParameterException usage(String message) {
         return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /**
+     * How an .npz's object arrays are pickled into their members: as numpy 1's {@code np.savez} does (protocol 3,
+     * {@code numpy.core} names, which numpy 1 and 2 load), or with {@code --numpy-names=2} as numpy 2's does
+     * (protocol 4, {@code numpy._core}).
+     */
+    private PicklerOptions objectArrays(ClassRegistry writing) {
+        return PicklerOptions.builder().registry(writing).protocol(numpyNames != null && numpyNames == 2 ? 4 : 3).build();
     }
 
     /** How the arrays of the input are named, as {@code ls} names them: a checkpoint's tensors by torch's names. */

@@ -47,6 +47,13 @@ final class ExtractCommand implements Callable<Integer> {
         Path root = dir.toAbsolutePath().normalize();
         Map<Path, NDArray> plan = plan(loaded, root);
         warnObjectArrays(loaded);
+        loaded.warnOutsideStateDict(spec.commandLine().getErr());
+        if (plan.isEmpty()) {
+            // an exit status of 0 with no file and no word would read as success
+            ErrorReporter.warn(spec.commandLine().getErr(), file + ": nothing extracted: it holds no array of numbers"
+                    + " that extract writes (brine show prints what it holds)");
+            spec.commandLine().getErr().flush();
+        }
         // everything that can be refused was refused above; what fails now (the disk) is undone
         CreatedFiles created = new CreatedFiles();
         PrintWriter out = spec.commandLine().getOut();

@@ -14,10 +14,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -77,6 +79,15 @@ final class InertNames {
      * {@code ['cmd'].args[0]} ({@code ""} for the root), as ls names the arrays of a pickle.
      */
     static Map<String, String> in(Object root) {
+        return in(root, new HashSet<>());
+    }
+
+    /**
+     * {@link #in(Object)}, adding to {@code called} each name the pickle calls (a generic object's callable or state
+     * setter: what pickle.load would run); the others are only referenced, which pickle.load imports and looks up
+     * without calling ({@code len}, {@code os.path.join} as values).
+     */
+    static Map<String, String> in(Object root, Set<String> called) {
         Map<String, String> names = new TreeMap<>();
         IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
         Deque<Node> todo = new ArrayDeque<>();
@@ -98,6 +109,8 @@ final class InertNames {
                 }
             } else if (v instanceof GenericObject) {
                 GenericObject g = (GenericObject) v;
+                markCalled(g.callable(), called);
+                markCalled(g.stateSetter(), called);
                 add(children, g.callable(), node, ""); // the call itself is where its name is met
                 add(children, g.args(), node, ".args");
                 add(children, g.kwargs(), node, ".kwargs");
@@ -146,6 +159,12 @@ final class InertNames {
         return names;
     }
 
+    private static void markCalled(Object callable, Set<String> called) {
+        if (callable instanceof Global) {
+            called.add(PythonRepr.name(callable.toString())); // as the names are printed
+        }
+    }
+
     private static void add(List<Node> children, Object value, Node parent, String step) {
         if (mayHoldNames(value)) {
             children.add(new Node(value, parent, step, false));
@@ -171,13 +190,28 @@ final class InertNames {
      * {@code met} is null where reading gave no names (an object array's pickle: its items are all kept).
      */
     static String warning(String what, Map<String, String> names, InertGlobals met, Formats format) {
+        return warning(what, names, names.keySet(), met, format);
+    }
+
+    /**
+     * {@link #warning(String, Map, InertGlobals, Formats)}, where only the names in {@code called} are called by the
+     * pickle ({@link #in(Object, Set)}); the others are references, which the loader only imports and looks up, and
+     * the warning says so of them (a name met only in what Brine drops counts as called: nothing shows otherwise).
+     */
+    static String warning(String what, Map<String, String> names, Set<String> called, InertGlobals met, Formats format) {
         List<String> dropped = met == null ? List.of() : dropped(names, met);
         if (names.isEmpty() && dropped.isEmpty()) {
             return null;
         }
+        long references = names.keySet().stream().filter(n -> !called.contains(n)).count();
+        boolean onlyReferences = references == names.size() && dropped.isEmpty();
         List<String> all = new ArrayList<>();
         for (Map.Entry<String, String> e : names.entrySet()) {
-            all.add(e.getKey() + (e.getValue().isEmpty() ? "" : " (at " + e.getValue() + ")"));
+            // when some are called and some not, each reference says so where it is named
+            String mark = onlyReferences || called.contains(e.getKey()) ? "" : REFERENCE;
+            String where = e.getValue().isEmpty() ? "" : "at " + e.getValue();
+            String both = where.isEmpty() || mark.isEmpty() ? where + mark : where + ", " + mark;
+            all.add(e.getKey() + (both.isEmpty() ? "" : " (" + both + ")"));
         }
         for (String name : dropped) {
             all.add(name + " " + DROPPED);
@@ -187,10 +221,17 @@ final class InertNames {
             // more names met than InertGlobals keeps: there are others, uncounted (and so always past LISTED)
             listed.add("and " + (met != null && met.more() ? "over " : "") + (all.size() - LISTED) + " more");
         }
-        return what + " names " + String.join(", ", listed) + ", kept inert here; " + loader(format)
-                + " would import and run " + (all.size() == 1 ? "it" : "them")
+        String loads = onlyReferences
+                ? " would import " + (all.size() == 1 ? "it (a reference: looked up, not called)"
+                        : "them (references: looked up, not called)")
+                : references > 0 ? " would import them, and run those not marked " + REFERENCE
+                : " would import and run " + (all.size() == 1 ? "it" : "them");
+        return what + " names " + String.join(", ", listed) + ", kept inert here; " + loader(format) + loads
                 + (dropped.isEmpty() ? "" : " (" + dropsWhat(format) + ")");
     }
+
+    /** How a name the pickle only refers to (never calls) is marked in a warning that also names called ones. */
+    static final String REFERENCE = "only looked up";
 
     /** How a name met only in what Brine drops is marked in a warning, where the others say where they are. */
     static final String DROPPED = "(in a part Brine drops)";
@@ -247,14 +288,16 @@ final class InertNames {
         if (format == Formats.NPY || format == Formats.NPZ) {
             Map<?, ?> members = format == Formats.NPY ? Map.of(npyName, objects.get(0)) : (Map<?, ?>) objects.get(0);
             for (Map.Entry<?, ?> m : members.entrySet()) {
+                Set<String> called = new HashSet<>();
                 String w = m.getValue() instanceof ObjectArray
-                        ? warning("member " + m.getKey() + ": its pickle", in(m.getValue()), null, format) : null;
+                        ? warning("member " + m.getKey() + ": its pickle", in(m.getValue(), called), called, null, format) : null;
                 if (w != null) {
                     out.add(w);
                 }
             }
         } else if (format != Formats.SAFETENSORS) {
-            String w = warning("its pickle", in(objects.size() == 1 ? objects.get(0) : objects), met, format);
+            Set<String> called = new HashSet<>();
+            String w = warning("its pickle", in(objects.size() == 1 ? objects.get(0) : objects, called), called, met, format);
             if (w != null) {
                 out.add(w);
             }

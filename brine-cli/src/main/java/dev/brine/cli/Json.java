@@ -28,7 +28,7 @@ import java.util.Set;
  * {@code {"__ndarray__": {...}}} with dtype, shape, first values and optional stats (an object array's first
  * items, as values), generic objects {@code {"__object__": "mod.Name", ...}}. Depth and items are bounded like
  * the text form ({@code --items=0}: none shown, a container then holds only its {@code "..."}); NaN and
- * infinities are written as strings. Iterative: containers wait on a stack of their own, so any {@code --depth}
+ * infinities, which JSON has no number for, as {@code {"__float__": "nan"}} (see {@link #number}). Iterative: containers wait on a stack of their own, so any {@code --depth}
  * is safe on any nesting.
  */
 final class Json {
@@ -156,12 +156,7 @@ final class Json {
         } else if (v instanceof Boolean || v instanceof Long || v instanceof Integer || v instanceof BigInteger) {
             out.append(v);
         } else if (v instanceof Double) {
-            double d = (Double) v;
-            if (Double.isNaN(d) || Double.isInfinite(d)) {
-                string(PyFloat.repr(d));
-            } else {
-                out.append(PyFloat.repr(d));
-            }
+            out.append(number((Double) v));
         } else if (v instanceof String) {
             string((String) v);
         } else if (v instanceof byte[]) {
@@ -354,13 +349,17 @@ final class Json {
                 + number(s.mean()) + ", \"std\": " + number(s.std()) + ", \"nan\": " + s.nans() + ", \"inf\": " + s.infs() + "}";
     }
 
-    /** A statistic: an exact integer, a JSON number, or NaN and infinities as strings. */
-    private static String number(Number v) {
+    /**
+     * A number: an exact integer, a float as a JSON number, or a NaN or an infinity, which JSON has no number for, as
+     * {@code {"__float__": "nan"}} ({@code "inf"}, {@code "-inf"}: Python's repr), a marker as bytes have theirs, so
+     * that it cannot be taken for the string {@code 'nan'}.
+     */
+    static String number(Number v) {
         if (!(v instanceof Double)) {
             return v.toString();
         }
         double d = (Double) v;
-        return Double.isNaN(d) || Double.isInfinite(d) ? quoted(PyFloat.repr(d)) : PyFloat.repr(d);
+        return Double.isNaN(d) || Double.isInfinite(d) ? "{\"__float__\": " + quoted(PyFloat.repr(d)) + "}" : PyFloat.repr(d);
     }
 
     private void string(String s) {

@@ -83,6 +83,8 @@ final class Loaded {
      * and the names met that the walk does not find are in parts Brine drops, which the warning names too.
      */
     private InertGlobals inertGlobals;
+    /** The arrays a pickled torch.nn.Module holds outside its state_dict, found with the members (ArrayNames). */
+    private List<String> outsideStateDict;
 
     private Loaded(Path path, Formats format, List<Object> objects, List<Member> members) {
         this(path, format, objects, members, null);
@@ -135,9 +137,30 @@ final class Loaded {
     /** The arrays or members, in file order (for a pickle: every distinct array reachable, by path). */
     List<Member> members() {
         if (members == null) {
-            members = arraysIn(objects);
+            List<String> outside = new ArrayList<>();
+            members = arraysIn(objects, outside);
+            outsideStateDict = outside;
         }
         return members;
+    }
+
+    /**
+     * Warns of the tensors a pickled {@code torch.nn.Module} holds outside its {@code state_dict} (non-persistent
+     * buffers, plain attributes): {@link #members} leaves them out, as {@code state_dict} does, and says so.
+     */
+    void warnOutsideStateDict(java.io.PrintWriter err) {
+        members();
+        if (outsideStateDict != null && !outsideStateDict.isEmpty()) {
+            ErrorReporter.warn(err, path + ": " + outsideStateDict(outsideStateDict));
+            err.flush();
+        }
+    }
+
+    /** The words of {@link #warnOutsideStateDict} for the names. */
+    static String outsideStateDict(List<String> names) {
+        return "not listed: " + String.join(", ", names.size() > 20 ? names.subList(0, 20) : names)
+                + (names.size() > 20 ? ", ..." : "") + " (held by a torch.nn.Module outside its state_dict:"
+                + " a non-persistent buffer or a plain attribute)";
     }
 
     /**
@@ -245,12 +268,15 @@ final class Loaded {
             }
         }
         List<Member> members = new ArrayList<>();
+        List<String> outside = new ArrayList<>();
         // an archive or checkpoint may hold None (torch.save(None)): List.of refuses a null
-        for (Member m : arraysIn(Collections.singletonList(obj))) {
+        for (Member m : arraysIn(Collections.singletonList(obj), outside)) {
             members.add(new Member(m.name(), m.dtype(), m.shape(), m.bytes(),
                     methods.getOrDefault(m.name(), "archive"), m.value()));
         }
-        return new Loaded(path, Formats.ARCHIVE, Collections.singletonList(obj), members);
+        Loaded loaded = new Loaded(path, Formats.ARCHIVE, Collections.singletonList(obj), members);
+        loaded.outsideStateDict = outside;
+        return loaded;
     }
 
     private static Loaded torch(Path path) throws IOException {
@@ -260,11 +286,15 @@ final class Loaded {
         Object checkpoint = read.value();
         // every tensor by its dotted name, two of one name too ({'a.b': x, 'a': {'b': y}}): the checkpoint
         // is valid, and only an output keyed by those names (.npz, .safetensors) cannot hold both
+        // torch.save(model) too: a pickled module's tensors by its state_dict's names (ArrayNames)
+        List<Object> objects = Collections.singletonList(checkpoint);
+        ArrayNames.Found found = ArrayNames.walk(objects, ArrayNames.Style.TORCH);
         List<Member> members = new ArrayList<>();
-        for (Map.Entry<String, NDArray> e : TorchCheckpoint.namedTensors(checkpoint)) {
-            members.add(member(e.getKey(), e.getValue(), "torch"));
+        for (ArrayNames.Named n : found.arrays()) {
+            members.add(member(n.name(), n.array(), "torch"));
         }
-        Loaded loaded = new Loaded(path, Formats.TORCH, Collections.singletonList(checkpoint), members);
+        Loaded loaded = new Loaded(path, Formats.TORCH, objects, members);
+        loaded.outsideStateDict = found.outsideStateDict();
         loaded.inertGlobals = read.inertGlobals(); // with what the reader drops: a tensor's Python state, its subclass
         return loaded;
     }
@@ -304,10 +334,12 @@ final class Loaded {
      * Every array reachable from the objects, named as {@link ArrayNames} names it for every verb ({@code enc.layers.0},
      * an object's attribute {@code W}); an array from an archive member by that member's name, once.
      */
-    static List<Member> arraysIn(List<Object> objects) {
+    static List<Member> arraysIn(List<Object> objects, List<String> outsideStateDict) {
         List<Member> found = new ArrayList<>();
         IdentityHashMap<Object, Boolean> members = new IdentityHashMap<>();
-        for (ArrayNames.Named n : ArrayNames.walk(objects, ArrayNames.Style.SAVEZ).arrays()) {
+        ArrayNames.Found walked = ArrayNames.walk(objects, ArrayNames.Style.SAVEZ);
+        outsideStateDict.addAll(walked.outsideStateDict());
+        for (ArrayNames.Named n : walked.arrays()) {
             if (n.array() instanceof NDArray && ((NDArray) n.array()).memberName() != null) {
                 if (members.put(n.array(), Boolean.TRUE) == null) {
                     NDArray a = (NDArray) n.array();

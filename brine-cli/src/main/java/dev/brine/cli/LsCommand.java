@@ -25,6 +25,7 @@ final class LsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Loaded loaded = Loaded.open(file, streams.memo).warn(spec.commandLine().getErr());
+        loaded.warnOutsideStateDict(spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
         for (Loaded.Member m : loaded.members()) {
             String dtype = m.dtype() == null ? "-" : m.dtype().name();

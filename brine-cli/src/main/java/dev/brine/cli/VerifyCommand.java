@@ -58,12 +58,13 @@ final class VerifyCommand implements Callable<Integer> {
                     // as repeated pickle.load reads pickle.dump's pickles, or one Unpickler one Pickler's dumps
                     // each pickle's inert names, kept (not the pickle) with where they are: [i] when there are several
                     Map<String, String> names = new TreeMap<>();
+                    java.util.Set<String> called = new java.util.HashSet<>();
                     long[] index = {0};
                     PickleFile.Result read = PickleFile.readMarkingInert(source, streams.memo ? Loaded.VIEWING_ONE_MEMO
                             : Loaded.VIEWING, (value, namesInert) -> {
                                 String at = "[" + index[0]++ + "]";
                                 if (namesInert) { // else walking it finds nothing: a file of millions of objects need not
-                                    InertNames.in(value).forEach((name, where) -> names.putIfAbsent(name, at + where));
+                                    InertNames.in(value, called).forEach((name, where) -> names.putIfAbsent(name, at + where));
                                 }
                             });
                     count = read.count();
@@ -74,7 +75,7 @@ final class VerifyCommand implements Callable<Integer> {
                     if (count == 1) {
                         names.replaceAll((name, where) -> where.substring("[0]".length()));
                     }
-                    String warning = InertNames.warning("its pickle", names, read.inertGlobals(), Formats.PICKLE);
+                    String warning = InertNames.warning("its pickle", names, called, read.inertGlobals(), Formats.PICKLE);
                     if (warning != null) {
                         warnings.add(warning);
                     }
@@ -145,8 +146,9 @@ final class VerifyCommand implements Callable<Integer> {
                 return;
             }
             names.add(member);
-            String warning = InertNames.warning("member " + member + ": its pickle", InertNames.in(value), null,
-                    Formats.NPY);
+            java.util.Set<String> called = new java.util.HashSet<>();
+            String warning = InertNames.warning("member " + member + ": its pickle", InertNames.in(value, called), called,
+                    null, Formats.NPY);
             if (warning != null) {
                 warnings.add(warning);
             }

@@ -9,6 +9,8 @@ import dev.brine.ndarray.NDArray;
 import dev.brine.ndarray.Order;
 import dev.brine.ndarray.Storage;
 import dev.brine.numpy.ObjectArray;
+import dev.brine.pickle.Pickler;
+import dev.brine.pickle.PicklerOptions;
 import dev.brine.pickle.Unpickler;
 import dev.brine.pickle.UnpicklerOptions;
 import java.io.EOFException;
@@ -321,6 +323,18 @@ public final class Npy {
         // zero-size items, with every stride 0, is both)
         boolean fortran = array.order() == Order.F && !array.isCContiguous() && array.dtype().itemsize() > 0;
         return NpyFormat.header(array.dtype(), fortran, array.shape(), version);
+    }
+
+    /**
+     * Writes a numpy object array as {@code np.save} writes one: the header ({@code '|O'}), then
+     * {@code pickle.dump(array)} at {@code options}' protocol and with its registry, which must write
+     * {@link ObjectArray}s ({@link dev.brine.numpy.NumpyPickles#addTo} with object arrays allowed) and the items.
+     * numpy 2 writes protocol 4 with {@code numpy._core} names, numpy 1 protocol 3 with {@code numpy.core} names;
+     * either numpy reads such a file only with {@code allow_pickle=True}. {@code out} is not closed.
+     */
+    public static void write(ObjectArray array, OutputStream out, PicklerOptions options) throws IOException {
+        out.write(NpyFormat.objectHeader(array.dtype(), array.isFortran(), array.shape()));
+        new Pickler(out, options).dump(array);
     }
 
     /** The whole NPY file for {@code array} as bytes (for small arrays). */

@@ -51,6 +51,25 @@ final class NpyFormat {
         } catch (IllegalStateException e) {
             throw new BrineException("cannot write " + dtype + " to NPY: " + e.getMessage());
         }
+        return header(descr, fortranOrder, shape, version);
+    }
+
+    /**
+     * The header numpy writes for an array that holds objects ({@code descr '|O'}, or a record type with an object
+     * field), whose data is a pickle: the numbers-only {@link #header(DType, boolean, long[], NpyVersion)} refuses
+     * object types.
+     */
+    static byte[] objectHeader(DType dtype, boolean fortranOrder, long[] shape) throws BrineException {
+        String descr;
+        try {
+            descr = dtype.descrRepr();
+        } catch (IllegalStateException e) {
+            throw new BrineException("cannot write " + dtype + " to NPY: " + e.getMessage());
+        }
+        return header(descr, fortranOrder, shape, null);
+    }
+
+    private static byte[] header(String descr, boolean fortranOrder, long[] shape, NpyVersion version) throws BrineException {
         StringBuilder text = new StringBuilder("{'descr': ").append(descr).append(", 'fortran_order': ")
                 .append(fortranOrder ? "True" : "False").append(", 'shape': ").append(shapeRepr(shape)).append(", }");
         if (shape.length > 0) {

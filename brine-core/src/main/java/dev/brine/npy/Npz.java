@@ -5,6 +5,8 @@ import dev.brine.BrineException;
 import dev.brine.HeapBudget;
 import dev.brine.Limits;
 import dev.brine.ndarray.NDArray;
+import dev.brine.numpy.ObjectArray;
+import dev.brine.pickle.PicklerOptions;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -67,11 +69,31 @@ public final class Npz {
     }
 
     /**
+     * Saves {@code members} as {@link #write(Map, Path, boolean)} does, where a member may also be a numpy object
+     * array ({@link ObjectArray}), written as {@code np.savez} writes one: an NPY member whose data is its pickle,
+     * made with {@code objectArrays} ({@link Npy#write(ObjectArray, OutputStream, PicklerOptions)}).
+     *
+     * @throws BrineException naming the key of a member that is neither, a null key, or a name that leaves the
+     *     archive's root
+     */
+    public static void write(Map<String, ?> members, Path path, boolean compressed, PicklerOptions objectArrays)
+            throws IOException {
+        checkMembers(members);
+        java.util.Objects.requireNonNull(objectArrays, "objectArrays");
+        AtomicFiles.writeChannel(path, ch -> write(members, Channels.newOutputStream(ch), compressed, objectArrays));
+    }
+
+    /**
      * Writes {@code arrays} as an NPZ archive to {@code out}, which is left open.
      *
      * @throws BrineException naming the key of a null array, a null key, or a name that leaves the archive's root
      */
     public static void write(Map<String, NDArray> arrays, OutputStream out, boolean compressed) throws IOException {
+        write(arrays, out, compressed, null);
+    }
+
+    private static void write(Map<String, ?> arrays, OutputStream out, boolean compressed, PicklerOptions objectArrays)
+            throws IOException {
         checkMembers(arrays);
         ZipOutputStream zip = new ZipOutputStream(new FilterOutputStream(out) {
             @Override
@@ -85,9 +107,20 @@ public final class Npz {
             }
         });
         zip.setLevel(Deflater.DEFAULT_COMPRESSION);
-        for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
-            NDArray a = e.getValue();
-            byte[] header = Npy.header(a, null);
+        for (Map.Entry<String, ?> e : arrays.entrySet()) {
+            // an object array's member is made whole first: its pickle's length is known only once written
+            byte[] whole = null;
+            if (e.getValue() instanceof ObjectArray) {
+                if (objectArrays == null) {
+                    throw new BrineException("cannot write NPZ member '" + e.getKey() + "': an object array needs the"
+                            + " PicklerOptions of Npz.write(members, path, compressed, objectArrays)");
+                }
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                Npy.write((ObjectArray) e.getValue(), bytes, objectArrays);
+                whole = bytes.toByteArray();
+            }
+            NDArray a = whole == null ? (NDArray) e.getValue() : null;
+            byte[] header = whole != null ? whole : Npy.header(a, null);
             ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
             entry.setTime(FIXED_TIME);
             if (compressed) {
@@ -96,10 +129,12 @@ public final class Npz {
                 // a stored entry must state its size and CRC before its data
                 CRC32 crc = new CRC32();
                 crc.update(header);
-                for (ByteBuffer b : a.storage().buffers()) {
-                    crc.update(b);
+                if (a != null) {
+                    for (ByteBuffer b : a.storage().buffers()) {
+                        crc.update(b);
+                    }
                 }
-                long size = header.length + a.nbytes();
+                long size = header.length + (a != null ? a.nbytes() : 0);
                 entry.setMethod(ZipEntry.STORED);
                 entry.setSize(size);
                 entry.setCompressedSize(size);
@@ -107,7 +142,9 @@ public final class Npz {
             }
             zip.putNextEntry(entry);
             zip.write(header);
-            a.storage().writeTo(zip);
+            if (a != null) {
+                a.storage().writeTo(zip);
+            }
             zip.closeEntry();
         }
         zip.finish();
@@ -119,15 +156,19 @@ public final class Npz {
      * null key or array (numpy's savez would pickle a None; an NPZ of Brine's holds arrays only), or a
      * name that would leave the archive's root.
      */
-    private static void checkMembers(Map<String, NDArray> arrays) throws BrineException {
+    private static void checkMembers(Map<String, ?> arrays) throws BrineException {
         java.util.Objects.requireNonNull(arrays, "arrays");
-        for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
+        for (Map.Entry<String, ?> e : arrays.entrySet()) {
             String key = e.getKey();
             if (key == null) {
                 throw new BrineException("cannot write an NPZ member without a name: the map holds a null key");
             }
             if (e.getValue() == null) {
                 throw new BrineException("cannot write NPZ member '" + key + "': its array is null (an NPZ holds arrays only)");
+            }
+            if (!(e.getValue() instanceof NDArray || e.getValue() instanceof ObjectArray)) {
+                throw new BrineException("cannot write NPZ member '" + key + "': it is a " + e.getValue().getClass().getName()
+                        + ", not an NDArray or an ObjectArray (an NPZ holds arrays only)");
             }
             String n = key.replace('\\', '/');
             boolean bad = key.isEmpty() || n.startsWith("/") || key.indexOf('\0') >= 0;

@@ -532,18 +532,22 @@ public final class PythonRepr {
     }
 
     /**
-     * A global as CPython prints what it names: the two builtin constants by name, any other name
-     * as a class (the usual case: a pickle names classes far more often than functions), without
-     * the module for builtins, as {@code repr(int)} is {@code <class 'int'>}.
+     * A global as CPython prints what it names where Brine knows what that is: the two builtin constants by name,
+     * a builtin function as {@code <built-in function len>}, a builtin class as {@code <class 'int'>}
+     * ({@link BuiltinNames}). Any other name is printed as the name it is, {@code module.name}
+     * ({@code posixpath.join}, {@code collections.Counter}): nothing in a pickle says whether it names a class or a
+     * function, and printing one as the other would mislead.
      */
     private static void appendGlobal(StringBuilder out, Global g) {
         boolean builtin = "builtins".equals(g.module());
         if (builtin && ("Ellipsis".equals(g.name()) || "NotImplemented".equals(g.name()))) { // a caller may make a null name
             out.append(g.name());
+        } else if (builtin && BuiltinNames.isFunction(g.name())) {
+            out.append("<built-in function ").append(g.name()).append('>');
+        } else if (builtin && BuiltinNames.isClass(g.name())) {
+            out.append("<class '").append(g.name()).append("'>");
         } else {
-            out.append("<class '");
-            appendName(out, builtin ? g.name() : g.toString());
-            out.append("'>");
+            appendName(out, g.toString());
         }
     }
 }

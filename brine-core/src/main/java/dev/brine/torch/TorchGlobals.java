@@ -27,6 +27,13 @@ final class TorchGlobals {
     static final Global DEVICE = new Global("torch", "device");
     static final Global SIZE = new Global("torch", "Size");
     static final Global REBUILD_FROM_TYPE_V2 = new Global("torch._tensor", "_rebuild_from_type_v2");
+    static final Global GET_LAYOUT = new Global("torch.serialization", "_get_layout");
+    /**
+     * The names {@code torch.serialization._get_layout} knows: {@code str()} of every {@code torch.layout} of torch 2.x
+     * (its cache is built from {@code torch.__dict__}), which is how torch pickles a layout.
+     */
+    private static final List<String> LAYOUTS = List.of("torch.strided", "torch.sparse_coo", "torch.sparse_csr",
+            "torch.sparse_csc", "torch.sparse_bsr", "torch.sparse_bsc", "torch._mkldnn", "torch.jagged");
 
     /** What the rebuild functions need from the reader. */
     interface Rebuilder {
@@ -175,7 +182,9 @@ final class TorchGlobals {
         refuse(b, u, "_rebuild_nested_tensor", "nested tensors are not supported");
         refuse(b, u, "_rebuild_wrapper_subclass", "tensor subclasses without storage are not supported");
         refuse(b, u, "_rebuild_meta_tensor_no_storage", "meta tensors hold no data");
-        refuse(b, "torch.serialization", "_get_layout", "sparse layouts are not supported");
+        // a layout is a value (torch.strided, the dense one, in a config or beside a tensor): kept as the call
+        // that names it, which writes back the same; a sparse tensor is refused by its rebuild function above
+        b.registerCallable(new Fn(GET_LAYOUT.module(), GET_LAYOUT.name(), TorchGlobals::layout, null));
         b.registerCallable(new Fn(REBUILD_FROM_TYPE_V2.module(), REBUILD_FROM_TYPE_V2.name(), a -> {
             // (func, new_type, args, state): a tensor with Python attributes or of a subclass; keep the tensor.
             // A func that is _rebuild_from_type_v2 again is unwrapped in this loop, not by recursion: the
@@ -246,6 +255,21 @@ final class TorchGlobals {
             bits |= bit;
         }
         return bits;
+    }
+
+    /**
+     * {@code torch.serialization._get_layout(name)}, as {@code torch.load(weights_only=True)} reads it: a layout object
+     * ({@code torch.strided}), kept as the inert {@link GenericObject} of that call, so that it shows as what the
+     * file says and is written back to the same opcodes. A name torch does not know is refused (torch's
+     * {@code KeyError}).
+     */
+    private static Object layout(Tuple a) throws BrineException {
+        arity(a, 1, 1, GET_LAYOUT.toString());
+        if (!LAYOUTS.contains(a.get(0))) {
+            throw new BrineException(GET_LAYOUT + ": unknown layout " + PythonRepr.brief(a.get(0)) + " (torch knows "
+                    + String.join(", ", LAYOUTS) + ")");
+        }
+        return GenericObject.reduced(GET_LAYOUT, a);
     }
 
     private static void refuse(ClassRegistry.Builder b, String module, String name, String why) {

@@ -1,0 +1,50 @@
+package dev.brine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.brine.testing.Python;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code show --json} wrote {@code float('nan')} and the string {@code 'nan'} alike ({@code "nan"}), in values, array
+ * elements and stats. A NaN or an infinity is now {@code {"__float__": "nan"}} ({@code "inf"}, {@code "-inf"}), as bytes
+ * are {@code {"__bytes__": ...}}. Oracle: CPython's json module reads the output, turning each marker back with
+ * {@code float()}, and gets the pickled values (numpy's for the arrays, with {@code np.nanmax} for the stats).
+ */
+class JsonNonFiniteFloatsCliTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void nonFiniteFloatsHaveAMarkerThatNoStringHas() throws Exception {
+        Python.require("numpy");
+        String write = "import pickle, sys, numpy as np\n"
+                + "v = [float('nan'), 'nan', float('inf'), 'inf', -float('inf'), '-inf', 1.5,"
+                + " np.array([np.nan, 1.0, -np.inf]), np.array([np.inf, 0.25], np.float32)]\n"
+                + "pickle.dump(v, open(sys.argv[1], 'wb'), 4)\n";
+        Path pkl = tmp.resolve("n.pkl");
+        Python.check(write, new byte[0], pkl.toString());
+        CliTest.Run show = CliTest.run("show", "--json", "--stats", pkl.toString());
+        assertEquals(0, show.status(), show.err());
+        Path json = Files.writeString(tmp.resolve("n.json"), show.out());
+        assertEquals("ok", Python.checkText("import json, math, pickle, sys, numpy as np\n"
+                + "def hook(d):\n"
+                + "    return float(d['__float__']) if list(d) == ['__float__'] and isinstance(d['__float__'], str)"
+                + " and d['__float__'] in ('nan', 'inf', '-inf') else d\n"
+                + "got = json.load(open(sys.argv[2]), object_hook=hook)\n"
+                + "src = pickle.load(open(sys.argv[1], 'rb'))\n"
+                + "def same(a, b):\n"
+                + "    if isinstance(a, float): return isinstance(b, float) and (a == b or math.isnan(a) and math.isnan(b))\n"
+                + "    return type(a) is type(b) and a == b\n"
+                + "for i in range(7): assert same(got[i], src[i]), (i, got[i], src[i])\n"
+                + "for g, s in zip(got[7:], src[7:]):\n"
+                + "    nd = g['__ndarray__']\n"
+                + "    assert all(same(x, float(y)) for x, y in zip(nd['values'], s.tolist())), (nd, s)\n"
+                + "    f = s[np.isfinite(s) | np.isinf(s)]\n"
+                + "    assert same(nd['stats']['max'], float(np.nanmax(f))), nd['stats']\n"
+                + "print('ok')", pkl, json).strip());
+    }
+}
