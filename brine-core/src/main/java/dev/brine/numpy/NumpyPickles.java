@@ -38,11 +38,11 @@ import java.util.List;
  */
 public final class NumpyPickles {
     /**
-     * {@code b'b'}, the third argument of {@code _reconstruct}: one object for every array, as CPython
-     * has one bytes object per single byte, so that a second array in the same pickle refers to it with
-     * a memo GET, as numpy's pickles do. Never changed.
+     * {@code b'b'}, the third argument of {@code _reconstruct}: one object for every array, CPython's one
+     * bytes object of that byte ({@link CPythonBytes}), so that a second array in the same pickle refers to
+     * it with a memo GET, as numpy's pickles do. Never changed.
      */
-    private static final byte[] ONE_B = {'b'};
+    private static final byte[] ONE_B = CPythonBytes.of('b');
     private static final ClassRegistry STANDARD = addTo(ClassRegistry.builtins().toBuilder(), NumpyNames.NUMPY1, false).build();
 
     private NumpyPickles() {
@@ -84,7 +84,7 @@ public final class NumpyPickles {
         b.registerWriter(NDArray.class, new ArrayWriter(names, ndarray));
         b.registerWriter(DType.class, t -> new Reduction(NumpyNames.DTYPE, Reduction.Style.REDUCE,
                 DTypeState.args(t, record), null, DTypeState.state(t), null, null));
-        b.registerWriter(NumpyScalar.class, s -> Reduction.call(names.scalar(), s.dtype(), s.raw()));
+        b.registerWriter(NumpyScalar.class, s -> Reduction.call(names.scalar(), s.dtype(), CPythonBytes.of(s.raw())));
         b.registerWriter(ObjectArray.class, a -> new Reduction(names.reconstruct(), Reduction.Style.REDUCE,
                 Tuple.of(ndarray, Tuple.of(0L), ONE_B), null,
                 Tuple.of(1L, DTypeState.shapeTuple(a.shape()), a.dtype(), a.isFortran(), a.items()), null, null));
@@ -127,7 +127,7 @@ public final class NumpyPickles {
             }
             return new Reduction(names.reconstruct(), Reduction.Style.REDUCE,
                     Tuple.of(ndarray, Tuple.of(0L), ONE_B), null,
-                    Tuple.of(1L, shape, a.dtype(), !cOrder, a.rawBytes()), null, null);
+                    Tuple.of(1L, shape, a.dtype(), !cOrder, CPythonBytes.of(a.rawBytes())), null, null);
         }
 
         /**
