@@ -129,6 +129,18 @@ final class DTypeState {
     }
 
     /**
+     * The dtype {@code numpy.dtype(typestr, False, True)} makes before (or without) its BUILD: the type
+     * string parsed as numpy parses it ({@code 'M8'} generic datetime64, {@code 'U8'} eight characters).
+     */
+    static DType unbuilt(String typestr) throws BrineException {
+        try {
+            return DType.parse(typestr);
+        } catch (IllegalArgumentException e) {
+            throw new BrineException("numpy.dtype('" + typestr + "') is not valid: " + e.getMessage());
+        }
+    }
+
+    /**
      * numpy's {@code arraydescr_setstate} reads states of 5 to 9 items: numpy before 1.0 wrote {@code (endian,
      * subarray, fields, elsize, alignment)}, later versions put a version first ({@code 6}: no names yet, {@code 7}:
      * no flags yet). Those are read as the 8-item state they mean; the fields of a 5- or 6-item state, which carry
@@ -267,8 +279,9 @@ final class DTypeState {
     }
 
     private static DType dtype(Object v) throws BrineException {
-        if (v instanceof DType) {
-            return (DType) v;
+        DType t = AwaitingBuild.dtypeOf(v); // a field's dtype may come without its BUILD too
+        if (t != null) {
+            return t;
         }
         throw new BrineException("expected a numpy dtype, got " + dev.brine.py.PythonRepr.brief(v));
     }
