@@ -5,13 +5,13 @@ import dev.brine.archive.ArchiveOptions;
 import dev.brine.archive.ModelArchive;
 import dev.brine.io.AtomicFiles;
 import dev.brine.mapping.ClassRegistry;
+import dev.brine.ndarray.NDArray;
 import dev.brine.npy.Npy;
 import dev.brine.npy.Npz;
 import dev.brine.numpy.NumpyNames;
 import dev.brine.numpy.NumpyPickles;
 import dev.brine.safetensors.SafeTensors;
 import dev.brine.torch.TorchCheckpoint;
-import dev.brine.ndarray.NDArray;
 import dev.brine.torch.TorchDType;
 import dev.brine.torch.TorchDevice;
 import dev.brine.torch.TorchSize;
@@ -49,6 +49,8 @@ final class ConvertCommand implements Callable<Integer> {
     private static ClassRegistry writing(ClassRegistry numpy) {
         return TorchSize.writable(TorchDevice.writable(numpy))
                 .toBuilder()
+                // the arrays of the input files the CLI maps read-only are writable in Python, as np.load's
+                .registerWriter(NDArray.class, new MappedArrayWriter(numpy.writerFor(NDArray.class)))
                 .registerWriter(TorchStorage.class, s -> {
                     throw new BrineException("a torch storage on its own (" + (s.isUntyped() ? "an UntypedStorage" : "a typed storage")
                             + ", not a tensor) can only be written to a .pt checkpoint");

@@ -15,4 +15,13 @@ import dev.brine.BrineException;
 public interface Deferred {
     /** The finished value, given the BUILD state. */
     Object complete(Object state) throws BrineException;
+
+    /**
+     * The value when no BUILD comes, or null (the default) when the object needs its BUILD: numpy's
+     * {@code numpy.dtype('f8', False, True)} is a whole dtype before its BUILD, which only sets what the
+     * type string leaves open, so a pickle may use it without one (CPython and numpy load it so).
+     */
+    default Object unbuilt() throws BrineException {
+        return null;
+    }
 }

@@ -462,7 +462,9 @@ public final class DType {
      * {@code (name, descr)} / {@code (name, descr, shape)} items (lists as {@link List}, tuples as
      * {@link dev.brine.py.Tuple}, {@link List} or {@code Object[]}; names may be
      * {@code (title, name)}), or a {@code (descr, shape)} tuple. Padding items {@code ('', '|V4')}
-     * become gaps, as in numpy.
+     * become gaps, as in numpy. A builtin type in native or no byte order ({@code '<f4'}, {@code '|i1'})
+     * is the one shared constant ({@link #FLOAT32}, {@link #INT8}), as {@code np.dtype('<f4')} is numpy's
+     * one float32: a pickle then writes it once and refers to it after that, as numpy's does.
      *
      * @throws dev.brine.BrineException when the descr is not one numpy accepts
      */

@@ -29,7 +29,8 @@ final class Descrs {
         }
         if (descr instanceof String) {
             try {
-                return TypeStrings.parse((String) descr);
+                // np.dtype('<f4') is numpy's one float32: every field and member of that type is the one object
+                return BuiltinDTypes.shared(TypeStrings.parse((String) descr));
             } catch (IllegalArgumentException e) {
                 throw new BrineException("unknown descr " + repr(descr) + ": " + e.getMessage());
             }

@@ -63,13 +63,25 @@ final class Elements {
     // x87 extended: 8 bytes of mantissa then 2 of sign and exponent (little-endian);
     // big-endian files hold the 10 significant bytes first
 
-    /** The 64-bit mantissa (explicit integer bit) of the x87 long double of {@code size} bytes at {@code pos}. */
+    /**
+     * The 64-bit mantissa (explicit integer bit) of the x87 long double of {@code size} bytes at {@code pos},
+     * as the x87 reads it: an encoding it refuses (an unnormal: see {@link Extended80#isInvalid}) is NaN's.
+     * The bytes themselves are never changed.
+     */
     static long extendedMantissa(int size, Storage s, long pos, boolean be) {
+        return Extended80.valueMantissa(rawMantissa(size, s, pos, be), rawSignExp(size, s, pos, be));
+    }
+
+    /** The sign-and-exponent half-word of the x87 long double of {@code size} bytes at {@code pos}, as the x87 reads it. */
+    static int extendedSignExp(int size, Storage s, long pos, boolean be) {
+        return Extended80.valueSignExp(rawMantissa(size, s, pos, be), rawSignExp(size, s, pos, be));
+    }
+
+    private static long rawMantissa(int size, Storage s, long pos, boolean be) {
         return be ? s.getLong(pos + size - 10 + 2, true) : s.getLong(pos, false);
     }
 
-    /** The sign-and-exponent half-word of the x87 long double of {@code size} bytes at {@code pos}. */
-    static int extendedSignExp(int size, Storage s, long pos, boolean be) {
+    private static int rawSignExp(int size, Storage s, long pos, boolean be) {
         return (be ? s.getShort(pos + size - 10, true) : s.getShort(pos + 8, false)) & 0xFFFF;
     }
 

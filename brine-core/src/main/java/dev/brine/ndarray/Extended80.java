@@ -19,6 +19,28 @@ final class Extended80 {
     private Extended80() {
     }
 
+    /** The mantissa of the x87's default NaN (the "real indefinite"): integer bit and quiet bit. */
+    static final long INDEFINITE_MANTISSA = 0xC000000000000000L;
+
+    /**
+     * Whether the x87 refuses this encoding as an operand: the integer bit clear while the exponent field
+     * is not 0 (an unnormal, a pseudo-NaN, a pseudo-infinity). Arithmetic never makes one; loading one is an
+     * invalid operation that gives NaN, and so numpy on x86-64 reads it (float(), casts, its array repr).
+     */
+    static boolean isInvalid(long mantissa, int signExp) {
+        return (signExp & 0x7FFF) != 0 && mantissa >= 0;
+    }
+
+    /** The mantissa the x87 reads an encoding as: the indefinite NaN's for an {@linkplain #isInvalid invalid} one. */
+    static long valueMantissa(long mantissa, int signExp) {
+        return isInvalid(mantissa, signExp) ? INDEFINITE_MANTISSA : mantissa;
+    }
+
+    /** The sign and exponent the x87 reads an encoding as: a NaN's (all-ones exponent) for an invalid one. */
+    static int valueSignExp(long mantissa, int signExp) {
+        return isInvalid(mantissa, signExp) ? signExp | 0x7FFF : signExp;
+    }
+
     /** Whether the value is NaN or an infinity (the exponent field all ones). */
     static boolean isSpecial(int signExp) {
         return (signExp & 0x7FFF) == 0x7FFF;

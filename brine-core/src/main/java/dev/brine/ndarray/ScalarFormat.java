@@ -225,8 +225,13 @@ public final class ScalarFormat {
         int size = scalar.dtype().kind() == DType.Kind.COMPLEX ? scalar.dtype().itemsize() / 2 : scalar.dtype().itemsize();
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(raw, at, size).order(be ? java.nio.ByteOrder.BIG_ENDIAN
                 : java.nio.ByteOrder.LITTLE_ENDIAN);
-        long mantissa = be ? b.getLong(at + size - 8) : b.getLong(at);
-        int signExp = (be ? b.getShort(at + size - 10) : b.getShort(at + 8)) & 0xFFFF;
+        long rawMantissa = be ? b.getLong(at + size - 8) : b.getLong(at);
+        int rawSignExp = (be ? b.getShort(at + size - 10) : b.getShort(at + 8)) & 0xFFFF;
+        // numpy's scalar repr (Dragon4 on the bits, no x87 load) takes the integer bit as set above exponent field
+        // 0: an unnormal's repr is that normal number's digits (np.longdouble('1.5')), though its value is NaN,
+        // and a pseudo-infinity's is 'inf'; arrays print 'nan' for both (their repr tests isnan first: see Real)
+        int signExp = rawSignExp;
+        long mantissa = (rawSignExp & 0x7FFF) != 0 ? rawMantissa | Long.MIN_VALUE : rawMantissa;
         String plus = sign ? "+" : "";
         if (Extended80.isSpecial(signExp)) {
             if (mantissa << 1 != 0) {
@@ -239,7 +244,10 @@ public final class ScalarFormat {
             return minus + "0" + (integral.isEmpty() ? "" : ".0");
         }
         BigDecimal d = Extended80.shortest(mantissa, signExp).stripTrailingZeros();
-        boolean positional = d.compareTo(new BigDecimal("1e-4")) >= 0 && d.compareTo(new BigDecimal("1e16")) < 0;
+        // numpy chooses scientific only when the value compares beyond the bounds, which NaN never does: an
+        // invalid encoding (its value is NaN) prints positionally whatever its size
+        boolean positional = Extended80.isInvalid(rawMantissa, rawSignExp)
+                || d.compareTo(new BigDecimal("1e-4")) >= 0 && d.compareTo(new BigDecimal("1e16")) < 0;
         return minus + (positional ? positional(d, integral) : scientific(d));
     }
 }

@@ -58,7 +58,8 @@ public final class NpzFile implements Closeable {
         List<String> n = new ArrayList<>();
         Map<String, ZipReader.Entry> keys = new LinkedHashMap<>();
         for (ZipReader.Entry e : zip.entries()) {
-            String key = e.name().endsWith(SUFFIX) ? e.name().substring(0, e.name().length() - SUFFIX.length()) : e.name();
+            String key = CPythonStrings.of(e.name().endsWith(SUFFIX)
+                    ? e.name().substring(0, e.name().length() - SUFFIX.length()) : e.name());
             n.add(key);
             keys.put(key, e);
         }

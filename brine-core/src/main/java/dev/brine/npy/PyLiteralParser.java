@@ -749,7 +749,7 @@ final class PyLiteralParser {
                 }
             }
             pos = after;
-            return str != null ? str.toString() : bytes.toByteArray();
+            return str != null ? CPythonStrings.of(str.toString()) : bytes.toByteArray();
         }
     }
 

@@ -28,7 +28,10 @@ final class DTypeState {
      * class {@code record} (written as the global {@code numpy.record}) where others give a type string.
      */
     static Tuple args(DType t, Object recordClass) {
-        return Tuple.of(t.isRecord() ? recordClass : t.reduceTypeString(), Boolean.FALSE, Boolean.TRUE);
+        // numpy's arraydescr_reduce formats the type string anew on every call (PyUnicode_FromFormat("%c%d")),
+        // so two dtypes in one pickle, say 'M8[ns]' and 'M8[s]', each write their 'M8' in full: a new String
+        // here, never a shared literal that the pickler would write the second time as a memo GET
+        return Tuple.of(t.isRecord() ? recordClass : new String(t.reduceTypeString()), Boolean.FALSE, Boolean.TRUE);
     }
 
     /** The BUILD state numpy writes for {@code t}. */
@@ -53,7 +56,8 @@ final class DTypeState {
             fields = table;
         }
         // one String per byte-order char, as CPython has one str per latin-1 char: a second dtype in the same
-        // pickle then refers to the first one's '<' with a memo GET, as numpy's pickles do
+        // pickle then refers to the first one's '<' with a memo GET, as numpy's pickles do; the interned
+        // String is also the pickler's own latin-1 char (the text of b'|' below protocol 3), as in CPython
         String byteOrder = String.valueOf(t.byteOrderChar()).intern();
         List<Object> s = new ArrayList<>(List.of((long) t.stateVersion(), byteOrder));
         s.add(subarray);
@@ -65,7 +69,9 @@ final class DTypeState {
         if (t.stateVersion() == 4) {
             // numpy's arraydescr_reduce: the metadata dict (or None), and for datetime types the unit as well
             if (t.kind() == DType.Kind.DATETIME || t.kind() == DType.Kind.TIMEDELTA) {
-                byte[] unit = t.unit().symbol().getBytes(StandardCharsets.US_ASCII);
+                // PyBytes_FromString: CPython's one object for a one-letter unit (b's', shared with any other
+                // b's' in the pickle), a new one for 'ns', 'us', 'generic'
+                byte[] unit = CPythonBytes.of(t.unit().symbol().getBytes(StandardCharsets.US_ASCII));
                 s.add(Tuple.of(t.metadata(), Tuple.of(unit, (long) t.unitCount(), 1L, 1L)));
             } else {
                 s.add(t.metadata());
@@ -120,6 +126,18 @@ final class DTypeState {
             }
         }
         return metadata instanceof Map ? t.withMetadata((Map<?, ?>) metadata) : t;
+    }
+
+    /**
+     * The dtype {@code numpy.dtype(typestr, False, True)} makes before (or without) its BUILD: the type
+     * string parsed as numpy parses it ({@code 'M8'} generic datetime64, {@code 'U8'} eight characters).
+     */
+    static DType unbuilt(String typestr) throws BrineException {
+        try {
+            return DType.parse(typestr);
+        } catch (IllegalArgumentException e) {
+            throw new BrineException("numpy.dtype('" + typestr + "') is not valid: " + e.getMessage());
+        }
     }
 
     /**
@@ -261,8 +279,9 @@ final class DTypeState {
     }
 
     private static DType dtype(Object v) throws BrineException {
-        if (v instanceof DType) {
-            return (DType) v;
+        DType t = AwaitingBuild.dtypeOf(v); // a field's dtype may come without its BUILD too
+        if (t != null) {
+            return t;
         }
         throw new BrineException("expected a numpy dtype, got " + dev.brine.py.PythonRepr.brief(v));
     }

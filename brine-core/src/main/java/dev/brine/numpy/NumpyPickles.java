@@ -3,7 +3,6 @@ package dev.brine.numpy;
 import dev.brine.BrineException;
 import dev.brine.mapping.ArgumentOnlyClass;
 import dev.brine.mapping.ClassRegistry;
-import dev.brine.mapping.Deferred;
 import dev.brine.mapping.GlobalKind;
 import dev.brine.mapping.PyCallable;
 import dev.brine.mapping.Reducer;
@@ -38,11 +37,11 @@ import java.util.List;
  */
 public final class NumpyPickles {
     /**
-     * {@code b'b'}, the third argument of {@code _reconstruct}: one object for every array, as CPython
-     * has one bytes object per single byte, so that a second array in the same pickle refers to it with
-     * a memo GET, as numpy's pickles do. Never changed.
+     * {@code b'b'}, the third argument of {@code _reconstruct}: one object for every array, CPython's one
+     * bytes object of that byte ({@link CPythonBytes}), so that a second array in the same pickle refers to
+     * it with a memo GET, as numpy's pickles do. Never changed.
      */
-    private static final byte[] ONE_B = {'b'};
+    private static final byte[] ONE_B = CPythonBytes.of('b');
     private static final ClassRegistry STANDARD = addTo(ClassRegistry.builtins().toBuilder(), NumpyNames.NUMPY1, false).build();
 
     private NumpyPickles() {
@@ -84,7 +83,7 @@ public final class NumpyPickles {
         b.registerWriter(NDArray.class, new ArrayWriter(names, ndarray));
         b.registerWriter(DType.class, t -> new Reduction(NumpyNames.DTYPE, Reduction.Style.REDUCE,
                 DTypeState.args(t, record), null, DTypeState.state(t), null, null));
-        b.registerWriter(NumpyScalar.class, s -> Reduction.call(names.scalar(), s.dtype(), s.raw()));
+        b.registerWriter(NumpyScalar.class, s -> Reduction.call(names.scalar(), s.dtype(), CPythonBytes.of(s.raw())));
         b.registerWriter(ObjectArray.class, a -> new Reduction(names.reconstruct(), Reduction.Style.REDUCE,
                 Tuple.of(ndarray, Tuple.of(0L), ONE_B), null,
                 Tuple.of(1L, DTypeState.shapeTuple(a.shape()), a.dtype(), a.isFortran(), a.items()), null, null));
@@ -127,7 +126,7 @@ public final class NumpyPickles {
             }
             return new Reduction(names.reconstruct(), Reduction.Style.REDUCE,
                     Tuple.of(ndarray, Tuple.of(0L), ONE_B), null,
-                    Tuple.of(1L, shape, a.dtype(), !cOrder, a.rawBytes()), null, null);
+                    Tuple.of(1L, shape, a.dtype(), !cOrder, CPythonBytes.of(a.rawBytes())), null, null);
         }
 
         /**
@@ -189,13 +188,17 @@ public final class NumpyPickles {
         @Override
         public Object call(Tuple args) throws BrineException {
             if (!args.isEmpty() && ArgumentOnlyClass.is(args.get(0), NumpyNames.RECORD)) {
-                return (Deferred) DTypeState::buildRecord;
+                // np.dtype(np.record) without its BUILD: dtype((numpy.record, 'V')), an empty record type
+                return AwaitingBuild.dtype("numpy.dtype(numpy.record)", DTypeState::buildRecord,
+                        () -> DType.voidType(0).asRecord());
             }
             String typestr = args.isEmpty() ? null : typeString(args.get(0));
             if (typestr == null) {
                 throw new BrineException("numpy.dtype expects a type string or numpy.record, got " + dev.brine.py.PythonRepr.brief(args));
             }
-            return (Deferred) state -> DTypeState.build(typestr, state);
+            // numpy.dtype(typestr, False, True) is a whole dtype before its BUILD: what a pickle without one gives
+            return AwaitingBuild.dtype("numpy.dtype(" + dev.brine.py.PythonRepr.brief(typestr) + ")",
+                    state -> DTypeState.build(typestr, state), () -> DTypeState.unbuilt(typestr));
         }
     }
 
@@ -252,7 +255,7 @@ public final class NumpyPickles {
             }
             // numpy's array exists before its state is set, so its items may hold it (a[0] = a); the unpickler
             // puts the finished array wherever a GET before BUILD gave out this stand-in
-            return (Deferred) state -> build(args, state);
+            return AwaitingBuild.array("numpy.ndarray", state -> build(args, state));
         }
 
         /**
@@ -282,11 +285,11 @@ public final class NumpyPickles {
                 array.setState(state);
                 return array;
             }
-            if (!(s.get(o) instanceof Tuple) || !(s.get(o + 1) instanceof DType) || !(s.get(o + 2) instanceof Boolean)) {
+            DType dtype = AwaitingBuild.dtypeOf(s.get(o + 1));
+            if (!(s.get(o) instanceof Tuple) || dtype == null || !(s.get(o + 2) instanceof Boolean)) {
                 throw new BrineException("numpy array state has the wrong types: " + abbreviate(state));
             }
             long[] shape = DTypeState.dims((Tuple) s.get(o));
-            DType dtype = (DType) s.get(o + 1);
             boolean fortran = (Boolean) s.get(o + 2);
             Object data = s.get(o + 3);
             if (dtype.hasObject()) {
@@ -367,7 +370,8 @@ public final class NumpyPickles {
 
         @Override
         public Object call(Tuple a) throws BrineException {
-            if (a.size() != 4 || !(a.get(1) instanceof DType) || !(a.get(2) instanceof Tuple) || !(a.get(3) instanceof String)) {
+            DType dtype = a.size() == 4 ? AwaitingBuild.dtypeOf(a.get(1)) : null;
+            if (dtype == null || !(a.get(2) instanceof Tuple) || !(a.get(3) instanceof String)) {
                 throw new BrineException(global + " expects (buffer, dtype, shape, order), got " + abbreviate(a));
             }
             String order = (String) a.get(3);
@@ -378,12 +382,12 @@ public final class NumpyPickles {
             if (a.get(0) instanceof PickleBuffer) {
                 // numpy's array is a view of the buffer it was given, read-only when the buffer is
                 PickleBuffer b = (PickleBuffer) a.get(0);
-                return array((DType) a.get(1), o, DTypeState.dims((Tuple) a.get(2)), Storage.wrap(b.data(), b.isReadOnly()));
+                return array(dtype, o, DTypeState.dims((Tuple) a.get(2)), Storage.wrap(b.data(), b.isReadOnly()));
             }
             // in band: numpy's frombuffer of a bytearray (a writable array's data) is writable, of a bytes
             // (a read-only array's) read-only; and the pickler writes each back as it came
             boolean readOnly = !(a.get(0) instanceof ByteArray);
-            return array((DType) a.get(1), o, DTypeState.dims((Tuple) a.get(2)),
+            return array(dtype, o, DTypeState.dims((Tuple) a.get(2)),
                     Storage.wrap(ByteBuffer.wrap(bytesOf(a.get(0))), readOnly));
         }
     }
@@ -408,10 +412,10 @@ public final class NumpyPickles {
 
         @Override
         public Object call(Tuple a) throws BrineException {
-            if (a.size() != 2 || !(a.get(0) instanceof DType)) {
+            DType dtype = a.size() == 2 ? AwaitingBuild.dtypeOf(a.get(0)) : null;
+            if (dtype == null) {
                 throw new BrineException(global + " expects (dtype, bytes), got " + abbreviate(a));
             }
-            DType dtype = (DType) a.get(0);
             if (dtype.kind() == DType.Kind.OBJECT) {
                 return a.get(1); // numpy's object scalar is the object itself
             }
@@ -421,10 +425,13 @@ public final class NumpyPickles {
                 return GenericObject.reduced(global, a);
             }
             byte[] raw = bytesOf(a.get(1));
-            if (raw.length != dtype.itemsize()) {
-                throw new BrineException(global + ": " + dtype + " scalar needs " + dtype.itemsize() + " bytes, got " + raw.length);
+            if (raw.length < dtype.itemsize()) {
+                // CPython's words (ValueError), and what they mean
+                throw new BrineException(global + ": initialization string is too small: a " + dtype.name()
+                        + " scalar takes " + dtype.itemsize() + " bytes, the pickle gives " + raw.length);
             }
-            return new NumpyScalar(dtype, raw);
+            // numpy reads the item from the first bytes and ignores the rest, as here
+            return new NumpyScalar(dtype, raw.length == dtype.itemsize() ? raw : Arrays.copyOf(raw, dtype.itemsize()));
         }
     }
 

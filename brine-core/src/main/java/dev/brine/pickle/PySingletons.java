@@ -10,7 +10,8 @@ package dev.brine.pickle;
  * write a bytes object as, {@code _codecs.encode(text, 'latin1')}); {@code str(Decimal('1'))},
  * {@code str(1)} and a str subclass's {@code __getnewargs__} make a new one each time. Which Java strings
  * stand for that object cannot be told, so the pickler keeps the identities it is given, and uses the
- * one object only for the text it decodes itself ({@link #latin1Char}). The objects here are memo
+ * one object only for the text it decodes itself ({@link #latin1Char}), which is Java's interned
+ * string of that char: a Java literal is that object, as a Python literal is CPython's. The objects here are memo
  * keys and data the pickler only reads; they never leave it.
  */
 final class PySingletons {
@@ -19,7 +20,10 @@ final class PySingletons {
 
     static {
         for (int c = 0; c < LATIN1_CHARS.length; c++) {
-            LATIN1_CHARS[c] = String.valueOf((char) c);
+            // interned: the same object as a Java literal of that char, as CPython's literal is its one
+            // object too; numpy's byte order '<' (written by dev.brine.numpy as the interned "<") and the
+            // text of b'<' below protocol 3 are then one object, written once, as CPython does
+            LATIN1_CHARS[c] = String.valueOf((char) c).intern();
         }
     }
 

@@ -231,6 +231,97 @@ final class StandIns {
         return null;
     }
 
+    /**
+     * {@code root} with every {@link Deferred} that is whole without its BUILD ({@link Deferred#unbuilt()}, a
+     * numpy dtype) that never had one put in its place, itself or in the slots {@link #replaceIn} knows
+     * (lists, dict values, tuples, generic objects, object arrays), one value per stand-in wherever it
+     * stands: what Python holds at the end of such a pickle. A stand-in left in a dict key or set item stays
+     * (the reader's final check refuses it). Iterative, each container visited once; adds the slots it
+     * looked at to {@code seen[0]}.
+     */
+    static Object withUnbuiltMade(Object root, long[] seen) throws dev.brine.BrineException {
+        IdentityHashMap<Object, Object> made = new IdentityHashMap<>();
+        Object top = unbuiltOf(root, made);
+        IdentityHashMap<Object, Boolean> visited = new IdentityHashMap<>();
+        ArrayDeque<Object> todo = new ArrayDeque<>();
+        pushIfSet(todo, top);
+        while (!todo.isEmpty()) {
+            Object v = todo.pop();
+            seen[0]++;
+            if (!isContainer(v) || visited.put(v, Boolean.TRUE) != null) {
+                continue;
+            }
+            if (v instanceof List) {
+                @SuppressWarnings("unchecked")
+                List<Object> l = (List<Object>) v;
+                for (int i = 0; i < l.size(); i++) {
+                    Object x = unbuiltOf(l.get(i), made);
+                    if (x != l.get(i)) {
+                        l.set(i, x);
+                    }
+                    pushIfSet(todo, x);
+                }
+            } else if (v instanceof Map) {
+                @SuppressWarnings("unchecked")
+                Map<Object, Object> m = (Map<Object, Object>) v;
+                for (Map.Entry<Object, Object> e : m.entrySet()) {
+                    Object x = unbuiltOf(e.getValue(), made);
+                    if (x != e.getValue()) {
+                        e.setValue(x);
+                    }
+                    pushIfSet(todo, e.getKey());
+                    pushIfSet(todo, x);
+                }
+                if (v instanceof dev.brine.py.OrderedDict) {
+                    todo.push(((dev.brine.py.OrderedDict<?, ?>) v).attributes());
+                }
+            } else if (v instanceof Tuple) {
+                Tuple t = (Tuple) v;
+                for (int i = 0; i < t.size(); i++) {
+                    Object item = t.get(i);
+                    Object x = unbuiltOf(item, made);
+                    if (x != item) {
+                        TupleAccess.replace(t, item, x);
+                    }
+                    pushIfSet(todo, x);
+                }
+            } else if (v instanceof Collection) {
+                for (Object x : (Collection<?>) v) {
+                    pushIfSet(todo, x);
+                }
+            } else if (v instanceof GenericObject) {
+                GenericObject g = (GenericObject) v;
+                todo.push(g.args());
+                todo.push(g.kwargs());
+                if (g.hasState()) {
+                    Object x = unbuiltOf(g.state(), made);
+                    if (x != g.state()) {
+                        g.setState(x);
+                    }
+                    pushIfSet(todo, x);
+                }
+                todo.push(g.listItems());
+                todo.push(g.dictItems());
+            } else if (v instanceof ObjectArray) {
+                todo.push(((ObjectArray) v).items());
+            }
+        }
+        return top;
+    }
+
+    /** The value {@code v} stands for when it is a Deferred whole without its BUILD (one per stand-in), else {@code v}. */
+    private static Object unbuiltOf(Object v, IdentityHashMap<Object, Object> made) throws dev.brine.BrineException {
+        if (!(v instanceof Deferred)) {
+            return v;
+        }
+        Object done = made.get(v);
+        if (done == null) {
+            done = ((Deferred) v).unbuilt();
+            made.put(v, done == null ? v : done);
+        }
+        return done == null ? v : done;
+    }
+
     private static void pushIfSet(ArrayDeque<Object> todo, Object x) {
         if (x != null) {
             todo.push(x);

@@ -1848,6 +1848,11 @@ public final class Unpickler {
             return value;
         }
         long[] seen = new long[1];
+        if (unbuilt > 0) {
+            // stand-ins never BUILT that are whole without it (a numpy dtype: Deferred.unbuilt) become that value,
+            // as Python holds them; what is left is refused below
+            value = StandIns.withUnbuiltMade(value, seen);
+        }
         Object left = StandIns.firstDeferred(value, null, seen);
         chargeWeight(seen[0]);
         if (left != null) {

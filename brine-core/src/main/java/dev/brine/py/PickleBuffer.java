@@ -16,8 +16,23 @@ public final class PickleBuffer {
      * {@code data} itself is read-only.
      */
     public PickleBuffer(ByteBuffer data, boolean readOnly) {
-        this.data = data.slice();
-        this.readOnly = readOnly || data.isReadOnly();
+        this(readOnly || data.isReadOnly(), data.slice());
+    }
+
+    private PickleBuffer(boolean readOnly, ByteBuffer slice) {
+        this.data = slice;
+        this.readOnly = readOnly;
+    }
+
+    /**
+     * A buffer that Python receives writable (in band a {@code bytearray}, as numpy pickles a writable
+     * array's bytes) over {@code data} that Java only reads and may hold read-only: for bytes standing for
+     * an object that is writable in Python, such as a read-only mapping of a file whose array
+     * {@code np.load} returns writable (the mapping is read-only only so that Java never writes into the
+     * file). {@link #isReadOnly()} is false; {@link #data()} stays read-only when {@code data} is.
+     */
+    public static PickleBuffer writableInPython(ByteBuffer data) {
+        return new PickleBuffer(false, data.slice());
     }
 
     /** A writable buffer over {@code bytes}, without copying. */
@@ -30,7 +45,7 @@ public final class PickleBuffer {
         return readOnly ? data.asReadOnlyBuffer() : data.duplicate();
     }
 
-    /** Whether the buffer is read-only. */
+    /** Whether the buffer is read-only to Python (a pickle writes it as {@code bytes}, not {@code bytearray}). */
     public boolean isReadOnly() {
         return readOnly;
     }
