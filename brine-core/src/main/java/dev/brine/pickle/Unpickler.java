@@ -76,8 +76,6 @@ public final class Unpickler {
     private long outOfBand; // bytes of the caller's out-of-band buffers and the persistent loader's reads: input too, for that ratio
 
     private Object[] stack = new Object[32];
-    /** SETITEMS's pairs as a Map, for an empty dict's putAll (reused: see StackPairs). */
-    private final StackPairs stackPairs = new StackPairs();
     private int sp;
     private int[] marks = new int[8];
     private int markCount;
@@ -1085,14 +1083,6 @@ public final class Unpickler {
         if (sp > start) {
             Map<Object, Object> map = itemsOf(target);
             KeyGuard guard = map.size() + (sp - start) / 2 < KeyGuard.MIN_KEYS ? null : guardOf(map, map.keySet());
-            if (guard == null && map.getClass() == LinkedHashMap.class && map.isEmpty()) {
-                for (int i = start; i < sp; i += 2) {
-                    hashable(stack[i]);
-                }
-                map.putAll(stackPairs.over(stack, start, sp)); // a table sized for these pairs: see StackPairs
-                dropFrom(start);
-                return;
-            }
             for (int i = start; i < sp; i += 2) {
                 if (guard == null) {
                     map.put(hashable(stack[i]), stack[i + 1]);
