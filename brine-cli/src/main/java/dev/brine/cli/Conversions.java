@@ -45,14 +45,25 @@ final class Conversions {
         throw new BrineException(in + ": an .npy file holds exactly one array, and this file holds " + whatInstead(objects));
     }
 
+    /**
+     * The lone numpy object array the objects are (a file holding one, or a dict of one such entry, as an
+     * .npz of one member reads), or null: np.save writes it as a pickle after the header, and so does convert.
+     */
+    static dev.brine.numpy.ObjectArray singleObjectArray(List<Object> objects) {
+        if (objects.size() != 1) {
+            return null;
+        }
+        Object o = objects.get(0);
+        if (o instanceof Map && ((Map<?, ?>) o).size() == 1) {
+            o = ((Map<?, ?>) o).values().iterator().next();
+        }
+        return o instanceof dev.brine.numpy.ObjectArray ? (dev.brine.numpy.ObjectArray) o : null;
+    }
+
     /** What the objects are, for saying why they do not fit one .npy file. */
     private static String whatInstead(List<Object> objects) {
         if (objects.size() != 1) {
             return objects.size() + " objects";
-        }
-        if (objects.get(0) instanceof dev.brine.numpy.ObjectArray) {
-            return "a numpy object array (its items are Python objects, kept in .npy only as a pickle, which"
-                    + " Brine does not write there); convert it to a pickle";
         }
         if (!(objects.get(0) instanceof Map)) {
             return "an object that is not an array";

@@ -119,7 +119,14 @@ final class ConvertCommand implements Callable<Integer> {
             Conversions.dropMetadata(loaded.metadata, in, err, target.label());
         }
         switch (target) {
-            case NPY -> Npy.write(Conversions.numpyHolds(Map.of("", Conversions.singleArray(objects, in)), in).get(""), out);
+            case NPY -> {
+                dev.brine.numpy.ObjectArray objectArray = Conversions.singleObjectArray(objects);
+                if (objectArray != null) { // as np.save writes one: a pickle after the header
+                    AtomicFiles.write(out, stream -> Npy.write(objectArray, stream, objectArrays(writing)));
+                } else {
+                    Npy.write(Conversions.numpyHolds(Map.of("", Conversions.singleArray(objects, in)), in).get(""), out);
+                }
+            }
             case NPZ -> Npz.write(Conversions.numpyHolds(Conversions.members(objects, naming(loaded), in, err, ".npz", true), in),
                     out, compressed, objectArrays(writing));
             case ARCHIVE -> ModelArchive.dump(Conversions.single(objects, in, err), out, ArchiveOptions.builder()
@@ -172,8 +179,9 @@ final class ConvertCommand implements Callable<Integer> {
         if (numpyNames != null && numpyNames != 1 && numpyNames != 2) {
             throw usage("--numpy-names must be 1 (numpy.core) or 2 (numpy._core)");
         }
-        if (numpyNames != null && target != Formats.PICKLE && target != Formats.ARCHIVE && target != Formats.NPZ) {
-            throw usage("--numpy-names applies to a pickle, model archive or .npz (its object arrays) output only, not to "
+        if (numpyNames != null && target != Formats.PICKLE && target != Formats.ARCHIVE && target != Formats.NPZ
+                && target != Formats.NPY) {
+            throw usage("--numpy-names applies to a pickle, model archive, .npz or .npy (their object arrays) output only, not to "
                     + out
                     + (target == Formats.TORCH ? " (a checkpoint's numpy values are written with numpy 1's names)" : ""));
         }
@@ -191,7 +199,8 @@ final class ConvertCommand implements Callable<Integer> {
     }
 
     /**
-     * How an .npz's object arrays are pickled into their members: as numpy 1's {@code np.savez} does (protocol 3,
+     * How object arrays are pickled into .npz members and .npy files: as numpy 1's {@code np.savez} and
+     * {@code np.save} do (protocol 3,
      * {@code numpy.core} names, which numpy 1 and 2 load), or with {@code --numpy-names=2} as numpy 2's does
      * (protocol 4, {@code numpy._core}).
      */

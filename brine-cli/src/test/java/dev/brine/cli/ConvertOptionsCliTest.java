@@ -80,7 +80,7 @@ class ConvertOptionsCliTest {
             {"--compressed", "out.zip"},
             {"--stored", "out.npz"},
             {"--stored", "out.pt"},
-            {"--numpy-names=2", "out.npy"},
+            {"--numpy-names=2", "out.pt"},
             {"--numpy-names=2", "out.safetensors"},
             {"--numpy-names=3", "out.pkl"},
             {"--protocol=2", "out.npz"},
