@@ -45,13 +45,7 @@ final class NpyFormat {
                     + (dtype.isBrineOnly() ? "; convert it first, e.g. array.astype(DType."
                             + dtype.exactNumpyType().name().toUpperCase(java.util.Locale.ROOT) + ")" : ""));
         }
-        String descr;
-        try {
-            descr = dtype.descrRepr();
-        } catch (IllegalStateException e) {
-            throw new BrineException("cannot write " + dtype + " to NPY: " + e.getMessage());
-        }
-        return header(descr, fortranOrder, shape, version);
+        return header(descrOf(dtype), fortranOrder, shape, version);
     }
 
     /**
@@ -60,13 +54,16 @@ final class NpyFormat {
      * object types.
      */
     static byte[] objectHeader(DType dtype, boolean fortranOrder, long[] shape) throws BrineException {
-        String descr;
+        return header(descrOf(dtype), fortranOrder, shape, null);
+    }
+
+    /** The header's {@code descr}: the dtype's repr as numpy writes it, or Brine's refusal of a type it cannot say. */
+    private static String descrOf(DType dtype) throws BrineException {
         try {
-            descr = dtype.descrRepr();
+            return dtype.descrRepr();
         } catch (IllegalStateException e) {
             throw new BrineException("cannot write " + dtype + " to NPY: " + e.getMessage());
         }
-        return header(descr, fortranOrder, shape, null);
     }
 
     private static byte[] header(String descr, boolean fortranOrder, long[] shape, NpyVersion version) throws BrineException {
