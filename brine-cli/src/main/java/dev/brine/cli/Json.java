@@ -246,7 +246,14 @@ final class Json {
      * error message's ({@code 1}, {@code None}, {@code (1, 2)}); a str key whose text is that of another key's repr
      * ({@code '1'} beside {@code 1}) is written by its own repr, quotes and all, as Python shows the dict; and a key
      * whose text is still taken (two long keys abbreviated alike) gets {@code " #"} and its position in the dict.
+     * A str key that is one of this form's marker names ({@code __float__}, {@code __bytes__}, ...) is written by
+     * its repr too, so that no dict reads back as a marker: {@code {'__float__': 'nan'}} is
+     * {@code {"'__float__'": "nan"}}, not the NaN {@code {"__float__": "nan"}}.
      */
+    /** The keys that mark a JSON object as standing for a value JSON has no form of. */
+    private static final Set<String> MARKERS = Set.of("__float__", "__bytes__", "__bytearray__", "__ndarray__",
+            "__object__");
+
     static List<String> keyTexts(Map<?, ?> map, int limit) {
         List<Object> keys = new ArrayList<>();
         Set<String> reprs = new HashSet<>();
@@ -264,7 +271,7 @@ final class Json {
         for (int i = 0; i < keys.size(); i++) {
             Object key = keys.get(i);
             String text = !(key instanceof String) ? PythonRepr.brief(key)
-                    : reprs.contains(key) ? PythonRepr.brief(key) : (String) key;
+                    : reprs.contains(key) || MARKERS.contains(key) ? PythonRepr.brief(key) : (String) key;
             while (!used.add(text)) {
                 text = text + " #" + i;
             }

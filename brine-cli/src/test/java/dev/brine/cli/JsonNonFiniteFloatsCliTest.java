@@ -47,4 +47,31 @@ class JsonNonFiniteFloatsCliTest {
                 + "    assert same(nd['stats']['max'], float(np.nanmax(f))), nd['stats']\n"
                 + "print('ok')", pkl, json).strip());
     }
+
+    /**
+     * A dict whose key is a marker name ({'__float__': 'nan'}, {'__bytes__': ...}) read as the value the marker stands
+     * for. Its key is now written by its repr, as a str key that reads as another key's repr is; oracle: CPython's json
+     * with the markers' hook gives back no float and no bytes for them, and each key is Python's repr of the pickled one.
+     */
+    @Test
+    void aDictWhoseKeyIsAMarkerNameIsNotReadAsTheMarker() throws Exception {
+        String write = "import pickle, sys\n"
+                + "v = [{'__float__': 'nan'}, {'__bytes__': 'AA=='}, {'__bytearray__': ''}, {'__ndarray__': {}},"
+                + " {'__object__': 'os.system', 'args': ['ls']}, {'__float__x': 1}, float('nan')]\n"
+                + "pickle.dump(v, open(sys.argv[1], 'wb'), 4)\n";
+        Path pkl = tmp.resolve("m.pkl");
+        Python.check(write, new byte[0], pkl.toString());
+        CliTest.Run show = CliTest.run("show", "--json", pkl.toString());
+        assertEquals(0, show.status(), show.err());
+        Path json = Files.writeString(tmp.resolve("m.json"), show.out());
+        assertEquals("ok", Python.checkText("import json, math, pickle, sys\n"
+                + "MARKERS = {'__float__', '__bytes__', '__bytearray__', '__ndarray__', '__object__'}\n"
+                + "got = json.load(open(sys.argv[2]))\n"
+                + "src = pickle.load(open(sys.argv[1], 'rb'))\n"
+                + "for g, s in zip(got[:6], src[:6]):\n"
+                + "    assert not MARKERS & set(g), g\n"
+                + "    assert list(g) == [k if k not in MARKERS else repr(k) for k in s], (g, s)\n"
+                + "assert got[6] == {'__float__': 'nan'} and math.isnan(src[6]), got[6]\n"
+                + "print('ok')", pkl, json).strip());
+    }
 }
