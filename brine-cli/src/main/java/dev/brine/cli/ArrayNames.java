@@ -7,6 +7,7 @@ import dev.brine.ndarray.NDArray;
 import dev.brine.numpy.ObjectArray;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Tuple;
+import dev.brine.torch.PickledModule;
 import dev.brine.torch.TorchCheckpoint;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -65,9 +66,6 @@ final class ArrayNames {
      */
     record Found(List<Named> arrays, List<String> others, List<String> outsideStateDict) {
     }
-
-    /** A module's own entries that are bookkeeping, not attributes: what its state_dict is made of. */
-    private static final Set<String> MODULE_PARTS = Set.of("_parameters", "_buffers", "_modules");
 
     /** The longest name written out; longer ones end in {@code ...}. */
     static final int MAX_NAME = 1000;
@@ -163,8 +161,8 @@ final class ArrayNames {
             } catch (BrineException e) {
                 return null; // a class that cannot give its state has no arrays to list
             }
-        } else if (v instanceof GenericObject && moduleState((GenericObject) v) != null) {
-            module(name, moduleState((GenericObject) v), out);
+        } else if (PickledModule.of(v) != null) {
+            module(name, PickledModule.of(v), out);
         } else if (v instanceof GenericObject) {
             GenericObject g = (GenericObject) v;
             if (!g.args().asList().isEmpty()) {
@@ -185,48 +183,19 @@ final class ArrayNames {
     }
 
     /**
-     * The state of a pickled {@code torch.nn.Module} (of any subclass: {@code torch.save(model)}), or null for any
-     * other object: a dict holding the module's {@code _parameters}, {@code _buffers} and {@code _modules} dicts.
+     * A module's tensors named as its {@code state_dict().keys()} name them ({@link PickledModule#stateDictEntries}),
+     * each submodule's entries under the submodule's name ({@code 0.weight}, {@code fc.bias}). A non-persistent
+     * buffer and everything else the module holds (its settings, a tensor in a plain attribute) is not in its
+     * state_dict: walked apart, so that a tensor there is named as left out ({@link Found#outsideStateDict}) rather
+     * than listed.
      */
-    private static Map<?, ?> moduleState(GenericObject g) {
-        if (!g.hasState() || !(g.state() instanceof Map)) {
-            return null;
+    private static void module(String name, PickledModule module, List<Object[]> out) {
+        for (Map.Entry<String, Object> e : module.stateDictEntries()) {
+            out.add(new Object[] {join(name, e.getKey()), e.getValue()});
         }
-        Map<?, ?> state = (Map<?, ?>) g.state();
-        for (String part : MODULE_PARTS) {
-            if (!(state.get(part) instanceof Map)) {
-                return null;
-            }
+        for (Map.Entry<String, Object> e : module.otherEntries()) {
+            out.add(new Object[] {join(name, e.getKey()), e.getValue(), Boolean.TRUE});
         }
-        return state;
-    }
-
-    /**
-     * A module's tensors named as its {@code state_dict().keys()} name them: its parameters, then its buffers, then
-     * each submodule's entries under the submodule's name ({@code 0.weight}, {@code fc.bias}), with None entries
-     * (a {@code Linear} without bias) skipped, as torch skips them. A non-persistent buffer and everything else the
-     * module holds (its settings, a tensor in a plain attribute) is not in its state_dict: walked apart, so that
-     * a tensor there is named as left out ({@link Found#outsideStateDict}) rather than listed.
-     */
-    private static void module(String name, Map<?, ?> state, List<Object[]> out) {
-        Object nonPersistentSet = state.get("_non_persistent_buffers_set");
-        Collection<?> nonPersistent = nonPersistentSet instanceof Collection ? (Collection<?>) nonPersistentSet : List.of();
-        List<Object[]> leftOut = new ArrayList<>();
-        for (String part : List.of("_parameters", "_buffers", "_modules")) {
-            for (Map.Entry<?, ?> e : ((Map<?, ?>) state.get(part)).entrySet()) {
-                if (e.getValue() == null) {
-                    continue;
-                }
-                Object[] entry = {join(name, TorchCheckpoint.keyName(e.getKey())), e.getValue()};
-                (part.equals("_buffers") && nonPersistent.contains(e.getKey()) ? leftOut : out).add(entry);
-            }
-        }
-        for (Map.Entry<?, ?> e : state.entrySet()) {
-            if (!MODULE_PARTS.contains(e.getKey())) {
-                leftOut.add(new Object[] {join(name, TorchCheckpoint.keyName(e.getKey())), e.getValue()});
-            }
-        }
-        out.addAll(outsideOf(leftOut));
     }
 
     /** The entries, marked as being outside a module's state_dict (a third element). */

@@ -153,7 +153,11 @@ public final class TorchCheckpoint {
      * Every tensor reachable in {@code checkpoint} through dicts, lists and tuples, named by its
      * dotted path as a state dict names it: {@code {"model": {"fc.weight": w}, "opt": [t]}} gives
      * {@code "model.fc.weight"} and {@code "opt.0"}. A top-level state dict keeps its keys; a key
-     * that is not a str is named by its Python repr ({@link #keyName}). The
+     * that is not a str is named by its Python repr ({@link #keyName}). A whole pickled module
+     * ({@code torch.save(model)}, read with {@code genericObjects(true)}) gives the tensors of its
+     * {@code state_dict()} under its names ({@code 0.weight}, {@code model.fc.bias}), and not the
+     * tensors state_dict leaves out ({@link PickledModule}); a submodule or container reached twice
+     * is walked once (the first path names it). The
      * map is in the order the tensors are met; handy for writing a checkpoint as safetensors.
      *
      * @throws BrineException when two tensors get the same name ({@code {'a.b': x, 'a': {'b': y}}},
@@ -187,7 +191,12 @@ public final class TorchCheckpoint {
                 continue;
             }
             List<Object[]> children = new ArrayList<>();
-            if (v instanceof Map && seen.add(v)) {
+            PickledModule module = PickledModule.of(v);
+            if (module != null && seen.add(v)) {
+                for (Map.Entry<String, Object> e : module.stateDictEntries()) {
+                    children.add(new Object[] {join(path, e.getKey()), e.getValue()});
+                }
+            } else if (v instanceof Map && seen.add(v)) {
                 for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
                     children.add(new Object[] {join(path, keyName(e.getKey())), e.getValue()});
                 }

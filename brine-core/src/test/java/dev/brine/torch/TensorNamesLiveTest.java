@@ -101,4 +101,37 @@ class TensorNamesLiveTest {
         assertEquals(expected, brineNames(nones));
         assertThrows(BrineException.class, () -> TorchCheckpoint.tensors(TorchCheckpoint.load(nones)));
     }
+
+    /**
+     * A whole model ({@code torch.save(model)}) read with genericObjects(true): {@code tensors} gave nothing, since it
+     * walked only dicts, lists and tuples. It now gives the model's {@code state_dict()}, in its order and with its
+     * values (submodules, persistent buffers, a bias-less Linear, a model inside a dict), and leaves out what
+     * state_dict leaves out (a non-persistent buffer, a tensor in a plain attribute). Oracle: torch's state_dict().
+     */
+    @Test
+    void aWholeModelIsNamedByItsStateDict() throws Exception {
+        Python.require("torch");
+        Path f = dir.resolve("model.pt");
+        String expected = new String(Python.check(String.join("\n",
+                "import sys, torch, torch.nn as nn",
+                "torch.manual_seed(0)",
+                "m = nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2), nn.Sequential(nn.Linear(2, 1, bias=False)))",
+                "m.register_buffer('scratch', torch.ones(4), persistent=False)",
+                "m.extra = torch.zeros(5)",
+                "torch.save({'model': m, 'epoch': 3, 'opt': [torch.ones(2)]}, sys.argv[1])",
+                "sd = m.state_dict()",
+                "print(' '.join('model.%s=%s' % (k, ','.join(repr(float(x)) for x in v.flatten())) for k, v in sd.items())"
+                        + " + ' opt.0=1.0,1.0')"),
+                new byte[0], f.toString()), StandardCharsets.UTF_8).trim();
+        Object checkpoint = TorchCheckpoint.load(f, TorchOptions.builder().genericObjects(true).build());
+        List<String> got = new ArrayList<>();
+        for (Map.Entry<String, NDArray> e : TorchCheckpoint.tensors(checkpoint).entrySet()) {
+            List<String> values = new ArrayList<>();
+            for (double x : e.getValue().astype(dev.brine.ndarray.DType.FLOAT64).toDoubleArray()) {
+                values.add(dev.brine.py.PyFloat.repr(x));
+            }
+            got.add(e.getKey() + "=" + String.join(",", values));
+        }
+        assertEquals(expected, String.join(" ", got));
+    }
 }
