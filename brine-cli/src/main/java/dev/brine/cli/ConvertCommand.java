@@ -8,14 +8,9 @@ import dev.brine.mapping.ClassRegistry;
 import dev.brine.ndarray.NDArray;
 import dev.brine.npy.Npy;
 import dev.brine.npy.Npz;
-import dev.brine.numpy.NumpyNames;
-import dev.brine.numpy.NumpyPickles;
 import dev.brine.safetensors.SafeTensors;
 import dev.brine.torch.TorchCheckpoint;
 import dev.brine.torch.TorchDType;
-import dev.brine.torch.TorchDevice;
-import dev.brine.torch.TorchSize;
-import dev.brine.torch.TorchStorage;
 import java.io.PrintWriter;
 import dev.brine.pickle.Pickle;
 import dev.brine.pickle.Pickler;
@@ -35,29 +30,6 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "convert", mixinStandardHelpOptions = true, versionProvider = BrineVersion.class,
         description = "Convert between formats (by extension): pickle, .npy, .npz, archive .zip, .pt/.pth, .safetensors.")
 final class ConvertCommand implements Callable<Integer> {
-    /**
-     * What pickles and archives are written with: Python's builtins and numpy, and the torch.device and
-     * torch.Size values a checkpoint may hold (written as torch pickles them, so Python needs torch to load
-     * them, as it needs numpy for arrays); a bare torch storage (torch pickles one
-     * outside a checkpoint as a whole torch.save inside the pickle) is refused saying where it fits.
-     */
-    private static final ClassRegistry WRITING = writing(NumpyPickles.standardRegistry());
-    /** {@link #WRITING} with numpy 2's names ({@code numpy._core}), for {@code --numpy-names=2}. */
-    private static final ClassRegistry WRITING_NUMPY2 = writing(NumpyPickles.addTo(ClassRegistry.builtins().toBuilder(),
-            NumpyNames.NUMPY2, false).build());
-
-    private static ClassRegistry writing(ClassRegistry numpy) {
-        return TorchSize.writable(TorchDevice.writable(numpy))
-                .toBuilder()
-                // the arrays of the input files the CLI maps read-only are writable in Python, as np.load's
-                .registerWriter(NDArray.class, new MappedArrayWriter(numpy.writerFor(NDArray.class)))
-                .registerWriter(TorchStorage.class, s -> {
-                    throw new BrineException("a torch storage on its own (" + (s.isUntyped() ? "an UntypedStorage" : "a typed storage")
-                            + ", not a tensor) can only be written to a .pt checkpoint");
-                })
-                .build();
-    }
-
     @Parameters(index = "0", paramLabel = "IN", description = "The file to read: a pickle, .npy, .npz, model archive,"
             + " torch checkpoint or .safetensors file, told apart by content; - reads standard input.")
     Path in;
@@ -79,12 +51,8 @@ final class ConvertCommand implements Callable<Integer> {
             + " archive (.zip) only.")
     boolean stored;
 
-    @Option(names = "--numpy-names", paramLabel = "1|2", description = "The module names numpy objects are written"
-            + " under in a pickle, archive or an .npz's object arrays (protocol 3 there, as numpy 1 writes them; 4 with"
-            + " 2, as numpy 2 does): 1 (the default), numpy.core, which numpy 1.16+ and 2 load (numpy 2 with a"
-            + " DeprecationWarning); 2, numpy._core, numpy 2's own, which numpy 1 cannot load. The default does not"
-            + " follow the input: a converted file loads under both numpy versions unless 2 is asked for.")
-    Integer numpyNames;
+    @Mixin
+    NumpyNamesOption numpyNames;
 
     @Spec
     CommandSpec spec;
@@ -114,7 +82,7 @@ final class ConvertCommand implements Callable<Integer> {
         Loaded loaded = Loaded.open(in, streams.memo).warn(spec.commandLine().getErr());
         List<Object> objects = loaded.objects;
         PrintWriter err = spec.commandLine().getErr();
-        ClassRegistry writing = numpyNames != null && numpyNames == 2 ? WRITING_NUMPY2 : WRITING;
+        ClassRegistry writing = numpyNames.registry();
         if (target != Formats.SAFETENSORS) {
             Conversions.dropMetadata(loaded.metadata, in, err, target.label());
         }
@@ -122,13 +90,13 @@ final class ConvertCommand implements Callable<Integer> {
             case NPY -> {
                 dev.brine.numpy.ObjectArray objectArray = Conversions.singleObjectArray(objects);
                 if (objectArray != null) { // as np.save writes one: a pickle after the header
-                    AtomicFiles.write(out, stream -> Npy.write(objectArray, stream, objectArrays(writing)));
+                    AtomicFiles.write(out, stream -> Npy.write(objectArray, stream, numpyNames.objectArrays()));
                 } else {
                     Npy.write(Conversions.numpyHolds(Map.of("", Conversions.singleArray(objects, in)), in).get(""), out);
                 }
             }
             case NPZ -> Npz.write(Conversions.numpyHolds(Conversions.members(objects, naming(loaded), in, err, ".npz", true), in),
-                    out, compressed, objectArrays(writing));
+                    out, compressed, numpyNames.objectArrays());
             case ARCHIVE -> ModelArchive.dump(Conversions.single(objects, in, err), out, ArchiveOptions.builder()
                     .registry(writing).protocol(protocol)
                     .compression(stored ? ArchiveOptions.Compression.STORED : ArchiveOptions.Compression.DEFLATED)
@@ -176,10 +144,10 @@ final class ConvertCommand implements Callable<Integer> {
         if (stored && target != Formats.ARCHIVE) {
             throw usage("--stored applies to a model archive (.zip) output only, not to " + out);
         }
-        if (numpyNames != null && numpyNames != 1 && numpyNames != 2) {
-            throw usage("--numpy-names must be 1 (numpy.core) or 2 (numpy._core)");
+        if (numpyNames.invalid() != null) {
+            throw usage(numpyNames.invalid());
         }
-        if (numpyNames != null && target != Formats.PICKLE && target != Formats.ARCHIVE && target != Formats.NPZ
+        if (numpyNames.given() && target != Formats.PICKLE && target != Formats.ARCHIVE && target != Formats.NPZ
                 && target != Formats.NPY) {
             throw usage("--numpy-names applies to a pickle, model archive, .npz or .npy (their object arrays) output only, not to "
                     + out
@@ -196,16 +164,6 @@ final class ConvertCommand implements Callable<Integer> {
 
     private picocli.CommandLine.ParameterException usage(String message) {
         return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
-    }
-
-    /**
-     * How object arrays are pickled into .npz members and .npy files: as numpy 1's {@code np.savez} and
-     * {@code np.save} do (protocol 3,
-     * {@code numpy.core} names, which numpy 1 and 2 load), or with {@code --numpy-names=2} as numpy 2's does
-     * (protocol 4, {@code numpy._core}).
-     */
-    private PicklerOptions objectArrays(ClassRegistry writing) {
-        return PicklerOptions.builder().registry(writing).protocol(numpyNames != null && numpyNames == 2 ? 4 : 3).build();
     }
 
     /** How the arrays of the input are named, as {@code ls} names them: a checkpoint's tensors by torch's names. */

@@ -2,14 +2,13 @@ package dev.brine.cli;
 
 import dev.brine.BrineException;
 import dev.brine.ndarray.NDArray;
+import dev.brine.io.AtomicFiles;
 import dev.brine.npy.Npy;
 import dev.brine.numpy.ObjectArray;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,8 +22,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code brine extract FILE -o DIR}: every array of numbers as an .npy file (object arrays are named
- * on stderr and skipped); nothing is ever written outside DIR.
+ * {@code brine extract FILE -o DIR}: every array as an .npy file, as {@code np.save} writes it (an object
+ * array's items as a pickle after the header, which {@code np.load(..., allow_pickle=True)} reads); nothing is
+ * ever written outside DIR.
  */
 @Command(name = "extract", mixinStandardHelpOptions = true, versionProvider = BrineVersion.class,
         description = "Write every array of a file as an .npy file into a folder.")
@@ -35,6 +35,9 @@ final class ExtractCommand implements Callable<Integer> {
     @Mixin
     StreamMemoOption streams;
 
+    @Mixin
+    NumpyNamesOption numpyNames;
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "The folder to write into.")
     Path dir;
 
@@ -43,15 +46,17 @@ final class ExtractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (numpyNames.invalid() != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), numpyNames.invalid());
+        }
         Loaded loaded = Loaded.open(file, streams.memo).warn(spec.commandLine().getErr());
         Path root = dir.toAbsolutePath().normalize();
-        Map<Path, NDArray> plan = plan(loaded, root);
-        warnObjectArrays(loaded);
+        Map<Path, Object> plan = plan(loaded, root);
         loaded.warnOutsideStateDict(spec.commandLine().getErr());
         if (plan.isEmpty()) {
             // an exit status of 0 with no file and no word would read as success
-            ErrorReporter.warn(spec.commandLine().getErr(), file + ": nothing extracted: it holds no array of numbers"
-                    + " that extract writes (brine show prints what it holds)");
+            ErrorReporter.warn(spec.commandLine().getErr(), file + ": nothing extracted: it holds no array"
+                    + " (brine show prints what it holds)");
             spec.commandLine().getErr().flush();
         }
         // everything that can be refused was refused above; what fails now (the disk) is undone
@@ -60,9 +65,14 @@ final class ExtractCommand implements Callable<Integer> {
         Progress progress = Progress.start(spec.commandLine().getErr(), "extract", plan.size());
         try {
             created.createDirectories(dir);
-            for (Map.Entry<Path, NDArray> e : plan.entrySet()) {
+            for (Map.Entry<Path, Object> e : plan.entrySet()) {
                 created.willWrite(e.getKey());
-                Npy.write(e.getValue(), e.getKey());
+                if (e.getValue() instanceof ObjectArray) {
+                    ObjectArray objects = (ObjectArray) e.getValue();
+                    AtomicFiles.write(e.getKey(), stream -> Npy.write(objects, stream, numpyNames.objectArrays()));
+                } else {
+                    Npy.write((NDArray) e.getValue(), e.getKey());
+                }
                 out.println(e.getKey());
                 progress.step();
             }
@@ -80,11 +90,11 @@ final class ExtractCommand implements Callable<Integer> {
      * 8-bit floats, complex32) stops the run with nothing written, and so would a target outside the folder,
      * which {@link #fileName} never makes (checked all the same, as the last guard before writing).
      */
-    private Map<Path, NDArray> plan(Loaded loaded, Path root) throws BrineException {
-        Map<Path, NDArray> plan = new LinkedHashMap<>();
+    private Map<Path, Object> plan(Loaded loaded, Path root) throws BrineException {
+        Map<Path, Object> plan = new LinkedHashMap<>();
         Set<String> used = new HashSet<>();
         for (Loaded.Member m : loaded.members()) {
-            if (!(m.value() instanceof NDArray)) {
+            if (!(m.value() instanceof NDArray) && !(m.value() instanceof ObjectArray)) {
                 continue;
             }
             // an .npz member reached by its full name (a.npy, beside a raw member a) is still the file a.npy
@@ -94,35 +104,16 @@ final class ExtractCommand implements Callable<Integer> {
                 throw new BrineException(file + ": member " + m.name() + ": refusing to write outside " + dir);
             }
             try {
-                Npy.header((NDArray) m.value(), null);
+                if (m.value() instanceof NDArray) { // an object array's dtype is numpy's own: NPY says any
+                    Npy.header((NDArray) m.value(), null);
+                }
             } catch (BrineException e) {
                 throw new BrineException(file + ": member " + m.name() + ": " + e.getMessage()
                         + "; nothing was extracted", e);
             }
-            plan.put(target, (NDArray) m.value());
+            plan.put(target, m.value());
         }
         return plan;
-    }
-
-    /**
-     * Object arrays are not extracted, as nothing but numbers is (raw bytes in an .npz, the values
-     * around a pickle's arrays): an .npy holds them only as a pickle, which Brine does not write and a
-     * reader of arrays would refuse. Unlike those, an object array is listed by {@code ls} as an array,
-     * so its absence is said.
-     */
-    private void warnObjectArrays(Loaded loaded) {
-        List<String> skipped = new ArrayList<>();
-        for (Loaded.Member m : loaded.members()) {
-            if (m.value() instanceof ObjectArray) {
-                skipped.add(m.name());
-            }
-        }
-        if (!skipped.isEmpty()) {
-            PrintWriter err = spec.commandLine().getErr();
-            ErrorReporter.warn(err, file + ": not extracted: " + String.join(", ", skipped) + " (object arrays:"
-                    + " their items are Python objects, not numbers; brine show prints them)");
-            err.flush();
-        }
     }
 
     /**
