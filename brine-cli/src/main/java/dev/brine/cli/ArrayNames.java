@@ -40,8 +40,10 @@ import java.util.Set;
  *     A torch checkpoint ({@link Style#TORCH}) keeps torch's names, as {@link TorchCheckpoint#namedTensors} gives
  *     them for dicts, lists and tuples: its list items are {@code 0, 1}; objects in it are named as above.</li>
  * </ul>
- * An array reached by two paths (tied weights) is named by both, as in a state dict; a container reached twice is
- * walked once (so a hostile pickle that shares one list at every level costs no more than its size), and a cycle ends.
+ * An array reached by two paths (tied weights) is named by both, as in a state dict, and so is a module reached by two
+ * paths ({@code nn.ModuleList([block] * 3)}: {@code 0.weight}, {@code 1.weight}, ..., within the bound of
+ * {@link PickledModule.Walks}); any other container reached twice is walked once (so a hostile pickle that shares one
+ * list at every level costs no more than its size), and a cycle ends.
  * Two arrays can get one name ({@code {'a.b': x, 'a': {'b': y}}}, {@code {1: x, '1': y}}): listing shows both, and an
  * output keyed by name refuses them ({@link Conversions#arrays}). Names longer than {@link #MAX_NAME} end in
  * {@code ...} (writing out every level of a deep path was quadratic).
@@ -66,6 +68,9 @@ final class ArrayNames {
      */
     record Found(List<Named> arrays, List<String> others, List<String> outsideStateDict) {
     }
+
+    /** Marks, on the walk's stack, the end of a module's entries (see {@link PickledModule.Walks}). */
+    private static final Object MODULE_DONE = new Object();
 
     /** The longest name written out; longer ones end in {@code ...}. */
     static final int MAX_NAME = 1000;
@@ -95,8 +100,13 @@ final class ArrayNames {
         } else {
             pushAll(todo, positional(objects));
         }
+        PickledModule.Walks modules = new PickledModule.Walks();
         while (!todo.isEmpty()) {
             Object[] next = todo.pop();
+            if (next[0] == MODULE_DONE) {
+                modules.done(next[1]);
+                continue;
+            }
             String name = (String) next[0];
             Object v = next[1];
             boolean outsideModule = next.length > 2; // under a module, outside its state_dict
@@ -115,8 +125,15 @@ final class ArrayNames {
                     others.add(name.isEmpty() ? "the whole object (" + (v == null ? "None" : v.getClass().getSimpleName())
                             + ")" : name);
                 }
-            } else if (seen.add(v)) {
-                pushAll(todo, outsideModule ? outsideOf(children) : children);
+            } else {
+                PickledModule module = PickledModule.of(v);
+                boolean first = seen.add(v);
+                if (module != null ? modules.enter(v, first, module) : first) {
+                    if (module != null) {
+                        todo.push(new Object[] {MODULE_DONE, v});
+                    }
+                    pushAll(todo, outsideModule ? outsideOf(children) : children);
+                }
             }
         }
         return new Found(arrays, others, outside);

@@ -34,7 +34,9 @@ class PickledObjectCheckpointCliTest {
             + "        self.register_buffer('cache', torch.ones(4), persistent=False)\n"
             + "        self.mask = torch.zeros(2)\n"
             + "        self.out = torch.nn.Linear(2, 3)\n"
-            + "        self.out.weight = self.body[0].weight\n";
+            + "        self.out.weight = self.body[0].weight\n"
+            // one block under two names: state_dict names its tensors under both (Brine listed the first only)
+            + "        self.blocks = torch.nn.ModuleList([torch.nn.Linear(2, 2)] * 2)\n";
 
     @TempDir
     Path tmp;

@@ -156,8 +156,9 @@ public final class TorchCheckpoint {
      * that is not a str is named by its Python repr ({@link #keyName}). A whole pickled module
      * ({@code torch.save(model)}, read with {@code genericObjects(true)}) gives the tensors of its
      * {@code state_dict()} under its names ({@code 0.weight}, {@code model.fc.bias}), and not the
-     * tensors state_dict leaves out ({@link PickledModule}); a submodule or container reached twice
-     * is walked once (the first path names it). The
+     * tensors state_dict leaves out ({@link PickledModule}); a submodule reached by two paths
+     * ({@code nn.ModuleList([block] * 3)}) is named under each, as state_dict names it, and any other
+     * container reached twice is walked once (the first path names it). The
      * map is in the order the tensors are met; handy for writing a checkpoint as safetensors.
      *
      * @throws BrineException when two tensors get the same name ({@code {'a.b': x, 'a': {'b': y}}},
@@ -180,10 +181,15 @@ public final class TorchCheckpoint {
     public static List<Map.Entry<String, NDArray>> namedTensors(Object checkpoint) {
         List<Map.Entry<String, NDArray>> out = new ArrayList<>();
         Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        Deque<Object[]> todo = new ArrayDeque<>(); // {path, value}
+        PickledModule.Walks modules = new PickledModule.Walks();
+        Deque<Object[]> todo = new ArrayDeque<>(); // {path, value}, or {Walks.DONE, module}
         todo.push(new Object[] {"", checkpoint});
         while (!todo.isEmpty()) {
             Object[] next = todo.pop();
+            if (next[0] == MODULE_DONE) {
+                modules.done(next[1]);
+                continue;
+            }
             String path = (String) next[0];
             Object v = next[1];
             if (v instanceof NDArray) {
@@ -192,11 +198,12 @@ public final class TorchCheckpoint {
             }
             List<Object[]> children = new ArrayList<>();
             PickledModule module = PickledModule.of(v);
-            if (module != null && seen.add(v)) {
+            if (module != null && modules.enter(v, seen.add(v), module)) {
+                todo.push(new Object[] {MODULE_DONE, v});
                 for (Map.Entry<String, Object> e : module.stateDictEntries()) {
                     children.add(new Object[] {join(path, e.getKey()), e.getValue()});
                 }
-            } else if (v instanceof Map && seen.add(v)) {
+            } else if (module == null && v instanceof Map && seen.add(v)) {
                 for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
                     children.add(new Object[] {join(path, keyName(e.getKey())), e.getValue()});
                 }
@@ -212,6 +219,9 @@ public final class TorchCheckpoint {
         }
         return out;
     }
+
+    /** Marks, on a walk's stack, the end of a module's entries (see {@link PickledModule.Walks}). */
+    private static final Object MODULE_DONE = new Object();
 
     /**
      * How a dict key reads in a dotted name: a str as it is, any other key as Python's {@code repr}

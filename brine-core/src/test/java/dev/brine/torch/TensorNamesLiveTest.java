@@ -106,7 +106,8 @@ class TensorNamesLiveTest {
      * A whole model ({@code torch.save(model)}) read with genericObjects(true): {@code tensors} gave nothing, since it
      * walked only dicts, lists and tuples. It now gives the model's {@code state_dict()}, in its order and with its
      * values (submodules, persistent buffers, a bias-less Linear, a model inside a dict), and leaves out what
-     * state_dict leaves out (a non-persistent buffer, a tensor in a plain attribute). Oracle: torch's state_dict().
+     * state_dict leaves out (a non-persistent buffer, a tensor in a plain attribute); a submodule reached by three
+     * paths is named under each, as state_dict names it. Oracle: torch's state_dict().
      */
     @Test
     void aWholeModelIsNamedByItsStateDict() throws Exception {
@@ -118,6 +119,9 @@ class TensorNamesLiveTest {
                 "m = nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2), nn.Sequential(nn.Linear(2, 1, bias=False)))",
                 "m.register_buffer('scratch', torch.ones(4), persistent=False)",
                 "m.extra = torch.zeros(5)",
+                "shared = nn.Linear(1, 1)",
+                "m.add_module('3', shared)",
+                "m.add_module('4', nn.Sequential(shared, shared))",
                 "torch.save({'model': m, 'epoch': 3, 'opt': [torch.ones(2)]}, sys.argv[1])",
                 "sd = m.state_dict()",
                 "print(' '.join('model.%s=%s' % (k, ','.join(repr(float(x)) for x in v.flatten())) for k, v in sd.items())"
