@@ -18,6 +18,19 @@ class JsonNonFiniteFloatsCliTest {
     @TempDir
     Path tmp;
 
+    /** Writes {@code pkl} with the Python script {@code write}, and {@code show --json} of it to a file beside it. */
+    private Path showJson(String write, Path pkl, String... flags) throws Exception {
+        Python.check(write, new byte[0], pkl.toString());
+        String[] args = new String[flags.length + 3];
+        args[0] = "show";
+        args[1] = "--json";
+        System.arraycopy(flags, 0, args, 2, flags.length);
+        args[args.length - 1] = pkl.toString();
+        CliTest.Run show = CliTest.run(args);
+        assertEquals(0, show.status(), show.err());
+        return Files.writeString(pkl.resolveSibling(pkl.getFileName() + ".json"), show.out());
+    }
+
     @Test
     void nonFiniteFloatsHaveAMarkerThatNoStringHas() throws Exception {
         Python.require("numpy");
@@ -26,10 +39,7 @@ class JsonNonFiniteFloatsCliTest {
                 + " np.array([np.nan, 1.0, -np.inf]), np.array([np.inf, 0.25], np.float32)]\n"
                 + "pickle.dump(v, open(sys.argv[1], 'wb'), 4)\n";
         Path pkl = tmp.resolve("n.pkl");
-        Python.check(write, new byte[0], pkl.toString());
-        CliTest.Run show = CliTest.run("show", "--json", "--stats", pkl.toString());
-        assertEquals(0, show.status(), show.err());
-        Path json = Files.writeString(tmp.resolve("n.json"), show.out());
+        Path json = showJson(write, pkl, "--stats");
         assertEquals("ok", Python.checkText("import json, math, pickle, sys, numpy as np\n"
                 + "def hook(d):\n"
                 + "    return float(d['__float__']) if list(d) == ['__float__'] and isinstance(d['__float__'], str)"
@@ -60,10 +70,7 @@ class JsonNonFiniteFloatsCliTest {
                 + " {'__object__': 'os.system', 'args': ['ls']}, {'__float__x': 1}, float('nan')]\n"
                 + "pickle.dump(v, open(sys.argv[1], 'wb'), 4)\n";
         Path pkl = tmp.resolve("m.pkl");
-        Python.check(write, new byte[0], pkl.toString());
-        CliTest.Run show = CliTest.run("show", "--json", pkl.toString());
-        assertEquals(0, show.status(), show.err());
-        Path json = Files.writeString(tmp.resolve("m.json"), show.out());
+        Path json = showJson(write, pkl);
         assertEquals("ok", Python.checkText("import json, math, pickle, sys\n"
                 + "MARKERS = {'__float__', '__bytes__', '__bytearray__', '__ndarray__', '__object__'}\n"
                 + "got = json.load(open(sys.argv[2]))\n"
