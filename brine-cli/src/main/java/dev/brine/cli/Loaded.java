@@ -259,7 +259,8 @@ final class Loaded {
     private static Loaded archive(Path path) throws IOException {
         // MAP (the default): arrays of aligned stored members are mapped, read-only, so an archive saved --stored costs
         // no heap for them; every member's CRC is still checked; deflated members are read
-        ArchiveOptions options = ArchiveOptions.builder().genericObjects(true).build();
+        // the pickle read as a plain pickle is (VIEWING): numpy object arrays, Python 2 strings as latin-1, names inert
+        ArchiveOptions options = ArchiveOptions.builder().unpicklerOptions(VIEWING).build();
         Object obj = ModelArchive.load(path, options);
         Map<String, String> methods = new LinkedHashMap<>();
         try (ZipReader zip = ZipReader.open(path, Limits.DEFAULT)) {
