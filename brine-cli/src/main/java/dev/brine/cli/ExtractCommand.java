@@ -124,8 +124,8 @@ final class ExtractCommand implements Callable<Integer> {
 
     /**
      * A flat file name inside DIR for an array, whatever its name: every run of characters but letters,
-     * digits, '.', '_' and '-' becomes one '_' (the tensor {@code enc/layer_0/kernel} is
-     * {@code enc_layer_0_kernel}, {@code w:0} is {@code w_0}, {@code /w} is {@code w}, a pickle's
+     * digits, '.', '_' and '-' becomes one '_', or nothing at either end (the tensor {@code enc/layer_0/kernel} is
+     * {@code enc_layer_0_kernel}, {@code w:0} is {@code w_0}, {@code /w} is {@code w}, {@code coef_} stays {@code coef_}, a pickle's
      * {@code enc.layers.0} stays {@code enc.layers.0}: ArrayNames' names), so no name holds a separator or a drive letter, and one that is
      * empty or begins with '.' ({@code .}, {@code ..}, {@code .hidden}) gets {@code array} before it: no name
      * can leave the folder. (ZIP members whose names try to were refused when the file was read.) Long names
@@ -135,7 +135,8 @@ final class ExtractCommand implements Callable<Integer> {
      * system.
      */
     static String fileName(String name, Set<String> used) {
-        String base = name.replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("^_+|_+$", "");
+        // separators at either end go (/w is w), a name's own underscores stay (sklearn's coef_ is coef_)
+        String base = name.replaceAll("^[^A-Za-z0-9._-]+|[^A-Za-z0-9._-]+$", "").replaceAll("[^A-Za-z0-9._-]+", "_");
         if (base.isEmpty() || base.startsWith(".")) {
             base = "array" + base;
         }

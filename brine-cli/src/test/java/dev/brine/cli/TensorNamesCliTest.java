@@ -165,12 +165,13 @@ class TensorNamesCliTest {
      * Tensor names that are no file names become flat, safe ones (extract refused 'w:0' and '/v' as "absolute
      * or with '..'", without naming the file); names that try to leave the folder stay inside it; two names that
      * become one file name (w:0 and w_0; W and w, one file on macOS and Windows) both get a file, the later
-     * with _2. Each file holds the tensor the safetensors package reads under the name ls gives in that row.
+     * with _2; a name's own underscores at either end stay (coef_ was coef.npy). Each file holds the tensor the
+     * safetensors package reads under the name ls gives in that row.
      */
     @Test
     void extractMakesSafeDistinctFileNamesOfTensorNames() throws Exception {
         List<String> names = List.of("w:0", "w_0", "/v", "C:x", "../up", "a/b/c", "W", "w", "..", ".hidden", "",
-                "k".repeat(300));
+                "k".repeat(300), "coef_", "_b_", "/x_/");
         python("names = " + pyList(names) + "\n"
                 + "safetensors.numpy.save_file({n: np.arange(i + 1, dtype=np.float32) for i, n in enumerate(names)},"
                 + " 'odd.safetensors')\n"
@@ -181,8 +182,9 @@ class TensorNamesCliTest {
         List<String> files = written(extract, ex);
         assertEquals(List.of(), list(tmp.resolve("out")).stream().filter(f -> !f.equals("ex")).toList());
         assertEquals(files.stream().sorted().toList(), list(ex));
-        assertEquals(List.of("a_b_c.npy", "array...npy", "array.._up.npy", "array.hidden.npy", "array.npy", "c_x.npy",
-                        "k".repeat(200) + ".npy", "v.npy", "w.npy", "w_0.npy", "w_0_2.npy", "w_2.npy"),
+        assertEquals(List.of("_b_.npy", "a_b_c.npy", "array...npy", "array.._up.npy", "array.hidden.npy", "array.npy",
+                        "c_x.npy", "coef_.npy", "k".repeat(200) + ".npy", "v.npy", "w.npy", "w_0.npy", "w_0_2.npy", "w_2.npy",
+                        "x_.npy"),
                 files.stream().map(f -> f.toLowerCase(Locale.ROOT)).sorted().toList());
         CliTest.Run ls = CliTest.run("ls", path("odd.safetensors"));
         List<String> listed = lsNames(ls.out());
