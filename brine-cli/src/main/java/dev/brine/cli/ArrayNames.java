@@ -8,6 +8,7 @@ import dev.brine.numpy.ObjectArray;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Tuple;
 import dev.brine.torch.PickledModule;
+import dev.brine.torch.SharedPaths;
 import dev.brine.torch.TorchCheckpoint;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -41,9 +42,9 @@ import java.util.Set;
  *     them for dicts, lists and tuples: its list items are {@code 0, 1}; objects in it are named as above.</li>
  * </ul>
  * An array reached by two paths (tied weights) is named by both, as in a state dict, and so is a module reached by two
- * paths ({@code nn.ModuleList([block] * 3)}: {@code 0.weight}, {@code 1.weight}, ..., within the bound of
- * {@link PickledModule.Walks}); any other container reached twice is walked once (so a hostile pickle that shares one
- * list at every level costs no more than its size), and a cycle ends.
+ * paths ({@code nn.ModuleList([block] * 3)}: {@code 0.weight}, {@code 1.weight}, ...), and any container: its arrays are
+ * named under each path, within the bound of {@link SharedPaths} (so a hostile pickle that shares one list twice at
+ * every level costs no more than that bound), and a cycle ends.
  * Two arrays can get one name ({@code {'a.b': x, 'a': {'b': y}}}, {@code {1: x, '1': y}}): listing shows both, and an
  * output keyed by name refuses them ({@link Conversions#arrays}). Names longer than {@link #MAX_NAME} end in
  * {@code ...} (writing out every level of a deep path was quadratic).
@@ -62,15 +63,18 @@ final class ArrayNames {
     }
 
     /**
-     * What a walk found: the arrays by name, in the order met; the names of the values that are not arrays; and the
+     * What a walk found: the arrays by name, in the order met; the names of the values that are not arrays; the
      * names of the arrays a pickled {@code torch.nn.Module} holds outside its {@code state_dict} (a non-persistent
-     * buffer, a tensor kept in a plain attribute), which are not among the arrays, as {@code state_dict} leaves them out.
+     * buffer, a tensor kept in a plain attribute), which are not among the arrays, as {@code state_dict} leaves them
+     * out (an array that is also in a state_dict, such as an LSTM's {@code _flat_weights}, is not named there); and
+     * whether containers reached again were left unnamed under their later paths, {@link SharedPaths}' bound being
+     * spent.
      */
-    record Found(List<Named> arrays, List<String> others, List<String> outsideStateDict) {
+    record Found(List<Named> arrays, List<String> others, List<String> outsideStateDict, boolean repeatsCut) {
     }
 
-    /** Marks, on the walk's stack, the end of a module's entries (see {@link PickledModule.Walks}). */
-    private static final Object MODULE_DONE = new Object();
+    /** Marks, on the walk's stack, the end of a container's entries (see {@link SharedPaths}). */
+    private static final Object CONTAINER_DONE = new Object();
 
     /** The longest name written out; longer ones end in {@code ...}. */
     static final int MAX_NAME = 1000;
@@ -85,26 +89,27 @@ final class ArrayNames {
     static Found walk(List<Object> objects, Style style) {
         List<Named> arrays = new ArrayList<>();
         List<String> others = new ArrayList<>();
-        List<String> outside = new ArrayList<>();
-        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        Deque<Object[]> todo = new ArrayDeque<>(); // {name, value}
+        List<Named> outside = new ArrayList<>();
+        SharedPaths walks = new SharedPaths();
+        Deque<Object[]> todo = new ArrayDeque<>(); // {name, value}, or {CONTAINER_DONE, container} below its entries
         if (objects.size() == 1) {
             Object root = objects.get(0);
             if (style == Style.SAVEZ && (root instanceof Collection || root instanceof Tuple)) {
                 // numpy.savez(*items): the items of a top-level list are positional arrays
-                pushAll(todo, positional(items(root)));
-                seen.add(root);
+                List<Object[]> items = positional(items(root));
+                walks.enter(root, items.size());
+                todo.push(new Object[] {CONTAINER_DONE, root});
+                pushAll(todo, items);
             } else {
                 todo.push(new Object[] {"", root});
             }
         } else {
             pushAll(todo, positional(objects));
         }
-        PickledModule.Walks modules = new PickledModule.Walks();
         while (!todo.isEmpty()) {
             Object[] next = todo.pop();
-            if (next[0] == MODULE_DONE) {
-                modules.done(next[1]);
+            if (next[0] == CONTAINER_DONE) {
+                walks.done(next[1]);
                 continue;
             }
             String name = (String) next[0];
@@ -113,7 +118,7 @@ final class ArrayNames {
             Object array = arrayOf(v);
             if (array != null) {
                 if (outsideModule) {
-                    outside.add(name);
+                    outside.add(new Named(name, array));
                 } else {
                     arrays.add(new Named(name.isEmpty() ? "arr_0" : name, array));
                 }
@@ -125,18 +130,27 @@ final class ArrayNames {
                     others.add(name.isEmpty() ? "the whole object (" + (v == null ? "None" : v.getClass().getSimpleName())
                             + ")" : name);
                 }
-            } else {
-                PickledModule module = PickledModule.of(v);
-                boolean first = seen.add(v);
-                if (module != null ? modules.enter(v, first, module) : first) {
-                    if (module != null) {
-                        todo.push(new Object[] {MODULE_DONE, v});
-                    }
-                    pushAll(todo, outsideModule ? outsideOf(children) : children);
-                }
+            } else if (walks.enter(v, children.size())) {
+                todo.push(new Object[] {CONTAINER_DONE, v});
+                pushAll(todo, outsideModule ? outsideOf(children) : children);
             }
         }
-        return new Found(arrays, others, outside);
+        return new Found(arrays, others, notListed(outside, arrays), walks.cut());
+    }
+
+    /** The names of the arrays outside a state_dict that are not also listed (the same object) under another name. */
+    private static List<String> notListed(List<Named> outside, List<Named> listed) {
+        Set<Object> arrays = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Named n : listed) {
+            arrays.add(n.array());
+        }
+        List<String> names = new ArrayList<>();
+        for (Named n : outside) {
+            if (!arrays.contains(n.array())) {
+                names.add(n.name());
+            }
+        }
+        return names;
     }
 
     /** The array {@code v} is, or holds as a model archive's shared variable does; null for anything else. */

@@ -169,6 +169,9 @@ final class Conversions {
             ErrorReporter.warn(err, in + ": " + Loaded.outsideStateDict(found.outsideStateDict()).replaceFirst("^not listed",
                     "not converted"));
         }
+        if (found.repeatsCut()) {
+            ErrorReporter.warn(err, in + ": " + Loaded.REPEATS_CUT);
+        }
         if (format.equals(".safetensors") && out.containsKey(RESERVED)) {
             // safetensors' own writer would put it in the header where only strings may be, and its
             // reader would then refuse the file; Brine's writer refuses the name

@@ -85,6 +85,8 @@ final class Loaded {
     private InertGlobals inertGlobals;
     /** The arrays a pickled torch.nn.Module holds outside its state_dict, found with the members (ArrayNames). */
     private List<String> outsideStateDict;
+    /** Whether containers reached by many paths were named under the first ones only (ArrayNames, SharedPaths). */
+    private boolean repeatsCut;
 
     private Loaded(Path path, Formats format, List<Object> objects, List<Member> members) {
         this(path, format, objects, members, null);
@@ -138,8 +140,10 @@ final class Loaded {
     List<Member> members() {
         if (members == null) {
             List<String> outside = new ArrayList<>();
-            members = arraysIn(objects, outside);
+            boolean[] cut = new boolean[1];
+            members = arraysIn(objects, outside, cut);
             outsideStateDict = outside;
+            repeatsCut = cut[0];
         }
         return members;
     }
@@ -154,7 +158,16 @@ final class Loaded {
             ErrorReporter.warn(err, path + ": " + outsideStateDict(outsideStateDict));
             err.flush();
         }
+        if (repeatsCut) {
+            ErrorReporter.warn(err, path + ": " + REPEATS_CUT);
+            err.flush();
+        }
     }
+
+    /** The warning for a walk that stopped naming repeated containers ({@link ArrayNames.Found#repeatsCut}). */
+    static final String REPEATS_CUT = "its objects are shared by so many paths that arrays reached again were named"
+            + " under their first paths only (at most " + dev.brine.torch.SharedPaths.MAX_REPEATED_ENTRIES
+            + " repeated entries are named)";
 
     /** The words of {@link #warnOutsideStateDict} for the names. */
     static String outsideStateDict(List<String> names) {
@@ -271,12 +284,14 @@ final class Loaded {
         List<Member> members = new ArrayList<>();
         List<String> outside = new ArrayList<>();
         // an archive or checkpoint may hold None (torch.save(None)): List.of refuses a null
-        for (Member m : arraysIn(Collections.singletonList(obj), outside)) {
+        boolean[] cut = new boolean[1];
+        for (Member m : arraysIn(Collections.singletonList(obj), outside, cut)) {
             members.add(new Member(m.name(), m.dtype(), m.shape(), m.bytes(),
                     methods.getOrDefault(m.name(), "archive"), m.value()));
         }
         Loaded loaded = new Loaded(path, Formats.ARCHIVE, Collections.singletonList(obj), members);
         loaded.outsideStateDict = outside;
+        loaded.repeatsCut = cut[0];
         return loaded;
     }
 
@@ -296,6 +311,7 @@ final class Loaded {
         }
         Loaded loaded = new Loaded(path, Formats.TORCH, objects, members);
         loaded.outsideStateDict = found.outsideStateDict();
+        loaded.repeatsCut = found.repeatsCut();
         loaded.inertGlobals = read.inertGlobals(); // with what the reader drops: a tensor's Python state, its subclass
         return loaded;
     }
@@ -335,11 +351,12 @@ final class Loaded {
      * Every array reachable from the objects, named as {@link ArrayNames} names it for every verb ({@code enc.layers.0},
      * an object's attribute {@code W}); an array from an archive member by that member's name, once.
      */
-    static List<Member> arraysIn(List<Object> objects, List<String> outsideStateDict) {
+    static List<Member> arraysIn(List<Object> objects, List<String> outsideStateDict, boolean[] repeatsCut) {
         List<Member> found = new ArrayList<>();
         IdentityHashMap<Object, Boolean> members = new IdentityHashMap<>();
         ArrayNames.Found walked = ArrayNames.walk(objects, ArrayNames.Style.SAVEZ);
         outsideStateDict.addAll(walked.outsideStateDict());
+        repeatsCut[0] = walked.repeatsCut();
         for (ArrayNames.Named n : walked.arrays()) {
             if (n.array() instanceof NDArray && ((NDArray) n.array()).memberName() != null) {
                 if (members.put(n.array(), Boolean.TRUE) == null) {

@@ -145,4 +145,21 @@ class ArrayNamesCliTest {
         CliTest.Run ls = CliTest.run("ls", tmp.resolve("clash.pkl").toString());
         assertEquals(List.of("l.0", "l.0"), ls.out().lines().map(l -> l.split("\\s+")[0]).toList());
     }
+
+    /**
+     * A list shared twice at each of 40 levels (2^40 paths to its array): named under its repeated paths within
+     * SharedPaths' bound, then once, and said so; ls ends promptly instead of walking 2^40 paths.
+     */
+    @Test
+    void containersSharedAtEveryLevelAreNamedWithinABoundAndSaidSo() throws Exception {
+        python("v = [np.ones(1)]\n"
+                + "for _ in range(40): v = [v, v]\n"
+                + "pickle.dump(v, open('bomb.pkl', 'wb'), 4)\n");
+        CliTest.Run ls = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> CliTest.run("ls", tmp.resolve("bomb.pkl").toString()));
+        assertEquals(0, ls.status(), ls.err());
+        assertTrue(ls.err().contains("bomb.pkl: " + Loaded.REPEATS_CUT), ls.err());
+        long listed = ls.out().lines().count();
+        assertTrue(listed > 1000 && listed <= dev.brine.torch.SharedPaths.MAX_REPEATED_ENTRIES, "" + listed);
+    }
 }

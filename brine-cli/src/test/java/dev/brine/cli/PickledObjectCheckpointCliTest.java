@@ -1,6 +1,7 @@
 package dev.brine.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brine.testing.Python;
@@ -150,5 +151,27 @@ class PickledObjectCheckpointCliTest {
         assertEquals("", extract.out());
         assertTrue(extract.err().contains(path("plain.pt") + ": nothing extracted: it holds no array (brine show prints what it holds)"),
                 extract.err());
+    }
+
+    /**
+     * An LSTM keeps its weights twice: as parameters (weight_ih_l0, ...) and in the plain attribute _flat_weights, the
+     * same tensors. convert warned that _flat_weights.0..3 were "not converted", though they were, under their
+     * state_dict names; an array outside the state_dict that is also in it is no longer named. Oracle: torch's
+     * load_state_dict(strict=True) of the output.
+     */
+    @Test
+    void tensorsThatAreAlsoInTheStateDictAreNotSaidToBeLeftOut() throws Exception {
+        python("torch.save(torch.nn.LSTM(2, 3), 'lstm.pt')\n");
+        CliTest.Run convert = CliTest.run("convert", path("lstm.pt"), path("lstm.safetensors"));
+        assertEquals(0, convert.status(), convert.err());
+        assertFalse(convert.err().contains("not converted"), convert.err());
+        CliTest.Run ls = CliTest.run("ls", path("lstm.pt"));
+        assertFalse(ls.err().contains("not listed"), ls.err());
+        assertEquals("ok", python("import safetensors.torch\n"
+                + "src = torch.load('lstm.pt', weights_only=False)\n"
+                + "fresh = torch.nn.LSTM(2, 3)\n"
+                + "fresh.load_state_dict(safetensors.torch.load_file('lstm.safetensors'), strict=True)\n"
+                + "for k, v in fresh.state_dict().items(): assert torch.equal(v, src.state_dict()[k]), k\n"
+                + "print('ok')"));
     }
 }

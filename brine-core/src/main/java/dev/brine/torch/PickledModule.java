@@ -90,57 +90,8 @@ public final class PickledModule {
         return new AbstractMap.SimpleImmutableEntry<>(TorchCheckpoint.keyName(e.getKey()), e.getValue());
     }
 
-    /** How many entries the module's own dicts and attributes hold: what a walk of it looks at. */
-    private long entryCount() {
-        long n = state.size();
-        for (String part : PARTS) {
-            n += ((Map<?, ?>) state.get(part)).size();
-        }
-        return n;
-    }
-
     private Collection<?> nonPersistentBuffers() {
         Object names = state.get("_non_persistent_buffers_set");
         return names instanceof Collection ? (Collection<?>) names : List.of();
-    }
-
-    /**
-     * The bookkeeping of a walk that names modules' tensors, for a module reached by more than one path. torch's
-     * {@code state_dict()} names a shared submodule's tensors under every path ({@code nn.ModuleList([block] * 3)}
-     * gives {@code 0.weight}, {@code 1.weight}, {@code 2.weight}), so a walk enters such a module again, except where
-     * it is its own ancestor (a cycle, on which torch recurses until Python stops it). The walks after the first
-     * are bounded ({@link #MAX_REPEATED_ENTRIES} entries in all), so that a hostile file sharing one submodule twice
-     * at each of 40 levels costs no more than that; beyond it a module is named once, under its first path.
-     */
-    public static final class Walks {
-        /** How many entries the repeated walks of shared modules may name in all. */
-        public static final int MAX_REPEATED_ENTRIES = 1 << 20;
-
-        private final Set<Object> active = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        private long repeated;
-
-        /**
-         * Whether to walk {@code value}'s entries now: always the first time ({@code first}), again when it is not
-         * its own ancestor and the bound allows. When true, the caller hands {@code value} to {@link #done} once its
-         * entries are walked (a walk with a stack of its own pushes a marker for that beneath them).
-         */
-        public boolean enter(Object value, boolean first, PickledModule module) {
-            if (active.contains(value)) {
-                return false;
-            }
-            if (!first) {
-                repeated += module.entryCount();
-                if (repeated > MAX_REPEATED_ENTRIES) {
-                    return false;
-                }
-            }
-            active.add(value);
-            return true;
-        }
-
-        /** Ends the walk of {@code value}'s entries. */
-        public void done(Object value) {
-            active.remove(value);
-        }
     }
 }

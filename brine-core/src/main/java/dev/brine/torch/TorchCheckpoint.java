@@ -10,13 +10,10 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * PyTorch's {@code torch.save} and {@code torch.load(weights_only=True)} on the JVM, without
@@ -156,9 +153,9 @@ public final class TorchCheckpoint {
      * that is not a str is named by its Python repr ({@link #keyName}). A whole pickled module
      * ({@code torch.save(model)}, read with {@code genericObjects(true)}) gives the tensors of its
      * {@code state_dict()} under its names ({@code 0.weight}, {@code model.fc.bias}), and not the
-     * tensors state_dict leaves out ({@link PickledModule}); a submodule reached by two paths
-     * ({@code nn.ModuleList([block] * 3)}) is named under each, as state_dict names it, and any other
-     * container reached twice is walked once (the first path names it). The
+     * tensors state_dict leaves out ({@link PickledModule}). A submodule or container reached by
+     * two paths ({@code nn.ModuleList([block] * 3)}) is named under each, as state_dict names it,
+     * within the bound of {@link SharedPaths}. The
      * map is in the order the tensors are met; handy for writing a checkpoint as safetensors.
      *
      * @throws BrineException when two tensors get the same name ({@code {'a.b': x, 'a': {'b': y}}},
@@ -180,14 +177,13 @@ public final class TorchCheckpoint {
      */
     public static List<Map.Entry<String, NDArray>> namedTensors(Object checkpoint) {
         List<Map.Entry<String, NDArray>> out = new ArrayList<>();
-        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        PickledModule.Walks modules = new PickledModule.Walks();
-        Deque<Object[]> todo = new ArrayDeque<>(); // {path, value}, or {Walks.DONE, module}
+        SharedPaths walks = new SharedPaths();
+        Deque<Object[]> todo = new ArrayDeque<>(); // {path, value}, or {CONTAINER_DONE, container} below its entries
         todo.push(new Object[] {"", checkpoint});
         while (!todo.isEmpty()) {
             Object[] next = todo.pop();
-            if (next[0] == MODULE_DONE) {
-                modules.done(next[1]);
+            if (next[0] == CONTAINER_DONE) {
+                walks.done(next[1]);
                 continue;
             }
             String path = (String) next[0];
@@ -196,32 +192,42 @@ public final class TorchCheckpoint {
                 out.add(Map.entry(path, (NDArray) v));
                 continue;
             }
-            List<Object[]> children = new ArrayList<>();
-            PickledModule module = PickledModule.of(v);
-            if (module != null && modules.enter(v, seen.add(v), module)) {
-                todo.push(new Object[] {MODULE_DONE, v});
-                for (Map.Entry<String, Object> e : module.stateDictEntries()) {
-                    children.add(new Object[] {join(path, e.getKey()), e.getValue()});
+            List<Object[]> children = children(path, v);
+            if (children != null && walks.enter(v, children.size())) {
+                todo.push(new Object[] {CONTAINER_DONE, v});
+                for (int i = children.size() - 1; i >= 0; i--) {
+                    todo.push(children.get(i));
                 }
-            } else if (module == null && v instanceof Map && seen.add(v)) {
-                for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-                    children.add(new Object[] {join(path, keyName(e.getKey())), e.getValue()});
-                }
-            } else if ((v instanceof List || v instanceof Tuple) && seen.add(v)) {
-                List<?> items = v instanceof Tuple ? ((Tuple) v).asList() : (List<?>) v;
-                for (int i = 0; i < items.size(); i++) {
-                    children.add(new Object[] {join(path, String.valueOf(i)), items.get(i)});
-                }
-            }
-            for (int i = children.size() - 1; i >= 0; i--) {
-                todo.push(children.get(i));
             }
         }
         return out;
     }
 
-    /** Marks, on a walk's stack, the end of a module's entries (see {@link PickledModule.Walks}). */
-    private static final Object MODULE_DONE = new Object();
+    /** The named values a module, dict, list or tuple holds; null for any other value. */
+    private static List<Object[]> children(String path, Object v) {
+        List<Object[]> children = new ArrayList<>();
+        PickledModule module = PickledModule.of(v);
+        if (module != null) {
+            for (Map.Entry<String, Object> e : module.stateDictEntries()) {
+                children.add(new Object[] {join(path, e.getKey()), e.getValue()});
+            }
+        } else if (v instanceof Map) {
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                children.add(new Object[] {join(path, keyName(e.getKey())), e.getValue()});
+            }
+        } else if (v instanceof List || v instanceof Tuple) {
+            List<?> items = v instanceof Tuple ? ((Tuple) v).asList() : (List<?>) v;
+            for (int i = 0; i < items.size(); i++) {
+                children.add(new Object[] {join(path, String.valueOf(i)), items.get(i)});
+            }
+        } else {
+            return null;
+        }
+        return children;
+    }
+
+    /** Marks, on a walk's stack, the end of a container's entries (see {@link SharedPaths}). */
+    private static final Object CONTAINER_DONE = new Object();
 
     /**
      * How a dict key reads in a dotted name: a str as it is, any other key as Python's {@code repr}

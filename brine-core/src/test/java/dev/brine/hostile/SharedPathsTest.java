@@ -8,7 +8,7 @@ import dev.brine.ndarray.NDArray;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
 import dev.brine.py.Tuple;
-import dev.brine.torch.PickledModule;
+import dev.brine.torch.SharedPaths;
 import dev.brine.torch.TorchCheckpoint;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -17,12 +17,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A module reached by several paths is named under each, as torch's state_dict names it; a file can make that
- * explode (one submodule shared twice at each of 60 levels: 2^60 paths) or loop (a module that is its own
- * submodule). Both end promptly: repeated walks are bounded ({@link PickledModule.Walks#MAX_REPEATED_ENTRIES}),
- * and a module is not entered inside itself.
+ * A module or container reached by several paths is named under each, as torch's state_dict names a shared
+ * submodule; a file can make that explode (one container shared twice at each of 60 levels: 2^60 paths) or loop
+ * (a module that is its own submodule, a list inside itself). Both end promptly: repeated walks are bounded
+ * ({@link SharedPaths#MAX_REPEATED_ENTRIES}), and a container is not entered inside itself.
  */
-class SharedModulesTest {
+class SharedPathsTest {
     private static GenericObject module(Map<Object, Object> parameters, Map<Object, Object> modules) {
         GenericObject m = GenericObject.newObject(new Global("torch.nn.modules.module", "Module"), Tuple.of());
         Map<Object, Object> state = new LinkedHashMap<>();
@@ -46,7 +46,7 @@ class SharedModulesTest {
         GenericObject top = m;
         List<Map.Entry<String, NDArray>> names = assertTimeoutPreemptively(Duration.ofSeconds(30),
                 () -> TorchCheckpoint.namedTensors(top));
-        assertTrue(names.size() > 1000 && names.size() <= PickledModule.Walks.MAX_REPEATED_ENTRIES, "" + names.size());
+        assertTrue(names.size() > 1000 && names.size() <= SharedPaths.MAX_REPEATED_ENTRIES, "" + names.size());
         assertEquals("a.".repeat(60) + "w", names.get(0).getKey());
         assertEquals("a.".repeat(59) + "b.w", names.get(1).getKey());
     }
@@ -62,5 +62,26 @@ class SharedModulesTest {
         List<String> names = assertTimeoutPreemptively(Duration.ofSeconds(30),
                 () -> TorchCheckpoint.namedTensors(m)).stream().map(Map.Entry::getKey).toList();
         assertEquals(List.of("w", "child.v", "again.v"), names);
+    }
+
+    @Test
+    void aDictSharedAtEveryLevelIsNamedWithinTheBoundAndAListInsideItselfEnds() {
+        Object d = NDArray.of(new double[] {1}, 1);
+        for (int level = 0; level < 60; level++) {
+            Map<Object, Object> next = new LinkedHashMap<>();
+            next.put("a", d);
+            next.put("b", List.of(d));
+            d = next;
+        }
+        Object top = d;
+        List<Map.Entry<String, NDArray>> names = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> TorchCheckpoint.namedTensors(top));
+        assertTrue(names.size() > 1000 && names.size() <= SharedPaths.MAX_REPEATED_ENTRIES, "" + names.size());
+        assertEquals("a.".repeat(60).replaceAll("\\.$", ""), names.get(0).getKey());
+        List<Object> self = new java.util.ArrayList<>();
+        self.add(NDArray.of(new double[] {3}, 1));
+        self.add(self);
+        self.add(Map.of("x", self));
+        assertEquals(List.of("0"), TorchCheckpoint.namedTensors(self).stream().map(Map.Entry::getKey).toList());
     }
 }
