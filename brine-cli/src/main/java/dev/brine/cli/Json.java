@@ -6,6 +6,7 @@ import dev.brine.ndarray.ScalarFormat;
 import dev.brine.numpy.ObjectArray;
 import dev.brine.py.ByteArray;
 import dev.brine.py.GenericObject;
+import dev.brine.py.PersistentId;
 import dev.brine.py.PyFloat;
 import dev.brine.py.PythonRepr;
 import dev.brine.py.Tuple;
@@ -26,7 +27,8 @@ import java.util.Set;
  * JSON for {@code show --json}: containers become arrays and objects (non-string keys by their
  * repr; see {@link #keyTexts} for keys that would repeat), bytes {@code {"__bytes__": base64}}, arrays
  * {@code {"__ndarray__": {...}}} with dtype, shape, first values and optional stats (an object array's first
- * items, as values), generic objects {@code {"__object__": "mod.Name", ...}}. Depth and items are bounded like
+ * items, as values), generic objects {@code {"__object__": "mod.Name", ...}}, persistent ids
+ * {@code {"__persistent_id__": pid}}. Depth and items are bounded like
  * the text form ({@code --items=0}: none shown, a container then holds only its {@code "..."}); NaN and
  * infinities, which JSON has no number for, as {@code {"__float__": "nan"}} (see {@link #number}). Iterative: containers wait on a stack of their own, so any {@code --depth}
  * is safe on any nesting.
@@ -167,6 +169,9 @@ final class Json {
             out.append("{\"__bytearray__\": ");
             string(Base64.getEncoder().encodeToString(((ByteArray) v).array()));
             out.append('}');
+        } else if (v instanceof PersistentId) {
+            out.append("{\"__persistent_id__\": ");
+            return new Frame(null).add(new Value(((PersistentId) v).pid(), depth + 1)).add("}");
         } else if (v instanceof NDArray) {
             return array((NDArray) v, depth);
         } else if (v instanceof TorchSize) {
@@ -252,7 +257,7 @@ final class Json {
      */
     /** The keys that mark a JSON object as standing for a value JSON has no form of. */
     private static final Set<String> MARKERS = Set.of("__float__", "__bytes__", "__bytearray__", "__ndarray__",
-            "__object__");
+            "__object__", "__persistent_id__");
 
     static List<String> keyTexts(Map<?, ?> map, int limit) {
         List<Object> keys = new ArrayList<>();

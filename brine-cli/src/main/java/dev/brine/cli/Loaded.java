@@ -26,6 +26,7 @@ import dev.brine.torch.TorchOptions;
 import dev.brine.pickle.InertGlobals;
 import dev.brine.pickle.UnpicklerOptions;
 import dev.brine.py.GenericObject;
+import dev.brine.py.PersistentId;
 import dev.brine.py.Tuple;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -52,7 +53,9 @@ final class Loaded {
             // when converted to an archive (its members are named after them)
             .registry(SharedVariable.addTo(NumpyPickles.addTo(ClassRegistry.builtins().toBuilder(),
                     NumpyNames.NUMPY1, true)).build())
-            .py2Strings(UnpicklerOptions.Py2Strings.LATIN1).build();
+            .py2Strings(UnpicklerOptions.Py2Strings.LATIN1)
+            // a persistent id (Pickler.persistent_id: a database key) as itself, written back as the same id
+            .persistentLoader(PersistentId::new).build();
 
     /** One array or member: name, dtype and shape (null for non-arrays), bytes, how it is stored. */
     record Member(String name, DType dtype, long[] shape, long bytes, String storage, Object value) {

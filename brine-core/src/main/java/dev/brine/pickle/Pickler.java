@@ -16,6 +16,7 @@ import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
 import dev.brine.py.GlobalAccess;
 import dev.brine.py.OrderedDict;
+import dev.brine.py.PersistentId;
 import dev.brine.py.PickleBuffer;
 import dev.brine.py.PyFloat;
 import dev.brine.py.Tuple;
@@ -280,6 +281,8 @@ public final class Pickler {
             saveGlobal((Global) obj, depth);
         } else if (obj instanceof PyCallable) {
             saveGlobal(((PyCallable) obj).global(), depth);
+        } else if (obj instanceof PersistentId) {
+            savePers(((PersistentId) obj).pid(), depth); // never memoized, as CPython's save_pers memoizes nothing
         } else if (obj instanceof GenericObject) {
             saveGeneric((GenericObject) obj, depth);
         } else if (obj instanceof PickleBuffer) {
