@@ -162,4 +162,23 @@ class ArrayNamesCliTest {
         long listed = ls.out().lines().count();
         assertTrue(listed > 1000 && listed <= dev.brine.torch.SharedPaths.MAX_REPEATED_ENTRIES, "" + listed);
     }
+
+    /**
+     * ls kept a 24-character name column, so a longer name (every block of a pickled pandas frame) pushed its row's
+     * dtype, shape and size out of line; the column is now as wide as the longest name (up to 60). The dtype column
+     * starts at one offset in every row, and numpy's dtype names are in it.
+     */
+    @Test
+    void lsKeepsItsColumnsInLineForLongNames() throws Exception {
+        python("pickle.dump({'a': np.ones(2), 'enc': {'layers': [{'attention_weights_matrix': np.zeros(3, np.float32)}]}},"
+                + " open('long.pkl', 'wb'))\n");
+        CliTest.Run ls = CliTest.run("ls", tmp.resolve("long.pkl").toString());
+        assertEquals(0, ls.status(), ls.err());
+        List<String> rows = ls.out().lines().toList();
+        assertEquals(2, rows.size(), ls.out());
+        int column = rows.get(1).indexOf(" float32") + 1;
+        assertTrue(column > "enc.layers.0.attention_weights_matrix".length(), rows.get(1));
+        assertEquals("float64", rows.get(0).substring(column, column + 7), ls.out());
+        assertEquals("float32", rows.get(1).substring(column, column + 7), ls.out());
+    }
 }
