@@ -192,25 +192,32 @@ final class ArrayNames {
             } catch (BrineException e) {
                 return null; // a class that cannot give its state has no arrays to list
             }
-        } else if (PickledModule.of(v) != null) {
-            module(name, PickledModule.of(v), out);
         } else if (v instanceof GenericObject) {
-            GenericObject g = (GenericObject) v;
-            if (!g.args().asList().isEmpty()) {
-                out.add(new Object[] {join(name, "args"), g.args()});
-            }
-            if (g.kwargs() != null && !g.kwargs().isEmpty()) {
-                out.add(new Object[] {join(name, "kwargs"), g.kwargs()});
-            }
-            if (g.hasState()) {
-                state(name, g.state(), out);
-            }
-            indexed(name, g.listItems(), out);
-            entries(name, g.dictItems(), out);
+            generic(name, (GenericObject) v, out);
         } else {
             return null;
         }
         return out;
+    }
+
+    /** A pickled object's named values: a torch module's as its state_dict names them, any other's attributes. */
+    private static void generic(String name, GenericObject g, List<Object[]> out) {
+        PickledModule module = PickledModule.of(g);
+        if (module != null) {
+            module(name, module, out);
+            return;
+        }
+        if (!g.args().asList().isEmpty()) {
+            out.add(new Object[] {join(name, "args"), g.args()});
+        }
+        if (g.kwargs() != null && !g.kwargs().isEmpty()) {
+            out.add(new Object[] {join(name, "kwargs"), g.kwargs()});
+        }
+        if (g.hasState()) {
+            state(name, g.state(), out);
+        }
+        indexed(name, g.listItems(), out);
+        entries(name, g.dictItems(), out);
     }
 
     /**
