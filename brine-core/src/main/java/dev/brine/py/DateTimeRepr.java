@@ -96,4 +96,64 @@ final class DateTimeRepr {
         }
         return out.append(')').toString();
     }
+
+    private static final Global DATETIME = new Global("datetime", "datetime");
+    private static final Global TIME = new Global("datetime", "time");
+    private static final Global ZONEINFO_UNPICKLE = new Global("zoneinfo", "ZoneInfo._unpickle");
+
+    /**
+     * Python's repr of a datetime or time that Brine keeps inert because its zone is not a fixed offset (a
+     * {@code zoneinfo.ZoneInfo}, a named {@code datetime.timezone}, pytz): {@code datetime.datetime(2020, 5, 6, 7, 8,
+     * tzinfo=zoneinfo.ZoneInfo(key='America/New_York'))} rather than the packed bytes it is pickled as. Null for any
+     * other object, and for bytes that are no valid date (which then show as they are).
+     */
+    static String inert(GenericObject g) {
+        boolean dateTime = DATETIME.equals(g.callable());
+        if (!(dateTime || TIME.equals(g.callable())) || g.args().size() != 2 || !(g.args().get(0) instanceof byte[])
+                || g.hasState() || (g.kwargs() != null && !g.kwargs().isEmpty())) {
+            return null;
+        }
+        byte[] p = (byte[]) g.args().get(0);
+        if (p.length != (dateTime ? 10 : 6)) {
+            return null;
+        }
+        int at = dateTime ? 4 : 0; // a datetime's time of day follows its 4 bytes of date
+        int hour = p[at] & (dateTime ? 0xff : 0x7f);
+        int minute = p[at + 1] & 0xff;
+        int second = p[at + 2] & 0xff;
+        int micros = (p[at + 3] & 0xff) << 16 | (p[at + 4] & 0xff) << 8 | p[at + 5] & 0xff;
+        boolean fold = ((dateTime ? p[2] : p[0]) & 0x80) != 0; // the fold flag rides on the month's or the hour's byte
+        int year = (p[0] & 0xff) << 8 | p[1] & 0xff;
+        int month = p[2] & 0x7f;
+        int day = p[3] & 0xff;
+        if (hour > 23 || minute > 59 || second > 59 || micros > 999_999
+                || dateTime && (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1
+                        || day > java.time.YearMonth.of(year, month).lengthOfMonth())) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(dateTime ? "datetime.datetime(" : "datetime.time(");
+        if (dateTime) {
+            out.append(year).append(", ").append(month).append(", ").append(day).append(", ");
+        }
+        out.append(hour).append(", ").append(minute);
+        if (second != 0 || micros != 0) {
+            out.append(", ").append(second);
+        }
+        if (micros != 0) {
+            out.append(", ").append(micros);
+        }
+        String zone = ", tzinfo=" + zone(g.args().get(1));
+        // Python's order: a datetime says fold before its zone, a time after it
+        return out.append(dateTime && fold ? ", fold=1" : "").append(zone).append(!dateTime && fold ? ", fold=1" : "")
+                .append(')').toString();
+    }
+
+    /** A zone's repr: zoneinfo's as Python gives it, any other as the bounded repr of what the pickle holds. */
+    private static String zone(Object tz) {
+        if (tz instanceof GenericObject && ZONEINFO_UNPICKLE.equals(((GenericObject) tz).callable())
+                && ((GenericObject) tz).args().size() == 2 && ((GenericObject) tz).args().get(0) instanceof String) {
+            return "zoneinfo.ZoneInfo(key=" + PythonRepr.brief(((GenericObject) tz).args().get(0)) + ")";
+        }
+        return PythonRepr.brief(tz);
+    }
 }

@@ -310,6 +310,8 @@ public final class PythonRepr {
                 out.append("Decimal(");
                 appendString(out, inertDecimal((GenericObject) v));
                 out.append(')');
+            } else if (v instanceof GenericObject && DateTimeRepr.inert((GenericObject) v) != null) {
+                out.append(DateTimeRepr.inert((GenericObject) v)); // a datetime in a zone Brine keeps inert
             } else if (v instanceof GenericObject) {
                 return generic((GenericObject) v, depth);
             } else if (v instanceof PickleBuffer) {
