@@ -61,19 +61,16 @@ enum Formats {
             if (isSafeTensors(in, head, size)) {
                 return SAFETENSORS;
             }
+            if (isLegacyTorch(readAt(in, 0, TORCH_MAGIC_BYTES))
+                    || (name.endsWith(".pt") || name.endsWith(".pth")) && isTar(readAt(in, 257, 5))) {
+                return TORCH; // a legacy file is a run of pickles that TorchCheckpoint understands
+            }
             Compression compression = Compression.of(head, head.length);
             if (compression != null) {
                 // read as a pickle, a gzip file failed on its first byte, a bzip2 file as a truncated one
                 throw compression.refusal(file);
             }
-            if (name.endsWith(".safetensors")) {
-                return SAFETENSORS;
-            }
-            if (isLegacyTorch(readAt(in, 0, TORCH_MAGIC_BYTES))
-                    || (name.endsWith(".pt") || name.endsWith(".pth")) && isTar(readAt(in, 257, 5))) {
-                return TORCH; // a legacy file is a run of pickles that TorchCheckpoint understands
-            }
-            return PICKLE;
+            return name.endsWith(".safetensors") ? SAFETENSORS : PICKLE;
         }
     }
 

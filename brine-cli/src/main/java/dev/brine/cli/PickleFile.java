@@ -81,12 +81,12 @@ final class PickleFile {
                     return new Result(count, u.memoSpannedPickles(), new Trailing(start, size - start, brief(e)), met);
                 }
                 boolean metNames = u.inertNamesMet() > inertBefore;
-                if (metNames && isJoblib(u)) {
-                    // read in full all the same: its arrays were empty, or pickles of objects that took their place
-                    throw joblib(path, null);
-                }
                 if (metNames) {
                     met = u.inertGlobals();
+                    if (met.names().contains(JOBLIB_ARRAY)) {
+                        // read in full all the same: its arrays were pickles of objects, which joblib puts in their place
+                        throw joblib(path, null);
+                    }
                 }
                 each.accept(value, metNames);
                 inertBefore = u.inertNamesMet();
@@ -114,10 +114,12 @@ final class PickleFile {
      * Formats): it is not a pickle, but a pickle with each numpy array's raw bytes written between its opcodes.
      */
     static BrineException joblib(Path path, BrineException cause) {
+        // what reading it as a pickle stopped on, unless a limit (its advice, to raise the heap, would not help)
+        boolean why = cause != null && !(cause instanceof LimitExceededException);
         return new BrineException(path + ": a joblib file (joblib.dump writes each numpy array's raw bytes between the"
                 + " pickle's opcodes, which only joblib reads): load it in Python with joblib.load and save what it holds"
-                + " with pickle.dump (or numpy.save for arrays)" + (cause == null ? "" : " (read as a pickle: "
-                + brief(cause) + ")"), cause);
+                + " with pickle.dump (or numpy.save for arrays)" + (why ? " (read as a pickle: " + brief(cause) + ")" : ""),
+                cause);
     }
 
     /**

@@ -112,7 +112,7 @@ class CompressedFilesCliTest {
 
     /**
      * What begins with a magic's first bytes but is no compressed file is read as before: a safetensors file whose
-     * header length begins 1f 8b 08 (gzip's), pickles that begin with MARK (zstd's first byte), EMPTY_LIST (lzma's)
+     * header length begins 1f 8b 08 (gzip's), a tar .pt whose first member is named x^ (zlib's), pickles that begin with MARK (zstd's first byte), EMPTY_LIST (lzma's)
      * and BINBYTES of "BZh" (bzip2's), as CPython reads them.
      */
     @Test
@@ -138,6 +138,13 @@ class CompressedFilesCliTest {
         assertEquals("[0.0, 1.0]", lines.get(0));
         CliTest.Run st = CliTest.run("verify", tmp.resolve("gz.safetensors").toString());
         assertEquals(tmp.resolve("gz.safetensors") + ": ok (safetensors, 1 item)\n", st.out(), st.err());
+        // PyTorch's tar checkpoint whose first member is named x^ begins as a zlib stream does: still told a tar file
+        assertEquals("True\n", Python.checkText(String.join("\n", "import sys, io, tarfile",
+                "with tarfile.open(sys.argv[1], 'w') as t:",
+                "    info = tarfile.TarInfo('x^'); info.size = 2; t.addfile(info, io.BytesIO(b'hi'))",
+                "print(tarfile.is_tarfile(sys.argv[1]) and open(sys.argv[1], 'rb').read(2) == b'x^')"), tmp.resolve("old.pt")));
+        assertEquals("brine: " + tmp.resolve("old.pt") + ": a tar checkpoint (PyTorch before 0.4) is not supported; load and"
+                + " re-save it with a newer torch\n", CliTest.run("show", tmp.resolve("old.pt").toString()).err());
         for (String line : lines.subList(1, lines.size())) {
             String[] c = line.split(" ", 2);
             CliTest.Run show = CliTest.run("show", tmp.resolve(c[0]).toString());
