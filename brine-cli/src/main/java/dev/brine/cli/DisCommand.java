@@ -103,6 +103,9 @@ final class DisCommand implements Callable<Integer> {
             out.flush();
             // a later pickle that refers to an earlier one's memo: one Pickler's several dumps
             boolean sharedMemo = all && !memo && listed[0] && e.getMessage().endsWith("has never been stored into");
+            if (format == Formats.PICKLE && namesJoblibArray(e.offset())) {
+                throw PickleFile.joblib(file, new BrineException(e.pythonErrorLine(), e)); // what the listing stopped on
+            }
             throw new BrineException(file + ": " + e.pythonErrorLine()
                     + (sharedMemo ? " (pickles written by one Pickler share its memo: try --memo)" : ""), e);
         } finally {
@@ -196,6 +199,22 @@ final class DisCommand implements Callable<Integer> {
                 zip.close();
             }
         }, 1 << 16);
+    }
+
+    /** The most bytes {@link #namesJoblibArray} looks through: joblib names its wrapper before the first array. */
+    private static final int JOBLIB_SCAN = 1 << 24;
+
+    /**
+     * Whether the bytes before {@code offset} (where pickletools stopped), at most {@link #JOBLIB_SCAN} of them, name
+     * joblib's array wrapper (PickleFile#JOBLIB_ARRAY): then what the listing stopped on is an array's raw bytes.
+     */
+    private boolean namesJoblibArray(long offset) throws java.io.IOException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(source)) {
+            head = in.readNBytes((int) Math.max(0, Math.min(offset, JOBLIB_SCAN)));
+        }
+        String text = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1); // one char per byte
+        return text.contains(PickleFile.JOBLIB_ARRAY.module()) && text.contains(PickleFile.JOBLIB_ARRAY.name());
     }
 
     private boolean isZip() throws java.io.IOException {

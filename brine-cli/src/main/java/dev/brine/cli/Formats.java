@@ -44,7 +44,8 @@ enum Formats {
      * which may begin with almost any byte (a protocol 0 or 1 pickle of {@code ['{"lr": 0.1}']} begins as a
      * safetensors header might, one whose first persistent id starts with K begins with "PK", a plain
      * pickle is often named .pt or .pth). The name decides only for a damaged .safetensors file or a .pt
-     * tar file, whose own reader then says what is wrong with it.
+     * tar file, whose own reader then says what is wrong with it. A compressed file (gzip, bzip2, xz, ...; see
+     * Compression), which no reader reads, is refused, saying how to decompress it.
      */
     static Formats detect(Path file) throws IOException {
         String name = name(file);
@@ -57,14 +58,19 @@ enum Formats {
             if (startsWith(head, ZIP_LOCAL_HEADER) || startsWith(head, ZIP_EMPTY_ARCHIVE)) {
                 return zipKind(file, name); // the ZIP reader checks the rest, and says what is wrong with a damaged one
             }
-            if (isSafeTensors(in, head, size) || name.endsWith(".safetensors")) {
+            if (isSafeTensors(in, head, size)) {
                 return SAFETENSORS;
             }
             if (isLegacyTorch(readAt(in, 0, TORCH_MAGIC_BYTES))
                     || (name.endsWith(".pt") || name.endsWith(".pth")) && isTar(readAt(in, 257, 5))) {
                 return TORCH; // a legacy file is a run of pickles that TorchCheckpoint understands
             }
-            return PICKLE;
+            Compression compression = Compression.of(head, head.length);
+            if (compression != null) {
+                // read as a pickle, a gzip file failed on its first byte, a bzip2 file as a truncated one
+                throw compression.refusal(file);
+            }
+            return name.endsWith(".safetensors") ? SAFETENSORS : PICKLE;
         }
     }
 

@@ -2,7 +2,10 @@ package dev.brine.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code brine} command: look inside pickles, arrays, archives and checkpoints without running
@@ -18,9 +21,16 @@ public final class Main implements Runnable {
             description = "Print stack traces for errors.")
     boolean debug;
 
+    @Spec
+    CommandSpec spec;
+
+    /**
+     * {@code brine} with no verb: a usage error (status 2, the usage on stderr), as an unknown verb is; only
+     * {@code --help} and {@code --version}, which picocli answers before this runs, end with status 0.
+     */
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        throw new ParameterException(spec.commandLine(), "Missing a verb (brine --help lists them)");
     }
 
     /** Runs the command line and returns its exit status. */

@@ -6,6 +6,7 @@ import dev.brine.pickle.InertGlobals;
 import dev.brine.pickle.Unpickler;
 import dev.brine.pickle.UnpicklerOptions;
 import dev.brine.pickle.UnpicklingException;
+import dev.brine.py.Global;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.SeekableByteChannel;
@@ -20,7 +21,8 @@ import java.util.function.Consumer;
  * {@code b'((Kdtp0\nh\x00l.))'}); Brine reads on, since a file may hold several pickles, and so ignores,
  * with a warning naming their offset and count, bytes after the last complete pickle that it cannot
  * read as one. A file whose first pickle cannot be read still fails: then there is nothing Python reads.
- * A pickle refused for a limit is not stray bytes: that refusal stands.
+ * A pickle refused for a limit is not stray bytes: that refusal stands. A file {@code joblib.dump} wrote (a pickle
+ * with numpy arrays' raw bytes between its opcodes) is refused as one, naming joblib.
  */
 final class PickleFile {
     private PickleFile() {
@@ -70,16 +72,21 @@ final class PickleFile {
                 try {
                     value = u.loadNext();
                 } catch (LimitExceededException e) {
-                    throw e;
+                    throw joblibOr(e, path, u);
                 } catch (UnpicklingException e) {
                     if (count == 0 || startsWithProto(channel, start)) {
-                        throw e; // the first pickle, or a damaged later one that PROTO says is a pickle: a bad file
+                        // the first pickle, or a damaged later one that PROTO says is a pickle: a bad file
+                        throw joblibOr(e, path, u);
                     }
                     return new Result(count, u.memoSpannedPickles(), new Trailing(start, size - start, brief(e)), met);
                 }
                 boolean metNames = u.inertNamesMet() > inertBefore;
                 if (metNames) {
                     met = u.inertGlobals();
+                    if (met.names().contains(JOBLIB_ARRAY)) {
+                        // read in full all the same: its arrays were pickles of objects, which joblib puts in their place
+                        throw joblib(path, null);
+                    }
                 }
                 each.accept(value, metNames);
                 inertBefore = u.inertNamesMet();
@@ -87,6 +94,32 @@ final class PickleFile {
             }
             return new Result(count, u.memoSpannedPickles(), null, met);
         }
+    }
+
+    /** What joblib.dump pickles in each numpy array's place, with the array's raw bytes after it in the file. */
+    static final Global JOBLIB_ARRAY = new Global("joblib.numpy_pickle", "NumpyArrayWrapper");
+
+    /** Whether reading met {@link #JOBLIB_ARRAY}: only joblib's own unpickler reads what follows it. */
+    private static boolean isJoblib(Unpickler u) {
+        return u.inertGlobals().names().contains(JOBLIB_ARRAY);
+    }
+
+    /** The refusal of a joblib file when reading {@code path} met {@link #JOBLIB_ARRAY} before {@code e}, else {@code e}. */
+    private static BrineException joblibOr(BrineException e, Path path, Unpickler u) {
+        return isJoblib(u) ? joblib(path, e) : e;
+    }
+
+    /**
+     * The refusal of a file {@code joblib.dump} wrote (with no compression; compressed ones are refused as such by
+     * Formats): it is not a pickle, but a pickle with each numpy array's raw bytes written between its opcodes.
+     */
+    static BrineException joblib(Path path, BrineException cause) {
+        // what reading it as a pickle stopped on, unless a limit (its advice, to raise the heap, would not help)
+        boolean why = cause != null && !(cause instanceof LimitExceededException);
+        return new BrineException(path + ": a joblib file (joblib.dump writes each numpy array's raw bytes between the"
+                + " pickle's opcodes, which only joblib reads): load it in Python with joblib.load and save what it holds"
+                + " with pickle.dump (or numpy.save for arrays)" + (why ? " (read as a pickle: " + brief(cause) + ")" : ""),
+                cause);
     }
 
     /**

@@ -54,6 +54,35 @@ class ShowBoundsCliTest {
         }
     }
 
+    /**
+     * A call on a callee the pickle built (cloudpickle's enum member: its class made by _make_skeleton_enum, then
+     * called with the member's value) shows its callee, as --json names it, where it showed "<callable>(1)" at any
+     * --depth; at the depth limit, by the global that made it.
+     */
+    @Test
+    void aCallOnABuiltCalleeShowsTheCallee() throws Exception {
+        Python.require("cloudpickle");
+        Path f = tmp.resolve("enum.pkl");
+        // CPython: the member's class is built by _make_skeleton_enum(...), then called with 1
+        String made = Python.checkText(String.join("\n",
+                "import sys, enum, pickle, pickletools, cloudpickle",
+                "E = enum.Enum('E', 'A B')",
+                "b = cloudpickle.dumps(E.A, protocol=5)",
+                "open(sys.argv[1], 'wb').write(b)",
+                "ops = [op.name for op, arg, pos in pickletools.genops(b) if op.name != 'MEMOIZE']",
+                "print(pickle.loads(b).value, ops[-4:])"), f);
+        assertEquals("1 ['BININT1', 'TUPLE1', 'REDUCE', 'STOP']\n", made);
+        CliTest.Run deep = CliTest.run("show", "--depth", "50", f.toString());
+        assertEquals(0, deep.status(), deep.err());
+        assertTrue(deep.out().startsWith("(cloudpickle.cloudpickle._make_skeleton_enum((enum.Enum,), 'E', 'E', {'A': 1,"
+                + " 'B': 2}, '__main__', '"), deep.out());
+        assertTrue(deep.out().endsWith(" set by cloudpickle.cloudpickle._class_setstate)(1)\n"), deep.out());
+        assertEquals("<cloudpickle.cloudpickle._make_skeleton_enum object ...>(1)\n",
+                CliTest.run("show", "--depth", "1", f.toString()).out());
+        assertEquals("<cloudpickle.cloudpickle._make_skeleton_enum(...) object ...>\n",
+                CliTest.run("show", "--depth", "0", f.toString()).out());
+    }
+
     @Test
     void negativeBoundsAreUsageErrors() throws Exception {
         Python.require("numpy");

@@ -43,6 +43,29 @@ class VerbBasicsCliTest {
     }
 
     /**
+     * {@code brine} with no verb is a usage error, status 2 with the usage on stderr, as an unknown verb is (it printed
+     * the usage with status 0, which a script reads as success); {@code --help}, {@code -h} and {@code --version} still
+     * end with 0, their text on stdout.
+     */
+    @Test
+    void noVerbIsAUsageErrorAndHelpIsNot() {
+        for (String[] args : new String[][] {{}, {"--debug"}, {"frob"}}) {
+            CliTest.Run run = CliTest.run(args);
+            assertEquals(2, run.status(), List.of(args).toString());
+            assertEquals("", run.out(), List.of(args).toString());
+            assertTrue(run.err().contains("Usage: brine [-hV] [--debug] [COMMAND]"), run.err());
+        }
+        assertTrue(CliTest.run().err().startsWith("Missing a verb (brine --help lists them)\n"));
+        for (String option : List.of("--help", "-h")) {
+            CliTest.Run help = CliTest.run(option);
+            assertEquals(0, help.status(), option);
+            assertTrue(help.out().startsWith("Usage: brine [-hV] [--debug] [COMMAND]"), help.out());
+            assertEquals("", help.err(), option);
+        }
+        assertEquals(0, CliTest.run("--version").status());
+    }
+
+    /**
      * An empty file named {@code empty}, given by that relative name (the JVM cannot change its folder, so the CLI runs
      * in a process of its own, in {@code tmp}): every verb names it, as the README's "what and where" says.
      */

@@ -43,15 +43,18 @@ public final class Npz {
     }
 
     /**
-     * Reads every member of an NPZ file: arrays, or byte[] for non-NPY members, in archive order; what
-     * they take in memory together is held to {@code limits.maxTotalAllocation()}.
+     * Reads every member of an NPZ file: arrays, or byte[] for non-NPY members, in archive order, each keyed by
+     * {@link NpzFile#memberKeys()}: numpy's key (the name without {@code .npy}), or the full name where that key
+     * reaches another member (an archive holding {@code a.npy} and {@code a} gives {@code a.npy}, the array, and
+     * {@code a}, the raw bytes). What they take in memory together is held to {@code limits.maxTotalAllocation()}.
      */
     public static Map<String, Object> readAll(Path path, Limits limits) throws IOException {
         Map<String, Object> out = new LinkedHashMap<>();
         try (NpzFile f = open(path, limits)) {
             HeapBudget budget = new HeapBudget(limits); // all of them are held at once
-            for (String name : f.names()) {
-                out.put(name, f.get(name, null, budget));
+            // not names(): it lists a twice for a.npy and a, and a reaches only the raw member (read twice, the array lost)
+            for (String key : f.memberKeys()) {
+                out.put(key, f.get(key, null, budget));
             }
         }
         return out;

@@ -352,28 +352,56 @@ public final class PythonRepr {
         private Frame generic(GenericObject g, int depth) {
             if (depth >= maxDepth || active.containsKey(g)) {
                 out.append("<");
-                appendName(out, String.valueOf(g.callable()));
+                appendName(out, calleeName(g.callable()));
                 out.append(" object ...>");
                 return null;
             }
             active.put(g, Boolean.TRUE);
-            if (g.callable() instanceof Global) {
-                appendName(out, g.callable().toString());
-            } else {
-                out.append("<callable>");
-            }
-            out.append('(');
             int d = depth + 1;
+            Object callee = g.callable();
+            boolean global = callee instanceof Global;
+            if (global) {
+                appendName(out, callee.toString());
+            }
+            // a callee the file built (cloudpickle's class, a function a call returned) is a value like the arguments,
+            // in parentheses when its text ends in " with state ..." that would read as this call's
+            boolean parenthesized = !global && hasSuffix(callee, d);
             boolean state = g.hasState();
             boolean setter = state && g.stateSetter() != null;
             boolean items = !g.listItems().isEmpty();
             boolean entries = !g.dictItems().isEmpty();
-            return new Fixed(g, new Arguments(g, d), ")",
+            return new Fixed(g, parenthesized ? "(" : null, global ? null : new Value(callee, d),
+                    parenthesized ? ")" : null, "(", new Arguments(g, d), ")",
                     state ? " with state " : null, state ? new Value(g.state(), d) : null,
                     setter ? " set by " : null, setter ? new Value(g.stateSetter(), d) : null,
                     items ? " with items " : null, items ? new Value(g.listItems(), d) : null,
                     entries ? " with entries " : null, entries ? new Value(g.dictItems(), d) : null);
         }
+    }
+
+    /** The most calls {@link #calleeName} names before it gives up on finding the global that began them. */
+    private static final int CALLEE_CALLS = 8;
+
+    /**
+     * What a generic object at the depth limit is named by: its callee's name, or for a callee the file built by calls,
+     * the global those calls began with and {@code (...)} for each ({@code mod.make(...)}); bounded, whatever the callee.
+     */
+    private static String calleeName(Object callee) {
+        StringBuilder calls = new StringBuilder();
+        for (int i = 0; i < CALLEE_CALLS && callee instanceof GenericObject; i++) {
+            callee = ((GenericObject) callee).callable();
+            calls.append("(...)");
+        }
+        return (callee instanceof Global ? callee.toString() : "<callable>") + calls;
+    }
+
+    /** Whether {@code callee}, written at {@code depth}, ends in " with state", " with items" or " with entries". */
+    private boolean hasSuffix(Object callee, int depth) {
+        if (!(callee instanceof GenericObject) || depth >= maxDepth) {
+            return false; // at the limit it is "<mod.Name object ...>"
+        }
+        GenericObject c = (GenericObject) callee;
+        return c.hasState() || !c.listItems().isEmpty() || !c.dictItems().isEmpty();
     }
 
     private static boolean isContainer(Object v) {

@@ -1,0 +1,96 @@
+package dev.brine.cli;
+
+import dev.brine.BrineException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The compressed formats a pickle is often saved in ({@code df.to_pickle('x.pkl.gz')}, {@code joblib.dump(m, f,
+ * compress=3)}), told apart by their magic bytes so that every verb refuses them saying what they are and how to
+ * decompress them. Brine does not decompress them itself: the JDK reads gzip and zlib but not bzip2, xz, zstd or lz4,
+ * and every compressed file is treated alike. No magic here begins a valid pickle: the first byte is no opcode
+ * (gzip, xz, zlib, lz4; zstd's second, after MARK), or the opcode is followed by what cannot follow it in a file this size or
+ * at all (bzip2's "BZh" reads as BINBYTES of over 800 MB followed by the block magic; lzma's ']' as EMPTY_LIST
+ * followed by byte 0, no opcode).
+ */
+enum Compression {
+    GZIP("gzip", ".gz", "gunzip -k", "gzip -dc", new int[] {0x1f, 0x8b, 0x08}),
+    /** bzip2's "BZh" and block size, then the magic of a first block or of an empty stream's end. */
+    BZIP2("bzip2", ".bz2", "bunzip2 -k", "bzip2 -dc", null),
+    XZ("xz", ".xz", "unxz -k", "xz -dc", new int[] {0xfd, '7', 'z', 'X', 'Z', 0x00}),
+    ZSTD("zstd", ".zst", "unzstd", "zstd -dc", new int[] {0x28, 0xb5, 0x2f, 0xfd}),
+    /** The legacy .lzma format: properties 0x5d (lc=3, lp=0, pb=2, what every encoder writes), a dictionary size. */
+    LZMA("lzma", ".lzma", "unlzma -k", "xz -dc --format=lzma", new int[] {0x5d, 0x00, 0x00}),
+    /** -m: to the name without .lz4 even when stdout is no terminal (lz4 -d alone then writes to stdout). */
+    LZ4("lz4", ".lz4", "lz4 -dm", "lz4 -dc", new int[] {0x04, 0x22, 0x4d, 0x18}),
+    /** A zlib stream (RFC 1950) with a 32 KiB window, as joblib's compress=N writes its files. */
+    ZLIB("zlib", null, null, null, null);
+
+    private static final byte[] BZIP2_BLOCK = {0x31, 0x41, 0x59, 0x26, 0x53, 0x59}; // pi's digits
+    private static final byte[] BZIP2_END = {0x17, 0x72, 0x45, 0x38, 0x50, (byte) 0x90}; // sqrt(pi)'s
+
+    /** The bytes {@link #of} needs: the longest magic, bzip2's with its block magic. */
+    static final int HEAD = 10;
+
+    private final String name;
+    private final String suffix;
+    private final String decompressKeeping; // writes the file without the suffix, keeping the compressed one
+    private final String decompressToStdout;
+    private final int[] magic;
+
+    Compression(String name, String suffix, String decompressKeeping, String decompressToStdout, int[] magic) {
+        this.name = name;
+        this.suffix = suffix;
+        this.decompressKeeping = decompressKeeping;
+        this.decompressToStdout = decompressToStdout;
+        this.magic = magic;
+    }
+
+    /** The compression whose magic the first {@code n} bytes of {@code head} begin with, or null. */
+    static Compression of(byte[] head, int n) {
+        for (Compression c : values()) {
+            if (c.magic != null && startsWith(head, n, c.magic)) {
+                return c;
+            }
+        }
+        if (n >= HEAD && head[0] == 'B' && head[1] == 'Z' && head[2] == 'h' && head[3] >= '1' && head[3] <= '9'
+                && (Arrays.equals(head, 4, 10, BZIP2_BLOCK, 0, 6) || Arrays.equals(head, 4, 10, BZIP2_END, 0, 6))) {
+            return BZIP2;
+        }
+        // zlib: method 8 (deflate) with a 32 KiB window (0x78), and the check bits that make the pair a multiple of 31
+        if (n >= 2 && (head[0] & 0xff) == 0x78 && ((head[0] & 0xff) << 8 | head[1] & 0xff) % 31 == 0) {
+            return ZLIB;
+        }
+        return null;
+    }
+
+    /**
+     * The refusal of {@code file}, compressed this way: what it is and how to decompress it (for zlib, which no common
+     * tool decompresses and joblib writes: to load it with joblib).
+     */
+    BrineException refusal(Path file) {
+        String what = file + ": compressed with " + name + ", which Brine does not read: ";
+        if (this == ZLIB) {
+            return new BrineException(what + "joblib.dump(..., compress=N) writes such files; load it in Python with"
+                    + " joblib.load and save what it holds with pickle.dump (or numpy.save for arrays)");
+        }
+        String fileName = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        String how = fileName.endsWith(suffix) && fileName.length() > suffix.length()
+                ? decompressKeeping + " " + file // writes the file without the suffix beside it
+                : decompressToStdout + " " + file + " | brine show -"; // any name: a pipe needs none
+        return new BrineException(what + "decompress it first, e.g. " + how);
+    }
+
+    private static boolean startsWith(byte[] head, int n, int[] magic) {
+        if (n < magic.length) {
+            return false;
+        }
+        for (int i = 0; i < magic.length; i++) {
+            if ((head[i] & 0xff) != magic[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
