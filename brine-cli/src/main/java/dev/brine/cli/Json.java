@@ -6,6 +6,7 @@ import dev.brine.ndarray.ScalarFormat;
 import dev.brine.numpy.ObjectArray;
 import dev.brine.py.ByteArray;
 import dev.brine.py.GenericObject;
+import dev.brine.py.Global;
 import dev.brine.py.PersistentId;
 import dev.brine.py.PyFloat;
 import dev.brine.py.PythonRepr;
@@ -197,8 +198,13 @@ final class Json {
         if (v instanceof GenericObject) {
             GenericObject g = (GenericObject) v;
             out.append("{\"__object__\": ");
-            string(String.valueOf(g.callable()));
-            Frame f = new Frame(g).add(", \"args\": ").add(new Value(g.args(), depth + 1));
+            Frame f = new Frame(g);
+            if (g.callable() instanceof Global) {
+                string(String.valueOf(g.callable()));
+            } else { // a callee the pickle built (cloudpickle): a value like any other, bounded by --depth and --items
+                f.add(new Value(g.callable(), depth + 1));
+            }
+            f.add(", \"args\": ").add(new Value(g.args(), depth + 1));
             if (g.hasState()) {
                 f.add(", \"state\": ").add(new Value(g.state(), depth + 1));
             }

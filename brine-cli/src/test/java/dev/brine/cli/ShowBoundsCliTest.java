@@ -81,6 +81,16 @@ class ShowBoundsCliTest {
                 CliTest.run("show", "--depth", "1", f.toString()).out());
         assertEquals("<cloudpickle.cloudpickle._make_skeleton_enum(...) object ...>\n",
                 CliTest.run("show", "--depth", "0", f.toString()).out());
+        // --json: the built callee is a nested value, bounded by --depth (it was its whole text at any depth)
+        CliTest.Run json = CliTest.run("show", "--json", "--depth", "50", f.toString());
+        assertEquals(0, json.status(), json.err());
+        Path jf = Files.writeString(tmp.resolve("enum.json"), json.out());
+        CliTest.Run shallow = CliTest.run("show", "--json", "--depth", "1", f.toString());
+        Path sf = Files.writeString(tmp.resolve("enum1.json"), shallow.out());
+        assertEquals("cloudpickle.cloudpickle._make_skeleton_enum [1] {'__object__': '...', 'args': '...'}",
+                Python.checkText("import json, sys\n"
+                        + "deep, shallow = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))\n"
+                        + "print(deep['__object__']['__object__'], deep['args'], shallow)", jf, sf).strip());
     }
 
     @Test
