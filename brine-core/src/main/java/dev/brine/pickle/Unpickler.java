@@ -1546,10 +1546,34 @@ public final class Unpickler {
         return options.genericObjects() && cls instanceof ArgumentOnlyClass ? ((ArgumentOnlyClass) cls).global() : cls;
     }
 
+    /**
+     * copyreg's constructors, NEWOBJ spelled as a call: {@code __newobj__(cls, *args)}, {@code __newobj_ex__(cls,
+     * args, kwargs)} and {@code _reconstructor(cls, base, state)}, whose first argument is the class made.
+     */
+    private static final Set<Global> COPYREG_CONSTRUCTORS = Set.of(new Global("copyreg", "__newobj__"),
+            new Global("copyreg", "__newobj_ex__"), new Global("copyreg", "_reconstructor"));
+
+    /**
+     * The arguments {@code callable} is called with: when reading generic objects, a class registered only
+     * to be named as an argument ({@code builtins.int}) that copyreg's constructors are to make is its inert
+     * name there, as {@link #callee} makes it for the NEWOBJ opcode, so that both spellings read alike.
+     * {@code builtins.object} is left as it is: it makes its bare instance in either reading.
+     */
+    private Tuple arguments(PyCallable callable, Tuple args) {
+        if (!options.genericObjects() || args.isEmpty() || !(args.get(0) instanceof ArgumentOnlyClass)
+                || ArgumentOnlyClass.is(args.get(0), BARE_OBJECT) || !COPYREG_CONSTRUCTORS.contains(callable.global())) {
+            return args;
+        }
+        Object[] items = args.toArray();
+        items[0] = ((ArgumentOnlyClass) items[0]).global();
+        return TupleAccess.adopt(items);
+    }
+
     private Object call(Object target, Tuple args) throws IOException {
         Object callable = callee(target);
         if (callable instanceof PyCallable) {
-            return made(charge(((PyCallable) callable).call(args)), args, (PyCallable) callable);
+            PyCallable c = (PyCallable) callable;
+            return made(charge(c.call(arguments(c, args))), args, c);
         }
         if (callable instanceof Global || callable instanceof GenericObject) {
             return touched(GenericObject.reduced(callable, args));
