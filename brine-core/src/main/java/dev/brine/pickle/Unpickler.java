@@ -15,6 +15,7 @@ import dev.brine.py.Global;
 import dev.brine.py.GlobalAccess;
 import dev.brine.py.KeyGuard;
 import dev.brine.py.PickleBuffer;
+import dev.brine.py.PythonRepr;
 import dev.brine.py.Tuple;
 import dev.brine.py.TupleAccess;
 import java.io.IOException;
@@ -1610,9 +1611,15 @@ public final class Unpickler {
             Object made = charge(((PyCallable) cls).newObject(args, kwargs == null ? Map.of() : kwargs));
             return made(made, kwargs == null ? args : Tuple.of(args, kwargs), (PyCallable) cls);
         }
-        if (cls instanceof Global) {
+        if (cls instanceof Global || cls instanceof GenericObject && options.genericObjects()) {
+            // a generic object as the class: one the pickle built by a call (cloudpickle's _make_skeleton_class
+            // for a class defined in __main__), kept inert as a call on it is (see call)
             return touched(new GenericObject(cls, kwargs == null ? GenericObject.Creation.NEWOBJ
                     : GenericObject.Creation.NEWOBJ_EX, args, kwargs));
+        }
+        if (cls instanceof GenericObject) {
+            throw fail(op.name() + " class argument is an object the pickle itself made, " + PythonRepr.brief(cls)
+                    + ", not a class Brine can create; read with genericObjects(true) to keep it and its instance as inert objects");
         }
         throw fail(op.name() + " class argument isn't a type: " + typeName(cls));
     }
