@@ -1685,7 +1685,7 @@ public final class Unpickler {
     /**
      * Hands {@code state} to the user's {@code setState}. What it throws says that this class refused
      * this state, not that the pickle is malformed: the message names the class as Python does, and
-     * the exception it threw is kept as the cause. Errors (a stack overflow, say) are left to load().
+     * the exception it threw is kept as the cause; so is a stack overflow in it. Other errors are left to load().
      */
     private void setState(PickleState target, Object state) throws BrineException {
         try {
@@ -1697,6 +1697,14 @@ public final class Unpickler {
                     + ".setState refused its state of type " + typeName(state) + ": " + e);
             refused.initCause(e);
             throw refused;
+        } catch (StackOverflowError e) {
+            // reading is iterative, so the stack is the hook's: it recursed without end, or too deep for this
+            // thread (walking a deeply nested state, say); named as its failure, not as the pickle's nesting
+            UnpicklingException overflowed = fail(options.registry().describe(target.getClass())
+                    + ".setState overflowed the stack (" + e + ") with its state of type " + typeName(state)
+                    + ": it recurses too deeply, or without end");
+            overflowed.initCause(e);
+            throw overflowed;
         }
     }
 
