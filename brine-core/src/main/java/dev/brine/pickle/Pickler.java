@@ -1227,10 +1227,34 @@ public final class Pickler {
             writeGet(known);
             return;
         }
+        if (names == moduleMemo) {
+            saveModuleName(name);
+            return;
+        }
         writeString(name);
         names.put(name, memo.size());
         writePut(memo.size());
         memo.reserve();
+    }
+
+    /**
+     * A module name not written yet. CPython writes it with the memo it writes data with, and its module
+     * names are interned, as are the identifier-like strs of Python code: so a str of the data that is the
+     * very module string (the key of {@code {'re': re.compile('a')}} and {@code re._compile}'s module) is
+     * one memo entry, whichever comes first. Brine keeps identity as read, so the same object is written
+     * once here too: found in, and then put in, the identity memo (once per module, off the strings' path).
+     */
+    private void saveModuleName(String module) throws IOException {
+        int shared = memo.get(module);
+        if (shared >= 0) {
+            writeGet(shared);
+            moduleMemo.put(module, shared);
+            return;
+        }
+        writeString(module);
+        moduleMemo.put(module, memo.size());
+        writePut(memo.size());
+        memo.add(module);
     }
 
     private static boolean isAscii(String s) {
