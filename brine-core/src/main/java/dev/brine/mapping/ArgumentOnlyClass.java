@@ -64,7 +64,8 @@ public final class ArgumentOnlyClass implements PyCallable {
     @Override
     public Object newObject(Tuple args, Map<Object, Object> kwargs) throws BrineException {
         if (!bare) {
-            return PyCallable.super.newObject(args, kwargs);
+            // named as the refusal of a call is: NEWOBJ and copyreg's constructors (REDUCE) both come here
+            throw new BrineException(global + " cannot be created from a pickle" + (why == null ? "" : " (" + why + ")"));
         }
         if (!args.isEmpty() || !kwargs.isEmpty()) {
             throw new BrineException(global + ".__new__ takes no arguments, got " + args.size() + " and "

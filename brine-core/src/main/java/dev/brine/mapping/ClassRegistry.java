@@ -479,6 +479,10 @@ public final class ClassRegistry {
                 return factory.get();
             } catch (RuntimeException e) {
                 throw new BrineException(global + ": its factory threw " + e, e);
+            } catch (StackOverflowError e) {
+                // reading is iterative: the stack the factory overflowed was its own
+                throw new BrineException(global + ": its factory overflowed the stack (" + e + "): it recurses too"
+                        + " deeply, or without end", e);
             }
         }
     }

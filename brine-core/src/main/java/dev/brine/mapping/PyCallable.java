@@ -22,6 +22,7 @@ public interface PyCallable {
      * empty instance that BUILD then fills. By default this refuses: the global is not a class.
      */
     default Object newObject(Tuple args, Map<Object, Object> kwargs) throws BrineException {
-        throw new BrineException(global() + " is not a class that NEWOBJ can create");
+        // not "NEWOBJ": copyreg.__newobj__ and _reconstructor, read by REDUCE, ask for cls.__new__ too
+        throw new BrineException(global() + " is not a class that a pickle can create (cls.__new__)");
     }
 }

@@ -168,6 +168,11 @@ public final class DType {
     /** numpy's object dtype {@code |O}; only for describing pickled dtypes, never for array data. */
     public static final DType OBJECT = scalar(Kind.OBJECT, '|', 8);
 
+    /** A new object dtype equal to {@link #OBJECT}: what each {@code numpy.dtype('O8', False, True)} in a pickle makes. */
+    static DType newObjectType() {
+        return scalar(Kind.OBJECT, '|', 8);
+    }
+
     // numpy flag bits (ndarraytypes.h) that the pickled state carries
     private static final int NPY_NEEDS_INIT = 0x08;
     private static final int NPY_NEEDS_PYAPI = 0x10;

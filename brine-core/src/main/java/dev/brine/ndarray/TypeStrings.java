@@ -157,7 +157,10 @@ final class TypeStrings {
         int size = Integer.parseInt(rest);
         switch (k) {
             case 'b':
-                return DType.BOOL;
+                // a new object, as for every other kind: numpy.dtype('b1', False, True) in a pickle copies, so
+                // two of them are two objects a pickle writes twice; the shared DType.BOOL is numpy's builtin
+                // one, which BuiltinDTypes gives where numpy uses it (NPY headers, Java code)
+                return DType.numeric(DType.Kind.BOOL, 1);
             case 'i':
                 return numeric(DType.Kind.INT, size, text);
             case 'u':
@@ -173,7 +176,7 @@ final class TypeStrings {
             case 'V':
                 return DType.voidType(size);
             case 'O':
-                return DType.OBJECT;
+                return DType.newObjectType(); // a new object, as for bool above
             default:
                 throw bad(text);
         }

@@ -60,6 +60,8 @@ public final class Pickler {
     private static final int BATCHSIZE = 1000;
     /** The stack of the thread that takes over structures too deep for the caller's stack. */
     private static final long DEEP_STACK_BYTES = 512L << 20;
+    /** Frames of its own on top of the pickler's that make a stack overflow a hook's (far more than a writer needs). */
+    private static final int HOOK_OWN_FRAMES = 512;
     /** CPython passes one interned "latin1" string for every bytes object below protocol 3. */
     private static final String LATIN1 = "latin1";
     private static final Global CODECS_ENCODE = new Global("_codecs", "encode");
@@ -306,13 +308,44 @@ public final class Pickler {
             throw hookFailed(obj, e.getMessage(), e); // a user's class: name it
         } catch (RuntimeException e) {
             // user code failed, not the pickler: the class's own getState, or a writer registered for it
-            String hook = obj instanceof PickleState ? "getState()" : "its registered writer";
-            throw hookFailed(obj, hook + " threw " + e, e);
+            throw hookFailed(obj, hookName(obj) + " threw " + e, e);
+        } catch (StackOverflowError e) {
+            if (!isHooksOwn(e)) {
+                throw e; // the structure is too deep for this thread's stack: dump() redoes it on a deep one
+            }
+            // the hook recursed without end (or too deep for any stack): a bigger stack would only take longer
+            throw hookFailed(obj, hookName(obj) + " overflowed the stack (" + e + "): it recurses too deeply,"
+                    + " or without end", e);
         }
     }
 
+    /**
+     * Whether a stack overflow inside a hook is the hook's own, not the pickler's. Writing recurses once per
+     * level of nesting and calls a hook at its object's level, so the stack may have run out there because the
+     * hook went deep (recursing without end, typically) or because the levels above it had used nearly all of it.
+     * The overflow's stack trace tells them apart: the JVM keeps its innermost frames (1024 by default), and a
+     * hook's own overflow fills at least {@link #HOOK_OWN_FRAMES} of them without one of the pickler's. When the
+     * JVM keeps fewer frames (or none), this cannot be told, and the overflow is taken for the structure's.
+     */
+    private static boolean isHooksOwn(StackOverflowError e) {
+        StackTraceElement[] trace = e.getStackTrace();
+        if (trace.length < HOOK_OWN_FRAMES) {
+            return false;
+        }
+        for (int i = 0; i < HOOK_OWN_FRAMES; i++) {
+            if (trace[i].getClassName().equals(Pickler.class.getName())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String hookName(Object obj) {
+        return obj instanceof PickleState ? "getState()" : "its registered writer";
+    }
+
     /** A failure of user code while writing {@code obj}, naming its class as Python and Java know it. */
-    private PicklingException hookFailed(Object obj, String what, Exception cause) {
+    private PicklingException hookFailed(Object obj, String what, Throwable cause) {
         return new PicklingException("cannot pickle " + options.registry().describe(obj.getClass()) + " (Java class "
                 + obj.getClass().getName() + "): " + what, cause);
     }
@@ -1197,10 +1230,34 @@ public final class Pickler {
             writeGet(known);
             return;
         }
+        if (names == moduleMemo) {
+            saveModuleName(name);
+            return;
+        }
         writeString(name);
         names.put(name, memo.size());
         writePut(memo.size());
         memo.reserve();
+    }
+
+    /**
+     * A module name not written yet. CPython writes it with the memo it writes data with, and its module
+     * names are interned, as are the identifier-like strs of Python code: so a str of the data that is the
+     * very module string (the key of {@code {'re': re.compile('a')}} and {@code re._compile}'s module) is
+     * one memo entry, whichever comes first. Brine keeps identity as read, so the same object is written
+     * once here too: found in, and then put in, the identity memo (once per module, off the strings' path).
+     */
+    private void saveModuleName(String module) throws IOException {
+        int shared = memo.get(module);
+        if (shared >= 0) {
+            writeGet(shared);
+            moduleMemo.put(module, shared);
+            return;
+        }
+        writeString(module);
+        moduleMemo.put(module, memo.size());
+        writePut(memo.size());
+        memo.add(module);
     }
 
     private static boolean isAscii(String s) {

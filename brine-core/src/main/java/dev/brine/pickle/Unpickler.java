@@ -15,6 +15,7 @@ import dev.brine.py.Global;
 import dev.brine.py.GlobalAccess;
 import dev.brine.py.KeyGuard;
 import dev.brine.py.PickleBuffer;
+import dev.brine.py.PythonRepr;
 import dev.brine.py.Tuple;
 import dev.brine.py.TupleAccess;
 import java.io.IOException;
@@ -1546,10 +1547,34 @@ public final class Unpickler {
         return options.genericObjects() && cls instanceof ArgumentOnlyClass ? ((ArgumentOnlyClass) cls).global() : cls;
     }
 
+    /**
+     * copyreg's constructors, NEWOBJ spelled as a call: {@code __newobj__(cls, *args)}, {@code __newobj_ex__(cls,
+     * args, kwargs)} and {@code _reconstructor(cls, base, state)}, whose first argument is the class made.
+     */
+    private static final Set<Global> COPYREG_CONSTRUCTORS = Set.of(new Global("copyreg", "__newobj__"),
+            new Global("copyreg", "__newobj_ex__"), new Global("copyreg", "_reconstructor"));
+
+    /**
+     * The arguments {@code callable} is called with: when reading generic objects, a class registered only
+     * to be named as an argument ({@code builtins.int}) that copyreg's constructors are to make is its inert
+     * name there, as {@link #callee} makes it for the NEWOBJ opcode, so that both spellings read alike.
+     * {@code builtins.object} is left as it is: it makes its bare instance in either reading.
+     */
+    private Tuple arguments(PyCallable callable, Tuple args) {
+        if (!options.genericObjects() || args.isEmpty() || !(args.get(0) instanceof ArgumentOnlyClass)
+                || ArgumentOnlyClass.is(args.get(0), BARE_OBJECT) || !COPYREG_CONSTRUCTORS.contains(callable.global())) {
+            return args;
+        }
+        Object[] items = args.toArray();
+        items[0] = ((ArgumentOnlyClass) items[0]).global();
+        return TupleAccess.adopt(items);
+    }
+
     private Object call(Object target, Tuple args) throws IOException {
         Object callable = callee(target);
         if (callable instanceof PyCallable) {
-            return made(charge(((PyCallable) callable).call(args)), args, (PyCallable) callable);
+            PyCallable c = (PyCallable) callable;
+            return made(charge(c.call(arguments(c, args))), args, c);
         }
         if (callable instanceof Global || callable instanceof GenericObject) {
             return touched(GenericObject.reduced(callable, args));
@@ -1586,9 +1611,15 @@ public final class Unpickler {
             Object made = charge(((PyCallable) cls).newObject(args, kwargs == null ? Map.of() : kwargs));
             return made(made, kwargs == null ? args : Tuple.of(args, kwargs), (PyCallable) cls);
         }
-        if (cls instanceof Global) {
+        if (cls instanceof Global || cls instanceof GenericObject && options.genericObjects()) {
+            // a generic object as the class: one the pickle built by a call (cloudpickle's _make_skeleton_class
+            // for a class defined in __main__), kept inert as a call on it is (see call)
             return touched(new GenericObject(cls, kwargs == null ? GenericObject.Creation.NEWOBJ
                     : GenericObject.Creation.NEWOBJ_EX, args, kwargs));
+        }
+        if (cls instanceof GenericObject) {
+            throw fail(op.name() + " class argument is an object the pickle itself made, " + PythonRepr.brief(cls)
+                    + ", not a class Brine can create; read with genericObjects(true) to keep it and its instance as inert objects");
         }
         throw fail(op.name() + " class argument isn't a type: " + typeName(cls));
     }
@@ -1654,7 +1685,7 @@ public final class Unpickler {
     /**
      * Hands {@code state} to the user's {@code setState}. What it throws says that this class refused
      * this state, not that the pickle is malformed: the message names the class as Python does, and
-     * the exception it threw is kept as the cause. Errors (a stack overflow, say) are left to load().
+     * the exception it threw is kept as the cause; so is a stack overflow in it. Other errors are left to load().
      */
     private void setState(PickleState target, Object state) throws BrineException {
         try {
@@ -1666,6 +1697,14 @@ public final class Unpickler {
                     + ".setState refused its state of type " + typeName(state) + ": " + e);
             refused.initCause(e);
             throw refused;
+        } catch (StackOverflowError e) {
+            // reading is iterative, so the stack is the hook's: it recursed without end, or too deep for this
+            // thread (walking a deeply nested state, say); named as its failure, not as the pickle's nesting
+            UnpicklingException overflowed = fail(options.registry().describe(target.getClass())
+                    + ".setState overflowed the stack (" + e + ") with its state of type " + typeName(state)
+                    + ": it recurses too deeply, or without end");
+            overflowed.initCause(e);
+            throw overflowed;
         }
     }
 

@@ -99,6 +99,7 @@ class HookFailureTest {
             .register(Throws.class, Throws::new)
             .register(Checked.class, Checked::new)
             .register(Model.class, Model::new)
+            .register(Endless.class, Endless::new)
             .registerRecord(Rec.class)
             .registerRecord(BadRec.class)
             .registerWriter(Plain.class, p -> {
@@ -218,13 +219,130 @@ class HookFailureTest {
     }
 
     @Test
-    void errorsAreNotTakenForARefusedState() throws Exception {
-        // a stack overflow keeps the handling the unpickler gives it; it is not reported as a refusal
+    void aStackOverflowInSetStateIsItsFailure() throws Exception {
         ClassRegistry r = ClassRegistry.builtins().toBuilder().register(Deep.class, Deep::new).build();
         byte[] pickle = Pickler.dumps(new Deep(), PicklerOptions.builder().registry(r).build());
         UnpicklingException e = assertThrows(UnpicklingException.class,
                 () -> Pickle.loads(pickle, UnpicklerOptions.builder().registry(r).build()));
-        assertTrue(e.getMessage().startsWith("a value is nested too deeply"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("m.Deep.setState overflowed the stack (java.lang.StackOverflowError)"),
+                e.getMessage());
+        assertEquals("BUILD", e.opcode());
+        assertInstanceOf(StackOverflowError.class, e.getCause());
+    }
+
+    /** Hooks that recurse without end, a bug in user code; records the threads its getState ran on. */
+    @PythonName(module = "m", name = "Endless")
+    static final class Endless implements PickleState {
+        static final java.util.Set<String> GETSTATE_THREADS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        private static long recurse(long n) {
+            return recurse(n + 1) + 1;
+        }
+
+        @Override
+        public Object getState() {
+            GETSTATE_THREADS.add(Thread.currentThread().getName());
+            return recurse(0);
+        }
+
+        @Override
+        public void setState(Object state) {
+            recurse(0);
+        }
+    }
+
+    /**
+     * A getState that recurses without end is its own failure, named with its class, the overflow as the
+     * cause, as for any hook that throws; and at once: it is not run again on the pickler's deep stack (512
+     * MiB, where it took seconds to overflow and then read as "structure too deep to pickle", naming nothing).
+     * CPython likewise ends in the hook's own RecursionError.
+     */
+    @Test
+    void aGetStateThatRecursesWithoutEndIsNamedAndNotRetriedOnADeepStack() throws Exception {
+        dev.brine.testing.Python.require();
+        assertEquals(java.util.List.of("-"), dev.brine.testing.Python.eachLine(
+                "import pickle\nclass R:\n    def __getstate__(self): return self.__getstate__()",
+                "pickle.dumps(R())", "RecursionError", java.util.List.of("R")));
+        Endless.GETSTATE_THREADS.clear();
+        PicklingException e = assertThrows(PicklingException.class, () -> Pickler.dumps(java.util.List.of(new Endless()), WRITE));
+        assertEquals("cannot pickle m.Endless (Java class " + Endless.class.getName() + "): getState() overflowed the stack"
+                + " (java.lang.StackOverflowError): it recurses too deeply, or without end", e.getMessage());
+        assertInstanceOf(StackOverflowError.class, e.getCause());
+        assertEquals(java.util.Set.of(Thread.currentThread().getName()), Endless.GETSTATE_THREADS);
+    }
+
+    @Test
+    void aSetStateOrFactoryThatRecursesWithoutEndIsNamed() throws Exception {
+        GenericObject g = GenericObject.newObject(new Global("m", "Endless"), Tuple.empty());
+        g.setState(1L);
+        byte[] withState = Pickle.dumps(g, 2); // NEWOBJ, then BUILD with the state 1
+        UnpicklingException e = assertThrows(UnpicklingException.class, () -> Pickle.loads(withState, READ));
+        assertTrue(e.getMessage().startsWith("m.Endless.setState overflowed the stack (java.lang.StackOverflowError)"
+                + " with its state of type int"), e.getMessage());
+        assertEquals("BUILD", e.opcode());
+        assertInstanceOf(StackOverflowError.class, e.getCause());
+
+        ClassRegistry endlessFactory = ClassRegistry.builtins().toBuilder().register(Endless.class, () -> {
+            Endless.recurse(0);
+            return new Endless();
+        }).build();
+        e = assertThrows(UnpicklingException.class,
+                () -> Pickle.loads(withState, UnpicklerOptions.builder().registry(endlessFactory).build()));
+        assertTrue(e.getMessage().startsWith("m.Endless: its factory overflowed the stack (java.lang.StackOverflowError)"),
+                e.getMessage());
+        assertEquals("NEWOBJ", e.opcode());
+        assertInstanceOf(StackOverflowError.class, e.getCause().getCause());
+    }
+
+    /** A chain of objects whose getState gives the next. */
+    @PythonName(module = "m", name = "Link")
+    static final class Link implements PickleState {
+        Link next;
+
+        @Override
+        public Object getState() {
+            return next == null ? null : Tuple.of(next);
+        }
+
+        @Override
+        public void setState(Object state) {
+            next = (Link) ((Tuple) state).get(0);
+        }
+    }
+
+    /**
+     * What the hooks' overflows must not take in: a structure too deep for a small stack, which overflows it
+     * at a getState as often as in the pickler, is still written on the pickler's deep stack.
+     */
+    @Test
+    void aStructureTooDeepForASmallStackIsStillWrittenOnADeepOne() throws Exception {
+        int links = 20_000;
+        Link first = new Link();
+        Link last = first;
+        for (int i = 1; i < links; i++) {
+            last.next = new Link();
+            last = last.next;
+        }
+        ClassRegistry r = ClassRegistry.builtins().toBuilder().register(Link.class, Link::new).build();
+        PicklerOptions deep = PicklerOptions.builder().registry(r).maxDepth(4 * links).build();
+        Object[] result = new Object[1];
+        Link head = first;
+        Thread small = new Thread(null, () -> {
+            try {
+                result[0] = Pickler.dumps(head, deep);
+            } catch (Throwable t) {
+                result[0] = t;
+            }
+        }, "small-stack", 256 << 10);
+        small.start();
+        small.join();
+        byte[] pickle = assertInstanceOf(byte[].class, result[0], String.valueOf(result[0]));
+        Object loaded = Pickle.loads(pickle, UnpicklerOptions.builder().registry(r).build());
+        int n = 0;
+        for (Link l = (Link) loaded; l != null; l = l.next) {
+            n++;
+        }
+        assertEquals(links, n);
     }
 
     @Test
