@@ -39,6 +39,17 @@ class CliTest {
         }
     }
 
+    /** {@link #run} with {@code bytes} as standard input (a verb given {@code -}). */
+    static Run runWithStdin(byte[] bytes, String... args) {
+        java.io.InputStream old = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(bytes));
+            return run(args);
+        } finally {
+            System.setIn(old);
+        }
+    }
+
     @Test
     void demoRunsTheSeedWalkThrough() {
         Run r = run("demo");

@@ -3,8 +3,6 @@ package dev.brine.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.brine.testing.Python;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -95,7 +93,7 @@ class CompressedFilesCliTest {
                 + "print(pickle.loads(subprocess.run(['gzip', '-dc', sys.argv[1]], check=True, capture_output=True).stdout))",
                 bin));
 
-        CliTest.Run piped = withStdin(Files.readAllBytes(bin), "ls", "-");
+        CliTest.Run piped = CliTest.runWithStdin(Files.readAllBytes(bin), "ls", "-");
         assertEquals(1, piped.status());
         assertEquals("brine: -: compressed with gzip, which Brine does not read: decompress it first, e.g. gzip -dc -"
                 + " | brine show -\n", piped.err());
@@ -159,15 +157,5 @@ class CompressedFilesCliTest {
                 List.of("dis", f.toString()), List.of("verify", f.toString()),
                 List.of("extract", f.toString(), "-o", tmp.resolve("out").toString()),
                 List.of("convert", f.toString(), tmp.resolve("out.npz").toString()));
-    }
-
-    private static CliTest.Run withStdin(byte[] bytes, String... args) {
-        InputStream old = System.in;
-        try {
-            System.setIn(new ByteArrayInputStream(bytes));
-            return CliTest.run(args);
-        } finally {
-            System.setIn(old);
-        }
     }
 }

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brine.testing.Python;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,22 +92,22 @@ class VerbBasicsCliTest {
                     continue; // an .npz of numbers has no pickle to disassemble
                 }
                 CliTest.Run named = CliTest.run(verb, tmp.resolve(file).toString());
-                CliTest.Run piped = withStdin(bytes, verb, "-");
+                CliTest.Run piped = CliTest.runWithStdin(bytes, verb, "-");
                 assertEquals(named.status(), piped.status(), verb + " " + file + ": " + piped.err());
                 assertEquals(0, piped.status(), verb + " " + file + ": " + piped.err());
                 // the same output, the file named '-' where it is named
                 assertEquals(named.out().replace(tmp.resolve(file).toString(), "-"), piped.out(), verb + " " + file);
             }
-            CliTest.Run convert = withStdin(bytes, "convert", "-", tmp.resolve(file + ".out.npz").toString());
+            CliTest.Run convert = CliTest.runWithStdin(bytes, "convert", "-", tmp.resolve(file + ".out.npz").toString());
             assertEquals(0, convert.status(), convert.err());
-            CliTest.Run extract = withStdin(bytes, "extract", "-", "-o", tmp.resolve(file + ".ex").toString());
+            CliTest.Run extract = CliTest.runWithStdin(bytes, "extract", "-", "-o", tmp.resolve(file + ".ex").toString());
             assertEquals(0, extract.status(), extract.err());
             assertEquals("ok", Python.checkText("import numpy as np, sys, os\nd = sys.argv[1]\n"
                     + "assert np.load(d + '.out.npz').files == ['w'] and np.array_equal(np.load(d + '.out.npz')['w'], np.arange(3))\n"
                     + "assert np.array_equal(np.load(os.path.join(d + '.ex', 'w.npy')), np.arange(3))\nprint('ok')",
                     tmp.resolve(file)).strip());
         }
-        CliTest.Run empty = withStdin(new byte[0], "show", "-");
+        CliTest.Run empty = CliTest.runWithStdin(new byte[0], "show", "-");
         assertEquals(1, empty.status());
         assertEquals("brine: -: no pickle: the file is empty\n", empty.err());
     }
@@ -139,16 +137,6 @@ class VerbBasicsCliTest {
                     "- reads standard input")) {
                 assertTrue(help.contains(format), verb + " --help lacks " + format + ": " + help);
             }
-        }
-    }
-
-    private static CliTest.Run withStdin(byte[] bytes, String... args) {
-        InputStream old = System.in;
-        try {
-            System.setIn(new ByteArrayInputStream(bytes));
-            return CliTest.run(args);
-        } finally {
-            System.setIn(old);
         }
     }
 
