@@ -17,10 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * numpy 2's protocol-3 pickle of the array with its module names spelled as numpy 1's), and numpy loads equal values.
  */
 class NpzObjectArrayConvertTest {
-    /** One member of each kind that holds objects, and one of numbers. */
-    private static final String MEMBERS = "a=np.arange(3), o=np.array([1, 'x', None], dtype=object),"
-            + " m=np.array([[1, 'x'], [None, 2.5]], dtype=object).T,"
-            + " r=np.array([(1, 'x'), (2, None)], dtype=[('a', '<i4'), ('o', 'O')]), n=np.array(None, dtype=object)";
+    /** One member of each kind that holds objects, and one of numbers (the files ObjectArrayFilesCliTest reads). */
+    private static final String MEMBERS = ObjectArrayFilesCliTest.MEMBERS;
 
     @TempDir
     Path tmp;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ObjectArrayFilesCliTest {
     /** The defect's file, and one member of each kind that holds objects. */
-    private static final String MEMBERS = "a=np.arange(3), o=np.array([1, 'x', None], dtype=object),"
+    static final String MEMBERS = "a=np.arange(3), o=np.array([1, 'x', None], dtype=object),"
             + " m=np.array([[1, 'x'], [None, 2.5]], dtype=object).T,"
             + " r=np.array([(1, 'x'), (2, None)], dtype=[('a', '<i4'), ('o', 'O')]), n=np.array(None, dtype=object)";
 
