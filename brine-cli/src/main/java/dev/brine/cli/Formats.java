@@ -1,6 +1,8 @@
 package dev.brine.cli;
 
+import dev.brine.BrineException;
 import dev.brine.Limits;
+import dev.brine.io.CompressedFormat;
 import dev.brine.npy.ZipReader;
 import dev.brine.pickle.Unpickler;
 import dev.brine.pickle.UnpicklerOptions;
@@ -45,7 +47,7 @@ enum Formats {
      * safetensors header might, one whose first persistent id starts with K begins with "PK", a plain
      * pickle is often named .pt or .pth). The name decides only for a damaged .safetensors file or a .pt
      * tar file, whose own reader then says what is wrong with it. A compressed file (gzip, bzip2, xz, ...; see
-     * Compression), which no reader reads, is refused, saying how to decompress it.
+     * CompressedFormat), which no reader reads, is refused, saying how to decompress it.
      */
     static Formats detect(Path file) throws IOException {
         String name = name(file);
@@ -65,13 +67,27 @@ enum Formats {
                     || (name.endsWith(".pt") || name.endsWith(".pth")) && isTar(readAt(in, 257, 5))) {
                 return TORCH; // a legacy file is a run of pickles that TorchCheckpoint understands
             }
-            Compression compression = Compression.of(head, head.length);
+            CompressedFormat compression = CompressedFormat.of(head, head.length);
             if (compression != null) {
                 // read as a pickle, a gzip file failed on its first byte, a bzip2 file as a truncated one
-                throw compression.refusal(file);
+                throw compressedRefusal(compression, file);
             }
             return name.endsWith(".safetensors") ? SAFETENSORS : PICKLE;
         }
+    }
+
+    /**
+     * The refusal of a compressed {@code file}: what it is and the command that decompresses it, beside it when its name
+     * ends with the format's suffix, else into a pipe to {@code brine show -}, which needs no file name (zlib: the
+     * library's words on joblib, as no common tool decompresses it).
+     */
+    static BrineException compressedRefusal(CompressedFormat compression, Path file) {
+        String command = compression.decompressCommand(file);
+        if (command == null) {
+            return new BrineException(file + ": " + compression.refusal(file));
+        }
+        return new BrineException(file + ": compressed with " + compression.formatName() + ", which Brine does not read:"
+                + " decompress it first, e.g. " + (compression.keepsBeside(file) ? command : command + " | brine show -"));
     }
 
     private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};

@@ -49,9 +49,14 @@ public enum FileKind {
     /**
      * The location to put in front of a reader's failure on {@code file}: the file, and when it starts
      * like a format other than {@code expected} (what the reader reads, as a noun: "a pickle"), what
-     * it is and which loader reads it: {@code "model.zip: not a pickle but a ZIP archive (...)"}.
+     * it is and which loader reads it: {@code "model.zip: not a pickle but a ZIP archive (...)"}; when it
+     * is compressed ({@link CompressedFormat}), with what and how to decompress it.
      */
     public static String context(Path file, FileKind expected) {
+        CompressedFormat compressed = CompressedFormat.of(file);
+        if (compressed != null) { // read as a pickle, a gzip file fails on its first byte, a bzip2 file as truncated
+            return file + ": not " + expected.noun() + " but a file " + compressed.refusal(file) + "; read as " + expected.noun();
+        }
         FileKind kind = of(file);
         if (kind == null || kind == expected) {
             return file.toString();

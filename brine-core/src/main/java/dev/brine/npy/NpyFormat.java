@@ -3,6 +3,7 @@ package dev.brine.npy;
 import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
 import dev.brine.Limits;
+import dev.brine.io.CompressedFormat;
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
 import dev.brine.py.Tuple;
@@ -153,6 +154,10 @@ final class NpyFormat {
         int got = readUpTo(in, start);
         for (int i = 0; i < MAGIC.length; i++) {
             if (i >= got || start.get(i) != MAGIC[i]) {
+                CompressedFormat compressed = CompressedFormat.of(start.array(), got);
+                if (compressed != null) {
+                    throw new BrineException(where + ": not an NPY file but a file " + compressed.refusal(null));
+                }
                 throw new BrineException(where + ": not an NPY file: the magic string is not correct; expected \\x93NUMPY, found "
                         + hexPrefix(start, got));
             }

@@ -3,6 +3,7 @@ package dev.brine.npy;
 import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
 import dev.brine.Limits;
+import dev.brine.io.CompressedFormat;
 import dev.brine.ndarray.Storage;
 import java.io.Closeable;
 import java.io.IOException;
@@ -98,10 +99,24 @@ public final class ZipReader implements Closeable {
         this.limits = limits;
         this.crcCheck = crcCheck;
         this.fileSize = channel.size();
-        long[] dir = findCentralDirectory();
-        this.centralDirStart = dir[0];
-        this.entries = Collections.unmodifiableList(readCentralDirectory(dir[0], dir[1], dir[2], dir[3]));
-        this.byName = indexByName(entries);
+        try {
+            long[] dir = findCentralDirectory();
+            this.centralDirStart = dir[0];
+            this.entries = Collections.unmodifiableList(readCentralDirectory(dir[0], dir[1], dir[2], dir[3]));
+            this.byName = indexByName(entries);
+        } catch (BrineException e) {
+            throw compressedOr(e);
+        }
+    }
+
+    /**
+     * {@code e}, or when the file is compressed (an {@code .npz.gz}), the refusal that says so: the compressed bytes
+     * may hold what looks like an end record (lz4 and zstd keep short files nearly as they are) and fail later.
+     */
+    private BrineException compressedOr(BrineException e) throws IOException {
+        ByteBuffer head = readAt(0, (int) Math.min(fileSize, CompressedFormat.HEAD_BYTES));
+        CompressedFormat compressed = CompressedFormat.of(head.array(), head.limit());
+        return compressed == null ? e : new BrineException(where + ": not a ZIP file but a file " + compressed.refusal(null), e);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.brine.BrineException;
 import dev.brine.HeapBudget;
 import dev.brine.LimitExceededException;
 import dev.brine.Limits;
+import dev.brine.io.CompressedFormat;
 import dev.brine.io.FileKind;
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
@@ -96,6 +97,10 @@ final class CheckpointReader {
         }
         if (got >= 2 && (head[0] & 0xFF) == 0x80 || startsWith(head, got, LEGACY_MAGIC_TEXT)) {
             return loadLegacy();
+        }
+        CompressedFormat compressed = CompressedFormat.of(head, got);
+        if (compressed != null) {
+            throw new BrineException(where + ": not a torch checkpoint but a file " + compressed.refusal(path));
         }
         FileKind kind = FileKind.of(path);
         throw new BrineException(where + ": not a torch checkpoint: neither a ZIP archive nor a legacy pickle"
