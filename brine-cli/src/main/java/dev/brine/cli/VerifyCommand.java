@@ -6,6 +6,7 @@ import dev.brine.npy.Npy;
 import dev.brine.npy.Npz;
 import dev.brine.npy.NpzFile;
 import dev.brine.numpy.ObjectArray;
+import dev.brine.pickle.UnpicklerOptions;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -60,8 +61,13 @@ final class VerifyCommand implements Callable<Integer> {
                     Map<String, String> names = new TreeMap<>();
                     java.util.Set<String> called = new java.util.HashSet<>();
                     long[] index = {0};
-                    PickleFile.Result read = PickleFile.readMarkingInert(source, streams.memo ? Loaded.VIEWING_ONE_MEMO
-                            : Loaded.VIEWING, (value, namesInert) -> {
+                    long[] persistentIds = {0};
+                    UnpicklerOptions viewing = streams.memo ? Loaded.VIEWING_ONE_MEMO : Loaded.VIEWING;
+                    UnpicklerOptions counting = viewing.toBuilder().persistentLoader(pid -> {
+                        persistentIds[0]++;
+                        return viewing.persistentLoader().load(pid);
+                    }).build();
+                    PickleFile.Result read = PickleFile.readMarkingInert(source, counting, (value, namesInert) -> {
                                 String at = "[" + index[0]++ + "]";
                                 if (namesInert) { // else walking it finds nothing: a file of millions of objects need not
                                     InertNames.in(value, called).forEach((name, where) -> names.putIfAbsent(name, at + where));
@@ -78,6 +84,9 @@ final class VerifyCommand implements Callable<Integer> {
                     String warning = InertNames.warning("its pickle", names, called, read.inertGlobals(), Formats.PICKLE);
                     if (warning != null) {
                         warnings.add(warning);
+                    }
+                    if (persistentIds[0] > 0) {
+                        warnings.add(persistentIdWarning(persistentIds[0]));
                     }
                 }
                 case NPY -> {
@@ -126,6 +135,17 @@ final class VerifyCommand implements Callable<Integer> {
         }
         err.flush();
         return 0;
+    }
+
+    /**
+     * Persistent ids (PERSID, BINPERSID: what a Pickler's {@code persistent_id} wrote) are read here as themselves, but
+     * {@code pickle.load} refuses the file ("no persistent_load function was specified"): only an Unpickler whose
+     * {@code persistent_load} resolves them reads it, so an unqualified "ok" would promise too much.
+     */
+    static String persistentIdWarning(long count) {
+        return "its pickle holds " + count + (count == 1 ? " persistent id" : " persistent ids") + " (shown as"
+                + " persistent_load(...)); pickle.load refuses it: Python reads it only with an Unpickler whose"
+                + " persistent_load resolves them";
     }
 
     private static String name(Path npy) {

@@ -46,8 +46,18 @@ class PersistentIdCliTest {
         Path jsonFile = Files.writeString(tmp.resolve("refs.json"), json.out());
         assertEquals("{'a': {'__persistent_id__': 'ref:x'}, 'b': [1, {'__persistent_id__': 'ref:y'}], 'c': ['k', 2]}",
                 Python.checkText("import json, sys\nprint(json.load(open(sys.argv[1])))", jsonFile).strip());
+        // verify: ok (Brine read it), with a warning, as pickle.load refuses the file
         CliTest.Run verify = CliTest.run("verify", pkl.toString());
         assertEquals(0, verify.status(), verify.err());
+        assertEquals(pkl + ": ok (pickle, 1 item)\n", verify.out());
+        assertEquals("brine: warning: " + pkl + ": its pickle holds 2 persistent ids (shown as persistent_load(...));"
+                + " pickle.load refuses it: Python reads it only with an Unpickler whose persistent_load resolves them\n",
+                verify.err());
+        assertEquals("UnpicklingError: A load persistent id instruction was encountered, but no persistent_load function"
+                + " was specified.", Python.checkText(String.join("\n", "import pickle, sys",
+                        "try:", "    pickle.load(open(sys.argv[1], 'rb'))",
+                        "except pickle.UnpicklingError as e:", "    print('UnpicklingError:', ' '.join(str(e).split()))"),
+                        pkl).strip());
         Path out = tmp.resolve("out.pkl");
         CliTest.Run convert = CliTest.run("convert", "--protocol", "4", pkl.toString(), out.toString());
         assertEquals(0, convert.status(), convert.err());
