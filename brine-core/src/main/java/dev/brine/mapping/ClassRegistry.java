@@ -477,7 +477,7 @@ public final class ClassRegistry {
         private Object make() throws BrineException {
             try {
                 return factory.get();
-            } catch (RuntimeException e) {
+            } catch (Exception | AssertionError | LinkageError e) { // also what it threw undeclared (@SneakyThrows)
                 throw new BrineException(global + ": its factory threw " + e, e);
             } catch (StackOverflowError e) {
                 // reading is iterative: the stack the factory overflowed was its own

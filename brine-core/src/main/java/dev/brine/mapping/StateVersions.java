@@ -198,8 +198,9 @@ public final class StateVersions {
             } catch (BrineException e) {
                 throw new BrineException("migrating the state from version " + v + " to " + (v + 1) + ": "
                         + e.getMessage(), e);
-            } catch (RuntimeException e) {
-                // a migration is user code: its failure on odd input is a bad file, not a crash
+            } catch (Exception | AssertionError | LinkageError e) {
+                // a migration is user code: its failure on odd input is a bad file, not a crash (what it threw
+                // undeclared, @SneakyThrows, included)
                 throw new BrineException("migrating the state from version " + v + " to " + (v + 1) + " failed: " + e, e);
             }
             s = withoutVersion(s);

@@ -99,6 +99,13 @@ public final class Pickler {
     private final Map<String, Integer> functionModuleMemo = new HashMap<>(); // see moduleMemoFor
     private final Map<String, Integer> nameMemo = new HashMap<>();
     private final byte[] header = new byte[9];
+    /**
+     * Whether user code (a class's getState, a writer registered for a class of the user's) has run in this
+     * dump; see {@link #tooDeepAfterHooks}.
+     */
+    private boolean userCodeRan;
+    /** Whether the persistent id hook is the user's (Brine's own archives give one of theirs, which runs no user code). */
+    private final boolean persistentIdIsUsers;
 
     /** A pickler writing to {@code out} with {@code options}. */
     public Pickler(OutputStream out, PicklerOptions options) {
@@ -108,6 +115,7 @@ public final class Pickler {
         this.bin = proto >= 1;
         this.maxDepth = options.maxDepth();
         this.persistentId = options.persistentId();
+        this.persistentIdIsUsers = persistentId != null && !isLibraryType(persistentId.getClass());
     }
 
     private Pickler(PicklerOptions options) {
@@ -148,12 +156,17 @@ public final class Pickler {
         }
         PickleOutput.Mark start = out.mark();
         boolean freshMemo = memo.size() == 0;
+        userCodeRan = false;
         try {
             save(obj, 0, false);
         } catch (StackOverflowError e) {
             // writing recurses once per level of nesting; the caller's thread may have a small stack.
             // Like javac, redo the work on a thread of our own with a big stack, when nothing has
-            // left the buffer yet (deep structures overflow early, so in practice it has not).
+            // left the buffer yet (deep structures overflow early, so in practice it has not) and
+            // no user code has run (see userCodeRan).
+            if (userCodeRan) {
+                throw tooDeepAfterHooks(e);
+            }
             if (!freshMemo || !out.rewind(start)) {
                 throw tooDeep();
             }
@@ -194,6 +207,20 @@ public final class Pickler {
         }
     }
 
+    /**
+     * The overflow of a dump in which user code had run: redoing it on a thread of Brine's own would run each hook
+     * again there (Python runs a {@code __getstate__} once, on the caller's thread), deadlock a synchronized
+     * {@code getState} whose lock the caller holds, and, for a hook that dumps through Brine itself, start a new
+     * thread at every level of its recursion until memory runs out.
+     */
+    private PicklingException tooDeepAfterHooks(StackOverflowError e) {
+        return new PicklingException("structure too deep for this thread's stack, after state hooks (getState, registered"
+                + " writers) had run, which Brine does not run a second time on a thread of its own: dump it from a thread"
+                + " with a bigger stack (new Thread(null, task, name, stackSize)) or lower the nesting"
+                + " (PicklerOptions.maxDepth is " + options.maxDepth() + "); a hook that pickles its own object recurses"
+                + " without end", e);
+    }
+
     private PicklingException tooDeep() {
         return new PicklingException("structure too deep to pickle even on a " + (DEEP_STACK_BYTES >> 20)
                 + " MiB stack; lower the nesting (PicklerOptions.maxDepth is " + options.maxDepth() + ")");
@@ -208,7 +235,7 @@ public final class Pickler {
                     + " levels (PicklerOptions.maxDepth); is the structure cyclic through a type without a memo?");
         }
         if (!persSave && persistentId != null) {
-            Object pid = persistentId.persistentId(obj);
+            Object pid = persistentIdOf(obj);
             if (pid != null) {
                 savePers(pid, depth);
                 return;
@@ -255,6 +282,18 @@ public final class Pickler {
         out.maybePassOn();
     }
 
+    /** The persistent id hook's answer for {@code obj}; what the hook throws, wrapped as its failure (as {@link #reduce} does a getState's). */
+    private Object persistentIdOf(Object obj) throws BrineException {
+        userCodeRan |= persistentIdIsUsers;
+        try {
+            return persistentId.persistentId(obj);
+        } catch (BrineException e) {
+            throw e;
+        } catch (Exception | AssertionError | LinkageError e) {
+            throw new PicklingException("the persistent_id hook threw " + e + " for a " + obj.getClass().getName(), e);
+        }
+    }
+
     private void saveObject(Object obj, int depth) throws IOException {
         // the JDK containers the unpickler builds, by exact class first: a failed interface test
         // (a dict is not a List) scans the class's interfaces on every call
@@ -295,6 +334,9 @@ public final class Pickler {
     }
 
     private Reduction reduce(Object obj) throws BrineException {
+        if (!userCodeRan && !isLibraryType(obj.getClass())) {
+            userCodeRan = true; // its getState or registered writer is about to run
+        }
         try {
             return reduceWithHooks(obj);
         } catch (PicklingException | LimitExceededException e) {
@@ -308,6 +350,12 @@ public final class Pickler {
             throw hookFailed(obj, e.getMessage(), e); // a user's class: name it
         } catch (RuntimeException e) {
             // user code failed, not the pickler: the class's own getState, or a writer registered for it
+            throw hookFailed(obj, hookName(obj) + " threw " + e, e);
+        } catch (Exception e) {
+            // a checked exception the hook threw undeclared (a Kotlin or Scala hook, Lombok's @SneakyThrows)
+            throw hookFailed(obj, hookName(obj) + " threw " + e, e);
+        } catch (AssertionError | LinkageError e) {
+            // errors of the hook's own making (a failed assert, a class it could not initialise), not the JVM's
             throw hookFailed(obj, hookName(obj) + " threw " + e, e);
         } catch (StackOverflowError e) {
             if (!isHooksOwn(e)) {
@@ -339,6 +387,22 @@ public final class Pickler {
         }
         return true;
     }
+
+    /**
+     * Whether {@code type} is the JDK's or Brine's own, whose writers are Brine's and run no user code (a date, an
+     * array, a complex number). Told by where the class was loaded from, not by its package name.
+     */
+    private static boolean isLibraryType(Class<?> type) {
+        ClassLoader loader = type.getClassLoader();
+        if (loader == null || loader == ClassLoader.getPlatformClassLoader()) {
+            return true;
+        }
+        java.security.CodeSource source = type.getProtectionDomain().getCodeSource();
+        return source != null && BRINE_CODE != null && BRINE_CODE.equals(source.getLocation());
+    }
+
+    private static final java.net.URL BRINE_CODE = Pickler.class.getProtectionDomain().getCodeSource() == null ? null
+            : Pickler.class.getProtectionDomain().getCodeSource().getLocation();
 
     private static String hookName(Object obj) {
         return obj instanceof PickleState ? "getState()" : "its registered writer";

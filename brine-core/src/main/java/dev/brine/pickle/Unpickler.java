@@ -1692,7 +1692,9 @@ public final class Unpickler {
             target.setState(state);
         } catch (LimitExceededException e) {
             throw e;
-        } catch (BrineException | RuntimeException e) {
+        } catch (Exception | AssertionError | LinkageError e) {
+            // BrineException, RuntimeException, and what a hook throws undeclared (a checked exception from Kotlin,
+            // Scala or Lombok's @SneakyThrows) or of its own making (a failed assert, a class it could not load)
             UnpicklingException refused = fail(options.registry().describe(target.getClass())
                     + ".setState refused its state of type " + typeName(state) + ": " + e);
             refused.initCause(e);

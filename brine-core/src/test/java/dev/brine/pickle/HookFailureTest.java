@@ -1,5 +1,6 @@
 package dev.brine.pickle;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -14,11 +15,15 @@ import dev.brine.mapping.PythonName;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
 import dev.brine.py.Tuple;
+import dev.brine.testing.Python;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -230,6 +235,114 @@ class HookFailureTest {
         assertInstanceOf(StackOverflowError.class, e.getCause());
     }
 
+    /** Throws {@code t} without declaring it, as Kotlin, Scala or Lombok's {@code @SneakyThrows} code does. */
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> RuntimeException sneak(Throwable t) throws E {
+        throw (E) t;
+    }
+
+    /** Hooks that throw what they do not declare: a checked exception, or an Error of their own making. */
+    @PythonName(module = "m", name = "Sneaky")
+    static final class Sneaky implements PickleState {
+        static Throwable toThrow;
+        boolean failOnSave;
+
+        @Override
+        public Object getState() {
+            if (failOnSave) {
+                throw sneak(toThrow);
+            }
+            return Map.of("training_set", "missing.save");
+        }
+
+        @Override
+        public void setState(Object state) {
+            throw sneak(toThrow); // reloading its training set failed
+        }
+    }
+
+    /**
+     * A hook's undeclared checked exception (an IOException reloading a file, a plain Exception) or its AssertionError
+     * ends in the Pickling/UnpicklingException that names the class, the hook's throwable the cause, as a
+     * RuntimeException does: it escaped raw (an IOException from getState read as "unexpected I/O error writing to
+     * memory"). Also from a factory, a migration and the persistent id hook.
+     */
+    @Test
+    void undeclaredCheckedExceptionsAndAssertionErrorsFromHooksAreNamed() throws Exception {
+        ClassRegistry r = ClassRegistry.builtins().toBuilder().register(Sneaky.class, Sneaky::new).build();
+        PicklerOptions write = PicklerOptions.builder().registry(r).build();
+        UnpicklerOptions read = UnpicklerOptions.builder().registry(r).build();
+        for (Throwable t : new Throwable[] {new java.nio.file.NoSuchFileException("missing.save"),
+            new AssertionError("invariant"), new Exception("checked")}) {
+            Sneaky.toThrow = t;
+            byte[] pickle = Pickler.dumps(new Sneaky(), write);
+            UnpicklingException loading = assertThrows(UnpicklingException.class, () -> Pickle.loads(pickle, read));
+            assertEquals("m.Sneaky.setState refused its state of type dict: " + t, loading.getMessage().replaceAll(" at offset.*", ""));
+            assertEquals("BUILD", loading.opcode());
+            assertSame(t, loading.getCause());
+            Sneaky failing = new Sneaky();
+            failing.failOnSave = true;
+            PicklingException saving = assertThrows(PicklingException.class, () -> Pickler.dumps(failing, write));
+            assertEquals("cannot pickle m.Sneaky (Java class " + Sneaky.class.getName() + "): getState() threw " + t,
+                    saving.getMessage());
+            assertSame(t, saving.getCause());
+
+            ClassRegistry sneakyFactory = ClassRegistry.builtins().toBuilder().register(Sneaky.class, () -> {
+                throw sneak(t);
+            }).build();
+            UnpicklingException made = assertThrows(UnpicklingException.class,
+                    () -> Pickle.loads(pickle, UnpicklerOptions.builder().registry(sneakyFactory).build()));
+            assertTrue(made.getMessage().startsWith("m.Sneaky: its factory threw " + t), made.getMessage());
+
+            PicklingException pid = assertThrows(PicklingException.class, () -> Pickler.dumps(List.of(1L),
+                    PicklerOptions.builder().persistentId(o -> {
+                        throw sneak(t);
+                    }).build()));
+            assertEquals("the persistent_id hook threw " + t + " for a java.util.ImmutableCollections$List12", pid.getMessage());
+            assertSame(t, pid.getCause());
+        }
+    }
+
+    /** A getState whose state holds the pickle of its own object, through Brine: a recursion without end. */
+    @PythonName(module = "m", name = "SelfDump")
+    static final class SelfDump implements PickleState {
+        static final java.util.concurrent.atomic.AtomicInteger CALLS = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public Object getState() {
+            CALLS.incrementAndGet();
+            try {
+                return Pickle.dumps(this, PicklerOptions.builder().registry(REGISTRY).build());
+            } catch (BrineException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void setState(Object state) {
+        }
+    }
+
+    /**
+     * A hook that pickles its own object through Brine recurses without end, as CPython's RecursionError says of the
+     * same {@code __getstate__}; it fails at once, on the caller's thread, where each nested dump overflowed into a
+     * fresh 512 MiB-stack thread of Brine's until the heap ran out (a raw OutOfMemoryError after minutes).
+     */
+    @Test
+    void aHookThatPicklesItsOwnObjectFailsAtOnceOnTheCallersThread() throws Exception {
+        dev.brine.testing.Python.require();
+        assertEquals(List.of("-"), dev.brine.testing.Python.eachLine(
+                "import pickle\nclass M:\n    def __getstate__(self): return pickle.dumps(self, 5)",
+                "pickle.dumps(M(), 5)", "RecursionError", List.of("M")));
+        SelfDump.CALLS.set(0);
+        int threadsBefore = Thread.activeCount();
+        Object result = onThread("caller", 1 << 20, () -> Pickler.dumps(new SelfDump(), WRITE));
+        PicklingException e = assertInstanceOf(PicklingException.class, result);
+        assertTrue(e.getMessage().startsWith("cannot pickle m.SelfDump "), e.getMessage());
+        assertTrue(SelfDump.CALLS.get() < 100_000, "each level ran once: " + SelfDump.CALLS.get());
+        assertTrue(Thread.activeCount() <= threadsBefore, "no thread of Brine's left running");
+    }
+
     /** Hooks that recurse without end, a bug in user code; records the threads its getState ran on. */
     @PythonName(module = "m", name = "Endless")
     static final class Endless implements PickleState {
@@ -294,13 +407,17 @@ class HookFailureTest {
         assertInstanceOf(StackOverflowError.class, e.getCause().getCause());
     }
 
-    /** A chain of objects whose getState gives the next. */
+    /** A chain of objects whose getState gives the next, counting its calls and the threads they ran on. */
     @PythonName(module = "m", name = "Link")
     static final class Link implements PickleState {
+        static final java.util.concurrent.atomic.AtomicInteger CALLS = new java.util.concurrent.atomic.AtomicInteger();
+        static final Set<String> THREADS = java.util.concurrent.ConcurrentHashMap.newKeySet();
         Link next;
 
         @Override
         public Object getState() {
+            CALLS.incrementAndGet();
+            THREADS.add(Thread.currentThread().getName());
             return next == null ? null : Tuple.of(next);
         }
 
@@ -311,11 +428,15 @@ class HookFailureTest {
     }
 
     /**
-     * What the hooks' overflows must not take in: a structure too deep for a small stack, which overflows it
-     * at a getState as often as in the pickler, is still written on the pickler's deep stack.
+     * A structure too deep for the calling thread's stack, after getState hooks ran: Python runs each
+     * {@code __getstate__} once, on the caller's thread, so Brine does not redo the dump on a thread of its own
+     * (which ran every hook again there, lost the caller's thread-locals, and deadlocked a synchronized getState
+     * whose lock the caller held); it says what to do instead, and done so (a thread with a bigger stack, the
+     * caller's own) each hook runs once, on that thread. The pickle is then CPython's bytes for the same chain.
      */
     @Test
-    void aStructureTooDeepForASmallStackIsStillWrittenOnADeepOne() throws Exception {
+    void aStructureTooDeepForTheCallersStackAfterHooksRanIsRefusedNotRedone() throws Exception {
+        Python.require();
         int links = 20_000;
         Link first = new Link();
         Link last = first;
@@ -324,25 +445,81 @@ class HookFailureTest {
             last = last.next;
         }
         ClassRegistry r = ClassRegistry.builtins().toBuilder().register(Link.class, Link::new).build();
-        PicklerOptions deep = PicklerOptions.builder().registry(r).maxDepth(4 * links).build();
-        Object[] result = new Object[1];
+        PicklerOptions deep = PicklerOptions.builder().registry(r).protocol(4).maxDepth(4 * links).build();
         Link head = first;
-        Thread small = new Thread(null, () -> {
-            try {
-                result[0] = Pickler.dumps(head, deep);
-            } catch (Throwable t) {
-                result[0] = t;
-            }
-        }, "small-stack", 256 << 10);
-        small.start();
-        small.join();
-        byte[] pickle = assertInstanceOf(byte[].class, result[0], String.valueOf(result[0]));
+        Link.CALLS.set(0);
+        Link.THREADS.clear();
+        Object small = onThread("small-stack", 256 << 10, () -> Pickler.dumps(head, deep));
+        PicklingException e = assertInstanceOf(PicklingException.class, small);
+        assertTrue(e.getMessage().startsWith("structure too deep for this thread's stack, after state hooks (getState,"
+                + " registered writers) had run, which Brine does not run a second time on a thread of its own: dump it"
+                + " from a thread with a bigger stack"), e.getMessage());
+        assertEquals(Set.of("small-stack"), Link.THREADS);
+        assertTrue(Link.CALLS.get() < links, "no hook ran twice: " + Link.CALLS.get());
+
+        Link.CALLS.set(0);
+        Link.THREADS.clear();
+        byte[] pickle = assertInstanceOf(byte[].class, onThread("big-stack", 512L << 20, () -> Pickler.dumps(head, deep)));
+        assertEquals(links, Link.CALLS.get());
+        assertEquals(Set.of("big-stack"), Link.THREADS);
         Object loaded = Pickle.loads(pickle, UnpicklerOptions.builder().registry(r).build());
         int n = 0;
         for (Link l = (Link) loaded; l != null; l = l.next) {
             n++;
         }
         assertEquals(links, n);
+        // CPython writes the same bytes for the same chain (its recursion limit raised, on a big stack)
+        String python = String.join("\n", "import pickle, sys, threading",
+                "sys.setrecursionlimit(200000); threading.stack_size(512 << 20)",
+                "class Link:",
+                "    def __init__(self): self.next = None",
+                "    def __reduce_ex__(self, proto):",
+                "        return (copyreg.__newobj__, (Link,), None if self.next is None else (self.next,))",
+                "import copyreg; Link.__module__ = 'm'; Link.__qualname__ = 'Link'",
+                "mod = type(sys)('m'); mod.Link = Link; sys.modules['m'] = mod",
+                "def run():",
+                "    first = Link(); last = first",
+                "    for i in range(1, " + links + "):",
+                "        last.next = Link(); last = last.next",
+                "    sys.stdout.buffer.write(pickle.dumps(first, 4))",
+                "t = threading.Thread(target=run); t.start(); t.join()");
+        assertArrayEquals(Python.check(python, new byte[0]), pickle);
+    }
+
+    /** A plain structure (lists only: no user code) too deep for the caller's stack is still written, on a deep one. */
+    @Test
+    void aPlainStructureTooDeepForASmallStackIsStillWrittenOnADeepOne() throws Exception {
+        int levels = 20_000;
+        List<Object> top = new ArrayList<>();
+        List<Object> at = top;
+        for (int i = 1; i < levels; i++) {
+            List<Object> inner = new ArrayList<>();
+            at.add(inner);
+            at = inner;
+        }
+        PicklerOptions deep = PicklerOptions.builder().maxDepth(4 * levels).build();
+        byte[] pickle = assertInstanceOf(byte[].class, onThread("small-stack", 256 << 10, () -> Pickler.dumps(top, deep)));
+        Object loaded = Pickle.loads(pickle);
+        int n = 0;
+        for (Object l = loaded; l instanceof List<?> list; l = list.isEmpty() ? null : list.get(0)) {
+            n++;
+        }
+        assertEquals(levels, n);
+    }
+
+    /** What {@code task} returns on a new thread of {@code stackSize} bytes, or what it threw. */
+    private static Object onThread(String name, long stackSize, java.util.concurrent.Callable<Object> task) throws InterruptedException {
+        Object[] result = new Object[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                result[0] = task.call();
+            } catch (Throwable failure) {
+                result[0] = failure;
+            }
+        }, name, stackSize);
+        t.start();
+        t.join();
+        return result[0];
     }
 
     @Test
