@@ -390,7 +390,8 @@ public final class Pickler {
 
     /**
      * Whether {@code type} is the JDK's or Brine's own, whose writers are Brine's and run no user code (a date, an
-     * array, a complex number). Told by where the class was loaded from, not by its package name.
+     * array, a complex number): loaded by the JDK's loaders, or from Brine's own jar with Brine's package name (a
+     * user's classes shaded into one jar with Brine's share its location, not its package).
      */
     private static boolean isLibraryType(Class<?> type) {
         ClassLoader loader = type.getClassLoader();
@@ -398,7 +399,8 @@ public final class Pickler {
             return true;
         }
         java.security.CodeSource source = type.getProtectionDomain().getCodeSource();
-        return source != null && BRINE_CODE != null && BRINE_CODE.equals(source.getLocation());
+        return type.getName().startsWith("dev.brine.") && source != null && BRINE_CODE != null
+                && BRINE_CODE.equals(source.getLocation());
     }
 
     private static final java.net.URL BRINE_CODE = Pickler.class.getProtectionDomain().getCodeSource() == null ? null
