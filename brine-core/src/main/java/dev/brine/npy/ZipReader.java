@@ -29,7 +29,7 @@ import java.util.zip.Inflater;
 /**
  * A ZIP reader for untrusted archives (NPZ files, model archives, checkpoints): it reads the
  * central directory itself (ZIP64 included), refuses unsafe member names ({@code ..} segments,
- * absolute paths) and a name given to two members, enforces {@link Limits} on member count, inflated size and inflate ratio, and
+ * absolute paths, NUL) and a name given to two members, enforces {@link Limits} on member count, inflated size and inflate ratio, and
  * checks every member's data against the bytes the file really holds, its declared size and its
  * CRC. A zip bomb ends in a {@link LimitExceededException} before or while inflating, never in
  * running out of memory.
@@ -369,16 +369,23 @@ public final class ZipReader implements Closeable {
     }
 
     /** Refuses names that could escape a folder when extracted: {@code ..} segments, absolute paths, NULs. */
+    /**
+     * Refuses a name that would leave a folder it was written into: a {@code ..} segment, an absolute path (a leading
+     * {@code /} or {@code \\}, or a drive's root, {@code C:/} or {@code C:\\}) or a NUL. A letter and a colon followed
+     * by anything else is a plain name: {@code torch.save(sd, 'w:0.pt')} names its members {@code w:0/data.pkl}, and
+     * {@code np.savez(**{'w:0': a})} (a TensorFlow-style variable name) its member {@code w:0.npy}; Python's zipfile,
+     * numpy and torch read them.
+     */
     private void checkName(String name) throws BrineException {
         String n = name.replace('\\', '/');
         boolean bad = n.startsWith("/") || n.indexOf('\0') >= 0
-                || (n.length() >= 2 && n.charAt(1) == ':' && Character.isLetter(n.charAt(0)));
+                || (n.length() >= 3 && n.charAt(1) == ':' && n.charAt(2) == '/' && Character.isLetter(n.charAt(0)));
         for (String seg : n.split("/", -1)) {
             bad |= seg.equals("..");
         }
         if (bad) {
             throw new BrineException(where + ": unsafe member name '" + name
-                    + "': names with '..' segments or absolute paths are refused");
+                    + "': names with '..' segments, absolute paths (/x, C:/x) or NUL are refused");
         }
     }
 
