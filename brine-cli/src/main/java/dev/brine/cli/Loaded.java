@@ -46,8 +46,16 @@ import java.util.Map;
  * classes become inert generic objects.
  */
 final class Loaded {
+    /**
+     * The CLI's limits: the defaults, except that what one array or file may take of the heap follows the JVM's heap
+     * (give it more with BRINE_JAVA_OPTS) instead of stopping at 2 GiB, so that an .npz or deflated archive member
+     * over 2 GiB, which is read into the heap, is read when the heap holds it.
+     */
+    static final Limits LIMITS = Limits.DEFAULT.toBuilder()
+            .maxAllocation(Math.max(Limits.DEFAULT.maxAllocation(), Runtime.getRuntime().maxMemory())).build();
+
     /** The CLI's reading options: nothing is refused for being unknown, nothing is ever run. */
-    static final UnpicklerOptions VIEWING = UnpicklerOptions.builder().genericObjects(true)
+    static final UnpicklerOptions VIEWING = UnpicklerOptions.builder().genericObjects(true).limits(LIMITS)
             // numpy object arrays too: their items are values like any other, read inert as generic objects;
             // and Brine's own named variables, so that a pickle's show as an archive's, and keep their names
             // when converted to an archive (its members are named after them)
@@ -254,13 +262,13 @@ final class Loaded {
     }
 
     private static Loaded npz(Path path) throws IOException {
-        try (NpzFile z = Npz.open(path, Limits.DEFAULT)) {
+        try (NpzFile z = Npz.open(path, LIMITS)) {
             Map<String, Object> all = new LinkedHashMap<>();
             List<Member> members = new ArrayList<>();
             List<ZipReader.Entry> entries = z.entries();
             // numpy's keys, except where two members share one (a.npy and a): the full name reaches each
             List<String> keys = z.memberKeys();
-            HeapBudget budget = new HeapBudget(Limits.DEFAULT); // every member is held at once
+            HeapBudget budget = new HeapBudget(LIMITS); // every member is held at once
             for (int i = 0; i < keys.size(); i++) {
                 String key = keys.get(i);
                 Object v = z.get(key, VIEWING, budget); // object arrays too, read inert as the CLI reads pickles
@@ -279,7 +287,7 @@ final class Loaded {
         ArchiveOptions options = ArchiveOptions.builder().unpicklerOptions(VIEWING).build();
         Object obj = ModelArchive.load(path, options);
         Map<String, String> methods = new LinkedHashMap<>();
-        try (ZipReader zip = ZipReader.open(path, Limits.DEFAULT)) {
+        try (ZipReader zip = ZipReader.open(path, LIMITS)) {
             for (ZipReader.Entry e : zip.entries()) {
                 methods.put(e.name(), e.method() == 0 ? "stored" : "deflated");
             }

@@ -98,7 +98,7 @@ final class VerifyCommand implements Callable<Integer> {
                     count = 1;
                 }
                 case NPZ -> {
-                    try (NpzFile z = Npz.open(source, Limits.DEFAULT)) {
+                    try (NpzFile z = Npz.open(source, Loaded.LIMITS)) {
                         Progress progress = Progress.start(spec.commandLine().getErr(), "verify", z.names().size());
                         for (String key : z.memberKeys()) { // each member once, a.npy and a alike
                             // inflates, checks the CRC and the NPY header, then drops the data; an object array's
