@@ -355,7 +355,7 @@ public final class ClassRegistry {
 
         private static String describeCallable(PyCallable c) {
             Class<?> type = classOf(c);
-            return type != null ? "the registered class " + type.getName() : "the library's own " + c;
+            return type != null ? "the registered class " + type.getName() : "one of Brine's own globals (" + c + ")";
         }
 
         /**
