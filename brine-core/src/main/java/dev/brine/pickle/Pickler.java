@@ -310,7 +310,7 @@ public final class Pickler {
         } else if (obj instanceof Object[]) {
             saveTuple((Object[]) obj, obj, depth);
         } else if (obj instanceof List) {
-            if (writesItself(type)) {
+            if (hasOwnReduction(type)) {
                 saveContainerObject(obj, depth);
             } else {
                 saveList((List<?>) obj, depth);
@@ -320,7 +320,7 @@ public final class Pickler {
             saveReduce(new Reduction(ORDERED_DICT, Reduction.Style.REDUCE, Tuple.empty(), null,
                     od.hasAttributes() ? new LinkedHashMap<>(od.attributes()) : null, null, od), obj, depth);
         } else if (obj instanceof Map) {
-            if (writesItself(type)) {
+            if (hasOwnReduction(type)) {
                 saveContainerObject(obj, depth);
             } else {
                 saveDict((Map<?, ?>) obj, depth);
@@ -328,7 +328,7 @@ public final class Pickler {
         } else if (obj instanceof FrozenSet) {
             saveFrozenSet((FrozenSet) obj, depth);
         } else if (obj instanceof Set) {
-            if (writesItself(type)) {
+            if (hasOwnReduction(type)) {
                 saveContainerObject(obj, depth);
             } else {
                 saveSet((Set<?>) obj, depth);
@@ -354,7 +354,7 @@ public final class Pickler {
      * {@link PythonName}, the Java form of a Python list, dict or set subclass with a state. (The JDK's
      * ArrayList, HashMap and LinkedHashMap never get here: {@link #save} writes them by exact class.)
      */
-    private boolean writesItself(Class<?> type) {
+    private boolean hasOwnReduction(Class<?> type) {
         if (type.isAnnotationPresent(PythonName.class) && PickleState.class.isAssignableFrom(type)) {
             return true;
         }
