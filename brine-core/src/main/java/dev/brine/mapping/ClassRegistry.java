@@ -7,11 +7,16 @@ import dev.brine.py.Tuple;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -36,7 +41,15 @@ import java.util.function.Supplier;
  * version with {@link StateVersion}, so that a save without this registry stamps it too.
  *
  * <p>A class registered under several names is read by all of them and written under its
- * {@link PythonName} when it is registered under that, else under its first registration.
+ * {@link PythonName} when it is registered under that, else under its first registration. A name
+ * reads as one thing: registering a class under a name that already reads as another class or as
+ * one of the library's own globals ({@code builtins.set}, {@code numpy.dtype} ...) is refused;
+ * {@link Builder#remove} it first to replace it deliberately.
+ *
+ * <p>A registration applies to the class and to its subclasses, except a subclass with its own
+ * {@link PythonName} that can write itself (a {@link PickleState} or a record): that one is written
+ * under its own name, with its own {@link StateVersion} if any, and the superclass's state versions
+ * do not migrate its states.
  */
 public final class ClassRegistry {
     private static final ClassRegistry BUILTINS = BuiltinGlobals.addTo(new Builder()).build();
@@ -45,6 +58,9 @@ public final class ClassRegistry {
     private final Map<Class<?>, Reducer<Object>> writers;
     private final Map<Class<?>, StateVersions> versions;
     private final Map<Class<?>, Global> names;
+    // writerFor's answer per class (a Reducer or NO_WRITER): the registry is immutable
+    private final Map<Class<?>, Object> writerCache = new ConcurrentHashMap<>();
+    private static final Object NO_WRITER = new Object();
 
     private ClassRegistry(Builder b) {
         this.callables = Collections.unmodifiableMap(new LinkedHashMap<>(b.callables));
@@ -105,16 +121,78 @@ public final class ClassRegistry {
 
     /**
      * How to write an instance of {@code type}: the writer registered for it or for its nearest
-     * registered superclass, or {@code null}.
+     * registered superclass, else for the one most specific interface it implements that has a
+     * writer, or {@code null}. The walk up the superclasses stops at a class with its own
+     * {@link PythonName} that writes itself (a {@link PickleState} or a record): it is written under
+     * its own name, not its superclass's.
+     *
+     * When no class has a writer and several unrelated interfaces of {@code type} do, the writer
+     * given refuses to write, saying which (register a writer for the class itself to choose).
      */
+    @SuppressWarnings("unchecked")
     public Reducer<Object> writerFor(Class<?> type) {
+        Object w = writerCache.computeIfAbsent(type, this::findWriter);
+        return w == NO_WRITER ? null : (Reducer<Object>) w;
+    }
+
+    /** writerFor's answer, uncached: a Reducer (perhaps one refusing: interfaces compete) or NO_WRITER. */
+    private Object findWriter(Class<?> type) {
         for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             Reducer<Object> w = writers.get(c);
             if (w != null) {
                 return w;
             }
+            if (writesItself(c)) {
+                return NO_WRITER;
+            }
         }
-        return null;
+        List<Class<?>> candidates = new ArrayList<>();
+        for (Class<?> i : interfacesOf(type)) {
+            if (writers.containsKey(i)) {
+                candidates.add(i);
+            }
+        }
+        // a writer for a subinterface is more specific than one for the interface it extends
+        candidates.removeIf(i -> candidates.stream().anyMatch(j -> j != i && i.isAssignableFrom(j)));
+        if (candidates.isEmpty()) {
+            return NO_WRITER;
+        }
+        if (candidates.size() > 1) {
+            List<String> names = new ArrayList<>();
+            candidates.forEach(i -> names.add(i.getName()));
+            String message = "writers are registered for several interfaces of " + type.getName() + " ("
+                    + String.join(", ", names) + ") and none for the class or its superclasses: register a writer for "
+                    + type.getName() + " to say how it is written";
+            return (Reducer<Object>) obj -> {
+                throw new BrineException(message);
+            };
+        }
+        return writers.get(candidates.get(0));
+    }
+
+    /** Every interface {@code type} implements, its superclasses' and their superinterfaces. */
+    private static Set<Class<?>> interfacesOf(Class<?> type) {
+        Set<Class<?>> all = new LinkedHashSet<>();
+        List<Class<?>> todo = new ArrayList<>();
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            todo.addAll(List.of(c.getInterfaces()));
+        }
+        while (!todo.isEmpty()) {
+            Class<?> i = todo.remove(todo.size() - 1);
+            if (all.add(i)) {
+                todo.addAll(List.of(i.getInterfaces()));
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Whether {@code c} has its own Python name and writes itself under it without a registry (a
+     * {@link PickleState} or a record with {@link PythonName}): registrations for its superclasses
+     * (their writers, names and state versions) do not apply to it.
+     */
+    static boolean writesItself(Class<?> c) {
+        return c.getAnnotation(PythonName.class) != null && (PickleState.class.isAssignableFrom(c) || c.isRecord());
     }
 
     /**
@@ -124,10 +202,7 @@ public final class ClassRegistry {
      * to the current one (see {@link StateVersions#upgrade}).
      */
     public Object upgradeState(Object target, Object state) throws BrineException {
-        StateVersions v = null;
-        for (Class<?> c = target == null ? null : target.getClass(); c != null && v == null; c = c.getSuperclass()) {
-            v = versions.get(c);
-        }
+        StateVersions v = target == null ? null : versionsFor(target.getClass());
         if (v == null) {
             return state;
         }
@@ -138,6 +213,26 @@ public final class ClassRegistry {
         }
     }
 
+    /**
+     * The versions that apply to {@code type}'s states: its own, else its nearest superclass's (a
+     * factory may make a subclass of the class registered), but not across a class registered under
+     * a name of its own or with its own {@link PythonName}: a subclass of a versioned class that is
+     * known by its own name has states of its own shape, which the superclass's migrations would
+     * wreck.
+     */
+    private StateVersions versionsFor(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            StateVersions v = versions.get(c);
+            if (v != null) {
+                return v;
+            }
+            if (names.containsKey(c) || writesItself(c)) {
+                return null;
+            }
+        }
+        return null;
+    }
+
     /** The state versions registered for {@code type}, or {@code null} when it is not versioned. */
     public StateVersions versionsOf(Class<?> type) {
         return versions.get(type);
@@ -145,7 +240,8 @@ public final class ClassRegistry {
 
     /**
      * The Python name instances of {@code type} are written as: the name it (or its nearest
-     * registered superclass) is written under by its registrations with {@link Builder#register},
+     * registered superclass, short of one with its own {@link PythonName}: see {@link #writerFor})
+     * is written under by its registrations with {@link Builder#register},
      * {@link Builder#registerVersioned} or {@link Builder#registerRecord} (its {@link PythonName} when
      * it was registered under that, else its first registration), else its {@link PythonName},
      * else {@code null} (a class written by a plain {@link Builder#registerWriter} names itself
@@ -156,6 +252,9 @@ public final class ClassRegistry {
             Global g = names.get(c);
             if (g != null) {
                 return g;
+            }
+            if (writesItself(c)) {
+                break;
             }
         }
         PythonName n = type.getAnnotation(PythonName.class);
@@ -179,23 +278,91 @@ public final class ClassRegistry {
         private Builder() {
         }
 
-        /** Reads {@code callable.global()} through {@code callable}. */
+        /**
+         * Reads {@code callable.global()} through {@code callable}, replacing whatever read that name
+         * before: the low-level way the library adds its own globals. Classes register with
+         * {@link #register}, {@link #registerVersioned} or {@link #registerRecord}, which refuse a
+         * name already taken.
+         */
         public Builder registerCallable(PyCallable callable) {
             callables.put(callable.global(), callable);
             return this;
         }
 
-        /** Also reads the old name {@code oldModule.oldName} as the already registered {@code module.name}. */
+        /**
+         * Forgets {@code module.name}: it is no longer read, and a class written under it (registered
+         * under it as its written name) is no longer written by this registry. The explicit way to
+         * give a name that is taken, one of the library's own included, to another class: remove it,
+         * then register the class under it.
+         */
+        public Builder remove(String module, String name) {
+            Global g = new Global(module, name);
+            callables.remove(g);
+            names.entrySet().removeIf(e -> {
+                if (!e.getValue().equals(g)) {
+                    return false;
+                }
+                writers.remove(e.getKey());
+                versions.remove(e.getKey());
+                return true;
+            });
+            return this;
+        }
+
+        /**
+         * Also reads the old name {@code oldModule.oldName} as the already registered {@code module.name}.
+         *
+         * @throws IllegalArgumentException if the old name already reads as something else
+         */
         public Builder alias(String oldModule, String oldName, String module, String name) {
             PyCallable target = callables.get(new Global(module, name));
             if (target == null) {
                 throw new IllegalArgumentException(module + "." + name + " is not registered");
             }
-            callables.put(new Global(oldModule, oldName), target);
+            claim(new Global(oldModule, oldName), target, module + "." + name + " (alias)");
             return this;
         }
 
-        /** Writes instances of {@code type} (and subclasses) as {@code reducer} says. */
+        /**
+         * Reads {@code g} through {@code callable} unless it already reads as something else: two
+         * classes under one name would write one and read the other back (CPython refuses to pickle a
+         * class that is not the object its name finds), and a user class under one of the library's
+         * names would break every file that uses it, with a message blaming the file.
+         */
+        private void claim(Global g, PyCallable callable, String what) {
+            PyCallable existing = callables.get(g);
+            if (existing != null && existing != callable && !sameClass(existing, callable)) {
+                throw new IllegalArgumentException("cannot register " + what + " as " + g + ": that name already"
+                        + " reads as " + describeCallable(existing) + "; a name reads as one class (register it under"
+                        + " another name, or remove(\"" + g.module() + "\", \"" + g.name() + "\") first to replace"
+                        + " it deliberately)");
+            }
+            callables.put(g, callable);
+        }
+
+        /** Whether two registrations read the same Java class (registering it again is harmless). */
+        private static boolean sameClass(PyCallable a, PyCallable b) {
+            Class<?> ta = classOf(a);
+            return ta != null && ta == classOf(b);
+        }
+
+        private static Class<?> classOf(PyCallable c) {
+            if (c instanceof StatefulClass) {
+                return ((StatefulClass) c).type;
+            }
+            return c instanceof RecordClass ? ((RecordClass<?>) c).type() : null;
+        }
+
+        private static String describeCallable(PyCallable c) {
+            Class<?> type = classOf(c);
+            return type != null ? "the registered class " + type.getName() : "one of Brine's own globals (" + c + ")";
+        }
+
+        /**
+         * Writes instances of {@code type} (and subclasses, but see {@link ClassRegistry#writerFor}) as
+         * {@code reducer} says. {@code type} may be an interface: its writer applies to the classes that
+         * implement it and have no writer of their own or of a superclass.
+         */
         @SuppressWarnings("unchecked")
         public <T> Builder registerWriter(Class<T> type, Reducer<? super T> reducer) {
             writers.put(type, (Reducer<Object>) reducer);
@@ -225,12 +392,15 @@ public final class ClassRegistry {
          * name is listed first. A class without the annotation is written under its first
          * registration. Its state versions, if any, are kept either way. (Replacing them instead made
          * the order of two registrations decide whether old states were migrated.)
+         *
+         * @throws IllegalArgumentException if {@code module.name} already reads as another class or
+         *     as one of the library's own globals (see {@link #remove})
          */
         public <T extends PickleState> Builder register(String module, String name, Class<T> type,
                                                         Supplier<? extends T> factory) {
             Global g = new Global(module, name);
             Objects.requireNonNull(factory, "factory");
-            registerCallable(new StatefulClass(g, type, factory));
+            claim(g, new StatefulClass(g, type, factory), type.getName());
             if (writers.containsKey(type) && !(names.containsKey(type) && takesOverName(type, g))) {
                 return this;
             }
@@ -301,7 +471,7 @@ public final class ClassRegistry {
             Objects.requireNonNull(factory, "factory");
             checkDeclaredVersion(type, stateVersions);
             Global g = new Global(module, name);
-            registerCallable(new StatefulClass(g, type, factory));
+            claim(g, new StatefulClass(g, type, factory), type.getName());
             versions.put(type, stateVersions);
             Global written = names.get(type);
             if (written == null || !written.equals(annotatedName(type))) {
@@ -369,7 +539,7 @@ public final class ClassRegistry {
             for (int i = 0; i < components.length; i++) {
                 componentNames[i] = components[i].getName();
             }
-            registerCallable(new RecordClass<>(g, constructor, types, componentNames));
+            claim(g, new RecordClass<>(g, constructor, types, componentNames), type.getName());
             if (names.containsKey(type) && !takesOverName(type, g)) {
                 return this; // another name it is read by (see register)
             }
@@ -447,8 +617,19 @@ public final class ClassRegistry {
             return GlobalKind.CLASS.repr(global);
         }
 
+        /**
+         * {@code cls()}, or, for a class that is a Java {@code Set}, {@code cls(items)}: what CPython
+         * writes for a set subclass ({@code set.__reduce__} gives {@code (cls, (list(self),), state)}).
+         */
         @Override
         public Object call(Tuple args) throws BrineException {
+            if (args.size() == 1 && args.get(0) instanceof List && Set.class.isAssignableFrom(type)) {
+                Object made = make();
+                @SuppressWarnings("unchecked")
+                Collection<Object> set = (Collection<Object>) made;
+                set.addAll((List<?>) args.get(0));
+                return made;
+            }
             if (!args.isEmpty()) {
                 throw new BrineException(global + " takes no constructor arguments, got " + args.size());
             }
@@ -513,6 +694,10 @@ public final class ClassRegistry {
         @Override
         public Global global() {
             return global;
+        }
+
+        Class<R> type() {
+            return constructor.getDeclaringClass();
         }
 
         @Override

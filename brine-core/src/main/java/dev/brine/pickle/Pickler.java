@@ -3,6 +3,8 @@ package dev.brine.pickle;
 import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
 import dev.brine.mapping.PickleState;
+import dev.brine.ndarray.NDArray;
+import dev.brine.numpy.NumpyScalar;
 import dev.brine.mapping.PyCallable;
 import dev.brine.mapping.PythonName;
 import dev.brine.mapping.PythonNames;
@@ -25,6 +27,7 @@ import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -307,17 +310,29 @@ public final class Pickler {
         } else if (obj instanceof Object[]) {
             saveTuple((Object[]) obj, obj, depth);
         } else if (obj instanceof List) {
-            saveList((List<?>) obj, depth);
+            if (hasOwnReduction(type)) {
+                saveContainerObject(obj, depth);
+            } else {
+                saveList((List<?>) obj, depth);
+            }
         } else if (obj instanceof OrderedDict) {
             OrderedDict<?, ?> od = (OrderedDict<?, ?>) obj;
             saveReduce(new Reduction(ORDERED_DICT, Reduction.Style.REDUCE, Tuple.empty(), null,
                     od.hasAttributes() ? new LinkedHashMap<>(od.attributes()) : null, null, od), obj, depth);
         } else if (obj instanceof Map) {
-            saveDict((Map<?, ?>) obj, depth);
+            if (hasOwnReduction(type)) {
+                saveContainerObject(obj, depth);
+            } else {
+                saveDict((Map<?, ?>) obj, depth);
+            }
         } else if (obj instanceof FrozenSet) {
             saveFrozenSet((FrozenSet) obj, depth);
         } else if (obj instanceof Set) {
-            saveSet((Set<?>) obj, depth);
+            if (hasOwnReduction(type)) {
+                saveContainerObject(obj, depth);
+            } else {
+                saveSet((Set<?>) obj, depth);
+            }
         } else if (obj instanceof Global) {
             saveGlobal((Global) obj, depth);
         } else if (obj instanceof PyCallable) {
@@ -331,6 +346,58 @@ public final class Pickler {
         } else {
             saveReduce(reduce(obj), obj, depth);
         }
+    }
+
+    /**
+     * Whether a List, Map or Set of class {@code type} is written by its own reduction, not as a plain
+     * list, dict or set: it has a registered writer, or it is a {@link PickleState} with
+     * {@link PythonName}, the Java form of a Python list, dict or set subclass with a state. (The JDK's
+     * ArrayList, HashMap and LinkedHashMap never get here: {@link #save} writes them by exact class.)
+     */
+    private boolean hasOwnReduction(Class<?> type) {
+        if (type.isAnnotationPresent(PythonName.class) && PickleState.class.isAssignableFrom(type)) {
+            return true;
+        }
+        return options.registry().writerFor(type) != null;
+    }
+
+    /**
+     * A List, Map or Set with a writer of its own, written as CPython writes a list, dict or set subclass:
+     * a reduction that makes the object with {@code cls.__new__(cls)} (a {@link PickleState}'s) gets its
+     * items the way {@code object.__reduce_ex__} gives them (see {@link #withItems}); any other reduction
+     * a writer gives is written as it is.
+     */
+    private void saveContainerObject(Object obj, int depth) throws IOException {
+        Reduction r = reduce(obj);
+        if (r.style() == Reduction.Style.NEWOBJ && r.args().isEmpty() && r.listItems() == null && r.dictItems() == null) {
+            r = withItems(r, obj);
+        }
+        saveReduce(r, obj, depth);
+    }
+
+    /**
+     * {@code r} ({@code cls.__new__(cls)} and a state) with {@code obj}'s items as CPython writes a subclass
+     * of list, dict or set. A set subclass reduces by {@code set.__reduce__}: {@code cls(list(obj))} and the
+     * state, at every protocol. A list or dict subclass, at protocol 2+, is NEWOBJ then its items appended
+     * or set, then BUILD; below 2, {@code copyreg._reduce_ex} writes {@code _reconstructor(cls, list,
+     * list(obj))} (or {@code dict}), and the state only when Python finds it true.
+     */
+    private Reduction withItems(Reduction r, Object obj) {
+        Object state = r.state();
+        if (obj instanceof Set) {
+            return new Reduction(r.callable(), Reduction.Style.REDUCE, Tuple.of(new ArrayList<>((Set<?>) obj)), null,
+                    state, null, null);
+        }
+        if (proto >= 2) {
+            List<?> list = obj instanceof List && !((List<?>) obj).isEmpty() ? (List<?>) obj : null;
+            Map<?, ?> map = obj instanceof Map && !((Map<?, ?>) obj).isEmpty() ? (Map<?, ?>) obj : null;
+            return new Reduction(r.callable(), Reduction.Style.NEWOBJ, Tuple.empty(), null, state, list, map);
+        }
+        Object base = obj instanceof List ? LIST : DICT;
+        Object value = obj instanceof List ? new ArrayList<>((List<?>) obj) : new LinkedHashMap<>((Map<?, ?>) obj);
+        Object kept = state != null && state != Reduction.NONE_STATE && isTrue(state) ? state : null;
+        return new Reduction(RECONSTRUCTOR, Reduction.Style.REDUCE, Tuple.of(r.callable(), base, value), null, kept,
+                null, null);
     }
 
     private Reduction reduce(Object obj) throws BrineException {
@@ -429,7 +496,7 @@ public final class Pickler {
             if (version != null) {
                 // a versioned class saved without its registry still says its version, so that loading
                 // does not take today's state for version 1 and migrate it again
-                state = StateVersions.current(version.value()).stamp(state);
+                state = versionsOf(version, obj.getClass()).stamp(state);
             }
             return Reduction.newObjectWithState(new Global(name.module(), name.name()), state);
         }
@@ -438,6 +505,16 @@ public final class Pickler {
         }
         throw new PicklingException("cannot pickle '" + UnmappedTypes.sourceName(obj.getClass()) + "'"
                 + UnmappedTypes.advice(obj.getClass()));
+    }
+
+    /** The versions a {@link StateVersion} annotation declares; a bad value is the annotation's fault, named so. */
+    private static StateVersions versionsOf(StateVersion version, Class<?> type) throws PicklingException {
+        try {
+            return StateVersions.current(version.value());
+        } catch (IllegalArgumentException e) {
+            throw new PicklingException("cannot pickle " + type.getName() + ": its @StateVersion(" + version.value()
+                    + ") is not a version: " + e.getMessage(), e);
+        }
     }
 
     // ---- atoms ----------------------------------------------------------------------------------
@@ -1490,6 +1567,15 @@ public final class Pickler {
             return ((ByteArray) v).size() > 0;
         } else if (v instanceof dev.brine.py.Complex) {
             return ((dev.brine.py.Complex) v).real() != 0 || ((dev.brine.py.Complex) v).imag() != 0;
+        } else if (v instanceof Object[]) {
+            return ((Object[]) v).length > 0; // a tuple
+        } else if (v instanceof Duration) {
+            return !((Duration) v).isZero(); // timedelta(0) is false
+        } else if (v instanceof NumpyScalar) {
+            return isTrue(((NumpyScalar) v).value()); // numpy scalars are false when zero, as the value they hold
+        } else if (v instanceof NDArray && ((NDArray) v).size() == 1) {
+            // an array of one element is as true as it; Python refuses to tell for other sizes (ValueError)
+            return isTrue(((NDArray) v).get(new long[((NDArray) v).shape().length]));
         }
         return true;
     }
