@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -58,8 +57,15 @@ public final class ClassRegistry {
     private final Map<Class<?>, Reducer<Object>> writers;
     private final Map<Class<?>, StateVersions> versions;
     private final Map<Class<?>, Global> names;
-    // writerFor's answer per class (a Reducer or NO_WRITER): the registry is immutable
-    private final Map<Class<?>, Object> writerCache = new ConcurrentHashMap<>();
+    // writerFor's answer per class (a Reducer or NO_WRITER): the registry is immutable. Kept by each class itself
+    // (ClassValue), not in a map of classes: the static builtins registry would keep every class it was ever asked
+    // about, and so its class loader, from being unloaded (an application server's redeploys)
+    private final ClassValue<Object> writerCache = new ClassValue<>() {
+        @Override
+        protected Object computeValue(Class<?> type) {
+            return findWriter(type);
+        }
+    };
     private static final Object NO_WRITER = new Object();
 
     private ClassRegistry(Builder b) {
@@ -131,7 +137,7 @@ public final class ClassRegistry {
      */
     @SuppressWarnings("unchecked")
     public Reducer<Object> writerFor(Class<?> type) {
-        Object w = writerCache.computeIfAbsent(type, this::findWriter);
+        Object w = writerCache.get(type);
         return w == NO_WRITER ? null : (Reducer<Object>) w;
     }
 
