@@ -22,7 +22,7 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         boolean debug = parsed.hasMatchedOption("--debug")
                 || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
         String message = ex instanceof FileSystemException ? fileSystem((FileSystemException) ex)
-                : ex.getMessage() == null ? ex.toString() : ex.getMessage();
+                : ex.getMessage() == null ? ex.toString() : cliWords(ex.getMessage());
         if (message.contains("(limit maxTotalAllocation;")) {
             // the verbs read with the default limits, whose total follows the heap: the one thing a CLI user can raise
             message += "; the verbs allow half the JVM's heap: give it more with BRINE_JAVA_OPTS=-Xmx...";
@@ -112,6 +112,18 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         FileSystemException named = new FileSystemException(name, null, "cannot write: " + e.getMessage());
         named.initCause(e);
         return named;
+    }
+
+    /**
+     * {@code message} with the library's advice to Java callers (call {@code astype}, {@code raw(name)}) replaced
+     * by what a command-line user can do: the CLI has no such call, and does not cast arrays.
+     */
+    static String cliWords(String message) {
+        return message
+                .replaceAll("; convert it first, e\\.g\\. array\\.astype\\(DType\\.[A-Z0-9_]+\\)",
+                        "; brine does not cast arrays (brine convert to a .pt file keeps the type)")
+                .replace(", which has no NDArray type in Brine; read its bytes with raw(name)",
+                        ", which brine cannot read as an array (brine ls lists the file's tensors)");
     }
 
     /**

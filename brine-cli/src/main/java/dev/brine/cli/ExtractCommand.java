@@ -128,12 +128,18 @@ final class ExtractCommand implements Callable<Integer> {
                     Npy.header((NDArray) m.value(), null);
                 }
             } catch (BrineException e) {
-                throw new BrineException(file + ": member " + m.name() + ": " + e.getMessage()
+                throw new BrineException(file + ": " + kind(loaded) + " " + m.name() + ": " + e.getMessage()
                         + "; nothing was extracted", e);
             }
             plan.put(target, m.value());
         }
         return plan;
+    }
+
+    /** What the file calls an array: an .npz's member, a checkpoint's tensor, a pickle's array (a dict's value). */
+    private static String kind(Loaded loaded) {
+        return loaded.format == Formats.NPZ ? "member"
+                : loaded.format == Formats.TORCH || loaded.format == Formats.SAFETENSORS ? "tensor" : "array";
     }
 
     /**
