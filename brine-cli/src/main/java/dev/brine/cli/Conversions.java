@@ -120,8 +120,7 @@ final class Conversions {
             if (t.isBrineOnly()) {
                 throw new BrineException(in + ": " + (e.getKey().isEmpty() ? "the array" : "array '" + e.getKey() + "'")
                         + " is " + t.name() + ", which numpy has no dtype for:"
-                        + " .npy and .npz cannot hold it (.safetensors and .pt can; or convert the array to "
-                        + t.exactNumpyType().name() + " in Java)");
+                        + " .npy and .npz cannot hold it (.safetensors and .pt can; brine does not cast arrays)");
             }
         }
         return arrays;

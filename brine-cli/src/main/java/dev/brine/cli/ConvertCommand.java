@@ -86,44 +86,48 @@ final class ConvertCommand implements Callable<Integer> {
         if (target != Formats.SAFETENSORS) {
             Conversions.dropMetadata(loaded.metadata, in, err, target.label());
         }
-        switch (target) {
-            case NPY -> {
-                dev.brine.numpy.ObjectArray objectArray = Conversions.singleObjectArray(objects);
-                if (objectArray != null) { // as np.save writes one: a pickle after the header
-                    AtomicFiles.write(out, stream -> Npy.write(objectArray, stream, numpyNames.objectArrays()));
-                } else {
-                    Npy.write(Conversions.numpyHolds(Map.of("", Conversions.singleArray(objects, in)), in).get(""), out);
-                }
-            }
-            case NPZ -> Npz.write(Conversions.numpyHolds(Conversions.members(objects, naming(loaded), in, err, ".npz", true), in),
-                    out, compressed, numpyNames.objectArrays());
-            case ARCHIVE -> ModelArchive.dump(Conversions.single(objects, in, err), out, ArchiveOptions.builder()
-                    .registry(writing).protocol(protocol)
-                    .compression(stored ? ArchiveOptions.Compression.STORED : ArchiveOptions.Compression.DEFLATED)
-                    .build());
-            case TORCH -> TorchCheckpoint.save(torchHolds(loaded, Conversions.single(objects, in, err)), out);
-            case SAFETENSORS -> SafeTensors.write(Conversions.arrays(objects, naming(loaded), in, err, ".safetensors"), loaded.metadata, out);
-            default -> {
-                PicklerOptions options = PicklerOptions.builder().registry(writing).protocol(protocol).build();
-                if (loaded.memoSpansPickles && protocol >= 4 && objects.size() > 1) {
-                    // from protocol 4 a memo reference back into an earlier pickle can also be read as one
-                    // to the pickle's own entry: say so, since brine (without --memo) and repeated
-                    // pickle.load would then read something else than one Unpickler does
-                    ErrorReporter.warn(err, in + " holds several dumps of one Pickler, sharing its memo,"
-                            + " written so again at protocol " + protocol + "; read the output with one Unpickler"
-                            + " (Python) or with --memo (`brine show --memo " + out + "`): read one pickle at a time,"
-                            + " a later pickle may refer to"
-                            + " the wrong object (write protocol 3 or lower to avoid it)");
-                }
-                AtomicFiles.write(out, stream -> {
-                    // pickles one Pickler wrote with one memo are written so again (a reader may read them
-                    // with one Unpickler), the others each with a memo of its own (pickle.dump in a loop)
-                    Pickler shared = loaded.memoSpansPickles ? new Pickler(stream, options) : null;
-                    for (Object o : objects) {
-                        (shared != null ? shared : new Pickler(stream, options)).dump(o);
+        try {
+            switch (target) {
+                case NPY -> {
+                    dev.brine.numpy.ObjectArray objectArray = Conversions.singleObjectArray(objects);
+                    if (objectArray != null) { // as np.save writes one: a pickle after the header
+                        AtomicFiles.write(out, stream -> Npy.write(objectArray, stream, numpyNames.objectArrays()));
+                    } else {
+                        Npy.write(Conversions.numpyHolds(Map.of("", Conversions.singleArray(objects, in)), in).get(""), out);
                     }
-                });
+                }
+                case NPZ -> Npz.write(Conversions.numpyHolds(Conversions.members(objects, naming(loaded), in, err, ".npz", true), in),
+                        out, compressed, numpyNames.objectArrays());
+                case ARCHIVE -> ModelArchive.dump(Conversions.single(objects, in, err), out, ArchiveOptions.builder()
+                        .registry(writing).protocol(protocol)
+                        .compression(stored ? ArchiveOptions.Compression.STORED : ArchiveOptions.Compression.DEFLATED)
+                        .build());
+                case TORCH -> TorchCheckpoint.save(torchHolds(loaded, Conversions.single(objects, in, err)), out);
+                case SAFETENSORS -> SafeTensors.write(Conversions.arrays(objects, naming(loaded), in, err, ".safetensors"), loaded.metadata, out);
+                default -> {
+                    PicklerOptions options = PicklerOptions.builder().registry(writing).protocol(protocol).build();
+                    if (loaded.memoSpansPickles && protocol >= 4 && objects.size() > 1) {
+                        // from protocol 4 a memo reference back into an earlier pickle can also be read as one
+                        // to the pickle's own entry: say so, since brine (without --memo) and repeated
+                        // pickle.load would then read something else than one Unpickler does
+                        ErrorReporter.warn(err, in + " holds several dumps of one Pickler, sharing its memo,"
+                                + " written so again at protocol " + protocol + "; read the output with one Unpickler"
+                                + " (Python) or with --memo (`brine show --memo " + out + "`): read one pickle at a time,"
+                                + " a later pickle may refer to"
+                                + " the wrong object (write protocol 3 or lower to avoid it)");
+                    }
+                    AtomicFiles.write(out, stream -> {
+                        // pickles one Pickler wrote with one memo are written so again (a reader may read them
+                        // with one Unpickler), the others each with a memo of its own (pickle.dump in a loop)
+                        Pickler shared = loaded.memoSpansPickles ? new Pickler(stream, options) : null;
+                        for (Object o : objects) {
+                            (shared != null ? shared : new Pickler(stream, options)).dump(o);
+                        }
+                    });
+                }
             }
+        } catch (java.io.IOException e) {
+            throw ErrorReporter.writing(out, e); // everything was read above: this is the output failing
         }
         err.flush();
         return 0;

@@ -40,7 +40,18 @@ final class CreatedFiles {
     void willWrite(Path file) throws IOException {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             created.push(file);
-        } else if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        } else {
+            checkWritable(file);
+        }
+    }
+
+    /**
+     * Refuses {@code file} if something is there that is not a regular file, as {@link #willWrite} does. A verb that
+     * writes several files asks this of every one before writing any: a refusal halfway would leave the files before
+     * it replaced (a run that fails deletes only what it created, so the user's own files it replaced stay replaced).
+     */
+    static void checkWritable(Path file) throws IOException {
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new FileSystemException(file.toString(), null, "exists and is not a regular file ("
                     + (Files.isSymbolicLink(file) ? "a symbolic link" : Files.isDirectory(file) ? "a folder"
                     : "a device, FIFO or socket") + "); only new or regular files are written, nothing through links");

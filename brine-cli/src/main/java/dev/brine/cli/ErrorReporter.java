@@ -1,11 +1,13 @@
 package dev.brine.cli;
 
+import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -20,7 +22,7 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         boolean debug = parsed.hasMatchedOption("--debug")
                 || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
         String message = ex instanceof FileSystemException ? fileSystem((FileSystemException) ex)
-                : ex.getMessage() == null ? ex.toString() : ex.getMessage();
+                : ex.getMessage() == null ? ex.toString() : cliWords(ex.getMessage());
         if (message.contains("(limit maxTotalAllocation;")) {
             // the verbs read with the default limits, whose total follows the heap: the one thing a CLI user can raise
             message += "; the verbs allow half the JVM's heap: give it more with BRINE_JAVA_OPTS=-Xmx...";
@@ -47,6 +49,9 @@ final class ErrorReporter implements IExecutionExceptionHandler {
             message = "out of memory (" + e.getMessage() + "): the file needs more heap than the JVM has;"
                     + " if you trust it, raise the heap with BRINE_JAVA_OPTS=-Xmx... (a small compressed file that"
                     + " needs this much may be built to exhaust memory)";
+        } else if (isMappedFileFault(e)) {
+            message = input(parsed) + ": the file was changed or cut short while Brine read it (it is memory-mapped,"
+                    + " and part of it is gone); read it again once nothing is writing it";
         } else if (e instanceof StackOverflowError) {
             message = "internal error: the stack overflowed (a bug in Brine: please report it with the file)";
         } else {
@@ -59,6 +64,66 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         }
         err.flush();
         return 1;
+    }
+
+    /**
+     * The JVM's answer when a memory-mapped file's page is no longer there (the file was truncated while mapped):
+     * the SIGBUS numpy dies of, given as an InternalError by the next access to the mapping. The CLI maps only the
+     * file it reads, so it is the input.
+     */
+    private static boolean isMappedFileFault(Error e) {
+        return e instanceof InternalError && String.valueOf(e.getMessage()).contains("unsafe memory access");
+    }
+
+    /** The verb's FILE (or IN) as given, its first positional parameter. */
+    private static String input(ParseResult parsed) {
+        ParseResult verb = parsed == null ? null : parsed.subcommand();
+        Object file = verb == null ? null : verb.matchedPositionalValue(0, null);
+        return file == null ? "the input" : file.toString();
+    }
+
+    /**
+     * Output the verb printed that could not be written (a full disk, {@code > /dev/full}): status 1, as {@code cat}
+     * and Python exit, with the reason when {@link StandardOutput} saw it. A closed pipe ({@code brine show x | head})
+     * is the reader's choice to stop reading: status 1 as well, but no line, as {@code cat} dies quietly of SIGPIPE.
+     */
+    int outputFailed(CommandLine cl, java.io.IOException why) {
+        String reason = why == null ? null : why.getMessage();
+        if (reason != null && reason.contains("Broken pipe")) {
+            return 1;
+        }
+        java.io.PrintWriter err = cl.getErr();
+        err.println(Colors.red("brine:") + " " + oneSafeLine("cannot write standard output"
+                + (reason == null ? "" : ": " + reason) + "; what was printed is incomplete"));
+        err.flush();
+        return 1;
+    }
+
+    /**
+     * {@code e}, a failure while writing {@code file}, naming it: Java says only "No space left on device" or "File
+     * too large" of a full disk or a file size limit. A file system's refusal names its file already, and a format's
+     * (a {@link dev.brine.BrineException}) says what in the input or the output it concerns: those are kept.
+     */
+    static IOException writing(Path file, IOException e) {
+        if (e instanceof FileSystemException || e instanceof dev.brine.BrineException) {
+            return e;
+        }
+        String name = file.toString().equals("/dev/stdout") ? "standard output" : file.toString();
+        FileSystemException named = new FileSystemException(name, null, "cannot write: " + e.getMessage());
+        named.initCause(e);
+        return named;
+    }
+
+    /**
+     * {@code message} with the library's advice to Java callers (call {@code astype}, {@code raw(name)}) replaced
+     * by what a command-line user can do: the CLI has no such call, and does not cast arrays.
+     */
+    static String cliWords(String message) {
+        return message
+                .replaceAll("; convert it first, e\\.g\\. array\\.astype\\(DType\\.[A-Z0-9_]+\\)",
+                        "; brine does not cast arrays (brine convert to a .pt file keeps the type)")
+                .replace(", which has no NDArray type in Brine; read its bytes with raw(name)",
+                        ", which brine cannot read as an array (brine ls lists the file's tensors)");
     }
 
     /**

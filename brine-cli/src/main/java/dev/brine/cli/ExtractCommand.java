@@ -7,10 +7,13 @@ import dev.brine.npy.Npy;
 import dev.brine.numpy.ObjectArray;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -63,34 +66,50 @@ final class ExtractCommand implements Callable<Integer> {
         CreatedFiles created = new CreatedFiles();
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = Progress.start(spec.commandLine().getErr(), "extract", plan.size());
+        List<Path> written = new ArrayList<>();
         try {
             created.createDirectories(dir);
             for (Map.Entry<Path, Object> e : plan.entrySet()) {
-                created.willWrite(e.getKey());
-                if (e.getValue() instanceof ObjectArray) {
-                    ObjectArray objects = (ObjectArray) e.getValue();
-                    AtomicFiles.write(e.getKey(), stream -> Npy.write(objects, stream, numpyNames.objectArrays()));
-                } else {
-                    Npy.write((NDArray) e.getValue(), e.getKey());
-                }
-                out.println(e.getKey());
+                created.willWrite(e.getKey()); // checked when planned; checked again, as something may have come since
+                write(e.getKey(), e.getValue());
+                written.add(e.getKey());
                 progress.step();
             }
         } catch (IOException | RuntimeException e) {
             created.undo(e);
+            // the files listed are those on disk as written: not the new ones the undo took away, but the user's
+            // own ones replaced before the failure, which stay replaced
+            written.stream().filter(Files::exists).forEach(out::println);
+            out.flush();
             throw e;
         }
         progress.done();
+        written.forEach(out::println);
         out.flush();
         return 0;
+    }
+
+    /** Writes {@code value} to {@code target} as np.save does; a failure (a full disk) names the file. */
+    private void write(Path target, Object value) throws IOException {
+        try {
+            if (value instanceof ObjectArray) {
+                ObjectArray objects = (ObjectArray) value;
+                AtomicFiles.write(target, stream -> Npy.write(objects, stream, numpyNames.objectArrays()));
+            } else {
+                Npy.write((NDArray) value, target);
+            }
+        } catch (IOException e) {
+            throw ErrorReporter.writing(target, e);
+        }
     }
 
     /**
      * Where each array goes, checked before anything is written: an array NPY cannot hold (bfloat16, the
      * 8-bit floats, complex32) stops the run with nothing written, and so would a target outside the folder,
-     * which {@link #fileName} never makes (checked all the same, as the last guard before writing).
+     * which {@link #fileName} never makes (checked all the same, as the last guard before writing), and a link,
+     * FIFO or folder at a target (a refusal halfway would leave the user's files before it replaced).
      */
-    private Map<Path, Object> plan(Loaded loaded, Path root) throws BrineException {
+    private Map<Path, Object> plan(Loaded loaded, Path root) throws IOException {
         Map<Path, Object> plan = new LinkedHashMap<>();
         Set<String> used = new HashSet<>();
         for (Loaded.Member m : loaded.members()) {
@@ -103,17 +122,24 @@ final class ExtractCommand implements Callable<Integer> {
             if (!target.startsWith(root) || !target.getParent().equals(root)) {
                 throw new BrineException(file + ": member " + m.name() + ": refusing to write outside " + dir);
             }
+            CreatedFiles.checkWritable(target); // before anything is written: see there
             try {
                 if (m.value() instanceof NDArray) { // an object array's dtype is numpy's own: NPY says any
                     Npy.header((NDArray) m.value(), null);
                 }
             } catch (BrineException e) {
-                throw new BrineException(file + ": member " + m.name() + ": " + e.getMessage()
+                throw new BrineException(file + ": " + kind(loaded) + " " + m.name() + ": " + e.getMessage()
                         + "; nothing was extracted", e);
             }
             plan.put(target, m.value());
         }
         return plan;
+    }
+
+    /** What the file calls an array: an .npz's member, a checkpoint's tensor, a pickle's array (a dict's value). */
+    private static String kind(Loaded loaded) {
+        return loaded.format == Formats.NPZ ? "member"
+                : loaded.format == Formats.TORCH || loaded.format == Formats.SAFETENSORS ? "tensor" : "array";
     }
 
     /**

@@ -1,7 +1,16 @@
 package dev.brine.cli;
 
+import dev.brine.BrineException;
+import dev.brine.ndarray.DType;
+import dev.brine.safetensors.SafeTensors;
+import dev.brine.safetensors.SafeTensorsFile;
+import dev.brine.safetensors.SafeTensorsOptions;
+import dev.brine.safetensors.TensorInfo;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,30 +31,80 @@ final class LsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** One line of the listing. */
+    private record Row(String name, String dtype, String shape, long bytes, String storage) {
+    }
+
     @Override
     public Integer call() throws Exception {
-        Loaded loaded = Loaded.open(file, streams.memo).warn(spec.commandLine().getErr());
+        Loaded loaded;
+        try {
+            loaded = Loaded.open(file, streams.memo).warn(spec.commandLine().getErr());
+        } catch (BrineException e) {
+            if (!isUnreadableTensor(e)) {
+                throw e;
+            }
+            // a safetensors file with a tensor of a type Brine has no array for (the 4- and 6-bit floats): its
+            // header still says what every tensor is, so the listing is made from it
+            print(safetensorsHeader());
+            return 0;
+        }
         loaded.warnOutsideStateDict(spec.commandLine().getErr());
+        List<Row> rows = new ArrayList<>();
+        for (Loaded.Member m : loaded.members()) {
+            rows.add(new Row(m.name(), m.dtype() == null ? "-" : m.dtype().name(),
+                    m.shape() == null ? "-" : Values.shape(m.shape()), m.bytes(), m.storage()));
+        }
+        print(rows);
+        return 0;
+    }
+
+    private void print(List<Row> rows) {
         PrintWriter out = spec.commandLine().getOut();
         // the name column is as wide as the longest name, from 24 up to 60 characters, so that the columns stay
         // in line for a file of long dotted names (a pandas frame's blocks); a longer name pushes its own row only
         int width = 24;
-        for (Loaded.Member m : loaded.members()) {
-            width = Math.max(width, Math.min(60, ErrorReporter.escaped(m.name()).length()));
+        for (Row r : rows) {
+            width = Math.max(width, Math.min(60, ErrorReporter.escaped(r.name()).length()));
         }
-        String row = "%-" + width + "s %-15s %-16s %10s  %s%n";
-        for (Loaded.Member m : loaded.members()) {
-            String dtype = m.dtype() == null ? "-" : m.dtype().name();
-            String shape = m.shape() == null ? "-" : Values.shape(m.shape());
+        String format = "%-" + width + "s %-15s %-16s %10s  %s%n";
+        for (Row r : rows) {
             // 15 columns hold the longest dtype names (float8_e4m3fnuz, datetime64[ns]) so the columns stay aligned
             // a member's or key's name comes from the file: escaped, so it cannot drive the terminal
-            out.printf(row, ErrorReporter.escaped(m.name()), dtype, shape,
-                    Sizes.human(m.bytes()), m.storage());
+            out.printf(format, ErrorReporter.escaped(r.name()), r.dtype(), r.shape(), Sizes.human(r.bytes()), r.storage());
         }
-        if (loaded.members().isEmpty()) {
+        if (rows.isEmpty()) {
             out.println("(no arrays)");
         }
         out.flush();
-        return 0;
+    }
+
+    /** Whether reading the file failed only because a safetensors tensor has no array type (a file on disk). */
+    private boolean isUnreadableTensor(BrineException e) throws IOException {
+        return String.valueOf(e.getMessage()).contains(", which has no NDArray type in Brine")
+                && !file.toString().equals("-") && Formats.detect(file) == Formats.SAFETENSORS;
+    }
+
+    /**
+     * Every tensor of the safetensors file, as its header gives it: a type with an array form by the array's
+     * dtype name, as the other listings, one without by its safetensors name ({@code F4}), with a warning that
+     * the verbs that read arrays refuse it.
+     */
+    private List<Row> safetensorsHeader() throws IOException {
+        List<Row> rows = new ArrayList<>();
+        try (SafeTensorsFile f = SafeTensors.open(file, SafeTensorsOptions.builder().mmap(true).build())) {
+            for (String name : f.names()) {
+                TensorInfo t = f.info(name);
+                DType type = t.dtype().arrayType();
+                if (type == null) {
+                    ErrorReporter.warn(spec.commandLine().getErr(), file + ": tensor '" + name + "' is " + t.dtype()
+                            + ", which brine cannot read as an array: show, extract, verify and convert refuse the file");
+                }
+                rows.add(new Row(name, type == null ? t.dtype().toString() : type.name(), Values.shape(t.shape()),
+                        t.byteLength(), "safetensors"));
+            }
+        }
+        spec.commandLine().getErr().flush();
+        return rows;
     }
 }

@@ -38,8 +38,13 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         ErrorReporter reporter = new ErrorReporter();
         cl.setExecutionExceptionHandler(reporter);
+        StandardOutput.reset();
+        cl.setOut(StandardOutput.writer()); // one writer for every verb, checked below
         try {
-            return cl.execute(args);
+            int status = cl.execute(args);
+            // the writer swallowed any failure to write the output: exit 0 would claim it was written
+            boolean lost = StandardOutput.lost(cl.getOut());
+            return lost && status == 0 ? reporter.outputFailed(cl, StandardOutput.failure()) : status;
         } catch (Error e) {
             // picocli hands a verb's Exceptions to the reporter and lets Errors through (a StackOverflowError of a
             // bug, an OutOfMemoryError of a file too big for the heap): they end as one line and status 1 too
@@ -49,6 +54,7 @@ public final class Main implements Runnable {
 
     /** Entry point. */
     public static void main(String[] args) {
+        StandardOutput.install();
         System.exit(execute(args));
     }
 }

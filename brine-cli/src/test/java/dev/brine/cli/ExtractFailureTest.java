@@ -40,7 +40,11 @@ class ExtractFailureTest {
             Path out = tmp.resolve("new-" + in).resolve("deeper");
             CliTest.Run r = CliTest.run("extract", tmp.resolve(in).toString(), "-o", out.toString());
             assertEquals(1, r.status(), in);
-            assertTrue(r.err().contains("member b: cannot write bfloat16 to NPY"), r.err());
+            assertTrue(r.err().contains("tensor b: cannot write bfloat16 to NPY"), r.err());
+            // the words of the command line, not the library's advice to Java callers (array.astype(DType...))
+            assertTrue(r.err().contains("; brine does not cast arrays (brine convert to a .pt file keeps the type);"
+                    + " nothing was extracted"), r.err());
+            assertFalse(r.err().contains("astype"), r.err());
             assertFalse(Files.exists(tmp.resolve("new-" + in)), in + ": no folder was left behind");
         }
         Path existing = Files.createDirectories(tmp.resolve("existing"));
@@ -61,5 +65,29 @@ class ExtractFailureTest {
         assertEquals(1, r.status(), r.out());
         assertEquals(List.of("b.npy", "keep.txt"), listing(out), "w.npy, written before b failed, is gone");
         assertTrue(Files.exists(out.resolve("b.npy").resolve("in-the-way")));
+    }
+
+    /**
+     * A link at a later target is refused before anything is written: the user's own a.npy, which np.save would
+     * replace, is not replaced by a run that fails, and nothing is listed as written.
+     */
+    @Test
+    void aLinkAtAnyTargetStopsTheRunBeforeAnyFileIsReplaced() throws Exception {
+        python("np.savez('in.npz', a=np.arange(3), b=np.arange(4))\n", "numpy");
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Files.write(out.resolve("a.npy"), "PRECIOUS".getBytes());
+        Files.createSymbolicLink(out.resolve("b.npy"), tmp.resolve("nonexistent"));
+        CliTest.Run r = CliTest.run("extract", tmp.resolve("in.npz").toString(), "-o", out.toString());
+        assertEquals(1, r.status());
+        assertEquals("", r.out(), "nothing was written");
+        assertTrue(r.err().contains(out.resolve("b.npy") + ": exists and is not a regular file (a symbolic link)"), r.err());
+        assertArrayEquals("PRECIOUS".getBytes(), Files.readAllBytes(out.resolve("a.npy")), "not replaced");
+        assertFalse(Files.exists(tmp.resolve("nonexistent")), "nothing written through the link");
+        // and once the link is gone, the same run writes what numpy reads
+        Files.delete(out.resolve("b.npy"));
+        r = CliTest.run("extract", tmp.resolve("in.npz").toString(), "-o", out.toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals(out.resolve("a.npy") + "\n" + out.resolve("b.npy") + "\n", r.out());
+        python("assert np.load('out/a.npy').tolist() == [0, 1, 2] and np.load('out/b.npy').tolist() == [0, 1, 2, 3]\n", "numpy");
     }
 }

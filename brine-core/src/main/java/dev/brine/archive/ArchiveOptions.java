@@ -51,7 +51,10 @@ public final class ArchiveOptions {
         /**
          * Arrays of stored members are memory-mapped without being read at all, so loading costs
          * almost nothing until an array is touched. Their CRCs are therefore not checked by
-         * {@code load}; {@link ModelArchive#verify} checks them when wanted.
+         * {@code load}; {@link ModelArchive#verify} checks them when wanted. With this and {@link #MAP}, the file
+         * truncated while mapped makes the next access to a lost page throw the JVM's
+         * {@link java.lang.InternalError} (numpy gets SIGBUS), not an IOException: see
+         * {@link dev.brine.npy.Npy#map(java.nio.file.Path, boolean)}.
          */
         MAP_LAZY
     }

@@ -211,6 +211,11 @@ public final class Npy {
      * arrays beyond 2 GiB work. Read-only unless {@code copyOnWrite}, in which case writes change
      * only this process's copy (numpy's {@code mmap_mode='c'}; Java needs the file to be writable
      * to map it so).
+     *
+     * <p>A file truncated (or shrunk in place) while mapped cannot be read: as numpy's process dies of SIGBUS,
+     * the JVM throws a {@link java.lang.InternalError} ("a fault occurred in a recent unsafe memory access
+     * operation") from the access that touches a page that is gone, not an IOException; element accesses are not
+     * wrapped (a check would cost every read). Replacing the file by a new one (an atomic save) is harmless.
      */
     public static NDArray map(Path path, boolean copyOnWrite) throws IOException {
         return map(path, copyOnWrite, Limits.DEFAULT);

@@ -183,7 +183,9 @@ public final class NpzFile implements Closeable {
 
     /**
      * Member {@code key} memory-mapped read-only, as {@link Npy#map} maps a file: only stored
-     * members ({@code np.savez}) can be mapped, and nothing but the header is read now.
+     * members ({@code np.savez}) can be mapped, and nothing but the header is read now. The archive truncated
+     * while mapped makes the next access to a lost page throw the JVM's {@link java.lang.InternalError}, as
+     * {@link Npy#map(java.nio.file.Path, boolean)} says.
      *
      * @throws BrineException if the member is compressed, not NPY, or claims more than it holds
      */

@@ -66,7 +66,11 @@ public final class SafeTensorsOptions {
         private Builder() {
         }
 
-        /** Memory-map the file instead of reading tensors into the heap. */
+        /**
+         * Memory-map the file instead of reading tensors into the heap. The file truncated while mapped makes
+         * the next access to a lost page throw the JVM's {@link java.lang.InternalError} (numpy gets SIGBUS),
+         * not an IOException: see {@link dev.brine.npy.Npy#map(java.nio.file.Path, boolean)}.
+         */
         public Builder mmap(boolean on) {
             this.mmap = on;
             return this;

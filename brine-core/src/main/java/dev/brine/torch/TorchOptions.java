@@ -102,7 +102,11 @@ public final class TorchOptions {
             return this;
         }
 
-        /** Memory-map the storages instead of reading them into the heap. */
+        /**
+         * Memory-map the storages instead of reading them into the heap. The file truncated while mapped makes
+         * the next access to a lost page throw the JVM's {@link java.lang.InternalError} (torch's process gets
+         * SIGBUS), not an IOException: see {@link dev.brine.npy.Npy#map(java.nio.file.Path, boolean)}.
+         */
         public Builder mmap(boolean on) {
             this.mmap = on;
             return this;
