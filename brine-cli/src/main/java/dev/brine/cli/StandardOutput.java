@@ -32,7 +32,8 @@ final class StandardOutput extends FilterOutputStream {
 
     /** A print stream over {@code out} whose write failures {@link #failure} tells (tests give it /dev/full). */
     static PrintStream over(OutputStream out) {
-        return new PrintStream(new BufferedOutputStream(new StandardOutput(out), 8192), false, charset());
+        // autoflush, as the JVM's own System.out: nothing printed stays in the buffer when the process exits
+        return new PrintStream(new BufferedOutputStream(new StandardOutput(out), 8192), true, charset());
     }
 
     /** The verbs' writer over {@link System#out}, one for every verb, as picocli would make it. */
