@@ -69,6 +69,9 @@ final class Loaded {
     record Member(String name, DType dtype, long[] shape, long bytes, String storage, Object value) {
     }
 
+    /** Bytes after a legacy torch file's last storage, which torch.load ignores (see {@link #readWarnings}). */
+    private long torchTrailingBytes;
+
     /** The file as the verb was given it (a pipe's bytes are read from a copy: see InputFile). */
     Path path;
     final Formats format;
@@ -132,11 +135,25 @@ final class Loaded {
         if (trailing != null) {
             trailing.warn(path, err);
         }
-        for (String warning : inertNameWarnings()) {
+        for (String warning : readWarnings()) {
             ErrorReporter.warn(err, path + ": " + warning);
         }
         err.flush();
         return this;
+    }
+
+    /**
+     * The warnings of reading the file but a pickle's stray bytes, without the file's name: a legacy torch file's
+     * bytes after its last storage, and {@link #inertNameWarnings}.
+     */
+    List<String> readWarnings() {
+        List<String> all = new ArrayList<>();
+        if (torchTrailingBytes > 0) {
+            all.add(torchTrailingBytes + (torchTrailingBytes == 1 ? " byte follows" : " bytes follow") + " the last storage,"
+                    + " which torch.load ignores, as Brine does (a file cut from a longer one, or appended to)");
+        }
+        all.addAll(inertNameWarnings());
+        return all;
     }
 
     /** The warnings of {@link InertNames#warnings} for what the file holds, without the file's name. */
@@ -324,6 +341,7 @@ final class Loaded {
         loaded.outsideStateDict = found.outsideStateDict();
         loaded.repeatsCut = found.repeatsCut();
         loaded.inertGlobals = read.inertGlobals(); // with what the reader drops: a tensor's Python state, its subclass
+        loaded.torchTrailingBytes = read.trailingBytes();
         return loaded;
     }
 

@@ -116,7 +116,7 @@ final class VerifyCommand implements Callable<Integer> {
                         checkRecordCrcs(source);
                     }
                     count = loaded.members().size();
-                    warnings.addAll(loaded.inertNameWarnings());
+                    warnings.addAll(loaded.readWarnings());
                 }
             }
         } catch (dev.brine.BrineException e) {

@@ -66,6 +66,8 @@ final class CheckpointReader {
     private boolean bigEndian;
     /** The globals the pickles read kept inert (see {@link TorchCheckpoint.LoadResult}). */
     private InertGlobals inertGlobals = InertGlobals.NONE;
+    /** Bytes after a legacy file's last storage (see {@link TorchCheckpoint.LoadResult}). */
+    private long trailingBytes;
 
     private CheckpointReader(Path path, TorchOptions options) {
         this.path = path;
@@ -78,7 +80,7 @@ final class CheckpointReader {
     static TorchCheckpoint.LoadResult load(Path path, TorchOptions options) throws IOException {
         CheckpointReader r = new CheckpointReader(path, options);
         Object value = r.read();
-        return new TorchCheckpoint.LoadResult(value, r.inertGlobals);
+        return new TorchCheckpoint.LoadResult(value, r.inertGlobals, r.trailingBytes);
     }
 
     /** The checkpoint, by the format its first bytes say. */
@@ -387,9 +389,9 @@ final class CheckpointReader {
                 extents.put(key, new long[] {pos + 8, nbytes});
                 pos += 8 + nbytes;
             }
-            if (pos != size) {
-                throw new BrineException(where + ": " + (size - pos) + " unexpected bytes after the last storage, at byte " + pos);
-            }
+            // bytes after the last storage: torch.load reads the storages it was told of and stops, so does Brine; the
+            // reader says how many (a verifier warns of them)
+            trailingBytes = size - pos;
             // pass 2: the object, its storages read from their places
             long objLen = objectEnd - objectStart;
             if (objLen > limits.maxAllocation() || objLen > Integer.MAX_VALUE - 8) {

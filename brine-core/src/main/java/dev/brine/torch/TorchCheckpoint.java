@@ -79,8 +79,11 @@ public final class TorchCheckpoint {
      *     {@code torch.load(weights_only=False)} would import and run; also those in what the reader drops (a
      *     tensor's Python attributes, its subclass, its backward hooks, a legacy file's header pickles), which
      *     no walk of {@code value} finds. Empty without generic objects: any such name is refused
+     * @param trailingBytes bytes after a legacy file's last storage, which {@code torch.load} ignores and so does
+     *     Brine (a file cut from a longer one, or appended to); 0 for a ZIP checkpoint, whose reader finds its
+     *     members by the central directory
      */
-    public record LoadResult(Object value, InertGlobals inertGlobals) {
+    public record LoadResult(Object value, InertGlobals inertGlobals, long trailingBytes) {
     }
 
     /**
