@@ -461,6 +461,18 @@ public final class Pickler {
      * user's classes shaded into one jar with Brine's share its location, not its package).
      */
     private static boolean isLibraryType(Class<?> type) {
+        return LIBRARY_TYPE.get(type);
+    }
+
+    /** {@link #isLibraryType}, asked once per class (kept by the class: no class is pinned). */
+    private static final ClassValue<Boolean> LIBRARY_TYPE = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return isLibraryTypeUncached(type);
+        }
+    };
+
+    private static boolean isLibraryTypeUncached(Class<?> type) {
         ClassLoader loader = type.getClassLoader();
         if (loader == null || loader == ClassLoader.getPlatformClassLoader()) {
             return true;
@@ -486,6 +498,10 @@ public final class Pickler {
     private Reduction reduceWithHooks(Object obj) throws BrineException {
         Reducer<Object> writer = options.registry().writerFor(obj.getClass());
         if (writer != null) {
+            // a writer the user registered for a class of the JDK's or Brine's is user code too
+            if (!userCodeRan && !isLibraryType(writer.getClass())) {
+                userCodeRan = true;
+            }
             return writer.reduce(obj, proto);
         }
         PythonName name = obj.getClass().getAnnotation(PythonName.class);

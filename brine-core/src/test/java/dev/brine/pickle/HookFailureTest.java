@@ -486,6 +486,30 @@ class HookFailureTest {
         assertArrayEquals(Python.check(python, new byte[0]), pickle);
     }
 
+    /** A writer the user registers for a JDK class is user code too: run once, on the caller's thread. */
+    @Test
+    void aUsersWriterForAJdkClassIsNotRunAgainOnADeepStack() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        ClassRegistry r = ClassRegistry.builtins().toBuilder().registerWriter(java.util.UUID.class, u -> {
+            calls.incrementAndGet();
+            return dev.brine.mapping.Reduction.call(new Global("uuid", "UUID"), u.toString());
+        }).build();
+        int levels = 20_000;
+        List<Object> top = new ArrayList<>();
+        List<Object> at = top;
+        for (int i = 1; i < levels; i++) {
+            List<Object> inner = new ArrayList<>();
+            at.add(new java.util.UUID(i, i));
+            at.add(inner);
+            at = inner;
+        }
+        PicklerOptions deep = PicklerOptions.builder().registry(r).maxDepth(4 * levels).build();
+        Object result = onThread("small-stack", 256 << 10, () -> Pickler.dumps(top, deep));
+        PicklingException e = assertInstanceOf(PicklingException.class, result);
+        assertTrue(e.getMessage().startsWith("structure too deep for this thread's stack, after state hooks"), e.getMessage());
+        assertTrue(calls.get() < levels, "no writer call ran twice: " + calls.get());
+    }
+
     /** A plain structure (lists only: no user code) too deep for the caller's stack is still written, on a deep one. */
     @Test
     void aPlainStructureTooDeepForASmallStackIsStillWrittenOnADeepOne() throws Exception {
