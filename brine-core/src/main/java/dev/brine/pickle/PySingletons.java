@@ -11,8 +11,17 @@ package dev.brine.pickle;
  * {@code str(1)} and a str subclass's {@code __getnewargs__} make a new one each time. Which Java strings
  * stand for that object cannot be told, so the pickler keeps the identities it is given, and uses the
  * one object only for the text it decodes itself ({@link #latin1Char}), which is Java's interned
- * string of that char: a Java literal is that object, as a Python literal is CPython's. The objects here are memo
- * keys and data the pickler only reads; they never leave it.
+ * string of that char, so a Java literal is that object. (CPython's literals are not always its one
+ * object: in 3.11 {@code 'a' is chr(97)} is false while {@code '\xff' is chr(255)} is true; no Java value
+ * tells which Python expression it stands for, so the interned string is the choice.) The objects here
+ * are memo keys and data the pickler only reads; they never leave it.
+ *
+ * <p>Why the unpickler does not hand out these objects for the one-character strings it reads, as
+ * CPython's decoding does: a str a constructor consumes (a str subclass's argument, a numpy field name)
+ * is a new object again when CPython writes it back, and Brine, which keeps such arguments as it read
+ * them, would then write a memo reference where CPython writes the string (measured: that change broke
+ * SingletonValuesDifferentialTest, NestedSubarrayDifferentialTest and DTypeStringIdentityDifferentialTest).
+ * The README documents the case it leaves (a pickle of {@code ['a', b'a']} at protocols 0 to 2).
  */
 final class PySingletons {
     private static final byte[] NO_BYTES = new byte[0];
