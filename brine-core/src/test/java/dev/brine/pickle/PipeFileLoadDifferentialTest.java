@@ -1,0 +1,97 @@
+package dev.brine.pickle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.brine.testing.Python;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code Pickle.load(Path)} and {@code Pickle.loadAll(Path, ...)} on a file that cannot seek: a FIFO,
+ * as {@code /dev/stdin} fed by a pipe or bash's {@code <(...)} are. CPython's {@code pickle.load} reads
+ * such a file front to back; Brine's file loaders once asked its position and failed with a raw
+ * "Illegal seek". The pickles are CPython's; what Brine reads from the FIFO must dump to the bytes
+ * CPython dumps of what it reads from the same pickles.
+ */
+class PipeFileLoadDifferentialTest {
+    /** Six pickles, protocols 0 to 5, one after another, on standard output. */
+    private static final String WRITE = String.join("\n",
+            "import pickle, sys",
+            "values = [[1, 2], 'two', {'k': (1, 'v'), 'f': -0.5}, 'x' * 100000, list(range(30000)), (True, 2 ** 70)]",
+            "for proto, v in enumerate(values):",
+            "    sys.stdout.buffer.write(pickle.dumps(v, proto))");
+
+    /** Reads the pickles on standard input one by one; prints each value dumped again at protocol 4, in hex. */
+    private static final String REDUMP = String.join("\n",
+            "import pickle, sys",
+            "f = sys.stdin.buffer",
+            "while True:",
+            "    try:",
+            "        v = pickle.load(f)",
+            "    except EOFError:",
+            "        break",
+            "    print(pickle.dumps(v, 4).hex())");
+
+    @Test
+    void aFifoIsReadFrontToBackAsCPythonReadsIt(@TempDir Path dir) throws Exception {
+        byte[] pickles = Python.check(WRITE, new byte[0]);
+        List<String> expected = List.of(new String(Python.check(REDUMP, pickles), StandardCharsets.US_ASCII)
+                .strip().split("\n"));
+        assertEquals(6, expected.size());
+
+        List<Object> all = throughFifo(dir, pickles, true, fifo -> Pickle.loadAll(fifo, UnpicklerOptions.DEFAULT));
+        List<String> brine = new ArrayList<>();
+        for (Object v : all) {
+            brine.add(HexFormat.of().formatHex(Pickle.dumps(v, 4)));
+        }
+        assertEquals(expected, brine);
+
+        Object first = throughFifo(dir, pickles, false, Pickle::load);
+        assertEquals(expected.get(0), HexFormat.of().formatHex(Pickle.dumps(first, 4)));
+    }
+
+    private interface Reader<T> {
+        T read(Path fifo) throws IOException;
+    }
+
+    /**
+     * Makes a FIFO, writes {@code data} into it from another thread, and reads it with {@code reader};
+     * when the reader {@code readsAll}, the writer must have written every byte.
+     */
+    private static <T> T throughFifo(Path dir, byte[] data, boolean readsAll, Reader<T> reader) throws Exception {
+        Path fifo = dir.resolve("pickles-" + System.nanoTime() + ".fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, mk.waitFor(), "mkfifo");
+        ExecutorService writer = Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, "fifo-writer");
+            t.setDaemon(true); // a writer still blocked in open or write must not keep the JVM alive
+            return t;
+        });
+        try {
+            Callable<Void> write = () -> {
+                Files.write(fifo, data); // blocks until the reader opens the FIFO
+                return null;
+            };
+            Future<Void> written = writer.submit(write);
+            T value = reader.read(fifo);
+            if (readsAll) {
+                written.get(1, TimeUnit.MINUTES);
+            }
+            return value;
+        } finally {
+            writer.shutdownNow(); // Pickle.load stops after the first pickle; the writer may still block
+        }
+    }
+}
