@@ -5,6 +5,7 @@ import dev.brine.BrineException;
 import dev.brine.HeapBudget;
 import dev.brine.LimitExceededException;
 import dev.brine.Limits;
+import dev.brine.io.Pipes;
 import dev.brine.ndarray.NDArray;
 import dev.brine.ndarray.Order;
 import dev.brine.ndarray.Storage;
@@ -14,6 +15,7 @@ import dev.brine.pickle.PicklerOptions;
 import dev.brine.pickle.Unpickler;
 import dev.brine.pickle.UnpicklerOptions;
 import java.io.EOFException;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -58,6 +60,11 @@ public final class Npy {
 
     /** The header of the NPY file at {@code path} under {@code limits}. */
     public static NpyHeader readHeader(Path path, Limits limits) throws IOException {
+        if (Pipes.isPipe(path)) {
+            try (InputStream in = new FileInputStream(path.toFile())) {
+                return NpyFormat.readHeader(Channels.newChannel(in), -1, limits, path.toString());
+            }
+        }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             return NpyFormat.readHeader(ch, ch.size(), limits, path.toString());
         }
@@ -75,8 +82,16 @@ public final class Npy {
         return read(path, Limits.DEFAULT);
     }
 
-    /** Reads the NPY file at {@code path} into memory. */
+    /**
+     * Reads the NPY file at {@code path} into memory; a pipe or FIFO ({@code /dev/stdin}) is read front to
+     * back as a stream ({@link Pipes}).
+     */
     public static NDArray read(Path path, Limits limits) throws IOException {
+        if (Pipes.isPipe(path)) {
+            try (InputStream in = new FileInputStream(path.toFile())) {
+                return read(Channels.newChannel(in), -1, limits, path.toString());
+            }
+        }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             return read(ch, ch.size(), limits, path.toString());
         }
@@ -224,6 +239,7 @@ public final class Npy {
     /** Like {@link #map(Path, boolean)} under {@code limits} (the allocation limit does not apply). */
     public static NDArray map(Path path, boolean copyOnWrite, Limits limits) throws IOException {
         String where = path.toString();
+        Pipes.refuse(path, "a memory-mapped .npy file", "read it without mapping, or save it to a regular file first");
         FileChannel ch;
         try {
             ch = copyOnWrite ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)

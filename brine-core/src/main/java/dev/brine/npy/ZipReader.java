@@ -4,6 +4,7 @@ import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
 import dev.brine.Limits;
 import dev.brine.io.CompressedFormat;
+import dev.brine.io.Pipes;
 import dev.brine.ndarray.Storage;
 import java.io.Closeable;
 import java.io.IOException;
@@ -149,6 +150,7 @@ public final class ZipReader implements Closeable {
     /** Opens the ZIP file at {@code path} under {@code limits}, checking the CRCs {@code crcCheck} says. */
     public static ZipReader open(Path path, Limits limits, CrcCheck crcCheck) throws IOException {
         Objects.requireNonNull(crcCheck, "crcCheck");
+        Pipes.refuse(path, "a ZIP archive (an .npz, a model archive, a torch checkpoint)");
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
         try {
             return new ZipReader(ch, path.toString(), limits, crcCheck);

@@ -3,13 +3,13 @@ package dev.brine.pickle;
 import dev.brine.BrineException;
 import dev.brine.io.AtomicFiles;
 import dev.brine.io.FileKind;
+import dev.brine.io.Pipes;
 import java.io.BufferedInputStream;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -128,7 +128,7 @@ public final class Pickle {
      * {@link UnpicklerOptions.Builder#streamMemo} to say which it is).
      */
     public static List<Object> loadAll(Path file, UnpicklerOptions options) throws IOException {
-        if (isPipe(file)) { // read once, front to back, as a stream is (see Unpickler.loadNext on streams)
+        if (Pipes.isPipe(file)) { // read once, front to back, as a stream is (see Unpickler.loadNext on streams)
             try (InputStream in = new BufferedInputStream(open(file))) {
                 return loadAll(new Unpickler(in, options));
             } catch (BrineException e) {
@@ -143,21 +143,12 @@ public final class Pickle {
     }
 
     /**
-     * Whether {@code file} is a pipe or device of this machine ({@code /dev/stdin} fed by a pipe, a FIFO,
-     * bash's {@code <(...)}): a file that cannot seek, which CPython's {@code pickle.load} reads all the same.
-     */
-    private static boolean isPipe(Path file) {
-        return file.getFileSystem() == FileSystems.getDefault() && Files.exists(file) && !Files.isRegularFile(file)
-                && !Files.isDirectory(file);
-    }
-
-    /**
      * {@code file}'s bytes as a stream. A pipe through {@link FileInputStream}: on JDK 17 the stream of
      * {@code Files.newInputStream} answers {@code available()} by seeking, which fails on a pipe ("Illegal
      * seek"), and BufferedInputStream asks it.
      */
     private static InputStream open(Path file) throws IOException {
-        return isPipe(file) ? new FileInputStream(file.toFile()) : Files.newInputStream(file);
+        return Pipes.isPipe(file) ? new FileInputStream(file.toFile()) : Files.newInputStream(file);
     }
 
     /** Every pickle in {@code data}, in order, read as {@link #loadAll(Path, UnpicklerOptions)} reads a file's. */

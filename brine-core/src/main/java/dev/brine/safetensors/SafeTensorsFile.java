@@ -3,6 +3,7 @@ package dev.brine.safetensors;
 import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
 import dev.brine.io.FileKind;
+import dev.brine.io.Pipes;
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
 import dev.brine.ndarray.Order;
@@ -60,6 +61,7 @@ public final class SafeTensorsFile implements Closeable {
 
     static SafeTensorsFile open(Path path, SafeTensorsOptions options) throws IOException {
         String where = path.toString();
+        Pipes.refuse(path, "a safetensors file");
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
         boolean keep = false;
         try {

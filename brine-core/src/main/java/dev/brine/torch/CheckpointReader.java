@@ -6,6 +6,7 @@ import dev.brine.LimitExceededException;
 import dev.brine.Limits;
 import dev.brine.io.CompressedFormat;
 import dev.brine.io.FileKind;
+import dev.brine.io.Pipes;
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
 import dev.brine.ndarray.Storage;
@@ -78,6 +79,7 @@ final class CheckpointReader {
     }
 
     static TorchCheckpoint.LoadResult load(Path path, TorchOptions options) throws IOException {
+        Pipes.refuse(path, "a torch checkpoint");
         CheckpointReader r = new CheckpointReader(path, options);
         Object value = r.read();
         return new TorchCheckpoint.LoadResult(value, r.inertGlobals, r.trailingBytes);

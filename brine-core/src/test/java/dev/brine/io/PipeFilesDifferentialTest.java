@@ -1,8 +1,18 @@
-package dev.brine.pickle;
+package dev.brine.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brine.BrineException;
+import dev.brine.ndarray.NDArray;
+import dev.brine.npy.Npy;
+import dev.brine.npy.Npz;
+import dev.brine.pickle.Pickle;
+import dev.brine.pickle.UnpicklerOptions;
+import dev.brine.safetensors.SafeTensors;
 import dev.brine.testing.Python;
+import dev.brine.torch.TorchCheckpoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,13 +29,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code Pickle.load(Path)} and {@code Pickle.loadAll(Path, ...)} on a file that cannot seek: a FIFO,
- * as {@code /dev/stdin} fed by a pipe or bash's {@code <(...)} are. CPython's {@code pickle.load} reads
- * such a file front to back; Brine's file loaders once asked its position and failed with a raw
- * "Illegal seek". The pickles are CPython's; what Brine reads from the FIFO must dump to the bytes
- * CPython dumps of what it reads from the same pickles.
+ * The file loaders on a file that cannot seek: a FIFO, as {@code /dev/stdin} fed by a pipe or bash's
+ * {@code <(...)} are. CPython's {@code pickle.load} and numpy's {@code format.read_array} read such a file
+ * front to back, and so do {@code Pickle.load(Path)}, {@code Pickle.loadAll(Path, ...)} and
+ * {@code Npy.read(Path)} (which once failed with a raw "Illegal seek", or called the array truncated);
+ * the formats read at offsets (ZIP archives, safetensors, a memory mapping) are refused with a message
+ * that says so. The pickles and arrays are CPython's and numpy's; what Brine reads from the FIFO must
+ * dump to the bytes CPython dumps of what it reads, and hold numpy's shape and bytes.
  */
-class PipeFileLoadDifferentialTest {
+class PipeFilesDifferentialTest {
     /** Six pickles, protocols 0 to 5, one after another, on standard output. */
     private static final String WRITE = String.join("\n",
             "import pickle, sys",
@@ -60,6 +72,36 @@ class PipeFileLoadDifferentialTest {
 
         Object first = throughFifo(dir, pickles, false, Pickle::load);
         assertEquals(expected.get(0), HexFormat.of().formatHex(Pickle.dumps(first, 4)));
+    }
+
+    /** A numpy array saved with np.save on standard output; then its shape and bytes, in hex, on standard error. */
+    private static final String NPY = String.join("\n",
+            "import io, sys, numpy as np",
+            "a = (np.arange(24, dtype='>f4') * 1.5).reshape(2, 3, 4)",
+            "buf = io.BytesIO(); np.save(buf, a); sys.stdout.buffer.write(buf.getvalue())",
+            "sys.stderr.write(repr(a.shape) + ' ' + a.tobytes().hex())");
+
+    @Test
+    void anNpyFifoIsReadAsNumpyReadsItFrontToBack(@TempDir Path dir) throws Exception {
+        Python.Result numpy = Python.run(NPY, new byte[0]);
+        assertEquals(0, numpy.exitCode, numpy.stderr);
+        String[] shapeAndBytes = numpy.stderr.strip().split(" ");
+        NDArray a = throughFifo(dir, numpy.stdout, true, Npy::read);
+        assertEquals(shapeAndBytes[0] + " " + shapeAndBytes[1] + " " + shapeAndBytes[2],
+                "(" + a.shape()[0] + ", " + a.shape()[1] + ", " + a.shape()[2] + ")");
+        assertEquals(shapeAndBytes[3], HexFormat.of().formatHex(a.rawBytes())); // '>f4' as numpy holds it
+    }
+
+    @Test
+    void formatsReadAtOffsetsRefuseAFifoSayingSo(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("refused.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor(), "mkfifo");
+        List<Reader<?>> readers = List.of(p -> Npy.map(p, false), Npz::open, TorchCheckpoint::load, SafeTensors::load);
+        for (Reader<?> reader : readers) {
+            BrineException e = assertThrows(BrineException.class, () -> reader.read(fifo)); // no writer: must not block
+            assertTrue(e.getMessage().startsWith(fifo + ": a pipe or FIFO cannot be read as "), e.getMessage());
+            assertTrue(e.getMessage().contains("save it to a regular file first"), e.getMessage());
+        }
     }
 
     private interface Reader<T> {
