@@ -1782,9 +1782,35 @@ public final class Unpickler {
         }
         refuseStandInGiven(pid, () -> "the persistent loader would be given");
         long before = loader.bytesRead();
-        Object loaded = loader.load(pid);
+        Object loaded = persistentLoad(loader, pid);
         outOfBand = saturatingAdd(outOfBand, Math.max(0, loader.bytesRead() - before));
         push(noteDeferred(loaded));
+    }
+
+    /**
+     * Calls the user's persistent loader. What it throws says that the hook refused this id, not that the
+     * pickle is malformed: a BrineException passes as it came (it already says what, an archive's loader
+     * names its member); anything else, thrown undeclared (Kotlin, Scala, Lombok's @SneakyThrows) or of the
+     * hook's own making (a failed assert), and a stack overflow in it, is named as the hook's, with its cause.
+     */
+    private Object persistentLoad(PersistentLoader loader, Object pid) throws BrineException {
+        try {
+            return loader.load(pid);
+        } catch (BrineException e) {
+            throw e;
+        } catch (Exception | AssertionError | LinkageError e) {
+            UnpicklingException refused = fail("the persistent_load hook threw " + e + " for the persistent id "
+                    + PythonRepr.brief(pid));
+            refused.initCause(e);
+            throw refused;
+        } catch (StackOverflowError e) {
+            // reading is iterative, so the stack is the hook's: it recursed without end, or too deep for this thread
+            UnpicklingException overflowed = fail("the persistent_load hook overflowed the stack (" + e
+                    + ") for the persistent id " + PythonRepr.brief(pid) + ": it recurses too deeply,"
+                    + " or without end");
+            overflowed.initCause(e);
+            throw overflowed;
+        }
     }
 
     /**
