@@ -927,6 +927,15 @@ public final class Unpickler {
                 + " bytes at offset " + opOffset + ", more than the " + maxAllocation + " allowed");
     }
 
+    /** Reads a text line (protocol 0's arguments), saying which opcode's when it is too long. */
+    private String line() throws IOException {
+        try {
+            return in.readLine();
+        } catch (LimitExceededException e) {
+            throw e.withContext(opName() + " at offset " + opOffset);
+        }
+    }
+
     private String asciiLine() throws IOException {
         String line = line();
         for (int i = 0; i < line.length(); i++) {
@@ -1976,15 +1985,6 @@ public final class Unpickler {
      * as .npy files have it: the bytes were bounded by maxAllocation as they were read, but a shape
      * over a zero-size dtype or an out-of-band buffer declares elements that no read counted.
      */
-    /** Reads a text line (protocol 0's arguments), saying which opcode's when it is too long. */
-    private String line() throws IOException {
-        try {
-            return in.readLine();
-        } catch (LimitExceededException e) {
-            throw e.withContext(opName() + " at offset " + opOffset);
-        }
-    }
-
     private void checkElements(long count) throws LimitExceededException {
         if (count > maxArrayElements) {
             throw new LimitExceededException("maxArrayElements", "a numpy array built at offset " + opOffset
