@@ -382,7 +382,15 @@ public final class NumpyPickles {
             if (a.get(0) instanceof PickleBuffer) {
                 // numpy's array is a view of the buffer it was given, read-only when the buffer is
                 PickleBuffer b = (PickleBuffer) a.get(0);
-                return array(dtype, o, DTypeState.dims((Tuple) a.get(2)), Storage.wrap(b.data(), b.isReadOnly()));
+                ByteBuffer data = b.data();
+                if (!b.isReadOnly() && data.isReadOnly()) {
+                    // PickleBuffer.writableInPython over bytes Java only reads (a read-only mapping of a file):
+                    // the object is writable in Python, and Java must never write into those bytes, so the
+                    // array is a writable copy, as np.load of the file gives one (a view would be read-only,
+                    // and written back as a read-only array)
+                    return array(dtype, o, DTypeState.dims((Tuple) a.get(2)), Storage.wrap(b.toByteArray()));
+                }
+                return array(dtype, o, DTypeState.dims((Tuple) a.get(2)), Storage.wrap(data, b.isReadOnly()));
             }
             // in band: numpy's frombuffer of a bytearray (a writable array's data) is writable, of a bytes
             // (a read-only array's) read-only; and the pickler writes each back as it came

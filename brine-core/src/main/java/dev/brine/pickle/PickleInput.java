@@ -299,6 +299,10 @@ final class PickleInput {
         while (true) {
             for (int i = scan; i < end; i++) {
                 if (buf[i] == '\n') {
+                    if (i - pos > maxLine) { // a whole line already buffered is read into memory too
+                        throw new dev.brine.LimitExceededException("maxAllocation", "the text argument at offset "
+                                + offset() + " is " + (i - pos) + " bytes long, more than the " + maxLine + " allowed");
+                    }
                     checkFrame(i + 1 - pos);
                     String line = new String(buf, pos, i - pos, StandardCharsets.ISO_8859_1);
                     pos = i + 1;

@@ -115,6 +115,15 @@ public final class Unpickler {
      * unchanged. {@link #op()} names it when a message needs it.
      */
     private int opCode = NO_OPCODE;
+    /** Limits.maxAllocation and maxArrayElements, kept in fields: every string and bytes opcode checks the first. */
+    private final long maxAllocation;
+    private final long maxArrayElements;
+    /**
+     * maxAllocation for a 1- or 4-byte length when it is below what a byte[] holds, else none: at the
+     * default (2^31) a larger claim is left to PickleInput.readBytes, which says the data is truncated
+     * as CPython does, without allocating it; a claim it could not hold is never loaded either way.
+     */
+    private final long lengthLimit;
     private static final int NO_OPCODE = -1;
 
     private Unpickler(PickleInput in, UnpicklerOptions options, Iterable<PickleBuffer> buffers) {
@@ -125,7 +134,10 @@ public final class Unpickler {
         this.maxStack = options.limits().maxStackSize();
         this.maxMemo = options.limits().maxMemoEntries();
         this.maxBytesRatio = options.limits().maxBytesRatio();
-        in.maxLine = options.limits().maxAllocation();
+        this.maxAllocation = options.limits().maxAllocation();
+        this.maxArrayElements = options.limits().maxArrayElements();
+        this.lengthLimit = maxAllocation < PickleInput.MAX_BUFFER ? maxAllocation : Long.MAX_VALUE;
+        in.maxLine = maxAllocation;
     }
 
     /** Reads from a stream with {@code options}. */
@@ -601,22 +613,22 @@ public final class Unpickler {
             case BININT1 -> push((long) in.readByte());
             case BININT2 -> push((long) in.readUInt16());
             case LONG -> loadLong();
-            case LONG1 -> push(decodeLong(in.readBytes(in.readByte())));
+            case LONG1 -> push(decodeLong(in.readBytes(length(in.readByte()))));
             case LONG4 -> push(decodeLong(in.readBytes(length(in.readInt32()))));
             case FLOAT -> loadFloat();
             case BINFLOAT -> push(in.readFloat64BigEndian());
             case STRING -> loadString();
             case BINSTRING -> push(py2String(in.readBytes(length(in.readInt32()))));
-            case SHORT_BINSTRING -> push(py2String(in.readBytes(in.readByte())));
-            case BINBYTES -> push(in.readBytes(in.readUInt32()));
-            case SHORT_BINBYTES -> push(in.readBytes(in.readByte()));
+            case SHORT_BINSTRING -> push(py2String(in.readBytes(length(in.readByte()))));
+            case BINBYTES -> push(in.readBytes(length(in.readUInt32())));
+            case SHORT_BINBYTES -> push(in.readBytes(length(in.readByte())));
             case BINBYTES8 -> push(in.readBytes(length64(in.readInt64())));
             case BYTEARRAY8 -> push(ByteArray.wrap(in.readBytes(length64(in.readInt64()))));
             case NEXT_BUFFER -> loadNextBuffer();
             case READONLY_BUFFER -> loadReadonlyBuffer();
-            case UNICODE -> push(RawUnicodeEscape.decode(in.readLine()));
-            case SHORT_BINUNICODE -> push(in.readUtf8(in.readByte()));
-            case BINUNICODE -> push(in.readUtf8(in.readUInt32()));
+            case UNICODE -> push(RawUnicodeEscape.decode(line()));
+            case SHORT_BINUNICODE -> push(in.readUtf8(length(in.readByte())));
+            case BINUNICODE -> push(in.readUtf8(length(in.readUInt32())));
             case BINUNICODE8 -> push(in.readUtf8(length64(in.readInt64())));
             case EMPTY_LIST -> push(emptyList());
             case APPEND -> loadAppend();
@@ -634,10 +646,10 @@ public final class Unpickler {
             case EMPTY_SET -> push(new LinkedHashSet<>());
             case ADDITEMS -> loadAddItems();
             case FROZENSET -> push(KeyGuard.newFrozenSet(hashables(popMark())));
-            case GET -> push(memoGet(decimalIndex(in.readLine())));
+            case GET -> push(memoGet(decimalIndex(line())));
             case BINGET -> push(memoGet(in.readByte()));
             case LONG_BINGET -> push(memoGet(in.readUInt32()));
-            case PUT -> memoPutAt(decimalIndex(in.readLine()));
+            case PUT -> memoPutAt(decimalIndex(line()));
             case BINPUT -> memoPutAt(in.readByte());
             case LONG_BINPUT -> memoPutAt(in.readUInt32());
             case MEMOIZE -> memoize();
@@ -785,12 +797,12 @@ public final class Unpickler {
 
     /** INT: read as CPython's C unpickler reads it (see {@link TextInts}), False/True for 00/01. */
     private void loadInt() throws IOException {
-        push(textInt(in.readLine(), "INT"));
+        push(textInt(line(), "INT"));
     }
 
     /** LONG: an optional trailing L, then Python's int(text, 0). */
     private void loadLong() throws IOException {
-        push(textInt(in.readLine(), "LONG"));
+        push(textInt(line(), "LONG"));
     }
 
     private Object textInt(String line, String what) throws BrineException {
@@ -836,7 +848,7 @@ public final class Unpickler {
      * no whitespace around the literal, and a finite literal beyond the doubles is an error.
      */
     private void loadFloat() throws IOException {
-        String line = in.readLine();
+        String line = line();
         if (line.strip().length() != line.length()) {
             throw notAFloat(line);
         }
@@ -857,7 +869,7 @@ public final class Unpickler {
     }
 
     private void loadString() throws IOException {
-        String line = in.readLine();
+        String line = line();
         byte[] raw = Py2StringLiteral.decode(line);
         if (raw == null) {
             throw fail("the STRING opcode argument must be quoted and its escapes valid: " + abbreviate(line));
@@ -881,26 +893,51 @@ public final class Unpickler {
         }
     }
 
+    /** A signed 4-byte length (BINSTRING, LONG4): negative is malformed, as in CPython. */
     private long length(int declared) throws BrineException {
         if (declared < 0) {
             throw fail(op().name() + " pickle has negative byte count");
+        }
+        return length((long) declared);
+    }
+
+    /**
+     * An unsigned 1- or 4-byte length: the bytes are read into memory, so Limits.maxAllocation
+     * bounds them as it does an 8-byte length (see {@link #lengthLimit} for the default).
+     */
+    private long length(long declared) throws LimitExceededException {
+        if (declared > lengthLimit) {
+            throw tooLarge(declared);
         }
         return declared;
     }
 
     private long length64(long declared) throws BrineException {
-        if (declared < 0 || declared > options.limits().maxAllocation()) {
+        if (declared < 0 || declared > maxAllocation) {
             if (declared >= 0) {
-                throw new LimitExceededException("maxAllocation", op().name() + " declares " + declared
-                        + " bytes at offset " + opOffset);
+                throw tooLarge(declared);
             }
             throw fail(op().name() + " exceeds the maximum size");
         }
         return declared;
     }
 
+    private LimitExceededException tooLarge(long declared) {
+        return new LimitExceededException("maxAllocation", op().name() + " declares " + declared
+                + " bytes at offset " + opOffset + ", more than the " + maxAllocation + " allowed");
+    }
+
+    /** Reads a text line (protocol 0's arguments), saying which opcode's when it is too long. */
+    private String line() throws IOException {
+        try {
+            return in.readLine();
+        } catch (LimitExceededException e) {
+            throw e.withContext(opName() + " at offset " + opOffset);
+        }
+    }
+
     private String asciiLine() throws IOException {
-        String line = in.readLine();
+        String line = line();
         for (int i = 0; i < line.length(); i++) {
             if (line.charAt(i) > 0x7f) {
                 throw fail("persistent IDs in protocol 0 must be ASCII strings");
@@ -1296,7 +1333,7 @@ public final class Unpickler {
     }
 
     private String utf8Line() throws IOException {
-        String latin = in.readLine();
+        String latin = line();
         byte[] raw = latin.getBytes(StandardCharsets.ISO_8859_1);
         String s = Utf8.decode(raw, 0, raw.length);
         if (s == null) {
@@ -1754,9 +1791,35 @@ public final class Unpickler {
         }
         refuseStandInGiven(pid, () -> "the persistent loader would be given");
         long before = loader.bytesRead();
-        Object loaded = loader.load(pid);
+        Object loaded = persistentLoad(loader, pid);
         outOfBand = saturatingAdd(outOfBand, Math.max(0, loader.bytesRead() - before));
         push(noteDeferred(loaded));
+    }
+
+    /**
+     * Calls the user's persistent loader. What it throws says that the hook refused this id, not that the
+     * pickle is malformed: a BrineException passes as it came (it already says what, an archive's loader
+     * names its member); anything else, thrown undeclared (Kotlin, Scala, Lombok's @SneakyThrows) or of the
+     * hook's own making (a failed assert), and a stack overflow in it, is named as the hook's, with its cause.
+     */
+    private Object persistentLoad(PersistentLoader loader, Object pid) throws BrineException {
+        try {
+            return loader.load(pid);
+        } catch (BrineException e) {
+            throw e;
+        } catch (Exception | AssertionError | LinkageError e) {
+            UnpicklingException refused = fail("the persistent_load hook threw " + e + " for the persistent id "
+                    + PythonRepr.brief(pid));
+            refused.initCause(e);
+            throw refused;
+        } catch (StackOverflowError e) {
+            // reading is iterative, so the stack is the hook's: it recursed without end, or too deep for this thread
+            UnpicklingException overflowed = fail("the persistent_load hook overflowed the stack (" + e
+                    + ") for the persistent id " + PythonRepr.brief(pid) + ": it recurses too deeply,"
+                    + " or without end");
+            overflowed.initCause(e);
+            throw overflowed;
+        }
     }
 
     /**
@@ -1907,9 +1970,26 @@ public final class Unpickler {
      * memoized value costs the input a few bytes, and may be asked for thousands of times.
      */
     private Object charge(Object made) throws LimitExceededException {
+        if (made instanceof dev.brine.ndarray.NDArray) {
+            checkElements(((dev.brine.ndarray.NDArray) made).size());
+        } else if (made instanceof dev.brine.numpy.ObjectArray) {
+            checkElements(((dev.brine.numpy.ObjectArray) made).items().size());
+        }
         noteDeferred(made);
         chargeWeight(weight(made));
         return made;
+    }
+
+    /**
+     * Limits.maxArrayElements for an array a callable made (numpy's _reconstruct and BUILD, _frombuffer),
+     * as .npy files have it: the bytes were bounded by maxAllocation as they were read, but a shape
+     * over a zero-size dtype or an out-of-band buffer declares elements that no read counted.
+     */
+    private void checkElements(long count) throws LimitExceededException {
+        if (count > maxArrayElements) {
+            throw new LimitExceededException("maxArrayElements", "a numpy array built at offset " + opOffset
+                    + " (" + op().name() + ") has " + count + " elements, more than the " + maxArrayElements + " allowed");
+        }
     }
 
     /** Counts {@code weight} bytes built against {@link dev.brine.Limits#maxBytesRatio()}. */
