@@ -149,8 +149,29 @@ public final class Pickler {
         nameMemo.clear();
     }
 
-    /** Writes one pickle of {@code obj}. */
+    /**
+     * Writes one pickle of {@code obj}. Each dump starts from an empty output buffer, as CPython's does: a dump that
+     * failed (an object that cannot be pickled, a hook that threw, a stream that threw an {@link IOException}) leaves
+     * nothing buffered behind, and the next dump writes its pickle alone. What the stream had already taken of the
+     * failed dump stays there: a payload of 64 KiB or more goes to it at once, as in CPython, and so does each complete
+     * 64 KiB of the pickle (at protocols 0 to 3 CPython keeps those until the end of the dump; Brine does not, to bound
+     * its memory). As in CPython, the memo keeps the objects that the failed dump had met, and a later dump may refer
+     * to them: call {@link #clearMemo()} after a failure to write pickles that one Unpickler can read.
+     */
     public void dump(Object obj) throws IOException {
+        out.reset();
+        boolean written = false;
+        try {
+            writePickle(obj);
+            written = true;
+        } finally {
+            if (!written) {
+                out.reset(); // nothing of a failed dump stays buffered (the next dump would drop it anyway): free it now
+            }
+        }
+    }
+
+    private void writePickle(Object obj) throws IOException {
         if (proto >= 2) {
             out.write(Opcode.PROTO.code(), proto);
         }
