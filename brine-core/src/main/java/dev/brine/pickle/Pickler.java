@@ -630,6 +630,9 @@ public final class Pickler {
         if (s.isEmpty()) {
             s = PySingletons.of(s); // one object, as in CPython, so that a second one is a memo reference
         }
+        if (s.length() > MAX_BUFFERED_CHARS) {
+            return saveLargeString(s);
+        }
         int index = memo.getOrAdd(s);
         if (index >= 0) {
             writeGet(index);
@@ -641,6 +644,25 @@ public final class Pickler {
             writeString(s);
             writePut(memo.size() - 1);
         }
+        return memo.size() - 1;
+    }
+
+    /** Strings of at most this many chars (3 UTF-8 bytes each) stay in the buffer: their write cannot fail. */
+    private static final int MAX_BUFFERED_CHARS = (PickleOutput.FRAME_SIZE_TARGET - 1) / 3;
+
+    /**
+     * A string that may go straight to the stream, memoized after it is written, as CPython's {@code save_str} does:
+     * when the stream fails while taking it, the memo that outlives the failed dump does not hold it (one lookup
+     * more than saveString's, next to a payload of 64 KiB).
+     */
+    private int saveLargeString(String s) throws IOException {
+        int index = memo.get(s);
+        if (index >= 0) {
+            writeGet(index);
+            return index;
+        }
+        writeString(s);
+        memoize(s);
         return memo.size() - 1;
     }
 
