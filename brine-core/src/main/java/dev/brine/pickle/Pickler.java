@@ -806,7 +806,7 @@ public final class Pickler {
             throw new PicklingException("a PickleBuffer can only be pickled with protocol >= 5");
         }
         BufferCallback callback = options.bufferCallback();
-        if (callback != null && callback.outOfBand(buffer)) {
+        if (callback != null && outOfBand(callback, buffer)) {
             out.write(Opcode.NEXT_BUFFER.code());
             if (buffer.isReadOnly()) {
                 out.write(Opcode.READONLY_BUFFER.code());
@@ -817,6 +817,23 @@ public final class Pickler {
         int h = buffer.isReadOnly() ? bytesHeader(view.remaining()) : sizedHeader(Opcode.BYTEARRAY8, view.remaining(), 8);
         out.writeLarge(header, h, view);
         memoize(buffer);
+    }
+
+    /**
+     * Whether the buffer callback takes {@code buffer} out of band; what it throws, wrapped as its failure (as
+     * {@link #persistentIdOf} does the persistent id hook's). It is the user's code: a dump that overflows the
+     * stack after it ran is not redone on a thread of Brine's, which would offer the caller the buffers again.
+     */
+    private boolean outOfBand(BufferCallback callback, PickleBuffer buffer) throws BrineException {
+        userCodeRan = true;
+        try {
+            return callback.outOfBand(buffer);
+        } catch (BrineException e) {
+            throw e;
+        } catch (Exception | AssertionError | LinkageError e) {
+            throw new PicklingException("the buffer callback threw " + e + " for a PickleBuffer of " + buffer.size()
+                    + " bytes", e);
+        }
     }
 
     // ---- containers -----------------------------------------------------------------------------
