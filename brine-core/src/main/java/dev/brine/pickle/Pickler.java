@@ -36,6 +36,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.RandomAccess;
 import java.util.Set;
 
@@ -112,7 +113,13 @@ public final class Pickler {
 
     /** A pickler writing to {@code out} with {@code options}. */
     public Pickler(OutputStream out, PicklerOptions options) {
-        this.out = new PickleOutput(out);
+        // a null stream would otherwise mean "in memory" below, and the pickle would be built and dropped
+        this(new PickleOutput(Objects.requireNonNull(out, "out")), options);
+    }
+
+    /** A pickler writing to {@code out}, a stream's or (with no stream) the in-memory one of {@link #dumps}. */
+    private Pickler(PickleOutput out, PicklerOptions options) {
+        this.out = out;
         this.options = options;
         this.proto = options.protocol();
         this.bin = proto >= 1;
@@ -122,7 +129,7 @@ public final class Pickler {
     }
 
     private Pickler(PicklerOptions options) {
-        this((OutputStream) null, options);
+        this(new PickleOutput(null), options);
     }
 
     /** The pickle of {@code obj} as bytes. */
