@@ -455,10 +455,25 @@ final class PickleOutput {
 
     void flushAll() throws IOException {
         if (sink != null && len > 0) {
-            handedOff += len;
-            sink.write(buf, 0, len);
+            int n = len;
+            // emptied before the write: bytes a failing sink refused are not sent again by a later flush
             len = 0;
+            handedOff += n;
+            sink.write(buf, 0, n);
         }
+    }
+
+    /**
+     * Drops whatever is buffered or set aside and any open frame, as CPython's {@code _Pickler_ClearBuffer} does at
+     * the start of each dump: what a failed dump left must not go out in front of the next pickle. Bytes the sink
+     * already took stay taken.
+     */
+    void reset() {
+        len = 0;
+        frameStart = -1;
+        framing = false;
+        segments.clear();
+        segmentsSize = 0;
     }
 
     byte[] toByteArray() throws PicklingException {

@@ -36,6 +36,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.RandomAccess;
 import java.util.Set;
 
@@ -112,7 +113,13 @@ public final class Pickler {
 
     /** A pickler writing to {@code out} with {@code options}. */
     public Pickler(OutputStream out, PicklerOptions options) {
-        this.out = new PickleOutput(out);
+        // a null stream would otherwise mean "in memory" below, and the pickle would be built and dropped
+        this(new PickleOutput(Objects.requireNonNull(out, "out")), options);
+    }
+
+    /** A pickler writing to {@code out}, a stream's or (with no stream) the in-memory one of {@link #dumps}. */
+    private Pickler(PickleOutput out, PicklerOptions options) {
+        this.out = out;
         this.options = options;
         this.proto = options.protocol();
         this.bin = proto >= 1;
@@ -122,7 +129,7 @@ public final class Pickler {
     }
 
     private Pickler(PicklerOptions options) {
-        this((OutputStream) null, options);
+        this(new PickleOutput(null), options);
     }
 
     /** The pickle of {@code obj} as bytes. */
@@ -149,8 +156,29 @@ public final class Pickler {
         nameMemo.clear();
     }
 
-    /** Writes one pickle of {@code obj}. */
+    /**
+     * Writes one pickle of {@code obj}. Each dump starts from an empty output buffer, as CPython's does: a dump that
+     * failed (an object that cannot be pickled, a hook that threw, a stream that threw an {@link IOException}) leaves
+     * nothing buffered behind, and the next dump writes its pickle alone. What the stream had already taken of the
+     * failed dump stays there: a payload of 64 KiB or more goes to it at once, as in CPython, and so does each complete
+     * 64 KiB of the pickle (at protocols 0 to 3 CPython keeps those until the end of the dump; Brine does not, to bound
+     * its memory). As in CPython, the memo keeps the objects that the failed dump had met, and a later dump may refer
+     * to them: call {@link #clearMemo()} after a failure to write pickles that one Unpickler can read.
+     */
     public void dump(Object obj) throws IOException {
+        out.reset();
+        boolean written = false;
+        try {
+            writePickle(obj);
+            written = true;
+        } finally {
+            if (!written) {
+                out.reset(); // nothing of a failed dump stays buffered (the next dump would drop it anyway): free it now
+            }
+        }
+    }
+
+    private void writePickle(Object obj) throws IOException {
         if (proto >= 2) {
             out.write(Opcode.PROTO.code(), proto);
         }
@@ -609,6 +637,9 @@ public final class Pickler {
         if (s.isEmpty()) {
             s = PySingletons.of(s); // one object, as in CPython, so that a second one is a memo reference
         }
+        if (s.length() > MAX_BUFFERED_CHARS) {
+            return saveLargeString(s);
+        }
         int index = memo.getOrAdd(s);
         if (index >= 0) {
             writeGet(index);
@@ -620,6 +651,25 @@ public final class Pickler {
             writeString(s);
             writePut(memo.size() - 1);
         }
+        return memo.size() - 1;
+    }
+
+    /** Strings of at most this many chars (3 UTF-8 bytes each) stay in the buffer: their write cannot fail. */
+    private static final int MAX_BUFFERED_CHARS = (PickleOutput.FRAME_SIZE_TARGET - 1) / 3;
+
+    /**
+     * A string that may go straight to the stream, memoized after it is written, as CPython's {@code save_str} does:
+     * when the stream fails while taking it, the memo that outlives the failed dump does not hold it (one lookup
+     * more than saveString's, next to a payload of 64 KiB).
+     */
+    private int saveLargeString(String s) throws IOException {
+        int index = memo.get(s);
+        if (index >= 0) {
+            writeGet(index);
+            return index;
+        }
+        writeString(s);
+        memoize(s);
         return memo.size() - 1;
     }
 
@@ -763,7 +813,7 @@ public final class Pickler {
             throw new PicklingException("a PickleBuffer can only be pickled with protocol >= 5");
         }
         BufferCallback callback = options.bufferCallback();
-        if (callback != null && callback.outOfBand(buffer)) {
+        if (callback != null && outOfBand(callback, buffer)) {
             out.write(Opcode.NEXT_BUFFER.code());
             if (buffer.isReadOnly()) {
                 out.write(Opcode.READONLY_BUFFER.code());
@@ -774,6 +824,23 @@ public final class Pickler {
         int h = buffer.isReadOnly() ? bytesHeader(view.remaining()) : sizedHeader(Opcode.BYTEARRAY8, view.remaining(), 8);
         out.writeLarge(header, h, view);
         memoize(buffer);
+    }
+
+    /**
+     * Whether the buffer callback takes {@code buffer} out of band; what it throws, wrapped as its failure (as
+     * {@link #persistentIdOf} does the persistent id hook's). It is the user's code: a dump that overflows the
+     * stack after it ran is not redone on a thread of Brine's, which would offer the caller the buffers again.
+     */
+    private boolean outOfBand(BufferCallback callback, PickleBuffer buffer) throws BrineException {
+        userCodeRan = true;
+        try {
+            return callback.outOfBand(buffer);
+        } catch (BrineException e) {
+            throw e;
+        } catch (Exception | AssertionError | LinkageError e) {
+            throw new PicklingException("the buffer callback threw " + e + " for a PickleBuffer of " + buffer.size()
+                    + " bytes", e);
+        }
     }
 
     // ---- containers -----------------------------------------------------------------------------
