@@ -180,6 +180,16 @@ public final class ZipReader implements Closeable {
         channel.close();
     }
 
+    /**
+     * Refuses to read a member once this reader is closed, naming it: the channel's own answer is a
+     * ClosedChannelException without a message.
+     */
+    private void requireOpen(String at) throws BrineException {
+        if (!channel.isOpen()) {
+            throw new BrineException(at + ": the archive was closed (read its members before closing it, or open it again)");
+        }
+    }
+
     // ---------------------------------------------------------------- central directory
 
     /** Returns {start, size, entry count, concatenation offset} of the central directory. */
@@ -399,6 +409,7 @@ public final class ZipReader implements Closeable {
      */
     public long dataOffset(Entry e) throws IOException {
         String at = where + ": member " + e.name();
+        requireOpen(at);
         if (e.localHeaderOffset() < 0 || e.localHeaderOffset() > fileSize - LOC_LEN) {
             throw new BrineException(at + ": its local header at byte " + e.localHeaderOffset() + " lies outside the file");
         }
@@ -517,6 +528,7 @@ public final class ZipReader implements Closeable {
             if (finished) {
                 return -1;
             }
+            requireOpen(at);
             int n = inflater == null ? readStored(b, off, len) : readDeflated(b, off, len);
             if (n < 0) {
                 finish();
