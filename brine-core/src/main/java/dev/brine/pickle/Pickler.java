@@ -246,7 +246,7 @@ public final class Pickler {
      */
     private PicklingException tooDeepAfterHooks(StackOverflowError e) {
         return new PicklingException("structure too deep for this thread's stack, after state hooks (getState, registered"
-                + " writers) had run, which Brine does not run a second time on a thread of its own: dump it from a thread"
+                + " writers, the persistent id hook, the buffer callback) had run, which Brine does not run a second time on a thread of its own: dump it from a thread"
                 + " with a bigger stack (new Thread(null, task, name, stackSize)) or lower the nesting"
                 + " (PicklerOptions.maxDepth is " + options.maxDepth() + "); a hook that pickles its own object recurses"
                 + " without end", e);

@@ -452,7 +452,7 @@ class HookFailureTest {
         Object small = onThread("small-stack", 256 << 10, () -> Pickler.dumps(head, deep));
         PicklingException e = assertInstanceOf(PicklingException.class, small);
         assertTrue(e.getMessage().startsWith("structure too deep for this thread's stack, after state hooks (getState,"
-                + " registered writers) had run, which Brine does not run a second time on a thread of its own: dump it"
+                + " registered writers, the persistent id hook, the buffer callback) had run, which Brine does not run a second time on a thread of its own: dump it"
                 + " from a thread with a bigger stack"), e.getMessage());
         assertEquals(Set.of("small-stack"), Link.THREADS);
         assertTrue(Link.CALLS.get() < links, "no hook ran twice: " + Link.CALLS.get());
