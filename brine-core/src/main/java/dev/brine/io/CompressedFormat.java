@@ -115,6 +115,9 @@ public enum CompressedFormat {
 
     /** The compression {@code file} starts with, or null (also when it cannot be read). */
     public static CompressedFormat of(Path file) {
+        if (Pipes.isPipe(file)) {
+            return null; // its bytes were the caller's to read: opening it again would take more, or wait for a writer
+        }
         byte[] head = new byte[HEAD_BYTES];
         try (InputStream in = Files.newInputStream(file)) {
             return of(head, in.readNBytes(head, 0, head.length));

@@ -75,6 +75,9 @@ public enum FileKind {
      * read: the caller's own failure is the one to report).
      */
     public static FileKind of(Path file) {
+        if (Pipes.isPipe(file)) {
+            return null; // its bytes were the caller's to read: opening it again would take more, or wait for a writer
+        }
         byte[] head = new byte[64];
         int n;
         long size;

@@ -2,6 +2,7 @@ package dev.brine.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brine.BrineException;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -102,6 +104,17 @@ class PipeFilesDifferentialTest {
             assertTrue(e.getMessage().startsWith(fifo + ": a pipe or FIFO cannot be read as "), e.getMessage());
             assertTrue(e.getMessage().contains("save it to a regular file first"), e.getMessage());
         }
+    }
+
+    @Test
+    void aMalformedPickleInAFifoIsRefusedWithoutOpeningItAgain(@TempDir Path dir) throws Exception {
+        byte[] bad = {(byte) 0x80, 4, (byte) 0x95, 3, 0, 0, 0, 0, 0, 0, 0, 'K', 1, (byte) 0xff}; // no STOP: 0xff is no opcode
+        Python.Result cpython = Python.run("import pickle, sys\npickle.loads(sys.stdin.buffer.read())", bad);
+        assertTrue(cpython.stderr.contains("UnpicklingError"), cpython.stderr);
+        // the message's "what is this file" probe must not open the FIFO again: that would wait for a writer forever
+        BrineException e = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThrows(BrineException.class,
+                () -> throughFifo(dir, bad, true, fifo -> Pickle.loadAll(fifo, UnpicklerOptions.DEFAULT))));
+        assertTrue(e.getMessage().contains("invalid load key"), e.getMessage());
     }
 
     private interface Reader<T> {
