@@ -3,6 +3,7 @@ package dev.brine.cli;
 import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
 import dev.brine.Limits;
+import dev.brine.io.Pipes;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,7 +53,7 @@ final class InputFile implements Closeable {
             // reading one fails with the system's bare "Is a directory", which names nothing
             throw new FileSystemException(given.toString(), null, "is a folder, not a file");
         }
-        if (Files.isRegularFile(given) || !Files.exists(given)) {
+        if (!Pipes.isPipe(given)) {
             return new InputFile(given, null); // a missing file is said to be missing by whoever opens it
         }
         Path name = given.getFileName();
