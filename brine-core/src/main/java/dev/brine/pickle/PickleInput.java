@@ -177,6 +177,18 @@ final class PickleInput {
         return buf[pos++] & 0xff;
     }
 
+    /**
+     * Reads the next byte when it is {@code b} and already in the buffer and frame, and says whether
+     * it did; else reads nothing (not even to fill the buffer or leave a frame that has ended).
+     */
+    boolean skipIfNext(int b) {
+        if (pos < readLimit && (buf[pos] & 0xff) == b) {
+            pos++;
+            return true;
+        }
+        return false;
+    }
+
     int readByte() throws IOException {
         if (pos < readLimit) {
             return buf[pos++] & 0xff;
