@@ -518,7 +518,7 @@ public final class Unpickler {
                         continue;
                     }
                     case 0x8c -> {
-                        push(in.readUtf8(in.readByte()));
+                        push(in.readUtf8(length(in.readByte())));
                         memoizeIfNext();
                         continue;
                     }

@@ -35,6 +35,7 @@ class AllocationLimitsDifferentialTest {
             "import pickle",
             "cases = {",
             "  'SHORT_BINBYTES': (b'x' * 200, 3),",
+            "  'SHORT_BINUNICODE': ('w' * 200, 4),",
             "  'BINBYTES': (b'x' * 5000, 3),",
             "  'BINUNICODE': ('y' * 5000, 3),",
             "  'UNICODE': ('y' * 5000, 0),",
@@ -91,7 +92,7 @@ class AllocationLimitsDifferentialTest {
             String op = c.getKey();
             byte[] pickle = c.getValue()[0];
             assertArrayEquals(c.getValue()[1], asBytes(Pickle.loads(pickle, DEFAULTS)), op);
-            long limit = op.equals("SHORT_BINBYTES") ? 100 : 1000;
+            long limit = op.startsWith("SHORT_") ? 100 : 1000;
             for (boolean stream : new boolean[] {false, true}) {
                 LimitExceededException e = assertThrows(LimitExceededException.class, () -> {
                     if (stream) {
@@ -106,7 +107,7 @@ class AllocationLimitsDifferentialTest {
                 assertTrue(e.getMessage().contains("more than the " + limit + " allowed"), e.getMessage());
             }
             // the limit is a bound, not a cut-off below it: the same pickle loads at the size it declares
-            long size = op.equals("UNICODE") ? 5000 : op.equals("LONG4") ? 5001 : op.equals("SHORT_BINBYTES") ? 200 : 5000;
+            long size = op.equals("UNICODE") ? 5000 : op.equals("LONG4") ? 5001 : op.startsWith("SHORT_") ? 200 : 5000;
             assertArrayEquals(c.getValue()[1], asBytes(Pickle.loads(pickle, maxAllocation(size))), op);
         }
     }
