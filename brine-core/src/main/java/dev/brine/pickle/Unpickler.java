@@ -1288,8 +1288,8 @@ public final class Unpickler {
     // exactly as the loop reads it: its offset and byte are noted first (for messages), and when it
     // is not wholly in the buffer and frame, or is not there at all, the loop reads it next.
     // Measured (AbCompare, best of 10/20, one JVM): records_2m loads 416.6 -> 365.2 ms (the MEMOIZE
-    // pairs alone 380.4), records_200k 42.5 -> 40.3, strings_300k 8.76 -> 8.09 ms; ints and floats
-    // unchanged. Pairing MARK after a new container's MEMOIZE, or a BINGET after a string, measured
+    // pairs alone 380.4; records_200k with them 42.5 -> 40.3), strings_300k 8.76 -> 8.09 ms; ints and
+    // floats unchanged (BENCHMARKS.md, "Eighteenth session"). Pairing MARK after a new container's MEMOIZE, or a BINGET after a string, measured
     // no gain and is not done.
 
     /** Reads the MEMOIZE or BINPUT that follows the new object just pushed, if it does. */
