@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Model archives, the seed's robust serialization: Aesara's {@code pkl_utils.dump} and
@@ -72,6 +73,7 @@ public final class ModelArchive {
 
     /** Writes {@code obj} as an archive to {@code out}, which is flushed and left open. */
     public static void dump(Object obj, OutputStream out, ArchiveOptions options) throws IOException {
+        Objects.requireNonNull(out, "out"); // before the object is pickled
         ArchiveWriter.write(obj, out, options);
     }
 

@@ -28,6 +28,7 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 
 /**
  * Reads and writes NumPy's {@code .npy} files, byte-compatible with {@code np.save} and
@@ -325,6 +326,7 @@ public final class Npy {
 
     /** Writes {@code array} as NPY in format {@code version} (null: as numpy chooses) to {@code out}. */
     public static void write(NDArray array, OutputStream out, NpyVersion version) throws IOException {
+        Objects.requireNonNull(out, "out");
         out.write(header(array, version));
         array.storage().writeTo(out);
     }
@@ -354,6 +356,7 @@ public final class Npy {
      * either numpy reads such a file only with {@code allow_pickle=True}. {@code out} is not closed.
      */
     public static void write(ObjectArray array, OutputStream out, PicklerOptions options) throws IOException {
+        Objects.requireNonNull(out, "out");
         out.write(NpyFormat.objectHeader(array.dtype(), array.isFortran(), array.shape()));
         new Pickler(out, options).dump(array);
     }

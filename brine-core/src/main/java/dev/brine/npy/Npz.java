@@ -19,6 +19,7 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import java.util.Objects;
 
 /**
  * Reads and writes NumPy's {@code .npz} archives: a ZIP of {@code <name>.npy} members, stored
@@ -97,6 +98,7 @@ public final class Npz {
 
     private static void write(Map<String, ?> arrays, OutputStream out, boolean compressed, PicklerOptions objectArrays)
             throws IOException {
+        Objects.requireNonNull(out, "out");
         checkMembers(arrays);
         ZipOutputStream zip = new ZipOutputStream(new FilterOutputStream(out) {
             @Override

@@ -75,6 +75,7 @@ public final class SafeTensors {
     /** Writes the safetensors bytes of {@code tensors} and {@code metadata} to {@code out} (left open). */
     public static void write(Map<String, NDArray> tensors, Map<String, String> metadata, OutputStream out)
             throws IOException {
+        Objects.requireNonNull(out, "out"); // before the header and tensors are laid out
         prepare(tensors, metadata).writeTo(out);
     }
 

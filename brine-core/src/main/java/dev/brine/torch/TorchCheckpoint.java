@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * PyTorch's {@code torch.save} and {@code torch.load(weights_only=True)} on the JVM, without
@@ -146,6 +147,7 @@ public final class TorchCheckpoint {
      * registry, as {@link #save(Object, Path, TorchOptions)} does.
      */
     public static void save(Object obj, OutputStream out, String folder, TorchOptions options) throws IOException {
+        Objects.requireNonNull(out, "out"); // before the object is pickled
         CheckpointWriter.save(obj, out, folder, options.registry());
     }
 
