@@ -76,7 +76,8 @@ public final class Unpickler {
     private long built; // bytes built by calls from values already read (see Limits.maxBytesRatio)
     private long outOfBand; // bytes of the caller's out-of-band buffers and the persistent loader's reads: input too, for that ratio
 
-    private Object[] stack = new Object[32];
+    // push() checks maxStackSize only when the array is full, so it starts no larger than the limit
+    private Object[] stack;
     private int sp;
     private int[] marks = new int[8];
     private int markCount;
@@ -132,6 +133,7 @@ public final class Unpickler {
         this.buffers = buffers == null ? null : buffers.iterator();
         this.maxDepth = options.limits().maxDepth();
         this.maxStack = options.limits().maxStackSize();
+        this.stack = new Object[Math.min(32, maxStack)];
         this.maxMemo = options.limits().maxMemoEntries();
         this.maxBytesRatio = options.limits().maxBytesRatio();
         this.maxAllocation = options.limits().maxAllocation();
@@ -1198,6 +1200,9 @@ public final class Unpickler {
     private void loadAddItems() throws BrineException {
         Object[] items = popMark();
         Object target = top();
+        if (items.length == 0) {
+            return; // CPython's load_additems adds nothing, to whatever is there (as APPENDS and SETITEMS do)
+        }
         if (!(target instanceof Set) || target instanceof FrozenSet) {
             throw fail("cannot add items to " + typeName(target));
         }
@@ -1766,9 +1771,23 @@ public final class Unpickler {
         } else if (target instanceof dev.brine.py.OrderedDict && (state == null || state instanceof Map)) {
             // OrderedDict.__reduce__ gives its instance __dict__ as the state (torch's state dicts: _metadata)
             setAttributes((dev.brine.py.OrderedDict<?, ?>) touched(target), (Map<?, ?>) state);
+        } else if (state == null && (isPlainBuiltin(target) || target instanceof PyCallable)) {
+            // CPython's BUILD leaves an object without __setstate__ as it is when the state is None: a
+            // builtin value, a class or a function (the other cases above have their own rules)
+        } else if (target instanceof PyCallable && state instanceof Map && ((Map<?, ?>) state).isEmpty()) {
+            // a class or function: CPython updates its __dict__ with the state, here with nothing (any
+            // attribute would be set on the class itself, which Brine never does: refused below)
         } else {
             throw fail("cannot BUILD a " + typeName(target) + ": it has no state hook");
         }
+    }
+
+    /** A value of a Python builtin type that has no {@code __setstate__} (None, int, float, str, a list, ...). */
+    private static boolean isPlainBuiltin(Object v) {
+        return v == null || v instanceof Long || v instanceof BigInteger || v instanceof Double || v instanceof Boolean
+                || v instanceof String || v instanceof byte[] || v instanceof ByteArray || v instanceof Tuple
+                || v instanceof dev.brine.py.Complex || v instanceof ArrayList || v instanceof LinkedHashMap
+                || v instanceof LinkedHashSet || v instanceof FrozenSet;
     }
 
     /**

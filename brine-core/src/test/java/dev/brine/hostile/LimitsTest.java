@@ -89,6 +89,32 @@ class LimitsTest {
     }
 
     @Test
+    void maxStackSizeIsExactBelowAndAboveTheStacksFirstSize() throws Exception {
+        // the stack array starts at 32 slots: a limit under that was once checked only when the array grew
+        for (int limit : new int[] {1, 2, 5, 12, 31, 32, 33, 64, 100}) {
+            UnpicklerOptions options = options(Limits.DEFAULT.toBuilder().maxStackSize(limit).build());
+            assertEquals(limit, ((dev.brine.py.Tuple) Pickle.loads(markedInts(limit), options)).size(), "limit " + limit);
+            byte[] over = markedInts(limit + 1);
+            dev.brine.LimitExceededException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.brine.LimitExceededException.class, () -> Pickle.loads(over, options), "limit " + limit);
+            assertEquals("maxStackSize", e.limit());
+            // the refused push is the last BININT1: 2 bytes of PROTO, MARK, then 2 bytes per int
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    e.getMessage().contains("more than " + limit + " values on the stack at offset " + (3 + 2 * limit)),
+                    e.getMessage());
+        }
+    }
+
+    /** PROTO 2, MARK, {@code n} BININT1, TUPLE, STOP: n values on the stack at once. */
+    private static byte[] markedInts(int n) {
+        Bytes b = new Bytes().u8(0x80, 2).op('(');
+        for (int i = 0; i < n; i++) {
+            b.op('K').u8(i & 0xff);
+        }
+        return b.op('t').op('.').bytes();
+    }
+
+    @Test
     void theSameReadsPassUnderTrustedLimits() throws Exception {
         // the rows' inputs are valid: under TRUSTED limits (every option at its maximum) they load
         Limits trusted = Limits.TRUSTED;
