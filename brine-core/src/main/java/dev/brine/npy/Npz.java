@@ -15,11 +15,11 @@ import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import java.util.Objects;
 
 /**
  * Reads and writes NumPy's {@code .npz} archives: a ZIP of {@code <name>.npy} members, stored

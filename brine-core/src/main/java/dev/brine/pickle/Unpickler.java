@@ -1294,8 +1294,8 @@ public final class Unpickler {
     // is not wholly in the buffer and frame, or is not there at all, the loop reads it next.
     // Measured (AbCompare, best of 10/20, one JVM): records_2m loads 416.6 -> 365.2 ms (the MEMOIZE
     // pairs alone 380.4; records_200k with them 42.5 -> 40.3), strings_300k 8.76 -> 8.09 ms; ints and
-    // floats unchanged (BENCHMARKS.md, "Eighteenth session"). Pairing MARK after a new container's MEMOIZE, or a BINGET after a string, measured
-    // no gain and is not done.
+    // floats unchanged (BENCHMARKS.md, "Eighteenth session"). Pairing MARK after a new container's
+    // MEMOIZE, or a BINGET after a string, measured no gain and is not done.
 
     /** Reads the MEMOIZE or BINPUT that follows the new object just pushed, if it does. */
     private void memoizeIfNext() throws IOException {
@@ -1773,10 +1773,9 @@ public final class Unpickler {
             setAttributes((dev.brine.py.OrderedDict<?, ?>) touched(target), (Map<?, ?>) state);
         } else if (state == null && (isPlainBuiltin(target) || target instanceof PyCallable)) {
             // CPython's BUILD leaves an object without __setstate__ as it is when the state is None: a
-            // builtin value, a class or a function (the other cases above have their own rules)
-        } else if (target instanceof PyCallable && state instanceof Map && ((Map<?, ?>) state).isEmpty()) {
-            // a class or function: CPython updates its __dict__ with the state, here with nothing (any
-            // attribute would be set on the class itself, which Brine never does: refused below)
+            // builtin value, a class or a function (the other cases above have their own rules). A dict
+            // state would go into the object's __dict__, which a builtin value has not (refused below, as
+            // CPython refuses it), nor a builtin function; a class's is never written to by Brine.
         } else {
             throw fail("cannot BUILD a " + typeName(target) + ": it has no state hook");
         }
