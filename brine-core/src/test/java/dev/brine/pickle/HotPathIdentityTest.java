@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.brine.testing.Python;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -118,31 +117,5 @@ class HotPathIdentityTest {
             n++;
         }
         assertEquals(PICKLES.size(), n);
-    }
-
-    /** A stream that returns at most {@code step} bytes per read and supports no mark/reset. */
-    private static final class Trickle extends InputStream {
-        private final ByteArrayInputStream in;
-        private final int step;
-
-        Trickle(byte[] data, int step) {
-            this.in = new ByteArrayInputStream(data);
-            this.step = step;
-        }
-
-        @Override
-        public int read() {
-            return in.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            return in.read(b, off, Math.min(len, step));
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
-        }
     }
 }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.brine.Limits;
 import dev.brine.py.PythonRepr;
 import dev.brine.testing.Python;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +55,7 @@ class PairedOpcodesDifferentialTest {
             assertEquals(out[1], PythonRepr.repr(Pickle.loads(pickle)), "protocol " + protocol);
             SplittableRandom r = new SplittableRandom(protocol);
             for (int maxRead : new int[] {1, 2, 3, 7}) {
-                try (InputStream in = new TrickleStream(pickle, maxRead, r.split())) {
+                try (InputStream in = new Trickle(pickle, maxRead, r.split())) {
                     assertEquals(out[1], PythonRepr.repr(Pickle.load(in)), "protocol " + protocol + ", reads of " + maxRead);
                 }
             }
@@ -71,11 +70,7 @@ class PairedOpcodesDifferentialTest {
             long at = offsets(pickle, "BINGET", "BINFLOAT").get(5);
             byte[] bad = pickle.clone();
             bad[(int) at + 1] = (byte) 250; // no memo entry 250 in 40 records
-            assertTrue(refusedByCPython(bad), "CPython refuses it too");
-            UnpicklingException e = assertThrows(UnpicklingException.class, () -> Pickle.loads(bad));
-            assertEquals(at, e.offset(), e.getMessage());
-            assertEquals("BINGET", e.opcode(), e.getMessage());
-            assertTrue(e.getMessage().contains("memo value not found at index 250"), e.getMessage());
+            refusedAt(bad, at, "BINGET", "memo value not found at index 250");
         }
     }
 
@@ -86,11 +81,7 @@ class PairedOpcodesDifferentialTest {
             byte[] pickle = HexFormat.of().parseHex(records(protocol, 40)[0]);
             long at = offsets(pickle, "BINGET", "BINFLOAT").get(3);
             byte[] cut = Arrays.copyOf(pickle, (int) at + 1); // the opcode's byte without its argument
-            assertTrue(refusedByCPython(cut), "CPython refuses it too");
-            UnpicklingException e = assertThrows(UnpicklingException.class, () -> Pickle.loads(cut));
-            assertEquals(at, e.offset(), e.getMessage());
-            assertEquals("BINGET", e.opcode(), e.getMessage());
-            assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+            refusedAt(cut, at, "BINGET", "truncated");
         }
     }
 
@@ -130,30 +121,13 @@ class PairedOpcodesDifferentialTest {
         return Arrays.stream(out.split(" ")).map(Long::valueOf).toList();
     }
 
-    private static boolean refusedByCPython(byte[] pickle) throws IOException {
-        return Python.run("import pickle, sys; pickle.loads(sys.stdin.buffer.read())", pickle).exitCode != 0;
-    }
-
-    /** Hands over 1 to {@code maxRead} bytes per read, and supports no mark: the reader's buffer is refilled often. */
-    private static final class TrickleStream extends InputStream {
-        private final ByteArrayInputStream in;
-        private final int maxRead;
-        private final SplittableRandom random;
-
-        TrickleStream(byte[] data, int maxRead, SplittableRandom random) {
-            this.in = new ByteArrayInputStream(data);
-            this.maxRead = maxRead;
-            this.random = random;
-        }
-
-        @Override
-        public int read() {
-            return in.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            return in.read(b, off, Math.min(len, 1 + random.nextInt(maxRead)));
-        }
+    /** CPython refuses {@code pickle}, and Brine too, naming {@code opcode} at {@code offset} and saying {@code what}. */
+    private static void refusedAt(byte[] pickle, long offset, String opcode, String what) throws IOException {
+        assertNotEquals(0, Python.run("import pickle, sys; pickle.loads(sys.stdin.buffer.read())", pickle).exitCode,
+                "CPython refuses it too");
+        UnpicklingException e = assertThrows(UnpicklingException.class, () -> Pickle.loads(pickle));
+        assertEquals(offset, e.offset(), e.getMessage());
+        assertEquals(opcode, e.opcode(), e.getMessage());
+        assertTrue(e.getMessage().contains(what), e.getMessage());
     }
 }
