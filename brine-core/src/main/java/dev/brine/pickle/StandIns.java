@@ -6,6 +6,7 @@ import dev.brine.py.GenericObject;
 import dev.brine.py.Tuple;
 import dev.brine.py.TupleAccess;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -35,8 +36,13 @@ final class StandIns {
     }
 
     private final IdentityHashMap<Object, HandOut> outstanding = new IdentityHashMap<>();
-    // containers that took values while some stand-in was out, with the clock of the last time they did
-    private final IdentityHashMap<Object, Long> touched = new IdentityHashMap<>();
+    // each time a container took values while some stand-in was out, in order: the touch at clock t is
+    // touches.get(t - firstClock), and a container's latest touch is the one lastTouch holds. A BUILD walks
+    // only the touches since its stand-in was handed out (linear over a pickle of arrays nested in an array
+    // that holds itself, where a walk of every container touched so far was quadratic)
+    private final ArrayList<Object> touches = new ArrayList<>();
+    private final IdentityHashMap<Object, Long> lastTouch = new IdentityHashMap<>();
+    private long firstClock;
     // tuples that hold an outstanding stand-in directly or through tuples: refused as keys (see holdsStandIn)
     private final IdentityHashMap<Tuple, Boolean> taintedTuples = new IdentityHashMap<>();
     private long clock;
@@ -54,7 +60,8 @@ final class StandIns {
 
     /** Notes that {@code container} took values while a stand-in was out. */
     void touch(Object container) {
-        touched.put(container, clock++);
+        lastTouch.put(container, clock++);
+        touches.add(container);
     }
 
     /** Notes a tuple just built: touched when it holds a stand-in, tainted when it does so through tuples too. */
@@ -103,13 +110,18 @@ final class StandIns {
         if (h == null) {
             return false;
         }
-        for (Map.Entry<Object, Long> e : touched.entrySet()) {
-            if (e.getValue() >= h.since) {
-                replaceIn(e.getKey(), standIn, done);
+        long from = Math.max(h.since, firstClock);
+        for (long t = from; t < clock; t++) {
+            Object c = touches.get((int) (t - firstClock));
+            if (lastTouch.get(c) == t) { // each container once, at its latest touch
+                replaceIn(c, standIn, done);
             }
         }
+        slotsSeen += clock - from; // the touches looked at count too
         if (outstanding.isEmpty()) {
-            touched.clear();
+            touches.clear();
+            lastTouch.clear();
+            firstClock = clock;
             taintedTuples.clear();
         }
         return true;
