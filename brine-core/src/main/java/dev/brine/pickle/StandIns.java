@@ -36,6 +36,9 @@ final class StandIns {
     }
 
     private final IdentityHashMap<Object, HandOut> outstanding = new IdentityHashMap<>();
+    // the lowest stack slot each outstanding stand-in's copies were pushed to: stack slots never move, so
+    // BUILD looks for copies from there up, not through the whole stack (see Unpickler.finishStandIn)
+    private final IdentityHashMap<Object, Integer> lowestSlot = new IdentityHashMap<>();
     // each time a container took values while some stand-in was out, in order: the touch at clock t is
     // touches.get(t - firstClock), and a container's latest touch is the one lastTouch holds. A BUILD walks
     // only the touches since its stand-in was handed out (linear over a pickle of arrays nested in an array
@@ -48,9 +51,13 @@ final class StandIns {
     private long clock;
     private long slotsSeen; // how much the walks looked at, charged by the reader against maxBytesRatio
 
-    /** Notes that {@code standIn} left the top of the stack (a GET or a DUP) before its BUILD. */
-    void handOut(Object standIn, long offset, Opcode opcode) {
+    /**
+     * Notes that {@code standIn} left the top of the stack (a GET or a DUP) before its BUILD, its copy going
+     * to stack slot {@code slot} or above.
+     */
+    void handOut(Object standIn, int slot, long offset, Opcode opcode) {
         outstanding.putIfAbsent(standIn, new HandOut(clock, offset, opcode == null ? null : opcode.name()));
+        lowestSlot.merge(standIn, slot, Math::min);
     }
 
     /** Whether no stand-in is out (the reader then drops this object). */
@@ -103,13 +110,15 @@ final class StandIns {
 
     /**
      * Puts {@code done} wherever the outstanding {@code standIn} stands in a container touched since it was
-     * handed out; it is then no longer out. Returns false when it was not out (nothing to do).
+     * handed out; it is then no longer out. Returns the lowest stack slot its copies went to, or -1 when it
+     * was not out (nothing to do).
      */
-    boolean complete(Object standIn, Object done) {
+    int complete(Object standIn, Object done) {
         HandOut h = outstanding.remove(standIn);
         if (h == null) {
-            return false;
+            return -1;
         }
+        int slot = lowestSlot.remove(standIn);
         long from = Math.max(h.since, firstClock);
         for (long t = from; t < clock; t++) {
             Object c = touches.get((int) (t - firstClock));
@@ -124,7 +133,7 @@ final class StandIns {
             firstClock = clock;
             taintedTuples.clear();
         }
-        return true;
+        return slot;
     }
 
     /** Replaces in {@code c}'s own slots, and in the parts that only it holds (a generic object's, an array's items). */

@@ -475,6 +475,7 @@ public final class Unpickler {
         putByIndex = false;
         putByCount = false;
         standIns = null; // a stand-in out in an earlier pickle is out again only when fetched again
+        deferredAt = null; // stack slots of an earlier load
         handedOutHere = false;
         if (memoCount == 0) {
             unbuilt = 0; // no memo entry can hold one
@@ -1757,6 +1758,9 @@ public final class Unpickler {
             if (standIns != null) {
                 finishStandIn(target, made(done, state, null));
             }
+            if (deferredAt != null) {
+                deferredAt.remove(target);
+            }
         } else if (isBareObject(target)) {
             if (state != null) { // BUILD with None does nothing in CPython either
                 throw fail("cannot BUILD builtins.object() with a state of type " + typeName(state)
@@ -1894,9 +1898,16 @@ public final class Unpickler {
         if (made instanceof Deferred) {
             deferredMade = true;
             unbuilt++;
+            if (deferredAt == null) {
+                deferredAt = new IdentityHashMap<>();
+            }
+            deferredAt.merge(made, Math.max(0, sp - 1), Math::min); // pushed at sp, or put at the top (BUILD)
         }
         return made;
     }
+
+    /** The lowest stack slot each Deferred not yet built was put at, from about where it was made (see finishStandIn). */
+    private IdentityHashMap<Object, Integer> deferredAt;
 
     // ---- stand-ins handed out before their BUILD (see StandIns) ----------------------------------
 
@@ -1915,7 +1926,7 @@ public final class Unpickler {
             if (standIns == null) {
                 standIns = new StandIns();
             }
-            standIns.handOut(v, opOffset, op());
+            standIns.handOut(v, Math.max(0, sp - 1), opOffset, op()); // pushed at sp (GET), or the top's copy (DUP)
             handedOutHere = true;
         }
         return v;
@@ -1987,13 +1998,19 @@ public final class Unpickler {
      * repeat it (quadratic); a million-item array holding itself costs two million, well inside the budget.
      */
     private void finishStandIn(Object standIn, Object done) throws BrineException {
-        if (standIns.complete(standIn, done)) {
-            for (int i = 0; i < sp; i++) {
+        int from = standIns.complete(standIn, done);
+        if (from >= 0) {
+            // its copies on the stack lie from the lowest slot a GET or DUP pushed one to, or where the call
+            // that made it pushed it, up: not below (a BUILD per array inside an array whose items fill the
+            // stack walked all of it each time, quadratic and refused by maxBytesRatio)
+            Integer made = deferredAt == null ? null : deferredAt.get(standIn);
+            from = Math.min(from, made == null ? 0 : made);
+            for (int i = from; i < sp; i++) {
                 if (stack[i] == standIn) {
                     stack[i] = done;
                 }
             }
-            chargeWeight(standIns.takeSlotsSeen() + sp);
+            chargeWeight(standIns.takeSlotsSeen() + sp - from);
         }
         if (standIns.isEmpty()) {
             standIns = null;
