@@ -45,8 +45,7 @@ class PicklerReuseAfterFailureDifferentialTest {
 
     @Test
     void aDumpAfterOneThatCouldNotPickleAnObjectWritesOnlyItsOwnPickle() throws IOException {
-        Python.require();
-        ByteBuffer expected = ByteBuffer.wrap(Python.check(FAILED_DUMP, new byte[0])).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer expected = cpythonStreams(FAILED_DUMP);
         for (int proto = 0; proto <= 5; proto++) {
             for (boolean big : new boolean[] {false, true}) {
                 ByteArrayOutputStream stream = new ByteArrayOutputStream();
@@ -103,8 +102,7 @@ class PicklerReuseAfterFailureDifferentialTest {
 
     @Test
     void aDumpAfterOneWhoseStreamThrewDoesNotSendTheFailedBytesAgain() throws IOException {
-        Python.require();
-        ByteBuffer expected = ByteBuffer.wrap(Python.check(FLAKY_SINK, new byte[0])).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer expected = cpythonStreams(FLAKY_SINK);
         for (int proto = 0; proto <= 5; proto++) {
             for (int failAt = 1; failAt <= 3; failAt++) {
                 ByteArrayOutputStream taken = new ByteArrayOutputStream();
@@ -164,6 +162,12 @@ class PicklerReuseAfterFailureDifferentialTest {
         e = assertThrows(NullPointerException.class,
                 () -> Pickle.dump(List.of(1L), (OutputStream) null, PicklerOptions.DEFAULT));
         assertEquals("out", e.getMessage());
+    }
+
+    /** What {@code script} wrote: CPython's stream per case, each after its little-endian int32 length. */
+    private static ByteBuffer cpythonStreams(String script) throws IOException {
+        Python.require();
+        return ByteBuffer.wrap(Python.check(script, new byte[0])).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     static byte[] next(ByteBuffer all) {
