@@ -2081,7 +2081,9 @@ public final class Unpickler {
         long read = saturatingAdd(in.offset() + 65536, outOfBand);
         long budget = read > Long.MAX_VALUE / maxBytesRatio ? Long.MAX_VALUE : read * maxBytesRatio;
         if (built > budget) {
-            throw new LimitExceededException("maxBytesRatio", "the pickle's calls built " + built + " bytes from "
+            // built counts bytes copied by calls and, a byte each, slots re-walked to finish stand-ins
+            throw new LimitExceededException("maxBytesRatio", "the pickle had the reader build or re-walk " + built
+                    + " bytes of values (a container slot counts as one) from "
                     + saturatingAdd(in.offset(), outOfBand) + " bytes of input by offset " + opOffset + ", more than " + maxBytesRatio
                     + " times the input");
         }

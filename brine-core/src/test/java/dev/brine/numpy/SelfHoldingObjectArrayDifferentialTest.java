@@ -466,6 +466,8 @@ class SelfHoldingObjectArrayDifferentialTest {
         long start = System.nanoTime();
         dev.brine.LimitExceededException e = assertThrows(dev.brine.LimitExceededException.class, () -> Pickle.loads(many, READ));
         assertEquals("maxBytesRatio", e.limit());
+        // says what was counted: the slots re-walked, not bytes a call built
+        assertTrue(e.getMessage().contains("build or re-walk") && e.getMessage().contains("by offset "), e.getMessage());
         assertTrue(System.nanoTime() - start < 20_000_000_000L, "took " + (System.nanoTime() - start) / 1_000_000 + " ms");
     }
 }
