@@ -6,11 +6,12 @@ import dev.brine.py.GenericObject;
 import dev.brine.py.Tuple;
 import dev.brine.py.TupleAccess;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The stand-ins ({@link Deferred}) that the reader handed out before their BUILD, and where they went,
@@ -20,10 +21,9 @@ import java.util.Map;
  * directly or through tuples, lists, dicts, other arrays or objects ({@code a[0] = (a,)}). Its pickle
  * then fetches the array from the memo (GET) while the array's state is still being read, and Brine,
  * whose arrays are immutable, has only the stand-in to give. From that GET on (and only then: a pickle
- * that never fetches a stand-in early pays nothing here) every container that takes values is noted;
- * when the stand-in's BUILD comes, the finished value replaces it in each container noted since it
- * was handed out (each looked at once per BUILD, whatever the cycles), besides the stack and the memo
- * that the reader itself replaces it in.
+ * that never fetches a stand-in early pays nothing here) every container that takes the stand-in itself
+ * is noted for it; when its BUILD comes, the finished value replaces it in each of those (each looked at
+ * once, whatever the cycles), besides the stack and the memo that the reader itself replaces it in.
  *
  * <p>What cannot be patched is refused, never left holding a stand-in: a dict key or set item that
  * holds one (Python refuses an array there too: it is unhashable), and a value the caller's code made
@@ -31,24 +31,21 @@ import java.util.Map;
  * uses one of these per pickle, while some stand-in is out.
  */
 final class StandIns {
-    /** When and where a stand-in was first handed out. */
-    private record HandOut(long since, long offset, String opcode) {
+    /** Where a stand-in was first handed out. */
+    private record HandOut(long offset, String opcode) {
     }
 
     private final IdentityHashMap<Object, HandOut> outstanding = new IdentityHashMap<>();
     // the lowest stack slot each outstanding stand-in's copies were pushed to: stack slots never move, so
     // BUILD looks for copies from there up, not through the whole stack (see Unpickler.finishStandIn)
     private final IdentityHashMap<Object, Integer> lowestSlot = new IdentityHashMap<>();
-    // each time a container took values while some stand-in was out, in order: the touch at clock t is
-    // touches.get(t - firstClock), and a container's latest touch is the one lastTouch holds. A BUILD walks
-    // only the touches since its stand-in was handed out (linear over a pickle of arrays nested in an array
-    // that holds itself, where a walk of every container touched so far was quadratic)
-    private final ArrayList<Object> touches = new ArrayList<>();
-    private final IdentityHashMap<Object, Long> lastTouch = new IdentityHashMap<>();
-    private long firstClock;
+    // for each outstanding stand-in, the containers that took it into a slot replaceIn knows, each once: its
+    // BUILD looks at these and nothing else. (Looking at every container filled since the hand-out was
+    // quadratic for a chain of arrays that each hold themselves and a long list, and for many stand-ins out
+    // while many lists were filled.)
+    private final IdentityHashMap<Object, Set<Object>> holders = new IdentityHashMap<>();
     // tuples that hold an outstanding stand-in directly or through tuples: refused as keys (see holdsStandIn)
     private final IdentityHashMap<Tuple, Boolean> taintedTuples = new IdentityHashMap<>();
-    private long clock;
     private long slotsSeen; // how much the walks looked at, charged by the reader against maxBytesRatio
 
     /**
@@ -56,7 +53,7 @@ final class StandIns {
      * to stack slot {@code slot} or above.
      */
     void handOut(Object standIn, int slot, long offset, Opcode opcode) {
-        outstanding.putIfAbsent(standIn, new HandOut(clock, offset, opcode == null ? null : opcode.name()));
+        outstanding.putIfAbsent(standIn, new HandOut(offset, opcode == null ? null : opcode.name()));
         lowestSlot.merge(standIn, slot, Math::min);
     }
 
@@ -65,18 +62,66 @@ final class StandIns {
         return outstanding.isEmpty();
     }
 
-    /** Notes that {@code container} took values while a stand-in was out. */
-    void touch(Object container) {
-        lastTouch.put(container, clock++);
-        touches.add(container);
+    /**
+     * Notes that {@code container} took {@code value} into a slot {@link #replaceIn} knows. BUILD patches only
+     * slots that hold its stand-in itself (one inside a list inside {@code container} is that list's to patch),
+     * so only a container that takes an outstanding stand-in is noted, for that stand-in.
+     */
+    void took(Object container, Object value) {
+        if (outstanding.containsKey(value)) {
+            hold(container, value);
+        }
     }
 
-    /** Notes a tuple just built: touched when it holds a stand-in, tainted when it does so through tuples too. */
+    /** {@link #took} for each of {@code values[from]}, {@code values[from + step]}, ... below {@code to}. */
+    void tookEach(Object container, Object[] values, int from, int to, int step) {
+        for (int i = from; i < to; i += step) {
+            took(container, values[i]);
+        }
+    }
+
+    /** {@link #took} for a container made whole (LIST, DICT, a call's result): each slot {@link #replaceIn} knows. */
+    void made(Object container) {
+        if (container instanceof List) {
+            tookAll(container, (List<?>) container);
+        } else if (container instanceof Map) {
+            tookAll(container, ((Map<?, ?>) container).values());
+            if (container instanceof dev.brine.py.OrderedDict) {
+                tookAll(container, ((dev.brine.py.OrderedDict<?, ?>) container).attributes().values());
+            }
+        } else if (container instanceof Tuple) {
+            tookAll(container, (Tuple) container);
+        } else if (container instanceof GenericObject) {
+            GenericObject g = (GenericObject) container;
+            tookAll(g, g.args());
+            tookAll(g, g.kwargs().values());
+            if (g.hasState()) {
+                took(g, g.state());
+            }
+            tookAll(g, g.listItems());
+            tookAll(g, g.dictItems().values());
+        } else if (container instanceof ObjectArray) {
+            tookAll(container, ((ObjectArray) container).items());
+        }
+    }
+
+    private void tookAll(Object container, Iterable<?> values) {
+        for (Object v : values) {
+            slotsSeen++;
+            took(container, v);
+        }
+    }
+
+    private void hold(Object container, Object standIn) {
+        holders.computeIfAbsent(standIn, k -> Collections.newSetFromMap(new IdentityHashMap<>())).add(container);
+    }
+
+    /** Notes a tuple just built: noted for each stand-in it holds, tainted when it holds one through tuples too. */
     void tupleMade(Tuple t) {
         for (int i = 0; i < t.size(); i++) {
             Object item = t.get(i);
             if (outstanding.containsKey(item)) {
-                touch(t);
+                hold(t, item);
                 taintedTuples.put(t, Boolean.TRUE);
             } else if (item instanceof Tuple && taintedTuples.containsKey(item)) {
                 taintedTuples.put(t, Boolean.TRUE);
@@ -109,28 +154,24 @@ final class StandIns {
     }
 
     /**
-     * Puts {@code done} wherever the outstanding {@code standIn} stands in a container touched since it was
-     * handed out; it is then no longer out. Returns the lowest stack slot its copies went to, or -1 when it
-     * was not out (nothing to do).
+     * Puts {@code done} wherever the outstanding {@code standIn} stands in a container that took it since it
+     * was handed out; it is then no longer out. Returns the lowest stack slot its copies went to, or -1 when
+     * it was not out (nothing to do).
      */
     int complete(Object standIn, Object done) {
-        HandOut h = outstanding.remove(standIn);
-        if (h == null) {
+        if (outstanding.remove(standIn) == null) {
             return -1;
         }
         int slot = lowestSlot.remove(standIn);
-        long from = Math.max(h.since, firstClock);
-        for (long t = from; t < clock; t++) {
-            Object c = touches.get((int) (t - firstClock));
-            if (lastTouch.get(c) == t) { // each container once, at its latest touch
+        Set<Object> held = holders.remove(standIn);
+        if (held != null) {
+            for (Object c : held) {
                 replaceIn(c, standIn, done);
             }
+            slotsSeen += held.size();
         }
-        slotsSeen += clock - from; // the touches looked at count too
         if (outstanding.isEmpty()) {
-            touches.clear();
-            lastTouch.clear();
-            firstClock = clock;
+            holders.clear();
             taintedTuples.clear();
         }
         return slot;

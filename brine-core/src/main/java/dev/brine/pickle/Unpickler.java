@@ -643,7 +643,7 @@ public final class Unpickler {
             case EMPTY_LIST -> push(emptyList());
             case APPEND -> loadAppend();
             case APPENDS -> loadAppends();
-            case LIST -> push(touched(new ArrayList<>(Arrays.asList(popMark()))));
+            case LIST -> push(madeWhole(new ArrayList<>(Arrays.asList(popMark()))));
             case EMPTY_TUPLE -> push(Tuple.empty());
             case TUPLE -> push(tuple(popMarkRaw()));
             case TUPLE1 -> loadTupleN(1);
@@ -1014,13 +1014,16 @@ public final class Unpickler {
 
     private void loadAppend() throws BrineException {
         Object value = pop();
-        appendTo(touched(top()), value);
+        appendTo(took(top(), value), value);
     }
 
     private void loadAppends() throws BrineException {
         int start = popMarkInPlace();
         checkedAll(stack, start, sp);
-        Object target = touched(below(start));
+        Object target = below(start);
+        if (standIns != null) {
+            standIns.tookEach(target, stack, start, sp, 1);
+        }
         int n = sp - start;
         if (target instanceof ArrayList && n <= SMALL_APPENDS) {
             // a record's few items straight from the stack: no array of them, and a list that was
@@ -1119,13 +1122,13 @@ public final class Unpickler {
                 guard.put(dict, hashable(items[i]), items[i + 1]);
             }
         }
-        push(touched(dict));
+        push(madeWhole(dict));
     }
 
     private void loadSetItem() throws BrineException {
         Object value = pop();
         Object key = pop();
-        setItem(touched(top()), key, value);
+        setItem(took(top(), value), key, value);
     }
 
     private void loadSetItems() throws BrineException {
@@ -1133,7 +1136,10 @@ public final class Unpickler {
         if (((sp - start) & 1) != 0) {
             throw fail("odd number of items for SETITEMS");
         }
-        Object target = touched(below(start));
+        Object target = below(start);
+        if (standIns != null) {
+            standIns.tookEach(target, stack, start + 1, sp, 2);
+        }
         checkedAll(stack, start, sp);
         if (sp > start) {
             Map<Object, Object> map = itemsOf(target);
@@ -1672,7 +1678,7 @@ public final class Unpickler {
             return made(charge(c.call(arguments(c, args))), args, c);
         }
         if (callable instanceof Global || callable instanceof GenericObject) {
-            return touched(GenericObject.reduced(callable, args));
+            return madeWhole(GenericObject.reduced(callable, args));
         }
         throw fail("'" + typeName(callable) + "' object is not callable");
     }
@@ -1709,7 +1715,7 @@ public final class Unpickler {
         if (cls instanceof Global || cls instanceof GenericObject && options.genericObjects()) {
             // a generic object as the class: one the pickle built by a call (cloudpickle's _make_skeleton_class
             // for a class defined in __main__), kept inert as a call on it is (see call)
-            return touched(new GenericObject(cls, kwargs == null ? GenericObject.Creation.NEWOBJ
+            return madeWhole(new GenericObject(cls, kwargs == null ? GenericObject.Creation.NEWOBJ
                     : GenericObject.Creation.NEWOBJ_EX, args, kwargs));
         }
         if (cls instanceof GenericObject) {
@@ -1767,14 +1773,15 @@ public final class Unpickler {
                         + ": it has no __dict__ (CPython: 'object' object has no attribute '__dict__')");
             }
         } else if (target instanceof GenericObject) {
-            ((GenericObject) touched(target)).setState(state);
+            ((GenericObject) took(target, state)).setState(state);
         } else if (target instanceof PickleState) {
             refuseStandInGiven(state, () -> options.registry().describe(target.getClass()) + ".setState would be given");
             // a class registered with versions sees its state migrated to the current version
             setState((PickleState) target, options.registry().upgradeState(target, state));
         } else if (target instanceof dev.brine.py.OrderedDict && (state == null || state instanceof Map)) {
             // OrderedDict.__reduce__ gives its instance __dict__ as the state (torch's state dicts: _metadata)
-            setAttributes((dev.brine.py.OrderedDict<?, ?>) touched(target), (Map<?, ?>) state);
+            setAttributes((dev.brine.py.OrderedDict<?, ?>) target, (Map<?, ?>) state);
+            madeWhole(target);
         } else if (state == null && (isPlainBuiltin(target) || target instanceof PyCallable)) {
             // CPython's BUILD leaves an object without __setstate__ as it is when the state is None: a
             // builtin value, a class or a function (the other cases above have their own rules). A dict
@@ -1932,10 +1939,18 @@ public final class Unpickler {
         return v;
     }
 
-    /** {@code container}, noted as taking values while a stand-in is out. */
-    private <T> T touched(T container) {
+    /** {@code container}, noted when a stand-in is out and {@code value}, which it takes, is one (see StandIns.took). */
+    private Object took(Object container, Object value) {
         if (standIns != null) {
-            standIns.touch(container);
+            standIns.took(container, value);
+        }
+        return container;
+    }
+
+    /** {@code container}, made with its values, noted when a stand-in is out and one of them is it (see StandIns.made). */
+    private <T> T madeWhole(T container) {
+        if (standIns != null) {
+            standIns.made(container);
         }
         return container;
     }
@@ -1955,7 +1970,7 @@ public final class Unpickler {
                     hashable(key);
                 }
             }
-            standIns.touch(result);
+            standIns.made(result);
             return result;
         }
         refuseStandInGiven(given, () -> (maker == null ? "BUILD" : maker.global().toString()) + " made a "
