@@ -113,7 +113,8 @@ final class StandIns {
     }
 
     private void hold(Object container, Object standIn) {
-        holders.computeIfAbsent(standIn, k -> Collections.newSetFromMap(new IdentityHashMap<>())).add(container);
+        // most stand-ins are taken by one or two containers: a small table each (it grows as needed)
+        holders.computeIfAbsent(standIn, k -> Collections.newSetFromMap(new IdentityHashMap<>(2))).add(container);
     }
 
     /** Notes a tuple just built: noted for each stand-in it holds, tainted when it holds one through tuples too. */
