@@ -10,10 +10,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Python's rule for dict keys and set items, applied before a value read from a file is hashed:
- * nothing mutable anywhere inside ({@code unhashable type: 'list'}), and a bounded shape, so that
- * hashing or comparing it neither overflows the Java stack (keys nested thousands deep) nor takes
- * exponential time (tuples whose halves are shared, 2^n leaves from 3n bytes).
+ * Python's rule for dict keys and set items, applied before a value read from a file is hashed as
+ * one: nothing mutable anywhere inside ({@code unhashable type: 'list'}), and a bounded shape, so that
+ * the tables holding keys neither overflow the Java stack (keys nested thousands deep, inside
+ * frozensets too) nor take exponential time (tuples whose halves are shared, 2^n leaves from 3n bytes).
+ * Values that are not keys are not bounded here: a tuple nested deeper hashes and compares without
+ * recursing per level ({@link Tuple#equals}).
  */
 public final class Hashing {
     /** Tuples and frozensets nested deeper than this inside one key are refused. */

@@ -1,5 +1,6 @@
 package dev.brine.py;
 
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
@@ -95,9 +96,49 @@ public final class Tuple implements Iterable<Object> {
         return asList().iterator();
     }
 
+    /**
+     * Item by item, as Python compares tuples (an item's own {@code equals}, arrays by content). Tuples
+     * inside are compared from a work list, not by recursion: a tuple read from a file may nest thousands
+     * deep (CPython loads and compares a 5 KB pickle of one 5,000 deep), which overflowed the Java stack.
+     */
     @Override
     public boolean equals(Object o) {
-        return o instanceof Tuple && Arrays.deepEquals(items, ((Tuple) o).items);
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Tuple)) {
+            return false;
+        }
+        ArrayDeque<Tuple> todo = null; // pairs: a, b, a, b, ...
+        Tuple a = this;
+        Tuple b = (Tuple) o;
+        while (true) {
+            if (a.items.length != b.items.length || a.hash != 0 && b.hash != 0 && a.hash != b.hash) {
+                return false;
+            }
+            for (int i = 0; i < a.items.length; i++) {
+                Object x = a.items[i];
+                Object y = b.items[i];
+                if (x == y) {
+                    continue;
+                }
+                if (x instanceof Tuple && y instanceof Tuple) {
+                    if (todo == null) {
+                        todo = new ArrayDeque<>();
+                    }
+                    todo.push((Tuple) x);
+                    todo.push((Tuple) y);
+                } else if (x == null || y == null || !(x.getClass().isArray()
+                        ? Arrays.deepEquals(new Object[] {x}, new Object[] {y}) : x.equals(y))) {
+                    return false;
+                }
+            }
+            if (todo == null || todo.isEmpty()) {
+                return true;
+            }
+            b = todo.pop();
+            a = todo.pop();
+        }
     }
 
     /** Seeded per JVM, so files cannot pick colliding keys: see {@link KeyHash}. */
@@ -107,18 +148,77 @@ public final class Tuple implements Iterable<Object> {
         return (int) (h ^ (h >>> 32));
     }
 
-    /** The 64-bit hash behind {@link #hashCode}, which a tuple inside this one folds in. */
+    /**
+     * The 64-bit hash behind {@link #hashCode}, which a tuple inside this one folds in. Tuples inside whose
+     * hash is not cached are hashed from a work list of partly hashed tuples rather than by recursion (see
+     * {@link #equals}: a tuple may nest thousands deep).
+     */
     long keyHash() {
         long cached = hash;
         if (cached != 0) {
             return cached;
         }
+        for (Object item : items) {
+            if (item instanceof Tuple && ((Tuple) item).hash == 0) {
+                return keyHashOfNested();
+            }
+        }
+        return hashItems();
+    }
+
+    /** A tuple being hashed: how many items are folded in, into what, and whether all of them can be cached. */
+    private static final class PartialHash {
+        final Tuple tuple;
+        int next;
+        long h;
+        boolean stable = true;
+
+        PartialHash(Tuple tuple) {
+            this.tuple = tuple;
+            h = KeyHash.start(tuple.items.length);
+        }
+
+        void fold(long itemHash, boolean itemStable) {
+            h = KeyHash.combine(h, itemHash);
+            stable &= itemStable;
+            next++;
+        }
+    }
+
+    private long keyHashOfNested() {
+        ArrayDeque<PartialHash> outer = new ArrayDeque<>();
+        PartialHash p = new PartialHash(this);
+        while (true) {
+            if (p.next < p.tuple.items.length) {
+                Object item = p.tuple.items[p.next];
+                if (item instanceof Tuple && ((Tuple) item).hash == 0) {
+                    outer.push(p);
+                    p = new PartialHash((Tuple) item);
+                } else {
+                    p.fold(KeyHash.of(item), KeyHash.isStable(item));
+                }
+                continue;
+            }
+            long h = p.tuple.cache(p.h, p.stable);
+            if (outer.isEmpty()) {
+                return h;
+            }
+            p = outer.pop();
+            p.fold(h, p.tuple.items[p.next] instanceof Tuple && ((Tuple) p.tuple.items[p.next]).isHashCached());
+        }
+    }
+
+    private long hashItems() {
         long h = KeyHash.start(items.length);
         boolean stable = true;
         for (Object item : items) {
             h = KeyHash.combine(h, KeyHash.of(item));
             stable &= KeyHash.isStable(item); // then a tuple shared by many keys is hashed once, not once per use
         }
+        return cache(h, stable);
+    }
+
+    private long cache(long h, boolean stable) {
         if (h == 0) {
             h = 1; // 0 means "not cached" in the field, so no tuple hashes to 0
         }
