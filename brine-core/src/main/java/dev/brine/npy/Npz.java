@@ -175,13 +175,9 @@ public final class Npz {
                 throw new BrineException("cannot write NPZ member '" + key + "': it is a " + e.getValue().getClass().getName()
                         + ", not an NDArray or an ObjectArray (an NPZ holds arrays only)");
             }
-            String n = key.replace('\\', '/');
-            boolean bad = key.isEmpty() || n.startsWith("/") || key.indexOf('\0') >= 0;
-            for (String seg : n.split("/", -1)) {
-                bad |= seg.equals("..");
-            }
-            if (bad) {
-                throw new BrineException("cannot write NPZ member '" + key + "': empty names, '..' segments and absolute paths are refused");
+            if (key.isEmpty() || ZipReader.isUnsafeName(key + ".npy")) { // the reader's rule: what is written reads back
+                throw new BrineException("cannot write NPZ member '" + key
+                        + "': empty names, '..' segments, absolute paths (/x, C:/x) and NUL are refused");
             }
         }
     }

@@ -380,25 +380,30 @@ public final class ZipReader implements Closeable {
         return s.toString();
     }
 
-    /** Refuses names that could escape a folder when extracted: {@code ..} segments, absolute paths, NULs. */
-    /**
-     * Refuses a name that would leave a folder it was written into: a {@code ..} segment, an absolute path (a leading
-     * {@code /} or {@code \\}, or a drive's root, {@code C:/} or {@code C:\\}) or a NUL. A letter and a colon followed
-     * by anything else is a plain name: {@code torch.save(sd, 'w:0.pt')} names its members {@code w:0/data.pkl}, and
-     * {@code np.savez(**{'w:0': a})} (a TensorFlow-style variable name) its member {@code w:0.npy}; Python's zipfile,
-     * numpy and torch read them.
-     */
+    /** Refuses a name that would leave a folder it was written into (see {@link #isUnsafeName}). */
     private void checkName(String name) throws BrineException {
+        if (isUnsafeName(name)) {
+            throw new BrineException(where + ": unsafe member name '" + name
+                    + "': names with '..' segments, absolute paths (/x, C:/x) or NUL are refused");
+        }
+    }
+
+    /**
+     * Whether a member name would leave a folder it was written into: a {@code ..} segment, an absolute path (a
+     * leading {@code /} or {@code \\}, or a drive's root, {@code C:/} or {@code C:\\}) or a NUL. A letter and a colon
+     * followed by anything else is a plain name: {@code torch.save(sd, 'w:0.pt')} names its members
+     * {@code w:0/data.pkl}, and {@code np.savez(**{'w:0': a})} (a TensorFlow-style variable name) its member
+     * {@code w:0.npy}; Python's zipfile, numpy and torch read them. Writers refuse the same names, so that Brine
+     * reads back every archive it writes.
+     */
+    static boolean isUnsafeName(String name) {
         String n = name.replace('\\', '/');
         boolean bad = n.startsWith("/") || n.indexOf('\0') >= 0
                 || (n.length() >= 3 && n.charAt(1) == ':' && n.charAt(2) == '/' && Character.isLetter(n.charAt(0)));
         for (String seg : n.split("/", -1)) {
             bad |= seg.equals("..");
         }
-        if (bad) {
-            throw new BrineException(where + ": unsafe member name '" + name
-                    + "': names with '..' segments, absolute paths (/x, C:/x) or NUL are refused");
-        }
+        return bad;
     }
 
     // ---------------------------------------------------------------- member data
