@@ -49,7 +49,10 @@ public final class Limits {
         this.maxTotalAllocation = b.maxTotalAllocation;
     }
 
-    /** Nesting depth: open MARKs while reading, container nesting while writing. Default 100,000. */
+    /**
+     * Nesting depth while reading: MARKs open at once. Default 100,000. Limits bound reading only; how deep a
+     * writer nests is {@code PicklerOptions.maxDepth} (default 1,000, as CPython's recursion limit).
+     */
     public int maxDepth() {
         return maxDepth;
     }
