@@ -20,6 +20,11 @@ public final class PicklerOptions {
     private final int maxDepth;
 
     private PicklerOptions(Builder b) {
+        if (b.bufferCallback != null && b.protocol < 5) {
+            // CPython refuses it too (pickle.Pickler raises ValueError): below protocol 5 no buffer goes out of band,
+            // and a callback never called would hide that the buffers went into the pickle
+            throw new IllegalArgumentException("buffer_callback needs protocol >= 5, not " + b.protocol);
+        }
         this.protocol = b.protocol;
         this.registry = b.registry;
         this.persistentId = b.persistentId;
@@ -124,7 +129,10 @@ public final class PicklerOptions {
             return this;
         }
 
-        /** The buffer callback (needs protocol 5). */
+        /**
+         * The buffer callback: offered each out-of-band-capable buffer (protocol 5). {@link #build} throws
+         * IllegalArgumentException when a callback is set below protocol 5, as CPython's Pickler raises ValueError.
+         */
         public Builder bufferCallback(BufferCallback callback) {
             this.bufferCallback = callback;
             return this;
