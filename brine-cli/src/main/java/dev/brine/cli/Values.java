@@ -8,7 +8,6 @@ import dev.brine.numpy.NumpyScalar;
 import dev.brine.numpy.ObjectArray;
 import dev.brine.py.PyFloat;
 import dev.brine.py.PythonRepr;
-import dev.brine.torch.TorchDevice;
 import dev.brine.torch.TorchSize;
 import java.util.Locale;
 
@@ -40,10 +39,6 @@ final class Values {
         }
         if (v instanceof NumpyScalar) {
             return v.toString();
-        }
-        if (v instanceof TorchDevice) { // torch's repr; TorchDevice.toString is str(device), 'cpu'
-            TorchDevice d = (TorchDevice) v;
-            return "device(type=" + PythonRepr.repr(d.type()) + (d.index() == null ? "" : ", index=" + d.index()) + ")";
         }
         if (v instanceof SharedVariable) {
             SharedVariable s = (SharedVariable) v;

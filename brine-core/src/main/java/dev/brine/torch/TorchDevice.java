@@ -34,8 +34,17 @@ public record TorchDevice(String type, Long index) {
     }
 
     /** {@code "cpu"} or {@code "cuda:0"}, as {@code str(device)} prints it. */
+    public String str() {
+        return index == null ? type : type + ":" + index;
+    }
+
+    /**
+     * {@code device(type='cpu')} or {@code device(type='cuda', index=0)}, as {@code repr(device)} prints it: a
+     * loaded value's {@code toString} is its Python repr, as for {@link TorchSize} and numpy's values, so that
+     * {@code PythonRepr.repr} of a checkpoint prints what Python does.
+     */
     @Override
     public String toString() {
-        return index == null ? type : type + ":" + index;
+        return "device(type=" + dev.brine.py.PythonRepr.repr(type) + (index == null ? "" : ", index=" + index) + ")";
     }
 }
