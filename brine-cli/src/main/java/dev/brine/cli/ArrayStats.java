@@ -8,7 +8,7 @@ import dev.brine.ndarray.NDArray;
  * exact, as numpy's {@code a.min()}: a {@code Long} (a {@code BigInteger} past 2**63 for uint64) for integer
  * arrays, whose values a double cannot all hold (2**63-1 and 2**63-2 are one double), else a {@code Double}.
  */
-record ArrayStats(long count, Number min, Number max, double mean, double std, long nans, long infs) {
+record ArrayStats(long count, Number min, Number max, Number mean, Number std, long nans, long infs) {
 
     /** Whether the dtype has numbers to summarise. */
     static boolean applies(DType t) {
@@ -19,6 +19,9 @@ record ArrayStats(long count, Number min, Number max, double mean, double std, l
     }
 
     static ArrayStats of(NDArray a) {
+        if (a.dtype().kind() == DType.Kind.FLOAT && a.dtype().itemsize() > 8) {
+            return LongDoubleStats.of(a);
+        }
         long n = 0;
         long nans = 0;
         long infs = 0;

@@ -373,6 +373,9 @@ final class Json {
      * that it cannot be taken for the string {@code 'nan'}.
      */
     static String number(Number v) {
+        if (v instanceof LongDoubleStats.Element) { // as the long double elements are: a double may not hold it
+            return quoted(v.toString());
+        }
         if (!(v instanceof Double)) {
             return v.toString();
         }
