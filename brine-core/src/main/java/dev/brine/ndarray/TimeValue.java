@@ -29,7 +29,7 @@ public record TimeValue(long count, DateTimeUnit unit, int unitCount, boolean ti
         return count == NAT;
     }
 
-    /** As numpy shows the value in an array: {@code '2020-01-01T00:00:00'}, {@code 'NaT'}, or the count for timedeltas. */
+    /** The text numpy shows inside the quotes of an array's repr: {@code 2020-01-01T00:00:00}, {@code NaT}, or the count for timedeltas. */
     @Override
     public String toString() {
         if (isNaT()) {
