@@ -748,7 +748,7 @@ public final class Pickler {
         out.beginPieces(header, h, n + (bin ? 0 : 1));
         int length = s.length();
         for (int i = 0; i < length; ) {
-            int end = Math.min(length, i + pieceChars);
+            int end = pieceEnd(i, length, pieceChars);
             if (end < length && Character.isHighSurrogate(s.charAt(end - 1)) && Character.isLowSurrogate(s.charAt(end))) {
                 end = end - 1 > i ? end - 1 : end + 1; // a pair is one character (one UTF-8 sequence, one \U escape)
             }
@@ -760,6 +760,15 @@ public final class Pickler {
         if (!bin) {
             out.write('\n');
         }
+    }
+
+    /**
+     * Where the piece that starts at char {@code i} ends: {@code pieceChars} on, or the string's end. In longs: a str
+     * of more than 2^31 - 2^20 chars (a Latin-1 one, which Java holds up to 2^31 - 1) made {@code i + pieceChars}
+     * overflow, and the write failed with a StringIndexOutOfBoundsException.
+     */
+    static int pieceEnd(int i, int length, int pieceChars) {
+        return (int) Math.min(length, (long) i + pieceChars);
     }
 
     private int sizedHeader(Opcode op, long n, int width) {

@@ -57,6 +57,22 @@ class LongStringDifferentialTest {
         assertEquals("", String.join("\n", differences));
     }
 
+    /**
+     * The last pieces of a str near Java's limit (a Latin-1 String holds up to 2^31 - 1 chars; CPython pickles one of
+     * 2,147,000,000 at protocol 4): the piece's end is computed without int overflow, which made one of more than
+     * 2^31 - 2^20 chars fail with a StringIndexOutOfBoundsException (found by a hunt with a 2 GB string; too big for
+     * the suite, so the arithmetic is checked here).
+     */
+    @Test
+    void aPieceNearJavasLimitEndsAtTheStringsEnd() {
+        int max = Integer.MAX_VALUE;
+        assertEquals(4, Pickler.pieceEnd(0, 10, 4));
+        assertEquals(10, Pickler.pieceEnd(8, 10, 4));
+        assertEquals(2047 << 20 | 12345, Pickler.pieceEnd(2047 << 20, 2047 << 20 | 12345, 1 << 20));
+        assertEquals(max - 1, Pickler.pieceEnd(max - 10, max - 1, 1 << 20));
+        assertEquals(max, Pickler.pieceEnd(max - 1, max, max));
+    }
+
     private static void check(List<String> differences, int p, String how, byte[] brine, String expected)
             throws NoSuchAlgorithmException {
         String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(brine));
