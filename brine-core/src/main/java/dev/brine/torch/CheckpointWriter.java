@@ -291,14 +291,14 @@ final class CheckpointWriter {
         Object value = found[1];
         String type = value == null ? "None" : value.getClass().getName();
         String where = ((String) found[0]).isEmpty() ? "the checkpoint itself" : "'" + found[0] + "'";
-        String torch = options.registry() == TorchOptions.weightsOnlyBuiltins()
-                ? "torch.load(weights_only=True), torch's default, refuses it (\"not an allowed global by default\")"
-                : "these options' registry does not read it";
+        String refuses = options.registry() == TorchOptions.weightsOnlyBuiltins()
+                ? "torch.load(weights_only=True), torch's default, refuses (\"not an allowed global by default\")"
+                : "these options' registry does not read";
         return new PicklingException("cannot save the " + type + " at " + where + " in a torch checkpoint: it pickles as "
-                + g + ", and " + torch + ". To write it anyway, save with options that read it back"
-                + " (TorchOptions.builder().registry(ClassRegistry.builtins()) for dates, times, Decimals, frozensets and"
-                + " empty bytes; genericObjects(true) for any global); torch then loads the file only with"
-                + " weights_only=False or with " + g + " in torch.serialization.safe_globals");
+                + g + ", which " + refuses + ". To write it anyway, save with options whose registry reads it"
+                + " (TorchOptions.builder().registry(ClassRegistry.builtins()) reads dates, times, Decimals, frozensets"
+                + " and bytes(); NumpyPickles.standardRegistry() numpy's values too) or with genericObjects(true); torch"
+                + " then loads the file only with weights_only=False or with " + g + " in torch.serialization.safe_globals");
     }
 
     /**

@@ -122,8 +122,9 @@ public final class TorchCheckpoint {
      * Saves like {@link #save(Object, Path)}, writing the Java classes of {@code options}'
      * {@link TorchOptions#registry() registry} as it names them: a class registered by name, a
      * registered writer or record, which a save without the registry refuses. The same options load
-     * the file back ({@link #load(Path, TorchOptions)}); torch loads it with
-     * {@code weights_only=False}, or with the classes in {@code torch.serialization.safe_globals}.
+     * the file back ({@link #load(Path, TorchOptions)}), and a value they would not load back (its global
+     * not in the registry nor torch's, and {@link TorchOptions#genericObjects()} off) is refused; torch
+     * loads it with {@code weights_only=False}, or with the classes in {@code torch.serialization.safe_globals}.
      * Only the registry counts when saving; tensors, {@link TorchDevice} and {@link TorchSize} are
      * always written as torch writes them, and numpy's scalars and dtypes as numpy does unless the
      * registry writes them otherwise.
