@@ -312,10 +312,13 @@ final class CheckpointWriter {
                 .persistentId(x -> x instanceof TorchStorage ? "s" : null).build();
         String path = "";
         Object at = obj;
+        // a container holding itself would lead the descent back into itself: each is entered once
+        Map<Object, Boolean> entered = new IdentityHashMap<>();
         descend:
         while (true) {
+            entered.put(at, true);
             for (Object[] child : children(path, at)) {
-                if (PickledGlobals.of(Pickler.dumps(child[1], o)).contains(g)) {
+                if (!entered.containsKey(child[1]) && PickledGlobals.of(Pickler.dumps(child[1], o)).contains(g)) {
                     path = (String) child[0];
                     at = child[1];
                     continue descend;

@@ -213,6 +213,12 @@ class WeightsOnlyLiveTest {
         assertTrue(e.getMessage().startsWith("cannot save the dev.brine.py.FrozenSet at 'frozenset({1}) (key)' "),
                 e.getMessage());
         assertFalse(Files.exists(dir.resolve("nested.pt")) || Files.exists(dir.resolve("key.pt")));
+        // a list holding itself: the value is still found, once
+        List<Object> loop = new ArrayList<>();
+        loop.add(loop);
+        loop.add(Duration.ofSeconds(1));
+        e = assertThrows(PicklingException.class, () -> TorchCheckpoint.save(Map.of("loop", loop), dir.resolve("loop.pt")));
+        assertTrue(e.getMessage().startsWith("cannot save the java.time.Duration at 'loop.1' "), e.getMessage());
         // generic objects on: anything is written (such options read it back)
         TorchOptions anything = TorchOptions.builder().genericObjects(true).build();
         TorchCheckpoint.save(checkpoint, dir.resolve("key.pt"), anything);
