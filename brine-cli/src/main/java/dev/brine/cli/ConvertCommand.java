@@ -11,6 +11,7 @@ import dev.brine.npy.Npz;
 import dev.brine.safetensors.SafeTensors;
 import dev.brine.torch.TorchCheckpoint;
 import dev.brine.torch.TorchDType;
+import dev.brine.torch.TorchOptions;
 import java.io.PrintWriter;
 import dev.brine.pickle.Pickle;
 import dev.brine.pickle.Pickler;
@@ -102,7 +103,7 @@ final class ConvertCommand implements Callable<Integer> {
                         .registry(writing).protocol(protocol)
                         .compression(stored ? ArchiveOptions.Compression.STORED : ArchiveOptions.Compression.DEFLATED)
                         .build());
-                case TORCH -> TorchCheckpoint.save(torchHolds(loaded, Conversions.single(objects, in, err)), out);
+                case TORCH -> TorchCheckpoint.save(torchHolds(loaded, Conversions.single(objects, in, err)), out, TORCH_WRITING);
                 case SAFETENSORS -> SafeTensors.write(Conversions.arrays(objects, naming(loaded), in, err, ".safetensors"), loaded.metadata, out);
                 default -> {
                     PicklerOptions options = PicklerOptions.builder().registry(writing).protocol(protocol).build();
@@ -179,6 +180,14 @@ final class ConvertCommand implements Callable<Integer> {
      * {@code obj}, once every array in it is of a type torch has: one it lacks (str, bytes, datetime64, records)
      * is refused naming the file and the array, before anything is written (the checkpoint writer knows neither).
      */
+    /**
+     * A conversion writes whatever it read, as before the library's default save refused values
+     * {@code torch.load(weights_only=True)} refuses: builtin values (dates, Decimals, frozensets) as the
+     * builtins write them, numpy's as numpy does, inert objects back as they were read.
+     */
+    private static final TorchOptions TORCH_WRITING = TorchOptions.builder().registry(ClassRegistry.builtins())
+            .genericObjects(true).build();
+
     private Object torchHolds(Loaded loaded, Object obj) throws BrineException {
         for (Loaded.Member m : loaded.members()) {
             if (m.value() instanceof NDArray && TorchDType.forArrayType(m.dtype()) == null) {

@@ -62,6 +62,30 @@ class TorchCheckpointCliTest {
                 + "print('ok')").strip());
     }
 
+    /**
+     * convert writes to a .pt whatever it read, as torch.save would, though the library's default save refuses what
+     * torch.load(weights_only=True) refuses: dates, Decimals and frozensets load with weights_only=False.
+     */
+    @Test
+    void convertWritesValuesTorchsDefaultLoadRefuses() throws Exception {
+        python("import datetime, decimal\n"
+                + "d = {'w': np.ones(2, dtype=np.float32), 'when': datetime.date(2020, 1, 2),"
+                + " 'lr': decimal.Decimal('1.5'), 'tags': frozenset(['a'])}\n"
+                + "pickle.dump(d, open('v.pkl', 'wb'), 2)\n");
+        CliTest.Run pt = CliTest.run("convert", path("v.pkl"), path("v.pt"));
+        assertEquals(0, pt.status(), pt.err());
+        assertEquals("ok", python(
+                "import datetime, decimal\n"
+                + "b = torch.load('v.pt', weights_only=False)\n"
+                + "assert b['when'] == datetime.date(2020, 1, 2) and b['lr'] == decimal.Decimal('1.5'), b\n"
+                + "assert b['tags'] == frozenset(['a']) and torch.equal(b['w'], torch.ones(2)), b\n"
+                + "try:\n"
+                + "    torch.load('v.pt', weights_only=True)\n"
+                + "except Exception as e:\n"
+                + "    assert 'datetime.date was not an allowed global' in str(e), e\n"
+                + "    print('ok')").strip());
+    }
+
     /** torch.save after set_crc32_options(False) records CRC 0 for every member; torch loads the file. */
     @Test
     void checkpointSavedWithoutCrcsListsVerifiesAndDisassembles() throws Exception {

@@ -174,7 +174,9 @@ public final class StateVersions {
 
     /**
      * {@code state}, of whatever version it was written at, migrated to the current version, with
-     * its {@value #VERSION_KEY} key removed: what the class's {@code setState} expects.
+     * its {@value #VERSION_KEY} key removed: what the class's {@code setState} expects. A dict
+     * state keeps its other keys whatever they are (str or not), as {@code upgrade} in
+     * {@code python/brine.py} does; each migration sees the state without the version key.
      *
      * @throws BrineException if the state is newer than the current version, older than
      *     {@link #oldest()}, or a migration refuses it
@@ -228,9 +230,15 @@ public final class StateVersions {
         return out;
     }
 
-    private static Object withoutVersion(Object state) throws BrineException {
+    /**
+     * {@code state} without {@value #VERSION_KEY}: a fresh dict of its other entries, whatever its keys, or
+     * the state itself when it is no dict. As {@code _without_version} in {@code python/brine.py}: a version 1
+     * state is in whatever form the class had before it counted, a dict of int keys included, and only the
+     * migrations (with {@link #dict} when they want str keys) know what that form is.
+     */
+    private static Object withoutVersion(Object state) {
         if (state instanceof Map) {
-            Map<String, Object> m = dict(state);
+            Map<Object, Object> m = new LinkedHashMap<>((Map<?, ?>) state);
             m.remove(VERSION_KEY);
             return m;
         }

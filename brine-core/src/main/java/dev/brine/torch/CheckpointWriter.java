@@ -94,30 +94,33 @@ final class CheckpointWriter {
         }
     }
 
-    /** Saves with {@code registry}'s Java classes written besides numpy's and torch's own (see {@link #registry}). */
-    static void save(Object obj, Path path, ClassRegistry registry) throws IOException {
+    /**
+     * Saves with {@code options}' registry's Java classes written besides numpy's and torch's own (see
+     * {@link #registry}), refusing what the same options would not load back ({@link #checkLoadable}).
+     */
+    static void save(Object obj, Path path, TorchOptions options) throws IOException {
         String folder = archiveName(path);
-        Plan plan = plan(obj, registry);
-        byte[] pickle = pickle(obj, plan, registry);
+        Plan plan = plan(obj, options.registry());
+        byte[] pickle = pickle(obj, plan, options);
         AtomicFiles.write(path, out -> writeZip(new ZipWriter(out), folder, pickle, plan));
     }
 
-    static void save(Object obj, OutputStream out, String folder, ClassRegistry registry) throws IOException {
-        save(obj, out, folder, new ZipWriter(out), registry);
+    static void save(Object obj, OutputStream out, String folder, TorchOptions options) throws IOException {
+        save(obj, out, folder, new ZipWriter(out), options);
     }
 
     static void save(Object obj, OutputStream out, String folder, ZipWriter zip) throws IOException {
-        save(obj, out, folder, zip, TorchOptions.DEFAULT.registry());
+        save(obj, out, folder, zip, TorchOptions.DEFAULT);
     }
 
-    private static void save(Object obj, OutputStream out, String folder, ZipWriter zip, ClassRegistry registry)
+    private static void save(Object obj, OutputStream out, String folder, ZipWriter zip, TorchOptions options)
             throws IOException {
         if (folder.isEmpty() || folder.contains("/") || folder.contains("\\") || folder.equals("..")) {
             throw new BrineException("a checkpoint folder name must be non-empty, without slashes, and not '..': '"
                     + folder + "'");
         }
-        Plan plan = plan(obj, registry);
-        byte[] pickle = pickle(obj, plan, registry);
+        Plan plan = plan(obj, options.registry());
+        byte[] pickle = pickle(obj, plan, options);
         writeZip(zip, folder, pickle, plan);
     }
 
@@ -241,9 +244,9 @@ final class CheckpointWriter {
 
     // ------------------------------------------------------------------------------ pickling
 
-    private static byte[] pickle(Object obj, Plan plan, ClassRegistry user) throws BrineException {
+    private static byte[] pickle(Object obj, Plan plan, TorchOptions options) throws BrineException {
         Map<Record, StorageRef> refs = new IdentityHashMap<>();
-        ClassRegistry reg = registry(user, a -> tensorReduction(a, plan, refs));
+        ClassRegistry reg = registry(options.registry(), a -> tensorReduction(a, plan, refs));
         PicklerOptions o = PicklerOptions.builder().protocol(2).registry(reg).persistentId(x -> {
             if (x instanceof StorageRef) {
                 return pid(((StorageRef) x).record, plan);
@@ -253,7 +256,102 @@ final class CheckpointWriter {
             }
             return null;
         }).build();
-        return Pickler.dumps(obj, o);
+        byte[] pickle = Pickler.dumps(obj, o);
+        if (!options.genericObjects()) {
+            checkLoadable(obj, pickle, options);
+        }
+        return pickle;
+    }
+
+    // ------------------------------------------------------------------------------ what loads back
+
+    /**
+     * Refuses a pickle naming a global that {@code options}' load refuses: with {@link TorchOptions#DEFAULT}
+     * that is what {@code torch.load(weights_only=True)} refuses, so a file saved with the default loads
+     * with torch's default. Checked on the pickle written, whatever wrote the global (a registered writer,
+     * the pickler's own frozenset, an inert object read with generic objects).
+     */
+    private static void checkLoadable(Object obj, byte[] pickle, TorchOptions options) throws BrineException {
+        ClassRegistry reads = TorchGlobals.registry(options.registry(), NO_TENSORS);
+        for (Global g : PickledGlobals.of(pickle)) {
+            if (reads.resolve(g.module(), g.name()) == null) {
+                throw refusal(obj, g, options);
+            }
+        }
+    }
+
+    /** The rebuilder of the registry {@link #checkLoadable} resolves names in, which builds nothing. */
+    private static final TorchGlobals.Rebuilder NO_TENSORS = (storage, dtype, offset, size, stride, bits) -> {
+        throw new BrineException("internal error: the check of a save's globals does not read tensors");
+    };
+
+    /** What the save of a value pickling as {@code g} says: which value, where, and how to write it anyway. */
+    private static PicklingException refusal(Object obj, Global g, TorchOptions options) throws BrineException {
+        Object[] found = holder(obj, g, options.registry());
+        Object value = found[1];
+        String type = value == null ? "None" : value.getClass().getName();
+        String where = ((String) found[0]).isEmpty() ? "the checkpoint itself" : "'" + found[0] + "'";
+        String refuses = options.registry() == TorchOptions.weightsOnlyBuiltins()
+                ? "torch.load(weights_only=True), torch's default, refuses (\"not an allowed global by default\")"
+                : "these options' registry does not read";
+        return new PicklingException("cannot save the " + type + " at " + where + " in a torch checkpoint: it pickles as "
+                + g + ", which " + refuses + ". To write it anyway, save with options whose registry reads it"
+                + " (TorchOptions.builder().registry(ClassRegistry.builtins()) reads dates, times, Decimals, frozensets"
+                + " and bytes(); NumpyPickles.standardRegistry() numpy's values too) or with genericObjects(true); torch"
+                + " then loads the file only with weights_only=False or with " + g + " in torch.serialization.safe_globals");
+    }
+
+    /**
+     * The innermost value under {@code obj} whose own pickle names {@code g}, with its dotted path as
+     * {@link TorchCheckpoint#namedTensors} names paths ({@code {path, value}}): a dict key is named as its
+     * repr with {@code (key)} after it. Only on the way to a refusal, so each step pickles the children again.
+     */
+    private static Object[] holder(Object obj, Global g, ClassRegistry user) throws BrineException {
+        ClassRegistry reg = registry(user, a -> Reduction.call(new Global("brine", "array")));
+        PicklerOptions o = PicklerOptions.builder().protocol(2).registry(reg)
+                .persistentId(x -> x instanceof TorchStorage ? "s" : null).build();
+        String path = "";
+        Object at = obj;
+        // a container holding itself would lead the descent back into itself: each is entered once
+        Map<Object, Boolean> entered = new IdentityHashMap<>();
+        descend:
+        while (true) {
+            entered.put(at, true);
+            for (Object[] child : children(path, at)) {
+                if (!entered.containsKey(child[1]) && PickledGlobals.of(Pickler.dumps(child[1], o)).contains(g)) {
+                    path = (String) child[0];
+                    at = child[1];
+                    continue descend;
+                }
+            }
+            return new Object[] {path, at};
+        }
+    }
+
+    /** The {@code {path, value}} pairs a container holds, keys first; none for any other value. */
+    private static List<Object[]> children(String path, Object v) {
+        List<Object[]> out = new ArrayList<>();
+        if (v instanceof Map) {
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                String name = join(path, TorchCheckpoint.keyName(e.getKey()));
+                out.add(new Object[] {name + " (key)", e.getKey()});
+                out.add(new Object[] {name, e.getValue()});
+            }
+        } else if (v instanceof List || v instanceof Tuple) {
+            List<?> items = v instanceof Tuple ? ((Tuple) v).asList() : (List<?>) v;
+            for (int i = 0; i < items.size(); i++) {
+                out.add(new Object[] {join(path, String.valueOf(i)), items.get(i)});
+            }
+        } else if (v instanceof java.util.Collection) { // a set or frozenset: its items have no index
+            for (Object item : (java.util.Collection<?>) v) {
+                out.add(new Object[] {join(path, "{" + TorchCheckpoint.keyName(item) + "}"), item});
+            }
+        }
+        return out;
+    }
+
+    private static String join(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
     }
 
     private static Tuple pid(Record r, Plan plan) {

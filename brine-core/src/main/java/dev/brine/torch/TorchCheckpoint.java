@@ -43,12 +43,20 @@ import java.util.Objects;
  * {@link TorchOptions}. Nothing named in a file is ever executed.
  *
  * <h2>Writing</h2>
- * Files load with {@code torch.load(path, weights_only=True)}. {@link NDArray}s of bool, int8–64,
+ * Files saved with {@link TorchOptions#DEFAULT} load with {@code torch.load(path, weights_only=True)},
+ * torch's default. {@link NDArray}s of bool, int8–64,
  * uint8–64, float16/32/64, bfloat16, the 8-bit floats (float8_e4m3fn, float8_e5m2, their fnuz
  * variants, float8_e8m0fnu) and complex32/64/128 become tensors; everything else pickles as
  * Python values (Map, List, Tuple, String, Long, Double, ...; {@link TorchDevice} and {@link TorchSize}
- * as torch pickles them; numpy scalars and dtypes as numpy
- * pickles them, which torch then loads only with {@code weights_only=False} or with them allowed).
+ * as torch pickles them). A save refuses, with a {@link dev.brine.pickle.PicklingException} naming the
+ * value's class, its dotted path and the global, any value that pickles under a global its options do
+ * not load: with the default that is what {@code weights_only=True} refuses, a {@code LocalDate},
+ * {@code LocalDateTime}, {@code OffsetDateTime}, {@code LocalTime}, {@code OffsetTime}, {@code Duration},
+ * {@code ZoneOffset}, {@code BigDecimal}, {@link dev.brine.py.FrozenSet}, an empty {@code byte[]}
+ * ({@code bytes()}), numpy scalars and dtypes, inert objects. Options whose registry reads them write
+ * them ({@code ClassRegistry.builtins()} for the builtin values, {@code NumpyPickles.standardRegistry()}
+ * with numpy's too, {@code genericObjects(true)} for anything); torch then loads such a file only with
+ * {@code weights_only=False} or with those globals in {@code torch.serialization.safe_globals}.
  * Arrays sharing bytes are written as views of one storage. Java classes of one's own are written
  * through the registry of {@link #save(Object, Path, TorchOptions)}, the options that load them back.
  */
@@ -103,7 +111,8 @@ public final class TorchCheckpoint {
      * {@code archive/} when the path is not all ASCII, which torch writes through a Python stream).
      *
      * @throws BrineException when a value cannot be written (an array of a type torch lacks, an
-     *     unregistered Java class)
+     *     unregistered Java class), or pickles under a global {@code torch.load(weights_only=True)} refuses
+     *     (see Writing above)
      */
     public static void save(Object obj, Path path) throws IOException {
         save(obj, path, TorchOptions.DEFAULT);
@@ -113,8 +122,9 @@ public final class TorchCheckpoint {
      * Saves like {@link #save(Object, Path)}, writing the Java classes of {@code options}'
      * {@link TorchOptions#registry() registry} as it names them: a class registered by name, a
      * registered writer or record, which a save without the registry refuses. The same options load
-     * the file back ({@link #load(Path, TorchOptions)}); torch loads it with
-     * {@code weights_only=False}, or with the classes in {@code torch.serialization.safe_globals}.
+     * the file back ({@link #load(Path, TorchOptions)}), and a value they would not load back (its global
+     * not in the registry nor torch's, and {@link TorchOptions#genericObjects()} off) is refused; torch
+     * loads it with {@code weights_only=False}, or with the classes in {@code torch.serialization.safe_globals}.
      * Only the registry counts when saving; tensors, {@link TorchDevice} and {@link TorchSize} are
      * always written as torch writes them, and numpy's scalars and dtypes as numpy does unless the
      * registry writes them otherwise.
@@ -131,7 +141,7 @@ public final class TorchCheckpoint {
      * @throws BrineException as {@link #save(Object, Path)} does
      */
     public static void save(Object obj, Path path, TorchOptions options) throws IOException {
-        CheckpointWriter.save(obj, path, options.registry());
+        CheckpointWriter.save(obj, path, options);
     }
 
     /**
@@ -148,7 +158,7 @@ public final class TorchCheckpoint {
      */
     public static void save(Object obj, OutputStream out, String folder, TorchOptions options) throws IOException {
         Objects.requireNonNull(out, "out"); // before the object is pickled
-        CheckpointWriter.save(obj, out, folder, options.registry());
+        CheckpointWriter.save(obj, out, folder, options);
     }
 
     /**

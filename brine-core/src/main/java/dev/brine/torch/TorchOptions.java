@@ -2,6 +2,8 @@ package dev.brine.torch;
 
 import dev.brine.Limits;
 import dev.brine.mapping.ClassRegistry;
+import dev.brine.py.Global;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -10,12 +12,43 @@ import java.util.Objects;
  * {@link #registry()}, the one thing a save uses), so one options object both saves and loads a
  * checkpoint of one's own classes. Immutable;
  * {@link #DEFAULT} is the equivalent of {@code torch.load(path, weights_only=True)}: only tensors,
- * storages, dtypes, {@code torch.Size}, {@code torch.device}, {@code OrderedDict} and Python's
- * builtin values are allowed, every other global is refused, tensors are read into the heap.
+ * storages, dtypes, {@code torch.Size}, {@code torch.device}, {@code OrderedDict} and the builtin
+ * globals torch's allowlist holds ({@link #weightsOnlyBuiltins()}) are allowed, every other global
+ * is refused, tensors are read into the heap.
+ *
+ * <p>What a save writes, the same options load back: a save refuses a value that pickles under a
+ * global its options' load would refuse (see {@link TorchCheckpoint#save(Object, java.nio.file.Path,
+ * TorchOptions)}), so a file saved with {@link #DEFAULT} loads with {@code torch.load(path)}.
  */
 public final class TorchOptions {
-    /** weights_only-equivalent globals, other globals refused, heap reads, default limits. */
-    public static final TorchOptions DEFAULT = builder().build();
+    /**
+     * The globals of {@link ClassRegistry#builtins()} that {@code torch.load(weights_only=True)} also allows
+     * ({@code _get_allowed_globals} in {@code torch/_weights_only_unpickler.py}, torch 2.13): the rest of
+     * what CPython writes for builtin values ({@code datetime}'s types, {@code decimal.Decimal},
+     * {@code frozenset}, {@code bytes()} of nothing, {@code object} and the {@code copyreg} helpers of
+     * plain objects) torch refuses as "not an allowed global by default". ({@code collections.Counter},
+     * which torch allows, Brine does not read.)
+     */
+    private static final List<String> WEIGHTS_ONLY_BUILTINS = List.of("_codecs.encode", "builtins.set",
+            "builtins.bytearray", "builtins.complex", "collections.OrderedDict");
+    private static final ClassRegistry WEIGHTS_ONLY = weightsOnly(ClassRegistry.builtins());
+
+    /**
+     * weights_only-equivalent globals ({@link #weightsOnlyBuiltins()} and torch's), other globals refused,
+     * heap reads, default limits.
+     */
+    public static final TorchOptions DEFAULT = builder().build(); // after WEIGHTS_ONLY, its registry
+
+    /** {@code builtins} without the globals torch's weights_only allowlist lacks; their writers stay. */
+    private static ClassRegistry weightsOnly(ClassRegistry builtins) {
+        ClassRegistry.Builder b = builtins.toBuilder();
+        for (Global g : builtins.globals()) {
+            if (!WEIGHTS_ONLY_BUILTINS.contains(g.module() + "." + g.name())) {
+                b.remove(g.module(), g.name());
+            }
+        }
+        return b.build();
+    }
 
     private final ClassRegistry registry;
     private final boolean genericObjects;
@@ -45,9 +78,21 @@ public final class TorchOptions {
     }
 
     /**
-     * The globals trusted besides torch's own: {@link ClassRegistry#builtins()} by default. Like
-     * {@code torch.serialization.add_safe_globals}, give a registry with your classes (or
-     * {@code NumpyPickles.standardRegistry()} for numpy values) to allow more; torch's tensor,
+     * Python's builtin globals that {@code torch.load(weights_only=True)} trusts, the default
+     * {@link #registry()}: {@code set}, {@code bytearray}, {@code complex}, {@code bytes} (as
+     * {@code _codecs.encode}) and {@code OrderedDict}. Its writers are those of
+     * {@link ClassRegistry#builtins()}, so that a save names what it would write before refusing it.
+     */
+    public static ClassRegistry weightsOnlyBuiltins() {
+        return WEIGHTS_ONLY;
+    }
+
+    /**
+     * The globals trusted besides torch's own: {@link #weightsOnlyBuiltins()} by default. Like
+     * {@code torch.serialization.add_safe_globals}, give a registry with your classes to allow more:
+     * {@link ClassRegistry#builtins()} for the dates, times, {@code Decimal}s, frozensets and plain objects
+     * CPython pickles (files one trusts: Brine builds them without running anything, but torch then
+     * needs {@code weights_only=False}), {@code NumpyPickles.standardRegistry()} for numpy values too; torch's tensor,
      * storage, dtype, Size and device globals are always added on top. numpy's arrays, scalars and
      * dtypes are not in the default, as {@code torch.load(weights_only=True)} refuses them too
      * ({@code numpy._core.multiarray._reconstruct} "was not an allowed global by default", torch 2.13);
@@ -55,13 +100,18 @@ public final class TorchOptions {
      *
      * <p>When saving, the registry's Java classes are written as it names them; tensors, devices and
      * sizes are always torch's, and numpy's scalars and dtypes numpy's unless the registry writes
-     * them otherwise.
+     * them otherwise. A value whose global the registry does not read is refused, unless
+     * {@link #genericObjects()} is on.
      */
     public ClassRegistry registry() {
         return registry;
     }
 
-    /** Whether other globals become inert {@link dev.brine.py.GenericObject}s instead of errors. */
+    /**
+     * Whether other globals become inert {@link dev.brine.py.GenericObject}s instead of errors. A save with
+     * it on writes any global (such options read anything back), and so is how to write values outside the
+     * registry, such as inert objects read so, into a file torch loads only with {@code weights_only=False}.
+     */
     public boolean genericObjects() {
         return genericObjects;
     }
@@ -82,7 +132,7 @@ public final class TorchOptions {
 
     /** Builds {@link TorchOptions}. */
     public static final class Builder {
-        private ClassRegistry registry = ClassRegistry.builtins();
+        private ClassRegistry registry = WEIGHTS_ONLY;
         private boolean genericObjects;
         private boolean mmap;
         private Limits limits = Limits.DEFAULT;

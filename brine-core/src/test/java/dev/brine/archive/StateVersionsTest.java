@@ -104,6 +104,37 @@ class StateVersionsTest {
     }
 
     @Test
+    void aDictStateOfAnyKeysMigratesAsBrinePyDoes() throws Exception {
+        // a version 1 state is whatever the class pickled before it counted: int or tuple keys too. brine.py's
+        // upgrade hands it to migration 1; Brine refused it ("a versioned state must be a dict with str keys")
+        dev.brine.testing.Python.require("numpy");
+        String py = dev.brine.testing.Python.checkText(PythonScripts.PRELUDE + """
+                import base64
+                def b64(v): return base64.b64encode(pickle.dumps(v, 2)).decode()
+                step = {1: lambda s: {'n': len(s), 'keys': list(s)}}
+                for state, current in [({1: 'a', 2: 'b'}, 2), ({'__version__': 1, 1: 'a', (1, 2): 'b'}, 2),
+                                       ({1: 'a', None: 'b'}, 1), ({'__version__': 2, 3: 'c', 'x': 'd'}, 2)]:
+                    print(b64(state), current, b64(brine.upgrade(state, current, step if current > 1 else {})))
+                """, java.nio.file.Path.of("-"), ArchiveFixtures.pythonDir());
+        List<String> lines = py.lines().toList();
+        assertEquals(4, lines.size(), py);
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            Object state = Pickle.loads(java.util.Base64.getDecoder().decode(f[0]));
+            Object python = Pickle.loads(java.util.Base64.getDecoder().decode(f[2]));
+            int current = Integer.parseInt(f[1]);
+            StateVersions versions = current == 1 ? StateVersions.current(1) : StateVersions.current(current)
+                    .migration(1, s -> {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("n", (long) ((Map<?, ?>) s).size());
+                        m.put("keys", new java.util.ArrayList<>(((Map<?, ?>) s).keySet()));
+                        return m;
+                    });
+            assertEquals(python, versions.upgrade(state), line);
+        }
+    }
+
+    @Test
     void migrationsAreDeclaredOncePerVersionBelowTheCurrent() {
         assertThrows(IllegalArgumentException.class, () -> StateVersions.current(0));
         assertThrows(IllegalArgumentException.class, () -> StateVersions.current(2).migration(2, s -> s));

@@ -126,16 +126,23 @@ class SaveWithRegistryLiveTest {
         assertInstanceOf(Layer.class, back.get("layer"));
     }
 
-    /** A registry of one's own classes still writes numpy's values as the default save does. */
+    /**
+     * A registry of one's own classes writes numpy's values as numpy pickles them only when it reads them back:
+     * without numpy's globals the save refuses them, as the same options' load would.
+     */
     @Test
-    void numpyValuesStillWriteWithABuiltinsBasedRegistry() throws Exception {
+    void numpyValuesWriteWhenTheRegistryReadsThem() throws Exception {
         Map<String, Object> withScalar = checkpoint();
         withScalar.put("lr", NumpyScalar.of(DType.FLOAT64, 0.5));
         Path mine = dir.resolve("mine.pt");
-        TorchCheckpoint.save(withScalar, mine, OPTIONS); // REGISTRY has no writer for NumpyScalar: torch's save adds numpy's
+        PicklingException e = assertThrows(PicklingException.class, () -> TorchCheckpoint.save(withScalar, mine, OPTIONS));
+        assertTrue(e.getMessage().startsWith("cannot save the dev.brine.numpy.NumpyScalar at 'lr' in a torch checkpoint:"
+                + " it pickles as numpy.core.multiarray.scalar, which these options' registry does not read"), e.getMessage());
+        assertFalse(Files.exists(mine), "a refused save leaves no file");
         TorchOptions numpyToo = TorchOptions.builder()
                 .registry(dev.brine.numpy.NumpyPickles.addTo(REGISTRY.toBuilder(), dev.brine.numpy.NumpyNames.NUMPY1, false).build())
                 .build();
+        TorchCheckpoint.save(withScalar, mine, numpyToo); // reads numpy.core.multiarray.scalar back, so writes it
         Map<?, ?> back = (Map<?, ?>) TorchCheckpoint.load(mine, numpyToo);
         assertEquals(withScalar.get("lr"), back.get("lr"));
         assertEquals(List.of("layer", "bias", "lr"), List.copyOf(back.keySet()));
