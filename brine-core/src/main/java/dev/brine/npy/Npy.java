@@ -361,10 +361,18 @@ public final class Npy {
         new Pickler(out, options).dump(array);
     }
 
-    /** The whole NPY file for {@code array} as bytes (for small arrays). */
+    /**
+     * The whole NPY file for {@code array} as bytes.
+     *
+     * @throws BrineException when the file would be more than a Java {@code byte[]} holds (an array of about 2 GiB
+     *     or more): {@link #write(NDArray, Path)} or {@link #write(NDArray, OutputStream)} write any size
+     */
     public static byte[] toBytes(NDArray array) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        write(array, out);
+        byte[] header = header(array, null);
+        java.io.ByteArrayOutputStream out = dev.brine.io.InMemoryBytes.of(header.length + array.nbytes(),
+                "the NPY file of a " + array.dtype().name() + " array", "Npy.write");
+        out.write(header);
+        array.storage().writeTo(out);
         return out.toByteArray();
     }
 

@@ -79,10 +79,17 @@ public final class SafeTensors {
         prepare(tensors, metadata).writeTo(out);
     }
 
-    /** The safetensors bytes of {@code tensors} and {@code metadata}, as {@code safetensors.*.save} returns them. */
+    /**
+     * The safetensors bytes of {@code tensors} and {@code metadata}, as {@code safetensors.*.save} returns them.
+     *
+     * @throws BrineException when the file would be more than a Java {@code byte[]} holds (about 2 GiB):
+     *     {@link #write(Map, Map, OutputStream)} and the file writers write any size
+     */
     public static byte[] toBytes(Map<String, NDArray> tensors, Map<String, String> metadata) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        write(tensors, metadata, out);
+        Prepared prepared = prepare(tensors, metadata);
+        ByteArrayOutputStream out = dev.brine.io.InMemoryBytes.of(prepared.size(), "the safetensors file",
+                "SafeTensors.write");
+        prepared.writeTo(out);
         return out.toByteArray();
     }
 
@@ -96,6 +103,15 @@ public final class SafeTensors {
         Prepared(byte[] header, List<Item> items) {
             this.header = header;
             this.items = items;
+        }
+
+        /** The file's size: the 8-byte header length, the header, the tensors' bytes. */
+        long size() {
+            long n = 8L + header.length;
+            for (Item it : items) {
+                n += it.array.nbytes();
+            }
+            return n;
         }
 
         void writeTo(OutputStream out) throws IOException {
