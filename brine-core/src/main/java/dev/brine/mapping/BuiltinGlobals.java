@@ -258,7 +258,7 @@ final class BuiltinGlobals {
                 || v instanceof Boolean || v instanceof BigDecimal || Iterables.isInertDecimal(v)) {
             return;
         }
-        if (Iterables.isPlainScalar(v) || Iterables.itemsOf(v) != null) {
+        if (Iterables.isPlainScalar(v) || Iterables.isIterable(v)) {
             throw new BrineException("complex() " + what + ", not '" + Iterables.typeName(v) + "'");
         }
         // a generic object may have __float__ or __complex__ in Python, which Brine never runs
@@ -469,7 +469,7 @@ final class BuiltinGlobals {
             return decimalOfFloat((Double) v);
         }
         if (!(v instanceof String)) {
-            throw Iterables.isPlainScalar(v) || Iterables.itemsOf(v) != null
+            throw Iterables.isPlainScalar(v) || Iterables.isIterable(v)
                     ? new BrineException("conversion from " + Iterables.typeName(v) + " to Decimal is not supported")
                     : new BrineException("decimal.Decimal of " + PythonRepr.brief(v) + ": Brine takes only a str, int,"
                     + " float, Decimal or (sign, digits, exponent) tuple");

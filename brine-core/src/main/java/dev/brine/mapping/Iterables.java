@@ -70,6 +70,12 @@ final class Iterables {
         return null;
     }
 
+    /** Whether {@link #itemsOf} iterates {@code v}, without making its items. */
+    static boolean isIterable(Object v) {
+        return v instanceof List || v instanceof Tuple || v instanceof Set || v instanceof Map || v instanceof String
+                || v instanceof byte[] || v instanceof ByteArray;
+    }
+
     /**
      * A str's distinct characters in first-seen order: a str of a million equal characters gives
      * one, not a million strings for the set to drop (the call read through the whole str all the
