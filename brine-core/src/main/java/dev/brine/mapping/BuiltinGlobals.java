@@ -75,25 +75,39 @@ final class BuiltinGlobals {
         return Codecs.encode(a, "_codecs.encode");
     }
 
-    /** The items of a set()/frozenset() argument, each checked to be hashable as Python requires. */
+    /**
+     * The items of a set()/frozenset() argument, each checked to be hashable as Python requires: what
+     * iterating it gives in CPython ({@link Iterables#itemsOf}: a str's characters, a dict's keys, the
+     * items of a list, tuple, set or frozenset, the ints of bytes), refused with CPython's message when
+     * CPython refuses it. The set built is charged as every call's result is (Limits.maxBytesRatio).
+     */
     private static Collection<?> iterable(Tuple a, String what) throws BrineException {
+        if (a.size() > 1) {
+            throw new BrineException(what + " expected at most 1 argument, got " + a.size());
+        }
         if (a.isEmpty()) {
             return List.of();
         }
-        Object it = a.get(0);
-        Collection<?> items = null;
-        if (a.size() == 1 && it instanceof Collection) {
-            items = (Collection<?>) it;
-        } else if (a.size() == 1 && it instanceof Tuple) {
-            items = ((Tuple) it).asList();
-        }
+        Collection<?> items = Iterables.itemsOf(a.get(0));
         if (items == null) {
-            throw new BrineException(what + "() expects one list or tuple, got " + dev.brine.py.PythonRepr.brief(a));
+            throw notIterable(a.get(0), what + "()");
         }
         for (Object item : items) {
             Hashing.requireHashable(item);
         }
         return items;
+    }
+
+    /**
+     * CPython's TypeError for a value it cannot iterate, or Brine's own words for one Python may
+     * iterate (a generic object's {@code __iter__}, an array) but Brine does not.
+     */
+    private static BrineException notIterable(Object v, String where) {
+        if (Iterables.isPlainScalar(v)) {
+            return new BrineException("'" + Iterables.typeName(v) + "' object is not iterable");
+        }
+        return new BrineException(where + " of " + PythonRepr.brief(v) + ": Brine iterates only a str, bytes, bytearray,"
+                + " list, tuple, dict, set or frozenset");
     }
 
     private static Object bytearray(Tuple a) throws BrineException {
@@ -106,8 +120,10 @@ final class BuiltinGlobals {
 
     /**
      * The contents {@code bytes(*a)} and {@code bytearray(*a)} build, with CPython's argument rules:
-     * nothing; a count of zero bytes; bytes, a bytearray, a list or a tuple of ints in range(256);
-     * or a str with an encoding (and errors). Other iterables are refused.
+     * nothing; a count of zero bytes; bytes or a bytearray; any iterable Brine holds of ints in
+     * range(256) (a list, tuple, dict's keys, set or frozenset in CPython's own order, see
+     * {@link Iterables#setOrder}); or a str with an encoding (and errors). Other values are refused
+     * with CPython's message, or Brine's where Python might iterate them (a generic object).
      */
     private static byte[] newBytes(Tuple a, String what) throws BrineException {
         if (a.isEmpty()) {
@@ -116,8 +132,9 @@ final class BuiltinGlobals {
         Object first = a.get(0);
         if (first instanceof String || a.size() > 1) {
             if (!(first instanceof String) || a.size() == 1) {
-                // CPython: "string argument without an encoding" / "encoding without a string argument"
-                throw new BrineException(what + "() needs a str and an encoding together, got " + PythonRepr.brief(a));
+                // CPython's TypeErrors, word for word
+                throw new BrineException(first instanceof String ? "string argument without an encoding"
+                        : "encoding without a string argument");
             }
             return Codecs.encode(a, what);
         }
@@ -127,23 +144,37 @@ final class BuiltinGlobals {
         if (first instanceof ByteArray) {
             return ((ByteArray) first).array().clone();
         }
-        if (first instanceof List) {
-            return byteList((List<?>) first);
-        }
-        if (first instanceof Tuple) {
-            return byteList(((Tuple) first).asList());
-        }
         if (first instanceof Long || first instanceof Boolean || first instanceof BigInteger) {
             return zeros(first, what);
         }
-        throw new BrineException(what + "() arguments not understood: " + PythonRepr.brief(a));
+        List<?> items = Iterables.itemsOf(first);
+        if (items == null) {
+            throw Iterables.isPlainScalar(first)
+                    ? new BrineException("cannot convert '" + Iterables.typeName(first) + "' object to " + what)
+                    : notIterable(first, what + "()");
+        }
+        byte[] out = byteList(items, what);
+        return first instanceof Set ? inSetOrder(out) : out;
+    }
+
+    /** The bytes of a set's ints in the order CPython iterates the set in (its table's, not insertion order). */
+    private static byte[] inSetOrder(byte[] bytes) {
+        int[] ints = new int[bytes.length];
+        for (int i = 0; i < ints.length; i++) {
+            ints[i] = bytes[i] & 0xff;
+        }
+        int[] ordered = Iterables.setOrder(ints);
+        for (int i = 0; i < ordered.length; i++) {
+            bytes[i] = (byte) ordered[i];
+        }
+        return bytes;
     }
 
     /** {@code bytes(n)}: n zero bytes, n bounded before anything is allocated. */
     private static byte[] zeros(Object count, String what) throws BrineException {
         BigInteger n = count instanceof Boolean ? BigInteger.valueOf((Boolean) count ? 1 : 0) : toBig(count);
         if (n.signum() < 0) {
-            throw new BrineException(what + "(): negative count " + PythonRepr.brief(count));
+            throw new BrineException("negative count"); // CPython's whole message (ValueError)
         }
         if (n.compareTo(BigInteger.valueOf(MAX_ZERO_FILL)) > 0) {
             // the unpickler's maxBytesRatio is checked only after a call: bound the allocation here
@@ -157,8 +188,8 @@ final class BuiltinGlobals {
         return v instanceof BigInteger ? (BigInteger) v : BigInteger.valueOf((Long) v);
     }
 
-    /** The bytes of a list of ints in range(256); Python's bools are ints (True is 1). */
-    private static byte[] byteList(List<?> list) throws BrineException {
+    /** The bytes of a list of ints in range(256), with CPython's messages; Python's bools are ints (True is 1). */
+    private static byte[] byteList(List<?> list, String what) throws BrineException {
         byte[] out = new byte[list.size()];
         for (int i = 0; i < out.length; i++) {
             Object v = list.get(i);
@@ -166,19 +197,24 @@ final class BuiltinGlobals {
                 v = (Boolean) v ? 1L : 0L;
             }
             if (!(v instanceof Long || v instanceof BigInteger)) {
-                throw new BrineException("bytes items must be ints, got " + PythonRepr.brief(v));
+                throw new BrineException("'" + Iterables.typeName(v) + "' object cannot be interpreted as an integer");
             }
             if (!(v instanceof Long) || (Long) v < 0 || (Long) v > 255) {
-                throw new BrineException("bytes must be in range(0, 256), got " + PythonRepr.brief(v));
+                throw new BrineException((what.equals("bytes") ? "bytes" : "byte") + " must be in range(0, 256)");
             }
             out[i] = (byte) (long) (Long) v;
         }
         return out;
     }
 
+    /**
+     * {@code complex(real, imag)} as CPython 3.11's complex_new: a str alone (the literal), or up to
+     * two numbers (int, float, complex, Decimal, bool), giving {@code real + imag*1j}; each refusal
+     * with CPython's message, in CPython's order of checks.
+     */
     private static Object complex(Tuple a) throws BrineException {
         if (a.size() > 2) {
-            throw new BrineException("complex() takes at most 2 arguments, got " + a.size());
+            throw new BrineException("complex() takes at most 2 arguments (" + a.size() + " given)");
         }
         if (a.size() > 0 && a.get(0) instanceof String) {
             if (a.size() > 1) {
@@ -189,20 +225,59 @@ final class BuiltinGlobals {
         if (a.size() > 1 && a.get(1) instanceof String) {
             throw new BrineException("complex() second arg can't be a string");
         }
-        double re = a.size() > 0 ? real(a.get(0)) : 0;
-        double im = a.size() > 1 ? real(a.get(1)) : 0;
+        if (a.isEmpty()) {
+            return new Complex(0, 0);
+        }
+        Object r = a.get(0);
+        if (a.size() == 1 && r instanceof Complex) {
+            return r; // CPython returns a complex argument itself
+        }
+        requireNumber(r, "first argument must be a string or a number");
+        if (a.size() > 1) {
+            requireNumber(a.get(1), "second argument must be a number");
+        }
+        double re = r instanceof Complex ? ((Complex) r).real() : real(r);
+        if (a.size() == 1) {
+            return new Complex(re, r instanceof Complex ? ((Complex) r).imag() : 0.0);
+        }
+        Object i = a.get(1);
+        double im = i instanceof Complex ? ((Complex) i).real() : real(i);
+        // complex_new's real + imag*1j: a complex part's other half is added only when there is one, so
+        // that the zeros' signs come out as CPython's (complex(-0.0, -0.0) is (-0-0j), complex(-0.0, 0j) (-0+0j))
+        if (i instanceof Complex) {
+            re -= ((Complex) i).imag();
+        }
+        if (r instanceof Complex) {
+            im += ((Complex) r).imag();
+        }
         return new Complex(re, im);
+    }
+
+    private static void requireNumber(Object v, String what) throws BrineException {
+        if (v instanceof Complex || v instanceof Double || v instanceof Long || v instanceof BigInteger
+                || v instanceof Boolean || v instanceof BigDecimal || Iterables.isInertDecimal(v)) {
+            return;
+        }
+        if (Iterables.isPlainScalar(v) || Iterables.isIterable(v)) {
+            throw new BrineException("complex() " + what + ", not '" + Iterables.typeName(v) + "'");
+        }
+        // a generic object may have __float__ or __complex__ in Python, which Brine never runs
+        throw new BrineException("complex() of " + PythonRepr.brief(v) + ": Brine takes only a str, int, float,"
+                + " complex or decimal.Decimal");
     }
 
     private static double real(Object v) throws BrineException {
         if (v instanceof Double || v instanceof Long) {
             return ((Number) v).doubleValue();
         }
+        if (v instanceof BigDecimal || Iterables.isInertDecimal(v)) {
+            return decimalToFloat(v);
+        }
         if (v instanceof BigInteger) {
             double d = ((BigInteger) v).doubleValue();
             if (Double.isInfinite(d)) {
                 // CPython: OverflowError "int too large to convert to float"
-                throw new BrineException("complex() argument too large to convert to float: " + PythonRepr.brief(v));
+                throw new BrineException("int too large to convert to float"); // CPython's OverflowError, word for word
             }
             return d;
         }
@@ -210,6 +285,24 @@ final class BuiltinGlobals {
             return (Boolean) v ? 1 : 0;
         }
         throw new BrineException("complex() argument must be a number, not " + dev.brine.py.PythonRepr.brief(v));
+    }
+
+    /**
+     * {@code float(Decimal)}: CPython converts the Decimal's str, correctly rounded (so does
+     * {@link Double#parseDouble}), an exponent past the double range to an infinity or a zero, a NaN
+     * to a NaN of its sign; a signalling NaN it refuses.
+     */
+    private static double decimalToFloat(Object v) throws BrineException {
+        String text = v instanceof BigDecimal ? v.toString() : (String) ((GenericObject) v).args().get(0);
+        String unsigned = text.startsWith("-") ? text.substring(1) : text;
+        double sign = text.startsWith("-") ? -1 : 1;
+        if (unsigned.startsWith("sNaN")) {
+            throw new BrineException("cannot convert signaling NaN to float");
+        }
+        if (unsigned.startsWith("NaN")) {
+            return Math.copySign(Double.NaN, sign);
+        }
+        return unsigned.equals("Infinity") ? sign * Double.POSITIVE_INFINITY : Double.parseDouble(text);
     }
 
     /**
@@ -335,9 +428,11 @@ final class BuiltinGlobals {
     }
 
     /**
-     * {@code decimal.Decimal(value)}: a BigDecimal, except for what BigDecimal cannot hold (NaN,
-     * sNaN, infinities, negative zeros such as {@code -0} or {@code -0.00}, and exponents beyond an
-     * {@code int} scale, see {@link DecimalLiteral}): those stay an inert
+     * {@code decimal.Decimal(value)} of a str, int, float, Decimal (itself) or {@code (sign, digits,
+     * exponent)} tuple or list ({@link DecimalLiteral#ofTuple}), with an optional context of None: a
+     * BigDecimal, except for what BigDecimal cannot hold (NaN, sNaN, infinities, negative zeros such
+     * as {@code -0} or {@code -0.00}, and exponents beyond an {@code int} scale, see
+     * {@link DecimalLiteral}): those stay an inert
      * {@link GenericObject} {@code decimal.Decimal(str)} holding CPython's own {@code str()} of the
      * value, so that it writes back byte for byte as CPython would.
      */
@@ -345,10 +440,20 @@ final class BuiltinGlobals {
         if (a.isEmpty()) {
             return BigDecimal.ZERO; // Decimal() is Decimal('0')
         }
-        if (a.size() != 1) {
-            throw new BrineException("decimal.Decimal expects one argument, got " + PythonRepr.brief(a));
+        if (a.size() > 2) {
+            throw new BrineException("function takes at most 2 arguments (" + a.size() + " given)");
+        }
+        if (a.size() == 2 && a.get(1) != null) {
+            // a pickle can name no decimal.Context (Brine registers none); None is the current context
+            throw new BrineException("optional argument must be a context");
         }
         Object v = a.get(0);
+        if (v instanceof BigDecimal || Iterables.isInertDecimal(v)) {
+            return v; // CPython returns a Decimal argument itself
+        }
+        if (v instanceof Tuple || v instanceof List) {
+            return decimalOfLiteral(DecimalLiteral.ofTuple(v, MAX_DECIMAL_LENGTH), v);
+        }
         if (v instanceof Long || v instanceof BigInteger) {
             if (toBig(v).bitLength() > MAX_DECIMAL_LENGTH * 3) {
                 // its digits would take seconds to print: the same bound as a literal's length
@@ -364,7 +469,10 @@ final class BuiltinGlobals {
             return decimalOfFloat((Double) v);
         }
         if (!(v instanceof String)) {
-            throw new BrineException("decimal.Decimal expects a string, got " + PythonRepr.brief(v));
+            throw Iterables.isPlainScalar(v) || Iterables.isIterable(v)
+                    ? new BrineException("conversion from " + Iterables.typeName(v) + " to Decimal is not supported")
+                    : new BrineException("decimal.Decimal of " + PythonRepr.brief(v) + ": Brine takes only a str, int,"
+                    + " float, Decimal or (sign, digits, exponent) tuple");
         }
         // libmpdec strips surrounding whitespace and drops every underscore
         String s = ((String) v).strip().replace("_", "");
@@ -373,6 +481,14 @@ final class BuiltinGlobals {
             throw new BrineException("decimal.Decimal literal of " + s.length() + " characters: more than the "
                     + MAX_DECIMAL_LENGTH + " Brine reads");
         }
+        return decimalOfLiteral(s, v);
+    }
+
+    /**
+     * The Decimal of literal {@code s} (stripped, its length checked): a BigDecimal, or inert for what
+     * BigDecimal cannot hold.
+     */
+    private static Object decimalOfLiteral(String s, Object v) throws BrineException {
         String special = nonFiniteDecimal(s);
         if (special != null) {
             return inertDecimal(special);

@@ -749,11 +749,12 @@ public final class NDArray implements Unhashable {
      * view sharing the storage when the layout allows (a C-contiguous array, or a Fortran one only
      * gaining or losing dimensions of length 1), and otherwise a C-order copy.
      *
-     * <p>One dimension may be {@code -1}: it is inferred from the element count, as numpy does
-     * ({@code reshape(-1)} flattens, {@code reshape(3, -1)} of 6 elements is {@code (3, 2)}).
+     * <p>One dimension may be negative, usually {@code -1}: it is inferred from the element count, as
+     * numpy does ({@code reshape(-1)} flattens, {@code reshape(3, -1)} of 6 elements is {@code (3, 2)});
+     * numpy takes any negative length so, {@code reshape(-2)} and {@code reshape(2, -3)} alike.
      *
-     * @throws IllegalArgumentException with numpy's message when the element counts differ, more than
-     *     one dimension is {@code -1}, or a dimension is below {@code -1}
+     * @throws IllegalArgumentException with numpy's message when the element counts differ or more than
+     *     one dimension is negative
      */
     public NDArray reshape(long... newShape) {
         long[] s = checkShape(ReshapeShape.resolve(newShape, size));

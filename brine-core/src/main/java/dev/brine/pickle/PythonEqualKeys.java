@@ -75,8 +75,8 @@ final class PythonEqualKeys {
         if (only == Double.class || only == Float.class) {
             return !(positiveZero && negativeZero);
         }
-        // a byte[] compares by identity, a BigDecimal by scale too, a Complex's zeros by sign
-        return only != byte[].class && only != BigDecimal.class && only != Complex.class;
+        // a byte[] compares by identity, a BigDecimal by scale too (a Complex's zeros compare as Python's)
+        return only != byte[].class && only != BigDecimal.class;
     }
 
     /**

@@ -1675,6 +1675,7 @@ public final class Unpickler {
         Object callable = callee(target);
         if (callable instanceof PyCallable) {
             PyCallable c = (PyCallable) callable;
+            chargeWeight(strArguments(args));
             return made(charge(c.call(arguments(c, args))), args, c);
         }
         if (callable instanceof Global || callable instanceof GenericObject) {
@@ -2087,6 +2088,22 @@ public final class Unpickler {
         }
     }
 
+    /**
+     * A call's str arguments, one a character, charged before the call: a callable may read a str
+     * through however little it builds of it ({@code set(s)} of a million equal characters is a set
+     * of one, {@code complex(s)} one number), so one memoized str passed again and again costs each
+     * time, as a copy of it would.
+     */
+    private static long strArguments(Tuple args) {
+        long n = 0;
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i) instanceof String) {
+                n += ((String) args.get(i)).length();
+            }
+        }
+        return n;
+    }
+
     /** Counts {@code weight} bytes built against {@link dev.brine.Limits#maxBytesRatio()}. */
     private void chargeWeight(long weight) throws LimitExceededException {
         if (weight == 0) {
@@ -2096,9 +2113,10 @@ public final class Unpickler {
         long read = saturatingAdd(in.offset() + 65536, outOfBand);
         long budget = read > Long.MAX_VALUE / maxBytesRatio ? Long.MAX_VALUE : read * maxBytesRatio;
         if (built > budget) {
-            // built counts bytes copied by calls and, a byte each, slots re-walked to finish stand-ins
+            // built counts bytes copied by calls and, a byte each, slots re-walked to finish stand-ins and
+            // the characters of str arguments that calls read
             throw new LimitExceededException("maxBytesRatio", "the pickle had the reader build or re-walk " + built
-                    + " bytes of values (a container slot counts as one) from "
+                    + " bytes of values (a container slot, or a character of a str a call read, counts as one) from "
                     + saturatingAdd(in.offset(), outOfBand) + " bytes of input by offset " + opOffset + ", more than " + maxBytesRatio
                     + " times the input");
         }

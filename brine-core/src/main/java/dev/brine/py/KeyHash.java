@@ -70,7 +70,8 @@ final class KeyHash {
         }
         if (o instanceof Complex) {
             Complex c = (Complex) o;
-            return pair(0xC0, ofDouble(c.real()), ofDouble(c.imag()));
+            // + 0.0 makes -0.0 0.0: Complex.equals takes the two zeros as equal, as Python does
+            return pair(0xC0, ofDouble(c.real() + 0.0), ofDouble(c.imag() + 0.0));
         }
         if (o instanceof Global) {
             Global g = (Global) o;

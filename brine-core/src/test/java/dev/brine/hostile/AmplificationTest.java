@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brine.BrineException;
 import dev.brine.Limits;
 import dev.brine.pickle.Pickle;
 import dev.brine.pickle.UnpicklerOptions;
@@ -57,6 +58,25 @@ class AmplificationTest {
         Bounded.hitsLimit("frozenset copies", "maxBytesRatio", () -> Pickle.loads(frozen));
     }
 
+    /**
+     * set(s), frozenset(s) and complex(s) read a whole str however little they build from it (a set
+     * of one character, one number): one memoized str of a million equal characters, passed 2,000
+     * times, is charged each time, not read two billion times.
+     */
+    @Test
+    void strArgumentsAreChargedAsCallsReadThem() throws Exception {
+        String text = "x".repeat(1 << 20);
+        byte[] strArg = new Bytes().u8(0x8d).u64(text.length()).ascii(text).u8(0x85).bytes();
+        String number = " ".repeat(1 << 20) + "1j"; // complex() skips the spaces around a number
+        byte[] numberArg = new Bytes().u8(0x8d).u64(number.length()).ascii(number).u8(0x85).bytes();
+        for (String name : List.of("set", "frozenset", "complex")) {
+            byte[] calls = repeatedCall("builtins", name, name.equals("complex") ? numberArg : strArg, 2000);
+            Bounded.hitsLimit(name + "(s) again and again", "maxBytesRatio", () -> Pickle.loads(calls));
+        }
+        byte[] few = repeatedCall("builtins", "set", strArg, 3);
+        assertEquals(List.of(java.util.Set.of("x"), java.util.Set.of("x"), java.util.Set.of("x")), Pickle.loads(few));
+    }
+
     @Test
     void ordinaryCopiesStayWithinTheBudget() throws Exception {
         // a few copies are what real pickles do (bytearray at protocol < 5 is bytearray(bytes))
@@ -87,6 +107,15 @@ class AmplificationTest {
         Bounded.hitsLimit("100,000 parses of one Decimal", "maxBytesRatio", () -> Pickle.loads(again));
         byte[] few = repeatedCall("decimal", "Decimal", args, 3);
         assertEquals(3, ((List<?>) Pickle.loads(few)).size());
+        // Decimal((0, digits, 0)) of a million digits (one memoized 0 each: 2 bytes a digit): bounded as the literal is
+        Bytes tuple = new Bytes().u8(0x80, 4).u8(0x8c, 7).ascii("decimal").u8(0x8c, 7).ascii("Decimal").u8(0x93)
+                .op('K').u8(0).u8(0x94).op('(');
+        for (int i = 0; i < 1_000_000; i++) {
+            tuple.op('h').u8(0);
+        }
+        byte[] digitTuple = tuple.op('t').op('K').u8(0).u8(0x87).u8(0x85).op('R').op('.').bytes();
+        BrineException e = Bounded.refuses("a Decimal tuple of a million digits", () -> Pickle.loads(digitTuple));
+        assertTrue(e.getMessage().contains("more than the 5000 Brine reads"), e.getMessage());
     }
 
     @Test
