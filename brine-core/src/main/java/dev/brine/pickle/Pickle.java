@@ -111,10 +111,19 @@ public final class Pickle {
 
     /** The first pickle in {@code file}, read with {@code options}. */
     public static Object load(Path file, UnpicklerOptions options) throws IOException {
-        try (InputStream in = new BufferedInputStream(open(file))) {
-            return new Unpickler(in, options).load();
+        if (Pipes.isPipe(file)) {
+            try (InputStream in = new BufferedInputStream(open(file))) {
+                return new Unpickler(in, options).load();
+            } catch (BrineException e) {
+                throw e.withContext(FileKind.context(file, FileKind.PICKLE)); // an .npz or .npy says so
+            }
+        }
+        // a channel knows how much of the file is left: a big bytes argument the file holds is read into one array
+        // of its size, where a stream's claimed length is only trusted as the bytes arrive (a doubling array)
+        try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+            return new Unpickler(channel, options).load();
         } catch (BrineException e) {
-            throw e.withContext(FileKind.context(file, FileKind.PICKLE)); // an .npz or .npy says so
+            throw e.withContext(FileKind.context(file, FileKind.PICKLE));
         }
     }
 

@@ -246,8 +246,17 @@ final class PickleInput {
         if (n == 0) {
             return EMPTY;
         }
-        if (n < 0 || n > Integer.MAX_VALUE - 16) {
+        if (n < 0) {
             throw truncated(n);
+        }
+        long left = bytesLeft();
+        if (n > MAX_BUFFER) {
+            if (left >= 0 && left < n) {
+                throw truncated(n);
+            }
+            // a valid pickle may hold such an argument (CPython writes and reads one): not truncated, too big here
+            throw new UnpicklingException("an argument of " + n + " bytes: more than a Java byte[] holds (" + MAX_BUFFER
+                    + "), so Brine cannot read it (an array that big reads from an .npy file or an archive)", offset(), null);
         }
         int len = (int) n;
         if (len <= CHUNK || in == null) {
@@ -257,7 +266,9 @@ final class PickleInput {
             return out;
         }
         checkFrame(len);
-        byte[] out = new byte[Math.min(len, 4 * CHUNK)];
+        // a file that holds the whole argument gets one array of its size; a stream, whose length is a claim until
+        // the bytes arrive, grows one as they do (doubling: the old and new arrays coexist, twice the argument at peak)
+        byte[] out = new byte[left >= len ? len : Math.min(len, 4 * CHUNK)];
         int got = 0;
         while (got < len) {
             if (pos >= end && !fill(1, len - got)) {
@@ -506,6 +517,21 @@ final class PickleInput {
         } else {
             readLimit = end;
         }
+    }
+
+    /** The bytes left in the input from the current position, when a file or channel says; else -1. */
+    private long bytesLeft() throws IOException {
+        long buffered = end - pos;
+        if (in == null) {
+            return buffered;
+        }
+        if (channel != null) {
+            return buffered + Math.max(0, channel.size() - channel.position());
+        }
+        if (seekable != null) {
+            return buffered + Math.max(0, seekable.size() - seekable.position());
+        }
+        return -1;
     }
 
     private UnpicklingException truncated(long wanted) {
