@@ -23,10 +23,6 @@ final class ErrorReporter implements IExecutionExceptionHandler {
                 || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
         String message = ex instanceof FileSystemException ? fileSystem((FileSystemException) ex)
                 : ex.getMessage() == null ? ex.toString() : cliWords(ex.getMessage());
-        if (message.contains("(limit maxTotalAllocation;")) {
-            // the verbs read with the default limits, whose total follows the heap: the one thing a CLI user can raise
-            message += "; the verbs allow half the JVM's heap: give it more with BRINE_JAVA_OPTS=-Xmx...";
-        }
         cmd.getErr().println(Colors.red("brine:") + " " + oneSafeLine(message));
         if (debug) {
             ex.printStackTrace(cmd.getErr());
@@ -119,11 +115,35 @@ final class ErrorReporter implements IExecutionExceptionHandler {
      * by what a command-line user can do: the CLI has no such call, and does not cast arrays.
      */
     static String cliWords(String message) {
-        return message
+        return limitAdvice(message)
                 .replaceAll("; convert it first, e\\.g\\. array\\.astype\\(DType\\.[A-Z0-9_]+\\)",
                         "; brine does not cast arrays (brine convert to a .pt file keeps the type)")
                 .replace(", which has no NDArray type in Brine; read its bytes with raw(name)",
                         ", which brine cannot read as an array (brine ls lists the file's tensors)");
+    }
+
+    private static final java.util.regex.Pattern LIMIT_ADVICE =
+            java.util.regex.Pattern.compile("\\(limit (\\w+); raise it in the reader's options if the file is trusted\\)");
+
+    /**
+     * A limit's advice in the CLI's words: the library's ("raise it in the reader's options") names options no verb
+     * has. The verbs read with the default limits but for the memory ones, which follow the JVM's heap: those say how
+     * to give it more; a message that says what to do already (a pipe too big to copy: "save it to a file") keeps
+     * only the limit's name.
+     */
+    static String limitAdvice(String message) {
+        java.util.regex.Matcher m = LIMIT_ADVICE.matcher(message);
+        if (!m.find()) {
+            return message;
+        }
+        String limit = m.group(1);
+        String advice = switch (limit) {
+            case "maxTotalAllocation" -> "; the verbs allow half the JVM's heap: give it more with BRINE_JAVA_OPTS=-Xmx...";
+            case "maxAllocation" -> message.contains("save it to a file") ? ""
+                    : "; the verbs allow the JVM's heap: give it more with BRINE_JAVA_OPTS=-Xmx...";
+            default -> ", which brine keeps at its default";
+        };
+        return message.substring(0, m.start()) + "(limit " + limit + advice + ")" + message.substring(m.end());
     }
 
     /**

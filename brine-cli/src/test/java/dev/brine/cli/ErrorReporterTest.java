@@ -24,6 +24,24 @@ class ErrorReporterTest {
      * An Error that escapes a verb (picocli hands the reporter only Exceptions) is one line and status 1, as
      * {@link Main#execute} reports it, with its trace only under --debug.
      */
+    /**
+     * A limit's refusal gives the CLI's advice, not the library's ("raise it in the reader's options", which no verb
+     * has): the memory limits, which follow the JVM's heap in the verbs, say how to give it more; others that the
+     * verbs keep them at their defaults; a message with advice of its own keeps only the limit's name.
+     */
+    @Test
+    void limitRefusalsGiveTheClisAdvice() {
+        assertEquals("x: too big (limit maxAllocation; the verbs allow the JVM's heap: give it more with"
+                + " BRINE_JAVA_OPTS=-Xmx...)", ErrorReporter.cliWords(
+                new dev.brine.LimitExceededException("maxAllocation", "x: too big").getMessage()));
+        assertEquals("x: deep (limit maxDepth, which brine keeps at its default)", ErrorReporter.cliWords(
+                new dev.brine.LimitExceededException("maxDepth", "x: deep").getMessage()));
+        assertEquals("-: a pipe; save it to a file and give that (limit maxAllocation)", ErrorReporter.cliWords(
+                new dev.brine.LimitExceededException("maxAllocation", "-: a pipe; save it to a file and give that")
+                        .getMessage()));
+        assertEquals("no limit here", ErrorReporter.cliWords("no limit here"));
+    }
+
     @Test
     void anErrorEscapingAVerbIsOneLineAndStatusOne() {
         for (boolean debug : new boolean[] {false, true}) {

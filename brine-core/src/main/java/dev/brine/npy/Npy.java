@@ -217,7 +217,8 @@ public final class Npy {
         }
         if (length > limits.maxAllocation()) {
             throw new LimitExceededException("maxAllocation", where + ": the array needs " + length
-                    + " bytes in memory, more than the " + limits.maxAllocation() + " allowed (Npy.map costs no memory)");
+                    + " bytes in memory, more than the " + limits.maxAllocation() + " allowed (a memory-mapped array costs none:"
+                    + " Npy.map of an .npy file, NpzFile.map of a stored .npz member)");
         }
         return length;
     }
