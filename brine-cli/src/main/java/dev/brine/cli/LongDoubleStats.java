@@ -28,12 +28,13 @@ final class LongDoubleStats {
         long infs = 0;
         Number min = null;
         Number max = null;
-        BigDecimal sum = BigDecimal.ZERO;
+        // one pass (Welford's, as ArrayStats does on doubles): each element's text, the costly part, is made once
+        BigDecimal mean = BigDecimal.ZERO;
+        BigDecimal m2 = BigDecimal.ZERO;
         ArrayStats.Odometer it = new ArrayStats.Odometer(a.shape());
         for (long i = 0; i < a.size(); i++) {
-            String text = ScalarFormat.longDoubleText(a, it.index());
+            Number v = value(ScalarFormat.longDoubleText(a, it.index()));
             it.next();
-            Number v = value(text);
             if (v instanceof Double && ((Double) v).isNaN()) {
                 nans++;
                 continue;
@@ -42,7 +43,10 @@ final class LongDoubleStats {
                 infs++;
             } else {
                 n++;
-                sum = sum.add(((Element) v).value, WORK);
+                BigDecimal x = ((Element) v).value;
+                BigDecimal d = x.subtract(mean, WORK);
+                mean = mean.add(d.divide(BigDecimal.valueOf(n), WORK), WORK);
+                m2 = m2.add(d.multiply(x.subtract(mean, WORK), WORK), WORK);
             }
             min = min == null || compare(v, min) < 0 ? v : min;
             max = max == null || compare(v, max) > 0 ? v : max;
@@ -50,18 +54,7 @@ final class LongDoubleStats {
         if (n == 0) {
             return new ArrayStats(0, orNaN(min), orNaN(max), Double.NaN, Double.NaN, nans, infs);
         }
-        BigDecimal mean = sum.divide(BigDecimal.valueOf(n), WORK);
-        BigDecimal squares = BigDecimal.ZERO;
-        it = new ArrayStats.Odometer(a.shape());
-        for (long i = 0; i < a.size(); i++) {
-            Number v = value(ScalarFormat.longDoubleText(a, it.index()));
-            it.next();
-            if (v instanceof Element) {
-                BigDecimal d = ((Element) v).value.subtract(mean, WORK);
-                squares = squares.add(d.multiply(d, WORK), WORK);
-            }
-        }
-        BigDecimal std = squares.divide(BigDecimal.valueOf(n), WORK).sqrt(WORK);
+        BigDecimal std = m2.max(BigDecimal.ZERO).divide(BigDecimal.valueOf(n), WORK).sqrt(WORK);
         return new ArrayStats(n, min, max, new Element(mean, pythonText(mean)), new Element(std, pythonText(std)), nans,
                 infs);
     }
