@@ -104,7 +104,7 @@ final class BuiltinGlobals {
      */
     private static BrineException notIterable(Object v, String where) {
         if (Iterables.isPlainScalar(v)) {
-            return new BrineException("'" + Iterables.typeName(v) + "' object is not iterable");
+            return new BrineException("'" + PythonTypeNames.of(v) + "' object is not iterable");
         }
         return new BrineException(where + " of " + PythonRepr.brief(v) + ": Brine iterates only a str, bytes, bytearray,"
                 + " list, tuple, dict, set or frozenset");
@@ -150,7 +150,7 @@ final class BuiltinGlobals {
         List<?> items = Iterables.itemsOf(first);
         if (items == null) {
             throw Iterables.isPlainScalar(first)
-                    ? new BrineException("cannot convert '" + Iterables.typeName(first) + "' object to " + what)
+                    ? new BrineException("cannot convert '" + PythonTypeNames.of(first) + "' object to " + what)
                     : notIterable(first, what + "()");
         }
         byte[] out = byteList(items, what);
@@ -197,7 +197,7 @@ final class BuiltinGlobals {
                 v = (Boolean) v ? 1L : 0L;
             }
             if (!(v instanceof Long || v instanceof BigInteger)) {
-                throw new BrineException("'" + Iterables.typeName(v) + "' object cannot be interpreted as an integer");
+                throw new BrineException("'" + PythonTypeNames.of(v) + "' object cannot be interpreted as an integer");
             }
             if (!(v instanceof Long) || (Long) v < 0 || (Long) v > 255) {
                 throw new BrineException((what.equals("bytes") ? "bytes" : "byte") + " must be in range(0, 256)");
@@ -255,11 +255,11 @@ final class BuiltinGlobals {
 
     private static void requireNumber(Object v, String what) throws BrineException {
         if (v instanceof Complex || v instanceof Double || v instanceof Long || v instanceof BigInteger
-                || v instanceof Boolean || v instanceof BigDecimal || Iterables.isInertDecimal(v)) {
+                || v instanceof Boolean || v instanceof BigDecimal || PythonTypeNames.isInertDecimal(v)) {
             return;
         }
         if (Iterables.isPlainScalar(v) || Iterables.isIterable(v)) {
-            throw new BrineException("complex() " + what + ", not '" + Iterables.typeName(v) + "'");
+            throw new BrineException("complex() " + what + ", not '" + PythonTypeNames.of(v) + "'");
         }
         // a generic object may have __float__ or __complex__ in Python, which Brine never runs
         throw new BrineException("complex() of " + PythonRepr.brief(v) + ": Brine takes only a str, int, float,"
@@ -270,7 +270,7 @@ final class BuiltinGlobals {
         if (v instanceof Double || v instanceof Long) {
             return ((Number) v).doubleValue();
         }
-        if (v instanceof BigDecimal || Iterables.isInertDecimal(v)) {
+        if (v instanceof BigDecimal || PythonTypeNames.isInertDecimal(v)) {
             return decimalToFloat(v);
         }
         if (v instanceof BigInteger) {
@@ -448,7 +448,7 @@ final class BuiltinGlobals {
             throw new BrineException("optional argument must be a context");
         }
         Object v = a.get(0);
-        if (v instanceof BigDecimal || Iterables.isInertDecimal(v)) {
+        if (v instanceof BigDecimal || PythonTypeNames.isInertDecimal(v)) {
             return v; // CPython returns a Decimal argument itself
         }
         if (v instanceof Tuple || v instanceof List) {
@@ -470,7 +470,7 @@ final class BuiltinGlobals {
         }
         if (!(v instanceof String)) {
             throw Iterables.isPlainScalar(v) || Iterables.isIterable(v)
-                    ? new BrineException("conversion from " + Iterables.typeName(v) + " to Decimal is not supported")
+                    ? new BrineException("conversion from " + PythonTypeNames.of(v) + " to Decimal is not supported")
                     : new BrineException("decimal.Decimal of " + PythonRepr.brief(v) + ": Brine takes only a str, int,"
                     + " float, Decimal or (sign, digits, exponent) tuple");
         }

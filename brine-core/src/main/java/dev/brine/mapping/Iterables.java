@@ -2,18 +2,9 @@ package dev.brine.mapping;
 
 import dev.brine.py.ByteArray;
 import dev.brine.py.Complex;
-import dev.brine.py.FrozenSet;
-import dev.brine.py.GenericObject;
-import dev.brine.py.Global;
 import dev.brine.py.Tuple;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.time.Duration;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
-import java.time.OffsetDateTime;
-import java.time.OffsetTime;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,12 +16,10 @@ import java.util.Set;
 /**
  * What the builtin reconstructors ({@code set}, {@code frozenset}, {@code bytes}, {@code bytearray})
  * get by iterating an argument, as CPython iterates it, and the Python type names CPython's
- * refusals print. Only the values a pickle reads as are iterated: anything else (a generic object,
+ * refusals print ({@link PythonTypeNames}). Only the values a pickle reads as are iterated: anything else (a generic object,
  * whose {@code __iter__} Brine never runs) is not.
  */
 final class Iterables {
-    private static final Global DECIMAL = new Global("decimal", "Decimal");
-
     private Iterables() {
     }
 
@@ -102,82 +91,7 @@ final class Iterables {
      */
     static boolean isPlainScalar(Object v) {
         return v == null || v instanceof Boolean || v instanceof Long || v instanceof BigInteger || v instanceof Double
-                || v instanceof Complex || v instanceof BigDecimal || isInertDecimal(v) || isTime(v);
-    }
-
-    /** Whether {@code v} is the inert {@code decimal.Decimal(str)} Brine reads a Decimal that BigDecimal cannot hold as. */
-    static boolean isInertDecimal(Object v) {
-        return v instanceof GenericObject && DECIMAL.equals(((GenericObject) v).callable())
-                && ((GenericObject) v).args().size() == 1 && ((GenericObject) v).args().get(0) instanceof String;
-    }
-
-    /** The Python type name CPython's messages print for a value Brine read from a pickle. */
-    static String typeName(Object v) {
-        if (v == null) {
-            return "NoneType";
-        }
-        if (v instanceof Boolean) {
-            return "bool";
-        }
-        if (v instanceof Long || v instanceof BigInteger) {
-            return "int";
-        }
-        if (v instanceof Double) {
-            return "float";
-        }
-        if (v instanceof Complex) {
-            return "complex";
-        }
-        if (v instanceof BigDecimal || isInertDecimal(v)) {
-            return "decimal.Decimal";
-        }
-        if (v instanceof String) {
-            return "str";
-        }
-        if (v instanceof byte[]) {
-            return "bytes";
-        }
-        if (v instanceof ByteArray) {
-            return "bytearray";
-        }
-        if (v instanceof Tuple) {
-            return "tuple";
-        }
-        if (v instanceof List) {
-            return "list";
-        }
-        if (v instanceof Map) {
-            return "dict";
-        }
-        if (v instanceof Set) {
-            return v instanceof FrozenSet ? "frozenset" : "set";
-        }
-        if (isTime(v)) {
-            return timeName(v);
-        }
-        if (v instanceof GenericObject) {
-            Global type = ((GenericObject) v).type();
-            return type != null ? type.module() + "." + type.name() : "object";
-        }
-        return v.getClass().getName();
-    }
-
-    private static boolean isTime(Object v) {
-        return v instanceof LocalDate || v instanceof LocalTime || v instanceof LocalDateTime || v instanceof OffsetDateTime
-                || v instanceof OffsetTime || v instanceof Duration || v instanceof java.time.ZoneOffset;
-    }
-
-    private static String timeName(Object v) {
-        if (v instanceof LocalDate) {
-            return "datetime.date";
-        }
-        if (v instanceof LocalTime || v instanceof OffsetTime) {
-            return "datetime.time";
-        }
-        if (v instanceof Duration) {
-            return "datetime.timedelta";
-        }
-        return v instanceof java.time.ZoneOffset ? "datetime.timezone" : "datetime.datetime";
+                || v instanceof Complex || v instanceof BigDecimal || PythonTypeNames.isInertDecimal(v) || PythonTypeNames.isTime(v);
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.brine.mapping.ArgumentOnlyClass;
 import dev.brine.mapping.Deferred;
 import dev.brine.mapping.PickleState;
 import dev.brine.mapping.PyCallable;
+import dev.brine.mapping.PythonTypeNames;
 import dev.brine.mapping.PythonNames;
 import dev.brine.py.ByteArray;
 import dev.brine.py.ByteArrayAccess;
@@ -980,7 +981,7 @@ public final class Unpickler {
         } else if (top instanceof ByteArray) {
             push(new PickleBuffer(ByteBuffer.wrap(((ByteArray) top).array()), true));
         } else {
-            throw fail("READONLY_BUFFER needs a buffer on the stack, found " + typeName(top));
+            throw fail("READONLY_BUFFER needs a buffer on the stack, found " + PythonTypeNames.of(top));
         }
     }
 
@@ -1075,7 +1076,7 @@ public final class Unpickler {
     private byte byteItem(Object item) throws UnpicklingException {
         Object v = item instanceof Boolean ? (Object) ((Boolean) item ? 1L : 0L) : item;
         if (!(v instanceof Long || v instanceof BigInteger)) {
-            throw fail("'" + typeName(v) + "' object cannot be interpreted as an integer (appending to a bytearray)");
+            throw fail("'" + PythonTypeNames.of(v) + "' object cannot be interpreted as an integer (appending to a bytearray)");
         }
         if (!(v instanceof Long) || (Long) v < 0 || (Long) v > 255) {
             throw fail("byte must be in range(0, 256), got " + v + " (appending to a bytearray)");
@@ -1104,7 +1105,7 @@ public final class Unpickler {
         } else if (target instanceof GenericObject && !isBareObject(target)) {
             ((GenericObject) target).listItems().add(value);
         } else {
-            throw fail("cannot append to " + typeName(target));
+            throw fail("cannot append to " + PythonTypeNames.of(target));
         }
     }
 
@@ -1173,7 +1174,7 @@ public final class Unpickler {
         if (target instanceof GenericObject && !isBareObject(target)) {
             return ((GenericObject) target).dictItems();
         }
-        throw fail("cannot set items on " + typeName(target));
+        throw fail("cannot set items on " + PythonTypeNames.of(target));
     }
 
     /**
@@ -1211,7 +1212,7 @@ public final class Unpickler {
             return; // CPython's load_additems adds nothing, to whatever is there (as APPENDS and SETITEMS do)
         }
         if (!(target instanceof Set) || target instanceof FrozenSet) {
-            throw fail("cannot add items to " + typeName(target));
+            throw fail("cannot add items to " + PythonTypeNames.of(target));
         }
         Set<Object> set = cast(target);
         KeyGuard guard = set.size() + items.length < KeyGuard.MIN_KEYS ? null : guardOf(set, set);
@@ -1403,7 +1404,7 @@ public final class Unpickler {
         Object name = pop();
         Object module = pop();
         if (!(name instanceof String) || !(module instanceof String)) {
-            throw fail("STACK_GLOBAL requires str, found " + typeName(module) + " and " + typeName(name));
+            throw fail("STACK_GLOBAL requires str, found " + PythonTypeNames.of(module) + " and " + PythonTypeNames.of(name));
         }
         push(resolve((String) module, (String) name, true));
     }
@@ -1491,7 +1492,7 @@ public final class Unpickler {
         checked(callable);
         checked(args);
         if (!(args instanceof Tuple)) {
-            throw fail("REDUCE arguments must be a tuple, found " + typeName(args));
+            throw fail("REDUCE arguments must be a tuple, found " + PythonTypeNames.of(args));
         }
         Object made = call(callable, (Tuple) args);
         push(made);
@@ -1681,14 +1682,14 @@ public final class Unpickler {
         if (callable instanceof Global || callable instanceof GenericObject) {
             return madeWhole(GenericObject.reduced(callable, args));
         }
-        throw fail("'" + typeName(callable) + "' object is not callable");
+        throw fail("'" + PythonTypeNames.of(callable) + "' object is not callable");
     }
 
     private void loadNewObj() throws IOException {
         Object args = pop();
         Object cls = pop();
         if (!(args instanceof Tuple)) {
-            throw fail("NEWOBJ expected an argument tuple, found " + typeName(args));
+            throw fail("NEWOBJ expected an argument tuple, found " + PythonTypeNames.of(args));
         }
         push(newObject(cls, (Tuple) args, null));
     }
@@ -1698,10 +1699,10 @@ public final class Unpickler {
         Object args = pop();
         Object cls = pop();
         if (!(args instanceof Tuple)) {
-            throw fail("NEWOBJ_EX args argument must be a tuple, found " + typeName(args));
+            throw fail("NEWOBJ_EX args argument must be a tuple, found " + PythonTypeNames.of(args));
         }
         if (!(kwargs instanceof Map)) {
-            throw fail("NEWOBJ_EX kwargs argument must be a dict, found " + typeName(kwargs));
+            throw fail("NEWOBJ_EX kwargs argument must be a dict, found " + PythonTypeNames.of(kwargs));
         }
         Map<Object, Object> kw = cast(kwargs);
         push(newObject(cls, (Tuple) args, kw));
@@ -1723,7 +1724,7 @@ public final class Unpickler {
             throw fail(op().name() + " class argument is an object the pickle itself made, " + PythonRepr.brief(cls)
                     + ", not a class Brine can create; read with genericObjects(true) to keep it and its instance as inert objects");
         }
-        throw fail(op().name() + " class argument isn't a type: " + typeName(cls));
+        throw fail(op().name() + " class argument isn't a type: " + PythonTypeNames.of(cls));
     }
 
     private void loadInst() throws IOException {
@@ -1770,7 +1771,7 @@ public final class Unpickler {
             }
         } else if (isBareObject(target)) {
             if (state != null) { // BUILD with None does nothing in CPython either
-                throw fail("cannot BUILD builtins.object() with a state of type " + typeName(state)
+                throw fail("cannot BUILD builtins.object() with a state of type " + PythonTypeNames.of(state)
                         + ": it has no __dict__ (CPython: 'object' object has no attribute '__dict__')");
             }
         } else if (target instanceof GenericObject) {
@@ -1789,7 +1790,7 @@ public final class Unpickler {
             // state would go into the object's __dict__, which a builtin value has not (refused below, as
             // CPython refuses it), nor a builtin function; a class's is never written to by Brine.
         } else {
-            throw fail("cannot BUILD a " + typeName(target) + ": it has no state hook");
+            throw fail("cannot BUILD a " + PythonTypeNames.of(target) + ": it has no state hook");
         }
     }
 
@@ -1815,14 +1816,14 @@ public final class Unpickler {
             // BrineException, RuntimeException, and what a hook throws undeclared (a checked exception from Kotlin,
             // Scala or Lombok's @SneakyThrows) or of its own making (a failed assert, a class it could not load)
             UnpicklingException refused = fail(options.registry().describe(target.getClass())
-                    + ".setState refused its state of type " + typeName(state) + ": " + e);
+                    + ".setState refused its state of type " + PythonTypeNames.of(state) + ": " + e);
             refused.initCause(e);
             throw refused;
         } catch (StackOverflowError e) {
             // reading is iterative, so the stack is the hook's: it recursed without end, or too deep for this
             // thread (walking a deeply nested state, say); named as its failure, not as the pickle's nesting
             UnpicklingException overflowed = fail(options.registry().describe(target.getClass())
-                    + ".setState overflowed the stack (" + e + ") with its state of type " + typeName(state)
+                    + ".setState overflowed the stack (" + e + ") with its state of type " + PythonTypeNames.of(state)
                     + ": it recurses too deeply, or without end");
             overflowed.initCause(e);
             throw overflowed;
@@ -1835,7 +1836,7 @@ public final class Unpickler {
         }
         for (Map.Entry<?, ?> e : state.entrySet()) {
             if (!(e.getKey() instanceof String)) {
-                throw fail("attribute name must be string, not '" + typeName(e.getKey()) + "'");
+                throw fail("attribute name must be string, not '" + PythonTypeNames.of(e.getKey()) + "'");
             }
             target.attributes().put((String) e.getKey(), e.getValue());
         }
@@ -1975,7 +1976,7 @@ public final class Unpickler {
             return result;
         }
         refuseStandInGiven(given, () -> (maker == null ? "BUILD" : maker.global().toString()) + " made a "
-                + typeName(result) + " from");
+                + PythonTypeNames.of(result) + " from");
         return result;
     }
 
@@ -2165,49 +2166,6 @@ public final class Unpickler {
 
     private UnpicklingException fail(String what) {
         return new UnpicklingException(what, opOffset, opName());
-    }
-
-    static String typeName(Object v) {
-        if (v == null) {
-            return "NoneType";
-        }
-        if (v instanceof PyCallable) {
-            return ((PyCallable) v).global().toString();
-        }
-        if (v instanceof GenericObject) {
-            return String.valueOf(((GenericObject) v).callable());
-        }
-        if (v instanceof List) {
-            return "list";
-        }
-        if (v instanceof Map) {
-            return "dict";
-        }
-        if (v instanceof Tuple) {
-            return "tuple";
-        }
-        if (v instanceof Set) {
-            return v instanceof FrozenSet ? "frozenset" : "set";
-        }
-        if (v instanceof String) {
-            return "str";
-        }
-        if (v instanceof byte[]) {
-            return "bytes";
-        }
-        if (v instanceof Long || v instanceof BigInteger) {
-            return "int";
-        }
-        if (v instanceof Double) {
-            return "float";
-        }
-        if (v instanceof Boolean) {
-            return "bool";
-        }
-        if (v instanceof Collection) {
-            return "collection";
-        }
-        return v.getClass().getSimpleName();
     }
 
     private static String abbreviate(String s) {
