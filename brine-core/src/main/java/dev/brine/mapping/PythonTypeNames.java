@@ -5,6 +5,7 @@ import dev.brine.py.Complex;
 import dev.brine.py.FrozenSet;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
+import dev.brine.py.OrderedDict;
 import dev.brine.py.Tuple;
 import dev.brine.py.Unhashable;
 import java.math.BigDecimal;
@@ -81,7 +82,7 @@ public final class PythonTypeNames {
             return "list";
         }
         if (v instanceof Map) {
-            return "dict";
+            return v instanceof OrderedDict ? "collections.OrderedDict" : "dict";
         }
         if (v instanceof Tuple) {
             return "tuple";
