@@ -1305,6 +1305,10 @@ public final class Pickler {
     // ---- globals, reductions, persistent ids -------------------------------------------------
 
     private void saveGlobal(Global g, int depth) throws IOException {
+        if (g.module().isEmpty() || g.name().isEmpty()) { // CPython's reader refuses either (an empty line, no module '')
+            throw new PicklingException("can't pickle global " + dev.brine.py.PythonRepr.repr(g.module() + "." + g.name())
+                    + ": a global needs a module and a name, and no reader loads one without");
+        }
         Integer known = globalMemo.get(g);
         if (g.form() != Global.Form.NAME) { // read from getattr: the memo was checked for this very object
             if (known != null && g.form() == Global.Form.NAME_OR_ATTRIBUTE) {

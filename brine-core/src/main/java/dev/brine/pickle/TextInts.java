@@ -58,7 +58,7 @@ final class TextInts {
     }
 
     /** The text C sees: it ends at the first NUL. */
-    private static String cString(String s) {
+    static String cString(String s) {
         int nul = s.indexOf('\0');
         return nul < 0 ? s : s.substring(0, nul);
     }

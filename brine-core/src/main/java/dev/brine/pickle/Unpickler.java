@@ -856,10 +856,12 @@ public final class Unpickler {
 
     /**
      * As CPython's C reader ({@code PyOS_string_to_double}), which is stricter than {@code float()}:
-     * no whitespace around the literal, and a finite literal beyond the doubles is an error.
+     * no whitespace around the literal, and a finite literal beyond the doubles is an error. It reads
+     * the line as a C string, up to a NUL if there is one (its strtod stops there, and the reader
+     * accepts the literal ending at a NUL as at the newline).
      */
     private void loadFloat() throws IOException {
-        String line = line();
+        String line = TextInts.cString(line());
         if (line.strip().length() != line.length()) {
             throw notAFloat(line);
         }
@@ -1390,14 +1392,31 @@ public final class Unpickler {
         push(resolve(module, name, true));
     }
 
+    /**
+     * A GLOBAL or INST name line, decoded as CPython decodes it: strict UTF-8, so a surrogate's
+     * three bytes (ED A0..BF xx), which str's own opcodes pass, are refused here; and, as CPython's
+     * reader refuses a line of fewer than two bytes (newline included) as truncated data, never empty.
+     */
     private String utf8Line() throws IOException {
         String latin = line();
+        if (latin.isEmpty()) {
+            throw fail("pickle data was truncated: a global's module and name lines must not be empty");
+        }
         byte[] raw = latin.getBytes(StandardCharsets.ISO_8859_1);
         String s = Utf8.decode(raw, 0, raw.length);
-        if (s == null) {
+        if (s == null || encodesSurrogate(raw)) {
             throw fail("invalid UTF-8 in a global name");
         }
         return s;
+    }
+
+    private static boolean encodesSurrogate(byte[] utf8) {
+        for (int i = 0; i + 1 < utf8.length; i++) {
+            if (utf8[i] == (byte) 0xed && (utf8[i + 1] & 0xff) >= 0xa0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void loadStackGlobal() throws BrineException {
@@ -1438,6 +1457,9 @@ public final class Unpickler {
      * pickle's protocol tells (see {@link #nestedName}).
      */
     private Object resolve(String module, String name, boolean mayBeParent, Global nested) throws BrineException {
+        if (module.isEmpty() || name.isEmpty()) { // CPython: "Empty module name" from its import, or no attribute ''
+            throw fail("a global needs a module and a name, found '" + module + "' and '" + name + "'");
+        }
         // CPython's find_class maps Python 2 names only while self->proto < 3, as the PROTO opcode set it
         PyCallable c = options.registry().resolve(module, name, protocol < 3);
         if (c != null) {

@@ -10,6 +10,8 @@ import java.math.RoundingMode;
  * 1.9999999999999998E23), and Python's protocol 0 writes the shortest, so this finds them exactly.
  */
 public final class PyFloat {
+    /** Python's {@code float('-nan')}: the quiet NaN with its sign bit set (Java's own negation of NaN may not set it). */
+    private static final double NEGATIVE_NAN = Double.longBitsToDouble(0xfff8000000000000L);
     private static final RoundingMode[] CANDIDATES = {RoundingMode.HALF_EVEN, RoundingMode.FLOOR, RoundingMode.CEILING};
 
     private PyFloat() {
@@ -124,8 +126,8 @@ public final class PyFloat {
         if (lower.equals("inf") || lower.equals("infinity")) {
             return negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
         }
-        if (lower.equals("nan")) {
-            return Double.NaN;
+        if (lower.equals("nan")) { // float('-nan') keeps its sign bit, which pickles write back
+            return negative ? NEGATIVE_NAN : Double.NaN;
         }
         if (body.isEmpty() || !isDecimalLiteral(body)) {
             throw new NumberFormatException("not a float: " + text);
