@@ -103,7 +103,11 @@ final class ConvertCommand implements Callable<Integer> {
                         .registry(writing).protocol(protocol)
                         .compression(stored ? ArchiveOptions.Compression.STORED : ArchiveOptions.Compression.DEFLATED)
                         .build());
-                case TORCH -> TorchCheckpoint.save(torchHolds(loaded, Conversions.single(objects, in, err)), out, TORCH_WRITING);
+                case TORCH -> {
+                    Object checkpoint = torchHolds(loaded, Conversions.single(objects, in, err));
+                    warnIfWeightsOnlyRefuses(checkpoint, err);
+                    TorchCheckpoint.save(checkpoint, out, TORCH_WRITING);
+                }
                 case SAFETENSORS -> SafeTensors.write(Conversions.arrays(objects, naming(loaded), in, err, ".safetensors"), loaded.metadata, out);
                 default -> {
                     PicklerOptions options = PicklerOptions.builder().registry(writing).protocol(protocol).build();
@@ -187,6 +191,17 @@ final class ConvertCommand implements Callable<Integer> {
      */
     private static final TorchOptions TORCH_WRITING = TorchOptions.builder().registry(ClassRegistry.builtins())
             .genericObjects(true).build();
+
+    /**
+     * Says so when torch's default load, {@code weights_only=True}, will refuse the checkpoint about to be written:
+     * the conversion keeps what it read (a date, an inert object), which only {@code weights_only=False} loads.
+     */
+    private void warnIfWeightsOnlyRefuses(Object checkpoint, PrintWriter err) throws BrineException {
+        TorchCheckpoint.weightsOnlyRefusal(checkpoint, TORCH_WRITING).ifPresent(g -> ErrorReporter.warn(err, out
+                + " names " + g + ", which torch.load refuses with weights_only=True (torch's default since 2.6):"
+                + " load it with weights_only=False, or with " + g + " in torch.serialization.safe_globals,"
+                + " if you trust it"));
+    }
 
     private Object torchHolds(Loaded loaded, Object obj) throws BrineException {
         for (Loaded.Member m : loaded.members()) {

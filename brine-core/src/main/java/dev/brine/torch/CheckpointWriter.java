@@ -263,6 +263,23 @@ final class CheckpointWriter {
         return pickle;
     }
 
+    /**
+     * The first global the checkpoint's pickle names that {@code torch.load(weights_only=True)} refuses, or
+     * null: the save's own pickle, written with {@code options} (its tensors are persistent ids, so no data is
+     * touched), read as {@link #checkLoadable} reads a save under {@link TorchOptions#DEFAULT}.
+     */
+    static Global firstGlobalWeightsOnlyRefuses(Object obj, TorchOptions options) throws BrineException {
+        TorchOptions unchecked = options.genericObjects() ? options : options.toBuilder().genericObjects(true).build();
+        byte[] pickle = pickle(obj, plan(obj, options.registry()), unchecked);
+        ClassRegistry reads = TorchGlobals.registry(TorchOptions.weightsOnlyBuiltins(), NO_TENSORS);
+        for (Global g : PickledGlobals.of(pickle)) {
+            if (reads.resolve(g.module(), g.name()) == null) {
+                return g;
+            }
+        }
+        return null;
+    }
+
     // ------------------------------------------------------------------------------ what loads back
 
     /**

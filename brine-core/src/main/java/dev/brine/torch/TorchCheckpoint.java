@@ -3,6 +3,7 @@ package dev.brine.torch;
 import dev.brine.BrineException;
 import dev.brine.ndarray.NDArray;
 import dev.brine.pickle.InertGlobals;
+import dev.brine.py.Global;
 import dev.brine.py.PythonRepr;
 import dev.brine.py.Tuple;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * PyTorch's {@code torch.save} and {@code torch.load(weights_only=True)} on the JVM, without
@@ -159,6 +161,21 @@ public final class TorchCheckpoint {
     public static void save(Object obj, OutputStream out, String folder, TorchOptions options) throws IOException {
         Objects.requireNonNull(out, "out"); // before the object is pickled
         CheckpointWriter.save(obj, out, folder, options);
+    }
+
+    /**
+     * A global that the checkpoint {@link #save(Object, Path, TorchOptions)} writes of {@code obj} with
+     * {@code options} names and that {@code torch.load(path, weights_only=True)}, torch's default since 2.6,
+     * refuses ("not an allowed global by default"); empty when torch's default loads the file. Under
+     * {@link TorchOptions#DEFAULT} the save itself refuses such a value, so this is for options that write more
+     * (a registry with {@code ClassRegistry.builtins()}, {@code genericObjects(true)}): a file that then needs
+     * {@code weights_only=False}, or the global in {@code torch.serialization.safe_globals}, to load. Pickles
+     * {@code obj} (not its tensors' data) once.
+     *
+     * @throws BrineException when the save would refuse {@code obj} for another reason
+     */
+    public static Optional<Global> weightsOnlyRefusal(Object obj, TorchOptions options) throws BrineException {
+        return Optional.ofNullable(CheckpointWriter.firstGlobalWeightsOnlyRefuses(obj, options));
     }
 
     /**

@@ -154,11 +154,13 @@ class WeightsOnlyLiveTest {
         Python.require("torch");
         TorchOptions trusting = TorchOptions.builder().registry(ClassRegistry.builtins()).build();
         Map<String, PicklingException> refusals = new LinkedHashMap<>();
+        Map<String, Boolean> predicted = new LinkedHashMap<>(); // weightsOnlyRefusal of the trusting save
         for (Map.Entry<String, Object> e : javaValues().entrySet()) {
             Map<String, Object> checkpoint = new LinkedHashMap<>();
             checkpoint.put("w", NDArray.of(new float[] {1, 2}, 2));
             checkpoint.put("x", e.getValue());
             TorchCheckpoint.save(checkpoint, dir.resolve("trusting_" + e.getKey() + ".pt"), trusting);
+            predicted.put(e.getKey(), TorchCheckpoint.weightsOnlyRefusal(checkpoint, trusting).isPresent());
             try {
                 TorchCheckpoint.save(checkpoint, dir.resolve("default_" + e.getKey() + ".pt"));
             } catch (PicklingException refused) {
@@ -184,6 +186,7 @@ class WeightsOnlyLiveTest {
             } else {
                 String name = file.substring("trusting_".length());
                 assertEquals(torchLoads, !refusals.containsKey(name), line);
+                assertEquals(torchLoads, !predicted.get(name), line);
                 assertEquals(torchLoads, Files.exists(dir.resolve("default_" + name + ".pt")), line);
             }
         }
