@@ -7,6 +7,7 @@ import dev.brine.Limits;
 import dev.brine.ndarray.NDArray;
 import dev.brine.numpy.ObjectArray;
 import dev.brine.pickle.PicklerOptions;
+import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -100,15 +101,19 @@ public final class Npz {
             throws IOException {
         Objects.requireNonNull(out, "out");
         checkMembers(arrays);
-        ZipOutputStream zip = new ZipOutputStream(new FilterOutputStream(out) {
+        // ZipOutputStream writes its headers' fields a byte at a time: without a buffer each was a write to the
+        // caller's stream, a system call on a file's channel (20,000 small members: 1.7 s against np.savez's
+        // 0.5 s); an array's data, written in large pieces, passes the buffer by
+        OutputStream buffered = new BufferedOutputStream(out, 1 << 16);
+        ZipOutputStream zip = new ZipOutputStream(new FilterOutputStream(buffered) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
+                buffered.write(b, off, len);
             }
 
             @Override
             public void close() throws IOException {
-                out.flush(); // finish the archive but leave the caller's stream open
+                buffered.flush(); // finish the archive but leave the caller's stream open
             }
         });
         zip.setLevel(Deflater.DEFAULT_COMPRESSION);
