@@ -1809,13 +1809,37 @@ public final class Pickler {
             out.write(Opcode.BINPERSID.code());
             return;
         }
-        String s = pid instanceof String ? (String) pid : dev.brine.py.PythonRepr.repr(pid);
-        if (!isAscii(s) || s.indexOf('\n') >= 0) {
-            throw new PicklingException("persistent IDs in protocol 0 must be ASCII strings without newlines");
-        }
+        String s = persistentIdLine(pid);
         out.write(Opcode.PERSID.code());
         out.writeAscii(s);
         out.write('\n');
+    }
+
+    /**
+     * The text PERSID writes for {@code pid}: its Python {@code str()}, as CPython's save_pers writes it
+     * ({@code Decimal('1.5')} as {@code 1.5}, a date as {@code 2020-01-02}, a tuple as its repr), refused as CPython
+     * refuses it when not ASCII. Refused too: a pid whose str Brine cannot give exactly (see
+     * {@link dev.brine.py.PythonRepr#strIsPythons}), and one holding a newline, which CPython writes as it is, so that
+     * its pickle reads a different id and the rest of the line as opcodes.
+     */
+    private static String persistentIdLine(Object pid) throws PicklingException {
+        String s = dev.brine.py.PythonRepr.str(pid);
+        if (!(pid instanceof String) && (!dev.brine.py.PythonRepr.strIsPythons(pid)
+                || s.length() > dev.brine.py.PythonRepr.MAX_OUTPUT)) {
+            throw new PicklingException("cannot write the persistent id " + dev.brine.py.PythonRepr.brief(pid)
+                    + " at protocol 0, which writes str(pid): Brine cannot tell the text Python's str() gives it;"
+                    + " return a str from the persistent id hook, or write at protocol 1 or more");
+        }
+        if (!isAscii(s)) {
+            throw new PicklingException("persistent IDs in protocol 0 must be ASCII strings; str(pid) is "
+                    + dev.brine.py.PythonRepr.brief(s));
+        }
+        if (s.indexOf('\n') >= 0) {
+            throw new PicklingException("a persistent id at protocol 0 is one line, and str(pid) "
+                    + dev.brine.py.PythonRepr.brief(s) + " holds a newline (CPython writes it as it is, and its pickle"
+                    + " then reads another id); write at protocol 1 or more");
+        }
+        return s;
     }
 
     // ---- memo ---------------------------------------------------------------------------------
