@@ -94,11 +94,9 @@ final class DTypeState {
      * there too), marked as a record type.
      */
     static DType buildRecord(Object state) throws BrineException {
+        requireReadable(state);
         state = withEightItems(state);
-        if (!(state instanceof Tuple) || ((Tuple) state).size() < 8) {
-            throw new BrineException("numpy.dtype state must be a tuple of 8 or 9 items, got " + dev.brine.py.PythonRepr.brief(state));
-        }
-        long elsize = num(((Tuple) state).get(5));
+        long elsize = integer(((Tuple) state).get(5), "element size");
         if (elsize < 0 || elsize > Integer.MAX_VALUE) {
             throw new BrineException("numpy.record dtype state has the element size " + elsize);
         }
@@ -111,15 +109,16 @@ final class DTypeState {
 
     /**
      * The dtype that {@code numpy.dtype(typestr)} followed by BUILD with {@code state} makes, with the
-     * state's metadata dict (version 4) kept as {@link DType#metadata()}; like numpy, a metadata item
-     * that is not a dict is ignored.
+     * state's metadata dict (its 9th item) kept as {@link DType#metadata()}; a metadata item that is not a dict is
+     * ignored (numpy keeps it, and then fails to show it).
      */
     static DType build(String typestr, Object state) throws BrineException {
+        requireReadable(state);
         state = withEightItems(state);
         DType t = buildType(typestr, state);
         Tuple s = (Tuple) state;
         Object metadata = null;
-        if (s.size() > 8 && s.get(0) instanceof Long && (Long) s.get(0) >= 4) {
+        if (s.size() > 8) { // whatever the version: numpy reads a 9th item as the metadata
             metadata = s.get(8);
             if (t.kind() == DType.Kind.DATETIME || t.kind() == DType.Kind.TIMEDELTA) {
                 metadata = metadata instanceof Tuple && ((Tuple) metadata).size() == 2 ? ((Tuple) metadata).get(0) : null;
@@ -141,37 +140,154 @@ final class DTypeState {
     }
 
     /**
-     * numpy's {@code arraydescr_setstate} reads states of 5 to 9 items: numpy before 1.0 wrote {@code (endian,
-     * subarray, fields, elsize, alignment)}, later versions put a version first ({@code 6}: no names yet, {@code 7}:
-     * no flags yet). Those are read as the 8-item state they mean; the fields of a 5- or 6-item state, which carry
-     * their order in a way Brine does not read, are refused by name.
+     * Refuses a state that numpy's {@code arraydescr_setstate} refuses (numpy 2.4, checked in
+     * DTypeStateDifferentialTest), in its order: a tuple of 5 to 9 items, a version from 0 to 4 (none in a 5-item
+     * state; a 6-item state, which has no names, only 0 or 1), a byte order of one character (a str of ASCII or bytes;
+     * any character but '>' and '|' means native, as there), integers for the element size, alignment and flags
+     * (flags of any size: numpy keeps their low 64 bits), names and fields both None or a tuple and a dict, and a
+     * subarray of (dtype, shape). A datetime64 or timedelta64 state needs its 9th item, (metadata, unit): numpy
+     * crashes without it.
      */
-    private static Object withEightItems(Object state) throws BrineException {
-        if (!(state instanceof Tuple) || ((Tuple) state).size() < 5 || ((Tuple) state).size() > 7) {
-            return state;
+    private static void requireReadable(Object state) throws BrineException {
+        if (!(state instanceof Tuple) || ((Tuple) state).size() < 5 || ((Tuple) state).size() > 9) {
+            throw new BrineException("numpy.dtype state must be a tuple of 5 to 9 items, got "
+                    + dev.brine.py.PythonRepr.brief(state) + " (numpy: \"Invalid state while unpickling\")");
         }
         Tuple s = (Tuple) state;
         int n = s.size();
-        if (n < 7 && s.get(n - 3) != null) {
-            throw new BrineException("a numpy dtype state of " + n + " items (numpy before 1.0) with fields is not read: "
+        int at = n == 5 ? 0 : 1; // where the byte order is: a 5-item state has no version
+        long version = n == 5 ? 0 : integer(s.get(0), "version");
+        if (version < 0 || version > 4) {
+            throw new BrineException("can't handle version " + version + " of numpy.dtype pickle (numpy reads 0 to 4)");
+        }
+        if (n == 6 && version > 1) {
+            throw new BrineException("a 6-item numpy.dtype state has no names, which numpy takes from the fields only"
+                    + " at versions 0 and 1, not " + version);
+        }
+        byteOrder(s.get(at));
+        integer(s.get(n == 5 || n == 6 ? n - 2 : 5), "element size");
+        integer(s.get(n == 5 || n == 6 ? n - 1 : 6), "alignment");
+        if (n >= 8) {
+            flags(s.get(7));
+        }
+        Object subarray = s.get(at + 1);
+        if (subarray != null && !(subarray instanceof Tuple && ((Tuple) subarray).size() == 2
+                && AwaitingBuild.dtypeOf(((Tuple) subarray).get(0)) != null && isShape(((Tuple) subarray).get(1)))) {
+            throw new BrineException("incorrect subarray in numpy.dtype state: " + dev.brine.py.PythonRepr.brief(subarray)
+                    + " (numpy takes (dtype, shape), the shape an int or a tuple of ints)");
+        }
+        if (n >= 7) {
+            Object names = s.get(3);
+            Object fields = s.get(4);
+            if ((names == null) != (fields == null) || names != null && !(names instanceof Tuple)
+                    || fields != null && !(fields instanceof Map)) {
+                throw new BrineException("inconsistent fields and names in numpy.dtype state: names "
+                        + dev.brine.py.PythonRepr.brief(names) + ", fields " + dev.brine.py.PythonRepr.brief(fields)
+                        + " (numpy takes both None, or a tuple and a dict)");
+            }
+        }
+    }
+
+    /** Whether numpy takes {@code shape} as a subarray's shape: a number (an int, a bool, a float it truncates) or a tuple of ints. */
+    private static boolean isShape(Object shape) {
+        if (shape instanceof Long || shape instanceof Boolean) {
+            return true;
+        }
+        if (shape instanceof Double) {
+            return Double.isFinite((Double) shape); // int(nan) and int(inf) raise
+        }
+        if (!(shape instanceof Tuple)) {
+            return false;
+        }
+        for (Object d : (Tuple) shape) {
+            if (!(d instanceof Long || d instanceof Boolean)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A state's byte order as numpy reads it: one character of a str (ASCII) or of bytes; '=' for any character but
+     * '>' and '|', which numpy takes as native ('x' included).
+     */
+    private static char byteOrder(Object v) throws BrineException {
+        String order;
+        if (v instanceof String) {
+            order = (String) v;
+            for (int i = 0; i < order.length(); i++) {
+                if (order.charAt(i) > 0x7f) {
+                    throw new BrineException("numpy.dtype byte order " + dev.brine.py.PythonRepr.brief(v)
+                            + " is not ASCII (numpy encodes it as ASCII)");
+                }
+            }
+        } else if (v instanceof byte[]) {
+            order = new String((byte[]) v, StandardCharsets.ISO_8859_1);
+        } else {
+            throw new BrineException("numpy.dtype byte order is not a string: " + dev.brine.py.PythonRepr.brief(v));
+        }
+        if (order.length() != 1) {
+            throw new BrineException("numpy.dtype byte order " + dev.brine.py.PythonRepr.brief(v)
+                    + " is not one character (numpy: \"endian is not 1-char string\")");
+        }
+        char c = order.charAt(0);
+        return c == '>' || c == '|' ? c : '=';
+    }
+
+    /**
+     * The flags item as numpy keeps it: any int (a bool too), its low 64 bits, a char's negative value made positive
+     * as numpy did when flags were a signed char.
+     */
+    private static long flags(Object v) throws BrineException {
+        long f;
+        if (v instanceof java.math.BigInteger) {
+            f = ((java.math.BigInteger) v).longValue(); // the low 64 bits, as C's unsigned long conversion keeps them
+        } else {
+            f = integer(v, "flags");
+        }
+        return f < 0 && f >= -128 ? f + 128 : f;
+    }
+
+    /** An int of the state (numpy's C integer conversions take a bool as 0 or 1, and no other type). */
+    private static long integer(Object v, String what) throws BrineException {
+        if (v instanceof Long) {
+            return (Long) v;
+        }
+        if (v instanceof Boolean) {
+            return (Boolean) v ? 1 : 0;
+        }
+        throw new BrineException("numpy.dtype state's " + what + " must be an int, got " + dev.brine.py.PythonRepr.brief(v));
+    }
+
+    /**
+     * numpy's {@code arraydescr_setstate} reads states of 5 to 9 items: numpy before 1.0 wrote {@code (endian,
+     * subarray, fields, elsize, alignment)}, later versions put a version first ({@code 6}: no names yet, {@code 7}:
+     * no flags yet). Those are read as the 8-item state they mean; the fields of a state of version 0 or 1, which
+     * carry their order in a way Brine does not read (under the key -1), are refused by name.
+     */
+    private static Object withEightItems(Object state) throws BrineException {
+        Tuple s = (Tuple) state; // checked by requireReadable
+        int n = s.size();
+        Object fields = s.get(n < 7 ? n - 3 : 4);
+        if ((n == 5 || integer(s.get(0), "version") < 2) && fields != null) {
+            throw new BrineException("a numpy dtype state of version 0 or 1 (numpy before 1.0) with fields is not read: "
                     + dev.brine.py.PythonRepr.brief(state));
         }
         return n == 5 ? Tuple.of(0L, s.get(0), s.get(1), null, null, s.get(3), s.get(4), 0L)
                 : n == 6 ? Tuple.of(s.get(0), s.get(1), s.get(2), null, null, s.get(4), s.get(5), 0L)
-                : Tuple.of(s.get(0), s.get(1), s.get(2), s.get(3), s.get(4), s.get(5), s.get(6), 0L);
+                : n == 7 ? Tuple.of(s.get(0), s.get(1), s.get(2), s.get(3), s.get(4), s.get(5), s.get(6), 0L)
+                : s;
     }
 
     private static DType buildType(String typestr, Object state) throws BrineException {
-        if (!(state instanceof Tuple) || ((Tuple) state).size() < 8) {
-            throw new BrineException("numpy.dtype state must be a tuple of 8 or 9 items, got " + dev.brine.py.PythonRepr.brief(state));
-        }
-        Tuple s = (Tuple) state;
-        String order = str(s.get(1), "byte order");
+        Tuple s = (Tuple) state; // checked by requireReadable, made 8 items by withEightItems
+        char order = byteOrder(s.get(1));
         Object subarray = s.get(2);
         Object names = s.get(3);
         Object fields = s.get(4);
-        int elsize = (int) num(s.get(5));
-        int flags = (int) num(s.get(7));
+        int elsize = (int) integer(s.get(5), "element size");
+        // numpy recomputes the flags of a state before version 3 from its fields (the aligned bit is lost)
+        long flags = integer(s.get(0), "version") < 3 ? 0 : flags(s.get(7));
         try {
             if (names instanceof Tuple && fields instanceof Map) {
                 List<DType.Field> list = new ArrayList<>();
@@ -197,23 +313,16 @@ final class DTypeState {
             if (subarray instanceof Tuple && ((Tuple) subarray).size() == 2) {
                 Tuple sub = (Tuple) subarray;
                 Object shape = sub.get(1);
-                long[] dims = shape instanceof Tuple ? dims((Tuple) shape) : new long[] {num(shape)};
+                long[] dims = shape instanceof Tuple ? dims((Tuple) shape) : new long[] {shapeNumber(shape)};
                 return DType.subarray(dtype(sub.get(0)), dims);
             }
             DType base;
             if (typestr.equals("M8") || typestr.equals("m8")) {
-                DateTimeUnit unit = DateTimeUnit.GENERIC;
-                int count = 1;
-                if (s.size() > 8 && s.get(8) instanceof Tuple) {
-                    Tuple meta = (Tuple) s.get(8);
-                    Object info = meta.size() == 2 ? meta.get(1) : meta;
-                    if (info instanceof Tuple && ((Tuple) info).size() >= 2) {
-                        Object u = ((Tuple) info).get(0);
-                        String symbol = u instanceof byte[] ? new String((byte[]) u, StandardCharsets.US_ASCII) : str(u, "unit");
-                        unit = DateTimeUnit.fromSymbol(symbol);
-                        count = (int) num(((Tuple) info).get(1));
-                    }
-                }
+                Tuple info = dateTimeInfo(s);
+                Object u = info.get(0);
+                String symbol = u instanceof byte[] ? new String((byte[]) u, StandardCharsets.US_ASCII) : str(u, "unit");
+                DateTimeUnit unit = DateTimeUnit.fromSymbol(symbol);
+                int count = info.size() > 1 ? (int) num(info.get(1)) : 1;
                 base = typestr.equals("M8") ? DType.datetime64(unit, count) : DType.timedelta64(unit, count);
             } else if ((typestr.startsWith("V") || typestr.startsWith("S") || typestr.startsWith("U")) && elsize > 0) {
                 char k = typestr.charAt(0);
@@ -221,14 +330,39 @@ final class DTypeState {
             } else {
                 base = DType.parse(typestr);
             }
-            char bo = order.isEmpty() ? '|' : order.charAt(0);
-            if (bo == '=') {
-                bo = '<'; // numpy writes native order as '<' or '>' explicitly; '=' only in odd old files
-            }
-            return bo == '|' ? base : base.withByteOrder(bo);
+            // numpy writes native order as '<' or '>' explicitly; '=' (or another character numpy takes as native)
+            // only in odd old files
+            return order == '|' ? base : base.withByteOrder(order == '=' ? '<' : order);
         } catch (IllegalArgumentException e) {
             throw new BrineException("numpy.dtype('" + typestr + "') with state " + state + " is not valid: " + e.getMessage());
         }
+    }
+
+    /**
+     * The unit tuple {@code (unit, count[, num, den])} of a datetime64 or timedelta64 state, whose 9th item is
+     * {@code (metadata, unit tuple)}. numpy refuses any other 9th item, and crashes (a segmentation fault) on a state
+     * without one.
+     */
+    private static Tuple dateTimeInfo(Tuple s) throws BrineException {
+        Object meta = s.size() > 8 ? s.get(8) : null;
+        if (s.size() < 9 || !(meta instanceof Tuple) || ((Tuple) meta).size() != 2) {
+            throw new BrineException("invalid datetime dtype state: its 9th item must be (metadata, (unit, count, 1, 1)),"
+                    + " got " + (s.size() < 9 ? "a state of " + s.size() + " items" : dev.brine.py.PythonRepr.brief(meta)));
+        }
+        Object info = ((Tuple) meta).get(1);
+        if (!(info instanceof Tuple) || ((Tuple) info).size() < 2 || ((Tuple) info).size() > 4) {
+            throw new BrineException("invalid datetime dtype unit " + dev.brine.py.PythonRepr.brief(info)
+                    + " (numpy takes a tuple of 2 to 4 items: unit, count, 1, 1)");
+        }
+        return (Tuple) info;
+    }
+
+    /** A subarray shape given as a number: numpy takes {@code int(shape)} (a bool is 0 or 1, a float is truncated). */
+    private static long shapeNumber(Object shape) throws BrineException {
+        if (shape instanceof Double) {
+            return (long) (double) (Double) shape; // isShape let only finite floats through
+        }
+        return integer(shape, "subarray shape");
     }
 
     /**

@@ -220,6 +220,16 @@ final class IdentityMemo {
         size = 0;
     }
 
+    /** Drops the entries from {@code newSize} on, as if they had never been added (the pickler redoing a dump). */
+    void truncate(int newSize) {
+        if (newSize >= size) {
+            return;
+        }
+        Arrays.fill(keys, newSize, size, null);
+        size = newSize;
+        rebuild(table.length);
+    }
+
     /** Re-inserts every entry into a new table (the hashes are kept, so no key is touched). */
     private void rebuild(int length) {
         int[] t = new int[length];

@@ -38,11 +38,8 @@ final class PickleOutput {
     private long segmentsSize;
     private boolean framing;
     private int frameStart = -1;
-    private long handedOff; // bytes that have left buf (to the sink or set aside): past rewinding
+    private long sent; // bytes the sink has taken: past taking back
 
-    /** A point to go back to, as long as nothing written after it has left the buffer. */
-    record Mark(long handedOff, int len, int frameStart, boolean framing) {
-    }
 
     PickleOutput(OutputStream sink) {
         this.sink = sink;
@@ -52,19 +49,12 @@ final class PickleOutput {
         framing = on;
     }
 
-    Mark mark() {
-        return new Mark(handedOff, len, frameStart, framing);
-    }
-
-    /** Drops what was written since {@code m}; false (and nothing dropped) when some of it already left. */
-    boolean rewind(Mark m) {
-        if (handedOff != m.handedOff()) {
-            return false;
-        }
-        len = m.len();
-        frameStart = m.frameStart();
-        framing = m.framing();
-        return true;
+    /**
+     * How many bytes the stream has taken so far: a dump can be started over ({@link #reset}) as long as this has
+     * not changed since it began. Without a stream nothing ever leaves (what is set aside is dropped by reset).
+     */
+    long sent() {
+        return sent;
     }
 
     /** Called before each object is saved: closes the frame when it has reached its target size. */
@@ -341,8 +331,8 @@ final class PickleOutput {
         write(header, 0, headerLen);
         if (sink != null) {
             flushAll();
+            sent += n; // counted first: a sink that fails part way may have taken some
             writeToSink(data.duplicate());
-            handedOff += n;
         } else {
             keepByReference(data.duplicate());
         }
@@ -369,8 +359,8 @@ final class PickleOutput {
     void writePiece(byte[] data, int off, int n) throws IOException {
         if (sink != null) {
             flushAll();
+            sent += n; // counted first: a sink that fails part way may have taken some
             sink.write(data, off, n);
-            handedOff += n;
         } else {
             keepByReference(ByteBuffer.wrap(data, off, n));
         }
@@ -427,7 +417,6 @@ final class PickleOutput {
     private void addSegment(ByteBuffer bytes) {
         segments.add(bytes);
         segmentsSize += bytes.remaining();
-        handedOff += bytes.remaining();
     }
 
     /** Writes what is complete to the stream when no frame is open and enough has gathered. */
@@ -458,7 +447,7 @@ final class PickleOutput {
             int n = len;
             // emptied before the write: bytes a failing sink refused are not sent again by a later flush
             len = 0;
-            handedOff += n;
+            sent += n;
             sink.write(buf, 0, n);
         }
     }

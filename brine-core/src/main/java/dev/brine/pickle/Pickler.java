@@ -179,35 +179,54 @@ public final class Pickler {
     }
 
     private void writePickle(Object obj) throws IOException {
-        if (proto >= 2) {
-            out.write(Opcode.PROTO.code(), proto);
-        }
-        if (proto >= 4) {
-            out.setFraming(true);
-        }
-        PickleOutput.Mark start = out.mark();
-        boolean freshMemo = memo.size() == 0;
+        int memoAtStart = memo.size();
+        long sentAtStart = out.sent();
         userCodeRan = false;
         try {
+            writeProto();
             save(obj, 0, false);
         } catch (StackOverflowError e) {
             // writing recurses once per level of nesting; the caller's thread may have a small stack.
-            // Like javac, redo the work on a thread of our own with a big stack, when nothing has
-            // left the buffer yet (deep structures overflow early, so in practice it has not) and
-            // no user code has run (see userCodeRan).
+            // Like javac, redo the work on a thread of our own with a big stack, from the state the dump
+            // began in, when no user code has run (see userCodeRan) and the stream has taken none of it
+            // (deep structures overflow early, so in practice it has not; a dump in memory always can).
             if (userCodeRan) {
                 throw tooDeepAfterHooks(e);
             }
-            if (!freshMemo || !out.rewind(start)) {
-                throw tooDeep();
+            if (out.sent() != sentAtStart) {
+                throw tooDeepAfterSent(out.sent() - sentAtStart, e);
             }
-            clearMemo();
+            forgetSince(memoAtStart);
+            out.reset();
+            writeProto();
             saveOnDeepStack(obj);
         }
         out.write(Opcode.STOP.code());
         out.commitFrame();
         out.setFraming(false);
         out.flushAll();
+    }
+
+    private void writeProto() {
+        if (proto >= 2) {
+            out.write(Opcode.PROTO.code(), proto);
+        }
+        if (proto >= 4) {
+            out.setFraming(true);
+        }
+    }
+
+    /**
+     * Takes the memo back to its first {@code size} entries, as it was when a dump that is to be redone began: the
+     * redone dump then gives the same memo indices and refers to the same earlier objects as a dump that had not
+     * overflowed (CPython's, on a big enough stack). The tables keyed by value lose the entries made since.
+     */
+    private void forgetSince(int size) {
+        memo.truncate(size);
+        Arrays.fill(recentKeys, null); // their indices may be among those forgotten
+        for (Map<?, Integer> byValue : List.of(globalMemo, getattrClasses, moduleMemo, functionModuleMemo, nameMemo)) {
+            byValue.values().removeIf(index -> index >= size);
+        }
     }
 
     private void saveOnDeepStack(Object obj) throws IOException {
@@ -250,6 +269,19 @@ public final class Pickler {
                 + " with a bigger stack (new Thread(null, task, name, stackSize)) or lower the nesting"
                 + " (PicklerOptions.maxDepth is " + options.maxDepth() + "); a hook that pickles its own object recurses"
                 + " without end", e);
+    }
+
+    /**
+     * The overflow of a dump part of whose pickle the stream had already taken ({@code sent} bytes: a payload of
+     * 64 KiB or more, or a full 64 KiB, before the deep part), so that it cannot be started over on a thread of
+     * Brine's own.
+     */
+    private PicklingException tooDeepAfterSent(long sent, StackOverflowError e) {
+        return new PicklingException("structure too deep for this thread's stack, after " + sent + " bytes of this"
+                + " pickle had gone to the stream, which Brine cannot take back to write it again on a thread of its own"
+                + " with a " + (DEEP_STACK_BYTES >> 20) + " MiB stack: dump it from a thread with a bigger stack"
+                + " (new Thread(null, task, name, stackSize)), or in memory (Pickle.dumps) and write the bytes, or lower"
+                + " the nesting (PicklerOptions.maxDepth is " + options.maxDepth() + ")", e);
     }
 
     private PicklingException tooDeep() {
@@ -1777,13 +1809,37 @@ public final class Pickler {
             out.write(Opcode.BINPERSID.code());
             return;
         }
-        String s = pid instanceof String ? (String) pid : dev.brine.py.PythonRepr.repr(pid);
-        if (!isAscii(s) || s.indexOf('\n') >= 0) {
-            throw new PicklingException("persistent IDs in protocol 0 must be ASCII strings without newlines");
-        }
+        String s = persistentIdLine(pid);
         out.write(Opcode.PERSID.code());
         out.writeAscii(s);
         out.write('\n');
+    }
+
+    /**
+     * The text PERSID writes for {@code pid}: its Python {@code str()}, as CPython's save_pers writes it
+     * ({@code Decimal('1.5')} as {@code 1.5}, a date as {@code 2020-01-02}, a tuple as its repr), refused as CPython
+     * refuses it when not ASCII. Refused too: a pid whose str Brine cannot give exactly (see
+     * {@link dev.brine.py.PythonRepr#strIsPythons}), and one holding a newline, which CPython writes as it is, so that
+     * its pickle reads a different id and the rest of the line as opcodes.
+     */
+    private static String persistentIdLine(Object pid) throws PicklingException {
+        String s = dev.brine.py.PythonRepr.str(pid);
+        if (!(pid instanceof String) && (!dev.brine.py.PythonRepr.strIsPythons(pid)
+                || s.length() > dev.brine.py.PythonRepr.MAX_OUTPUT)) {
+            throw new PicklingException("cannot write the persistent id " + dev.brine.py.PythonRepr.brief(pid)
+                    + " at protocol 0, which writes str(pid): Brine cannot tell the text Python's str() gives it;"
+                    + " return a str from the persistent id hook, or write at protocol 1 or more");
+        }
+        if (!isAscii(s)) {
+            throw new PicklingException("persistent IDs in protocol 0 must be ASCII strings; str(pid) is "
+                    + dev.brine.py.PythonRepr.brief(s));
+        }
+        if (s.indexOf('\n') >= 0) {
+            throw new PicklingException("a persistent id at protocol 0 is one line, and str(pid) "
+                    + dev.brine.py.PythonRepr.brief(s) + " holds a newline (CPython writes it as it is, and its pickle"
+                    + " then reads another id); write at protocol 1 or more");
+        }
+        return s;
     }
 
     // ---- memo ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZoneOffset;
 
-/** Python's reprs of the {@code datetime} module's types, for the java.time values Brine maps them to. */
+/** Python's reprs and strs of the {@code datetime} module's types, for the java.time values Brine maps them to. */
 final class DateTimeRepr {
     private DateTimeRepr() {
     }
@@ -95,6 +95,71 @@ final class DateTimeRepr {
             out.append(sep).append("microseconds=").append(us);
         }
         return out.append(')').toString();
+    }
+
+    /**
+     * Python's {@code str()} of a date, time, datetime, timedelta or timezone: the ISO text of the first three
+     * ({@code 2020-01-02 03:04:05.000006+01:00}, a space between date and time), {@code 1 day, 2:03:04} for a
+     * timedelta and {@code UTC+01:00} for a timezone.
+     */
+    static String str(Object v) {
+        if (v instanceof LocalDate) {
+            return isoDate((LocalDate) v);
+        }
+        if (v instanceof LocalDateTime) {
+            LocalDateTime t = (LocalDateTime) v;
+            return isoDate(t.toLocalDate()) + " " + isoTime(t.toLocalTime(), null);
+        }
+        if (v instanceof OffsetDateTime) {
+            OffsetDateTime o = (OffsetDateTime) v;
+            return isoDate(o.toLocalDate()) + " " + isoTime(o.toLocalTime(), o.getOffset());
+        }
+        if (v instanceof LocalTime) {
+            return isoTime((LocalTime) v, null);
+        }
+        if (v instanceof OffsetTime) {
+            OffsetTime o = (OffsetTime) v;
+            return isoTime(o.toLocalTime(), o.getOffset());
+        }
+        if (v instanceof Duration) {
+            return timedeltaStr((Duration) v);
+        }
+        ZoneOffset tz = (ZoneOffset) v;
+        return tz.getTotalSeconds() == 0 ? "UTC" : "UTC" + offset(tz); // timezone's tzname: _name_from_offset
+    }
+
+    private static String isoDate(LocalDate d) {
+        return String.format("%04d-%02d-%02d", d.getYear(), d.getMonthValue(), d.getDayOfMonth());
+    }
+
+    /** {@code time.isoformat()}: the microseconds only when there are some, the offset only with a zone. */
+    private static String isoTime(LocalTime t, ZoneOffset tz) {
+        String s = String.format("%02d:%02d:%02d", t.getHour(), t.getMinute(), t.getSecond());
+        int micros = t.getNano() / 1000;
+        if (micros != 0) {
+            s += String.format(".%06d", micros);
+        }
+        return tz == null ? s : s + offset(tz);
+    }
+
+    /** An offset as isoformat and timezone's name write it: {@code +01:00}, with {@code :SS} only when not whole minutes. */
+    private static String offset(ZoneOffset tz) {
+        int total = tz.getTotalSeconds();
+        int abs = Math.abs(total);
+        String s = String.format("%c%02d:%02d", total < 0 ? '-' : '+', abs / 3600, abs / 60 % 60);
+        return abs % 60 == 0 ? s : s + String.format(":%02d", abs % 60);
+    }
+
+    /** {@code str(timedelta)}: {@code -1 day, 23:59:59.999999}, the days only when there are some. */
+    private static String timedeltaStr(Duration d) {
+        long days = Math.floorDiv(d.getSeconds(), 86_400L); // as in timedelta, only the days are negative
+        long seconds = Math.floorMod(d.getSeconds(), 86_400L);
+        long us = d.getNano() / 1000;
+        String s = String.format("%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
+        if (days != 0) {
+            s = days + (Math.abs(days) != 1 ? " days, " : " day, ") + s;
+        }
+        return us == 0 ? s : s + String.format(".%06d", us);
     }
 
     private static final Global DATETIME = new Global("datetime", "datetime");

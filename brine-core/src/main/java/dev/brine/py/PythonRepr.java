@@ -66,6 +66,91 @@ public final class PythonRepr {
     }
 
     /**
+     * Python's {@code str()} of {@code value}, for the values Brine maps: a str is itself, a Decimal its digits
+     * ({@code 1.5}, {@code 1E+2}, {@code NaN}), a date, time, datetime, timedelta or timezone its ISO-like text
+     * ({@code 2020-01-02}, {@code 2020-01-02 03:04:05+01:00}, {@code 1 day, 2:03:04}, {@code UTC+01:00}); every
+     * other value's str is its repr ({@link #repr}), as in Python: numbers, None, bools, bytes ({@code b'x'}),
+     * complex numbers, and containers, whose items are repr'd ({@code ('a', Decimal('2'))}). Whether that text is
+     * exactly Python's is {@link #strIsPythons}. CPython's protocol 0 pickler writes a persistent id as its str.
+     */
+    public static String str(Object value) {
+        if (value instanceof String) {
+            return (String) value;
+        }
+        if (value instanceof BigDecimal) {
+            return ((BigDecimal) value).toString(); // the same notation as Python's Decimal (see the repr above)
+        }
+        if (value instanceof GenericObject && inertDecimal((GenericObject) value) != null) {
+            return inertDecimal((GenericObject) value);
+        }
+        if (isDateTime(value)) {
+            return DateTimeRepr.str(value);
+        }
+        return repr(value);
+    }
+
+    /**
+     * Whether {@link #str} of {@code value} is exactly the text Python's {@code str()} gives: false when it holds
+     * (at any depth) a value whose text Brine only approximates, because the pickle does not say what Python would
+     * print for it (a generic object, a global naming other than a builtin, an array, a datetime in a zone Brine
+     * keeps inert), a set of more than one item (Python shows them in hash order), an int whose str Python refuses
+     * (over 4,300 digits), or nesting past what repr shows.
+     */
+    public static boolean strIsPythons(Object value) {
+        IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
+        java.util.ArrayDeque<Object[]> todo = new java.util.ArrayDeque<>(); // {value, depth}: no recursion, as in Walk
+        todo.push(new Object[] {value, 0});
+        while (!todo.isEmpty()) {
+            Object[] next = todo.pop();
+            Object v = next[0];
+            int depth = (Integer) next[1];
+            if (isContainer(v)) {
+                if (seen.put(v, Boolean.TRUE) != null) {
+                    continue; // met again: shown as [...] when it contains itself, as Python does
+                }
+                if (depth >= UNBOUNDED.maxDepth || v instanceof Set && ((Set<?>) v).size() > 1) {
+                    return false; // a set's items are in Python's hash order, which a str's hash varies from run to run
+                }
+                Iterable<?> items = v instanceof Map ? ((Map<?, ?>) v).entrySet() : v instanceof Tuple ? (Tuple) v : (Collection<?>) v;
+                for (Object item : items) {
+                    if (item instanceof Map.Entry) {
+                        todo.push(new Object[] {((Map.Entry<?, ?>) item).getKey(), depth + 1});
+                        todo.push(new Object[] {((Map.Entry<?, ?>) item).getValue(), depth + 1});
+                    } else {
+                        todo.push(new Object[] {item, depth + 1});
+                    }
+                }
+            } else if (!scalarStrIsPythons(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean scalarStrIsPythons(Object v) {
+        if (v instanceof BigInteger) {
+            BigInteger i = (BigInteger) v;
+            // Python's limit is in digits: only ints near it are counted
+            return i.bitLength() < 14_000 || i.abs().toString().length() <= 4_300;
+        }
+        if (v instanceof Global) {
+            Global g = (Global) v;
+            return "builtins".equals(g.module()) && ("Ellipsis".equals(g.name()) || "NotImplemented".equals(g.name())
+                    || BuiltinNames.isFunction(g.name()) || BuiltinNames.isClass(g.name()));
+        }
+        return v == null || v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof Integer
+                || v instanceof Short || v instanceof Byte || v instanceof Double || v instanceof Float
+                || v instanceof byte[] || v instanceof ByteArray || v instanceof Complex || v instanceof BigDecimal
+                || (v instanceof GenericObject && inertDecimal((GenericObject) v) != null) || isDateTime(v);
+    }
+
+    private static boolean isDateTime(Object v) {
+        return v instanceof LocalDate || v instanceof LocalDateTime || v instanceof LocalTime
+                || v instanceof OffsetDateTime || v instanceof OffsetTime || v instanceof Duration
+                || v instanceof ZoneOffset;
+    }
+
+    /**
      * The repr of {@code value} within this instance's bounds. The text is cut after
      * {@link #MAX_OUTPUT} characters: a small structure whose parts are shared can have an
      * exponentially long repr.
@@ -316,9 +401,7 @@ public final class PythonRepr {
                 return generic((GenericObject) v, depth);
             } else if (v instanceof PickleBuffer) {
                 out.append(v);
-            } else if (v instanceof LocalDate || v instanceof LocalDateTime || v instanceof LocalTime
-                    || v instanceof OffsetDateTime || v instanceof OffsetTime || v instanceof Duration
-                    || v instanceof ZoneOffset) {
+            } else if (isDateTime(v)) {
                 out.append(DateTimeRepr.repr(v));
             } else {
                 String text = other == null ? null : other.apply(v);

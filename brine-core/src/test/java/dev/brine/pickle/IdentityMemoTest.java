@@ -17,6 +17,33 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class IdentityMemoTest {
 
+    /** A truncated memo (the pickler redoing a dump that overflowed) finds the entries kept and none of those dropped. */
+    @ParameterizedTest
+    @ValueSource(ints = {24, 4})
+    void truncateForgetsTheLaterEntriesOnly(int entryBits) throws PicklingException {
+        IdentityMemo memo = new IdentityMemo(entryBits, 1 << 30);
+        List<Object> keys = new ArrayList<>();
+        List<Integer> indices = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            if (i % 10 == 3) {
+                memo.reserve();
+            }
+            Object key = new ArrayList<>();
+            keys.add(key);
+            indices.add(memo.size());
+            memo.add(key);
+        }
+        int kept = memo.size() / 2;
+        memo.truncate(kept);
+        assertEquals(kept, memo.size());
+        for (int i = 0; i < keys.size(); i++) {
+            assertEquals(indices.get(i) < kept ? indices.get(i) : -1, memo.get(keys.get(i)), "key " + i);
+        }
+        Object next = new ArrayList<>();
+        memo.add(next); // the next index is the first one dropped, as in a dump that had not overflowed
+        assertEquals(kept, memo.get(next));
+    }
+
     /** Also with growth hints (IdentityMemo.expect) that are absent, right, too small, huge or nonsense. */
     @ParameterizedTest
     @CsvSource({"24, 0", "10, 0", "4, 0", "24, 5000", "24, 100", "10, 2147483647", "4, -5"})
