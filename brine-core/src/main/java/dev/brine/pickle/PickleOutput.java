@@ -40,7 +40,6 @@ final class PickleOutput {
     private int frameStart = -1;
     private long sent; // bytes the sink has taken: past taking back
 
-
     PickleOutput(OutputStream sink) {
         this.sink = sink;
     }
