@@ -457,7 +457,13 @@ public final class Unpickler {
         keyGuards = kept.keyGuards;
     }
 
-    /** The byte offset reached in the input (after a load: just after its STOP, or its frame's end). */
+    /**
+     * The byte offset reached in the input (after a load: just after its STOP), counted as the offsets in
+     * this Unpickler's error messages are: from the start of a byte array or the channel, or from where a
+     * stream was when this Unpickler was made, counting every byte this Unpickler took from it (not those the
+     * caller read or skipped between loads). So a pickle read by a fresh Unpickler, as {@link Pickle#load}
+     * makes, has offsets from its own first byte.
+     */
     public long offset() {
         return in.offset();
     }
@@ -482,7 +488,7 @@ public final class Unpickler {
             unbuilt = 0; // no memo entry can hold one
         }
         if (in.atEnd()) {
-            throw new UnpicklingException("no pickle: the input is empty or used up", in.offset(), null);
+            throw new EndOfPicklesException(in.offset());
         }
         try {
             while (true) {
@@ -531,6 +537,8 @@ public final class Unpickler {
                         continue;
                     }
                     case 'h' -> {
+     * @throws EndOfPicklesException when no byte of a pickle is left: the end of the input, as CPython's
+     *     EOFError (a later call asks a stream again)
                         push(memoGet(in.readByte()));
                         continue;
                     }
