@@ -49,9 +49,14 @@ import java.util.Set;
  * read ahead in blocks and taken back to just after STOP; any other stream ({@code Files.newInputStream},
  * a pipe, a socket) is read no further than the pickle needs, as CPython reads a file without
  * {@code peek}: whole frames at protocol 4+, else each opcode's argument by its length, one stream
- * read per opcode (wrap such a stream in a BufferedInputStream when speed matters). A frame that
- * declares more bytes than its pickle uses is consumed whole, as CPython does (the next pickle
- * starts after it), and refused when it runs past the end of the input, as CPython's C reader does.
+ * read per opcode (wrap such a stream in a BufferedInputStream when speed matters). The caller may read
+ * or move the stream between loads (a trailer after each pickle, a seek to an index's offset): the next
+ * load starts where the stream then is. {@link #load()} at the end of the input throws
+ * {@link EndOfPicklesException} (CPython's EOFError), and a later load asks the stream again, so a file
+ * that grows is read as it grows. A frame that declares more bytes than its pickle uses is consumed
+ * whole from the stream, as CPython's C reader does (a fresh Unpickler starts after it), and refused when
+ * it runs past the end of the input; the rest of it after STOP is read by this Unpickler's next load,
+ * as one CPython Unpickler reads it from its buffer.
  * The memo lives on from one {@code load} to the next, as in CPython's Unpickler: for pickles that
  * were each dumped with a fresh memo (a {@code dump} per object), call {@link #clearMemo()} before
  * each {@code load}, or let {@link #loadNext()} tell the two kinds of stream apart.
@@ -172,9 +177,20 @@ public final class Unpickler {
         this(new PickleInput(data, 0, data.length), options, buffers);
     }
 
-    /** Whether another pickle follows in the input. */
+    /**
+     * Whether another pickle follows in the input: whether any byte is left (a damaged or truncated pickle
+     * still says true; {@link #load()} then says what is wrong). At the end of a stream this asks the stream
+     * again on each call, so a file that has grown since has a next pickle, as CPython's Unpickler reads one.
+     *
+     * <p>The stream is left where {@link #load()} leaves it (just after the last pickle's STOP) when it can go
+     * back: a stream with mark/reset ({@link java.io.BufferedInputStream}, {@link java.io.ByteArrayInputStream})
+     * or a {@link java.io.FileInputStream} on a regular file gets back what this read. Any other stream (a pipe,
+     * a socket, {@code Files.newInputStream}) cannot be given a byte back: this reads the next pickle's first
+     * byte from it and keeps it for the next {@code load()}, so a caller that reads the stream itself between
+     * pickles should not call this there. A channel is read ahead anyway (see its constructor).
+     */
     public boolean hasNext() throws IOException {
-        return !in.atEnd();
+        return !in.atEndGivingBack();
     }
 
     /**
