@@ -230,8 +230,15 @@ public final class Unpickler {
      *
      * <p>Reading again needs an input that can go back: a byte array or a channel. From a stream, a
      * pickle that refers to an earlier pickle's memo entries throws an {@link UnpicklingException}
-     * saying so; read such a stream with {@link #load()} and no {@link #clearMemo()} when you know one
-     * Pickler wrote it. So does a pickle with out-of-band buffers (they cannot be handed out twice).
+     * saying so; read such a stream with {@link UnpicklerOptions.StreamMemo#ONE_PICKLER} (or {@link #load()}
+     * and no {@link #clearMemo()}) when you know one Pickler wrote it. So does a pickle with out-of-band
+     * buffers (they cannot be handed out twice).
+     *
+     * <p>When both readings fail, the failure of the one that got further into the pickle is thrown, the
+     * other's suppressed in it: a damaged pickle of one Pickler's stream fails as CPython's Unpickler
+     * reports it ("invalid load key"), not at the reference back the empty-memo reading could not resolve.
+     * What the failed reading counted (bytes built for maxBytesRatio, stand-ins not yet built, inert names)
+     * is taken back before the second.
      *
      * <p>What cannot be told apart: at protocols 4 and 5 a pickle numbers its memo entries by their
      * count ({@code MEMOIZE}), so a reference to an earlier pickle's entry may also be a valid
@@ -263,17 +270,22 @@ public final class Unpickler {
         }
         long start = in.offset();
         long builtBefore = built;
+        long unbuiltBefore = unbuilt; // stand-ins not yet built that the earlier memo holds (load() zeroes it for an empty memo)
+        long inertBefore = inertNames;
+        int inertListedBefore = inertGlobals == null ? 0 : inertGlobals.size();
+        boolean moreInertBefore = moreInertGlobals;
         // outOfBand is not taken back for a second reading: only the persistent loader adds to it here
         // (no retry with out-of-band buffers), and it counts what it read once, the first time
         MemoState kept = sharedMemoStream ? null : detachMemo(); // the memo the first try does not use
         missingMemo = false;
         try {
             Object value = load();
-            if (kept != null) {
-                keepEarlierEntries(kept);
+            if (kept != null && keepEarlierEntries(kept)) {
+                unbuilt = saturatingAdd(unbuilt, unbuiltBefore); // the earlier entries' stand-ins are held again
             }
             return value;
         } catch (BrineException first) {
+            long firstReached = opOffset;
             // the two readings differ only in what the memo gives: a failure of any kind but a limit
             // (a wrong object fetched makes a later opcode fail) is worth the other reading
             boolean missing = missingMemo;
@@ -282,12 +294,14 @@ public final class Unpickler {
                 if (!missing) {
                     throw first;
                 }
-                // (never after a pickle read with the earlier memo: that took going back)
+                // (never after a pickle read with the earlier memo: that took going back). Pickle.loadAll on a pipe
+                // ends here too, so the advice names what works for its caller: saying which kind of stream it is
                 throw new UnpicklingException("this pickle refers to a memo entry it never defined (" + first.getMessage()
                         + "): one Pickler may have written it after earlier ones, with several dump() calls sharing"
-                        + " its memo; to read it with the memo they left, read from a byte array or a file"
-                        + (buffers != null ? " without out-of-band buffers" : "") + " (Pickle.loadAll), or with load()"
-                        + " and no clearMemo()", start, null);
+                        + " its memo; if so, read it with UnpicklerOptions.streamMemo(ONE_PICKLER) (or load() and no"
+                        + " clearMemo()): loadNext finds that out by reading a pickle again, which needs a byte array or"
+                        + " a regular file" + (buffers != null ? " and no out-of-band buffers" : "")
+                        + ", not a stream or a pipe", start, null);
             }
             if (missing && earlierDropped) {
                 throw new UnpicklingException("this pickle refers to a memo entry it never defined (" + first.getMessage()
@@ -297,7 +311,10 @@ public final class Unpickler {
                         + " dump() calls, read it with UnpicklerOptions.streamMemo(ONE_PICKLER)", start, null);
             }
             in.rewind(start);
+            // what the first reading counted is not counted twice: the second reads the same pickle again
             built = builtBefore;
+            unbuilt = unbuiltBefore;
+            forgetInertNamesAfter(inertBefore, inertListedBefore, moreInertBefore);
             if (kept == null) {
                 detachMemo(); // this pickle has a memo of its own after all
             } else {
@@ -310,8 +327,39 @@ public final class Unpickler {
                 heldWeight = -1;
                 return value;
             } catch (BrineException second) {
-                first.addSuppressed(second);
-                throw first;
+                return throwFurther(first, firstReached, second, opOffset);
+            }
+        }
+    }
+
+    /**
+     * Throws the failure of the reading of a pickle that got further into it, the other one suppressed in
+     * it: that reading had the memo the pickle was written with, and so met the fault of the pickle itself
+     * (a damaged byte past a reference back, which the empty-memo reading never reached), where the other
+     * stopped at a reference it could not resolve. The first when both stopped at one opcode.
+     */
+    private static Object throwFurther(BrineException first, long firstReached, BrineException second,
+            long secondReached) throws BrineException {
+        if (secondReached > firstReached) {
+            second.addSuppressed(first);
+            throw second;
+        }
+        first.addSuppressed(second);
+        throw first;
+    }
+
+    /** Takes back what a reading of a pickle that is read again counted in {@link #inertNamesMet()} and listed. */
+    private void forgetInertNamesAfter(long count, int listed, boolean more) {
+        inertNames = count;
+        moreInertGlobals = more;
+        if (inertGlobals != null && inertGlobals.size() > listed) {
+            Iterator<Global> it = inertGlobals.iterator();
+            for (int i = 0; i < listed; i++) {
+                it.next();
+            }
+            while (it.hasNext()) {
+                it.next();
+                it.remove();
             }
         }
     }
@@ -356,16 +404,17 @@ public final class Unpickler {
      * pickle that refers back to any earlier one then finds its entries. When the two together would be
      * more than {@code maxMemoEntries}, only the pickle's own are kept; so too after a pickle that placed
      * entries both ways, where each MEMOIZE's entry would have gone depends on which PUTs replaced
-     * an earlier entry and which added one (no writer we know of mixes them).
+     * an earlier entry and which added one (no writer we know of mixes them). Says whether the earlier
+     * entries were kept.
      */
-    private void keepEarlierEntries(MemoState earlier) {
+    private boolean keepEarlierEntries(MemoState earlier) {
         long earlierWeight = heldWeight >= 0 ? heldWeight : memoWeight(earlier.memo, earlier.sparseMemo);
         long ownWeight = memoWeight(memo, sparseMemo);
         if ((long) earlier.memoCount + memoCount > maxMemo || earlierWeight + ownWeight > KEPT_MEMO_WEIGHT
                 || (putByCount && putByIndex)) {
             heldWeight = ownWeight;
             earlierDropped = true;
-            return;
+            return false;
         }
         heldWeight = earlierWeight + ownWeight;
         MemoState own = detachMemo();
@@ -398,6 +447,7 @@ public final class Unpickler {
             }
             keyGuards.putAll(own.keyGuards);
         }
+        return true;
     }
 
     /** {@link #memoPut}'s placing of an entry (already checked against maxMemoEntries), for {@link #keepEarlierEntries}. */
@@ -487,6 +537,8 @@ public final class Unpickler {
     /**
      * Reads one pickle and returns the object it holds.
      *
+     * @throws EndOfPicklesException when no byte of a pickle is left: the end of the input, as CPython's
+     *     EOFError (a later call asks a stream again)
      * @throws UnpicklingException when the pickle is malformed, truncated or refused
      * @throws IOException when the source fails
      */
@@ -553,8 +605,6 @@ public final class Unpickler {
                         continue;
                     }
                     case 'h' -> {
-     * @throws EndOfPicklesException when no byte of a pickle is left: the end of the input, as CPython's
-     *     EOFError (a later call asks a stream again)
                         push(memoGet(in.readByte()));
                         continue;
                     }
