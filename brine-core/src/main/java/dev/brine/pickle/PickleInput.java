@@ -427,6 +427,7 @@ final class PickleInput {
             return;
         }
         end = keep; // the bytes given back are read again from the stream, wherever the caller leaves it
+        exhausted = false; // the stream has them again (a read that met its end took none of them)
         updateReadLimit();
     }
 
@@ -529,8 +530,8 @@ final class PickleInput {
     /**
      * How many bytes after the buffered ones surely belong to this pickle, so that an {@link #exact}
      * stream is read no further (at least the {@code n - (end - pos)} still needed): inside a frame,
-     * the rest of the frame (CPython reads a frame whole and the next pickle starts after it even
-     * when STOP comes first, see {@link #skipRestOfFrame}); outside, what the reader said it wants.
+     * the rest of the frame (CPython reads a frame whole, even when STOP comes first: see
+     * {@link #bufferRestOfFrame}); outside, what the reader said it wants.
      * A frame's declared length is only a bound here: the buffer grows to what is needed, no further.
      */
     private long ours(int n, long wanted) {
