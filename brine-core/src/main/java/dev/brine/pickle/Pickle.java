@@ -90,7 +90,8 @@ public final class Pickle {
     /**
      * Reads one pickle from {@code in} and leaves the stream exactly after it, so calling this again
      * reads the next one, as {@code pickle.load(f)} in a loop does; at the end of the stream it throws
-     * an {@link UnpicklingException} ("no pickle: the input is empty or used up"). A stream with
+     * an {@link EndOfPicklesException} (CPython's EOFError), which a loop stops at, and a damaged pickle
+     * another {@link UnpicklingException}, whose offsets count from the pickle's first byte. A stream with
      * mark/reset or a {@link java.io.FileInputStream} is read ahead and taken back; any other stream
      * is read no further than the pickle needs, an opcode at a time outside frames (slower: wrap it
      * in a {@link BufferedInputStream} when that matters).

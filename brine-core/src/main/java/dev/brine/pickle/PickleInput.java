@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -48,7 +49,6 @@ final class PickleInput {
     private final SeekableByteChannel channel; // what in reads, when it can go back; else null
     // a FileInputStream's file, repositioned after STOP to just after the pickle; null for other streams
     private final FileChannel seekable;
-    private final long seekBase; // seekable's position when reading began (offset 0)
     // a stream that can neither mark nor seek: never read past what this pickle needs (see fill)
     private final boolean exact;
     private byte[] buf;
@@ -57,6 +57,7 @@ final class PickleInput {
     private int readLimit;
     private long bufStart; // absolute offset of buf[0]
     private long frameEnd = -1; // absolute; -1 when not inside a frame
+    private long consumedTo; // absolute: the end of the frame the last STOP was in, consumed from the stream (see giveBack)
     private int lastFillStart; // where in buf the last stream read began (for mark/reset)
     private boolean exhausted;
     long maxLine = Long.MAX_VALUE; // the longest text line (protocol 0 argument) read: Limits.maxAllocation
@@ -66,7 +67,6 @@ final class PickleInput {
         this.in = null;
         this.channel = null;
         this.seekable = null;
-        this.seekBase = 0;
         this.exact = false;
         this.buf = data;
         this.pos = offset;
@@ -94,16 +94,7 @@ final class PickleInput {
         this.in = in;
         this.channel = channel;
         FileChannel file = channel == null && !in.markSupported() ? regularFile(in) : null;
-        long base = 0;
-        if (file != null) {
-            try {
-                base = file.position();
-            } catch (IOException e) {
-                file = null; // read it as any other stream
-            }
-        }
         this.seekable = file;
-        this.seekBase = base;
         this.exact = channel == null && !in.markSupported() && file == null;
         this.buf = new byte[CHUNK];
     }
@@ -156,9 +147,40 @@ final class PickleInput {
         return bufStart + pos;
     }
 
-    /** Whether no byte is left (checked before reading an opcode, to tell EOF from truncation). */
+    /**
+     * Whether no byte is left (checked before reading a pickle's first opcode, to tell EOF from
+     * truncation). The stream is asked again even when it ended before: a file may have grown since,
+     * as CPython's Unpickler reads a pickle appended after an EOFError. What this reads stays
+     * buffered for the pickle that follows ({@link #finishPickle()} gives back what it does not use).
+     */
     boolean atEnd() throws IOException {
-        return pos >= end && !fill(1);
+        if (pos < end) {
+            return false;
+        }
+        exhausted = false;
+        return !fill(1);
+    }
+
+    /**
+     * {@link #atEnd()} that leaves a stream where it was, for a caller that reads the stream itself
+     * between pickles: a FileInputStream's file is read a byte at its position without moving it, a
+     * stream with mark/reset a byte and reset (one byte, not a buffer's block a load then reads again).
+     * A stream that can do neither is read one byte, kept for the next pickle; a channel is read ahead.
+     */
+    boolean atEndGivingBack() throws IOException {
+        if (pos < end || in == null || channel != null) {
+            return atEnd();
+        }
+        if (seekable != null) {
+            return seekable.read(ByteBuffer.allocate(1), seekable.position()) < 0;
+        }
+        if (in.markSupported()) {
+            in.mark(1);
+            int b = in.read();
+            in.reset();
+            return b < 0;
+        }
+        return atEnd();
     }
 
     /**
@@ -360,21 +382,40 @@ final class PickleInput {
     }
 
     /**
-     * Called after STOP. For a stream that supports mark/reset, rewinds it so that it is left
-     * exactly after this pickle's STOP; otherwise the buffered rest stays here for the next load.
+     * Called after STOP: gives back to the stream what was read past this pickle ({@link #giveBack()}).
+     * A STOP before the end of its frame leaves the rest of the frame here, for the next load.
      */
     void finishPickle() throws IOException {
-        if (frameEnd >= 0) {
-            skipRestOfFrame();
+        if (frameEnd >= 0 && offset() < frameEnd) {
+            bufferRestOfFrame();
+            consumedTo = frameEnd;
         }
+        // the next pickle has no frame until it reads a FRAME: the rest of this one is bytes it reads first, as
+        // CPython's C reader reads them from its buffer (it checks no frame's end: a read that runs past the rest
+        // goes on in the stream)
         frameEnd = -1;
         updateReadLimit();
-        if (seekable != null && pos < end) {
-            seekable.position(seekBase + offset()); // see regularFile
-            dropBuffered();
-        } else if (in != null && pos < end && in.markSupported()) {
+        giveBack();
+    }
+
+    /**
+     * Takes the stream back to just after what the pickles read so far consumed, so that whoever reads it
+     * next (the caller, a fresh Unpickler, this one's next load) starts there: just after STOP, or after
+     * the frame that STOP is in. A {@link FileInputStream}'s file is set back by the bytes read ahead
+     * (relative to where it is now, not to where reading began: the caller may have read or moved it
+     * between two loads); a stream with mark/reset is reset to the last read's start and skipped forward.
+     * A stream that can do neither was read no further (see {@link #ours}); a channel is left where it is.
+     */
+    private void giveBack() throws IOException {
+        int keep = (int) Math.max(pos, consumedTo - bufStart);
+        if (in == null || channel != null || keep >= end) {
+            return;
+        }
+        if (seekable != null) {
+            seekable.position(seekable.position() - (end - keep)); // see regularFile
+        } else if (in.markSupported()) {
             in.reset();
-            long skip = pos - lastFillStart;
+            long skip = keep - lastFillStart;
             while (skip > 0) {
                 long s = in.skip(skip);
                 if (s <= 0) {
@@ -382,38 +423,47 @@ final class PickleInput {
                 }
                 skip -= s;
             }
-            dropBuffered();
+        } else {
+            return;
         }
-    }
-
-    /** Forgets the bytes read past STOP, which the stream was just taken back to give again. */
-    private void dropBuffered() {
-        bufStart += pos;
-        pos = 0;
-        end = 0;
-        lastFillStart = 0;
-        exhausted = false;
+        end = keep; // the bytes given back are read again from the stream, wherever the caller leaves it
+        exhausted = false; // the stream has them again (a read that met its end took none of them)
         updateReadLimit();
     }
 
     /**
      * STOP came before the end of its frame (CPython never writes that: its frames end with STOP).
-     * CPython reads a whole frame before running it, so it consumes the rest of the frame (the
-     * next pickle in the stream starts after it) and its C reader refuses a frame that runs past
-     * the end of the input ("pickle data was truncated"), even when STOP comes first. So does this,
-     * through the buffer a block at a time: nothing is allocated for the frame's declared length.
+     * CPython's C reader reads a whole frame before running it, so it consumes the rest of the frame
+     * from the stream (a fresh unpickler, as {@code pickle.load(f)} makes, starts after it) and
+     * refuses a frame that runs past the end of the input ("pickle data was truncated"), even when
+     * STOP comes first; its Unpickler object keeps the rest in its buffer, and its next load reads
+     * the pickles there first. So does this: the rest is buffered here (growing with the bytes that
+     * arrive, not allocated for the frame's declared length) and read by the next load.
      */
-    private void skipRestOfFrame() throws IOException {
+    private void bufferRestOfFrame() throws IOException {
         long rest = frameEnd - offset();
-        while (rest > 0) {
-            if (pos == end && !fill(1)) {
-                throw new UnpicklingException("pickle data was truncated: the input ends " + rest
-                        + " bytes before the end of the frame this STOP is in", -1, null);
+        if (in == null) {
+            if (rest > end - pos) {
+                throw frameTruncated(rest - (end - pos));
             }
-            int step = (int) Math.min(rest, end - pos);
-            pos += step;
-            rest -= step;
+            return;
         }
+        long most = Math.min(maxLine, MAX_BUFFER);
+        while (end - pos < rest) {
+            if (end - pos >= most) { // only once that many bytes have arrived: a frame running past the input is truncated
+                throw new dev.brine.LimitExceededException("maxAllocation", "the frame this STOP is in goes on for " + rest
+                        + " bytes after it, which would be kept for the next load; at most " + most + " are");
+            }
+            // at most twice what has arrived at a time: a claimed length is trusted only as its bytes arrive
+            if (!fill((int) Math.min(Math.min(rest, most), Math.max(CHUNK, 2L * (end - pos))))) {
+                throw frameTruncated(rest - (end - pos));
+            }
+        }
+    }
+
+    private static UnpicklingException frameTruncated(long missing) {
+        return new UnpicklingException("pickle data was truncated: the input ends " + missing
+                + " bytes before the end of the frame this STOP is in", -1, null);
     }
 
     private void ensure(int n) throws IOException {
@@ -480,8 +530,8 @@ final class PickleInput {
     /**
      * How many bytes after the buffered ones surely belong to this pickle, so that an {@link #exact}
      * stream is read no further (at least the {@code n - (end - pos)} still needed): inside a frame,
-     * the rest of the frame (CPython reads a frame whole and the next pickle starts after it even
-     * when STOP comes first, see {@link #skipRestOfFrame}); outside, what the reader said it wants.
+     * the rest of the frame (CPython reads a frame whole, even when STOP comes first: see
+     * {@link #bufferRestOfFrame}); outside, what the reader said it wants.
      * A frame's declared length is only a bound here: the buffer grows to what is needed, no further.
      */
     private long ours(int n, long wanted) {

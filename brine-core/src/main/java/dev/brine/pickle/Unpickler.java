@@ -49,9 +49,14 @@ import java.util.Set;
  * read ahead in blocks and taken back to just after STOP; any other stream ({@code Files.newInputStream},
  * a pipe, a socket) is read no further than the pickle needs, as CPython reads a file without
  * {@code peek}: whole frames at protocol 4+, else each opcode's argument by its length, one stream
- * read per opcode (wrap such a stream in a BufferedInputStream when speed matters). A frame that
- * declares more bytes than its pickle uses is consumed whole, as CPython does (the next pickle
- * starts after it), and refused when it runs past the end of the input, as CPython's C reader does.
+ * read per opcode (wrap such a stream in a BufferedInputStream when speed matters). The caller may read
+ * or move the stream between loads (a trailer after each pickle, a seek to an index's offset): the next
+ * load starts where the stream then is. {@link #load()} at the end of the input throws
+ * {@link EndOfPicklesException} (CPython's EOFError), and a later load asks the stream again, so a file
+ * that grows is read as it grows. A frame that declares more bytes than its pickle uses is consumed
+ * whole from the stream, as CPython's C reader does (a fresh Unpickler starts after it), and refused when
+ * it runs past the end of the input; the rest of it after STOP is read by this Unpickler's next load,
+ * as one CPython Unpickler reads it from its buffer.
  * The memo lives on from one {@code load} to the next, as in CPython's Unpickler: for pickles that
  * were each dumped with a fresh memo (a {@code dump} per object), call {@link #clearMemo()} before
  * each {@code load}, or let {@link #loadNext()} tell the two kinds of stream apart.
@@ -172,9 +177,20 @@ public final class Unpickler {
         this(new PickleInput(data, 0, data.length), options, buffers);
     }
 
-    /** Whether another pickle follows in the input. */
+    /**
+     * Whether another pickle follows in the input: whether any byte is left (a damaged or truncated pickle
+     * still says true; {@link #load()} then says what is wrong). At the end of a stream this asks the stream
+     * again on each call, so a file that has grown since has a next pickle, as CPython's Unpickler reads one.
+     *
+     * <p>The stream is left where {@link #load()} leaves it (just after the last pickle's STOP) when it can go
+     * back: a stream with mark/reset ({@link java.io.BufferedInputStream}, {@link java.io.ByteArrayInputStream})
+     * or a {@link java.io.FileInputStream} on a regular file gets back what this read. Any other stream (a pipe,
+     * a socket, {@code Files.newInputStream}) cannot be given a byte back: this reads the next pickle's first
+     * byte from it and keeps it for the next {@code load()}, so a caller that reads the stream itself between
+     * pickles should not call this there. A channel is read ahead anyway (see its constructor).
+     */
     public boolean hasNext() throws IOException {
-        return !in.atEnd();
+        return !in.atEndGivingBack();
     }
 
     /**
@@ -214,8 +230,15 @@ public final class Unpickler {
      *
      * <p>Reading again needs an input that can go back: a byte array or a channel. From a stream, a
      * pickle that refers to an earlier pickle's memo entries throws an {@link UnpicklingException}
-     * saying so; read such a stream with {@link #load()} and no {@link #clearMemo()} when you know one
-     * Pickler wrote it. So does a pickle with out-of-band buffers (they cannot be handed out twice).
+     * saying so; read such a stream with {@link UnpicklerOptions.StreamMemo#ONE_PICKLER} (or {@link #load()}
+     * and no {@link #clearMemo()}) when you know one Pickler wrote it. So does a pickle with out-of-band
+     * buffers (they cannot be handed out twice).
+     *
+     * <p>When both readings fail, the failure of the one that got further into the pickle is thrown, the
+     * other's suppressed in it: a damaged pickle of one Pickler's stream fails as CPython's Unpickler
+     * reports it ("invalid load key"), not at the reference back the empty-memo reading could not resolve.
+     * What the failed reading counted (bytes built for maxBytesRatio, stand-ins not yet built, inert names)
+     * is taken back before the second.
      *
      * <p>What cannot be told apart: at protocols 4 and 5 a pickle numbers its memo entries by their
      * count ({@code MEMOIZE}), so a reference to an earlier pickle's entry may also be a valid
@@ -247,17 +270,22 @@ public final class Unpickler {
         }
         long start = in.offset();
         long builtBefore = built;
+        long unbuiltBefore = unbuilt; // stand-ins not yet built that the earlier memo holds (load() zeroes it for an empty memo)
+        long inertBefore = inertNames;
+        int inertListedBefore = inertGlobals == null ? 0 : inertGlobals.size();
+        boolean moreInertBefore = moreInertGlobals;
         // outOfBand is not taken back for a second reading: only the persistent loader adds to it here
         // (no retry with out-of-band buffers), and it counts what it read once, the first time
         MemoState kept = sharedMemoStream ? null : detachMemo(); // the memo the first try does not use
         missingMemo = false;
         try {
             Object value = load();
-            if (kept != null) {
-                keepEarlierEntries(kept);
+            if (kept != null && keepEarlierEntries(kept)) {
+                unbuilt = saturatingAdd(unbuilt, unbuiltBefore); // the earlier entries' stand-ins are held again
             }
             return value;
         } catch (BrineException first) {
+            long firstReached = opOffset;
             // the two readings differ only in what the memo gives: a failure of any kind but a limit
             // (a wrong object fetched makes a later opcode fail) is worth the other reading
             boolean missing = missingMemo;
@@ -266,12 +294,14 @@ public final class Unpickler {
                 if (!missing) {
                     throw first;
                 }
-                // (never after a pickle read with the earlier memo: that took going back)
+                // (never after a pickle read with the earlier memo: that took going back). Pickle.loadAll on a pipe
+                // ends here too, so the advice names what works for its caller: saying which kind of stream it is
                 throw new UnpicklingException("this pickle refers to a memo entry it never defined (" + first.getMessage()
                         + "): one Pickler may have written it after earlier ones, with several dump() calls sharing"
-                        + " its memo; to read it with the memo they left, read from a byte array or a file"
-                        + (buffers != null ? " without out-of-band buffers" : "") + " (Pickle.loadAll), or with load()"
-                        + " and no clearMemo()", start, null);
+                        + " its memo; if so, read it with UnpicklerOptions.streamMemo(ONE_PICKLER) (or load() and no"
+                        + " clearMemo()): loadNext finds that out by reading a pickle again, which needs a byte array or"
+                        + " a regular file" + (buffers != null ? " and no out-of-band buffers" : "")
+                        + ", not a stream or a pipe", start, null);
             }
             if (missing && earlierDropped) {
                 throw new UnpicklingException("this pickle refers to a memo entry it never defined (" + first.getMessage()
@@ -281,7 +311,10 @@ public final class Unpickler {
                         + " dump() calls, read it with UnpicklerOptions.streamMemo(ONE_PICKLER)", start, null);
             }
             in.rewind(start);
+            // what the first reading counted is not counted twice: the second reads the same pickle again
             built = builtBefore;
+            unbuilt = unbuiltBefore;
+            forgetInertNamesAfter(inertBefore, inertListedBefore, moreInertBefore);
             if (kept == null) {
                 detachMemo(); // this pickle has a memo of its own after all
             } else {
@@ -294,8 +327,39 @@ public final class Unpickler {
                 heldWeight = -1;
                 return value;
             } catch (BrineException second) {
-                first.addSuppressed(second);
-                throw first;
+                return throwFurther(first, firstReached, second, opOffset);
+            }
+        }
+    }
+
+    /**
+     * Throws the failure of the reading of a pickle that got further into it, the other one suppressed in
+     * it: that reading had the memo the pickle was written with, and so met the fault of the pickle itself
+     * (a damaged byte past a reference back, which the empty-memo reading never reached), where the other
+     * stopped at a reference it could not resolve. The first when both stopped at one opcode.
+     */
+    private static Object throwFurther(BrineException first, long firstReached, BrineException second,
+            long secondReached) throws BrineException {
+        if (secondReached > firstReached) {
+            second.addSuppressed(first);
+            throw second;
+        }
+        first.addSuppressed(second);
+        throw first;
+    }
+
+    /** Takes back what a reading of a pickle that is read again counted in {@link #inertNamesMet()} and listed. */
+    private void forgetInertNamesAfter(long count, int listed, boolean more) {
+        inertNames = count;
+        moreInertGlobals = more;
+        if (inertGlobals != null && inertGlobals.size() > listed) {
+            Iterator<Global> it = inertGlobals.iterator();
+            for (int i = 0; i < listed; i++) {
+                it.next();
+            }
+            while (it.hasNext()) {
+                it.next();
+                it.remove();
             }
         }
     }
@@ -340,16 +404,17 @@ public final class Unpickler {
      * pickle that refers back to any earlier one then finds its entries. When the two together would be
      * more than {@code maxMemoEntries}, only the pickle's own are kept; so too after a pickle that placed
      * entries both ways, where each MEMOIZE's entry would have gone depends on which PUTs replaced
-     * an earlier entry and which added one (no writer we know of mixes them).
+     * an earlier entry and which added one (no writer we know of mixes them). Says whether the earlier
+     * entries were kept.
      */
-    private void keepEarlierEntries(MemoState earlier) {
+    private boolean keepEarlierEntries(MemoState earlier) {
         long earlierWeight = heldWeight >= 0 ? heldWeight : memoWeight(earlier.memo, earlier.sparseMemo);
         long ownWeight = memoWeight(memo, sparseMemo);
         if ((long) earlier.memoCount + memoCount > maxMemo || earlierWeight + ownWeight > KEPT_MEMO_WEIGHT
                 || (putByCount && putByIndex)) {
             heldWeight = ownWeight;
             earlierDropped = true;
-            return;
+            return false;
         }
         heldWeight = earlierWeight + ownWeight;
         MemoState own = detachMemo();
@@ -382,6 +447,7 @@ public final class Unpickler {
             }
             keyGuards.putAll(own.keyGuards);
         }
+        return true;
     }
 
     /** {@link #memoPut}'s placing of an entry (already checked against maxMemoEntries), for {@link #keepEarlierEntries}. */
@@ -457,7 +523,13 @@ public final class Unpickler {
         keyGuards = kept.keyGuards;
     }
 
-    /** The byte offset reached in the input (after a load: just after its STOP, or its frame's end). */
+    /**
+     * The byte offset reached in the input (after a load: just after its STOP), counted as the offsets in
+     * this Unpickler's error messages are: from the start of a byte array or the channel, or from where a
+     * stream was when this Unpickler was made, counting every byte this Unpickler took from it (not those the
+     * caller read or skipped between loads). So a pickle read by a fresh Unpickler, as {@link Pickle#load}
+     * makes, has offsets from its own first byte.
+     */
     public long offset() {
         return in.offset();
     }
@@ -465,6 +537,8 @@ public final class Unpickler {
     /**
      * Reads one pickle and returns the object it holds.
      *
+     * @throws EndOfPicklesException when no byte of a pickle is left: the end of the input, as CPython's
+     *     EOFError (a later call asks a stream again)
      * @throws UnpicklingException when the pickle is malformed, truncated or refused
      * @throws IOException when the source fails
      */
@@ -482,7 +556,7 @@ public final class Unpickler {
             unbuilt = 0; // no memo entry can hold one
         }
         if (in.atEnd()) {
-            throw new UnpicklingException("no pickle: the input is empty or used up", in.offset(), null);
+            throw new EndOfPicklesException(in.offset());
         }
         try {
             while (true) {

@@ -68,7 +68,11 @@ public class UnpicklingException extends BrineException {
         return e;
     }
 
-    /** The byte offset of the opcode at fault. */
+    /**
+     * The byte offset of the opcode at fault, counted as {@link Unpickler#offset()} counts: from where the
+     * Unpickler began reading (a fresh one per pickle, as {@link Pickle#load(java.io.InputStream)} makes,
+     * counts from that pickle's first byte).
+     */
     public long offset() {
         return offset;
     }
