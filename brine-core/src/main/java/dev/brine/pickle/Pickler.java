@@ -1336,8 +1336,12 @@ public final class Pickler {
 
     // ---- globals, reductions, persistent ids -------------------------------------------------
 
+    private static boolean isEmptyOrNull(String part) {
+        return part == null || part.isEmpty(); // a Global made in Java may hold a null part
+    }
+
     private void saveGlobal(Global g, int depth) throws IOException {
-        if (g.module().isEmpty() || g.name().isEmpty()) { // CPython's reader refuses either (an empty line, no module '')
+        if (isEmptyOrNull(g.module()) || isEmptyOrNull(g.name())) { // CPython's reader refuses either (an empty line, no module '')
             throw new PicklingException("can't pickle global " + dev.brine.py.PythonRepr.repr(g.module() + "." + g.name())
                     + ": a global needs a module and a name, and no reader loads one without");
         }
