@@ -56,7 +56,8 @@ public final class ObjectArray implements Unhashable {
         }
         this.dtype = dtype;
         this.shape = shape.clone();
-        this.items = new ArrayList<>(items);
+        // fixed in size: the shape counts the items, and a pickle with fewer than it says crashes numpy's reader
+        this.items = Arrays.asList(items.toArray());
         this.fortran = fortran;
     }
 
@@ -70,7 +71,11 @@ public final class ObjectArray implements Unhashable {
         return shape.clone();
     }
 
-    /** The items in C order; live. */
+    /**
+     * The items in C order; live: an item may be replaced ({@code set}), but the list keeps the size the shape
+     * gives it ({@code add} and {@code remove} throw {@link UnsupportedOperationException}), as a numpy array's
+     * items can be assigned but not added.
+     */
     public List<Object> items() {
         return items;
     }

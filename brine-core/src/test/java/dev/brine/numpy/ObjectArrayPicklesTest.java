@@ -48,6 +48,23 @@ class ObjectArrayPicklesTest {
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("holds 5 items, but its pickle lists 1"), e.getMessage());
     }
 
+    /**
+     * The items are live for assignment, as a numpy array's are, but keep the shape's count: a pickle of a shape (2,)
+     * array with no items made numpy's reader crash (SIGSEGV), one with a third item lost it in numpy.
+     */
+    @Test
+    void itemsMayBeReplacedButNotAddedOrRemoved() throws IOException {
+        Python.require("numpy");
+        ObjectArray a = new ObjectArray(new long[] {2}, List.of(1L, "x"), false);
+        assertThrows(UnsupportedOperationException.class, () -> a.items().clear());
+        assertThrows(UnsupportedOperationException.class, () -> a.items().add(3L));
+        a.items().set(1, "y");
+        byte[] pickle = Pickle.dumps(a, PicklerOptions.builder().registry(NUMPY2).build());
+        String numpy = new String(Python.check("import sys, pickle\nprint(pickle.loads(sys.stdin.buffer.read()).tolist())",
+                pickle), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertEquals("[1, 'y']", numpy);
+    }
+
     @Test
     void numpysPicklesOfArraysHoldingObjectsDumpBackByteForByte() throws IOException {
         Python.require("numpy");
