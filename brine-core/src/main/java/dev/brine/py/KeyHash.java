@@ -126,9 +126,14 @@ final class KeyHash {
         return mix(~SEED ^ ((long) size << 40) ^ sumOfItemHashes);
     }
 
-    /** The hash of one set item, as {@link #ofSet} sums them. */
+    /**
+     * The hash of one set item, as {@link #ofSet} sums them. An array is a set item by identity (a Java set's
+     * {@code equals} and {@code contains} compare arrays so, where a tuple compares them by content), so its
+     * identity is hashed: two sets of equal-content arrays are unequal and must not compare as 0.
+     */
     static long setItem(Object o) {
-        return mix(of(o) + 0x632BE59BD9B4E019L);
+        long item = o != null && o.getClass().isArray() ? mix(SEED ^ System.identityHashCode(o)) : of(o);
+        return mix(item + 0x632BE59BD9B4E019L);
     }
 
     private static long pair(long tag, long a, long b) {

@@ -165,4 +165,26 @@ class FrozenSetTest {
         map.put(ofFrozenSet, "too");
         assertEquals("too", map.get(ofJavaSet));
     }
+
+    /**
+     * Bytes in a frozenset are compared by identity in Java (README: bytes are distinct keys); the order must
+     * agree, or a TreeSet keeps one of two frozensets a HashSet keeps apart. CPython writes the two b'ab' below
+     * as two objects (its pickler memoizes by identity), so Brine reads two arrays.
+     */
+    @Test
+    void frozensetsOfEqualContentArraysAreUnequalAndOrderedApart() throws Exception {
+        dev.brine.testing.Python.require();
+        byte[] pickle = dev.brine.testing.Python.check("import sys, pickle\n"
+                + "sys.stdout.buffer.write(pickle.dumps([frozenset({bytes([97, 98])}), frozenset({bytes([97, 98])})], 4))",
+                new byte[0]);
+        List<?> both = (List<?>) dev.brine.pickle.Pickle.loads(pickle);
+        FrozenSet a = (FrozenSet) both.get(0);
+        FrozenSet b = (FrozenSet) both.get(1);
+        assertFalse(a.equals(b));
+        assertNotEquals(0, a.compareTo(b));
+        assertEquals(2, new TreeSet<>(List.of(a, b)).size());
+        assertEquals(2, new HashSet<>(List.of(a, b)).size());
+        assertEquals(0, a.compareTo(FrozenSet.copyOf(a))); // the same arrays: equal, and ordered so
+        assertTrue(a.equals(FrozenSet.copyOf(a)));
+    }
 }
