@@ -99,7 +99,12 @@ class KeyHashTest {
             assertEquals(KeyHash.of(p[0]), KeyHash.of(p[1]), String.valueOf(p[0]));
             assertEquals(Tuple.of(p[0]), Tuple.of(p[1]));
             assertEquals(Tuple.of(p[0]).hashCode(), Tuple.of(p[1]).hashCode(), String.valueOf(p[0]));
-            assertEquals(FrozenSet.of(p[0]).keyHash(), FrozenSet.of(p[1]).keyHash(), String.valueOf(p[0]));
+            if (p[0].getClass().isArray()) { // a set compares arrays by identity, and orders them so (FrozenSetTest)
+                assertNotEquals(FrozenSet.of(p[0]), FrozenSet.of(p[1]));
+                assertNotEquals(FrozenSet.of(p[0]).keyHash(), FrozenSet.of(p[1]).keyHash());
+            } else {
+                assertEquals(FrozenSet.of(p[0]).keyHash(), FrozenSet.of(p[1]).keyHash(), String.valueOf(p[0]));
+            }
         }
         // the scale is part of a BigDecimal's equality (and a tuple's), so part of its hash
         assertNotEquals(Tuple.of(new BigDecimal("1.5")), Tuple.of(new BigDecimal("1.50")));
