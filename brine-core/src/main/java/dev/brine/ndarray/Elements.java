@@ -561,7 +561,8 @@ final class Elements {
     // ---------------------------------------------------------------- equality
 
     /**
-     * Element equality: floats as {@link Double#equals} (NaN equals NaN), long doubles on their exact
+     * Element equality: floats, and each part of a complex, as {@link Double#equals} (NaN equals NaN, -0.0
+     * differs from 0.0), long doubles on their exact
      * 80-bit value by the same rule ({@link ExtendedValues}), records field by field, padding ignored.
      */
     static boolean equal(DType t, Storage a, long pa, Storage b, long pb) {
@@ -577,8 +578,12 @@ final class Elements {
             return Double.doubleToLongBits(getDouble(t, a, pa)) == Double.doubleToLongBits(getDouble(t, b, pb));
         }
         switch (t.kind()) {
-            case COMPLEX:
-                return getComplex(t, a, pa).equals(getComplex(t, b, pb));
+            case COMPLEX: { // each part as a float element: -0.0 apart from 0.0 (Complex.equals is Python's ==)
+                Complex x = getComplex(t, a, pa);
+                Complex y = getComplex(t, b, pb);
+                return Double.doubleToLongBits(x.real()) == Double.doubleToLongBits(y.real())
+                        && Double.doubleToLongBits(x.imag()) == Double.doubleToLongBits(y.imag());
+            }
             case STRUCTURED:
                 for (DType.Field f : t.fields()) {
                     if (!equal(f.type(), a, pa + f.offset(), b, pb + f.offset())) {
@@ -622,8 +627,10 @@ final class Elements {
             return Double.hashCode(getDouble(t, s, pos));
         }
         switch (t.kind()) {
-            case COMPLEX:
-                return getComplex(t, s, pos).hashCode();
+            case COMPLEX: {
+                Complex c = getComplex(t, s, pos);
+                return 31 * Double.hashCode(c.real()) + Double.hashCode(c.imag());
+            }
             case STRUCTURED: {
                 int h = 1;
                 for (DType.Field f : t.fields()) {
