@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +46,14 @@ public final class SafeTensorsFile implements Closeable {
     private final Header header;
     private final long dataStart;
     private final FileChannel channel; // null once closed or when mapped
-    private final Storage mapped;
+    // when mapped: each tensor's own mapping, by name. Not views of one mapping of the file: a view shares its
+    // base with every other, and writers that keep arrays sharing a base together (a torch checkpoint's one
+    // storage for views of one array) would save all of a file's tensors as one storage
+    private final Map<String, Storage> mapped;
     private boolean closed;
 
     private SafeTensorsFile(Path path, SafeTensorsOptions options, Header header, long dataStart, FileChannel channel,
-            Storage mapped) {
+            Map<String, Storage> mapped) {
         this.path = path;
         this.where = path.toString();
         this.options = options;
@@ -96,9 +100,11 @@ public final class SafeTensorsFile implements Closeable {
             }
             long dataStart = 8 + n;
             Header header = Header.parse(json, json.length, size - dataStart, where);
-            Storage mapped = null;
             if (options.mmap()) {
-                mapped = Storage.map(ch, dataStart, size - dataStart, FileChannel.MapMode.READ_ONLY);
+                Map<String, Storage> mapped = new HashMap<>();
+                for (TensorInfo t : header.tensors) {
+                    mapped.put(t.name(), Storage.map(ch, dataStart + t.begin(), t.byteLength(), FileChannel.MapMode.READ_ONLY));
+                }
                 return new SafeTensorsFile(path, options, header, dataStart, null, mapped);
             }
             keep = true;
@@ -223,7 +229,7 @@ public final class SafeTensorsFile implements Closeable {
 
     /**
      * The raw little-endian bytes of tensor {@code name}, whatever its type: a heap copy, or a
-     * read-only view of the mapping.
+     * read-only mapping of its own bytes (each tensor is mapped on its own, so it shares no storage with another).
      *
      * @throws LimitExceededException when a heap copy would exceed {@code Limits.maxAllocation}
      *     (open the file with mmap instead)
@@ -231,7 +237,7 @@ public final class SafeTensorsFile implements Closeable {
     public Storage raw(String name) throws IOException {
         TensorInfo t = info(name);
         if (mapped != null) {
-            return mapped.view(t.begin(), t.byteLength());
+            return mapped.get(name);
         }
         if (closed) {
             throw new BrineException(where + ": the file is closed");
