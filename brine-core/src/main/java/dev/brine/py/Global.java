@@ -5,7 +5,10 @@ import java.util.Objects;
 /**
  * A reference to a Python global (a class or function) by module and qualified name, as a
  * pickle names it. It is only a name: Brine never looks it up or runs it unless it is registered.
- * Python's {@code pickle.dumps(int)} reads back as {@code new Global("builtins", "int")}.
+ * A class or function the reader's registry does not know reads back as one, with generic objects
+ * ({@code pickle.dumps(argparse.Namespace)} as {@code new Global("argparse", "Namespace")}); one it knows
+ * ({@code pickle.dumps(int)}, {@code collections.OrderedDict}, numpy's) reads back as the registry's
+ * {@code dev.brine.mapping.PyCallable}, whose {@code global()} is this name. Both write back as the name.
  *
  * <p>A global also remembers how a pickle reached it, its {@link Form}, so that it pickles back to
  * the same opcodes: {@code pickle.dumps(dict.fromkeys, 4)} reaches the method through
