@@ -89,7 +89,11 @@ final class Values {
     private static String element(DType t, Object v) {
         if (v instanceof Double) {
             double d = (Double) v;
-            // float16/float32 elements print with the digits of their own precision, as numpy does
+            if (t.kind() == DType.Kind.FLOAT && t.itemsize() <= 4) {
+                // as numpy's repr of the element, np.float16(6.55e+04): its own digits, and its own switch to 1e+06
+                return ScalarFormat.floatText(d, t);
+            }
+            // bfloat16 and the 8-bit floats, which numpy does not print itself: a float32's text of the value
             return t.itemsize() <= 4 && t.kind() != DType.Kind.BOOL ? PyFloat.repr((float) d) : PyFloat.repr(d);
         }
         return PythonRepr.repr(v);

@@ -2,6 +2,8 @@ package dev.brine.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brine.testing.Python;
 import java.nio.charset.StandardCharsets;
@@ -62,5 +64,48 @@ class PersistentIdCliTest {
         CliTest.Run convert = CliTest.run("convert", "--protocol", "4", pkl.toString(), out.toString());
         assertEquals(0, convert.status(), convert.err());
         assertArrayEquals(Files.readAllBytes(pkl), Files.readAllBytes(out));
+    }
+
+    /**
+     * show overflowed the stack ("internal error") on a pid holding a list that holds the id again and on 2,000 nested
+     * ids, did not honour --depth inside ids, and ran for minutes on 40 ids sharing their pids. Oracle: CPython writes
+     * the pickles and prints the cyclic one through a persistent_load whose result prints as persistent_load(pid).
+     */
+    @Test
+    void nestedCyclicAndSharedIdsShowBounded() throws Exception {
+        String python = Python.checkText(String.join("\n",
+                "import io, pickle, sys",
+                "sys.setrecursionlimit(50000)",
+                "class Ref:",
+                "    def __init__(self, pid): self.pid = pid",
+                "class P(pickle.Pickler):",
+                "    def persistent_id(self, o): return o.pid if isinstance(o, Ref) else None",
+                "def write(name, v):",
+                "    b = io.BytesIO(); P(b, protocol=4).dump(v); open(sys.argv[1] + '/' + name, 'wb').write(b.getvalue())",
+                "def chain(n, shared):",
+                "    r = Ref('leaf')",
+                "    for i in range(n): r = Ref((r, r) if shared else (r,))",
+                "    return r",
+                "L = []; L.append(Ref((L,)))",
+                "write('cyclic.pkl', [L[0], 'x']); write('chain.pkl', chain(2000, False)); write('shared.pkl', chain(40, True))",
+                "class Shown:",
+                "    def __init__(self, pid): self.pid = pid",
+                "    def __repr__(self): return 'persistent_load(%r)' % (self.pid,)",
+                "class U(pickle.Unpickler):",
+                "    def persistent_load(self, pid): return Shown(pid)",
+                "print(U(open(sys.argv[1] + '/cyclic.pkl', 'rb')).load())"), tmp);
+        CliTest.Run cyclic = CliTest.run("show", tmp.resolve("cyclic.pkl").toString());
+        assertEquals(0, cyclic.status(), cyclic.err());
+        assertEquals(python, cyclic.out());
+        assertEquals("[persistent_load(...), 'x']\n", CliTest.run("show", "--depth=1", tmp.resolve("cyclic.pkl").toString()).out());
+        CliTest.Run chain = CliTest.run("show", "--depth=3", tmp.resolve("chain.pkl").toString());
+        assertEquals(0, chain.status(), chain.err());
+        assertEquals("persistent_load((persistent_load((...)),))\n", chain.out()); // an id and its pid tuple: a level each
+        CliTest.Run deep = CliTest.run("show", tmp.resolve("chain.pkl").toString());
+        assertEquals(0, deep.status(), deep.err());
+        CliTest.Run shared = assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> CliTest.run("show", tmp.resolve("shared.pkl").toString()));
+        assertEquals(0, shared.status(), shared.err());
+        assertTrue(shared.out().startsWith("persistent_load((persistent_load((persistent_load(("), shared.out());
     }
 }

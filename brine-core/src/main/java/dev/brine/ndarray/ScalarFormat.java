@@ -100,6 +100,20 @@ public final class ScalarFormat {
      * ({@code 1.0} for a float, {@code 1} in a complex). The bounds compare as doubles, as numpy's C does:
      * a float32 1e-4 (9.9999997e-05) is below 1e-4.
      */
+    /**
+     * numpy's {@code str} of a float16, float32 or float64 scalar holding {@code v}, the text inside its repr
+     * ({@code np.float16(6.55e+04)}): the shortest digits of the dtype's own precision, positional from 1e-4 up to
+     * the dtype's switch (1e3, 1e6, 1e16), else in exponent form.
+     *
+     * @throws IllegalArgumentException for any other dtype
+     */
+    public static String floatText(double v, DType t) {
+        if (t.kind() != DType.Kind.FLOAT || t.itemsize() > 8) {
+            throw new IllegalArgumentException("not a float16, float32 or float64 dtype: " + t);
+        }
+        return real(v, t, false, ".0");
+    }
+
     private static String real(double v, DType t, boolean sign, String integral) {
         String plus = sign ? "+" : "";
         if (Double.isNaN(v)) {

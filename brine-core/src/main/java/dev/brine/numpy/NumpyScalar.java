@@ -41,12 +41,21 @@ public final class NumpyScalar {
         return raw.clone();
     }
 
-    /** The value as a Java object (Long, Double, Boolean, Complex, String, ...). */
+    /**
+     * The value as a Java object (Long, Double, Boolean, Complex, String, ...). A scalar of a subarray dtype
+     * ({@code scalar(dtype(('i1', (2,))), b'\x01\x02')}, which a hand-made pickle can hold) gives its bytes, a
+     * {@code byte[]}, as numpy reads it as {@code np.void(b'\x01\x02')}; {@link #toArray} gives its items.
+     */
     public Object value() {
-        return toArray().get();
+        return isSubarray() ? raw.clone() : toArray().get();
     }
 
-    /** The scalar as a 0-d array. */
+    /** Whether the dtype is a subarray type, whose element numpy holds as an {@code np.void} of its bytes. */
+    private boolean isSubarray() {
+        return dtype.kind() == DType.Kind.SUBARRAY;
+    }
+
+    /** The scalar as a 0-d array; for a subarray dtype, as numpy expands it, an array of the subarray's shape. */
     public NDArray toArray() {
         return NDArray.fromBytes(dtype, Order.C, raw);
     }
@@ -70,9 +79,16 @@ public final class NumpyScalar {
         return h;
     }
 
-    /** numpy 2's repr: {@code np.float32(0.1)}, {@code np.True_}, {@code np.int64(3)}. */
+    /**
+     * numpy 2's repr: {@code np.float32(0.1)}, {@code np.True_}, {@code np.int64(3)}; a subarray dtype's scalar as numpy
+     * prints that {@code np.void}, its bytes: {@code np.void(b'\x01\x02')}.
+     */
     @Override
     public String toString() {
+        if (isSubarray()) {
+            return raw.length == 0 ? "np.void(b'')" // V0 is no dtype of its own
+                    : ScalarFormat.repr(NDArray.fromBytes(DType.voidType(raw.length), Order.C, raw));
+        }
         String numpy = ScalarFormat.repr(toArray());
         return numpy != null ? numpy : "np." + dtype.name() + "(" + dev.brine.py.PythonRepr.repr(value()) + ")";
     }

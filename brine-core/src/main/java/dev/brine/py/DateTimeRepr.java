@@ -169,10 +169,11 @@ final class DateTimeRepr {
     /**
      * Python's repr of a datetime or time that Brine keeps inert because its zone is not a fixed offset (a
      * {@code zoneinfo.ZoneInfo}, a named {@code datetime.timezone}, pytz): {@code datetime.datetime(2020, 5, 6, 7, 8,
-     * tzinfo=zoneinfo.ZoneInfo(key='America/New_York'))} rather than the packed bytes it is pickled as. Null for any
-     * other object, and for bytes that are no valid date (which then show as they are).
+     * tzinfo=zoneinfo.ZoneInfo(key='America/New_York'))} rather than the packed bytes it is pickled as, as the text
+     * before the zone, the zone, and the text after it. Null for any other object, and for bytes that are no valid
+     * date (which then show as they are).
      */
-    static String inert(GenericObject g) {
+    static Inert inert(GenericObject g) {
         boolean dateTime = DATETIME.equals(g.callable());
         if (!(dateTime || TIME.equals(g.callable())) || g.args().size() != 2 || !(g.args().get(0) instanceof byte[])
                 || g.hasState() || (g.kwargs() != null && !g.kwargs().isEmpty())) {
@@ -207,18 +208,26 @@ final class DateTimeRepr {
         if (micros != 0) {
             out.append(", ").append(micros);
         }
-        String zone = ", tzinfo=" + zone(g.args().get(1));
         // Python's order: a datetime says fold before its zone, a time after it
-        return out.append(dateTime && fold ? ", fold=1" : "").append(zone).append(!dateTime && fold ? ", fold=1" : "")
-                .append(')').toString();
+        Object tz = g.args().get(1);
+        return new Inert(out.append(dateTime && fold ? ", fold=1" : "").toString(), tz, zoneInfo(tz),
+                (!dateTime && fold ? ", fold=1" : "") + ")");
     }
 
-    /** A zone's repr: zoneinfo's as Python gives it, any other as the bounded repr of what the pickle holds. */
-    private static String zone(Object tz) {
+    /**
+     * An inert datetime's repr in parts: {@code head}, then {@code , tzinfo=} and the zone, then {@code tail}. The
+     * zone is {@code zoneText} when that is not null (zoneinfo's, as Python prints it); otherwise it is the object the
+     * pickle holds, which the caller writes within its own bounds (it may refer back to the datetime).
+     */
+    record Inert(String head, Object zone, String zoneText, String tail) {
+    }
+
+    /** A zoneinfo zone's repr as Python gives it, or null for any other zone. */
+    private static String zoneInfo(Object tz) {
         if (tz instanceof GenericObject && ZONEINFO_UNPICKLE.equals(((GenericObject) tz).callable())
                 && ((GenericObject) tz).args().size() == 2 && ((GenericObject) tz).args().get(0) instanceof String) {
-            return "zoneinfo.ZoneInfo(key=" + PythonRepr.brief(((GenericObject) tz).args().get(0)) + ")";
+            return "zoneinfo.ZoneInfo(key=" + PythonRepr.brief(((GenericObject) tz).args().get(0)) + ")"; // a str: flat
         }
-        return PythonRepr.brief(tz);
+        return null;
     }
 }

@@ -18,8 +18,11 @@ public final class PyFloat {
     }
 
     /**
-     * numpy's {@code repr(numpy.float32(value))}: the shortest digits that read back as the same
-     * float (not the same double), in Python's layout.
+     * numpy's {@code str(numpy.float32(value))}, the text inside numpy 2's repr {@code np.float32(...)}: the shortest
+     * digits that read back as the same float (not the same double), positional from {@code 1e-04} up to {@code 1e+06}
+     * and in exponent form outside (numpy's float32 switch, where Python's float switches at 1e16: {@code 1e+06},
+     * {@code 1.4824577e+12}); the bounds are compared with the float's exact value, so float32 0.0001, just below
+     * 1e-4, is {@code 1e-04}.
      */
     public static String repr(float value) {
         if (Float.isNaN(value) || Float.isInfinite(value) || value == 0) {
@@ -36,7 +39,8 @@ public final class PyFloat {
                 }
             }
             if (best != null) {
-                return layout(value < 0, best.stripTrailingZeros());
+                float abs = Math.abs(value);
+                return layout(value < 0, best.stripTrailingZeros(), abs < 1e-4 || abs >= 1e6);
             }
         }
         return repr((double) value);
@@ -53,17 +57,20 @@ public final class PyFloat {
         if (value == 0) {
             return (Double.doubleToRawLongBits(value) < 0) ? "-0.0" : "0.0";
         }
-        return layout(value < 0, shortestDigits(value));
+        BigDecimal shortest = shortestDigits(value);
+        int decpt = shortest.precision() - shortest.scale(); // Python's switch: by the digits' exponent
+        return layout(value < 0, shortest, decpt <= -4 || decpt > 16);
     }
 
-    private static String layout(boolean negative, BigDecimal shortest) {
+    /** The shortest digits as Python writes a float: in exponent form ({@code 1e+16}, {@code 1.5e-05}) or positional. */
+    private static String layout(boolean negative, BigDecimal shortest, boolean exponent) {
         String digits = shortest.unscaledValue().abs().toString();
         int decpt = digits.length() - shortest.scale();
         StringBuilder out = new StringBuilder(24);
         if (negative) {
             out.append('-');
         }
-        if (decpt <= -4 || decpt > 16) {
+        if (exponent) {
             out.append(digits.charAt(0));
             if (digits.length() > 1) {
                 out.append('.').append(digits, 1, digits.length());

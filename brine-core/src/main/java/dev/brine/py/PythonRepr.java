@@ -395,10 +395,12 @@ public final class PythonRepr {
                 out.append("Decimal(");
                 appendString(out, inertDecimal((GenericObject) v));
                 out.append(')');
-            } else if (v instanceof GenericObject && DateTimeRepr.inert((GenericObject) v) != null) {
-                out.append(DateTimeRepr.inert((GenericObject) v)); // a datetime in a zone Brine keeps inert
             } else if (v instanceof GenericObject) {
-                return generic((GenericObject) v, depth);
+                // a datetime in a zone Brine keeps inert; met again inside its zone, it is a generic object being written
+                DateTimeRepr.Inert dateTime = active.containsKey(v) ? null : DateTimeRepr.inert((GenericObject) v);
+                return dateTime != null ? inertDateTime((GenericObject) v, dateTime, depth) : generic((GenericObject) v, depth);
+            } else if (v instanceof PersistentId) {
+                return persistentId((PersistentId) v, depth);
             } else if (v instanceof PickleBuffer) {
                 out.append(v);
             } else if (isDateTime(v)) {
@@ -430,6 +432,36 @@ public final class PythonRepr {
             }
             Collection<?> c = (Collection<?>) v;
             return new Items(v, c.iterator(), c.size(), maxItems, depth + 1, closeBracket(v));
+        }
+
+        /**
+         * A datetime or time in a zone Brine keeps inert, as Python prints it. A zone that is not zoneinfo's is an
+         * object of the file's own, written in this walk as one of the datetime's arguments: it may refer back to
+         * the datetime (a tzinfo subclass with an attribute), which is then met as active and shown as
+         * {@code <datetime.datetime object ...>}, where a repr of its own would recurse without end.
+         */
+        private Frame inertDateTime(GenericObject g, DateTimeRepr.Inert text, int depth) {
+            out.append(text.head()).append(", tzinfo=");
+            if (text.zoneText() != null) {
+                out.append(text.zoneText()).append(text.tail());
+                return null;
+            }
+            active.put(g, Boolean.TRUE);
+            return new Fixed(g, new Value(text.zone(), depth + 1), text.tail());
+        }
+
+        /**
+         * A persistent id as the call that would resolve it, {@code persistent_load('ref:x')}, counted as a level
+         * like a generic object's call. Its pid is written in this walk: a pid may hold a list that holds the id
+         * again (CPython loads such a 14-byte pickle), thousands of ids may nest, and ids may share their pids.
+         */
+        private Frame persistentId(PersistentId p, int depth) {
+            if (depth >= maxDepth) {
+                out.append("persistent_load(...)");
+                return null;
+            }
+            out.append("persistent_load(");
+            return new Fixed(null, new Value(p.pid(), depth + 1), ")");
         }
 
         private Frame generic(GenericObject g, int depth) {

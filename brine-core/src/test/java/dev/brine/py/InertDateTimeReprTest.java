@@ -42,6 +42,42 @@ class InertDateTimeReprTest {
         }
     }
 
+    /**
+     * A tzinfo of the file's own whose state refers back to a datetime using it (plain CPython pickling of a tzinfo
+     * subclass with an attribute, 104 bytes) overflowed the stack: the zone was printed by a fresh repr that did not
+     * know the datetime was being printed. It is now written in the same walk, the datetime met again shown as an
+     * object being printed, and within the walk's depth. Oracle: CPython writes and loads the pickle; its repr (the
+     * class's own {@code __repr__}, which the pickle does not hold) agrees up to the zone.
+     */
+    @Test
+    void aZoneReferringBackToItsDatetimePrintsBounded() throws Exception {
+        Files.writeString(tmp.resolve("tzmod.py"), String.join("\n", "import datetime",
+                "class Tz(datetime.tzinfo):",
+                "    def utcoffset(self, dt): return datetime.timedelta(0)",
+                "    def __repr__(self): return 'Tz()'", ""));
+        String python = Python.checkText(String.join("\n",
+                "import datetime, pickle, sys",
+                "sys.path.insert(0, sys.argv[1])",
+                "from tzmod import Tz",
+                "tz = Tz(); d = datetime.datetime(2020, 5, 6, 7, 8, tzinfo=tz); tz.ref = d",
+                "open(sys.argv[1] + '/cycle.pkl', 'wb').write(pickle.dumps(d, 4))",
+                "back = pickle.load(open(sys.argv[1] + '/cycle.pkl', 'rb'))",
+                "assert back.tzinfo.ref is back",
+                "print(repr(back))"), tmp).strip();
+        assertEquals("datetime.datetime(2020, 5, 6, 7, 8, tzinfo=Tz())", python);
+        Object loaded = Pickle.loads(Files.readAllBytes(tmp.resolve("cycle.pkl")),
+                UnpicklerOptions.builder().genericObjects(true).build());
+        String brine = "datetime.datetime(2020, 5, 6, 7, 8, tzinfo=tzmod.Tz() with state {'ref': <datetime.datetime object ...>})";
+        assertEquals(brine, PythonRepr.repr(loaded));
+        assertEquals(brine, loaded.toString());
+        assertEquals(brine, PythonRepr.brief(loaded));
+        // the zone is one level below the datetime, as a generic object's arguments are
+        assertEquals("datetime.datetime(2020, 5, 6, 7, 8, tzinfo=<tzmod.Tz object ...>)",
+                new PythonRepr(1, 10, 10).format(loaded));
+        assertEquals("[datetime.datetime(2020, 5, 6, 7, 8, tzinfo=tzmod.Tz() with state {...})]",
+                new PythonRepr(3, 10, 10).format(java.util.List.of(loaded)));
+    }
+
     @Test
     void bytesThatAreNoDateStillShowAsTheyAre() {
         GenericObject bad = GenericObject.reduced(new Global("datetime", "datetime"),
