@@ -35,7 +35,9 @@ class ModelFormatsVerbsTest {
         assertEquals("{'W': SharedVariable('W', array(float64, shape=(2, 3)) [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]),"
                 + " 'b': array(float64, shape=(2,)) [0.0, 0.0], 'lr': 0.1}\n", show.out());
         CliTest.Run ls = CliTest.run("ls", tmp.resolve("model.zip").toString());
-        assertTrue(ls.out().matches("(?s)W\\s+float64\\s+\\(2, 3\\)\\s+48 B\\s+deflated\\narray_0\\s+float64.*"), ls.out());
+        // by path, as convert to .npz names them; the member numpy.load gives it as is said beside
+        assertTrue(ls.out().matches("(?s)W\\s+float64\\s+\\(2, 3\\)\\s+48 B\\s+deflated\\n"
+                + "b\\s+float64\\s+\\(2,\\)\\s+16 B\\s+deflated, member array_0\\n"), ls.out());
         assertEquals(0, CliTest.run("verify", tmp.resolve("model.zip").toString()).status());
         CliTest.Run conv = CliTest.run("convert", tmp.resolve("model.zip").toString(), tmp.resolve("copy.zip").toString(),
                 "--stored");
