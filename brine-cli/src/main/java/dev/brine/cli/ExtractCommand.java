@@ -128,6 +128,10 @@ final class ExtractCommand implements Callable<Integer> {
                 throw new BrineException(file + ": member " + m.name() + ": refusing to write outside " + dir);
             }
             CreatedFiles.checkWritable(target); // before anything is written: see there
+            if (m.value() instanceof NDArray && m.dtype().isBrineOnly()) { // said as convert says it
+                throw new BrineException(Conversions.cannotHold(file, m.name(), m.dtype(), Formats.NPY).getMessage()
+                        + "; nothing was extracted");
+            }
             try {
                 if (m.value() instanceof NDArray) { // an object array's dtype is numpy's own: NPY says any
                     Npy.header((NDArray) m.value(), null);
