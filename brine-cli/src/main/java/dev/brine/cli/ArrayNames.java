@@ -37,7 +37,8 @@ import java.util.Set;
  *     buffers, plain attributes) are named apart ({@link Found#outsideStateDict}), so that the names load back with
  *     {@code load_state_dict(strict=True)};</li>
  * <li>at the top ({@link Style#SAVEZ}), what is positional is named as {@code numpy.savez(*arrays)} names it: a lone
- *     array is {@code arr_0} (in either style), the items of a top-level list (or the pickles of a stream) {@code arr_0, arr_1, ...}.
+ *     array is {@code arr_0} (in either style; an array under the key {@code ''}, which numpy and safetensors allow,
+ *     keeps its name {@code ''}), the items of a top-level list (or the pickles of a stream) {@code arr_0, arr_1, ...}.
  *     A torch checkpoint ({@link Style#TORCH}) keeps torch's names, as {@link TorchCheckpoint#namedTensors} gives
  *     them for dicts, lists and tuples: its list items are {@code 0, 1}; objects in it are named as above.</li>
  * </ul>
@@ -76,6 +77,13 @@ final class ArrayNames {
     /** Marks, on the walk's stack, the end of a container's entries (see {@link SharedPaths}). */
     private static final Object CONTAINER_DONE = new Object();
 
+    /**
+     * The name of the one object at the top, which has no path: an array there is a lone array ({@code arr_0}),
+     * told apart from an array under the key {@code ''} (numpy.savez(**{'': x}), a safetensors key ""), whose
+     * path is empty too and which keeps its name.
+     */
+    private static final Object ROOT = new Object();
+
     /** The longest name written out; longer ones end in {@code ...}. */
     static final int MAX_NAME = 1000;
 
@@ -101,7 +109,7 @@ final class ArrayNames {
                 todo.push(new Object[] {CONTAINER_DONE, root});
                 pushAll(todo, items);
             } else {
-                todo.push(new Object[] {"", root});
+                todo.push(new Object[] {ROOT, root}); // no path: a lone array is arr_0, a key '' is ''
             }
         } else {
             pushAll(todo, positional(objects));
@@ -112,7 +120,7 @@ final class ArrayNames {
                 walks.done(next[1]);
                 continue;
             }
-            String name = (String) next[0];
+            String name = next[0] == ROOT ? null : (String) next[0];
             Object v = next[1];
             boolean outsideModule = next.length > 2; // under a module, outside its state_dict
             Object array = arrayOf(v);
@@ -120,15 +128,15 @@ final class ArrayNames {
                 if (outsideModule) {
                     outside.add(new Named(name, array));
                 } else {
-                    arrays.add(new Named(name.isEmpty() ? "arr_0" : name, array));
+                    arrays.add(new Named(name == null ? "arr_0" : name, array));
                 }
                 continue;
             }
             List<Object[]> children = children(name, v, style);
             if (children == null) {
                 if (!outsideModule) { // a module's settings (in_features, training) are no state, as in state_dict
-                    others.add(name.isEmpty() ? "the whole object (" + (v == null ? "None" : v.getClass().getSimpleName())
-                            + ")" : name);
+                    others.add(name == null ? "the whole object (" + (v == null ? "None" : v.getClass().getSimpleName())
+                            + ")" : name.isEmpty() ? "''" : name);
                 }
             } else if (walks.enter(v, children.size())) {
                 todo.push(new Object[] {CONTAINER_DONE, v});
@@ -177,7 +185,7 @@ final class ArrayNames {
             entries(name, (Map<?, ?>) v, out);
         } else if (v instanceof Collection || v instanceof Tuple) {
             List<?> items = items(v);
-            if (!name.isEmpty() && !items.isEmpty() && items.stream().allMatch(ArrayNames::plainValue)) {
+            if (name != null && !items.isEmpty() && items.stream().allMatch(ArrayNames::plainValue)) {
                 return null; // a list of numbers or strings (a loss history) is one value, not one per item
             }
             indexed(name, items, out);
@@ -299,8 +307,13 @@ final class ArrayNames {
         return v instanceof Tuple ? ((Tuple) v).asList() : new ArrayList<>((Collection<?>) v);
     }
 
+    /**
+     * {@code key} under {@code name}: at the top (null, no path) the key itself. A key {@code ''} under the top is
+     * {@code ''}, as numpy and safetensors name it; below a key {@code ''} the names are as at the top, as
+     * {@link TorchCheckpoint#namedTensors} joins them.
+     */
     private static String join(String name, String key) {
-        String joined = name.isEmpty() ? key : name + "." + key;
+        String joined = name == null || name.isEmpty() ? key : name + "." + key;
         return joined.length() <= MAX_NAME ? joined : joined.substring(0, MAX_NAME) + "...";
     }
 

@@ -5,7 +5,9 @@ import dev.brine.archive.SharedVariable;
 import dev.brine.ndarray.DType;
 import dev.brine.ndarray.NDArray;
 import dev.brine.py.Tuple;
+import dev.brine.safetensors.SafeTensorsDType;
 import dev.brine.torch.TorchCheckpoint;
+import dev.brine.torch.TorchDType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,23 +109,67 @@ final class Conversions {
     }
 
     /**
-     * {@code arrays} (by name; "" for a lone array), once each is known to be of a type NPY can hold: a Brine-only one (bfloat16, the
-     * 8-bit floats, complex32: torch's types numpy lacks) is refused naming the array, before anything
-     * is written, with the formats that can hold it.
+     * Refuses the first array the {@code target} format has no type for, before anything is written, naming it as
+     * {@code ls} names it (every output and extract alike: the writers know only their own names for it, an
+     * archive's member or none), with the outputs that can hold it.
      */
-    static <T> Map<String, T> numpyHolds(Map<String, T> arrays, Path in) throws BrineException {
-        for (Map.Entry<String, T> e : arrays.entrySet()) {
-            if (!(e.getValue() instanceof NDArray)) {
-                continue; // an object array: numpy's own
-            }
-            DType t = ((NDArray) e.getValue()).dtype();
-            if (t.isBrineOnly()) {
-                throw new BrineException(in + ": " + (e.getKey().isEmpty() ? "the array" : "array '" + e.getKey() + "'")
-                        + " is " + t.name() + ", which numpy has no dtype for:"
-                        + " .npy and .npz cannot hold it (.safetensors and .pt can; brine does not cast arrays)");
+    static void typesFit(List<Loaded.Member> members, Formats target, Path in) throws BrineException {
+        for (Loaded.Member m : members) {
+            if (m.value() instanceof NDArray && !holds(target, m.dtype())) {
+                throw cannotHold(in, m.name(), m.dtype(), target);
             }
         }
-        return arrays;
+    }
+
+    /**
+     * The refusal of the array {@code name} of type {@code t}, which {@code target} cannot hold: "IN: array 'w' is
+     * bfloat16, which numpy has no dtype for: .npy and .npz cannot hold it (.safetensors and .pt can; brine does not
+     * cast arrays)".
+     */
+    static BrineException cannotHold(Path in, String name, DType t, Formats target) {
+        boolean numpy = numpyFamily(target);
+        List<String> can = new ArrayList<>();
+        if (target != Formats.SAFETENSORS && holds(Formats.SAFETENSORS, t)) {
+            can.add(".safetensors");
+        }
+        if (target != Formats.TORCH && holds(Formats.TORCH, t)) {
+            can.add(".pt");
+        }
+        if (!numpy && holds(Formats.NPZ, t)) {
+            can.addAll(List.of(".npz", ".npy", "pickles"));
+        }
+        String others = can.size() < 2 ? String.join("", can)
+                : String.join(", ", can.subList(0, can.size() - 1)) + " and " + can.get(can.size() - 1);
+        List<String> advice = new ArrayList<>();
+        if (!can.isEmpty()) {
+            advice.add(others + " can");
+        }
+        if (numpy) {
+            advice.add("brine does not cast arrays"); // numpy users reach for astype: say it is theirs to do
+        }
+        String output = switch (target) {
+            case NPY, NPZ -> ".npy and .npz";
+            case PICKLE -> "a pickle";
+            case ARCHIVE -> "a model archive";
+            case TORCH -> "a .pt checkpoint";
+            case SAFETENSORS -> "a .safetensors file";
+        };
+        return new BrineException(in + ": array '" + name + "' is " + t.name() + (t.isBrineOnly() ? "" : " (" + t.str() + ")")
+                + ", which " + (numpy ? "numpy" : target == Formats.TORCH ? "torch" : "safetensors") + " has no dtype for: "
+                + output + " cannot hold it" + (advice.isEmpty() ? "" : " (" + String.join("; ", advice) + ")"));
+    }
+
+    /** Whether {@code target} has a type for arrays of {@code t}. */
+    private static boolean holds(Formats target, DType t) {
+        return switch (target) {
+            case TORCH -> TorchDType.forArrayType(t) != null;
+            case SAFETENSORS -> SafeTensorsDType.forArrayType(t) != null;
+            default -> !t.isBrineOnly(); // numpy's arrays: .npy, .npz, and the pickles of pickles and archives
+        };
+    }
+
+    private static boolean numpyFamily(Formats target) {
+        return target != Formats.TORCH && target != Formats.SAFETENSORS;
     }
 
     /**

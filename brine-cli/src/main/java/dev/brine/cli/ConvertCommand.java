@@ -5,12 +5,10 @@ import dev.brine.archive.ArchiveOptions;
 import dev.brine.archive.ModelArchive;
 import dev.brine.io.AtomicFiles;
 import dev.brine.mapping.ClassRegistry;
-import dev.brine.ndarray.NDArray;
 import dev.brine.npy.Npy;
 import dev.brine.npy.Npz;
 import dev.brine.safetensors.SafeTensors;
 import dev.brine.torch.TorchCheckpoint;
-import dev.brine.torch.TorchDType;
 import dev.brine.torch.TorchOptions;
 import java.io.PrintWriter;
 import dev.brine.pickle.Pickle;
@@ -87,6 +85,7 @@ final class ConvertCommand implements Callable<Integer> {
         if (target != Formats.SAFETENSORS) {
             Conversions.dropMetadata(loaded.metadata, in, err, target.label());
         }
+        Conversions.typesFit(loaded.members(), target, in);
         try {
             switch (target) {
                 case NPY -> {
@@ -94,17 +93,17 @@ final class ConvertCommand implements Callable<Integer> {
                     if (objectArray != null) { // as np.save writes one: a pickle after the header
                         AtomicFiles.write(out, stream -> Npy.write(objectArray, stream, numpyNames.objectArrays()));
                     } else {
-                        Npy.write(Conversions.numpyHolds(Map.of("", Conversions.singleArray(objects, in)), in).get(""), out);
+                        Npy.write(Conversions.singleArray(objects, in), out);
                     }
                 }
-                case NPZ -> Npz.write(Conversions.numpyHolds(Conversions.members(objects, naming(loaded), in, err, ".npz", true), in),
+                case NPZ -> Npz.write(Conversions.members(objects, naming(loaded), in, err, ".npz", true),
                         out, compressed, numpyNames.objectArrays());
                 case ARCHIVE -> ModelArchive.dump(Conversions.single(objects, in, err), out, ArchiveOptions.builder()
                         .registry(writing).protocol(protocol)
                         .compression(stored ? ArchiveOptions.Compression.STORED : ArchiveOptions.Compression.DEFLATED)
                         .build());
                 case TORCH -> {
-                    Object checkpoint = torchHolds(loaded, Conversions.single(objects, in, err));
+                    Object checkpoint = Conversions.single(objects, in, err);
                     warnIfWeightsOnlyRefuses(checkpoint, err);
                     TorchCheckpoint.save(checkpoint, out, TORCH_WRITING);
                 }
@@ -181,10 +180,6 @@ final class ConvertCommand implements Callable<Integer> {
     }
 
     /**
-     * {@code obj}, once every array in it is of a type torch has: one it lacks (str, bytes, datetime64, records)
-     * is refused naming the file and the array, before anything is written (the checkpoint writer knows neither).
-     */
-    /**
      * A conversion writes whatever it read, as before the library's default save refused values
      * {@code torch.load(weights_only=True)} refuses: builtin values (dates, Decimals, frozensets) as the
      * builtins write them, numpy's as numpy does, inert objects back as they were read.
@@ -201,16 +196,5 @@ final class ConvertCommand implements Callable<Integer> {
                 + " names " + g + ", which torch.load refuses with weights_only=True (torch's default since 2.6):"
                 + " load it with weights_only=False, or with " + g + " in torch.serialization.safe_globals,"
                 + " if you trust it"));
-    }
-
-    private Object torchHolds(Loaded loaded, Object obj) throws BrineException {
-        for (Loaded.Member m : loaded.members()) {
-            if (m.value() instanceof NDArray && TorchDType.forArrayType(m.dtype()) == null) {
-                throw new BrineException(in + ": array " + (m.name().startsWith("[") ? m.name() : "'" + m.name() + "'")
-                        + " is " + m.dtype().name() + " (" + m.dtype().str() + "), which torch has no dtype for:"
-                        + " a .pt checkpoint cannot hold it (.npz, .npy and pickles can)");
-            }
-        }
-        return obj;
     }
 }

@@ -106,23 +106,32 @@ final class ExtractCommand implements Callable<Integer> {
     /**
      * Where each array goes, checked before anything is written: an array NPY cannot hold (bfloat16, the
      * 8-bit floats, complex32) stops the run with nothing written, and so would a target outside the folder,
-     * which {@link #fileName} never makes (checked all the same, as the last guard before writing), and a link,
+     * which {@link #fileStem} never makes (checked all the same, as the last guard before writing), and a link,
      * FIFO or folder at a target (a refusal halfway would leave the user's files before it replaced).
      */
     private Map<Path, Object> plan(Loaded loaded, Path root) throws IOException {
         Map<Path, Object> plan = new LinkedHashMap<>();
-        Set<String> used = new HashSet<>();
+        List<Loaded.Member> arrays = new ArrayList<>();
+        List<String> stems = new ArrayList<>();
         for (Loaded.Member m : loaded.members()) {
-            if (!(m.value() instanceof NDArray) && !(m.value() instanceof ObjectArray)) {
-                continue;
+            if (m.value() instanceof NDArray || m.value() instanceof ObjectArray) {
+                arrays.add(m);
+                // an .npz member reached by its full name (a.npy, beside a raw member a) is still the file a.npy
+                stems.add(fileStem(m.name().endsWith(".npy") ? m.name().substring(0, m.name().length() - 4) : m.name()));
             }
-            // an .npz member reached by its full name (a.npy, beside a raw member a) is still the file a.npy
-            String name = fileName(m.name().endsWith(".npy") ? m.name().substring(0, m.name().length() - 4) : m.name(), used);
-            Path target = root.resolve(name + ".npy").normalize();
+        }
+        List<String> names = fileNames(stems);
+        for (int i = 0; i < arrays.size(); i++) {
+            Loaded.Member m = arrays.get(i);
+            Path target = root.resolve(names.get(i) + ".npy").normalize();
             if (!target.startsWith(root) || !target.getParent().equals(root)) {
                 throw new BrineException(file + ": member " + m.name() + ": refusing to write outside " + dir);
             }
             CreatedFiles.checkWritable(target); // before anything is written: see there
+            if (m.value() instanceof NDArray && m.dtype().isBrineOnly()) { // said as convert says it
+                throw new BrineException(Conversions.cannotHold(file, m.name(), m.dtype(), Formats.NPY).getMessage()
+                        + "; nothing was extracted");
+            }
             try {
                 if (m.value() instanceof NDArray) { // an object array's dtype is numpy's own: NPY says any
                     Npy.header((NDArray) m.value(), null);
@@ -149,30 +158,48 @@ final class ExtractCommand implements Callable<Integer> {
     static final int MAX_STEM = 200;
 
     /**
-     * A flat file name inside DIR for an array, whatever its name: every run of characters but letters,
+     * A flat file name stem inside DIR for an array, whatever its name: every run of characters but letters,
      * digits, '.', '_' and '-' becomes one '_', or nothing at either end (the tensor {@code enc/layer_0/kernel} is
      * {@code enc_layer_0_kernel}, {@code w:0} is {@code w_0}, {@code /w} is {@code w}, {@code coef_} stays {@code coef_}, a pickle's
      * {@code enc.layers.0} stays {@code enc.layers.0}: ArrayNames' names), so no name holds a separator or a drive letter, and one that is
-     * empty or begins with '.' ({@code .}, {@code ..}, {@code .hidden}) gets {@code array} before it: no name
+     * empty or begins with '.' ({@code ''}, {@code .}, {@code ..}, {@code .hidden}) gets {@code array} before it: no name
      * can leave the folder. (ZIP members whose names try to were refused when the file was read.) Long names
-     * are cut at {@link #MAX_STEM} characters. Two arrays whose names become one file name ({@code w:0} and
-     * {@code w_0}; {@code W} and {@code w}, one file on macOS and Windows) are both written, the later with
-     * {@code _2}, {@code _3}, ... in file order: nothing is overwritten, and the names are the same on every
-     * system.
+     * are cut at {@link #MAX_STEM} characters.
      */
-    static String fileName(String name, Set<String> used) {
+    static String fileStem(String name) {
         // separators at either end go (/w is w), a name's own underscores stay (sklearn's coef_ is coef_)
         String base = name.replaceAll("^[^A-Za-z0-9._-]+|[^A-Za-z0-9._-]+$", "").replaceAll("[^A-Za-z0-9._-]+", "_");
         if (base.isEmpty() || base.startsWith(".")) {
             base = "array" + base;
         }
-        if (base.length() > MAX_STEM) {
-            base = base.substring(0, MAX_STEM);
+        return base.length() > MAX_STEM ? base.substring(0, MAX_STEM) : base;
+    }
+
+    /**
+     * The file names of arrays whose {@link #fileStem}s are {@code stems}, in file order. Two stems that are one file
+     * name ignoring case ({@code w:0} and {@code w_0}; {@code W} and {@code w}, one file on macOS and Windows) are both
+     * written: the first keeps it, the later ones get {@code _2}, {@code _3}, ..., skipping every stem an array has
+     * as its own, so that a suffixed name never takes another array's file ({@code W}, {@code w}, {@code w_2} are
+     * {@code W}, {@code w_3}, {@code w_2}: {@code w_2.npy} holds the array {@code w_2}). Nothing is overwritten, and
+     * the names are the same on every system.
+     */
+    static List<String> fileNames(List<String> stems) {
+        Set<String> own = new HashSet<>();
+        for (String stem : stems) {
+            own.add(stem.toLowerCase(Locale.ROOT));
         }
-        String candidate = base;
-        for (int i = 2; !used.add(candidate.toLowerCase(Locale.ROOT)); i++) {
-            candidate = base + "_" + i;
+        Set<String> used = new HashSet<>();
+        List<String> names = new ArrayList<>(stems.size());
+        for (String stem : stems) {
+            String candidate = stem;
+            int i = 2;
+            while (!used.add(candidate.toLowerCase(Locale.ROOT))) {
+                do { // taken: the next suffix that is no array's own stem
+                    candidate = stem + "_" + i++;
+                } while (own.contains(candidate.toLowerCase(Locale.ROOT)));
+            }
+            names.add(candidate);
         }
-        return candidate;
+        return names;
     }
 }

@@ -35,7 +35,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -314,13 +313,26 @@ final class Loaded {
         // an archive or checkpoint may hold None (torch.save(None)): List.of refuses a null
         boolean[] cut = new boolean[1];
         for (Member m : arraysIn(Collections.singletonList(obj), outside, cut)) {
-            members.add(new Member(m.name(), m.dtype(), m.shape(), m.bytes(),
-                    methods.getOrDefault(m.name(), "archive"), m.value()));
+            members.add(new Member(m.name(), m.dtype(), m.shape(), m.bytes(), archiveStorage(m, methods), m.value()));
         }
         Loaded loaded = new Loaded(path, Formats.ARCHIVE, Collections.singletonList(obj), members);
         loaded.outsideStateDict = outside;
         loaded.repeatsCut = cut[0];
         return loaded;
+    }
+
+    /**
+     * How an archive's array is stored: its member's compression, and the member's name where it is not the array's
+     * own (numpy.load('model.zip') gives the array {@code mask} as {@code array_0}, and a tied array, listed under
+     * each of its paths, is one member); an array with no member of its own (an object array, which the pickle
+     * holds) is "archive".
+     */
+    private static String archiveStorage(Member m, Map<String, String> methods) {
+        String member = m.value() instanceof NDArray ? ((NDArray) m.value()).memberName() : null;
+        if (member == null || !methods.containsKey(member)) {
+            return "archive";
+        }
+        return methods.get(member) + (member.equals(m.name()) ? "" : ", member " + member);
     }
 
     private static Loaded torch(Path path) throws IOException {
@@ -378,21 +390,16 @@ final class Loaded {
 
     /**
      * Every array reachable from the objects, named as {@link ArrayNames} names it for every verb ({@code enc.layers.0},
-     * an object's attribute {@code W}); an array from an archive member by that member's name, once.
+     * an object's attribute {@code W}): an archive's arrays too, by their paths and not by their members' names, since
+     * convert to .npz and .safetensors writes them under their paths (a tied array under each).
      */
     static List<Member> arraysIn(List<Object> objects, List<String> outsideStateDict, boolean[] repeatsCut) {
         List<Member> found = new ArrayList<>();
-        IdentityHashMap<Object, Boolean> members = new IdentityHashMap<>();
         ArrayNames.Found walked = ArrayNames.walk(objects, ArrayNames.Style.SAVEZ);
         outsideStateDict.addAll(walked.outsideStateDict());
         repeatsCut[0] = walked.repeatsCut();
         for (ArrayNames.Named n : walked.arrays()) {
-            if (n.array() instanceof NDArray && ((NDArray) n.array()).memberName() != null) {
-                if (members.put(n.array(), Boolean.TRUE) == null) {
-                    NDArray a = (NDArray) n.array();
-                    found.add(new Member(a.memberName(), a.dtype(), a.shape(), a.nbytes(), "pickled", a));
-                }
-            } else if (n.array() instanceof ObjectArray) {
+            if (n.array() instanceof ObjectArray) {
                 // listed as numpy lists it (dtype object, a pointer per item); its items are not walked
                 ObjectArray o = (ObjectArray) n.array();
                 found.add(new Member(n.name(), o.dtype(), o.shape(), (long) o.items().size() * o.dtype().itemsize(),
