@@ -180,9 +180,11 @@ public final class Npz {
                 throw new BrineException("cannot write NPZ member '" + key + "': it is a " + e.getValue().getClass().getName()
                         + ", not an NDArray or an ObjectArray (an NPZ holds arrays only)");
             }
-            if (key.isEmpty() || ZipReader.isUnsafeName(key + ".npy")) { // the reader's rule: what is written reads back
+            // the reader's rule: what is written reads back. An empty key is member ".npy", as np.savez(**{'': a})
+            // writes it and np.load reads it back as ''
+            if (ZipReader.isUnsafeName(key + ".npy")) {
                 throw new BrineException("cannot write NPZ member '" + key
-                        + "': empty names, '..' segments, absolute paths (/x, C:/x) and NUL are refused");
+                        + "': '..' segments, absolute paths (/x, C:/x) and NUL are refused");
             }
         }
     }

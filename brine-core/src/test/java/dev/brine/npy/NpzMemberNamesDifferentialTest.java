@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link Npz#write} refuses the member names Brine's own reader refuses, so that every archive it writes reads back:
  * it wrote {@code C:/x} (a drive's root, which the reader and {@code brine ls} then refused as an absolute path).
  * Names that merely hold a colon ({@code w:0}, a TensorFlow-style variable) are plain names: written, read back by
- * Brine, and read by {@code numpy.load} under the same keys.
+ * Brine, and read by {@code numpy.load} under the same keys; so is the empty name (member {@code .npy}, as
+ * {@code np.savez(**{'': a})} writes it).
  */
 class NpzMemberNamesDifferentialTest {
     @TempDir
@@ -29,7 +30,7 @@ class NpzMemberNamesDifferentialTest {
 
     @Test
     void namesTheReaderRefusesAreRefusedWhenWriting() {
-        for (String bad : List.of("C:/x", "C:\\x", "c:/x", "z:\\dir\\x", "/x", "\\x", "a/../../b", "..\\x", "a\0b", "")) {
+        for (String bad : List.of("C:/x", "C:\\x", "c:/x", "z:\\dir\\x", "/x", "\\x", "a/../../b", "..\\x", "a\0b")) {
             Path file = dir.resolve("bad.npz");
             BrineException e = assertThrows(BrineException.class,
                     () -> Npz.write(Map.of(bad, NDArray.of(new int[] {1})), file, false), bad);
@@ -42,7 +43,7 @@ class NpzMemberNamesDifferentialTest {
     void namesWithAColonThatAreNotADrivesRootWriteAndReadBackInNumpy() throws IOException {
         Map<String, NDArray> arrays = new LinkedHashMap<>();
         int i = 0;
-        for (String name : List.of("w:0", "C:", "C:x", "a:b/c", "dir/x")) {
+        for (String name : List.of("w:0", "C:", "C:x", "a:b/c", "dir/x", "")) {
             arrays.put(name, NDArray.of(new long[] {i++, 7}));
         }
         Path file = dir.resolve("names.npz");
@@ -54,6 +55,6 @@ class NpzMemberNamesDifferentialTest {
                 "import numpy as np, sys",
                 "z = np.load(sys.argv[1])",
                 "print(';'.join('%s=%s' % (k, z[k].tolist()) for k in z.files))"), file).strip();
-        assertEquals("w:0=[0, 7];C:=[1, 7];C:x=[2, 7];a:b/c=[3, 7];dir/x=[4, 7]", out);
+        assertEquals("w:0=[0, 7];C:=[1, 7];C:x=[2, 7];a:b/c=[3, 7];dir/x=[4, 7];=[5, 7]", out); // '' as np.savez writes it
     }
 }
