@@ -12,21 +12,15 @@ import dev.brine.npy.Npz;
 import dev.brine.pickle.Pickle;
 import dev.brine.pickle.UnpicklerOptions;
 import dev.brine.safetensors.SafeTensors;
+import dev.brine.testing.Fifos;
 import dev.brine.testing.Python;
 import dev.brine.torch.TorchCheckpoint;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,14 +59,14 @@ class PipeFilesDifferentialTest {
                 .strip().split("\n"));
         assertEquals(6, expected.size());
 
-        List<Object> all = throughFifo(dir, pickles, true, fifo -> Pickle.loadAll(fifo, UnpicklerOptions.DEFAULT));
+        List<Object> all = Fifos.through(dir, pickles, true, fifo -> Pickle.loadAll(fifo, UnpicklerOptions.DEFAULT));
         List<String> brine = new ArrayList<>();
         for (Object v : all) {
             brine.add(HexFormat.of().formatHex(Pickle.dumps(v, 4)));
         }
         assertEquals(expected, brine);
 
-        Object first = throughFifo(dir, pickles, false, Pickle::load);
+        Object first = Fifos.through(dir, pickles, false, Pickle::load);
         assertEquals(expected.get(0), HexFormat.of().formatHex(Pickle.dumps(first, 4)));
     }
 
@@ -88,7 +82,7 @@ class PipeFilesDifferentialTest {
         Python.Result numpy = Python.run(NPY, new byte[0]);
         assertEquals(0, numpy.exitCode, numpy.stderr);
         String[] shapeAndBytes = numpy.stderr.strip().split(" ");
-        NDArray a = throughFifo(dir, numpy.stdout, true, Npy::read);
+        NDArray a = Fifos.through(dir, numpy.stdout, true, Npy::read);
         assertEquals(shapeAndBytes[0] + " " + shapeAndBytes[1] + " " + shapeAndBytes[2],
                 "(" + a.shape()[0] + ", " + a.shape()[1] + ", " + a.shape()[2] + ")");
         assertEquals(shapeAndBytes[3], HexFormat.of().formatHex(a.rawBytes())); // '>f4' as numpy holds it
@@ -98,8 +92,8 @@ class PipeFilesDifferentialTest {
     void formatsReadAtOffsetsRefuseAFifoSayingSo(@TempDir Path dir) throws Exception {
         Path fifo = dir.resolve("refused.fifo");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor(), "mkfifo");
-        List<Reader<?>> readers = List.of(p -> Npy.map(p, false), Npz::open, TorchCheckpoint::load, SafeTensors::load);
-        for (Reader<?> reader : readers) {
+        List<Fifos.Reader<?>> readers = List.of(p -> Npy.map(p, false), Npz::open, TorchCheckpoint::load, SafeTensors::load);
+        for (Fifos.Reader<?> reader : readers) {
             BrineException e = assertThrows(BrineException.class, () -> reader.read(fifo)); // no writer: must not block
             assertTrue(e.getMessage().startsWith(fifo + ": a pipe or FIFO cannot be read as "), e.getMessage());
             assertTrue(e.getMessage().contains("save it to a regular file first"), e.getMessage());
@@ -113,40 +107,7 @@ class PipeFilesDifferentialTest {
         assertTrue(cpython.stderr.contains("UnpicklingError"), cpython.stderr);
         // the message's "what is this file" probe must not open the FIFO again: that would wait for a writer forever
         BrineException e = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThrows(BrineException.class,
-                () -> throughFifo(dir, bad, true, fifo -> Pickle.loadAll(fifo, UnpicklerOptions.DEFAULT))));
+                () -> Fifos.through(dir, bad, true, fifo -> Pickle.loadAll(fifo, UnpicklerOptions.DEFAULT))));
         assertTrue(e.getMessage().contains("invalid load key"), e.getMessage());
-    }
-
-    private interface Reader<T> {
-        T read(Path fifo) throws IOException;
-    }
-
-    /**
-     * Makes a FIFO, writes {@code data} into it from another thread, and reads it with {@code reader};
-     * when the reader {@code readsAll}, the writer must have written every byte.
-     */
-    private static <T> T throughFifo(Path dir, byte[] data, boolean readsAll, Reader<T> reader) throws Exception {
-        Path fifo = dir.resolve("pickles-" + System.nanoTime() + ".fifo");
-        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
-        assertEquals(0, mk.waitFor(), "mkfifo");
-        ExecutorService writer = Executors.newSingleThreadExecutor(task -> {
-            Thread t = new Thread(task, "fifo-writer");
-            t.setDaemon(true); // a writer still blocked in open or write must not keep the JVM alive
-            return t;
-        });
-        try {
-            Callable<Void> write = () -> {
-                Files.write(fifo, data); // blocks until the reader opens the FIFO
-                return null;
-            };
-            Future<Void> written = writer.submit(write);
-            T value = reader.read(fifo);
-            if (readsAll) {
-                written.get(1, TimeUnit.MINUTES);
-            }
-            return value;
-        } finally {
-            writer.shutdownNow(); // Pickle.load stops after the first pickle; the writer may still block
-        }
     }
 }

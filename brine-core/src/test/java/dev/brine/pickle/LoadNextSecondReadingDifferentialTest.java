@@ -7,16 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brine.mapping.ClassRegistry;
 import dev.brine.py.PythonRepr;
+import dev.brine.testing.Fifos;
 import dev.brine.testing.Python;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -173,37 +170,11 @@ class LoadNextSecondReadingDifferentialTest {
         String expected = Python.checkText(ONE_PICKLER, file).strip();
         byte[] data = Files.readAllBytes(file);
         UnpicklingException e = assertThrows(UnpicklingException.class,
-                () -> throughFifo(data, fifo -> Pickle.loadAll(fifo, UnpicklerOptions.DEFAULT)));
+                () -> Fifos.through(tmp, data, true, fifo -> Pickle.loadAll(fifo, UnpicklerOptions.DEFAULT)));
         assertTrue(e.getMessage().contains("UnpicklerOptions.streamMemo(ONE_PICKLER)"), e.getMessage());
         UnpicklerOptions onePickler = UnpicklerOptions.builder().streamMemo(UnpicklerOptions.StreamMemo.ONE_PICKLER).build();
-        List<Object> all = throughFifo(data, fifo -> Pickle.loadAll(fifo, onePickler));
+        List<Object> all = Fifos.through(tmp, data, true, fifo -> Pickle.loadAll(fifo, onePickler));
         assertEquals(expected, PythonRepr.repr(all));
         assertSame(all.get(0), ((List<?>) all.get(2)).get(0), "one memo across the dumps");
-    }
-
-    interface Reader<T> {
-        T read(Path fifo) throws IOException;
-    }
-
-    /** What {@code reader} reads from a FIFO that a thread writes {@code data} into. */
-    private <T> T throughFifo(byte[] data, Reader<T> reader) throws Exception {
-        Path fifo = tmp.resolve("pickles-" + System.nanoTime() + ".fifo");
-        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
-        assertEquals(0, mk.waitFor(), "mkfifo");
-        ExecutorService writer = Executors.newSingleThreadExecutor(task -> {
-            Thread t = new Thread(task, "fifo-writer");
-            t.setDaemon(true); // a writer still blocked in open or write must not keep the JVM alive
-            return t;
-        });
-        try {
-            // blocks until the reader opens the FIFO; the data fits in the pipe's buffer, so a reader that
-            // stops early does not leave it blocked
-            Future<Path> written = writer.submit(() -> Files.write(fifo, data));
-            T value = reader.read(fifo);
-            written.get(1, TimeUnit.MINUTES);
-            return value;
-        } finally {
-            writer.shutdownNow();
-        }
     }
 }
