@@ -268,19 +268,8 @@ final class PickleInput {
         if (n == 0) {
             return EMPTY;
         }
-        if (n < 0) {
-            throw truncated(n);
-        }
         long left = bytesLeft();
-        if (n > MAX_BUFFER) {
-            if (left >= 0 && left < n) {
-                throw truncated(n);
-            }
-            // a valid pickle may hold such an argument (CPython writes and reads one): not truncated, too big here
-            throw new UnpicklingException("an argument of " + n + " bytes: more than a Java byte[] holds (" + MAX_BUFFER
-                    + "), so Brine cannot read it (an array that big reads from an .npy file or an archive)", offset(), null);
-        }
-        int len = (int) n;
+        int len = argumentLength(n, left);
         if (len <= CHUNK || in == null) {
             ensure(len);
             byte[] out = Arrays.copyOfRange(buf, pos, pos + len);
@@ -308,6 +297,22 @@ final class PickleInput {
         return out;
     }
 
+    /** {@code n}, an argument's declared length, when an array can hold it; else why not, as an exception. */
+    private int argumentLength(long n, long left) throws UnpicklingException {
+        if (n < 0) {
+            throw truncated(n);
+        }
+        if (n > MAX_BUFFER) {
+            if (left >= 0 && left < n) {
+                throw truncated(n);
+            }
+            // a valid pickle may hold such an argument (CPython writes and reads one): not truncated, too big here
+            throw new UnpicklingException("an argument of " + n + " bytes: more than a Java byte[] holds (" + MAX_BUFFER
+                    + "), so Brine cannot read it (an array that big reads from an .npy file or an archive)", offset(), null);
+        }
+        return (int) n;
+    }
+
     /** A UTF-8 (surrogatepass) string of {@code n} bytes; ASCII is decoded without a detour. */
     String readUtf8(long n) throws IOException {
         if (n >= 0 && n <= CHUNK) {
@@ -324,15 +329,49 @@ final class PickleInput {
             }
             return decodeOrFail(buf, start, len, start);
         }
-        long at = offset();
-        byte[] bytes = readBytes(n);
-        return decodeOrFail(bytes, 0, bytes.length, -1 - at);
+        return readLongUtf8(n);
     }
 
-    private String decodeOrFail(byte[] b, int off, int len, long where) throws UnpicklingException {
+    /**
+     * A string longer than the buffer, decoded as its bytes come (see {@link LongUtf8Decoder}). As CPython reads the
+     * whole argument before decoding it, a truncated argument is reported as truncated even after invalid UTF-8.
+     */
+    private String readLongUtf8(long n) throws IOException {
+        long at = offset();
+        long left = bytesLeft();
+        int len = argumentLength(n, left);
+        checkFrame(len);
+        if (in == null && end - pos < len) {
+            throw truncated(len);
+        }
+        LongUtf8Decoder text = new LongUtf8Decoder(left >= len ? len : 4 * CHUNK, len);
+        boolean valid = true;
+        int remaining = len;
+        while (remaining > 0) {
+            int wanted = Math.min(4, remaining); // a whole UTF-8 sequence, unless the argument ends first
+            if (end - pos < wanted && !fill(wanted, remaining)) {
+                throw truncated(len);
+            }
+            int take = Math.min(end - pos, remaining);
+            int stop = valid ? text.decode(buf, pos, pos + take, take == remaining) : pos + take;
+            if (stop < 0) {
+                valid = false; // the rest is read, not decoded
+                stop = pos + take;
+            }
+            remaining -= stop - pos;
+            pos = stop;
+        }
+        updateReadLimit();
+        if (!valid) {
+            throw new UnpicklingException("invalid UTF-8 in the string argument starting at byte " + at, at, null);
+        }
+        return text.result();
+    }
+
+    private String decodeOrFail(byte[] b, int off, int len, int start) throws UnpicklingException {
         String s = Utf8.decode(b, off, len);
         if (s == null) {
-            long at = where >= 0 ? bufStart + where : -1 - where;
+            long at = bufStart + start;
             throw new UnpicklingException("invalid UTF-8 in the string argument starting at byte " + at, at, null);
         }
         return s;
