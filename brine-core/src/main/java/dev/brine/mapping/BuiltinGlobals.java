@@ -573,8 +573,9 @@ final class BuiltinGlobals {
         @Override
         public Object call(Tuple args) throws BrineException {
             OrderedDict<Object, Object> d = new OrderedDict<>();
-            if (args.size() == 1 && args.get(0) instanceof List) {
-                List<?> pairs = (List<?>) args.get(0);
+            if (args.size() == 1 && (args.get(0) instanceof List || args.get(0) instanceof Tuple)) {
+                // a list or tuple of pairs (CPython takes any iterable of them; a set's order would be its hashing's)
+                List<?> pairs = args.get(0) instanceof Tuple ? ((Tuple) args.get(0)).asList() : (List<?>) args.get(0);
                 KeyGuard guard = pairs.size() < KeyGuard.MIN_KEYS ? null : KeyGuard.forDict(d.keySet());
                 for (Object pair : pairs) {
                     Object[] kv = pair instanceof Tuple ? ((Tuple) pair).toArray()

@@ -151,12 +151,67 @@ final class DateTimes {
                 return LocalDate.of(u8(p, 0) << 8 | u8(p, 1), u8(p, 2), u8(p, 3));
             }
             if (a.size() == 3) {
-                return LocalDate.of(intArg(a, 0), intArg(a, 1), intArg(a, 2));
+                return LocalDate.of(year(a), intArg(a, 1), intArg(a, 2));
             }
         } catch (DateTimeException e) {
             throw new BrineException("datetime.date: " + e.getMessage());
         }
         throw new BrineException("datetime.date arguments not understood: " + PythonRepr.brief(a));
+    }
+
+    /** The year argument of {@code date(...)} or {@code datetime(...)} by fields, in Python's range. */
+    private static int year(Tuple a) throws BrineException {
+        int y = intArg(a, 0);
+        if (y < MIN_YEAR || y > MAX_YEAR) {
+            throw new BrineException("datetime: year " + y + " is out of range"); // CPython's ValueError
+        }
+        return y;
+    }
+
+    /**
+     * The nanoseconds of a packed state's three microsecond bytes. CPython loads a state of up to 16,777,215
+     * microseconds without a check (the object then misbehaves); Java's types hold at most 999,999, and the
+     * product in int arithmetic wrapped above 2,147,483, to a wrong value that loaded without a word.
+     */
+    private static int packedNanos(byte[] p, int at, String what) throws BrineException {
+        int us = u8(p, at) << 16 | u8(p, at + 1) << 8 | u8(p, at + 2);
+        if (us > MAX_MICROSECOND) {
+            throw new BrineException(what + ": microsecond " + us + " in the pickled state is beyond 999999, which Java's"
+                    + " time types cannot hold");
+        }
+        return us * 1000;
+    }
+
+    private static final int MAX_MICROSECOND = 999_999;
+
+    /**
+     * The time fields of {@code time(hour, minute, second, microsecond)} or of {@code datetime(...)} from argument
+     * {@code from} on, as CPython's constructors take them: each optional (0), each checked against its range.
+     */
+    private static LocalTime timeFields(Tuple a, int from) throws BrineException {
+        int[] f = new int[4];
+        for (int i = 0; i < 4 && from + i < a.size(); i++) {
+            f[i] = intArg(a, from + i);
+        }
+        if (f[3] < 0 || f[3] > MAX_MICROSECOND) {
+            throw new BrineException("datetime: microsecond must be in 0..999999"); // CPython's ValueError
+        }
+        return LocalTime.of(f[0], f[1], f[2], f[3] * 1000);
+    }
+
+    /** The tzinfo argument {@code i} of a call by fields, if any: None, a timezone, or an inert tzinfo. */
+    private static Object tzinfoArg(Tuple a, int i, String what) throws BrineException {
+        Object tz = i < a.size() ? a.get(i) : null;
+        if (tz == null || tz instanceof ZoneOffset || tz instanceof GenericObject) {
+            return tz;
+        }
+        // CPython's TypeError
+        throw new BrineException(what + ": tzinfo argument must be None or of a tzinfo subclass, not " + PythonRepr.brief(tz));
+    }
+
+    /** Whether {@code a} calls a datetime type by its fields (ints first) rather than with a packed state. */
+    private static boolean byFields(Tuple a) {
+        return a.isEmpty() || a.get(0) instanceof Long || a.get(0) instanceof Boolean;
     }
 
     private static Object dateTime(Tuple a) throws BrineException {
@@ -165,8 +220,12 @@ final class DateTimes {
             if (p != null) {
                 int month = u8(p, 2) & 0x7f; // the top bit is the fold flag (protocol 4+)
                 LocalDateTime t = LocalDateTime.of(u8(p, 0) << 8 | u8(p, 1), month, u8(p, 3), u8(p, 4), u8(p, 5), u8(p, 6),
-                        (u8(p, 7) << 16 | u8(p, 8) << 8 | u8(p, 9)) * 1000);
+                        packedNanos(p, 7, "datetime.datetime"));
                 return withZone(t, tzinfo(a, "datetime.datetime"), a);
+            }
+            if (a.size() >= 3 && a.size() <= 8 && byFields(a)) { // datetime(year, month, day[, h, m, s, us[, tzinfo]])
+                LocalDateTime t = LocalDateTime.of(LocalDate.of(year(a), intArg(a, 1), intArg(a, 2)), timeFields(a, 3));
+                return withZone(t, tzinfoArg(a, 7, "datetime.datetime"), a);
             }
         } catch (DateTimeException e) {
             throw new BrineException("datetime.datetime: " + e.getMessage());
@@ -184,20 +243,25 @@ final class DateTimes {
         return GenericObject.reduced(DATETIME, a); // a zone Java cannot hold (zoneinfo, pytz): keep it inert
     }
 
+    private static Object withZone(LocalTime t, Object tz, Tuple a) {
+        if (tz == null) {
+            return t;
+        }
+        if (tz instanceof ZoneOffset) {
+            return OffsetTime.of(t, (ZoneOffset) tz);
+        }
+        return GenericObject.reduced(TIME, a); // a zone Java cannot hold: keep it inert
+    }
+
     private static Object time(Tuple a) throws BrineException {
         try {
             byte[] p = a.size() >= 1 && a.size() <= 2 ? packed(a.get(0), 6) : null;
             if (p != null) {
-                LocalTime t = LocalTime.of(u8(p, 0) & 0x7f, u8(p, 1), u8(p, 2),
-                        (u8(p, 3) << 16 | u8(p, 4) << 8 | u8(p, 5)) * 1000);
-                Object tz = tzinfo(a, "datetime.time");
-                if (tz == null) {
-                    return t;
-                }
-                if (tz instanceof ZoneOffset) {
-                    return OffsetTime.of(t, (ZoneOffset) tz);
-                }
-                return GenericObject.reduced(TIME, a);
+                LocalTime t = LocalTime.of(u8(p, 0) & 0x7f, u8(p, 1), u8(p, 2), packedNanos(p, 3, "datetime.time"));
+                return withZone(t, tzinfo(a, "datetime.time"), a);
+            }
+            if (a.size() <= 5 && byFields(a)) { // time([hour[, minute[, second[, microsecond[, tzinfo]]]]])
+                return withZone(timeFields(a, 0), tzinfoArg(a, 4, "datetime.time"), a);
             }
         } catch (DateTimeException e) {
             throw new BrineException("datetime.time: " + e.getMessage());
@@ -378,6 +442,9 @@ final class DateTimes {
 
     private static long longArg(Tuple a, int i) throws BrineException {
         Object v = a.get(i);
+        if (v instanceof Boolean) {
+            return (Boolean) v ? 1 : 0; // a bool is an int in Python: date(True, 1, 1) is date(1, 1, 1)
+        }
         if (!(v instanceof Long)) {
             throw new BrineException("datetime argument " + i + " must be an int, got " + PythonRepr.brief(v));
         }

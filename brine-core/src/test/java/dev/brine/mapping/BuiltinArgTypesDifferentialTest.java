@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * Argument types CPython's builtin reconstructors take beyond what pickles usually hold, against
  * CPython 3.11 loading the same hand-made pickle: {@code complex(str)} (every form of the literal,
  * malformed ones refused), {@code Decimal(float)} (the float's exact value) and {@code timedelta}
- * with float arguments (CPython's summing and rounding, over thousands of random values). Each
+ * with float arguments (CPython's summing and rounding, over thousands of random values), the datetime types
+ * by their fields and {@code OrderedDict} of a tuple of pairs. Each
  * case's value is compared by what each side pickles it back to, so a different value or exponent
  * shows; a case CPython refuses must be refused.
  */
@@ -123,6 +124,70 @@ class BuiltinArgTypesDifferentialTest {
                 "    args = pickle.dumps(eval(line), 2)[2:-1]",
                 "    return b'\\x80\\x02cdatetime\\ntimedelta\\n' + args + b'R.'");
         compare(lines, cpython(setup, lines), 5, 3000);
+    }
+
+    /**
+     * The datetime types called by their fields, as pickles other than CPython's own may hold them (found by a
+     * randomized hunt: these were refused as "arguments not understood"), with CPython's range checks; a bool as an
+     * int; and {@code OrderedDict} of a tuple of pairs.
+     */
+    @Test
+    void datetimeTypesByFieldsAndOrderedDictOfATuple() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String args : List.of("()", "(1,)", "(1, 2)", "(1, 2, 3)", "(1, 2, 3, 4)", "(1, 2, 3, 4, None)",
+                "(1, 2, 3, 4, datetime.timezone.utc)", "(23, 59, 59, 999999, datetime.timezone(datetime.timedelta(hours=-5)))",
+                "(24,)", "(-1,)", "(1, 60)", "(1, 2, 60)", "(1, 2, 3, 1000000)", "(1, 2, 3, -1)", "(True, False)",
+                "(1, 2, 3, 4, 5)", "(1.5,)", "(1, 2, 3, 4, None, 6)", "(2**40,)")) {
+            lines.add("time	" + args);
+        }
+        for (String args : List.of("(2020, 1, 1)", "(2020, 1, 1, 1)", "(2020, 2, 29, 1, 2, 3, 4)",
+                "(2020, 1, 1, 1, 2, 3, 4, datetime.timezone.utc)", "(9999, 12, 31, 23, 59, 59, 999999, None)",
+                "(1, 1, 1, 0, 0, 0, 0, datetime.timezone(datetime.timedelta(minutes=90)))", "(0, 1, 1)", "(10000, 1, 1)",
+                "(2021, 2, 29)", "(2020, 13, 1)", "(2020, 1, 1, 24)", "(2020, 1, 1, 0, 0, 0, 1000000)", "(2020, 1)",
+                "(2020, 1, 1, 1, 2, 3, 4, 'UTC')", "(True, True, True)")) {
+            lines.add("datetime	" + args);
+        }
+        for (String args : List.of("(True, 1, 1)", "(0, 1, 1)", "(10000, 1, 1)", "(2020, 2, 30)", "(2020, 1, False)")) {
+            lines.add("date	" + args);
+        }
+        for (String args : List.of("(((\"a\", 1), (\"b\", 2)),)", "((),)", "(((\"a\", 1, 2),),)", "(([\"a\", 1],),)")) {
+            lines.add("OrderedDict	" + args);
+        }
+        String setup = String.join("\n",
+                "def make(line):",
+                "    name, args = line.split('\\t')",
+                "    module = b'collections' if name == 'OrderedDict' else b'datetime'",
+                "    return b'\\x80\\x02c' + module + b'\\n' + name.encode() + b'\\n' + pickle.dumps(eval(args), 2)[2:-1] + b'R.'");
+        compare(lines, cpython(setup, lines), 20, 18);
+    }
+
+    /**
+     * A packed time or datetime state holds its microseconds in three bytes, up to 16,777,215. CPython loads any of
+     * them without a check (and the object then prints and compares oddly); Brine refuses what its time types cannot
+     * hold, naming it. The product in int arithmetic used to wrap above 2,147,483 microseconds, so that such a state
+     * loaded as another time without a word (4,294,968 as 704 nanoseconds).
+     */
+    @Test
+    void packedMicrosecondsBeyondAMillionAreRefusedNotWrapped() throws IOException {
+        Python.require();
+        for (int us : new int[] {1_000_000, 2_147_484, 4_294_968, 16_777_215}) {
+            String state = String.format("bytes([1, 1, 1, %d, %d, %d])", us >> 16, us >> 8 & 0xff, us & 0xff);
+            for (String reduce : List.of("datetime.time, (" + state + ",)",
+                    "datetime.datetime, (bytes([7, 228, 1, 1]) + " + state + ",)")) {
+                String out = new String(Python.check(String.join("\n",
+                        "import datetime, pickle, sys",
+                        "class R:",
+                        "    def __reduce__(self): return " + reduce,
+                        "data = pickle.dumps(R(), 2)",
+                        "print(pickle.loads(data).microsecond)",
+                        "sys.stdout.write(data.hex())"), new byte[0]), java.nio.charset.StandardCharsets.UTF_8);
+                String[] lines = out.split("\n");
+                assertEquals(String.valueOf(us), lines[0], "CPython loads it, microsecond and all");
+                dev.brine.BrineException e = org.junit.jupiter.api.Assertions.assertThrows(dev.brine.BrineException.class,
+                        () -> Pickle.loads(HexFormat.of().parseHex(lines[1])));
+                assertTrue(e.getMessage().contains("microsecond " + us + " in the pickled state is beyond 999999"), e.getMessage());
+            }
+        }
     }
 
     @Test
