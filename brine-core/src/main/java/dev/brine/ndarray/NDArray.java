@@ -385,7 +385,11 @@ public final class NDArray implements Unhashable {
      * records, an NDArray or flat List for subarrays. Conversions follow numpy's casts, and, as
      * numpy 2's {@code a[i] = value}, an integer element refuses a number it cannot hold rather than
      * wrapping it ({@code Python integer 300 out of bounds for int8}); a float stored there is
-     * truncated towards zero, and NaN or an infinity refused.
+     * truncated towards zero, and NaN or an infinity refused. Also as numpy refuses them: a Complex
+     * in anything but a complex or bool element (numpy raises TypeError rather than keep the real part),
+     * a double that is NaN, infinite or beyond 64-bit counts in a datetime64/timedelta64 element (its
+     * cast would give NaT), an integer beyond a double's range in a float or complex element of up to
+     * 8 bytes. An integer stored in a long double is rounded once, from all its digits.
      *
      * @throws IllegalArgumentException for a value the element cannot hold or a value of the wrong kind
      */
@@ -658,7 +662,10 @@ public final class NDArray implements Unhashable {
      * numbers; the same type only changes byte order; other kinds must match exactly.
      *
      * <p>As numpy: integers reach floats with one rounding (exactly into a long double, which also
-     * converts back exactly); a complex is true when either part is; datetime64/timedelta64 counts
+     * converts back exactly); long doubles and complex256 reach each other (and another byte order, which
+     * for every type is a byte swap) bit for bit, float32 and complex64 with one rounding from the 64-bit
+     * mantissa, float16 through a double as numpy does; a value is true when non-zero (a long double on
+     * its 80 bits, 1e-4000 too), a complex when either part is; datetime64/timedelta64 counts
      * are rescaled between units (flooring towards the past, years and months through the calendar
      * for datetimes and as their 400-year averages for timedeltas, NaT kept, overflow wrapping),
      * and kept as they are between datetime and timedelta and to or from numbers. Floats out of an
