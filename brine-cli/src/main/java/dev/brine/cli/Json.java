@@ -346,7 +346,11 @@ final class Json {
                 }
                 String sep = i++ > 0 ? ", " : "";
                 String text = ScalarFormat.longDoubleText(a, it.index());
-                // a long double as the text of its exact value (numpy's str), which a double may not hold
+                // a long double as the text of its exact value (numpy's str), which a double may not hold; a str item
+                // holding no code point ('\U00110000'), which neither Java nor JSON has a string of, as numpy's repr
+                if (text == null) {
+                    text = ScalarFormat.unicodeWithoutString(a, it.index());
+                }
                 queue.add(text != null ? sep + quoted(text) : sep);
                 if (text == null) {
                     queue.add(new Value(a.get(it.index()), depth + 1));

@@ -70,6 +70,9 @@ final class Values {
                     out.append(", ");
                 }
                 String text = ScalarFormat.longDoubleText(a, it.index()); // long doubles as numpy's str: 1e+400
+                if (text == null) { // a str item holding no code point ('\U00110000', no Java String) as numpy's repr
+                    text = ScalarFormat.unicodeWithoutString(a, it.index());
+                }
                 out.append(text != null ? text : element(a.dtype(), a.get(it.index())));
                 it.next();
             }

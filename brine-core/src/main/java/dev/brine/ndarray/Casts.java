@@ -1,5 +1,6 @@
 package dev.brine.ndarray;
 
+import java.math.BigInteger;
 import java.time.LocalDate;
 
 /**
@@ -150,6 +151,38 @@ final class Casts {
         }
         int sign = !unsigned && v < 0 ? 0x8000 : 0;
         return sign | (16383 + 63 - Long.numberOfLeadingZeros(mag));
+    }
+
+    /**
+     * The integer {@code v} as an x87 long double, {mantissa, sign and exponent}, rounded once to 64 bits (to
+     * nearest, ties to even), infinite beyond its range, as numpy reads a Python int into one (from its digits,
+     * with strtold): never through a double.
+     */
+    static long[] integerToExtended(BigInteger v) {
+        int sign = v.signum() < 0 ? 0x8000 : 0;
+        BigInteger mag = v.abs();
+        int bits = mag.bitLength();
+        if (bits == 0) {
+            return new long[] {0, sign};
+        }
+        int dropped = Math.max(bits - 64, 0);
+        BigInteger kept = mag.shiftRight(dropped);
+        if (dropped > 0) {
+            boolean half = mag.testBit(dropped - 1);
+            boolean sticky = mag.getLowestSetBit() < dropped - 1;
+            if (half && (sticky || kept.testBit(0))) {
+                kept = kept.add(BigInteger.ONE);
+            }
+        }
+        if (kept.bitLength() > 64) { // rounded up to the next power of two
+            kept = kept.shiftRight(1);
+            dropped++;
+        }
+        long exponent = 16383L + 63 + dropped - (64 - kept.bitLength());
+        if (exponent >= 0x7FFF) {
+            return new long[] {Long.MIN_VALUE, sign | 0x7FFF};
+        }
+        return new long[] {kept.shiftLeft(64 - kept.bitLength()).longValue(), sign | exponent};
     }
 
     /** {@code v} (uint64 when {@code unsigned}) rounded once to the nearest float, as C's cast does. */

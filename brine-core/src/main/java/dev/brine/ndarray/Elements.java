@@ -95,6 +95,61 @@ final class Elements {
         return t.kind() == DType.Kind.FLOAT && t.itemsize() > 8;
     }
 
+    /** Whether {@code t} holds x87 long doubles: the long double itself or the complex of two. */
+    static boolean holdsExtended(DType t) {
+        return isExtended(t) || isExtendedComplex(t);
+    }
+
+    /** The bytes of one long double of {@code t} (a long double or its complex): 12 or 16. */
+    private static int extendedSize(DType t) {
+        return t.kind() == DType.Kind.COMPLEX ? t.itemsize() / 2 : t.itemsize();
+    }
+
+    /**
+     * The long double (or complex256) of {@code from} at {@code sp} into the long double (or complex256) of
+     * {@code to} at {@code dp} bit for bit, as numpy's casts between them copy it: another byte order swaps the
+     * bytes, an unnormal stays one, the padding goes along as far as both types have it (a double would lose
+     * 11 bits and every value beyond its range). A real gives a complex the imaginary part +0; a complex gives
+     * a real its real part.
+     */
+    static void copyExtended(DType from, Storage s, long sp, DType to, Storage d, long dp) {
+        int sn = extendedSize(from);
+        int dn = extendedSize(to);
+        boolean sbe = from.byteOrderChar() == '>';
+        boolean dbe = to.byteOrderChar() == '>';
+        copyExtendedPart(sn, sbe, s, sp, dn, dbe, d, dp);
+        if (isExtendedComplex(to) && isExtendedComplex(from)) {
+            copyExtendedPart(sn, sbe, s, sp + sn, dn, dbe, d, dp + dn);
+        } else if (isExtendedComplex(to)) {
+            putExtended(dn, d, dp + dn, 0, 0, dbe);
+        }
+    }
+
+    private static void copyExtendedPart(int sn, boolean sbe, Storage s, long sp, int dn, boolean dbe, Storage d, long dp) {
+        byte[] b = new byte[Math.max(sn, dn)];
+        s.get(sp, b, 0, sn);
+        // in little-endian order the 10 significant bytes come first, then the padding: cut or extend that
+        if (sbe) {
+            reverse(b, 0, sn);
+        }
+        if (sn > dn) {
+            Arrays.fill(b, dn, sn, (byte) 0);
+        }
+        if (dbe) {
+            reverse(b, 0, dn);
+        }
+        d.put(dp, b, 0, dn);
+    }
+
+    /** Reverses the {@code n} bytes of {@code b} from {@code from}. */
+    static void reverse(byte[] b, int from, int n) {
+        for (int i = from, j = from + n - 1; i < j; i++, j--) {
+            byte x = b[i];
+            b[i] = b[j];
+            b[j] = x;
+        }
+    }
+
     static long getLong(DType t, Storage s, long pos) {
         boolean be = t.byteOrderChar() == '>';
         switch (t.kind()) {
@@ -144,6 +199,50 @@ final class Elements {
             return new Complex(readFloat(half, s, pos, be), readFloat(half, s, pos + half, be));
         }
         return new Complex(getDouble(t, s, pos), 0.0);
+    }
+
+    /**
+     * The element as a float with one rounding, as numpy's {@code astype(float32)} gives it: a 64-bit integer
+     * or a long double straight to the nearest float, where going through a double could round twice
+     * (2**60 + 2**36 + 1 would be 1.1529215e18, not 1.1529216e18).
+     */
+    static float getFloat(DType t, Storage s, long pos) {
+        boolean be = t.byteOrderChar() == '>';
+        if (isExtended(t)) {
+            int n = t.itemsize();
+            return (float) Floats.extendedToDoubleRoundedToOdd(extendedMantissa(n, s, pos, be), extendedSignExp(n, s, pos, be));
+        }
+        if (t.itemsize() == 8 && !t.kind().isFloat()) { // int64, uint64, datetime and timedelta counts
+            return Casts.longToFloat(getLong(t, s, pos), t.kind() == DType.Kind.UINT);
+        }
+        return (float) getDouble(t, s, pos);
+    }
+
+    /**
+     * Whether the element is non-zero, as numpy's {@code astype(bool)} tests it: NaN is true, a complex when
+     * either part is, and a long double on its own 80 bits (1e-4000 is true, though its nearest double is 0).
+     */
+    static boolean isTrue(DType t, Storage s, long pos) {
+        if (holdsExtended(t)) {
+            int n = extendedSize(t);
+            boolean be = t.byteOrderChar() == '>';
+            return extendedIsTrue(n, s, pos, be) || (isExtendedComplex(t) && extendedIsTrue(n, s, pos + n, be));
+        }
+        switch (t.kind()) {
+            case BOOL:
+                return s.getByte(pos) != 0;
+            case COMPLEX: {
+                Complex c = getComplex(t, s, pos);
+                return c.real() != 0 || c.imag() != 0; // NaN != 0 too
+            }
+            default:
+                return t.kind().isFloat() ? getDouble(t, s, pos) != 0 : getLong(t, s, pos) != 0;
+        }
+    }
+
+    /** Whether the long double's bits are other than a zero's: unnormals too, which the x87 reads as NaN (numpy: True). */
+    private static boolean extendedIsTrue(int size, Storage s, long pos, boolean be) {
+        return rawMantissa(size, s, pos, be) != 0 || (rawSignExp(size, s, pos, be) & 0x7FFF) != 0;
     }
 
     static Object get(DType t, Storage s, long pos) {
@@ -204,7 +303,13 @@ final class Elements {
         StringBuilder out = new StringBuilder(n);
         for (int i = 0; i < n; i++) {
             int cp = s.getInt(pos + 4L * i, be);
-            out.appendCodePoint(Character.isValidCodePoint(cp) ? cp : 0xFFFD);
+            if (!Character.isValidCodePoint(cp)) {
+                // numpy's str holds it ('\U00110000'); a Java String cannot, and a stand-in would change the data
+                throw new IllegalStateException(JavaValueNames.withArticle(t.name()) + " item holds 0x" + Integer.toHexString(cp)
+                        + " at character " + i + ", which is no Unicode code point and has no Java String form"
+                        + " (its bytes: rawBytes(); its repr: toString())");
+            }
+            out.appendCodePoint(cp);
         }
         return out.toString();
     }
@@ -413,8 +518,11 @@ final class Elements {
                 setInteger(t, s, pos, b.longValue(), true);
             } else if (b.bitLength() <= 63) {
                 setLong(t, s, pos, b.longValue());
+            } else if (holdsExtended(t)) {
+                // rounded once to the 64-bit mantissa, as numpy reads a Python int into a long double (from its digits)
+                putExtendedInteger(t, s, pos, b);
             } else if (t.kind().isFloat() || t.kind() == DType.Kind.COMPLEX) {
-                setDouble(t, s, pos, b.doubleValue());
+                setDouble(t, s, pos, finiteDouble(t, b));
             } else {
                 throw new IllegalArgumentException("Python integer " + b + " out of bounds for " + t.name());
             }
@@ -425,20 +533,18 @@ final class Elements {
             // a Python float into an integer: truncated, NaN, infinities and out-of-range refused (numpy's a[0] = 3.7)
             setLong(t, s, pos, IntegerBounds.truncate(t, ((Number) v).doubleValue()).longValue());
         } else if (v instanceof Number) {
-            setDouble(t, s, pos, ((Number) v).doubleValue());
+            setDouble(t, s, pos, checkedTimeCount(t, ((Number) v).doubleValue()));
         } else if (v instanceof Complex) {
             Complex c = (Complex) v;
             if (t.kind() == DType.Kind.COMPLEX) {
-                int half = t.itemsize() / 2;
-                boolean be = t.byteOrderChar() == '>';
-                writeFloat(half, s, pos, c.real(), be);
-                writeFloat(half, s, pos + half, c.imag(), be);
+                setComplex(t, s, pos, c.real(), c.imag());
             } else if (t.kind() == DType.Kind.BOOL) {
                 // numpy: a complex is true when either part is non-zero
                 s.putByte(pos, (byte) (c.real() != 0 || c.imag() != 0 ? 1 : 0));
             } else {
-                // numpy drops the imaginary part here (with a ComplexWarning)
-                setDouble(t, s, pos, c.real());
+                // numpy's a[i] = 1+2j raises TypeError (int(), float()) or ValueError (datetime64): no silent real part
+                throw new IllegalArgumentException("cannot store the complex " + c + " in " + JavaValueNames.withArticle(t.name())
+                        + " element: numpy refuses a complex there (store its real part)");
             }
         } else if (v instanceof TimeValue && (t.kind() == DType.Kind.DATETIME || t.kind() == DType.Kind.TIMEDELTA)) {
             TimeValue tv = (TimeValue) v;
@@ -450,6 +556,63 @@ final class Elements {
             setLong(t, s, pos, tv.count());
         } else {
             throw mismatch(t, v);
+        }
+    }
+
+    /** Both parts of a complex element, each rounded once from its double. */
+    static void setComplex(DType t, Storage s, long pos, double real, double imag) {
+        int half = t.itemsize() / 2;
+        boolean be = t.byteOrderChar() == '>';
+        writeFloat(half, s, pos, real, be);
+        writeFloat(half, s, pos + half, imag, be);
+    }
+
+    /**
+     * {@code v} for an element of {@code t}: a datetime64/timedelta64 element refuses NaN, infinities and values
+     * out of its 64-bit count's range, which its cast would make NaT (numpy's {@code a[i] = float('nan')} raises
+     * ValueError: Could not convert object to NumPy datetime). Other elements take every double.
+     */
+    static double checkedTimeCount(DType t, double v) {
+        boolean time = t.kind() == DType.Kind.DATETIME || t.kind() == DType.Kind.TIMEDELTA;
+        if (time && !(v >= -0x1p63 && v < 0x1p63)) {
+            throw new IllegalArgumentException("cannot store " + v + " in " + JavaValueNames.withArticle(t.name())
+                    + " element: NaN, infinities and counts beyond 64 bits have no time value (NaT is TimeValue's)");
+        }
+        return v;
+    }
+
+    /** The double nearest to {@code b}, refused where it is infinite, as Python's float(b) raises OverflowError. */
+    private static double finiteDouble(DType t, BigInteger b) {
+        double d = b.doubleValue();
+        if (Double.isInfinite(d)) {
+            throw new IllegalArgumentException("Python integer of " + b.bitLength() + " bits is too large to convert to float for "
+                    + JavaValueNames.withArticle(t.name()) + " element, as numpy refuses it (int too large to convert to float)");
+        }
+        return d;
+    }
+
+    /** The integer {@code b} as a long double element (both parts of a complex256: imaginary +0), rounded once. */
+    private static void putExtendedInteger(DType t, Storage s, long pos, BigInteger b) {
+        int n = extendedSize(t);
+        boolean be = t.byteOrderChar() == '>';
+        long[] x = Casts.integerToExtended(b);
+        putExtended(n, s, pos, x[0], (int) x[1], be);
+        if (isExtendedComplex(t)) {
+            putExtended(n, s, pos + n, 0, 0, be);
+        }
+    }
+
+    /**
+     * A U item copied into another U type code unit by code unit, truncated or NUL-padded as numpy's
+     * {@code astype} does, whether or not each unit is a code point (such items have no Java String).
+     */
+    static void copyUnicode(DType from, Storage s, long sp, DType to, Storage d, long dp) {
+        boolean sbe = from.byteOrderChar() == '>';
+        boolean dbe = to.byteOrderChar() == '>';
+        int sn = from.itemsize() / 4;
+        int dn = to.itemsize() / 4;
+        for (int i = 0; i < dn; i++) {
+            d.putInt(dp + 4L * i, i < sn ? s.getInt(sp + 4L * i, sbe) : 0, dbe);
         }
     }
 

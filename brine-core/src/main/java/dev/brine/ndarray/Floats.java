@@ -99,11 +99,33 @@ final class Floats {
         } else if (mantissa == 0) {
             v = 0.0;
         } else {
-            // unsigned to double with one rounding (sticky low bit), then scale by the exponent
-            double m = mantissa >= 0 ? (double) mantissa : (double) ((mantissa >>> 1) | (mantissa & 1)) * 2.0;
-            v = Math.scalb(m, Math.max(exp, 1) - 16383 - 63);
+            int lastBit = Math.max(exp, 1) - 16383 - 63; // the exponent of the mantissa's last bit
+            int dropped = -1074 - lastBit; // bits below a double's smallest denormal
+            if (dropped > 0 && (dropped >= 64 || mantissa >>> dropped < 1L << 52)) {
+                v = Math.scalb((double) roundedShift(mantissa, dropped), -1074);
+            } else {
+                // unsigned to double with one rounding (sticky low bit), then scale by the exponent
+                double m = mantissa >= 0 ? (double) mantissa : (double) ((mantissa >>> 1) | (mantissa & 1)) * 2.0;
+                v = Math.scalb(m, lastBit);
+            }
         }
         return negative ? -v : v;
+    }
+
+    /**
+     * The unsigned {@code mantissa} shifted right by {@code n} bits (at least 1), rounded to nearest, ties to even:
+     * a value that lands among a double's denormals rounds once here, where rounding it to 53 bits first and then
+     * to the denormal's fewer bits could be one off (2^-1075 + 2^-1130 would become 0, not 2^-1074).
+     */
+    private static long roundedShift(long mantissa, int n) {
+        if (n > 64) {
+            return 0; // below half the last place kept
+        }
+        long kept = n == 64 ? 0 : mantissa >>> n;
+        long rest = n == 64 ? mantissa : mantissa & ((1L << n) - 1);
+        long half = 1L << (n - 1);
+        int against = Long.compareUnsigned(rest, half);
+        return against > 0 || (against == 0 && (kept & 1) != 0) ? kept + 1 : kept;
     }
 
     /**

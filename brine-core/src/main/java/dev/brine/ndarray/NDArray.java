@@ -334,9 +334,24 @@ public final class NDArray implements Unhashable {
         return off;
     }
 
-    /** The element as a boxed value (see the class comment for the Java types). Negative indices count from the end. */
+    /**
+     * The element as a boxed value (see the class comment for the Java types). Negative indices count from the end.
+     *
+     * @throws IllegalStateException for a {@code U} item (or a record's field) holding a code unit that is no
+     *     code point (above 0x10FFFF: numpy's str holds it, a Java String cannot), naming the element and the unit
+     */
     public Object get(long... index) {
-        return Elements.get(dtype, storage, offsetOf(index));
+        long off = offsetOf(index);
+        try {
+            return Elements.get(dtype, storage, off);
+        } catch (IllegalStateException e) {
+            throw at(Arrays.toString(index), e);
+        }
+    }
+
+    /** {@code e} (an element with no Java value of its kind) saying which element, as {@code "element [3]: ..."}. */
+    private static IllegalStateException at(String index, IllegalStateException e) {
+        return new IllegalStateException("element " + index + ": " + e.getMessage(), e);
     }
 
     /** The element as a double (bool, integers, floats, bfloat16, 8-bit floats; datetime counts). */
@@ -355,17 +370,7 @@ public final class NDArray implements Unhashable {
     }
 
     private boolean elementIsTrue(long off) {
-        if (dtype.kind() == DType.Kind.BOOL) {
-            return storage.getByte(off) != 0;
-        }
-        if (dtype.kind().isFloat()) {
-            return Elements.getDouble(dtype, storage, off) != 0;
-        }
-        if (dtype.kind() == DType.Kind.COMPLEX) {
-            Complex c = Elements.getComplex(dtype, storage, off);
-            return c.real() != 0 || c.imag() != 0;
-        }
-        return Elements.getLong(dtype, storage, off) != 0;
+        return Elements.isTrue(dtype, storage, off);
     }
 
     /** The element as a complex number (real types have imaginary part 0). */
@@ -380,7 +385,11 @@ public final class NDArray implements Unhashable {
      * records, an NDArray or flat List for subarrays. Conversions follow numpy's casts, and, as
      * numpy 2's {@code a[i] = value}, an integer element refuses a number it cannot hold rather than
      * wrapping it ({@code Python integer 300 out of bounds for int8}); a float stored there is
-     * truncated towards zero, and NaN or an infinity refused.
+     * truncated towards zero, and NaN or an infinity refused. Also as numpy refuses them: a Complex
+     * in anything but a complex or bool element (numpy raises TypeError rather than keep the real part),
+     * a double that is NaN, infinite or beyond 64-bit counts in a datetime64/timedelta64 element (its
+     * cast would give NaT), an integer beyond a double's range in a float or complex element of up to
+     * 8 bytes. An integer stored in a long double is rounded once, from all its digits.
      *
      * @throws IllegalArgumentException for a value the element cannot hold or a value of the wrong kind
      */
@@ -400,7 +409,7 @@ public final class NDArray implements Unhashable {
         if (IntegerBounds.applies(dtype)) {
             Elements.setLong(dtype, storage, off, IntegerBounds.truncate(dtype, value).longValue());
         } else {
-            Elements.setDouble(dtype, storage, off, value);
+            Elements.setDouble(dtype, storage, off, Elements.checkedTimeCount(dtype, value));
         }
     }
 
@@ -508,7 +517,7 @@ public final class NDArray implements Unhashable {
         return out;
     }
 
-    /** All elements in C order as floats. */
+    /** All elements in C order as floats, each rounded once as numpy's {@code astype(float32)} rounds it. */
     public float[] toFloatArray() {
         int n = toIntSize(size, "elements");
         float[] out = allocate(n, float[]::new);
@@ -517,7 +526,7 @@ public final class NDArray implements Unhashable {
             return out;
         }
         for (int i = 0; i < n; i++) {
-            out[i] = (float) Elements.getDouble(dtype, storage, offsetOfFlat(i));
+            out[i] = Elements.getFloat(dtype, storage, offsetOfFlat(i));
         }
         return out;
     }
@@ -540,14 +549,19 @@ public final class NDArray implements Unhashable {
      * All elements in C order as boxed values, as {@link #get(long...)} gives them.
      *
      * @throws IllegalStateException when the elements are more than one Java array holds, or their boxed values
-     *     more than the heap holds (10^8 records of no bytes, from a file of 128 bytes, are some 10 GB of maps)
+     *     more than the heap holds (10^8 records of no bytes, from a file of 128 bytes, are some 10 GB of maps),
+     *     or for an element {@link #get(long...)} refuses
      */
     public Object[] toObjectArray() {
         int n = toIntSize(size, "elements");
         try {
             Object[] out = new Object[n];
             for (int i = 0; i < n; i++) {
-                out[i] = Elements.get(dtype, storage, offsetOfFlat(i));
+                try {
+                    out[i] = Elements.get(dtype, storage, offsetOfFlat(i));
+                } catch (IllegalStateException e) {
+                    throw at(i + " (in C order)", e);
+                }
             }
             return out;
         } catch (OutOfMemoryError e) { // what was built is unreachable again: the heap is back as it was
@@ -648,7 +662,10 @@ public final class NDArray implements Unhashable {
      * numbers; the same type only changes byte order; other kinds must match exactly.
      *
      * <p>As numpy: integers reach floats with one rounding (exactly into a long double, which also
-     * converts back exactly); a complex is true when either part is; datetime64/timedelta64 counts
+     * converts back exactly); long doubles and complex256 reach each other (and another byte order, which
+     * for every type is a byte swap) bit for bit, float32 and complex64 with one rounding from the 64-bit
+     * mantissa, float16 through a double as numpy does; a value is true when non-zero (a long double on
+     * its 80 bits, 1e-4000 too), a complex when either part is; datetime64/timedelta64 counts
      * are rescaled between units (flooring towards the past, years and months through the calendar
      * for datetimes and as their 400-year averages for timedeltas, NaT kept, overflow wrapping),
      * and kept as they are between datetime and timedelta and to or from numbers. Floats out of an
@@ -673,6 +690,10 @@ public final class NDArray implements Unhashable {
         if (!numeric && !sameKindReordered && dtype.kind() != target.kind()) {
             throw new IllegalArgumentException("cannot convert " + dtype.name() + " to " + target.name());
         }
+        if (sameKindReordered && (numeric || dtype.kind() == DType.Kind.UNICODE)) {
+            byteSwapInto(out);
+            return out;
+        }
         long[] timeFactor = isTime(dtype) && isTime(target) && dtype.kind() == target.kind()
                 ? Casts.conversionFactor(dtype, target) : null;
         int si = dtype.itemsize();
@@ -680,7 +701,10 @@ public final class NDArray implements Unhashable {
         for (long i = 0; i < size; i++) {
             long so = i * si;
             long to = i * ti;
-            if (timeFactor != null) {
+            if (dtype.kind() == DType.Kind.UNICODE && target.kind() == DType.Kind.UNICODE) {
+                // code units as they are: not every one is a code point a String could carry
+                Elements.copyUnicode(dtype, storage, so, target, out.storage, to);
+            } else if (timeFactor != null) {
                 long c = Elements.getLong(dtype, storage, so);
                 Elements.setLong(target, out.storage, to, Casts.convertTime(c, dtype, target, timeFactor));
             } else if (numeric) {
@@ -692,11 +716,35 @@ public final class NDArray implements Unhashable {
         return out;
     }
 
+    /**
+     * The elements into {@code out}, of the same type in the other byte order, each byte-swapped as numpy's cast
+     * does it: every bit kept (a long double's padding, a signalling NaN's payload, code units that are no
+     * code points), where converting the values would lose some.
+     */
+    private void byteSwapInto(NDArray out) {
+        int item = dtype.itemsize();
+        int unit = dtype.kind() == DType.Kind.COMPLEX ? item / 2 : dtype.kind() == DType.Kind.UNICODE ? 4 : item;
+        byte[] b = new byte[item];
+        for (long i = 0; i < size; i++) {
+            storage.get(i * item, b, 0, item);
+            for (int u = 0; u < item; u += unit) {
+                Elements.reverse(b, u, unit);
+            }
+            out.storage.put(i * item, b, 0, item);
+        }
+    }
+
     /** One numeric (or time count) element at {@code so} converted to {@code target} at {@code to}, as numpy casts. */
     private void convertNumber(DType target, Storage out, long to, long so) {
         DType.Kind sk = dtype.kind();
         DType.Kind tk = target.kind();
-        if (sk == DType.Kind.COMPLEX && Elements.isExtendedComplex(dtype) && (tk == DType.Kind.INT || tk == DType.Kind.UINT)) {
+        if (tk == DType.Kind.BOOL) {
+            // non-zero is true: NaN too, as in C, a complex when either part is, a long double on its own 80 bits
+            out.putByte(to, (byte) (Elements.isTrue(dtype, storage, so) ? 1 : 0));
+        } else if (Elements.holdsExtended(dtype) && Elements.holdsExtended(target)) {
+            // long double to long double (complex256 and back): every bit, not a double's 53 and range
+            Elements.copyExtended(dtype, storage, so, target, out, to);
+        } else if (sk == DType.Kind.COMPLEX && Elements.isExtendedComplex(dtype) && (tk == DType.Kind.INT || tk == DType.Kind.UINT)) {
             // the real long double to an integer exactly as a long double converts (not through a double,
             // whose out-of-range results differ: numpy's c32 -> int16 of NaN is -32768, a double's path gives 0)
             boolean be = dtype.byteOrderChar() == '>';
@@ -704,26 +752,60 @@ public final class NDArray implements Unhashable {
             Elements.setLong(target, out, to, Casts.extendedToInteger(Elements.extendedMantissa(half, storage, so, be),
                     Elements.extendedSignExp(half, storage, so, be), target));
         } else if (sk == DType.Kind.COMPLEX) {
-            // to bool: either part; to anything else but complex: the real part (numpy's ComplexWarning)
-            Elements.set(target, out, to, Elements.getComplex(dtype, storage, so));
+            convertComplex(target, out, to, so);
         } else if (!sk.isFloat()) {
             // bool, integers and time counts: one rounding into floats, exact into long doubles
             Elements.setInteger(target, out, to, Elements.getLong(dtype, storage, so), sk == DType.Kind.UINT);
         } else if (tk == DType.Kind.INT || tk == DType.Kind.UINT || isTime(target)) {
             Elements.setLong(target, out, to, floatToInteger(so, isTime(target) ? DType.INT64 : target));
-        } else if (tk == DType.Kind.BOOL) {
-            // NaN is true, as in C
-            double v = Elements.getDouble(dtype, storage, so);
-            out.putByte(to, (byte) (v != 0 || Double.isNaN(v) ? 1 : 0));
-        } else if (Elements.isExtended(dtype) && (tk == DType.Kind.COMPLEX ? target.itemsize() / 2 : target.itemsize()) < 8) {
-            // one rounding from the 64-bit mantissa to float32/float16 (complex64), not two through a double
-            boolean be = dtype.byteOrderChar() == '>';
-            int n = dtype.itemsize();
-            Elements.setDouble(target, out, to, Floats.extendedToDoubleRoundedToOdd(
-                    Elements.extendedMantissa(n, storage, so, be), Elements.extendedSignExp(n, storage, so, be)));
+        } else if (Elements.isExtended(dtype) && roundsOnceFromMantissa(target)) {
+            Elements.setDouble(target, out, to, roundedToOdd(so));
         } else {
             Elements.setDouble(target, out, to, Elements.getDouble(dtype, storage, so));
         }
+    }
+
+    /**
+     * A complex element to a complex (both parts) or to anything else but bool (its real part, numpy's
+     * ComplexWarning); a complex256's parts rounded once to float32 as numpy rounds them, not twice through a double.
+     */
+    private void convertComplex(DType target, Storage out, long to, long so) {
+        double real;
+        double imag;
+        if (Elements.isExtendedComplex(dtype) && roundsOnceFromMantissa(target)) {
+            real = roundedToOdd(so);
+            imag = roundedToOdd(so + dtype.itemsize() / 2);
+        } else {
+            Complex c = Elements.getComplex(dtype, storage, so);
+            real = c.real();
+            imag = c.imag();
+        }
+        if (target.kind() == DType.Kind.COMPLEX) {
+            Elements.setComplex(target, out, to, real, imag);
+        } else {
+            Elements.setDouble(target, out, to, real);
+        }
+    }
+
+    /**
+     * Whether a long double reaches {@code target}'s floats (a complex's parts) with one rounding from its 64-bit
+     * mantissa: float32 (numpy's direct cast), bfloat16 and the 8-bit floats. Not float16, which numpy reaches
+     * through a double (1 + 2**-11 + 2**-63 becomes 1.0, the tie the double leaves), nor float64 itself.
+     */
+    private static boolean roundsOnceFromMantissa(DType target) {
+        int part = target.kind() == DType.Kind.COMPLEX ? target.itemsize() / 2 : target.itemsize();
+        boolean half = part == 2 && (target.kind() == DType.Kind.FLOAT || target.kind() == DType.Kind.COMPLEX);
+        return part < 8 && !half;
+    }
+
+    /**
+     * The long double at {@code so} (this array's, or one part of its complex256) rounded to a double towards odd,
+     * so that rounding it once more to float32/float16 rounds once from the 64-bit mantissa, as numpy's direct cast does.
+     */
+    private double roundedToOdd(long so) {
+        boolean be = dtype.byteOrderChar() == '>';
+        int n = dtype.kind() == DType.Kind.COMPLEX ? dtype.itemsize() / 2 : dtype.itemsize();
+        return Floats.extendedToDoubleRoundedToOdd(Elements.extendedMantissa(n, storage, so, be), Elements.extendedSignExp(n, storage, so, be));
     }
 
     /** The float at {@code so} cast to the integer type {@code target} as numpy's loops do on x86-64. */

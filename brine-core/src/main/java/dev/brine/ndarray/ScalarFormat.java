@@ -82,6 +82,26 @@ public final class ScalarFormat {
     }
 
     /**
+     * numpy's repr of the {@code U} element of {@code a} at {@code index} when it holds a code unit that is no
+     * code point ({@code '\U00110000'}, which {@link NDArray#get} refuses: no Java String holds it); null for other
+     * elements and dtypes, whose value {@code get} gives.
+     */
+    public static String unicodeWithoutString(NDArray a, long... index) {
+        DType t = a.dtype();
+        if (t.kind() != DType.Kind.UNICODE) {
+            return null;
+        }
+        long pos = a.offsetOf(index);
+        boolean be = t.byteOrderChar() == '>';
+        for (int i = 0; i < t.itemsize() / 4; i++) {
+            if (!Character.isValidCodePoint(a.storage().getInt(pos + 4L * i, be))) {
+                return ArrayFormatter.unicodeRepr(t, a.storage(), pos);
+            }
+        }
+        return null;
+    }
+
+    /**
      * numpy's {@code c<type>type_repr}: {@code 2j} when the real part is +0, else both parts with the
      * imaginary one signed ({@code 1+2j}, {@code nan+infj}); integral parts drop their {@code .0}.
      */
