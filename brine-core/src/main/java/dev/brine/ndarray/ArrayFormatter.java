@@ -257,12 +257,47 @@ final class ArrayFormatter {
             if (type.kind() != DType.Kind.STRUCTURED && type.kind() != DType.Kind.SUBARRAY
                     && type.kind() != DType.Kind.BYTES && type.kind() != DType.Kind.UNICODE
                     && type.kind() != DType.Kind.VOID) {
-                int w = 0;
-                for (long off : offsets) {
-                    w = Math.max(w, raw(off).length());
-                }
-                width = w;
+                width = type.kind() == DType.Kind.DATETIME || type.kind() == DType.Kind.TIMEDELTA
+                        ? timeWidth(offsets) : widest(offsets);
             }
+        }
+
+        private int widest(List<Long> offsets) {
+            int w = 0;
+            for (long off : offsets) {
+                w = Math.max(w, raw(off).length());
+            }
+            return w;
+        }
+
+        /**
+         * numpy's {@code _TimelikeFormat}: the width of the texts of the smallest and the largest value that are not
+         * NaT, at least 5 ({@code 'NaT'}) when there is a NaT. Where a count times its unit overflows
+         * ({@code M8[25h]} with counts near 2**63) another value's text can be longer, and numpy does not pad for it.
+         */
+        private int timeWidth(List<Long> offsets) {
+            Long min = null;
+            Long max = null;
+            long minCount = 0;
+            long maxCount = 0;
+            boolean nat = false;
+            for (long off : offsets) {
+                TimeValue t = (TimeValue) Elements.get(type, a.storage(), off);
+                if (t.isNaT()) {
+                    nat = true;
+                } else {
+                    if (min == null || t.count() < minCount) {
+                        min = off;
+                        minCount = t.count();
+                    }
+                    if (max == null || t.count() > maxCount) {
+                        max = off;
+                        maxCount = t.count();
+                    }
+                }
+            }
+            int w = min == null ? 0 : Math.max(raw(min).length(), raw(max).length());
+            return nat ? Math.max(w, 5) : w;
         }
 
         String format(long off) {
