@@ -21,8 +21,7 @@ public final class ScalarFormat {
 
     /**
      * The repr of the one element of the 0-d array {@code scalar}, or null for the kinds this class
-     * does not write (integers, whose text is Python's; long doubles; Brine-only floats; records with
-     * a subarray field of several axes that are not floats).
+     * does not write (integers, whose text is Python's; Brine-only floats).
      */
     public static String repr(NDArray scalar) {
         DType t = scalar.dtype();
@@ -172,61 +171,17 @@ public final class ScalarFormat {
 
     /**
      * numpy 2's repr of a structured scalar ({@code _void_scalar_to_string}): its fields as a tuple, then
-     * {@code dtype=} and the dtype's str; an np.rec element's as {@code np.record(..., dtype=...)}. numpy formats the fields as an array's elements but floats with
-     * {@code str} ({@code 2.0}, not {@code 2.}), inside nested records and subarrays too; or null for a
-     * subarray field of more than one axis whose elements are not floats, whose padding across the
-     * subarray is not reproduced here.
+     * {@code dtype=} and the dtype's str; an np.rec element's as {@code np.record(..., dtype=...)}. numpy formats the
+     * fields as an array's element but floats with {@code str} ({@code 2.0}, not {@code 2.}), inside nested records
+     * and subarrays too, and subarrays on one line ({@link ArrayFormatter#voidScalarFields}).
      */
     private static String record(NDArray scalar) {
-        String fields = fields(scalar.dtype(), scalar.rawBytes(), 0);
-        if (fields == null) {
-            return null;
-        }
+        String fields = ArrayFormatter.voidScalarFields(scalar);
         String type = ArrayFormatter.dtypeShortRepr(scalar.dtype());
         if (scalar.dtype().isRecord()) { // numpy's record scalar names its type and prints the fields bare
             return "np.record(" + fields + ", dtype=" + type.substring("(numpy.record, ".length(), type.length() - 1) + ")";
         }
         return "np.void(" + fields + ", dtype=" + type + ")";
-    }
-
-    private static String fields(DType t, byte[] raw, int off) {
-        List<String> out = new ArrayList<>();
-        for (DType.Field f : t.fields()) {
-            String text = field(f.type(), raw, off + (int) f.offset());
-            if (text == null) {
-                return null;
-            }
-            out.add(text);
-        }
-        return "(" + String.join(", ", out) + (out.size() == 1 ? ",)" : ")");
-    }
-
-    private static String field(DType t, byte[] raw, int off) {
-        if (t.kind() == DType.Kind.STRUCTURED) {
-            return fields(t, raw, off);
-        }
-        NDArray value = NDArray.fromBytes(t, Order.C, Arrays.copyOfRange(raw, off, off + t.itemsize()));
-        if (value.dtype().kind().isFloat()) { // a float, or a subarray of them: each with str
-            return floats(value, new long[0]);
-        }
-        if (t.kind() == DType.Kind.SUBARRAY && value.shape().length > 1) {
-            return null;
-        }
-        return ArrayFormatter.body(value);
-    }
-
-    /** The floats of {@code a} from {@code index} on, each as numpy's str, in brackets per axis. */
-    private static String floats(NDArray a, long[] index) {
-        if (index.length == a.shape().length) {
-            return real(a.getDouble(index), a.dtype(), false, ".0");
-        }
-        List<String> items = new ArrayList<>();
-        for (long i = 0; i < a.shape()[index.length]; i++) {
-            long[] next = Arrays.copyOf(index, index.length + 1);
-            next[index.length] = i;
-            items.add(floats(a, next));
-        }
-        return "[" + String.join(", ", items) + "]";
     }
 
     /**
