@@ -35,8 +35,10 @@ public final class ScalarFormat {
                 if (t.itemsize() > 16) { // numpy's clongdoubletype_repr: as complex(), each part a long double's text
                     int half = t.itemsize() / 2;
                     boolean zeroReal = extended(scalar, 0, false, "").equals("0"); // +0 exactly (a double would underflow)
-                    String im = extended(scalar, half, !zeroReal, "") + "j";
-                    return "np.clongdouble('" + (zeroReal ? "" : extended(scalar, 0, false, "")) + im + "')";
+                    if (zeroReal) {
+                        return "np.clongdouble('" + extended(scalar, half, false, "") + "j')";
+                    }
+                    return "np.clongdouble('" + complexPart(scalar, 0, false) + complexPart(scalar, half, true) + "j')";
                 }
                 return t.itemsize() != 8 && t.itemsize() != 16 ? null
                         : "np." + t.name() + "(" + complex(scalar.getComplex(), DType.numeric(DType.Kind.FLOAT, t.itemsize() / 2)) + ")";
@@ -182,6 +184,24 @@ public final class ScalarFormat {
             return "np.record(" + fields + ", dtype=" + type.substring("(numpy.record, ".length(), type.length() - 1) + ")";
         }
         return "np.void(" + fields + ", dtype=" + type + ")";
+    }
+
+    /**
+     * A part of a clongdouble whose real part is not +0, as numpy's {@code clongdoubletype_repr} writes it: it tests
+     * the part with {@code npy_isfinite} and {@code npy_isnan}, on the value the x87 loads, so an encoding the x87
+     * refuses (an unnormal, a pseudo-infinity) is {@code nan} there ({@code 1+nanj}), not the digits its bits give.
+     */
+    private static String complexPart(NDArray scalar, int at, boolean sign) {
+        byte[] raw = scalar.rawBytes();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(raw).order(scalar.dtype().byteOrder());
+        int size = scalar.dtype().itemsize() / 2;
+        boolean be = scalar.dtype().byteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
+        long mantissa = be ? b.getLong(at + size - 8) : b.getLong(at);
+        int signExp = (be ? b.getShort(at + size - 10) : b.getShort(at + 8)) & 0xFFFF;
+        if (Extended80.isInvalid(mantissa, signExp)) {
+            return sign ? "+nan" : "nan";
+        }
+        return extended(scalar, at, sign, "");
     }
 
     /**
