@@ -36,13 +36,23 @@ final class ArrayFormatter {
 
     private final NDArray a;
     private final boolean summarize;
+    /**
+     * Whether each float is its own {@code str}, unpadded: numpy's {@code _void_scalar_to_string} formats a structured
+     * scalar's fields with {@code formatter={'float_kind': str}}, floats inside nested records and subarrays too.
+     */
+    private final boolean strFloats;
     private ElementFormat format;
     /** Characters of element text written so far, against {@link #MAX_CHARS}. */
     private long written;
 
     private ArrayFormatter(NDArray a) {
+        this(a, false);
+    }
+
+    private ArrayFormatter(NDArray a, boolean strFloats) {
         this.a = a;
         this.summarize = a.size() > THRESHOLD;
+        this.strFloats = strFloats;
     }
 
     static String repr(NDArray a) {
@@ -58,6 +68,19 @@ final class ArrayFormatter {
         f.format = f.new ElementFormat(a.dtype(), f.shownOffsets(), false);
         String text = a.shape().length == 0 ? f.format.format(0)
                 : ArrayLayout.body(a.shape(), f.summarize, index -> f.format.format(a.offsetOf(index)), MAX_CHARS);
+        return text.length() > MAX_CHARS ? text.substring(0, (int) MAX_CHARS) + "..." : text;
+    }
+
+    /**
+     * The fields of the record {@code scalar} (a 0-d structured array) as numpy 2's repr of its {@code np.void} writes
+     * them, {@code (1, [2.0, 3.0])}: numpy's {@code StructuredVoidFormat} of the one record, as an array's element (ints,
+     * complex numbers and datetimes padded to the widths of all the items of their subarray field, subarrays on one
+     * line however long) but each float its own {@code str}.
+     */
+    static String voidScalarFields(NDArray scalar) {
+        ArrayFormatter f = new ArrayFormatter(scalar, true);
+        f.format = f.new ElementFormat(scalar.dtype(), List.of(scalar.offsetOf()), false);
+        String text = f.format.format(scalar.offsetOf());
         return text.length() > MAX_CHARS ? text.substring(0, (int) MAX_CHARS) + "..." : text;
     }
 
@@ -197,6 +220,8 @@ final class ArrayFormatter {
     private final class ElementFormat {
         private final DType type;
         private final FloatFormat floats;
+        /** A float that is its own {@code str} ({@link #strFloats}). */
+        private final boolean strFloat;
         private final FloatFormat reals;
         private final FloatFormat imags;
         private final List<ElementFormat> fields = new ArrayList<>();
@@ -216,12 +241,13 @@ final class ArrayFormatter {
             this.padTrue = inSubarray || a.shape().length > 0;
             this.subShape = type.kind() == DType.Kind.SUBARRAY ? type.elementShape() : null;
             this.subSummarized = subShape != null && count(subShape) > THRESHOLD;
+            this.strFloat = strFloats && type.kind() == DType.Kind.FLOAT; // not Brine's own floats, which numpy lacks
             Storage s = a.storage();
             FloatFormat fl = null;
             FloatFormat re = null;
             FloatFormat im = null;
             ElementFormat sub = null;
-            if (type.kind().isFloat()) {
+            if (type.kind().isFloat() && !strFloat) {
                 Real[] v = new Real[offsets.size()];
                 for (int i = 0; i < v.length; i++) {
                     v[i] = real(type, offsets.get(i));
@@ -256,13 +282,48 @@ final class ArrayFormatter {
             base = sub;
             if (type.kind() != DType.Kind.STRUCTURED && type.kind() != DType.Kind.SUBARRAY
                     && type.kind() != DType.Kind.BYTES && type.kind() != DType.Kind.UNICODE
-                    && type.kind() != DType.Kind.VOID) {
-                int w = 0;
-                for (long off : offsets) {
-                    w = Math.max(w, raw(off).length());
-                }
-                width = w;
+                    && type.kind() != DType.Kind.VOID && !strFloat) {
+                width = type.kind() == DType.Kind.DATETIME || type.kind() == DType.Kind.TIMEDELTA
+                        ? timeWidth(offsets) : widest(offsets);
             }
+        }
+
+        private int widest(List<Long> offsets) {
+            int w = 0;
+            for (long off : offsets) {
+                w = Math.max(w, raw(off).length());
+            }
+            return w;
+        }
+
+        /**
+         * numpy's {@code _TimelikeFormat}: the width of the texts of the smallest and the largest value that are not
+         * NaT, at least 5 ({@code 'NaT'}) when there is a NaT. Where a count times its unit overflows
+         * ({@code M8[25h]} with counts near 2**63) another value's text can be longer, and numpy does not pad for it.
+         */
+        private int timeWidth(List<Long> offsets) {
+            Long min = null;
+            Long max = null;
+            long minCount = 0;
+            long maxCount = 0;
+            boolean nat = false;
+            for (long off : offsets) {
+                TimeValue t = (TimeValue) Elements.get(type, a.storage(), off);
+                if (t.isNaT()) {
+                    nat = true;
+                } else {
+                    if (min == null || t.count() < minCount) {
+                        min = off;
+                        minCount = t.count();
+                    }
+                    if (max == null || t.count() > maxCount) {
+                        max = off;
+                        maxCount = t.count();
+                    }
+                }
+            }
+            int w = min == null ? 0 : Math.max(raw(min).length(), raw(max).length());
+            return nat ? Math.max(w, 5) : w;
         }
 
         String format(long off) {
@@ -272,6 +333,9 @@ final class ArrayFormatter {
 
         private String raw(long off) {
             Storage s = a.storage();
+            if (strFloat) {
+                return floatStr(off);
+            }
             if (floats != null) {
                 return floats.format(real(type, off));
             }
@@ -344,6 +408,16 @@ final class ArrayFormatter {
                 }
             }
             return b.append(']').toString();
+        }
+
+        /** numpy's {@code str} of the float at {@code off}: its type's shortest digits, a long double's own. */
+        private String floatStr(long off) {
+            if (type.itemsize() <= 8) {
+                return ScalarFormat.floatText(((Number) Elements.get(type, a.storage(), off)).doubleValue(), type);
+            }
+            byte[] raw = new byte[type.itemsize()];
+            a.storage().get(off, raw, 0, raw.length);
+            return ScalarFormat.longDoubleText(NDArray.fromBytes(type, Order.C, raw));
         }
 
         /** The float of type {@code t} at {@code off}, read once: a long double's digits take time to find. */

@@ -560,6 +560,17 @@ public final class DType {
     }
 
     /**
+     * numpy's one object of a type equal to this one, where numpy keeps one ({@code np.dtype('<f4') is np.dtype('f4')}):
+     * the shared {@link #FLOAT32}, {@link #BOOL}, ... for a bool, integer, float, complex or object type in native byte
+     * order (or none) without metadata; this type itself for any other (the other byte order, a sized string or void,
+     * a datetime, a structured or record type). A pickle writes one dtype object once and refers to it after that, so
+     * a value that holds numpy's one dtype (a scalar's, an array's swapped on load) must hold this one.
+     */
+    public DType shared() {
+        return BuiltinDTypes.shared(this);
+    }
+
+    /**
      * This type with {@code metadata} as its {@code dtype.metadata} ({@code null}: none), as
      * {@code np.dtype(this, metadata=metadata)}; the map is kept, not copied.
      */

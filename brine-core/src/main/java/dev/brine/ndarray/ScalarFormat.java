@@ -21,8 +21,7 @@ public final class ScalarFormat {
 
     /**
      * The repr of the one element of the 0-d array {@code scalar}, or null for the kinds this class
-     * does not write (integers, whose text is Python's; long doubles; Brine-only floats; records with
-     * a subarray field of several axes that are not floats).
+     * does not write (integers, whose text is Python's; Brine-only floats).
      */
     public static String repr(NDArray scalar) {
         DType t = scalar.dtype();
@@ -36,8 +35,10 @@ public final class ScalarFormat {
                 if (t.itemsize() > 16) { // numpy's clongdoubletype_repr: as complex(), each part a long double's text
                     int half = t.itemsize() / 2;
                     boolean zeroReal = extended(scalar, 0, false, "").equals("0"); // +0 exactly (a double would underflow)
-                    String im = extended(scalar, half, !zeroReal, "") + "j";
-                    return "np.clongdouble('" + (zeroReal ? "" : extended(scalar, 0, false, "")) + im + "')";
+                    if (zeroReal) {
+                        return "np.clongdouble('" + extended(scalar, half, false, "") + "j')";
+                    }
+                    return "np.clongdouble('" + complexPart(scalar, 0, false) + complexPart(scalar, half, true) + "j')";
                 }
                 return t.itemsize() != 8 && t.itemsize() != 16 ? null
                         : "np." + t.name() + "(" + complex(scalar.getComplex(), DType.numeric(DType.Kind.FLOAT, t.itemsize() / 2)) + ")";
@@ -192,16 +193,12 @@ public final class ScalarFormat {
 
     /**
      * numpy 2's repr of a structured scalar ({@code _void_scalar_to_string}): its fields as a tuple, then
-     * {@code dtype=} and the dtype's str; an np.rec element's as {@code np.record(..., dtype=...)}. numpy formats the fields as an array's elements but floats with
-     * {@code str} ({@code 2.0}, not {@code 2.}), inside nested records and subarrays too; or null for a
-     * subarray field of more than one axis whose elements are not floats, whose padding across the
-     * subarray is not reproduced here.
+     * {@code dtype=} and the dtype's str; an np.rec element's as {@code np.record(..., dtype=...)}. numpy formats the
+     * fields as an array's element but floats with {@code str} ({@code 2.0}, not {@code 2.}), inside nested records
+     * and subarrays too, and subarrays on one line ({@link ArrayFormatter#voidScalarFields}).
      */
     private static String record(NDArray scalar) {
-        String fields = fields(scalar.dtype(), scalar.rawBytes(), 0);
-        if (fields == null) {
-            return null;
-        }
+        String fields = ArrayFormatter.voidScalarFields(scalar);
         String type = ArrayFormatter.dtypeShortRepr(scalar.dtype());
         if (scalar.dtype().isRecord()) { // numpy's record scalar names its type and prints the fields bare
             return "np.record(" + fields + ", dtype=" + type.substring("(numpy.record, ".length(), type.length() - 1) + ")";
@@ -209,44 +206,22 @@ public final class ScalarFormat {
         return "np.void(" + fields + ", dtype=" + type + ")";
     }
 
-    private static String fields(DType t, byte[] raw, int off) {
-        List<String> out = new ArrayList<>();
-        for (DType.Field f : t.fields()) {
-            String text = field(f.type(), raw, off + (int) f.offset());
-            if (text == null) {
-                return null;
-            }
-            out.add(text);
+    /**
+     * A part of a clongdouble whose real part is not +0, as numpy's {@code clongdoubletype_repr} writes it: it tests
+     * the part with {@code npy_isfinite} and {@code npy_isnan}, on the value the x87 loads, so an encoding the x87
+     * refuses (an unnormal, a pseudo-infinity) is {@code nan} there ({@code 1+nanj}), not the digits its bits give.
+     */
+    private static String complexPart(NDArray scalar, int at, boolean sign) {
+        byte[] raw = scalar.rawBytes();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(raw).order(scalar.dtype().byteOrder());
+        int size = scalar.dtype().itemsize() / 2;
+        boolean be = scalar.dtype().byteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
+        long mantissa = be ? b.getLong(at + size - 8) : b.getLong(at);
+        int signExp = (be ? b.getShort(at + size - 10) : b.getShort(at + 8)) & 0xFFFF;
+        if (Extended80.isInvalid(mantissa, signExp)) {
+            return sign ? "+nan" : "nan";
         }
-        return "(" + String.join(", ", out) + (out.size() == 1 ? ",)" : ")");
-    }
-
-    private static String field(DType t, byte[] raw, int off) {
-        if (t.kind() == DType.Kind.STRUCTURED) {
-            return fields(t, raw, off);
-        }
-        NDArray value = NDArray.fromBytes(t, Order.C, Arrays.copyOfRange(raw, off, off + t.itemsize()));
-        if (value.dtype().kind().isFloat()) { // a float, or a subarray of them: each with str
-            return floats(value, new long[0]);
-        }
-        if (t.kind() == DType.Kind.SUBARRAY && value.shape().length > 1) {
-            return null;
-        }
-        return ArrayFormatter.body(value);
-    }
-
-    /** The floats of {@code a} from {@code index} on, each as numpy's str, in brackets per axis. */
-    private static String floats(NDArray a, long[] index) {
-        if (index.length == a.shape().length) {
-            return real(a.getDouble(index), a.dtype(), false, ".0");
-        }
-        List<String> items = new ArrayList<>();
-        for (long i = 0; i < a.shape()[index.length]; i++) {
-            long[] next = Arrays.copyOf(index, index.length + 1);
-            next[index.length] = i;
-            items.add(floats(a, next));
-        }
-        return "[" + String.join(", ", items) + "]";
+        return extended(scalar, at, sign, "");
     }
 
     /**

@@ -42,6 +42,12 @@ public final class NumpyPickles {
      * it with a memo GET, as numpy's pickles do. Never changed.
      */
     private static final byte[] ONE_B = CPythonBytes.of('b');
+    /**
+     * numpy's {@code np.True_} and {@code np.False_}, each one object, whatever pickle or array item it comes from:
+     * a re-dump writes each once and refers to it with a memo GET after that, as CPython's does.
+     */
+    private static final NumpyScalar TRUE = new NumpyScalar(DType.BOOL, new byte[] {1});
+    private static final NumpyScalar FALSE = new NumpyScalar(DType.BOOL, new byte[] {0});
     private static final ClassRegistry STANDARD = addTo(ClassRegistry.builtins().toBuilder(), NumpyNames.NUMPY1, false).build();
 
     private NumpyPickles() {
@@ -83,7 +89,10 @@ public final class NumpyPickles {
         b.registerWriter(NDArray.class, new ArrayWriter(names, ndarray));
         b.registerWriter(DType.class, t -> new Reduction(NumpyNames.DTYPE, Reduction.Style.REDUCE,
                 DTypeState.args(t, record), null, DTypeState.state(t), null, null));
-        b.registerWriter(NumpyScalar.class, s -> Reduction.call(names.scalar(), s.dtype(), CPythonBytes.of(s.raw())));
+        b.registerWriter(NumpyScalar.class, s -> {
+            NumpyScalar held = asNumpyHolds(s.dtype(), s.raw()); // called once per scalar, as numpy's __reduce__
+            return Reduction.call(names.scalar(), held.dtype(), CPythonBytes.of(held.raw()));
+        });
         b.registerWriter(ObjectArray.class, a -> new Reduction(names.reconstruct(), Reduction.Style.REDUCE,
                 Tuple.of(ndarray, Tuple.of(0L), ONE_B), null,
                 Tuple.of(1L, DTypeState.shapeTuple(a.shape()), a.dtype(), a.isFortran(), a.items()), null, null));
@@ -316,7 +325,7 @@ public final class NumpyPickles {
             byte[] raw = bytesOf(data);
             if (dtype.byteOrderChar() == nonNativeOrder()) {
                 raw = swapped(dtype, raw);
-                dtype = dtype.withByteOrder('=');
+                dtype = swappedToNative(dtype);
             }
             return array(dtype, fortran ? Order.F : Order.C, shape, Storage.wrap(raw));
         }
@@ -348,6 +357,17 @@ public final class NumpyPickles {
      */
     private static char nonNativeOrder() {
         return java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? '>' : '<';
+    }
+
+    /**
+     * The dtype numpy's {@code __setstate__} gives an array it swapped into native order: numpy's one builtin dtype
+     * of the type ({@code PyArray_DescrFromType}) for a bool or number without metadata, whatever dtype object the
+     * pickle gave; a new copy in native order ({@code PyArray_DescrNew}, its metadata dict kept) for a str, datetime
+     * or timedelta type or one with metadata. Two swapped float32 arrays then share numpy's {@code float32}, which
+     * CPython's re-dump writes once and refers to with a memo GET after that, as Brine's does.
+     */
+    private static DType swappedToNative(DType t) {
+        return t.withByteOrder('=').shared();
     }
 
     /** {@code _frombuffer(buffer, dtype, shape, order)}: protocol 5's form. */
@@ -439,8 +459,62 @@ public final class NumpyPickles {
                         + " scalar takes " + dtype.itemsize() + " bytes, the pickle gives " + raw.length);
             }
             // numpy reads the item from the first bytes and ignores the rest, as here
-            return new NumpyScalar(dtype, raw.length == dtype.itemsize() ? raw : Arrays.copyOf(raw, dtype.itemsize()));
+            return asNumpyHolds(dtype, raw.length == dtype.itemsize() ? raw : Arrays.copyOf(raw, dtype.itemsize()));
         }
+    }
+
+    /**
+     * The scalar numpy holds for {@code scalar(t, raw)}, with the dtype and bytes its {@code __reduce__} gives
+     * ({@code PyArray_DescrFromScalar}): a value in native order (a bool 0 or 1); numpy's one builtin dtype for a bool
+     * or number, whatever dtype object, byte order or metadata the pickle gave ({@code [array, np.float32(1)]} loads
+     * with two float32 dtypes, the array's copy and numpy's own, which a re-dump writes twice); a new dtype without
+     * metadata for each datetime, timedelta, bytes or str scalar, a bytes or str one as long as its value without
+     * trailing NULs ({@code np.bytes_(b'ab')} from an {@code 'S5'} array reduces to {@code 'S2'}); a void or record
+     * scalar keeps the dtype it was given, as numpy's keeps it. A bool is one of numpy's two objects, {@link #TRUE}
+     * or {@link #FALSE}.
+     */
+    static NumpyScalar asNumpyHolds(DType t, byte[] raw) {
+        byte[] b = t.byteOrderChar() == nonNativeOrder() ? swapped(t, raw) : raw;
+        switch (t.kind()) {
+            case VOID:
+            case STRUCTURED:
+            case SUBARRAY:
+                return new NumpyScalar(t, raw);
+            case BYTES: {
+                int n = withoutTrailingNuls(b, 1);
+                return new NumpyScalar(DType.bytes(n), Arrays.copyOf(b, n));
+            }
+            case UNICODE: {
+                int n = withoutTrailingNuls(b, 4);
+                return new NumpyScalar(DType.unicode(n / 4), Arrays.copyOf(b, n));
+            }
+            case DATETIME:
+                return new NumpyScalar(DType.datetime64(t.unit(), t.unitCount()), b);
+            case TIMEDELTA:
+                return new NumpyScalar(DType.timedelta64(t.unit(), t.unitCount()), b);
+            case BOOL:
+                return b[0] != 0 ? TRUE : FALSE;
+            default:
+                return new NumpyScalar(t.withMetadata(null).withByteOrder('=').shared(), b);
+        }
+    }
+
+    /** The length of {@code b} without its trailing NUL characters of {@code width} bytes (native order). */
+    private static int withoutTrailingNuls(byte[] b, int width) {
+        int n = b.length - b.length % width;
+        while (n >= width && isZero(b, n - width, n)) {
+            n -= width;
+        }
+        return n;
+    }
+
+    private static boolean isZero(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static NDArray array(DType dtype, Order order, long[] shape, Storage data) throws BrineException {

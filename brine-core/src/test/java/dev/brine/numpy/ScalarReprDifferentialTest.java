@@ -184,4 +184,62 @@ class ScalarReprDifferentialTest {
             assertEquals(c[1], x.toString(), "seed " + seeds.get(k));
         }
     }
+
+    /**
+     * Structured scalars with subarray fields of every kind: one axis or several, of records (whose floats numpy prints
+     * with str, unpadded), of long bytes, str, complex numbers and datetimes (which numpy does not wrap at 75 columns,
+     * as an array's lines), of ints and bools (padded to the widest item of the field), of long doubles, and of more
+     * than 1000 items (three at each end of the longer axes). Brine printed a subarray of records with an array's
+     * padding ({@code (3430.  ,)}), wrapped long ones, and wrote no repr for several axes that are not floats.
+     */
+    @Test
+    void structuredScalarsWithSubarrayFieldsReprAsNumpyWritesThem() throws IOException {
+        Python.require("numpy");
+        List<String> seeds = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            seeds.add(Integer.toString(i));
+        }
+        List<String> numpy = Python.eachLine(String.join("\n",
+                "import numpy as np, pickle, random",
+                "LEAVES = ['<i4', '>i2', 'u1', '<f8', '<f4', '<f2', '<g', '?', '<c16', '<c8', 'S5', '<U4', 'V2', '<M8[s]',"
+                        + " '<M8[D]', '<m8[ms]']",
+                "def shape(r, large): return r.choice([(2,), (3,), (1,), (2, 2), (3, 1, 2)] + [(1001,), (2, 600)] * large)",
+                "def field_type(r, depth):",
+                "    k = r.random()",
+                "    base = record_type(r, depth + 1) if k < 0.25 and depth < 2 else r.choice(LEAVES)",
+                // more than 1000 items only of leaves outside subarrays of records, which would multiply them
+                "    return (base, shape(r, depth == 0 and k >= 0.25)) if k < 0.8 else base",
+                "def record_type(r, depth=0):",
+                "    return [('f%d' % i, field_type(r, depth)) for i in range(r.randint(1, 3))]",
+                "def value(r, t):",
+                "    if t.kind in 'iu': return r.randint(0, 250) if t.kind == 'u' else r.randint(-30000, 30000)",
+                "    if t.kind == 'f': return r.choice([0.0, -0.0, 1.0, 3430.0, 17.02, -2.5, 1e-5, 0.1, 123456.75, 1e20,"
+                        + " float('nan'), float('inf'), r.uniform(-1e6, 1e6)])",
+                "    if t.kind == 'c': return complex(value(r, np.dtype('f8')), value(r, np.dtype('f8')))",
+                "    if t.kind == 'b': return r.random() < 0.5",
+                "    if t.kind == 'S': return bytes(r.getrandbits(8) for _ in range(r.randint(0, t.itemsize)))",
+                "    if t.kind == 'U': return r.choice(['', 'a', \"b'\", 'z\\u00e9xy'])",
+                "    if t.kind == 'V': return np.void(bytes(r.getrandbits(8) for _ in range(t.itemsize)))",
+                "    if t.kind in 'Mm': return np.array(r.randint(-10**9, 10**9)).astype(t)",
+                "    raise ValueError(t)",
+                "def fill(r, a):",  // a: an array of records; fills a few of its items, leaves the rest zero
+                "    for name in a.dtype.names:",
+                "        sub = a[name]",
+                "        if sub.dtype.names is not None: fill(r, sub)",
+                "        elif sub.size:",
+                "            for _ in range(12): sub[tuple(r.randrange(d) for d in sub.shape)] = value(r, sub.dtype)",
+                "def case(line):",
+                "    r = random.Random(int(line))",
+                "    dt = np.dtype(record_type(r), align=int(line) % 5 == 1)",
+                "    a = np.zeros(1, dt)",
+                "    fill(r, a)",
+                "    x = a[0] if int(line) % 3 else a.view(np.recarray)[0]  # an np.rec element: an np.record",
+                "    return pickle.dumps(x, 2).hex() + '\\t' + repr(x).replace('\\n', '\\\\n')"),
+                "case(line)", null, seeds);
+        for (int k = 0; k < seeds.size(); k++) {
+            String[] c = numpy.get(k).split("\t", 2);
+            Object x = dev.brine.pickle.Pickle.loads(HexFormat.of().parseHex(c[0]));
+            assertEquals(c[1], x.toString().replace("\n", "\\n"), "seed " + seeds.get(k));
+        }
+    }
 }
