@@ -111,7 +111,8 @@ public final class PythonRepr {
                 if (depth >= UNBOUNDED.maxDepth || v instanceof Set && ((Set<?>) v).size() > 1) {
                     return false; // a set's items are in Python's hash order, which a str's hash varies from run to run
                 }
-                Iterable<?> items = v instanceof Map ? ((Map<?, ?>) v).entrySet() : v instanceof Tuple ? (Tuple) v : (Collection<?>) v;
+                Iterable<?> items = v instanceof Map ? ((Map<?, ?>) v).entrySet() : v instanceof Tuple ? (Tuple) v
+                        : v instanceof Object[] ? java.util.Arrays.asList((Object[]) v) : (Collection<?>) v;
                 for (Object item : items) {
                     if (item instanceof Map.Entry) {
                         todo.push(new Object[] {((Map.Entry<?, ?>) item).getKey(), depth + 1});
@@ -430,6 +431,11 @@ public final class PythonRepr {
                 Tuple t = (Tuple) v;
                 return new Items(v, t.iterator(), t.size(), maxItems, depth + 1, t.size() == 1 ? ",)" : ")");
             }
+            if (v instanceof Object[]) { // written as a tuple, so shown as one
+                Object[] a = (Object[]) v;
+                return new Items(v, java.util.Arrays.asList(a).iterator(), a.length, maxItems, depth + 1,
+                        a.length == 1 ? ",)" : ")");
+            }
             Collection<?> c = (Collection<?>) v;
             return new Items(v, c.iterator(), c.size(), maxItems, depth + 1, closeBracket(v));
         }
@@ -520,11 +526,11 @@ public final class PythonRepr {
     }
 
     private static boolean isContainer(Object v) {
-        return v instanceof List || v instanceof Tuple || v instanceof Map || v instanceof Set;
+        return v instanceof List || v instanceof Tuple || v instanceof Map || v instanceof Set || v instanceof Object[];
     }
 
     private static String openBracket(Object v) {
-        if (v instanceof Tuple) {
+        if (v instanceof Tuple || v instanceof Object[]) {
             return "(";
         }
         if (v instanceof List) {
@@ -540,7 +546,7 @@ public final class PythonRepr {
     }
 
     private static String closeBracket(Object v) {
-        if (v instanceof Tuple) {
+        if (v instanceof Tuple || v instanceof Object[]) {
             return ")";
         }
         if (v instanceof List) {

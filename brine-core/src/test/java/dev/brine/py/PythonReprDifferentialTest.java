@@ -111,6 +111,31 @@ class PythonReprDifferentialTest {
         }
     }
 
+    /**
+     * A Java {@code Object[]}, which Brine writes as a tuple, shows as the tuple CPython loads from that pickle (it showed
+     * as Java's {@code [Ljava.lang.Object;@...} before; found by a randomized hunt), nested, of one item, empty, and
+     * holding a list that holds the array again.
+     */
+    @Test
+    void objectArraysReprAsTheTuplesTheyPickleAs() throws IOException {
+        Python.require();
+        List<Object> self = new ArrayList<>();
+        Object[] holder = {self, "x"};
+        self.add(holder);
+        Object[] values = {
+            new Object[] {1L, "x"}, new Object[] {1L}, new Object[0], new String[] {"a", "b"},
+            java.util.Map.of("t", new Object[] {new Object[] {2.5, null}, List.of(new Object[] {true})}), holder,
+        };
+        PythonRepr repr = new PythonRepr(8, 10, Integer.MAX_VALUE);
+        for (Object v : values) {
+            byte[] pickle = dev.brine.pickle.Pickle.dumps(v);
+            String expected = new String(Python.check("import pickle, sys\nsys.stdout.write(repr(pickle.loads(sys.stdin.buffer.read())))",
+                    pickle), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(expected, repr.format(v));
+            assertEquals(expected, PythonRepr.repr(v));
+        }
+    }
+
     /** timedelta reprs against CPython's, up to timedelta.max and down to timedelta.min (whose microseconds overflow a long). */
     @Test
     void timedeltasReprAsCPythonWritesThem() throws IOException {
