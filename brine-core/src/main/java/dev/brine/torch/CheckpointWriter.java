@@ -44,21 +44,23 @@ final class CheckpointWriter {
     private CheckpointWriter() {
     }
 
-    /** One stored storage: a byte range of a root storage. */
+    /**
+     * One stored storage: a byte range of a root storage. Untyped storages and uint8 tensors share
+     * records (torch's untyped storage is its uint8 storage), so whether a storage is named untyped
+     * is the referrer's, not the record's.
+     */
     private static final class Record {
         final Storage root;
         final long start;
         long end;
         final TorchDType dtype; // UINT8 for untyped records
-        final boolean untyped;
         String key;
 
-        Record(Storage root, long start, long end, TorchDType dtype, boolean untyped) {
+        Record(Storage root, long start, long end, TorchDType dtype) {
             this.root = root;
             this.start = start;
             this.end = end;
             this.dtype = dtype;
-            this.untyped = untyped;
         }
     }
 
@@ -85,13 +87,11 @@ final class CheckpointWriter {
         }
     }
 
-    /** The placeholder a tensor's reduction names for its storage; the persistent-id hook turns it into the id. */
-    private static final class StorageRef {
-        final Record record;
-
-        StorageRef(Record record) {
-            this.record = record;
-        }
+    /**
+     * The placeholder a tensor's reduction names for its storage, as a {@code torch.UntypedStorage} when
+     * {@code untyped}; the persistent-id hook turns it into the id.
+     */
+    private record StorageRef(Record record, boolean untyped) {
     }
 
     /**
@@ -191,19 +191,20 @@ final class CheckpointWriter {
             byRoot.computeIfAbsent(it.root, k -> new ArrayList<>()).add(it);
         }
         for (List<Item> group : byRoot.values()) {
-            Map<String, List<Item>> kinds = new LinkedHashMap<>();
+            // torch keys storages by their bytes: an untyped storage, a uint8 tensor and a tensor stored
+            // untyped (uint16...) on the same bytes are one record, each naming it its own way
+            Map<TorchDType, List<Item>> kinds = new LinkedHashMap<>();
             for (Item it : group) {
-                kinds.computeIfAbsent(it.untyped ? "untyped" : it.dtype.name(), k -> new ArrayList<>()).add(it);
+                kinds.computeIfAbsent(recordType(it), k -> new ArrayList<>()).add(it);
             }
             for (List<Item> kind : kinds.values()) {
                 kind.sort(Comparator.comparingLong((Item it) -> it.start).thenComparing(it -> -it.length));
                 Record current = null;
                 for (Item it : kind) {
                     int item = it.dtype.itemsize();
-                    TorchDType recordType = it.untyped ? TorchDType.UINT8 : it.dtype;
+                    TorchDType recordType = recordType(it);
                     if (it.length == 0) { // an empty tensor gets an empty storage of its own, as in torch
-                        plan.places.put(it.owner, new Place(new Record(it.root, it.start, it.start, recordType,
-                                it.untyped), 0));
+                        plan.places.put(it.owner, new Place(new Record(it.root, it.start, it.start, recordType), 0));
                         continue;
                     }
                     // views of one storage share one record, as in torch, overlapping or not: the record
@@ -213,11 +214,11 @@ final class CheckpointWriter {
                     if (joins && (it.start - current.start) % item != 0) {
                         // off the element grid: torch cannot view those bytes so; a record of its own
                         plan.places.put(it.owner, new Place(new Record(it.root, it.start, it.start + it.length,
-                                recordType, it.untyped), 0));
+                                recordType), 0));
                         continue;
                     }
                     if (!joins) {
-                        current = new Record(it.root, it.start, it.start + it.length, recordType, it.untyped);
+                        current = new Record(it.root, it.start, it.start + it.length, recordType);
                     } else {
                         current.end = Math.max(current.end, it.start + it.length);
                     }
@@ -226,6 +227,11 @@ final class CheckpointWriter {
             }
         }
         return plan;
+    }
+
+    /** The element type of the record an item is written in: uint8 (bytes) for what is stored untyped. */
+    private static TorchDType recordType(Item it) {
+        return it.untyped ? TorchDType.UINT8 : it.dtype;
     }
 
     /** What to write for array {@code a}: its bytes when torch can hold them as they are, else a converted copy. */
@@ -245,14 +251,14 @@ final class CheckpointWriter {
     // ------------------------------------------------------------------------------ pickling
 
     private static byte[] pickle(Object obj, Plan plan, TorchOptions options) throws BrineException {
-        Map<Record, StorageRef> refs = new IdentityHashMap<>();
-        ClassRegistry reg = registry(options.registry(), a -> tensorReduction(a, plan, refs));
+        ClassRegistry reg = registry(options.registry(), a -> tensorReduction(a, plan));
         PicklerOptions o = PicklerOptions.builder().protocol(2).registry(reg).persistentId(x -> {
             if (x instanceof StorageRef) {
-                return pid(((StorageRef) x).record, plan);
+                StorageRef ref = (StorageRef) x;
+                return pid(ref.record(), ref.untyped(), plan);
             }
             if (x instanceof TorchStorage) {
-                return pid(plan.places.get(x).record(), plan);
+                return pid(plan.places.get(x).record(), ((TorchStorage) x).isUntyped(), plan);
             }
             return null;
         }).build();
@@ -371,22 +377,24 @@ final class CheckpointWriter {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    private static Tuple pid(Record r, Plan plan) {
+    /** The persistent id of record {@code r}, named as a {@code torch.UntypedStorage} when {@code untyped}. */
+    private static Tuple pid(Record r, boolean untyped, Plan plan) {
         if (r.key == null) {
             r.key = String.valueOf(plan.keyed.size());
             plan.keyed.add(r);
         }
-        Global type = r.untyped ? TorchGlobals.UNTYPED_STORAGE : new Global("torch", r.dtype.storageClass());
+        Global type = untyped ? TorchGlobals.UNTYPED_STORAGE : new Global("torch", r.dtype.storageClass());
         long numel = (r.end - r.start) / r.dtype.itemsize();
         return Tuple.of("storage", type, r.key, "cpu", numel);
     }
 
-    private static Reduction tensorReduction(NDArray a, Plan plan, Map<Record, StorageRef> refs) throws BrineException {
+    private static Reduction tensorReduction(NDArray a, Plan plan) throws BrineException {
         Place place = plan.places.get(a);
         if (place == null) {
             throw new PicklingException("internal error: an array was not seen while planning the checkpoint");
         }
-        StorageRef ref = refs.computeIfAbsent(place.record(), StorageRef::new);
+        TorchDType t = TorchDType.forArrayType(a.dtype());
+        StorageRef ref = new StorageRef(place.record(), t.storageClass() == null);
         long[] shape = a.shape();
         Object[] size = new Object[shape.length];
         Object[] stride = new Object[shape.length];
@@ -398,7 +406,6 @@ final class CheckpointWriter {
             stride[i] = s;
             s *= Math.max(1, shape[i]);
         }
-        TorchDType t = TorchDType.forArrayType(a.dtype());
         OrderedDict<Object, Object> hooks = new OrderedDict<>();
         if (t.storageClass() == null) {
             return Reduction.call(TorchGlobals.REBUILD_TENSOR_V3, ref, place.offset(), Tuple.of(size), Tuple.of(stride),
