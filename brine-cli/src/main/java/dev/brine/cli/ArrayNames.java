@@ -10,6 +10,7 @@ import dev.brine.py.Tuple;
 import dev.brine.torch.PickledModule;
 import dev.brine.torch.SharedPaths;
 import dev.brine.torch.TorchCheckpoint;
+import dev.brine.torch.TorchParameter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -165,6 +166,9 @@ final class ArrayNames {
     private static Object arrayOf(Object v) {
         if (v instanceof SharedVariable && isArray(((SharedVariable) v).getValue())) {
             return ((SharedVariable) v).getValue();
+        }
+        if (v instanceof TorchParameter) { // read so only for a convert to a checkpoint, which writes it as one
+            return ((TorchParameter) v).data();
         }
         return isArray(v) ? v : null;
     }

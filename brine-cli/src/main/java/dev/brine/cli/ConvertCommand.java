@@ -78,7 +78,8 @@ final class ConvertCommand implements Callable<Integer> {
         }
         Formats target = Formats.forOutput(out);
         checkOptionsFit(target);
-        Loaded loaded = Loaded.open(in, streams.memo).warn(spec.commandLine().getErr());
+        // a checkpoint's Parameters stay Parameters in a checkpoint; every other output takes their arrays
+        Loaded loaded = Loaded.open(in, streams.memo, target == Formats.TORCH).warn(spec.commandLine().getErr());
         List<Object> objects = loaded.objects;
         PrintWriter err = spec.commandLine().getErr();
         ClassRegistry writing = numpyNames.registry();

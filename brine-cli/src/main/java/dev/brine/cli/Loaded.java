@@ -23,6 +23,7 @@ import dev.brine.safetensors.SafeTensorsFile;
 import dev.brine.safetensors.SafeTensorsOptions;
 import dev.brine.torch.TorchCheckpoint;
 import dev.brine.torch.TorchOptions;
+import dev.brine.torch.TorchParameter;
 import dev.brine.pickle.InertGlobals;
 import dev.brine.pickle.UnpicklerOptions;
 import dev.brine.py.GenericObject;
@@ -209,14 +210,23 @@ final class Loaded {
      * of any size costs no heap for its tensors, as an .npy file does (the mapping reads no CRC: verify checks them).
      */
     static Loaded open(Path path, boolean oneMemo) throws IOException {
+        return open(path, oneMemo, false);
+    }
+
+    /**
+     * As {@link #open(Path, boolean)}; {@code keepParameters}: a torch checkpoint's {@code nn.Parameter}s read as
+     * {@link TorchParameter}s, so that a checkpoint written from them keeps them Parameters (convert to a .pt), where
+     * every other verb and output takes their arrays.
+     */
+    static Loaded open(Path path, boolean oneMemo, boolean keepParameters) throws IOException {
         try (InputFile input = InputFile.open(path)) {
-            Loaded loaded = input.read(() -> read(input.path(), oneMemo));
+            Loaded loaded = input.read(() -> read(input.path(), oneMemo, keepParameters));
             loaded.path = path;
             return loaded;
         }
     }
 
-    private static Loaded read(Path path, boolean oneMemo) throws IOException {
+    private static Loaded read(Path path, boolean oneMemo, boolean keepParameters) throws IOException {
         Formats format = Formats.detect(path);
         try {
             return switch (format) {
@@ -224,7 +234,7 @@ final class Loaded {
                 case NPY -> npy(path);
                 case NPZ -> npz(path);
                 case ARCHIVE -> archive(path);
-                case TORCH -> torch(path);
+                case TORCH -> torch(path, keepParameters);
                 case SAFETENSORS -> safetensors(path);
             };
         } catch (BrineException e) {
@@ -335,10 +345,10 @@ final class Loaded {
         return methods.get(member) + (member.equals(m.name()) ? "" : ", member " + member);
     }
 
-    private static Loaded torch(Path path) throws IOException {
+    private static Loaded torch(Path path, boolean keepParameters) throws IOException {
         // the globals a plain pickle is read with (numpy's arrays, scalars and dtypes among them), then torch's
         TorchCheckpoint.LoadResult read = TorchCheckpoint.loadResult(path, TorchOptions.builder()
-                .registry(VIEWING.registry()).genericObjects(true).mmap(true).build());
+                .registry(VIEWING.registry()).genericObjects(true).mmap(true).keepParameters(keepParameters).build());
         Object checkpoint = read.value();
         // every tensor by its dotted name, two of one name too ({'a.b': x, 'a': {'b': y}}): the checkpoint
         // is valid, and only an output keyed by those names (.npz, .safetensors) cannot hold both

@@ -195,4 +195,39 @@ class TorchCheckpointCliTest {
                 + "assert got == want[:20] + ['...'], got\n" // show's default --items is 20
                 + "print('ok')").strip());
     }
+    /**
+     * A whole model saved with torch.save(model) converts to a checkpoint whose parameters are still trainable
+     * Parameters (before, they came back as plain tensors that require no grad, so an optimizer trained nothing),
+     * byte for byte torch's pickle; its other outputs take the Parameters' arrays, as before.
+     */
+    @Test
+    void aModelsParametersStayParametersThroughConvert() throws Exception {
+        python("torch.manual_seed(0)\n"
+                + "torch.save(torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Linear(2, 1)), 'm.pt')\n");
+        for (String out : new String[] {"m2.pt", "m.npz", "m.pkl"}) {
+            CliTest.Run run = CliTest.run("convert", path("m.pt"), path(out));
+            assertEquals(0, run.status(), out + ": " + run.err());
+        }
+        CliTest.Run ls = CliTest.run("ls", path("m2.pt"));
+        assertEquals(0, ls.status(), ls.err());
+        assertTrue(ls.out().matches("(?s)0\\.weight\\s+float32\\s+\\(2, 3\\).*0\\.bias.*1\\.weight.*1\\.bias.*"), ls.out());
+        assertEquals("ok", python("import zipfile\n"
+                + "m = torch.load('m2.pt', weights_only=False)\n"
+                + "ps = list(m.parameters())\n"
+                + "assert len(ps) == 4 and all(type(p) is torch.nn.Parameter and p.requires_grad for p in ps), ps\n"
+                + "assert zipfile.ZipFile('m.pt').read('m/data.pkl') == zipfile.ZipFile('m2.pt').read('m2/data.pkl')\n"
+                + "want = torch.load('m.pt', weights_only=False).state_dict()\n"
+                + "z = np.load('m.npz')\n"
+                + "assert z.files == list(want) and all((z[k] == want[k].numpy()).all() for k in want), z.files\n"
+                + "class Inert:\n"
+                + "    def __init__(self, *a): pass\n"
+                + "    def __setstate__(self, s): self.s = s\n"
+                + "class U(pickle.Unpickler):\n"
+                + "    def find_class(self, mod, name):\n"
+                + "        return Inert if mod.startswith('torch.nn') else super().find_class(mod, name)\n"
+                + "p = U(open('m.pkl', 'rb')).load()\n"
+                + "w = p.s['_modules']['0'].s['_parameters']['weight']\n"
+                + "assert type(w) is np.ndarray and (w == want['0.weight'].numpy()).all(), type(w)\n"
+                + "print('ok')").strip());
+    }
 }

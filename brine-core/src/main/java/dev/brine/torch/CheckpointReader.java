@@ -510,7 +510,7 @@ final class CheckpointReader {
 
     private UnpicklerOptions unpicklerOptions(PersistentLoader loader, TorchGlobals.Rebuilder rebuilder) {
         return UnpicklerOptions.builder()
-                .registry(TorchGlobals.registry(options.registry(), rebuilder))
+                .registry(TorchGlobals.registry(options.registry(), rebuilder, options.keepParameters()))
                 .genericObjects(options.genericObjects())
                 .limits(limits)
                 .persistentLoader(loader)

@@ -441,6 +441,19 @@ final class CheckpointWriter {
         return b.registerWriter(NDArray.class, arrays::reduce)
                 .registerWriter(TorchDevice.class, TorchDevice::reduction)
                 .registerWriter(TorchSize.class, TorchSize::reduction)
+                .registerWriter(TorchParameter.class, CheckpointWriter::parameterReduction)
                 .build();
+    }
+
+    /**
+     * A Parameter as {@code Parameter.__reduce_ex__} gives it: {@code _rebuild_parameter(data, requires_grad,
+     * OrderedDict())}, or {@code _rebuild_parameter_with_state} with its attributes; torch never saves hooks.
+     */
+    private static Reduction parameterReduction(TorchParameter p) {
+        OrderedDict<Object, Object> hooks = new OrderedDict<>();
+        if (p.state() == null) {
+            return Reduction.call(TorchGlobals.REBUILD_PARAMETER, p.data(), p.requiresGrad(), hooks);
+        }
+        return Reduction.call(TorchGlobals.REBUILD_PARAMETER_WITH_STATE, p.data(), p.requiresGrad(), hooks, p.state());
     }
 }

@@ -37,7 +37,8 @@ import java.util.Optional;
  * otherwise (a column slice, a broadcast). A conjugate or negative view ({@code x.conj()},
  * {@code x.conj().imag}, saved as its stored values with {@code {'conj': True}} or {@code {'neg': True}})
  * reads as its values, in storage of its own, as {@code resolve_conj()}/{@code resolve_neg()} give them.
- * {@code nn.Parameter}s read as their data. A storage
+ * {@code nn.Parameter}s read as their data, or as {@link TorchParameter}s, which save back as Parameters, with
+ * {@link TorchOptions.Builder#keepParameters(boolean)}. A storage
  * reached directly reads as a {@link TorchStorage}; dtypes as {@link TorchDType}, {@code torch.device}
  * as {@link TorchDevice}, {@code torch.Size} as {@link TorchSize},
  * {@code OrderedDict} as {@link dev.brine.py.OrderedDict} (with its {@code _metadata} attribute).
@@ -220,6 +221,9 @@ public final class TorchCheckpoint {
             }
             String path = (String) next[0];
             Object v = next[1];
+            if (v instanceof TorchParameter) {
+                v = ((TorchParameter) v).data();
+            }
             if (v instanceof NDArray) {
                 out.add(Map.entry(path, (NDArray) v));
                 continue;

@@ -53,12 +53,14 @@ public final class TorchOptions {
     private final ClassRegistry registry;
     private final boolean genericObjects;
     private final boolean mmap;
+    private final boolean keepParameters;
     private final Limits limits;
 
     private TorchOptions(Builder b) {
         this.registry = b.registry;
         this.genericObjects = b.genericObjects;
         this.mmap = b.mmap;
+        this.keepParameters = b.keepParameters;
         this.limits = b.limits;
     }
 
@@ -73,6 +75,7 @@ public final class TorchOptions {
         b.registry = registry;
         b.genericObjects = genericObjects;
         b.mmap = mmap;
+        b.keepParameters = keepParameters;
         b.limits = limits;
         return b;
     }
@@ -125,6 +128,17 @@ public final class TorchOptions {
         return mmap;
     }
 
+    /**
+     * Whether a {@code torch.nn.Parameter} reads as a {@link TorchParameter} (its data, {@code requires_grad} and
+     * attributes, written back as a Parameter) rather than as its {@link dev.brine.ndarray.NDArray} (the default,
+     * which a save writes as a plain tensor). Turn it on to load and save a whole model ({@code torch.save(model)},
+     * read with {@link #genericObjects()}) or a list of Parameters and keep them Parameters; state dicts hold plain
+     * tensors either way. Saving writes a {@code TorchParameter} whatever this says.
+     */
+    public boolean keepParameters() {
+        return keepParameters;
+    }
+
     /** The safety limits for the pickle, the ZIP and heap reads. */
     public Limits limits() {
         return limits;
@@ -135,6 +149,7 @@ public final class TorchOptions {
         private ClassRegistry registry = WEIGHTS_ONLY;
         private boolean genericObjects;
         private boolean mmap;
+        private boolean keepParameters;
         private Limits limits = Limits.DEFAULT;
 
         private Builder() {
@@ -159,6 +174,12 @@ public final class TorchOptions {
          */
         public Builder mmap(boolean on) {
             this.mmap = on;
+            return this;
+        }
+
+        /** Read {@code torch.nn.Parameter}s as {@link TorchParameter}s (see {@link TorchOptions#keepParameters()}). */
+        public Builder keepParameters(boolean on) {
+            this.keepParameters = on;
             return this;
         }
 
