@@ -445,15 +445,8 @@ final class CheckpointWriter {
                 .build();
     }
 
-    /**
-     * A Parameter as {@code Parameter.__reduce_ex__} gives it: {@code _rebuild_parameter(data, requires_grad,
-     * OrderedDict())}, or {@code _rebuild_parameter_with_state} with its attributes; torch never saves hooks.
-     */
+    /** A Parameter as {@code Parameter.__reduce_ex__} gives it (no attributes): torch never saves hooks. */
     private static Reduction parameterReduction(TorchParameter p) {
-        OrderedDict<Object, Object> hooks = new OrderedDict<>();
-        if (p.state() == null) {
-            return Reduction.call(TorchGlobals.REBUILD_PARAMETER, p.data(), p.requiresGrad(), hooks);
-        }
-        return Reduction.call(TorchGlobals.REBUILD_PARAMETER_WITH_STATE, p.data(), p.requiresGrad(), hooks, p.state());
+        return Reduction.call(TorchGlobals.REBUILD_PARAMETER, p.data(), p.requiresGrad(), new OrderedDict<>());
     }
 }

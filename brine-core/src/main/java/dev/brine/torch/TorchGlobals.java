@@ -24,7 +24,6 @@ final class TorchGlobals {
     static final Global REBUILD_TENSOR_V2 = new Global("torch._utils", "_rebuild_tensor_v2");
     static final Global REBUILD_TENSOR_V3 = new Global("torch._utils", "_rebuild_tensor_v3");
     static final Global REBUILD_PARAMETER = new Global("torch._utils", "_rebuild_parameter");
-    static final Global REBUILD_PARAMETER_WITH_STATE = new Global("torch._utils", "_rebuild_parameter_with_state");
     static final Global UNTYPED_STORAGE = new Global("torch.storage", "UntypedStorage");
     static final Global DEVICE = new Global("torch", "device");
     static final Global SIZE = new Global("torch", "Size");
@@ -172,14 +171,15 @@ final class TorchGlobals {
                     longs(a.get(2), "size"), longs(a.get(3), "stride"), bits);
         }, null));
         // (data, requires_grad, backward_hooks[, state]): torch sets the hooks it reads, but never saves any
-        // (it writes an empty OrderedDict), so Brine reads past them and writes an empty one
+        // (it writes an empty OrderedDict), so Brine reads past them and writes an empty one; the state (the
+        // Parameter's Python attributes) is dropped, as a tensor's is
         b.registerCallable(new Fn(u, REBUILD_PARAMETER.name(), a -> {
             arity(a, 3, 3, "_rebuild_parameter");
-            return parameter(a.get(0), a.get(1), null, keepParameters, "_rebuild_parameter");
+            return parameter(a.get(0), a.get(1), keepParameters, "_rebuild_parameter");
         }, null));
-        b.registerCallable(new Fn(u, REBUILD_PARAMETER_WITH_STATE.name(), a -> {
+        b.registerCallable(new Fn(u, "_rebuild_parameter_with_state", a -> {
             arity(a, 4, 4, "_rebuild_parameter_with_state");
-            return parameter(a.get(0), a.get(1), a.get(3), keepParameters, "_rebuild_parameter_with_state");
+            return parameter(a.get(0), a.get(1), keepParameters, "_rebuild_parameter_with_state");
         }, null));
         b.registerCallable(new Fn(u, "_rebuild_device_tensor_from_cpu_tensor", a -> {
             arity(a, 4, 4, "_rebuild_device_tensor_from_cpu_tensor");
@@ -229,8 +229,7 @@ final class TorchGlobals {
         // torch.nn.Parameter(data, requires_grad=True), called as a class: never what torch.save writes, but allowed
         Fn.Body parameterClass = a -> {
             arity(a, 1, 2, "torch.nn.Parameter");
-            return parameter(a.get(0), a.size() == 2 ? a.get(1) : Boolean.TRUE, null, keepParameters,
-                    "torch.nn.Parameter");
+            return parameter(a.get(0), a.size() == 2 ? a.get(1) : Boolean.TRUE, keepParameters, "torch.nn.Parameter");
         };
         b.registerCallable(new Fn(GlobalKind.CLASS, "torch.nn.parameter", "Parameter", parameterClass, parameterClass));
         return b.build();
@@ -344,10 +343,9 @@ final class TorchGlobals {
     /**
      * A Parameter's value: a {@link TorchParameter} when {@code keep} (of an array's data; one over an inert
      * tensor stays that tensor), else its data. {@code requires_grad} must be a bool, as torch's
-     * {@code Tensor._make_subclass} requires; a state of None or an empty dict is no state.
+     * {@code Tensor._make_subclass} requires.
      */
-    private static Object parameter(Object data, Object requiresGrad, Object state, boolean keep, String what)
-            throws BrineException {
+    private static Object parameter(Object data, Object requiresGrad, boolean keep, String what) throws BrineException {
         Object tensor = tensorData(data, what);
         if (!(requiresGrad instanceof Boolean)) {
             throw new BrineException(what + ": requires_grad must be a bool, not " + PythonRepr.brief(requiresGrad));
@@ -355,8 +353,7 @@ final class TorchGlobals {
         if (!keep || !(tensor instanceof NDArray)) {
             return tensor;
         }
-        boolean noState = state == null || state instanceof Map && ((Map<?, ?>) state).isEmpty();
-        return new TorchParameter((NDArray) tensor, (Boolean) requiresGrad, noState ? null : state);
+        return new TorchParameter((NDArray) tensor, (Boolean) requiresGrad);
     }
 
     private static Object tensorData(Object data, String what) throws BrineException {

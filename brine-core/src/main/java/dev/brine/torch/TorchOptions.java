@@ -129,8 +129,8 @@ public final class TorchOptions {
     }
 
     /**
-     * Whether a {@code torch.nn.Parameter} reads as a {@link TorchParameter} (its data, {@code requires_grad} and
-     * attributes, written back as a Parameter) rather than as its {@link dev.brine.ndarray.NDArray} (the default,
+     * Whether a {@code torch.nn.Parameter} reads as a {@link TorchParameter} (its data and {@code requires_grad},
+     * written back as a Parameter; its Python attributes are dropped, as a tensor's are) rather than as its {@link dev.brine.ndarray.NDArray} (the default,
      * which a save writes as a plain tensor). Turn it on to load and save a whole model ({@code torch.save(model)},
      * read with {@link #genericObjects()}) or a list of Parameters and keep them Parameters; state dicts hold plain
      * tensors either way. Saving writes a {@code TorchParameter} whatever this says.
