@@ -533,7 +533,7 @@ final class Elements {
             // a Python float into an integer: truncated, NaN, infinities and out-of-range refused (numpy's a[0] = 3.7)
             setLong(t, s, pos, IntegerBounds.truncate(t, ((Number) v).doubleValue()).longValue());
         } else if (v instanceof Number) {
-            setDouble(t, s, pos, checkedTimeCount(t, ((Number) v).doubleValue()));
+            setDouble(t, s, pos, notIntoTime(t, ((Number) v).doubleValue()));
         } else if (v instanceof Complex) {
             Complex c = (Complex) v;
             if (t.kind() == DType.Kind.COMPLEX) {
@@ -568,15 +568,16 @@ final class Elements {
     }
 
     /**
-     * {@code v} for an element of {@code t}: a datetime64/timedelta64 element refuses NaN, infinities and values
-     * out of its 64-bit count's range, which its cast would make NaT (numpy's {@code a[i] = float('nan')} raises
-     * ValueError: Could not convert object to NumPy datetime). Other elements take every double.
+     * {@code v} for an element of {@code t}, which must not be a datetime64/timedelta64: numpy's {@code a[i] = v}
+     * refuses every Python float there (ValueError: Could not convert object to NumPy datetime). Other elements take
+     * every double.
      */
-    static double checkedTimeCount(DType t, double v) {
-        boolean time = t.kind() == DType.Kind.DATETIME || t.kind() == DType.Kind.TIMEDELTA;
-        if (time && !(v >= -0x1p63 && v < 0x1p63)) {
-            throw new IllegalArgumentException("cannot store " + v + " in " + JavaValueNames.withArticle(t.name())
-                    + " element: NaN, infinities and counts beyond 64 bits have no time value (NaT is TimeValue's)");
+    static double notIntoTime(DType t, double v) {
+        if (t.kind() == DType.Kind.DATETIME || t.kind() == DType.Kind.TIMEDELTA) {
+            // numpy's a[0] = 2.0 raises ValueError (Could not convert object to NumPy datetime) for any Python float,
+            // integral or not, where Brine used to truncate it to a count
+            throw new IllegalArgumentException("cannot store the float " + v + " in " + JavaValueNames.withArticle(t.name())
+                    + " element: numpy refuses a Python float there; store a count as a long, or a TimeValue");
         }
         return v;
     }

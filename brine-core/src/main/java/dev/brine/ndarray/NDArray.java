@@ -387,8 +387,8 @@ public final class NDArray implements Unhashable {
      * wrapping it ({@code Python integer 300 out of bounds for int8}); a float stored there is
      * truncated towards zero, and NaN or an infinity refused. Also as numpy refuses them: a Complex
      * in anything but a complex or bool element (numpy raises TypeError rather than keep the real part),
-     * a double that is NaN, infinite or beyond 64-bit counts in a datetime64/timedelta64 element (its
-     * cast would give NaT), an integer beyond a double's range in a float or complex element of up to
+     * a Python float (a Double or Float) in a datetime64/timedelta64 element, integral or not (store a
+     * long count or a {@link TimeValue}), an integer beyond a double's range in a float or complex element of up to
      * 8 bytes. An integer stored in a long double is rounded once, from all its digits.
      *
      * @throws IllegalArgumentException for a value the element cannot hold or a value of the wrong kind
@@ -400,16 +400,18 @@ public final class NDArray implements Unhashable {
     /**
      * Stores a double at {@code index}, converted as numpy stores a Python float there
      * ({@code a[i] = 3.7}): into an integer element it is truncated towards zero, and NaN, infinities
-     * and values out of the type's range are refused, as numpy 2 refuses them.
+     * and values out of the type's range are refused, as numpy 2 refuses them; a datetime64/timedelta64
+     * element refuses every double, as numpy refuses a Python float there.
      *
-     * @throws IllegalArgumentException for NaN, an infinity or an out-of-range value in an integer element
+     * @throws IllegalArgumentException for NaN, an infinity or an out-of-range value in an integer element,
+     *     and for any value in a datetime64/timedelta64 element
      */
     public void setDouble(double value, long... index) {
         long off = offsetOf(index);
         if (IntegerBounds.applies(dtype)) {
             Elements.setLong(dtype, storage, off, IntegerBounds.truncate(dtype, value).longValue());
         } else {
-            Elements.setDouble(dtype, storage, off, Elements.checkedTimeCount(dtype, value));
+            Elements.setDouble(dtype, storage, off, Elements.notIntoTime(dtype, value));
         }
     }
 

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code NDArray.set} refuses what numpy's {@code a[0] = value} refuses, against live numpy, rather than store
  * something else: a Python complex in an integer, float or time element (numpy: TypeError, ValueError; Brine
- * kept the real part), NaN, an infinity or a count beyond 64 bits as a float in a datetime64/timedelta64
- * element (numpy: ValueError; Brine stored NaT), an int beyond a double's range in a float element of up to 8
+ * kept the real part), any float in a datetime64/timedelta64 element (numpy: ValueError; Brine stored NaT for
+ * NaN, an infinity or a count beyond 64 bits, and truncated the others), an int beyond a double's range in a float element of up to 8
  * bytes (numpy: OverflowError; Brine stored inf). What numpy stores, Brine stores alike (the controls).
  */
 class SetRefusalOracleTest {
@@ -36,6 +36,10 @@ class SetRefusalOracleTest {
             new Case("<M8[s]", "1e300", 1e300),
             new Case("<m8[s]", "float('-inf')", Double.NEGATIVE_INFINITY),
             new Case("<M8[ms]", "-1e19", -1e19),
+            // any Python float, integral or not (Brine truncated these to counts)
+            new Case("<M8[s]", "2.0", 2.0),
+            new Case("<m8[s]", "1.5", 1.5),
+            new Case("<M8[D]", "-3.0", -3.0f),
             new Case("<f8", "2**1024", BigInteger.TWO.pow(1024)),
             new Case("<f4", "-2**1024", BigInteger.TWO.pow(1024).negate()),
             new Case("<c8", "2**1100", BigInteger.TWO.pow(1100)),
