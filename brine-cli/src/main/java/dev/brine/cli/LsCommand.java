@@ -70,8 +70,10 @@ final class LsCommand implements Callable<Integer> {
         String format = "%-" + width + "s %-15s %-16s %10s  %s%n";
         for (Row r : rows) {
             // 15 columns hold the longest dtype names (float8_e4m3fnuz, datetime64[ns]) so the columns stay aligned
-            // a member's or key's name comes from the file: escaped, so it cannot drive the terminal
-            out.printf(format, ErrorReporter.escaped(r.name()), r.dtype(), r.shape(), Sizes.human(r.bytes()), r.storage());
+            // a member's or key's name comes from the file (the storage column names an archive's member too):
+            // escaped, so it cannot drive the terminal nor split a row
+            out.printf(format, ErrorReporter.escaped(r.name()), r.dtype(), r.shape(), Sizes.human(r.bytes()),
+                    ErrorReporter.escaped(r.storage()));
         }
         if (rows.isEmpty()) {
             out.println("(no arrays)");

@@ -165,7 +165,7 @@ final class VerifyCommand implements Callable<Integer> {
             if (!(value instanceof ObjectArray)) {
                 return;
             }
-            names.add(member);
+            names.add(ErrorReporter.escaped(member)); // a name from the file: it must not drive the terminal
             java.util.Set<String> called = new java.util.HashSet<>();
             String warning = InertNames.warning("member " + member + ": its pickle", InertNames.in(value, called), called,
                     null, Formats.NPY);
