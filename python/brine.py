@@ -206,11 +206,18 @@ class _Unpickler(pickle.Unpickler):
             return _generic_class(module, name)
 
 
+def _numpy_key(member):
+    """The key numpy.load lists a ZIP member under: its name without a trailing ``.npy``."""
+    return member[:-4] if member.endswith(".npy") else member
+
+
 class _ArrayIds:
     """persistent_id for dump: each distinct ndarray becomes one NPY member.
 
     Names follow Aesara's rules (a named variable's name, ``_2``, ``_3`` for duplicates, else
-    ``array_0``, ``array_1``...) and, as Brine's Java writer does, never give a name twice.
+    ``array_0``, ``array_1``...) and, as Brine's Java writer does, never give a name twice, by the key
+    numpy.load lists a member under (its name without a trailing ``.npy``: ``W.npy`` beside ``W`` becomes
+    ``W.npy_2``, and ``pkl.npy`` is refused as ``pkl`` is).
     """
 
     def __init__(self, zip_file, allow_unnamed, allow_duplicates):
@@ -232,7 +239,7 @@ class _ArrayIds:
             if count and not self.allow_duplicates:
                 raise ValueError("multiple shared variables with the name `%s` found" % name)
             member = name if count == 0 else "%s_%d" % (name, count + 1)
-            while member in self.used:
+            while _numpy_key(member) in self.used:
                 count = self.name_counter[name]
                 self.name_counter[name] += 1
                 member = "%s_%d" % (name, count + 1)
@@ -242,7 +249,7 @@ class _ArrayIds:
             while member in self.used:
                 member = "array_%d" % self.count
                 self.count += 1
-        self.used.add(member)
+        self.used.add(_numpy_key(member))
         return member
 
     def __call__(self, obj):
@@ -250,6 +257,8 @@ class _ArrayIds:
             if obj.name:
                 if obj.name == "pkl":
                     raise ValueError("can't pickle shared variable with name `pkl`")
+                if _numpy_key(obj.name) == "pkl":
+                    raise ValueError("can't pickle shared variable with name `%s` (numpy.load lists it as `pkl`)" % obj.name)
                 problem = _unsafe(obj.name)
                 if problem:
                     raise ValueError("shared variable name %r cannot be a member name: %s" % (obj.name, problem))

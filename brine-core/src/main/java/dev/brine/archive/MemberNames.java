@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
  * archive keeps names, unless those rules give that name to a variable's array anywhere in the
  * object (then it is numbered as any other array: a variable's name always goes to the variable);
  * and a name already taken is never given twice (Aesara would write two members of one name, of
- * which readers see only the last).
+ * which readers see only the last). "Taken" is by the key {@code numpy.load} lists a member under,
+ * its name without a trailing {@code .npy} ({@link #numpyKey}): a variable named {@code W.npy}
+ * beside one named {@code W} gets {@code W.npy_2}, where both members would be listed as {@code W}
+ * and one array lost, and {@code pkl.npy} is refused as {@code pkl} is.
  */
 final class MemberNames {
     static final String PICKLE_MEMBER = "pkl";
@@ -45,7 +48,7 @@ final class MemberNames {
     private final Set<String> givenToVariables = new HashSet<>();
     private final Map<NDArray, String> variableNames = new IdentityHashMap<>();
     private final Map<String, Integer> counts = new HashMap<>();
-    private final Set<String> used = new HashSet<>();
+    private final Set<String> used = new HashSet<>(); // numpyKey of each name given
     private int unnamed;
 
     /**
@@ -74,8 +77,9 @@ final class MemberNames {
             return;
         }
         String name = v.name();
-        if (PICKLE_MEMBER.equals(name)) {
-            throw new BrineException("a shared variable is named 'pkl', the name of the archive's pickle member; rename it");
+        if (PICKLE_MEMBER.equals(numpyKey(name))) {
+            throw new BrineException("a shared variable is named '" + name + "', which numpy.load would list as 'pkl', the"
+                    + " name of the archive's pickle member; rename it");
         }
         String problem = unsafe(name);
         if (problem != null) {
@@ -101,11 +105,14 @@ final class MemberNames {
         }
         String remembered = array.memberName();
         if (variableMembers != null && remembered != null && !GENERATED.matcher(remembered).matches()
-                && unsafe(remembered) == null && !PICKLE_MEMBER.equals(remembered)) {
+                && unsafe(remembered) == null && !PICKLE_MEMBER.equals(numpyKey(remembered))) {
             if (reserved == null) {
-                reserved = variableMembers.names();
+                reserved = new HashSet<>();
+                for (String member : variableMembers.names()) {
+                    reserved.add(numpyKey(member));
+                }
             }
-            if (!reserved.contains(remembered)) {
+            if (!reserved.contains(numpyKey(remembered))) {
                 int count = counts.merge(remembered, 1, Integer::sum) - 1;
                 return take(numbered(remembered, count, reserved));
             }
@@ -113,18 +120,18 @@ final class MemberNames {
         String name;
         do {
             name = "array_" + unnamed++;
-        } while (used.contains(name));
+        } while (used.contains(name)); // an array_N name is its own key
         return take(name);
     }
 
     /**
-     * {@code base} for the first, {@code base_2}, {@code base_3}, ... after, skipping names taken
-     * and, for a remembered name ({@code avoid}: the variables' member names), those that
-     * variables' arrays get.
+     * {@code base} for the first, {@code base_2}, {@code base_3}, ... after, skipping names whose
+     * key is taken and, for a remembered name ({@code avoid}: the keys of the variables' member
+     * names), those that variables' arrays get.
      */
     private String numbered(String base, int count, Set<String> avoid) {
         String name = count == 0 ? base : base + "_" + (count + 1);
-        while (used.contains(name) || avoid.contains(name)) {
+        while (used.contains(numpyKey(name)) || avoid.contains(numpyKey(name))) {
             count = counts.merge(base, 1, Integer::sum) - 1;
             name = base + "_" + (count + 1);
         }
@@ -132,8 +139,13 @@ final class MemberNames {
     }
 
     private String take(String name) {
-        used.add(name);
+        used.add(numpyKey(name));
         return name;
+    }
+
+    /** The key numpy.load (and Brine's NpzFile) lists member {@code name} under: without a trailing {@code .npy}. */
+    static String numpyKey(String name) {
+        return name.endsWith(".npy") ? name.substring(0, name.length() - ".npy".length()) : name;
     }
 
     /**

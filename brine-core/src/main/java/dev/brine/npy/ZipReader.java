@@ -422,13 +422,35 @@ public final class ZipReader implements Closeable {
         if (h.getInt(0) != LOC_SIG) {
             throw new BrineException(at + ": bad local header at byte " + e.localHeaderOffset());
         }
-        long start = e.localHeaderOffset() + LOC_LEN + (h.getShort(26) & 0xFFFF) + (h.getShort(28) & 0xFFFF);
+        int nameLen = h.getShort(26) & 0xFFFF;
+        requireSameName(e, at, nameLen, (h.getShort(6) & 0x800) != 0);
+        long start = e.localHeaderOffset() + LOC_LEN + nameLen + (h.getShort(28) & 0xFFFF);
         long limit = Math.max(centralDirStart, start);
         if (e.compressedSize() > limit - start || start > centralDirStart) {
             throw new BrineException(at + ": it claims " + e.compressedSize() + " bytes at byte " + start
                     + " but the ZIP holds only " + Math.max(0, centralDirStart - start) + " there");
         }
         return start;
+    }
+
+    /**
+     * Refuses a member whose local header names it otherwise than the central directory does, as Python's zipfile
+     * (and so numpy.load) refuses it ("File name in directory ... and header ... differ"): the names this reader
+     * checks are the central directory's, and an unzipper that trusts local headers would use the other one
+     * ({@code ../../x.npy} behind an innocent central name). The local name is decoded by the local header's own
+     * UTF-8 flag, as zipfile decodes it.
+     */
+    private void requireSameName(Entry e, String at, int nameLen, boolean utf8) throws IOException {
+        long namePos = e.localHeaderOffset() + LOC_LEN;
+        ByteBuffer raw = readAt(namePos, nameLen);
+        byte[] bytes = new byte[nameLen];
+        raw.get(bytes);
+        String local = decodeName(bytes, utf8, namePos);
+        if (!local.equals(e.name())) {
+            throw new BrineException(at + ": its local header at byte " + e.localHeaderOffset() + " names it " + local
+                    + ": the central directory and the local header give different names (Python's zipfile refuses"
+                    + " such a file too)");
+        }
     }
 
     /**
