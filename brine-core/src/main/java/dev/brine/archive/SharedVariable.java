@@ -4,6 +4,8 @@ import dev.brine.BrineException;
 import dev.brine.mapping.ClassRegistry;
 import dev.brine.mapping.PickleState;
 import dev.brine.mapping.PythonName;
+import dev.brine.mapping.PythonTypeNames;
+import dev.brine.py.PythonRepr;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -74,12 +76,12 @@ public final class SharedVariable implements PickleState {
     @Override
     public void setState(Object state) throws BrineException {
         if (!(state instanceof Map)) {
-            throw new BrineException("brine.SharedVariable state must be a dict, not " + state);
+            throw new BrineException("brine.SharedVariable state must be a dict, not " + PythonTypeNames.of(state) + " " + PythonRepr.brief(state));
         }
         Map<?, ?> m = (Map<?, ?>) state;
         Object n = m.get("name");
         if (n != null && !(n instanceof String)) {
-            throw new BrineException("brine.SharedVariable name must be a str or None, not " + n);
+            throw new BrineException("brine.SharedVariable name must be a str or None, not " + PythonTypeNames.of(n) + " " + PythonRepr.brief(n));
         }
         if (!m.containsKey("value")) {
             throw new BrineException("brine.SharedVariable state has no 'value'");

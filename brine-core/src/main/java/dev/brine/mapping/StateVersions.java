@@ -1,6 +1,7 @@
 package dev.brine.mapping;
 
 import dev.brine.BrineException;
+import dev.brine.py.PythonRepr;
 import java.math.BigInteger;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -245,8 +246,9 @@ public final class StateVersions {
         return state;
     }
 
+    /** The value's Python type and repr ({@code bytes b'2'}): a Java toString of a byte[] said nothing. */
     private static String describe(Object v) {
-        return v == null ? "None" : v.getClass().getSimpleName() + " " + v;
+        return v == null ? "None" : PythonTypeNames.of(v) + " " + PythonRepr.brief(v);
     }
 
     @Override

@@ -68,6 +68,12 @@ class StateVersionsTest {
         for (Object bad : new Object[] {"3", 2.0, 0L, -1L, true, null}) {
             assertThrows(BrineException.class, () -> V3.upgrade(dict("__version__", bad)), String.valueOf(bad));
         }
+        // named as Python shows it: a byte[]'s Java toString ([B@1b6d3586) changed from run to run
+        e = assertThrows(BrineException.class, () -> V3.upgrade(dict("__version__", new byte[] {'2'})));
+        assertTrue(e.getMessage().contains("must be an int, not bytes b'2'"), e.getMessage());
+        e = assertThrows(BrineException.class,
+                () -> new SharedVariable("W", null).setState(dict("name", new byte[] {'W'})));
+        assertTrue(e.getMessage().endsWith("name must be a str or None, not bytes b'W'"), e.getMessage());
         // a migration that chokes on odd input is a bad file, reported with the step
         e = assertThrows(BrineException.class, () -> V3.upgrade(dict("__version__", 1L)));
         assertTrue(e.getMessage().contains("from version 1 to 2"), e.getMessage());
