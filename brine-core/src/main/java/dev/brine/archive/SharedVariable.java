@@ -76,12 +76,14 @@ public final class SharedVariable implements PickleState {
     @Override
     public void setState(Object state) throws BrineException {
         if (!(state instanceof Map)) {
-            throw new BrineException("brine.SharedVariable state must be a dict, not " + PythonTypeNames.of(state) + " " + PythonRepr.brief(state));
+            throw new BrineException("brine.SharedVariable state must be a dict, not " + PythonTypeNames.of(state) + " "
+                    + PythonRepr.brief(state));
         }
         Map<?, ?> m = (Map<?, ?>) state;
         Object n = m.get("name");
         if (n != null && !(n instanceof String)) {
-            throw new BrineException("brine.SharedVariable name must be a str or None, not " + PythonTypeNames.of(n) + " " + PythonRepr.brief(n));
+            throw new BrineException("brine.SharedVariable name must be a str or None, not " + PythonTypeNames.of(n) + " "
+                    + PythonRepr.brief(n));
         }
         if (!m.containsKey("value")) {
             throw new BrineException("brine.SharedVariable state has no 'value'");
