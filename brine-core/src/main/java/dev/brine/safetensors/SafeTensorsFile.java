@@ -5,6 +5,7 @@ import dev.brine.LimitExceededException;
 import dev.brine.io.FileKind;
 import dev.brine.io.Pipes;
 import dev.brine.ndarray.DType;
+import dev.brine.ndarray.FileMappings;
 import dev.brine.ndarray.NDArray;
 import dev.brine.ndarray.Order;
 import dev.brine.ndarray.Storage;
@@ -102,8 +103,9 @@ public final class SafeTensorsFile implements Closeable {
             Header header = Header.parse(json, json.length, size - dataStart, where);
             if (options.mmap()) {
                 Map<String, Storage> mapped = new HashMap<>();
+                FileMappings mappings = new FileMappings(ch, where); // small tensors are read: see FileMappings
                 for (TensorInfo t : header.tensors) {
-                    mapped.put(t.name(), Storage.map(ch, dataStart + t.begin(), t.byteLength(), FileChannel.MapMode.READ_ONLY));
+                    mapped.put(t.name(), mappings.readOnly(dataStart + t.begin(), t.byteLength()));
                 }
                 return new SafeTensorsFile(path, options, header, dataStart, null, mapped);
             }

@@ -8,6 +8,7 @@ import dev.brine.io.CompressedFormat;
 import dev.brine.io.FileKind;
 import dev.brine.io.Pipes;
 import dev.brine.ndarray.DType;
+import dev.brine.ndarray.FileMappings;
 import dev.brine.ndarray.NDArray;
 import dev.brine.ndarray.Storage;
 import dev.brine.npy.ZipReader;
@@ -158,7 +159,8 @@ final class CheckpointReader {
             boolean map = options.mmap() && !bigEndian;
             try (FileChannel channel = map ? FileChannel.open(path, StandardOpenOption.READ) : null) {
                 Map<String, TorchStorage> loaded = new HashMap<>();
-                PersistentLoader loader = counting(pid -> zipStorage(zip, channel, prefix, loaded, pid));
+                FileMappings mappings = channel == null ? null : new FileMappings(channel, where);
+                PersistentLoader loader = counting(pid -> zipStorage(zip, mappings, prefix, loaded, pid));
                 try {
                     Unpickler u = new Unpickler(pickle, unpicklerOptions(loader, this::tensor));
                     Object value = u.load();
@@ -220,7 +222,7 @@ final class CheckpointReader {
         }
     }
 
-    private Object zipStorage(ZipReader zip, FileChannel channel, String prefix, Map<String, TorchStorage> loaded,
+    private Object zipStorage(ZipReader zip, FileMappings mappings, String prefix, Map<String, TorchStorage> loaded,
             Object pid) throws BrineException {
         StorageId id = storageId(pid, 5);
         TorchStorage cached = loaded.get(id.key);
@@ -241,13 +243,13 @@ final class CheckpointReader {
         }
         Storage bytes;
         try {
-            if (channel != null && e.method() == 0) {
+            if (mappings != null && e.method() == 0) {
                 // what ZipReader.open checks for a stored member: dataOffset bounds the compressed size only
                 if (e.compressedSize() != e.size()) {
                     throw new BrineException(at + ": stored member with compressed size " + e.compressedSize()
                             + " different from its size " + e.size());
                 }
-                bytes = Storage.map(channel, zip.dataOffset(e), nbytes, FileChannel.MapMode.READ_ONLY);
+                bytes = mappings.readOnly(zip.dataOffset(e), nbytes); // small ones read: see FileMappings
             } else {
                 checkHeap(nbytes, at);
                 if (e.inflates()) {
@@ -294,6 +296,10 @@ final class CheckpointReader {
                 BufferedInputStream in = new BufferedInputStream(raw, 1 << 16)) {
             // pass 1: check the header pickles, learn the storages the object names, find the raw data
             PersistentLoader recorder = pid -> {
+                Object moduleClass = legacyModuleClass(pid);
+                if (moduleClass != null) {
+                    return moduleClass;
+                }
                 StorageId id = legacyStorageId(pid);
                 StorageId seen = ids.putIfAbsent(id.key, id);
                 if (seen != null && seen.type != id.type) {
@@ -419,6 +425,10 @@ final class CheckpointReader {
 
     private Object legacyStorage(FileChannel ch, Map<String, long[]> extents, Map<String, TorchStorage> loaded,
             Map<String, TorchStorage> views, Object pid) throws BrineException {
+        Object moduleClass = legacyModuleClass(pid);
+        if (moduleClass != null) {
+            return moduleClass;
+        }
         StorageId id = legacyStorageId(pid);
         TorchStorage root = loaded.get(id.key);
         if (root == null) {
@@ -563,6 +573,18 @@ final class CheckpointReader {
             throw new BrineException("negative storage size " + id.numel);
         }
         return id;
+    }
+
+    /**
+     * The class of a legacy whole-model save's {@code ('module', cls, source_file, source)} id, or null for any other
+     * id: torch's legacy pickler writes every nn.Module class it meets so (to warn when the source changed), and
+     * torch.load gives back the class; so does Brine (whatever the registry made of the class, inert by default).
+     */
+    private static Object legacyModuleClass(Object pid) {
+        if (pid instanceof Tuple && ((Tuple) pid).size() == 4 && "module".equals(ascii(((Tuple) pid).get(0)))) {
+            return ((Tuple) pid).get(1);
+        }
+        return null;
     }
 
     private StorageId legacyStorageId(Object pid) throws BrineException {

@@ -1,0 +1,56 @@
+package dev.brine.ndarray;
+
+import dev.brine.BrineException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * The read-only storages of one file opened for memory mapping (a torch checkpoint's storage records, a
+ * safetensors file's tensors), few enough mappings that the process keeps working. Linux gives a process about
+ * 65,530 mappings ({@code vm.max_map_count}), the JVM's own threads and heap among them: a checkpoint of 65,400
+ * one-element tensors, mapped one by one, left the JVM unable to start a thread, spinning, deaf to SIGTERM. So
+ * storages under {@link #MIN_MAPPED_BYTES} are read into read-only heap buffers (a mapping costs at least a page
+ * and a kernel area anyway), and one file maps at most {@link #MAX_MAPPINGS}; beyond that it is refused with a
+ * message, where the process would otherwise fail somewhere else. Not thread-safe: one per file being opened.
+ */
+public final class FileMappings {
+    /** Storages smaller than this are read, not mapped; the archives' default {@code minMappedBytes} too. */
+    public static final long MIN_MAPPED_BYTES = 1 << 20;
+    /** The most mappings one file may take (a storage over 1 GiB takes one per GiB). */
+    public static final int MAX_MAPPINGS = 16_384;
+
+    private final FileChannel channel;
+    private final String where;
+    private int mappings;
+
+    /** Storages of {@code channel}'s file, {@code where} naming it in messages. */
+    public FileMappings(FileChannel channel, String where) {
+        this.channel = channel;
+        this.where = where;
+    }
+
+    /**
+     * The {@code size} bytes at {@code position}, read-only: mapped, or read when smaller than
+     * {@link #MIN_MAPPED_BYTES}. The caller has checked that they lie inside the file.
+     */
+    public Storage readOnly(long position, long size) throws IOException {
+        if (size < MIN_MAPPED_BYTES) {
+            ByteBuffer b = ByteBuffer.allocate((int) size);
+            while (b.hasRemaining()) {
+                if (channel.read(b, position + b.position()) < 0) {
+                    throw new BrineException(where + ": truncated at byte " + (position + b.position()));
+                }
+            }
+            b.flip();
+            return Storage.wrap(b, true);
+        }
+        mappings += (int) ((size + (1L << Storage.DEFAULT_CHUNK_SHIFT) - 1) >>> Storage.DEFAULT_CHUNK_SHIFT);
+        if (mappings > MAX_MAPPINGS) {
+            throw new BrineException(where + ": more than " + MAX_MAPPINGS + " storages of " + MIN_MAPPED_BYTES
+                    + " bytes or more to map: a process holds only about 65,000 mappings (vm.max_map_count); open the"
+                    + " file without memory mapping");
+        }
+        return Storage.map(channel, position, size, FileChannel.MapMode.READ_ONLY);
+    }
+}
