@@ -53,7 +53,13 @@ final class Tensors {
         int item = dtype.itemsize();
         long available = bytes.size() / item;
         if (n == 0) {
-            return resolve(NDArray.wrap(dtype, Order.C, size, Storage.allocate(0)), bits, true, limits);
+            try {
+                return resolve(NDArray.wrap(dtype, Order.C, size, Storage.allocate(0)), bits, true, limits);
+            } catch (IllegalArgumentException e) { // the other dimensions' product overflows: torch holds it, numpy not
+                throw new BrineException("tensor of size " + Arrays.toString(size) + " has no elements, but its other"
+                        + " dimensions multiply beyond 2^63 bytes of " + dtype.name() + ": numpy refuses that shape (array is"
+                        + " too big), and an NDArray cannot hold it either");
+            }
         }
         long last;
         try {

@@ -157,12 +157,14 @@ final class TorchGlobals {
         }, null));
         b.registerCallable(new Fn(u, "_rebuild_tensor_v2", a -> {
             arity(a, 6, 7, "_rebuild_tensor_v2");
+            requireBool(a.get(4), "_rebuild_tensor_v2");
             int bits = a.size() == 7 ? metadata(a.get(6), "_rebuild_tensor_v2") : 0;
             return r.tensor(storage(a.get(0)), null, integer(a.get(1), "storage_offset"), longs(a.get(2), "size"),
                     longs(a.get(3), "stride"), bits);
         }, null));
         b.registerCallable(new Fn(u, "_rebuild_tensor_v3", a -> {
             arity(a, 7, 8, "_rebuild_tensor_v3");
+            requireBool(a.get(4), "_rebuild_tensor_v3");
             if (!(a.get(6) instanceof TorchDType)) {
                 throw new BrineException("_rebuild_tensor_v3: argument 7 must be a torch dtype, not " + a.get(6));
             }
@@ -347,13 +349,18 @@ final class TorchGlobals {
      */
     private static Object parameter(Object data, Object requiresGrad, boolean keep, String what) throws BrineException {
         Object tensor = tensorData(data, what);
-        if (!(requiresGrad instanceof Boolean)) {
-            throw new BrineException(what + ": requires_grad must be a bool, not " + PythonRepr.brief(requiresGrad));
-        }
+        requireBool(requiresGrad, what);
         if (!keep || !(tensor instanceof NDArray)) {
             return tensor;
         }
         return new TorchParameter((NDArray) tensor, (Boolean) requiresGrad);
+    }
+
+    /** A tensor's or Parameter's requires_grad, which torch refuses unless a bool ("requires_grad must be a bool"). */
+    private static void requireBool(Object requiresGrad, String what) throws BrineException {
+        if (!(requiresGrad instanceof Boolean)) {
+            throw new BrineException(what + ": requires_grad must be a bool, not " + PythonRepr.brief(requiresGrad));
+        }
     }
 
     private static Object tensorData(Object data, String what) throws BrineException {
