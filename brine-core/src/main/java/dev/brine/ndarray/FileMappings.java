@@ -10,15 +10,22 @@ import java.nio.channels.FileChannel;
  * safetensors file's tensors), few enough mappings that the process keeps working. Linux gives a process about
  * 65,530 mappings ({@code vm.max_map_count}), the JVM's own threads and heap among them: a checkpoint of 65,400
  * one-element tensors, mapped one by one, left the JVM unable to start a thread, spinning, deaf to SIGTERM. So
- * storages under {@link #MIN_MAPPED_BYTES} are read into read-only heap buffers (a mapping costs at least a page
- * and a kernel area anyway), and one file maps at most {@link #MAX_MAPPINGS}; beyond that it is refused with a
+ * storages under {@link #MIN_MAPPED_BYTES} are read into read-only direct buffers (a mapping costs at least a
+ * page and a kernel area anyway; direct, as a mapping is, so they take no heap and the CLI still tells them from
+ * arrays a pickle made read-only), and one file maps at most {@link #MAX_MAPPINGS}; beyond that it is refused with a
  * message, where the process would otherwise fail somewhere else. Not thread-safe: one per file being opened.
  */
 public final class FileMappings {
-    /** Storages smaller than this are read, not mapped; the archives' default {@code minMappedBytes} too. */
-    public static final long MIN_MAPPED_BYTES = 1 << 20;
-    /** The most mappings one file may take (a storage over 1 GiB takes one per GiB). */
-    public static final int MAX_MAPPINGS = 16_384;
+    /**
+     * Storages smaller than this (16 pages) are read, not mapped: the memory they take is at most this much per
+     * storage, and a file's big storages keep being mapped, as they were before this limit.
+     */
+    public static final long MIN_MAPPED_BYTES = 64 << 10;
+    /**
+     * The most mappings one file may take (a storage over 1 GiB takes one per GiB): half of what a process holds,
+     * so the JVM keeps the rest.
+     */
+    public static final int MAX_MAPPINGS = 32_768;
 
     private final FileChannel channel;
     private final String where;
@@ -36,7 +43,7 @@ public final class FileMappings {
      */
     public Storage readOnly(long position, long size) throws IOException {
         if (size < MIN_MAPPED_BYTES) {
-            ByteBuffer b = ByteBuffer.allocate((int) size);
+            ByteBuffer b = ByteBuffer.allocateDirect((int) size);
             while (b.hasRemaining()) {
                 if (channel.read(b, position + b.position()) < 0) {
                     throw new BrineException(where + ": truncated at byte " + (position + b.position()));

@@ -41,8 +41,8 @@ public final class SafeTensorsOptions {
 
     /**
      * Whether tensors are read-only views of a memory mapping of the file (nothing is read until
-     * touched, no heap is used) rather than heap copies. Tensors under 1 MiB are read into read-only
-     * heap buffers, and one file maps at most 16,384 tensors ({@link dev.brine.ndarray.FileMappings}:
+     * touched, no heap is used) rather than heap copies. Tensors under 64 KiB are read into read-only
+     * direct buffers, and one file maps at most 32,768 tensors ({@link dev.brine.ndarray.FileMappings}:
      * a process holds only about 65,000 mappings).
      */
     public boolean mmap() {

@@ -122,8 +122,8 @@ public final class TorchOptions {
     /**
      * Whether tensors are read-only views of a memory mapping of the checkpoint's storage records
      * rather than heap copies (torch's {@code mmap=True}). Mapped records are not CRC-checked (that
-     * would read them all); big-endian checkpoints are always read into the heap. Records under 1 MiB are read
-     * into read-only heap buffers and one file maps at most 16,384 records ({@link dev.brine.ndarray.FileMappings}:
+     * would read them all); big-endian checkpoints are always read into the heap. Records under 64 KiB are read
+     * into read-only direct buffers and one file maps at most 32,768 records ({@link dev.brine.ndarray.FileMappings}:
      * a process holds only about 65,000 mappings).
      */
     public boolean mmap() {
