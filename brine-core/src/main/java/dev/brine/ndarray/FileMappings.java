@@ -30,6 +30,13 @@ public final class FileMappings {
     private final FileChannel channel;
     private final String where;
     private int mappings;
+    private long copied;
+    /**
+     * The most bytes one file's small storages are copied into: a quarter of the JVM's heap limit, which is also
+     * the default limit of direct memory, so a file of very many small tensors maps the rest (up to
+     * {@link #MAX_MAPPINGS}) instead of ending in the JVM's "Direct buffer memory" OutOfMemoryError.
+     */
+    private final long maxCopied = Runtime.getRuntime().maxMemory() / 4;
 
     /** Storages of {@code channel}'s file, {@code where} naming it in messages. */
     public FileMappings(FileChannel channel, String where) {
@@ -39,11 +46,19 @@ public final class FileMappings {
 
     /**
      * The {@code size} bytes at {@code position}, read-only: mapped, or read when smaller than
-     * {@link #MIN_MAPPED_BYTES}. The caller has checked that they lie inside the file.
+     * {@link #MIN_MAPPED_BYTES} (while the copies stay within a quarter of the heap limit). The caller has checked
+     * that they lie inside the file.
      */
     public Storage readOnly(long position, long size) throws IOException {
-        if (size < MIN_MAPPED_BYTES) {
-            ByteBuffer b = ByteBuffer.allocateDirect((int) size);
+        if (size < MIN_MAPPED_BYTES && copied + size <= maxCopied) {
+            copied += size;
+            ByteBuffer b;
+            try {
+                b = ByteBuffer.allocateDirect((int) size);
+            } catch (OutOfMemoryError e) { // direct memory held elsewhere in the process: nothing was allocated
+                throw new BrineException(where + ": no direct memory left for a " + size + "-byte storage at byte "
+                        + position + " (-XX:MaxDirectMemorySize); open the file without memory mapping");
+            }
             while (b.hasRemaining()) {
                 if (channel.read(b, position + b.position()) < 0) {
                     throw new BrineException(where + ": truncated at byte " + (position + b.position()));
