@@ -1,6 +1,7 @@
 package dev.brine.ndarray;
 
 import dev.brine.BrineException;
+import dev.brine.io.ChannelReads;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -59,10 +60,8 @@ public final class FileMappings {
                 throw new BrineException(where + ": no direct memory left for a " + size + "-byte storage at byte "
                         + position + " (-XX:MaxDirectMemorySize); open the file without memory mapping");
             }
-            while (b.hasRemaining()) {
-                if (channel.read(b, position + b.position()) < 0) {
-                    throw new BrineException(where + ": truncated at byte " + (position + b.position()));
-                }
+            if (!ChannelReads.fill(channel, b, position)) {
+                throw new BrineException(where + ": truncated at byte " + (position + b.position()));
             }
             b.flip();
             return Storage.wrap(b, true);

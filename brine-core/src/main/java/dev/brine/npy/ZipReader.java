@@ -3,6 +3,7 @@ package dev.brine.npy;
 import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
 import dev.brine.Limits;
+import dev.brine.io.ChannelReads;
 import dev.brine.io.CompressedFormat;
 import dev.brine.io.Pipes;
 import dev.brine.ndarray.Storage;
@@ -508,11 +509,8 @@ public final class ZipReader implements Closeable {
 
     private ByteBuffer readAt(long pos, int len) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
-        while (b.hasRemaining()) {
-            int r = channel.read(b, pos + b.position());
-            if (r < 0) {
-                throw new BrineException(where + ": truncated ZIP: " + len + " bytes expected at byte " + pos);
-            }
+        if (!ChannelReads.fill(channel, b, pos)) {
+            throw new BrineException(where + ": truncated ZIP: " + len + " bytes expected at byte " + pos);
         }
         b.flip();
         return b;

@@ -2,6 +2,7 @@ package dev.brine.safetensors;
 
 import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
+import dev.brine.io.ChannelReads;
 import dev.brine.io.FileKind;
 import dev.brine.io.Pipes;
 import dev.brine.ndarray.DType;
@@ -94,10 +95,8 @@ public final class SafeTensorsFile implements Closeable {
             }
             byte[] json = new byte[(int) n];
             ByteBuffer hb = ByteBuffer.wrap(json);
-            while (hb.hasRemaining()) {
-                if (ch.read(hb, 8 + hb.position()) < 0) {
-                    throw new BrineException(where + ": truncated header at byte " + (8 + hb.position()));
-                }
+            if (!ChannelReads.fill(ch, hb, 8)) {
+                throw new BrineException(where + ": truncated header at byte " + (8 + hb.position()));
             }
             long dataStart = 8 + n;
             Header header = Header.parse(json, json.length, size - dataStart, where);
@@ -120,10 +119,8 @@ public final class SafeTensorsFile implements Closeable {
 
     private static ByteBuffer readFully(FileChannel ch, long pos, int len, String where) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(len);
-        while (b.hasRemaining()) {
-            if (ch.read(b, pos + b.position()) < 0) {
-                throw new BrineException(where + ": truncated at byte " + (pos + b.position()));
-            }
+        if (!ChannelReads.fill(ch, b, pos)) {
+            throw new BrineException(where + ": truncated at byte " + (pos + b.position()));
         }
         b.flip();
         return b;

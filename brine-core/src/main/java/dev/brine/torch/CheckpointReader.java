@@ -4,6 +4,7 @@ import dev.brine.BrineException;
 import dev.brine.HeapBudget;
 import dev.brine.LimitExceededException;
 import dev.brine.Limits;
+import dev.brine.io.ChannelReads;
 import dev.brine.io.CompressedFormat;
 import dev.brine.io.FileKind;
 import dev.brine.io.Pipes;
@@ -381,10 +382,8 @@ final class CheckpointReader {
                     throw new BrineException(at + ": truncated: its element count is missing");
                 }
                 ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-                while (b.hasRemaining()) {
-                    if (ch.read(b, pos + b.position()) < 0) {
-                        throw new BrineException(at + ": truncated");
-                    }
+                if (!ChannelReads.fill(ch, b, pos)) {
+                    throw new BrineException(at + ": truncated");
                 }
                 long numel = b.getLong(0);
                 if (numel != id.numel) {
@@ -407,10 +406,8 @@ final class CheckpointReader {
                         + " bytes, more than the " + limits.maxAllocation() + " allowed in memory");
             }
             ByteBuffer pickle = ByteBuffer.allocate((int) objLen);
-            while (pickle.hasRemaining()) {
-                if (ch.read(pickle, objectStart + pickle.position()) < 0) {
-                    throw new BrineException(where + ": truncated");
-                }
+            if (!ChannelReads.fill(ch, pickle, objectStart)) {
+                throw new BrineException(where + ": truncated");
             }
             Map<String, TorchStorage> loaded = new HashMap<>();
             Map<String, TorchStorage> views = new HashMap<>(); // apart from storages: keys are any strings
