@@ -6,7 +6,6 @@ import dev.brine.mapping.Reduction;
 import dev.brine.ndarray.NDArray;
 import dev.brine.py.PickleBuffer;
 import dev.brine.py.Tuple;
-import java.nio.ByteBuffer;
 
 /**
  * Writes an array that the CLI memory-mapped from its input as numpy writes the array {@code np.load}
@@ -43,19 +42,11 @@ final class MappedArrayWriter implements Reducer<NDArray> {
     }
 
     /**
-     * Whether {@code a} is read-only over memory outside the heap: in the CLI only the mappings of its
-     * input files are (what it reads into memory is heap, a pickle's arrays included, and it hands the
-     * unpickler no out-of-band buffers), so a read-only array read from a pickle stays read-only.
+     * Whether {@code a} is read-only because the CLI opened its file that way (mapped, or a small tensor of a
+     * mapped checkpoint read instead: {@link dev.brine.ndarray.Storage#isFromFile()}); a read-only array read from
+     * a pickle is on the heap, and stays read-only.
      */
     static boolean isFileMapping(NDArray a) {
-        if (!a.isReadOnly()) {
-            return false;
-        }
-        for (ByteBuffer b : a.storage().buffers()) {
-            if (!b.isDirect()) {
-                return false;
-            }
-        }
-        return true;
+        return a.isReadOnly() && a.storage().isFromFile();
     }
 }

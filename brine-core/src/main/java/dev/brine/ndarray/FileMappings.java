@@ -12,8 +12,8 @@ import java.nio.channels.FileChannel;
  * 65,530 mappings ({@code vm.max_map_count}), the JVM's own threads and heap among them: a checkpoint of 65,400
  * one-element tensors, mapped one by one, left the JVM unable to start a thread, spinning, deaf to SIGTERM. So
  * storages under {@link #MIN_MAPPED_BYTES} are read into read-only direct buffers (a mapping costs at least a
- * page and a kernel area anyway; direct, as a mapping is, so they take no heap and the CLI still tells them from
- * arrays a pickle made read-only), and one file maps at most {@link #MAX_MAPPINGS}; beyond that it is refused with a
+ * page and a kernel area anyway; direct, as a mapping is, so they take no heap; {@link Storage#isFromFile()} as a
+ * mapping's), and one file maps at most {@link #MAX_MAPPINGS}; beyond that it is refused with a
  * message, where the process would otherwise fail somewhere else. Not thread-safe: one per file being opened.
  */
 public final class FileMappings {
@@ -64,7 +64,7 @@ public final class FileMappings {
                 throw new BrineException(where + ": truncated at byte " + (position + b.position()));
             }
             b.flip();
-            return Storage.wrap(b, true);
+            return Storage.readFromFile(b);
         }
         mappings += (int) ((size + (1L << Storage.DEFAULT_CHUNK_SHIFT) - 1) >>> Storage.DEFAULT_CHUNK_SHIFT);
         if (mappings > MAX_MAPPINGS) {

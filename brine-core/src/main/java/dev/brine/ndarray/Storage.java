@@ -61,15 +61,19 @@ public final class Storage {
     private final long mask;
     private final long size;
     private final boolean readOnly;
+    /** See {@link #isFromFile()}. */
+    private final boolean fromFile;
     private final Storage base;
     private final long baseOffset;
 
     private Storage(ByteBuffer[] chunks, int shift, long size, boolean readOnly) {
-        this(chunks, 0, shift, size, readOnly, null, 0);
+        this(chunks, 0, shift, size, readOnly, false, null, 0);
     }
 
-    private Storage(ByteBuffer[] chunks, int start, int shift, long size, boolean readOnly, Storage base, long baseOffset) {
+    private Storage(ByteBuffer[] chunks, int start, int shift, long size, boolean readOnly, boolean fromFile,
+            Storage base, long baseOffset) {
         this.chunks = chunks;
+        this.fromFile = fromFile;
         this.start = start;
         this.shift = shift;
         this.mask = (1L << shift) - 1;
@@ -143,8 +147,9 @@ public final class Storage {
     static Storage map(FileChannel channel, long position, long size, FileChannel.MapMode mode, int shift)
             throws IOException {
         checkShift(shift);
+        boolean readOnly = mode == FileChannel.MapMode.READ_ONLY;
         if (size == 0) {
-            return mode == FileChannel.MapMode.READ_ONLY ? new Storage(new ByteBuffer[0], shift, 0, true) : EMPTY;
+            return new Storage(new ByteBuffer[0], 0, shift, 0, readOnly, true, null, 0);
         }
         long chunkSize = 1L << shift;
         int n = Math.toIntExact((size + chunkSize - 1) >>> shift);
@@ -154,7 +159,17 @@ public final class Storage {
             long len = Math.min(chunkSize, size - off);
             chunks[i] = channel.map(mode, position + off, len).order(ByteOrder.LITTLE_ENDIAN);
         }
-        return new Storage(chunks, shift, size, mode == FileChannel.MapMode.READ_ONLY);
+        return new Storage(chunks, 0, shift, size, readOnly, true, null, 0);
+    }
+
+    /**
+     * Read-only storage over {@code bytes}, which were read from a file being opened for mapping (see
+     * {@link FileMappings}: small storages are read rather than mapped), so {@link #isFromFile()} is true as it is
+     * for the mapped ones.
+     */
+    static Storage readFromFile(ByteBuffer bytes) {
+        Storage s = wrap(bytes, true);
+        return new Storage(s.chunks, 0, s.shift, s.size, true, true, null, 0);
     }
 
     /**
@@ -369,7 +384,7 @@ public final class Storage {
         Storage root = base == null ? this : base;
         long rootOffset = baseOffset + pos;
         if (length == 0) {
-            return new Storage(new ByteBuffer[0], 0, DEFAULT_CHUNK_SHIFT, 0, readOnly, root, rootOffset);
+            return new Storage(new ByteBuffer[0], 0, DEFAULT_CHUNK_SHIFT, 0, readOnly, fromFile, root, rootOffset);
         }
         long from = start + pos;
         long to = from + length; // exclusive, in this storage's chunk sequence
@@ -380,7 +395,7 @@ public final class Storage {
             // one chunk: a slice of it, so the view is one buffer from 0 (sharedBuffer hands it on whole)
             ByteBuffer c = chunks[first].slice(within, (int) length).order(ByteOrder.LITTLE_ENDIAN);
             int sliceShift = Math.max(shift, Math.min(31, 64 - Long.numberOfLeadingZeros(length - 1)));
-            return new Storage(new ByteBuffer[] {c}, 0, sliceShift, length, readOnly, root, rootOffset);
+            return new Storage(new ByteBuffer[] {c}, 0, sliceShift, length, readOnly, fromFile, root, rootOffset);
         }
         // several chunks: the same chunks, the last cut where the view ends, and byte 0 at `within`
         // of the first; the first keeps its bytes before `within` so positions map with one add
@@ -390,7 +405,7 @@ public final class Storage {
             int len = (int) Math.min(c.limit(), to - ((long) i << shift));
             out[i - first] = c.slice(0, len).order(ByteOrder.LITTLE_ENDIAN);
         }
-        return new Storage(out, within, shift, length, readOnly, root, rootOffset);
+        return new Storage(out, within, shift, length, readOnly, fromFile, root, rootOffset);
     }
 
     /**
@@ -414,6 +429,16 @@ public final class Storage {
     /** Whether writes are refused (a read-only mapping). */
     public boolean isReadOnly() {
         return readOnly;
+    }
+
+    /**
+     * Whether these bytes are a file's: {@link #map mapped} (or a view of a mapping), or read by
+     * {@link FileMappings} in place of a mapping, rather than heap bytes or a buffer a caller {@link #wrap wrapped}.
+     * The CLI writes arrays it opened this way as the writable arrays numpy's loaders return, where an array that a
+     * pickle itself made read-only stays read-only (see its {@code MappedArrayWriter}).
+     */
+    public boolean isFromFile() {
+        return fromFile;
     }
 
     /** A heap copy of these bytes, writable. */
