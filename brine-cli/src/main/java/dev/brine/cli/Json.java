@@ -29,7 +29,8 @@ import java.util.Set;
  * repr; see {@link #keyTexts} for keys that would repeat), bytes {@code {"__bytes__": base64}}, arrays
  * {@code {"__ndarray__": {...}}} with dtype, shape, first values and optional stats (an object array's first
  * items, as values), generic objects {@code {"__object__": "mod.Name", ...}}, persistent ids
- * {@code {"__persistent_id__": pid}}. Depth and items are bounded like
+ * {@code {"__persistent_id__": pid}}, other values JSON has no form for (complex, datetime, a class...)
+ * {@code {"__repr__": "(1+2j)"}}. Depth and items are bounded like
  * the text form ({@code --items=0}: none shown, a container then holds only its {@code "..."}); NaN and
  * infinities, which JSON has no number for, as {@code {"__float__": "nan"}} (see {@link #number}). Iterative: containers wait on a stack of their own, so any {@code --depth}
  * is safe on any nesting.
@@ -63,7 +64,8 @@ final class Json {
             } else if (piece instanceof Frame) {
                 stack.push((Frame) piece); // a structured record of an object array
             } else {
-                Frame child = value(((Value) piece).value(), ((Value) piece).depth());
+                Value value = (Value) piece;
+                Frame child = value(value.value(), value.depth(), value.element());
                 if (child != null) {
                     stack.push(child);
                 }
@@ -72,8 +74,15 @@ final class Json {
         return out.toString();
     }
 
-    /** A value to write at a nesting depth. */
-    private record Value(Object value, int depth) {
+    /**
+     * A value to write at a nesting depth; {@code element} when it is an element of an array of numbers, or a field
+     * of one's record, whose dtype says what its text is (a complex element is {@code "(1+2j)"}, not a
+     * {@code __repr__}).
+     */
+    private record Value(Object value, int depth, boolean element) {
+        Value(Object value, int depth) {
+            this(value, depth, false);
+        }
     }
 
     /**
@@ -148,6 +157,10 @@ final class Json {
 
     /** Writes a value that has no parts, or the start of one that has: then the frame of its parts. */
     private Frame value(Object v, int depth) {
+        return value(v, depth, false);
+    }
+
+    private Frame value(Object v, int depth, boolean element) {
         if (out.length() > PythonRepr.MAX_OUTPUT) {
             string("..."); // over budget: shared parts can make the tree exponentially larger than the file
             return null;
@@ -155,7 +168,7 @@ final class Json {
         if (v == null) {
             out.append("null");
         } else if (v instanceof BigInteger && ((BigInteger) v).bitLength() > PythonRepr.MAX_INT_BITS) {
-            string(PythonRepr.repr(v)); // "<int of N bits>": its digits would take seconds to compute
+            repr(v); // "<int of N bits>": its digits would take seconds to compute
         } else if (v instanceof Boolean || v instanceof Long || v instanceof Integer || v instanceof BigInteger) {
             out.append(v);
         } else if (v instanceof Double) {
@@ -184,17 +197,28 @@ final class Json {
                 return null;
             }
             active.put(v, Boolean.TRUE);
-            return v instanceof ObjectArray ? objectArray((ObjectArray) v, depth) : container(v, depth);
-        } else { // a leaf (complex, datetime, decimal, a class, ...): its repr, bounded by PythonRepr
+            return v instanceof ObjectArray ? objectArray((ObjectArray) v, depth)
+                    : v instanceof Map ? entries((Map<?, ?>) v, depth, element) : container(v, depth);
+        } else if (element) { // complex, datetime64, timedelta64: the array's dtype says what the text is
             string(PythonRepr.repr(v));
+        } else { // a leaf (complex, datetime, decimal, a class, ...)
+            repr(v);
         }
         return null;
     }
 
+    /**
+     * A value JSON has no form for (complex, datetime, Decimal, a class or function, ...) as
+     * {@code {"__repr__": "(1+2j)"}}: its repr, bounded by PythonRepr, under a marker, so that it never reads as
+     * the str {@code '(1+2j)'}, as NaN has {@code __float__}.
+     */
+    private void repr(Object v) {
+        out.append("{\"__repr__\": ");
+        string(PythonRepr.repr(v));
+        out.append('}');
+    }
+
     private Frame container(Object v, int depth) {
-        if (v instanceof Map) {
-            return entries((Map<?, ?>) v, depth);
-        }
         if (v instanceof GenericObject) {
             GenericObject g = (GenericObject) v;
             out.append("{\"__object__\": ");
@@ -222,7 +246,7 @@ final class Json {
     }
 
     /** A dict as a JSON object of its first {@code maxItems} entries, then {@code "...": "N more"} if there are more. */
-    private Frame entries(Map<?, ?> map, int depth) {
+    private Frame entries(Map<?, ?> map, int depth, boolean records) {
         out.append('{');
         List<String> keys = keyTexts(map, maxItems);
         Iterator<? extends Map.Entry<?, ?>> it = map.entrySet().iterator();
@@ -238,7 +262,7 @@ final class Json {
                 String sep = n > 0 ? ", " : "";
                 if (n < keys.size()) {
                     queue.add(sep + quoted(keys.get(n++)) + ": ");
-                    queue.add(new Value(it.next().getValue(), depth + 1));
+                    queue.add(new Value(it.next().getValue(), depth + 1, records));
                     return true;
                 }
                 ended = true;
@@ -263,7 +287,7 @@ final class Json {
      */
     /** The keys that mark a JSON object as standing for a value JSON has no form of. */
     private static final Set<String> MARKERS = Set.of("__float__", "__bytes__", "__bytearray__", "__ndarray__",
-            "__object__", "__persistent_id__");
+            "__object__", "__persistent_id__", "__repr__");
 
     static List<String> keyTexts(Map<?, ?> map, int limit) {
         List<Object> keys = new ArrayList<>();
@@ -353,7 +377,7 @@ final class Json {
                 }
                 queue.add(text != null ? sep + quoted(text) : sep);
                 if (text == null) {
-                    queue.add(new Value(a.get(it.index()), depth + 1));
+                    queue.add(new Value(a.get(it.index()), depth + 1, true));
                 }
                 it.next();
                 return true;
