@@ -97,7 +97,7 @@ class TorchCrcTest {
 
     /**
      * Writes {@code crc} into the local header and the central directory entry of member {@code name}
-     * (every member when null) of a ZIP without data descriptors or ZIP64 fields.
+     * (every member when null) of a ZIP without data descriptors (a local ZIP64 field: as numpy writes it).
      */
     static void setCrcs(Path zip, String name, long crc) throws Exception {
         byte[] b = Files.readAllBytes(zip);
@@ -112,7 +112,11 @@ class TorchCrcTest {
                 buf.putInt(p + 14, (int) crc);
                 patched++;
             }
-            p += 30 + n + extra + buf.getInt(p + 18);
+            long compressed = buf.getInt(p + 18) & 0xFFFF_FFFFL;
+            if (compressed == 0xFFFF_FFFFL) { // numpy's layout (Npz.write): the sizes in a ZIP64 extra field first
+                compressed = buf.getLong(p + 30 + n + 4 + 8);
+            }
+            p += 30 + n + extra + (int) compressed;
         }
         while (buf.getInt(p) == 0x02014b50) {
             int n = buf.getShort(p + 28) & 0xFFFF;

@@ -1,0 +1,265 @@
+package dev.brine.npy;
+
+import dev.brine.ndarray.Storage;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+
+/**
+ * The ZIP of an NPZ, byte for byte as {@code np.savez} and {@code np.savez_compressed} write it through Python's
+ * {@code zipfile}: each member opened with {@code zipf.open(name, 'w', force_zip64=True)}, so every local header
+ * carries a ZIP64 extra field with the sizes (and 0xFFFFFFFF in the 32-bit fields) and versions 4.5, the default
+ * date of 1980-01-01 00:00, permissions {@code 0o600}, the UTF-8 flag only for a name that is not ASCII, and a
+ * deflater at zlib's default level. Python's zipfile writes a member's header, its data, then goes back to write
+ * the header again with the CRC and sizes; to an output that cannot seek (a pipe, or the
+ * {@link Npz#write(java.util.Map, OutputStream, boolean) stream} variant here) it instead flags the member and
+ * follows its data with a descriptor. The central directory and end records follow {@code zipfile}'s rules: ZIP64
+ * fields where a size or offset exceeds {@code 2^31 - 1} ({@code zipfile.ZIP64_LIMIT}) or the count 65,535.
+ */
+final class SavezZip {
+    private static final long ZIP64_LIMIT = (1L << 31) - 1;
+    private static final int COUNT_LIMIT = 0xFFFF;
+    private static final int LOC_SIG = 0x04034b50;
+    private static final int CEN_SIG = 0x02014b50;
+    private static final int DESCRIPTOR_SIG = 0x08074b50;
+    private static final int ZIP64_EOCD_SIG = 0x06064b50;
+    private static final int ZIP64_LOCATOR_SIG = 0x07064b50;
+    private static final int EOCD_SIG = 0x06054b50;
+    private static final int ZIP64_VERSION = 45;
+    /** Python's zipfile on Unix: create_system 3. */
+    private static final int MADE_BY = (3 << 8) | ZIP64_VERSION;
+    private static final int FLAG_DESCRIPTOR = 0x08;
+    private static final int FLAG_UTF8 = 0x800;
+    /** {@code zipfile.ZipInfo()}'s default date_time, 1980-01-01 00:00:00, in DOS form. */
+    private static final int DOS_DATE = (1 << 5) | 1;
+    private static final int DOS_TIME = 0;
+    /** {@code ZipFile._open_to_write}: {@code 0o600 << 16}. */
+    private static final int EXTERNAL_ATTRIBUTES = 0600 << 16;
+    private static final int LOCAL_HEADER = 30;
+    private static final int LOCAL_ZIP64_EXTRA = 20;
+
+    /** A member as the central directory describes it. */
+    private static final class Member {
+        final byte[] name;
+        final int flags;
+        final int method;
+        final long offset;
+        long crc;
+        long compressedSize;
+        long size;
+
+        Member(byte[] name, int flags, int method, long offset) {
+            this.name = name;
+            this.flags = flags;
+            this.method = method;
+            this.offset = offset;
+        }
+    }
+
+    private final CountingOutput out;
+    /** Where a finished member's local header is written again, or null when the output cannot seek. */
+    private final FileChannel seekable;
+    private final List<Member> members = new ArrayList<>();
+
+    /**
+     * Writes to {@code out}; when {@code seekable} is not null it is the file {@code out} ends in, positioned where
+     * the archive starts, and finished members' headers are rewritten there (after {@code out} is flushed).
+     */
+    SavezZip(OutputStream out, FileChannel seekable) throws IOException {
+        this.out = new CountingOutput(out);
+        this.seekable = seekable;
+        this.start = seekable == null ? 0 : seekable.position();
+    }
+
+    private final long start;
+
+    /**
+     * Writes one member: {@code head} then {@code data} (either may be empty or null), deflated when
+     * {@code deflated}.
+     */
+    void member(String name, byte[] head, Storage data, boolean deflated) throws IOException {
+        byte[] nameBytes;
+        int flags = seekable == null ? FLAG_DESCRIPTOR : 0;
+        if (StandardCharsets.US_ASCII.newEncoder().canEncode(name)) {
+            nameBytes = name.getBytes(StandardCharsets.US_ASCII);
+        } else {
+            nameBytes = name.getBytes(StandardCharsets.UTF_8);
+            flags |= FLAG_UTF8;
+        }
+        Member m = new Member(nameBytes, flags, deflated ? 8 : 0, out.count);
+        members.add(m);
+        out.write(localHeader(m));
+        long dataStart = out.count;
+        CRC32 crc = new CRC32();
+        OutputStream body = out;
+        Deflater deflater = null;
+        if (deflated) {
+            deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+            body = new DeflaterOutputStream(new NonClosing(out), deflater, 1 << 16);
+        }
+        Crc32Output checked = new Crc32Output(body, crc);
+        try {
+            if (head != null) {
+                checked.write(head);
+            }
+            if (data != null) {
+                data.writeTo(checked);
+            }
+            if (deflater != null) {
+                ((DeflaterOutputStream) body).finish();
+            }
+        } finally {
+            if (deflater != null) {
+                deflater.end();
+            }
+        }
+        m.crc = crc.getValue();
+        m.size = checked.count;
+        m.compressedSize = out.count - dataStart;
+        if (seekable == null) {
+            ByteBuffer d = little(24).putInt(DESCRIPTOR_SIG).putInt((int) m.crc).putLong(m.compressedSize).putLong(m.size);
+            out.write(d.array());
+        } else {
+            out.flush();
+            ByteBuffer h = ByteBuffer.wrap(localHeader(m));
+            long at = start + m.offset;
+            while (h.hasRemaining()) {
+                at += seekable.write(h, at);
+            }
+        }
+    }
+
+    /** The local header: the sizes in its ZIP64 field, zero while unknown (and always with a descriptor). */
+    private byte[] localHeader(Member m) {
+        boolean known = (m.flags & FLAG_DESCRIPTOR) == 0;
+        ByteBuffer b = little(LOCAL_HEADER + m.name.length + LOCAL_ZIP64_EXTRA);
+        b.putInt(LOC_SIG).putShort((short) ZIP64_VERSION).putShort((short) m.flags).putShort((short) m.method)
+                .putShort((short) DOS_TIME).putShort((short) DOS_DATE).putInt(known ? (int) m.crc : 0)
+                .putInt(-1).putInt(-1).putShort((short) m.name.length).putShort((short) LOCAL_ZIP64_EXTRA);
+        b.put(m.name);
+        b.putShort((short) 1).putShort((short) 16).putLong(known ? m.size : 0).putLong(known ? m.compressedSize : 0);
+        return b.array();
+    }
+
+    /** Writes the central directory and the end records; the caller flushes and closes. */
+    void finish() throws IOException {
+        long directoryStart = out.count;
+        for (Member m : members) {
+            boolean bigSizes = m.size > ZIP64_LIMIT || m.compressedSize > ZIP64_LIMIT;
+            boolean bigOffset = m.offset > ZIP64_LIMIT;
+            int extraLength = (bigSizes ? 16 : 0) + (bigOffset ? 8 : 0);
+            ByteBuffer b = little(46 + m.name.length + (extraLength > 0 ? 4 + extraLength : 0));
+            b.putInt(CEN_SIG).putShort((short) MADE_BY).putShort((short) ZIP64_VERSION).putShort((short) m.flags)
+                    .putShort((short) m.method).putShort((short) DOS_TIME).putShort((short) DOS_DATE)
+                    .putInt((int) m.crc)
+                    .putInt(bigSizes ? -1 : (int) m.compressedSize).putInt(bigSizes ? -1 : (int) m.size)
+                    .putShort((short) m.name.length).putShort((short) (extraLength > 0 ? 4 + extraLength : 0))
+                    .putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(EXTERNAL_ATTRIBUTES)
+                    .putInt(bigOffset ? -1 : (int) m.offset);
+            b.put(m.name);
+            if (extraLength > 0) {
+                b.putShort((short) 1).putShort((short) extraLength);
+                if (bigSizes) {
+                    b.putLong(m.size).putLong(m.compressedSize);
+                }
+                if (bigOffset) {
+                    b.putLong(m.offset);
+                }
+            }
+            out.write(b.array());
+        }
+        long directoryEnd = out.count;
+        long count = members.size();
+        long size = directoryEnd - directoryStart;
+        if (count > COUNT_LIMIT || directoryStart > ZIP64_LIMIT || size > ZIP64_LIMIT) {
+            ByteBuffer z = little(56 + 20);
+            z.putInt(ZIP64_EOCD_SIG).putLong(44).putShort((short) ZIP64_VERSION).putShort((short) ZIP64_VERSION)
+                    .putInt(0).putInt(0).putLong(count).putLong(count).putLong(size).putLong(directoryStart);
+            z.putInt(ZIP64_LOCATOR_SIG).putInt(0).putLong(directoryEnd).putInt(1);
+            out.write(z.array());
+        }
+        // zipfile clamps each field rather than writing 0xFFFF.. markers only where they overflow
+        ByteBuffer e = little(22);
+        e.putInt(EOCD_SIG).putShort((short) 0).putShort((short) 0)
+                .putShort((short) Math.min(count, COUNT_LIMIT)).putShort((short) Math.min(count, COUNT_LIMIT))
+                .putInt((int) Math.min(size, 0xFFFF_FFFFL)).putInt((int) Math.min(directoryStart, 0xFFFF_FFFFL))
+                .putShort((short) 0);
+        out.write(e.array());
+        out.flush();
+    }
+
+    private static ByteBuffer little(int n) {
+        return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Counts the bytes that pass, so offsets are known without asking the file. */
+    private static final class CountingOutput extends FilterOutputStream {
+        long count;
+
+        CountingOutput(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+    }
+
+    /** Updates a CRC with, and counts, the member's uncompressed bytes on their way. */
+    private static final class Crc32Output extends FilterOutputStream {
+        private final CRC32 crc;
+        long count;
+
+        Crc32Output(OutputStream out, CRC32 crc) {
+            super(out);
+            this.crc = crc;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            crc.update(b);
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            crc.update(b, off, len);
+            out.write(b, off, len);
+            count += len;
+        }
+    }
+
+    /** Keeps a member's deflater from closing the archive's stream. */
+    private static final class NonClosing extends FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
