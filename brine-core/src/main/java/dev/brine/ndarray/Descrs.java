@@ -75,6 +75,10 @@ final class Descrs {
                     && titled.get(1) instanceof String) {
                 title = (String) titled.get(0);
                 name = (String) titled.get(1);
+            } else if (titled != null && titled.size() == 2 && titled.get(1) instanceof String) {
+                // numpy takes any object as a title; Brine's titles are str, so such a field is refused, not dropped
+                throw new BrineException("field " + repr((String) titled.get(1)) + " has the title "
+                        + shortRepr(titled.get(0)) + ", which is not a str: Brine holds str titles only");
             } else {
                 throw new BrineException("field name is not a string or (title, name): " + shortRepr(rawName));
             }
@@ -253,8 +257,8 @@ final class Descrs {
                 out.append(',');
             }
             out.append(')');
-        } else {
-            out.append(v);
+        } else { // bytes, numbers and the rest as Python writes them (a byte[] printed itself as [B@1b6d3586)
+            out.append(dev.brine.py.PythonRepr.repr(v));
         }
     }
 

@@ -221,7 +221,8 @@ final class NpyFormat {
         }
         Map<?, ?> d = (Map<?, ?>) parsed;
         if (!d.keySet().equals(KEYS)) {
-            throw new BrineException(where + ": the NPY header does not contain the correct keys: " + d.keySet()
+            throw new BrineException(where + ": the NPY header does not contain the correct keys: "
+                    + dev.brine.py.PythonRepr.brief(new java.util.ArrayList<>(d.keySet()))
                     + " (expected descr, fortran_order, shape)");
         }
         Object shapeObj = d.get("shape");
@@ -238,7 +239,8 @@ final class NpyFormat {
             Object dim = shapeTuple.get(i);
             if (!(dim instanceof Long)) {
                 throw new BrineException(where + ": shape is not valid: dimension " + i + " is "
-                        + (dim instanceof Number ? "too large" : "not an int"));
+                        + (dim instanceof java.math.BigInteger ? "too large" : "not an int: "
+                                + dev.brine.py.PythonRepr.brief(dim)));
             }
             shape[i] = (Long) dim;
             if (shape[i] < 0) {

@@ -306,6 +306,11 @@ final class DTypeState {
                     // the field); Brine's titles are str, so it reads as the latin-1 str
                     String title = t instanceof String ? (String) t
                             : t instanceof byte[] ? new String((byte[]) t, StandardCharsets.ISO_8859_1) : null;
+                    if (t != null && title == null) { // numpy takes any object as a title: refused rather than lost
+                        throw new BrineException("numpy.dtype field " + dev.brine.py.PythonRepr.brief(name)
+                                + " has the title " + dev.brine.py.PythonRepr.brief(t)
+                                + ", which is neither str nor bytes: Brine holds str titles only");
+                    }
                     list.add(new DType.Field(fieldName(name), type, offset, title));
                 }
                 return DType.structured(list, elsize, (flags & NPY_ALIGNED_STRUCT) != 0);
