@@ -294,12 +294,20 @@ public final class NumpyPickles {
                 array.setState(state);
                 return array;
             }
+            if (o == 1 && !(s.get(0) instanceof Boolean
+                    || s.get(0) instanceof Long && ((Long) s.get(0) == 0 || (Long) s.get(0) == 1))) {
+                // ndarray.__setstate__ knows versions 0 and 1 only (a bool is one of them, as in Python)
+                throw new BrineException("can't handle version " + abbreviate(s.get(0)) + " of numpy.ndarray pickle");
+            }
             DType dtype = AwaitingBuild.dtypeOf(s.get(o + 1));
-            if (!(s.get(o) instanceof Tuple) || dtype == null || !(s.get(o + 2) instanceof Boolean)) {
+            Object isFortran = s.get(o + 2);
+            // numpy parses is_fortran as a C int ("i"): a bool, or any int that fits (nonzero = Fortran order)
+            boolean intFlag = isFortran instanceof Long && (Long) isFortran == (int) (long) (Long) isFortran;
+            if (!(s.get(o) instanceof Tuple) || dtype == null || !(isFortran instanceof Boolean || intFlag)) {
                 throw new BrineException("numpy array state has the wrong types: " + abbreviate(state));
             }
             long[] shape = DTypeState.dims((Tuple) s.get(o));
-            boolean fortran = (Boolean) s.get(o + 2);
+            boolean fortran = intFlag ? (Long) isFortran != 0 : (Boolean) isFortran;
             Object data = s.get(o + 3);
             if (dtype.hasObject()) {
                 if (!objectArrays) {
@@ -399,24 +407,62 @@ public final class NumpyPickles {
                 throw new BrineException(global + ": order must be 'C' or 'F', got '" + order + "'");
             }
             Order o = order.equals("C") ? Order.C : Order.F;
+            Tuple shape = (Tuple) a.get(2);
             if (a.get(0) instanceof PickleBuffer) {
                 // numpy's array is a view of the buffer it was given, read-only when the buffer is
                 PickleBuffer b = (PickleBuffer) a.get(0);
                 ByteBuffer data = b.data();
+                long[] dims = dims(shape, data.remaining(), dtype);
                 if (!b.isReadOnly() && data.isReadOnly()) {
                     // PickleBuffer.writableInPython over bytes Java only reads (a read-only mapping of a file):
                     // the object is writable in Python, and Java must never write into those bytes, so the
                     // array is a writable copy, as np.load of the file gives one (a view would be read-only,
                     // and written back as a read-only array)
-                    return array(dtype, o, DTypeState.dims((Tuple) a.get(2)), Storage.wrap(b.toByteArray()));
+                    return array(dtype, o, dims, Storage.wrap(b.toByteArray()));
                 }
-                return array(dtype, o, DTypeState.dims((Tuple) a.get(2)), Storage.wrap(data, b.isReadOnly()));
+                return array(dtype, o, dims, Storage.wrap(data, b.isReadOnly()));
             }
             // in band: numpy's frombuffer of a bytearray (a writable array's data) is writable, of a bytes
             // (a read-only array's) read-only; and the pickler writes each back as it came
             boolean readOnly = !(a.get(0) instanceof ByteArray);
-            return array(dtype, o, DTypeState.dims((Tuple) a.get(2)),
-                    Storage.wrap(ByteBuffer.wrap(bytesOf(a.get(0))), readOnly));
+            byte[] bytes = bytesOf(a.get(0));
+            return array(dtype, o, dims(shape, bytes.length, dtype), Storage.wrap(ByteBuffer.wrap(bytes), readOnly));
+        }
+
+        /**
+         * The shape numpy's {@code frombuffer(buf, dtype).reshape(shape)} gives: one negative length (any, as
+         * reshape takes it) is worked out from the buffer's length; two are refused, as reshape refuses them.
+         */
+        private long[] dims(Tuple shape, long bytes, DType dtype) throws BrineException {
+            int unknown = -1;
+            long known = 1;
+            long[] out = new long[shape.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = DTypeState.num(shape.get(i));
+                if (out[i] >= 0) {
+                    known = Math.multiplyHigh(known, out[i]) != 0 || known * out[i] < 0 ? Long.MAX_VALUE : known * out[i];
+                } else if (unknown >= 0) {
+                    throw new BrineException(global + ": can only specify one unknown dimension, in shape "
+                            + abbreviate(shape));
+                } else {
+                    unknown = i;
+                }
+            }
+            if (unknown < 0) {
+                return out;
+            }
+            int itemsize = dtype.itemsize();
+            if (itemsize == 0 || bytes % itemsize != 0) {
+                throw new BrineException(global + ": a buffer of " + bytes + " bytes does not hold " + dtype
+                        + " items of shape " + abbreviate(shape));
+            }
+            long size = bytes / itemsize;
+            if (known == 0 || size % known != 0) {
+                throw new BrineException(global + ": cannot reshape array of size " + size + " into shape "
+                        + abbreviate(shape));
+            }
+            out[unknown] = size / known;
+            return out;
         }
     }
 
