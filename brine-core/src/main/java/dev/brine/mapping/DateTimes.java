@@ -148,7 +148,7 @@ final class DateTimes {
         try {
             byte[] p = a.size() == 1 ? packed(a.get(0), 4) : null;
             if (p != null) {
-                return LocalDate.of(u8(p, 0) << 8 | u8(p, 1), u8(p, 2), u8(p, 3));
+                return LocalDate.of(packedYear(p, "datetime.date"), u8(p, 2), u8(p, 3));
             }
             if (a.size() == 3) {
                 return LocalDate.of(year(a), intArg(a, 1), intArg(a, 2));
@@ -157,6 +157,20 @@ final class DateTimes {
             throw new BrineException("datetime.date: " + e.getMessage());
         }
         throw new BrineException("datetime.date arguments not understood: " + PythonRepr.brief(a));
+    }
+
+    /**
+     * The year of a packed state, in Python's range. CPython loads any of the 65,536 two bytes hold (year 0, 34788)
+     * without a check, into a date whose arithmetic then fails; Java's types would hold it, but Brine could not
+     * write it back (see dateBytes), so it is refused here, where the file is read.
+     */
+    private static int packedYear(byte[] p, String what) throws BrineException {
+        int y = u8(p, 0) << 8 | u8(p, 1);
+        if (y < MIN_YEAR || y > MAX_YEAR) {
+            throw new BrineException(what + ": year " + y + " in the pickled state is outside Python's " + MIN_YEAR
+                    + " to " + MAX_YEAR);
+        }
+        return y;
     }
 
     /** The year argument of {@code date(...)} or {@code datetime(...)} by fields, in Python's range. */
@@ -219,7 +233,7 @@ final class DateTimes {
             byte[] p = a.size() >= 1 && a.size() <= 2 ? packed(a.get(0), 10) : null;
             if (p != null) {
                 int month = u8(p, 2) & 0x7f; // the top bit is the fold flag (protocol 4+)
-                LocalDateTime t = LocalDateTime.of(u8(p, 0) << 8 | u8(p, 1), month, u8(p, 3), u8(p, 4), u8(p, 5), u8(p, 6),
+                LocalDateTime t = LocalDateTime.of(packedYear(p, "datetime.datetime"), month, u8(p, 3), u8(p, 4), u8(p, 5), u8(p, 6),
                         packedNanos(p, 7, "datetime.datetime"));
                 return withZone(t, tzinfo(a, "datetime.datetime"), a);
             }

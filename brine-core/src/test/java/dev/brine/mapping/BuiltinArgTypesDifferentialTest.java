@@ -190,6 +190,42 @@ class BuiltinArgTypesDifferentialTest {
         }
     }
 
+    /**
+     * A packed date or datetime state holds its year in two bytes. CPython loads year 0 or 10000 to 65535 without a
+     * check (and the object's arithmetic then fails); Brine loaded them as java.time values it then refused to write
+     * back ("holds years 1 to 9999 only"), so a load/save round trip failed at the save. Now the read refuses them,
+     * naming the year; years 1 and 9999 load.
+     */
+    @Test
+    void packedYearsOutsidePythonsRangeAreRefusedWhereRead() throws IOException {
+        Python.require();
+        for (int year : new int[] {0, 1, 9999, 10000, 34788, 65535}) {
+            String date = String.format("bytes([%d, %d, 1, 2])", year >> 8, year & 0xff);
+            for (String reduce : List.of("datetime.date, (" + date + ",)",
+                    "datetime.datetime, (" + date + " + bytes(6),)")) {
+                String out = new String(Python.check(String.join("\n",
+                        "import datetime, pickle, sys",
+                        "class R:",
+                        "    def __reduce__(self): return " + reduce,
+                        "data = pickle.dumps(R(), 2)",
+                        "print(pickle.loads(data).year)",
+                        "sys.stdout.write(data.hex())"), new byte[0]), java.nio.charset.StandardCharsets.UTF_8);
+                String[] lines = out.split("\n");
+                assertEquals(String.valueOf(year), lines[0], "CPython loads it, year and all");
+                byte[] data = HexFormat.of().parseHex(lines[1]);
+                if (year >= 1 && year <= 9999) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(data, Pickle.dumps(Pickle.loads(data), 2),
+                            "round trip of year " + year);
+                    continue;
+                }
+                dev.brine.BrineException e = org.junit.jupiter.api.Assertions.assertThrows(dev.brine.BrineException.class,
+                        () -> Pickle.loads(data));
+                assertTrue(e.getMessage().contains("year " + year + " in the pickled state is outside Python's 1 to 9999"),
+                        e.getMessage());
+            }
+        }
+    }
+
     @Test
     void codecsEncodeWithCp1252AndUtf16() throws IOException {
         List<String> lines = new ArrayList<>();
