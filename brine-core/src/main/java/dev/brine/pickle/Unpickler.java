@@ -1881,7 +1881,7 @@ public final class Unpickler {
                 deferredAt.remove(target);
             }
         } else if (isBareObject(target)) {
-            if (state != null) { // BUILD with None does nothing in CPython either
+            if (!isNoState(state)) { // BUILD with None does nothing in CPython either
                 throw fail("cannot BUILD builtins.object() with a state of type " + PythonTypeNames.of(state)
                         + ": it has no __dict__ (CPython: 'object' object has no attribute '__dict__')");
             }
@@ -1895,7 +1895,7 @@ public final class Unpickler {
             // OrderedDict.__reduce__ gives its instance __dict__ as the state (torch's state dicts: _metadata)
             setAttributes((dev.brine.py.OrderedDict<?, ?>) target, (Map<?, ?>) state);
             madeWhole(target);
-        } else if (state == null && (isPlainBuiltin(target) || target instanceof PyCallable)) {
+        } else if (isNoState(state) && (isPlainBuiltin(target) || target instanceof PyCallable)) {
             // CPython's BUILD leaves an object without __setstate__ as it is when the state is None: a
             // builtin value, a class or a function (the other cases above have their own rules). A dict
             // state would go into the object's __dict__, which a builtin value has not (refused below, as
@@ -1903,6 +1903,16 @@ public final class Unpickler {
         } else {
             throw fail("cannot BUILD a " + PythonTypeNames.of(target) + ": it has no state hook");
         }
+    }
+
+    /**
+     * A BUILD state that sets nothing on an object without {@code __setstate__}: None, or CPython's
+     * {@code (state, slotstate)} pair as {@code (None, {})} (a non-empty slot state would set attributes, and a
+     * slot state that is not a dict is refused, as CPython refuses both).
+     */
+    private static boolean isNoState(Object state) {
+        return state == null || state instanceof Tuple && ((Tuple) state).size() == 2 && ((Tuple) state).get(0) == null
+                && ((Tuple) state).get(1) instanceof Map && ((Map<?, ?>) ((Tuple) state).get(1)).isEmpty();
     }
 
     /** A value of a Python builtin type that has no {@code __setstate__} (None, int, float, str, a list, ...). */

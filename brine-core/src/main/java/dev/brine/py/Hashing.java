@@ -111,7 +111,7 @@ public final class Hashing {
     }
 
     private static BrineException tooDeep() {
-        return new BrineException("unhashable key: tuples nested more than " + MAX_KEY_DEPTH + " deep (nested too deeply to hash)");
+        return new BrineException("unhashable key: tuples or frozensets nested more than " + MAX_KEY_DEPTH + " deep (nested too deeply to hash)");
     }
 
     private static int shapeOf(Object node) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Opcodes that change nothing, which CPython's C unpickler accepts although its pickler never writes them
  * (found by a mutation fuzzer): ADDITEMS with no items (on any object, as APPENDS and SETITEMS with none),
- * BUILD with None on an object without {@code __setstate__} (a builtin value, a class). And beside them the
+ * BUILD with None or (None, {}) on an object without {@code __setstate__} (a builtin value, a class). And beside them the
  * near misses CPython refuses, which Brine refuses too: items added to a dict, a dict or other state on a
  * builtin value, a MARK with nothing under it, a state for a class's attributes (which Brine never sets,
  * and CPython cannot set on a builtin class).
@@ -51,6 +51,11 @@ class NoOpStateOpcodesDifferentialTest {
                 "80048f" + "4e62" + "2e", // set()
                 "800443026869" + "4e62" + "2e", // b'hi'
                 "8002636275696c74696e730a66726f7a656e7365740a" + "4e62" + "2e", // class frozenset, None
+                // BUILD (None, {}): no state, no slot state
+                "80045d" + "4e7d8662" + "2e", // []
+                "80047d" + "4e7d8662" + "2e", // {}
+                "80044b05" + "4e7d8662" + "2e", // 5
+                "8002636275696c74696e730a66726f7a656e7365740a" + "4e7d8662" + "2e", // class frozenset
                 // the near misses
                 "80047d284b014b0290" + "2e", // {} MARK 1 2 ADDITEMS
                 "800490" + "2e", // ADDITEMS with no MARK
@@ -59,7 +64,10 @@ class NoOpStateOpcodesDifferentialTest {
                 "80045d" + "7d62" + "2e", // [], BUILD {}
                 "80045d" + "5d62" + "2e", // [], BUILD []
                 "80045d" + "4b0162" + "2e", // [], BUILD 1
-                "8002636275696c74696e730a66726f7a656e7365740a" + "7d8c0161" + "4b01" + "7362" + "2e"); // class, {'a': 1}
+                "8002636275696c74696e730a66726f7a656e7365740a" + "7d8c0161" + "4b01" + "7362" + "2e", // class, {'a': 1}
+                "80045d" + "4e4e8662" + "2e", // [], BUILD (None, None): the slot state is not a dict
+                "80045d" + "4e7d8c0161" + "4b01" + "73" + "8662" + "2e", // [], BUILD (None, {'a': 1})
+                "80045d" + "7d7d8662" + "2e"); // [], BUILD ({}, {})
         List<String> cpython = Python.eachLine(SETUP, "load(line)", "Exception", cases);
         List<String> brine = new ArrayList<>();
         for (String hex : cases) {
