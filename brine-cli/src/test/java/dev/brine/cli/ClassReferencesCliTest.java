@@ -44,10 +44,11 @@ class ClassReferencesCliTest {
             assertEquals(0, text.status(), text.err());
             assertEquals(0, json.status(), json.err());
             Path shown = Files.writeString(tmp.resolve("shown.json"), json.out(), StandardCharsets.UTF_8);
-            // Python's repr of the list, and of each item (the JSON strings), without the functions' addresses
+            // Python's repr of the list, and of each item (the JSON's {"__repr__": ...}), without the functions' addresses
             String expected = Python.checkText("import sys, re, json, warnings\nwarnings.simplefilter('ignore')\n"
                     + file[1] + "strip = lambda s: re.sub(r' at 0x[0-9a-f]+', '', s)\n"
-                    + "assert json.load(open(sys.argv[1])) == [strip(repr(v)) for v in values], json.load(open(sys.argv[1]))\n"
+                    + "assert json.load(open(sys.argv[1])) == [{'__repr__': strip(repr(v))} for v in values],"
+                    + " json.load(open(sys.argv[1]))\n"
                     + "print(strip(repr(values)))\n", shown);
             assertEquals(expected, text.out(), path);
         }
