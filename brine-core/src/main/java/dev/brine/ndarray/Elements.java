@@ -506,13 +506,20 @@ final class Elements {
             setLong(t, s, pos, (Boolean) v ? 1 : 0);
         } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
             // a Python int: numpy 2 refuses one the element cannot hold rather than wrapping it
-            IntegerBounds.check(t, ((Number) v).longValue());
-            setLong(t, s, pos, ((Number) v).longValue());
+            long x = ((Number) v).longValue();
+            IntegerBounds.check(t, x);
+            if (intThroughDouble(t)) {
+                setDouble(t, s, pos, (double) x);
+            } else {
+                setLong(t, s, pos, x);
+            }
         } else if (v instanceof BigInteger) {
             BigInteger b = (BigInteger) v;
             IntegerBounds.check(t, b);
             if (t.kind() == DType.Kind.BOOL) {
                 s.putByte(pos, (byte) (b.signum() != 0 ? 1 : 0)); // numpy: any non-zero int is True, however large
+            } else if (intThroughDouble(t)) {
+                setDouble(t, s, pos, finiteDouble(t, b));
             } else if (b.signum() >= 0 && b.bitLength() <= 64 && (t.kind() == DType.Kind.UINT || t.kind().isFloat()
                     || t.kind() == DType.Kind.COMPLEX)) {
                 setInteger(t, s, pos, b.longValue(), true);
@@ -557,6 +564,18 @@ final class Elements {
         } else {
             throw mismatch(t, v);
         }
+    }
+
+    /**
+     * Whether numpy stores a Python int in an element of {@code t} through a double ({@code a[i] = x} and
+     * {@code np.array([x], t)} convert the int with {@code float(x)} first): float32 and complex64, where rounding
+     * twice differs from C's one cast beyond 2^53 ({@code 2**60 + 2**36 + 1} is {@code 2**60} in numpy's float32, and
+     * {@code 2**60 + 2**37} after {@code astype}, which rounds once as {@link #setInteger} does). float16 and the 8-bit
+     * floats go through a double anyway; a long double reads the int's digits.
+     */
+    private static boolean intThroughDouble(DType t) {
+        return (t.kind() == DType.Kind.FLOAT || t.kind() == DType.Kind.COMPLEX)
+                && (t.kind() == DType.Kind.COMPLEX ? t.itemsize() / 2 : t.itemsize()) == 4;
     }
 
     /** Both parts of a complex element, each rounded once from its double. */

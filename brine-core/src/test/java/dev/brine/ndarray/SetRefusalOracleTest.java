@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * something else: a Python complex in an integer, float or time element (numpy: TypeError, ValueError; Brine
  * kept the real part), any float in a datetime64/timedelta64 element (numpy: ValueError; Brine stored NaT for
  * NaN, an infinity or a count beyond 64 bits, and truncated the others), an int beyond a double's range in a float element of up to 8
- * bytes (numpy: OverflowError; Brine stored inf). What numpy stores, Brine stores alike (the controls).
+ * bytes (numpy: OverflowError; Brine stored inf). What numpy stores, Brine stores alike (the controls), an int into a
+ * float32 or complex64 element through a double as numpy does (Brine rounded it once, as a cast does).
  */
 class SetRefusalOracleTest {
     private record Case(String dtype, String python, Object java) {
@@ -51,7 +52,15 @@ class SetRefusalOracleTest {
             new Case("<f8", "2**1023 + 2**970", BigInteger.TWO.pow(1023).add(BigInteger.TWO.pow(970))),
             new Case("<f16", "2**1100 + 1", BigInteger.TWO.pow(1100).add(BigInteger.ONE)),
             new Case("<M8[s]", "5", 5L),
-            new Case("<f8", "float('nan')", Double.NaN));
+            new Case("<f8", "float('nan')", Double.NaN),
+            // an int into float32/complex64 goes through a double in numpy (rounded twice): 2**60 + 2**36 + 1 is 2**60
+            new Case("<f4", "2**60 + 2**36 + 1", (1L << 60) + (1L << 36) + 1),
+            new Case(">f4", "-(2**60 + 2**36 + 1)", -((1L << 60) + (1L << 36) + 1)),
+            new Case("<c8", "2**60 + 2**36 + 1", (1L << 60) + (1L << 36) + 1),
+            new Case("<f4", "2**64 - 2**39 - 1", BigInteger.TWO.pow(64).subtract(BigInteger.TWO.pow(39)).subtract(BigInteger.ONE)),
+            new Case("<f4", "2**100 + 2**76 + 1", BigInteger.TWO.pow(100).add(BigInteger.TWO.pow(76)).add(BigInteger.ONE)),
+            new Case("<f2", "2**15 + 2**4 + 1", (1L << 15) + (1L << 4) + 1),
+            new Case("<f16", "2**60 + 2**36 + 1", (1L << 60) + (1L << 36) + 1));
 
     private static final String SETUP = String.join("\n",
             "import numpy as np",
