@@ -5,8 +5,11 @@ import dev.brine.ndarray.NDArray;
 import dev.brine.io.AtomicFiles;
 import dev.brine.npy.Npy;
 import dev.brine.numpy.ObjectArray;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,15 +92,22 @@ final class ExtractCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Writes {@code value} to {@code target} as np.save does; a failure (a full disk) names the file. */
+    /**
+     * Writes {@code value} to {@code target} as np.save does; a failure (a full disk) names the file. The file is
+     * renamed into place over whatever has its name by then, never written through it: a link made in the folder
+     * since {@link #plan} checked it is replaced, not followed.
+     */
     private void write(Path target, Object value) throws IOException {
         try {
-            if (value instanceof ObjectArray) {
-                ObjectArray objects = (ObjectArray) value;
-                AtomicFiles.write(target, stream -> Npy.write(objects, stream, numpyNames.objectArrays()));
-            } else {
-                Npy.write((NDArray) value, target);
-            }
+            AtomicFiles.writeChannelReplacingName(target, ch -> {
+                if (value instanceof ObjectArray) {
+                    OutputStream stream = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+                    Npy.write((ObjectArray) value, stream, numpyNames.objectArrays());
+                    stream.flush();
+                } else {
+                    Npy.write((NDArray) value, ch);
+                }
+            });
         } catch (IOException e) {
             throw ErrorReporter.writing(target, e);
         }

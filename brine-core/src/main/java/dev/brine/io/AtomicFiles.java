@@ -33,7 +33,7 @@ public final class AtomicFiles {
 
     private static void keepPermissions(Path target, Path tmp) {
         try {
-            if (Files.exists(target)) {
+            if (Files.isRegularFile(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) { // a link's target is not ours
                 Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
             }
         } catch (IOException | UnsupportedOperationException e) {
@@ -103,6 +103,16 @@ public final class AtomicFiles {
                 Files.deleteIfExists(linked);
             }
         }
+    }
+
+    /**
+     * Writes {@code target} atomically as a new regular file whatever is at its name when the rename happens: a
+     * symbolic link or a FIFO there is replaced, never written through or into (a folder makes the rename fail).
+     * For a verb that writes many files into a folder it checked (the CLI's {@code extract}): a link made in the folder
+     * between that check and the write cannot lead the bytes elsewhere.
+     */
+    public static void writeChannelReplacingName(Path target, ChannelContent content) throws IOException {
+        replace(target, target.toAbsolutePath(), content, true);
     }
 
     /** Replaces the regular file (or nothing) at {@code file} atomically; messages name {@code target}, as given. */
