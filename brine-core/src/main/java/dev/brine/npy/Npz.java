@@ -116,6 +116,15 @@ public final class Npz {
     private static void write(Map<String, ?> arrays, OutputStream buffered, FileChannel seekable, boolean compressed,
             PicklerOptions objectArrays) throws IOException {
         SavezZip zip = new SavezZip(buffered, seekable);
+        try {
+            writeMembers(zip, arrays, compressed, objectArrays);
+        } finally {
+            zip.end();
+        }
+    }
+
+    private static void writeMembers(SavezZip zip, Map<String, ?> arrays, boolean compressed,
+            PicklerOptions objectArrays) throws IOException {
         for (Map.Entry<String, ?> e : arrays.entrySet()) {
             if (e.getValue() instanceof ObjectArray) {
                 if (objectArrays == null) {

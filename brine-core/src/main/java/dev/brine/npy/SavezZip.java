@@ -83,8 +83,12 @@ final class SavezZip {
     private final long start;
 
     /**
-     * Writes one member: {@code head} then {@code data} (either may be empty or null), deflated when
-     * {@code deflated}.
+     * Writes one member: {@code head} then {@code data} (either may be null), deflated when {@code deflated}.
+     * A member of up to {@link #SMALL_MEMBER} bytes is made whole in memory first, so that its header is written
+     * once with its CRC and sizes (or, to a stream, with the zeros and descriptor zipfile writes there); a bigger
+     * one is streamed, and its header rewritten in place afterwards, as zipfile does. 20,000 two-element members:
+     * rewriting every header (a flush and a positional write each) and a new deflater per member took 199-267 ms
+     * stored and 713-1010 ms deflated, against 151-177 and 573-703 ms with ZipOutputStream before.
      */
     void member(String name, byte[] head, Storage data, boolean deflated) throws IOException {
         byte[] nameBytes;
@@ -97,38 +101,82 @@ final class SavezZip {
         }
         Member m = new Member(nameBytes, flags, deflated ? 8 : 0, out.count);
         members.add(m);
+        int headLength = head == null ? 0 : head.length;
+        long dataLength = data == null ? 0 : data.size();
+        if (headLength + dataLength <= SMALL_MEMBER) {
+            writeWhole(m, head, data, deflated);
+        } else {
+            writeStreamed(m, head, data, deflated);
+        }
+        if (seekable == null) {
+            out.write(little(24).putInt(DESCRIPTOR_SIG).putInt((int) m.crc).putLong(m.compressedSize)
+                    .putLong(m.size).array());
+        }
+    }
+
+    /** Members up to this size are made whole in memory before they are written. */
+    private static final int SMALL_MEMBER = 1 << 20;
+
+    /** One deflater for every member, reset between them (making one costs zlib's state: 256 KiB and more). */
+    private Deflater deflater;
+
+    private void writeWhole(Member m, byte[] head, Storage data, boolean deflated) throws IOException {
+        int headLength = head == null ? 0 : head.length;
+        byte[] raw = new byte[headLength + (int) (data == null ? 0 : data.size())];
+        if (head != null) {
+            System.arraycopy(head, 0, raw, 0, headLength);
+        }
+        if (data != null && data.size() > 0) {
+            data.get(0, raw, headLength, (int) data.size());
+        }
+        CRC32 crc = new CRC32();
+        crc.update(raw);
+        m.crc = crc.getValue();
+        m.size = raw.length;
+        byte[] payload = raw;
+        int payloadLength = raw.length;
+        if (deflated) {
+            Deflater d = deflater();
+            d.setInput(raw);
+            d.finish();
+            payload = new byte[Math.max(64, raw.length + raw.length / 1000 + 64)];
+            payloadLength = 0;
+            while (!d.finished()) {
+                if (payloadLength == payload.length) {
+                    payload = java.util.Arrays.copyOf(payload, payload.length * 2);
+                }
+                payloadLength += d.deflate(payload, payloadLength, payload.length - payloadLength);
+            }
+        }
+        m.compressedSize = payloadLength;
+        out.write(localHeader(m));
+        out.write(payload, 0, payloadLength);
+    }
+
+    private void writeStreamed(Member m, byte[] head, Storage data, boolean deflated) throws IOException {
         out.write(localHeader(m));
         long dataStart = out.count;
         CRC32 crc = new CRC32();
         OutputStream body = out;
-        Deflater deflater = null;
+        DeflaterOutputStream deflating = null;
         if (deflated) {
-            deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-            body = new DeflaterOutputStream(new NonClosing(out), deflater, 1 << 16);
+            deflating = new DeflaterOutputStream(new NonClosing(out), deflater(), 1 << 16);
+            body = deflating;
         }
         Crc32Output checked = new Crc32Output(body, crc);
-        try {
-            if (head != null) {
-                checked.write(head);
-            }
-            if (data != null) {
-                data.writeTo(checked);
-            }
-            if (deflater != null) {
-                ((DeflaterOutputStream) body).finish();
-            }
-        } finally {
-            if (deflater != null) {
-                deflater.end();
-            }
+        if (head != null) {
+            checked.write(head);
+        }
+        if (data != null) {
+            data.writeTo(checked);
+        }
+        if (deflating != null) {
+            deflating.finish();
         }
         m.crc = crc.getValue();
         m.size = checked.count;
         m.compressedSize = out.count - dataStart;
-        if (seekable == null) {
-            ByteBuffer d = little(24).putInt(DESCRIPTOR_SIG).putInt((int) m.crc).putLong(m.compressedSize).putLong(m.size);
-            out.write(d.array());
-        } else {
+        if (seekable != null) {
             out.flush();
             ByteBuffer h = ByteBuffer.wrap(localHeader(m));
             long at = start + m.offset;
@@ -136,6 +184,16 @@ final class SavezZip {
                 at += seekable.write(h, at);
             }
         }
+    }
+
+    /** The shared deflater, reset: zlib's default level and raw deflate, as zipfile's compressor. */
+    private Deflater deflater() {
+        if (deflater == null) {
+            deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        } else {
+            deflater.reset();
+        }
+        return deflater;
     }
 
     /** The local header: the sizes in its ZIP64 field, zero while unknown (and always with a descriptor). */
@@ -195,6 +253,14 @@ final class SavezZip {
                 .putShort((short) 0);
         out.write(e.array());
         out.flush();
+    }
+
+    /** Frees the deflater's native memory; the writer is done (call it whether or not the archive was finished). */
+    void end() {
+        if (deflater != null) {
+            deflater.end();
+            deflater = null;
+        }
     }
 
     private static ByteBuffer little(int n) {

@@ -78,7 +78,9 @@ class NpzBytesDifferentialTest {
     private static final String MIXED = String.join("\n",
             "a = {'a': np.arange(3), 'é': np.zeros(2), 'm': np.arange(12, dtype='<f4').reshape(3, 4).T,",
             "     'e': np.zeros((0, 3), '>i2'), 's': np.array([(1, b'xy')], [('p', '<u2'), ('q', 'S2')]),",
-            "     'dir/x': np.array(True), '': np.arange(100000, dtype='<i8') % 7}");
+            "     'dir/x': np.array(True), '': np.arange(100000, dtype='<i8') % 7,",
+            // over 1 MiB: streamed, its header rewritten in place (or followed by a descriptor), not made whole first
+            "     'big': np.arange(300000, dtype='<f8') / 7, 'after': np.arange(4)}");
 
     @Test
     void storedAsNpSavez() throws Exception {
