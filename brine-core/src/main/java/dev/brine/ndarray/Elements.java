@@ -406,6 +406,25 @@ final class Elements {
         }
     }
 
+    /** Whether {@code a} to {@code b} is float16 to float32 or back, which numpy converts bit by bit. */
+    static boolean isHalfFloatPair(DType a, DType b) {
+        return a.kind() == DType.Kind.FLOAT && b.kind() == DType.Kind.FLOAT
+                && (a.itemsize() == 2 && b.itemsize() == 4 || a.itemsize() == 4 && b.itemsize() == 2);
+    }
+
+    /**
+     * A float16 NaN to float32 or back as numpy converts it ({@code npy_half_to_float}, {@code npy_float_to_half}: bit
+     * operations, which keep the payload and a signalling NaN signalling), where a conversion through a double, done
+     * by the hardware, makes it quiet: numpy's {@code astype} of half 0x7c01 is float 0x7f802000, not 0x7fc02000.
+     */
+    static void copyHalfFloatNaN(DType from, Storage s, long pos, DType to, Storage out, long at) {
+        if (from.itemsize() == 2) {
+            out.putInt(at, Floats.halfNaNToFloatBits(s.getShort(pos, from.byteOrderChar() == '>')), to.byteOrderChar() == '>');
+        } else {
+            out.putShort(at, Floats.floatNaNToHalf(s.getInt(pos, from.byteOrderChar() == '>')), to.byteOrderChar() == '>');
+        }
+    }
+
     static void setLong(DType t, Storage s, long pos, long v) {
         boolean be = t.byteOrderChar() == '>';
         switch (t.kind()) {

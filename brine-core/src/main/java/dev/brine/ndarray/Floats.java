@@ -42,8 +42,10 @@ final class Floats {
             if (frac == 0) {
                 return (short) (sign | 0x7C00);
             }
+            // numpy's npy_doublebits_to_halfbits: the payload's top bits, and a NaN whose top bits are all zero
+            // stays a NaN as 0x7c01 (signalling, as it came), not a quiet 0x7e00
             int payload = (int) (frac >>> 42);
-            return (short) (sign | 0x7C00 | (payload == 0 ? 0x200 : payload));
+            return (short) (sign | 0x7C00 | (payload == 0 ? 1 : payload));
         }
         int e = exp - 1023 + 15;
         if (e >= 31) {
@@ -72,6 +74,26 @@ final class Floats {
         }
         int result = (halfExp << 10) + (int) m;
         return (short) (sign | result);
+    }
+
+    /**
+     * A float16 NaN's bits as a float32 NaN's, as numpy's {@code npy_halfbits_to_floatbits} makes them: the payload
+     * shifted up, a signalling NaN kept signalling (a conversion through a double, done by the hardware, sets the
+     * quiet bit). Only for NaNs: every other half reaches float32 exactly through a double.
+     */
+    static int halfNaNToFloatBits(short bits) {
+        int h = bits & 0xFFFF;
+        return (h & 0x8000) << 16 | 0x7F800000 | (h & 0x3FF) << 13;
+    }
+
+    /**
+     * A float32 NaN's bits as a float16 NaN's, as numpy's {@code npy_floatbits_to_halfbits} makes them: the payload's
+     * top 10 bits, 0x7c01 when those are all zero (still a NaN), signalling kept. Only for NaNs: other floats round to
+     * float16 the same through a double, which holds every float exactly.
+     */
+    static short floatNaNToHalf(int bits) {
+        int payload = (bits & 0x7FFFFF) >>> 13;
+        return (short) ((bits >>> 16) & 0x8000 | 0x7C00 | (payload == 0 ? 1 : payload));
     }
 
     /** A bfloat16 bit pattern as a float (exact). */

@@ -20,8 +20,8 @@ class FloatsOracleTest {
         for (int h = 0; h < 65536; h++) {
             double expected = b.getDouble(8 * h);
             double got = Floats.halfToDouble((short) h);
-            if (Double.isNaN(expected)) {
-                assertEquals(true, Double.isNaN(got), "half " + h);
+            if (Double.isNaN(expected)) { // payload and signalling bit kept, as numpy keeps them
+                assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(got), "half NaN " + h);
             } else {
                 assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(got), "half " + h);
                 // and back, exactly
@@ -49,7 +49,8 @@ class FloatsOracleTest {
                     d = (a + c) / 2 + (r.nextInt(3) - 1) * Math.ulp(a);
                     break;
                 case 2:
-                    d = Double.longBitsToDouble(r.nextLong());
+                    // now and then a NaN whose payload lies below the bits float16 keeps (numpy: 0x7c01, not 0x7e00)
+                    d = Double.longBitsToDouble(i % 40 == 2 ? r.nextLong() & 0x80000000000003FFL | 0x7FF0000000000001L : r.nextLong());
                     break;
                 default:
                     d = (r.nextDouble() - 0.5) * 1e-7;
@@ -64,12 +65,52 @@ class FloatsOracleTest {
             double d = in.getDouble(8 * i);
             short expected = halves.getShort(2 * i);
             short got = Floats.doubleToHalf(d);
-            if (Double.isNaN(d)) {
-                assertEquals(0x7C00, got & 0x7C00, "NaN stays NaN");
-            } else {
-                assertEquals(expected, got, "double " + d + " (" + Double.doubleToRawLongBits(d) + ")");
-            }
+            // NaNs too: the payload's top bits, 0x7c01 where they are all zero (numpy's npy_doublebits_to_halfbits)
+            assertEquals(expected, got, "double " + d + " (" + Long.toHexString(Double.doubleToRawLongBits(d)) + ")");
         }
+    }
+
+    /**
+     * float16 to float32 and back as numpy's astype converts them, bit for bit: every half, and float NaNs of every
+     * kind. numpy converts these bits itself (a NaN keeps its payload and stays signalling); Brine went through a
+     * double, whose hardware conversion made a signalling NaN quiet (half 0x7c01 became 0x7fc02000, not 0x7f802000).
+     */
+    @Test
+    void halvesAndFloatsConvertToEachOtherBitForBitAsNumpy() throws IOException {
+        Python.require("numpy");
+        NDArray halves = NDArray.wrap(DType.parse("<f2"), Order.C, new long[] {65536},
+                NDArray.of(allShorts(), 65536).storage());
+        Random r = new Random(7);
+        int[] floatBits = new int[4096];
+        for (int i = 0; i < floatBits.length; i++) {
+            int payload = i < 64 ? 1 << (i % 23) : r.nextInt(1 << 23); // single bits, the low ones too, then any
+            floatBits[i] = (i % 2 == 0 ? 0 : 0x80000000) | 0x7F800000 | Math.max(1, payload);
+        }
+        NDArray floats = NDArray.wrap(DType.parse("<f4"), Order.C, new long[] {floatBits.length},
+                NDArray.of(floatBits, floatBits.length).storage());
+        byte[] want = Python.check("import sys, numpy as np\n"
+                + "with np.errstate(all='ignore'):\n"
+                + "    sys.stdout.buffer.write(np.arange(65536, dtype='<u2').view('<f2').astype('<f4').tobytes())\n"
+                + "    sys.stdout.buffer.write(np.frombuffer(sys.stdin.buffer.read(), '<f4').astype('<f2').tobytes())",
+                floats.rawBytes());
+        byte[] got = new byte[want.length];
+        byte[] a = halves.astype(DType.parse("<f4")).rawBytes();
+        byte[] b = floats.astype(DType.parse("<f2")).rawBytes();
+        System.arraycopy(a, 0, got, 0, a.length);
+        System.arraycopy(b, 0, got, a.length, b.length);
+        for (int i = 0; i < want.length; i += 2) {
+            assertEquals(want[i] << 8 | want[i + 1] & 0xff, got[i] << 8 | got[i + 1] & 0xff,
+                    i < a.length ? "half " + (i / 4) + " to float32" : "float bits "
+                            + Integer.toHexString(floatBits[(i - a.length) / 2]) + " to float16");
+        }
+    }
+
+    private static short[] allShorts() {
+        short[] s = new short[65536];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (short) i;
+        }
+        return s;
     }
 
     @Test
