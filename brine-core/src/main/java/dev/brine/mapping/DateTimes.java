@@ -148,10 +148,10 @@ final class DateTimes {
         try {
             byte[] p = a.size() == 1 ? packed(a.get(0), 4) : null;
             if (p != null) {
-                return LocalDate.of(packedYear(p, "datetime.date"), u8(p, 2), u8(p, 3));
+                return checkedDate(packedYear(p, "datetime.date"), u8(p, 2), u8(p, 3), "datetime.date");
             }
             if (a.size() == 3) {
-                return LocalDate.of(year(a), intArg(a, 1), intArg(a, 2));
+                return checkedDate(intArg(a, 0), intArg(a, 1), intArg(a, 2), "datetime.date");
             }
         } catch (DateTimeException e) {
             throw new BrineException("datetime.date: " + e.getMessage());
@@ -169,15 +169,6 @@ final class DateTimes {
         if (y < MIN_YEAR || y > MAX_YEAR) {
             throw new BrineException(what + ": year " + y + " in the pickled state is outside Python's " + MIN_YEAR
                     + " to " + MAX_YEAR);
-        }
-        return y;
-    }
-
-    /** The year argument of {@code date(...)} or {@code datetime(...)} by fields, in Python's range. */
-    private static int year(Tuple a) throws BrineException {
-        int y = intArg(a, 0);
-        if (y < MIN_YEAR || y > MAX_YEAR) {
-            throw new BrineException("datetime: year " + y + " is out of range"); // CPython's ValueError
         }
         return y;
     }
@@ -202,15 +193,47 @@ final class DateTimes {
      * The time fields of {@code time(hour, minute, second, microsecond)} or of {@code datetime(...)} from argument
      * {@code from} on, as CPython's constructors take them: each optional (0), each checked against its range.
      */
-    private static LocalTime timeFields(Tuple a, int from) throws BrineException {
+    private static LocalTime timeFields(Tuple a, int from, String what) throws BrineException {
         int[] f = new int[4];
         for (int i = 0; i < 4 && from + i < a.size(); i++) {
             f[i] = intArg(a, from + i);
         }
-        if (f[3] < 0 || f[3] > MAX_MICROSECOND) {
-            throw new BrineException("datetime: microsecond must be in 0..999999"); // CPython's ValueError
+        return checkedTime(f[0], f[1], f[2], f[3], what);
+    }
+
+    /**
+     * The date, its fields checked in CPython's order with its ValueError's words ({@code check_date_args}): a
+     * packed state's as well, which CPython loads unchecked (the day of a packed February 30 too).
+     */
+    private static LocalDate checkedDate(int year, int month, int day, String what) throws BrineException {
+        if (year < MIN_YEAR || year > MAX_YEAR) {
+            throw new BrineException(what + ": year " + year + " is out of range");
         }
-        return LocalTime.of(f[0], f[1], f[2], f[3] * 1000);
+        if (month < 1 || month > 12) {
+            throw new BrineException(what + ": month must be in 1..12");
+        }
+        if (day < 1 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+            throw new BrineException(what + ": day is out of range for month");
+        }
+        return LocalDate.of(year, month, day);
+    }
+
+    /** The time, its fields checked in CPython's order with its words ({@code check_time_args}). */
+    private static LocalTime checkedTime(int hour, int minute, int second, int microsecond, String what)
+            throws BrineException {
+        if (hour < 0 || hour > 23) {
+            throw new BrineException(what + ": hour must be in 0..23");
+        }
+        if (minute < 0 || minute > 59) {
+            throw new BrineException(what + ": minute must be in 0..59");
+        }
+        if (second < 0 || second > 59) {
+            throw new BrineException(what + ": second must be in 0..59");
+        }
+        if (microsecond < 0 || microsecond > MAX_MICROSECOND) {
+            throw new BrineException(what + ": microsecond must be in 0..999999");
+        }
+        return LocalTime.of(hour, minute, second, microsecond * 1000);
     }
 
     /** The tzinfo argument {@code i} of a call by fields, if any: None, a timezone, or an inert tzinfo. */
@@ -233,12 +256,14 @@ final class DateTimes {
             byte[] p = a.size() >= 1 && a.size() <= 2 ? packed(a.get(0), 10) : null;
             if (p != null) {
                 int month = u8(p, 2) & 0x7f; // the top bit is the fold flag (protocol 4+)
-                LocalDateTime t = LocalDateTime.of(packedYear(p, "datetime.datetime"), month, u8(p, 3), u8(p, 4), u8(p, 5), u8(p, 6),
-                        packedNanos(p, 7, "datetime.datetime"));
+                LocalDateTime t = LocalDateTime.of(checkedDate(packedYear(p, "datetime.datetime"), month, u8(p, 3),
+                        "datetime.datetime"), checkedTime(u8(p, 4), u8(p, 5), u8(p, 6),
+                        packedNanos(p, 7, "datetime.datetime") / 1000, "datetime.datetime"));
                 return withZone(t, tzinfo(a, "datetime.datetime"), a);
             }
             if (a.size() >= 3 && a.size() <= 8 && byFields(a)) { // datetime(year, month, day[, h, m, s, us[, tzinfo]])
-                LocalDateTime t = LocalDateTime.of(LocalDate.of(year(a), intArg(a, 1), intArg(a, 2)), timeFields(a, 3));
+                LocalDateTime t = LocalDateTime.of(checkedDate(intArg(a, 0), intArg(a, 1), intArg(a, 2), "datetime.datetime"),
+                        timeFields(a, 3, "datetime.datetime"));
                 return withZone(t, tzinfoArg(a, 7, "datetime.datetime"), a);
             }
         } catch (DateTimeException e) {
@@ -271,11 +296,12 @@ final class DateTimes {
         try {
             byte[] p = a.size() >= 1 && a.size() <= 2 ? packed(a.get(0), 6) : null;
             if (p != null) {
-                LocalTime t = LocalTime.of(u8(p, 0) & 0x7f, u8(p, 1), u8(p, 2), packedNanos(p, 3, "datetime.time"));
+                LocalTime t = checkedTime(u8(p, 0) & 0x7f, u8(p, 1), u8(p, 2), packedNanos(p, 3, "datetime.time") / 1000,
+                        "datetime.time");
                 return withZone(t, tzinfo(a, "datetime.time"), a);
             }
             if (a.size() <= 5 && byFields(a)) { // time([hour[, minute[, second[, microsecond[, tzinfo]]]]])
-                return withZone(timeFields(a, 0), tzinfoArg(a, 4, "datetime.time"), a);
+                return withZone(timeFields(a, 0, "datetime.time"), tzinfoArg(a, 4, "datetime.time"), a);
             }
         } catch (DateTimeException e) {
             throw new BrineException("datetime.time: " + e.getMessage());
@@ -314,9 +340,11 @@ final class DateTimes {
         }
         java.math.BigInteger[] dayRest = micros.divideAndRemainder(java.math.BigInteger.valueOf(UNIT_MICROS[0]));
         long days = dayRest[0].longValue() - (dayRest[1].signum() < 0 ? 1 : 0); // floor, as Python's normalization
-        if (dayRest[0].bitLength() > 62 || Math.abs(days) > MAX_DAYS) {
-            // CPython: OverflowError "days=...; must have magnitude <= 999999999"
-            throw new BrineException("datetime.timedelta out of range: " + PythonRepr.brief(a));
+        if (days != (int) days || dayRest[0].bitLength() > 62) { // CPython's days are a C int
+            throw new BrineException("datetime.timedelta: Python int too large to convert to C int: " + PythonRepr.brief(a));
+        }
+        if (Math.abs(days) > MAX_DAYS) { // CPython's OverflowError
+            throw new BrineException("datetime.timedelta: days=" + days + "; must have magnitude <= " + MAX_DAYS);
         }
         long rest = Math.floorMod(micros.mod(java.math.BigInteger.valueOf(UNIT_MICROS[0])).longValue(), UNIT_MICROS[0]);
         return Duration.ofDays(days).plusNanos(rest * 1000L);
@@ -359,7 +387,7 @@ final class DateTimes {
     private static java.math.BigInteger exact(double integral, Tuple a) throws BrineException {
         if (Math.abs(integral) > 1e30) {
             // far beyond timedelta's range whatever the other arguments: refused before a huge BigInteger is made
-            throw new BrineException("datetime.timedelta out of range: " + PythonRepr.brief(a));
+            throw new BrineException("datetime.timedelta: Python int too large to convert to C int: " + PythonRepr.brief(a));
         }
         return new java.math.BigDecimal(integral).toBigIntegerExact();
     }

@@ -226,6 +226,46 @@ class BuiltinArgTypesDifferentialTest {
         }
     }
 
+    /**
+     * date, time, datetime and timedelta called by their fields with values out of range are refused with CPython's
+     * own words (Brine gave java.time's: {@code Invalid date 'FEBRUARY 30'}, {@code Invalid value for HourOfDay}).
+     * Oracle: each call's pickle loaded by CPython, whose exception message Brine's must contain.
+     */
+    @Test
+    void outOfRangeDateTimeFieldsAreRefusedWithCPythonsWords() throws IOException {
+        Python.require();
+        List<String> calls = List.of("date, (2020, 2, 30)", "date, (2021, 2, 29)", "date, (2020, 4, 31)",
+                "date, (2020, 13, 1)", "date, (2020, 0, 1)", "date, (2020, 1, 0)", "date, (0, 1, 1)", "date, (10000, 1, 1)",
+                "datetime, (2020, 2, 30)", "datetime, (2020, 1, 1, 24)", "datetime, (2020, 1, 1, 0, 60)",
+                "datetime, (2020, 1, 1, 0, 0, 60)", "datetime, (2020, 1, 1, 0, 0, 0, -1)", "datetime, (2020, 13, 1, 25)",
+                "time, (24,)", "time, (-1,)", "time, (0, 60)", "time, (0, 0, 60)", "time, (0, 0, 0, 1000000)",
+                "time, (24, 60)", "timedelta, (1000000000,)", "timedelta, (-1000000000,)", "timedelta, (999999999, 86400)",
+                "timedelta, (10**20,)", "timedelta, (1e31,)", "timedelta, (0, 0, 0, 0, 0, 0, 10**9)");
+        List<String> messages = Python.eachLine(String.join("\n",
+                "import datetime, pickle",
+                "class R:",
+                "    def __init__(self, r): self.r = r",
+                "    def __reduce__(self): return self.r",
+                "def refusal(call):",
+                "    name, args = call.split(', ', 1)",
+                "    data = pickle.dumps(R((getattr(datetime, name), eval(args))), 2)",
+                "    try:",
+                "        pickle.loads(data)",
+                "        return 'loads'",
+                "    except (ValueError, OverflowError) as e:",
+                "        return data.hex() + ' ' + str(e)"), "refusal(line)", null, calls);
+        for (int i = 0; i < calls.size(); i++) {
+            String line = messages.get(i);
+            int space = line.indexOf(' ');
+            assertTrue(space > 0, calls.get(i) + ": CPython " + line);
+            String cpython = line.substring(space + 1);
+            dev.brine.BrineException e = org.junit.jupiter.api.Assertions.assertThrows(dev.brine.BrineException.class,
+                    () -> Pickle.loads(HexFormat.of().parseHex(line.substring(0, space))), calls.get(i));
+            assertTrue(e.getMessage().contains(cpython), calls.get(i) + ": CPython says '" + cpython + "', Brine '"
+                    + e.getMessage() + "'");
+        }
+    }
+
     @Test
     void codecsEncodeWithCp1252AndUtf16() throws IOException {
         List<String> lines = new ArrayList<>();
