@@ -62,30 +62,24 @@ final class Conversions {
         return o instanceof dev.brine.numpy.ObjectArray ? (dev.brine.numpy.ObjectArray) o : null;
     }
 
-    /** What the objects are, for saying why they do not fit one .npy file. */
+    /**
+     * What the objects are, for saying why they do not fit one .npy file: the arrays they hold named as {@code ls}
+     * names them (dotted paths, keys that are not str by their repr), or that they hold none.
+     */
     private static String whatInstead(List<Object> objects) {
-        if (objects.size() != 1) {
-            return objects.size() + " objects";
-        }
-        if (!(objects.get(0) instanceof Map)) {
-            return "an object that is not an array";
-        }
-        Map<?, ?> map = (Map<?, ?>) objects.get(0);
         List<String> arrays = new ArrayList<>();
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-            if (array(e.getValue()) != null) {
-                arrays.add(String.valueOf(e.getKey()));
-            }
+        for (ArrayNames.Named n : ArrayNames.walk(objects, ArrayNames.Style.SAVEZ).arrays()) {
+            arrays.add(n.name());
         }
         if (arrays.size() > 1) {
             // an .npz or a safetensors file with several arrays: say which, and where they would fit
             return arrays.size() + " arrays (" + String.join(", ", arrays.size() > 5 ? arrays.subList(0, 5) : arrays)
                     + (arrays.size() > 5 ? ", ..." : "") + "); convert to .npz, or extract one .npy per array";
         }
-        if (map.isEmpty()) {
-            return "no arrays";
+        if (arrays.size() == 1) {
+            return "one array, " + arrays.get(0) + ", among other values; extract it, or convert to .npz";
         }
-        return "a dict of " + map.size() + (map.size() == 1 ? " entry" : " entries") + " whose value is not one array";
+        return objects.size() == 1 && !(objects.get(0) instanceof Map) ? "an object that is not an array" : "no arrays";
     }
 
     /** The one object a single-object format (a torch checkpoint, an archive) holds; several become a list. */
