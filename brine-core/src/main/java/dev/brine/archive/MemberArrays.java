@@ -1,5 +1,6 @@
 package dev.brine.archive;
 
+import dev.brine.io.InputFiles;
 import dev.brine.BrineException;
 import dev.brine.HeapBudget;
 import dev.brine.Limits;
@@ -159,7 +160,7 @@ final class MemberArrays implements Closeable {
         }
         long start = zip.dataOffset(e) + h.dataOffset();
         if (mapChannel == null) {
-            mapChannel = FileChannel.open(file, StandardOpenOption.READ);
+            mapChannel = InputFiles.channel(file);
         }
         Storage data = Storage.map(mapChannel, start, length, FileChannel.MapMode.READ_ONLY);
         try {

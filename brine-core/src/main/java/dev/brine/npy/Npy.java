@@ -1,5 +1,6 @@
 package dev.brine.npy;
 
+import dev.brine.io.InputFiles;
 import dev.brine.io.AtomicFiles;
 import dev.brine.BrineException;
 import dev.brine.HeapBudget;
@@ -66,7 +67,7 @@ public final class Npy {
                 return NpyFormat.readHeader(Channels.newChannel(in), -1, limits, path.toString());
             }
         }
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel ch = InputFiles.channel(path)) {
             return NpyFormat.readHeader(ch, ch.size(), limits, path.toString());
         }
     }
@@ -93,7 +94,7 @@ public final class Npy {
                 return read(Channels.newChannel(in), -1, limits, path.toString());
             }
         }
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel ch = InputFiles.channel(path)) {
             return read(ch, ch.size(), limits, path.toString());
         }
     }
@@ -244,6 +245,7 @@ public final class Npy {
         Pipes.refuse(path, "a memory-mapped .npy file", "read it without mapping, or save it to a regular file first");
         FileChannel ch;
         try {
+            InputFiles.refuseFolder(path);
             ch = copyOnWrite ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
                     : FileChannel.open(path, StandardOpenOption.READ);
         } catch (AccessDeniedException e) {
@@ -288,7 +290,7 @@ public final class Npy {
      */
     public static ObjectArray readObjectArray(Path path, UnpicklerOptions options) throws IOException {
         String where = path.toString();
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel ch = InputFiles.channel(path)) {
             NpyHeader h = NpyFormat.readHeader(ch, ch.size(), options.limits(), where);
             // the unpickler reads on from the channel's position: the first byte after the header
             return ObjectArrayData.read(new Unpickler(ch, ObjectArrayData.options(options)), h, where, true);

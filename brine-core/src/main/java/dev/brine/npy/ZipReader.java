@@ -1,5 +1,6 @@
 package dev.brine.npy;
 
+import dev.brine.io.InputFiles;
 import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
 import dev.brine.Limits;
@@ -152,7 +153,7 @@ public final class ZipReader implements Closeable {
     public static ZipReader open(Path path, Limits limits, CrcCheck crcCheck) throws IOException {
         Objects.requireNonNull(crcCheck, "crcCheck");
         Pipes.refuse(path, "a ZIP archive (an .npz, a model archive, a torch checkpoint)");
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        FileChannel ch = InputFiles.channel(path);
         try {
             return new ZipReader(ch, path.toString(), limits, crcCheck);
         } catch (IOException | RuntimeException e) {

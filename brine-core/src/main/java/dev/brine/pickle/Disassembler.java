@@ -1,5 +1,6 @@
 package dev.brine.pickle;
 
+import dev.brine.io.InputFiles;
 import dev.brine.pickle.PyText.PyError;
 import dev.brine.pickle.PyText.PyStr;
 import java.io.BufferedInputStream;
@@ -173,7 +174,7 @@ public final class Disassembler {
         Throwable primary = null;
         try {
             for (Path file : files) {
-                opened.add(Files.newInputStream(file));
+                opened.add(InputFiles.stream(file));
             }
             if (files.size() == 1) {
                 disassemble(opened.get(0), out, options);

@@ -1,11 +1,11 @@
 package dev.brine.pickle;
 
+import dev.brine.io.InputFiles;
 import dev.brine.BrineException;
 import dev.brine.io.AtomicFiles;
 import dev.brine.io.FileKind;
 import dev.brine.io.Pipes;
 import java.io.BufferedInputStream;
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -112,6 +112,7 @@ public final class Pickle {
 
     /** The first pickle in {@code file}, read with {@code options}. */
     public static Object load(Path file, UnpicklerOptions options) throws IOException {
+        InputFiles.refuseFolder(file); // named once, not again as the context of a pickle's error
         if (Pipes.isPipe(file)) {
             try (InputStream in = new BufferedInputStream(open(file))) {
                 return new Unpickler(in, options).load();
@@ -138,6 +139,7 @@ public final class Pickle {
      * {@link UnpicklerOptions.Builder#streamMemo} to say which it is).
      */
     public static List<Object> loadAll(Path file, UnpicklerOptions options) throws IOException {
+        InputFiles.refuseFolder(file);
         if (Pipes.isPipe(file)) { // read once, front to back, as a stream is (see Unpickler.loadNext on streams)
             try (InputStream in = new BufferedInputStream(open(file))) {
                 return loadAll(new Unpickler(in, options));
@@ -152,13 +154,9 @@ public final class Pickle {
         }
     }
 
-    /**
-     * {@code file}'s bytes as a stream. A pipe through {@link FileInputStream}: on JDK 17 the stream of
-     * {@code Files.newInputStream} answers {@code available()} by seeking, which fails on a pipe ("Illegal
-     * seek"), and BufferedInputStream asks it.
-     */
+    /** {@code file}'s bytes as a stream ({@link InputFiles#stream}: a folder refused, a pipe read as one). */
     private static InputStream open(Path file) throws IOException {
-        return Pipes.isPipe(file) ? new FileInputStream(file.toFile()) : Files.newInputStream(file);
+        return InputFiles.stream(file);
     }
 
     /** Every pickle in {@code data}, in order, read as {@link #loadAll(Path, UnpicklerOptions)} reads a file's. */

@@ -1,5 +1,6 @@
 package dev.brine.safetensors;
 
+import dev.brine.io.InputFiles;
 import dev.brine.BrineException;
 import dev.brine.LimitExceededException;
 import dev.brine.io.ChannelReads;
@@ -68,7 +69,7 @@ public final class SafeTensorsFile implements Closeable {
     static SafeTensorsFile open(Path path, SafeTensorsOptions options) throws IOException {
         String where = path.toString();
         Pipes.refuse(path, "a safetensors file");
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        FileChannel ch = InputFiles.channel(path);
         boolean keep = false;
         try {
             long size = ch.size();

@@ -1,5 +1,6 @@
 package dev.brine.torch;
 
+import dev.brine.io.InputFiles;
 import dev.brine.BrineException;
 import dev.brine.HeapBudget;
 import dev.brine.LimitExceededException;
@@ -91,7 +92,7 @@ final class CheckpointReader {
     private Object read() throws IOException {
         byte[] head = new byte[512];
         int got;
-        try (InputStream in = java.nio.file.Files.newInputStream(path)) {
+        try (InputStream in = InputFiles.stream(path)) {
             got = in.readNBytes(head, 0, head.length);
         }
         if (got >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
@@ -158,7 +159,7 @@ final class CheckpointReader {
             // may make, which its bytes do not bound (HeapBudget.PICKLE_OBJECTS_PER_BYTE)
             byte[] pickle = bytes(zip, pkl, true);
             boolean map = options.mmap() && !bigEndian;
-            try (FileChannel channel = map ? FileChannel.open(path, StandardOpenOption.READ) : null) {
+            try (FileChannel channel = map ? InputFiles.channel(path) : null) {
                 Map<String, TorchStorage> loaded = new HashMap<>();
                 FileMappings mappings = channel == null ? null : new FileMappings(channel, where);
                 PersistentLoader loader = counting(pid -> zipStorage(zip, mappings, prefix, loaded, pid));
@@ -293,7 +294,7 @@ final class CheckpointReader {
         List<String> keys;
         Map<String, StorageId> ids = new LinkedHashMap<>();
         long dataStart;
-        try (InputStream raw = java.nio.file.Files.newInputStream(path);
+        try (InputStream raw = InputFiles.stream(path);
                 BufferedInputStream in = new BufferedInputStream(raw, 1 << 16)) {
             // pass 1: check the header pickles, learn the storages the object names, find the raw data
             PersistentLoader recorder = pid -> {
@@ -366,7 +367,7 @@ final class CheckpointReader {
         }
         // the raw storages, in key order
         Map<String, long[]> extents = new HashMap<>();
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel ch = InputFiles.channel(path)) {
             long size = ch.size();
             long pos = dataStart;
             for (String key : keys) {
