@@ -5,6 +5,7 @@ import dev.brine.ndarray.NDArray;
 import dev.brine.npy.Npy;
 import dev.brine.pickle.PersistentIdHook;
 import dev.brine.pickle.Pickler;
+import dev.brine.pickle.PicklingException;
 import dev.brine.pickle.PicklerOptions;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -86,6 +87,13 @@ final class ArchiveWriter implements PersistentIdHook {
         } catch (UncheckedIOException e) {
             // the hook cannot throw a plain IOException (a full disk, say): it travels unchecked
             throw e.getCause();
+        } catch (PicklingException e) {
+            if (e.getCause() instanceof UncheckedIOException) {
+                // the pickler reports what a persistent_id hook throws as the hook's failure; this hook is the
+                // archive's own, and what failed is writing its member: the caller is told so, as for the other members
+                throw ((UncheckedIOException) e.getCause()).getCause();
+            }
+            throw e;
         }
         w.writeMember(MemberNames.PICKLE_MEMBER, null, pickle);
         zip.finish();
