@@ -56,7 +56,7 @@ final class ExtractCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), numpyNames.invalid());
         }
         Loaded loaded = Loaded.open(file, streams.memo).warn(spec.commandLine().getErr());
-        Path root = dir.toAbsolutePath().normalize();
+        Path root = resolvedFolder(dir);
         Map<Path, Object> plan = plan(loaded, root);
         loaded.warnOutsideStateDict(spec.commandLine().getErr());
         if (plan.isEmpty()) {
@@ -71,7 +71,7 @@ final class ExtractCommand implements Callable<Integer> {
         Progress progress = Progress.start(spec.commandLine().getErr(), "extract", plan.size());
         List<Path> written = new ArrayList<>();
         try {
-            created.createDirectories(dir);
+            created.createDirectories(root);
             for (Map.Entry<Path, Object> e : plan.entrySet()) {
                 created.willWrite(e.getKey()); // checked when planned; checked again, as something may have come since
                 write(e.getKey(), e.getValue());
@@ -90,6 +90,21 @@ final class ExtractCommand implements Callable<Integer> {
         written.forEach(out::println);
         out.flush();
         return 0;
+    }
+
+    /**
+     * {@code dir} as the system resolves it, its links before its {@code ..} ({@code mkdir -p LINK/..} and Python's
+     * {@code open('LINK/../a.npy')} reach the folder above LINK's target): the part that exists by its real path, the
+     * rest (folders to create, which hold no links) normalized as text. Normalizing the whole text took {@code LINK/..}
+     * to the folder holding LINK.
+     */
+    private static Path resolvedFolder(Path dir) throws IOException {
+        Path absolute = dir.toAbsolutePath();
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        return existing == null ? absolute.normalize() : existing.toRealPath().resolve(existing.relativize(absolute)).normalize();
     }
 
     /**
