@@ -16,8 +16,30 @@ import java.util.Deque;
 final class CreatedFiles {
     private final Deque<Path> created = new ArrayDeque<>(); // newest first: files before their folders
 
+    /** The runs under way in this process, for {@link #undoUnfinished} (the CLI's shutdown hook). */
+    private static final java.util.Set<CreatedFiles> UNFINISHED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    CreatedFiles() {
+        UNFINISHED.add(this);
+    }
+
+    /** The run succeeded: what it created stays, and a shutdown hook no longer undoes it. */
+    void keep() {
+        UNFINISHED.remove(this);
+    }
+
+    /** Undoes every run that neither succeeded nor was undone yet: the process is stopping in the middle of it. */
+    static void undoUnfinished() {
+        for (CreatedFiles run : UNFINISHED) {
+            synchronized (run) {
+                run.undo(new Exception("stopped"));
+            }
+            UNFINISHED.remove(run);
+        }
+    }
+
     /** Creates {@code dir} and any missing parents, recording the ones that were missing. */
-    void createDirectories(Path dir) throws IOException {
+    synchronized void createDirectories(Path dir) throws IOException {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             // Files.createDirectories would say only the name (a FileAlreadyExistsException)
             throw new FileSystemException(dir.toString(), null, "exists and is not a folder; give a folder to write into");
@@ -37,7 +59,7 @@ final class CreatedFiles {
      * Something there that is not a regular file is refused: saving writes through a link and into a device
      * or a FIFO, as Python's open does, and a link in the folder could lead out of it.
      */
-    void willWrite(Path file) throws IOException {
+    synchronized void willWrite(Path file) throws IOException {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             created.push(file);
         } else {
@@ -62,7 +84,8 @@ final class CreatedFiles {
      * Deletes what was recorded, newest first; a folder only when empty (something else may have been
      * put there meanwhile). Problems are added to {@code failure} rather than hiding it.
      */
-    void undo(Throwable failure) {
+    synchronized void undo(Throwable failure) {
+        UNFINISHED.remove(this);
         while (!created.isEmpty()) {
             Path p = created.pop();
             try {

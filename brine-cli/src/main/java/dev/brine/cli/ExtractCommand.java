@@ -86,6 +86,7 @@ final class ExtractCommand implements Callable<Integer> {
             out.flush();
             throw e;
         }
+        created.keep();
         progress.done();
         written.forEach(out::println);
         out.flush();

@@ -55,6 +55,12 @@ public final class Main implements Runnable {
     /** Entry point. */
     public static void main(String[] args) {
         StandardOutput.install();
+        // a process told to stop (SIGTERM: kill, timeout, a service stopping) while it writes leaves no temporary
+        // file and none of the files a failed run would have removed (extract's new folders and arrays)
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            dev.brine.io.AtomicFiles.deleteUnfinished();
+            CreatedFiles.undoUnfinished();
+        }, "brine cleanup"));
         System.exit(execute(args));
     }
 }

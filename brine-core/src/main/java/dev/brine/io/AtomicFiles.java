@@ -28,6 +28,31 @@ import java.nio.file.StandardOpenOption;
 public final class AtomicFiles {
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
+    /**
+     * The files of saves under way: each save's temporary file, and the file it created behind a link, from the moment
+     * it exists until the save has renamed or removed it. Process-wide on purpose, as the files are: a shutdown hook
+     * ({@link #deleteUnfinished}) must find every save the process was making when it was told to stop. Entries leave
+     * when their save ends, so the set holds only what is being written now.
+     */
+    private static final java.util.Set<Path> UNFINISHED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Deletes the temporary files (and the files created behind links) of the saves under way, for a shutdown hook:
+     * a process stopped by SIGTERM while saving then leaves the old file as it was and no temporary file beside it.
+     * Brine installs no hook itself; the CLI does ({@code brine convert}, {@code extract}), and so may an application.
+     * A save still running when this is called then fails, as its temporary file is gone.
+     */
+    public static void deleteUnfinished() {
+        for (Path p : UNFINISHED) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // the process is stopping: what cannot be deleted stays
+            }
+            UNFINISHED.remove(p);
+        }
+    }
+
     private AtomicFiles() {
     }
 
@@ -94,13 +119,19 @@ public final class AtomicFiles {
         boolean created = !Files.exists(absolute);
         FileChannel.open(absolute, StandardOpenOption.WRITE, StandardOpenOption.CREATE).close();
         Path linked = absolute.toRealPath();
+        if (created) {
+            UNFINISHED.add(linked);
+        }
         boolean done = false;
         try {
             replace(target, linked, content, force);
             done = true;
         } finally {
-            if (created && !done) {
-                Files.deleteIfExists(linked);
+            if (created) {
+                UNFINISHED.remove(linked);
+                if (!done) {
+                    Files.deleteIfExists(linked);
+                }
             }
         }
     }
@@ -127,6 +158,7 @@ public final class AtomicFiles {
         // the new file gets the permissions of an ordinary new file (the umask), or the old file's
         Path tmp = file.resolveSibling("." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
         boolean done = false;
+        UNFINISHED.add(tmp);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 content.writeTo(ch);
@@ -142,6 +174,7 @@ public final class AtomicFiles {
             }
             done = true;
         } finally {
+            UNFINISHED.remove(tmp);
             if (!done) {
                 Files.deleteIfExists(tmp);
             }
