@@ -187,7 +187,9 @@ enum Formats {
         return PICKLE;
     }
 
+    /** The file's name in lower case; "" for a path that has none (the root folder, which is then refused as one). */
     private static String name(Path file) {
-        return file.getFileName().toString().toLowerCase(Locale.ROOT);
+        Path name = file.getFileName();
+        return name == null ? "" : name.toString().toLowerCase(Locale.ROOT);
     }
 }

@@ -127,6 +127,10 @@ class OutputFilesCliTest {
         assertEquals("brine: " + folder + ": is a folder, not a file\n", run.err());
         assertEquals(0, folder.toFile().list().length);
         assertEquals(2, tmp.toFile().list().length);
+        // the root folder, whose path has no file name (that was a NullPointerException's text)
+        CliTest.Run root = CliTest.run("convert", in.toString(), "/");
+        assertEquals(1, root.status());
+        assertEquals("brine: /: is a folder, not a file\n", root.err());
     }
 
     /**
