@@ -127,6 +127,12 @@ class OutputFilesCliTest {
         assertEquals("brine: " + folder + ": is a folder, not a file\n", run.err());
         assertEquals(0, folder.toFile().list().length);
         assertEquals(2, tmp.toFile().list().length);
+        // a folder that takes no new files: the error names OUT, not Brine's temporary file (as Python names OUT)
+        Python.Result proc = Python.run("open('/proc/x.pkl', 'wb')", new byte[0]);
+        assertTrue(proc.stderr.contains("FileNotFoundError") && proc.stderr.contains("'/proc/x.pkl'"), proc.stderr);
+        CliTest.Run noFile = CliTest.run("convert", in.toString(), "/proc/x.pkl");
+        assertEquals(1, noFile.status());
+        assertEquals("brine: /proc/x.pkl: no such file\n", noFile.err());
         // the root folder, whose path has no file name (that was a NullPointerException's text)
         CliTest.Run root = CliTest.run("convert", in.toString(), "/");
         assertEquals(1, root.status());

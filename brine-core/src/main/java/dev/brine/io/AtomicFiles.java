@@ -146,6 +146,28 @@ public final class AtomicFiles {
         replace(target, target.toAbsolutePath(), content, true);
     }
 
+    /**
+     * Creates the temporary file; when the folder refuses it (no permission to write there, a folder that does not
+     * take files such as /proc), the failure names {@code target}, as Python's {@code open(target, 'wb')} would, not
+     * the temporary name the user never gave.
+     */
+    private static FileChannel openTemporary(Path tmp, Path target) throws IOException {
+        try {
+            return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw named(new java.nio.file.AccessDeniedException(target.toString()), e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw named(new java.nio.file.NoSuchFileException(target.toString()), e);
+        } catch (FileSystemException e) {
+            throw named(new FileSystemException(target.toString(), null, e.getReason()), e);
+        }
+    }
+
+    private static FileSystemException named(FileSystemException named, FileSystemException cause) {
+        named.initCause(cause);
+        return named;
+    }
+
     /** Replaces the regular file (or nothing) at {@code file} atomically; messages name {@code target}, as given. */
     private static void replace(Path target, Path file, ChannelContent content, boolean force) throws IOException {
         if (file.getParent() != null && !Files.isDirectory(file.getParent())) {
@@ -160,7 +182,7 @@ public final class AtomicFiles {
         boolean done = false;
         UNFINISHED.add(tmp);
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = openTemporary(tmp, target)) {
                 content.writeTo(ch);
                 if (force) {
                     ch.force(true);
