@@ -176,6 +176,11 @@ public final class AtomicFiles {
                     + (Files.exists(file.getParent()) ? file.getParent() + " is a file, not a folder"
                     : "the folder " + file.getParent() + " does not exist"));
         }
+        if (Files.isRegularFile(file) && !Files.isWritable(file)) {
+            // open(target, 'wb') refuses a file the process may not write (another user's, or mode 444 for a user
+            // without the right to override it); the rename would replace it all the same, as the folder allows
+            throw new java.nio.file.AccessDeniedException(target.toString());
+        }
         // CREATE_NEW with a random name (not Files.createTempFile, which makes files owner-only):
         // the new file gets the permissions of an ordinary new file (the umask), or the old file's
         Path tmp = file.resolveSibling("." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
