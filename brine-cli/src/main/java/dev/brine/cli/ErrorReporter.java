@@ -182,20 +182,28 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         return escape(text, false);
     }
 
+    /**
+     * Escapes what Python's {@code repr} of a str escapes: every character {@code str.isprintable} calls unprintable,
+     * which takes in the controls and also the format characters that reorder a terminal line (U+202E, the
+     * right-to-left override) and the line and paragraph separators; printable text, non-ASCII letters included,
+     * stays as it is.
+     */
     private static String escape(String message, boolean breaksAsSpaces) {
         StringBuilder out = new StringBuilder(message.length());
-        for (int i = 0; i < message.length(); i++) {
-            char c = message.charAt(i);
+        for (int i = 0; i < message.length(); ) {
+            int c = message.codePointAt(i);
+            i += Character.charCount(c);
             if (breaksAsSpaces && (c == '\n' || c == '\r')) {
                 out.append(' ');
             } else if (breaksAsSpaces && c == '\t') {
-                out.append(c); // a message's tab is harmless
+                out.append('\t'); // a message's tab is harmless
             } else if (c == '\n' || c == '\r' || c == '\t') {
                 out.append(c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t");
-            } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-                out.append(c <= 0xff ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c));
+            } else if (!dev.brine.py.Printable.isPrintable(c)) {
+                out.append(c <= 0xff ? String.format("\\x%02x", c) : c <= 0xffff ? String.format("\\u%04x", c)
+                        : String.format("\\U%08x", c));
             } else {
-                out.append(c);
+                out.appendCodePoint(c);
             }
         }
         return out.toString();

@@ -95,12 +95,17 @@ class ErrorReporterTest {
                 codes.add(Integer.toString(c));
             }
         }
-        codes.add(Integer.toString(0x2028));
-        codes.add(Integer.toString(0x2029));
+        // and every other character repr escapes: the format characters that reorder a line (U+202E, the
+        // right-to-left override, which ls printed raw), separators, a no-break space, lone surrogates, unassigned
+        // code points; beside characters repr keeps (letters, CJK, an emoji)
+        for (int c : new int[] {0x2028, 0x2029, 0x202e, 0x202a, 0x2066, 0x200b, 0x200f, 0xfeff, 0xa0, 0x3000, 0xad,
+            0xd800, 0xdfff, 0xe000, 0xfffe, 0x10ffff, 0xe0001, 0x378, 0xe9, 0x6f22, 0x1f600, 0x20}) {
+            codes.add(Integer.toString(c));
+        }
         List<String> python = Python.eachLine("", "repr(chr(int(line)))[1:-1]", null, codes);
         for (int i = 0; i < codes.size(); i++) {
-            char c = (char) Integer.parseInt(codes.get(i));
-            assertEquals(python.get(i), ErrorReporter.oneSafeLine(String.valueOf(c)), "U+" + Integer.toHexString(c));
+            int c = Integer.parseInt(codes.get(i));
+            assertEquals(python.get(i), ErrorReporter.oneSafeLine(new String(Character.toChars(c))), "U+" + Integer.toHexString(c));
         }
         assertEquals("member 'a\\x1b[31mb' is bad at offset 3", ErrorReporter.oneSafeLine("member 'a\u001b[31mb' is bad\nat offset 3"));
         assertEquals("tab\tand é 漢 kept", ErrorReporter.oneSafeLine("tab\tand é 漢 kept"));
