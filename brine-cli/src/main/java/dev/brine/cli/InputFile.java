@@ -67,6 +67,11 @@ final class InputFile implements Closeable {
         return given.toString().equals("-");
     }
 
+    /** The file as the verb was given it. */
+    Path given() {
+        return given;
+    }
+
     /** Where the readers read the file: the file itself, or the copy of a pipe's bytes. */
     Path path() {
         return copy != null ? copy : given;

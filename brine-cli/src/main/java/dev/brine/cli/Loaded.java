@@ -220,10 +220,15 @@ final class Loaded {
      */
     static Loaded open(Path path, boolean oneMemo, boolean keepParameters) throws IOException {
         try (InputFile input = InputFile.open(path)) {
-            Loaded loaded = input.read(() -> read(input.path(), oneMemo, keepParameters));
-            loaded.path = path;
-            return loaded;
+            return open(input, oneMemo, keepParameters);
         }
+    }
+
+    /** As {@link #open(Path, boolean, boolean)}, from a file the caller opened (and may read again: ls does). */
+    static Loaded open(InputFile input, boolean oneMemo, boolean keepParameters) throws IOException {
+        Loaded loaded = input.read(() -> read(input.path(), oneMemo, keepParameters));
+        loaded.path = input.given();
+        return loaded;
     }
 
     private static Loaded read(Path path, boolean oneMemo, boolean keepParameters) throws IOException {

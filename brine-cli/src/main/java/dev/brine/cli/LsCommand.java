@@ -38,16 +38,19 @@ final class LsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Loaded loaded;
-        try {
-            loaded = Loaded.open(file, streams.memo).warn(spec.commandLine().getErr());
-        } catch (BrineException e) {
-            if (!isUnreadableTensor(e)) {
-                throw e;
+        // opened here, not by Loaded: a pipe's bytes (its copy) are read a second time below for a header listing
+        try (InputFile input = InputFile.open(file)) {
+            try {
+                loaded = Loaded.open(input, streams.memo, false).warn(spec.commandLine().getErr());
+            } catch (BrineException e) {
+                if (!isUnreadableTensor(e, input.path())) {
+                    throw e;
+                }
+                // a safetensors file with a tensor of a type Brine has no array for (the 4- and 6-bit floats): its
+                // header still says what every tensor is, so the listing is made from it
+                print(input.read(() -> safetensorsHeader(input.path())));
+                return 0;
             }
-            // a safetensors file with a tensor of a type Brine has no array for (the 4- and 6-bit floats): its
-            // header still says what every tensor is, so the listing is made from it
-            print(safetensorsHeader());
-            return 0;
         }
         loaded.warnOutsideStateDict(spec.commandLine().getErr());
         List<Row> rows = new ArrayList<>();
@@ -81,10 +84,13 @@ final class LsCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** Whether reading the file failed only because a safetensors tensor has no array type (a file on disk). */
-    private boolean isUnreadableTensor(BrineException e) throws IOException {
+    /**
+     * Whether reading the file failed only because a safetensors tensor has no array type; {@code readable} is the
+     * file, or the copy of a pipe's bytes.
+     */
+    private static boolean isUnreadableTensor(BrineException e, Path readable) throws IOException {
         return String.valueOf(e.getMessage()).contains(", which has no NDArray type in Brine")
-                && !file.toString().equals("-") && Formats.detect(file) == Formats.SAFETENSORS;
+                && Formats.detect(readable) == Formats.SAFETENSORS;
     }
 
     /**
@@ -92,9 +98,9 @@ final class LsCommand implements Callable<Integer> {
      * dtype name, as the other listings, one without by its safetensors name ({@code F4}), with a warning that
      * the verbs that read arrays refuse it.
      */
-    private List<Row> safetensorsHeader() throws IOException {
+    private List<Row> safetensorsHeader(Path readable) throws IOException {
         List<Row> rows = new ArrayList<>();
-        try (SafeTensorsFile f = SafeTensors.open(file, SafeTensorsOptions.builder().mmap(true).build())) {
+        try (SafeTensorsFile f = SafeTensors.open(readable, SafeTensorsOptions.builder().mmap(true).build())) {
             for (String name : f.names()) {
                 TensorInfo t = f.info(name);
                 DType type = t.dtype().arrayType();

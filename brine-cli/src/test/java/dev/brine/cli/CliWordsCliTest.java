@@ -42,6 +42,11 @@ class CliWordsCliTest {
                 + String.format("%-24s %-15s %-16s %10s  %s%n", "b", "float32", "(1,)", "4 B", "safetensors"), r.out());
         assertEquals("brine: warning: " + f + ": tensor 'a' is F4, which brine cannot read as an array: show, extract,"
                 + " verify and convert refuse the file", r.err().strip());
+        // the same from standard input, whose bytes come once (ls lists it from its copy; it was refused)
+        CliTest.Run piped = CliTest.runWithStdin(java.nio.file.Files.readAllBytes(f), "ls", "-");
+        assertEquals(0, piped.status(), piped.err());
+        assertEquals(r.out(), piped.out());
+        assertEquals(r.err().replace(f.toString(), "-"), piped.err());
         for (String verb : new String[] {"show", "verify"}) {
             CliTest.Run refused = CliTest.run(verb, f.toString());
             assertEquals(1, refused.status(), verb);
