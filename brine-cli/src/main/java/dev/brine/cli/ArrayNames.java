@@ -134,6 +134,9 @@ final class ArrayNames {
                 continue;
             }
             List<Object[]> children = children(name, v, style);
+            if (children != null && children.isEmpty() && v instanceof GenericObject && name != null) {
+                children = null; // an object with no arguments and no state (mylib.Marker()) is a value, dropped as one
+            }
             if (children == null) {
                 if (!outsideModule) { // a module's settings (in_features, training) are no state, as in state_dict
                     others.add(name == null ? "the whole object (" + (v == null ? "None" : v.getClass().getSimpleName())
