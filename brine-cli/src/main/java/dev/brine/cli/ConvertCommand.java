@@ -68,6 +68,22 @@ final class ConvertCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * An output named as a compressed file ({@code x.pkl.gz}, {@code x.npz.zst}) is a usage error: Brine writes no
+     * compression, and a plain pickle under that name fails in {@code gunzip} and in {@code pandas.read_pickle}, which
+     * go by the suffix.
+     */
+    private void refuseCompressedName(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        for (dev.brine.io.CompressedFormat f : dev.brine.io.CompressedFormat.values()) {
+            if (f.suffix() != null && name.endsWith(f.suffix())) {
+                String plain = file.getFileName().toString().substring(0, name.length() - f.suffix().length());
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), file + ": brine writes no "
+                        + f.formatName() + " compression; write " + plain + " and compress it afterwards");
+            }
+        }
+    }
+
     private Integer convert() throws Exception {
         if (protocol < 0 || protocol > Pickle.HIGHEST_PROTOCOL) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--protocol must be 0 to 5");
@@ -76,6 +92,7 @@ final class ConvertCommand implements Callable<Integer> {
             // as IN's '-' reads standard input; written into the device as into /dev/stdout (AtomicFiles: no rename)
             out = Path.of("/dev/stdout");
         }
+        refuseCompressedName(out);
         Formats target = Formats.forOutput(out);
         checkOptionsFit(target);
         // a checkpoint's Parameters stay Parameters in a checkpoint; every other output takes their arrays

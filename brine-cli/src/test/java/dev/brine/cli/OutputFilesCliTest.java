@@ -133,6 +133,15 @@ class OutputFilesCliTest {
         CliTest.Run noFile = CliTest.run("convert", in.toString(), "/proc/x.pkl");
         assertEquals(1, noFile.status());
         assertEquals("brine: /proc/x.pkl: no such file\n", noFile.err());
+        // an output named as a compressed file: a usage error (a plain pickle under that name fails in gunzip and in
+        // pandas.read_pickle, which go by the suffix), nothing written
+        for (String name : new String[] {"x.pkl.gz", "x.npz.zst", "x.BZ2", "x.xz", "x.lz4", "x.lzma"}) {
+            CliTest.Run compressed = CliTest.run("convert", in.toString(), tmp.resolve(name).toString());
+            assertEquals(2, compressed.status(), name);
+            assertTrue(compressed.err().contains("brine writes no ") && compressed.err().contains("compression; write "
+                    + name.substring(0, name.lastIndexOf('.')) + " and compress it afterwards"), compressed.err());
+            assertFalse(Files.exists(tmp.resolve(name)));
+        }
         // the root folder, whose path has no file name (that was a NullPointerException's text)
         CliTest.Run root = CliTest.run("convert", in.toString(), "/");
         assertEquals(1, root.status());

@@ -79,6 +79,11 @@ public enum CompressedFormat {
         return formatName;
     }
 
+    /** The suffix the format's files usually end with ({@code .gz}); null for zlib, which has none. */
+    public String suffix() {
+        return suffix;
+    }
+
     /**
      * The shell command that decompresses {@code file}: beside it, keeping the compressed file, when its name
      * ends with the format's suffix ({@code gunzip -k x.pkl.gz}); otherwise to standard output
