@@ -84,6 +84,17 @@ final class ConvertCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * An OUT written with a trailing slash names a folder, and Python's {@code open('x.npz/', 'wb')} refuses it (Is a
+     * directory); a Path drops the slash, so the argument as typed is looked at.
+     */
+    private void refuseFolderName() throws java.nio.file.FileSystemException {
+        String typed = spec.commandLine().getParseResult().matchedPositional(1).stringValues().get(0);
+        if (typed.length() > 1 && typed.endsWith("/")) {
+            throw new java.nio.file.FileSystemException(typed, null, "names a folder (it ends with /), not a file to write");
+        }
+    }
+
     private Integer convert() throws Exception {
         if (protocol < 0 || protocol > Pickle.HIGHEST_PROTOCOL) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--protocol must be 0 to 5");
@@ -92,6 +103,7 @@ final class ConvertCommand implements Callable<Integer> {
             // as IN's '-' reads standard input; written into the device as into /dev/stdout (AtomicFiles: no rename)
             out = Path.of("/dev/stdout");
         }
+        refuseFolderName();
         refuseCompressedName(out);
         Formats target = Formats.forOutput(out);
         checkOptionsFit(target);

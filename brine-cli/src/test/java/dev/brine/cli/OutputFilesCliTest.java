@@ -142,6 +142,13 @@ class OutputFilesCliTest {
                     + name.substring(0, name.lastIndexOf('.')) + " and compress it afterwards"), compressed.err());
             assertFalse(Files.exists(tmp.resolve(name)));
         }
+        // OUT typed with a trailing slash names a folder: Python's open('x.pkl/', 'wb') refuses it; brine wrote x.pkl
+        Python.Result slash = Python.run("open('" + tmp.resolve("x.pkl") + "/', 'wb')", new byte[0]);
+        assertTrue(slash.stderr.contains("IsADirectoryError"), slash.stderr);
+        CliTest.Run typed = CliTest.run("convert", in.toString(), tmp.resolve("x.pkl") + "/");
+        assertEquals(1, typed.status());
+        assertEquals("brine: " + tmp.resolve("x.pkl") + "/: names a folder (it ends with /), not a file to write\n", typed.err());
+        assertFalse(Files.exists(tmp.resolve("x.pkl")));
         // the root folder, whose path has no file name (that was a NullPointerException's text)
         CliTest.Run root = CliTest.run("convert", in.toString(), "/");
         assertEquals(1, root.status());
