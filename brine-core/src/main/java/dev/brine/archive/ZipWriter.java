@@ -1,6 +1,9 @@
 package dev.brine.archive;
 
+import static dev.brine.io.ZipRecords.*; // the signatures, flags, date and limits every ZIP writer shares
+
 import dev.brine.BrineException;
+import dev.brine.io.ZipRecords.Member;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -26,26 +29,8 @@ import java.util.zip.Deflater;
 final class ZipWriter {
     /** Where member data starts: a multiple of this many bytes from the start of the file. */
     static final int ALIGNMENT = 64;
-    /** Like Python's zipfile: sizes and offsets beyond this use ZIP64 fields (some readers treat 32-bit fields as signed). */
-    static final long ZIP64_LIMIT = 0x7FFF_FFFFL;
-    private static final int COUNT_LIMIT = 0xFFFF;
-
-    private static final int LOC_SIG = 0x04034b50;
-    private static final int CEN_SIG = 0x02014b50;
-    private static final int DESCRIPTOR_SIG = 0x08074b50;
-    private static final int ZIP64_EOCD_SIG = 0x06064b50;
-    private static final int ZIP64_LOCATOR_SIG = 0x07064b50;
-    private static final int EOCD_SIG = 0x06054b50;
     /** The extra field Android's zipalign uses to pad a local header: id, then the alignment, then zeros. */
     private static final int ALIGNMENT_EXTRA_ID = 0xD935;
-    private static final int ZIP64_EXTRA_ID = 0x0001;
-    private static final int FLAG_DESCRIPTOR = 0x08;
-    private static final int FLAG_UTF8 = 0x800;
-    private static final int STORED = 0;
-    private static final int DEFLATED = 8;
-    /** 1980-01-01 00:00, the earliest DOS date: fixed so saving the same object gives the same bytes. */
-    private static final int DOS_DATE = (1 << 5) | 1;
-    private static final int DOS_TIME = 0;
 
     private final OutputStream out;
     private final long zip64Limit;
@@ -55,24 +40,6 @@ final class ZipWriter {
     private long position;
     private boolean memberOpen;
     private boolean finished;
-
-    /** A member as the central directory will describe it. */
-    private static final class Member {
-        final byte[] name;
-        final int flags;
-        final int method;
-        final long offset;
-        long crc;
-        long compressedSize;
-        long size;
-
-        Member(byte[] name, int flags, int method, long offset) {
-            this.name = name;
-            this.flags = flags;
-            this.method = method;
-            this.offset = offset;
-        }
-    }
 
     /** A writer to {@code out} (not closed by {@link #finish()}). */
     ZipWriter(OutputStream out) {

@@ -1,6 +1,9 @@
 package dev.brine.npy;
 
+import static dev.brine.io.ZipRecords.*; // the signatures, flags, date and limits every ZIP writer shares
+
 import dev.brine.ndarray.Storage;
+import dev.brine.io.ZipRecords.Member;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,44 +29,13 @@ import java.util.zip.DeflaterOutputStream;
  * fields where a size or offset exceeds {@code 2^31 - 1} ({@code zipfile.ZIP64_LIMIT}) or the count 65,535.
  */
 final class SavezZip {
-    private static final long ZIP64_LIMIT = (1L << 31) - 1;
-    private static final int COUNT_LIMIT = 0xFFFF;
-    private static final int LOC_SIG = 0x04034b50;
-    private static final int CEN_SIG = 0x02014b50;
-    private static final int DESCRIPTOR_SIG = 0x08074b50;
-    private static final int ZIP64_EOCD_SIG = 0x06064b50;
-    private static final int ZIP64_LOCATOR_SIG = 0x07064b50;
-    private static final int EOCD_SIG = 0x06054b50;
     private static final int ZIP64_VERSION = 45;
     /** Python's zipfile on Unix: create_system 3. */
     private static final int MADE_BY = (3 << 8) | ZIP64_VERSION;
-    private static final int FLAG_DESCRIPTOR = 0x08;
-    private static final int FLAG_UTF8 = 0x800;
-    /** {@code zipfile.ZipInfo()}'s default date_time, 1980-01-01 00:00:00, in DOS form. */
-    private static final int DOS_DATE = (1 << 5) | 1;
-    private static final int DOS_TIME = 0;
     /** {@code ZipFile._open_to_write}: {@code 0o600 << 16}. */
     private static final int EXTERNAL_ATTRIBUTES = 0600 << 16;
     private static final int LOCAL_HEADER = 30;
     private static final int LOCAL_ZIP64_EXTRA = 20;
-
-    /** A member as the central directory describes it. */
-    private static final class Member {
-        final byte[] name;
-        final int flags;
-        final int method;
-        final long offset;
-        long crc;
-        long compressedSize;
-        long size;
-
-        Member(byte[] name, int flags, int method, long offset) {
-            this.name = name;
-            this.flags = flags;
-            this.method = method;
-            this.offset = offset;
-        }
-    }
 
     private final CountingOutput out;
     /** Where a finished member's local header is written again, or null when the output cannot seek. */
