@@ -41,6 +41,8 @@ final class SavezZip {
     /** Where a finished member's local header is written again, or null when the output cannot seek. */
     private final FileChannel seekable;
     private final List<Member> members = new ArrayList<>();
+    /** Where the archive starts in {@link #seekable}: members' offsets count from there. */
+    private final long start;
 
     /**
      * Writes to {@code out}; when {@code seekable} is not null it is the file {@code out} ends in, positioned where
@@ -52,15 +54,14 @@ final class SavezZip {
         this.start = seekable == null ? 0 : seekable.position();
     }
 
-    private final long start;
-
     /**
      * Writes one member: {@code head} then {@code data} (either may be null), deflated when {@code deflated}.
      * A member of up to {@link #SMALL_MEMBER} bytes is made whole in memory first, so that its header is written
      * once with its CRC and sizes (or, to a stream, with the zeros and descriptor zipfile writes there); a bigger
      * one is streamed, and its header rewritten in place afterwards, as zipfile does. 20,000 two-element members:
      * rewriting every header (a flush and a positional write each) and a new deflater per member took 199-267 ms
-     * stored and 713-1010 ms deflated, against 151-177 and 573-703 ms with ZipOutputStream before.
+     * stored and 713-1010 ms deflated, against 151-177 and 573-703 ms with ZipOutputStream before; written whole
+     * with one deflater, 26-103 and 300-416 ms (BENCHMARKS, twenty-fourth session).
      */
     void member(String name, byte[] head, Storage data, boolean deflated) throws IOException {
         byte[] nameBytes;
@@ -71,7 +72,7 @@ final class SavezZip {
             nameBytes = name.getBytes(StandardCharsets.UTF_8);
             flags |= FLAG_UTF8;
         }
-        Member m = new Member(nameBytes, flags, deflated ? 8 : 0, out.count);
+        Member m = new Member(nameBytes, flags, deflated ? DEFLATED : STORED, out.count);
         members.add(m);
         int headLength = head == null ? 0 : head.length;
         long dataLength = data == null ? 0 : data.size();
