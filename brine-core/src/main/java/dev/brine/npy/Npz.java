@@ -183,6 +183,18 @@ public final class Npz {
                 throw new BrineException("cannot write NPZ member '" + key
                         + "': '..' segments, absolute paths (/x, C:/x) and NUL are refused");
             }
+            // what Python's zipfile can write as a name: UTF-8 (numpy: UnicodeEncodeError on a lone surrogate, which a
+            // str read from a pickle may hold) in at most 65,535 bytes (numpy: struct.error)
+            java.nio.charset.CharsetEncoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newEncoder();
+            if (!utf8.canEncode(key)) {
+                throw new BrineException("cannot write NPZ member " + dev.brine.py.PythonRepr.brief(key)
+                        + ": its name holds a lone surrogate, which UTF-8 cannot encode (numpy: UnicodeEncodeError)");
+            }
+            long nameBytes = (key + ".npy").getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (nameBytes > 0xFFFF) {
+                throw new BrineException("cannot write NPZ member '" + key.substring(0, 40) + "...': its name takes "
+                        + nameBytes + " bytes, more than the 65,535 a ZIP header holds");
+            }
         }
     }
 }

@@ -113,6 +113,33 @@ class NpzBytesDifferentialTest {
         assertBrineWritesNumpysBytes("a = {'m%d' % i: np.array([i], '<i4') for i in range(70000)}", false);
     }
 
+    /**
+     * Names numpy cannot write are refused before anything is written: more than 65,535 bytes (numpy: struct.error; the
+     * first SavezZip cut the length to 16 bits and wrote a corrupt file) and a lone surrogate, which a str read from a
+     * pickle may hold (numpy: UnicodeEncodeError; UTF-8 encoding wrote '?').
+     */
+    @Test
+    void namesNumpyCannotWriteAreRefused() throws Exception {
+        Python.require("numpy");
+        String numpy = Python.checkText(String.join("\n",
+                "import io, numpy as np",
+                "for key in ['a' * 70000, 'a\\ud800b']:",
+                "    try:",
+                "        np.savez(io.BytesIO(), **{key: np.zeros(1)}); print('written')",
+                "    except Exception as e:",
+                "        print(type(e).__name__)"));
+        assertEquals("error\nUnicodeEncodeError", numpy.strip());
+        String[][] cases = {{"a".repeat(70_000), "more than the 65,535 a ZIP header holds"},
+            {"a\ud800b", "holds a lone surrogate, which UTF-8 cannot encode"}};
+        for (String[] c : cases) {
+            Path out = dir.resolve("refused.npz");
+            dev.brine.BrineException e = org.junit.jupiter.api.Assertions.assertThrows(dev.brine.BrineException.class,
+                    () -> Npz.write(Map.of(c[0], NDArray.of(new double[] {0})), out, false));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+            org.junit.jupiter.api.Assertions.assertFalse(Files.exists(out));
+        }
+    }
+
     @Test
     void noMembers() throws Exception {
         assertBrineWritesNumpysBytes("a = {}", true);
