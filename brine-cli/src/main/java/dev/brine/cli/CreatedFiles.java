@@ -39,7 +39,17 @@ final class CreatedFiles {
     }
 
     /** Creates {@code dir} and any missing parents, recording the ones that were missing. */
+    /** Set by {@link #undo}: the run records and creates nothing more (the shutdown hook has undone it). */
+    private boolean undone;
+
+    private void refuseIfUndone(Path file) throws IOException {
+        if (undone) {
+            throw new IOException(file + ": not written: the run was stopped");
+        }
+    }
+
     synchronized void createDirectories(Path dir) throws IOException {
+        refuseIfUndone(dir);
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             // Files.createDirectories would say only the name (a FileAlreadyExistsException)
             throw new FileSystemException(dir.toString(), null, "exists and is not a folder; give a folder to write into");
@@ -60,6 +70,7 @@ final class CreatedFiles {
      * or a FIFO, as Python's open does, and a link in the folder could lead out of it.
      */
     synchronized void willWrite(Path file) throws IOException {
+        refuseIfUndone(file);
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             created.push(file);
         } else {
@@ -86,6 +97,7 @@ final class CreatedFiles {
      */
     synchronized void undo(Throwable failure) {
         UNFINISHED.remove(this);
+        undone = true;
         while (!created.isEmpty()) {
             Path p = created.pop();
             try {

@@ -43,15 +43,21 @@ public final class AtomicFiles {
      * A save still running when this is called then fails, as its temporary file is gone.
      */
     public static void deleteUnfinished() {
-        for (Path p : UNFINISHED) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException e) {
-                // the process is stopping: what cannot be deleted stays
+        synchronized (UNFINISHED) {
+            stopping = true;
+            for (Path p : UNFINISHED) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // the process is stopping: what cannot be deleted stays
+                }
             }
-            UNFINISHED.remove(p);
+            UNFINISHED.clear();
         }
     }
+
+    /** Set by {@link #deleteUnfinished}, under the set's lock: no save makes or renames a file after it. */
+    private static boolean stopping;
 
     private AtomicFiles() {
     }
@@ -116,22 +122,25 @@ public final class AtomicFiles {
         // the kernel follows the link first, as open(path, 'wb') would: a link it forbids following
         // (protected_symlinks in a shared folder) is refused here as there, and a missing target is
         // created as open creates it (and removed again if the save fails)
-        boolean created = !Files.exists(absolute);
-        FileChannel.open(absolute, StandardOpenOption.WRITE, StandardOpenOption.CREATE).close();
-        Path linked = absolute.toRealPath();
-        if (created) {
-            UNFINISHED.add(linked);
+        boolean created;
+        Path linked;
+        synchronized (UNFINISHED) { // the file behind the link is made and tracked in one step
+            refuseIfStopping(target);
+            created = !Files.exists(absolute);
+            FileChannel.open(absolute, StandardOpenOption.WRITE, StandardOpenOption.CREATE).close();
+            linked = absolute.toRealPath();
+            if (created) {
+                UNFINISHED.add(linked);
+            }
         }
         boolean done = false;
         try {
-            replace(target, linked, content, force);
+            replace(target, linked, content, force, created ? linked : null);
             done = true;
         } finally {
-            if (created) {
+            if (created && !done) {
                 UNFINISHED.remove(linked);
-                if (!done) {
-                    Files.deleteIfExists(linked);
-                }
+                Files.deleteIfExists(linked);
             }
         }
     }
@@ -153,7 +162,12 @@ public final class AtomicFiles {
      */
     private static FileChannel openTemporary(Path tmp, Path target) throws IOException {
         try {
-            return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            synchronized (UNFINISHED) { // made and tracked in one step, none made once the process is stopping
+                refuseIfStopping(target);
+                FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                UNFINISHED.add(tmp);
+                return ch;
+            }
         } catch (java.nio.file.AccessDeniedException e) {
             throw named(new java.nio.file.AccessDeniedException(target.toString()), e);
         } catch (java.nio.file.NoSuchFileException e) {
@@ -170,6 +184,15 @@ public final class AtomicFiles {
 
     /** Replaces the regular file (or nothing) at {@code file} atomically; messages name {@code target}, as given. */
     private static void replace(Path target, Path file, ChannelContent content, boolean force) throws IOException {
+        replace(target, file, content, force, null);
+    }
+
+    /**
+     * {@link #replace(Path, Path, ChannelContent, boolean)}; {@code finishedAlso}: a tracked file (one made behind a
+     * link) that the rename finishes, so it stops being tracked in the same step.
+     */
+    private static void replace(Path target, Path file, ChannelContent content, boolean force, Path finishedAlso)
+            throws IOException {
         if (file.getParent() != null && !Files.isDirectory(file.getParent())) {
             // say so of the target: the temporary file's name would only puzzle
             throw new java.nio.file.NoSuchFileException(target.toString(), null, "cannot write it: "
@@ -183,9 +206,8 @@ public final class AtomicFiles {
         }
         // CREATE_NEW with a random name (not Files.createTempFile, which makes files owner-only):
         // the new file gets the permissions of an ordinary new file (the umask), or the old file's
-        Path tmp = file.resolveSibling("." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+        Path tmp = file.resolveSibling(temporaryName(file.getFileName().toString()));
         boolean done = false;
-        UNFINISHED.add(tmp);
         try {
             try (FileChannel ch = openTemporary(tmp, target)) {
                 content.writeTo(ch);
@@ -194,17 +216,58 @@ public final class AtomicFiles {
                 }
             }
             keepPermissions(file, tmp);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            synchronized (UNFINISHED) { // the rename and the end of tracking are one step for deleteUnfinished
+                refuseIfStopping(target);
+                try {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+                UNFINISHED.remove(tmp);
+                if (finishedAlso != null) {
+                    UNFINISHED.remove(finishedAlso);
+                }
             }
             done = true;
         } finally {
-            UNFINISHED.remove(tmp);
             if (!done) {
-                Files.deleteIfExists(tmp);
+                UNFINISHED.remove(tmp);
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    // the failure being thrown says what went wrong (a name too long fails here again)
+                }
             }
+        }
+    }
+
+    /**
+     * The temporary file's name: hidden, after the target's, with a random part. A file system's names hold 255 bytes,
+     * so a long target name is cut (by characters, its UTF-8 kept whole) to leave room for the rest: a target of 240
+     * bytes is still written, as numpy and Python write it.
+     */
+    private static String temporaryName(String name) {
+        String random = "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp";
+        int room = 255 - 1 - random.length();
+        StringBuilder kept = new StringBuilder();
+        int bytes = 0;
+        for (int i = 0; i < name.length(); ) {
+            int c = name.codePointAt(i);
+            int n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+            if (bytes + n > room) {
+                break;
+            }
+            kept.appendCodePoint(c);
+            bytes += n;
+            i += Character.charCount(c);
+        }
+        return "." + kept + random;
+    }
+
+    /** After {@link #deleteUnfinished} the process is stopping: a save does not start a new file. Hold the lock. */
+    private static void refuseIfStopping(Path target) throws IOException {
+        if (stopping) {
+            throw new IOException(target + ": not written: the process is stopping");
         }
     }
 
