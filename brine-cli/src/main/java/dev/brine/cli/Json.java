@@ -326,16 +326,22 @@ final class Json {
             }
             // a structured record as an object of its fields, as a structured array of numbers writes its records
             boolean record = names != null && item instanceof Tuple && ((Tuple) item).size() == names.size();
-            items.add(record ? record(names, (Tuple) item, depth + 1) : item);
+            items.add(record ? record(a.dtype(), (Tuple) item, depth + 1) : item);
         }
         return new Items(a, items.iterator(), items.size(), depth + 1, "]}}");
     }
 
-    /** A structured record as an object of its fields, in the dtype's order. */
-    private static Frame record(List<String> names, Tuple fields, int depth) {
+    /**
+     * A structured record as an object of its fields, in the dtype's order: a field of objects holds Python values
+     * (a complex there is {@code {"__repr__": ...}}), any other field typed elements, written as an array of numbers'
+     * records writes them.
+     */
+    private static Frame record(DType dtype, Tuple fields, int depth) {
         Frame f = new Frame(null).add("{");
-        for (int k = 0; k < names.size(); k++) {
-            f.add((k > 0 ? ", " : "") + quoted(names.get(k)) + ": ").add(new Value(fields.get(k), depth + 1));
+        List<DType.Field> types = dtype.fields();
+        for (int k = 0; k < types.size(); k++) {
+            boolean typed = !types.get(k).type().hasObject();
+            f.add((k > 0 ? ", " : "") + quoted(types.get(k).name()) + ": ").add(new Value(fields.get(k), depth + 1, typed));
         }
         return f.add("}");
     }

@@ -46,4 +46,23 @@ class JsonReprMarkerCliTest {
                 + "assert [type(x) for x in got] == [type(x) for x in want]\n"
                 + "print('ok')", json).strip());
     }
+
+    /**
+     * A record of an object array's structured dtype: its object field holds Python values (a marker for a complex),
+     * its other fields typed elements, plain text as in an array of numbers' records (they had the marker too).
+     */
+    @Test
+    void recordsOfObjectArraysTellTypedFieldsFromObjectFields() throws Exception {
+        Python.require("numpy");
+        Path pkl = tmp.resolve("r.pkl");
+        Python.check(String.join("\n", "import pickle, sys, numpy as np",
+                "a = np.array([(1j, 2.5)], dtype=[('o', 'O'), ('c', 'c8')])",
+                "b = np.array([(3+4j,)], dtype=[('c', 'c8')])",
+                "pickle.dump({'with_object': a, 'plain': b}, open(sys.argv[1], 'wb'), 2)"), new byte[0], pkl.toString());
+        CliTest.Run show = CliTest.run("show", "--json", pkl.toString());
+        assertEquals(0, show.status(), show.err());
+        assertEquals("{\"with_object\": {\"__ndarray__\": {\"dtype\": \"void128\", \"shape\": [1], \"values\": "
+                + "[{\"o\": {\"__repr__\": \"1j\"}, \"c\": \"(2.5+0j)\"}]}}, \"plain\": {\"__ndarray__\": {\"dtype\": "
+                + "\"void64\", \"shape\": [1], \"values\": [{\"c\": \"(3+4j)\"}]}}}", show.out().strip());
+    }
 }
