@@ -40,7 +40,8 @@ public final class AtomicFiles {
      * Deletes the temporary files (and the files created behind links) of the saves under way, for a shutdown hook:
      * a process stopped by SIGTERM while saving then leaves the old file as it was and no temporary file beside it.
      * Brine installs no hook itself; the CLI does ({@code brine convert}, {@code extract}), and so may an application.
-     * A save still running when this is called then fails, as its temporary file is gone.
+     * A save still running when this is called then fails, as its temporary file is gone, and so does every save
+     * started after it (the process is stopping): call it from a shutdown hook only.
      */
     public static void deleteUnfinished() {
         synchronized (UNFINISHED) {
