@@ -81,7 +81,9 @@ public final class Npz {
     }
 
     /**
-     * Writes {@code arrays} as an NPZ archive to {@code out}, which is left open.
+     * Writes {@code arrays} as an NPZ archive to {@code out}, which is left open: as {@code np.savez} writes into a
+     * file object it can seek when {@code out} is a {@link java.io.FileOutputStream} of a regular file (from where the
+     * file stands), else as it writes into a stream that cannot seek (a descriptor after each member).
      *
      * @throws BrineException naming the key of a null array, a null key, or a name that leaves the archive's root
      */
@@ -93,7 +95,9 @@ public final class Npz {
             throws IOException {
         Objects.requireNonNull(out, "out");
         checkMembers(arrays);
-        write(arrays, new NonClosingBuffer(out), null, compressed, objectArrays);
+        // a file's own stream can seek, as numpy seeks a file object: its layout is then np.savez(open(f, 'wb'))'s
+        FileChannel file = out instanceof java.io.FileOutputStream ? ((java.io.FileOutputStream) out).getChannel() : null;
+        write(arrays, new NonClosingBuffer(out), file != null && seekable(file) ? file : null, compressed, objectArrays);
     }
 
     /** Into a file: its members' headers are rewritten with their sizes, as zipfile does where it can seek. */

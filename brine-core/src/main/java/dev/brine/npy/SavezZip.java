@@ -41,7 +41,7 @@ final class SavezZip {
     /** Where a finished member's local header is written again, or null when the output cannot seek. */
     private final FileChannel seekable;
     private final List<Member> members = new ArrayList<>();
-    /** Where the archive starts in {@link #seekable}: members' offsets count from there. */
+    /** Where the archive starts in {@link #seekable} (0 for a stream). */
     private final long start;
 
     /**
@@ -49,9 +49,10 @@ final class SavezZip {
      * the archive starts, and finished members' headers are rewritten there (after {@code out} is flushed).
      */
     SavezZip(OutputStream out, FileChannel seekable) throws IOException {
-        this.out = new CountingOutput(out);
         this.seekable = seekable;
         this.start = seekable == null ? 0 : seekable.position();
+        // offsets count from the file's start, as zipfile's fp.tell() gives them (from 0 on a stream it cannot seek)
+        this.out = new CountingOutput(out, start);
     }
 
     /**
@@ -152,7 +153,7 @@ final class SavezZip {
         if (seekable != null) {
             out.flush();
             ByteBuffer h = ByteBuffer.wrap(localHeader(m));
-            long at = start + m.offset;
+            long at = m.offset;
             while (h.hasRemaining()) {
                 at += seekable.write(h, at);
             }
@@ -244,8 +245,9 @@ final class SavezZip {
     private static final class CountingOutput extends FilterOutputStream {
         long count;
 
-        CountingOutput(OutputStream out) {
+        CountingOutput(OutputStream out, long start) {
             super(out);
+            this.count = start;
         }
 
         @Override

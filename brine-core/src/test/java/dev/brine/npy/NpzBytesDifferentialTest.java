@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,6 +112,33 @@ class NpzBytesDifferentialTest {
     @Test
     void moreMembersThanTheEndRecordCountsTakeZip64EndRecords() throws Exception {
         assertBrineWritesNumpysBytes("a = {'m%d' % i: np.array([i], '<i4') for i in range(70000)}", false);
+    }
+
+    /**
+     * Into a file's own stream, numpy writes as into the file (it seeks a file object), from where the file stands:
+     * offsets count from the file's start. Brine's stream form does the same with a {@code FileOutputStream}.
+     */
+    @Test
+    void intoAFileStreamFromWhereItStands() throws Exception {
+        Python.require("numpy");
+        Python.check(String.join("\n", "import os, sys, numpy as np",
+                "os.chdir(sys.argv[1])",
+                "with open('ref.npz', 'wb') as f:",
+                "    f.write(b'prefix-bytes')",
+                "    np.savez_compressed(f, a=np.arange(5), b=np.ones((2, 3)), big=np.arange(300000) / 7)"),
+                new byte[0], dir.toString());
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        try (NpzFile z = Npz.open(dir.resolve("ref.npz"))) { // np.load reads past the prefix; so does Brine
+            for (String k : List.of("a", "b", "big")) {
+                arrays.put(k, z.array(k));
+            }
+        }
+        Path out = dir.resolve("brine.npz");
+        try (java.io.FileOutputStream o = new java.io.FileOutputStream(out.toFile())) {
+            o.write("prefix-bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            Npz.write(arrays, o, true);
+        }
+        assertArrayEquals(Files.readAllBytes(dir.resolve("ref.npz")), Files.readAllBytes(out));
     }
 
     /**
