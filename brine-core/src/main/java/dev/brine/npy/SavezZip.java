@@ -52,7 +52,7 @@ final class SavezZip {
         this.seekable = seekable;
         this.start = seekable == null ? 0 : seekable.position();
         // offsets count from the file's start, as zipfile's fp.tell() gives them (from 0 on a stream it cannot seek)
-        this.out = new CountingOutput(out, start);
+        this.out = new CountingOutput(out, start, null);
     }
 
     /**
@@ -137,7 +137,7 @@ final class SavezZip {
             deflating = new DeflaterOutputStream(new NonClosing(out), deflater(), 1 << 16);
             body = deflating;
         }
-        Crc32Output checked = new Crc32Output(body, crc);
+        CountingOutput checked = new CountingOutput(body, 0, crc);
         if (head != null) {
             checked.write(head);
         }
@@ -241,48 +241,34 @@ final class SavezZip {
         return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** Counts the bytes that pass, so offsets are known without asking the file. */
+    /**
+     * Counts the bytes that pass (the archive's, so offsets are known without asking the file, or a member's
+     * uncompressed ones), updating {@code crc} with them when it is not null.
+     */
     private static final class CountingOutput extends FilterOutputStream {
-        long count;
-
-        CountingOutput(OutputStream out, long start) {
-            super(out);
-            this.count = start;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
-        }
-    }
-
-    /** Updates a CRC with, and counts, the member's uncompressed bytes on their way. */
-    private static final class Crc32Output extends FilterOutputStream {
         private final CRC32 crc;
         long count;
 
-        Crc32Output(OutputStream out, CRC32 crc) {
+        CountingOutput(OutputStream out, long start, CRC32 crc) {
             super(out);
+            this.count = start;
             this.crc = crc;
         }
 
         @Override
         public void write(int b) throws IOException {
-            crc.update(b);
+            if (crc != null) {
+                crc.update(b);
+            }
             out.write(b);
             count++;
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            crc.update(b, off, len);
+            if (crc != null) {
+                crc.update(b, off, len);
+            }
             out.write(b, off, len);
             count += len;
         }
