@@ -413,15 +413,22 @@ final class Elements {
     }
 
     /**
-     * A float16 NaN to float32 or back as numpy converts it ({@code npy_half_to_float}, {@code npy_float_to_half}: bit
-     * operations, which keep the payload and a signalling NaN signalling), where a conversion through a double, done
-     * by the hardware, makes it quiet: numpy's {@code astype} of half 0x7c01 is float 0x7f802000, not 0x7fc02000.
+     * A float16 element to float32 or back as numpy converts it ({@code npy_half_to_float}, {@code npy_float_to_half}),
+     * reading the element once: a NaN by bit operations, which keep the payload and a signalling NaN signalling (a
+     * conversion through a double, done by the hardware, makes it quiet: numpy's {@code astype} of half 0x7c01 is
+     * float 0x7f802000, not 0x7fc02000); any other value through a double, which holds both exactly.
      */
-    static void copyHalfFloatNaN(DType from, Storage s, long pos, DType to, Storage out, long at) {
+    static void convertHalfFloat(DType from, Storage s, long pos, DType to, Storage out, long at) {
+        boolean fromBe = from.byteOrderChar() == '>';
+        boolean toBe = to.byteOrderChar() == '>';
         if (from.itemsize() == 2) {
-            out.putInt(at, Floats.halfNaNToFloatBits(s.getShort(pos, from.byteOrderChar() == '>')), to.byteOrderChar() == '>');
+            short h = s.getShort(pos, fromBe);
+            double v = Floats.halfToDouble(h);
+            out.putInt(at, Double.isNaN(v) ? Floats.halfNaNToFloatBits(h) : Float.floatToRawIntBits((float) v), toBe);
         } else {
-            out.putShort(at, Floats.floatNaNToHalf(s.getInt(pos, from.byteOrderChar() == '>')), to.byteOrderChar() == '>');
+            int f = s.getInt(pos, fromBe);
+            float v = Float.intBitsToFloat(f);
+            out.putShort(at, Float.isNaN(v) ? Floats.floatNaNToHalf(f) : Floats.doubleToHalf(v), toBe);
         }
     }
 

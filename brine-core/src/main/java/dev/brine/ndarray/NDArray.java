@@ -762,8 +762,8 @@ public final class NDArray implements Unhashable {
             Elements.setLong(target, out, to, floatToInteger(so, isTime(target) ? DType.INT64 : target));
         } else if (Elements.isExtended(dtype) && roundsOnceFromMantissa(target)) {
             Elements.setDouble(target, out, to, roundedToOdd(so));
-        } else if (Elements.isHalfFloatPair(dtype, target) && Double.isNaN(Elements.getDouble(dtype, storage, so))) {
-            Elements.copyHalfFloatNaN(dtype, storage, so, target, out, to);
+        } else if (Elements.isHalfFloatPair(dtype, target)) {
+            Elements.convertHalfFloat(dtype, storage, so, target, out, to);
         } else {
             Elements.setDouble(target, out, to, Elements.getDouble(dtype, storage, so));
         }
