@@ -1193,7 +1193,7 @@ public final class Unpickler {
         } else if (target instanceof List) {
             List<Object> list = cast(target);
             list.add(value);
-        } else if (target instanceof GenericObject && !isBareObject(target)) {
+        } else if (target instanceof GenericObject && !isBuiltinStandIn(target)) {
             ((GenericObject) target).listItems().add(value);
         } else {
             throw fail("cannot append to " + PythonTypeNames.of(target));
@@ -1262,22 +1262,28 @@ public final class Unpickler {
         if (target instanceof Map) {
             return cast(target);
         }
-        if (target instanceof GenericObject && !isBareObject(target)) {
+        if (target instanceof GenericObject && !isBuiltinStandIn(target)) {
             return ((GenericObject) target).dictItems();
         }
         throw fail("cannot set items on " + PythonTypeNames.of(target));
     }
 
     /**
-     * A bare {@code object()} read strictly (the builtins make it inert, see {@link ArgumentOnlyClass}):
-     * Python gives it no {@code __dict__}, no {@code append} and no {@code __setitem__}, so CPython refuses
-     * a state or items on it, and so does Brine. Read generically it is a generic object like any other,
-     * which keeps whatever the pickle gives it.
+     * A value of a builtin type that strict reading keeps as an inert generic object because Java cannot hold it: a
+     * bare {@code object()} (see {@link ArgumentOnlyClass}), a {@code Decimal} NaN, infinity or negative zero, a named
+     * {@code timezone}, a {@code datetime} or {@code time} in a zone Brine keeps inert. Python gives none of them a
+     * {@code __dict__}, an {@code append} or a {@code __setitem__}, so CPython refuses a state or items on them, and
+     * so does Brine. Read generically each is a generic object like any other, which keeps whatever the pickle gives it.
      */
-    private boolean isBareObject(Object target) {
+    private boolean isBuiltinStandIn(Object target) {
         return !options.genericObjects() && target instanceof GenericObject
-                && BARE_OBJECT.equals(((GenericObject) target).callable());
+                && BUILTIN_STAND_INS.contains(((GenericObject) target).callable());
     }
+
+    /** The callables of {@link #isBuiltinStandIn}'s values. */
+    private static final Set<Global> BUILTIN_STAND_INS = Set.of(new Global("builtins", "object"),
+            new Global("decimal", "Decimal"), new Global("datetime", "timezone"), new Global("datetime", "datetime"),
+            new Global("datetime", "time"));
 
     /**
      * The guard against keys chosen to collide for a dict or set (of {@code keys}) that has grown to
@@ -1790,7 +1796,9 @@ public final class Unpickler {
             chargeWeight(strArguments(args));
             return made(charge(c.call(arguments(c, args))), args, c);
         }
-        if (callable instanceof Global || callable instanceof GenericObject) {
+        // an object the pickle made is called only when kept inert (generic reading: cloudpickle's classes); read
+        // strictly it is a builtin value Java cannot hold (a Decimal NaN, a named timezone), which CPython won't call
+        if (callable instanceof Global || callable instanceof GenericObject && options.genericObjects()) {
             return madeWhole(GenericObject.reduced(callable, args));
         }
         throw fail("'" + PythonTypeNames.of(callable) + "' object is not callable");
@@ -1880,10 +1888,12 @@ public final class Unpickler {
             if (deferredAt != null) {
                 deferredAt.remove(target);
             }
-        } else if (isBareObject(target)) {
+        } else if (isBuiltinStandIn(target)) {
             if (!isNoState(state)) { // BUILD with None does nothing in CPython either
-                throw fail("cannot BUILD builtins.object() with a state of type " + PythonTypeNames.of(state)
-                        + ": it has no __dict__ (CPython: 'object' object has no attribute '__dict__')");
+                String type = PythonTypeNames.of(target);
+                throw fail("cannot BUILD " + type + " with a state of type " + PythonTypeNames.of(state)
+                        + ": it has no __dict__ (CPython: '" + type.replace("builtins.", "")
+                        + "' object has no attribute '__dict__')");
             }
         } else if (target instanceof GenericObject) {
             ((GenericObject) took(target, state)).setState(state);
@@ -1915,12 +1925,18 @@ public final class Unpickler {
                 && ((Tuple) state).get(1) instanceof Map && ((Map<?, ?>) ((Tuple) state).get(1)).isEmpty();
     }
 
-    /** A value of a Python builtin type that has no {@code __setstate__} (None, int, float, str, a list, ...). */
+    /**
+     * A value of a Python builtin type that has no {@code __setstate__} (None, int, float, str, a list, a Decimal, a
+     * datetime, ...).
+     */
     private static boolean isPlainBuiltin(Object v) {
         return v == null || v instanceof Long || v instanceof BigInteger || v instanceof Double || v instanceof Boolean
                 || v instanceof String || v instanceof byte[] || v instanceof ByteArray || v instanceof Tuple
                 || v instanceof dev.brine.py.Complex || v instanceof ArrayList || v instanceof LinkedHashMap
-                || v instanceof LinkedHashSet || v instanceof FrozenSet;
+                || v instanceof LinkedHashSet || v instanceof FrozenSet || v instanceof java.math.BigDecimal
+                || v instanceof java.time.LocalDate || v instanceof java.time.LocalTime || v instanceof java.time.OffsetTime
+                || v instanceof java.time.LocalDateTime || v instanceof java.time.OffsetDateTime
+                || v instanceof java.time.Duration || v instanceof java.time.ZoneOffset;
     }
 
     /**
