@@ -662,8 +662,9 @@ public final class ClassRegistry {
 
         /** The factory's fresh instance; what a user's factory throws is named, not taken for bad input. */
         private Object make() throws BrineException {
+            Object made;
             try {
-                return factory.get();
+                made = factory.get();
             } catch (Exception | AssertionError | LinkageError e) { // also what it threw undeclared (@SneakyThrows)
                 throw new BrineException(global + ": its factory threw " + e, e);
             } catch (StackOverflowError e) {
@@ -671,6 +672,10 @@ public final class ClassRegistry {
                 throw new BrineException(global + ": its factory overflowed the stack (" + e + "): it recurses too"
                         + " deeply, or without end", e);
             }
+            if (made == null) { // the user's code is wrong, not the file: the object must not read as None
+                throw new BrineException(global + ": its factory returned null, not a fresh instance");
+            }
+            return made;
         }
     }
 

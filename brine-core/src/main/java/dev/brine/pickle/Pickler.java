@@ -469,7 +469,7 @@ public final class Pickler {
         } catch (PicklingException | LimitExceededException e) {
             throw e; // already says what could not be written
         } catch (BrineException e) {
-            if (options.registry().pythonNameOf(obj.getClass()) == null) {
+            if (options.registry().pythonNameOf(obj.getClass()) == null && !hasUsersWriter(obj.getClass())) {
                 // a builtin writer refusing a value Python cannot hold (a year beyond 9999): its
                 // message already names the value
                 throw new PicklingException(e.getMessage(), e);
@@ -545,6 +545,12 @@ public final class Pickler {
     private static final java.net.URL BRINE_CODE = Pickler.class.getProtectionDomain().getCodeSource() == null ? null
             : Pickler.class.getProtectionDomain().getCodeSource().getLocation();
 
+    /** Whether the writer registered for {@code type} is the user's (one of Brine's own runs no user code). */
+    private boolean hasUsersWriter(Class<?> type) {
+        Reducer<Object> writer = options.registry().writerFor(type);
+        return writer != null && !isLibraryType(writer.getClass());
+    }
+
     private static String hookName(Object obj) {
         return obj instanceof PickleState ? "getState()" : "its registered writer";
     }
@@ -562,7 +568,11 @@ public final class Pickler {
             if (!userCodeRan && !isLibraryType(writer.getClass())) {
                 userCodeRan = true;
             }
-            return writer.reduce(obj, proto);
+            Reduction r = writer.reduce(obj, proto);
+            if (r == null) {
+                throw hookFailed(obj, "its registered writer returned null, not a Reduction", null);
+            }
+            return r;
         }
         PythonName name = obj.getClass().getAnnotation(PythonName.class);
         if (name != null && obj instanceof PickleState) {

@@ -161,6 +161,29 @@ class HookFailureTest {
     }
 
     @Test
+    void registeredWriterThatReturnsNullNamesTheJavaClass() {
+        PicklerOptions nullWriter = PicklerOptions.builder().registry(ClassRegistry.builtins().toBuilder()
+                .registerWriter(Plain.class, p -> null).build()).build();
+        PicklingException e = assertThrows(PicklingException.class, () -> Pickler.dumps(new Plain(), nullWriter));
+        assertEquals("cannot pickle " + Plain.class.getName() + " (Java class " + Plain.class.getName()
+                + "): its registered writer returned null, not a Reduction", e.getMessage());
+    }
+
+    /** A user's writer for a class without a Python name refusing a value: the message names the class too. */
+    @Test
+    void registeredWriterThatRefusesNamesTheJavaClass() {
+        BrineException refusal = new BrineException("negative amount");
+        PicklerOptions refusing = PicklerOptions.builder().registry(ClassRegistry.builtins().toBuilder()
+                .registerWriter(Plain.class, p -> {
+                    throw refusal;
+                }).build()).build();
+        PicklingException e = assertThrows(PicklingException.class, () -> Pickler.dumps(new Plain(), refusing));
+        assertEquals("cannot pickle " + Plain.class.getName() + " (Java class " + Plain.class.getName()
+                + "): negative amount", e.getMessage());
+        assertSame(refusal, e.getCause());
+    }
+
+    @Test
     void recordAccessorThatThrowsIsNamed() {
         for (PicklerOptions options : new PicklerOptions[] {WRITE, PicklerOptions.builder().build()}) {
             PicklingException e = assertThrows(PicklingException.class, () -> Pickler.dumps(new BadRec(1), options));
@@ -198,6 +221,19 @@ class HookFailureTest {
         assertTrue(e.getMessage().startsWith("m.Model: its factory threw java.lang.IllegalStateException: boom"),
                 e.getMessage());
         assertSame(BOOM, e.getCause().getCause());
+    }
+
+    /** A factory that gives null: the object must not read as None, and a state must not be blamed on the file. */
+    @Test
+    void factoryThatReturnsNullIsNamed() throws Exception {
+        UnpicklerOptions nullFactory = UnpicklerOptions.builder().registry(ClassRegistry.builtins().toBuilder()
+                .register(Model.class, () -> null).build()).build();
+        GenericObject stateless = GenericObject.newObject(new Global("m", "Model"), Tuple.empty());
+        for (byte[] pickle : List.of(Pickler.dumps(new Model(), WRITE), Pickle.dumps(stateless, 2), Pickle.dumps(stateless, 0))) {
+            UnpicklingException e = assertThrows(UnpicklingException.class, () -> Pickle.loads(pickle, nullFactory));
+            assertTrue(e.getMessage().startsWith("m.Model: its factory returned null, not a fresh instance"),
+                    e.getMessage());
+        }
     }
 
     @Test
