@@ -1896,6 +1896,12 @@ public final class Unpickler {
                         + "' object has no attribute '__dict__')");
             }
         } else if (target instanceof GenericObject) {
+            if (((GenericObject) target).hasState()) {
+                // CPython applies both (a __setstate__ called twice, or the dicts merged into __dict__); a generic
+                // object keeps one state, and keeping the last would drop the first without a word
+                throw fail("a second BUILD on " + PythonRepr.brief(target) + ", which has its state already: a generic"
+                        + " object keeps one state (CPython would apply both, which Brine cannot write back)");
+            }
             ((GenericObject) took(target, state)).setState(state);
         } else if (target instanceof PickleState) {
             refuseStandInGiven(state, () -> options.registry().describe(target.getClass()) + ".setState would be given");

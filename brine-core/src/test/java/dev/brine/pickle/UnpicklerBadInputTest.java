@@ -217,6 +217,34 @@ class UnpicklerBadInputTest {
 
     // ---- the memo ------------------------------------------------------------------------------
 
+    /**
+     * Two BUILDs on one generic object (only a hand-made pickle has them): CPython applies both (here the dicts merge
+     * into {@code __dict__}: checked below), and a generic object keeps one state, so the second is refused rather
+     * than the first dropped and the file converted without it.
+     */
+    @Test
+    void aSecondBuildOnAGenericObjectIsRefusedNotTheFirstDropped() throws IOException {
+        Python.require();
+        String twoBuilds = "\u0080\u0002cm\nC\nq\u0000)\u0081q\u0001}q\u0002X\u0001\u0000\u0000\u0000aK\u0001sb"
+                + "}q\u0003X\u0001\u0000\u0000\u0000bK\u0002sb.";
+        byte[] data = twoBuilds.getBytes(StandardCharsets.ISO_8859_1);
+        String cpython = new String(Python.check("import pickle, sys, types\n"
+                + "m = types.ModuleType('m'); sys.modules['m'] = m\n"
+                + "class C: pass\n"
+                + "C.__module__ = 'm'; m.C = C\n"
+                + "print(pickle.loads(sys.stdin.buffer.read()).__dict__)", data), StandardCharsets.UTF_8).trim();
+        assertEquals("{'a': 1, 'b': 2}", cpython);
+        UnpicklingException e = assertThrows(UnpicklingException.class, () -> Pickle.loads(data, GENERIC));
+        assertEquals("BUILD", e.opcode());
+        assertTrue(e.getMessage().startsWith("a second BUILD on m.C() with state {'a': 1}, which has its state already"),
+                e.getMessage());
+        // one BUILD is kept as it was given
+        byte[] first = Arrays.copyOf(data, 27); // up to the first BUILD, then STOP
+        first[26] = '.';
+        GenericObject one = (GenericObject) Pickle.loads(first, GENERIC);
+        assertEquals(Map.of("a", 1L), one.state());
+    }
+
     @Test
     void missingMemoKeys() {
         assertRefused("g0\n.", 0, "GET", "memo value not found at index 0");
