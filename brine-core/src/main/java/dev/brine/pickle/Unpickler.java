@@ -1627,17 +1627,24 @@ public final class Unpickler {
     private GenericObject lastCall;
     private long lastCallEnd = -1;
 
-    private void noteStateSetter() {
+    private void noteStateSetter() throws BrineException {
         GenericObject call = lastCall;
         lastCall = null;
         if (call == null || opOffset != lastCallEnd || sp <= fence || stack[sp - 1] != call) {
             return;
         }
         Tuple a = call.args();
-        if (call.creation() == GenericObject.Creation.REDUCE && a.size() == 2 && a.get(0) instanceof GenericObject
-                && !((GenericObject) a.get(0)).hasState() && !call.hasState() && call.listItems().isEmpty()
-                && call.dictItems().isEmpty()) {
+        if (call.creation() != GenericObject.Creation.REDUCE || a.size() != 2 || call.hasState()
+                || !call.listItems().isEmpty() || !call.dictItems().isEmpty()) {
+            return;
+        }
+        if (a.get(0) instanceof GenericObject && !((GenericObject) a.get(0)).hasState()) {
             ((GenericObject) a.get(0)).setState(a.get(1), call.callable());
+        } else if (a.get(0) instanceof PickleState) {
+            // a registered class whose Python __reduce__ has a state_setter: setter(obj, state) stands for
+            // obj.__setstate__(state) (the pickle protocol's contract), so the state goes to setState, as a BUILD's
+            // would; dropping it with the call would lose it without a word
+            buildPickleState((PickleState) a.get(0), a.get(1));
         }
     }
 
@@ -1904,9 +1911,7 @@ public final class Unpickler {
             }
             ((GenericObject) took(target, state)).setState(state);
         } else if (target instanceof PickleState) {
-            refuseStandInGiven(state, () -> options.registry().describe(target.getClass()) + ".setState would be given");
-            // a class registered with versions sees its state migrated to the current version
-            setState((PickleState) target, options.registry().upgradeState(target, state));
+            buildPickleState((PickleState) target, state);
         } else if (target instanceof dev.brine.py.OrderedDict && (state == null || state instanceof Map)) {
             // OrderedDict.__reduce__ gives its instance __dict__ as the state (torch's state dicts: _metadata)
             setAttributes((dev.brine.py.OrderedDict<?, ?>) target, (Map<?, ?>) state);
@@ -1919,6 +1924,12 @@ public final class Unpickler {
         } else {
             throw fail("cannot BUILD a " + PythonTypeNames.of(target) + ": it has no state hook");
         }
+    }
+
+    /** BUILD, or a state setter, on a registered class's object: its state migrated to the current version, then set. */
+    private void buildPickleState(PickleState target, Object state) throws BrineException {
+        refuseStandInGiven(state, () -> options.registry().describe(target.getClass()) + ".setState would be given");
+        setState(target, options.registry().upgradeState(target, state));
     }
 
     /**

@@ -3,13 +3,19 @@ package dev.brine.pickle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.brine.mapping.ClassRegistry;
+import dev.brine.mapping.PickleState;
+import dev.brine.mapping.PythonName;
 import dev.brine.py.GenericObject;
 import dev.brine.testing.Python;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,5 +64,46 @@ class StateSetterDifferentialTest {
                 }
             }
         }
+    }
+
+    /** A stand-in for {@code brine_ss.Setter} registered with its state. */
+    @PythonName(module = "brine_ss", name = "Setter")
+    public static final class Setter implements PickleState {
+        Object state;
+
+        @Override
+        public Object getState() {
+            return state;
+        }
+
+        @Override
+        public void setState(Object s) {
+            state = s;
+        }
+    }
+
+    /**
+     * A registered class whose Python {@code __reduce__} sets its state through a setter: the state reaches
+     * {@code setState} (the setter stands for {@code __setstate__}) instead of going away with the inert call, and
+     * CPython loads Brine's pickle of the object with that state (before: setState never called, the state lost).
+     */
+    @Test
+    void aRegisteredClassGetsTheStateASetterSets() throws IOException {
+        Python.require();
+        Files.writeString(dir.resolve("brine_ss.py"), MODULE);
+        String setup = String.join("\n", "import pickle, sys",
+                "sys.path.insert(0, '" + dir.toString().replace("\\", "\\\\").replace("'", "\\'") + "')",
+                "import brine_ss as m");
+        List<String> cpython = Python.eachLine(setup, "' '.join(pickle.dumps(m.Setter(line), p).hex() for p in range(6))",
+                null, List.of("seven"));
+        ClassRegistry registry = ClassRegistry.builtins().toBuilder().register(Setter.class, Setter::new).build();
+        UnpicklerOptions read = UnpicklerOptions.builder().registry(registry).genericObjects(true).build();
+        List<String> written = new ArrayList<>();
+        for (String hex : cpython.get(0).split(" ")) {
+            Setter s = (Setter) Pickle.loads(HexFormat.of().parseHex(hex), read);
+            assertEquals(Map.of("x", "seven"), s.state);
+            written.add(HexFormat.of().formatHex(Pickler.dumps(s, PicklerOptions.builder().registry(registry).build())));
+        }
+        assertEquals(Collections.nCopies(6, "seven"), Python.eachLine(setup, "pickle.loads(bytes.fromhex(line)).x", null, written));
     }
 }
