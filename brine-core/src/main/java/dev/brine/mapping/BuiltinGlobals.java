@@ -410,9 +410,12 @@ final class BuiltinGlobals {
         if (cls instanceof PyCallable) {
             return ((PyCallable) cls).newObject(Tuple.of(rest), Map.of());
         }
-        if (cls instanceof Global) {
+        if (cls instanceof Global && rest.length > 0) {
             return GenericObject.newObject((Global) cls, Tuple.of(rest)); // written back as this call below protocol 2
         }
+        // without arguments, kept as the call: an object made by NEWOBJ with none is written below protocol 2 as
+        // object.__reduce_ex__ gives it (copyreg._reconstructor, which skips cls.__new__), and this pickle says that
+        // the class's own __reduce__ gives __newobj__; the pickler writes it as NEWOBJ from protocol 2 on, as CPython
         return GenericObject.reduced(new Global("copyreg", "__newobj__"), a);
     }
 

@@ -33,7 +33,13 @@ public record Reduction(Object callable, Style style, Tuple args, Map<Object, Ob
     public enum Style {
         /** {@code callable(*args)}: REDUCE. */
         REDUCE,
-        /** {@code cls.__new__(cls, *args)}: NEWOBJ (protocol 2+; below, {@code copyreg} forms). */
+        /**
+         * {@code cls.__new__(cls, *args)}: NEWOBJ at protocol 2+. Below protocol 2, as CPython writes an object there:
+         * without arguments {@code copyreg._reconstructor(cls, object, None)}, what {@code object.__reduce_ex__}
+         * gives (it makes the object with {@code object.__new__(cls)}, not the class's own {@code __new__}); with
+         * arguments {@code copyreg.__newobj__(cls, *args)}. For a class whose {@code __new__} must run below
+         * protocol 2, reduce it as a REDUCE of {@code copyreg.__newobj__} with {@code (cls, *args)}.
+         */
         NEWOBJ,
         /**
          * {@code cls.__new__(cls, *args, **kwargs)}: NEWOBJ_EX at protocol 4+; at 2 and 3, as CPython,

@@ -1585,6 +1585,13 @@ public final class Pickler {
                 return upgraded;
             }
         }
+        if (proto >= 2 && g.creation() == GenericObject.Creation.REDUCE && NEWOBJ.equals(g.callable())
+                && g.args().size() == 1 && g.args().get(0) instanceof Global) {
+            // copyreg.__newobj__(cls), read from protocol 0 or 1: CPython's save_reduce writes that call as NEWOBJ
+            Object state = g.hasState() ? (g.state() == null ? Reduction.NONE_STATE : g.state()) : null;
+            return new Reduction(g.args().get(0), Reduction.Style.NEWOBJ, Tuple.empty(), null, state,
+                    g.listItems().isEmpty() ? null : g.listItems(), g.dictItems().isEmpty() ? null : g.dictItems());
+        }
         Reduction.Style style = switch (g.creation()) {
             case REDUCE -> Reduction.Style.REDUCE;
             case NEWOBJ -> Reduction.Style.NEWOBJ;
