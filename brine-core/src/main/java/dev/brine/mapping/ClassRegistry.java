@@ -110,14 +110,15 @@ public final class ClassRegistry {
      * is a module Python 3 does not have.
      */
     public PyCallable resolve(String module, String name, boolean python2Names) {
-        PyCallable c = callables.get(new Global(module, name));
-        if (c == null && python2Names) {
+        if (python2Names) {
+            // as CPython's find_class: a Python 2 name is mapped before anything is looked up, so it never reads
+            // as something else registered under its Python 2 spelling (which the builder refuses anyway)
             Global mapped = PythonNames.toPython3(module, name);
             if (mapped != null) {
-                c = callables.get(mapped);
+                return callables.get(mapped);
             }
         }
-        return c;
+        return callables.get(new Global(module, name));
     }
 
     /** Every registered global, in registration order. */
@@ -336,6 +337,12 @@ public final class ClassRegistry {
          * names would break every file that uses it, with a message blaming the file.
          */
         private void claim(Global g, PyCallable callable, String what) {
+            Global python3 = PythonNames.toPython3(g.module(), g.name());
+            if (python3 != null) {
+                throw new IllegalArgumentException("cannot register " + what + " as " + g + ": that is a Python 2 name,"
+                        + " which CPython reads in pickles of protocols 0 to 2 as " + python3 + " (and in later ones as"
+                        + " a module Python 3 does not have); register it as " + python3);
+            }
             PyCallable existing = callables.get(g);
             if (existing != null && existing != callable && !sameClass(existing, callable)) {
                 throw new IllegalArgumentException("cannot register " + what + " as " + g + ": that name already"

@@ -146,6 +146,19 @@ class RegistryRulesTest {
         assertTrue(library.getMessage().contains("numpy.dtype"), library.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> ClassRegistry.builtins().toBuilder().register("builtins", "set", X1.class, X1::new));
+        // nor under a Python 2 spelling, which CPython maps before it looks anything up (protocols 0-2): it would have
+        // taken every protocol 0-2 set (and copy_reg._reconstructor every protocol 0-1 object) over
+        IllegalArgumentException py2 = assertThrows(IllegalArgumentException.class,
+                () -> ClassRegistry.builtins().toBuilder().register("__builtin__", "set", X1.class, X1::new));
+        assertTrue(py2.getMessage().contains("Python 2 name") && py2.getMessage().contains("builtins.set"),
+                py2.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> ClassRegistry.builtins().toBuilder().register("copy_reg", "_reconstructor", X1.class, X1::new));
+        assertThrows(IllegalArgumentException.class,
+                () -> ClassRegistry.builtins().toBuilder().register("UserDict", "UserDict", X1.class, X1::new));
+        byte[] set = HexFormat.of().parseHex(new String(Python.check(String.join("\n",
+                "import pickle, sys", "sys.stdout.write(pickle.dumps({1, 2}, 2).hex())"), new byte[0])).strip());
+        assertEquals(java.util.Set.of(1L, 2L), Pickle.loads(set));
         // a refused registration leaves numpy's name working: CPython's array loads
         byte[] array = HexFormat.of().parseHex(new String(Python.check(String.join("\n",
                 "import pickle, sys, numpy",
