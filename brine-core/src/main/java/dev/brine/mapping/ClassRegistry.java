@@ -298,22 +298,38 @@ public final class ClassRegistry {
 
         /**
          * Forgets {@code module.name}: it is no longer read, and a class written under it (registered
-         * under it as its written name) is no longer written by this registry. The explicit way to
+         * under it as its written name) is no longer written by this registry; its state versions stay as long
+         * as another registered name still reads it, and go with the last one. The explicit way to
          * give a name that is taken, one of the library's own included, to another class: remove it,
          * then register the class under it.
          */
         public Builder remove(String module, String name) {
             Global g = new Global(module, name);
-            callables.remove(g);
+            PyCallable removed = callables.remove(g);
             names.entrySet().removeIf(e -> {
                 if (!e.getValue().equals(g)) {
                     return false;
                 }
                 writers.remove(e.getKey());
-                versions.remove(e.getKey());
                 return true;
             });
+            Class<?> type = removed == null ? null : classOf(removed);
+            if (type != null && !isRead(type)) {
+                // a class's migrations go with its last name: another name that still reads it (an old one,
+                // registered too) must still migrate the old states it reads
+                versions.remove(type);
+            }
             return this;
+        }
+
+        /** Whether some registered name still reads {@code type}. */
+        private boolean isRead(Class<?> type) {
+            for (PyCallable c : callables.values()) {
+                if (classOf(c) == type) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /**

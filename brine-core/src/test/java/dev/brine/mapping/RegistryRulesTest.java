@@ -175,6 +175,23 @@ class RegistryRulesTest {
         assertEquals(null, replaced.writerFor(X1.class));
     }
 
+    /** Removing a versioned class's written name leaves its migrations to the names that still read it. */
+    @Test
+    void removingAVersionedClassesNameKeepsItsMigrationsForItsOtherNames() throws IOException {
+        dev.brine.py.GenericObject old = dev.brine.py.GenericObject.newObject(new Global("brine_rr_old", "A"),
+                dev.brine.py.Tuple.empty());
+        Map<String, Object> v1 = new LinkedHashMap<>();
+        v1.put("W", 1L); // version 1's state: no __version__, weights called W
+        old.setState(v1);
+        byte[] file = Pickle.dumps(old, 2);
+        ClassRegistry removed = ClassRegistry.builtins().toBuilder().registerVersioned(A.class, A::new, A.VERSIONS)
+                .register("brine_rr_old", "A", A.class, A::new).remove("brine_rr", "A").build();
+        assertEquals(1L, ((A) Pickle.loads(file, UnpicklerOptions.builder().registry(removed).build())).weights);
+        assertEquals(A.VERSIONS, removed.versionsOf(A.class));
+        // with its last name gone, so are its migrations
+        assertEquals(null, removed.toBuilder().remove("brine_rr_old", "A").build().versionsOf(A.class));
+    }
+
     interface Point {
         double x();
 
