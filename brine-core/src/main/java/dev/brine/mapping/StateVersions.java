@@ -205,6 +205,10 @@ public final class StateVersions {
                 // a migration is user code: its failure on odd input is a bad file, not a crash (what it threw
                 // undeclared, @SneakyThrows, included)
                 throw new BrineException("migrating the state from version " + v + " to " + (v + 1) + " failed: " + e, e);
+            } catch (StackOverflowError e) {
+                // reading does not recurse: the stack the migration ran out of was its own
+                throw new BrineException("migrating the state from version " + v + " to " + (v + 1)
+                        + " overflowed the stack (" + e + "): the migration recurses too deeply, or without end", e);
             }
             s = withoutVersion(s);
         }

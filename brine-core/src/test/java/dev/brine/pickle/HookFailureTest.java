@@ -443,6 +443,41 @@ class HookFailureTest {
         assertInstanceOf(StackOverflowError.class, e.getCause().getCause());
     }
 
+    @PythonName(module = "m", name = "V")
+    @dev.brine.mapping.StateVersion(2)
+    static final class Versioned implements PickleState {
+        @Override
+        public Object getState() {
+            return Map.of("w", 1L);
+        }
+
+        @Override
+        public void setState(Object state) {
+        }
+    }
+
+    /** A migration that recurses without end is named, with its versions and the class, as a throwing one is. */
+    @Test
+    void aMigrationThatRecursesWithoutEndIsNamed() throws Exception {
+        ClassRegistry endlessMigration = ClassRegistry.builtins().toBuilder().registerVersioned(Versioned.class,
+                Versioned::new, dev.brine.mapping.StateVersions.current(2).migration(1, s -> {
+                    Endless.recurse(0);
+                    return s;
+                })).build();
+        GenericObject v1 = GenericObject.newObject(new Global("m", "V"), Tuple.empty());
+        v1.setState(Map.of("w", 1L)); // no __version__: version 1
+        UnpicklingException e = assertThrows(UnpicklingException.class, () -> Pickle.loads(Pickle.dumps(v1, 2),
+                UnpicklerOptions.builder().registry(endlessMigration).build()));
+        assertTrue(e.getMessage().startsWith("m.V: migrating the state from version 1 to 2 overflowed the stack"
+                + " (java.lang.StackOverflowError)"), e.getMessage());
+        assertEquals("BUILD", e.opcode());
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        assertInstanceOf(StackOverflowError.class, cause);
+    }
+
     /** A chain of objects whose getState gives the next, counting its calls and the threads they ran on. */
     @PythonName(module = "m", name = "Link")
     static final class Link implements PickleState {
