@@ -194,6 +194,13 @@ class SafeTensorsLiveTest {
                 "  'dup-tensor': '{\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
                         + "\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}',",
                 "  'plain': '{\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}',",
+                // JSON whitespace before the '{' (which the format's text says a header MUST begin with): the
+                // package's reader (serde_json) skips it, Brine refuses it on purpose (README); anything else there
+                // is refused by both
+                "  'lead-space': ' {\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}',",
+                "  'lead-mixed': '\\n\\t\\r {\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}',",
+                "  'lead-x': 'x{\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}',",
+                "  'lead-nbsp': '\\u00a0{\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}',",
                 "}",
                 "for name, header in cases.items():",
                 "    h = header.encode()",
@@ -206,10 +213,14 @@ class SafeTensorsLiveTest {
                 "            print(name, 'ok', json.dumps(f.metadata() or {}, sort_keys=True))",
                 "    except Exception:",
                 "        print(name, 'refused')"), dir);
+        assertTrue(out.contains("lead-space ok") && out.contains("lead-mixed ok") && out.contains("lead-x refused"), out);
         for (String line : out.strip().split("\n")) {
             String[] f = line.split(" ", 3);
             Path file = dir.resolve(f[0] + ".safetensors");
-            if (f[0].equals("dup-tensor")) {
+            if (f[0].startsWith("lead-") && f[1].equals("ok")) {
+                BrineException e = assertThrows(BrineException.class, () -> SafeTensors.open(file, SafeTensorsOptions.DEFAULT));
+                assertTrue(e.getMessage().contains("the JSON header must start with '{' (at byte 8)"), e.getMessage());
+            } else if (f[0].equals("dup-tensor")) {
                 assertEquals("ok", f[1], "the package reads a repeated tensor name as its last entry");
                 BrineException e = assertThrows(BrineException.class, () -> SafeTensors.open(file, SafeTensorsOptions.DEFAULT));
                 assertTrue(e.getMessage().contains("duplicate key \"t\""), e.getMessage());
