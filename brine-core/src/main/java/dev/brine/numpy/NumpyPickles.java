@@ -5,6 +5,7 @@ import dev.brine.mapping.ArgumentOnlyClass;
 import dev.brine.mapping.ClassRegistry;
 import dev.brine.mapping.GlobalKind;
 import dev.brine.mapping.PyCallable;
+import dev.brine.mapping.PythonTypeNames;
 import dev.brine.mapping.Reducer;
 import dev.brine.mapping.Reduction;
 import dev.brine.ndarray.DType;
@@ -20,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * numpy arrays, dtypes and scalars inside pickles, read and written as numpy 1.x and 2.x do:
@@ -205,9 +207,39 @@ public final class NumpyPickles {
             if (typestr == null) {
                 throw new BrineException("numpy.dtype expects a type string or numpy.record, got " + dev.brine.py.PythonRepr.brief(args));
             }
+            // numpy's own checks of its arguments, (obj, align=False, copy=False, metadata): numpy writes
+            // ('<kind><size>', False, True) and parses the string first, whatever state follows
+            if (args.size() > 4) {
+                throw new BrineException("numpy.dtype takes at most 4 arguments (" + args.size() + " given)");
+            }
+            if (args.size() == 4 && !(args.get(3) instanceof Map)) {
+                throw new BrineException("numpy.dtype argument 4 must be dict, not " + PythonTypeNames.of(args.get(3)));
+            }
+            DType parsed = DTypeState.unbuilt(typestr);
+            String python = "numpy.dtype(" + dev.brine.py.PythonRepr.brief(typestr) + ")";
+            if (args.size() >= 3 && isFalse(args.get(2)) && isBuiltinSingleton(typestr, parsed)) {
+                // copy=False gives numpy's own instance of a builtin type, whose __setstate__ then changes nothing:
+                // the state is not even looked at (only a hand-made pickle asks for this)
+                return AwaitingBuild.dtype(python, state -> parsed, () -> parsed);
+            }
             // numpy.dtype(typestr, False, True) is a whole dtype before its BUILD: what a pickle without one gives
-            return AwaitingBuild.dtype("numpy.dtype(" + dev.brine.py.PythonRepr.brief(typestr) + ")",
-                    state -> DTypeState.build(typestr, state), () -> DTypeState.unbuilt(typestr));
+            return AwaitingBuild.dtype(python, state -> DTypeState.build(typestr, state), () -> parsed);
+        }
+
+        /** Python's falsehood for the values a copy flag may be: None, False, 0. */
+        private static boolean isFalse(Object v) {
+            return v == null || Boolean.FALSE.equals(v) || Long.valueOf(0).equals(v);
+        }
+
+        /**
+         * Whether {@code numpy.dtype(typestr, copy=False)} is numpy's one instance of a builtin type: a bool, number
+         * or object type in native order, not a sized str, bytes or void type, nor a datetime64 or timedelta64.
+         */
+        private static boolean isBuiltinSingleton(String typestr, DType parsed) {
+            DType.Kind k = parsed.kind();
+            return k != DType.Kind.BYTES && k != DType.Kind.UNICODE && k != DType.Kind.VOID && k != DType.Kind.STRUCTURED
+                    && k != DType.Kind.SUBARRAY && k != DType.Kind.DATETIME && k != DType.Kind.TIMEDELTA
+                    && !typestr.startsWith(">") && !typestr.startsWith("!");
         }
     }
 
@@ -262,9 +294,38 @@ public final class NumpyPickles {
                 }
                 throw new BrineException(global + ": " + args.get(0) + " is not numpy.ndarray");
             }
+            checkShapeAndType(args.get(1), args.get(2));
             // numpy's array exists before its state is set, so its items may hold it (a[0] = a); the unpickler
             // puts the finished array wherever a GET before BUILD gave out this stand-in
             return AwaitingBuild.array("numpy.ndarray", state -> build(args, state));
+        }
+
+        /**
+         * What numpy's {@code _reconstruct(ndarray, shape, dtype)} checks before BUILD replaces both (numpy writes
+         * {@code (0,)} and {@code b'b'}): a shape of non-negative ints (or one int), and a type numpy understands.
+         */
+        private void checkShapeAndType(Object shape, Object type) throws BrineException {
+            Iterable<?> dims = shape instanceof Tuple ? (Tuple) shape : shape instanceof List ? (List<?>) shape
+                    : java.util.List.of(shape);
+            for (Object d : dims) {
+                if (!(d instanceof Long || d instanceof java.math.BigInteger || d instanceof Boolean)) {
+                    throw new BrineException(global + ": its shape " + dev.brine.py.PythonRepr.brief(shape)
+                            + " holds a " + PythonTypeNames.of(d) + ", not an int (numpy: \"'" + PythonTypeNames.of(d)
+                            + "' object cannot be interpreted as an integer\")");
+                }
+                if (d instanceof Long && (Long) d < 0 || d instanceof java.math.BigInteger && ((java.math.BigInteger) d).signum() < 0) {
+                    throw new BrineException(global + ": negative dimensions are not allowed, got the shape "
+                            + dev.brine.py.PythonRepr.brief(shape));
+                }
+            }
+            String typestr = typeString(type);
+            if (typestr != null) {
+                DTypeState.unbuilt(typestr); // refuses what numpy does not understand ('Q4')
+            } else if (type != null && AwaitingBuild.dtypeOf(type) == null && !(type instanceof PyCallable)) {
+                // (None is float64 to numpy, and a type such as numpy.float64 is one too)
+                throw new BrineException(global + ": cannot interpret " + dev.brine.py.PythonRepr.brief(type)
+                        + " as a data type");
+            }
         }
 
         /**
