@@ -327,8 +327,22 @@ final class DTypeState {
                 Object u = info.get(0);
                 String symbol = u instanceof byte[] ? new String((byte[]) u, StandardCharsets.US_ASCII) : str(u, "unit");
                 DateTimeUnit unit = DateTimeUnit.fromSymbol(symbol);
-                int count = info.size() > 1 ? (int) num(info.get(1)) : 1;
-                base = typestr.equals("M8") ? DType.datetime64(unit, count) : DType.timedelta64(unit, count);
+                if (info.size() == 3) {
+                    throw new BrineException("invalid datetime dtype unit " + dev.brine.py.PythonRepr.brief(info)
+                            + ": numpy takes (unit, num) or (unit, num, den, events) (\"Use (unit, num) with no event\")");
+                }
+                long count = positiveInt(info.get(1), info);
+                long den = info.size() > 2 ? positiveInt(info.get(2), info) : 1; // the events, 4th, numpy ignores
+                if (den != 1) {
+                    long[] unitAndCount = divided(unit, count, den);
+                    unit = DateTimeUnit.values()[(int) unitAndCount[0]];
+                    count = unitAndCount[1];
+                }
+                if (count > Integer.MAX_VALUE) {
+                    throw new BrineException("invalid datetime dtype unit " + dev.brine.py.PythonRepr.brief(info)
+                            + ": " + count + " " + unit.symbol() + " units do not fit numpy's int");
+                }
+                base = typestr.equals("M8") ? DType.datetime64(unit, (int) count) : DType.timedelta64(unit, (int) count);
             } else if ((typestr.startsWith("V") || typestr.startsWith("S") || typestr.startsWith("U")) && elsize > 0) {
                 char k = typestr.charAt(0);
                 base = k == 'V' ? DType.voidType(elsize) : k == 'S' ? DType.bytes(elsize) : DType.unicode(elsize / 4);
@@ -360,6 +374,73 @@ final class DTypeState {
                     + " (numpy takes a tuple of 2 to 4 items: unit, count, 1, 1)");
         }
         return (Tuple) info;
+    }
+
+    /** A datetime unit's num or den: an int from 1 to 2^31 - 1 (a bool is one), as numpy requires. */
+    private static long positiveInt(Object v, Tuple info) throws BrineException {
+        long n = v instanceof Boolean ? ((Boolean) v ? 1 : 0) : v instanceof Long ? (Long) v : 0;
+        if (n < 1 || n > Integer.MAX_VALUE) {
+            throw new BrineException("invalid datetime dtype unit " + dev.brine.py.PythonRepr.brief(info)
+                    + ": its num and den must be ints from 1 to 2147483647 (numpy: \"Invalid tuple values for tuple to"
+                    + " NumPy datetime metadata conversion\")");
+        }
+        return n;
+    }
+
+    /**
+     * {@code count} units divided by {@code den}, as numpy's {@code convert_datetime_divisor_to_multiple} makes them
+     * (a state numpy never writes: its den is always 1): the first smaller unit, among the few numpy tries, whose
+     * multiple {@code den} divides ({@code D/2} is 12h, {@code M/8} 90h). Returns the unit's ordinal and the count.
+     */
+    private static long[] divided(DateTimeUnit unit, long count, long den) throws BrineException {
+        if (unit == DateTimeUnit.GENERIC) {
+            throw new BrineException("can't use a 'den' divisor with generic datetime units");
+        }
+        DateTimeUnit[] units;
+        long[] multiples;
+        switch (unit) {
+            case YEAR -> {
+                units = new DateTimeUnit[] {DateTimeUnit.MONTH, DateTimeUnit.WEEK, DateTimeUnit.DAY};
+                multiples = new long[] {12, 52, 365};
+            }
+            case MONTH -> {
+                units = new DateTimeUnit[] {DateTimeUnit.WEEK, DateTimeUnit.DAY, DateTimeUnit.HOUR};
+                multiples = new long[] {4, 30, 720};
+            }
+            case WEEK -> {
+                units = new DateTimeUnit[] {DateTimeUnit.DAY, DateTimeUnit.HOUR, DateTimeUnit.MINUTE};
+                multiples = new long[] {7, 168, 10080};
+            }
+            case DAY -> {
+                units = new DateTimeUnit[] {DateTimeUnit.HOUR, DateTimeUnit.MINUTE, DateTimeUnit.SECOND};
+                multiples = new long[] {24, 1440, 86400};
+            }
+            case HOUR -> {
+                units = new DateTimeUnit[] {DateTimeUnit.MINUTE, DateTimeUnit.SECOND};
+                multiples = new long[] {60, 3600};
+            }
+            case MINUTE -> {
+                units = new DateTimeUnit[] {DateTimeUnit.SECOND, DateTimeUnit.MILLISECOND};
+                multiples = new long[] {60, 60000};
+            }
+            default -> { // seconds and below: a thousand of the next, a million of the one after, where they exist
+                int next = unit.ordinal() + 1;
+                int smaller = Math.max(0, Math.min(2, DateTimeUnit.ATTOSECOND.ordinal() + 1 - next));
+                units = new DateTimeUnit[smaller];
+                multiples = new long[smaller];
+                for (int i = 0; i < smaller; i++) {
+                    units[i] = DateTimeUnit.values()[next + i];
+                    multiples[i] = i == 0 ? 1000 : 1000000;
+                }
+            }
+        }
+        for (int i = 0; i < units.length; i++) {
+            if (multiples[i] % den == 0) {
+                return new long[] {units[i].ordinal(), count * (multiples[i] / den)};
+            }
+        }
+        throw new BrineException("divisor (" + den + ") is not a multiple of a lower unit in datetime metadata ("
+                + unit.symbol() + ")");
     }
 
     /** A subarray shape given as a number: numpy takes {@code int(shape)} (a bool is 0 or 1, a float is truncated). */
