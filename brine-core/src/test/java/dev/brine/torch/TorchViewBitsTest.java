@@ -133,6 +133,15 @@ class TorchViewBitsTest {
                 "save('negu16', torch.tensor([1, 2], dtype=torch.uint16), {'neg': True})",
                 "save('negf8', f.to(torch.float8_e4m3fn), {'neg': True})",
                 "save('emptymd', f, {})",
+                // metadata torch takes as none, `if metadata:` (torch.save writes only a truthy one)
+                "import collections",
+                "class R:",
+                "    def __init__(s, md): s.md = md",
+                "    def __reduce__(s): return (torch._utils._rebuild_tensor_v2,"
+                        + " (f._typed_storage(), 0, (2,), (1,), False, collections.OrderedDict(), s.md))",
+                "for name, md in (('mdtuple', ()), ('mdzero', 0), ('mdnone', None), ('mdlist', [])):",
+                "    torch.save({'t': R(md)}, sys.argv[1] + '/' + name + '.pt')",
+                "    assert torch.equal(torch.load(sys.argv[1] + '/' + name + '.pt')['t'], f)",
                 "print('ok')"), dir);
         Map<String, String> refusals = Map.of(
                 "unknown", "unknown tensor metadata 'zero'",
@@ -147,7 +156,9 @@ class TorchViewBitsTest {
             assertTrue(x.getMessage().contains(e.getValue()) && x.getMessage().contains(e.getKey() + ".pt"),
                     x.getMessage());
         }
-        Map<?, ?> ok = (Map<?, ?>) TorchCheckpoint.load(dir.resolve("emptymd.pt"));
-        assertEquals(NDArray.of(new float[] {1, 2}, 2), ok.get("t"));
+        for (String none : List.of("emptymd", "mdtuple", "mdzero", "mdnone", "mdlist")) {
+            Map<?, ?> ok = (Map<?, ?>) TorchCheckpoint.load(dir.resolve(none + ".pt"));
+            assertEquals(NDArray.of(new float[] {1, 2}, 2), ok.get("t"), none);
+        }
     }
 }
