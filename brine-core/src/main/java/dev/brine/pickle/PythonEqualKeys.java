@@ -2,17 +2,21 @@ package dev.brine.pickle;
 
 import dev.brine.py.Complex;
 import dev.brine.py.PythonRepr;
+import dev.brine.py.Tuple;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Refuses to write a dict or set whose keys are distinct in Java but one key in Python, where
- * {@code 1 == 1.0 == True == Decimal('1.00') == 1+0j}, {@code 0.0 == -0.0}, and bytes compare by
- * content (a {@code byte[]} by identity in Java). Python would load such a dict with one key and the
+ * {@code 1 == 1.0 == True == Decimal('1.00') == 1+0j}, {@code 0.0 == -0.0}, bytes and tuples compare by
+ * content (a {@code byte[]} and an {@code Object[]} by identity in Java), and aware datetimes and times by
+ * the instant they stand for (an {@code OffsetDateTime} by its offset too). Python would load such a dict with one key and the
  * last value, losing the others without a word; the pickler refuses it instead, as it refuses a key
  * Python cannot hash. Only keys that are not strings are looked at: a str equals only a str, in both
  * languages alike, so a dict of string keys (nearly every dict) costs nothing here. Tuples and
@@ -75,8 +79,10 @@ final class PythonEqualKeys {
         if (only == Double.class || only == Float.class) {
             return !(positiveZero && negativeZero);
         }
-        // a byte[] compares by identity, a BigDecimal by scale too (a Complex's zeros compare as Python's)
-        return only != byte[].class && only != BigDecimal.class;
+        // a byte[] and an Object[] compare by identity, a BigDecimal by scale too, aware datetimes and times by
+        // offset too (a Complex's zeros compare as Python's)
+        return only != byte[].class && only != Object[].class && only != BigDecimal.class && only != OffsetDateTime.class
+                && only != OffsetTime.class;
     }
 
     /**
@@ -86,11 +92,12 @@ final class PythonEqualKeys {
      * frozensets of numbers of mixed types aside).
      */
     private static Object pythonValue(Object key) {
+        // every number as a stripped BigDecimal (whose equals compares the scale too): 10 and 10.0 are both 1E+1
         if (key instanceof Boolean) {
             return BigDecimal.valueOf((Boolean) key ? 1 : 0);
         }
         if (key instanceof Long || key instanceof Integer || key instanceof Short || key instanceof Byte) {
-            return BigDecimal.valueOf(((Number) key).longValue());
+            return BigDecimal.valueOf(((Number) key).longValue()).stripTrailingZeros();
         }
         if (key instanceof BigInteger) {
             return new BigDecimal((BigInteger) key).stripTrailingZeros();
@@ -108,7 +115,22 @@ final class PythonEqualKeys {
         if (key instanceof byte[]) {
             return ByteBuffer.wrap((byte[]) key);
         }
+        if (key instanceof OffsetDateTime) {
+            return ((OffsetDateTime) key).toInstant(); // aware datetimes are equal at the same instant, whatever the offset
+        }
+        if (key instanceof OffsetTime) {
+            // aware times compare with their offsets subtracted, without wrapping at midnight
+            OffsetTime t = (OffsetTime) key;
+            return new AwareTime(t.toLocalTime().toNanoOfDay() - t.getOffset().getTotalSeconds() * 1_000_000_000L);
+        }
+        if (key instanceof Object[]) {
+            return Tuple.of((Object[]) key); // written as a tuple: equal to a tuple of the same items (not by identity)
+        }
         return key;
+    }
+
+    /** An aware time, as the nanoseconds of its time of day minus its offset. */
+    private record AwareTime(long utcNanos) {
     }
 
     /** A finite double's exact value; NaN (equal to nothing, not even itself) and infinities stand for the key. */

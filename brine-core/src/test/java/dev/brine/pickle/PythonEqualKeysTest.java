@@ -13,6 +13,10 @@ import dev.brine.testing.Python;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -40,6 +44,21 @@ class PythonEqualKeysTest {
         {new byte[] {1}, "b'\\x01'"}, {new byte[] {1}, "b'\\x01'"}, {Double.POSITIVE_INFINITY, "float('inf')"},
         {Float.POSITIVE_INFINITY, "float('inf')"}, {BigInteger.TWO.pow(70), "2**70"},
         {Math.pow(2, 70), "float(2**70)"}, {FrozenSet.of(1L), "frozenset({1})"},
+        // numbers that end in zeros (a Long's 10 and a double's 1E+1 were two keys to the check)
+        {10L, "10"}, {10.0, "10.0"}, {BigInteger.TEN, "10"}, {100, "100"}, {new BigDecimal("100"), "decimal.Decimal('100')"},
+        {new BigDecimal("1E+2"), "decimal.Decimal('1E+2')"}, {5_000_000_000L, "5000000000"},
+        {BigInteger.valueOf(5_000_000_000L), "5000000000"}, {5e9, "5e9"},
+        // aware datetimes and times: one key at the same instant, whatever the offsets; a naive one apart
+        {OffsetDateTime.of(2020, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC), "D(2020, 1, 1, 0, 0, tzinfo=UTC)"},
+        {OffsetDateTime.of(2020, 1, 1, 1, 0, 0, 0, ZoneOffset.ofHours(1)), "D(2020, 1, 1, 1, 0, tzinfo=TZ(H(hours=1)))"},
+        {OffsetDateTime.of(2020, 1, 1, 1, 0, 0, 0, ZoneOffset.UTC), "D(2020, 1, 1, 1, 0, tzinfo=UTC)"},
+        {LocalDateTime.of(2020, 1, 1, 0, 0), "D(2020, 1, 1, 0, 0)"},
+        {OffsetTime.of(0, 0, 0, 0, ZoneOffset.UTC), "T(0, 0, tzinfo=UTC)"},
+        {OffsetTime.of(1, 0, 0, 0, ZoneOffset.ofHours(1)), "T(1, 0, tzinfo=TZ(H(hours=1)))"},
+        {OffsetTime.of(0, 30, 0, 0, ZoneOffset.ofHours(1)), "T(0, 30, tzinfo=TZ(H(hours=1)))"},
+        {OffsetTime.of(23, 30, 0, 0, ZoneOffset.UTC), "T(23, 30, tzinfo=UTC)"},
+        // Object[] is written as a tuple: by content in Python, by identity in Java
+        {new Object[] {1L}, "(1,)"}, {new Object[] {1L}, "(1,)"}, {Tuple.of(1L), "(1,)"},
     };
 
     @Test
@@ -51,7 +70,9 @@ class PythonEqualKeysTest {
                 lines.add(KEYS[i][1] + " ; " + KEYS[j][1]);
             }
         }
-        List<String> sizes = Python.eachLine("import decimal, numpy",
+        List<String> sizes = Python.eachLine("import decimal, numpy\n"
+                + "from datetime import datetime as D, time as T, timezone as TZ, timedelta as H\n"
+                + "UTC = TZ.utc",
                 "str(len({eval(line.split(' ; ')[0]): 0, eval(line.split(' ; ')[1]): 1}))", null, lines);
         List<String> written = new ArrayList<>(); // Brine's pickles of the pairs Python keeps apart
         List<String> writtenPairs = new ArrayList<>();
