@@ -1191,7 +1191,7 @@ public final class Pickler {
                 if (keysByPosition && batch < RECENT_KEYS && key instanceof String) {
                     saveRecentKey((String) key, batch);
                 } else {
-                    otherKeys += key instanceof String ? 0 : 1;
+                    otherKeys += otherKeyWeight(key);
                     requireHashable(key, "dict key");
                     save(key, depth + 1, false);
                 }
@@ -1285,11 +1285,20 @@ public final class Pickler {
         } while (n == BATCHSIZE);
     }
 
+    /**
+     * How a key counts towards the check that keys distinct in Java are distinct in Python, which runs from two on:
+     * a str equals only a str in both (0), another key may equal one of another type (1), and a numpy scalar may
+     * equal a str too ({@code np.str_('a') == 'a'}), so one alone beside strings is checked (2).
+     */
+    private static int otherKeyWeight(Object key) {
+        return key instanceof String ? 0 : key instanceof NumpyScalar ? 2 : 1;
+    }
+
     private void saveSet(Set<?> set, int depth) throws IOException {
         int others = 0;
         for (Object item : set) {
             requireHashable(item, "set item");
-            others += item instanceof String ? 0 : 1;
+            others += otherKeyWeight(item);
         }
         if (others > 1) {
             PythonEqualKeys.requireDistinct(set, "set item");
@@ -1321,7 +1330,7 @@ public final class Pickler {
         int others = 0;
         for (Object item : set) {
             requireHashable(item, "frozenset item");
-            others += item instanceof String ? 0 : 1;
+            others += otherKeyWeight(item);
         }
         if (others > 1) {
             PythonEqualKeys.requireDistinct(set, "frozenset item");

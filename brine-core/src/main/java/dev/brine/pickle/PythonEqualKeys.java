@@ -1,5 +1,7 @@
 package dev.brine.pickle;
 
+import dev.brine.ndarray.DType;
+import dev.brine.numpy.NumpyScalar;
 import dev.brine.py.Complex;
 import dev.brine.py.PythonRepr;
 import dev.brine.py.Tuple;
@@ -38,8 +40,9 @@ final class PythonEqualKeys {
             return;
         }
         Map<Object, Object> seen = new HashMap<>();
+        boolean strings = hasNumpyStr(keys); // np.str_('a') == 'a': then strings are looked at too
         for (Object key : keys) {
-            if (key instanceof String) {
+            if (key instanceof String && !strings) {
                 continue;
             }
             Object earlier = seen.putIfAbsent(pythonValue(key), key);
@@ -49,6 +52,15 @@ final class PythonEqualKeys {
                         + " equal in Python: Python would keep only one of them");
             }
         }
+    }
+
+    private static boolean hasNumpyStr(Collection<?> keys) {
+        for (Object key : keys) {
+            if (key instanceof NumpyScalar && ((NumpyScalar) key).dtype().kind() == DType.Kind.UNICODE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -82,7 +94,7 @@ final class PythonEqualKeys {
         // a byte[] and an Object[] compare by identity, a BigDecimal by scale too, aware datetimes and times by
         // offset too (a Complex's zeros compare as Python's)
         return only != byte[].class && only != Object[].class && only != BigDecimal.class && only != OffsetDateTime.class
-                && only != OffsetTime.class;
+                && only != OffsetTime.class && only != NumpyScalar.class; // np.float32(1) == np.float64(1)
     }
 
     /**
@@ -123,10 +135,28 @@ final class PythonEqualKeys {
             OffsetTime t = (OffsetTime) key;
             return new AwareTime(t.toLocalTime().toNanoOfDay() - t.getOffset().getTotalSeconds() * 1_000_000_000L);
         }
+        if (key instanceof NumpyScalar && isPlainValue((NumpyScalar) key)) {
+            return pythonValue(((NumpyScalar) key).value()); // np.float64(1.0) == 1, np.str_('a') == 'a'
+        }
         if (key instanceof Object[]) {
             return Tuple.of((Object[]) key); // written as a tuple: equal to a tuple of the same items (not by identity)
         }
         return key;
+    }
+
+    /**
+     * A numpy scalar that equals the Python value it holds: a bool, an int, a float or complex of at most double
+     * parts (a long double's value is rounded to a double here, which could make two of them look equal), bytes
+     * or str. Datetimes and others stand for themselves.
+     */
+    private static boolean isPlainValue(NumpyScalar s) {
+        DType t = s.dtype();
+        return switch (t.kind()) {
+            case BOOL, INT, UINT, BYTES, UNICODE -> true;
+            case FLOAT -> t.itemsize() <= 8;
+            case COMPLEX -> t.itemsize() <= 16;
+            default -> false;
+        };
     }
 
     /** An aware time, as the nanoseconds of its time of day minus its offset. */

@@ -12,6 +12,8 @@ import dev.brine.py.Tuple;
 import dev.brine.testing.Python;
 import java.io.IOException;
 import java.math.BigDecimal;
+import dev.brine.ndarray.DType;
+import dev.brine.numpy.NumpyScalar;
 import java.math.BigInteger;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -59,6 +61,11 @@ class PythonEqualKeysTest {
         {OffsetTime.of(23, 30, 0, 0, ZoneOffset.UTC), "T(23, 30, tzinfo=UTC)"},
         // Object[] is written as a tuple: by content in Python, by identity in Java
         {new Object[] {1L}, "(1,)"}, {new Object[] {1L}, "(1,)"}, {Tuple.of(1L), "(1,)"},
+        // numpy scalars equal the values they hold, and each other across types
+        {NumpyScalar.of(DType.FLOAT64, 1.0), "numpy.float64(1.0)"}, {NumpyScalar.of(DType.FLOAT32, 1.0), "numpy.float32(1.0)"},
+        {NumpyScalar.of(DType.INT64, 10L), "numpy.int64(10)"}, {NumpyScalar.of(DType.BOOL, false), "numpy.False_"},
+        {NumpyScalar.of(DType.FLOAT64, -0.0), "numpy.float64(-0.0)"}, {NumpyScalar.of(DType.FLOAT32, 0.1), "numpy.float32(0.1)"},
+        {NumpyScalar.of(DType.unicode(1), "1"), "numpy.str_('1')"},
     };
 
     @Test
