@@ -217,7 +217,8 @@ public final class NumpyPickles {
             }
             DType parsed = DTypeState.unbuilt(typestr);
             String python = "numpy.dtype(" + dev.brine.py.PythonRepr.brief(typestr) + ")";
-            if (args.size() >= 3 && isFalse(args.get(2)) && isBuiltinSingleton(typestr, parsed)) {
+            boolean copy = args.size() >= 3 && !isFalse(args.get(2)); // numpy's default is False
+            if (!copy && isBuiltinSingleton(typestr, parsed)) {
                 // copy=False gives numpy's own instance of a builtin type, whose __setstate__ then changes nothing:
                 // the state is not even looked at (only a hand-made pickle asks for this)
                 return AwaitingBuild.dtype(python, state -> parsed, () -> parsed);

@@ -44,6 +44,8 @@ class NumpyCallArgumentsDifferentialTest {
                 "  ('copy_true', arr(dt('i4', BIG, False, True), D)),",
                 "  ('copy_false', arr(dt('i4', BIG, False, False), D)),",
                 "  ('copy_zero', dt('i2', BIG, False, 0)),",
+                "  ('copy_default', dt('i2', BIG, False)),",
+                "  ('copy_default_one_arg', dt('i2', BIG)),",
                 "  ('copy_false_dtype', dt('i2', BIG, False, False)),",
                 "  ('copy_false_native', dt('<f8', BIG, False, False)),",
                 "  ('copy_false_swapped', dt('>f8', (3, '<', None, None, None, -1, -1, 0), False, False)),",
