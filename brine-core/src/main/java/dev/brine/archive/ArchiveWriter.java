@@ -10,11 +10,11 @@ import dev.brine.pickle.PicklerOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * Writes one model archive, as Aesara's {@code pkl_utils.dump} lays it out: while the object is
@@ -146,14 +146,16 @@ final class ArchiveWriter implements PersistentIdHook {
         member.close();
     }
 
-    /** The CRC-32 a stored member must announce before its data: one extra pass over the array. */
-    private static long crc(byte[] head, NDArray array) {
+    /**
+     * The CRC-32 a stored member must announce before its data: one extra pass over the array, through heap copies
+     * ({@code Storage.writeTo}): {@code CRC32.update(ByteBuffer)} reads a mapped buffer in a JVM stub that a file
+     * truncated under the mapping kills with SIGBUS, where a copy gives the JVM's InternalError.
+     */
+    private static long crc(byte[] head, NDArray array) throws IOException {
         CRC32 crc = new CRC32();
         crc.update(head);
         if (array != null) {
-            for (ByteBuffer b : array.storage().buffers()) {
-                crc.update(b);
-            }
+            array.storage().writeTo(new CheckedOutputStream(OutputStream.nullOutputStream(), crc));
         }
         return crc.getValue();
     }

@@ -48,7 +48,16 @@ final class ZipWriter {
     void add(String name, Storage data, long start, long length) throws IOException {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         CRC32 crc = new CRC32();
-        forEachRange(data, start, length, crc::update);
+        // through heap copies: CRC32.update(ByteBuffer) reads a mapped storage in a JVM stub that a file truncated
+        // under the mapping kills with SIGBUS, where a copy gives the JVM's InternalError
+        byte[] tmp = new byte[(int) Math.min(Math.max(length, 1), 1 << 16)];
+        forEachRange(data, start, length, b -> {
+            while (b.hasRemaining()) {
+                int k = Math.min(tmp.length, b.remaining());
+                b.get(tmp, 0, k);
+                crc.update(tmp, 0, k);
+            }
+        });
         boolean zip64 = length >= zip64From || pos >= zip64From;
         int z64Len = zip64 ? 4 + 16 : 0;
         long unpadded = pos + 30 + n.length + z64Len + 4;
@@ -80,7 +89,6 @@ final class ZipWriter {
         long offset = pos;
         write(h.array());
         forEachRange(data, start, length, b -> {
-            byte[] tmp = new byte[Math.min(b.remaining(), 1 << 16)];
             while (b.hasRemaining()) {
                 int k = Math.min(tmp.length, b.remaining());
                 b.get(tmp, 0, k);
