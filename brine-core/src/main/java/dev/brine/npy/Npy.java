@@ -101,7 +101,8 @@ public final class Npy {
 
     /** Reads one NPY array from {@code in}; memory grows only with the bytes that arrive. */
     public static NDArray read(InputStream in, Limits limits) throws IOException {
-        return read(Channels.newChannel(in), -1, limits, "NPY stream");
+        ReadableByteChannel ch = Channels.newChannel(in); // a FileInputStream's own FileChannel
+        return read(ch, bytesLeft(ch), limits, "NPY stream");
     }
 
     /**
@@ -109,12 +110,23 @@ public final class Npy {
      * the header before anything is allocated.
      */
     public static NDArray read(ReadableByteChannel in, Limits limits) throws IOException {
-        long available = -1;
-        if (in instanceof SeekableByteChannel) {
-            SeekableByteChannel s = (SeekableByteChannel) in;
-            available = s.size() - s.position();
+        return read(in, bytesLeft(in), limits, "NPY stream");
+    }
+
+    /**
+     * The bytes left in {@code in} when it is a file that can seek, else -1: a {@code FileChannel} on a pipe or FIFO
+     * ({@code /dev/stdin}) says its size is 0, and refuses {@code position()} ("Illegal seek").
+     */
+    private static long bytesLeft(ReadableByteChannel in) {
+        if (!(in instanceof SeekableByteChannel)) {
+            return -1;
         }
-        return read(in, available, limits, "NPY stream");
+        SeekableByteChannel s = (SeekableByteChannel) in;
+        try {
+            return s.size() - s.position();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /**
@@ -129,7 +141,8 @@ public final class Npy {
         try {
             // a size checked against the file itself (a plain .npy) can be allocated at once: no growing copies, so
             // reading an N-byte array peaks at about N of heap (ArrayWorkloads: 1.51x -> ~1.0x)
-            data = in instanceof java.nio.channels.FileChannel ? Storage.readKnownSize(in, length) : Storage.read(in, length);
+            data = in instanceof java.nio.channels.FileChannel && available >= 0 ? Storage.readKnownSize(in, length)
+                    : Storage.read(in, length); // a pipe's FileChannel cannot seek: read as a stream
         } catch (EOFException e) {
             throw new BrineException(where + ": truncated NPY data at byte " + h.dataOffset() + ": " + e.getMessage());
         }
@@ -291,9 +304,13 @@ public final class Npy {
     public static ObjectArray readObjectArray(Path path, UnpicklerOptions options) throws IOException {
         String where = path.toString();
         try (FileChannel ch = InputFiles.channel(path)) {
-            NpyHeader h = NpyFormat.readHeader(ch, ch.size(), options.limits(), where);
+            // a pipe or FIFO says its size is 0 and cannot seek: not a truncated file, a stream read front to back
+            boolean pipe = Pipes.isPipe(path);
+            NpyHeader h = NpyFormat.readHeader(ch, pipe ? -1 : ch.size(), options.limits(), where);
             // the unpickler reads on from the channel's position: the first byte after the header
-            return ObjectArrayData.read(new Unpickler(ch, ObjectArrayData.options(options)), h, where, true);
+            UnpicklerOptions o = ObjectArrayData.options(options);
+            Unpickler u = pipe ? new Unpickler(Channels.newInputStream(ch), o) : new Unpickler(ch, o);
+            return ObjectArrayData.read(u, h, where, true);
         }
     }
 

@@ -416,6 +416,10 @@ final class PickleInput {
         if (length < 0) {
             throw new UnpicklingException("negative frame length", opcodeOffset, "FRAME");
         }
+        if (length > Long.MAX_VALUE - offset()) { // its end would overflow, and a negative end means "no frame"
+            throw new UnpicklingException("frame length " + length + " runs past any input: read would overflow",
+                    opcodeOffset, "FRAME");
+        }
         frameEnd = offset() + length;
         updateReadLimit();
     }

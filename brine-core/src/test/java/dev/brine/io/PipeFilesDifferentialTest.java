@@ -88,6 +88,36 @@ class PipeFilesDifferentialTest {
         assertEquals(shapeAndBytes[3], HexFormat.of().formatHex(a.rawBytes())); // '>f4' as numpy holds it
     }
 
+    /**
+     * An array of a MiB or more, which a regular file reads through a mapping and a pipe cannot give (its
+     * {@code FileChannel} refuses to seek: "Illegal seek"), and an object array, whose pipe says it holds 0 bytes
+     * (it was called truncated): both read front to back, as numpy reads them.
+     */
+    @Test
+    void bigAndObjectArraysInAFifoAreReadFrontToBack(@TempDir Path dir) throws Exception {
+        Python.Result numpy = Python.run(String.join("\n",
+                "import io, sys, numpy as np",
+                "a = np.arange(200000, dtype='<f8')",
+                "buf = io.BytesIO(); np.save(buf, a); sys.stdout.buffer.write(buf.getvalue())"), new byte[0]);
+        assertEquals(0, numpy.exitCode, numpy.stderr);
+        NDArray big = Fifos.through(dir, numpy.stdout, true, Npy::read);
+        assertEquals(200000, big.shape()[0]);
+        assertEquals(199999.0, big.getDouble(199999));
+        // an InputStream over the pipe is a FileInputStream whose channel cannot seek either
+        NDArray viaStream = Fifos.through(dir, numpy.stdout, true, fifo -> {
+            try (java.io.InputStream in = new java.io.FileInputStream(fifo.toFile())) {
+                return Npy.read(in, dev.brine.Limits.DEFAULT);
+            }
+        });
+        assertEquals(big, viaStream);
+        Python.Result objects = Python.run(String.join("\n",
+                "import io, sys, numpy as np",
+                "buf = io.BytesIO(); np.save(buf, np.array([1, 'a', None], dtype=object), allow_pickle=True)",
+                "sys.stdout.buffer.write(buf.getvalue())"), new byte[0]);
+        dev.brine.numpy.ObjectArray o = Fifos.through(dir, objects.stdout, true, Npy::readObjectArray);
+        assertEquals("array([1, 'a', None], dtype=object)", dev.brine.py.PythonRepr.repr(o));
+    }
+
     @Test
     void formatsReadAtOffsetsRefuseAFifoSayingSo(@TempDir Path dir) throws Exception {
         Path fifo = dir.resolve("refused.fifo");

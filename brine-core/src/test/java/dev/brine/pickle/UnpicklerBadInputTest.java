@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -243,6 +244,29 @@ class UnpicklerBadInputTest {
         first[26] = '.';
         GenericObject one = (GenericObject) Pickle.loads(first, GENERIC);
         assertEquals(Map.of("a", 1L), one.state());
+    }
+
+    /**
+     * A FRAME whose end overflows a long: CPython refuses it ("read would overflow"); Brine's end became negative,
+     * which means "no frame", and every frame check was off (a frame past the input, one nested in it, loaded).
+     */
+    @Test
+    void aFrameLengthWhoseEndOverflowsIsRefused() throws IOException {
+        Python.require();
+        String[] lengths = {"ffffffffffffff7f", "fbffffffffffff7f"}; // 2^63 - 1 and 2^63 - 5, little-endian
+        for (String length : lengths) {
+            byte[] data = HexFormat.of().parseHex("800495" + length + "4e2e"); // PROTO 4, FRAME, None, STOP
+            byte[] nested = HexFormat.of().parseHex("800495" + length + "95" + "0200000000000000" + "4e2e");
+            for (byte[] pickle : List.of(data, nested)) {
+                String cpython = new String(Python.check("import pickle, sys\n"
+                        + "try:\n    pickle.loads(sys.stdin.buffer.read()); print('loaded')\n"
+                        + "except Exception as e:\n    print(type(e).__name__, e)", pickle), StandardCharsets.UTF_8).strip();
+                assertEquals("UnpicklingError read would overflow (invalid bytecode)", cpython);
+                UnpicklingException e = assertThrows(UnpicklingException.class, () -> Pickle.loads(pickle));
+                assertAt(e, 2, "FRAME", "read would overflow");
+                assertThrows(UnpicklingException.class, () -> Pickle.load(new ByteArrayInputStream(pickle)));
+            }
+        }
     }
 
     @Test
@@ -458,8 +482,9 @@ class UnpicklerBadInputTest {
             }
             assertTrue(threads.getCurrentThreadAllocatedBytes() - before < (64 << 20));
         }
-        // a frame may declare any length: nothing is allocated for it
-        assertAt(refused(cat(p4, b("\u0095"), le(Long.MAX_VALUE, 8))), 11, null, "ends before STOP");
+        // a frame may declare any length: nothing is allocated for it (one whose end would overflow is refused at once)
+        assertAt(refused(cat(p4, b("\u0095"), le(Long.MAX_VALUE / 2, 8))), 11, null, "ends before STOP");
+        assertAt(refused(cat(p4, b("\u0095"), le(Long.MAX_VALUE, 8))), 2, "FRAME", "read would overflow");
         assertAt(refused(cat(p4, b("\u0095"), le(-1, 8), b("N."))), 2, "FRAME", "frame length out of range");
     }
 
