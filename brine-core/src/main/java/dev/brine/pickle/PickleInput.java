@@ -287,7 +287,7 @@ final class PickleInput {
             }
             int take = Math.min(end - pos, len - got);
             if (got + take > out.length) {
-                out = Arrays.copyOf(out, (int) Math.min(len, Math.max((long) out.length * 2, got + take)));
+                out = grown(out, (int) Math.min(len, Math.max((long) out.length * 2, got + take)));
             }
             System.arraycopy(buf, pos, out, got, take);
             pos += take;
@@ -337,6 +337,33 @@ final class PickleInput {
      * whole argument before decoding it, a truncated argument is reported as truncated even after invalid UTF-8.
      */
     private String readLongUtf8(long n) throws IOException {
+        try {
+            return readLongUtf8Growing(n);
+        } catch (OutOfMemoryError e) { // the decoder's arrays grew with what arrived: unreachable again now
+            throw tooBigForHeap();
+        }
+    }
+
+    /**
+     * {@code Arrays.copyOf} where what arrives decides the size (a stream's argument, a protocol 0 line that has not
+     * ended yet): the heap running out there is this input's refusal, not the JVM's error. The failed allocation
+     * took nothing, so the heap is as it was.
+     */
+    private byte[] grown(byte[] a, int length) throws UnpicklingException {
+        try {
+            return Arrays.copyOf(a, length);
+        } catch (OutOfMemoryError e) {
+            throw tooBigForHeap();
+        }
+    }
+
+    private UnpicklingException tooBigForHeap() {
+        return new UnpicklingException("an argument that went on arriving grew past what the Java heap holds ("
+                + Runtime.getRuntime().maxMemory() + " bytes at most): an endless stream, or a pickle to read with a"
+                + " bigger heap (-Xmx)", offset(), null);
+    }
+
+    private String readLongUtf8Growing(long n) throws IOException {
         long at = offset();
         long left = bytesLeft();
         int len = argumentLength(n, left);
@@ -548,7 +575,7 @@ final class PickleInput {
             pos = 0;
         }
         if (buf.length < n) {
-            buf = Arrays.copyOf(buf, grownLength(buf.length, n));
+            buf = grown(buf, grownLength(buf.length, n));
         }
         while (end - pos < n) {
             lastFillStart = end;

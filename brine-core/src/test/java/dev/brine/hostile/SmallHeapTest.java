@@ -53,6 +53,66 @@ class SmallHeapTest {
         assertTrue(out.contains("refused " + files + " files"), out);
     }
 
+    /**
+     * Streams that never end: a protocol 0 line that never does, and arguments of two GiB whose bytes keep coming (bytes,
+     * and a str decoded as it arrives). What grows with the input stops at the heap with a BrineException; it used to
+     * end in the JVM's OutOfMemoryError.
+     */
+    @Test
+    void endlessStreamsAreRefusedWhenTheyOutgrowTheHeap() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), ReadEndless.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child JVM hung");
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("refused 3 streams"), out);
+        assertTrue(out.contains("more than the Java heap holds") || out.contains("grew past what the Java heap holds"), out);
+    }
+
+    /** The child's main for {@link #endlessStreamsAreRefusedWhenTheyOutgrowTheHeap}. */
+    public static final class ReadEndless {
+        public static void main(String[] args) throws Exception {
+            byte[][] heads = {
+                "S'".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), // STRING, then 'a' forever
+                {(byte) 0x80, 4, (byte) 0x8e, (byte) 0xef, (byte) 0xff, (byte) 0xff, 0x7f, 0, 0, 0, 0}, // BINBYTES8 2^31-17
+                {(byte) 0x80, 4, (byte) 0x8d, (byte) 0xef, (byte) 0xff, (byte) 0xff, 0x7f, 0, 0, 0, 0}, // BINUNICODE8
+            };
+            int refused = 0;
+            for (byte[] head : heads) {
+                InputStream endless = new InputStream() {
+                    long at;
+
+                    @Override
+                    public int read() {
+                        return at < head.length ? head[(int) at++] & 0xff : 'a';
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        for (int i = 0; i < len; i++) {
+                            b[off + i] = (byte) read();
+                        }
+                        return len;
+                    }
+                };
+                try {
+                    Pickle.load(endless);
+                    System.out.println("NOT REFUSED");
+                    System.exit(2);
+                } catch (BrineException expected) {
+                    System.out.println(expected.getMessage());
+                    refused++;
+                } catch (Throwable t) {
+                    t.printStackTrace(System.out);
+                    System.exit(3);
+                }
+            }
+            System.out.println("refused " + refused + " streams");
+        }
+    }
+
     /** The child's main: reads every file in the folder with every reader that fits its suffix. */
     public static final class ReadAll {
         public static void main(String[] args) throws Exception {
