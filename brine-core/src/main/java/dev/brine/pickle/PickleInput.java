@@ -4,6 +4,7 @@ import dev.brine.BrineException;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -175,12 +176,27 @@ final class PickleInput {
             return seekable.read(ByteBuffer.allocate(1), seekable.position()) < 0;
         }
         if (in.markSupported()) {
-            in.mark(1);
-            int b = in.read();
-            in.reset();
-            return b < 0;
+            try {
+                in.mark(1);
+                int b = in.read();
+                in.reset();
+                return b < 0;
+            } catch (RuntimeException e) {
+                throw sourceFailed(e);
+            }
         }
         return atEnd();
+    }
+
+    /**
+     * What the source stream throws is a failure of this read, whatever its type: an {@link UncheckedIOException}
+     * (what NIO and HTTP stream adapters throw) gives its IOException, another runtime exception is wrapped in one.
+     * So the unpickler does not take it for a malformed pickle (its safety net makes runtime exceptions that), and
+     * a caller sees it alike wherever in the pickle it came.
+     */
+    private static IOException sourceFailed(RuntimeException e) {
+        return e instanceof UncheckedIOException ? ((UncheckedIOException) e).getCause()
+                : new IOException("the input stream failed: " + e, e);
     }
 
     /**
@@ -484,14 +500,18 @@ final class PickleInput {
         if (seekable != null) {
             seekable.position(seekable.position() - (end - keep)); // see regularFile
         } else if (in.markSupported()) {
-            in.reset();
-            long skip = keep - lastFillStart;
-            while (skip > 0) {
-                long s = in.skip(skip);
-                if (s <= 0) {
-                    throw new BrineException("stream could not be repositioned after STOP");
+            try {
+                in.reset();
+                long skip = keep - lastFillStart;
+                while (skip > 0) {
+                    long s = in.skip(skip);
+                    if (s <= 0) {
+                        throw new BrineException("stream could not be repositioned after STOP");
+                    }
+                    skip -= s;
                 }
-                skip -= s;
+            } catch (RuntimeException e) {
+                throw sourceFailed(e);
             }
         } else {
             return;
@@ -579,14 +599,19 @@ final class PickleInput {
         }
         while (end - pos < n) {
             lastFillStart = end;
-            if (in.markSupported()) {
-                in.mark(buf.length);
-            }
             int room = buf.length - end;
             if (exact) {
                 room = (int) Math.min(room, ours(n, wanted));
             }
-            int r = in.read(buf, end, room);
+            int r;
+            try {
+                if (in.markSupported()) {
+                    in.mark(buf.length);
+                }
+                r = in.read(buf, end, room);
+            } catch (RuntimeException e) {
+                throw sourceFailed(e);
+            }
             if (r < 0) {
                 exhausted = true;
                 break;

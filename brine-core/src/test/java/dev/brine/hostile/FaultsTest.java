@@ -1,7 +1,9 @@
 package dev.brine.hostile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brine.BrineException;
@@ -86,6 +88,46 @@ class FaultsTest {
             assertIoFailure(Bounded.run(() -> Npy.read(failingAfter(npy, failAt), Limits.DEFAULT)), "npy failing at " + failAt);
             ReadableByteChannel ch = Channels.newChannel(failingAfter(npy, failAt));
             assertIoFailure(Bounded.run(() -> Npy.read(ch, Limits.DEFAULT)), "npy channel failing at " + failAt);
+        }
+    }
+
+    /**
+     * A stream that fails with a runtime exception (an UncheckedIOException, as NIO and HTTP adapters throw) anywhere in
+     * a pickle: an IOException of the source, as from the first byte, never "malformed pickle" (an
+     * UnpicklingException a caller takes for a damaged file, which it gave after the first byte).
+     */
+    @Test
+    void aStreamThatFailsWithARuntimeExceptionIsAnIoFailureWhereverItFails() throws Exception {
+        byte[] data = Pickle.dumps(List.of("text", 1L, new byte[5_000], 2.5), 4);
+        for (int failAt : new int[] {0, 1, 2, 30, data.length / 2, data.length - 1}) {
+            for (boolean unchecked : new boolean[] {true, false}) {
+                InputStream in = new InputStream() {
+                    int pos;
+
+                    @Override
+                    public int read() {
+                        byte[] one = new byte[1];
+                        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        if (pos >= failAt) {
+                            if (unchecked) {
+                                throw new java.io.UncheckedIOException(new IOException("connection reset"));
+                            }
+                            throw new IllegalStateException("stream closed by its owner");
+                        }
+                        int n = Math.min(len, failAt - pos);
+                        System.arraycopy(data, pos, b, off, n);
+                        pos += n;
+                        return n;
+                    }
+                };
+                IOException e = assertThrows(IOException.class, () -> Pickle.load(in), "at " + failAt);
+                assertFalse(e instanceof BrineException, failAt + ": " + e);
+                assertTrue(e.getMessage().contains(unchecked ? "connection reset" : "stream closed by its owner"), e.getMessage());
+            }
         }
     }
 
