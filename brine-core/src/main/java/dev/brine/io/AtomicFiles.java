@@ -205,6 +205,7 @@ public final class AtomicFiles {
             // without the right to override it); the rename would replace it all the same, as the folder allows
             throw new java.nio.file.AccessDeniedException(target.toString());
         }
+        refuseUnusableName(target, file);
         // CREATE_NEW with a random name (not Files.createTempFile, which makes files owner-only):
         // the new file gets the permissions of an ordinary new file (the umask), or the old file's
         Path tmp = file.resolveSibling(temporaryName(file.getFileName().toString()));
@@ -220,9 +221,13 @@ public final class AtomicFiles {
             synchronized (UNFINISHED) { // the rename and the end of tracking are one step for deleteUnfinished
                 refuseIfStopping(target);
                 try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                    try {
+                        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    } catch (AtomicMoveNotSupportedException e) {
+                        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                } catch (FileSystemException e) { // "tmp -> target: reason" names a file the user never gave
+                    throw named(new FileSystemException(target.toString(), null, e.getReason()), e);
                 }
                 UNFINISHED.remove(tmp);
                 if (finishedAlso != null) {
@@ -238,6 +243,24 @@ public final class AtomicFiles {
                 } catch (IOException e) {
                     // the failure being thrown says what went wrong (a name too long fails here again)
                 }
+            }
+        }
+    }
+
+    /**
+     * Refuses, before anything is written, a target the file system will not take by its name (one longer than its
+     * names may be: "File name too long"), as Python's {@code open(target, 'wb')} fails at once; the rename at the
+     * end would refuse it only after the whole file had been written and forced to disk. Asking the file system
+     * about the name (a {@code stat}) makes nothing.
+     */
+    private static void refuseUnusableName(Path target, Path file) throws IOException {
+        try {
+            Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // a new file: its name was looked up, so the file system takes it
+        } catch (FileSystemException e) {
+            if (e.getReason() != null && e.getReason().toLowerCase(java.util.Locale.ROOT).contains("name too long")) {
+                throw named(new FileSystemException(target.toString(), null, e.getReason()), e);
             }
         }
     }
