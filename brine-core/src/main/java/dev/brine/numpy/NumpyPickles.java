@@ -227,9 +227,13 @@ public final class NumpyPickles {
             return AwaitingBuild.dtype(python, state -> DTypeState.build(typestr, state), () -> parsed);
         }
 
-        /** Python's falsehood for the values a copy flag may be: None, False, 0. */
+        /** Python's falsehood for what a copy flag may be: None, False, zero, an empty str, bytes or container. */
         private static boolean isFalse(Object v) {
-            return v == null || Boolean.FALSE.equals(v) || Long.valueOf(0).equals(v);
+            return v == null || Boolean.FALSE.equals(v) || Long.valueOf(0).equals(v) || v instanceof Double && (Double) v == 0
+                    || v instanceof java.math.BigInteger && ((java.math.BigInteger) v).signum() == 0 || "".equals(v)
+                    || v instanceof byte[] && ((byte[]) v).length == 0 || v instanceof Tuple && ((Tuple) v).isEmpty()
+                    || v instanceof java.util.Collection && ((java.util.Collection<?>) v).isEmpty()
+                    || v instanceof Map && ((Map<?, ?>) v).isEmpty();
         }
 
         /**
@@ -302,17 +306,24 @@ public final class NumpyPickles {
         }
 
         /**
-         * What numpy's {@code _reconstruct(ndarray, shape, dtype)} checks before BUILD replaces both (numpy writes
-         * {@code (0,)} and {@code b'b'}): a shape of non-negative ints (or one int), and a type numpy understands.
+         * What numpy's {@code _reconstruct(ndarray, shape, dtype)} refuses before BUILD replaces both (numpy writes
+         * {@code (0,)} and {@code b'b'}): a None shape, dimensions that are no integers (a nested tuple, a float, a
+         * str) or negative, and a number or a type string numpy does not understand as the type. Anything numpy may
+         * take is let through (numpy integers as dimensions, a list of fields or a class as the type): BUILD gives
+         * the array its real shape and type, so only what numpy refuses is worth refusing.
          */
         private void checkShapeAndType(Object shape, Object type) throws BrineException {
+            if (shape == null) {
+                throw new BrineException(global + ": its shape is None (numpy: \"Use () not None as shape arguments\")");
+            }
             Iterable<?> dims = shape instanceof Tuple ? (Tuple) shape : shape instanceof List ? (List<?>) shape
-                    : java.util.List.of(shape);
+                    : java.util.Collections.singletonList(shape);
             for (Object d : dims) {
-                if (!(d instanceof Long || d instanceof java.math.BigInteger || d instanceof Boolean)) {
+                if (d == null || d instanceof Tuple || d instanceof List || d instanceof Map || d instanceof String
+                        || d instanceof byte[] || d instanceof Double || d instanceof dev.brine.py.Complex) {
                     throw new BrineException(global + ": its shape " + dev.brine.py.PythonRepr.brief(shape)
-                            + " holds a " + PythonTypeNames.of(d) + ", not an int (numpy: \"'" + PythonTypeNames.of(d)
-                            + "' object cannot be interpreted as an integer\")");
+                            + " holds " + dev.brine.py.PythonRepr.brief(d) + ", which is no integer (numpy: \"'"
+                            + PythonTypeNames.of(d) + "' object cannot be interpreted as an integer\")");
                 }
                 if (d instanceof Long && (Long) d < 0 || d instanceof java.math.BigInteger && ((java.math.BigInteger) d).signum() < 0) {
                     throw new BrineException(global + ": negative dimensions are not allowed, got the shape "
@@ -322,8 +333,8 @@ public final class NumpyPickles {
             String typestr = typeString(type);
             if (typestr != null) {
                 DTypeState.unbuilt(typestr); // refuses what numpy does not understand ('Q4')
-            } else if (type != null && AwaitingBuild.dtypeOf(type) == null && !(type instanceof PyCallable)) {
-                // (None is float64 to numpy, and a type such as numpy.float64 is one too)
+            } else if (type instanceof Long || type instanceof java.math.BigInteger || type instanceof Double
+                    || type instanceof Boolean || type instanceof dev.brine.py.Complex) {
                 throw new BrineException(global + ": cannot interpret " + dev.brine.py.PythonRepr.brief(type)
                         + " as a data type");
             }
