@@ -292,8 +292,19 @@ public final class ClassRegistry {
          * name already taken.
          */
         public Builder registerCallable(PyCallable callable) {
+            refusePython2Name(callable.global(), "a callable");
             callables.put(callable.global(), callable);
             return this;
+        }
+
+        /** A Python 2 name would never be found: CPython, and so Brine, map it to its Python 3 name before looking. */
+        private static void refusePython2Name(Global g, String what) {
+            Global python3 = PythonNames.toPython3(g.module(), g.name());
+            if (python3 != null) {
+                throw new IllegalArgumentException("cannot register " + what + " as " + g + ": that is a Python 2 name,"
+                        + " which CPython reads in pickles of protocols 0 to 2 as " + python3 + " (and in later ones as"
+                        + " a module Python 3 does not have); register it as " + python3);
+            }
         }
 
         /**
@@ -353,12 +364,7 @@ public final class ClassRegistry {
          * names would break every file that uses it, with a message blaming the file.
          */
         private void claim(Global g, PyCallable callable, String what) {
-            Global python3 = PythonNames.toPython3(g.module(), g.name());
-            if (python3 != null) {
-                throw new IllegalArgumentException("cannot register " + what + " as " + g + ": that is a Python 2 name,"
-                        + " which CPython reads in pickles of protocols 0 to 2 as " + python3 + " (and in later ones as"
-                        + " a module Python 3 does not have); register it as " + python3);
-            }
+            refusePython2Name(g, what);
             PyCallable existing = callables.get(g);
             if (existing != null && existing != callable && !sameClass(existing, callable)) {
                 throw new IllegalArgumentException("cannot register " + what + " as " + g + ": that name already"

@@ -70,6 +70,7 @@ final class PythonEqualKeys {
      */
     private static boolean javaEqualityIsPythons(Collection<?> keys) {
         Class<?> only = null;
+        DType numpyType = null; // the one dtype of numpy scalar keys
         boolean positiveZero = false;
         boolean negativeZero = false;
         for (Object key : keys) {
@@ -82,6 +83,14 @@ final class PythonEqualKeys {
             } else if (type != only) {
                 return false;
             }
+            if (type == NumpyScalar.class) {
+                DType t = ((NumpyScalar) key).dtype();
+                if (numpyType == null) {
+                    numpyType = t;
+                } else if (!numpyType.equals(t)) {
+                    return false; // np.float32(1) == np.float64(1)
+                }
+            }
             if (type == Double.class || type == Float.class) {
                 double d = ((Number) key).doubleValue();
                 positiveZero |= d == 0 && Double.doubleToRawLongBits(d) == 0;
@@ -93,8 +102,13 @@ final class PythonEqualKeys {
         }
         // a byte[] and an Object[] compare by identity, a BigDecimal by scale too, aware datetimes and times by
         // offset too (a Complex's zeros compare as Python's)
+        if (only == NumpyScalar.class) {
+            // integers and bools of one dtype are equal exactly when their bytes are (a float's two zeros are not)
+            DType.Kind k = numpyType.kind();
+            return k == DType.Kind.INT || k == DType.Kind.UINT || k == DType.Kind.BOOL;
+        }
         return only != byte[].class && only != Object[].class && only != BigDecimal.class && only != OffsetDateTime.class
-                && only != OffsetTime.class && only != NumpyScalar.class; // np.float32(1) == np.float64(1)
+                && only != OffsetTime.class;
     }
 
     /**

@@ -62,10 +62,20 @@ public final class GenericObject {
         return callable;
     }
 
-    /** The callable's module and name when it is a {@link Global}, else {@code null}. */
+    /**
+     * The object's class when a {@link Global} names it, else {@code null}: the callable's module and name; for a call of
+     * {@code copyreg.__newobj__(cls)}, kept as the call it was read as (a protocol 0 or 1 pickle of a class whose
+     * {@code __reduce__} gives it), {@code cls}, as for the same object made by NEWOBJ.
+     */
     public Global type() {
+        if (creation == Creation.REDUCE && COPYREG_NEWOBJ.equals(callable) && args.size() == 1
+                && args.get(0) instanceof Global) {
+            return (Global) args.get(0);
+        }
         return callable instanceof Global ? (Global) callable : null;
     }
+
+    private static final Global COPYREG_NEWOBJ = new Global("copyreg", "__newobj__");
 
     /** How the object was created. */
     public Creation creation() {

@@ -156,6 +156,18 @@ class RegistryRulesTest {
                 () -> ClassRegistry.builtins().toBuilder().register("copy_reg", "_reconstructor", X1.class, X1::new));
         assertThrows(IllegalArgumentException.class,
                 () -> ClassRegistry.builtins().toBuilder().register("UserDict", "UserDict", X1.class, X1::new));
+        PyCallable queue = new PyCallable() { // the low-level way too: such a name would never be found
+            @Override
+            public Global global() {
+                return new Global("Queue", "Queue");
+            }
+
+            @Override
+            public Object call(dev.brine.py.Tuple args) {
+                return null;
+            }
+        };
+        assertThrows(IllegalArgumentException.class, () -> ClassRegistry.builtins().toBuilder().registerCallable(queue));
         byte[] set = HexFormat.of().parseHex(new String(Python.check(String.join("\n",
                 "import pickle, sys", "sys.stdout.write(pickle.dumps({1, 2}, 2).hex())"), new byte[0])).strip());
         assertEquals(java.util.Set.of(1L, 2L), Pickle.loads(set));

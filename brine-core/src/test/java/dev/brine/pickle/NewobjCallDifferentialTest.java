@@ -55,6 +55,8 @@ class NewobjCallDifferentialTest {
             String[] pickles = cpython.get(c).split(" ");
             for (int from = 0; from <= 1; from++) {
                 Object read = Pickle.loads(HexFormat.of().parseHex(pickles[from]), generic);
+                dev.brine.py.GenericObject first = (dev.brine.py.GenericObject) (read instanceof List ? ((List<?>) read).get(0) : read);
+                assertEquals(c == 0 ? "brine_newobj.R" : "brine_newobj.S", first.type().toString(), "the object's class, as read from NEWOBJ");
                 for (int to = 0; to <= 5; to++) {
                     String brine = HexFormat.of().formatHex(Pickle.dumps(read, to));
                     written.add(brine);

@@ -159,5 +159,15 @@ class PythonEqualKeysTest {
         ints.put(null, 0L);
         ints.put("0", 0L);
         assertTrue(assertDoesNotThrow(() -> Pickle.dumps(ints, 4)).length > 0);
+        // numpy integers of one dtype: equal exactly when their bytes are (their quick path); floats' zeros are not
+        Map<Object, Object> int64s = new LinkedHashMap<>();
+        for (long i = 0; i < 1000; i++) {
+            int64s.put(NumpyScalar.of(DType.INT64, i), i);
+        }
+        assertTrue(assertDoesNotThrow(() -> Pickle.dumps(int64s, 4)).length > 0);
+        Map<Object, Object> floatZeros = new LinkedHashMap<>();
+        floatZeros.put(NumpyScalar.of(DType.FLOAT64, 0.0), 1L);
+        floatZeros.put(NumpyScalar.of(DType.FLOAT64, -0.0), 2L);
+        assertThrows(PicklingException.class, () -> Pickle.dumps(floatZeros, 4));
     }
 }
