@@ -201,22 +201,20 @@ public final class ZipReader implements Closeable {
         }
         int tailLen = (int) Math.min(fileSize, EOCD_LEN + 0xFFFFL);
         ByteBuffer tail = readAt(fileSize - tailLen, tailLen);
+        // the end record Python's zipfile (and so numpy) takes, whatever a comment holds: the last 22 bytes when they
+        // are one without a comment, else the last signature in the tail. An earlier record whose comment reaches the
+        // end of the file (a second directory hidden in a comment) would show other members than numpy loads.
         int found = -1;
-        int fallback = -1;
-        for (int i = tailLen - EOCD_LEN; i >= 0; i--) {
-            if (tail.getInt(i) == EOCD_SIG) {
-                int commentLen = tail.getShort(i + 20) & 0xFFFF;
-                if (i + EOCD_LEN + commentLen == tailLen) {
+        int last = tailLen - EOCD_LEN;
+        if (tail.getInt(last) == EOCD_SIG && tail.getShort(last + 20) == 0) {
+            found = last;
+        } else {
+            for (int i = last; i >= 0; i--) {
+                if (tail.getInt(i) == EOCD_SIG) {
                     found = i;
                     break;
                 }
-                if (fallback < 0) {
-                    fallback = i;
-                }
             }
-        }
-        if (found < 0) {
-            found = fallback;
         }
         if (found < 0) {
             throw new BrineException(where + ": not a ZIP file: no end-of-central-directory record");
