@@ -194,6 +194,9 @@ public final class ZipReader implements Closeable {
 
     // ---------------------------------------------------------------- central directory
 
+    /** The highest "version needed to extract" Python's zipfile reads (6.3). */
+    private static final int MAX_EXTRACT_VERSION = 63;
+
     /** Returns {start, size, entry count, concatenation offset} of the central directory. */
     private long[] findCentralDirectory() throws IOException {
         if (fileSize < EOCD_LEN) {
@@ -227,6 +230,10 @@ public final class ZipReader implements Closeable {
         if (eocdPos >= 20) {
             ByteBuffer loc = readAt(eocdPos - 20, 20);
             if (loc.getInt(0) == ZIP64_LOCATOR_SIG) {
+                if (loc.getInt(4) != 0 || Integer.compareUnsigned(loc.getInt(16), 1) > 0) {
+                    throw new BrineException(where + ": the ZIP64 locator at byte " + (eocdPos - 20) + " says the archive"
+                            + " spans several disks, which is not supported (Python's zipfile refuses it too)");
+                }
                 long z64Pos = loc.getLong(8);
                 if (z64Pos < 0 || z64Pos > eocdPos - 20 - 56) {
                     throw new BrineException(where + ": bad ZIP64 locator at byte " + (eocdPos - 20)
@@ -284,6 +291,11 @@ public final class ZipReader implements Closeable {
             }
             int flags = h.getShort(8) & 0xFFFF;
             int method = h.getShort(10) & 0xFFFF;
+            if ((h.get(6) & 0xFF) > MAX_EXTRACT_VERSION) { // Python's zipfile refuses the whole archive, so np.load does
+                throw new BrineException(where + ": central directory entry at byte " + pos + " needs zip version "
+                        + (h.get(6) & 0xFF) / 10 + "." + (h.get(6) & 0xFF) % 10 + " to extract, beyond the 6.3 Python's"
+                        + " zipfile reads");
+            }
             long crc = h.getInt(16) & 0xFFFFFFFFL;
             long csize = h.getInt(20) & 0xFFFFFFFFL;
             long usize = h.getInt(24) & 0xFFFFFFFFL;
@@ -304,8 +316,9 @@ public final class ZipReader implements Closeable {
             while (e + 4 <= nameLen + extraLen) {
                 int id = var.getShort(e) & 0xFFFF;
                 int len = var.getShort(e + 2) & 0xFFFF;
-                if (e + 4 + len > nameLen + extraLen) {
-                    break;
+                if (e + 4 + len > nameLen + extraLen) { // Python's zipfile: "Corrupt extra field"
+                    throw new BrineException(where + ": central directory entry at byte " + pos + ": its extra field "
+                            + String.format("%04x", id) + " claims " + len + " bytes, more than its extra area holds");
                 }
                 if (id == 0x0001) {
                     int p = e + 4;
@@ -464,6 +477,12 @@ public final class ZipReader implements Closeable {
         String at = where + ": member " + e.name();
         if ((e.flags() & 1) != 0) {
             throw new BrineException(at + ": encrypted members are not supported");
+        }
+        if ((e.flags() & 0x20) != 0) { // its bytes are a patch to another file, not the member (zipfile refuses it too)
+            throw new BrineException(at + ": compressed patched data (flag bit 5) is not supported");
+        }
+        if ((e.flags() & 0x40) != 0) {
+            throw new BrineException(at + ": strong encryption (flag bit 6) is not supported");
         }
         if (e.method() != 0 && e.method() != 8) {
             // Python's zipfile (so np.load) also reads bzip2 and LZMA; brine-core has no dependencies to read them
