@@ -290,6 +290,9 @@ public final class ClassRegistry {
          * before: the low-level way the library adds its own globals. Classes register with
          * {@link #register}, {@link #registerVersioned} or {@link #registerRecord}, which refuse a
          * name already taken.
+         *
+         * @throws IllegalArgumentException if the name is a Python 2 spelling ({@code __builtin__.set}), which CPython,
+         *     and so Brine, maps to its Python 3 name before looking anything up: it would never be found
          */
         public Builder registerCallable(PyCallable callable) {
             refusePython2Name(callable.global(), "a callable");
@@ -429,7 +432,8 @@ public final class ClassRegistry {
          * the order of two registrations decide whether old states were migrated.)
          *
          * @throws IllegalArgumentException if {@code module.name} already reads as another class or
-         *     as one of the library's own globals (see {@link #remove})
+         *     as one of the library's own globals (see {@link #remove}), or is a Python 2 spelling
+         *     ({@code __builtin__.set}), which CPython maps to its Python 3 name before looking it up
          */
         public <T extends PickleState> Builder register(String module, String name, Class<T> type,
                                                         Supplier<? extends T> factory) {
