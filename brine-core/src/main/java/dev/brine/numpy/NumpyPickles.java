@@ -5,6 +5,7 @@ import dev.brine.mapping.ArgumentOnlyClass;
 import dev.brine.mapping.ClassRegistry;
 import dev.brine.mapping.GlobalKind;
 import dev.brine.mapping.PyCallable;
+import dev.brine.mapping.PythonTruth;
 import dev.brine.mapping.PythonTypeNames;
 import dev.brine.mapping.Reducer;
 import dev.brine.mapping.Reduction;
@@ -217,7 +218,7 @@ public final class NumpyPickles {
             }
             DType parsed = DTypeState.unbuilt(typestr);
             String python = "numpy.dtype(" + dev.brine.py.PythonRepr.brief(typestr) + ")";
-            boolean copy = args.size() >= 3 && !isFalse(args.get(2)); // numpy's default is False
+            boolean copy = args.size() >= 3 && PythonTruth.isTrue(args.get(2)); // numpy's default is False
             if (!copy && isBuiltinSingleton(typestr, parsed)) {
                 // copy=False gives numpy's own instance of a builtin type, whose __setstate__ then changes nothing:
                 // the state is not even looked at (only a hand-made pickle asks for this)
@@ -227,14 +228,6 @@ public final class NumpyPickles {
             return AwaitingBuild.dtype(python, state -> DTypeState.build(typestr, state), () -> parsed);
         }
 
-        /** Python's falsehood for what a copy flag may be: None, False, zero, an empty str, bytes or container. */
-        private static boolean isFalse(Object v) {
-            return v == null || Boolean.FALSE.equals(v) || Long.valueOf(0).equals(v) || v instanceof Double && (Double) v == 0
-                    || v instanceof java.math.BigInteger && ((java.math.BigInteger) v).signum() == 0 || "".equals(v)
-                    || v instanceof byte[] && ((byte[]) v).length == 0 || v instanceof Tuple && ((Tuple) v).isEmpty()
-                    || v instanceof java.util.Collection && ((java.util.Collection<?>) v).isEmpty()
-                    || v instanceof Map && ((Map<?, ?>) v).isEmpty();
-        }
 
         /**
          * Whether {@code numpy.dtype(typestr, copy=False)} is numpy's one instance of a builtin type: a bool, number

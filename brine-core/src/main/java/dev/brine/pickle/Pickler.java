@@ -5,6 +5,7 @@ import dev.brine.LimitExceededException;
 import dev.brine.mapping.PickleState;
 import dev.brine.mapping.PyCallable;
 import dev.brine.mapping.PythonName;
+import dev.brine.mapping.PythonTruth;
 import dev.brine.mapping.PythonNames;
 import dev.brine.mapping.Reducer;
 import dev.brine.mapping.Reduction;
@@ -27,10 +28,8 @@ import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -1695,47 +1694,15 @@ public final class Pickler {
                 : BYTES.equals(base) && value instanceof byte[];
     }
 
-    /** Python's truth of a state, where Java can tell: None, False, zero and empty containers are false. */
+    /** Python's truth of a state, where Java can tell (PythonTruth), numpy scalars and one-element arrays included. */
     private static boolean isTrue(Object v) {
-        if (v == null || Boolean.FALSE.equals(v)) {
-            return false;
-        } else if (v instanceof Map) {
-            return !((Map<?, ?>) v).isEmpty();
-        } else if (v instanceof Collection) {
-            return !((Collection<?>) v).isEmpty();
-        } else if (v instanceof Tuple) {
-            return ((Tuple) v).size() > 0;
-        } else if (v instanceof String) {
-            return !((String) v).isEmpty();
-        } else if (v instanceof byte[]) {
-            return ((byte[]) v).length > 0;
-        } else if (v instanceof Long || v instanceof Integer) {
-            return ((Number) v).longValue() != 0;
-        } else if (v instanceof Double) {
-            return (Double) v != 0.0;
-        } else if (v instanceof BigInteger) {
-            return ((BigInteger) v).signum() != 0;
-        } else if (v instanceof Short || v instanceof Byte) {
-            return ((Number) v).intValue() != 0;
-        } else if (v instanceof Float) {
-            return (Float) v != 0.0f;
-        } else if (v instanceof java.math.BigDecimal) {
-            return ((java.math.BigDecimal) v).signum() != 0;
-        } else if (v instanceof ByteArray) {
-            return ((ByteArray) v).size() > 0;
-        } else if (v instanceof dev.brine.py.Complex) {
-            return ((dev.brine.py.Complex) v).real() != 0 || ((dev.brine.py.Complex) v).imag() != 0;
-        } else if (v instanceof Object[]) {
-            return ((Object[]) v).length > 0; // a tuple
-        } else if (v instanceof Duration) {
-            return !((Duration) v).isZero(); // timedelta(0) is false
-        } else if (v instanceof NumpyScalar) {
+        if (v instanceof NumpyScalar) {
             return isTrue(((NumpyScalar) v).value()); // numpy scalars are false when zero, as the value they hold
         } else if (v instanceof NDArray && ((NDArray) v).size() == 1) {
             // an array of one element is as true as it; Python refuses to tell for other sizes (ValueError)
             return isTrue(((NDArray) v).get(new long[((NDArray) v).shape().length]));
         }
-        return true;
+        return PythonTruth.isTrue(v);
     }
 
     /**

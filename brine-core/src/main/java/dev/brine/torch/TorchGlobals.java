@@ -4,6 +4,7 @@ import dev.brine.BrineException;
 import dev.brine.mapping.ClassRegistry;
 import dev.brine.mapping.GlobalKind;
 import dev.brine.mapping.PyCallable;
+import dev.brine.mapping.PythonTruth;
 import dev.brine.ndarray.NDArray;
 import dev.brine.py.GenericObject;
 import dev.brine.py.Global;
@@ -237,13 +238,6 @@ final class TorchGlobals {
         return b.build();
     }
 
-    /** Python's falsehood, for the values a pickle may give as a tensor's metadata: None, False, 0, empty. */
-    private static boolean isFalse(Object m) {
-        return m == null || Boolean.FALSE.equals(m) || Long.valueOf(0).equals(m)
-                || m instanceof Map && ((Map<?, ?>) m).isEmpty() || m instanceof Tuple && ((Tuple) m).isEmpty()
-                || m instanceof java.util.List && ((java.util.List<?>) m).isEmpty() || "".equals(m);
-    }
-
     /**
      * The bits of a tensor's metadata, the last argument of {@code _rebuild_tensor_v2}/{@code _v3}: torch
      * writes {@code torch._utils.get_tensor_metadata(t)}, {@code {'conj': True}} and/or
@@ -254,7 +248,7 @@ final class TorchGlobals {
      * and a value other than True (torch never writes one, and sets the bit whatever the value is).
      */
     static int metadata(Object m, String what) throws BrineException {
-        if (isFalse(m)) {
+        if (!PythonTruth.isTrue(m)) {
             return 0; // torch: `if metadata:`
         }
         if (!(m instanceof Map)) {
