@@ -150,7 +150,13 @@ final class PythonEqualKeys {
             return new AwareTime(t.toLocalTime().toNanoOfDay() - t.getOffset().getTotalSeconds() * 1_000_000_000L);
         }
         if (key instanceof NumpyScalar && isPlainValue((NumpyScalar) key)) {
-            return pythonValue(((NumpyScalar) key).value()); // np.float64(1.0) == 1, np.str_('a') == 'a'
+            Object value;
+            try {
+                value = ((NumpyScalar) key).value();
+            } catch (IllegalStateException e) { // bytes Java cannot hold as a value (a str unit past U+10FFFF)
+                return key;
+            }
+            return pythonValue(value); // np.float64(1.0) == 1, np.str_('a') == 'a'
         }
         if (key instanceof Object[]) {
             return Tuple.of((Object[]) key); // written as a tuple: equal to a tuple of the same items (not by identity)
