@@ -279,7 +279,10 @@ public final class NDArray implements Unhashable {
         return storage;
     }
 
-    /** Whether writes are refused (a read-only memory mapping). */
+    /**
+     * Whether writes are refused (a read-only memory mapping: {@code Npy.map(path, false)}, and the mmap options of
+     * torch checkpoints and safetensors, {@code NpzFile.map}); a {@link #copy()} is writable.
+     */
     public boolean isReadOnly() {
         return storage.isReadOnly();
     }
@@ -392,6 +395,8 @@ public final class NDArray implements Unhashable {
      * 8 bytes. An integer stored in a long double is rounded once, from all its digits.
      *
      * @throws IllegalArgumentException for a value the element cannot hold or a value of the wrong kind
+     * @throws IllegalStateException when the array {@link #isReadOnly() is read-only} (a read-only mapping: change
+     *     a {@link #copy()}); the other setters too
      */
     public void set(Object value, long... index) {
         Elements.set(dtype, storage, offsetOf(index), value);

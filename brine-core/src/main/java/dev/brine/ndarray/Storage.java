@@ -739,7 +739,10 @@ public final class Storage {
 
     private void checkWritable() {
         if (readOnly) {
-            throw new IllegalStateException("storage is read-only (a read-only memory mapping); map it copy-on-write to change it");
+            // the advice names every way to a writable copy: mmap options of torch and safetensors have no copy-on-write mode
+            throw new IllegalStateException("the array is read-only (a read-only memory mapping of its file): change a copy"
+                    + " (NDArray.copy()), read the file without mmap, or for a .npy file map it copy-on-write"
+                    + " (Npy.map(path, true))");
         }
     }
 

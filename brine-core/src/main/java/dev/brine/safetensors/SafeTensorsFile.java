@@ -173,7 +173,12 @@ public final class SafeTensorsFile implements Closeable {
         return t;
     }
 
-    /** The {@code __metadata__} strings in header order; empty when the header has none. */
+    /**
+     * The {@code __metadata__} strings in header order; empty when the header has none. To write the file back as it
+     * was, pass {@code hasMetadata() ? metadata() : null}: an empty map is written as {@code "__metadata__":{}}, as
+     * {@code save_file(..., metadata={})} writes it, which Python's {@code safe_open(...).metadata()} reads as
+     * {@code {}} where the original gave {@code None}.
+     */
     public Map<String, String> metadata() {
         return header.metadata == null ? Collections.emptyMap() : header.metadata;
     }
