@@ -78,7 +78,13 @@ final class PyLiteralParser {
             throw p.error("source code string cannot contain null bytes");
         }
         p.leading();
-        Object v = p.topLevel();
+        Object v;
+        try {
+            v = p.topLevel();
+        } catch (StackOverflowError e) {
+            // MAX_NESTING keeps the default stack safe; a thread with a small one (128 KiB) may still run out
+            throw p.error("the header's literal is nested too deeply for this thread's stack");
+        }
         p.trailing();
         if (p.filtered) {
             p.refuseWhatUntokenizeBreaks();

@@ -657,6 +657,8 @@ public final class Unpickler {
             UnpicklingException wrapped = new UnpicklingException(e.getMessage(), opOffset, opName());
             wrapped.initCause(e);
             throw wrapped;
+        } catch (OutOfMemoryError e) {
+            throw outgrewHeap();
         } catch (StackOverflowError e) {
             // reading is iterative, but Java's hashCode/equals recurse (a dict key or set element nested
             // deeper than the thread's stack: a tuple in a tuple in ...), and so may a registered callable
@@ -670,6 +672,27 @@ public final class Unpickler {
             wrapped.initCause(e);
             throw wrapped;
         }
+    }
+
+    /**
+     * The refusal of a pickle whose values (a list of millions of items, the stack, the memo) outgrew the heap: the
+     * input's refusal, not the JVM's error, as for an argument that outgrows it ({@code PickleInput.tooBigForHeap}).
+     * What this unpickler holds is dropped first, so the caller gets the heap back whatever it keeps; the memo, which
+     * a later load of the same stream would need, goes too.
+     */
+    private UnpicklingException outgrewHeap() {
+        long at = opOffset;
+        String name = opName();
+        stack = new Object[Math.min(32, maxStack)];
+        sp = 0;
+        markCount = 0;
+        fence = 0;
+        standIns = null;
+        deferredAt = null;
+        detachMemo();
+        return new UnpicklingException("the values this pickle builds outgrew the Java heap ("
+                + Runtime.getRuntime().maxMemory() + " bytes at most): a pickle to read with a bigger heap (-Xmx)",
+                at, name);
     }
 
     /** The opcode being read, or null while its byte is read (or when the byte is no opcode). */

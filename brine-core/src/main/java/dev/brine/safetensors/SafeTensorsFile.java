@@ -94,13 +94,18 @@ public final class SafeTensorsFile implements Closeable {
             if (n > Integer.MAX_VALUE - 8) {
                 throw new LimitExceededException("maxHeaderSize", where + ": a " + n + "-byte header is too large");
             }
-            byte[] json = new byte[(int) n];
+            byte[] json = headerArray(n, where);
             ByteBuffer hb = ByteBuffer.wrap(json);
             if (!ChannelReads.fill(ch, hb, 8)) {
                 throw new BrineException(where + ": truncated header at byte " + (8 + hb.position()));
             }
             long dataStart = 8 + n;
-            Header header = Header.parse(json, json.length, size - dataStart, where);
+            Header header;
+            try {
+                header = Header.parse(json, json.length, size - dataStart, where);
+            } catch (OutOfMemoryError e) { // the parsed names and entries of a header that fit the heap as bytes
+                throw tooBigForHeap(n, where);
+            }
             if (options.mmap()) {
                 Map<String, Storage> mapped = new HashMap<>();
                 FileMappings mappings = new FileMappings(ch, where); // small tensors are read: see FileMappings
@@ -171,6 +176,23 @@ public final class SafeTensorsFile implements Closeable {
             throw new BrineException(where + ": no tensor named '" + name + "'");
         }
         return t;
+    }
+
+    /**
+     * The header's bytes: a valid file's header may be up to {@code maxHeaderSize} (100 MB by default), more than a
+     * small heap holds; that is this file's refusal, not the JVM's error (the failed allocation took nothing).
+     */
+    private static byte[] headerArray(long n, String where) throws BrineException {
+        try {
+            return new byte[(int) n];
+        } catch (OutOfMemoryError e) {
+            throw tooBigForHeap(n, where);
+        }
+    }
+
+    private static BrineException tooBigForHeap(long n, String where) {
+        return new BrineException(where + ": the " + n + "-byte header is more than the Java heap holds ("
+                + Runtime.getRuntime().maxMemory() + " bytes at most): read it with a bigger heap (-Xmx)");
     }
 
     /**

@@ -1,0 +1,148 @@
+package dev.brine.hostile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.brine.BrineException;
+import dev.brine.ndarray.NDArray;
+import dev.brine.npy.Npy;
+import dev.brine.pickle.Pickle;
+import dev.brine.safetensors.SafeTensors;
+import dev.brine.testing.Python;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Valid inputs that a small heap or a small thread stack cannot hold end in a BrineException, not in the JVM's
+ * OutOfMemoryError or StackOverflowError (hunt26-stack F1–F3): a pickle whose values outgrow a 32 MiB heap (CPython
+ * loads a list of millions of Nones), a safetensors header of 50 MB (under maxHeaderSize; the package reads it), and
+ * an NPY header whose shape literal nests 100 parentheses deep, read on a 128 KiB thread (numpy reads it as ()).
+ */
+class SmallStackAndHeapTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void validInputsBeyondASmallHeapOrStackAreRefusedCleanly() throws Exception {
+        Path header = tmp.resolve("big-header.safetensors");
+        writeBigHeaderSafetensors(header, 50 << 20);
+        Path npy = tmp.resolve("deep-shape.npy");
+        Files.write(npy, deepShapeNpy(100));
+        // the oracles read both files
+        Python.require("numpy", "safetensors");
+        assertEquals("ok", Python.checkText(String.join("\n",
+                "import sys, numpy as np, safetensors.numpy as st",
+                "a = np.load(sys.argv[1]); assert a.shape == () and a.dtype == np.float64 and a[()] == 0.0, a",
+                "assert list(st.load_file(sys.argv[2])) == ['a']",
+                "print('ok')"), npy, header).strip());
+        // and Brine too, on the default stack and heap
+        NDArray a = Npy.read(npy);
+        assertEquals(0, a.shape().length);
+
+        Path log = tmp.resolve("child.log");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), Child.class.getName(), header.toString(), npy.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child JVM hung");
+        String out = Files.readString(log);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("pickle: the values this pickle builds outgrew the Java heap"), out);
+        assertTrue(out.contains("safetensors: ") && out.contains("-byte header is more than the Java heap holds"), out);
+        assertTrue(out.contains("npy: ") && out.contains("nested too deeply for this thread's stack"), out);
+    }
+
+    /** The child's main: each read must end in a BrineException, printed with what it read. */
+    public static final class Child {
+        public static void main(String[] args) throws Exception {
+            // a list of Nones that never ends: its MARK's values outgrow the heap long before maxStackSize
+            byte[] head = {(byte) 0x80, 2, ']', '('};
+            InputStream nones = new InputStream() {
+                long at;
+
+                @Override
+                public int read() {
+                    return at < head.length ? head[(int) at++] & 0xff : 'N';
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    for (int i = 0; i < len; i++) {
+                        b[off + i] = (byte) read();
+                    }
+                    return len;
+                }
+            };
+            refused("pickle", () -> Pickle.load(nones));
+            refused("safetensors", () -> SafeTensors.load(Path.of(args[0])));
+            AtomicReference<Throwable> onSmallStack = new AtomicReference<>();
+            Thread t = new Thread(null, () -> {
+                try {
+                    refused("npy", () -> Npy.read(Path.of(args[1])));
+                } catch (Throwable e) {
+                    onSmallStack.set(e);
+                }
+            }, "small", 128 << 10);
+            t.start();
+            t.join();
+            if (onSmallStack.get() != null) {
+                throw new AssertionError(onSmallStack.get());
+            }
+        }
+
+        interface Read {
+            Object run() throws Exception;
+        }
+
+        static void refused(String what, Read read) {
+            try {
+                read.run();
+                System.out.println(what + ": NOT REFUSED");
+                System.exit(2);
+            } catch (BrineException e) {
+                System.out.println(what + ": " + e.getMessage());
+            } catch (Throwable e) {
+                e.printStackTrace(System.out);
+                System.exit(3);
+            }
+        }
+    }
+
+    /** One float32 tensor 'a' and a JSON header padded with spaces to {@code size} bytes. */
+    private static void writeBigHeaderSafetensors(Path path, int size) throws Exception {
+        byte[] json = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}".getBytes(StandardCharsets.US_ASCII);
+        try (OutputStream out = Files.newOutputStream(path)) {
+            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(size).array());
+            out.write(json);
+            byte[] spaces = new byte[1 << 20];
+            java.util.Arrays.fill(spaces, (byte) ' ');
+            for (long left = size - json.length; left > 0; left -= spaces.length) {
+                out.write(spaces, 0, (int) Math.min(spaces.length, left));
+            }
+            out.write(new byte[4]); // the float 0.0
+        }
+    }
+
+    /** A version 1.0 NPY of one float64 0.0 whose shape is written {@code (((...)))}, {@code depth} deep: that is (). */
+    private static byte[] deepShapeNpy(int depth) {
+        StringBuilder h = new StringBuilder("{'descr': '<f8', 'fortran_order': False, 'shape': ")
+                .append("(".repeat(depth)).append(")".repeat(depth)).append(", }");
+        while ((10 + h.length() + 1) % 64 != 0) {
+            h.append(' ');
+        }
+        h.append('\n');
+        ByteBuffer b = ByteBuffer.allocate(10 + h.length() + 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+        b.putShort((short) h.length()).put(h.toString().getBytes(StandardCharsets.US_ASCII));
+        return b.array();
+    }
+}
