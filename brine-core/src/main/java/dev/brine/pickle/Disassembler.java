@@ -480,8 +480,13 @@ public final class Disassembler {
     private static void run(DisInput in, Appendable sink, Map<BigInteger, String> memo, Options options)
             throws IOException {
         DisOutput out = new DisOutput(sink);
+        Listing listing = new Listing(in, out, memo == null ? new HashMap<>() : memo, options);
         try {
-            new Listing(in, out, memo == null ? new HashMap<>() : memo, options).run();
+            listing.run();
+        } catch (OutOfMemoryError e) {
+            // what the input makes the listing hold (a protocol 0 line that does not end, millions of values in one
+            // MARK, or a sink that grows with the text) outgrew the heap: Python's MemoryError, as this input's refusal
+            throw listing.outOfMemory();
         } finally {
             // whatever was printed before a failure is part of the result, as in pickletools
             out.flush();
@@ -509,6 +514,16 @@ public final class Disassembler {
             this.indentChunk = " ".repeat(Math.max(0, options.indentLevel()));
             this.annotate = options.annotate();
             this.annoCol = annotate;
+        }
+
+        /** Drops what the listing holds and names where it was (see {@link Disassembler#run}). */
+        DisassemblyException outOfMemory() {
+            stack.clear();
+            stack.trimToSize();
+            markStack = new long[0];
+            return new DisassemblyException("MemoryError", "the listing outgrew the Java heap ("
+                    + Runtime.getRuntime().maxMemory() + " bytes at most): disassemble it with a bigger heap (-Xmx)",
+                    pos, op == null ? null : op.name());
         }
 
         void run() throws IOException {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.brine.BrineException;
 import dev.brine.ndarray.NDArray;
 import dev.brine.npy.Npy;
+import dev.brine.pickle.Disassembler;
 import dev.brine.pickle.Pickle;
 import dev.brine.safetensors.SafeTensors;
 import dev.brine.testing.Python;
@@ -23,9 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Valid inputs that a small heap or a small thread stack cannot hold end in a BrineException, not in the JVM's
- * OutOfMemoryError or StackOverflowError (hunt26-stack F1–F3): a pickle whose values outgrow a 32 MiB heap (CPython
+ * OutOfMemoryError or StackOverflowError (hunt26-stack F1–F3, F7): a pickle whose values outgrow a 32 MiB heap (CPython
  * loads a list of millions of Nones), a safetensors header of 50 MB (under maxHeaderSize; the package reads it), and
- * an NPY header whose shape literal nests 100 parentheses deep, read on a 128 KiB thread (numpy reads it as ()).
+ * an NPY header whose shape literal nests 100 parentheses deep, read on a 128 KiB thread (numpy reads it as ()); and
+ * the disassembler's listing of that endless list (F7).
  */
 class SmallStackAndHeapTest {
     @TempDir
@@ -58,15 +60,55 @@ class SmallStackAndHeapTest {
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("pickle: the values this pickle builds outgrew the Java heap"), out);
         assertTrue(out.contains("safetensors: ") && out.contains("-byte header is more than the Java heap holds"), out);
+        assertTrue(out.contains("dis: the listing outgrew the Java heap"), out);
         assertTrue(out.contains("npy: ") && out.contains("nested too deeply for this thread's stack"), out);
     }
 
     /** The child's main: each read must end in a BrineException, printed with what it read. */
     public static final class Child {
         public static void main(String[] args) throws Exception {
-            // a list of Nones that never ends: its MARK's values outgrow the heap long before maxStackSize
+            InputStream nones = endlessNones();
+            refused("pickle", () -> Pickle.load(nones));
+            refused("dis", () -> {
+                Appendable discard = new Appendable() {
+                    @Override
+                    public Appendable append(CharSequence c) {
+                        return this;
+                    }
+
+                    @Override
+                    public Appendable append(CharSequence c, int start, int end) {
+                        return this;
+                    }
+
+                    @Override
+                    public Appendable append(char c) {
+                        return this;
+                    }
+                };
+                Disassembler.disassemble(endlessNones(), discard);
+                return null;
+            });
+            refused("safetensors", () -> SafeTensors.load(Path.of(args[0])));
+            AtomicReference<Throwable> onSmallStack = new AtomicReference<>();
+            Thread t = new Thread(null, () -> {
+                try {
+                    refused("npy", () -> Npy.read(Path.of(args[1])));
+                } catch (Throwable e) {
+                    onSmallStack.set(e);
+                }
+            }, "small", 128 << 10);
+            t.start();
+            t.join();
+            if (onSmallStack.get() != null) {
+                throw new AssertionError(onSmallStack.get());
+            }
+        }
+
+        /** A list of Nones that never ends: its MARK's values outgrow the heap long before maxStackSize. */
+        static InputStream endlessNones() {
             byte[] head = {(byte) 0x80, 2, ']', '('};
-            InputStream nones = new InputStream() {
+            return new InputStream() {
                 long at;
 
                 @Override
@@ -82,21 +124,6 @@ class SmallStackAndHeapTest {
                     return len;
                 }
             };
-            refused("pickle", () -> Pickle.load(nones));
-            refused("safetensors", () -> SafeTensors.load(Path.of(args[0])));
-            AtomicReference<Throwable> onSmallStack = new AtomicReference<>();
-            Thread t = new Thread(null, () -> {
-                try {
-                    refused("npy", () -> Npy.read(Path.of(args[1])));
-                } catch (Throwable e) {
-                    onSmallStack.set(e);
-                }
-            }, "small", 128 << 10);
-            t.start();
-            t.join();
-            if (onSmallStack.get() != null) {
-                throw new AssertionError(onSmallStack.get());
-            }
         }
 
         interface Read {
