@@ -109,6 +109,11 @@ public final class ZipReader implements Closeable {
             this.byName = indexByName(entries);
         } catch (BrineException e) {
             throw compressedOr(e);
+        } catch (OutOfMemoryError e) {
+            // a valid directory of many long names (maxZipMembers allows 100,000) can outgrow a small heap: this
+            // file's refusal, not the JVM's error; the entries read so far are dropped with the failed call
+            throw new BrineException(where + ": the ZIP directory's " + "entries are more than the Java heap holds ("
+                    + Runtime.getRuntime().maxMemory() + " bytes at most): open it with a bigger heap (-Xmx)");
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.brine.BrineException;
 import dev.brine.ndarray.NDArray;
 import dev.brine.npy.Npy;
+import dev.brine.npy.Npz;
 import dev.brine.pickle.Disassembler;
 import dev.brine.pickle.Pickle;
 import dev.brine.safetensors.SafeTensors;
@@ -24,10 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Valid inputs that a small heap or a small thread stack cannot hold end in a BrineException, not in the JVM's
- * OutOfMemoryError or StackOverflowError (hunt26-stack F1–F3, F7): a pickle whose values outgrow a 32 MiB heap (CPython
+ * OutOfMemoryError or StackOverflowError (hunt26-stack F1–F3, F6, F7): a pickle whose values outgrow a 32 MiB heap (CPython
  * loads a list of millions of Nones), a safetensors header of 50 MB (under maxHeaderSize; the package reads it), and
  * an NPY header whose shape literal nests 100 parentheses deep, read on a 128 KiB thread (numpy reads it as ()); and
- * the disassembler's listing of that endless list (F7).
+ * the disassembler's listing of that endless list (F7), and an .npz whose directory's names outgrow the heap (F6).
  */
 class SmallStackAndHeapTest {
     @TempDir
@@ -50,16 +51,21 @@ class SmallStackAndHeapTest {
         NDArray a = Npy.read(npy);
         assertEquals(0, a.shape().length);
 
+        Path manyNames = tmp.resolve("many-names.npz");
+        writeManyLongNames(manyNames, 60_000, 600);
+
         Path log = tmp.resolve("child.log");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), Child.class.getName(), header.toString(), npy.toString())
+                "-cp", System.getProperty("java.class.path"), Child.class.getName(), header.toString(), npy.toString(),
+                manyNames.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child JVM hung");
         String out = Files.readString(log);
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("pickle: the values this pickle builds outgrew the Java heap"), out);
         assertTrue(out.contains("safetensors: ") && out.contains("-byte header is more than the Java heap holds"), out);
+        assertTrue(out.contains("npz: ") && out.contains("the ZIP directory's entries are more than the Java heap holds"), out);
         assertTrue(out.contains("dis: the listing outgrew the Java heap"), out);
         assertTrue(out.contains("npy: ") && out.contains("nested too deeply for this thread's stack"), out);
     }
@@ -90,6 +96,7 @@ class SmallStackAndHeapTest {
                 return null;
             });
             refused("safetensors", () -> SafeTensors.load(Path.of(args[0])));
+            refused("npz", () -> Npz.open(Path.of(args[2])));
             AtomicReference<Throwable> onSmallStack = new AtomicReference<>();
             Thread t = new Thread(null, () -> {
                 try {
@@ -140,6 +147,29 @@ class SmallStackAndHeapTest {
             } catch (Throwable e) {
                 e.printStackTrace(System.out);
                 System.exit(3);
+            }
+        }
+    }
+
+    /**
+     * A valid ZIP of {@code count} one-byte members whose names are {@code length} chars long: its directory's names
+     * alone are more than the child's heap (numpy opens such a file; maxZipMembers allows 100,000 members).
+     */
+    private static void writeManyLongNames(Path path, int count, int length) throws Exception {
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(
+                new java.io.BufferedOutputStream(Files.newOutputStream(path), 1 << 20))) {
+            zip.setMethod(java.util.zip.ZipOutputStream.STORED);
+            String pad = "n".repeat(length - 12);
+            for (int i = 0; i < count; i++) {
+                java.util.zip.ZipEntry e = new java.util.zip.ZipEntry(String.format("%08d", i) + pad + ".npy");
+                e.setSize(1);
+                e.setCompressedSize(1);
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update('x');
+                e.setCrc(crc.getValue());
+                zip.putNextEntry(e);
+                zip.write('x');
+                zip.closeEntry();
             }
         }
     }
