@@ -81,22 +81,7 @@ class SmallHeapTest {
             };
             int refused = 0;
             for (byte[] head : heads) {
-                InputStream endless = new InputStream() {
-                    long at;
-
-                    @Override
-                    public int read() {
-                        return at < head.length ? head[(int) at++] & 0xff : 'a';
-                    }
-
-                    @Override
-                    public int read(byte[] b, int off, int len) {
-                        for (int i = 0; i < len; i++) {
-                            b[off + i] = (byte) read();
-                        }
-                        return len;
-                    }
-                };
+                InputStream endless = new EndlessStream(head, 'a');
                 try {
                     Pickle.load(endless);
                     System.out.println("NOT REFUSED");

@@ -114,23 +114,7 @@ class SmallStackAndHeapTest {
 
         /** A list of Nones that never ends: its MARK's values outgrow the heap long before maxStackSize. */
         static InputStream endlessNones() {
-            byte[] head = {(byte) 0x80, 2, ']', '('};
-            return new InputStream() {
-                long at;
-
-                @Override
-                public int read() {
-                    return at < head.length ? head[(int) at++] & 0xff : 'N';
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) {
-                    for (int i = 0; i < len; i++) {
-                        b[off + i] = (byte) read();
-                    }
-                    return len;
-                }
-            };
+            return new EndlessStream(new byte[] {(byte) 0x80, 2, ']', '('}, 'N');
         }
 
         interface Read {
