@@ -112,7 +112,7 @@ public final class ZipReader implements Closeable {
         } catch (OutOfMemoryError e) {
             // a valid directory of many long names (maxZipMembers allows 100,000) can outgrow a small heap: this
             // file's refusal, not the JVM's error; the entries read so far are dropped with the failed call
-            throw new BrineException(where + ": the ZIP directory's " + "entries are more than the Java heap holds ("
+            throw new BrineException(where + ": the ZIP directory's entries are more than the Java heap holds ("
                     + Runtime.getRuntime().maxMemory() + " bytes at most): open it with a bigger heap (-Xmx)");
         }
     }
