@@ -509,6 +509,9 @@ final class Elements {
                 putBytes(t, s, pos, toBytes(t, v));
                 return;
             case UNICODE:
+                if (v instanceof Character) {
+                    v = String.valueOf(((Character) v).charValue()); // the one-character str it stands for
+                }
                 if (!(v instanceof String)) {
                     throw mismatch(t, v);
                 }
@@ -560,6 +563,8 @@ final class Elements {
                 throw new IllegalArgumentException("Python integer " + b + " out of bounds for " + t.name());
             }
         } else if (v instanceof Character) {
+            // a number element takes a char's code, as Java widens a char to an int (NDArray.of(char[]) is uint16);
+            // a str or bytes element takes it as a one-character string (see set)
             IntegerBounds.check(t, (Character) v);
             setLong(t, s, pos, (Character) v);
         } else if (v instanceof Number && IntegerBounds.applies(t)) {
@@ -666,8 +671,8 @@ final class Elements {
         if (v instanceof byte[]) {
             return (byte[]) v;
         }
-        if (v instanceof String && t.kind() == DType.Kind.BYTES) {
-            String str = (String) v;
+        if ((v instanceof String || v instanceof Character) && t.kind() == DType.Kind.BYTES) {
+            String str = String.valueOf(v); // a Character as the one-character str it stands for
             for (int i = 0; i < str.length(); i++) {
                 if (str.charAt(i) > 0x7F) {
                     throw new IllegalArgumentException("a bytes element takes ASCII text only; encode it first");

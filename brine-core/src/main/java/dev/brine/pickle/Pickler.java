@@ -362,6 +362,8 @@ public final class Pickler {
         Class<?> type = obj.getClass();
         if (obj instanceof byte[]) {
             saveBytes((byte[]) obj, obj);
+        } else if (obj instanceof Character) {
+            saveCharacter((Character) obj);
         } else if (obj instanceof ByteArray) {
             saveByteArray(((ByteArray) obj).array(), obj, depth);
         } else if (obj instanceof Tuple) {
@@ -712,6 +714,17 @@ public final class Pickler {
         writeString(s);
         memoize(s);
         return memo.size() - 1;
+    }
+
+    /**
+     * A Java {@code Character} as the one-character Python str it stands for (the same bytes as that
+     * {@code String}; a lone surrogate as CPython writes one, with {@code surrogatepass}), memoized by the
+     * Character's own identity: the memo is an identity map, and the str is a fresh object each time.
+     * A Character reads back as a {@code String}.
+     */
+    private void saveCharacter(Character c) throws IOException {
+        writeString(String.valueOf(c.charValue()));
+        memoize(c);
     }
 
     private void writeString(String s) throws IOException {
@@ -1286,11 +1299,12 @@ public final class Pickler {
 
     /**
      * How a key counts towards the check that keys distinct in Java are distinct in Python, which runs from two on:
-     * a str equals only a str in both (0), another key may equal one of another type (1), and a numpy scalar may
-     * equal a str too ({@code np.str_('a') == 'a'}), so one alone beside strings is checked (2).
+     * a str equals only a str in both (0), another key may equal one of another type (1), and a numpy scalar or a
+     * Character may equal a str too ({@code np.str_('a') == 'a'}; a Character is written as a str), so one alone
+     * beside strings is checked (2).
      */
     private static int otherKeyWeight(Object key) {
-        return key instanceof String ? 0 : key instanceof NumpyScalar ? 2 : 1;
+        return key instanceof String ? 0 : key instanceof NumpyScalar || key instanceof Character ? 2 : 1;
     }
 
     private void saveSet(Set<?> set, int depth) throws IOException {

@@ -40,7 +40,7 @@ final class PythonEqualKeys {
             return;
         }
         Map<Object, Object> seen = new HashMap<>();
-        boolean strings = hasNumpyStr(keys); // np.str_('a') == 'a': then strings are looked at too
+        boolean strings = hasStrOtherThanString(keys); // np.str_('a') == 'a': then strings are looked at too
         for (Object key : keys) {
             if (key instanceof String && !strings) {
                 continue;
@@ -54,9 +54,11 @@ final class PythonEqualKeys {
         }
     }
 
-    private static boolean hasNumpyStr(Collection<?> keys) {
+    /** Whether a key that is not a String is written as, or equals, a str: a numpy str or a Character. */
+    private static boolean hasStrOtherThanString(Collection<?> keys) {
         for (Object key : keys) {
-            if (key instanceof NumpyScalar && ((NumpyScalar) key).dtype().kind() == DType.Kind.UNICODE) {
+            if (key instanceof Character
+                    || key instanceof NumpyScalar && ((NumpyScalar) key).dtype().kind() == DType.Kind.UNICODE) {
                 return true;
             }
         }
@@ -107,8 +109,9 @@ final class PythonEqualKeys {
             DType.Kind k = numpyType.kind();
             return k == DType.Kind.INT || k == DType.Kind.UINT || k == DType.Kind.BOOL;
         }
+        // a Character is written as a str, equal to a String key of the same char
         return only != byte[].class && only != Object[].class && only != BigDecimal.class && only != OffsetDateTime.class
-                && only != OffsetTime.class;
+                && only != OffsetTime.class && only != Character.class;
     }
 
     /**
@@ -137,6 +140,9 @@ final class PythonEqualKeys {
         if (key instanceof Complex) {
             Complex c = (Complex) key;
             return c.imag() == 0 ? ofDouble(c.real(), key) : new ComplexValue(ofDouble(c.real(), key), ofDouble(c.imag(), key));
+        }
+        if (key instanceof Character) {
+            return String.valueOf(((Character) key).charValue()); // written as a one-character str
         }
         if (key instanceof byte[]) {
             return ByteBuffer.wrap((byte[]) key);

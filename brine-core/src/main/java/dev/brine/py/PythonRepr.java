@@ -77,6 +77,9 @@ public final class PythonRepr {
         if (value instanceof String) {
             return (String) value;
         }
+        if (value instanceof Character) {
+            return String.valueOf(((Character) value).charValue()); // written as a one-character str
+        }
         if (value instanceof BigDecimal) {
             return ((BigDecimal) value).toString(); // the same notation as Python's Decimal (see the repr above)
         }
@@ -139,7 +142,7 @@ public final class PythonRepr {
             return "builtins".equals(g.module()) && ("Ellipsis".equals(g.name()) || "NotImplemented".equals(g.name())
                     || BuiltinNames.isFunction(g.name()) || BuiltinNames.isClass(g.name()));
         }
-        return v == null || v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof Integer
+        return v == null || v instanceof String || v instanceof Character || v instanceof Boolean || v instanceof Long || v instanceof Integer
                 || v instanceof Short || v instanceof Byte || v instanceof Double || v instanceof Float
                 || v instanceof byte[] || v instanceof ByteArray || v instanceof Complex || v instanceof BigDecimal
                 || (v instanceof GenericObject && inertDecimal((GenericObject) v) != null) || isDateTime(v);
@@ -369,6 +372,8 @@ public final class PythonRepr {
                 out.append(PyFloat.repr(((Number) v).doubleValue()));
             } else if (v instanceof String) {
                 appendString(out, (String) v);
+            } else if (v instanceof Character) {
+                appendString(out, String.valueOf(((Character) v).charValue())); // the one-character str it is written as
             } else if (v instanceof byte[]) {
                 appendBytes(out, (byte[]) v, false);
             } else if (v instanceof ByteArray) {

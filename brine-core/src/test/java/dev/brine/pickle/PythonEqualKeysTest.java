@@ -66,6 +66,8 @@ class PythonEqualKeysTest {
         {NumpyScalar.of(DType.INT64, 10L), "numpy.int64(10)"}, {NumpyScalar.of(DType.BOOL, false), "numpy.False_"},
         {NumpyScalar.of(DType.FLOAT64, -0.0), "numpy.float64(-0.0)"}, {NumpyScalar.of(DType.FLOAT32, 0.1), "numpy.float32(0.1)"},
         {NumpyScalar.of(DType.unicode(1), "1"), "numpy.str_('1')"},
+        // a Character is written as the one-character str
+        {'1', "'1'"}, {'2', "'2'"},
     };
 
     @Test
