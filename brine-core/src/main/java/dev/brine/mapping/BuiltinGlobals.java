@@ -67,6 +67,7 @@ final class BuiltinGlobals {
         b.registerWriter(BigDecimal.class, d -> Reduction.call(DECIMAL, d.toString()));
         b.registerWriter(Complex.class, c -> Reduction.call(COMPLEX, c.real(), c.imag()));
         DateTimes.addTo(b);
+        Uuids.addTo(b);
         return b;
     }
 

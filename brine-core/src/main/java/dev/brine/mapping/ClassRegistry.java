@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  *
  * <p>{@link #builtins()} holds the globals CPython itself emits for builtin types (set, frozenset,
  * bytearray, complex, bytes via {@code _codecs.encode}, {@code copyreg} helpers, Decimal, the
- * datetime types, OrderedDict), the builtin types {@code _reconstructor} names as base classes
+ * datetime types, OrderedDict, uuid.UUID), the builtin types {@code _reconstructor} names as base classes
  * (object, tuple, list, dict, int, float, str: passed as arguments, never called) and nothing else. Add your own classes with a builder:
  *
  * <pre>{@code

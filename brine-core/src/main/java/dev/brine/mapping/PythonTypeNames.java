@@ -66,8 +66,8 @@ public final class PythonTypeNames {
         if (v == null) {
             return "NoneType";
         }
-        if (v instanceof String) {
-            return "str";
+        if (v instanceof String || v instanceof Character) {
+            return "str"; // a Character is written as a one-character str
         }
         if (v instanceof Long || v instanceof BigInteger) {
             return "int";
@@ -98,6 +98,9 @@ public final class PythonTypeNames {
         }
         if (v instanceof Complex) {
             return "complex";
+        }
+        if (v instanceof java.util.UUID) {
+            return "uuid.UUID";
         }
         return v instanceof BigDecimal ? "decimal.Decimal" : null;
     }

@@ -3,7 +3,6 @@ package dev.brine.pickle;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.Collection;
-import java.util.UUID;
 
 /**
  * What the "cannot pickle" error says about a Java type that has no Python mapping: the type as
@@ -14,7 +13,7 @@ final class UnmappedTypes {
     private UnmappedTypes() {
     }
 
-    /** The type as Java source names it: {@code int[]}, {@code java.util.UUID}, {@code Outer.Inner}. */
+    /** The type as Java source names it: {@code int[]}, {@code java.util.Optional}, {@code Outer.Inner}. */
     static String sourceName(Class<?> type) {
         String canonical = type.getCanonicalName(); // null for local and anonymous classes
         return canonical != null ? canonical : type.getTypeName();
@@ -36,10 +35,6 @@ final class UnmappedTypes {
         if (type == ZonedDateTime.class) {
             return ": a time zone's rules have no pickle mapping; write toOffsetDateTime() (an aware datetime with a fixed"
                     + " offset) or toLocalDateTime() (a naive one), or register a writer (ClassRegistry.Builder.registerWriter)";
-        }
-        if (type == UUID.class) {
-            return ": write uuid.toString(), or register a writer (ClassRegistry.Builder.registerWriter) that writes"
-                    + " Python's uuid.UUID";
         }
         String collections = Collection.class.isAssignableFrom(type) ? " (only List and Set collections map to Python)" : "";
         return collections + ": register a writer (ClassRegistry.Builder.registerWriter), or give the class @PythonName"

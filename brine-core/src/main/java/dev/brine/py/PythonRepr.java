@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Python's {@code repr()} for the Java values Brine reads, with reprlib-style bounds: containers
@@ -80,6 +81,9 @@ public final class PythonRepr {
         if (value instanceof Character) {
             return String.valueOf(((Character) value).charValue()); // written as a one-character str
         }
+        if (value instanceof UUID) {
+            return value.toString();
+        }
         if (value instanceof BigDecimal) {
             return ((BigDecimal) value).toString(); // the same notation as Python's Decimal (see the repr above)
         }
@@ -144,7 +148,7 @@ public final class PythonRepr {
         }
         return v == null || v instanceof String || v instanceof Character || v instanceof Boolean || v instanceof Long || v instanceof Integer
                 || v instanceof Short || v instanceof Byte || v instanceof Double || v instanceof Float
-                || v instanceof byte[] || v instanceof ByteArray || v instanceof Complex || v instanceof BigDecimal
+                || v instanceof byte[] || v instanceof ByteArray || v instanceof Complex || v instanceof BigDecimal || v instanceof UUID
                 || (v instanceof GenericObject && inertDecimal((GenericObject) v) != null) || isDateTime(v);
     }
 
@@ -384,6 +388,8 @@ public final class PythonRepr {
                 appendComplex(out, (Complex) v);
             } else if (v instanceof BigDecimal) {
                 out.append("Decimal('").append(((BigDecimal) v).toString()).append("')");
+            } else if (v instanceof UUID) {
+                out.append("UUID('").append(v).append("')"); // Java's text is Python's str(): 8-4-4-4-12 lowercase hex
             } else if (v instanceof Global) {
                 appendGlobal(out, (Global) v);
             } else if (isContainer(v)) {

@@ -12,7 +12,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,20 +44,17 @@ class UnmappedTypeMessageTest {
         Python.require();
         Instant instant = Instant.parse("2024-01-02T03:04:05.123456Z");
         ZonedDateTime zoned = ZonedDateTime.of(2024, 7, 1, 12, 0, 0, 0, ZoneId.of("Europe/Paris"));
-        UUID uuid = UUID.fromString("12345678-1234-5678-1234-567812345678");
         assertTrue(refusal(instant).startsWith("cannot pickle 'java.time.Instant': Python's datetime has no Instant;"
                 + " write instant.atOffset(ZoneOffset.UTC)"), refusal(instant));
         assertTrue(refusal(zoned).startsWith("cannot pickle 'java.time.ZonedDateTime': a time zone's rules have no"
                 + " pickle mapping; write toOffsetDateTime()"), refusal(zoned));
-        assertTrue(refusal(uuid).startsWith("cannot pickle 'java.util.UUID': write uuid.toString()"), refusal(uuid));
 
         byte[] advised = Pickle.dumps(List.of(instant.atOffset(ZoneOffset.UTC), zoned.toOffsetDateTime(),
-                zoned.toLocalDateTime(), uuid.toString()));
-        String repr = new String(Python.check("import pickle, sys, uuid; v = pickle.loads(sys.stdin.buffer.read());"
-                + " print(repr(v[0])); print(repr(v[1])); print(repr(v[2])); print(uuid.UUID(v[3]) == uuid.UUID(int=0x"
-                + uuid.toString().replace("-", "") + "))", advised), StandardCharsets.UTF_8);
+                zoned.toLocalDateTime()));
+        String repr = new String(Python.check("import pickle, sys; v = pickle.loads(sys.stdin.buffer.read());"
+                + " print(repr(v[0])); print(repr(v[1])); print(repr(v[2]))", advised), StandardCharsets.UTF_8);
         assertEquals(List.of("datetime.datetime(2024, 1, 2, 3, 4, 5, 123456, tzinfo=datetime.timezone.utc)",
                 "datetime.datetime(2024, 7, 1, 12, 0, tzinfo=datetime.timezone(datetime.timedelta(seconds=7200)))",
-                "datetime.datetime(2024, 7, 1, 12, 0)", "True"), repr.strip().lines().toList());
+                "datetime.datetime(2024, 7, 1, 12, 0)"), repr.strip().lines().toList());
     }
 }
