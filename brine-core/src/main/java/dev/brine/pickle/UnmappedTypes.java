@@ -24,6 +24,15 @@ final class UnmappedTypes {
      * write instead; otherwise how to map a class of one's own.
      */
     static String advice(Class<?> type) {
+        if (type == char[].class) {
+            return ": a char[] has no Python counterpart; write new String(chars) for a Python str (a Character alone is"
+                    + " a one-character str), or NDArray.of(chars) for a numpy uint16 array";
+        }
+        if (java.util.Date.class.isAssignableFrom(type)) {
+            return ": write date.toInstant().atOffset(ZoneOffset.UTC), an OffsetDateTime that Python reads as an aware"
+                    + " datetime in UTC (a java.sql.Date: toLocalDate(), a Python date), or register a writer"
+                    + " (ClassRegistry.Builder.registerWriter)";
+        }
         if (type.isArray()) { // primitive: any other array is an Object[], written as a tuple
             return ": a primitive array has no Python counterpart; write NDArray.of(array) for a numpy array, or a List"
                     + " for a Python list (byte[] alone maps, to bytes)";

@@ -31,6 +31,11 @@ class UnmappedTypeMessageTest {
         // an array of arrays is an Object[], a tuple: what it cannot write is the double[] inside
         assertTrue(refusal(new double[2][2]).startsWith("cannot pickle 'double[]': a primitive array"),
                 refusal(new double[2][2]));
+        // a char[] is more often text than numbers; a java.util.Date is an instant
+        assertTrue(refusal(new char[] {'a'}).startsWith("cannot pickle 'char[]': a char[] has no Python counterpart;"
+                + " write new String(chars) for a Python str"), refusal(new char[] {'a'}));
+        assertTrue(refusal(new java.util.Date(0)).startsWith("cannot pickle 'java.util.Date': write"
+                + " date.toInstant().atOffset(ZoneOffset.UTC)"), refusal(new java.util.Date(0)));
         String nested = refusal(new Nested());
         assertTrue(nested.startsWith("cannot pickle 'dev.brine.pickle.UnmappedTypeMessageTest.Nested': register a writer"),
                 nested);
