@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -388,6 +389,9 @@ public final class ClassRegistry {
             if (c instanceof StatefulClass) {
                 return ((StatefulClass) c).type;
             }
+            if (c instanceof EnumClass) {
+                return ((EnumClass<?>) c).type();
+            }
             return c instanceof RecordClass ? ((RecordClass<?>) c).type() : null;
         }
 
@@ -598,6 +602,49 @@ public final class ClassRegistry {
                 }
                 return Reduction.call(g, values);
             });
+        }
+
+        /**
+         * Registers a Java enum as a Python {@code enum.Enum} class, under the name its {@link PythonName} gives:
+         * see {@link #registerEnum(String, String, Class, Function)}.
+         */
+        public <E extends Enum<E>> Builder registerEnum(Class<E> type, Function<? super E, ?> value) {
+            Global g = nameOf(type);
+            return registerEnum(g.module(), g.name(), type, value);
+        }
+
+        /**
+         * Registers a Java enum as the Python {@code enum.Enum} (or {@code IntEnum}, {@code StrEnum}) class
+         * {@code module.name}, whose members have the values {@code value} gives for the constants (an int, a str,
+         * a tuple ...: the Python member's {@code .value}). A constant is written as CPython writes a member,
+         * {@code module.name(value)} through REDUCE, and that call reads back as the constant of that value; a value
+         * no constant has is refused, as CPython refuses it ({@code 3 is not a valid Color}). {@code value} is
+         * asked once per constant, here. Two constants of one value are one member, as a Python alias is: the
+         * first declared is the one read. A combination of {@code enum.Flag} members is a value of its own, which
+         * needs a constant of its own.
+         *
+         * @throws IllegalArgumentException if the name is taken (see {@link #registerRecord(String, String, Class)})
+         *     or {@code value} throws for a constant
+         */
+        public <E extends Enum<E>> Builder registerEnum(String module, String name, Class<E> type,
+                Function<? super E, ?> value) {
+            Global g = new Global(module, name);
+            Map<E, Object> values = new java.util.EnumMap<>(type);
+            for (E constant : type.getEnumConstants()) {
+                try {
+                    values.put(constant, value.apply(constant));
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("enum " + type.getName() + " cannot be registered: its value"
+                            + " function threw " + e + " for " + constant.name(), e);
+                }
+            }
+            claim(g, new EnumClass<>(g, type, values), type.getName());
+            if (names.containsKey(type) && !takesOverName(type, g)) {
+                return this; // another name it is read by (see register)
+            }
+            names.put(type, g);
+            // an enum constant with a body of its own is a subclass, which finds this writer as its superclass's
+            return registerWriter(type, constant -> Reduction.call(g, values.get(type.cast(constant))));
         }
 
         /**

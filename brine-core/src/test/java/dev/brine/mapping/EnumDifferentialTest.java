@@ -1,0 +1,145 @@
+package dev.brine.mapping;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.brine.pickle.Pickle;
+import dev.brine.pickle.PicklerOptions;
+import dev.brine.pickle.UnpicklerOptions;
+import dev.brine.pickle.UnpicklingException;
+import dev.brine.py.GenericObject;
+import dev.brine.py.Global;
+import dev.brine.py.Tuple;
+import dev.brine.testing.Python;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Java enum registered with {@code registerEnum} is written as CPython writes the members of the Python
+ * {@code enum.Enum}, {@code IntEnum} or {@code Flag} of the same values, {@code Color(value)}, and those pickles read
+ * back as the constants; a value no member has is refused by both. Oracle: CPython's pickle of the same members, with
+ * the same classes defined in {@code __main__}.
+ */
+class EnumDifferentialTest {
+    enum Color {
+        RED(1L), GREEN("g"), BLUE(Tuple.of(1L, 2L)), ALIAS(1L), NOTHING(null);
+
+        final Object value;
+
+        Color(Object value) {
+            this.value = value;
+        }
+    }
+
+    enum Level {
+        LOW, HIGH
+    }
+
+    @PythonName(module = "__main__", name = "Perm")
+    enum Perm {
+        R(4), W(2), RW(6) {
+            @Override
+            public String toString() { // a constant with a body: a subclass of Perm
+                return "rw";
+            }
+        };
+
+        final int bits;
+
+        Perm(int bits) {
+            this.bits = bits;
+        }
+    }
+
+    private static final String CLASSES = String.join("\n",
+            "import enum",
+            "class Color(enum.Enum):",
+            "    RED = 1",
+            "    GREEN = 'g'",
+            "    BLUE = (1, 2)",
+            "    ALIAS = 1",
+            "    NOTHING = None",
+            "class Level(enum.IntEnum):",
+            "    LOW = 1",
+            "    HIGH = 2",
+            "class Perm(enum.Flag):",
+            "    R = 4",
+            "    W = 2",
+            "    RW = 6",
+            "");
+
+    private static ClassRegistry registry() {
+        return ClassRegistry.builtins().toBuilder()
+                .registerEnum("__main__", "Color", Color.class, c -> c.value)
+                .registerEnum("__main__", "Level", Level.class, l -> l.ordinal() + 1) // an Integer: written as an int
+                .registerEnum(Perm.class, p -> p.bits)
+                .build();
+    }
+
+    @Test
+    void membersAreWrittenAsCPythonWritesThemAndReadBackAsTheConstants() throws IOException {
+        Python.require();
+        String script = CLASSES + String.join("\n",
+                "import pickle, struct, sys",
+                "value = [Color.RED, Color.GREEN, Color.BLUE, Color.ALIAS, Color.NOTHING, Level.HIGH, Level.LOW, Perm.R,",
+                "         Perm.R | Perm.W, {Color.GREEN: Level.LOW}]",
+                "for proto in range(6):",
+                "    blob = pickle.dumps(value, proto)",
+                "    sys.stdout.buffer.write(struct.pack('<i', len(blob)) + blob)",
+                "");
+        ByteBuffer all = ByteBuffer.wrap(Python.check(script, new byte[0])).order(ByteOrder.LITTLE_ENDIAN);
+        ClassRegistry registry = registry();
+        // Color.ALIAS is Color.RED in Python: written as RED's value, one object with RED (a memo reference)
+        List<Object> value = List.of(Color.RED, Color.GREEN, Color.BLUE, Color.RED, Color.NOTHING, Level.HIGH, Level.LOW,
+                Perm.R, Perm.RW, java.util.Map.of(Color.GREEN, Level.LOW));
+        for (int proto = 0; proto <= 5; proto++) {
+            byte[] expected = next(all);
+            assertArrayEquals(expected, Pickle.dumps(value, PicklerOptions.builder().protocol(proto).registry(registry).build()),
+                    "protocol " + proto);
+            List<?> read = (List<?>) Pickle.loads(expected, UnpicklerOptions.builder().registry(registry).build());
+            assertEquals(value, read, "protocol " + proto);
+            assertSame(Perm.RW, read.get(8));
+        }
+        // ALIAS is written as RED's value and so read as RED, as Python's Color.ALIAS is Color.RED
+        assertSame(Color.RED, Pickle.loads(Pickle.dumps(Color.ALIAS, PicklerOptions.builder().registry(registry).build()),
+                UnpicklerOptions.builder().registry(registry).build()));
+    }
+
+    @Test
+    void aValueNoMemberHasIsRefusedAsCPythonRefusesIt() throws IOException {
+        Python.require();
+        ClassRegistry registry = registry();
+        byte[] three = Pickle.dumps(GenericObject.reduced(new Global("__main__", "Color"), Tuple.of(3L)));
+        UnpicklingException e = assertThrows(UnpicklingException.class,
+                () -> Pickle.loads(three, UnpicklerOptions.builder().registry(registry).build()));
+        assertTrue(e.getMessage().contains("3 is not a valid Color"), e.getMessage());
+        Python.Result python = Python.run(CLASSES + "import pickle, sys\npickle.loads(sys.stdin.buffer.read())\n", three);
+        assertTrue(python.stderr.contains("ValueError: 3 is not a valid Color"), python.stderr);
+        // Python's 1 == 1.0 == True finds RED too
+        assertSame(Color.RED, Pickle.loads(Pickle.dumps(GenericObject.reduced(new Global("__main__", "Color"), Tuple.of(1.0))),
+                UnpicklerOptions.builder().registry(registry).build()));
+    }
+
+    @Test
+    void aNameTakenOrAValueFunctionThatThrowsIsRefusedAtRegistration() {
+        assertThrows(IllegalArgumentException.class,
+                () -> ClassRegistry.builtins().toBuilder().registerEnum("builtins", "set", Level.class, Level::ordinal));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ClassRegistry.builtins().toBuilder().registerEnum("m", "Level", Level.class, l -> {
+                    throw new IllegalStateException("no value");
+                }));
+        assertTrue(e.getMessage().contains("LOW"), e.getMessage());
+    }
+
+    private static byte[] next(ByteBuffer all) {
+        byte[] blob = new byte[all.getInt()];
+        all.get(blob);
+        return blob;
+    }
+}
