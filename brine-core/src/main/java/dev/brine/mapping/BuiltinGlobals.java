@@ -345,6 +345,11 @@ final class BuiltinGlobals {
         if (OBJECT.equals(b)) {
             return cls.newObject(Tuple.empty(), Map.of());
         }
+        if (cls instanceof Uuids.UuidClass) {
+            // CPython's TypeError: a UUID derives from object only (int.__new__(UUID): UUID is not a subtype of int)
+            String name = b != null ? b.name() : PythonRepr.brief(base);
+            throw new BrineException("copyreg._reconstructor: " + name + ".__new__(UUID): UUID is not a subtype of " + name);
+        }
         if (LIST.equals(b) || DICT.equals(b)) {
             return withItems(cls, b, state);
         }

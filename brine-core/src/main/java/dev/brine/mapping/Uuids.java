@@ -68,7 +68,7 @@ final class Uuids {
     }
 
     /** The class {@code uuid.UUID}: made by its {@code __new__}, whole once BUILD has given it its state. */
-    private static final class UuidClass implements PyCallable {
+    static final class UuidClass implements PyCallable {
         @Override
         public Global global() {
             return UUID_CLASS;

@@ -28,10 +28,18 @@ final class UnmappedTypes {
             return ": a char[] has no Python counterpart; write new String(chars) for a Python str (a Character alone is"
                     + " a one-character str), or NDArray.of(chars) for a numpy uint16 array";
         }
-        if (java.util.Date.class.isAssignableFrom(type)) {
-            return ": write date.toInstant().atOffset(ZoneOffset.UTC), an OffsetDateTime that Python reads as an aware"
-                    + " datetime in UTC (a java.sql.Date: toLocalDate(), a Python date), or register a writer"
+        // by name: java.sql is a module of its own, which brine-core does not read
+        if (type.getName().equals("java.sql.Date")) {
+            return ": write date.toLocalDate(), which Python reads as a date, or register a writer"
                     + " (ClassRegistry.Builder.registerWriter)";
+        }
+        if (type.getName().equals("java.sql.Time")) {
+            return ": write time.toLocalTime(), which Python reads as a naive time, or register a writer"
+                    + " (ClassRegistry.Builder.registerWriter)";
+        }
+        if (java.util.Date.class.isAssignableFrom(type)) { // java.util.Date, java.sql.Timestamp: an instant
+            return ": write date.toInstant().atOffset(ZoneOffset.UTC), an OffsetDateTime that Python reads as an aware"
+                    + " datetime in UTC, or register a writer (ClassRegistry.Builder.registerWriter)";
         }
         if (type.isArray()) { // primitive: any other array is an Object[], written as a tuple
             return ": a primitive array has no Python counterpart; write NDArray.of(array) for a numpy array, or a List"

@@ -1944,6 +1944,10 @@ public final class Unpickler {
             // builtin value, a class or a function (the other cases above have their own rules). A dict
             // state would go into the object's __dict__, which a builtin value has not (refused below, as
             // CPython refuses it), nor a builtin function; a class's is never written to by Brine.
+        } else if (target instanceof java.util.UUID) {
+            // read whole from its first BUILD (see Uuids); CPython's __setstate__ would set it again
+            throw fail("a second BUILD on " + PythonRepr.brief(target) + ", which has its state already: Brine reads a"
+                    + " uuid.UUID whole from its first (CPython would apply both)");
         } else {
             throw fail("cannot BUILD a " + PythonTypeNames.of(target) + ": it has no state hook");
         }

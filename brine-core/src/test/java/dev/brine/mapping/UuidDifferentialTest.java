@@ -102,7 +102,8 @@ class UuidDifferentialTest {
     /**
      * States CPython's UUID never writes (an int beyond 128 bits or negative, a str, an attribute more, an is_safe
      * SafeUUID refuses, no BUILD at all) stay inert objects of {@code uuid.UUID} that write back byte for byte.
-     * The pickles name uuid.UUID while a stand-in class is bound to that name in the script.
+     * The pickles name uuid.UUID while a stand-in class is bound to that name in the script; below protocol 2 they are
+     * {@code copyreg._reconstructor(uuid.UUID, object, None)} and BUILD, as CPython writes an object there.
      */
     @Test
     void aStateNoUuidGivesStaysAnInertObjectWrittenBackByteForByte() throws IOException {
@@ -111,21 +112,22 @@ class UuidDifferentialTest {
                 "import copyreg, pickle, struct, sys, uuid",
                 "class Fake:",
                 "    def __init__(self, state): self.state = state",
-                "    def __reduce__(self):",
-                "        return (copyreg.__newobj__, (Fake,)) + ((self.state,) if self.state != 'none' else ())",
+                "    def __reduce_ex__(self, proto):",
+                "        made = (copyreg.__newobj__, (Fake,)) if proto >= 2 else (copyreg._reconstructor, (Fake, object, None))",
+                "        return made + ((self.state,) if self.state != 'none' else ())",
                 "Fake.__module__, Fake.__name__, Fake.__qualname__ = 'uuid', 'UUID', 'UUID'",
                 "states = [{'int': -1}, {'int': 2**128}, {'int': '5'}, {'int': 5, 'extra': 1}, {'int': 5, 'is_safe': 7},",
                 "          {'is_safe': 0}, [5], 'none']",
                 "uuid.UUID = Fake",
                 "out = sys.stdout.buffer",
-                "for proto in range(2, 6):",
+                "for proto in range(6):",
                 "    for s in states:",
                 "        blob = pickle.dumps(Fake(s), proto)",
                 "        out.write(struct.pack('<i', len(blob)) + blob)",
                 "");
         ByteBuffer all = ByteBuffer.wrap(Python.check(script, new byte[0])).order(ByteOrder.LITTLE_ENDIAN);
         int count = 0;
-        for (int proto = 2; proto <= 5; proto++) {
+        for (int proto = 0; proto <= 5; proto++) {
             for (int i = 0; i < 8; i++, count++) {
                 byte[] blob = next(all);
                 GenericObject g = assertInstanceOf(GenericObject.class, Pickle.loads(blob), "protocol " + proto + ", state " + i);
@@ -135,7 +137,43 @@ class UuidDifferentialTest {
                         "protocol " + proto + ", state " + i);
             }
         }
-        assertEquals(32, count);
+        assertEquals(48, count);
+    }
+
+    /**
+     * Hand-made pickles CPython refuses are refused with where and why: a UUID used as a dict key before its BUILD
+     * (CPython: no attribute 'int' when hashing it), a {@code _reconstructor} on the base int (CPython's TypeError).
+     * A second BUILD, which CPython applies, is refused rather than half applied. A state holding the UUID itself
+     * stays an inert object whose state holds it. (The pickles, by opcode: pickletools.dis of each hex.)
+     */
+    @Test
+    void handMadeUuidPicklesAreRefusedOrKeptInert() throws IOException {
+        Python.require();
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        byte[] keyBeforeBuild = hex.parseHex("80027d710063757569640a555549440a7101298171024b01733068027d5803000000696e744b0573626800862e");
+        byte[] intBase = hex.parseHex("800163636f70795f7265670a5f7265636f6e7374727563746f720a2863757569640a555549440a635f5f6275696c74696e5f5f0a696e740a4b0574527d5803000000696e744b0573622e");
+        byte[] twice = hex.parseHex("800263757569640a555549440a29817d5803000000696e744b0573627d5803000000696e744b0673622e");
+        byte[] selfState = hex.parseHex("800263757569640a555549440a7100298171017d71025803000000696e747103680173622e");
+        String verdicts = new String(Python.check("import pickle, sys\n"
+                + "for h in sys.argv[1:]:\n"
+                + "    try: pickle.loads(bytes.fromhex(h)); print('loaded')\n"
+                + "    except Exception as e: print(type(e).__name__, e)\n",
+                new byte[0], hex.formatHex(keyBeforeBuild), hex.formatHex(intBase)), StandardCharsets.UTF_8);
+        assertEquals(List.of("AttributeError 'UUID' object has no attribute 'int'",
+                "TypeError int.__new__(UUID): UUID is not a subtype of int"), verdicts.strip().lines().toList());
+        assertRefused(keyBeforeBuild, "not made yet");
+        assertRefused(intBase, "UUID is not a subtype of int");
+        assertRefused(twice, "a second BUILD on UUID('00000000-0000-0000-0000-000000000005')");
+        GenericObject self = assertInstanceOf(GenericObject.class, Pickle.loads(selfState));
+        assertSame(self, ((java.util.Map<?, ?>) self.state()).get("int"));
+        assertArrayEquals(selfState, Pickle.dumps(self, PicklerOptions.builder().protocol(2).build()));
+    }
+
+    private static void assertRefused(byte[] pickle, String what) {
+        dev.brine.pickle.UnpicklingException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.brine.pickle.UnpicklingException.class, () -> Pickle.loads(pickle));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(what) && e.getMessage().contains("at offset"),
+                e.getMessage());
     }
 
     private static byte[] next(ByteBuffer all) {

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brine.ndarray.DType;
+import dev.brine.numpy.NumpyScalar;
+import dev.brine.py.FrozenSet;
 import dev.brine.py.PythonRepr;
 import dev.brine.py.Tuple;
 import dev.brine.testing.Python;
@@ -94,7 +97,17 @@ class CharacterDifferentialTest {
         assertTrue(e.getMessage().contains("equal in Python"), e.getMessage());
 
         Set<Object> set = new LinkedHashSet<>(List.of("x", 'x'));
-        assertThrows(PicklingException.class, () -> Pickle.dumps(set));
+        for (int proto = 0; proto <= 5; proto++) { // sets are written differently below protocol 4
+            PicklerOptions options = PicklerOptions.builder().protocol(proto).build();
+            assertThrows(PicklingException.class, () -> Pickle.dumps(set, options), "protocol " + proto);
+            assertThrows(PicklingException.class, () -> Pickle.dumps(both, options), "protocol " + proto);
+            assertThrows(PicklingException.class, () -> Pickle.dumps(FrozenSet.of('y', "y"), options), "protocol " + proto);
+        }
+        // np.str_('z') == 'z' too
+        Map<Object, Object> numpyStr = new LinkedHashMap<>();
+        numpyStr.put('z', 1L);
+        numpyStr.put(NumpyScalar.of(DType.unicode(1), "z"), 2L);
+        assertThrows(PicklingException.class, () -> Pickle.dumps(numpyStr));
 
         // Characters alone, or beside other strings, are distinct keys: written, and read back as String keys
         Map<Object, Object> distinct = new LinkedHashMap<>();

@@ -36,6 +36,13 @@ class UnmappedTypeMessageTest {
                 + " write new String(chars) for a Python str"), refusal(new char[] {'a'}));
         assertTrue(refusal(new java.util.Date(0)).startsWith("cannot pickle 'java.util.Date': write"
                 + " date.toInstant().atOffset(ZoneOffset.UTC)"), refusal(new java.util.Date(0)));
+        // java.sql's have no instant (toInstant() throws for Date and Time): each is advised what it holds
+        assertTrue(refusal(new java.sql.Date(0)).startsWith("cannot pickle 'java.sql.Date': write date.toLocalDate()"),
+                refusal(new java.sql.Date(0)));
+        assertTrue(refusal(new java.sql.Time(0)).startsWith("cannot pickle 'java.sql.Time': write time.toLocalTime()"),
+                refusal(new java.sql.Time(0)));
+        assertTrue(refusal(new java.sql.Timestamp(0)).startsWith("cannot pickle 'java.sql.Timestamp': write"
+                + " date.toInstant().atOffset(ZoneOffset.UTC)"), refusal(new java.sql.Timestamp(0)));
         String nested = refusal(new Nested());
         assertTrue(nested.startsWith("cannot pickle 'dev.brine.pickle.UnmappedTypeMessageTest.Nested': register a writer"),
                 nested);
