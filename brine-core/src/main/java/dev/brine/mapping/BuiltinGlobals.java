@@ -346,9 +346,15 @@ final class BuiltinGlobals {
             return cls.newObject(Tuple.empty(), Map.of());
         }
         if (cls instanceof Uuids.UuidClass) {
-            // CPython's TypeError: a UUID derives from object only (int.__new__(UUID): UUID is not a subtype of int)
-            String name = b != null ? b.name() : PythonRepr.brief(base);
-            throw new BrineException("copyreg._reconstructor: " + name + ".__new__(UUID): UUID is not a subtype of " + name);
+            if (b != null && "builtins".equals(b.module())) {
+                // CPython's TypeError: a UUID derives from object only (int.__new__(UUID): UUID is not a subtype of int)
+                throw new BrineException("copyreg._reconstructor: " + b.name() + ".__new__(UUID): UUID is not a subtype of "
+                        + b.name());
+            }
+            // uuid.UUID as its own base would run UUID.__init__(state), which CPython writes nowhere
+            throw new BrineException("copyreg._reconstructor: Brine makes a uuid.UUID only on the base object, as CPython"
+                    + " writes it; on the base " + (b != null ? b.toString() : PythonRepr.brief(base))
+                    + " the pickle would call that class with " + PythonRepr.brief(state));
         }
         if (LIST.equals(b) || DICT.equals(b)) {
             return withItems(cls, b, state);

@@ -58,6 +58,7 @@ public final class ClassRegistry {
     private final Map<Class<?>, Reducer<Object>> writers;
     private final Map<Class<?>, StateVersions> versions;
     private final Map<Class<?>, Global> names;
+    private final Map<Class<?>, EnumClass<?>> enums;
     // writerFor's answer per class (a Reducer or NO_WRITER): the registry is immutable. Kept by each class itself
     // (ClassValue), not in a map of classes: the static builtins registry would keep every class it was ever asked
     // about, and so its class loader, from being unloaded (an application server's redeploys)
@@ -74,6 +75,7 @@ public final class ClassRegistry {
         this.writers = Collections.unmodifiableMap(new LinkedHashMap<>(b.writers));
         this.versions = Collections.unmodifiableMap(new LinkedHashMap<>(b.versions));
         this.names = Collections.unmodifiableMap(new LinkedHashMap<>(b.names));
+        this.enums = Collections.unmodifiableMap(new LinkedHashMap<>(b.enums));
     }
 
     /** The safe globals CPython emits for builtin types, and nothing else. */
@@ -93,7 +95,25 @@ public final class ClassRegistry {
         b.writers.putAll(writers);
         b.versions.putAll(versions);
         b.names.putAll(names);
+        b.enums.putAll(enums);
         return b;
+    }
+
+    /**
+     * The object Python has for {@code value}: for a constant of an enum registered with
+     * {@link Builder#registerEnum}, the member it is (an alias constant is its value's first-declared constant, as
+     * Python's {@code Color.ALIAS is Color.RED}), so that writing both writes one object; {@code value} itself
+     * otherwise.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Object member(Object value) {
+        if (value instanceof Enum && !enums.isEmpty()) {
+            EnumClass c = enums.get(((Enum<?>) value).getDeclaringClass());
+            if (c != null) {
+                return c.member((Enum) value);
+            }
+        }
+        return value;
     }
 
     /**
@@ -282,6 +302,7 @@ public final class ClassRegistry {
         private final Map<Class<?>, StateVersions> versions = new LinkedHashMap<>();
         // the Python name each registered class is written as, for messages (see pythonNameOf)
         private final Map<Class<?>, Global> names = new LinkedHashMap<>();
+        private final Map<Class<?>, EnumClass<?>> enums = new LinkedHashMap<>(); // the first registration of each enum
 
         private Builder() {
         }
@@ -331,8 +352,9 @@ public final class ClassRegistry {
             Class<?> type = removed == null ? null : classOf(removed);
             if (type != null && !isRead(type)) {
                 // a class's migrations go with its last name: another name that still reads it (an old one,
-                // registered too) must still migrate the old states it reads
+                // registered too) must still migrate the old states it reads; so do an enum's values
                 versions.remove(type);
+                enums.remove(type);
             }
             return this;
         }
@@ -614,37 +636,53 @@ public final class ClassRegistry {
         }
 
         /**
-         * Registers a Java enum as the Python {@code enum.Enum} (or {@code IntEnum}, {@code StrEnum}) class
-         * {@code module.name}, whose members have the values {@code value} gives for the constants (an int, a str,
-         * a tuple ...: the Python member's {@code .value}). A constant is written as CPython writes a member,
-         * {@code module.name(value)} through REDUCE, and that call reads back as the constant of that value; a value
-         * no constant has is refused, as CPython refuses it ({@code 3 is not a valid Color}). {@code value} is
-         * asked once per constant, here. Two constants of one value are one member, as a Python alias is: the
-         * first declared is the one read. A combination of {@code enum.Flag} members is a value of its own, which
-         * needs a constant of its own.
+         * Registers a Java enum as the Python {@code enum.Enum} (or {@code IntEnum}, {@code StrEnum}, {@code Flag},
+         * {@code IntFlag}) class {@code module.name}, whose members have the values {@code value} gives for the
+         * constants (an int, a str, a tuple ...: the Python member's {@code .value}). A constant is written as
+         * CPython writes a member, {@code module.name(value)} through REDUCE, and that call reads back as the
+         * constant of that value, compared as Python compares values ({@code 1 == 1.0}, an Integer or a Long alike).
+         * {@code value} is asked once per constant, here. Two constants of one value are one member, as a Python
+         * alias is: the first declared is the member, read for that value, and the other is written as it (one
+         * object, as {@code Color.ALIAS is Color.RED}). A value no constant has is refused on reading, where Python
+         * may accept it: a combination of {@code enum.Flag} members, or a value the class's {@code _missing_}
+         * takes, needs a constant of its own. The same enum registered under a second name must have the same
+         * values.
          *
-         * @throws IllegalArgumentException if the name is taken (see {@link #registerRecord(String, String, Class)})
-         *     or {@code value} throws for a constant
+         * @throws IllegalArgumentException if the name is taken (see {@link #registerRecord(String, String, Class)}),
+         *     {@code value} throws for a constant or gives one the constant itself (or a value nested deeper than
+         *     64 tuples and lists), or the enum is registered already with other values
          */
         public <E extends Enum<E>> Builder registerEnum(String module, String name, Class<E> type,
                 Function<? super E, ?> value) {
             Global g = new Global(module, name);
+            Objects.requireNonNull(value, "value");
             Map<E, Object> values = new java.util.EnumMap<>(type);
             for (E constant : type.getEnumConstants()) {
                 try {
                     values.put(constant, value.apply(constant));
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | AssertionError e) {
                     throw new IllegalArgumentException("enum " + type.getName() + " cannot be registered: its value"
                             + " function threw " + e + " for " + constant.name(), e);
                 }
             }
-            claim(g, new EnumClass<>(g, type, values), type.getName());
+            EnumClass<E> enumClass = new EnumClass<>(g, type, values);
+            EnumClass<?> earlier = enums.get(type);
+            if (earlier != null && !earlier.sameValues(enumClass)) {
+                // its writer writes the first registration's values, which this name would not read back
+                throw new IllegalArgumentException("enum " + type.getName() + " is registered already with other values"
+                        + " (as " + earlier.global() + "): register it under each name with the same value function");
+            }
+            claim(g, enumClass, type.getName());
+            if (earlier == null) {
+                enums.put(type, enumClass);
+            }
             if (names.containsKey(type) && !takesOverName(type, g)) {
                 return this; // another name it is read by (see register)
             }
             names.put(type, g);
-            // an enum constant with a body of its own is a subclass, which finds this writer as its superclass's
-            return registerWriter(type, constant -> Reduction.call(g, values.get(type.cast(constant))));
+            // an enum constant with a body of its own is a subclass, which finds this writer as its superclass's;
+            // an alias is written with its member's value (and Pickler writes the member itself, see canonical)
+            return registerWriter(type, constant -> Reduction.call(g, enumClass.valueOf(constant)));
         }
 
         /**

@@ -333,6 +333,9 @@ public final class Pickler {
                     saveDict((Map<?, ?>) obj, depth, true);
                 }
             } else {
+                if (obj instanceof Enum) {
+                    obj = options.registry().member(obj); // an alias constant is its member, one object as in Python
+                }
                 int index = memo.get(obj);
                 if (index >= 0) {
                     writeGet(index);

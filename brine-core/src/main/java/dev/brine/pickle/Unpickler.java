@@ -1947,7 +1947,7 @@ public final class Unpickler {
         } else if (target instanceof java.util.UUID) {
             // read whole from its first BUILD (see Uuids); CPython's __setstate__ would set it again
             throw fail("a second BUILD on " + PythonRepr.brief(target) + ", which has its state already: Brine reads a"
-                    + " uuid.UUID whole from its first (CPython would apply both)");
+                    + " uuid.UUID whole from its first BUILD, and refuses another");
         } else {
             throw fail("cannot BUILD a " + PythonTypeNames.of(target) + ": it has no state hook");
         }

@@ -57,6 +57,17 @@ class EnumDifferentialTest {
         }
     }
 
+    /** Values whose Java types differ from what a pickle reads back (Integer items, a float, a char, bytes). */
+    enum Odd {
+        B(new byte[] {1, 2}), T(Tuple.of(3, 4)), F(0.5f), C('c'), NAN(Double.NaN);
+
+        final Object value;
+
+        Odd(Object value) {
+            this.value = value;
+        }
+    }
+
     private static final String CLASSES = String.join("\n",
             "import enum",
             "class Color(enum.Enum):",
@@ -72,6 +83,12 @@ class EnumDifferentialTest {
             "    R = 4",
             "    W = 2",
             "    RW = 6",
+            "class Odd(enum.Enum):",
+            "    B = b'\\x01\\x02'",
+            "    T = (3, 4)",  // not (1, 2): CPython would share that constant with Color.BLUE's
+            "    F = 0.5",
+            "    C = 'c'",
+            "    NAN = float('nan')",
             "");
 
     private static ClassRegistry registry() {
@@ -79,6 +96,7 @@ class EnumDifferentialTest {
                 .registerEnum("__main__", "Color", Color.class, c -> c.value)
                 .registerEnum("__main__", "Level", Level.class, l -> l.ordinal() + 1) // an Integer: written as an int
                 .registerEnum(Perm.class, p -> p.bits)
+                .registerEnum("__main__", "Odd", Odd.class, o -> o.value)
                 .build();
     }
 
@@ -88,22 +106,24 @@ class EnumDifferentialTest {
         String script = CLASSES + String.join("\n",
                 "import pickle, struct, sys",
                 "value = [Color.RED, Color.GREEN, Color.BLUE, Color.ALIAS, Color.NOTHING, Level.HIGH, Level.LOW, Perm.R,",
-                "         Perm.R | Perm.W, {Color.GREEN: Level.LOW}]",
+                "         Perm.R | Perm.W, {Color.GREEN: Level.LOW}, Odd.B, Odd.T, Odd.F, Odd.C]",
                 "for proto in range(6):",
                 "    blob = pickle.dumps(value, proto)",
                 "    sys.stdout.buffer.write(struct.pack('<i', len(blob)) + blob)",
                 "");
         ByteBuffer all = ByteBuffer.wrap(Python.check(script, new byte[0])).order(ByteOrder.LITTLE_ENDIAN);
         ClassRegistry registry = registry();
-        // Color.ALIAS is Color.RED in Python: written as RED's value, one object with RED (a memo reference)
-        List<Object> value = List.of(Color.RED, Color.GREEN, Color.BLUE, Color.RED, Color.NOTHING, Level.HIGH, Level.LOW,
-                Perm.R, Perm.RW, java.util.Map.of(Color.GREEN, Level.LOW));
+        // Color.ALIAS is Color.RED in Python: written as RED, one object with it (a memo reference)
+        List<Object> value = List.of(Color.RED, Color.GREEN, Color.BLUE, Color.ALIAS, Color.NOTHING, Level.HIGH, Level.LOW,
+                Perm.R, Perm.RW, java.util.Map.of(Color.GREEN, Level.LOW), Odd.B, Odd.T, Odd.F, Odd.C);
+        List<Object> members = new java.util.ArrayList<>(value);
+        members.set(3, Color.RED);
         for (int proto = 0; proto <= 5; proto++) {
             byte[] expected = next(all);
             assertArrayEquals(expected, Pickle.dumps(value, PicklerOptions.builder().protocol(proto).registry(registry).build()),
                     "protocol " + proto);
             List<?> read = (List<?>) Pickle.loads(expected, UnpicklerOptions.builder().registry(registry).build());
-            assertEquals(value, read, "protocol " + proto);
+            assertEquals(members, read, "protocol " + proto);
             assertSame(Perm.RW, read.get(8));
         }
         // ALIAS is written as RED's value and so read as RED, as Python's Color.ALIAS is Color.RED
@@ -118,16 +138,21 @@ class EnumDifferentialTest {
         byte[] three = Pickle.dumps(GenericObject.reduced(new Global("__main__", "Color"), Tuple.of(3L)));
         UnpicklingException e = assertThrows(UnpicklingException.class,
                 () -> Pickle.loads(three, UnpicklerOptions.builder().registry(registry).build()));
-        assertTrue(e.getMessage().contains("3 is not a valid Color"), e.getMessage());
+        assertTrue(e.getMessage().contains("3 is not a value of __main__.Color"), e.getMessage());
         Python.Result python = Python.run(CLASSES + "import pickle, sys\npickle.loads(sys.stdin.buffer.read())\n", three);
         assertTrue(python.stderr.contains("ValueError: 3 is not a valid Color"), python.stderr);
+        // a NaN value is found by no lookup, in CPython as here (nan == nan is false)
+        byte[] nan = Pickle.dumps(Odd.NAN, PicklerOptions.builder().registry(registry).build());
+        assertThrows(UnpicklingException.class, () -> Pickle.loads(nan, UnpicklerOptions.builder().registry(registry).build()));
+        assertTrue(Python.run(CLASSES + "import pickle, sys\npickle.loads(sys.stdin.buffer.read())\n", nan).stderr
+                .contains("ValueError: nan is not a valid Odd"));
         // Python's 1 == 1.0 == True finds RED too
         assertSame(Color.RED, Pickle.loads(Pickle.dumps(GenericObject.reduced(new Global("__main__", "Color"), Tuple.of(1.0))),
                 UnpicklerOptions.builder().registry(registry).build()));
     }
 
     @Test
-    void aNameTakenOrAValueFunctionThatThrowsIsRefusedAtRegistration() {
+    void aNameTakenOrAValueFunctionThatThrowsIsRefusedAtRegistration() throws IOException {
         assertThrows(IllegalArgumentException.class,
                 () -> ClassRegistry.builtins().toBuilder().registerEnum("builtins", "set", Level.class, Level::ordinal));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -135,6 +160,16 @@ class EnumDifferentialTest {
                     throw new IllegalStateException("no value");
                 }));
         assertTrue(e.getMessage().contains("LOW"), e.getMessage());
+        // a constant as its own value (c -> c) would recurse when written
+        assertThrows(IllegalArgumentException.class,
+                () -> ClassRegistry.builtins().toBuilder().registerEnum("m", "Level", Level.class, l -> l));
+        // a second name with other values: the writer writes the first registration's, which it would not read
+        ClassRegistry.Builder b = ClassRegistry.builtins().toBuilder().registerEnum("m", "Level", Level.class, Level::ordinal);
+        assertThrows(IllegalArgumentException.class, () -> b.registerEnum("m", "Old", Level.class, l -> l.ordinal() + 100));
+        b.registerEnum("m", "Old", Level.class, l -> (long) l.ordinal()); // the same values: read under both names
+        ClassRegistry two = b.build();
+        assertSame(Level.HIGH, Pickle.loads(Pickle.dumps(GenericObject.reduced(new Global("m", "Old"), Tuple.of(1L))),
+                UnpicklerOptions.builder().registry(two).build()));
     }
 
     private static byte[] next(ByteBuffer all) {
