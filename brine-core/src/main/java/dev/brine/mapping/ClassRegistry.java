@@ -681,7 +681,7 @@ public final class ClassRegistry {
             }
             names.put(type, g);
             // an enum constant with a body of its own is a subclass, which finds this writer as its superclass's;
-            // an alias is written with its member's value (and Pickler writes the member itself, see canonical)
+            // an alias is written with its member's value (and Pickler writes the member itself, see member)
             return registerWriter(type, constant -> Reduction.call(g, enumClass.valueOf(constant)));
         }
 

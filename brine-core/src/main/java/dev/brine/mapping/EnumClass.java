@@ -25,6 +25,12 @@ import java.util.Map;
 final class EnumClass<E extends Enum<E>> implements PyCallable {
     /** The deepest nesting of tuples and lists in a value that is looked up; deeper matches nothing. */
     private static final int MAX_DEPTH = 64;
+    /**
+     * The most items a lookup's key is made of; a bigger value matches nothing. A pickle can nest one tuple in
+     * the next twice over ({@code t1 = (t0, t0)}, {@code t2 = (t1, t1)} ...), which walked item by item is
+     * exponential in its depth.
+     */
+    private static final int MAX_ITEMS = 100_000;
 
     private final Global global;
     private final Class<E> type;
@@ -49,10 +55,11 @@ final class EnumClass<E extends Enum<E>> implements PyCallable {
                         + constant.name() + " is a constant of the enum itself; give the Python member's value (an int,"
                         + " a str ...)");
             }
-            Object key = key(value, 0);
+            Object key = key(value);
             if (key == TOO_DEEP) {
                 throw new IllegalArgumentException("enum " + type.getName() + " cannot be registered: the value of "
-                        + constant.name() + " nests tuples or lists deeper than " + MAX_DEPTH + " (or holds itself)");
+                        + constant.name() + " nests tuples or lists deeper than " + MAX_DEPTH + " or holds more than "
+                        + MAX_ITEMS + " items (or holds itself)");
             }
             keys.put(constant, key);
             E first = byKey.putIfAbsent(key, constant);
@@ -96,7 +103,7 @@ final class EnumClass<E extends Enum<E>> implements PyCallable {
             throw new BrineException(global + " takes one value to look a member up by, got " + args.size() + " arguments");
         }
         Object value = args.get(0);
-        E constant = byKey.get(key(value, 0));
+        E constant = byKey.get(key(value));
         if (constant == null) {
             throw new BrineException(PythonRepr.brief(value) + " is not a value of " + global + ": the Java enum "
                     + type.getName() + " has no constant of that value (a Flag's combination of members, or a value"
@@ -114,8 +121,13 @@ final class EnumClass<E extends Enum<E>> implements PyCallable {
      * bytearray by content, tuples ({@code Tuple}, {@code Object[]}) and lists item by item; NaN equals nothing.
      * Anything else stands for itself (Java's equality).
      */
-    private static Object key(Object v, int depth) {
-        if (depth > MAX_DEPTH) {
+    private static Object key(Object v) {
+        return key(v, 0, new int[] {MAX_ITEMS});
+    }
+
+    /** {@link #key} of {@code v} at {@code depth}, within the items {@code budget} has left. */
+    private static Object key(Object v, int depth, int[] budget) {
+        if (depth > MAX_DEPTH || --budget[0] < 0) {
             return TOO_DEEP;
         }
         if (v instanceof Boolean) {
@@ -149,21 +161,25 @@ final class EnumClass<E extends Enum<E>> implements PyCallable {
             return ByteBuffer.wrap(((ByteArray) v).array()); // b'x' == bytearray(b'x')
         }
         if (v instanceof Tuple || v instanceof Object[]) {
-            List<Object> items = items(v instanceof Tuple ? ((Tuple) v).asList() : java.util.Arrays.asList((Object[]) v), depth);
+            List<?> list = v instanceof Tuple ? ((Tuple) v).asList() : java.util.Arrays.asList((Object[]) v);
+            List<Object> items = items(list, depth, budget);
             return items == null ? TOO_DEEP : new TupleKey(items);
         }
         if (v instanceof List) {
-            List<Object> items = items((List<?>) v, depth);
+            List<Object> items = items((List<?>) v, depth, budget);
             return items == null ? TOO_DEEP : new ListKey(items);
         }
         return v;
     }
 
-    /** The keys of {@code items}, or null when one is nested too deep. */
-    private static List<Object> items(List<?> items, int depth) {
+    /** The keys of {@code items}, or null when one is nested too deep or the budget runs out. */
+    private static List<Object> items(List<?> items, int depth, int[] budget) {
+        if (items.size() > budget[0]) {
+            return null;
+        }
         List<Object> keys = new ArrayList<>(items.size());
         for (Object item : items) {
-            Object k = key(item, depth + 1);
+            Object k = key(item, depth + 1, budget);
             if (k == TOO_DEEP) {
                 return null;
             }

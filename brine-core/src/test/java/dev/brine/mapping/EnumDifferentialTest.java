@@ -141,6 +141,14 @@ class EnumDifferentialTest {
         assertTrue(e.getMessage().contains("3 is not a value of __main__.Color"), e.getMessage());
         Python.Result python = Python.run(CLASSES + "import pickle, sys\npickle.loads(sys.stdin.buffer.read())\n", three);
         assertTrue(python.stderr.contains("ValueError: 3 is not a valid Color"), python.stderr);
+        // a value of 2**60 items, shared: t1 = (t0, t0), t2 = (t1, t1) ... (a pickle of 1 KB) is not walked item by item
+        Tuple shared = Tuple.of(1L);
+        for (int i = 0; i < 60; i++) {
+            shared = Tuple.of(shared, shared);
+        }
+        byte[] huge = Pickle.dumps(GenericObject.reduced(new Global("__main__", "Color"), Tuple.of(shared)));
+        assertTrue(huge.length < 2_000, "the pickle is small: " + huge.length);
+        assertThrows(UnpicklingException.class, () -> Pickle.loads(huge, UnpicklerOptions.builder().registry(registry).build()));
         // a NaN value is found by no lookup, in CPython as here (nan == nan is false)
         byte[] nan = Pickle.dumps(Odd.NAN, PicklerOptions.builder().registry(registry).build());
         assertThrows(UnpicklingException.class, () -> Pickle.loads(nan, UnpicklerOptions.builder().registry(registry).build()));
