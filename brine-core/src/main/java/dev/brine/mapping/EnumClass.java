@@ -144,8 +144,13 @@ final class EnumClass<E extends Enum<E>> implements PyCallable {
         }
         if (v instanceof BigDecimal) {
             BigDecimal d = ((BigDecimal) v).stripTrailingZeros();
-            // an integral Decimal equals that int; one past 10**400 is kept as it is, not expanded (1E+999999999)
-            return d.scale() <= 0 && d.precision() - d.scale() <= 400 ? integer(d.toBigIntegerExact()) : d;
+            if (d.scale() <= 0) {
+                // an integral Decimal equals that int; one past 10**400 is kept as it is, not expanded (1E+999999999)
+                return d.precision() - d.scale() <= 400 ? integer(d.toBigIntegerExact()) : d;
+            }
+            double near = d.doubleValue();
+            // Decimal('2.5') == 2.5 in Python, as the exact values are compared; Decimal('0.1') != 0.1
+            return Double.isFinite(near) && new BigDecimal(near).compareTo(d) == 0 ? (Object) near : d;
         }
         if (v instanceof Complex) {
             Complex c = (Complex) v;

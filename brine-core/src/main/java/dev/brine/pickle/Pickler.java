@@ -465,7 +465,9 @@ public final class Pickler {
     }
 
     private Reduction reduce(Object obj) throws BrineException {
-        if (!userCodeRan && !isLibraryType(obj.getClass())) {
+        // a registered enum's writer is the library's (its value function ran at registration): no user code
+        boolean libraryEnum = obj instanceof Enum && !(obj instanceof PickleState);
+        if (!userCodeRan && !isLibraryType(obj.getClass()) && !libraryEnum) {
             userCodeRan = true; // its getState or registered writer is about to run
         }
         try {
@@ -1179,7 +1181,7 @@ public final class Pickler {
         }
         if (!bin) {
             batchSetItems(map.entrySet().iterator(), depth);
-            PythonEqualKeys.requireDistinct(map.keySet(), "dict key");
+            PythonEqualKeys.requireDistinct(map.keySet(), "dict key", options.registry());
             return;
         }
         int size = map.size();
@@ -1216,7 +1218,7 @@ public final class Pickler {
             out.write(Opcode.SETITEMS.code());
         } while (batch == BATCHSIZE);
         if (otherKeys > 1) {
-            PythonEqualKeys.requireDistinct(map.keySet(), "dict key");
+            PythonEqualKeys.requireDistinct(map.keySet(), "dict key", options.registry());
         }
     }
 
@@ -1317,7 +1319,7 @@ public final class Pickler {
             others += otherKeyWeight(item);
         }
         if (others > 1) {
-            PythonEqualKeys.requireDistinct(set, "set item");
+            PythonEqualKeys.requireDistinct(set, "set item", options.registry());
         }
         if (proto < 4) {
             saveReduce(Reduction.call(SET, new ArrayList<>(set)), set, depth);
@@ -1349,7 +1351,7 @@ public final class Pickler {
             others += otherKeyWeight(item);
         }
         if (others > 1) {
-            PythonEqualKeys.requireDistinct(set, "frozenset item");
+            PythonEqualKeys.requireDistinct(set, "frozenset item", options.registry());
         }
         if (proto < 4) {
             saveReduce(Reduction.call(FROZENSET, new ArrayList<>(set)), set, depth);
@@ -1809,7 +1811,7 @@ public final class Pickler {
         }
         if (r.dictItems() != null) {
             batchSetItems(r.dictItems().entrySet().iterator(), depth);
-            PythonEqualKeys.requireDistinct(r.dictItems().keySet(), "dict key");
+            PythonEqualKeys.requireDistinct(r.dictItems().keySet(), "dict key", options.registry());
         }
         if (r.state() != null) {
             save(r.state() == Reduction.NONE_STATE ? null : r.state(), depth + 1, false);

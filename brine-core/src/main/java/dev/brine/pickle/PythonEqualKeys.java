@@ -1,5 +1,6 @@
 package dev.brine.pickle;
 
+import dev.brine.mapping.ClassRegistry;
 import dev.brine.ndarray.DType;
 import dev.brine.numpy.NumpyScalar;
 import dev.brine.py.Complex;
@@ -35,7 +36,7 @@ final class PythonEqualKeys {
      *
      * @param what "dict key", "set item" or "frozenset item", for the message
      */
-    static void requireDistinct(Collection<?> keys, String what) throws PicklingException {
+    static void requireDistinct(Collection<?> keys, String what, ClassRegistry registry) throws PicklingException {
         if (javaEqualityIsPythons(keys)) {
             return;
         }
@@ -45,7 +46,8 @@ final class PythonEqualKeys {
             if (key instanceof String && !strings) {
                 continue;
             }
-            Object earlier = seen.putIfAbsent(pythonValue(key), key);
+            // an alias constant of a registered enum is written as its member: one key in Python
+            Object earlier = seen.putIfAbsent(pythonValue(key instanceof Enum ? registry.member(key) : key), key);
             if (earlier != null) {
                 throw new PicklingException("cannot pickle a " + (what.startsWith("dict") ? "dict" : what.replace(" item", ""))
                         + " whose " + what + "s " + describe(earlier) + " and " + describe(key) + " are distinct in Java but"
@@ -110,8 +112,9 @@ final class PythonEqualKeys {
             return k == DType.Kind.INT || k == DType.Kind.UINT || k == DType.Kind.BOOL;
         }
         // a Character is written as a str, equal to a String key of the same char
+        // an enum's alias constant is written as its member (ClassRegistry.member)
         return only != byte[].class && only != Object[].class && only != BigDecimal.class && only != OffsetDateTime.class
-                && only != OffsetTime.class && only != Character.class;
+                && only != OffsetTime.class && only != Character.class && !Enum.class.isAssignableFrom(only);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.brine.mapping;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -178,6 +179,70 @@ class EnumDifferentialTest {
         ClassRegistry two = b.build();
         assertSame(Level.HIGH, Pickle.loads(Pickle.dumps(GenericObject.reduced(new Global("m", "Old"), Tuple.of(1L))),
                 UnpicklerOptions.builder().registry(two).build()));
+    }
+
+    /** An alias beside its member is one key in Python (both are written as the member): refused, as equal keys are. */
+    @Test
+    void anAliasBesideItsMemberAsKeysIsRefused() throws IOException {
+        PicklerOptions options = PicklerOptions.builder().registry(registry()).build();
+        java.util.Map<Object, Object> dict = new java.util.LinkedHashMap<>();
+        dict.put(Color.RED, "a");
+        dict.put(Color.ALIAS, "b");
+        assertThrows(dev.brine.pickle.PicklingException.class, () -> Pickle.dumps(dict, options));
+        assertThrows(dev.brine.pickle.PicklingException.class,
+                () -> Pickle.dumps(new java.util.LinkedHashSet<>(List.of(Color.RED, Color.ALIAS)), options));
+        assertThrows(dev.brine.pickle.PicklingException.class,
+                () -> Pickle.dumps(dev.brine.py.FrozenSet.of(Color.ALIAS, Color.RED), options));
+        // distinct members stay distinct keys
+        java.util.Map<Object, Object> two = new java.util.LinkedHashMap<>();
+        two.put(Color.RED, "a");
+        two.put(Color.GREEN, "b");
+        assertEquals(two, assertInstanceOf(java.util.Map.class, Pickle.loads(Pickle.dumps(two, options),
+                UnpicklerOptions.builder().registry(registry()).build())));
+    }
+
+    /** Decimal('0.5') == 0.5 in Python (exact values), so it finds the member of 0.5; Decimal('0.1') != 0.1. */
+    @Test
+    void aDecimalFindsTheMemberOfTheFloatItEquals() throws IOException {
+        Python.require();
+        ClassRegistry registry = registry();
+        Global odd = new Global("__main__", "Odd");
+        byte[] half = Pickle.dumps(GenericObject.reduced(odd, Tuple.of(new java.math.BigDecimal("0.50"))));
+        assertSame(Odd.F, Pickle.loads(half, UnpicklerOptions.builder().registry(registry).build()));
+        assertEquals("Odd.F", new String(Python.check(CLASSES + "import pickle, sys\nprint(pickle.loads(sys.stdin.buffer.read()))\n",
+                half), java.nio.charset.StandardCharsets.UTF_8).strip());
+        byte[] tenth = Pickle.dumps(GenericObject.reduced(new Global("__main__", "Odd"), Tuple.of(new java.math.BigDecimal("0.1"))));
+        assertThrows(UnpicklingException.class, () -> Pickle.loads(tenth, UnpicklerOptions.builder().registry(registry).build()));
+    }
+
+    /**
+     * A registered enum's writer runs no user code (its values were taken at registration), so a structure too deep
+     * for the caller's stack is still written on Brine's own deep thread, as one of plain values is.
+     */
+    @Test
+    void aStructureTooDeepForTheStackIsWrittenAgainOnADeepThreadWithEnumsInIt() throws Exception {
+        int levels = 50_000;
+        List<Object> top = new java.util.ArrayList<>();
+        List<Object> at = top;
+        for (int i = 0; i < levels; i++) {
+            List<Object> inner = new java.util.ArrayList<>();
+            at.add(Color.ALIAS);
+            at.add(inner);
+            at = inner;
+        }
+        PicklerOptions deep = PicklerOptions.builder().registry(registry()).maxDepth(2 * levels).build();
+        Object[] result = new Object[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                result[0] = Pickle.dumps(top, deep);
+            } catch (Throwable e) {
+                result[0] = e;
+            }
+        }, "small-stack", 256 << 10);
+        t.start();
+        t.join();
+        byte[] pickle = assertInstanceOf(byte[].class, result[0], () -> String.valueOf(result[0]));
+        assertTrue(pickle.length > levels, "written whole: " + pickle.length + " bytes");
     }
 
     private static byte[] next(ByteBuffer all) {
