@@ -114,7 +114,7 @@ final class PythonEqualKeys {
         // a Character is written as a str, equal to a String key of the same char
         // an enum's alias constant is written as its member (ClassRegistry.member)
         return only != byte[].class && only != Object[].class && only != BigDecimal.class && only != OffsetDateTime.class
-                && only != OffsetTime.class && only != Character.class && !Enum.class.isAssignableFrom(only);
+                && only != OffsetTime.class && only != Character.class && (only == null || !Enum.class.isAssignableFrom(only));
     }
 
     /**
