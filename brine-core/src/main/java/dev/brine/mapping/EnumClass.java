@@ -36,7 +36,7 @@ final class EnumClass<E extends Enum<E>> implements PyCallable {
     private final Class<E> type;
     private final Map<E, Object> values;
     private final Map<E, Object> keys;
-    private final Map<E, E> members = new HashMap<>(); // each constant's first-declared constant of the same value
+    private final Map<E, E> members; // each constant's first-declared constant of the same value
     private final Map<Object, E> byKey = new HashMap<>();
 
     /**
@@ -48,6 +48,7 @@ final class EnumClass<E extends Enum<E>> implements PyCallable {
         this.type = type;
         this.values = new EnumMap<>(values);
         this.keys = new EnumMap<>(type);
+        this.members = new EnumMap<>(type);
         for (E constant : type.getEnumConstants()) {
             Object value = values.get(constant);
             if (type.isInstance(value)) {
