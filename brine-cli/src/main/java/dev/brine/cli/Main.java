@@ -1,5 +1,6 @@
 package dev.brine.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,10 +14,12 @@ import picocli.CommandLine.Spec;
  * 2 usage error.
  */
 @Command(name = "brine", mixinStandardHelpOptions = true, versionProvider = BrineVersion.class,
-        description = "Python's pickle, NumPy, model archives, torch and safetensors on the JVM.",
-        subcommands = {DemoCommand.class, ShowCommand.class, DisCommand.class, LsCommand.class, ConvertCommand.class, ExtractCommand.class,
-            VerifyCommand.class})
+        description = "Python's pickle, NumPy, model archives, torch and safetensors on the JVM.")
 public final class Main implements Runnable {
+    /** The verbs, in the order {@code --help} lists them. */
+    private static final List<Class<?>> VERBS = List.of(DemoCommand.class, ShowCommand.class, DisCommand.class,
+            LsCommand.class, ConvertCommand.class, ExtractCommand.class, VerifyCommand.class);
+
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces for errors.")
     boolean debug;
@@ -33,9 +36,40 @@ public final class Main implements Runnable {
         throw new ParameterException(spec.commandLine(), "Missing a verb (brine --help lists them)");
     }
 
+    /**
+     * The command line for {@code args}: with only the verb they name when they name one, else with all of them
+     * (for {@code --help}, a missing or mistyped verb). picocli reads every verb's annotations when it is added,
+     * which was a third of a small convert's start-up (BENCHMARKS.md, "Twenty-eighth session").
+     */
+    static CommandLine commandLine(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        String verb = firstWord(args);
+        boolean named = VERBS.stream().anyMatch(v -> verbName(v).equals(verb));
+        for (Class<?> v : VERBS) {
+            if (!named || verbName(v).equals(verb)) {
+                cl.addSubcommand(v);
+            }
+        }
+        return cl;
+    }
+
+    /** The first argument that is not an option ({@code brine --debug show f}: show): the verb, if any. */
+    private static String firstWord(String[] args) {
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    private static String verbName(Class<?> verb) {
+        return verb.getAnnotation(Command.class).name();
+    }
+
     /** Runs the command line and returns its exit status. */
     public static int execute(String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = commandLine(args);
         ErrorReporter reporter = new ErrorReporter();
         cl.setExecutionExceptionHandler(reporter);
         StandardOutput.reset();

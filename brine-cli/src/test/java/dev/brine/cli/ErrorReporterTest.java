@@ -46,7 +46,7 @@ class ErrorReporterTest {
     void anErrorEscapingAVerbIsOneLineAndStatusOne() {
         for (boolean debug : new boolean[] {false, true}) {
             for (Error e : new Error[] {new StackOverflowError(), new OutOfMemoryError("Java heap space"), new AssertionError("x")}) {
-                picocli.CommandLine cl = new picocli.CommandLine(new Main());
+                picocli.CommandLine cl = Main.commandLine("show");
                 java.io.StringWriter err = new java.io.StringWriter();
                 cl.setErr(new java.io.PrintWriter(err));
                 cl.parseArgs(debug ? new String[] {"show", "--debug", "f"} : new String[] {"show", "f"});

@@ -54,7 +54,7 @@ class MappedFileTruncatedCliTest {
         assertNotNull(fault, "reading a truncated mapping gives the JVM's InternalError");
 
         // as Main.execute hands it to the reporter when it escapes `brine show --stats FILE`
-        picocli.CommandLine cl = new picocli.CommandLine(new Main());
+        picocli.CommandLine cl = Main.commandLine("show");
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err));
         cl.parseArgs("show", "--stats", npy.toString());

@@ -41,6 +41,29 @@ class VerbBasicsCliTest {
     }
 
     /**
+     * Only the verb the arguments name is built (picocli reads its annotations when it is added); help, a missing
+     * verb and a mistyped one get all of them, in the order help lists them, so "Did you mean" still finds the verb.
+     */
+    @Test
+    void onlyTheNamedVerbIsBuiltAndHelpListsEveryVerb() {
+        assertEquals(List.of("convert"), List.copyOf(Main.commandLine("convert", "a.pkl", "b.npy").getSubcommands().keySet()));
+        assertEquals(List.of("show"), List.copyOf(Main.commandLine("--debug", "show", "convert").getSubcommands().keySet()));
+        for (String[] args : new String[][] {{}, {"--help"}, {"-V"}, {"--debug"}, {"shw", "x"}}) {
+            assertEquals(VERBS, List.copyOf(Main.commandLine(args).getSubcommands().keySet()), List.of(args).toString());
+        }
+        CliTest.Run typo = CliTest.run("shw", "x");
+        assertEquals(2, typo.status());
+        assertTrue(typo.err().contains("Did you mean: brine show?"), typo.err());
+        String help = CliTest.run("--help").out();
+        int at = -1;
+        for (String verb : VERBS) {
+            int next = help.indexOf("\n  " + verb + " ");
+            assertTrue(next > at, verb + " listed in order in\n" + help);
+            at = next;
+        }
+    }
+
+    /**
      * {@code brine} with no verb is a usage error, status 2 with the usage on stderr, as an unknown verb is (it printed
      * the usage with status 0, which a script reads as success); {@code --help}, {@code -h} and {@code --version} still
      * end with 0, their text on stdout.
