@@ -39,7 +39,7 @@ public final class Main implements Runnable {
     /**
      * The command line for {@code args}: with only the verb they name when they name one, else with all of them
      * (for {@code --help}, a missing or mistyped verb). picocli reads every verb's annotations when it is added,
-     * which was a third of a small convert's start-up (BENCHMARKS.md, "Twenty-eighth session").
+     * ~60 ms of a small convert's ~0.47 s (BENCHMARKS.md, "Twenty-eighth session").
      */
     static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new Main());
@@ -53,11 +53,17 @@ public final class Main implements Runnable {
         return cl;
     }
 
-    /** The first argument that is not an option ({@code brine --debug show f}: show): the verb, if any. */
+    /**
+     * The first argument that is not an option ({@code brine --debug show f}: show): the verb, if any. None when an
+     * option other than {@code --debug} comes first: {@code brine --help convert} prints the help that lists every verb.
+     */
     private static String firstWord(String[] args) {
         for (String a : args) {
             if (!a.startsWith("-")) {
                 return a;
+            }
+            if (!a.equals("--debug")) {
+                return null;
             }
         }
         return null;

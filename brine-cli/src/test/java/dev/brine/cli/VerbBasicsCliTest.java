@@ -48,13 +48,15 @@ class VerbBasicsCliTest {
     void onlyTheNamedVerbIsBuiltAndHelpListsEveryVerb() {
         assertEquals(List.of("convert"), List.copyOf(Main.commandLine("convert", "a.pkl", "b.npy").getSubcommands().keySet()));
         assertEquals(List.of("show"), List.copyOf(Main.commandLine("--debug", "show", "convert").getSubcommands().keySet()));
-        for (String[] args : new String[][] {{}, {"--help"}, {"-V"}, {"--debug"}, {"shw", "x"}}) {
+        for (String[] args : new String[][] {{}, {"--help"}, {"-V"}, {"--debug"}, {"shw", "x"}, {"--help", "convert"},
+                {"-hV", "show"}, {"--debug", "-h", "ls"}}) {
             assertEquals(VERBS, List.copyOf(Main.commandLine(args).getSubcommands().keySet()), List.of(args).toString());
         }
         CliTest.Run typo = CliTest.run("shw", "x");
         assertEquals(2, typo.status());
         assertTrue(typo.err().contains("Did you mean: brine show?"), typo.err());
         String help = CliTest.run("--help").out();
+        assertEquals(help, CliTest.run("--help", "convert").out());
         int at = -1;
         for (String verb : VERBS) {
             int next = help.indexOf("\n  " + verb + " ");
