@@ -82,9 +82,46 @@ final class EnumClass<E extends Enum<E>> implements PyCallable {
         return values.get(member(constant));
     }
 
-    /** Whether {@code other} gives every constant a value equal to this one's (a second registration of the type). */
+    /**
+     * Whether {@code other} gives every constant a value equal to this one's (a second registration of the type).
+     * Here a NaN is the same value as a NaN, though no lookup finds either: the same value function gives the same
+     * registration.
+     */
     boolean sameValues(EnumClass<?> other) {
-        return keys.equals(other.keys);
+        if (!keys.keySet().equals(other.keys.keySet())) {
+            return false;
+        }
+        for (Map.Entry<E, Object> e : keys.entrySet()) {
+            if (!sameKey(e.getValue(), other.keys.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameKey(Object a, Object b) {
+        if (a instanceof NanKey || b instanceof NanKey) {
+            return a instanceof NanKey && b instanceof NanKey;
+        }
+        if (a instanceof TupleKey ta && b instanceof TupleKey tb) {
+            return sameKeys(ta.items(), tb.items());
+        }
+        if (a instanceof ListKey la && b instanceof ListKey lb) {
+            return sameKeys(la.items(), lb.items());
+        }
+        return a.equals(b);
+    }
+
+    private static boolean sameKeys(List<Object> a, List<Object> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!sameKey(a.get(i), b.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -200,12 +237,16 @@ final class EnumClass<E extends Enum<E>> implements PyCallable {
 
     private static Object ofDouble(double d) {
         if (Double.isNaN(d)) {
-            return new Object(); // nan == nan is false: a NaN value is found by no lookup, as in CPython
+            return new NanKey(); // nan == nan is false: a NaN value is found by no lookup, as in CPython
         }
         if (!Double.isInfinite(d) && d == Math.rint(d)) {
             return integer(new BigDecimal(d).toBigIntegerExact());
         }
         return d;
+    }
+
+    /** A NaN's key: equal to nothing but itself (its class's identity equality). */
+    private static final class NanKey {
     }
 
     /** A tuple's items' keys: never equal to a list's. */

@@ -179,6 +179,15 @@ class EnumDifferentialTest {
         ClassRegistry two = b.build();
         assertSame(Level.HIGH, Pickle.loads(Pickle.dumps(GenericObject.reduced(new Global("m", "Old"), Tuple.of(1L))),
                 UnpicklerOptions.builder().registry(two).build()));
+        // NaN values (nan != nan, so no lookup finds them): the same values again all the same, even nested
+        java.util.function.Function<Level, Object> nans = l -> l == Level.LOW ? (Object) Double.NaN
+                : Tuple.of(1L, List.of(Float.NaN));
+        ClassRegistry.Builder withNans = ClassRegistry.builtins().toBuilder().registerEnum("m", "Level", Level.class, nans);
+        withNans.registerEnum("m", "Old", Level.class, nans);
+        assertThrows(IllegalArgumentException.class, () -> withNans.registerEnum("m", "Other", Level.class,
+                l -> l == Level.LOW ? (Object) 0.5 : nans.apply(l)));
+        assertThrows(IllegalArgumentException.class, () -> withNans.registerEnum("m", "Other", Level.class,
+                l -> l == Level.HIGH ? Tuple.of(1L, List.of(2.0)) : nans.apply(l)));
     }
 
     /** An alias beside its member is one key in Python (both are written as the member): refused, as equal keys are. */
