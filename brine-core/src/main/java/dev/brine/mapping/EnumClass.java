@@ -109,7 +109,7 @@ final class EnumClass<E extends Enum<E>> implements PyCallable {
         if (a instanceof ListKey la && b instanceof ListKey lb) {
             return sameKeys(la.items(), lb.items());
         }
-        return a.equals(b);
+        return java.util.Objects.equals(a, b); // a None value's key is null
     }
 
     private static boolean sameKeys(List<Object> a, List<Object> b) {

@@ -181,13 +181,16 @@ class EnumDifferentialTest {
                 UnpicklerOptions.builder().registry(two).build()));
         // NaN values (nan != nan, so no lookup finds them): the same values again all the same, even nested
         java.util.function.Function<Level, Object> nans = l -> l == Level.LOW ? (Object) Double.NaN
-                : Tuple.of(1L, List.of(Float.NaN));
+                : Tuple.of(1L, java.util.Arrays.asList(Float.NaN, null));
         ClassRegistry.Builder withNans = ClassRegistry.builtins().toBuilder().registerEnum("m", "Level", Level.class, nans);
         withNans.registerEnum("m", "Old", Level.class, nans);
         assertThrows(IllegalArgumentException.class, () -> withNans.registerEnum("m", "Other", Level.class,
                 l -> l == Level.LOW ? (Object) 0.5 : nans.apply(l)));
         assertThrows(IllegalArgumentException.class, () -> withNans.registerEnum("m", "Other", Level.class,
                 l -> l == Level.HIGH ? Tuple.of(1L, List.of(2.0)) : nans.apply(l)));
+        // a None value (its key is null) registered twice under two names
+        ClassRegistry.builtins().toBuilder().registerEnum("m", "Level", Level.class, l -> l == Level.LOW ? null : 1L)
+                .registerEnum("m", "Old", Level.class, l -> l == Level.LOW ? null : 1L);
     }
 
     /** An alias beside its member is one key in Python (both are written as the member): refused, as equal keys are. */
