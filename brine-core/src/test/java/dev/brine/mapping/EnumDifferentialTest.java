@@ -243,17 +243,8 @@ class EnumDifferentialTest {
             at = inner;
         }
         PicklerOptions deep = PicklerOptions.builder().registry(registry()).maxDepth(2 * levels).build();
-        Object[] result = new Object[1];
-        Thread t = new Thread(null, () -> {
-            try {
-                result[0] = Pickle.dumps(top, deep);
-            } catch (Throwable e) {
-                result[0] = e;
-            }
-        }, "small-stack", 256 << 10);
-        t.start();
-        t.join();
-        byte[] pickle = assertInstanceOf(byte[].class, result[0], () -> String.valueOf(result[0]));
+        Object result = dev.brine.testing.OnThread.call("small-stack", 256 << 10, () -> Pickle.dumps(top, deep));
+        byte[] pickle = assertInstanceOf(byte[].class, result, () -> String.valueOf(result));
         assertTrue(pickle.length > levels, "written whole: " + pickle.length + " bytes");
     }
 

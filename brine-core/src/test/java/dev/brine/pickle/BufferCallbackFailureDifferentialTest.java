@@ -87,17 +87,8 @@ class BufferCallbackFailureDifferentialTest {
         List<PickleBuffer> offered = new ArrayList<>();
         PicklerOptions options = PicklerOptions.builder().protocol(5).maxDepth(4 * levels)
                 .bufferCallback(offered::add).build();
-        Object[] result = new Object[1];
-        Thread small = new Thread(null, () -> {
-            try {
-                result[0] = Pickler.dumps(top, options);
-            } catch (Throwable failure) {
-                result[0] = failure;
-            }
-        }, "small-stack", 256 << 10);
-        small.start();
-        small.join();
-        PicklingException e = assertInstanceOf(PicklingException.class, result[0]);
+        Object result = dev.brine.testing.OnThread.call("small-stack", 256 << 10, () -> Pickler.dumps(top, options));
+        PicklingException e = assertInstanceOf(PicklingException.class, result);
         assertTrue(e.getMessage().startsWith("structure too deep for this thread's stack, after state hooks"), e.getMessage());
         assertEquals(1, offered.size(), "each buffer is offered once");
     }

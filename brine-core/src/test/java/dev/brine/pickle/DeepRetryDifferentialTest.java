@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,7 +66,7 @@ class DeepRetryDifferentialTest {
         // dump did not write: the overflowed attempt memoized that global, and the retry must write it again, not
         // refer to it; the deep part's innermost list refers to both
         Object deep = List.of(shared, orderedDict, nest(LEVELS, List.of(orderedDict, shared)));
-        Object result = onThread(SMALL_STACK, () -> {
+        Object result = dev.brine.testing.OnThread.call("small-stack", SMALL_STACK, () -> {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             Pickler p = new Pickler(bytes, DEEP);
             p.dump(List.of(shared, "first"));
@@ -90,7 +89,7 @@ class DeepRetryDifferentialTest {
     void aBigPayloadBeforeTheDeepPartInMemoryIsWrittenAsCPythonWritesIt() throws Exception {
         Python.require();
         Object value = List.of(new byte[100_000], nest(LEVELS, "leaf"));
-        Object result = onThread(SMALL_STACK, () -> Pickle.dumps(value, DEEP));
+        Object result = dev.brine.testing.OnThread.call("small-stack", SMALL_STACK, () -> Pickle.dumps(value, DEEP));
         byte[] cpython = Python.check(SETUP + "\n"
                 + "on_big_stack(lambda: pickle.dumps([bytes(100000), nest(" + LEVELS + ", 'leaf')], 4))", new byte[0]);
         assertArrayEquals(cpython, assertInstanceOf(byte[].class, result));
@@ -100,7 +99,7 @@ class DeepRetryDifferentialTest {
     @Test
     void aStreamThatTookPartOfThePickleIsNamedInTheRefusal() throws Exception {
         Object value = List.of(new byte[100_000], nest(LEVELS, "leaf"));
-        Object result = onThread(SMALL_STACK, () -> {
+        Object result = dev.brine.testing.OnThread.call("small-stack", SMALL_STACK, () -> {
             new Pickler(new ByteArrayOutputStream(), DEEP).dump(value);
             return null;
         });
@@ -109,21 +108,6 @@ class DeepRetryDifferentialTest {
                 + " pickle had gone to the stream"), e.getMessage());
         assertInstanceOf(StackOverflowError.class, e.getCause());
         // the same value in memory on the same small stack is written (see above): only the stream stood in the way
-        assertEquals(byte[].class, onThread(SMALL_STACK, () -> Pickle.dumps(value, DEEP)).getClass());
-    }
-
-    /** What {@code task} returns on a new thread of {@code stackSize} bytes, or what it threw. */
-    private static Object onThread(long stackSize, Callable<Object> task) throws InterruptedException {
-        Object[] result = new Object[1];
-        Thread t = new Thread(null, () -> {
-            try {
-                result[0] = task.call();
-            } catch (Throwable failure) {
-                result[0] = failure;
-            }
-        }, "small-stack", stackSize);
-        t.start();
-        t.join();
-        return result[0];
+        assertEquals(byte[].class, dev.brine.testing.OnThread.call("small-stack", SMALL_STACK, () -> Pickle.dumps(value, DEEP)).getClass());
     }
 }

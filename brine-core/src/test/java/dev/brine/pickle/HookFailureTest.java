@@ -372,7 +372,7 @@ class HookFailureTest {
                 "pickle.dumps(M(), 5)", "RecursionError", List.of("M")));
         SelfDump.CALLS.set(0);
         int threadsBefore = Thread.activeCount();
-        Object result = onThread("caller", 1 << 20, () -> Pickler.dumps(new SelfDump(), WRITE));
+        Object result = dev.brine.testing.OnThread.call("caller", 1 << 20, () -> Pickler.dumps(new SelfDump(), WRITE));
         PicklingException e = assertInstanceOf(PicklingException.class, result);
         assertTrue(e.getMessage().startsWith("cannot pickle m.SelfDump "), e.getMessage());
         assertTrue(SelfDump.CALLS.get() < 100_000, "each level ran once: " + SelfDump.CALLS.get());
@@ -520,7 +520,7 @@ class HookFailureTest {
         Link head = first;
         Link.CALLS.set(0);
         Link.THREADS.clear();
-        Object small = onThread("small-stack", 256 << 10, () -> Pickler.dumps(head, deep));
+        Object small = dev.brine.testing.OnThread.call("small-stack", 256 << 10, () -> Pickler.dumps(head, deep));
         PicklingException e = assertInstanceOf(PicklingException.class, small);
         assertTrue(e.getMessage().startsWith("structure too deep for this thread's stack, after state hooks (getState,"
                 + " registered writers, the persistent id hook, the buffer callback) had run, which Brine does not run a second time on a thread of its own: dump it"
@@ -530,7 +530,7 @@ class HookFailureTest {
 
         Link.CALLS.set(0);
         Link.THREADS.clear();
-        byte[] pickle = assertInstanceOf(byte[].class, onThread("big-stack", 512L << 20, () -> Pickler.dumps(head, deep)));
+        byte[] pickle = assertInstanceOf(byte[].class, dev.brine.testing.OnThread.call("big-stack", 512L << 20, () -> Pickler.dumps(head, deep)));
         assertEquals(links, Link.CALLS.get());
         assertEquals(Set.of("big-stack"), Link.THREADS);
         Object loaded = Pickle.loads(pickle, UnpicklerOptions.builder().registry(r).build());
@@ -575,7 +575,7 @@ class HookFailureTest {
             at = inner;
         }
         PicklerOptions deep = PicklerOptions.builder().registry(r).maxDepth(4 * levels).build();
-        Object result = onThread("small-stack", 256 << 10, () -> Pickler.dumps(top, deep));
+        Object result = dev.brine.testing.OnThread.call("small-stack", 256 << 10, () -> Pickler.dumps(top, deep));
         PicklingException e = assertInstanceOf(PicklingException.class, result);
         assertTrue(e.getMessage().startsWith("structure too deep for this thread's stack, after state hooks"), e.getMessage());
         assertTrue(calls.get() < levels, "no writer call ran twice: " + calls.get());
@@ -593,7 +593,7 @@ class HookFailureTest {
             at = inner;
         }
         PicklerOptions deep = PicklerOptions.builder().maxDepth(4 * levels).build();
-        byte[] pickle = assertInstanceOf(byte[].class, onThread("small-stack", 256 << 10, () -> Pickler.dumps(top, deep)));
+        byte[] pickle = assertInstanceOf(byte[].class, dev.brine.testing.OnThread.call("small-stack", 256 << 10, () -> Pickler.dumps(top, deep)));
         Object loaded = Pickle.loads(pickle);
         int n = 0;
         for (Object l = loaded; l instanceof List<?> list; l = list.isEmpty() ? null : list.get(0)) {
@@ -603,20 +603,6 @@ class HookFailureTest {
     }
 
     /** What {@code task} returns on a new thread of {@code stackSize} bytes, or what it threw. */
-    private static Object onThread(String name, long stackSize, java.util.concurrent.Callable<Object> task) throws InterruptedException {
-        Object[] result = new Object[1];
-        Thread t = new Thread(null, () -> {
-            try {
-                result[0] = task.call();
-            } catch (Throwable failure) {
-                result[0] = failure;
-            }
-        }, name, stackSize);
-        t.start();
-        t.join();
-        return result[0];
-    }
-
     @Test
     void theRegistryKnowsThePythonNameAClassIsWrittenAs() {
         assertEquals(new Global("m", "Rec"), REGISTRY.pythonNameOf(Rec.class));
