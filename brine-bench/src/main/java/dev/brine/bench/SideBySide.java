@@ -69,9 +69,14 @@ public final class SideBySide {
          * The throughput collector: G1 (the JVM's default on this machine) pays a card-marking
          * barrier on every reference store and keeps dead humongous Object[] arrays (a growing
          * million-element list) as roots until a concurrent cycle; on 2 cores that doubled the
-         * loading thread's CPU time for ints_1m. Pass --jvm-args to measure another collector.
+         * loading thread's CPU time for ints_1m. And the sequential identity hash, which the
+         * {@code brine} launcher uses and the README advises for dumps: the pickler's memo places
+         * objects by identity hash, and consecutive hashes take neighbouring slots (strings_300k
+         * dumps 14-16 -> 9 ms, records_2m 0.84 -> 0.50 s; BENCHMARKS.md "Twenty-ninth session",
+         * which also has a run with the JVM's default hash). Pass --jvm-args to measure other flags.
          */
-        List<String> jvmArgs = new ArrayList<>(List.of("-XX:+UseParallelGC", "-Xms2g", "-Xmx8g"));
+        List<String> jvmArgs = new ArrayList<>(List.of("-XX:+UseParallelGC", "-Xms2g", "-Xmx8g",
+                "-XX:+UnlockExperimentalVMOptions", "-XX:hashCode=3"));
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -616,7 +621,14 @@ public final class SideBySide {
     // ---- the worker: one (workload, library) in its own JVM -----------------------------------
 
     static final class Worker {
-        /** A first call slower than this is not warmed up further and is repeated at most twice. */
+        /**
+         * A first call that takes more CPU time than this is not warmed up further and is repeated
+         * at most twice (razorvine's quadratic loads at 10× sizes: tens of seconds a call). CPU time,
+         * not wall time: on a freshly booted VM the first touch of each heap page stalls the thread
+         * far longer than the call's own work (records_2m loads: 6.8 s wall, 2.8 s of CPU, then
+         * 3.7 s, then 0.36 s; NoiseProbe, twenty-ninth session). Decided on wall time, such a call
+         * passed as slow and the rows were timed on the still-faulting second and third calls.
+         */
         private static final double SLOW_SECONDS = 10;
         private static volatile Object sink;
 
@@ -670,14 +682,16 @@ public final class SideBySide {
             Object[] result = new Object[1];
             Exception[] failure = new Exception[1];
             Thread t = new Thread(() -> {
+                java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+                long c = threads.getCurrentThreadCpuTime();
                 try {
                     result[0] = call.call();
                 } catch (Exception e) {
                     failure[0] = e;
                 }
+                firstCpuSeconds = (threads.getCurrentThreadCpuTime() - c) / 1e9;
             }, "first-call");
             t.setDaemon(true);
-            long s = System.nanoTime();
             t.start();
             t.join((long) (budget * 1000));
             if (t.isAlive()) {
@@ -688,11 +702,10 @@ public final class SideBySide {
             if (failure[0] != null) {
                 throw failure[0];
             }
-            firstSeconds = (System.nanoTime() - s) / 1e9;
             return result[0];
         }
 
-        private static double firstSeconds;
+        private static volatile double firstCpuSeconds; // written by the first-call thread, read after its join
         /** The best thread CPU time of the timed runs: steadier than wall time on a shared machine (no GC threads). */
         private static double bestCpuSeconds;
         /** Mean seconds per call over back-to-back calls (GC included). */
@@ -712,7 +725,7 @@ public final class SideBySide {
         }
 
         static Time time(Callable<?> op, int reps, double warmupSeconds) throws Exception {
-            if (firstSeconds > SLOW_SECONDS) {
+            if (firstCpuSeconds > SLOW_SECONDS) {
                 reps = Math.min(reps, 2); // e.g. razorvine's quadratic loads: tens of seconds a call
             } else {
                 long start = System.nanoTime();
