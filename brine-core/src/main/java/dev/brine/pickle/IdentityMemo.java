@@ -28,7 +28,7 @@ import java.util.Arrays;
 final class IdentityMemo {
     /**
      * Slots: 0 = empty, else the entry number + 1 in the low bits ({@link #entryMask}) and the
-     * top bits of the key's hash ({@link #fingerprintMask}) above them.
+     * top bits of the key's {@link #fingerprint} ({@link #fingerprintMask}) above them.
      */
     private int[] table = new int[64];
     private Object[] keys = new Object[32]; // by entry number = memo index; null for reserved ones
@@ -111,12 +111,13 @@ final class IdentityMemo {
         int[] t = table;
         int mask = t.length - 1;
         int i = h & mask;
+        int fp = fingerprint(h);
         while (true) {
             int slot = t[i];
             if (slot == 0) {
                 return -1 - i;
             }
-            if (((slot ^ h) & fingerprintMask) == 0) {
+            if (((slot ^ fp) & fingerprintMask) == 0) {
                 int e = (slot & entryMask) - 1;
                 if (keys[e] == key) {
                     return e;
@@ -140,7 +141,7 @@ final class IdentityMemo {
             throw new PicklingException("more than " + (maxTable - (maxTable >> 3))
                     + " objects to memoize: the pickler's memo is full");
         } else {
-            table[i] = (h & fingerprintMask) | size;
+            table[i] = (fingerprint(h) & fingerprintMask) | size;
         }
     }
 
@@ -206,6 +207,23 @@ final class IdentityMemo {
         return size;
     }
 
+    /**
+     * The longest probe any present key takes, in slots read, its home slot included (tests: keys
+     * with consecutive identity hashes must not pile up).
+     */
+    int longestProbe() {
+        int[] t = table;
+        int mask = t.length - 1;
+        int longest = 0;
+        for (int i = 0; i < t.length; i++) {
+            if (t[i] != 0) {
+                int home = hashes[(t[i] & entryMask) - 1] & mask;
+                longest = Math.max(longest, ((i - home) & mask) + 1);
+            }
+        }
+        return longest;
+    }
+
     /** The hash table's length in slots (tests). */
     int tableLength() {
         return table.length;
@@ -236,7 +254,7 @@ final class IdentityMemo {
         for (int e = 0; e < size; e++) {
             int h = hashes[e];
             if (h != 0 || keys[e] != null) { // hash 0 is rare; reserved entries have no slot
-                t[emptySlot(t, h)] = (h & fingerprintMask) | (e + 1);
+                t[emptySlot(t, h)] = (fingerprint(h) & fingerprintMask) | (e + 1);
             }
         }
         table = t;
@@ -251,8 +269,24 @@ final class IdentityMemo {
         return i;
     }
 
+    /**
+     * A key's probe starts at the low bits of its identity hash, unmixed. HotSpot's default identity
+     * hash is random, so its low bits spread keys as well as any mixing would; under the JVM's
+     * sequential identity hash ({@code -XX:+UnlockExperimentalVMOptions -XX:hashCode=3}) objects
+     * that are hashed one after another, as the pickler meets them, then take neighbouring slots:
+     * inserts walk the table instead of missing the cache once each, and a run of consecutive
+     * hashes never collides. strings_300k dumps 14.3-16.0 -> 8.8-9.1 ms, records_200k 60.1-61.7 ->
+     * 52.5 ms (side-by-side worker, launches alternating). The earlier mixed hash
+     * ({@code h ^ (h >>> 16) * 0x9E3779B1}) sent each block of 65,536 consecutive hashes to one
+     * block of slots, where two such blocks could meet and make every probe of the second walk the
+     * first: records_2m dumps under {@code hashCode=3} did not end within two minutes.
+     */
     private static int hash(Object key) {
-        int h = System.identityHashCode(key);
-        return h ^ (h >>> 16) * 0x9E3779B1;
+        return System.identityHashCode(key);
+    }
+
+    /** The bits a slot keeps of its key's hash: the top of a multiplicative mix, independent of the slot's index. */
+    private static int fingerprint(int h) {
+        return h * 0x9E3779B1;
     }
 }
