@@ -8,7 +8,8 @@
 #   brine-bench/run-side-by-side.sh --workloads INTS_1M --libs BRINE,RAZORVINE --no-cli
 #   options: --workloads, --libs, --reps N (7), --big-reps N (5), --warmup-seconds S (3),
 #            --no-cli, --cli-only, --cli-records N, --cli-reps N, --python EXE, --budget-seconds S (120),
-#            --jvm-args "..." (default "-XX:+UseParallelGC -Xms2g -Xmx8g")
+#            --jvm-args "..." (default "-XX:+UseParallelGC -Xms2g -Xmx8g -XX:+UnlockExperimentalVMOptions
+#            -XX:hashCode=3"; the JVM's default identity hash: leave out the last two)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"

@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Xms2g", "-Xmx8g"}) // as the side-by-side runner; see its Options
+@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Xms2g", "-Xmx8g", "-XX:+UnlockExperimentalVMOptions",
+        "-XX:hashCode=3"}) // as the side-by-side runner; see its Options
 public class ObjectBenchmarks {
     @Param({"INTS_1M", "FLOATS_1M", "STRINGS_300K", "RECORDS_200K", "INTS_10M", "RECORDS_2M"})
     public Workload workload;
