@@ -626,8 +626,8 @@ public final class SideBySide {
          * at most twice (razorvine's quadratic loads at 10× sizes: tens of seconds a call). CPU time,
          * not wall time: on a freshly booted VM the first touch of each heap page stalls the thread
          * far longer than the call's own work (records_2m loads: 6.8 s wall, 2.8 s of CPU, then
-         * 3.7 s, then 0.36 s; NoiseProbe, twenty-ninth session). Decided on wall time, such a call
-         * passed as slow and the rows were timed on the still-faulting second and third calls.
+         * 3.7 s, then 0.36 s; NoiseProbe, twenty-ninth session). Decided on wall time, a slower
+         * spell would pass as slow and the row would be timed on the still-faulting calls.
          */
         private static final double SLOW_SECONDS = 10;
         private static volatile Object sink;
