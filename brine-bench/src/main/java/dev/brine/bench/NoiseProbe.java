@@ -18,6 +18,11 @@ import java.util.SplittableRandom;
  * memory was slow (another tenant of the host's caches); when it comes with page faults, the JVM
  * was touching fresh heap pages; when neither, look at Brine (or the JIT).
  *
+ * <p>With {@code -Dbrine.chaseMiB=128} the chase runs through a table of that size instead, far past
+ * the caches, so it times the memory's latency as this JVM launch got it: on the Firecracker VMs that
+ * latency differs between launches of the same JVM, and slow launches of a records loads come with a
+ * slow chase (BENCHMARKS.md, "Thirtieth session").
+ *
  * <pre>
  * java -XX:+UseParallelGC -Xms2g -Xmx8g -cp brine-bench/target/brine-bench.jar dev.brine.bench.NoiseProbe \
  *     STRINGS_300K dumps 60 [no-gc]
@@ -28,7 +33,7 @@ import java.util.SplittableRandom;
  * findings with it are in BENCHMARKS.md.
  */
 public final class NoiseProbe {
-    private static final int TABLE = 1 << 20; // ints: 4 MiB
+    private static final int TABLE = Integer.getInteger("brine.chaseMiB", 4) << 18; // ints: 4 MiB by default
     private static final int STEPS = 300_000;
     private static volatile Object sink;
 
