@@ -1,5 +1,9 @@
 package dev.brine.npy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.brine.BrineException;
 import dev.brine.Limits;
 import dev.brine.ndarray.NDArray;
@@ -15,9 +19,11 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
+
 /**
- * Mutated and truncated golden files: reading them either succeeds or ends in a BrineException;
- * never a raw runtime exception, an OutOfMemoryError or a StackOverflowError.
+ * Mutated and truncated golden files: reading them either succeeds, giving an array whose element count is its
+ * shape's product, or ends in a BrineException with a message; never a raw runtime exception, an OutOfMemoryError
+ * or a StackOverflowError.
  */
 class FuzzTest {
     private static final List<String> NPY = List.of("le_f8", "be_U3", "rec_nested", "rec_aligned", "v3_utf8_names",
@@ -45,10 +51,11 @@ class FuzzTest {
         }
         try {
             NDArray a = Npy.read(new ByteArrayInputStream(b), Limits.DEFAULT);
-            a.toString();
+            assertConsistent(a);
+            assertFalse(a.toString().isEmpty());
             a.hashCode();
-        } catch (BrineException expected) {
-            // refused with a message: fine
+        } catch (BrineException refused) {
+            assertHasMessage(refused);
         }
     }
 
@@ -67,16 +74,32 @@ class FuzzTest {
                 for (String name : npz.names()) {
                     try {
                         Object v = npz.get(name);
-                        v.toString();
-                    } catch (BrineException expected) {
-                        // a broken member
+                        if (v instanceof NDArray a) {
+                            assertConsistent(a);
+                        }
+                        assertFalse(v.toString().isEmpty());
+                    } catch (BrineException brokenMember) {
+                        assertHasMessage(brokenMember);
                     }
                 }
-            } catch (BrineException expected) {
-                // a broken archive
+            } catch (BrineException brokenArchive) {
+                assertHasMessage(brokenArchive);
             }
         } finally {
             Files.delete(f);
         }
+    }
+
+    private static void assertConsistent(NDArray a) {
+        long product = 1;
+        for (long d : a.shape()) {
+            assertTrue(d >= 0, () -> "negative dimension in " + java.util.Arrays.toString(a.shape()));
+            product = Math.multiplyExact(product, d); // an accepted shape's count fits a long
+        }
+        assertEquals(product, a.size(), () -> "size of shape " + java.util.Arrays.toString(a.shape()));
+    }
+
+    private static void assertHasMessage(BrineException e) {
+        assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), () -> "a BrineException without a message: " + e);
     }
 }
