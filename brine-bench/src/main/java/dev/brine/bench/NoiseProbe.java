@@ -20,8 +20,8 @@ import java.util.SplittableRandom;
  *
  * <p>With {@code -Dbrine.chaseMiB=128} the chase runs through a table of that size instead, far past
  * the caches, so it times the memory's latency as this JVM launch got it: on the Firecracker VMs that
- * latency differs between launches of the same JVM, and slow launches of a records loads come with a
- * slow chase (BENCHMARKS.md, "Thirtieth session").
+ * latency differs between launches of the same JVM (it did not follow the records loads' slow spells
+ * there; BENCHMARKS.md, "Thirtieth session").
  *
  * <pre>
  * java -XX:+UseParallelGC -Xms2g -Xmx8g -cp brine-bench/target/brine-bench.jar dev.brine.bench.NoiseProbe \

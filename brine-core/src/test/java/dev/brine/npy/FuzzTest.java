@@ -19,7 +19,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
-
 /**
  * Mutated and truncated golden files: reading them either succeeds, giving an array whose element count is its
  * shape's product, or ends in a BrineException with a message; never a raw runtime exception, an OutOfMemoryError
