@@ -33,7 +33,7 @@ import java.util.SplittableRandom;
  * findings with it are in BENCHMARKS.md.
  */
 public final class NoiseProbe {
-    private static final int TABLE = Integer.getInteger("brine.chaseMiB", 4) << 18; // ints: 4 MiB by default
+    private static final int TABLE = chaseInts(Integer.getInteger("brine.chaseMiB", 4)); // 4 MiB by default
     private static final int STEPS = 300_000;
     private static volatile Object sink;
 
@@ -72,6 +72,14 @@ public final class NoiseProbe {
             out.append(String.format(Locale.ROOT, "%d %.2f %.2f %d %.2f%n", i, wall / 1e6, cpu / 1e6, faults, chase / 1e6));
         }
         System.out.print(out);
+    }
+
+    /** The chase table's length in ints for {@code mib} MiB, 1 to 4,096 (a clear error, not a negative array size). */
+    private static int chaseInts(int mib) {
+        if (mib < 1 || mib > 4096) {
+            throw new IllegalArgumentException("brine.chaseMiB must be 1 to 4096, got " + mib);
+        }
+        return mib << 18;
     }
 
     /** A table whose entries form one cycle through all of its slots, in a shuffled order. */
